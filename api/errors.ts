@@ -1,0 +1,75 @@
+// The few typed errors services throw, and the one place that turns any error into problem+json.
+import type { FastifyError, FastifyInstance } from 'fastify';
+import type { Problem } from './schemas/common';
+
+export interface FieldProblem { field: string; message: string }
+
+export class DomainError extends Error {
+  constructor(readonly status: number, readonly type: string, readonly title: string, detail?: string, readonly errors?: FieldProblem[]) {
+    super(detail ?? title);
+  }
+}
+
+export const notFound = (what: string) => new DomainError(404, 'not-found', 'Not found', `${what} does not exist or is not visible to you`);
+export const unprocessable = (errors: FieldProblem[]) =>
+  new DomainError(422, 'unprocessable', 'The request cannot be carried out', errors.map((e) => `${e.field}: ${e.message}`).join('; '), errors);
+export const conflict = (detail: string) => new DomainError(409, 'conflict', 'Conflict', detail);
+export const unauthorized = () => new DomainError(401, 'unauthorized', 'Unauthorized', 'Send Authorization: Bearer <token> with a valid token');
+export const unavailable = (what: string) => new DomainError(503, 'unavailable', 'Service unavailable', `${what} is not reachable; try again shortly`);
+
+/** '/participants/0/email' → 'participants[0].email' */
+function fieldName(context: string | undefined, instancePath: string, extra?: string): string {
+  const parts = instancePath.split('/').filter(Boolean);
+  if (extra) parts.push(extra);
+  const path = parts.map((p, i) => (/^\d+$/.test(p) ? `[${p}]` : i === 0 ? p : `.${p}`)).join('');
+  return context === 'body' || !context ? path || 'body' : path ? `${context}.${path}` : context;
+}
+
+function validationProblems(error: FastifyError): FieldProblem[] {
+  return (error.validation ?? []).map((v) => {
+    const params = v.params as Record<string, unknown>;
+    const extra = (params.missingProperty ?? params.additionalProperty) as string | undefined;
+    const message = params.additionalProperty ? 'is not a known field' : params.missingProperty ? 'is required' : (v.message ?? 'is invalid');
+    return { field: fieldName(error.validationContext, v.instancePath, extra), message };
+  });
+}
+
+const isTemporalUnavailable = (e: unknown) => {
+  const err = e as { name?: string; code?: number; cause?: { code?: number } };
+  return err?.name === 'ServiceError' || err?.name === 'TransportError' || err?.code === 14 || err?.cause?.code === 14;
+};
+const isDatabaseUnavailable = (e: unknown) => {
+  const code = (e as { code?: string })?.code;
+  return code === 'ECONNREFUSED' || code === '57P01' || code === '57P03' || code === 'ECONNRESET' || /^08/.test(code ?? '');
+};
+
+export function installErrorHandler(app: FastifyInstance): void {
+  const send = (reply: import('fastify').FastifyReply, p: Problem) =>
+    reply.code(p.status).type('application/problem+json').send(p);
+
+  app.setErrorHandler((error: FastifyError, request, reply) => {
+    const base = { instance: request.url, requestId: request.id };
+    if (error instanceof DomainError) {
+      if (error.status === 401) reply.header('www-authenticate', 'Bearer');
+      return send(reply, { type: `/problems/${error.type}`, title: error.title, status: error.status, detail: error.message, errors: error.errors, ...base });
+    }
+    if (error.validation) {
+      const errors = validationProblems(error);
+      return send(reply, { type: '/problems/validation', title: 'Invalid request', status: 400, detail: errors.map((e) => `${e.field}: ${e.message}`).join('; '), errors, ...base });
+    }
+    if (error.statusCode && error.statusCode >= 400 && error.statusCode < 500) {
+      return send(reply, { type: '/problems/bad-request', title: 'Bad request', status: error.statusCode, detail: error.message, ...base });
+    }
+    if (isTemporalUnavailable(error) || isDatabaseUnavailable(error)) {
+      request.log.warn({ err: error }, 'dependency unavailable');
+      return send(reply, { type: '/problems/unavailable', title: 'Service unavailable', status: 503, detail: 'A backing service is not reachable; try again shortly', ...base });
+    }
+    request.log.error({ err: error }, 'unhandled error');
+    // 5xx bodies never carry internal detail; the request id finds the log line.
+    return send(reply, { type: '/problems/internal', title: 'Internal error', status: 500, detail: 'Something went wrong on our side', ...base });
+  });
+
+  app.setNotFoundHandler((request, reply) =>
+    send(reply, { type: '/problems/not-found', title: 'Not found', status: 404, detail: `No route ${request.method} ${request.url}`, instance: request.url, requestId: request.id }),
+  );
+}

@@ -1,0 +1,42 @@
+// Idempotency-Key handling for POST routes: the first request does the work under a claimed key; a repeat
+// with the same body gets the stored response; a repeat with another body is refused. A request that died
+// halfway left its claim unfinished, so its repeat runs the (idempotent) work again with the same resource id.
+import { createHash, randomUUID } from 'node:crypto';
+import stringify from 'safe-stable-stringify';
+import { Type } from 'typebox';
+import type { Db } from '../db/connection';
+import { claimIdempotencyKey, completeIdempotencyKey, releaseIdempotencyKey } from '../db/idempotency';
+import { DomainError } from './errors';
+
+export const IdempotencyHeaders = Type.Object({
+  'idempotency-key': Type.String({ minLength: 8, maxLength: 200, description: 'A unique key per intended write, e.g. a UUID' }),
+});
+
+export interface Outcome<T> { statusCode: number; body: T; replayed: boolean }
+
+export async function idempotent<T>(
+  db: Db,
+  req: { scope: string; key: string; body: unknown },
+  work: (resourceId: string) => Promise<{ statusCode: number; body: T }>,
+): Promise<Outcome<T>> {
+  const hash = createHash('sha256').update(stringify(req.body) ?? '').digest('hex');
+  const claim = await claimIdempotencyKey(db, req.scope, req.key, hash, randomUUID());
+  if (claim.request_hash !== hash) {
+    throw new DomainError(422, 'idempotency-key-reused', 'Idempotency-Key reused', 'This Idempotency-Key was used before with a different request body; use a new key for a new request', [
+      { field: 'headers.idempotency-key', message: 'was used before with a different body' },
+    ]);
+  }
+  if (claim.status_code !== null && claim.response !== null) {
+    return { statusCode: claim.status_code, body: JSON.parse(claim.response) as T, replayed: true };
+  }
+  try {
+    const result = await work(claim.resource_id);
+    await completeIdempotencyKey(db, req.scope, req.key, result.statusCode, JSON.stringify(result.body));
+    return { ...result, replayed: false };
+  } catch (e) {
+    // A refused request (4xx) frees the key for a corrected body; on anything else the claim stays, so the
+    // repeat resumes with the same resource id.
+    if (e instanceof DomainError && e.status < 500) await releaseIdempotencyKey(db, req.scope, req.key);
+    throw e;
+  }
+}

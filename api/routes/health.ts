@@ -1,0 +1,32 @@
+import { sql } from 'kysely';
+import { Type } from 'typebox';
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import type { AppDeps } from '../deps';
+
+const Check = Type.Object({ status: Type.Union([Type.Literal('up'), Type.Literal('down')]), detail: Type.Optional(Type.String()) });
+const Health = Type.Object({ status: Type.Union([Type.Literal('ok'), Type.Literal('unavailable')]), database: Check, temporal: Check });
+
+const within = <T>(p: Promise<T>, ms: number) =>
+  Promise.race([p, new Promise<never>((_, reject) => setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms).unref())]);
+
+async function check(probe: () => Promise<unknown>) {
+  try {
+    await within(probe(), 3000);
+    return { status: 'up' as const };
+  } catch (e) {
+    return { status: 'down' as const, detail: (e as Error).message.split('\n')[0] };
+  }
+}
+
+export const healthRoutes: FastifyPluginAsyncTypebox<{ deps: AppDeps }> = async (app, { deps }) => {
+  app.get('/health', {
+    schema: { tags: ['operations'], summary: 'Database and Temporal reachability; 503 names what is down', security: [], response: { 200: Health, 503: Health } },
+  }, async (_request, reply) => {
+    const [database, temporal] = await Promise.all([
+      check(() => sql`select 1`.execute(deps.db)),
+      check(() => deps.temporal.workflowService.getSystemInfo({})),
+    ]);
+    const ok = database.status === 'up' && temporal.status === 'up';
+    return reply.code(ok ? 200 : 503).send({ status: ok ? 'ok' : 'unavailable', database, temporal });
+  });
+};

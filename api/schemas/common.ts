@@ -1,0 +1,45 @@
+// Shared primitives: every route builds on these, so an id or a date means the same everywhere.
+import { Type, type Static } from 'typebox';
+
+export const Id = Type.String({ minLength: 1, maxLength: 100, pattern: '^[A-Za-z0-9][A-Za-z0-9._-]*$' });
+export const IsoDate = Type.String({ format: 'date', description: 'A calendar date, YYYY-MM-DD (Europe/Amsterdam)' });
+export const Email = Type.String({ format: 'email', maxLength: 254 });
+export const Text = (maxLength = 200) => Type.String({ minLength: 1, maxLength });
+
+export const Weekday = Type.Union(
+  [Type.Literal('monday'), Type.Literal('tuesday'), Type.Literal('wednesday'), Type.Literal('thursday'), Type.Literal('friday')],
+  { description: 'A working day' },
+);
+export type Weekday = Static<typeof Weekday>;
+
+export const IdParams = Type.Object({ id: Id });
+
+export const Page = Type.Object({
+  limit: Type.Integer({ minimum: 1, maximum: 200, default: 50 }),
+  offset: Type.Integer({ minimum: 0, default: 0 }),
+});
+export type Page = Static<typeof Page>;
+
+export const Paged = <T extends Parameters<typeof Type.Array>[0]>(item: T) =>
+  Type.Object({ items: Type.Array(item), limit: Type.Integer(), offset: Type.Integer(), total: Type.Integer() });
+
+/** RFC 9457 problem details; `errors` names each offending field. */
+export const Problem = Type.Object({
+  type: Type.String(),
+  title: Type.String(),
+  status: Type.Integer(),
+  detail: Type.Optional(Type.String()),
+  instance: Type.Optional(Type.String()),
+  requestId: Type.Optional(Type.String()),
+  errors: Type.Optional(Type.Array(Type.Object({ field: Type.String(), message: Type.String() }))),
+});
+export type Problem = Static<typeof Problem>;
+
+export const problemResponses = {
+  400: Problem,
+  401: Problem,
+  404: Problem,
+  409: Problem,
+  422: Problem,
+  503: Problem,
+};

@@ -1,0 +1,150 @@
+// Launching a cohort: validate everything, write the cohort and its trajectories in one transaction, then
+// start one workflow per trajectory. Every step is repeatable, so a launch that died halfway is completed by
+// repeating the request (same Idempotency-Key, so the same cohort id).
+import { randomUUID } from 'node:crypto';
+import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/client';
+import type { Db } from '../../db/connection';
+import { findCohort, insertCohort, listCohorts, markCohortLaunched } from '../../db/cohorts';
+import { findOrganisations } from '../../db/organisations';
+import { findProgramme } from '../../db/programmes';
+import { listCohortTrajectories } from '../../db/trajectories';
+import type { Cohort as CohortRow, NewTrajectory, Trajectory } from '../../db/schema';
+import { dutchHolidays } from '../../activities/holidays';
+import { addDays, isMonday, isValidDate, planTrajectory, WEEKDAYS, type Weekday } from '../../workflows/calendar';
+import { trajectoryWorkflowId } from '../../workflows/ids';
+import { trajectoryWorkflow, type TrajectoryInput } from '../../workflows/trajectory';
+import { notFound, unprocessable, type FieldProblem } from '../errors';
+import type { Cohort, NewCohort } from '../schemas/cohort';
+import type { Page } from '../schemas/common';
+import type { AppDeps } from '../deps';
+
+const START_CONCURRENCY = 50;
+
+async function validate(db: Db, body: NewCohort) {
+  const problems: FieldProblem[] = [];
+  const programme = await findProgramme(db, body.programmeId, body.programmeVersion);
+  if (!programme) problems.push({ field: body.programmeVersion ? 'programmeVersion' : 'programmeId', message: `no programme ${body.programmeId}${body.programmeVersion ? ` version ${body.programmeVersion}` : ''}` });
+  if (!isValidDate(body.startDate)) problems.push({ field: 'startDate', message: 'is not a calendar date' });
+  else if (!isMonday(body.startDate)) problems.push({ field: 'startDate', message: 'must be a Monday (the first day of week 1)' });
+
+  const orgIds = [body.schoolId, ...new Set(body.participants.map((p) => p.employerId))];
+  const orgs = new Map((await findOrganisations(db, orgIds)).map((o) => [o.id, o]));
+  if (orgs.get(body.schoolId)?.kind !== 'school') problems.push({ field: 'schoolId', message: `no school (ROC) organisation ${body.schoolId}` });
+
+  const seen = new Set<string>();
+  body.participants.forEach((p, i) => {
+    const at = `participants[${i}]`;
+    if (seen.has(p.reference)) problems.push({ field: `${at}.reference`, message: `duplicate participant reference ${p.reference}` });
+    seen.add(p.reference);
+    if (orgs.get(p.employerId)?.kind !== 'employer') problems.push({ field: `${at}.employerId`, message: `no employer organisation ${p.employerId}` });
+    if (p.placementWeekdays.includes(body.schoolWeekday)) problems.push({ field: `${at}.placementWeekdays`, message: `includes the ROC day (${body.schoolWeekday})` });
+    if (programme && p.placementWeekdays.length !== programme.template.placementDaysPerWeek) {
+      problems.push({ field: `${at}.placementWeekdays`, message: `must name ${programme.template.placementDaysPerWeek} weekdays, as the programme prescribes` });
+    }
+  });
+  if (problems.length > 0 || !programme) throw unprocessable(problems);
+  return programme;
+}
+
+function toView(cohort: CohortRow, trajectories: Trajectory[]): Cohort {
+  return {
+    id: cohort.id,
+    programmeId: cohort.programme_id,
+    programmeVersion: cohort.programme_version,
+    region: cohort.region,
+    startDate: cohort.start_date,
+    schoolId: cohort.school_id,
+    status: cohort.status,
+    createdAt: cohort.created_at.toISOString(),
+    trajectories: trajectories.map((t) => ({ id: t.id, reference: t.reference, workflowId: t.workflow_id, employerId: t.employer_id, status: t.status, endDate: t.end_date })),
+  };
+}
+
+async function startAll(client: Client, taskQueue: string, inputs: TrajectoryInput[]): Promise<void> {
+  let next = 0;
+  const lane = async () => {
+    while (next < inputs.length) {
+      const input = inputs[next++]!;
+      try {
+        await client.workflow.start(trajectoryWorkflow, {
+          taskQueue,
+          workflowId: trajectoryWorkflowId(input.trajectoryId),
+          args: [input],
+          // A finished trajectory must never be started again by a repeated launch.
+          workflowIdReusePolicy: 'REJECT_DUPLICATE',
+        });
+      } catch (e) {
+        if (!(e instanceof WorkflowExecutionAlreadyStartedError)) throw e;
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(START_CONCURRENCY, inputs.length) }, lane));
+}
+
+export async function launchCohort(deps: AppDeps, cohortId: string, body: NewCohort): Promise<Cohort> {
+  const { db } = deps;
+  if (!(await findCohort(db, cohortId))) {
+    const programme = await validate(db, body);
+    const endDate = planTrajectory({ ...programme.template, startDate: body.startDate, placementWeekdays: [], schoolWeekday: body.schoolWeekday, holidays: [], closures: [] }).endDate;
+    const trajectories: NewTrajectory[] = body.participants.map((p) => {
+      const id = randomUUID();
+      return {
+        id,
+        cohort_id: cohortId,
+        reference: p.reference,
+        name: p.name,
+        email: p.email,
+        employer_id: p.employerId,
+        placement_weekdays: JSON.stringify(p.placementWeekdays),
+        school_weekday: weekdayNumber(body.schoolWeekday),
+        jobcoach_name: p.jobcoach.name,
+        jobcoach_email: p.jobcoach.email,
+        status: 'planned',
+        end_date: endDate,
+        workflow_id: trajectoryWorkflowId(id),
+      };
+    });
+    await insertCohort(
+      db,
+      { id: cohortId, programme_id: programme.id, programme_version: programme.version, region: body.region, start_date: body.startDate, school_id: body.schoolId, status: 'launching' },
+      trajectories,
+    );
+  }
+  // From here on everything comes from the database, so a resumed launch starts exactly what the first one meant to.
+  const cohort = (await findCohort(db, cohortId))!;
+  const trajectories = await listCohortTrajectories(db, cohortId);
+  if (cohort.status === 'launching') {
+    const programme = (await findProgramme(db, cohort.programme_id, cohort.programme_version))!;
+    // Holidays for a year past the planned end, so pauses and extensions stay covered.
+    const holidays = dutchHolidays(cohort.start_date, addDays(cohort.start_date, programme.template.weeks * 7 + 365));
+    const inputs = trajectories.map((t): TrajectoryInput => ({
+      trajectoryId: t.id,
+      cohortId,
+      programme: { id: programme.id, version: programme.version, template: programme.template },
+      region: cohort.region,
+      startDate: cohort.start_date,
+      placementWeekdays: t.placement_weekdays,
+      schoolWeekday: weekdayName(t.school_weekday),
+      holidays,
+      closures: [],
+    }));
+    await startAll(deps.temporal, deps.config.TEMPORAL_TASK_QUEUE, inputs);
+    await markCohortLaunched(db, cohortId);
+    cohort.status = 'launched';
+  }
+  return toView(cohort, trajectories);
+}
+
+const weekdayNumber = (w: Weekday) => WEEKDAYS.indexOf(w) + 1;
+const weekdayName = (n: number): Weekday => WEEKDAYS[n - 1]!;
+
+export async function getCohort(db: Db, id: string): Promise<Cohort> {
+  const cohort = await findCohort(db, id);
+  if (!cohort) throw notFound(`Cohort ${id}`);
+  return toView(cohort, await listCohortTrajectories(db, id));
+}
+
+export async function pageCohorts(db: Db, page: Page) {
+  const { items, total } = await listCohorts(db, page);
+  return { items: items.map((c) => { const { trajectories: _, ...rest } = toView(c, []); return rest; }), total, ...page };
+}

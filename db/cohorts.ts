@@ -1,0 +1,35 @@
+import type { Db } from './connection';
+import type { Cohort, NewTrajectory } from './schema';
+import type { CohortTable } from './schema';
+import type { Insertable } from 'kysely';
+
+/**
+ * Writes a cohort and all its trajectories in one transaction: either the whole cohort exists or none of it.
+ * A repeat with the same cohort id (a resumed launch) changes nothing.
+ */
+export async function insertCohort(db: Db, cohort: Insertable<CohortTable>, trajectories: NewTrajectory[]): Promise<void> {
+  await db.transaction().execute(async (trx) => {
+    const inserted = await trx.insertInto('cohort').values(cohort).onConflict((oc) => oc.column('id').doNothing()).returning('id').executeTakeFirst();
+    if (!inserted) return;
+    // Chunked: PostgreSQL allows at most 65,535 bind parameters in one statement.
+    for (let i = 0; i < trajectories.length; i += 500) {
+      await trx.insertInto('trajectory').values(trajectories.slice(i, i + 500)).execute();
+    }
+  });
+}
+
+export function findCohort(db: Db, id: string): Promise<Cohort | undefined> {
+  return db.selectFrom('cohort').selectAll().where('id', '=', id).executeTakeFirst();
+}
+
+export async function markCohortLaunched(db: Db, id: string): Promise<void> {
+  await db.updateTable('cohort').set({ status: 'launched' }).where('id', '=', id).execute();
+}
+
+export async function listCohorts(db: Db, q: { limit: number; offset: number }) {
+  const [items, count] = await Promise.all([
+    db.selectFrom('cohort').selectAll().orderBy('created_at', 'desc').orderBy('id').limit(q.limit).offset(q.offset).execute(),
+    db.selectFrom('cohort').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow(),
+  ]);
+  return { items, total: count.n };
+}

@@ -1,0 +1,31 @@
+// Opens the database: PostgreSQL through pg when a URL is given, otherwise an in-process PGlite.
+import { mkdirSync } from 'node:fs';
+import { Kysely, PGliteDialect, PostgresDialect } from 'kysely';
+import pg from 'pg';
+import { PGlite, types as pgliteTypes } from '@electric-sql/pglite';
+import type { Database } from './schema';
+
+// DATE stays a 'YYYY-MM-DD' string: a JS Date would shift it by the server's time zone. BIGINT counts
+// (count(*)) become numbers; they never get near 2^53 here.
+pg.types.setTypeParser(pg.types.builtins.DATE, (v) => v);
+pg.types.setTypeParser(pg.types.builtins.INT8, (v) => Number(v));
+
+export type Db = Kysely<Database>;
+
+export function connectPostgres(url: string, poolSize = 10): Db {
+  return new Kysely<Database>({
+    dialect: new PostgresDialect({ pool: new pg.Pool({ connectionString: url, max: poolSize }) }),
+  });
+}
+
+/** Opens (and creates) a PGlite data folder; `dataDir` undefined means in memory. */
+export async function openPglite(dataDir?: string): Promise<PGlite> {
+  if (dataDir) mkdirSync(dataDir, { recursive: true });
+  return PGlite.create(dataDir, {
+    parsers: { [pgliteTypes.DATE]: (v: string) => v, [pgliteTypes.INT8]: (v: string) => Number(v) },
+  });
+}
+
+export function connectPglite(pglite: PGlite): Db {
+  return new Kysely<Database>({ dialect: new PGliteDialect({ pglite }) });
+}

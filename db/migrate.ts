@@ -1,0 +1,20 @@
+// The one migration runner, shared by `npm start`, `npm run migrate` and the tests.
+import { Migrator, type Migration, type MigrationProvider } from 'kysely/migration';
+import type { Kysely } from 'kysely';
+import * as m0001 from './migrations/0001_initial';
+import * as m0002 from './migrations/0002_welslagen_template';
+
+// Listed statically rather than read from the folder, so the runner works the same from tsx, a bundle
+// or a container image.
+const migrations: Record<string, Migration> = {
+  '0001_initial': m0001,
+  '0002_welslagen_template': m0002,
+};
+
+const provider: MigrationProvider = { getMigrations: async () => migrations };
+
+export async function migrateToLatest(db: Kysely<any>): Promise<string[]> {
+  const { error, results } = await new Migrator({ db, provider }).migrateToLatest();
+  if (error) throw error instanceof Error ? error : new Error(String(error));
+  return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
+}

@@ -1,0 +1,78 @@
+// Configuration is read here and nowhere else: parsed once from the environment, every problem reported
+// at once, frozen, then passed into the factories that need it.
+import { Type, type Static } from 'typebox';
+import { Value } from 'typebox/value';
+import { TASK_QUEUE } from '../workflows/ids';
+
+const Port = Type.Integer({ minimum: 0, maximum: 65535 });
+
+export const ConfigSchema = Type.Object({
+  PORT: Port,
+  HOST: Type.String({ minLength: 1 }),
+  PUBLIC_URL: Type.Optional(Type.String({ pattern: '^https?://' })),
+  DATA_DIR: Type.String({ minLength: 1 }),
+  DATABASE_URL: Type.Optional(Type.String({ pattern: '^postgres(ql)?://' })),
+  DATABASE_POOL_SIZE: Type.Integer({ minimum: 1, maximum: 200 }),
+  TEMPORAL_ADDRESS: Type.Optional(Type.String({ minLength: 1 })),
+  TEMPORAL_NAMESPACE: Type.String({ minLength: 1 }),
+  TEMPORAL_TASK_QUEUE: Type.String({ minLength: 1 }),
+  TEMPORAL_API_KEY: Type.Optional(Type.String({ minLength: 1 })),
+  TEMPORAL_TLS: Type.Boolean(),
+  TEMPORAL_TLS_CERT_PATH: Type.Optional(Type.String({ minLength: 1 })),
+  TEMPORAL_TLS_KEY_PATH: Type.Optional(Type.String({ minLength: 1 })),
+  TEMPORAL_TLS_CA_PATH: Type.Optional(Type.String({ minLength: 1 })),
+  TEMPORAL_TLS_SERVER_NAME: Type.Optional(Type.String({ minLength: 1 })),
+  TEMPORAL_DEV_PORT: Port,
+  TEMPORAL_UI_PORT: Port,
+  TEMPORAL_UI_URL: Type.Optional(Type.String({ pattern: '^https?://' })),
+  TEMPORAL_CLI_PATH: Type.Optional(Type.String({ minLength: 1 })),
+  TEMPORAL_TEST_SERVER_PATH: Type.Optional(Type.String({ minLength: 1 })),
+  SMTP_URL: Type.Optional(Type.String({ pattern: '^smtps?://' })),
+  MAIL_FROM: Type.String({ minLength: 3 }),
+  ADMIN_TOKEN: Type.Optional(Type.String({ minLength: 16 })),
+  LOG_LEVEL: Type.Union(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].map((l) => Type.Literal(l))),
+});
+export type Config = Readonly<Static<typeof ConfigSchema>>;
+
+export const DEFAULTS = {
+  PORT: '3000',
+  HOST: '127.0.0.1',
+  DATA_DIR: 'data',
+  DATABASE_POOL_SIZE: '10',
+  TEMPORAL_NAMESPACE: 'default',
+  TEMPORAL_TASK_QUEUE: TASK_QUEUE,
+  TEMPORAL_TLS: 'false',
+  TEMPORAL_DEV_PORT: '7233',
+  TEMPORAL_UI_PORT: '8233',
+  MAIL_FROM: 'Toeleiding <noreply@toeleiding.local>',
+  LOG_LEVEL: 'info',
+} as const;
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n  - ${problems.join('\n  - ')}`);
+  }
+}
+
+export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
+  const raw: Record<string, unknown> = { ...DEFAULTS };
+  for (const key of Object.keys(ConfigSchema.properties)) {
+    const v = env[key];
+    if (v !== undefined && v !== '') raw[key] = v;
+  }
+  const converted = Value.Convert(ConfigSchema, raw);
+  const errors = Value.Errors(ConfigSchema, converted);
+  if (errors.length > 0) {
+    throw new ConfigError(errors.map((e) => `${e.instancePath.replace(/^\//, '') || 'config'}: ${e.message} (got ${JSON.stringify(raw[e.instancePath.slice(1)] ?? null)})`));
+  }
+  const config = converted as Static<typeof ConfigSchema>;
+  if (Boolean(config.TEMPORAL_TLS_CERT_PATH) !== Boolean(config.TEMPORAL_TLS_KEY_PATH)) {
+    throw new ConfigError(['TEMPORAL_TLS_CERT_PATH and TEMPORAL_TLS_KEY_PATH must be set together (mTLS client certificate and key)']);
+  }
+  return Object.freeze(config);
+}
+
+/** The URL partners use to reach the API (links in mails, printed at start). */
+export function publicUrl(config: Config): string {
+  return config.PUBLIC_URL ?? `http://${config.HOST === '0.0.0.0' ? '127.0.0.1' : config.HOST}:${config.PORT}`;
+}

@@ -1,0 +1,141 @@
+// The programme calendar: pure functions from (template, start date, weekdays, holidays, closures) to the
+// dated plan. No I/O and no clock, so the workflow and the API compute the same plan from the same input.
+// Dates are 'YYYY-MM-DD' strings in Europe/Amsterdam; day arithmetic runs on UTC noon-free date maths,
+// so summer-time changes cannot shift a day.
+
+export const TIME_ZONE = 'Europe/Amsterdam';
+export const WEEKDAYS = ['monday', 'tuesday', 'wednesday', 'thursday', 'friday'] as const;
+export type Weekday = (typeof WEEKDAYS)[number];
+
+export interface Holiday { date: string; name: string }
+export interface Closure { from: string; to: string; name: string }
+export interface CheckpointTemplate { key: string; name: string; week: number }
+
+export interface CalendarInput {
+  weeks: number;
+  checkpoints: CheckpointTemplate[];
+  startDate: string;
+  placementWeekdays: Weekday[];
+  schoolWeekday: Weekday;
+  holidays: Holiday[];
+  closures: Closure[];
+}
+
+export type DayKind = 'placement' | 'school';
+
+export interface PlannedDay {
+  date: string;
+  week: number;
+  kind: DayKind;
+  /** false on a public holiday or ROC closure day: no attendance expected, no reminder. */
+  planned: boolean;
+  reason?: string;
+}
+
+export interface PlannedCheckpoint extends CheckpointTemplate { weekStart: string; weekEnd: string }
+
+export interface Plan {
+  startDate: string;
+  endDate: string;
+  days: PlannedDay[];
+  checkpoints: PlannedCheckpoint[];
+}
+
+const DAY_MS = 86_400_000;
+
+function toUtcMs(date: string): number {
+  const [y, m, d] = date.split('-').map(Number);
+  return Date.UTC(y!, m! - 1, d!);
+}
+
+function fromUtcMs(ms: number): string {
+  return new Date(ms).toISOString().slice(0, 10);
+}
+
+export function addDays(date: string, days: number): string {
+  return fromUtcMs(toUtcMs(date) + days * DAY_MS);
+}
+
+export function daysBetween(from: string, to: string): number {
+  return Math.round((toUtcMs(to) - toUtcMs(from)) / DAY_MS);
+}
+
+/** ISO weekday: 1 = Monday ... 7 = Sunday. */
+export function isoWeekday(date: string): number {
+  const d = new Date(toUtcMs(date)).getUTCDay();
+  return d === 0 ? 7 : d;
+}
+
+export function isValidDate(date: string): boolean {
+  return /^\d{4}-\d{2}-\d{2}$/.test(date) && fromUtcMs(toUtcMs(date)) === date;
+}
+
+export function isMonday(date: string): boolean {
+  return isoWeekday(date) === 1;
+}
+
+/** The week of the trajectory a date falls in (1-based); 0 before the start. */
+export function weekOf(startDate: string, date: string): number {
+  const d = daysBetween(startDate, date);
+  return d < 0 ? 0 : Math.floor(d / 7) + 1;
+}
+
+export function planTrajectory(input: CalendarInput): Plan {
+  const holidays = new Map(input.holidays.map((h) => [h.date, h.name]));
+  const closureOn = (date: string) => input.closures.find((c) => c.from <= date && date <= c.to);
+  const days: PlannedDay[] = [];
+  for (let week = 1; week <= input.weeks; week++) {
+    const monday = addDays(input.startDate, (week - 1) * 7);
+    WEEKDAYS.forEach((weekday, i) => {
+      const date = addDays(monday, i);
+      const kind: DayKind | undefined =
+        weekday === input.schoolWeekday ? 'school' : input.placementWeekdays.includes(weekday) ? 'placement' : undefined;
+      if (!kind) return;
+      const holiday = holidays.get(date);
+      const closure = kind === 'school' ? closureOn(date) : undefined;
+      const reason = holiday ?? closure?.name;
+      days.push(reason ? { date, week, kind, planned: false, reason } : { date, week, kind, planned: true });
+    });
+  }
+  const checkpoints = input.checkpoints
+    .filter((c) => c.week <= input.weeks)
+    .map((c) => ({ ...c, weekStart: addDays(input.startDate, (c.week - 1) * 7), weekEnd: addDays(input.startDate, (c.week - 1) * 7 + 4) }));
+  return { startDate: input.startDate, endDate: addDays(input.startDate, (input.weeks - 1) * 7 + 4), days, checkpoints };
+}
+
+// --- wall-clock conversions (Europe/Amsterdam) ----------------------------------------------------
+// Intl is available and deterministic inside the workflow sandbox: same instant in, same answer out.
+
+const partsFormat = new Intl.DateTimeFormat('en-CA', {
+  timeZone: TIME_ZONE,
+  year: 'numeric',
+  month: '2-digit',
+  day: '2-digit',
+  hour: '2-digit',
+  minute: '2-digit',
+  second: '2-digit',
+  hourCycle: 'h23',
+});
+
+function localParts(ms: number) {
+  const p = Object.fromEntries(partsFormat.formatToParts(new Date(ms)).map((x) => [x.type, x.value]));
+  return { date: `${p.year}-${p.month}-${p.day}`, hour: Number(p.hour), minute: Number(p.minute), second: Number(p.second) };
+}
+
+/** The Amsterdam calendar date of an instant. */
+export function localDate(ms: number): string {
+  return localParts(ms).date;
+}
+
+/** The instant at which a local Amsterdam wall-clock time occurs on a date (e.g. 00:00 or 10:00). */
+export function localInstant(date: string, hour = 0, minute = 0): number {
+  const guess = toUtcMs(date) + (hour * 60 + minute) * 60_000;
+  // Amsterdam is UTC+1 or UTC+2: correct the guess by the offset observed at it, twice to settle at DST edges.
+  let ms = guess;
+  for (let i = 0; i < 2; i++) {
+    const p = localParts(ms);
+    const seenAsUtc = toUtcMs(p.date) + ((p.hour * 60 + p.minute) * 60 + p.second) * 1000;
+    ms += guess - seenAsUtc;
+  }
+  return ms;
+}

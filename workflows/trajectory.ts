@@ -34,7 +34,11 @@ export interface TrajectoryState {
 
 export interface TrajectoryResult { status: TrajectoryStatus; endDate: string }
 
-export const stateQuery = defineQuery<TrajectoryState>('state');
+/**
+ * Live state as of a date. The caller passes today's date: inside a query the workflow clock stands at its
+ * last activation (possibly days ago, while it sleeps), so it is only the fallback.
+ */
+export const stateQuery = defineQuery<TrajectoryState, [asOf?: string]>('state');
 
 const { recordTrajectoryStatus } = proxyActivities<Activities>({
   startToCloseTimeout: '30 seconds',
@@ -51,8 +55,8 @@ export async function trajectoryWorkflow(input: TrajectoryInput): Promise<Trajec
   const plan = planTrajectory({ ...template, ...input });
   let status: TrajectoryStatus = 'planned';
 
-  setHandler(stateQuery, () => {
-    const today = localDate(Date.now());
+  setHandler(stateQuery, (asOf) => {
+    const today = asOf ?? localDate(Date.now());
     return {
       status,
       today,

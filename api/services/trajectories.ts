@@ -1,5 +1,6 @@
 import type { Db } from '../../db/connection';
 import { findTrajectory } from '../../db/trajectories';
+import { localDate } from '../../workflows/calendar';
 import { stateQuery } from '../../workflows/trajectory';
 import { notFound } from '../errors';
 import type { Trajectory } from '../schemas/trajectory';
@@ -9,7 +10,7 @@ import type { AppDeps } from '../deps';
 export async function getTrajectory(deps: Pick<AppDeps, 'db' | 'temporal'>, id: string): Promise<Trajectory> {
   const t = await findTrajectory(deps.db as Db, id);
   if (!t) throw notFound(`Trajectory ${id}`);
-  const live = await deps.temporal.workflow.getHandle(t.workflow_id).query(stateQuery);
+  const live = await deps.temporal.workflow.getHandle(t.workflow_id).query(stateQuery, localDate(Date.now()));
   return {
     id: t.id,
     cohortId: t.cohort_id,

@@ -1,0 +1,275 @@
+// The API through app.inject against a migrated PostgreSQL database and the time-skipping Temporal server.
+import { randomUUID } from 'node:crypto';
+import { Client, Connection } from '@temporalio/client';
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import type { Worker } from '@temporalio/worker';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { inject } from 'vitest';
+import { buildApp, type App } from '../api/app';
+import type { AppDeps } from '../api/deps';
+import { connectPostgres, type Db } from '../db/connection';
+import { TASK_QUEUE } from '../workflows/ids';
+import { cohortRequest, uniqueId } from './helpers/fixtures';
+import { createTestWorker, createTimeSkippingEnv } from './helpers/temporal';
+
+const TOKEN = 'test-admin-token-0123456789';
+const auth = { authorization: `Bearer ${TOKEN}` };
+const key = () => ({ ...auth, 'idempotency-key': randomUUID() });
+
+let env: TestWorkflowEnvironment;
+let worker: Worker;
+let running: Promise<void>;
+let db: Db;
+let app: App;
+let school: string;
+let employers: string[];
+
+const deps = (over: Partial<AppDeps> = {}): AppDeps => ({
+  config: { TEMPORAL_TASK_QUEUE: TASK_QUEUE, LOG_LEVEL: 'silent', ADMIN_TOKEN: TOKEN },
+  db,
+  temporal: env.client,
+  mailer: { kind: 'dev-mailbox' },
+  ...over,
+});
+
+async function createOrg(kind: string, name: string) {
+  const res = await app.inject({ method: 'POST', url: '/v1/organisations', headers: key(), payload: { id: uniqueId(kind), name, kind, region: 'West-Brabant' } });
+  expect(res.statusCode).toBe(201);
+  return res.json().id as string;
+}
+
+const counts = async () => ({
+  cohorts: Number((await db.selectFrom('cohort').select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow()).n),
+  trajectories: Number((await db.selectFrom('trajectory').select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow()).n),
+});
+
+beforeAll(async () => {
+  db = connectPostgres(inject('databaseUrl'), 5);
+  env = await createTimeSkippingEnv();
+  worker = await createTestWorker(env, db);
+  running = worker.run();
+  app = await buildApp(deps());
+  school = await createOrg('school', 'ROC West-Brabant');
+  employers = [await createOrg('employer', 'Zorggroep Breda'), await createOrg('employer', 'Thuiszorg Roosendaal')];
+});
+
+afterAll(async () => {
+  await app?.close();
+  worker?.shutdown();
+  await running;
+  await env?.teardown();
+  await db?.destroy();
+});
+
+describe('authentication', () => {
+  it.each([
+    ['no token', {}],
+    ['a wrong token', { authorization: 'Bearer not-the-token' }],
+    ['another scheme', { authorization: `Basic ${TOKEN}` }],
+  ])('refuses %s on every /v1 route with 401', async (_label, headers) => {
+    for (const url of ['/v1/programmes', '/v1/organisations', '/v1/cohorts', `/v1/cohorts/${randomUUID()}`, `/v1/trajectories/${randomUUID()}`]) {
+      const res = await app.inject({ method: 'GET', url, headers });
+      expect(res.statusCode, url).toBe(401);
+      expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
+    }
+  });
+});
+
+describe('programmes', () => {
+  it('lists the WelSlagen template with its version from the first start', async () => {
+    const res = await app.inject({ method: 'GET', url: '/v1/programmes', headers: auth });
+    expect(res.statusCode).toBe(200);
+    const welslagen = res.json().items.find((p: { id: string; version: number }) => p.id === 'welslagen' && p.version === 1);
+    expect(welslagen.template).toMatchObject({
+      weeks: 20, placementDaysPerWeek: 3, schoolDaysPerWeek: 1, intendedOutcome: 'bbl_doorstroom',
+      checkpoints: [{ key: 'intake', week: 1 }, { key: 'pop', week: 3 }, { key: 'midterm', week: 10 }, { key: 'pre-bbl', week: 18 }],
+    });
+  });
+});
+
+describe('organisations', () => {
+  it('creates and lists partners by kind', async () => {
+    const res = await app.inject({ method: 'GET', url: '/v1/organisations?kind=employer&limit=200', headers: auth });
+    expect(res.statusCode).toBe(200);
+    const ids = res.json().items.map((o: { id: string }) => o.id);
+    expect(ids).toEqual(expect.arrayContaining(employers));
+    expect(ids).not.toContain(school);
+  });
+
+  it('replays the stored response for a repeated Idempotency-Key and refuses the key with another body', async () => {
+    const headers = key();
+    const payload = { name: 'Gemeente Breda', kind: 'gemeente' };
+    const first = await app.inject({ method: 'POST', url: '/v1/organisations', headers, payload });
+    const again = await app.inject({ method: 'POST', url: '/v1/organisations', headers, payload });
+    expect(first.statusCode).toBe(201);
+    expect(again.json()).toEqual(first.json());
+    const other = await app.inject({ method: 'POST', url: '/v1/organisations', headers, payload: { name: 'UWV', kind: 'uwv' } });
+    expect(other.statusCode).toBe(422);
+    expect(other.json().errors[0].field).toBe('headers.idempotency-key');
+  });
+
+  it('names the field for an unknown kind and a missing Idempotency-Key', async () => {
+    const bad = await app.inject({ method: 'POST', url: '/v1/organisations', headers: key(), payload: { name: 'X', kind: 'bank' } });
+    expect(bad.statusCode).toBe(400);
+    expect(bad.json().errors.map((e: { field: string }) => e.field)).toContain('kind');
+    const noKey = await app.inject({ method: 'POST', url: '/v1/organisations', headers: auth, payload: { name: 'X', kind: 'uwv' } });
+    expect(noKey.statusCode).toBe(400);
+    expect(noKey.json().errors[0].field).toBe('headers.idempotency-key');
+  });
+});
+
+describe('launching a cohort', () => {
+  it('starts one trajectory workflow per participant, with IDs derived from business IDs', async () => {
+    const res = await app.inject({ method: 'POST', url: '/v1/cohorts', headers: key(), payload: cohortRequest({ schoolId: school, employerIds: employers }) });
+    expect(res.statusCode).toBe(201);
+    const cohort = res.json();
+    expect(cohort).toMatchObject({ programmeId: 'welslagen', programmeVersion: 1, status: 'launched' });
+    expect(cohort.trajectories).toHaveLength(20);
+    for (const t of cohort.trajectories) {
+      expect(t.workflowId).toBe(`trajectory-${t.id}`);
+      const d = await env.client.workflow.getHandle(t.workflowId).describe();
+      expect(d.status.name).toBe('RUNNING');
+    }
+
+    const read = await app.inject({ method: 'GET', url: `/v1/cohorts/${cohort.id}`, headers: auth });
+    expect(read.statusCode).toBe(200);
+    expect(read.json().trajectories.map((t: { reference: string }) => t.reference)).toEqual(cohort.trajectories.map((t: { reference: string }) => t.reference));
+
+    const traj = await app.inject({ method: 'GET', url: `/v1/trajectories/${cohort.trajectories[0].id}`, headers: auth });
+    expect(traj.statusCode).toBe(200);
+    expect(traj.json().live).toMatchObject({ week: 1, weeks: 20, startDate: cohort.startDate, programme: { id: 'welslagen', version: 1 } });
+    expect(traj.json().live.nextDays.length).toBeGreaterThan(0);
+  });
+
+  it('returns the same cohort for a repeated request and starts nothing twice', async () => {
+    const headers = key();
+    const payload = cohortRequest({ schoolId: school, employerIds: employers, size: 3 });
+    const first = await app.inject({ method: 'POST', url: '/v1/cohorts', headers, payload });
+    const runIds = await Promise.all(first.json().trajectories.map(async (t: { workflowId: string }) => (await env.client.workflow.getHandle(t.workflowId).describe()).runId));
+    const before = await counts();
+    const again = await app.inject({ method: 'POST', url: '/v1/cohorts', headers, payload });
+    expect(again.statusCode).toBe(201);
+    expect(again.headers['idempotent-replayed']).toBe('true');
+    expect(again.json()).toEqual(first.json());
+    expect(await counts()).toEqual(before);
+    const runIdsAfter = await Promise.all(first.json().trajectories.map(async (t: { workflowId: string }) => (await env.client.workflow.getHandle(t.workflowId).describe()).runId));
+    expect(runIdsAfter).toEqual(runIds);
+
+    const changed = await app.inject({ method: 'POST', url: '/v1/cohorts', headers, payload: { ...payload, region: 'Zeeland' } });
+    expect(changed.statusCode).toBe(422);
+    expect(await counts()).toEqual(before);
+  });
+
+  it('completes a launch that was interrupted halfway when the request is repeated', async () => {
+    // A Temporal client that fails after 4 starts, as if the API process died mid-launch.
+    let starts = 0;
+    const flaky = new Client({ connection: env.connection });
+    const realStart = flaky.workflow.start.bind(flaky.workflow);
+    flaky.workflow.start = (async (...args: Parameters<typeof realStart>) => {
+      if (++starts > 4) throw new Error('connection lost');
+      return realStart(...args);
+    }) as typeof realStart;
+    const crashing = await buildApp(deps({ temporal: flaky }));
+    const headers = key();
+    const payload = cohortRequest({ schoolId: school, employerIds: employers, size: 12 });
+    const broken = await crashing.inject({ method: 'POST', url: '/v1/cohorts', headers, payload });
+    expect(broken.statusCode).toBe(500);
+    await crashing.close();
+
+    const repeated = await app.inject({ method: 'POST', url: '/v1/cohorts', headers, payload });
+    expect(repeated.statusCode).toBe(201);
+    expect(repeated.json().status).toBe('launched');
+    expect(repeated.json().trajectories).toHaveLength(12);
+    for (const t of repeated.json().trajectories) {
+      expect((await env.client.workflow.getHandle(t.workflowId).describe()).status.name).toBe('RUNNING');
+    }
+  });
+
+  it.each([
+    ['an unknown programme', (p: Record<string, unknown>) => ({ ...p, programmeId: 'onbekend' }), 'programmeId'],
+    ['a start date that is not a Monday', (p: Record<string, unknown>) => ({ ...p, startDate: '2027-04-06' }), 'startDate'],
+    ['a school that is not an ROC', (p: Record<string, unknown>) => ({ ...p, schoolId: employers[0] }), 'schoolId'],
+    ['a duplicate participant reference', (p: { participants: { reference: string }[] }) => ({ ...p, participants: p.participants.map((x) => ({ ...x, reference: 'WB-001' })) }), 'participants[1].reference'],
+    ['an unknown employer', (p: { participants: object[] }) => ({ ...p, participants: [{ ...p.participants[0], employerId: 'nobody' }] }), 'participants[0].employerId'],
+    ['placement on the ROC day', (p: { participants: object[] }) => ({ ...p, participants: [{ ...p.participants[0], placementWeekdays: ['monday', 'tuesday', 'thursday'] }] }), 'participants[0].placementWeekdays'],
+  ])('refuses %s with 422 naming the field, and writes nothing', async (_label, mutate, field) => {
+    const before = await counts();
+    const res = await app.inject({ method: 'POST', url: '/v1/cohorts', headers: key(), payload: (mutate as (p: object) => object)(cohortRequest({ schoolId: school, employerIds: employers, size: 2 })) });
+    expect(res.statusCode).toBe(422);
+    expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
+    expect(res.json().errors.map((e: { field: string }) => e.field)).toContain(field);
+    expect(await counts()).toEqual(before);
+  });
+
+  it.each([
+    ['a malformed date', { startDate: '2027-13-01' }, 'startDate'],
+    ['no participants', { participants: [] }, 'participants'],
+    ['an unknown field', { colour: 'blue' }, 'colour'],
+  ])('refuses %s with 400 naming the field', async (_label, patch, field) => {
+    const res = await app.inject({ method: 'POST', url: '/v1/cohorts', headers: key(), payload: { ...cohortRequest({ schoolId: school, employerIds: employers, size: 1 }), ...patch } });
+    expect(res.statusCode).toBe(400);
+    expect(res.json().errors.map((e: { field: string }) => e.field)).toContain(field);
+  });
+
+  it('answers malformed JSON with a 400 problem', async () => {
+    const res = await app.inject({ method: 'POST', url: '/v1/cohorts', headers: { ...key(), 'content-type': 'application/json' }, payload: '{"programmeId":' });
+    expect(res.statusCode).toBe(400);
+    expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
+  });
+
+  it('gives 404 for an unknown cohort or trajectory', async () => {
+    for (const url of [`/v1/cohorts/${randomUUID()}`, `/v1/trajectories/${randomUUID()}`]) {
+      const res = await app.inject({ method: 'GET', url, headers: auth });
+      expect(res.statusCode).toBe(404);
+    }
+  });
+});
+
+describe('template versions', () => {
+  it('a new version applies to new cohorts and never changes running trajectories', async () => {
+    const v1Cohort = (await app.inject({ method: 'POST', url: '/v1/cohorts', headers: key(), payload: cohortRequest({ schoolId: school, employerIds: employers, size: 1 }) })).json();
+    const current = (await app.inject({ method: 'GET', url: '/v1/programmes', headers: auth })).json().items.find((p: { id: string; version: number }) => p.id === 'welslagen' && p.version === 1);
+    const published = await app.inject({ method: 'POST', url: '/v1/programmes', headers: key(), payload: { id: 'welslagen', name: current.name, template: { ...current.template, weeks: 24 } } });
+    expect(published.statusCode).toBe(201);
+    const version = published.json().version;
+    expect(version).toBeGreaterThan(1);
+
+    const old = await app.inject({ method: 'GET', url: `/v1/trajectories/${v1Cohort.trajectories[0].id}`, headers: auth });
+    expect(old.json().live).toMatchObject({ weeks: 20, programme: { version: v1Cohort.programmeVersion } });
+
+    const fresh = (await app.inject({ method: 'POST', url: '/v1/cohorts', headers: key(), payload: cohortRequest({ schoolId: school, employerIds: employers, size: 1 }) })).json();
+    expect(fresh.programmeVersion).toBe(version);
+    const live = (await app.inject({ method: 'GET', url: `/v1/trajectories/${fresh.trajectories[0].id}`, headers: auth })).json().live;
+    expect(live.weeks).toBe(24);
+  });
+});
+
+describe('operations', () => {
+  it('reports health 200 when database and Temporal answer', async () => {
+    const res = await app.inject({ method: 'GET', url: '/health' });
+    expect(res.statusCode).toBe(200);
+    expect(res.json()).toMatchObject({ status: 'ok', database: { status: 'up' }, temporal: { status: 'up' } });
+  });
+
+  it('reports 503 naming what is down', async () => {
+    const deadTemporal = new Client({ connection: Connection.lazy({ address: '127.0.0.1:1', connectTimeout: '1s' }) });
+    const deadDb = connectPostgres('postgres://postgres@127.0.0.1:1/postgres', 1);
+    const broken = await buildApp(deps({ temporal: deadTemporal, db: deadDb }));
+    const res = await broken.inject({ method: 'GET', url: '/health' });
+    expect(res.statusCode).toBe(503);
+    expect(res.json()).toMatchObject({ status: 'unavailable', database: { status: 'down' }, temporal: { status: 'down' } });
+    await broken.close();
+    await deadDb.destroy();
+  });
+
+  it('serves an OpenAPI 3 document generated from the validating schemas, and renders it at /docs', async () => {
+    const doc = (await app.inject({ method: 'GET', url: '/openapi.json' })).json();
+    expect(doc.openapi).toMatch(/^3\./);
+    expect(Object.keys(doc.paths)).toEqual(expect.arrayContaining(['/v1/cohorts', '/v1/cohorts/{id}', '/v1/trajectories/{id}', '/v1/programmes', '/v1/organisations']));
+    const body = doc.paths['/v1/cohorts'].post.requestBody.content['application/json'].schema;
+    expect(body.required).toEqual(expect.arrayContaining(['programmeId', 'startDate', 'participants']));
+    const docs = await app.inject({ method: 'GET', url: '/docs/' });
+    expect(docs.statusCode).toBe(200);
+    expect(docs.body).toContain('swagger');
+  });
+});

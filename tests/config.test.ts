@@ -1,0 +1,28 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig } from '../infra/config';
+
+describe('configuration', () => {
+  it('runs on embedded defaults when nothing is set', () => {
+    const c = loadConfig({});
+    expect(c).toMatchObject({ PORT: 3000, DATA_DIR: 'data', TEMPORAL_NAMESPACE: 'default', TEMPORAL_TASK_QUEUE: 'toeleiding', TEMPORAL_TLS: false });
+    expect(c.DATABASE_URL).toBeUndefined();
+    expect(c.TEMPORAL_ADDRESS).toBeUndefined();
+    expect(Object.isFrozen(c)).toBe(true);
+  });
+
+  it('reports every malformed key at once', () => {
+    let error: unknown;
+    try {
+      loadConfig({ PORT: 'drieduizend', DATABASE_URL: 'mysql://x', SMTP_URL: 'mail.example.nl', ADMIN_TOKEN: 'short' });
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(ConfigError);
+    const fields = (error as ConfigError).problems.map((p) => p.split(':')[0]);
+    expect(fields).toEqual(expect.arrayContaining(['PORT', 'DATABASE_URL', 'SMTP_URL', 'ADMIN_TOKEN']));
+  });
+
+  it('refuses half an mTLS key pair', () => {
+    expect(() => loadConfig({ TEMPORAL_TLS_CERT_PATH: '/etc/client.pem' })).toThrow(/set together/);
+  });
+});

@@ -1,0 +1,59 @@
+// Migrations run on both embedded PGlite and real PostgreSQL, are idempotent, and produce exactly the
+// tables and columns the `Database` interface declares.
+import { afterAll, describe, expect, it } from 'vitest';
+import { connectPglite, connectPostgres, openPglite, type Db } from '../db/connection';
+import { migrateToLatest } from '../db/migrate';
+import type { Database } from '../db/schema';
+import { createThrowawayDatabase } from './helpers/postgres';
+
+// TypeScript makes this list complete: a column missing here, or one too many, fails to compile.
+const declared: { [T in keyof Database]: { [C in keyof Database[T]]: true } } = {
+  programme: { id: true, version: true, name: true, template: true, created_at: true },
+  organisation: { id: true, name: true, kind: true, region: true, email: true, created_at: true },
+  cohort: { id: true, programme_id: true, programme_version: true, region: true, start_date: true, school_id: true, status: true, created_at: true },
+  trajectory: {
+    id: true, cohort_id: true, reference: true, name: true, email: true, employer_id: true, placement_weekdays: true, school_weekday: true,
+    jobcoach_name: true, jobcoach_email: true, status: true, end_date: true, workflow_id: true, created_at: true, updated_at: true,
+  },
+  idempotency_key: { scope: true, key: true, request_hash: true, resource_id: true, status_code: true, response: true, created_at: true },
+  dev_mailbox: { id: true, recipient: true, subject: true, text: true, html: true, sent_at: true },
+};
+
+async function checkDatabase(db: Db) {
+  const first = await migrateToLatest(db);
+  expect(first).toEqual(['0001_initial', '0002_welslagen_template']);
+  expect(await migrateToLatest(db)).toEqual([]);
+
+  const tables = await db.introspection.getTables();
+  const actual = Object.fromEntries(tables.map((t) => [t.name, t.columns.map((c) => c.name).sort()]));
+  for (const [table, columns] of Object.entries(declared)) {
+    expect(actual[table], table).toEqual(Object.keys(columns).sort());
+  }
+  const programme = await db.selectFrom('programme').selectAll().executeTakeFirstOrThrow();
+  expect(programme).toMatchObject({ id: 'welslagen', version: 1 });
+  expect(programme.template.weeks).toBe(20);
+}
+
+describe('migrations', () => {
+  const cleanups: Array<() => Promise<void>> = [];
+  afterAll(async () => {
+    for (const c of cleanups) await c();
+  });
+
+  it('migrate embedded PGlite to the declared schema, idempotently', async () => {
+    const pglite = await openPglite();
+    const db = connectPglite(pglite);
+    cleanups.push(() => db.destroy());
+    await checkDatabase(db);
+  });
+
+  it('migrate PostgreSQL to the declared schema, idempotently', async () => {
+    const database = await createThrowawayDatabase(false);
+    const db = connectPostgres(database.url, 2);
+    cleanups.push(async () => {
+      await db.destroy();
+      await database.drop();
+    });
+    await checkDatabase(db);
+  });
+});

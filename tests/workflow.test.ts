@@ -1,0 +1,98 @@
+// The trajectory workflow on the real time-skipping test server, with real activities writing to PostgreSQL.
+import { randomUUID } from 'node:crypto';
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import type { Worker } from '@temporalio/worker';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { inject } from 'vitest';
+import { dutchHolidays } from '../activities/holidays';
+import { connectPostgres, type Db } from '../db/connection';
+import { findTrajectory } from '../db/trajectories';
+import { addDays, localDate } from '../workflows/calendar';
+import { TASK_QUEUE, trajectoryWorkflowId } from '../workflows/ids';
+import { stateQuery, trajectoryWorkflow, type TrajectoryInput } from '../workflows/trajectory';
+import { createTestWorker, createTimeSkippingEnv } from './helpers/temporal';
+import { cohortRequest, thisMonday, uniqueId } from './helpers/fixtures';
+import { insertCohort } from '../db/cohorts';
+import { insertOrganisation } from '../db/organisations';
+
+let env: TestWorkflowEnvironment;
+let worker: Worker;
+let db: Db;
+let running: Promise<void>;
+
+const template = {
+  weeks: 20, placementDaysPerWeek: 3, schoolDaysPerWeek: 1, attendanceThreshold: 0.8, bblDecisionFromWeek: 16, intendedOutcome: 'bbl_doorstroom' as const,
+  checkpoints: [{ key: 'intake', name: 'Intake', week: 1 }],
+};
+
+/** A trajectory row in the database (the workflow's activities update it) plus the workflow input for it. */
+async function seedTrajectory(startDate: string): Promise<TrajectoryInput> {
+  const school = uniqueId('roc');
+  const employer = uniqueId('zorg');
+  await insertOrganisation(db, { id: school, name: 'ROC', kind: 'school' });
+  await insertOrganisation(db, { id: employer, name: 'Zorg', kind: 'employer' });
+  const cohortId = randomUUID();
+  const trajectoryId = randomUUID();
+  const p = cohortRequest({ schoolId: school, employerIds: [employer], size: 1 }).participants[0]!;
+  await insertCohort(db, { id: cohortId, programme_id: 'welslagen', programme_version: 1, region: 'West-Brabant', start_date: startDate, school_id: school, status: 'launched' }, [
+    {
+      id: trajectoryId, cohort_id: cohortId, reference: p.reference, name: p.name, email: p.email, employer_id: employer,
+      placement_weekdays: JSON.stringify(p.placementWeekdays), school_weekday: 4, jobcoach_name: 'J', jobcoach_email: 'j@example.nl',
+      status: 'planned', end_date: addDays(startDate, 137), workflow_id: trajectoryWorkflowId(trajectoryId),
+    },
+  ]);
+  return {
+    trajectoryId, cohortId, programme: { id: 'welslagen', version: 1, template }, region: 'West-Brabant', startDate,
+    placementWeekdays: ['monday', 'tuesday', 'wednesday'], schoolWeekday: 'thursday', holidays: dutchHolidays(startDate, addDays(startDate, 365)), closures: [],
+  };
+}
+
+beforeAll(async () => {
+  db = connectPostgres(inject('databaseUrl'), 4);
+  env = await createTimeSkippingEnv();
+  worker = await createTestWorker(env, db);
+  running = worker.run();
+});
+
+afterAll(async () => {
+  worker?.shutdown();
+  await running;
+  await env?.teardown();
+  await db?.destroy();
+});
+
+describe('trajectory workflow', () => {
+  it('runs a 20-week trajectory to its end in seconds, recording each status change in the database', async () => {
+    const startDate = addDays(thisMonday(await env.currentTimeMs()), 7);
+    const input = await seedTrajectory(startDate);
+    const handle = await env.client.workflow.start(trajectoryWorkflow, { taskQueue: TASK_QUEUE, workflowId: trajectoryWorkflowId(input.trajectoryId), args: [input] });
+
+    const before = await handle.query(stateQuery);
+    expect(before).toMatchObject({ status: 'planned', week: 0, weeks: 20, startDate, endDate: addDays(startDate, 19 * 7 + 4) });
+    expect(before.nextDays[0]).toMatchObject({ date: startDate, kind: 'placement', week: 1 });
+
+    const t0 = Date.now();
+    const result = await handle.result();
+    const wallMs = Date.now() - t0;
+    expect(result).toEqual({ status: 'ended', endDate: addDays(startDate, 137) });
+    expect((await findTrajectory(db, input.trajectoryId))?.status).toBe('ended');
+    console.info(`20-week trajectory on the time-skipping server: ${wallMs} ms wall time`);
+  });
+
+  it('is active in the right week part-way through', async () => {
+    const startDate = addDays(thisMonday(await env.currentTimeMs()), 7);
+    const input = await seedTrajectory(startDate);
+    const handle = await env.client.workflow.start(trajectoryWorkflow, { taskQueue: TASK_QUEUE, workflowId: trajectoryWorkflowId(input.trajectoryId), args: [input] });
+    await env.sleep('10 weeks');
+    const today = localDate(await env.currentTimeMs());
+    const state = await handle.query(stateQuery, today);
+    expect(state.status).toBe('active');
+    expect(state.today).toBe(today);
+    // 10 weeks after "now" (a week before the start) is 9 weeks after the start: week 10.
+    expect(state.week).toBe(Math.floor((Date.parse(today) - Date.parse(startDate)) / (7 * 86_400_000)) + 1);
+    expect(state.week).toBeGreaterThanOrEqual(9);
+    expect(state.nextDays.every((d) => d.date >= today)).toBe(true);
+    expect((await findTrajectory(db, input.trajectoryId))?.status).toBe('active');
+    await handle.terminate('test done');
+  });
+});

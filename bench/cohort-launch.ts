@@ -1,0 +1,52 @@
+// Cohort launch through the HTTP API (validation, one transaction for the cohort and its trajectories,
+// one workflow start per participant) against the same number of bare `client.workflow.start` calls,
+// on the same Temporal dev server, in the same run.
+import { randomUUID } from 'node:crypto';
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import { buildApp } from '../api/app';
+import type { Db } from '../db/connection';
+import { dutchHolidays } from '../activities/holidays';
+import { insertOrganisation } from '../db/organisations';
+import { addDays } from '../workflows/calendar';
+import { TASK_QUEUE } from '../workflows/ids';
+import { trajectoryWorkflow, type TrajectoryInput } from '../workflows/trajectory';
+import { cohortRequest, thisMonday } from '../tests/helpers/fixtures';
+
+export async function benchCohortLaunch(env: TestWorkflowEnvironment, db: Db, size = 1000) {
+  const token = 'bench-admin-token-0123456789';
+  const app = await buildApp({ config: { TEMPORAL_TASK_QUEUE: TASK_QUEUE, LOG_LEVEL: 'warn', ADMIN_TOKEN: token }, db, temporal: env.client, mailer: { kind: 'dev-mailbox' } });
+  const url = await app.listen({ port: 0, host: '127.0.0.1' });
+  const run = randomUUID().slice(0, 8);
+  await insertOrganisation(db, { id: `roc-${run}`, name: 'ROC', kind: 'school' });
+  const employers = Array.from({ length: 20 }, (_, i) => `zorg-${run}-${i}`);
+  for (const id of employers) await insertOrganisation(db, { id, name: id, kind: 'employer' });
+
+  // Baseline: the same workflow type and input size, started directly with the same concurrency (50 lanes).
+  const startDate = thisMonday();
+  const holidays = dutchHolidays(startDate, addDays(startDate, 500));
+  const template = { weeks: 20, placementDaysPerWeek: 3, schoolDaysPerWeek: 1, checkpoints: [], attendanceThreshold: 0.8, bblDecisionFromWeek: 16, intendedOutcome: 'bbl_doorstroom' as const };
+  const inputs: TrajectoryInput[] = Array.from({ length: size }, () => ({
+    trajectoryId: randomUUID(), cohortId: run, programme: { id: 'welslagen', version: 1, template }, region: 'West-Brabant', startDate,
+    placementWeekdays: ['monday', 'tuesday', 'wednesday'], schoolWeekday: 'thursday', holidays, closures: [],
+  }));
+  let next = 0;
+  const t0 = performance.now();
+  await Promise.all(Array.from({ length: 50 }, async () => {
+    while (next < inputs.length) {
+      const input = inputs[next++]!;
+      await env.client.workflow.start(trajectoryWorkflow, { taskQueue: TASK_QUEUE, workflowId: `bench-bare-${input.trajectoryId}`, args: [input] });
+    }
+  }));
+  const bareMs = performance.now() - t0;
+
+  const t1 = performance.now();
+  const res = await fetch(`${url}/v1/cohorts`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json', 'idempotency-key': randomUUID() },
+    body: JSON.stringify(cohortRequest({ schoolId: `roc-${run}`, employerIds: employers, size })),
+  });
+  const apiMs = performance.now() - t1;
+  if (res.status !== 201) throw new Error(`launch failed: ${res.status} ${await res.text()}`);
+  await app.close();
+  return { size, bareMs, apiMs, ratio: apiMs / bareMs };
+}

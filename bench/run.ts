@@ -1,0 +1,35 @@
+// `npm run bench`: every benchmark, each reported as a ratio against a baseline measured in the same run.
+// Uses the real Temporal dev server and a throwaway PostgreSQL database (DATABASE_URL's server, else
+// 127.0.0.1:5432). Prints a Markdown table to paste into bench/README.md.
+import { TestWorkflowEnvironment } from '@temporalio/testing';
+import { Worker, Runtime, DefaultLogger } from '@temporalio/worker';
+import { createActivities } from '../activities';
+import { connectPostgres } from '../db/connection';
+import { devServerExecutable } from '../infra/temporal-binaries';
+import { workflowsPath } from '../infra/workflows-path';
+import { TASK_QUEUE } from '../workflows/ids';
+import { createThrowawayDatabase } from '../tests/helpers/postgres';
+import { benchCohortLaunch } from './cohort-launch';
+
+Runtime.install({ logger: new DefaultLogger('WARN') });
+const database = await createThrowawayDatabase();
+const db = connectPostgres(database.url, 10);
+const env = await TestWorkflowEnvironment.createLocal({ server: { executable: devServerExecutable(process.env) } });
+const worker = await Worker.create({ connection: env.nativeConnection, taskQueue: TASK_QUEUE, workflowsPath, activities: createActivities({ db }) });
+const running = worker.run();
+try {
+  const size = Number(process.env.BENCH_COHORT_SIZE ?? 1000);
+  const launch = await benchCohortLaunch(env, db, size);
+  const rows = [
+    ['benchmark', 'baseline', 'measured', 'ratio'],
+    ['---', '---', '---', '---'],
+    [`cohort launch, ${launch.size} participants`, `${launch.size} bare workflow starts: ${launch.bareMs.toFixed(0)} ms`, `POST /v1/cohorts: ${launch.apiMs.toFixed(0)} ms`, launch.ratio.toFixed(2)],
+  ];
+  console.log(rows.map((r) => `| ${r.join(' | ')} |`).join('\n'));
+} finally {
+  worker.shutdown();
+  await running;
+  await env.teardown();
+  await db.destroy();
+  await database.drop();
+}

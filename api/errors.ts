@@ -34,13 +34,15 @@ function validationProblems(error: FastifyError): FieldProblem[] {
   });
 }
 
+// gRPC UNAVAILABLE (14) and DEADLINE_EXCEEDED (4) are worth a retry; other Temporal errors are not.
 const isTemporalUnavailable = (e: unknown) => {
   const err = e as { name?: string; code?: number; cause?: { code?: number } };
-  return err?.name === 'ServiceError' || err?.name === 'TransportError' || err?.code === 14 || err?.cause?.code === 14;
+  const code = err?.code ?? err?.cause?.code;
+  return err?.name === 'TransportError' || code === 14 || code === 4;
 };
 const isDatabaseUnavailable = (e: unknown) => {
-  const code = (e as { code?: string })?.code;
-  return code === 'ECONNREFUSED' || code === '57P01' || code === '57P03' || code === 'ECONNRESET' || /^08/.test(code ?? '');
+  const err = e as { code?: string; message?: string };
+  return ['ECONNREFUSED', 'ECONNRESET', '57P01', '57P03'].includes(err?.code ?? '') || /^08/.test(err?.code ?? '') || /Connection terminated/.test(err?.message ?? '');
 };
 
 export function installErrorHandler(app: FastifyInstance): void {
@@ -59,6 +61,15 @@ export function installErrorHandler(app: FastifyInstance): void {
     }
     if (error.statusCode && error.statusCode >= 400 && error.statusCode < 500) {
       return send(reply, { type: '/problems/bad-request', title: 'Bad request', status: error.statusCode, detail: error.message, ...base });
+    }
+    const sqlState = (error as { code?: unknown }).code;
+    if (typeof sqlState === 'string' && /^2[23][0-9A-Z]{3}$/.test(sqlState)) {
+      // Data (22) and integrity (23) errors from PostgreSQL: the request, not the server, is at fault.
+      const status = sqlState.startsWith('23') ? 409 : 400;
+      return send(reply, { type: '/problems/rejected-by-database', title: status === 409 ? 'Conflict' : 'Bad request', status, detail: status === 409 ? 'The request conflicts with existing data' : 'A value is out of range', ...base });
+    }
+    if (error.name === 'WorkflowNotFoundError') {
+      return send(reply, { type: '/problems/launch-incomplete', title: 'Launch not complete', status: 409, detail: 'This trajectory has no workflow yet: its cohort launch was interrupted; repeat the launch request with the same Idempotency-Key', ...base });
     }
     if (isTemporalUnavailable(error) || isDatabaseUnavailable(error)) {
       request.log.warn({ err: error }, 'dependency unavailable');

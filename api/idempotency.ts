@@ -31,12 +31,12 @@ export async function idempotent<T>(
   }
   try {
     const result = await work(claim.resource_id);
-    await completeIdempotencyKey(db, req.scope, req.key, result.statusCode, JSON.stringify(result.body));
+    await completeIdempotencyKey(db, claim, result.statusCode, JSON.stringify(result.body));
     return { ...result, replayed: false };
   } catch (e) {
     // A refused request (4xx) frees the key for a corrected body; on anything else the claim stays, so the
     // repeat resumes with the same resource id.
-    if (e instanceof DomainError && e.status < 500) await releaseIdempotencyKey(db, req.scope, req.key);
+    if (e instanceof DomainError && e.status < 500) await releaseIdempotencyKey(db, claim);
     throw e;
   }
 }

@@ -14,11 +14,12 @@ export async function claimIdempotencyKey(db: Db, scope: string, key: string, re
   return db.selectFrom('idempotency_key').selectAll().where('scope', '=', scope).where('key', '=', key).executeTakeFirstOrThrow();
 }
 
-export async function completeIdempotencyKey(db: Db, scope: string, key: string, statusCode: number, response: string): Promise<void> {
-  await db.updateTable('idempotency_key').set({ status_code: statusCode, response }).where('scope', '=', scope).where('key', '=', key).execute();
+export async function completeIdempotencyKey(db: Db, claim: IdempotencyKey, statusCode: number, response: string): Promise<void> {
+  await db.updateTable('idempotency_key').set({ status_code: statusCode, response }).where('scope', '=', claim.scope).where('key', '=', claim.key).where('resource_id', '=', claim.resource_id).execute();
 }
 
 /** Releases a claim whose request failed, so the key can be used again with a corrected body. */
-export async function releaseIdempotencyKey(db: Db, scope: string, key: string): Promise<void> {
-  await db.deleteFrom('idempotency_key').where('scope', '=', scope).where('key', '=', key).where('status_code', 'is', null).execute();
+export async function releaseIdempotencyKey(db: Db, claim: IdempotencyKey): Promise<void> {
+  // Only our own unfinished claim: a concurrent request may have released and re-claimed the key meanwhile.
+  await db.deleteFrom('idempotency_key').where('scope', '=', claim.scope).where('key', '=', claim.key).where('resource_id', '=', claim.resource_id).where('status_code', 'is', null).execute();
 }

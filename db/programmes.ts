@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import type { Db } from './connection';
 import type { Programme } from './schema';
 import type { ProgrammeTemplate } from '../api/schemas/programme';
@@ -16,6 +17,8 @@ export function findProgramme(db: Db, id: string, version?: number): Promise<Pro
 /** Adds the next version of a programme; running trajectories keep the copy they started with. */
 export async function addProgrammeVersion(db: Db, p: { id: string; name: string; template: ProgrammeTemplate }): Promise<Programme> {
   return db.transaction().execute(async (trx) => {
+    // Serialises publications of the same programme, so two at once get consecutive versions.
+    await sql`select pg_advisory_xact_lock(hashtext(${p.id}))`.execute(trx);
     const row = await trx
       .selectFrom('programme')
       .select((eb) => eb.fn.max('version').as('max'))

@@ -130,7 +130,7 @@ async function main() {
     }
 
     const url = publicUrl(config);
-    await waitForHealth(url, children[1]!);
+    await waitForHealth(`http://127.0.0.1:${config.PORT}`, children[1]!);
     console.log(
       [
         '',

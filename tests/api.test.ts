@@ -273,3 +273,18 @@ describe('operations', () => {
     expect(docs.body).toContain('swagger');
   });
 });
+
+describe('hostile input', () => {
+  it.each([
+    ['a NUL character in a name', (p: { participants: object[] }) => ({ ...p, participants: [{ ...p.participants[0], name: 'An\u0000na' }] }), 400],
+    ['an absurd programme version', (p: object) => ({ ...p, programmeVersion: 2 ** 40 }), 400],
+    ['a start date in year 9999', (p: object) => ({ ...p, startDate: '9999-12-27' }), 422],
+  ])('refuses %s with a 4xx, never a 500', async (_label, mutate, status) => {
+    const res = await app.inject({ method: 'POST', url: '/v1/cohorts', headers: key(), payload: (mutate as (p: object) => object)(cohortRequest({ schoolId: school, employerIds: employers, size: 1 })) });
+    expect(res.statusCode).toBe(status);
+  });
+
+  it('refuses an absurd page offset with 400', async () => {
+    expect((await app.inject({ method: 'GET', url: '/v1/cohorts?offset=99999999999999999999', headers: auth })).statusCode).toBe(400);
+  });
+});

@@ -41,6 +41,7 @@ export const organisationRoutes: FastifyPluginAsyncTypebox<{ deps: AppDeps }> = 
       if (!org) throw conflict(`An organisation with id ${id} already exists with other details`);
       return { statusCode: 201, body: toView(org) };
     });
+    if (out.replayed) reply.header('idempotent-replayed', 'true');
     return reply.code(out.statusCode).send(out.body);
   });
 };

@@ -27,6 +27,7 @@ export const programmeRoutes: FastifyPluginAsyncTypebox<{ deps: AppDeps }> = asy
       statusCode: 201,
       body: toView(await addProgrammeVersion(deps.db, request.body)),
     }));
+    if (out.replayed) reply.header('idempotent-replayed', 'true');
     return reply.code(out.statusCode).send(out.body);
   });
 };

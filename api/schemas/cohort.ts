@@ -17,7 +17,7 @@ export type NewParticipant = Static<typeof NewParticipant>;
 export const NewCohort = Type.Object(
   {
     programmeId: Id,
-    programmeVersion: Type.Optional(Type.Integer({ minimum: 1, description: 'Defaults to the newest version' })),
+    programmeVersion: Type.Optional(Type.Integer({ minimum: 1, maximum: 1_000_000, description: 'Defaults to the newest version' })),
     region: Text(100),
     startDate: Type.Intersect([IsoDate], { description: 'The first day of week 1; must be a Monday' }),
     schoolId: Id,

@@ -4,7 +4,8 @@ import { Type, type Static } from 'typebox';
 export const Id = Type.String({ minLength: 1, maxLength: 100, pattern: '^[A-Za-z0-9][A-Za-z0-9._-]*$' });
 export const IsoDate = Type.String({ format: 'date', description: 'A calendar date, YYYY-MM-DD (Europe/Amsterdam)' });
 export const Email = Type.String({ format: 'email', maxLength: 254 });
-export const Text = (maxLength = 200) => Type.String({ minLength: 1, maxLength });
+// No control characters: PostgreSQL text cannot hold NUL, and none belongs in a name or a note.
+export const Text = (maxLength = 200) => Type.String({ minLength: 1, maxLength, pattern: '^[^\\u0000-\\u001f]+$' });
 
 export const Weekday = Type.Union(
   [Type.Literal('monday'), Type.Literal('tuesday'), Type.Literal('wednesday'), Type.Literal('thursday'), Type.Literal('friday')],
@@ -16,7 +17,7 @@ export const IdParams = Type.Object({ id: Id });
 
 export const Page = Type.Object({
   limit: Type.Integer({ minimum: 1, maximum: 200, default: 50 }),
-  offset: Type.Integer({ minimum: 0, default: 0 }),
+  offset: Type.Integer({ minimum: 0, maximum: 1_000_000, default: 0 }),
 });
 export type Page = Static<typeof Page>;
 

@@ -25,6 +25,7 @@ async function validate(db: Db, body: NewCohort) {
   const programme = await findProgramme(db, body.programmeId, body.programmeVersion);
   if (!programme) problems.push({ field: body.programmeVersion ? 'programmeVersion' : 'programmeId', message: `no programme ${body.programmeId}${body.programmeVersion ? ` version ${body.programmeVersion}` : ''}` });
   if (!isValidDate(body.startDate)) problems.push({ field: 'startDate', message: 'is not a calendar date' });
+  else if (body.startDate < '2000-01-01' || body.startDate > '2100-12-31') problems.push({ field: 'startDate', message: 'must lie between 2000 and 2100' });
   else if (!isMonday(body.startDate)) problems.push({ field: 'startDate', message: 'must be a Monday (the first day of week 1)' });
 
   const orgIds = [body.schoolId, ...new Set(body.participants.map((p) => p.employerId))];

@@ -1,5 +1,8 @@
 // The trajectory workflow on the real time-skipping test server, with real activities writing to PostgreSQL.
 import { randomUUID } from 'node:crypto';
+import { writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { historyToJSON } from '@temporalio/common/lib/proto-utils';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { Worker } from '@temporalio/worker';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -76,7 +79,11 @@ describe('trajectory workflow', () => {
     const wallMs = Date.now() - t0;
     expect(result).toEqual({ status: 'ended', endDate: addDays(startDate, 137) });
     expect((await findTrajectory(db, input.trajectoryId))?.status).toBe('ended');
-    console.info(`20-week trajectory on the time-skipping server: ${wallMs} ms wall time`);
+    const history = await handle.fetchHistory();
+    console.info(`20-week trajectory on the time-skipping server: ${wallMs} ms wall time, ${history.events?.length} history events`);
+    // RECORD_HISTORIES=1 npm test -- tests/workflow.test.ts refreshes the replay fixture (only for a deliberate,
+    // patched() change; never to paper over a replay failure).
+    if (process.env.RECORD_HISTORIES) writeFileSync(path.join(import.meta.dirname, 'histories', 'trajectory-on-time.json'), historyToJSON(history));
   });
 
   it('is active in the right week part-way through', async () => {

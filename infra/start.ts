@@ -48,11 +48,15 @@ async function main() {
   const stops: Array<() => Promise<void>> = [];
   const children: ChildProcess[] = [];
   let stopping = false;
+  // Servers still starting when a stop comes in: the stop waits for them, so none is left orphaned.
+  const starting: Promise<unknown>[] = [];
+  const track = <T>(p: Promise<T>) => (starting.push(p), p);
 
   const stopAll = async (code: number) => {
     if (stopping) return;
     stopping = true;
     log('stopping');
+    await Promise.allSettled(starting);
     await Promise.all(
       children.map(
         (c) =>
@@ -75,7 +79,7 @@ async function main() {
     let temporalUi = config.TEMPORAL_UI_URL ?? '(the Web UI of your Temporal cluster)';
     if (!config.TEMPORAL_ADDRESS) {
       log(`starting the Temporal dev server (${path.join(config.DATA_DIR, 'temporal.sqlite')})`);
-      const env = await TestWorkflowEnvironment.createLocal({
+      const env = await track(TestWorkflowEnvironment.createLocal({
         server: {
           executable: devServerExecutable(config),
           dbFilename: path.join(config.DATA_DIR, 'temporal.sqlite'),
@@ -85,7 +89,7 @@ async function main() {
           namespace: config.TEMPORAL_NAMESPACE,
           searchAttributes: SEARCH_ATTRIBUTES,
         },
-      });
+      }));
       stops.push(() => env.teardown());
       temporalUi = `http://127.0.0.1:${config.TEMPORAL_UI_PORT}`;
     }
@@ -94,13 +98,13 @@ async function main() {
     if (!databaseUrl) {
       const dir = path.join(config.DATA_DIR, 'pglite');
       log(`opening the embedded database (${dir})`);
-      const pglite = await openPglite(dir);
+      const pglite = await track(openPglite(dir));
       const server = new PGLiteSocketServer({ db: pglite, host: '127.0.0.1', port: 0, maxConnections: 100 });
-      await server.start();
       stops.push(async () => {
         await server.stop();
         await pglite.close();
       });
+      await track(server.start());
       databaseUrl = `postgres://postgres@${server.getServerConn()}/postgres`;
     }
 

@@ -1,6 +1,6 @@
 // Connections to Temporal: the embedded dev server's address, or a cluster with mTLS or an API key.
 import { readFileSync } from 'node:fs';
-import { Client, Connection, type ConnectionOptions } from '@temporalio/client';
+import type { ConnectionOptions } from '@temporalio/client';
 import { NativeConnection } from '@temporalio/worker';
 import type { Config } from './config';
 
@@ -20,11 +20,6 @@ export function temporalConnectionOptions(config: Config) {
       }
     : undefined;
   return { address: temporalAddress(config), tls, apiKey: config.TEMPORAL_API_KEY } satisfies ConnectionOptions;
-}
-
-export async function connectClient(config: Config): Promise<Client> {
-  const connection = await Connection.connect(temporalConnectionOptions(config));
-  return new Client({ connection, namespace: config.TEMPORAL_NAMESPACE });
 }
 
 export function connectWorker(config: Config): Promise<NativeConnection> {

@@ -1,13 +1,11 @@
 import type { Db } from './connection';
-import type { Cohort, NewTrajectory } from './schema';
-import type { CohortTable } from './schema';
-import type { Insertable } from 'kysely';
+import type { Cohort, NewCohort, NewTrajectory } from './schema';
 
 /**
  * Writes a cohort and all its trajectories in one transaction: either the whole cohort exists or none of it.
  * A repeat with the same cohort id (a resumed launch) changes nothing.
  */
-export async function insertCohort(db: Db, cohort: Insertable<CohortTable>, trajectories: NewTrajectory[]): Promise<void> {
+export async function insertCohort(db: Db, cohort: NewCohort, trajectories: NewTrajectory[]): Promise<void> {
   await db.transaction().execute(async (trx) => {
     const inserted = await trx.insertInto('cohort').values(cohort).onConflict((oc) => oc.column('id').doNothing()).returning('id').executeTakeFirst();
     if (!inserted) return;

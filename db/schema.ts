@@ -90,6 +90,7 @@ export type Programme = Selectable<ProgrammeTable>;
 export type Organisation = Selectable<OrganisationTable>;
 export type NewOrganisation = Insertable<OrganisationTable>;
 export type Cohort = Selectable<CohortTable>;
+export type NewCohort = Insertable<CohortTable>;
 export type Trajectory = Selectable<TrajectoryTable>;
 export type NewTrajectory = Insertable<TrajectoryTable>;
 export type IdempotencyKey = Selectable<IdempotencyKeyTable>;

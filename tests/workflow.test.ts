@@ -10,7 +10,7 @@ import { inject } from 'vitest';
 import { dutchHolidays } from '../activities/holidays';
 import { connectPostgres, type Db } from '../db/connection';
 import { findTrajectory } from '../db/trajectories';
-import { addDays, localDate } from '../workflows/calendar';
+import { addDays, daysBetween, isoWeekday, localDate } from '../workflows/calendar';
 import { TASK_QUEUE, trajectoryWorkflowId } from '../workflows/ids';
 import { stateQuery, trajectoryWorkflow, type TrajectoryInput } from '../workflows/trajectory';
 import { createTestWorker, createTimeSkippingEnv } from './helpers/temporal';
@@ -87,6 +87,7 @@ describe('trajectory workflow', () => {
   });
 
   it('is active in the right week part-way through', async () => {
+    const launchDay = localDate(await env.currentTimeMs());
     const startDate = addDays(thisMonday(await env.currentTimeMs()), 7);
     const input = await seedTrajectory(startDate);
     const handle = await env.client.workflow.start(trajectoryWorkflow, { taskQueue: TASK_QUEUE, workflowId: trajectoryWorkflowId(input.trajectoryId), args: [input] });
@@ -95,9 +96,9 @@ describe('trajectory workflow', () => {
     const state = await handle.query(stateQuery, today);
     expect(state.status).toBe('active');
     expect(state.today).toBe(today);
-    // 10 weeks after "now" (a week before the start) is 9 weeks after the start: week 10.
-    expect(state.week).toBe(Math.floor((Date.parse(today) - Date.parse(startDate)) / (7 * 86_400_000)) + 1);
-    expect(state.week).toBeGreaterThanOrEqual(9);
+    // Launched in the week before the start; 70 days on is 63 to 69 days after the start: week 10.
+    expect(daysBetween(startDate, today)).toBe(63 + isoWeekday(launchDay) - 1);
+    expect(state.week).toBe(10);
     expect(state.nextDays.every((d) => d.date >= today)).toBe(true);
     expect((await findTrajectory(db, input.trajectoryId))?.status).toBe('active');
     await handle.terminate('test done');

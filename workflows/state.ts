@@ -62,8 +62,7 @@ export function currentPlan(s: TrajectoryData): Plan {
   const paused = s.pauses.reduce((n, p) => n + (p.to ? workingDaysBetween(p.from, addDays(p.to, -1)) : 0), 0);
   const extraWeeks = Math.ceil(paused / 5);
   const plan = planTrajectory({ ...s.calendar, weeks: weeks + extraWeeks });
-  const base = planTrajectory({ ...s.calendar, weeks });
-  let endDate = base.endDate;
+  let endDate = addDays(s.calendar.startDate, (weeks - 1) * 7 + 4);
   for (let left = paused; left > 0; ) {
     endDate = addDays(endDate, 1);
     if (isoWeekday(endDate) <= 5) left--;
@@ -174,21 +173,22 @@ export const BBL_DECISION_DAYS_AFTER_END = 14;
 
 export interface RiskSignal { kind: 'unexcused_absences' | 'checkpoint_at_risk' | 'checkpoint_overdue' | 'low_attendance'; reason: string }
 
-export function overdueCheckpoints(s: TrajectoryData, today: string) {
-  return currentPlan(s).checkpoints.filter((c) => !s.checkpoints[c.key] && c.weekEnd < today);
+export function overdueCheckpoints(s: TrajectoryData, today: string, plan = currentPlan(s)) {
+  return plan.checkpoints.filter((c) => !s.checkpoints[c.key] && c.weekEnd < today);
 }
 
 /** Rule-based and explained: each signal says in words why it is raised. */
 export function riskSignals(s: TrajectoryData, today: string): RiskSignal[] {
   if (s.status === 'planned' || s.status === 'ended' || s.status === 'dropped_out') return [];
+  const plan = currentPlan(s);
   const signals: RiskSignal[] = [];
   const unexcused = Object.values(s.attendance).filter((a) => !a.present && a.reason === 'unexcused' && a.date > addDays(today, -14)).map((a) => a.date).sort();
   if (unexcused.length >= 2) signals.push({ kind: 'unexcused_absences', reason: `${unexcused.length} unexcused absences within two weeks (${unexcused.join(', ')})` });
   for (const c of Object.values(s.checkpoints)) {
     if (c.status === 'at_risk') signals.push({ kind: 'checkpoint_at_risk', reason: `checkpoint ${c.key} was recorded as at risk on ${c.recordedOn}` });
   }
-  for (const c of overdueCheckpoints(s, today)) signals.push({ kind: 'checkpoint_overdue', reason: `checkpoint ${c.name} (week ${c.week}) was due by ${c.weekEnd} and is not recorded` });
-  const due = currentPlan(s).days.filter((d) => d.planned && d.date < today && s.attendance[d.date]);
+  for (const c of overdueCheckpoints(s, today, plan)) signals.push({ kind: 'checkpoint_overdue', reason: `checkpoint ${c.name} (week ${c.week}) was due by ${c.weekEnd} and is not recorded` });
+  const due = plan.days.filter((d) => d.planned && d.date < today && s.attendance[d.date]);
   const attended = due.filter((d) => s.attendance[d.date]!.present).length;
   if (due.length >= 5 && attended / due.length < s.attendanceThreshold) {
     signals.push({ kind: 'low_attendance', reason: `attended ${attended} of ${due.length} recorded days (${Math.round((100 * attended) / due.length)}%), below the programme's ${Math.round(100 * s.attendanceThreshold)}%` });

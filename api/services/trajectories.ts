@@ -1,4 +1,3 @@
-import type { Db } from '../../db/connection';
 import { findTrajectory } from '../../db/trajectories';
 import { localDate } from '../../workflows/calendar';
 import { stateQuery } from '../../workflows/trajectory';
@@ -8,7 +7,7 @@ import type { AppDeps } from '../deps';
 
 /** The trajectory's record beside its live state, read from the running (or finished) workflow. */
 export async function getTrajectory(deps: Pick<AppDeps, 'db' | 'temporal'>, id: string): Promise<Trajectory> {
-  const t = await findTrajectory(deps.db as Db, id);
+  const t = await findTrajectory(deps.db, id);
   if (!t) throw notFound(`Trajectory ${id}`);
   const live = await deps.temporal.workflow.getHandle(t.workflow_id).query(stateQuery, localDate(Date.now()));
   return {

@@ -9,4 +9,6 @@ export interface AppDeps {
   db: Db;
   temporal: Client;
   mailer: Pick<Mailer, 'kind'>;
+  /** The clock; defaults to Date.now. The simulator runs the API on the test server's skipped time. */
+  now?: () => number;
 }

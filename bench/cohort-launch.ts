@@ -27,7 +27,7 @@ export async function benchCohortLaunch(env: TestWorkflowEnvironment, db: Db, si
   const template = { weeks: 20, placementDaysPerWeek: 3, schoolDaysPerWeek: 1, checkpoints: [], attendanceThreshold: 0.8, bblDecisionFromWeek: 16, intendedOutcome: 'bbl_doorstroom' as const };
   const inputs: TrajectoryInput[] = Array.from({ length: size }, () => ({
     trajectoryId: randomUUID(), cohortId: run, programme: { id: 'welslagen', version: 1, template }, region: 'West-Brabant', startDate,
-    placementWeekdays: ['monday', 'tuesday', 'wednesday'], schoolWeekday: 'thursday', holidays, closures: [],
+    employerId: employers[0]!, placementWeekdays: ['monday', 'tuesday', 'wednesday'], schoolWeekday: 'thursday', holidays, closures: [],
   }));
   let next = 0;
   const t0 = performance.now();

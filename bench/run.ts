@@ -7,6 +7,7 @@ import { createActivities } from '../activities';
 import { connectPostgres } from '../db/connection';
 import { devServerExecutable } from '../infra/temporal-binaries';
 import { workflowsPath } from '../infra/workflows-path';
+import { SEARCH_ATTRIBUTES } from '../workflows/search-attributes';
 import { TASK_QUEUE } from '../workflows/ids';
 import { createThrowawayDatabase } from '../tests/helpers/postgres';
 import { benchCohortLaunch } from './cohort-launch';
@@ -14,7 +15,7 @@ import { benchCohortLaunch } from './cohort-launch';
 Runtime.install({ logger: new DefaultLogger('WARN') });
 const database = await createThrowawayDatabase();
 const db = connectPostgres(database.url, 10);
-const env = await TestWorkflowEnvironment.createLocal({ server: { executable: devServerExecutable(process.env) } });
+const env = await TestWorkflowEnvironment.createLocal({ server: { executable: devServerExecutable(process.env), searchAttributes: SEARCH_ATTRIBUTES } });
 const worker = await Worker.create({ connection: env.nativeConnection, taskQueue: TASK_QUEUE, workflowsPath, activities: createActivities({ db }) });
 const running = worker.run();
 try {

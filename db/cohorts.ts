@@ -11,7 +11,9 @@ export async function insertCohort(db: Db, cohort: NewCohort, trajectories: NewT
     if (!inserted) return;
     // Chunked: PostgreSQL allows at most 65,535 bind parameters in one statement.
     for (let i = 0; i < trajectories.length; i += 500) {
-      await trx.insertInto('trajectory').values(trajectories.slice(i, i + 500)).execute();
+      const chunk = trajectories.slice(i, i + 500);
+      await trx.insertInto('trajectory').values(chunk).execute();
+      await trx.insertInto('placement').values(chunk.map((t) => ({ trajectory_id: t.id, from_date: cohort.start_date, employer_id: t.employer_id }))).execute();
     }
   });
 }

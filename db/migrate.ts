@@ -3,12 +3,14 @@ import { Migrator, type Migration, type MigrationProvider } from 'kysely/migrati
 import type { Kysely } from 'kysely';
 import * as m0001 from './migrations/0001_initial';
 import * as m0002 from './migrations/0002_welslagen_template';
+import * as m0003 from './migrations/0003_trajectory_records';
 
 // Listed statically rather than read from the folder, so the runner works the same from tsx, a bundle
 // or a container image.
 const migrations: Record<string, Migration> = {
   '0001_initial': m0001,
   '0002_welslagen_template': m0002,
+  '0003_trajectory_records': m0003,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

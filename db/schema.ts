@@ -4,6 +4,7 @@ import type { ColumnType, Generated, Insertable, Selectable } from 'kysely';
 import type { ProgrammeTemplate } from '../api/schemas/programme';
 import type { OrganisationKind } from '../api/schemas/organisation';
 import type { Weekday } from '../workflows/calendar';
+import type { Outcome } from '../workflows/state';
 
 /** A DATE column: read back as 'YYYY-MM-DD' (type parsers in connection.ts), written as the same string. */
 type IsoDate = string;
@@ -56,6 +57,55 @@ export interface TrajectoryTable {
   workflow_id: string;
   created_at: CreatedAt;
   updated_at: ColumnType<Date, never, Date>;
+  /** The final outcome (BBL doorstroom, job without BBL, dropout, no doorstroom) once decided. */
+  outcome: ColumnType<Outcome | null, string | null | undefined, string | null>;
+  /** The workflow's event seq this row reflects; older projections never overwrite newer ones. */
+  projected_seq: ColumnType<number, number | undefined, number>;
+}
+
+export interface TrajectoryEventTable {
+  trajectory_id: string;
+  seq: number;
+  type: string;
+  occurred_on: IsoDate;
+  data: Json<Record<string, unknown>>;
+  recorded_at: CreatedAt;
+}
+
+export interface AttendanceTable {
+  trajectory_id: string;
+  date: IsoDate;
+  kind: 'placement' | 'school';
+  present: boolean;
+  reason: string | null;
+  correction_reason: string | null;
+  recorded_on: IsoDate;
+  seq: number;
+}
+
+export interface CheckpointReviewTable {
+  trajectory_id: string;
+  key: string;
+  status: 'on_track' | 'concerns' | 'at_risk';
+  note: string;
+  trainer_confirmed: boolean;
+  recorded_on: IsoDate;
+  seq: number;
+}
+
+export interface PlacementTable {
+  trajectory_id: string;
+  from_date: IsoDate;
+  employer_id: string;
+}
+
+export interface SchoolClosureTable {
+  id: string;
+  school_id: string;
+  from_date: IsoDate;
+  to_date: IsoDate;
+  name: string;
+  created_at: CreatedAt;
 }
 
 export interface IdempotencyKeyTable {
@@ -82,6 +132,11 @@ export interface Database {
   organisation: OrganisationTable;
   cohort: CohortTable;
   trajectory: TrajectoryTable;
+  trajectory_event: TrajectoryEventTable;
+  attendance: AttendanceTable;
+  checkpoint_review: CheckpointReviewTable;
+  placement: PlacementTable;
+  school_closure: SchoolClosureTable;
   idempotency_key: IdempotencyKeyTable;
   dev_mailbox: DevMailboxTable;
 }
@@ -94,3 +149,5 @@ export type NewCohort = Insertable<CohortTable>;
 export type Trajectory = Selectable<TrajectoryTable>;
 export type NewTrajectory = Insertable<TrajectoryTable>;
 export type IdempotencyKey = Selectable<IdempotencyKeyTable>;
+export type TrajectoryEventRow = Selectable<TrajectoryEventTable>;
+export type SchoolClosure = Selectable<SchoolClosureTable>;

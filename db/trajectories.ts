@@ -1,5 +1,8 @@
+import { sql } from 'kysely';
 import type { Db } from './connection';
-import type { Trajectory } from './schema';
+import type { Trajectory, TrajectoryEventRow } from './schema';
+import type { Attendance, CheckpointReview, Outcome } from '../workflows/state';
+import type { TrajectoryEvent } from '../workflows/trajectory';
 
 export function findTrajectory(db: Db, id: string): Promise<Trajectory | undefined> {
   return db.selectFrom('trajectory').selectAll().where('id', '=', id).executeTakeFirst();
@@ -9,6 +12,84 @@ export function listCohortTrajectories(db: Db, cohortId: string): Promise<Trajec
   return db.selectFrom('trajectory').selectAll().where('cohort_id', '=', cohortId).orderBy('reference').execute();
 }
 
+/** Used by the first workflow version only (runs started before recording; see workflows/legacy.ts). */
 export async function setTrajectoryStatus(db: Db, id: string, status: string): Promise<void> {
   await db.updateTable('trajectory').set({ status, updated_at: new Date() }).where('id', '=', id).execute();
+}
+
+export interface Projection {
+  trajectoryId: string;
+  events: TrajectoryEvent[];
+  snapshot: { seq: number; status: string; endDate: string; outcome: Outcome | null; employers: { employerId: string; from: string }[] };
+  attendance: (Attendance & { seq: number })[];
+  checkpoints: (CheckpointReview & { seq: number })[];
+}
+
+/**
+ * Writes what the workflow recorded, in one transaction. Rows are keyed by workflow-generated values and
+ * guarded by seq, so a retry writes nothing twice and an older projection never overwrites a newer one.
+ */
+export async function writeProjection(db: Db, p: Projection): Promise<void> {
+  const id = p.trajectoryId;
+  const newer = (table: 'attendance' | 'checkpoint_review') => sql<boolean>`${sql.ref(`${table}.seq`)} < excluded.seq`;
+  await db.transaction().execute(async (trx) => {
+    if (p.events.length > 0) {
+      await trx.insertInto('trajectory_event')
+        .values(p.events.map((e) => ({ trajectory_id: id, seq: e.seq, type: e.type, occurred_on: e.date, data: JSON.stringify(e.data) })))
+        .onConflict((oc) => oc.columns(['trajectory_id', 'seq']).doNothing())
+        .execute();
+    }
+    for (const a of p.attendance) {
+      await trx.insertInto('attendance')
+        .values({ trajectory_id: id, date: a.date, kind: a.kind, present: a.present, reason: a.reason ?? null, correction_reason: a.correctionReason ?? null, recorded_on: a.recordedOn, seq: a.seq })
+        .onConflict((oc) => oc.columns(['trajectory_id', 'date']).doUpdateSet((eb) => ({
+          present: eb.ref('excluded.present'), reason: eb.ref('excluded.reason'), correction_reason: eb.ref('excluded.correction_reason'), recorded_on: eb.ref('excluded.recorded_on'), seq: eb.ref('excluded.seq'),
+        })).where(newer('attendance')))
+        .execute();
+    }
+    for (const c of p.checkpoints) {
+      await trx.insertInto('checkpoint_review')
+        .values({ trajectory_id: id, key: c.key, status: c.status, note: c.note, trainer_confirmed: c.trainerConfirmed, recorded_on: c.recordedOn, seq: c.seq })
+        .onConflict((oc) => oc.columns(['trajectory_id', 'key']).doUpdateSet((eb) => ({
+          status: eb.ref('excluded.status'), note: eb.ref('excluded.note'), trainer_confirmed: eb.ref('excluded.trainer_confirmed'), recorded_on: eb.ref('excluded.recorded_on'), seq: eb.ref('excluded.seq'),
+        })).where(newer('checkpoint_review')))
+        .execute();
+    }
+    const s = p.snapshot;
+    const updated = await trx.updateTable('trajectory')
+      .set({ status: s.status, end_date: s.endDate, outcome: s.outcome ? JSON.stringify(s.outcome) : null, projected_seq: s.seq, updated_at: new Date() })
+      .where('id', '=', id).where('projected_seq', '<', s.seq)
+      .executeTakeFirst();
+    if (updated.numUpdatedRows > 0n) {
+      await trx.insertInto('placement')
+        .values(s.employers.map((e) => ({ trajectory_id: id, from_date: e.from, employer_id: e.employerId })))
+        .onConflict((oc) => oc.columns(['trajectory_id', 'from_date']).doUpdateSet((eb) => ({ employer_id: eb.ref('excluded.employer_id') })))
+        .execute();
+    }
+  });
+}
+
+export function listTrajectoryEvents(db: Db, trajectoryId: string): Promise<TrajectoryEventRow[]> {
+  return db.selectFrom('trajectory_event').selectAll().where('trajectory_id', '=', trajectoryId).orderBy('seq').execute();
+}
+
+/** Trajectories that were placed with an employer at some time, with every placement of each. */
+export async function placementsWithEmployer(db: Db, employerId: string) {
+  const rows = await db.selectFrom('placement as p')
+    .innerJoin('trajectory as t', 't.id', 'p.trajectory_id')
+    .select(['p.trajectory_id', 'p.from_date', 'p.employer_id', 't.workflow_id', 't.status'])
+    .where('p.trajectory_id', 'in', (eb) => eb.selectFrom('placement').select('trajectory_id').where('employer_id', '=', employerId))
+    .orderBy('p.trajectory_id').orderBy('p.from_date')
+    .execute();
+  return rows;
+}
+
+/** Trajectories in the cohorts an ROC teaches. */
+export function trajectoriesAtSchool(db: Db, schoolId: string) {
+  return db.selectFrom('trajectory as t')
+    .innerJoin('cohort as c', 'c.id', 't.cohort_id')
+    .select(['t.id', 't.workflow_id', 't.status'])
+    .where('c.school_id', '=', schoolId)
+    .orderBy('t.id')
+    .execute();
 }

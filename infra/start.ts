@@ -12,7 +12,7 @@ import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { connectPostgres, openPglite } from '../db/connection';
 import { migrateToLatest } from '../db/migrate';
 import { loadConfig, publicUrl, type Config } from './config';
-import { SEARCH_ATTRIBUTES } from './search-attributes';
+import { SEARCH_ATTRIBUTES } from '../workflows/search-attributes';
 import { devServerExecutable } from './temporal-binaries';
 import { temporalAddress } from './temporal';
 

@@ -5,13 +5,14 @@ import { createActivities } from '../activities';
 import { connectPostgres } from '../db/connection';
 import { loadConfig, type Config } from './config';
 import { isMain, requireDatabaseUrl } from './process';
-import { connectWorker } from './temporal';
+import { connectWorker, ensureSearchAttributes } from './temporal';
 import { workflowsPath } from './workflows-path';
 
 export async function runWorker(config: Config): Promise<void> {
   const db = connectPostgres(requireDatabaseUrl(config), config.DATABASE_POOL_SIZE);
   const connection = await connectWorker(config);
   try {
+    await ensureSearchAttributes(connection, config.TEMPORAL_NAMESPACE);
     const worker = await Worker.create({
       connection,
       namespace: config.TEMPORAL_NAMESPACE,

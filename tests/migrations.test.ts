@@ -13,15 +13,20 @@ const declared: { [T in keyof Database]: { [C in keyof Database[T]]: true } } = 
   cohort: { id: true, programme_id: true, programme_version: true, region: true, start_date: true, school_id: true, status: true, created_at: true },
   trajectory: {
     id: true, cohort_id: true, reference: true, name: true, email: true, employer_id: true, placement_weekdays: true, school_weekday: true,
-    jobcoach_name: true, jobcoach_email: true, status: true, end_date: true, workflow_id: true, created_at: true, updated_at: true,
+    jobcoach_name: true, jobcoach_email: true, status: true, end_date: true, workflow_id: true, created_at: true, updated_at: true, outcome: true, projected_seq: true,
   },
+  trajectory_event: { trajectory_id: true, seq: true, type: true, occurred_on: true, data: true, recorded_at: true },
+  attendance: { trajectory_id: true, date: true, kind: true, present: true, reason: true, correction_reason: true, recorded_on: true, seq: true },
+  checkpoint_review: { trajectory_id: true, key: true, status: true, note: true, trainer_confirmed: true, recorded_on: true, seq: true },
+  placement: { trajectory_id: true, from_date: true, employer_id: true },
+  school_closure: { id: true, school_id: true, from_date: true, to_date: true, name: true, created_at: true },
   idempotency_key: { scope: true, key: true, request_hash: true, resource_id: true, status_code: true, response: true, created_at: true },
   dev_mailbox: { id: true, recipient: true, subject: true, text: true, html: true, sent_at: true },
 };
 
 async function checkDatabase(db: Db) {
   const first = await migrateToLatest(db);
-  expect(first).toEqual(['0001_initial', '0002_welslagen_template']);
+  expect(first).toEqual(['0001_initial', '0002_welslagen_template', '0003_trajectory_records']);
   expect(await migrateToLatest(db)).toEqual([]);
 
   const tables = await db.introspection.getTables();

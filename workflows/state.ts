@@ -1,7 +1,7 @@
 // The trajectory's state machine as plain, serialisable data with transition functions. The workflow holds
 // one of these and applies partner actions to it; unit tests drive it without Temporal. Every function is
 // pure: "today" is always passed in.
-import { addDays, isoWeekday, planTrajectory, weekOf, type CalendarInput, type Plan, type PlannedDay } from './calendar';
+import { addDays, isoWeekday, planTrajectory, weekOf, type CalendarInput, type Closure, type Plan, type PlannedDay } from './calendar';
 
 export type TrajectoryStatus = 'planned' | 'active' | 'paused' | 'dropped_out' | 'awaiting_bbl' | 'ended';
 export type AbsenceReason = 'sick' | 'leave' | 'unexcused' | 'other';
@@ -36,8 +36,8 @@ export interface TrajectoryData {
 }
 
 export class Rejection extends Error {
-  constructor(readonly field: string, message: string) {
-    super(`${field}: ${message}`);
+  constructor(readonly field: string, readonly problem: string) {
+    super(`${field}: ${problem}`);
   }
 }
 
@@ -72,6 +72,22 @@ export function currentPlan(s: TrajectoryData): Plan {
     .filter((d) => d.date <= endDate)
     .map((d) => (inPause(d.date) ? { ...d, planned: false, reason: 'pauze' } : d));
   return { ...plan, days, endDate };
+}
+
+/** The start date has come: the trajectory is under way. */
+export function start(s: TrajectoryData): TrajectoryData {
+  return s.status === 'planned' ? { ...s, status: 'active' } : s;
+}
+
+/**
+ * An ROC publishes its closure periods. They apply from today on: days already behind the trajectory keep
+ * the closures they had, so nothing recorded in the past changes meaning.
+ */
+export function applyClosures(s: TrajectoryData, today: string, closures: Closure[]): TrajectoryData {
+  const yesterday = addDays(today, -1);
+  const past = s.calendar.closures.filter((c) => c.from <= yesterday).map((c) => ({ ...c, to: c.to < yesterday ? c.to : yesterday }));
+  const ahead = closures.filter((c) => c.to >= today).map((c) => ({ ...c, from: c.from > today ? c.from : today }));
+  return { ...s, calendar: { ...s.calendar, closures: [...past, ...ahead] } };
 }
 
 const isOpen = (s: TrajectoryData) => s.status === 'active' || s.status === 'paused' || s.status === 'awaiting_bbl';
@@ -212,4 +228,26 @@ export function schedule(s: TrajectoryData): { weeks: { week: number; days: Sche
     byWeek.set(d.week, [...(byWeek.get(d.week) ?? []), day]);
   }
   return { weeks: [...byWeek].map(([week, days]) => ({ week, days })), endDate: plan.endDate };
+}
+
+export interface OpenItems {
+  /** Planned days before today that nobody recorded yet. */
+  attendance: { date: string; kind: PlannedDay['kind'] }[];
+  /** Checkpoints whose week is now. */
+  checkpoints: { key: string; name: string; weekEnd: string }[];
+  overdueCheckpoints: { key: string; name: string; weekEnd: string }[];
+  /** BBL confirmations still missing once the decision window is open. */
+  bbl: ('employer_contract' | 'school_enrolment')[];
+}
+
+export function openItems(s: TrajectoryData, today: string, plan = currentPlan(s)): OpenItems {
+  if (!isOpen(s)) return { attendance: [], checkpoints: [], overdueCheckpoints: [], bbl: [] };
+  const pick = ({ key, name, weekEnd }: { key: string; name: string; weekEnd: string }) => ({ key, name, weekEnd });
+  const bblOpen = weekOf(s.calendar.startDate, today) >= s.bblDecisionFromWeek && !s.bbl.jobWithoutBbl;
+  return {
+    attendance: plan.days.filter((d) => d.planned && d.date < today && !s.attendance[d.date]).map((d) => ({ date: d.date, kind: d.kind })),
+    checkpoints: plan.checkpoints.filter((c) => !s.checkpoints[c.key] && c.weekStart <= today && today <= c.weekEnd).map(pick),
+    overdueCheckpoints: overdueCheckpoints(s, today, plan).map(pick),
+    bbl: bblOpen ? [...(s.bbl.contractStartDate ? [] : ['employer_contract' as const]), ...(s.bbl.enrolmentConfirmed ? [] : ['school_enrolment' as const])] : [],
+  };
 }

@@ -1,9 +1,21 @@
-// One participant's toeleidingstraject: waits for the start date, walks the plan, ends on the end date.
-// Contract first: input and state types, message definitions, activity proxies, then the workflow.
-import { defineQuery, proxyActivities, setHandler, sleep } from '@temporalio/workflow';
+// One participant's toeleidingstraject. It waits for the start date, takes partners' recordings as updates
+// (validated before they enter history), keeps the end date and the BBL decision on durable timers, and
+// writes every change to PostgreSQL through one idempotent projection activity.
+// Contract first: input, state and message definitions; then the workflow.
+import {
+  ApplicationFailure, allHandlersFinished, condition, defineQuery, defineSignal, defineUpdate, patched, proxyActivities, setHandler, upsertSearchAttributes,
+} from '@temporalio/workflow';
 import type { Activities } from '../activities';
 import type { ProgrammeTemplate } from '../api/schemas/programme';
-import { addDays, localDate, localInstant, planTrajectory, weekOf, type Closure, type Holiday, type PlannedDay, type Weekday } from './calendar';
+import type { AttendanceRecording, BblConfirmation, Change, CheckpointRecording } from '../api/schemas/recording';
+import { addDays, localDate, localInstant, weekOf, type Closure, type Holiday, type PlannedDay, type Weekday } from './calendar';
+import { legacyTrajectory } from './legacy';
+import { TrajectoryStatusKey } from './search-attributes';
+import {
+  applyClosures, BBL_DECISION_DAYS_AFTER_END, changeEmployer, closeBblDecision, confirmBbl, currentEmployer, currentPlan, dropout, DROPOUT_GRACE_DAYS, extend,
+  initialState, openItems, pause, reachEnd, recordAttendance, recordCheckpoint, Rejection, resume, revertDropout, riskSignals, schedule, start,
+  type Attendance, type CheckpointReview, type OpenItems, type Outcome, type RiskSignal, type ScheduleDay, type TrajectoryData, type TrajectoryStatus,
+} from './state';
 
 export interface TrajectoryInput {
   trajectoryId: string;
@@ -11,70 +23,217 @@ export interface TrajectoryInput {
   programme: { id: string; version: number; template: ProgrammeTemplate };
   region: string;
   startDate: string;
+  /** The first placement; later changes arrive as updates. */
+  employerId: string;
   placementWeekdays: Weekday[];
   schoolWeekday: Weekday;
   /** Public holidays over the trajectory's span, looked up outside the workflow (date-holidays). */
   holidays: Holiday[];
+  /** The ROC's closure periods known at launch; later ones arrive by the closures signal. */
   closures: Closure[];
 }
 
-export type TrajectoryStatus = 'planned' | 'active' | 'ended';
+export type { TrajectoryStatus };
 
 export interface TrajectoryState {
   status: TrajectoryStatus;
   today: string;
   /** 0 before the start, then 1..weeks. */
   week: number;
+  /** The programme's weeks plus extensions and paused time. */
   weeks: number;
   startDate: string;
   endDate: string;
   programme: { id: string; version: number };
+  employerId: string;
   nextDays: PlannedDay[];
+  open: OpenItems;
+  risks: RiskSignal[];
+  pauses: { from: string; to?: string; reason: string }[];
+  extensions: { weeks: number; reason: string }[];
+  outcome?: Outcome;
 }
 
-export interface TrajectoryResult { status: TrajectoryStatus; endDate: string }
+export interface Schedule { endDate: string; weeks: { week: number; days: ScheduleDay[] }[] }
 
-/**
- * Live state as of a date. The caller passes today's date: inside a query the workflow clock stands at its
- * last activation (possibly days ago, while it sleeps), so it is only the fallback.
- */
+export interface TrajectoryResult { status: TrajectoryStatus; endDate: string; outcome?: Outcome }
+
+export type EventType =
+  | 'started' | 'attendance_recorded' | 'attendance_corrected' | 'checkpoint_recorded' | 'paused' | 'resumed' | 'extended' | 'employer_changed'
+  | 'dropped_out' | 'dropout_reverted' | 'bbl_confirmed' | 'closures_applied' | 'awaiting_bbl' | 'ended';
+
+/** `seq` is generated here, in the workflow, so a retried or replayed projection writes the same row. */
+export interface TrajectoryEvent { seq: number; type: EventType; date: string; data: Record<string, unknown> }
+
+/** What an accepted update answers: where the trajectory stands after it. */
+export interface Recorded { seq: number; status: TrajectoryStatus; endDate: string }
+
+/** Live state as of a date. The caller passes today: inside a query the workflow clock stands at its last activation. */
 export const stateQuery = defineQuery<TrajectoryState, [asOf?: string]>('state');
+export const scheduleQuery = defineQuery<Schedule>('schedule');
+export const recordAttendanceUpdate = defineUpdate<Recorded, [AttendanceRecording]>('recordAttendance');
+export const recordCheckpointUpdate = defineUpdate<Recorded, [CheckpointRecording]>('recordCheckpoint');
+export const changeUpdate = defineUpdate<Recorded, [Change]>('change');
+export const confirmBblUpdate = defineUpdate<Recorded, [BblConfirmation]>('confirmBbl');
+/** The ROC's complete, current list of closure periods; only dates from today on are affected. */
+export const closuresSignal = defineSignal<[Closure[]]>('closures');
 
-const { recordTrajectoryStatus } = proxyActivities<Activities>({
+/** A refused recording: the API turns it into a 422 naming `field`. */
+export const REJECTION = 'Rejection';
+
+const { projectTrajectory } = proxyActivities<Activities>({
   startToCloseTimeout: '30 seconds',
   retry: { initialInterval: '1 second', maximumInterval: '1 minute', backoffCoefficient: 2 },
 });
 
-async function sleepUntil(instant: number): Promise<void> {
-  const wait = instant - Date.now();
-  if (wait > 0) await sleep(wait);
+const today = () => localDate(Date.now());
+
+/** Runs a transition; a Rejection becomes a failure the caller sees, not a failed workflow task. */
+function guard<T>(transition: () => T, field = (f: string) => f): T {
+  try {
+    return transition();
+  } catch (e) {
+    if (e instanceof Rejection) throw ApplicationFailure.create({ type: REJECTION, message: e.problem, details: [field(e.field)], nonRetryable: true });
+    throw e;
+  }
 }
 
+function applyAttendance(s: TrajectoryData, on: string, { entries }: AttendanceRecording): TrajectoryData {
+  return entries.reduce((next, entry, i) => {
+    const at = (f: string) => `entries[${i}].${f}`;
+    if (entries.findIndex((e) => e.date === entry.date) !== i) throw ApplicationFailure.create({ type: REJECTION, message: `${entry.date} appears twice`, details: [at('date')], nonRetryable: true });
+    return guard(() => recordAttendance(next, on, entry), at);
+  }, s);
+}
+
+function applyChange(s: TrajectoryData, on: string, c: Change): TrajectoryData {
+  switch (c.type) {
+    case 'pause': return pause(s, on, c);
+    case 'resume': return resume(s, on, c);
+    case 'extension': return extend(s, on, c);
+    case 'employer_change': return changeEmployer(s, on, c);
+    case 'dropout': return dropout(s, on, c);
+    case 'dropout_revert': return revertDropout(s, on, c);
+  }
+}
+
+const CHANGE_EVENTS: Record<Change['type'], EventType> = {
+  pause: 'paused', resume: 'resumed', extension: 'extended', employer_change: 'employer_changed', dropout: 'dropped_out', dropout_revert: 'dropout_reverted',
+};
+
+export const RECORDING_PATCH = 'recording';
+
 export async function trajectoryWorkflow(input: TrajectoryInput): Promise<TrajectoryResult> {
+  // Runs started before recording existed replay on the frozen first version.
+  if (!patched(RECORDING_PATCH)) return legacyTrajectory(input);
+
   const { template } = input.programme;
-  const plan = planTrajectory({ ...template, ...input });
-  let status: TrajectoryStatus = 'planned';
+  let s = initialState({ ...template, ...input }, input.employerId, template);
+  let seq = 0;
+  /** Bumped on every change, so the main loop re-plans when the end date or the status moves. */
+  let version = 0;
+
+  async function commit(next: TrajectoryData, events: Omit<TrajectoryEvent, 'seq' | 'date'>[], rows: { attendance?: Attendance[]; checkpoints?: CheckpointReview[] } = {}): Promise<Recorded> {
+    const on = today();
+    if (next.status !== s.status) upsertSearchAttributes([{ key: TrajectoryStatusKey, value: next.status }]);
+    s = next;
+    version++;
+    const stamped = events.map((e) => ({ ...e, seq: ++seq, date: on }));
+    const at = seq;
+    const { endDate } = currentPlan(s);
+    await projectTrajectory({
+      trajectoryId: input.trajectoryId,
+      events: stamped,
+      snapshot: { seq: at, status: s.status, endDate, outcome: s.outcome ?? null, employers: s.employers },
+      attendance: rows.attendance?.map((a) => ({ ...a, seq: at })) ?? [],
+      checkpoints: rows.checkpoints?.map((c) => ({ ...c, seq: at })) ?? [],
+    });
+    return { seq: at, status: s.status, endDate };
+  }
 
   setHandler(stateQuery, (asOf) => {
-    const today = asOf ?? localDate(Date.now());
+    const on = asOf ?? today();
+    const plan = currentPlan(s);
     return {
-      status,
-      today,
-      week: Math.min(weekOf(plan.startDate, today), template.weeks),
-      weeks: template.weeks,
+      status: s.status,
+      today: on,
+      week: Math.min(weekOf(plan.startDate, on), weekOf(plan.startDate, plan.endDate)),
+      weeks: weekOf(plan.startDate, plan.endDate),
       startDate: plan.startDate,
       endDate: plan.endDate,
       programme: { id: input.programme.id, version: input.programme.version },
-      nextDays: plan.days.filter((d) => d.date >= today).slice(0, 5),
+      employerId: currentEmployer(s, on),
+      nextDays: s.status === 'ended' || s.status === 'dropped_out' ? [] : plan.days.filter((d) => d.date >= on).slice(0, 5),
+      open: openItems(s, on, plan),
+      risks: riskSignals(s, on),
+      pauses: s.pauses,
+      extensions: s.extensions,
+      outcome: s.outcome,
     };
   });
+  setHandler(scheduleQuery, () => schedule(s));
 
-  await sleepUntil(localInstant(plan.startDate));
-  status = 'active';
-  await recordTrajectoryStatus({ trajectoryId: input.trajectoryId, status });
+  setHandler(recordAttendanceUpdate, async (recording) => {
+    const next = applyAttendance(s, today(), recording);
+    const events = recording.entries.map((e) => ({ type: (s.attendance[e.date] ? 'attendance_corrected' : 'attendance_recorded') as EventType, data: { ...e } }));
+    return commit(next, events, { attendance: recording.entries.map((e) => next.attendance[e.date]!) });
+  }, { validator: (recording) => void applyAttendance(s, today(), recording) });
 
-  await sleepUntil(localInstant(addDays(plan.endDate, 1)));
-  status = 'ended';
-  await recordTrajectoryStatus({ trajectoryId: input.trajectoryId, status });
-  return { status, endDate: plan.endDate };
+  setHandler(recordCheckpointUpdate, async (review) => {
+    const next = guard(() => recordCheckpoint(s, today(), review));
+    return commit(next, [{ type: 'checkpoint_recorded', data: { ...review } }], { checkpoints: [next.checkpoints[review.key]!] });
+  }, { validator: (review) => void guard(() => recordCheckpoint(s, today(), review)) });
+
+  setHandler(changeUpdate, async (change) => {
+    const next = guard(() => applyChange(s, today(), change));
+    const data = change.type === 'dropout' ? { ...change, week: next.dropout!.week } : { ...change };
+    return commit(next, [{ type: CHANGE_EVENTS[change.type], data }]);
+  }, { validator: (change) => void guard(() => applyChange(s, today(), change)) });
+
+  setHandler(confirmBblUpdate, async (confirmation) => {
+    const next = guard(() => confirmBbl(s, today(), confirmation));
+    return commit(next, [{ type: 'bbl_confirmed', data: { ...confirmation } }]);
+  }, { validator: (confirmation) => void guard(() => confirmBbl(s, today(), confirmation)) });
+
+  setHandler(closuresSignal, async (closures) => {
+    if (s.status === 'ended' || s.status === 'dropped_out') return;
+    await commit(applyClosures(s, today(), closures), [{ type: 'closures_applied', data: { closures } }]);
+  });
+
+  /** Waits until `instant` or until something changes; true when the time came with nothing changed. */
+  async function waitUntil(instant: number): Promise<boolean> {
+    const seen = version;
+    const wait = instant - Date.now();
+    if (wait <= 0) return true;
+    return !(await condition(() => version !== seen, wait));
+  }
+
+  while (!(await waitUntil(localInstant(s.calendar.startDate))));
+  await commit(start(s), [{ type: 'started', data: { employerId: input.employerId } }]);
+
+  for (;;) {
+    const { endDate } = currentPlan(s);
+    if (s.status === 'active') {
+      if (await waitUntil(localInstant(addDays(endDate, 1)))) {
+        const next = reachEnd(s);
+        await commit(next, [{ type: next.status === 'ended' ? 'ended' : 'awaiting_bbl', data: { endDate, outcome: next.outcome } }]);
+      }
+    } else if (s.status === 'paused') {
+      const seen = version;
+      await condition(() => version !== seen);
+    } else if (s.status === 'awaiting_bbl') {
+      // Ends as soon as both confirmations are in; two weeks after the end, whatever is missing decides it.
+      const timedOut = await waitUntil(localInstant(addDays(endDate, BBL_DECISION_DAYS_AFTER_END + 1)));
+      const next = timedOut ? closeBblDecision(s) : s.status === 'awaiting_bbl' ? reachEnd(s) : s;
+      if (next.status === 'ended') await commit(next, [{ type: 'ended', data: { endDate, outcome: next.outcome } }]);
+    } else if (s.status === 'dropped_out') {
+      // A mistaken dropout can be reverted within the grace period; after it, the outcome is final.
+      if (await waitUntil(localInstant(addDays(s.dropout!.date, DROPOUT_GRACE_DAYS + 1)))) break;
+    } else {
+      break;
+    }
+  }
+
+  await condition(allHandlersFinished);
+  return { status: s.status, endDate: currentPlan(s).endDate, outcome: s.outcome };
 }

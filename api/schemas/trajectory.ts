@@ -1,23 +1,58 @@
 import { Type, type Static } from 'typebox';
 import { Email, Id, IsoDate } from './common';
+import { AbsenceReason, DayKind } from './recording';
+
+export const TrajectoryStatus = Type.Enum(['planned', 'active', 'paused', 'dropped_out', 'awaiting_bbl', 'ended']);
 
 export const PlannedDay = Type.Object({
   date: IsoDate,
   week: Type.Integer(),
-  kind: Type.Union([Type.Literal('placement'), Type.Literal('school')]),
+  kind: DayKind,
   planned: Type.Boolean(),
-  reason: Type.Optional(Type.String()),
+  reason: Type.Optional(Type.String({ description: 'Why the day is not planned: the holiday or closure' })),
 });
+
+export const RiskSignal = Type.Object({
+  kind: Type.Enum(['unexcused_absences', 'checkpoint_at_risk', 'checkpoint_overdue', 'low_attendance']),
+  reason: Type.String({ description: 'Why the signal is raised, in words' }),
+});
+
+export const Outcome = Type.Union([
+  Type.Object({ kind: Type.Literal('bbl_doorstroom'), bblStartDate: IsoDate }),
+  Type.Object({ kind: Type.Literal('job_without_bbl') }),
+  Type.Object({ kind: Type.Literal('dropout'), reason: Type.String(), week: Type.Integer(), date: IsoDate }),
+  Type.Object({ kind: Type.Literal('no_doorstroom'), reason: Type.String() }),
+]);
+
+const DueCheckpoint = Type.Object({ key: Type.String(), name: Type.String(), weekEnd: IsoDate });
 
 export const LiveState = Type.Object({
   status: Type.String(),
   today: IsoDate,
   week: Type.Integer({ description: '0 before the start, then 1..weeks' }),
-  weeks: Type.Integer(),
+  weeks: Type.Integer({ description: "The programme's weeks, plus extensions and paused time" }),
   startDate: IsoDate,
   endDate: IsoDate,
   programme: Type.Object({ id: Id, version: Type.Integer() }),
+  employerId: Type.String({ description: 'The employer today' }),
   nextDays: Type.Array(PlannedDay),
+  open: Type.Object({
+    attendance: Type.Array(Type.Object({ date: IsoDate, kind: DayKind }), { description: 'Planned days before today not yet recorded' }),
+    checkpoints: Type.Array(DueCheckpoint, { description: 'Checkpoints due this week' }),
+    overdueCheckpoints: Type.Array(DueCheckpoint),
+    bbl: Type.Array(Type.Union([Type.Literal('employer_contract'), Type.Literal('school_enrolment')]), { description: 'BBL confirmations still missing once the decision window is open' }),
+  }),
+  risks: Type.Array(RiskSignal),
+  pauses: Type.Array(Type.Object({ from: IsoDate, to: Type.Optional(IsoDate), reason: Type.String() })),
+  extensions: Type.Array(Type.Object({ weeks: Type.Integer(), reason: Type.String() })),
+  outcome: Type.Optional(Outcome),
+});
+
+export const TrajectoryEvent = Type.Object({
+  seq: Type.Integer(),
+  type: Type.String(),
+  date: IsoDate,
+  data: Type.Record(Type.String(), Type.Unknown()),
 });
 
 export const Trajectory = Type.Object({
@@ -31,5 +66,58 @@ export const Trajectory = Type.Object({
   workflowId: Type.String(),
   status: Type.String({ description: 'As last recorded in the database' }),
   live: LiveState,
+  events: Type.Array(TrajectoryEvent, { description: 'Every recording and change so far, in order' }),
 });
 export type Trajectory = Static<typeof Trajectory>;
+
+export const ScheduleDay = Type.Object({
+  date: IsoDate,
+  week: Type.Integer(),
+  kind: DayKind,
+  status: Type.Enum(['planned', 'attended', 'absent', 'not_planned', 'paused']),
+  reason: Type.Optional(Type.String({ description: 'The absence reason, or the holiday or closure that makes the day not planned' })),
+  correctionReason: Type.Optional(Type.String()),
+});
+
+export const Schedule = Type.Object({
+  trajectoryId: Id,
+  endDate: IsoDate,
+  weeks: Type.Array(Type.Object({ week: Type.Integer(), days: Type.Array(ScheduleDay) })),
+});
+export type Schedule = Static<typeof Schedule>;
+
+export const Recorded = Type.Object({
+  seq: Type.Integer({ description: 'The sequence number of the (last) event this recording added' }),
+  status: Type.String(),
+  endDate: IsoDate,
+});
+
+export const WeekAttendanceResult = Type.Object({
+  organisationId: Id,
+  weekStart: IsoDate,
+  kind: DayKind,
+  trajectories: Type.Array(Type.Object({
+    trajectoryId: Id,
+    reference: Type.String(),
+    present: Type.Array(IsoDate),
+    absent: Type.Array(Type.Object({ date: IsoDate, reason: AbsenceReason })),
+    alreadyRecorded: Type.Array(IsoDate, { description: 'Left as they were; correct them per trajectory, with a reason' }),
+  })),
+});
+export type WeekAttendanceResult = Static<typeof WeekAttendanceResult>;
+
+export const CohortRisks = Type.Object({
+  cohortId: Id,
+  asOf: IsoDate,
+  items: Type.Array(Type.Object({ trajectoryId: Id, reference: Type.String(), status: Type.String(), week: Type.Integer(), risks: Type.Array(RiskSignal) })),
+});
+export type CohortRisks = Static<typeof CohortRisks>;
+
+export const ClosureView = Type.Object({
+  id: Id,
+  schoolId: Id,
+  from: IsoDate,
+  to: IsoDate,
+  name: Type.String(),
+  trajectoriesNotified: Type.Optional(Type.Integer({ description: 'Running trajectories the closure was sent to' })),
+});

@@ -4,6 +4,7 @@
 import { randomUUID } from 'node:crypto';
 import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/client';
 import type { Db } from '../../db/connection';
+import { listClosures } from '../../db/closures';
 import { findCohort, insertCohort, listCohorts, markCohortLaunched } from '../../db/cohorts';
 import { findOrganisations } from '../../db/organisations';
 import { findProgramme } from '../../db/programmes';
@@ -12,6 +13,7 @@ import type { Cohort as CohortRow, NewTrajectory, Trajectory } from '../../db/sc
 import { dutchHolidays } from '../../activities/holidays';
 import { addDays, isMonday, isValidDate, planTrajectory, WEEKDAYS, type Weekday } from '../../workflows/calendar';
 import { trajectoryWorkflowId } from '../../workflows/ids';
+import { CohortIdKey, ProgrammeIdKey, RegionKey, TrajectoryStatusKey } from '../../workflows/search-attributes';
 import { trajectoryWorkflow, type TrajectoryInput } from '../../workflows/trajectory';
 import { notFound, unprocessable, type FieldProblem } from '../errors';
 import type { Cohort, NewCohort } from '../schemas/cohort';
@@ -71,6 +73,12 @@ async function startAll(client: Client, taskQueue: string, inputs: TrajectoryInp
           taskQueue,
           workflowId: trajectoryWorkflowId(input.trajectoryId),
           args: [input],
+          typedSearchAttributes: [
+            { key: CohortIdKey, value: input.cohortId },
+            { key: ProgrammeIdKey, value: input.programme.id },
+            { key: RegionKey, value: input.region },
+            { key: TrajectoryStatusKey, value: 'planned' },
+          ],
           // A finished trajectory must never be started again by a repeated launch.
           workflowIdReusePolicy: 'REJECT_DUPLICATE',
         });
@@ -118,16 +126,18 @@ export async function launchCohort(deps: AppDeps, cohortId: string, body: NewCoh
     const programme = (await findProgramme(db, cohort.programme_id, cohort.programme_version))!;
     // Holidays for a year past the planned end, so pauses and extensions stay covered.
     const holidays = dutchHolidays(cohort.start_date, addDays(cohort.start_date, programme.template.weeks * 7 + 365));
+    const closures = (await listClosures(db, cohort.school_id)).map((c) => ({ from: c.from_date, to: c.to_date, name: c.name }));
     const inputs = trajectories.map((t): TrajectoryInput => ({
       trajectoryId: t.id,
       cohortId,
       programme: { id: programme.id, version: programme.version, template: programme.template },
       region: cohort.region,
       startDate: cohort.start_date,
+      employerId: t.employer_id,
       placementWeekdays: t.placement_weekdays,
       schoolWeekday: weekdayName(t.school_weekday),
       holidays,
-      closures: [],
+      closures,
     }));
     await startAll(deps.temporal, deps.config.TEMPORAL_TASK_QUEUE, inputs);
     await markCohortLaunched(db, cohortId);

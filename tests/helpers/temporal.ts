@@ -5,6 +5,7 @@ import { inject } from 'vitest';
 import { createActivities } from '../../activities';
 import type { Db } from '../../db/connection';
 import { testServerExecutable } from '../../infra/temporal-binaries';
+import { ensureSearchAttributes } from '../../infra/temporal';
 import { TASK_QUEUE } from '../../workflows/ids';
 
 let runtimeInstalled = false;
@@ -14,7 +15,9 @@ export async function createTimeSkippingEnv(): Promise<TestWorkflowEnvironment> 
     Runtime.install({ logger: new DefaultLogger('WARN') });
     runtimeInstalled = true;
   }
-  return TestWorkflowEnvironment.createTimeSkipping({ server: { executable: testServerExecutable(process.env) } });
+  const env = await TestWorkflowEnvironment.createTimeSkipping({ server: { executable: testServerExecutable(process.env) } });
+  await ensureSearchAttributes(env.connection, env.namespace ?? 'default');
+  return env;
 }
 
 export function createTestWorker(env: TestWorkflowEnvironment, db: Db, taskQueue = TASK_QUEUE): Promise<Worker> {

@@ -1,4 +1,5 @@
-// Custom search attributes that make trajectories findable in the Temporal Web UI. Registered on the
+// Custom search attributes that make trajectories findable in the Temporal Web UI by cohort, programme, region
+// and status. The launcher sets the first three; the workflow keeps TrajectoryStatus current. Registered on the
 // embedded dev server at start; on a real cluster, register them once (see README, "Deploy").
 import { defineSearchAttributeKey } from '@temporalio/common';
 

@@ -1,0 +1,126 @@
+// Recordings that an organisation makes for many participants at once: a week of attendance ("all present
+// except ...") and an ROC's closure periods. Everything is checked before anything is sent, so a refused
+// request changes nothing; each trajectory's update carries an id derived from the Idempotency-Key, so a
+// repeat after a crash completes the rest without recording anything twice.
+import { randomUUID } from 'node:crypto';
+import { WorkflowNotFoundError } from '@temporalio/client';
+import { insertClosure, listClosures } from '../../db/closures';
+import { findOrganisation } from '../../db/organisations';
+import { findTrajectory, placementsWithEmployer, trajectoriesAtSchool } from '../../db/trajectories';
+import type { SchoolClosure } from '../../db/schema';
+import { addDays, isMonday, isValidDate, type DayKind } from '../../workflows/calendar';
+import { closuresSignal, recordAttendanceUpdate, scheduleQuery } from '../../workflows/trajectory';
+import { notFound, unprocessable, type FieldProblem } from '../errors';
+import type { Closure, WeekAttendance } from '../schemas/recording';
+import type { WeekAttendanceResult } from '../schemas/trajectory';
+import type { AppDeps } from '../deps';
+import { mapLimit, sendUpdate, today } from './trajectories';
+
+const OPEN = new Set(['active', 'paused', 'awaiting_bbl']);
+
+async function requireOrganisation(deps: Pick<AppDeps, 'db'>, id: string, kinds: string[]) {
+  const org = await findOrganisation(deps.db, id);
+  if (!org) throw notFound(`Organisation ${id}`);
+  if (!kinds.includes(org.kind)) throw unprocessable([{ field: 'id', message: `organisation ${id} is a ${org.kind}; this is for ${kinds.join(' or ')} organisations` }]);
+  return org;
+}
+
+/** For each open trajectory the organisation has in the week: the dates of that week it is responsible for. */
+async function participantsInWeek(deps: AppDeps, orgId: string, kind: DayKind, week: string[]): Promise<Map<string, { workflowId: string; dates: Set<string> }>> {
+  const out = new Map<string, { workflowId: string; dates: Set<string> }>();
+  if (kind === 'school') {
+    for (const t of await trajectoriesAtSchool(deps.db, orgId)) if (OPEN.has(t.status)) out.set(t.id, { workflowId: t.workflow_id, dates: new Set(week) });
+    return out;
+  }
+  const rows = await placementsWithEmployer(deps.db, orgId);
+  const byTrajectory = new Map<string, typeof rows>();
+  for (const r of rows) byTrajectory.set(r.trajectory_id, [...(byTrajectory.get(r.trajectory_id) ?? []), r]);
+  for (const [id, placements] of byTrajectory) {
+    if (!OPEN.has(placements[0]!.status)) continue;
+    // The employer on a date is the one of the latest placement that began on or before it.
+    const dates = week.filter((d) => placements.filter((p) => p.from_date <= d).at(-1)?.employer_id === orgId);
+    if (dates.length > 0) out.set(id, { workflowId: placements[0]!.workflow_id, dates: new Set(dates) });
+  }
+  return out;
+}
+
+export async function recordWeek(deps: AppDeps, orgId: string, body: WeekAttendance, requestId: string): Promise<WeekAttendanceResult> {
+  const org = await requireOrganisation(deps, orgId, ['employer', 'school']);
+  const kind: DayKind = org.kind === 'school' ? 'school' : 'placement';
+  if (!isValidDate(body.weekStart) || !isMonday(body.weekStart)) throw unprocessable([{ field: 'weekStart', message: 'must be a Monday' }]);
+  const now = today(deps);
+  if (body.weekStart > now) throw unprocessable([{ field: 'weekStart', message: 'the week has not begun' }]);
+  const week = [0, 1, 2, 3, 4].map((i) => addDays(body.weekStart, i));
+
+  const participants = await participantsInWeek(deps, orgId, kind, week);
+  const plans = new Map(await mapLimit([...participants], 20, async ([id, p]) => {
+    const schedule = await deps.temporal.workflow.getHandle(p.workflowId).query(scheduleQuery);
+    const days = schedule.weeks.flatMap((w) => w.days).filter((d) => d.kind === kind && p.dates.has(d.date) && d.date <= now);
+    return [id, days] as const;
+  }));
+
+  const problems: FieldProblem[] = [];
+  const absences = new Map<string, Map<string, WeekAttendance['absences'][number]['reason']>>();
+  body.absences.forEach((a, i) => {
+    const days = plans.get(a.trajectoryId);
+    const day = days?.find((d) => d.date === a.date);
+    if (!days) problems.push({ field: `absences[${i}].trajectoryId`, message: `is not a participant of ${orgId} in this week` });
+    else if (!day) problems.push({ field: `absences[${i}].date`, message: `${a.date} is not a ${kind} day of this participant in this week, up to today` });
+    else if (day.status !== 'planned') problems.push({ field: `absences[${i}].date`, message: `${a.date} is ${day.status === 'attended' || day.status === 'absent' ? 'already recorded; correct it on the trajectory, with a reason' : `not planned (${day.reason})`}` });
+    else if (absences.get(a.trajectoryId)?.has(a.date)) problems.push({ field: `absences[${i}].date`, message: 'appears twice' });
+    else absences.set(a.trajectoryId, (absences.get(a.trajectoryId) ?? new Map()).set(a.date, a.reason));
+  });
+  if (problems.length > 0) throw unprocessable(problems);
+
+  const results = await mapLimit([...plans], 10, async ([id, days]) => {
+    const open = days.filter((d) => d.status === 'planned');
+    const absent = absences.get(id) ?? new Map();
+    const entries = open.map((d) => (absent.has(d.date) ? { date: d.date, kind, present: false, reason: absent.get(d.date)! } : { date: d.date, kind, present: true }));
+    if (entries.length > 0) await sendUpdate(deps.temporal, participants.get(id)!.workflowId, recordAttendanceUpdate, { entries }, `${requestId}:${id}`);
+    const t = await findTrajectory(deps.db, id);
+    return {
+      trajectoryId: id,
+      reference: t?.reference ?? '',
+      present: entries.filter((e) => e.present).map((e) => e.date),
+      absent: entries.filter((e) => !e.present).map((e) => ({ date: e.date, reason: e.reason! })),
+      alreadyRecorded: days.filter((d) => d.status === 'attended' || d.status === 'absent').map((d) => d.date),
+    };
+  });
+  return { organisationId: orgId, weekStart: body.weekStart, kind, trajectories: results.sort((a, b) => a.reference.localeCompare(b.reference)) };
+}
+
+const closureView = (c: SchoolClosure) => ({ id: c.id, schoolId: c.school_id, from: c.from_date, to: c.to_date, name: c.name });
+
+export async function listSchoolClosures(deps: AppDeps, schoolId: string) {
+  await requireOrganisation(deps, schoolId, ['school']);
+  return (await listClosures(deps.db, schoolId)).map(closureView);
+}
+
+/**
+ * Publishes a closure period and sends the school's full list to every running trajectory it teaches; each
+ * applies it from its own today on, so days already behind a participant keep their meaning.
+ */
+export async function publishClosure(deps: AppDeps, schoolId: string, body: Closure, id: string = randomUUID()) {
+  await requireOrganisation(deps, schoolId, ['school']);
+  const problems: FieldProblem[] = [];
+  if (!isValidDate(body.from)) problems.push({ field: 'from', message: 'is not a calendar date' });
+  if (!isValidDate(body.to)) problems.push({ field: 'to', message: 'is not a calendar date' });
+  else if (body.to < body.from) problems.push({ field: 'to', message: 'must not be before from' });
+  else if (addDays(body.from, 366) < body.to) problems.push({ field: 'to', message: 'a closure lasts at most a year' });
+  if (problems.length > 0) throw unprocessable(problems);
+
+  await insertClosure(deps.db, { id, school_id: schoolId, from_date: body.from, to_date: body.to, name: body.name });
+  const closures = (await listClosures(deps.db, schoolId)).map((c) => ({ from: c.from_date, to: c.to_date, name: c.name }));
+  const running = (await trajectoriesAtSchool(deps.db, schoolId)).filter((t) => t.status !== 'ended' && t.status !== 'dropped_out');
+  const notified = await mapLimit(running, 20, async (t) => {
+    try {
+      await deps.temporal.workflow.getHandle(t.workflow_id).signal(closuresSignal, closures);
+      return 1;
+    } catch (e) {
+      if (e instanceof WorkflowNotFoundError) return 0; // finished meanwhile: nothing to apply
+      throw e;
+    }
+  });
+  const [row] = (await listClosures(deps.db, schoolId)).filter((c) => c.id === id);
+  return { ...closureView(row!), trajectoriesNotified: notified.reduce<number>((n, x) => n + x, 0) };
+}

@@ -1,8 +1,10 @@
 // Activities are factories over injected dependencies; workflows import only the type.
 import type { Db } from '../db/connection';
+import type { Mailer } from '../infra/mail';
 import { createTrajectoryActivities } from './trajectory';
 
-export interface ActivityDeps { db: Db }
+/** `mailer` is what reminders (and the simulator's mail capture) send through. */
+export interface ActivityDeps { db: Db; mailer?: Mailer }
 
 export function createActivities(deps: ActivityDeps) {
   return { ...createTrajectoryActivities(deps) };

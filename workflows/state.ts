@@ -220,7 +220,9 @@ export function schedule(s: TrajectoryData): { weeks: { week: number; days: Sche
   const byWeek = new Map<number, ScheduleDay[]>();
   for (const d of plan.days) {
     const a = s.attendance[d.date];
-    const day: ScheduleDay = a
+    const day: ScheduleDay = s.dropout && d.date > s.dropout.date && !a
+      ? { date: d.date, week: d.week, kind: d.kind, status: 'not_planned', reason: 'uitgestroomd' }
+      : a
       ? { date: d.date, week: d.week, kind: d.kind, status: a.present ? 'attended' : 'absent', reason: a.reason, correctionReason: a.correctionReason }
       : d.planned
         ? { date: d.date, week: d.week, kind: d.kind, status: 'planned' }

@@ -54,7 +54,7 @@ export interface TrajectoryState {
   outcome?: Outcome;
 }
 
-export interface Schedule { endDate: string; weeks: { week: number; days: ScheduleDay[] }[] }
+export interface Schedule { status: TrajectoryStatus; endDate: string; weeks: { week: number; days: ScheduleDay[] }[] }
 
 export interface TrajectoryResult { status: TrajectoryStatus; endDate: string; outcome?: Outcome }
 
@@ -171,7 +171,7 @@ export async function trajectoryWorkflow(input: TrajectoryInput): Promise<Trajec
       outcome: s.outcome,
     };
   });
-  setHandler(scheduleQuery, () => schedule(s));
+  setHandler(scheduleQuery, () => ({ status: s.status, ...schedule(s) }));
 
   setHandler(recordAttendanceUpdate, async (recording) => {
     const next = applyAttendance(s, today(), recording);

@@ -81,6 +81,7 @@ export const ScheduleDay = Type.Object({
 
 export const Schedule = Type.Object({
   trajectoryId: Id,
+  status: TrajectoryStatus,
   endDate: IsoDate,
   weeks: Type.Array(Type.Object({ week: Type.Integer(), days: Type.Array(ScheduleDay) })),
 });

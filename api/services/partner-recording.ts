@@ -16,7 +16,10 @@ import type { WeekAttendanceResult } from '../schemas/trajectory';
 import type { AppDeps } from '../deps';
 import { mapLimit, sendUpdate, today } from './trajectories';
 
+// The workflow is the truth on status (the database follows a moment later); only 'ended' is final enough
+// to leave out without asking.
 const OPEN = new Set(['active', 'paused', 'awaiting_bbl']);
+const FINISHED = 'ended';
 
 async function requireOrganisation(deps: Pick<AppDeps, 'db'>, id: string, kinds: string[]) {
   const org = await findOrganisation(deps.db, id);
@@ -29,14 +32,14 @@ async function requireOrganisation(deps: Pick<AppDeps, 'db'>, id: string, kinds:
 async function participantsInWeek(deps: AppDeps, orgId: string, kind: DayKind, week: string[]): Promise<Map<string, { workflowId: string; dates: Set<string> }>> {
   const out = new Map<string, { workflowId: string; dates: Set<string> }>();
   if (kind === 'school') {
-    for (const t of await trajectoriesAtSchool(deps.db, orgId)) if (OPEN.has(t.status)) out.set(t.id, { workflowId: t.workflow_id, dates: new Set(week) });
+    for (const t of await trajectoriesAtSchool(deps.db, orgId)) if (t.status !== FINISHED) out.set(t.id, { workflowId: t.workflow_id, dates: new Set(week) });
     return out;
   }
   const rows = await placementsWithEmployer(deps.db, orgId);
   const byTrajectory = new Map<string, typeof rows>();
   for (const r of rows) byTrajectory.set(r.trajectory_id, [...(byTrajectory.get(r.trajectory_id) ?? []), r]);
   for (const [id, placements] of byTrajectory) {
-    if (!OPEN.has(placements[0]!.status)) continue;
+    if (placements[0]!.status === FINISHED) continue;
     // The employer on a date is the one of the latest placement that began on or before it.
     const dates = week.filter((d) => placements.filter((p) => p.from_date <= d).at(-1)?.employer_id === orgId);
     if (dates.length > 0) out.set(id, { workflowId: placements[0]!.workflow_id, dates: new Set(dates) });
@@ -53,11 +56,12 @@ export async function recordWeek(deps: AppDeps, orgId: string, body: WeekAttenda
   const week = [0, 1, 2, 3, 4].map((i) => addDays(body.weekStart, i));
 
   const participants = await participantsInWeek(deps, orgId, kind, week);
-  const plans = new Map(await mapLimit([...participants], 20, async ([id, p]) => {
+  const plans = new Map((await mapLimit([...participants], 20, async ([id, p]) => {
     const schedule = await deps.temporal.workflow.getHandle(p.workflowId).query(scheduleQuery);
+    if (!OPEN.has(schedule.status)) return [id, undefined] as const;
     const days = schedule.weeks.flatMap((w) => w.days).filter((d) => d.kind === kind && p.dates.has(d.date) && d.date <= now);
     return [id, days] as const;
-  }));
+  })).flatMap(([id, days]) => (days ? [[id, days] as const] : [])));
 
   const problems: FieldProblem[] = [];
   const absences = new Map<string, Map<string, WeekAttendance['absences'][number]['reason']>>();

@@ -1,0 +1,261 @@
+// A cohort preview: the real workflows, activities and API on the time-skipping Temporal test server, with an
+// in-memory PGlite database. Partner actions happen on their dates through the same HTTP routes partners
+// use; every Friday afternoon the employers and the ROC record their week ("all present except ...").
+// The format is documented in README, "Simulating a cohort", with the worked example in
+// infra/scenarios/west-brabant-2027.json.
+import { randomUUID } from 'node:crypto';
+import { TestWorkflowEnvironment } from '@temporalio/testing';
+import { DefaultLogger, Runtime, Worker } from '@temporalio/worker';
+import { Type, type Static } from 'typebox';
+import { Value } from 'typebox/value';
+import { createActivities } from '../activities';
+import { buildApp } from '../api/app';
+import { Email, Id, IsoDate, Text, Weekday } from '../api/schemas/common';
+import { AbsenceReason, BblConfirmation, Change, CheckpointRecording, Closure } from '../api/schemas/recording';
+import { connectPglite, openPglite } from '../db/connection';
+import { migrateToLatest } from '../db/migrate';
+import { listTrajectoryEvents } from '../db/trajectories';
+import { addDays, isoWeekday, localDate, localInstant } from '../workflows/calendar';
+import { TASK_QUEUE } from '../workflows/ids';
+import { scheduleQuery, type TrajectoryResult } from '../workflows/trajectory';
+import type { Mail, Mailer } from './mail';
+import { ensureSearchAttributes } from './temporal';
+import { testServerExecutable } from './temporal-binaries';
+import { workflowsPath } from './workflows-path';
+
+const On = Type.Intersect([IsoDate], { description: 'The day the partner acts (at noon, Amsterdam time)' });
+const Participant = Type.String({ minLength: 1, maxLength: 64, description: 'A participant reference' });
+
+export const Scenario = Type.Object(
+  {
+    programme: Type.Optional(Type.Object({ id: Id, version: Type.Optional(Type.Integer({ minimum: 1 })) }, { additionalProperties: false })),
+    region: Text(100),
+    startDate: Type.Intersect([IsoDate], { description: 'A Monday after today: the simulated clock starts now and only runs forward' }),
+    school: Type.Object({ id: Id, name: Text(), closures: Type.Optional(Type.Array(Closure)) }, { additionalProperties: false }),
+    schoolWeekday: Weekday,
+    employers: Type.Array(Type.Object({ id: Id, name: Text() }, { additionalProperties: false }), { minItems: 1 }),
+    participants: Type.Array(
+      Type.Object(
+        {
+          reference: Participant,
+          employerId: Id,
+          placementWeekdays: Type.Array(Weekday, { uniqueItems: true }),
+          name: Type.Optional(Text()),
+          email: Type.Optional(Email),
+        },
+        { additionalProperties: false },
+      ),
+      { minItems: 1, maxItems: 200 },
+    ),
+    /** Absences the weekly recording reports; every other planned day is recorded present. */
+    absences: Type.Optional(Type.Array(Type.Object({ participant: Participant, date: IsoDate, reason: AbsenceReason }, { additionalProperties: false }))),
+    weeklyAttendance: Type.Optional(Type.Boolean({ default: true, description: 'Employers and the ROC record each week on Friday at 16:00' })),
+    actions: Type.Optional(Type.Array(Type.Union([
+      Type.Object({ on: On, participant: Participant, checkpoint: CheckpointRecording }, { additionalProperties: false }),
+      Type.Object({ on: On, participant: Participant, change: Change }, { additionalProperties: false }),
+      Type.Object({ on: On, participant: Participant, bbl: BblConfirmation }, { additionalProperties: false }),
+      Type.Object({ on: On, closure: Closure }, { additionalProperties: false }),
+    ]))),
+  },
+  { additionalProperties: false },
+);
+export type Scenario = Static<typeof Scenario>;
+type Action = NonNullable<Scenario['actions']>[number];
+
+export interface Report {
+  cohortId: string;
+  startDate: string;
+  participants: {
+    reference: string;
+    trajectoryId: string;
+    plan: { endDate: string; weeks: { week: number; days: { date: string; kind: string; status: string; reason?: string }[] }[] };
+    events: { seq: number; type: string; date: string; data: unknown }[];
+    outcome: TrajectoryResult['outcome'] | null;
+    endDate: string;
+  }[];
+  mails: (Mail & { at: string })[];
+  /** Partner actions the API refused, with its answer: a preview shows mistakes instead of hiding them. */
+  refused: { on: string; request: string; status: number; detail: string }[];
+}
+
+export class ScenarioError extends Error {}
+
+export function parseScenario(raw: unknown): Scenario {
+  const errors = [...Value.Errors(Scenario, raw)];
+  if (errors.length > 0) {
+    throw new ScenarioError(`invalid scenario:\n${errors.slice(0, 10).map((e) => `  ${e.instancePath || '/'}: ${e.message}`).join('\n')}`);
+  }
+  return Value.Default(Scenario, structuredClone(raw)) as Scenario;
+}
+
+/** Moves every date of a scenario by whole weeks (weekdays stay), e.g. to replay last year's cohort. */
+export function shiftScenario(s: Scenario, weeks: number): Scenario {
+  const d = (date: string) => addDays(date, weeks * 7);
+  const closure = (c: Static<typeof Closure>) => ({ ...c, from: d(c.from), to: d(c.to) });
+  return {
+    ...s,
+    startDate: d(s.startDate),
+    school: { ...s.school, closures: s.school.closures?.map(closure) },
+    absences: s.absences?.map((a) => ({ ...a, date: d(a.date) })),
+    actions: s.actions?.map((a): Action => {
+      const on = d(a.on);
+      if ('closure' in a) return { ...a, on, closure: closure(a.closure) };
+      if ('change' in a) {
+        const c = a.change;
+        const change = c.type === 'pause' || c.type === 'employer_change' ? { ...c, from: d(c.from) } : c.type === 'resume' ? { ...c, date: d(c.date) } : c;
+        return { ...a, on, change };
+      }
+      if ('bbl' in a && 'contractStartDate' in a.bbl) return { ...a, on, bbl: { ...a.bbl, contractStartDate: d(a.bbl.contractStartDate) } };
+      return { ...a, on };
+    }),
+  };
+}
+
+export interface SimulationOptions {
+  /** A prebuilt workflow bundle (the tests build one per run); otherwise the worker bundles workflows/. */
+  workflowBundlePath?: string;
+  /** Called with the workflow history of each participant, e.g. to record replay fixtures. */
+  onHistory?: (reference: string, history: unknown) => void | Promise<void>;
+}
+
+let runtimeInstalled = false;
+
+export async function simulate(scenario: Scenario, options: SimulationOptions = {}): Promise<Report> {
+  if (!runtimeInstalled) {
+    // Logs go to stderr: stdout carries the report.
+    Runtime.install({
+      logger: new DefaultLogger('WARN', (e) => process.stderr.write(`${e.level} ${e.message}\n`)),
+      telemetryOptions: { logging: { filter: { core: 'WARN', other: 'WARN' }, forward: {} } },
+    });
+    runtimeInstalled = true;
+  }
+  const pglite = await openPglite();
+  const db = connectPglite(pglite);
+  await migrateToLatest(db);
+  const env = await TestWorkflowEnvironment.createTimeSkipping({ server: { executable: testServerExecutable(process.env) } });
+  let now = await env.currentTimeMs();
+  const mails: Report['mails'] = [];
+  const mailer: Mailer = { kind: 'dev-mailbox', send: async (m) => void mails.push({ ...m, at: new Date(await env.currentTimeMs()).toISOString() }), close: () => {} };
+  try {
+    if (scenario.startDate <= localDate(now)) throw new ScenarioError(`startDate ${scenario.startDate} must lie after today (${localDate(now)}): the simulated clock cannot run backwards; shift the scenario by whole weeks`);
+    if (isoWeekday(scenario.startDate) !== 1) throw new ScenarioError(`startDate ${scenario.startDate} is not a Monday`);
+    await ensureSearchAttributes(env.connection, env.namespace ?? 'default');
+    const worker = await Worker.create({
+      connection: env.nativeConnection,
+      taskQueue: TASK_QUEUE,
+      ...(options.workflowBundlePath ? { workflowBundle: { codePath: options.workflowBundlePath } } : { workflowsPath }),
+      activities: createActivities({ db, mailer }),
+    });
+    return await worker.runUntil(async () => {
+      const token = randomUUID();
+      const app = await buildApp({ config: { TEMPORAL_TASK_QUEUE: TASK_QUEUE, LOG_LEVEL: 'warn', ADMIN_TOKEN: token }, db, temporal: env.client, mailer, now: () => now });
+      const refused: Report['refused'] = [];
+      const call = async (method: 'GET' | 'POST', url: string, payload?: object) => {
+        const res = await app.inject({ method, url, payload, headers: { authorization: `Bearer ${token}`, 'idempotency-key': randomUUID() } });
+        if (res.statusCode >= 400) refused.push({ on: localDate(now), request: `${method} ${url}`, status: res.statusCode, detail: res.json().detail ?? res.body });
+        return res;
+      };
+      const must = async (method: 'GET' | 'POST', url: string, payload?: object) => {
+        const res = await call(method, url, payload);
+        if (res.statusCode >= 400) throw new ScenarioError(`${method} ${url}: ${res.statusCode} ${res.json().detail ?? res.body}`);
+        return res.json();
+      };
+
+      for (const e of scenario.employers) await must('POST', '/v1/organisations', { id: e.id, name: e.name, kind: 'employer', region: scenario.region });
+      await must('POST', '/v1/organisations', { id: scenario.school.id, name: scenario.school.name, kind: 'school', region: scenario.region });
+      for (const c of scenario.school.closures ?? []) await must('POST', `/v1/organisations/${scenario.school.id}/closures`, c);
+      const cohort = await must('POST', '/v1/cohorts', {
+        programmeId: scenario.programme?.id ?? 'welslagen',
+        ...(scenario.programme?.version ? { programmeVersion: scenario.programme.version } : {}),
+        region: scenario.region,
+        startDate: scenario.startDate,
+        schoolId: scenario.school.id,
+        schoolWeekday: scenario.schoolWeekday,
+        participants: scenario.participants.map((p, i) => ({
+          reference: p.reference,
+          name: p.name ?? `Deelnemer ${i + 1}`,
+          email: p.email ?? `deelnemer${i + 1}@example.nl`,
+          employerId: p.employerId,
+          placementWeekdays: p.placementWeekdays,
+          jobcoach: { name: 'Jobcoach', email: 'jobcoach@example.nl' },
+        })),
+      });
+      const idOf = new Map<string, string>(cohort.trajectories.map((t: { reference: string; id: string }) => [t.reference, t.id]));
+      const handles = cohort.trajectories.map((t: { workflowId: string }) => env.client.workflow.getHandle(t.workflowId));
+      const trajectory = (ref: string) => {
+        const id = idOf.get(ref);
+        if (!id) throw new ScenarioError(`no participant ${ref}`);
+        return id;
+      };
+
+      // The timeline: each action at noon on its day, each week's recording on Friday at 16:00.
+      type Step = { at: number; run: () => Promise<unknown> };
+      const steps: Step[] = (scenario.actions ?? []).map((a) => ({
+        at: localInstant(a.on, 12),
+        run: () =>
+          'closure' in a ? call('POST', `/v1/organisations/${scenario.school.id}/closures`, a.closure)
+          : 'checkpoint' in a ? call('POST', `/v1/trajectories/${trajectory(a.participant)}/checkpoints`, a.checkpoint)
+          : 'change' in a ? call('POST', `/v1/trajectories/${trajectory(a.participant)}/changes`, a.change)
+          : call('POST', `/v1/trajectories/${trajectory(a.participant)}/bbl`, a.bbl),
+      }));
+      if (scenario.weeklyAttendance !== false) {
+        const lastWeek = addDays(scenario.startDate, (40 - 1) * 7); // far enough for extensions; finished trajectories are skipped
+        for (let monday = scenario.startDate; monday <= lastWeek; monday = addDays(monday, 7)) {
+          const week = monday;
+          const absencesIn = (ids: Set<string>) => (scenario.absences ?? [])
+            .filter((a) => a.date >= week && a.date <= addDays(week, 4) && ids.has(a.participant))
+            .map((a) => ({ trajectoryId: trajectory(a.participant), date: a.date, reason: a.reason }));
+          steps.push({
+            at: localInstant(addDays(week, 4), 16),
+            run: async () => {
+              for (const org of [...scenario.employers.map((e) => e.id), scenario.school.id]) {
+                const ofOrg = new Set(scenario.participants.filter((p) => org === scenario.school.id || p.employerId === org).map((p) => p.reference));
+                // An employer's absences are for placement days, the ROC's for school days; the API sorts out which apply.
+                await call('POST', `/v1/organisations/${org}/attendance-weeks`, { weekStart: week, absences: absencesIn(ofOrg).filter((a) => isSchoolDay(a.date) === (org === scenario.school.id)) });
+              }
+            },
+          });
+        }
+      }
+      const isSchoolDay = (date: string) => ['monday', 'tuesday', 'wednesday', 'thursday', 'friday'][isoWeekday(date) - 1] === scenario.schoolWeekday;
+      steps.sort((a, b) => a.at - b.at);
+
+      // Results are awaited only at the end: waiting on a result lets the test server skip time freely,
+      // which would run the clock past the steps still to come.
+      for (const step of steps) {
+        const wait = step.at - (await env.currentTimeMs());
+        if (wait > 0) await env.sleep(wait);
+        now = await env.currentTimeMs();
+        // A query waits for any workflow task in flight, so every timer due by now has been handled.
+        const statuses = await Promise.all(handles.map(async (h: { query: (q: typeof scheduleQuery) => Promise<{ status: string }> }) => (await h.query(scheduleQuery)).status));
+        if (statuses.every((s) => s === 'ended' || s === 'dropped_out')) break;
+        await step.run();
+      }
+      const results = new Map<string, TrajectoryResult>();
+      for (const h of handles as { workflowId: string; result(): Promise<TrajectoryResult> }[]) results.set(h.workflowId, await h.result());
+      now = await env.currentTimeMs();
+
+      const participants: Report['participants'] = [];
+      for (const t of cohort.trajectories as { id: string; reference: string; workflowId: string }[]) {
+        const handle = env.client.workflow.getHandle(t.workflowId);
+        const plan = await handle.query(scheduleQuery);
+        const result = results.get(t.workflowId)!;
+        const events = await listTrajectoryEvents(db, t.id);
+        participants.push({
+          reference: t.reference,
+          trajectoryId: t.id,
+          plan: { endDate: plan.endDate, weeks: plan.weeks },
+          events: events.map((e) => ({ seq: e.seq, type: e.type, date: e.occurred_on, data: e.data })),
+          outcome: result.outcome ?? null,
+          endDate: result.endDate,
+        });
+        await options.onHistory?.(t.reference, await handle.fetchHistory());
+      }
+      await app.close();
+      return { cohortId: cohort.id, startDate: scenario.startDate, participants, mails, refused };
+    });
+  } finally {
+    await env.teardown();
+    await db.destroy();
+  }
+}

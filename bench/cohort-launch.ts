@@ -22,7 +22,8 @@ export async function benchCohortLaunch(env: TestWorkflowEnvironment, db: Db, si
   for (const id of employers) await insertOrganisation(db, { id, name: id, kind: 'employer' });
 
   // Baseline: the same workflow type and input size, started directly with the same concurrency (50 lanes).
-  const startDate = thisMonday();
+  // A year ahead: both sets of workflows just wait for their start, so neither run is disturbed by activity load.
+  const startDate = addDays(thisMonday(), 52 * 7);
   const holidays = dutchHolidays(startDate, addDays(startDate, 500));
   const template = { weeks: 20, placementDaysPerWeek: 3, schoolDaysPerWeek: 1, checkpoints: [], attendanceThreshold: 0.8, bblDecisionFromWeek: 16, intendedOutcome: 'bbl_doorstroom' as const };
   const inputs: TrajectoryInput[] = Array.from({ length: size }, () => ({
@@ -43,7 +44,7 @@ export async function benchCohortLaunch(env: TestWorkflowEnvironment, db: Db, si
   const res = await fetch(`${url}/v1/cohorts`, {
     method: 'POST',
     headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json', 'idempotency-key': randomUUID() },
-    body: JSON.stringify(cohortRequest({ schoolId: `roc-${run}`, employerIds: employers, size })),
+    body: JSON.stringify(cohortRequest({ schoolId: `roc-${run}`, employerIds: employers, size, startDate })),
   });
   const apiMs = performance.now() - t1;
   if (res.status !== 201) throw new Error(`launch failed: ${res.status} ${await res.text()}`);

@@ -11,6 +11,9 @@ import { SEARCH_ATTRIBUTES } from '../workflows/search-attributes';
 import { TASK_QUEUE } from '../workflows/ids';
 import { createThrowawayDatabase } from '../tests/helpers/postgres';
 import { benchCohortLaunch } from './cohort-launch';
+import { benchTrajectoryHistory } from './trajectory-history';
+import { ensureSearchAttributes } from '../infra/temporal';
+import { testServerExecutable } from '../infra/temporal-binaries';
 
 Runtime.install({ logger: new DefaultLogger('WARN') });
 const database = await createThrowawayDatabase();
@@ -26,6 +29,24 @@ try {
     ['---', '---', '---', '---'],
     [`cohort launch, ${launch.size} participants`, `${launch.size} bare workflow starts: ${launch.bareMs.toFixed(0)} ms`, `POST /v1/cohorts: ${launch.apiMs.toFixed(0)} ms`, launch.ratio.toFixed(2)],
   ];
+  if (!process.env.BENCH_SKIP_TRAJECTORY) {
+    const skipping = await TestWorkflowEnvironment.createTimeSkipping({ server: { executable: testServerExecutable(process.env) } });
+    try {
+      await ensureSearchAttributes(skipping.connection, 'default');
+      const w = await Worker.create({ connection: skipping.nativeConnection, taskQueue: TASK_QUEUE, workflowsPath, activities: createActivities({ db }) });
+      const h = await w.runUntil(benchTrajectoryHistory(skipping, db));
+      for (const r of [h.weekly, h.daily]) {
+        rows.push([
+          `20-week trajectory, every day recorded ${r.pattern} (${r.updates} updates, time-skipping)`,
+          `nothing recorded: ${h.baseline.events} events, ${h.baseline.ms.toFixed(0)} ms`,
+          `${r.events} events, ${r.ms.toFixed(0)} ms`,
+          `events ${(r.events / h.baseline.events).toFixed(1)}, time ${(r.ms / h.baseline.ms).toFixed(1)}`,
+        ]);
+      }
+    } finally {
+      await skipping.teardown();
+    }
+  }
   console.log(rows.map((r) => `| ${r.join(' | ')} |`).join('\n'));
 } finally {
   worker.shutdown();

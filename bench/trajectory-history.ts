@@ -1,0 +1,79 @@
+// A full 20-week trajectory with every day recorded, on the time-skipping test server: its history event
+// count (aim: under 1,000) and wall time, against the same trajectory with nothing recorded.
+// Two recording patterns: weekly (the employer records its three days in one call, the ROC its day) and
+// daily (one call per day, the worst case).
+import { randomUUID } from 'node:crypto';
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import { dutchHolidays } from '../activities/holidays';
+import type { Db } from '../db/connection';
+import { insertCohort } from '../db/cohorts';
+import { insertOrganisation } from '../db/organisations';
+import { addDays, localInstant, planTrajectory } from '../workflows/calendar';
+import { thisMonday } from '../tests/helpers/fixtures';
+import { TASK_QUEUE, trajectoryWorkflowId } from '../workflows/ids';
+import { confirmBblUpdate, recordAttendanceUpdate, recordCheckpointUpdate, trajectoryWorkflow, type TrajectoryInput } from '../workflows/trajectory';
+
+const template = {
+  weeks: 20, placementDaysPerWeek: 3, schoolDaysPerWeek: 1, attendanceThreshold: 0.8, bblDecisionFromWeek: 16, intendedOutcome: 'bbl_doorstroom' as const,
+  checkpoints: [{ key: 'intake', name: 'Intake', week: 1 }, { key: 'pop', name: 'POP', week: 3 }, { key: 'midterm', name: 'Tussenevaluatie', week: 10 }, { key: 'pre-bbl', name: 'Voorbereiding BBL', week: 18 }],
+};
+
+async function seed(db: Db, startDate: string): Promise<TrajectoryInput> {
+  const run = randomUUID().slice(0, 8);
+  await insertOrganisation(db, { id: `roc-${run}`, name: 'ROC', kind: 'school' });
+  await insertOrganisation(db, { id: `zorg-${run}`, name: 'Zorg', kind: 'employer' });
+  const cohortId = randomUUID();
+  const trajectoryId = randomUUID();
+  await insertCohort(db, { id: cohortId, programme_id: 'welslagen', programme_version: 1, region: 'West-Brabant', start_date: startDate, school_id: `roc-${run}`, status: 'launched' }, [{
+    id: trajectoryId, cohort_id: cohortId, reference: 'B-1', name: 'B', email: 'b@example.nl', employer_id: `zorg-${run}`, placement_weekdays: JSON.stringify(['monday', 'tuesday', 'wednesday']),
+    school_weekday: 4, jobcoach_name: 'J', jobcoach_email: 'j@example.nl', status: 'planned', end_date: addDays(startDate, 137), workflow_id: trajectoryWorkflowId(trajectoryId),
+  }]);
+  return {
+    trajectoryId, cohortId, programme: { id: 'welslagen', version: 1, template }, region: 'West-Brabant', startDate, employerId: `zorg-${run}`,
+    placementWeekdays: ['monday', 'tuesday', 'wednesday'], schoolWeekday: 'thursday', holidays: dutchHolidays(startDate, addDays(startDate, 365)), closures: [],
+  };
+}
+
+type Pattern = 'none' | 'weekly' | 'daily';
+
+async function runOne(env: TestWorkflowEnvironment, db: Db, pattern: Pattern) {
+  const monday = addDays(thisMonday(await env.currentTimeMs()), 7);
+  const input = await seed(db, monday);
+  const plan = planTrajectory({ ...template, ...input });
+  const t0 = performance.now();
+  const handle = await env.client.workflow.start(trajectoryWorkflow, { taskQueue: TASK_QUEUE, workflowId: trajectoryWorkflowId(input.trajectoryId), args: [input] });
+  let updates = 0;
+  if (pattern !== 'none') {
+    for (let week = 1; week <= template.weeks; week++) {
+      const friday = addDays(monday, (week - 1) * 7 + 4);
+      const wait = localInstant(friday, 16) - (await env.currentTimeMs());
+      if (wait > 0) await env.sleep(wait);
+      const days = plan.days.filter((d) => d.week === week && d.planned).map((d) => ({ date: d.date, kind: d.kind, present: true }));
+      const batches = pattern === 'weekly' ? [days.filter((d) => d.kind === 'placement'), days.filter((d) => d.kind === 'school')] : days.map((d) => [d]);
+      for (const entries of batches.filter((b) => b.length > 0)) {
+        await handle.executeUpdate(recordAttendanceUpdate, { args: [{ entries }] });
+        updates++;
+      }
+      for (const c of template.checkpoints.filter((c) => c.week === week)) {
+        await handle.executeUpdate(recordCheckpointUpdate, { args: [{ key: c.key, status: 'on_track', note: 'ok', trainerConfirmed: true }] });
+        updates++;
+      }
+      if (week === 16) {
+        await handle.executeUpdate(confirmBblUpdate, { args: [{ by: 'employer', contractStartDate: addDays(monday, 21 * 7) }] });
+        await handle.executeUpdate(confirmBblUpdate, { args: [{ by: 'school' }] });
+        updates += 2;
+      }
+    }
+  }
+  const result = await handle.result();
+  const ms = performance.now() - t0;
+  const events = (await handle.fetchHistory()).events?.length ?? 0;
+  return { pattern, updates, events, ms, outcome: result.outcome?.kind };
+}
+
+export async function benchTrajectoryHistory(env: TestWorkflowEnvironment, db: Db) {
+  const baseline = await runOne(env, db, 'none');
+  const weekly = await runOne(env, db, 'weekly');
+  const daily = await runOne(env, db, 'daily');
+  return { baseline, weekly, daily };
+}

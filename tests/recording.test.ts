@@ -11,6 +11,7 @@ import { buildApp, type App } from '../api/app';
 import { connectPostgres, type Db } from '../db/connection';
 import { addDays, localDate } from '../workflows/calendar';
 import { TASK_QUEUE } from '../workflows/ids';
+import { CohortIdKey, ProgrammeIdKey, RegionKey, TrajectoryStatusKey } from '../workflows/search-attributes';
 import { cohortRequest, thisMonday, uniqueId } from './helpers/fixtures';
 import { createTestWorker, createTimeSkippingEnv } from './helpers/temporal';
 
@@ -197,6 +198,16 @@ describe('changes and BBL', () => {
     expect(resumed.json().endDate).toBe(addDays(before, 7));
     expect((await schedule(t.id)).filter((d) => d.status === 'paused').map((d) => d.date)).toEqual([from, addDays(from, 1), addDays(from, 2), addDays(from, 3)]);
     expect((await db.selectFrom('trajectory').select('end_date').where('id', '=', t.id).executeTakeFirstOrThrow()).end_date).toBe(addDays(before, 7));
+  });
+
+  it('keeps the search attributes current, so the run is findable by cohort, programme, region and status', async () => {
+    const t = trajectories[4]!;
+    const row = await db.selectFrom('trajectory').select(['workflow_id', 'cohort_id']).where('id', '=', t.id).executeTakeFirstOrThrow();
+    const { typedSearchAttributes: sa } = await env.client.workflow.getHandle(row.workflow_id).describe();
+    expect(sa.get(CohortIdKey)).toBe(row.cohort_id);
+    expect(sa.get(ProgrammeIdKey)).toBe('welslagen');
+    expect(sa.get(RegionKey)).toBe('West-Brabant');
+    expect(sa.get(TrajectoryStatusKey)).toBe('active');
   });
 
   it('records a dropout with its week and reverts it within the grace period', async () => {

@@ -1,0 +1,58 @@
+// The projection activity's promise: a retry writes nothing twice, and an older projection arriving late
+// never overwrites a newer one (rows are keyed and guarded by the workflow-generated seq).
+import { randomUUID } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { inject } from 'vitest';
+import { createActivities } from '../activities';
+import { connectPostgres, type Db } from '../db/connection';
+import { insertCohort } from '../db/cohorts';
+import { insertOrganisation } from '../db/organisations';
+import type { Projection } from '../db/trajectories';
+import { uniqueId } from './helpers/fixtures';
+
+let db: Db;
+let trajectoryId: string;
+let employer: string;
+
+beforeAll(async () => {
+  db = connectPostgres(inject('databaseUrl'), 2);
+  const school = uniqueId('roc');
+  employer = uniqueId('zorg');
+  await insertOrganisation(db, { id: school, name: 'ROC', kind: 'school' });
+  await insertOrganisation(db, { id: employer, name: 'Zorg', kind: 'employer' });
+  const cohortId = randomUUID();
+  trajectoryId = randomUUID();
+  await insertCohort(db, { id: cohortId, programme_id: 'welslagen', programme_version: 1, region: 'West-Brabant', start_date: '2027-04-05', school_id: school, status: 'launched' }, [{
+    id: trajectoryId, cohort_id: cohortId, reference: 'P-1', name: 'P', email: 'p@example.nl', employer_id: employer, placement_weekdays: '["monday"]',
+    school_weekday: 4, jobcoach_name: 'J', jobcoach_email: 'j@example.nl', status: 'planned', end_date: '2027-08-20', workflow_id: `trajectory-${trajectoryId}`,
+  }]);
+});
+
+afterAll(async () => db?.destroy());
+
+const projection = (seq: number, present: boolean, status: string): Projection => ({
+  trajectoryId,
+  events: [{ seq, type: seq === 1 ? 'attendance_recorded' : 'attendance_corrected', date: '2027-04-06', data: { date: '2027-04-05', present } }],
+  snapshot: { seq, status, endDate: '2027-08-20', outcome: null, employers: [{ employerId: employer, from: '2027-04-05' }] },
+  attendance: [{ date: '2027-04-05', kind: 'placement', present, recordedOn: '2027-04-06', seq, ...(present ? { correctionReason: 'fout' } : { reason: 'sick' }) }],
+  checkpoints: [],
+});
+
+describe('projectTrajectory', () => {
+  it('writes each event once however often it is retried, and keeps the newest state when an older write arrives late', async () => {
+    const { projectTrajectory } = createActivities({ db });
+    await projectTrajectory(projection(1, false, 'active'));
+    await projectTrajectory(projection(2, true, 'paused'));
+    await projectTrajectory(projection(2, true, 'paused')); // a retry
+    await projectTrajectory(projection(1, false, 'active')); // a late retry of the older write
+
+    const events = await db.selectFrom('trajectory_event').select(['seq', 'type']).where('trajectory_id', '=', trajectoryId).orderBy('seq').execute();
+    expect(events).toEqual([{ seq: 1, type: 'attendance_recorded' }, { seq: 2, type: 'attendance_corrected' }]);
+    const attendance = await db.selectFrom('attendance').selectAll().where('trajectory_id', '=', trajectoryId).execute();
+    expect(attendance).toEqual([expect.objectContaining({ present: true, correction_reason: 'fout', seq: 2 })]);
+    const row = await db.selectFrom('trajectory').select(['status', 'projected_seq']).where('id', '=', trajectoryId).executeTakeFirstOrThrow();
+    expect(row).toEqual({ status: 'paused', projected_seq: 2 });
+    const placements = await db.selectFrom('placement').selectAll().where('trajectory_id', '=', trajectoryId).execute();
+    expect(placements).toHaveLength(1);
+  });
+});

@@ -16,6 +16,7 @@ import { trajectoryWorkflowId } from '../../workflows/ids';
 import { CohortIdKey, ProgrammeIdKey, RegionKey, TrajectoryStatusKey } from '../../workflows/search-attributes';
 import { trajectoryWorkflow, type TrajectoryInput } from '../../workflows/trajectory';
 import { notFound, unprocessable, type FieldProblem } from '../errors';
+import { mapLimit } from './trajectories';
 import type { Cohort, NewCohort } from '../schemas/cohort';
 import type { Page } from '../schemas/common';
 import type { AppDeps } from '../deps';
@@ -64,30 +65,25 @@ function toView(cohort: CohortRow, trajectories: Trajectory[]): Cohort {
 }
 
 async function startAll(client: Client, taskQueue: string, inputs: TrajectoryInput[]): Promise<void> {
-  let next = 0;
-  const lane = async () => {
-    while (next < inputs.length) {
-      const input = inputs[next++]!;
-      try {
-        await client.workflow.start(trajectoryWorkflow, {
-          taskQueue,
-          workflowId: trajectoryWorkflowId(input.trajectoryId),
-          args: [input],
-          typedSearchAttributes: [
-            { key: CohortIdKey, value: input.cohortId },
-            { key: ProgrammeIdKey, value: input.programme.id },
-            { key: RegionKey, value: input.region },
-            { key: TrajectoryStatusKey, value: 'planned' },
-          ],
-          // A finished trajectory must never be started again by a repeated launch.
-          workflowIdReusePolicy: 'REJECT_DUPLICATE',
-        });
-      } catch (e) {
-        if (!(e instanceof WorkflowExecutionAlreadyStartedError)) throw e;
-      }
+  await mapLimit(inputs, START_CONCURRENCY, async (input) => {
+    try {
+      await client.workflow.start(trajectoryWorkflow, {
+        taskQueue,
+        workflowId: trajectoryWorkflowId(input.trajectoryId),
+        args: [input],
+        typedSearchAttributes: [
+          { key: CohortIdKey, value: input.cohortId },
+          { key: ProgrammeIdKey, value: input.programme.id },
+          { key: RegionKey, value: input.region },
+          { key: TrajectoryStatusKey, value: 'planned' },
+        ],
+        // A finished trajectory must never be started again by a repeated launch.
+        workflowIdReusePolicy: 'REJECT_DUPLICATE',
+      });
+    } catch (e) {
+      if (!(e instanceof WorkflowExecutionAlreadyStartedError)) throw e;
     }
-  };
-  await Promise.all(Array.from({ length: Math.min(START_CONCURRENCY, inputs.length) }, lane));
+  });
 }
 
 export async function launchCohort(deps: AppDeps, cohortId: string, body: NewCohort): Promise<Cohort> {

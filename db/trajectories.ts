@@ -77,7 +77,7 @@ export function listTrajectoryEvents(db: Db, trajectoryId: string): Promise<Traj
 export async function placementsWithEmployer(db: Db, employerId: string) {
   const rows = await db.selectFrom('placement as p')
     .innerJoin('trajectory as t', 't.id', 'p.trajectory_id')
-    .select(['p.trajectory_id', 'p.from_date', 'p.employer_id', 't.workflow_id', 't.status'])
+    .select(['p.trajectory_id', 'p.from_date', 'p.employer_id', 't.workflow_id', 't.status', 't.reference'])
     .where('p.trajectory_id', 'in', (eb) => eb.selectFrom('placement').select('trajectory_id').where('employer_id', '=', employerId))
     .orderBy('p.trajectory_id').orderBy('p.from_date')
     .execute();
@@ -88,7 +88,7 @@ export async function placementsWithEmployer(db: Db, employerId: string) {
 export function trajectoriesAtSchool(db: Db, schoolId: string) {
   return db.selectFrom('trajectory as t')
     .innerJoin('cohort as c', 'c.id', 't.cohort_id')
-    .select(['t.id', 't.workflow_id', 't.status'])
+    .select(['t.id', 't.workflow_id', 't.status', 't.reference'])
     .where('c.school_id', '=', schoolId)
     .orderBy('t.id')
     .execute();

@@ -15,7 +15,7 @@ import { AbsenceReason, BblConfirmation, Change, CheckpointRecording, Closure } 
 import { connectPglite, openPglite } from '../db/connection';
 import { migrateToLatest } from '../db/migrate';
 import { listTrajectoryEvents } from '../db/trajectories';
-import { addDays, isoWeekday, localDate, localInstant } from '../workflows/calendar';
+import { addDays, isoWeekday, localDate, localInstant, WEEKDAYS } from '../workflows/calendar';
 import { TASK_QUEUE } from '../workflows/ids';
 import { scheduleQuery, type TrajectoryResult } from '../workflows/trajectory';
 import type { Mail, Mailer } from './mail';
@@ -188,6 +188,8 @@ export async function simulate(scenario: Scenario, options: SimulationOptions = 
         return id;
       };
 
+      const isSchoolDay = (date: string) => WEEKDAYS[isoWeekday(date) - 1] === scenario.schoolWeekday;
+
       // The timeline: each action at noon on its day, each week's recording on Friday at 16:00.
       type Step = { at: number; run: () => Promise<unknown> };
       const steps: Step[] = (scenario.actions ?? []).map((a) => ({
@@ -217,7 +219,6 @@ export async function simulate(scenario: Scenario, options: SimulationOptions = 
           });
         }
       }
-      const isSchoolDay = (date: string) => ['monday', 'tuesday', 'wednesday', 'thursday', 'friday'][isoWeekday(date) - 1] === scenario.schoolWeekday;
       steps.sort((a, b) => a.at - b.at);
 
       // Results are awaited only at the end: waiting on a result lets the test server skip time freely,

@@ -4,7 +4,6 @@ import { IdempotencyHeaders, idempotent } from '../idempotency';
 import { Cohort, CohortListItem, NewCohort } from '../schemas/cohort';
 import { IdParams, Page, Paged, problemResponses } from '../schemas/common';
 import type { AppDeps } from '../deps';
-import { findCohort } from '../../db/cohorts';
 import { CohortRisks } from '../schemas/trajectory';
 import { cohortRisks } from '../services/trajectories';
 
@@ -38,5 +37,5 @@ export const cohortRoutes: FastifyPluginAsyncTypebox<{ deps: AppDeps }> = async 
 
   app.get('/cohorts/:id/risks', {
     schema: { tags: ['cohorts'], summary: 'Participants with risk signals, each with its reason in words, most signals first', params: IdParams, response: { 200: CohortRisks, ...problemResponses } },
-  }, async (request) => cohortRisks(deps, request.params.id, Boolean(await findCohort(deps.db, request.params.id))));
+  }, async (request) => cohortRisks(deps, request.params.id));
 };

@@ -6,7 +6,7 @@ import { randomUUID } from 'node:crypto';
 import { WorkflowNotFoundError } from '@temporalio/client';
 import { insertClosure, listClosures } from '../../db/closures';
 import { findOrganisation } from '../../db/organisations';
-import { findTrajectory, placementsWithEmployer, trajectoriesAtSchool } from '../../db/trajectories';
+import { placementsWithEmployer, trajectoriesAtSchool } from '../../db/trajectories';
 import type { SchoolClosure } from '../../db/schema';
 import { addDays, isMonday, isValidDate, type DayKind } from '../../workflows/calendar';
 import { closuresSignal, recordAttendanceUpdate, scheduleQuery } from '../../workflows/trajectory';
@@ -29,10 +29,12 @@ async function requireOrganisation(deps: Pick<AppDeps, 'db'>, id: string, kinds:
 }
 
 /** For each open trajectory the organisation has in the week: the dates of that week it is responsible for. */
-async function participantsInWeek(deps: AppDeps, orgId: string, kind: DayKind, week: string[]): Promise<Map<string, { workflowId: string; dates: Set<string> }>> {
-  const out = new Map<string, { workflowId: string; dates: Set<string> }>();
+interface InWeek { workflowId: string; reference: string; dates: Set<string> }
+
+async function participantsInWeek(deps: AppDeps, orgId: string, kind: DayKind, week: string[]): Promise<Map<string, InWeek>> {
+  const out = new Map<string, InWeek>();
   if (kind === 'school') {
-    for (const t of await trajectoriesAtSchool(deps.db, orgId)) if (t.status !== FINISHED) out.set(t.id, { workflowId: t.workflow_id, dates: new Set(week) });
+    for (const t of await trajectoriesAtSchool(deps.db, orgId)) if (t.status !== FINISHED) out.set(t.id, { workflowId: t.workflow_id, reference: t.reference, dates: new Set(week) });
     return out;
   }
   const rows = await placementsWithEmployer(deps.db, orgId);
@@ -42,7 +44,7 @@ async function participantsInWeek(deps: AppDeps, orgId: string, kind: DayKind, w
     if (placements[0]!.status === FINISHED) continue;
     // The employer on a date is the one of the latest placement that began on or before it.
     const dates = week.filter((d) => placements.filter((p) => p.from_date <= d).at(-1)?.employer_id === orgId);
-    if (dates.length > 0) out.set(id, { workflowId: placements[0]!.workflow_id, dates: new Set(dates) });
+    if (dates.length > 0) out.set(id, { workflowId: placements[0]!.workflow_id, reference: placements[0]!.reference, dates: new Set(dates) });
   }
   return out;
 }
@@ -81,10 +83,9 @@ export async function recordWeek(deps: AppDeps, orgId: string, body: WeekAttenda
     const absent = absences.get(id) ?? new Map();
     const entries = open.map((d) => (absent.has(d.date) ? { date: d.date, kind, present: false, reason: absent.get(d.date)! } : { date: d.date, kind, present: true }));
     if (entries.length > 0) await sendUpdate(deps.temporal, participants.get(id)!.workflowId, recordAttendanceUpdate, { entries }, `${requestId}:${id}`);
-    const t = await findTrajectory(deps.db, id);
     return {
       trajectoryId: id,
-      reference: t?.reference ?? '',
+      reference: participants.get(id)!.reference,
       present: entries.filter((e) => e.present).map((e) => e.date),
       absent: entries.filter((e) => !e.present).map((e) => ({ date: e.date, reason: e.reason! })),
       alreadyRecorded: days.filter((d) => d.status === 'attended' || d.status === 'absent').map((d) => d.date),
@@ -114,7 +115,8 @@ export async function publishClosure(deps: AppDeps, schoolId: string, body: Clos
   if (problems.length > 0) throw unprocessable(problems);
 
   await insertClosure(deps.db, { id, school_id: schoolId, from_date: body.from, to_date: body.to, name: body.name });
-  const closures = (await listClosures(deps.db, schoolId)).map((c) => ({ from: c.from_date, to: c.to_date, name: c.name }));
+  const rows = await listClosures(deps.db, schoolId);
+  const closures = rows.map((c) => ({ from: c.from_date, to: c.to_date, name: c.name }));
   const running = (await trajectoriesAtSchool(deps.db, schoolId)).filter((t) => t.status !== 'ended' && t.status !== 'dropped_out');
   const notified = await mapLimit(running, 20, async (t) => {
     try {
@@ -125,6 +127,5 @@ export async function publishClosure(deps: AppDeps, schoolId: string, body: Clos
       throw e;
     }
   });
-  const [row] = (await listClosures(deps.db, schoolId)).filter((c) => c.id === id);
-  return { ...closureView(row!), trajectoriesNotified: notified.reduce<number>((n, x) => n + x, 0) };
+  return { ...closureView(rows.find((c) => c.id === id)!), trajectoriesNotified: notified.reduce<number>((n, x) => n + x, 0) };
 }

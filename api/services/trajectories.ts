@@ -2,6 +2,7 @@
 // recording on it through workflow updates.
 import { WorkflowUpdateFailedError, type Client } from '@temporalio/client';
 import { ApplicationFailure, type UpdateDefinition } from '@temporalio/common';
+import { findCohort } from '../../db/cohorts';
 import { listCohortTrajectories, findTrajectory, listTrajectoryEvents } from '../../db/trajectories';
 import type { Trajectory as TrajectoryRow } from '../../db/schema';
 import { localDate } from '../../workflows/calendar';
@@ -76,8 +77,8 @@ export async function sendUpdate<Arg>(client: Client, workflowId: string, update
 }
 
 /** Everyone in the cohort with at least one risk signal, most signals first. */
-export async function cohortRisks(deps: Deps, cohortId: string, cohortExists: boolean): Promise<CohortRisks> {
-  if (!cohortExists) throw notFound(`Cohort ${cohortId}`);
+export async function cohortRisks(deps: Deps, cohortId: string): Promise<CohortRisks> {
+  if (!(await findCohort(deps.db, cohortId))) throw notFound(`Cohort ${cohortId}`);
   const asOf = today(deps);
   const rows = await listCohortTrajectories(deps.db, cohortId);
   const items = await mapLimit(rows, 20, async (t) => {

@@ -1,11 +1,19 @@
 // buildApp returns the Fastify app; only infra/api.ts listens. Order: external plugins, error handling,
-// then routes: /health and the OpenAPI document open, everything under /v1 behind a bearer token.
-import Fastify, { type FastifyServerOptions } from 'fastify';
+// then routes: /health and the OpenAPI document open; everything under /v1 authenticated (admin token or an
+// organisation's API key), rate-limited per key, authorized by the one policy hook (access.ts) and audited.
+import Fastify, { type FastifyReply, type FastifyServerOptions } from 'fastify';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import { requireBearer } from './auth';
-import { installErrorHandler } from './errors';
+import rateLimit from '@fastify/rate-limit';
+import { authorize } from './access';
+import { authenticate } from './auth';
+import { bsnLeaks } from './bsn';
+import { DomainError, installErrorHandler, unprocessable } from './errors';
+import { apiKeyRoutes } from './routes/api-keys';
+import { auditRoutes } from './routes/audit';
+import { covenantRoutes } from './routes/covenants';
+import { outcomeRoutes } from './routes/outcomes';
 import { cohortRoutes } from './routes/cohorts';
 import { healthRoutes } from './routes/health';
 import { mailboxRoutes } from './routes/mailbox';
@@ -16,11 +24,22 @@ import type { AppDeps } from './deps';
 
 export async function buildApp(deps: AppDeps, options: FastifyServerOptions = {}) {
   const app = Fastify({
-    logger: { level: deps.config.LOG_LEVEL, redact: ['req.headers.authorization'] },
+    // No personal data in logs: request lines carry method, path (ids only) and request id, never bodies;
+    // database errors can quote a row's values in `detail`, so that goes too.
+    logger: { level: deps.config.LOG_LEVEL, redact: ['req.headers.authorization', 'err.detail', 'err.where', 'err.parameters'], ...(deps.logStream && { stream: deps.logStream }) },
     genReqId: () => crypto.randomUUID(),
     requestIdHeader: 'x-request-id',
     ajv: { customOptions: { removeAdditional: false, allErrors: true, coerceTypes: 'array' } },
     bodyLimit: 5 * 1024 * 1024,
+    // Longer than any valid id, so an overlong id reaches validation and gets a 400 naming `params.id`.
+    routerOptions: { maxParamLength: 500 },
+    // The router's own refusals (a broken %-escape, an absurdly long path segment) never reach the error
+    // handler; they get the same problem body here.
+    frameworkErrors: (error, request, reply) => {
+      const status = error.statusCode && error.statusCode >= 400 && error.statusCode < 500 ? error.statusCode : 400;
+      void (reply as FastifyReply).code(status).type('application/problem+json').header('x-request-id', request.id)
+        .send({ type: '/problems/bad-request', title: 'Bad request', status, detail: error.message, instance: request.url, requestId: request.id });
+    },
     ...options,
   }).withTypeProvider<TypeBoxTypeProvider>();
 
@@ -44,8 +63,24 @@ export async function buildApp(deps: AppDeps, options: FastifyServerOptions = {}
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
 
   await app.register(async (v1) => {
-    requireBearer(v1, deps.config.ADMIN_TOKEN);
-    for (const routes of [programmeRoutes, organisationRoutes, cohortRoutes, trajectoryRoutes]) await v1.register(routes, { deps });
+    authenticate(v1, deps.db, deps.config.ADMIN_TOKEN);
+    if (deps.config.RATE_LIMIT_PER_MINUTE) {
+      await v1.register(rateLimit, {
+        max: deps.config.RATE_LIMIT_PER_MINUTE,
+        timeWindow: 60_000,
+        keyGenerator: (request) => request.principal?.actor ?? request.ip,
+        errorResponseBuilder: (_request, context) =>
+          new DomainError(429, 'rate-limited', 'Too many requests', `At most ${context.max} requests per minute per key; try again in ${Math.ceil(context.ttl / 1000)} s`),
+      });
+    }
+    authorize(v1, deps.db, deps.now ?? Date.now);
+    // A BSN typed into a note or a name would end up in clear everywhere; refuse it before anything is stored.
+    v1.addHook('preHandler', async (request) => {
+      const fields = bsnLeaks(request.body);
+      if (fields.length) throw unprocessable(fields.map((field) => ({ field, message: 'looks like it holds a BSN; leave it out (a BSN is accepted only in a participant\'s bsn field)' })));
+    });
+    const routes = [programmeRoutes, organisationRoutes, covenantRoutes, apiKeyRoutes, cohortRoutes, trajectoryRoutes, outcomeRoutes, auditRoutes];
+    for (const r of routes) await v1.register(r, { deps });
     if (deps.mailer.kind === 'dev-mailbox') await v1.register(mailboxRoutes, { deps });
   }, { prefix: '/v1' });
 

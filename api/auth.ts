@@ -1,16 +1,50 @@
-// Bearer-token authentication for every /v1 route. Until partner keys exist the admin token is the only key.
-import { createHash, timingSafeEqual } from 'node:crypto';
+// Who is calling: the admin token, or an organisation's API key (role, organisation, for a jobcoach the
+// contact). Keys are shown once and stored only as a SHA-256 hash; revoked keys stop working at once.
+import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
+import { findLiveKey, touchApiKey } from '../db/api-keys';
+import type { Db } from '../db/connection';
+import type { KeyRole } from '../db/schema';
 import { unauthorized } from './errors';
 
-const digest = (s: string) => createHash('sha256').update(s).digest();
+export type Role = 'admin' | KeyRole;
 
-export function requireBearer(app: FastifyInstance, adminToken: string): void {
-  const expected = digest(adminToken);
+export interface Principal {
+  /** 'admin', or the API key's id: what the audit log and rate limiter know the caller by. */
+  actor: string;
+  role: Role;
+  organisationId: string | null;
+  /** A jobcoach key's contact: the jobcoach sees the participants assigned to this contact. */
+  contactId: string | null;
+}
+
+declare module 'fastify' {
+  interface FastifyRequest { principal: Principal }
+}
+
+const digest = (s: string) => createHash('sha256').update(s).digest();
+export const hashSecret = (secret: string) => digest(secret).toString('hex');
+
+/** A new key's secret: a recognisable prefix and 32 random bytes. */
+export const newSecret = () => `tlk_${randomBytes(32).toString('base64url')}`;
+
+const ADMIN: Principal = { actor: 'admin', role: 'admin', organisationId: null, contactId: null };
+
+export function authenticate(app: FastifyInstance, db: Db, adminToken: string): void {
+  const admin = digest(adminToken);
+  app.decorateRequest('principal', null as unknown as Principal);
   app.addHook('onRequest', async (request) => {
-    const header = request.headers.authorization ?? '';
-    const match = /^Bearer\s+(\S+)$/i.exec(header);
+    const match = /^Bearer\s+(\S+)$/i.exec(request.headers.authorization ?? '');
+    if (!match) throw unauthorized();
+    const token = match[1]!;
     // Compare digests, so the comparison takes the same time whatever the token's length.
-    if (!match || !timingSafeEqual(digest(match[1]!), expected)) throw unauthorized();
+    if (timingSafeEqual(digest(token), admin)) {
+      request.principal = ADMIN;
+      return;
+    }
+    const key = token.startsWith('tlk_') ? await findLiveKey(db, hashSecret(token)) : undefined;
+    if (!key) throw unauthorized();
+    request.principal = { actor: key.id, role: key.role, organisationId: key.organisation_id, contactId: key.contact_id };
+    await touchApiKey(db, key.id);
   });
 }

@@ -5,10 +5,18 @@ import type { Mailer } from '../infra/mail';
 
 /** What the API needs from the outside world; built by infra/api.ts, or by tests against real services. */
 export interface AppDeps {
-  config: Pick<Config, 'TEMPORAL_TASK_QUEUE' | 'LOG_LEVEL'> & { ADMIN_TOKEN: string; PUBLIC_URL?: string };
+  config: Pick<Config, 'TEMPORAL_TASK_QUEUE' | 'LOG_LEVEL'> & {
+    ADMIN_TOKEN: string;
+    BSN_HMAC_KEY: string;
+    PUBLIC_URL?: string;
+    /** Requests per minute per API key; unlimited when absent (tests that fire thousands of requests). */
+    RATE_LIMIT_PER_MINUTE?: number;
+  };
   db: Db;
   temporal: Client;
   mailer: Pick<Mailer, 'kind'>;
+  /** Where log lines go (default: stdout); tests read them back to check no personal data is logged. */
+  logStream?: { write(line: string): void };
   /** The clock; defaults to Date.now. The simulator runs the API on the test server's skipped time. */
   now?: () => number;
 }

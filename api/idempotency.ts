@@ -4,7 +4,9 @@
 import { createHash, randomUUID } from 'node:crypto';
 import stringify from 'safe-stable-stringify';
 import { Type } from 'typebox';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Db } from '../db/connection';
+import { bsnHash } from './bsn';
 import { claimIdempotencyKey, completeIdempotencyKey, releaseIdempotencyKey } from '../db/idempotency';
 import { DomainError } from './errors';
 
@@ -18,6 +20,8 @@ export async function idempotent<T>(
   db: Db,
   req: { scope: string; key: string; body: unknown },
   work: (resourceId: string) => Promise<{ statusCode: number; body: T }>,
+  /** What of the response is kept for a replay (a new key's secret is not). */
+  keep: (body: T) => T = (body) => body,
 ): Promise<Outcome<T>> {
   const hash = createHash('sha256').update(stringify(req.body) ?? '').digest('hex');
   const claim = await claimIdempotencyKey(db, req.scope, req.key, hash, randomUUID());
@@ -31,7 +35,7 @@ export async function idempotent<T>(
   }
   try {
     const result = await work(claim.resource_id);
-    await completeIdempotencyKey(db, claim, result.statusCode, JSON.stringify(result.body));
+    await completeIdempotencyKey(db, claim, result.statusCode, JSON.stringify(keep(result.body)));
     return { ...result, replayed: false };
   } catch (e) {
     // A refused request (4xx) frees the key for a corrected body; on anything else the claim stays, so the
@@ -39,4 +43,25 @@ export async function idempotent<T>(
     if (e instanceof DomainError && e.status < 500) await releaseIdempotencyKey(db, claim);
     throw e;
   }
+}
+
+/**
+ * The whole Idempotency-Key dance for a POST route: the key is scoped to the caller and the path, so two
+ * partners can never replay each other's responses; a replay says so in `idempotent-replayed`.
+ */
+export async function idempotentReply<T>(
+  deps: { db: Db; config: { BSN_HMAC_KEY: string } },
+  request: FastifyRequest,
+  reply: FastifyReply,
+  work: (resourceId: string) => Promise<{ statusCode: number; body: T }>,
+  keep?: (body: T) => T,
+): Promise<FastifyReply> {
+  const path = request.url.split('?')[0];
+  const key = (request.headers as Record<string, string>)['idempotency-key']!;
+  // The body is kept only as a hash; a BSN in it is replaced by its keyed hash first, because a plain hash of a
+  // small body with a 9-digit number in it could be reversed by trying every number.
+  const body = JSON.parse(JSON.stringify(request.body ?? null, (k, v) => (k === 'bsn' && typeof v === 'string' ? bsnHash(deps.config.BSN_HMAC_KEY, v) : v)));
+  const out = await idempotent(deps.db, { scope: `${request.principal.actor} POST ${path}`, key, body }, work, keep);
+  if (out.replayed) reply.header('idempotent-replayed', 'true');
+  return reply.code(out.statusCode).send(out.body);
 }

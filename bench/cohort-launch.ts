@@ -1,25 +1,25 @@
 // Cohort launch through the HTTP API (validation, one transaction for the cohort and its trajectories,
 // one workflow start per participant) against the same number of bare `client.workflow.start` calls,
 // on the same Temporal dev server, in the same run.
-import { randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { buildApp } from '../api/app';
 import type { Db } from '../db/connection';
 import { dutchHolidays } from '../activities/holidays';
-import { insertOrganisation } from '../db/organisations';
 import { addDays } from '../workflows/calendar';
 import { TASK_QUEUE } from '../workflows/ids';
 import { trajectoryWorkflow, type TrajectoryInput } from '../workflows/trajectory';
 import { cohortRequest, thisMonday } from '../tests/helpers/fixtures';
+import { ADMIN_TOKEN, injectCall } from '../tests/helpers/app';
+import { seedPartners } from '../tests/helpers/partners';
 
 export async function benchCohortLaunch(env: TestWorkflowEnvironment, db: Db, size = 1000) {
-  const token = 'bench-admin-token-0123456789';
-  const app = await buildApp({ config: { TEMPORAL_TASK_QUEUE: TASK_QUEUE, LOG_LEVEL: 'warn', ADMIN_TOKEN: token }, db, temporal: env.client, mailer: { kind: 'dev-mailbox' } });
+  const token = ADMIN_TOKEN;
+  const app = await buildApp({ config: { TEMPORAL_TASK_QUEUE: TASK_QUEUE, LOG_LEVEL: 'warn', ADMIN_TOKEN: token, BSN_HMAC_KEY: randomBytes(32).toString('base64url') }, db, temporal: env.client, mailer: { kind: 'dev-mailbox' } });
   const url = await app.listen({ port: 0, host: '127.0.0.1' });
   const run = randomUUID().slice(0, 8);
-  await insertOrganisation(db, { id: `roc-${run}`, name: 'ROC', kind: 'school' });
-  const employers = Array.from({ length: 20 }, (_, i) => `zorg-${run}-${i}`);
-  for (const id of employers) await insertOrganisation(db, { id, name: id, kind: 'employer' });
+  const partners = await seedPartners(injectCall(app));
+  const employers = partners.employerIds;
 
   // Baseline: the same workflow type and input size, started directly with the same concurrency (50 lanes).
   // A year ahead: both sets of workflows just wait for their start, so neither run is disturbed by activity load.
@@ -44,7 +44,7 @@ export async function benchCohortLaunch(env: TestWorkflowEnvironment, db: Db, si
   const res = await fetch(`${url}/v1/cohorts`, {
     method: 'POST',
     headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json', 'idempotency-key': randomUUID() },
-    body: JSON.stringify(cohortRequest({ schoolId: `roc-${run}`, employerIds: employers, size, startDate })),
+    body: JSON.stringify(cohortRequest({ ...partners, size, startDate })),
   });
   const apiMs = performance.now() - t1;
   if (res.status !== 201) throw new Error(`launch failed: ${res.status} ${await res.text()}`);

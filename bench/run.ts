@@ -13,13 +13,16 @@ import { createThrowawayDatabase } from '../tests/helpers/postgres';
 import { benchCohortLaunch } from './cohort-launch';
 import { benchTrajectoryHistory } from './trajectory-history';
 import { ensureSearchAttributes } from '../infra/temporal';
+import { newPayloadKey, payloadDataConverter } from '../infra/payload-codec';
 import { testServerExecutable } from '../infra/temporal-binaries';
 
 Runtime.install({ logger: new DefaultLogger('WARN') });
+// Payloads encrypted as in production (the cost is part of what is measured), under a key for this run only.
+const dataConverter = payloadDataConverter({ PAYLOAD_KEYS: newPayloadKey() });
 const database = await createThrowawayDatabase();
 const db = connectPostgres(database.url, 10);
-const env = await TestWorkflowEnvironment.createLocal({ server: { executable: devServerExecutable(process.env), searchAttributes: SEARCH_ATTRIBUTES } });
-const worker = await Worker.create({ connection: env.nativeConnection, taskQueue: TASK_QUEUE, workflowsPath, activities: createActivities({ db }) });
+const env = await TestWorkflowEnvironment.createLocal({ server: { executable: devServerExecutable(process.env), searchAttributes: SEARCH_ATTRIBUTES }, client: { dataConverter } });
+const worker = await Worker.create({ connection: env.nativeConnection, taskQueue: TASK_QUEUE, workflowsPath, activities: createActivities({ db }), dataConverter });
 const running = worker.run();
 try {
   const size = Number(process.env.BENCH_COHORT_SIZE ?? 1000);
@@ -30,10 +33,10 @@ try {
     [`cohort launch, ${launch.size} participants`, `${launch.size} bare workflow starts: ${launch.bareMs.toFixed(0)} ms`, `POST /v1/cohorts: ${launch.apiMs.toFixed(0)} ms`, launch.ratio.toFixed(2)],
   ];
   if (!process.env.BENCH_SKIP_TRAJECTORY) {
-    const skipping = await TestWorkflowEnvironment.createTimeSkipping({ server: { executable: testServerExecutable(process.env) } });
+    const skipping = await TestWorkflowEnvironment.createTimeSkipping({ server: { executable: testServerExecutable(process.env) }, client: { dataConverter } });
     try {
       await ensureSearchAttributes(skipping.connection, 'default');
-      const w = await Worker.create({ connection: skipping.nativeConnection, taskQueue: TASK_QUEUE, workflowsPath, activities: createActivities({ db }) });
+      const w = await Worker.create({ connection: skipping.nativeConnection, taskQueue: TASK_QUEUE, workflowsPath, activities: createActivities({ db }), dataConverter });
       const h = await w.runUntil(benchTrajectoryHistory(skipping, db));
       for (const r of [h.weekly, h.daily]) {
         rows.push([

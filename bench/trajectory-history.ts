@@ -10,6 +10,7 @@ import { insertCohort } from '../db/cohorts';
 import { insertOrganisation } from '../db/organisations';
 import { addDays, localInstant, planTrajectory } from '../workflows/calendar';
 import { thisMonday } from '../tests/helpers/fixtures';
+import { seedTrajectory } from '../tests/helpers/seed';
 import { TASK_QUEUE, trajectoryWorkflowId } from '../workflows/ids';
 import { confirmBblUpdate, recordAttendanceUpdate, recordCheckpointUpdate, trajectoryWorkflow, type TrajectoryInput } from '../workflows/trajectory';
 
@@ -18,27 +19,12 @@ const template = {
   checkpoints: [{ key: 'intake', name: 'Intake', week: 1 }, { key: 'pop', name: 'POP', week: 3 }, { key: 'midterm', name: 'Tussenevaluatie', week: 10 }, { key: 'pre-bbl', name: 'Voorbereiding BBL', week: 18 }],
 };
 
-async function seed(db: Db, startDate: string): Promise<TrajectoryInput> {
-  const run = randomUUID().slice(0, 8);
-  await insertOrganisation(db, { id: `roc-${run}`, name: 'ROC', kind: 'school' });
-  await insertOrganisation(db, { id: `zorg-${run}`, name: 'Zorg', kind: 'employer' });
-  const cohortId = randomUUID();
-  const trajectoryId = randomUUID();
-  await insertCohort(db, { id: cohortId, programme_id: 'welslagen', programme_version: 1, region: 'West-Brabant', start_date: startDate, school_id: `roc-${run}`, status: 'launched' }, [{
-    id: trajectoryId, cohort_id: cohortId, reference: 'B-1', name: 'B', email: 'b@example.nl', employer_id: `zorg-${run}`, placement_weekdays: JSON.stringify(['monday', 'tuesday', 'wednesday']),
-    school_weekday: 4, jobcoach_name: 'J', jobcoach_email: 'j@example.nl', status: 'planned', end_date: addDays(startDate, 137), workflow_id: trajectoryWorkflowId(trajectoryId),
-  }]);
-  return {
-    trajectoryId, cohortId, programme: { id: 'welslagen', version: 1, template }, region: 'West-Brabant', startDate, employerId: `zorg-${run}`,
-    placementWeekdays: ['monday', 'tuesday', 'wednesday'], schoolWeekday: 'thursday', holidays: dutchHolidays(startDate, addDays(startDate, 365)), closures: [],
-  };
-}
 
 type Pattern = 'none' | 'weekly' | 'daily';
 
 async function runOne(env: TestWorkflowEnvironment, db: Db, pattern: Pattern) {
   const monday = addDays(thisMonday(await env.currentTimeMs()), 7);
-  const input = await seed(db, monday);
+  const input = await seedTrajectory(db, monday, template);
   const plan = planTrajectory({ ...template, ...input });
   const t0 = performance.now();
   const handle = await env.client.workflow.start(trajectoryWorkflow, { taskQueue: TASK_QUEUE, workflowId: trajectoryWorkflowId(input.trajectoryId), args: [input] });

@@ -26,10 +26,13 @@ export async function markCohortLaunched(db: Db, id: string): Promise<void> {
   await db.updateTable('cohort').set({ status: 'launched' }).where('id', '=', id).execute();
 }
 
-export async function listCohorts(db: Db, q: { limit: number; offset: number }) {
+export async function listCohorts(db: Db, q: { limit: number; offset: number; programmeOfficeId?: string; schoolId?: string }) {
+  let base = db.selectFrom('cohort');
+  if (q.programmeOfficeId !== undefined) base = base.where('covenant_id', 'in', db.selectFrom('covenant').select('id').where('programme_office_id', '=', q.programmeOfficeId));
+  if (q.schoolId !== undefined) base = base.where('school_id', '=', q.schoolId);
   const [items, count] = await Promise.all([
-    db.selectFrom('cohort').selectAll().orderBy('created_at', 'desc').orderBy('id').limit(q.limit).offset(q.offset).execute(),
-    db.selectFrom('cohort').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow(),
+    base.selectAll().orderBy('created_at', 'desc').orderBy('id').limit(q.limit).offset(q.offset).execute(),
+    base.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow(),
   ]);
   return { items, total: count.n };
 }

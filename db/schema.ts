@@ -39,6 +39,8 @@ export interface CohortTable {
   school_id: string;
   status: CohortStatus;
   created_at: CreatedAt;
+  /** The covenant under which the cohort runs; its programme office coordinates it. */
+  covenant_id: string | null;
 }
 
 export interface TrajectoryTable {
@@ -50,8 +52,6 @@ export interface TrajectoryTable {
   employer_id: string;
   placement_weekdays: Json<Weekday[]>;
   school_weekday: number;
-  jobcoach_name: string;
-  jobcoach_email: string;
   status: string;
   end_date: IsoDate;
   workflow_id: string;
@@ -61,6 +61,14 @@ export interface TrajectoryTable {
   outcome: ColumnType<Outcome | null, string | null | undefined, string | null>;
   /** The workflow's event seq this row reflects; older projections never overwrite newer ones. */
   projected_seq: ColumnType<number, number | undefined, number>;
+  /** The contact (role jobcoach) who guides this participant. */
+  jobcoach_id: string | null;
+  /** The gemeente or UWV that pays the participant's benefit: it may see this participant's outcome. */
+  benefit_payer_id: string | null;
+  /** HMAC-SHA256 of the BSN under BSN_HMAC_KEY, to match the participant with the benefit payer's records. */
+  bsn_hash: string | null;
+  /** Set when personal data was anonymised (retention period passed, or erased on request). */
+  anonymised_at: ColumnType<Date | null, Date | null | undefined, Date | null>;
 }
 
 export interface TrajectoryEventTable {
@@ -108,6 +116,60 @@ export interface SchoolClosureTable {
   created_at: CreatedAt;
 }
 
+export interface CovenantTable {
+  id: string;
+  name: string;
+  region: string;
+  programme_office_id: string;
+  created_at: CreatedAt;
+}
+
+export type MemberRole = 'employer' | 'school' | 'funder' | 'jobcoaching';
+export interface CovenantMemberTable {
+  covenant_id: string;
+  organisation_id: string;
+  role: MemberRole;
+}
+
+export type ContactRole = 'coordinator' | 'jobcoach' | 'workplace_trainer' | 'roc_coordinator';
+export interface ContactTable {
+  id: string;
+  organisation_id: string;
+  role: ContactRole;
+  name: string;
+  email: string;
+  created_at: CreatedAt;
+}
+
+export type KeyRole = 'coordinator' | 'employer' | 'school' | 'jobcoach' | 'funder';
+export interface ApiKeyTable {
+  id: string;
+  organisation_id: string;
+  role: KeyRole;
+  contact_id: string | null;
+  label: string;
+  secret_hash: string;
+  created_by: string;
+  created_at: CreatedAt;
+  revoked_at: Date | null;
+  last_used_at: Date | null;
+}
+
+export type AuditAction = 'read' | 'change' | 'export' | 'erase' | 'anonymise';
+export interface AuditEventTable {
+  id: Generated<number>;
+  at: CreatedAt;
+  actor: string;
+  organisation_id: string | null;
+  role: string;
+  action: AuditAction;
+  resource: string;
+  resource_id: string;
+  trajectory_id: string | null;
+  route: string;
+  request_id: string | null;
+}
+
 export interface IdempotencyKeyTable {
   scope: string;
   key: string;
@@ -137,6 +199,11 @@ export interface Database {
   checkpoint_review: CheckpointReviewTable;
   placement: PlacementTable;
   school_closure: SchoolClosureTable;
+  covenant: CovenantTable;
+  covenant_member: CovenantMemberTable;
+  contact: ContactTable;
+  api_key: ApiKeyTable;
+  audit_event: AuditEventTable;
   idempotency_key: IdempotencyKeyTable;
   dev_mailbox: DevMailboxTable;
 }
@@ -151,3 +218,8 @@ export type NewTrajectory = Insertable<TrajectoryTable>;
 export type IdempotencyKey = Selectable<IdempotencyKeyTable>;
 export type TrajectoryEventRow = Selectable<TrajectoryEventTable>;
 export type SchoolClosure = Selectable<SchoolClosureTable>;
+export type Covenant = Selectable<CovenantTable>;
+export type CovenantMember = Selectable<CovenantMemberTable>;
+export type Contact = Selectable<ContactTable>;
+export type ApiKey = Selectable<ApiKeyTable>;
+export type AuditEvent = Selectable<AuditEventTable>;

@@ -30,6 +30,17 @@ export const ConfigSchema = Type.Object({
   SMTP_URL: Type.Optional(Type.String({ pattern: '^smtps?://' })),
   MAIL_FROM: Type.String({ minLength: 3 }),
   ADMIN_TOKEN: Type.Optional(Type.String({ minLength: 16 })),
+  /** The secret of the keyed hash (HMAC-SHA256) under which a BSN is stored; never the BSN itself. */
+  BSN_HMAC_KEY: Type.Optional(Type.String({ minLength: 32 })),
+  /**
+   * AES-256-GCM keys for Temporal payloads, `keyId:base64key` separated by commas. The first encrypts; all
+   * decrypt, so a key is rotated by putting a new one in front and keeping the old ones while histories hold them.
+   */
+  PAYLOAD_KEYS: Type.Optional(Type.String({ pattern: '^[A-Za-z0-9._-]+:[A-Za-z0-9+/=_-]{43,44}(,[A-Za-z0-9._-]+:[A-Za-z0-9+/=_-]{43,44})*$' })),
+  /** Months after a trajectory's end before its personal data is anonymised. */
+  RETENTION_MONTHS: Type.Integer({ minimum: 1, maximum: 240 }),
+  /** Requests per minute per API key (and per address for unauthenticated requests). */
+  RATE_LIMIT_PER_MINUTE: Type.Integer({ minimum: 1, maximum: 1_000_000 }),
   LOG_LEVEL: Type.Union([Type.Literal('fatal'), Type.Literal('error'), Type.Literal('warn'), Type.Literal('info'), Type.Literal('debug'), Type.Literal('trace'), Type.Literal('silent')]),
 });
 export type Config = Readonly<Static<typeof ConfigSchema>>;
@@ -46,7 +57,11 @@ export const DEFAULTS = {
   TEMPORAL_UI_PORT: '8233',
   MAIL_FROM: 'Toeleiding <noreply@toeleiding.local>',
   LOG_LEVEL: 'info',
+  RETENTION_MONTHS: '24',
+  RATE_LIMIT_PER_MINUTE: '600',
 } as const;
+
+const SECRETS = new Set(['ADMIN_TOKEN', 'BSN_HMAC_KEY', 'PAYLOAD_KEYS', 'TEMPORAL_API_KEY', 'SMTP_URL', 'DATABASE_URL']);
 
 export class ConfigError extends Error {
   constructor(readonly problems: string[]) {
@@ -63,7 +78,12 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   const converted = Value.Convert(ConfigSchema, raw);
   const errors = Value.Errors(ConfigSchema, converted);
   if (errors.length > 0) {
-    throw new ConfigError(errors.map((e) => `${e.instancePath.replace(/^\//, '') || 'config'}: ${e.message} (got ${JSON.stringify(raw[e.instancePath.slice(1)] ?? null)})`));
+    throw new ConfigError(errors.map((e) => {
+      const key = e.instancePath.slice(1);
+      // Secrets are never echoed: a malformed key in an error message ends up in logs.
+      const got = SECRETS.has(key) ? 'a value, not shown' : JSON.stringify(raw[key] ?? null);
+      return `${key || 'config'}: ${e.message} (got ${got})`;
+    }));
   }
   const config = converted as Static<typeof ConfigSchema>;
   if (Boolean(config.TEMPORAL_TLS_CERT_PATH) !== Boolean(config.TEMPORAL_TLS_KEY_PATH)) {

@@ -3,7 +3,7 @@
 // use; every Friday afternoon the employers and the ROC record their week ("all present except ...").
 // The format is documented in README, "Simulating a cohort", with the worked example in
 // infra/scenarios/west-brabant-2027.json.
-import { randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { DefaultLogger, Runtime, Worker } from '@temporalio/worker';
 import { Type, type Static } from 'typebox';
@@ -19,6 +19,7 @@ import { addDays, isoWeekday, localDate, localInstant, WEEKDAYS } from '../workf
 import { TASK_QUEUE } from '../workflows/ids';
 import { scheduleQuery, type TrajectoryResult } from '../workflows/trajectory';
 import type { Mail, Mailer } from './mail';
+import { createPayloadCodec, decodePayloadsIn, newPayloadKey, parsePayloadKeys } from './payload-codec';
 import { ensureSearchAttributes } from './temporal';
 import { testServerExecutable } from './temporal-binaries';
 import { workflowsPath } from './workflows-path';
@@ -114,7 +115,10 @@ export function shiftScenario(s: Scenario, weeks: number): Scenario {
 export interface SimulationOptions {
   /** A prebuilt workflow bundle (the tests build one per run); otherwise the worker bundles workflows/. */
   workflowBundlePath?: string;
-  /** Called with the workflow history of each participant, e.g. to record replay fixtures. */
+  /**
+   * Called with the workflow history of each participant, e.g. to record replay fixtures. Its payloads are
+   * decrypted: the simulation's key lives only as long as the run, and its participants are made up.
+   */
   onHistory?: (reference: string, history: unknown) => void | Promise<void>;
 }
 
@@ -132,7 +136,10 @@ export async function simulate(scenario: Scenario, options: SimulationOptions = 
   const pglite = await openPglite();
   const db = connectPglite(pglite);
   await migrateToLatest(db);
-  const env = await TestWorkflowEnvironment.createTimeSkipping({ server: { executable: testServerExecutable(process.env) } });
+  // Encrypted as in production, under a key that lives as long as this throwaway test server.
+  const codec = createPayloadCodec(parsePayloadKeys(newPayloadKey()));
+  const dataConverter = { payloadCodecs: [codec] };
+  const env = await TestWorkflowEnvironment.createTimeSkipping({ server: { executable: testServerExecutable(process.env) }, client: { dataConverter } });
   let now = await env.currentTimeMs();
   const mails: Report['mails'] = [];
   const mailer: Mailer = { kind: 'dev-mailbox', send: async (m) => void mails.push({ ...m, at: new Date(await env.currentTimeMs()).toISOString() }), close: () => {} };
@@ -145,10 +152,11 @@ export async function simulate(scenario: Scenario, options: SimulationOptions = 
       taskQueue: TASK_QUEUE,
       ...(options.workflowBundlePath ? { workflowBundle: { codePath: options.workflowBundlePath } } : { workflowsPath }),
       activities: createActivities({ db, mailer }),
+      dataConverter,
     });
     return await worker.runUntil(async () => {
       const token = randomUUID();
-      const app = await buildApp({ config: { TEMPORAL_TASK_QUEUE: TASK_QUEUE, LOG_LEVEL: 'warn', ADMIN_TOKEN: token }, db, temporal: env.client, mailer, now: () => now });
+      const app = await buildApp({ config: { TEMPORAL_TASK_QUEUE: TASK_QUEUE, LOG_LEVEL: 'warn', ADMIN_TOKEN: token, BSN_HMAC_KEY: randomBytes(32).toString('base64url') }, db, temporal: env.client, mailer, now: () => now });
       const refused: Report['refused'] = [];
       const call = async (method: 'GET' | 'POST', url: string, payload?: object) => {
         const res = await app.inject({ method, url, payload, headers: { authorization: `Bearer ${token}`, 'idempotency-key': randomUUID() } });
@@ -161,13 +169,26 @@ export async function simulate(scenario: Scenario, options: SimulationOptions = 
         return res.json();
       };
 
+      // The covenant: the scenario's ROC and employers, with a programme office (whose jobcoach guides
+      // everyone) and the gemeente that pays the benefits.
       for (const e of scenario.employers) await must('POST', '/v1/organisations', { id: e.id, name: e.name, kind: 'employer', region: scenario.region });
       await must('POST', '/v1/organisations', { id: scenario.school.id, name: scenario.school.name, kind: 'school', region: scenario.region });
+      const office = await must('POST', '/v1/organisations', { id: 'programmabureau', name: `Programmabureau ${scenario.region}`, kind: 'programme_office', region: scenario.region });
+      const gemeente = await must('POST', '/v1/organisations', { id: 'gemeente', name: `Gemeente ${scenario.region}`, kind: 'gemeente', region: scenario.region });
+      const jobcoach = await must('POST', `/v1/organisations/${office.id}/contacts`, { id: 'jobcoach', role: 'jobcoach', name: 'Jobcoach', email: 'jobcoach@example.nl' });
+      const covenant = await must('POST', '/v1/covenants', {
+        id: 'convenant', name: `Convenant ${scenario.region}`, region: scenario.region, programmeOfficeId: office.id,
+        members: [
+          { organisationId: scenario.school.id, role: 'school' },
+          ...scenario.employers.map((e) => ({ organisationId: e.id, role: 'employer' })),
+          { organisationId: gemeente.id, role: 'funder' },
+        ],
+      });
       for (const c of scenario.school.closures ?? []) await must('POST', `/v1/organisations/${scenario.school.id}/closures`, c);
       const cohort = await must('POST', '/v1/cohorts', {
         programmeId: scenario.programme?.id ?? 'welslagen',
         ...(scenario.programme?.version ? { programmeVersion: scenario.programme.version } : {}),
-        region: scenario.region,
+        covenantId: covenant.id,
         startDate: scenario.startDate,
         schoolId: scenario.school.id,
         schoolWeekday: scenario.schoolWeekday,
@@ -177,7 +198,8 @@ export async function simulate(scenario: Scenario, options: SimulationOptions = 
           email: p.email ?? `deelnemer${i + 1}@example.nl`,
           employerId: p.employerId,
           placementWeekdays: p.placementWeekdays,
-          jobcoach: { name: 'Jobcoach', email: 'jobcoach@example.nl' },
+          jobcoachId: jobcoach.id,
+          benefitPayerId: gemeente.id,
         })),
       });
       const idOf = new Map<string, string>(cohort.trajectories.map((t: { reference: string; id: string }) => [t.reference, t.id]));
@@ -250,7 +272,7 @@ export async function simulate(scenario: Scenario, options: SimulationOptions = 
           outcome: result.outcome ?? null,
           endDate: result.endDate,
         });
-        await options.onHistory?.(t.reference, await handle.fetchHistory());
+        if (options.onHistory) await options.onHistory(t.reference, await decodePayloadsIn(await handle.fetchHistory(), codec));
       }
       await app.close();
       return { cohortId: cohort.id, startDate: scenario.startDate, participants, mails, refused };

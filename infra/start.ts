@@ -7,25 +7,39 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { PGLiteSocketServer } from '@electric-sql/pglite-socket';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { connectPostgres, openPglite } from '../db/connection';
 import { migrateToLatest } from '../db/migrate';
+import { servePglite } from '../db/pglite-server';
 import { loadConfig, publicUrl, type Config } from './config';
+import { newPayloadKey, payloadDataConverter } from './payload-codec';
 import { SEARCH_ATTRIBUTES } from '../workflows/search-attributes';
 import { devServerExecutable } from './temporal-binaries';
 import { temporalAddress } from './temporal';
 
 const log = (line: string) => console.log(`start: ${line}`);
 
-function adminToken(config: Config): string {
-  if (config.ADMIN_TOKEN) return config.ADMIN_TOKEN;
-  // Kept under DATA_DIR so a restart keeps the token partners were given.
-  const file = path.join(config.DATA_DIR, 'admin-token');
-  if (existsSync(file)) return readFileSync(file, 'utf8').trim();
-  const token = randomBytes(24).toString('base64url');
-  writeFileSync(file, `${token}\n`, { mode: 0o600 });
-  return token;
+/**
+ * A secret generated on the first start and kept in a file under DATA_DIR, so a restart keeps the admin
+ * token partners were given, BSNs keep hashing to the same value and Temporal histories stay decryptable.
+ * Losing DATA_DIR loses them, together with the database and the Temporal state they belong to.
+ */
+function keptSecret(config: Config, file: string, generate: () => string): string {
+  const p = path.join(config.DATA_DIR, file);
+  if (existsSync(p)) return readFileSync(p, 'utf8').trim();
+  const secret = generate();
+  writeFileSync(p, `${secret}\n`, { mode: 0o600, flag: 'wx' });
+  return secret;
+}
+
+/** The secrets the child processes need: from the configuration when set there, otherwise kept under DATA_DIR. */
+function secrets(config: Config) {
+  return {
+    ADMIN_TOKEN: config.ADMIN_TOKEN ?? keptSecret(config, 'admin-token', () => randomBytes(24).toString('base64url')),
+    BSN_HMAC_KEY: config.BSN_HMAC_KEY ?? keptSecret(config, 'bsn-hmac-key', () => randomBytes(32).toString('base64url')),
+    // Rotate by editing the file: a new key (newPayloadKey) first, the old ones after it (README, "Payload encryption").
+    PAYLOAD_KEYS: config.PAYLOAD_KEYS ?? keptSecret(config, 'payload-keys', () => newPayloadKey()),
+  };
 }
 
 async function waitForHealth(url: string, child: ChildProcess, timeoutMs = 90_000): Promise<void> {
@@ -76,6 +90,7 @@ async function main() {
   process.on('SIGTERM', () => void stopAll(0));
 
   try {
+    const secret = secrets(config);
     let temporalUi = config.TEMPORAL_UI_URL ?? '(the Web UI of your Temporal cluster)';
     if (!config.TEMPORAL_ADDRESS) {
       log(`starting the Temporal dev server (${path.join(config.DATA_DIR, 'temporal.sqlite')})`);
@@ -89,6 +104,8 @@ async function main() {
           namespace: config.TEMPORAL_NAMESPACE,
           searchAttributes: SEARCH_ATTRIBUTES,
         },
+        // Unused here, but a client that could write to Temporal encrypts like every other.
+        client: { dataConverter: payloadDataConverter(secret) },
       }));
       stops.push(() => env.teardown());
       temporalUi = `http://127.0.0.1:${config.TEMPORAL_UI_PORT}`;
@@ -99,12 +116,11 @@ async function main() {
       const dir = path.join(config.DATA_DIR, 'pglite');
       log(`opening the embedded database (${dir})`);
       const pglite = await track(openPglite(dir));
-      const server = new PGLiteSocketServer({ db: pglite, host: '127.0.0.1', port: 0, maxConnections: 100 });
+      const server = await track(servePglite(pglite));
       stops.push(async () => {
         await server.stop();
         await pglite.close();
       });
-      await track(server.start());
       databaseUrl = `postgres://postgres@${server.getServerConn()}/postgres`;
     }
 
@@ -113,12 +129,11 @@ async function main() {
     await db.destroy();
     if (applied.length) log(`migrations applied: ${applied.join(', ')}`);
 
-    const token = adminToken(config);
     const env = {
       ...process.env,
       DATABASE_URL: databaseUrl,
       TEMPORAL_ADDRESS: temporalAddress(config),
-      ADMIN_TOKEN: token,
+      ...secret,
       // Each embedded-database connection is multiplexed onto one PGlite; keep the pools small.
       DATABASE_POOL_SIZE: config.DATABASE_URL ? String(config.DATABASE_POOL_SIZE) : '4',
     };
@@ -142,7 +157,7 @@ async function main() {
         `  API          ${url}/v1`,
         `  API docs     ${url}/docs`,
         `  Temporal UI  ${temporalUi}`,
-        `  Admin token  ${token}`,
+        `  Admin token  ${secret.ADMIN_TOKEN}`,
         `  Mail         ${config.SMTP_URL ? 'SMTP' : `development mailbox: GET ${url}/v1/mailbox`}`,
         '  Stop with Ctrl-C; `npm start` again resumes where it was.',
         '',

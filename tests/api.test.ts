@@ -8,35 +8,21 @@ import { inject } from 'vitest';
 import { buildApp, type App } from '../api/app';
 import type { AppDeps } from '../api/deps';
 import { connectPostgres, type Db } from '../db/connection';
-import { TASK_QUEUE } from '../workflows/ids';
-import { cohortRequest, uniqueId } from './helpers/fixtures';
-import { createTestWorker, createTimeSkippingEnv } from './helpers/temporal';
-
-const TOKEN = 'test-admin-token-0123456789';
-const auth = { authorization: `Bearer ${TOKEN}` };
-const key = () => ({ ...auth, 'idempotency-key': randomUUID() });
+import { ADMIN_TOKEN as TOKEN, admin as auth, injectCall, testDeps, withKey as key } from './helpers/app';
+import { cohortRequest as cohortFor, type CohortPartners } from './helpers/fixtures';
+import { seedPartners } from './helpers/partners';
+import { startWorkerEnv } from './helpers/temporal';
 
 let env: TestWorkflowEnvironment;
-let worker: Worker;
-let running: Promise<void>;
+let stopWorker: () => Promise<void>;
 let db: Db;
 let app: App;
 let school: string;
 let employers: string[];
+let partners: CohortPartners;
 
-const deps = (over: Partial<AppDeps> = {}): AppDeps => ({
-  config: { TEMPORAL_TASK_QUEUE: TASK_QUEUE, LOG_LEVEL: 'silent', ADMIN_TOKEN: TOKEN },
-  db,
-  temporal: env.client,
-  mailer: { kind: 'dev-mailbox' },
-  ...over,
-});
-
-async function createOrg(kind: string, name: string) {
-  const res = await app.inject({ method: 'POST', url: '/v1/organisations', headers: key(), payload: { id: uniqueId(kind), name, kind, region: 'West-Brabant' } });
-  expect(res.statusCode).toBe(201);
-  return res.json().id as string;
-}
+const deps = (over: Partial<AppDeps> = {}): AppDeps => testDeps(db, env.client, over);
+const cohortRequest = (o: { size?: number; startDate?: string } = {}) => cohortFor({ ...partners, ...o });
 
 const counts = async () => ({
   cohorts: Number((await db.selectFrom('cohort').select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow()).n),
@@ -45,19 +31,16 @@ const counts = async () => ({
 
 beforeAll(async () => {
   db = connectPostgres(inject('databaseUrl'), 5);
-  env = await createTimeSkippingEnv();
-  worker = await createTestWorker(env, db);
-  running = worker.run();
+  ({ env, stop: stopWorker } = await startWorkerEnv(db));
   app = await buildApp(deps());
-  school = await createOrg('school', 'ROC West-Brabant');
-  employers = [await createOrg('employer', 'Zorggroep Breda'), await createOrg('employer', 'Thuiszorg Roosendaal')];
+  partners = await seedPartners(injectCall(app));
+  school = partners.schoolId;
+  employers = partners.employerIds;
 });
 
 afterAll(async () => {
   await app?.close();
-  worker?.shutdown();
-  await running;
-  await env?.teardown();
+  await stopWorker?.();
   await db?.destroy();
 });
 
@@ -120,7 +103,7 @@ describe('organisations', () => {
 
 describe('launching a cohort', () => {
   it('starts one trajectory workflow per participant, with IDs derived from business IDs', async () => {
-    const res = await app.inject({ method: 'POST', url: '/v1/cohorts', headers: key(), payload: cohortRequest({ schoolId: school, employerIds: employers }) });
+    const res = await app.inject({ method: 'POST', url: '/v1/cohorts', headers: key(), payload: cohortRequest() });
     expect(res.statusCode).toBe(201);
     const cohort = res.json();
     expect(cohort).toMatchObject({ programmeId: 'welslagen', programmeVersion: 1, status: 'launched' });
@@ -143,7 +126,7 @@ describe('launching a cohort', () => {
 
   it('returns the same cohort for a repeated request and starts nothing twice', async () => {
     const headers = key();
-    const payload = cohortRequest({ schoolId: school, employerIds: employers, size: 3 });
+    const payload = cohortRequest({ size: 3 });
     const first = await app.inject({ method: 'POST', url: '/v1/cohorts', headers, payload });
     const runIds = await Promise.all(first.json().trajectories.map(async (t: { workflowId: string }) => (await env.client.workflow.getHandle(t.workflowId).describe()).runId));
     const before = await counts();
@@ -155,7 +138,7 @@ describe('launching a cohort', () => {
     const runIdsAfter = await Promise.all(first.json().trajectories.map(async (t: { workflowId: string }) => (await env.client.workflow.getHandle(t.workflowId).describe()).runId));
     expect(runIdsAfter).toEqual(runIds);
 
-    const changed = await app.inject({ method: 'POST', url: '/v1/cohorts', headers, payload: { ...payload, region: 'Zeeland' } });
+    const changed = await app.inject({ method: 'POST', url: '/v1/cohorts', headers, payload: { ...payload, schoolWeekday: 'friday' } });
     expect(changed.statusCode).toBe(422);
     expect(await counts()).toEqual(before);
   });
@@ -171,7 +154,7 @@ describe('launching a cohort', () => {
     }) as typeof realStart;
     const crashing = await buildApp(deps({ temporal: flaky }));
     const headers = key();
-    const payload = cohortRequest({ schoolId: school, employerIds: employers, size: 12 });
+    const payload = cohortRequest({ size: 12 });
     const broken = await crashing.inject({ method: 'POST', url: '/v1/cohorts', headers, payload });
     expect(broken.statusCode).toBe(500);
     await crashing.close();
@@ -194,7 +177,7 @@ describe('launching a cohort', () => {
     ['placement on the ROC day', (p: { participants: object[] }) => ({ ...p, participants: [{ ...p.participants[0], placementWeekdays: ['monday', 'tuesday', 'thursday'] }] }), 'participants[0].placementWeekdays'],
   ])('refuses %s with 422 naming the field, and writes nothing', async (_label, mutate, field) => {
     const before = await counts();
-    const res = await app.inject({ method: 'POST', url: '/v1/cohorts', headers: key(), payload: (mutate as (p: object) => object)(cohortRequest({ schoolId: school, employerIds: employers, size: 2 })) });
+    const res = await app.inject({ method: 'POST', url: '/v1/cohorts', headers: key(), payload: (mutate as (p: object) => object)(cohortRequest({ size: 2 })) });
     expect(res.statusCode).toBe(422);
     expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
     expect(res.json().errors.map((e: { field: string }) => e.field)).toContain(field);
@@ -206,7 +189,7 @@ describe('launching a cohort', () => {
     ['no participants', { participants: [] }, 'participants'],
     ['an unknown field', { colour: 'blue' }, 'colour'],
   ])('refuses %s with 400 naming the field', async (_label, patch, field) => {
-    const res = await app.inject({ method: 'POST', url: '/v1/cohorts', headers: key(), payload: { ...cohortRequest({ schoolId: school, employerIds: employers, size: 1 }), ...patch } });
+    const res = await app.inject({ method: 'POST', url: '/v1/cohorts', headers: key(), payload: { ...cohortRequest({ size: 1 }), ...patch } });
     expect(res.statusCode).toBe(400);
     expect(res.json().errors.map((e: { field: string }) => e.field)).toContain(field);
   });
@@ -227,7 +210,7 @@ describe('launching a cohort', () => {
 
 describe('template versions', () => {
   it('a new version applies to new cohorts and never changes running trajectories', async () => {
-    const v1Cohort = (await app.inject({ method: 'POST', url: '/v1/cohorts', headers: key(), payload: cohortRequest({ schoolId: school, employerIds: employers, size: 1 }) })).json();
+    const v1Cohort = (await app.inject({ method: 'POST', url: '/v1/cohorts', headers: key(), payload: cohortRequest({ size: 1 }) })).json();
     const current = (await app.inject({ method: 'GET', url: '/v1/programmes', headers: auth })).json().items.find((p: { id: string; version: number }) => p.id === 'welslagen' && p.version === 1);
     const published = await app.inject({ method: 'POST', url: '/v1/programmes', headers: key(), payload: { id: 'welslagen', name: current.name, template: { ...current.template, weeks: 24 } } });
     expect(published.statusCode).toBe(201);
@@ -237,7 +220,7 @@ describe('template versions', () => {
     const old = await app.inject({ method: 'GET', url: `/v1/trajectories/${v1Cohort.trajectories[0].id}`, headers: auth });
     expect(old.json().live).toMatchObject({ weeks: 20, programme: { version: v1Cohort.programmeVersion } });
 
-    const fresh = (await app.inject({ method: 'POST', url: '/v1/cohorts', headers: key(), payload: cohortRequest({ schoolId: school, employerIds: employers, size: 1 }) })).json();
+    const fresh = (await app.inject({ method: 'POST', url: '/v1/cohorts', headers: key(), payload: cohortRequest({ size: 1 }) })).json();
     expect(fresh.programmeVersion).toBe(version);
     const live = (await app.inject({ method: 'GET', url: `/v1/trajectories/${fresh.trajectories[0].id}`, headers: auth })).json().live;
     expect(live.weeks).toBe(24);
@@ -280,7 +263,7 @@ describe('hostile input', () => {
     ['an absurd programme version', (p: object) => ({ ...p, programmeVersion: 2 ** 40 }), 400],
     ['a start date in year 9999', (p: object) => ({ ...p, startDate: '9999-12-27' }), 422],
   ])('refuses %s with a 4xx, never a 500', async (_label, mutate, status) => {
-    const res = await app.inject({ method: 'POST', url: '/v1/cohorts', headers: key(), payload: (mutate as (p: object) => object)(cohortRequest({ schoolId: school, employerIds: employers, size: 1 })) });
+    const res = await app.inject({ method: 'POST', url: '/v1/cohorts', headers: key(), payload: (mutate as (p: object) => object)(cohortRequest({ size: 1 })) });
     expect(res.statusCode).toBe(status);
   });
 

@@ -22,6 +22,17 @@ describe('configuration', () => {
     expect(fields).toEqual(expect.arrayContaining(['PORT', 'DATABASE_URL', 'SMTP_URL', 'ADMIN_TOKEN']));
   });
 
+  it('never repeats a secret in its error message', () => {
+    const secret = 'kort-geheim-dat-niet-mag-lekken';
+    expect(() => loadConfig({ PAYLOAD_KEYS: secret, BSN_HMAC_KEY: 'kort', ADMIN_TOKEN: 'kort' })).toThrow(ConfigError);
+    try {
+      loadConfig({ PAYLOAD_KEYS: secret });
+    } catch (e) {
+      expect((e as Error).message).toContain('PAYLOAD_KEYS');
+      expect((e as Error).message).not.toContain(secret);
+    }
+  });
+
   it('refuses half an mTLS key pair', () => {
     expect(() => loadConfig({ TEMPORAL_TLS_CERT_PATH: '/etc/client.pem' })).toThrow(/set together/);
   });

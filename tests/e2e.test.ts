@@ -9,6 +9,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { cohortRequest } from './helpers/fixtures';
+import { seedPartners } from './helpers/partners';
 
 const root = path.resolve(import.meta.dirname, '..');
 const dataDir = mkdtempSync(path.join(os.tmpdir(), 'toeleiding-e2e-'));
@@ -79,9 +80,11 @@ describe('npm start, end to end', () => {
     };
 
     expect((await fetch(`${url}/health`)).status).toBe(200);
-    expect((await call('POST', '/v1/organisations', { id: 'roc-wb', name: 'ROC West-Brabant', kind: 'school' })).status).toBe(201);
-    expect((await call('POST', '/v1/organisations', { id: 'zorg-breda', name: 'Zorggroep Breda', kind: 'employer' })).status).toBe(201);
-    const launched = await call('POST', '/v1/cohorts', cohortRequest({ schoolId: 'roc-wb', employerIds: ['zorg-breda'], size: 20 }));
+    const partners = await seedPartners(async (method, p, body) => {
+      const res = await call(method, p, body);
+      return { status: res.status, json: res.body };
+    });
+    const launched = await call('POST', '/v1/cohorts', cohortRequest({ ...partners, size: 20 }));
     expect(launched.status).toBe(201);
     expect(launched.body.trajectories).toHaveLength(20);
 

@@ -10,23 +10,29 @@ import { createThrowawayDatabase } from './helpers/postgres';
 const declared: { [T in keyof Database]: { [C in keyof Database[T]]: true } } = {
   programme: { id: true, version: true, name: true, template: true, created_at: true },
   organisation: { id: true, name: true, kind: true, region: true, email: true, created_at: true },
-  cohort: { id: true, programme_id: true, programme_version: true, region: true, start_date: true, school_id: true, status: true, created_at: true },
+  cohort: { id: true, programme_id: true, programme_version: true, region: true, start_date: true, school_id: true, status: true, created_at: true, covenant_id: true },
   trajectory: {
     id: true, cohort_id: true, reference: true, name: true, email: true, employer_id: true, placement_weekdays: true, school_weekday: true,
-    jobcoach_name: true, jobcoach_email: true, status: true, end_date: true, workflow_id: true, created_at: true, updated_at: true, outcome: true, projected_seq: true,
+    status: true, end_date: true, workflow_id: true, created_at: true, updated_at: true, outcome: true, projected_seq: true,
+    jobcoach_id: true, benefit_payer_id: true, bsn_hash: true, anonymised_at: true,
   },
   trajectory_event: { trajectory_id: true, seq: true, type: true, occurred_on: true, data: true, recorded_at: true },
   attendance: { trajectory_id: true, date: true, kind: true, present: true, reason: true, correction_reason: true, recorded_on: true, seq: true },
   checkpoint_review: { trajectory_id: true, key: true, status: true, note: true, trainer_confirmed: true, recorded_on: true, seq: true },
   placement: { trajectory_id: true, from_date: true, employer_id: true },
   school_closure: { id: true, school_id: true, from_date: true, to_date: true, name: true, created_at: true },
+  covenant: { id: true, name: true, region: true, programme_office_id: true, created_at: true },
+  covenant_member: { covenant_id: true, organisation_id: true, role: true },
+  contact: { id: true, organisation_id: true, role: true, name: true, email: true, created_at: true },
+  api_key: { id: true, organisation_id: true, role: true, contact_id: true, label: true, secret_hash: true, created_by: true, created_at: true, revoked_at: true, last_used_at: true },
+  audit_event: { id: true, at: true, actor: true, organisation_id: true, role: true, action: true, resource: true, resource_id: true, trajectory_id: true, route: true, request_id: true },
   idempotency_key: { scope: true, key: true, request_hash: true, resource_id: true, status_code: true, response: true, created_at: true },
   dev_mailbox: { id: true, recipient: true, subject: true, text: true, html: true, sent_at: true },
 };
 
 async function checkDatabase(db: Db) {
   const first = await migrateToLatest(db);
-  expect(first).toEqual(['0001_initial', '0002_welslagen_template', '0003_trajectory_records']);
+  expect(first).toEqual(['0001_initial', '0002_welslagen_template', '0003_trajectory_records', '0004_partners_and_privacy']);
   expect(await migrateToLatest(db)).toEqual([]);
 
   const tables = await db.introspection.getTables();

@@ -24,7 +24,7 @@ beforeAll(async () => {
   trajectoryId = randomUUID();
   await insertCohort(db, { id: cohortId, programme_id: 'welslagen', programme_version: 1, region: 'West-Brabant', start_date: '2027-04-05', school_id: school, status: 'launched' }, [{
     id: trajectoryId, cohort_id: cohortId, reference: 'P-1', name: 'P', email: 'p@example.nl', employer_id: employer, placement_weekdays: '["monday"]',
-    school_weekday: 4, jobcoach_name: 'J', jobcoach_email: 'j@example.nl', status: 'planned', end_date: '2027-08-20', workflow_id: `trajectory-${trajectoryId}`,
+    school_weekday: 4, status: 'planned', end_date: '2027-08-20', workflow_id: `trajectory-${trajectoryId}`,
   }]);
 });
 

@@ -10,18 +10,15 @@ import { inject } from 'vitest';
 import { buildApp, type App } from '../api/app';
 import { connectPostgres, type Db } from '../db/connection';
 import { addDays, localDate } from '../workflows/calendar';
-import { TASK_QUEUE } from '../workflows/ids';
 import { CohortIdKey, ProgrammeIdKey, RegionKey, TrajectoryStatusKey } from '../workflows/search-attributes';
-import { cohortRequest, thisMonday, uniqueId } from './helpers/fixtures';
-import { createTestWorker, createTimeSkippingEnv } from './helpers/temporal';
-
-const TOKEN = 'test-admin-token-0123456789';
-const auth = { authorization: `Bearer ${TOKEN}` };
-const key = () => ({ ...auth, 'idempotency-key': randomUUID() });
+import { admin as auth, injectCall, testDeps, withKey as key } from './helpers/app';
+import { cohortRequest, thisMonday } from './helpers/fixtures';
+import { seedPartners } from './helpers/partners';
+import { untilStarted } from './helpers/seed';
+import { startWorkerEnv } from './helpers/temporal';
 
 let env: TestWorkflowEnvironment;
-let worker: Worker;
-let running: Promise<void>;
+let stopWorker: () => Promise<void>;
 let db: Db;
 let app: App;
 let school: string;
@@ -29,11 +26,7 @@ let employers: string[];
 let trajectories: { id: string; reference: string; employerId: string }[];
 const start = addDays(thisMonday(), -14);
 
-async function createOrg(kind: string) {
-  const res = await app.inject({ method: 'POST', url: '/v1/organisations', headers: key(), payload: { id: uniqueId(kind), name: kind, kind } });
-  expect(res.statusCode).toBe(201);
-  return res.json().id as string;
-}
+let covenantId: string;
 
 const post = (url: string, payload: unknown, headers: Record<string, string> = key()) => app.inject({ method: 'POST', url, headers, payload: payload as object });
 const get = (url: string) => app.inject({ method: 'GET', url, headers: auth });
@@ -51,28 +44,20 @@ async function pastDays(id: string, kind: 'placement' | 'school') {
 
 beforeAll(async () => {
   db = connectPostgres(inject('databaseUrl'), 5);
-  env = await createTimeSkippingEnv();
-  worker = await createTestWorker(env, db);
-  running = worker.run();
-  app = await buildApp({ config: { TEMPORAL_TASK_QUEUE: TASK_QUEUE, LOG_LEVEL: 'silent', ADMIN_TOKEN: TOKEN }, db, temporal: env.client, mailer: { kind: 'dev-mailbox' } });
-  school = await createOrg('school');
-  employers = [await createOrg('employer'), await createOrg('employer')];
-  const res = await post('/v1/cohorts', cohortRequest({ schoolId: school, employerIds: employers, size: 6, startDate: start }));
+  ({ env, stop: stopWorker } = await startWorkerEnv(db));
+  app = await buildApp(testDeps(db, env.client));
+  const partners = await seedPartners(injectCall(app));
+  ({ schoolId: school, employerIds: employers, covenantId } = partners);
+  const res = await post('/v1/cohorts', cohortRequest({ ...partners, size: 6, startDate: start }));
   expect(res.statusCode).toBe(201);
   trajectories = res.json().trajectories;
   // The workflows start at once (the start date is past) and record it.
-  for (let i = 0; i < 200; i++) {
-    const rows = await db.selectFrom('trajectory').select('status').where('cohort_id', '=', res.json().id).execute();
-    if (rows.every((t) => t.status === 'active')) break;
-    await new Promise((r) => setTimeout(r, 100));
-  }
+  await untilStarted(db, res.json().id);
 });
 
 afterAll(async () => {
   await app?.close();
-  worker?.shutdown();
-  await running;
-  await env?.teardown();
+  await stopWorker?.();
   await db?.destroy();
 });
 
@@ -242,7 +227,7 @@ describe('ROC closures', () => {
     expect(res.statusCode, res.body).toBe(201);
     expect(res.json()).toMatchObject({ schoolId: school, from, name: 'Studieweek', trajectoriesNotified: 6 });
     await expect.poll(async () => (await schedule(trajectories[0]!.id)).find((d) => d.kind === 'school' && d.date >= from && d.date <= addDays(from, 4))).toMatchObject({ status: 'not_planned', reason: 'Studieweek' });
-    expect((await get(`/v1/organisations/${school}/closures`)).json()).toEqual([expect.objectContaining({ from, to: addDays(from, 4) })]);
+    expect((await get(`/v1/organisations/${school}/closures`)).json()).toMatchObject({ items: [expect.objectContaining({ from, to: addDays(from, 4) })], total: 1 });
   });
 
   it('refuses a closure that ends before it begins, or one for an employer', async () => {

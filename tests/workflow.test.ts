@@ -10,54 +10,28 @@ import { findTrajectory } from '../db/trajectories';
 import { addDays, daysBetween, isoWeekday, localDate } from '../workflows/calendar';
 import { TASK_QUEUE, trajectoryWorkflowId } from '../workflows/ids';
 import { stateQuery, trajectoryWorkflow, type TrajectoryInput } from '../workflows/trajectory';
-import { createTestWorker, createTimeSkippingEnv } from './helpers/temporal';
-import { cohortRequest, thisMonday, uniqueId } from './helpers/fixtures';
-import { insertCohort } from '../db/cohorts';
-import { insertOrganisation } from '../db/organisations';
+import { startWorkerEnv } from './helpers/temporal';
+import { thisMonday } from './helpers/fixtures';
+import { seedTrajectory as seed } from './helpers/seed';
 
 let env: TestWorkflowEnvironment;
-let worker: Worker;
+let stopWorker: () => Promise<void>;
 let db: Db;
-let running: Promise<void>;
 
 const template = {
   weeks: 20, placementDaysPerWeek: 3, schoolDaysPerWeek: 1, attendanceThreshold: 0.8, bblDecisionFromWeek: 16, intendedOutcome: 'bbl_doorstroom' as const,
   checkpoints: [{ key: 'intake', name: 'Intake', week: 1 }],
 };
 
-/** A trajectory row in the database (the workflow's activities update it) plus the workflow input for it. */
-async function seedTrajectory(startDate: string): Promise<TrajectoryInput> {
-  const school = uniqueId('roc');
-  const employer = uniqueId('zorg');
-  await insertOrganisation(db, { id: school, name: 'ROC', kind: 'school' });
-  await insertOrganisation(db, { id: employer, name: 'Zorg', kind: 'employer' });
-  const cohortId = randomUUID();
-  const trajectoryId = randomUUID();
-  const p = cohortRequest({ schoolId: school, employerIds: [employer], size: 1 }).participants[0]!;
-  await insertCohort(db, { id: cohortId, programme_id: 'welslagen', programme_version: 1, region: 'West-Brabant', start_date: startDate, school_id: school, status: 'launched' }, [
-    {
-      id: trajectoryId, cohort_id: cohortId, reference: p.reference, name: p.name, email: p.email, employer_id: employer,
-      placement_weekdays: JSON.stringify(p.placementWeekdays), school_weekday: 4, jobcoach_name: 'J', jobcoach_email: 'j@example.nl',
-      status: 'planned', end_date: addDays(startDate, 137), workflow_id: trajectoryWorkflowId(trajectoryId),
-    },
-  ]);
-  return {
-    trajectoryId, cohortId, programme: { id: 'welslagen', version: 1, template }, region: 'West-Brabant', startDate,
-    employerId: employer, placementWeekdays: ['monday', 'tuesday', 'wednesday'], schoolWeekday: 'thursday', holidays: dutchHolidays(startDate, addDays(startDate, 365)), closures: [],
-  };
-}
+const seedTrajectory = (startDate: string) => seed(db, startDate, template);
 
 beforeAll(async () => {
   db = connectPostgres(inject('databaseUrl'), 4);
-  env = await createTimeSkippingEnv();
-  worker = await createTestWorker(env, db);
-  running = worker.run();
+  ({ env, stop: stopWorker } = await startWorkerEnv(db));
 });
 
 afterAll(async () => {
-  worker?.shutdown();
-  await running;
-  await env?.teardown();
+  await stopWorker?.();
   await db?.destroy();
 });
 

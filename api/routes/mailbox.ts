@@ -9,6 +9,7 @@ const DevMail = Type.Object({ id: Type.Integer(), to: Type.String(), subject: Ty
 /** Only when no SMTP_URL is configured: the development mailbox that keeps every message sent. */
 export const mailboxRoutes: FastifyPluginAsyncTypebox<{ deps: AppDeps }> = async (app, { deps }) => {
   app.get('/mailbox', {
+    config: { access: { roles: ['admin'] } },
     schema: { tags: ['development'], summary: 'Messages kept by the development mailbox (no SMTP_URL set)', querystring: Page, response: { 200: Paged(DevMail), ...problemResponses } },
   }, async (request) => {
     const { items, total } = await listDevMail(deps.db, request.query);

@@ -1,21 +1,31 @@
-import { randomUUID } from 'node:crypto';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { listContacts } from '../../db/covenants';
 import { findOrganisation, insertOrganisation, listOrganisations } from '../../db/organisations';
 import type { Organisation as OrganisationRow } from '../../db/schema';
-import { conflict, notFound } from '../errors';
-import { IdempotencyHeaders, idempotent } from '../idempotency';
-import { IdParams, Paged, problemResponses } from '../schemas/common';
+import { ALL_ROLES, COORDINATION, noteAudit, type Access } from '../access';
+import { conflict } from '../errors';
+import { IdempotencyHeaders, idempotentReply } from '../idempotency';
+import { IdParams, Page, Paged, pageOf, problemResponses } from '../schemas/common';
+import { Contact, NewContact } from '../schemas/covenant';
 import { NewOrganisation, Organisation, OrganisationQuery } from '../schemas/organisation';
 import type { AppDeps } from '../deps';
-import { Type } from 'typebox';
 import { Closure, WeekAttendance } from '../schemas/recording';
 import { ClosureView, WeekAttendanceResult } from '../schemas/trajectory';
+import { contactView, createContact } from '../services/partners';
 import { listSchoolClosures, publishClosure, recordWeek } from '../services/partner-recording';
 
 const toView = (o: OrganisationRow): Organisation => ({ id: o.id, name: o.name, kind: o.kind, region: o.region, email: o.email, createdAt: o.created_at.toISOString() });
 
+/** Who may add which contacts: an employer its workplace trainers, an ROC its coordinators; a coordinator anyone. */
+const contactLimits: Access['body'] = (p, body: NewContact) => {
+  if (p.role === 'employer' && body.role !== 'workplace_trainer') return [{ field: 'role', message: 'an employer adds its workplace trainers' }];
+  if (p.role === 'school' && body.role !== 'roc_coordinator') return [{ field: 'role', message: 'an ROC adds its ROC coordinators' }];
+  return [];
+};
+
 export const organisationRoutes: FastifyPluginAsyncTypebox<{ deps: AppDeps }> = async (app, { deps }) => {
   app.get('/organisations', {
+    config: { access: { roles: COORDINATION } },
     schema: { tags: ['organisations'], summary: 'Covenant partners', querystring: OrganisationQuery, response: { 200: Paged(Organisation), ...problemResponses } },
   }, async (request) => {
     const { items, total } = await listOrganisations(deps.db, request.query);
@@ -23,14 +33,12 @@ export const organisationRoutes: FastifyPluginAsyncTypebox<{ deps: AppDeps }> = 
   });
 
   app.get('/organisations/:id', {
-    schema: { tags: ['organisations'], params: IdParams, response: { 200: Organisation, ...problemResponses } },
-  }, async (request) => {
-    const org = await findOrganisation(deps.db, request.params.id);
-    if (!org) throw notFound(`Organisation ${request.params.id}`);
-    return toView(org);
-  });
+    config: { access: { roles: ALL_ROLES, resource: 'organisation' } },
+    schema: { tags: ['organisations'], summary: 'An organisation: a partner sees its own, a coordinator those it works with', params: IdParams, response: { 200: Organisation, ...problemResponses } },
+  }, async (request) => toView((await findOrganisation(deps.db, request.params.id))!));
 
   app.post('/organisations', {
+    config: { access: { roles: COORDINATION } },
     schema: {
       tags: ['organisations'],
       summary: 'Register a covenant partner (programme office, employer, school, gemeente, UWV)',
@@ -38,18 +46,28 @@ export const organisationRoutes: FastifyPluginAsyncTypebox<{ deps: AppDeps }> = 
       body: NewOrganisation,
       response: { 201: Organisation, ...problemResponses },
     },
-  }, async (request, reply) => {
-    const out = await idempotent(deps.db, { scope: 'POST /v1/organisations', key: request.headers['idempotency-key'], body: request.body }, async (resourceId) => {
-      const { id = resourceId, region, email, ...rest } = request.body;
-      const org = await insertOrganisation(deps.db, { id, ...rest, region: region ?? null, email: email ?? null });
-      if (!org) throw conflict(`An organisation with id ${id} already exists with other details`);
-      return { statusCode: 201, body: toView(org) };
-    });
-    if (out.replayed) reply.header('idempotent-replayed', 'true');
-    return reply.code(out.statusCode).send(out.body);
+  }, async (request, reply) => idempotentReply(deps, request, reply, async (resourceId) => {
+    const { id = resourceId, region, email, ...rest } = request.body;
+    const org = await insertOrganisation(deps.db, { id, ...rest, region: region ?? null, email: email ?? null });
+    if (!org) throw conflict(`An organisation with id ${id} already exists with other details`);
+    return { statusCode: 201, body: toView(org) };
+  }));
+
+  app.get('/organisations/:id/contacts', {
+    config: { access: { roles: ALL_ROLES, resource: 'organisation' } },
+    schema: { tags: ['organisations'], summary: "An organisation's contacts: jobcoaches, workplace trainers, ROC coordinators", params: IdParams, querystring: Page, response: { 200: Paged(Contact), ...problemResponses } },
+  }, async (request) => {
+    const { items, total } = await listContacts(deps.db, { organisationId: request.params.id, ...request.query });
+    return { items: items.map(contactView), total, ...request.query };
   });
 
+  app.post('/organisations/:id/contacts', {
+    config: { access: { roles: ['admin', 'coordinator', 'employer', 'school'], resource: 'organisation', manage: true, body: contactLimits } },
+    schema: { tags: ['organisations'], summary: 'Add a contact person (they receive reminders; a jobcoach can be given a key)', params: IdParams, headers: IdempotencyHeaders, body: NewContact, response: { 201: Contact, ...problemResponses } },
+  }, async (request, reply) => idempotentReply(deps, request, reply, async (contactId) => ({ statusCode: 201, body: await createContact(deps, request.params.id, request.body, contactId) })));
+
   app.post('/organisations/:id/attendance-weeks', {
+    config: { access: { roles: ['admin', 'employer', 'school'], resource: 'organisation', manage: true, audit: 'change' } },
     schema: {
       tags: ['recording'],
       summary: 'Record a whole week for every participant the organisation has: all present except the listed absences',
@@ -60,21 +78,19 @@ export const organisationRoutes: FastifyPluginAsyncTypebox<{ deps: AppDeps }> = 
       body: WeekAttendance,
       response: { 200: WeekAttendanceResult, ...problemResponses },
     },
-  }, async (request, reply) => {
-    const { id } = request.params;
-    const out = await idempotent(deps.db, { scope: `POST /v1/organisations/${id}/attendance-weeks`, key: request.headers['idempotency-key'], body: request.body }, async (requestId) => ({
-      statusCode: 200,
-      body: await recordWeek(deps, id, request.body, requestId),
-    }));
-    if (out.replayed) reply.header('idempotent-replayed', 'true');
-    return reply.code(out.statusCode).send(out.body);
-  });
+  }, async (request, reply) => idempotentReply(deps, request, reply, async (requestId) => {
+    const body = await recordWeek(deps, request.params.id, request.body, requestId);
+    noteAudit(request, body.trajectories.map((t) => t.trajectoryId));
+    return { statusCode: 200, body };
+  }));
 
   app.get('/organisations/:id/closures', {
-    schema: { tags: ['organisations'], summary: "An ROC's closure periods", params: IdParams, response: { 200: Type.Array(ClosureView), ...problemResponses } },
-  }, async (request) => listSchoolClosures(deps, request.params.id));
+    config: { access: { roles: ['admin', 'coordinator', 'school'], resource: 'organisation' } },
+    schema: { tags: ['organisations'], summary: "An ROC's closure periods", params: IdParams, querystring: Page, response: { 200: Paged(ClosureView), ...problemResponses } },
+  }, async (request) => pageOf(await listSchoolClosures(deps, request.params.id), request.query));
 
   app.post('/organisations/:id/closures', {
+    config: { access: { roles: ['admin', 'school'], resource: 'organisation', manage: true } },
     schema: {
       tags: ['organisations'],
       summary: 'An ROC publishes a closure period',
@@ -84,13 +100,8 @@ export const organisationRoutes: FastifyPluginAsyncTypebox<{ deps: AppDeps }> = 
       body: Closure,
       response: { 201: ClosureView, ...problemResponses },
     },
-  }, async (request, reply) => {
-    const { id } = request.params;
-    const out = await idempotent(deps.db, { scope: `POST /v1/organisations/${id}/closures`, key: request.headers['idempotency-key'], body: request.body }, async (closureId) => ({
-      statusCode: 201,
-      body: await publishClosure(deps, id, request.body, closureId),
-    }));
-    if (out.replayed) reply.header('idempotent-replayed', 'true');
-    return reply.code(out.statusCode).send(out.body);
-  });
+  }, async (request, reply) => idempotentReply(deps, request, reply, async (closureId) => ({
+    statusCode: 201,
+    body: await publishClosure(deps, request.params.id, request.body, closureId),
+  })));
 };

@@ -1,9 +1,9 @@
-import { Type } from 'typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { addProgrammeVersion, listProgrammes } from '../../db/programmes';
 import type { Programme as ProgrammeRow } from '../../db/schema';
-import { IdempotencyHeaders, idempotent } from '../idempotency';
-import { problemResponses } from '../schemas/common';
+import { IdempotencyHeaders, idempotentReply } from '../idempotency';
+import { ALL_ROLES, COORDINATION } from '../access';
+import { Page, Paged, pageOf, problemResponses } from '../schemas/common';
 import { NewProgrammeVersion, Programme } from '../schemas/programme';
 import type { AppDeps } from '../deps';
 
@@ -11,10 +11,12 @@ const toView = (p: ProgrammeRow): Programme => ({ id: p.id, version: p.version, 
 
 export const programmeRoutes: FastifyPluginAsyncTypebox<{ deps: AppDeps }> = async (app, { deps }) => {
   app.get('/programmes', {
-    schema: { tags: ['programmes'], summary: 'Programme templates, every version', response: { 200: Type.Object({ items: Type.Array(Programme) }), ...problemResponses } },
-  }, async () => ({ items: (await listProgrammes(deps.db)).map(toView) }));
+    config: { access: { roles: ALL_ROLES } },
+    schema: { tags: ['programmes'], summary: 'Programme templates, every version', querystring: Page, response: { 200: Paged(Programme), ...problemResponses } },
+  }, async (request) => pageOf((await listProgrammes(deps.db)).map(toView), request.query));
 
   app.post('/programmes', {
+    config: { access: { roles: COORDINATION } },
     schema: {
       tags: ['programmes'],
       summary: 'Publish a new version of a programme template (affects only cohorts launched afterwards)',
@@ -22,12 +24,8 @@ export const programmeRoutes: FastifyPluginAsyncTypebox<{ deps: AppDeps }> = asy
       body: NewProgrammeVersion,
       response: { 201: Programme, ...problemResponses },
     },
-  }, async (request, reply) => {
-    const out = await idempotent(deps.db, { scope: 'POST /v1/programmes', key: request.headers['idempotency-key'], body: request.body }, async () => ({
-      statusCode: 201,
-      body: toView(await addProgrammeVersion(deps.db, request.body)),
-    }));
-    if (out.replayed) reply.header('idempotent-replayed', 'true');
-    return reply.code(out.statusCode).send(out.body);
-  });
+  }, async (request, reply) => idempotentReply(deps, request, reply, async () => ({
+    statusCode: 201,
+    body: toView(await addProgrammeVersion(deps.db, request.body)),
+  })));
 };

@@ -1,67 +1,97 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import type { TSchema } from 'typebox';
+import { Type, type TSchema } from 'typebox';
 import type { UpdateDefinition } from '@temporalio/common';
 import { changeUpdate, confirmBblUpdate, recordAttendanceUpdate, recordCheckpointUpdate, type Recorded as RecordedResult } from '../../workflows/trajectory';
+import { attendanceLimits, bblLimits, changeLimits, COORDINATION, type Access } from '../access';
 import { getSchedule, getTrajectory, recordOn } from '../services/trajectories';
-import { IdempotencyHeaders, idempotent } from '../idempotency';
+import { eraseTrajectory, exportTrajectory } from '../services/privacy';
+import { IdempotencyHeaders, idempotentReply } from '../idempotency';
 import { IdParams, problemResponses } from '../schemas/common';
 import { AttendanceRecording, BblConfirmation, Change, CheckpointRecording } from '../schemas/recording';
-import { Recorded, Schedule, Trajectory } from '../schemas/trajectory';
+import { Erasure, PersonalDataExport, Recorded, Schedule, Trajectory } from '../schemas/trajectory';
 import type { AppDeps } from '../deps';
 
-const recordings: { path: string; body: TSchema; update: UpdateDefinition<RecordedResult, [any]>; summary: string; description: string }[] = [
+const recordings: { path: string; body: TSchema; update: UpdateDefinition<RecordedResult, [any]>; access: Access; summary: string; description: string }[] = [
   {
     path: 'attendance', body: AttendanceRecording, update: recordAttendanceUpdate,
+    access: { roles: ['admin', 'coordinator', 'employer', 'school'], resource: 'trajectory', audit: 'change', body: attendanceLimits },
     summary: 'Record placement-day (employer) or school-day (ROC) attendance',
-    description: 'Each date must be a planned day of its kind and not in the future. A date recorded before is a correction: it needs correctionReason, and the earlier recording stays in the events. All entries are accepted or none.',
+    description: 'Each date must be a planned day of its kind and not in the future. A date recorded before is a correction: it needs correctionReason, and the earlier recording stays in the events. All entries are accepted or none. An employer records placement days (from its placement on), an ROC school days.',
   },
   {
     path: 'checkpoints', body: CheckpointRecording, update: recordCheckpointUpdate,
+    access: { roles: ['admin', 'coordinator', 'jobcoach'], resource: 'trajectory', audit: 'change' },
     summary: "Record a jobcoach checkpoint (three-way review) of the programme's template",
     description: 'From the first day of its week on. A checkpoint not recorded by the end of its week is overdue.',
   },
   {
     path: 'changes', body: Change, update: changeUpdate,
+    access: { roles: ['admin', 'coordinator', 'jobcoach'], resource: 'trajectory', audit: 'change', body: changeLimits },
     summary: 'Pause, resume, extend, change employer, drop out, or revert a dropout',
-    description: `Pause and resume extend the end date by the paused working days. A dropout can be reverted within 14 days, with a reason.`,
+    description: 'Pause and resume extend the end date by the paused working days. A dropout can be reverted within 14 days, with a reason. A jobcoach records pauses and resumptions; everything else is the coordinator\'s.',
   },
   {
     path: 'bbl', body: BblConfirmation, update: confirmBblUpdate,
+    access: { roles: ['admin', 'coordinator', 'employer', 'school'], resource: 'trajectory', audit: 'change', body: bblLimits },
     summary: 'Confirm the BBL contract (employer) or enrolment (ROC), or a job without BBL',
     description: 'From the programme\'s BBL decision week. Doorstroom happens when both are confirmed; if either is missing two weeks after the planned end, the outcome is "no doorstroom".',
   },
 ];
 
+const READERS = { roles: ['admin', 'coordinator', 'employer', 'school', 'jobcoach'], resource: 'trajectory', audit: 'read' } as const satisfies Access;
+
 export const trajectoryRoutes: FastifyPluginAsyncTypebox<{ deps: AppDeps }> = async (app, { deps }) => {
   app.get('/trajectories/:id', {
+    config: { access: READERS },
     schema: {
       tags: ['trajectories'],
       summary: "A participant's trajectory: live state (week, status, next days, open and overdue items, risk signals, outcome) and the events so far",
+      description: 'For the coordinator, the ROC, the assigned jobcoach and the employer the participant is placed with (a later employer sees from its placement on; partners other than the coordinator and jobcoach do not see typed notes). Audited.',
       params: IdParams,
       response: { 200: Trajectory, ...problemResponses },
     },
-  }, async (request) => getTrajectory(deps, request.params.id));
+  }, async (request) => getTrajectory(deps, request.params.id, { role: request.principal.role, scope: request.scope }));
 
   app.get('/trajectories/:id/schedule', {
+    config: { access: READERS },
     schema: {
       tags: ['trajectories'],
       summary: 'Every week and day with its status: planned, attended, absent (with reason), not planned (holiday or closure, named), paused',
       params: IdParams,
       response: { 200: Schedule, ...problemResponses },
     },
-  }, async (request) => getSchedule(deps, request.params.id));
+  }, async (request) => getSchedule(deps, request.params.id, { role: request.principal.role, scope: request.scope }));
 
   for (const r of recordings) {
     app.post(`/trajectories/:id/${r.path}`, {
+      config: { access: r.access },
       schema: { tags: ['recording'], summary: r.summary, description: `${r.description} Guarded by Idempotency-Key.`, params: IdParams, headers: IdempotencyHeaders, body: r.body, response: { 200: Recorded, ...problemResponses } },
-    }, async (request, reply) => {
-      const { id } = request.params;
-      const out = await idempotent(deps.db, { scope: `POST /v1/trajectories/${id}/${r.path}`, key: request.headers['idempotency-key'], body: request.body }, async (updateId) => ({
-        statusCode: 200,
-        body: await recordOn(deps, id, r.update, request.body, updateId),
-      }));
-      if (out.replayed) reply.header('idempotent-replayed', 'true');
-      return reply.code(out.statusCode).send(out.body);
-    });
+    }, async (request, reply) => idempotentReply(deps, request, reply, async (updateId) => ({
+      statusCode: 200,
+      body: await recordOn(deps, request.params.id, r.update, request.body, updateId),
+    })));
   }
+
+  app.get('/trajectories/:id/export', {
+    config: { access: { roles: COORDINATION, resource: 'trajectory', manage: true, audit: 'export' } },
+    schema: {
+      tags: ['privacy'],
+      summary: "Everything held about the participant (AVG article 15): the record, events, attendance, checkpoints, placements, and who read or changed it",
+      params: IdParams,
+      response: { 200: PersonalDataExport, ...problemResponses },
+    },
+  }, async (request) => exportTrajectory(deps, request.params.id));
+
+  app.post('/trajectories/:id/erasure', {
+    config: { access: { roles: COORDINATION, resource: 'trajectory', manage: true, audit: 'erase' } },
+    schema: {
+      tags: ['privacy'],
+      summary: "Erase the participant's personal data (AVG article 17): anonymise a finished trajectory now",
+      description: 'Only once the trajectory has finished (a running one needs its data; end it with a dropout first). Name, e-mail, reference, BSN hash and typed notes go; dates, statuses, attendance and the outcome stay, so figures do not change. Guarded by Idempotency-Key.',
+      params: IdParams,
+      headers: IdempotencyHeaders,
+      body: Type.Object({}, { additionalProperties: false }),
+      response: { 200: Erasure, ...problemResponses },
+    },
+  }, async (request, reply) => idempotentReply(deps, request, reply, async () => ({ statusCode: 200, body: await eraseTrajectory(deps, request.params.id) })));
 };

@@ -1,5 +1,6 @@
 import { Type, type Static } from 'typebox';
 import { Email, Id, IsoDate, Text, Weekday } from './common';
+import { Bsn } from './outcome';
 
 export const NewParticipant = Type.Object(
   {
@@ -8,7 +9,9 @@ export const NewParticipant = Type.Object(
     email: Email,
     employerId: Id,
     placementWeekdays: Type.Array(Weekday, { minItems: 0, maxItems: 4, uniqueItems: true }),
-    jobcoach: Type.Object({ name: Text(), email: Email }, { additionalProperties: false }),
+    jobcoachId: Type.Intersect([Id], { description: "The jobcoach: a contact (role jobcoach) of the programme office or of a covenant member that provides jobcoaching" }),
+    benefitPayerId: Type.Intersect([Id], { description: 'The gemeente or UWV that pays the participant\'s benefit: a funder in the covenant. It may see this participant\'s outcome.' }),
+    bsn: Type.Optional(Type.Intersect([Bsn], { description: 'Only to match the participant with the benefit payer; stored as a keyed hash, never in clear' })),
   },
   { additionalProperties: false },
 );
@@ -18,7 +21,7 @@ export const NewCohort = Type.Object(
   {
     programmeId: Id,
     programmeVersion: Type.Optional(Type.Integer({ minimum: 1, maximum: 1_000_000, description: 'Defaults to the newest version' })),
-    region: Text(100),
+    covenantId: Type.Intersect([Id], { description: "The covenant the cohort runs under: its region, and the partners the school, employers, jobcoaches and benefit payers must be among. The caller's programme office must coordinate it." }),
     startDate: Type.Intersect([IsoDate], { description: 'The first day of week 1; must be a Monday' }),
     schoolId: Id,
     schoolWeekday: Weekday,
@@ -42,6 +45,7 @@ export const Cohort = Type.Object({
   id: Id,
   programmeId: Id,
   programmeVersion: Type.Integer(),
+  covenantId: Type.Union([Id, Type.Null()]),
   region: Type.String(),
   startDate: IsoDate,
   schoolId: Id,

@@ -39,8 +39,13 @@ export type Problem = Static<typeof Problem>;
 export const problemResponses = {
   400: Problem,
   401: Problem,
+  403: Problem,
   404: Problem,
   409: Problem,
   422: Problem,
+  429: Problem,
   503: Problem,
 };
+
+/** One page of a list held in full (short lists: programme versions, a school's closures). */
+export const pageOf = <T>(all: T[], page: Page) => ({ items: all.slice(page.offset, page.offset + page.limit), total: all.length, limit: page.limit, offset: page.offset });

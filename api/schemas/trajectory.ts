@@ -62,11 +62,12 @@ export const Trajectory = Type.Object({
   name: Type.String(),
   email: Email,
   employerId: Id,
-  jobcoach: Type.Object({ name: Type.String(), email: Email }),
+  jobcoach: Type.Union([Type.Object({ id: Id, name: Type.String(), email: Email }), Type.Null()]),
+  benefitPayerId: Type.Union([Id, Type.Null()]),
   workflowId: Type.String(),
   status: Type.String({ description: 'As last recorded in the database' }),
   live: LiveState,
-  events: Type.Array(TrajectoryEvent, { description: 'Every recording and change so far, in order' }),
+  events: Type.Array(TrajectoryEvent, { description: 'Every recording and change so far, in order (for a later employer: from its placement on)' }),
 });
 export type Trajectory = Static<typeof Trajectory>;
 
@@ -110,6 +111,9 @@ export type WeekAttendanceResult = Static<typeof WeekAttendanceResult>;
 export const CohortRisks = Type.Object({
   cohortId: Id,
   asOf: IsoDate,
+  limit: Type.Integer(),
+  offset: Type.Integer(),
+  total: Type.Integer(),
   items: Type.Array(Type.Object({ trajectoryId: Id, reference: Type.String(), status: Type.String(), week: Type.Integer(), risks: Type.Array(RiskSignal) })),
 });
 export type CohortRisks = Static<typeof CohortRisks>;
@@ -122,3 +126,18 @@ export const ClosureView = Type.Object({
   name: Type.String(),
   trajectoriesNotified: Type.Optional(Type.Integer({ description: 'Running trajectories the closure was sent to' })),
 });
+
+const Row = Type.Record(Type.String(), Type.Unknown());
+export const PersonalDataExport = Type.Object({
+  exportedAt: Type.String({ format: 'date-time' }),
+  trajectory: Row,
+  events: Type.Array(Row),
+  attendance: Type.Array(Row),
+  checkpoints: Type.Array(Row),
+  placements: Type.Array(Row),
+  audit: Type.Array(Row, { description: 'Who read or changed this personal data, and when' }),
+});
+export type PersonalDataExport = Static<typeof PersonalDataExport>;
+
+export const Erasure = Type.Object({ trajectoryId: Id, anonymisedAt: Type.String({ format: 'date-time' }) });
+export type Erasure = Static<typeof Erasure>;

@@ -6,6 +6,7 @@ import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/c
 import type { Db } from '../../db/connection';
 import { listClosures } from '../../db/closures';
 import { findCohort, insertCohort, listCohorts, markCohortLaunched } from '../../db/cohorts';
+import { findContacts, findCovenant } from '../../db/covenants';
 import { findOrganisations } from '../../db/organisations';
 import { findProgramme } from '../../db/programmes';
 import { listCohortTrajectories } from '../../db/trajectories';
@@ -15,6 +16,8 @@ import { addDays, isMonday, isValidDate, planTrajectory, WEEKDAYS, type Weekday 
 import { trajectoryWorkflowId } from '../../workflows/ids';
 import { CohortIdKey, ProgrammeIdKey, RegionKey, TrajectoryStatusKey } from '../../workflows/search-attributes';
 import { trajectoryWorkflow, type TrajectoryInput } from '../../workflows/trajectory';
+import type { Principal } from '../auth';
+import { bsnHash, isBsn } from '../bsn';
 import { notFound, unprocessable, type FieldProblem } from '../errors';
 import { mapLimit } from './trajectories';
 import type { Cohort, NewCohort } from '../schemas/cohort';
@@ -23,31 +26,47 @@ import type { AppDeps } from '../deps';
 
 const START_CONCURRENCY = 50;
 
-async function validate(db: Db, body: NewCohort) {
+async function validate(db: Db, principal: Principal, body: NewCohort) {
   const problems: FieldProblem[] = [];
+  const covenant = await findCovenant(db, body.covenantId);
+  if (!covenant || (principal.role !== 'admin' && covenant.programme_office_id !== principal.organisationId)) {
+    problems.push({ field: 'covenantId', message: `no covenant ${body.covenantId} that your programme office coordinates` });
+  }
+  // What each organisation is in this covenant: a school must be its school, an employer its employer, and so on.
+  const rolesOf = (orgId: string) => new Set(covenant?.members.filter((m) => m.organisation_id === orgId).map((m) => m.role));
   const programme = await findProgramme(db, body.programmeId, body.programmeVersion);
   if (!programme) problems.push({ field: body.programmeVersion ? 'programmeVersion' : 'programmeId', message: `no programme ${body.programmeId}${body.programmeVersion ? ` version ${body.programmeVersion}` : ''}` });
   if (!isValidDate(body.startDate)) problems.push({ field: 'startDate', message: 'is not a calendar date' });
   else if (body.startDate < '2000-01-01' || body.startDate > '2100-12-31') problems.push({ field: 'startDate', message: 'must lie between 2000 and 2100' });
   else if (!isMonday(body.startDate)) problems.push({ field: 'startDate', message: 'must be a Monday (the first day of week 1)' });
 
-  const orgIds = [body.schoolId, ...new Set(body.participants.map((p) => p.employerId))];
+  const orgIds = [body.schoolId, ...new Set(body.participants.flatMap((p) => [p.employerId, p.benefitPayerId]))];
   const orgs = new Map((await findOrganisations(db, orgIds)).map((o) => [o.id, o]));
-  if (orgs.get(body.schoolId)?.kind !== 'school') problems.push({ field: 'schoolId', message: `no school (ROC) organisation ${body.schoolId}` });
+  const jobcoaches = new Map((await findContacts(db, [...new Set(body.participants.map((p) => p.jobcoachId))])).map((c) => [c.id, c]));
+  const inCovenant = covenant ? ` in covenant ${covenant.id}` : '';
+  if (orgs.get(body.schoolId)?.kind !== 'school' || (covenant && !rolesOf(body.schoolId).has('school'))) problems.push({ field: 'schoolId', message: `no school (ROC) ${body.schoolId}${inCovenant}` });
 
   const seen = new Set<string>();
   body.participants.forEach((p, i) => {
     const at = `participants[${i}]`;
     if (seen.has(p.reference)) problems.push({ field: `${at}.reference`, message: `duplicate participant reference ${p.reference}` });
     seen.add(p.reference);
-    if (orgs.get(p.employerId)?.kind !== 'employer') problems.push({ field: `${at}.employerId`, message: `no employer organisation ${p.employerId}` });
+    if (orgs.get(p.employerId)?.kind !== 'employer' || (covenant && !rolesOf(p.employerId).has('employer'))) problems.push({ field: `${at}.employerId`, message: `no employer ${p.employerId}${inCovenant}` });
+    const payer = orgs.get(p.benefitPayerId);
+    if ((payer?.kind !== 'gemeente' && payer?.kind !== 'uwv') || (covenant && !rolesOf(p.benefitPayerId).has('funder'))) problems.push({ field: `${at}.benefitPayerId`, message: `no gemeente or UWV ${p.benefitPayerId} funding${inCovenant}` });
+    const coach = jobcoaches.get(p.jobcoachId);
+    if (coach?.role !== 'jobcoach' || (covenant && coach.organisation_id !== covenant.programme_office_id && !rolesOf(coach.organisation_id).has('jobcoaching'))) {
+      problems.push({ field: `${at}.jobcoachId`, message: `no jobcoach ${p.jobcoachId} of the programme office or a jobcoaching partner${inCovenant}` });
+    }
+    // The value is never echoed: a typo'd BSN is still someone's personal data.
+    if (p.bsn !== undefined && !isBsn(p.bsn)) problems.push({ field: `${at}.bsn`, message: 'is not a valid BSN (it fails the elfproef)' });
     if (p.placementWeekdays.includes(body.schoolWeekday)) problems.push({ field: `${at}.placementWeekdays`, message: `includes the ROC day (${body.schoolWeekday})` });
     if (programme && p.placementWeekdays.length !== programme.template.placementDaysPerWeek) {
       problems.push({ field: `${at}.placementWeekdays`, message: `must name ${programme.template.placementDaysPerWeek} weekdays, as the programme prescribes` });
     }
   });
-  if (problems.length > 0 || !programme) throw unprocessable(problems);
-  return programme;
+  if (problems.length > 0 || !programme || !covenant) throw unprocessable(problems);
+  return { programme, covenant };
 }
 
 function toView(cohort: CohortRow, trajectories: Trajectory[]): Cohort {
@@ -55,6 +74,7 @@ function toView(cohort: CohortRow, trajectories: Trajectory[]): Cohort {
     id: cohort.id,
     programmeId: cohort.programme_id,
     programmeVersion: cohort.programme_version,
+    covenantId: cohort.covenant_id,
     region: cohort.region,
     startDate: cohort.start_date,
     schoolId: cohort.school_id,
@@ -86,10 +106,10 @@ async function startAll(client: Client, taskQueue: string, inputs: TrajectoryInp
   });
 }
 
-export async function launchCohort(deps: AppDeps, cohortId: string, body: NewCohort): Promise<Cohort> {
+export async function launchCohort(deps: AppDeps, principal: Principal, cohortId: string, body: NewCohort): Promise<Cohort> {
   const { db } = deps;
   if (!(await findCohort(db, cohortId))) {
-    const programme = await validate(db, body);
+    const { programme, covenant } = await validate(db, principal, body);
     const endDate = planTrajectory({ ...programme.template, startDate: body.startDate, placementWeekdays: [], schoolWeekday: body.schoolWeekday, holidays: [], closures: [] }).endDate;
     const trajectories: NewTrajectory[] = body.participants.map((p) => {
       const id = randomUUID();
@@ -102,8 +122,9 @@ export async function launchCohort(deps: AppDeps, cohortId: string, body: NewCoh
         employer_id: p.employerId,
         placement_weekdays: JSON.stringify(p.placementWeekdays),
         school_weekday: weekdayNumber(body.schoolWeekday),
-        jobcoach_name: p.jobcoach.name,
-        jobcoach_email: p.jobcoach.email,
+        jobcoach_id: p.jobcoachId,
+        benefit_payer_id: p.benefitPayerId,
+        bsn_hash: p.bsn === undefined ? null : bsnHash(deps.config.BSN_HMAC_KEY, p.bsn),
         status: 'planned',
         end_date: endDate,
         workflow_id: trajectoryWorkflowId(id),
@@ -111,7 +132,7 @@ export async function launchCohort(deps: AppDeps, cohortId: string, body: NewCoh
     });
     await insertCohort(
       db,
-      { id: cohortId, programme_id: programme.id, programme_version: programme.version, region: body.region, start_date: body.startDate, school_id: body.schoolId, status: 'launching' },
+      { id: cohortId, programme_id: programme.id, programme_version: programme.version, covenant_id: covenant.id, region: covenant.region, start_date: body.startDate, school_id: body.schoolId, status: 'launching' },
       trajectories,
     );
   }
@@ -151,7 +172,9 @@ export async function getCohort(db: Db, id: string): Promise<Cohort> {
   return toView(cohort, await listCohortTrajectories(db, id));
 }
 
-export async function pageCohorts(db: Db, page: Page) {
-  const { items, total } = await listCohorts(db, page);
+/** The cohorts a caller may see: a coordinator its programme office's, an ROC those it teaches. */
+export async function pageCohorts(db: Db, principal: Principal, page: Page) {
+  const filter = principal.role === 'coordinator' ? { programmeOfficeId: principal.organisationId! } : principal.role === 'school' ? { schoolId: principal.organisationId! } : {};
+  const { items, total } = await listCohorts(db, { ...page, ...filter });
   return { items: items.map((c) => { const { trajectories: _, ...rest } = toView(c, []); return rest; }), total, ...page };
 }

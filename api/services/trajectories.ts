@@ -3,12 +3,18 @@
 import { WorkflowUpdateFailedError, type Client } from '@temporalio/client';
 import { ApplicationFailure, type UpdateDefinition } from '@temporalio/common';
 import { findCohort } from '../../db/cohorts';
+import { findContact, findCovenant } from '../../db/covenants';
+import { findOrganisation } from '../../db/organisations';
+import { withoutFreeText } from '../../db/privacy';
 import { listCohortTrajectories, findTrajectory, listTrajectoryEvents } from '../../db/trajectories';
 import type { Trajectory as TrajectoryRow } from '../../db/schema';
 import { localDate } from '../../workflows/calendar';
 import { REJECTION, scheduleQuery, stateQuery, type Recorded } from '../../workflows/trajectory';
+import type { Principal } from '../auth';
+import type { Scope } from '../access';
 import { conflict, notFound, unprocessable } from '../errors';
 import type { CohortRisks, Schedule, Trajectory } from '../schemas/trajectory';
+import { pageOf, type Page } from '../schemas/common';
 import type { AppDeps } from '../deps';
 
 type Deps = Pick<AppDeps, 'db' | 'temporal' | 'now'>;
@@ -22,13 +28,26 @@ async function requireTrajectory(deps: Deps, id: string): Promise<TrajectoryRow>
   return t;
 }
 
-/** The trajectory's record beside its live state, read from the running (or finished) workflow. */
-export async function getTrajectory(deps: Deps, id: string): Promise<Trajectory> {
+/** Who is looking: partners other than the coordinator and jobcoach do not get typed notes and reasons. */
+export interface Viewer { role: Principal['role']; scope: Scope }
+const seesNotes = (v: Viewer) => v.role === 'admin' || v.role === 'coordinator' || v.role === 'jobcoach';
+
+/**
+ * The trajectory's record beside its live state, read from the running (or finished) workflow. A later
+ * employer sees the events from its placement on.
+ */
+export async function getTrajectory(deps: Deps, id: string, viewer: Viewer): Promise<Trajectory> {
   const t = await requireTrajectory(deps, id);
-  const [live, events] = await Promise.all([
+  const [state, rows, jobcoach] = await Promise.all([
     deps.temporal.workflow.getHandle(t.workflow_id).query(stateQuery, today(deps)),
     listTrajectoryEvents(deps.db, id),
+    t.jobcoach_id ? findContact(deps.db, t.jobcoach_id) : undefined,
   ]);
+  const notes = seesNotes(viewer);
+  const from = viewer.scope.from;
+  const live = notes ? state : { ...state, pauses: state.pauses.map((p) => ({ ...p, reason: '' })), extensions: state.extensions.map((x) => ({ ...x, reason: '' })) };
+  // An event belongs to the later employer's part when it happened, and what it is about (a recorded day), lies from its placement on.
+  const events = rows.filter((e) => !from || (e.occurred_on >= from && !(typeof e.data.date === 'string' && e.data.date < from))).map((e) => ({ ...e, data: notes ? e.data : withoutFreeText(e.type, e.data) }));
   return {
     id: t.id,
     cohortId: t.cohort_id,
@@ -36,7 +55,8 @@ export async function getTrajectory(deps: Deps, id: string): Promise<Trajectory>
     name: t.name,
     email: t.email,
     employerId: t.employer_id,
-    jobcoach: { name: t.jobcoach_name, email: t.jobcoach_email },
+    jobcoach: jobcoach ? { id: jobcoach.id, name: jobcoach.name, email: jobcoach.email } : null,
+    benefitPayerId: t.benefit_payer_id,
     workflowId: t.workflow_id,
     status: t.status,
     live,
@@ -44,10 +64,12 @@ export async function getTrajectory(deps: Deps, id: string): Promise<Trajectory>
   };
 }
 
-export async function getSchedule(deps: Deps, id: string): Promise<Schedule> {
+export async function getSchedule(deps: Deps, id: string, viewer: Viewer): Promise<Schedule> {
   const t = await requireTrajectory(deps, id);
   const s = await deps.temporal.workflow.getHandle(t.workflow_id).query(scheduleQuery);
-  return { trajectoryId: id, ...s };
+  const from = viewer.scope.from;
+  const weeks = from ? s.weeks.map((w) => ({ ...w, days: w.days.filter((d) => d.date >= from) })).filter((w) => w.days.length > 0) : s.weeks;
+  return { trajectoryId: id, ...s, weeks };
 }
 
 /** A refusal by the workflow's validator becomes a 422 naming the field; a finished trajectory a 409. */
@@ -65,6 +87,8 @@ export function updateProblem(e: unknown): unknown {
 /** Sends one recording as a workflow update. `updateId` makes a repeat (after a lost response) a no-op. */
 export async function recordOn<Arg>(deps: Deps, id: string, update: UpdateDefinition<Recorded, [Arg]>, arg: Arg, updateId: string): Promise<Recorded> {
   const t = await requireTrajectory(deps, id);
+  const change = arg as { type?: string; employerId?: string };
+  if (change.type === 'employer_change') await requireCovenantEmployer(deps, t.cohort_id, change.employerId!);
   return sendUpdate(deps.temporal, t.workflow_id, update, arg, updateId);
 }
 
@@ -76,8 +100,16 @@ export async function sendUpdate<Arg>(client: Client, workflowId: string, update
   }
 }
 
+/** A new employer must be an employer partner in the cohort's covenant. */
+async function requireCovenantEmployer(deps: Deps, cohortId: string, employerId: string): Promise<void> {
+  const cohort = await findCohort(deps.db, cohortId);
+  const covenant = cohort?.covenant_id ? await findCovenant(deps.db, cohort.covenant_id) : undefined;
+  const ok = covenant ? covenant.members.some((m) => m.organisation_id === employerId && m.role === 'employer') : (await findOrganisation(deps.db, employerId))?.kind === 'employer';
+  if (!ok) throw unprocessable([{ field: 'employerId', message: `no employer ${employerId}${covenant ? ` in covenant ${covenant.id}` : ''}` }]);
+}
+
 /** Everyone in the cohort with at least one risk signal, most signals first. */
-export async function cohortRisks(deps: Deps, cohortId: string): Promise<CohortRisks> {
+export async function cohortRisks(deps: Deps, cohortId: string, page: Page): Promise<CohortRisks> {
   if (!(await findCohort(deps.db, cohortId))) throw notFound(`Cohort ${cohortId}`);
   const asOf = today(deps);
   const rows = await listCohortTrajectories(deps.db, cohortId);
@@ -85,7 +117,8 @@ export async function cohortRisks(deps: Deps, cohortId: string): Promise<CohortR
     const live = await deps.temporal.workflow.getHandle(t.workflow_id).query(stateQuery, asOf);
     return { trajectoryId: t.id, reference: t.reference, status: live.status, week: live.week, risks: live.risks };
   });
-  return { cohortId, asOf, items: items.filter((i) => i.risks.length > 0).sort((a, b) => b.risks.length - a.risks.length || a.reference.localeCompare(b.reference)) };
+  const atRisk = items.filter((i) => i.risks.length > 0).sort((a, b) => b.risks.length - a.risks.length || a.reference.localeCompare(b.reference));
+  return { cohortId, asOf, ...pageOf(atRisk, page) };
 }
 
 /** Runs `work` over `items` with at most `limit` in flight; results in input order. */

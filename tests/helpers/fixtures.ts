@@ -11,24 +11,28 @@ export function thisMonday(now = Date.now()): string {
   return addDays(today, 1 - isoWeekday(today));
 }
 
-export function participants(n: number, employerIds: string[]): NewParticipant[] {
+/** The partners of a covenant a cohort can be launched under (tests/helpers/partners.ts makes them). */
+export interface CohortPartners { covenantId: string; schoolId: string; employerIds: string[]; jobcoachId: string; benefitPayerIds: string[] }
+
+export function participants(n: number, p: Omit<CohortPartners, 'covenantId' | 'schoolId'>): NewParticipant[] {
   return Array.from({ length: n }, (_, i) => ({
     reference: `WB-${String(i + 1).padStart(3, '0')}`,
     name: `Deelnemer ${i + 1}`,
     email: `deelnemer${i + 1}@example.nl`,
-    employerId: employerIds[i % employerIds.length]!,
+    employerId: p.employerIds[i % p.employerIds.length]!,
     placementWeekdays: ['monday', 'tuesday', 'wednesday'],
-    jobcoach: { name: 'Jobcoach Breda', email: 'jobcoach@example.nl' },
+    jobcoachId: p.jobcoachId,
+    benefitPayerId: p.benefitPayerIds[i % p.benefitPayerIds.length]!,
   }));
 }
 
-export function cohortRequest(o: { schoolId: string; employerIds: string[]; size?: number; startDate?: string }): NewCohort {
+export function cohortRequest(o: CohortPartners & { size?: number; startDate?: string }): NewCohort {
   return {
     programmeId: 'welslagen',
-    region: 'West-Brabant',
+    covenantId: o.covenantId,
     startDate: o.startDate ?? thisMonday(),
     schoolId: o.schoolId,
     schoolWeekday: 'thursday',
-    participants: participants(o.size ?? 20, o.employerIds),
+    participants: participants(o.size ?? 20, o),
   };
 }

@@ -1,12 +1,17 @@
 // One time-skipping Temporal test server per test file, and a worker on the bundle built once per run.
+// Clients and workers encrypt payloads as in production, under a random key made once per test process.
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Worker, Runtime, DefaultLogger } from '@temporalio/worker';
 import { inject } from 'vitest';
 import { createActivities } from '../../activities';
 import type { Db } from '../../db/connection';
+import { newPayloadKey, payloadDataConverter } from '../../infra/payload-codec';
 import { testServerExecutable } from '../../infra/temporal-binaries';
 import { ensureSearchAttributes } from '../../infra/temporal';
 import { TASK_QUEUE } from '../../workflows/ids';
+
+export const testPayloadKeys = newPayloadKey();
+export const testDataConverter = payloadDataConverter({ PAYLOAD_KEYS: testPayloadKeys });
 
 let runtimeInstalled = false;
 
@@ -15,7 +20,10 @@ export async function createTimeSkippingEnv(): Promise<TestWorkflowEnvironment> 
     Runtime.install({ logger: new DefaultLogger('WARN') });
     runtimeInstalled = true;
   }
-  const env = await TestWorkflowEnvironment.createTimeSkipping({ server: { executable: testServerExecutable(process.env) } });
+  const env = await TestWorkflowEnvironment.createTimeSkipping({
+    server: { executable: testServerExecutable(process.env) },
+    client: { dataConverter: testDataConverter },
+  });
   await ensureSearchAttributes(env.connection, env.namespace ?? 'default');
   return env;
 }
@@ -26,5 +34,22 @@ export function createTestWorker(env: TestWorkflowEnvironment, db: Db, taskQueue
     taskQueue,
     workflowBundle: { codePath: inject('workflowBundlePath') },
     activities: createActivities({ db }),
+    dataConverter: testDataConverter,
   });
+}
+
+/** A time-skipping server with a worker polling it; `stop` drains the worker and tears the server down. */
+export async function startWorkerEnv(db: Db): Promise<{ env: TestWorkflowEnvironment; worker: Worker; stop: () => Promise<void> }> {
+  const env = await createTimeSkippingEnv();
+  const worker = await createTestWorker(env, db);
+  const running = worker.run();
+  return {
+    env,
+    worker,
+    async stop() {
+      worker.shutdown();
+      await running;
+      await env.teardown();
+    },
+  };
 }

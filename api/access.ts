@@ -1,0 +1,193 @@
+// Authorization, in one place. Every /v1 route declares in its config which roles may call it, which
+// resource its `:id` names, and whether it reads or changes personal data; one hook enforces that before
+// the handler runs, and records personal-data access in the audit log once the response is ready.
+//
+// A resource the caller may not see answers exactly as one that does not exist: 404. A route the caller's
+// role may never use (without a resource in its path) answers 403; that reveals nothing about any data.
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { cohortParties, trajectoryParties, type TrajectoryParties } from '../db/access';
+import { findApiKey } from '../db/api-keys';
+import { insertAuditEvents } from '../db/audit';
+import type { AuditAction } from '../db/schema';
+import { findCovenant, organisationsUnderOffice } from '../db/covenants';
+import type { Db } from '../db/connection';
+import { findOrganisation } from '../db/organisations';
+import { localDate } from '../workflows/calendar';
+import type { Principal, Role } from './auth';
+import { DomainError, notFound, type FieldProblem } from './errors';
+
+export type ResourceKind = 'trajectory' | 'cohort' | 'organisation' | 'covenant' | 'api-key';
+
+export interface Access {
+  /** Who may call the route at all. */
+  roles: readonly Role[];
+  /** What the path's `:id` names; the caller must be allowed to see it (or manage it, with `manage`). */
+  resource?: ResourceKind;
+  /** The route changes the resource's set-up (covenant members, keys, contacts), not just records on it. */
+  manage?: boolean;
+  /** The route reads or changes a participant's personal data: recorded in the audit log on success. */
+  audit?: AuditAction;
+  /** Role-specific limits on the body (an employer records placement days only). */
+  body?: (principal: Principal, body: any, scope: Scope) => FieldProblem[];
+}
+
+/** What the caller may see of the resource: for a later employer, only what happened from its placement on. */
+export interface Scope { from: string | null }
+
+declare module 'fastify' {
+  interface FastifyContextConfig { access?: Access }
+  interface FastifyRequest {
+    scope: Scope;
+    /** Further trajectories whose data the response holds (lists), for the audit log. */
+    auditTrajectories: string[];
+  }
+}
+
+export const ALL_ROLES: readonly Role[] = ['admin', 'coordinator', 'employer', 'school', 'jobcoach', 'funder'];
+export const COORDINATION: readonly Role[] = ['admin', 'coordinator'];
+
+export const forbidden = (detail: string, errors?: FieldProblem[]) => new DomainError(403, 'forbidden', 'Forbidden', detail, errors);
+
+const EVERYTHING: Scope = { from: null };
+
+/**
+ * Which part of a trajectory a caller may see, or undefined for none. The employer is the one of the
+ * placement in effect on `today` (before the start: the first placement); after an employer change the new
+ * employer sees the trajectory from the change date, and the former employer no longer does.
+ */
+export function trajectoryScope(p: Principal, t: TrajectoryParties, today: string): Scope | undefined {
+  switch (p.role) {
+    case 'admin': return EVERYTHING;
+    case 'coordinator': return t.programmeOfficeId !== null && t.programmeOfficeId === p.organisationId ? EVERYTHING : undefined;
+    case 'school': return t.schoolId === p.organisationId ? EVERYTHING : undefined;
+    case 'jobcoach': return t.jobcoachId !== null && t.jobcoachId === p.contactId ? EVERYTHING : undefined;
+    case 'employer': {
+      const current = t.placements.filter((x) => x.from <= today).at(-1) ?? t.placements[0];
+      if (!current || current.employerId !== p.organisationId) return undefined;
+      return { from: current === t.placements[0] ? null : current.from };
+    }
+    case 'funder': return undefined; // funders see outcomes only, through /v1/outcomes
+  }
+}
+
+type Level = 'see' | 'manage';
+
+async function resourceLevel(db: Db, p: Principal, kind: ResourceKind, id: string, today: string): Promise<{ level: Level; scope: Scope; trajectoryId?: string } | undefined> {
+  const admin = p.role === 'admin';
+  switch (kind) {
+    case 'trajectory': {
+      const t = await trajectoryParties(db, id);
+      const scope = t && trajectoryScope(p, t, today);
+      return scope && { level: p.role === 'coordinator' || admin ? 'manage' : 'see', scope, trajectoryId: id };
+    }
+    case 'cohort': {
+      const c = await cohortParties(db, id);
+      if (!c) return undefined;
+      if (admin || (p.role === 'coordinator' && c.programmeOfficeId === p.organisationId)) return { level: 'manage', scope: EVERYTHING };
+      if (p.role === 'school' && c.schoolId === p.organisationId) return { level: 'see', scope: EVERYTHING };
+      return undefined;
+    }
+    case 'organisation': {
+      // Organisations themselves are not personal data, but a partner sees only its own record.
+      if (!(await findOrganisation(db, id))) return undefined;
+      if (admin) return { level: 'manage', scope: EVERYTHING };
+      if (p.role === 'coordinator' && (await organisationsUnderOffice(db, p.organisationId!)).includes(id)) return { level: 'manage', scope: EVERYTHING };
+      if (p.organisationId === id) return { level: p.role === 'jobcoach' || p.role === 'funder' ? 'see' : 'manage', scope: EVERYTHING };
+      return undefined;
+    }
+    case 'covenant': {
+      const c = await findCovenant(db, id);
+      if (!c) return undefined;
+      if (admin || (p.role === 'coordinator' && c.programme_office_id === p.organisationId)) return { level: 'manage', scope: EVERYTHING };
+      if (c.programme_office_id === p.organisationId || c.members.some((m) => m.organisation_id === p.organisationId)) return { level: 'see', scope: EVERYTHING };
+      return undefined;
+    }
+    case 'api-key': {
+      const k = await findApiKey(db, id);
+      if (!k) return undefined;
+      if (admin) return { level: 'manage', scope: EVERYTHING };
+      if (p.role === 'coordinator' && (await organisationsUnderOffice(db, p.organisationId!)).includes(k.organisation_id)) return { level: 'manage', scope: EVERYTHING };
+      return undefined;
+    }
+  }
+}
+
+/** Installs the one authorization hook and the audit recording for every route in `app`. */
+export function authorize(app: FastifyInstance, db: Db, now: () => number): void {
+  app.decorateRequest('scope', null as unknown as Scope);
+  app.decorateRequest('auditTrajectories', null as unknown as string[]);
+
+  app.addHook('onRoute', (route) => {
+    // A route without a declared policy would be open to every key: refuse to start instead.
+    if (!route.config?.access) throw new Error(`route ${route.method} ${route.url} declares no access policy`);
+  });
+
+  app.addHook('preHandler', async (request) => {
+    const access = request.routeOptions.config.access!;
+    const p = request.principal;
+    request.auditTrajectories = [];
+    const id = (request.params as { id?: string }).id;
+    if (access.resource && id !== undefined) {
+      const found = access.roles.includes(p.role) ? await resourceLevel(db, p, access.resource, id, localDate(now())) : undefined;
+      if (!found || (access.manage && found.level !== 'manage')) throw notFound(`${access.resource} ${id}`);
+      request.scope = found.scope;
+      if (found.trajectoryId) request.auditTrajectories.push(found.trajectoryId);
+    } else {
+      if (!access.roles.includes(p.role)) throw forbidden(`A ${p.role} key cannot use ${request.method} ${request.routeOptions.url}`);
+      request.scope = EVERYTHING;
+    }
+    const problems = access.body?.(p, request.body, request.scope) ?? [];
+    if (problems.length > 0) throw forbidden(problems.map((x) => `${x.field}: ${x.message}`).join('; '), problems);
+  });
+
+  app.addHook('onSend', async (request, reply, payload) => {
+    const access = request.routeOptions.config?.access;
+    if (!access?.audit || reply.statusCode >= 400 || !request.principal) return payload;
+    await insertAuditEvents(db, auditRows(request, access.audit));
+    return payload;
+  });
+}
+
+function auditRows(request: FastifyRequest, action: AuditAction) {
+  const p = request.principal;
+  const access = request.routeOptions.config.access!;
+  const id = (request.params as { id?: string }).id;
+  const base = { actor: p.actor, organisation_id: p.organisationId, role: p.role, action, route: `${request.method} ${request.routeOptions.url}`, request_id: request.id };
+  const rows = [...new Set(request.auditTrajectories)].map((t) => ({ ...base, resource: 'trajectory', resource_id: t, trajectory_id: t }));
+  if (access.resource && access.resource !== 'trajectory' && id !== undefined) rows.push({ ...base, resource: access.resource, resource_id: id, trajectory_id: null as unknown as string });
+  return rows;
+}
+
+/** Which participants' outcomes a caller may list: a funder those whose benefit it pays. */
+export function outcomeFilter(p: Principal): { benefitPayerId?: string; programmeOfficeId?: string } {
+  if (p.role === 'funder') return { benefitPayerId: p.organisationId! };
+  if (p.role === 'coordinator') return { programmeOfficeId: p.organisationId! };
+  return {};
+}
+
+// Role-specific limits on what a caller records on a trajectory it can see.
+
+export function attendanceLimits(p: Principal, body: { entries: { date: string; kind: string }[] }, scope: Scope): FieldProblem[] {
+  const own = p.role === 'employer' ? 'placement' : p.role === 'school' ? 'school' : undefined;
+  const out: FieldProblem[] = [];
+  body.entries.forEach((e, i) => {
+    if (own && e.kind !== own) out.push({ field: `entries[${i}].kind`, message: `a${p.role === 'employer' ? 'n employer' : ' school'} records ${own} days only` });
+    else if (scope.from && e.date < scope.from) out.push({ field: `entries[${i}].date`, message: `lies before this trajectory was placed with you (${scope.from})` });
+  });
+  return out;
+}
+
+export function bblLimits(p: Principal, body: { by: string }): FieldProblem[] {
+  if ((p.role === 'employer' || p.role === 'school') && body.by !== p.role) return [{ field: 'by', message: `a ${p.role} key confirms for ${p.role === 'employer' ? 'the employer' : 'the school'} only` }];
+  return [];
+}
+
+export function changeLimits(p: Principal, body: { type: string }): FieldProblem[] {
+  if (p.role === 'jobcoach' && body.type !== 'pause' && body.type !== 'resume') return [{ field: 'type', message: 'a jobcoach records pauses and resumptions; other changes are the coordinator\'s' }];
+  return [];
+}
+
+/** Names the trajectories a list response holds, so the audit log records each participant whose data was read. */
+export function noteAudit(request: FastifyRequest, trajectoryIds: Iterable<string>): void {
+  request.auditTrajectories.push(...trajectoryIds);
+}

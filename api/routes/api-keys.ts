@@ -1,0 +1,33 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { COORDINATION } from '../access';
+import { IdempotencyHeaders, idempotentReply } from '../idempotency';
+import { ApiKey, CreatedApiKey, NewApiKey } from '../schemas/api-key';
+import { IdParams, Page, Paged, problemResponses } from '../schemas/common';
+import { createApiKey, pageApiKeys, revoke } from '../services/partners';
+import type { AppDeps } from '../deps';
+
+export const apiKeyRoutes: FastifyPluginAsyncTypebox<{ deps: AppDeps }> = async (app, { deps }) => {
+  app.post('/api-keys', {
+    config: { access: { roles: COORDINATION } },
+    schema: {
+      tags: ['api keys'],
+      summary: 'Create an API key for an organisation and role; its secret is in this response only',
+      description: 'Only a hash of the secret is stored. A repeat with the same Idempotency-Key returns the key without its secret: if the first response was lost, revoke the key and create another. Guarded by Idempotency-Key.',
+      headers: IdempotencyHeaders,
+      body: NewApiKey,
+      response: { 201: CreatedApiKey, ...problemResponses },
+    },
+  }, async (request, reply) => idempotentReply(deps, request, reply,
+    async (id) => ({ statusCode: 201, body: await createApiKey(deps, request.principal, request.body, id) }),
+    ({ secret: _, ...rest }) => ({ ...rest, secret: '(shown once, when the key was created)' })));
+
+  app.get('/api-keys', {
+    config: { access: { roles: COORDINATION } },
+    schema: { tags: ['api keys'], summary: 'Keys of the organisations the caller works with, with when each was last used', querystring: Page, response: { 200: Paged(ApiKey), ...problemResponses } },
+  }, async (request) => pageApiKeys(deps, request.principal, request.query));
+
+  app.delete('/api-keys/:id', {
+    config: { access: { roles: COORDINATION, resource: 'api-key', manage: true } },
+    schema: { tags: ['api keys'], summary: 'Revoke a key: it stops working at once (repeating this changes nothing)', params: IdParams, response: { 200: ApiKey, ...problemResponses } },
+  }, async (request) => revoke(deps, request.params.id));
+};

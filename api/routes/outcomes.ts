@@ -1,0 +1,43 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { listParticipantOutcomes } from '../../db/outcomes';
+import { noteAudit, outcomeFilter } from '../access';
+import { bsnHash } from '../bsn';
+import { IdempotencyHeaders, idempotentReply } from '../idempotency';
+import { Paged, problemResponses } from '../schemas/common';
+import { BsnLookup, OutcomeQuery, ParticipantOutcome } from '../schemas/outcome';
+import type { AppDeps } from '../deps';
+
+type Row = Awaited<ReturnType<typeof listParticipantOutcomes>>['items'][number];
+const toView = (r: Row): ParticipantOutcome => ({ trajectoryId: r.id, reference: r.reference, cohortId: r.cohort_id, benefitPayerId: r.benefit_payer_id, status: r.status, endDate: r.end_date, outcome: r.outcome });
+
+export const outcomeRoutes: FastifyPluginAsyncTypebox<{ deps: AppDeps }> = async (app, { deps }) => {
+  app.get('/outcomes/participants', {
+    config: { access: { roles: ['admin', 'coordinator', 'funder'], audit: 'read' } },
+    schema: {
+      tags: ['outcomes'],
+      summary: 'Per-participant outcomes by pseudonymous reference: a gemeente or UWV sees the participants whose benefit it pays',
+      description: 'Audited: every participant listed is recorded in the audit log.',
+      querystring: OutcomeQuery,
+      response: { 200: Paged(ParticipantOutcome), ...problemResponses },
+    },
+  }, async (request) => {
+    const { items, total } = await listParticipantOutcomes(deps.db, { ...request.query, ...outcomeFilter(request.principal) });
+    noteAudit(request, items.map((i) => i.id));
+    return { items: items.map(toView), total, limit: request.query.limit, offset: request.query.offset };
+  });
+
+  app.post('/outcomes/participant-lookups', {
+    config: { access: { roles: ['admin', 'funder'], audit: 'read' } },
+    schema: {
+      tags: ['outcomes'],
+      summary: "A benefit payer finds its participant by BSN (sent in the body, never in a URL); the BSN is hashed at once and not kept",
+      headers: IdempotencyHeaders,
+      body: BsnLookup,
+      response: { 200: Paged(ParticipantOutcome), ...problemResponses },
+    },
+  }, async (request, reply) => idempotentReply(deps, request, reply, async () => {
+    const { items, total } = await listParticipantOutcomes(deps.db, { bsnHash: bsnHash(deps.config.BSN_HMAC_KEY, request.body.bsn), ...outcomeFilter(request.principal), limit: 50, offset: 0 });
+    noteAudit(request, items.map((i) => i.id));
+    return { statusCode: 200, body: { items: items.map(toView), total, limit: 50, offset: 0 } };
+  }));
+};

@@ -1,0 +1,31 @@
+import { Type, type Static } from 'typebox';
+import { Id, Text } from './common';
+
+export const KeyRole = Type.Enum(['coordinator', 'employer', 'school', 'jobcoach', 'funder']);
+
+export const NewApiKey = Type.Object(
+  {
+    organisationId: Id,
+    role: Type.Intersect([KeyRole], { description: 'Must fit the organisation: coordinator (programme office), employer, school (ROC), jobcoach (programme office or gemeente, with contactId), funder (gemeente or UWV)' }),
+    contactId: Type.Optional(Type.Intersect([Id], { description: 'For a jobcoach key: the jobcoach (contact) whose participants it sees' })),
+    label: Text(100),
+  },
+  { additionalProperties: false },
+);
+export type NewApiKey = Static<typeof NewApiKey>;
+
+export const ApiKey = Type.Object({
+  id: Id,
+  organisationId: Id,
+  role: KeyRole,
+  contactId: Type.Union([Id, Type.Null()]),
+  label: Type.String(),
+  createdBy: Type.String(),
+  createdAt: Type.String({ format: 'date-time' }),
+  revokedAt: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
+  lastUsedAt: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
+});
+export type ApiKey = Static<typeof ApiKey>;
+
+export const CreatedApiKey = Type.Intersect([ApiKey, Type.Object({ secret: Type.String({ description: 'Shown once, now; only its hash is stored. Send it as `Authorization: Bearer <secret>`.' }) })]);
+export type CreatedApiKey = Static<typeof CreatedApiKey>;

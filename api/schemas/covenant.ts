@@ -1,0 +1,42 @@
+import { Type, type Static } from 'typebox';
+import { Email, Id, Text } from './common';
+
+export const MemberRole = Type.Enum(['employer', 'school', 'funder', 'jobcoaching'], {
+  description: 'employer: placements; school: the ROC; funder: a gemeente or UWV paying benefits; jobcoaching: provides jobcoaches',
+});
+export const Member = Type.Object({ organisationId: Id, role: MemberRole }, { additionalProperties: false });
+
+export const NewCovenant = Type.Object(
+  {
+    id: Type.Optional(Id),
+    name: Text(),
+    region: Text(100),
+    programmeOfficeId: Type.Intersect([Id], { description: 'The programme office (kind programme_office) that coordinates under this covenant' }),
+    members: Type.Array(Member, { maxItems: 500 }),
+  },
+  { additionalProperties: false },
+);
+export type NewCovenant = Static<typeof NewCovenant>;
+
+export const NewMembers = Type.Object({ members: Type.Array(Member, { minItems: 1, maxItems: 500 }) }, { additionalProperties: false });
+export type NewMembers = Static<typeof NewMembers>;
+
+export const Covenant = Type.Object({
+  id: Id,
+  name: Type.String(),
+  region: Type.String(),
+  programmeOfficeId: Id,
+  members: Type.Array(Type.Object({ organisationId: Id, role: MemberRole })),
+  createdAt: Type.String({ format: 'date-time' }),
+});
+export type Covenant = Static<typeof Covenant>;
+
+export const ContactRole = Type.Enum(['coordinator', 'jobcoach', 'workplace_trainer', 'roc_coordinator']);
+export const NewContact = Type.Object(
+  { id: Type.Optional(Id), role: ContactRole, name: Text(), email: Email },
+  { additionalProperties: false },
+);
+export type NewContact = Static<typeof NewContact>;
+
+export const Contact = Type.Object({ id: Id, organisationId: Id, role: ContactRole, name: Type.String(), email: Email, createdAt: Type.String({ format: 'date-time' }) });
+export type Contact = Static<typeof Contact>;

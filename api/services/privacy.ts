@@ -1,0 +1,42 @@
+// The participant's rights: an export of everything held (AVG art. 15) and erasure (art. 17).
+import { anonymiseTrajectory, personalDataOf } from '../../db/privacy';
+import { findTrajectory } from '../../db/trajectories';
+import { conflict, notFound } from '../errors';
+import type { Erasure, PersonalDataExport } from '../schemas/trajectory';
+import type { AppDeps } from '../deps';
+
+type Deps = Pick<AppDeps, 'db' | 'temporal'>;
+
+const json = <T extends object>(row: T) => JSON.parse(JSON.stringify(row)) as Record<string, unknown>;
+
+export async function exportTrajectory(deps: Deps, id: string): Promise<PersonalDataExport> {
+  const data = await personalDataOf(deps.db, id);
+  if (!data) throw notFound(`Trajectory ${id}`);
+  // The hash is no information to the participant; say only whether a BSN was given.
+  const { bsn_hash, ...trajectory } = data.trajectory;
+  return {
+    exportedAt: new Date().toISOString(),
+    trajectory: { ...json(trajectory), bsn: bsn_hash ? 'held as a keyed hash only, to match with the benefit payer' : null },
+    events: data.events.map(json),
+    attendance: data.attendance.map(json),
+    checkpoints: data.checkpoints.map(json),
+    placements: data.placements.map(json),
+    audit: data.audit.map(json),
+  };
+}
+
+/** Anonymises a finished trajectory. A running one still needs its data: the coordinator ends it first. */
+export async function eraseTrajectory(deps: Deps, id: string): Promise<Erasure> {
+  const t = await findTrajectory(deps.db, id);
+  if (!t) throw notFound(`Trajectory ${id}`);
+  if (!t.anonymised_at) {
+    const { status } = await deps.temporal.workflow.getHandle(t.workflow_id).describe().catch((e: Error) => {
+      if (e.name === 'WorkflowNotFoundError') return { status: { name: 'GONE' } };
+      throw e;
+    });
+    if (status.name === 'RUNNING') throw conflict('This trajectory is still running and needs its data; end it first (a dropout with reason), then erase');
+    await anonymiseTrajectory(deps.db, id);
+  }
+  const after = (await findTrajectory(deps.db, id))!;
+  return { trajectoryId: id, anonymisedAt: after.anonymised_at!.toISOString() };
+}

@@ -1,0 +1,67 @@
+// Personal data at the end of its life: anonymisation (retention, or erasure on request) and the export of
+// everything held about one participant. Anonymisation keeps what the figures need (dates, statuses,
+// attendance, checkpoint statuses, outcomes with their reason category) and removes who it was about.
+import { sql } from 'kysely';
+import type { Db } from './connection';
+
+/** Free-text fields in event data that may say something about a person. */
+const FREE_TEXT = ['note', 'text', 'correctionReason'];
+/** Event types whose `reason` is free text (an absence or dropout reason is a category and stays). */
+const FREE_TEXT_REASON = ['paused', 'extended', 'dropout_reverted'];
+
+/** Event data without what a person typed (kept for the coordinator and jobcoach; not for other partners). */
+export function withoutFreeText(type: string, data: Record<string, unknown>): Record<string, unknown> {
+  const drop = new Set(FREE_TEXT_REASON.includes(type) ? [...FREE_TEXT, 'reason'] : FREE_TEXT);
+  return Object.fromEntries(Object.entries(data).filter(([k]) => !drop.has(k)));
+}
+
+export const ANONYMISED_NAME = 'Geanonimiseerd';
+export const anonymisedEmail = (id: string) => `anoniem-${id.slice(0, 8)}@geanonimiseerd.invalid`;
+
+/** Anonymises one trajectory in one transaction; returns false when it was anonymised before. */
+export async function anonymiseTrajectory(db: Db, id: string): Promise<boolean> {
+  return db.transaction().execute(async (trx) => {
+    const done = await trx.updateTable('trajectory')
+      .set({ name: ANONYMISED_NAME, email: anonymisedEmail(id), reference: sql<string>`'anon-' || left(id, 8)`, bsn_hash: null, anonymised_at: sql<Date>`now()` })
+      .where('id', '=', id).where('anonymised_at', 'is', null)
+      .executeTakeFirst();
+    if (done.numUpdatedRows === 0n) return false;
+    await trx.updateTable('checkpoint_review').set({ note: '' }).where('trajectory_id', '=', id).execute();
+    await trx.updateTable('attendance').set({ correction_reason: sql<string | null>`case when correction_reason is null then null else '' end` }).where('trajectory_id', '=', id).execute();
+    await trx.updateTable('trajectory_event')
+      .set({ data: sql<string>`case when type = any(${sql.val(FREE_TEXT_REASON)}::text[]) then data - ${sql.val(FREE_TEXT)}::text[] - 'reason' else data - ${sql.val(FREE_TEXT)}::text[] end` })
+      .where('trajectory_id', '=', id)
+      .execute();
+    return true;
+  });
+}
+
+/** Trajectories whose end lies more than `months` before `today` and that still hold personal data. */
+export async function trajectoriesPastRetention(db: Db, today: string, months: number, limit = 500): Promise<string[]> {
+  const rows = await db.selectFrom('trajectory').select('id')
+    .where('anonymised_at', 'is', null)
+    .where('status', 'in', ['ended', 'dropped_out'])
+    .where('end_date', '<', sql<string>`(${today}::date - make_interval(months => ${months}))::date`)
+    .orderBy('end_date').limit(limit)
+    .execute();
+  return rows.map((r) => r.id);
+}
+
+/** Stored responses to repeated requests are kept for replay only; after `days` they go (they may name people). */
+export async function forgetIdempotencyKeys(db: Db, days: number): Promise<number> {
+  const r = await db.deleteFrom('idempotency_key').where('created_at', '<', sql<Date>`now() - make_interval(days => ${days})`).executeTakeFirst();
+  return Number(r.numDeletedRows);
+}
+
+/** Everything held about one participant (AVG article 15). */
+export async function personalDataOf(db: Db, id: string) {
+  const [trajectory, events, attendance, checkpoints, placements, audit] = await Promise.all([
+    db.selectFrom('trajectory').selectAll().where('id', '=', id).executeTakeFirst(),
+    db.selectFrom('trajectory_event').selectAll().where('trajectory_id', '=', id).orderBy('seq').execute(),
+    db.selectFrom('attendance').selectAll().where('trajectory_id', '=', id).orderBy('date').execute(),
+    db.selectFrom('checkpoint_review').selectAll().where('trajectory_id', '=', id).orderBy('key').execute(),
+    db.selectFrom('placement').selectAll().where('trajectory_id', '=', id).orderBy('from_date').execute(),
+    db.selectFrom('audit_event').selectAll().where('trajectory_id', '=', id).orderBy('at').orderBy('id').execute(),
+  ]);
+  return trajectory && { trajectory, events, attendance, checkpoints, placements, audit };
+}

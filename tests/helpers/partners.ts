@@ -1,0 +1,47 @@
+// A covenant with all its partners, made through the API itself, and keys for every role.
+import { randomUUID } from 'node:crypto';
+import type { CohortPartners } from './fixtures';
+import { uniqueId } from './fixtures';
+
+export type Call = (method: string, url: string, body?: unknown, token?: string) => Promise<{ status: number; json: any }>;
+
+export interface Partners extends CohortPartners {
+  officeId: string;
+  gemeenteId: string;
+  uwvId: string;
+  /** A second jobcoach of the office, with no participants assigned at first. */
+  otherJobcoachId: string;
+}
+
+async function created(call: Call, url: string, body: unknown): Promise<any> {
+  const res = await call('POST', url, body);
+  if (res.status !== 201 && res.status !== 200) throw new Error(`${url}: ${res.status} ${JSON.stringify(res.json)}`);
+  return res.json;
+}
+
+export async function seedPartners(call: Call, region = 'West-Brabant'): Promise<Partners> {
+  const org = async (kind: string, name: string) => (await created(call, '/v1/organisations', { id: uniqueId(kind), name, kind, region })).id as string;
+  const officeId = await org('programme_office', 'Programmabureau WelSlagen');
+  const schoolId = await org('school', 'ROC West-Brabant');
+  const employerIds = [await org('employer', 'Zorggroep Breda'), await org('employer', 'Thuiszorg Roosendaal')];
+  const gemeenteId = await org('gemeente', 'Gemeente Breda');
+  const uwvId = await org('uwv', 'UWV West-Brabant');
+  const contact = async (role: string, name: string) => (await created(call, `/v1/organisations/${officeId}/contacts`, { role, name, email: `${uniqueId(role)}@example.nl` })).id as string;
+  const jobcoachId = await contact('jobcoach', 'Jobcoach Breda');
+  const otherJobcoachId = await contact('jobcoach', 'Jobcoach Roosendaal');
+  const covenant = await created(call, '/v1/covenants', {
+    name: `WelSlagen ${region}`, region, programmeOfficeId: officeId,
+    members: [
+      { organisationId: schoolId, role: 'school' },
+      ...employerIds.map((organisationId) => ({ organisationId, role: 'employer' })),
+      { organisationId: gemeenteId, role: 'funder' },
+      { organisationId: uwvId, role: 'funder' },
+    ],
+  });
+  return { covenantId: covenant.id, officeId, schoolId, employerIds, gemeenteId, uwvId, jobcoachId, otherJobcoachId, benefitPayerIds: [gemeenteId, uwvId] };
+}
+
+/** Creates an API key and returns its secret. */
+export async function createKey(call: Call, organisationId: string, role: string, contactId?: string): Promise<string> {
+  return (await created(call, '/v1/api-keys', { organisationId, role, contactId, label: `${role} test key ${randomUUID().slice(0, 8)}` })).secret as string;
+}

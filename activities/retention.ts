@@ -1,6 +1,5 @@
 // Retention: personal data of trajectories that ended long enough ago is anonymised, one trajectory per
 // transaction, each recorded in the audit log. Repeating a run is harmless: anonymised rows are skipped.
-import { insertAuditEvents } from '../db/audit';
 import { anonymiseTrajectory, forgetIdempotencyKeys, trajectoriesPastRetention } from '../db/privacy';
 import type { ActivityDeps } from './index';
 
@@ -13,10 +12,7 @@ export function createRetentionActivities({ db }: ActivityDeps) {
     async anonymiseExpired(input: { today: string; months: number; batch: number }): Promise<{ anonymised: number; forgottenKeys: number }> {
       let anonymised = 0;
       for (const id of await trajectoriesPastRetention(db, input.today, input.months, input.batch)) {
-        if (await anonymiseTrajectory(db, id)) {
-          anonymised++;
-          await insertAuditEvents(db, [{ actor: 'retention', organisation_id: null, role: 'system', action: 'anonymise', resource: 'trajectory', resource_id: id, trajectory_id: id, route: 'schedule retention', request_id: null }]);
-        }
+        if (await anonymiseTrajectory(db, id, { actor: 'retention', organisation_id: null, role: 'system', action: 'anonymise', route: 'schedule retention', request_id: null })) anonymised++;
       }
       const forgottenKeys = await forgetIdempotencyKeys(db, IDEMPOTENCY_DAYS);
       return { anonymised, forgottenKeys };

@@ -56,6 +56,8 @@ const EVERYTHING: Scope = { from: null };
  * employer sees the trajectory from the change date, and the former employer no longer does.
  */
 export function trajectoryScope(p: Principal, t: TrajectoryParties, today: string): Scope | undefined {
+  // A key made by a coordinator never reaches beyond that coordinator's programme office.
+  if (p.officeId !== null && t.programmeOfficeId !== p.officeId) return undefined;
   switch (p.role) {
     case 'admin': return EVERYTHING;
     case 'coordinator': return t.programmeOfficeId !== null && t.programmeOfficeId === p.organisationId ? EVERYTHING : undefined;
@@ -82,7 +84,7 @@ async function resourceLevel(db: Db, p: Principal, kind: ResourceKind, id: strin
     }
     case 'cohort': {
       const c = await cohortParties(db, id);
-      if (!c) return undefined;
+      if (!c || (p.officeId !== null && c.programmeOfficeId !== p.officeId)) return undefined;
       if (admin || (p.role === 'coordinator' && c.programmeOfficeId === p.organisationId)) return { level: 'manage', scope: EVERYTHING };
       if (p.role === 'school' && c.schoolId === p.organisationId) return { level: 'see', scope: EVERYTHING };
       return undefined;
@@ -97,7 +99,7 @@ async function resourceLevel(db: Db, p: Principal, kind: ResourceKind, id: strin
     }
     case 'covenant': {
       const c = await findCovenant(db, id);
-      if (!c) return undefined;
+      if (!c || (p.officeId !== null && c.programme_office_id !== p.officeId)) return undefined;
       if (admin || (p.role === 'coordinator' && c.programme_office_id === p.organisationId)) return { level: 'manage', scope: EVERYTHING };
       if (c.programme_office_id === p.organisationId || c.members.some((m) => m.organisation_id === p.organisationId)) return { level: 'see', scope: EVERYTHING };
       return undefined;
@@ -106,7 +108,8 @@ async function resourceLevel(db: Db, p: Principal, kind: ResourceKind, id: strin
       const k = await findApiKey(db, id);
       if (!k) return undefined;
       if (admin) return { level: 'manage', scope: EVERYTHING };
-      if (p.role === 'coordinator' && (await organisationsUnderOffice(db, p.organisationId!)).includes(k.organisation_id)) return { level: 'manage', scope: EVERYTHING };
+      // A coordinator manages the keys its office made, and those of its own organisation.
+      if (p.role === 'coordinator' && (k.office_id === p.organisationId || k.organisation_id === p.organisationId)) return { level: 'manage', scope: EVERYTHING };
       return undefined;
     }
   }
@@ -148,11 +151,16 @@ export function authorize(app: FastifyInstance, db: Db, now: () => number): void
   });
 }
 
-function auditRows(request: FastifyRequest, action: AuditAction) {
+/** Who did what through which route, for an audit row. */
+export function auditBy(request: FastifyRequest, action: AuditAction) {
   const p = request.principal;
+  return { actor: p.actor, organisation_id: p.organisationId, role: p.role, action, route: `${request.method} ${request.routeOptions.url}`, request_id: request.id };
+}
+
+function auditRows(request: FastifyRequest, action: AuditAction) {
   const access = request.routeOptions.config.access!;
   const id = (request.params as { id?: string }).id;
-  const base = { actor: p.actor, organisation_id: p.organisationId, role: p.role, action, route: `${request.method} ${request.routeOptions.url}`, request_id: request.id };
+  const base = auditBy(request, action);
   const rows = [...new Set(request.auditTrajectories)].map((t) => ({ ...base, resource: 'trajectory', resource_id: t, trajectory_id: t }));
   if (access.resource && access.resource !== 'trajectory' && id !== undefined) rows.push({ ...base, resource: access.resource, resource_id: id, trajectory_id: null as unknown as string });
   return rows;
@@ -160,9 +168,9 @@ function auditRows(request: FastifyRequest, action: AuditAction) {
 
 /** Which participants' outcomes a caller may list: a funder those whose benefit it pays. */
 export function outcomeFilter(p: Principal): { benefitPayerId?: string; programmeOfficeId?: string } {
-  if (p.role === 'funder') return { benefitPayerId: p.organisationId! };
-  if (p.role === 'coordinator') return { programmeOfficeId: p.organisationId! };
-  return {};
+  const office = p.officeId === null ? {} : { programmeOfficeId: p.officeId };
+  if (p.role === 'funder') return { benefitPayerId: p.organisationId!, ...office };
+  return office;
 }
 
 // Role-specific limits on what a caller records on a trajectory it can see.
@@ -190,4 +198,11 @@ export function changeLimits(p: Principal, body: { type: string }): FieldProblem
 /** Names the trajectories a list response holds, so the audit log records each participant whose data was read. */
 export function noteAudit(request: FastifyRequest, trajectoryIds: Iterable<string>): void {
   request.auditTrajectories.push(...trajectoryIds);
+}
+
+/** Audits changes at once, for a request that is about to fail after changing some participants' data. */
+export async function auditNow(db: Db, request: FastifyRequest, action: AuditAction, trajectoryIds: string[]): Promise<void> {
+  if (trajectoryIds.length === 0) return;
+  const base = auditBy(request, action);
+  await insertAuditEvents(db, trajectoryIds.map((t) => ({ ...base, resource: 'trajectory', resource_id: t, trajectory_id: t })));
 }

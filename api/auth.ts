@@ -16,6 +16,8 @@ export interface Principal {
   organisationId: string | null;
   /** A jobcoach key's contact: the jobcoach sees the participants assigned to this contact. */
   contactId: string | null;
+  /** The programme office whose coordinator made the key: it sees nothing of other offices. Null for admin-made keys. */
+  officeId: string | null;
 }
 
 declare module 'fastify' {
@@ -28,7 +30,7 @@ export const hashSecret = (secret: string) => digest(secret).toString('hex');
 /** A new key's secret: a recognisable prefix and 32 random bytes. */
 export const newSecret = () => `tlk_${randomBytes(32).toString('base64url')}`;
 
-const ADMIN: Principal = { actor: 'admin', role: 'admin', organisationId: null, contactId: null };
+const ADMIN: Principal = { actor: 'admin', role: 'admin', organisationId: null, contactId: null, officeId: null };
 
 export function authenticate(app: FastifyInstance, db: Db, adminToken: string): void {
   const admin = digest(adminToken);
@@ -44,7 +46,7 @@ export function authenticate(app: FastifyInstance, db: Db, adminToken: string): 
     }
     const key = token.startsWith('tlk_') ? await findLiveKey(db, hashSecret(token)) : undefined;
     if (!key) throw unauthorized();
-    request.principal = { actor: key.id, role: key.role, organisationId: key.organisation_id, contactId: key.contact_id };
+    request.principal = { actor: key.id, role: key.role, organisationId: key.organisation_id, contactId: key.contact_id, officeId: key.role === 'coordinator' ? key.organisation_id : key.office_id };
     await touchApiKey(db, key.id);
   });
 }

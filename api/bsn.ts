@@ -21,9 +21,9 @@ export function containsBsn(text: string): boolean {
   return false;
 }
 
-// Fields people type sentences or names into. Ids, dates and e-mail addresses are not checked: their
-// patterns already leave no room for a sentence, and an id may contain nine digits by chance.
-const FREE_TEXT = new Set(['name', 'note', 'text', 'reason', 'correctionReason', 'label']);
+// Fields people type into: sentences and names, and the participant's reference and e-mail address, where
+// a BSN is a tempting shortcut. Generated ids and dates are not checked: an id may hold nine digits by chance.
+const FREE_TEXT = new Set(['name', 'note', 'text', 'reason', 'correctionReason', 'label', 'reference', 'email']);
 
 /** Paths of free-text fields in a request body that look like they hold a BSN. */
 export function bsnLeaks(body: unknown, path = ''): string[] {

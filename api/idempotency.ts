@@ -6,6 +6,7 @@ import stringify from 'safe-stable-stringify';
 import { Type } from 'typebox';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Db } from '../db/connection';
+import { noteAudit } from './access';
 import { bsnHash } from './bsn';
 import { claimIdempotencyKey, completeIdempotencyKey, releaseIdempotencyKey } from '../db/idempotency';
 import { DomainError } from './errors';
@@ -54,14 +55,20 @@ export async function idempotentReply<T>(
   request: FastifyRequest,
   reply: FastifyReply,
   work: (resourceId: string) => Promise<{ statusCode: number; body: T }>,
-  keep?: (body: T) => T,
+  o: {
+    /** What of the response is kept for a replay (a new key's secret is not). */
+    keep?: (body: T) => T;
+    /** The participants the response is about: audited on the first answer and on every replay. */
+    audit?: (body: T) => string[];
+  } = {},
 ): Promise<FastifyReply> {
   const path = request.url.split('?')[0];
   const key = (request.headers as Record<string, string>)['idempotency-key']!;
   // The body is kept only as a hash; a BSN in it is replaced by its keyed hash first, because a plain hash of a
   // small body with a 9-digit number in it could be reversed by trying every number.
   const body = JSON.parse(JSON.stringify(request.body ?? null, (k, v) => (k === 'bsn' && typeof v === 'string' ? bsnHash(deps.config.BSN_HMAC_KEY, v) : v)));
-  const out = await idempotent(deps.db, { scope: `${request.principal.actor} POST ${path}`, key, body }, work, keep);
+  const out = await idempotent(deps.db, { scope: `${request.principal.actor} POST ${path}`, key, body }, work, o.keep);
+  if (o.audit) noteAudit(request, o.audit(out.body));
   if (out.replayed) reply.header('idempotent-replayed', 'true');
   return reply.code(out.statusCode).send(out.body);
 }

@@ -29,10 +29,13 @@ export async function revokeApiKey(db: Db, id: string): Promise<ApiKey | undefin
   return findApiKey(db, id);
 }
 
-/** Keys of the given organisations (every key when `organisationIds` is undefined), newest first. */
-export async function listApiKeys(db: Db, q: { organisationIds?: string[]; limit: number; offset: number }) {
+/** Keys a programme office made or holds (every key when `officeId` is undefined), newest first. */
+export async function listApiKeys(db: Db, q: { officeId?: string; limit: number; offset: number }) {
   let base = db.selectFrom('api_key');
-  if (q.organisationIds) base = q.organisationIds.length ? base.where('organisation_id', 'in', q.organisationIds) : base.where(sql<boolean>`false`);
+  if (q.officeId !== undefined) {
+    const office = q.officeId;
+    base = base.where((eb) => eb.or([eb('office_id', '=', office), eb('organisation_id', '=', office)]));
+  }
   const [items, count] = await Promise.all([
     base.selectAll().orderBy('created_at', 'desc').orderBy('id').limit(q.limit).offset(q.offset).execute(),
     base.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow(),

@@ -32,8 +32,9 @@ export async function findCovenant(db: Db, id: string): Promise<CovenantWithMemb
 }
 
 /** Covenants visible to an organisation: those it coordinates or takes part in (all when `organisationId` is undefined). */
-export async function listCovenants(db: Db, q: { organisationId?: string; limit: number; offset: number }) {
+export async function listCovenants(db: Db, q: { organisationId?: string; officeId?: string; limit: number; offset: number }) {
   let base = db.selectFrom('covenant');
+  if (q.officeId !== undefined) base = base.where('programme_office_id', '=', q.officeId);
   if (q.organisationId !== undefined) {
     const org = q.organisationId;
     base = base.where((eb) => eb.or([

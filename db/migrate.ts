@@ -5,6 +5,7 @@ import * as m0001 from './migrations/0001_initial';
 import * as m0002 from './migrations/0002_welslagen_template';
 import * as m0003 from './migrations/0003_trajectory_records';
 import * as m0004 from './migrations/0004_partners_and_privacy';
+import * as m0005 from './migrations/0005_key_office_scope';
 
 // Listed statically rather than read from the folder, so the runner works the same from tsx, a bundle
 // or a container image.
@@ -13,6 +14,7 @@ const migrations: Record<string, Migration> = {
   '0002_welslagen_template': m0002,
   '0003_trajectory_records': m0003,
   '0004_partners_and_privacy': m0004,
+  '0005_key_office_scope': m0005,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

@@ -1,8 +1,9 @@
 // Personal data at the end of its life: anonymisation (retention, or erasure on request) and the export of
 // everything held about one participant. Anonymisation keeps what the figures need (dates, statuses,
 // attendance, checkpoint statuses, outcomes with their reason category) and removes who it was about.
-import { sql } from 'kysely';
+import { sql, type Insertable } from 'kysely';
 import type { Db } from './connection';
+import type { AuditEventTable } from './schema';
 
 /** Free-text fields in event data that may say something about a person. */
 const FREE_TEXT = ['note', 'text', 'correctionReason'];
@@ -18,8 +19,11 @@ export function withoutFreeText(type: string, data: Record<string, unknown>): Re
 export const ANONYMISED_NAME = 'Geanonimiseerd';
 export const anonymisedEmail = (id: string) => `anoniem-${id.slice(0, 8)}@geanonimiseerd.invalid`;
 
-/** Anonymises one trajectory in one transaction; returns false when it was anonymised before. */
-export async function anonymiseTrajectory(db: Db, id: string): Promise<boolean> {
+/**
+ * Anonymises one trajectory and records it in the audit log, in one transaction (so no anonymisation goes
+ * unrecorded); returns false when it was anonymised before.
+ */
+export async function anonymiseTrajectory(db: Db, id: string, audit: Omit<Insertable<AuditEventTable>, 'resource' | 'resource_id' | 'trajectory_id'>): Promise<boolean> {
   return db.transaction().execute(async (trx) => {
     const done = await trx.updateTable('trajectory')
       .set({ name: ANONYMISED_NAME, email: anonymisedEmail(id), reference: sql<string>`'anon-' || left(id, 8)`, bsn_hash: null, anonymised_at: sql<Date>`now()` })
@@ -32,6 +36,7 @@ export async function anonymiseTrajectory(db: Db, id: string): Promise<boolean> 
       .set({ data: sql<string>`case when type = any(${sql.val(FREE_TEXT_REASON)}::text[]) then data - ${sql.val(FREE_TEXT)}::text[] - 'reason' else data - ${sql.val(FREE_TEXT)}::text[] end` })
       .where('trajectory_id', '=', id)
       .execute();
+    await trx.insertInto('audit_event').values({ ...audit, resource: 'trajectory', resource_id: id, trajectory_id: id }).execute();
     return true;
   });
 }

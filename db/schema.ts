@@ -153,6 +153,8 @@ export interface ApiKeyTable {
   created_at: CreatedAt;
   revoked_at: Date | null;
   last_used_at: Date | null;
+  /** Set when a coordinator made the key: it sees only that programme office's cohorts. Null: made by the admin. */
+  office_id: string | null;
 }
 
 export type AuditAction = 'read' | 'change' | 'export' | 'erase' | 'anonymise';

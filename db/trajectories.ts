@@ -77,7 +77,9 @@ export function listTrajectoryEvents(db: Db, trajectoryId: string): Promise<Traj
 export async function placementsWithEmployer(db: Db, employerId: string) {
   const rows = await db.selectFrom('placement as p')
     .innerJoin('trajectory as t', 't.id', 'p.trajectory_id')
-    .select(['p.trajectory_id', 'p.from_date', 'p.employer_id', 't.workflow_id', 't.status', 't.reference'])
+    .innerJoin('cohort as c', 'c.id', 't.cohort_id')
+    .leftJoin('covenant as v', 'v.id', 'c.covenant_id')
+    .select(['p.trajectory_id', 'p.from_date', 'p.employer_id', 't.workflow_id', 't.status', 't.reference', 'v.programme_office_id'])
     .where('p.trajectory_id', 'in', (eb) => eb.selectFrom('placement').select('trajectory_id').where('employer_id', '=', employerId))
     .orderBy('p.trajectory_id').orderBy('p.from_date')
     .execute();
@@ -88,7 +90,8 @@ export async function placementsWithEmployer(db: Db, employerId: string) {
 export function trajectoriesAtSchool(db: Db, schoolId: string) {
   return db.selectFrom('trajectory as t')
     .innerJoin('cohort as c', 'c.id', 't.cohort_id')
-    .select(['t.id', 't.workflow_id', 't.status', 't.reference'])
+    .leftJoin('covenant as v', 'v.id', 'c.covenant_id')
+    .select(['t.id', 't.workflow_id', 't.status', 't.reference', 'v.programme_office_id'])
     .where('c.school_id', '=', schoolId)
     .orderBy('t.id')
     .execute();

@@ -62,7 +62,8 @@ beforeAll(async () => {
   tokens.payer = await createKey(call, A.gemeenteId, 'funder');
   tokens.otherFunder = await createKey(call, A.uwvId, 'funder');
   tokens.funderB = await createKey(call, B.gemeenteId, 'funder');
-  const created = await call('POST', '/v1/api-keys', { organisationId: A.employerIds[1], role: 'employer', label: 'to revoke' });
+  // Made by coordinator A, so A manages it (keys the admin made are the admin's to revoke).
+  const created = await call('POST', '/v1/api-keys', { organisationId: A.employerIds[1], role: 'employer', label: 'to revoke' }, tokens.coordA);
   disposableKey = created.json.id;
 });
 
@@ -202,6 +203,33 @@ describe('the authorization matrix', () => {
   });
 });
 
+describe('keys made by a coordinator', () => {
+  it('see nothing of another programme office, even for a partner both offices work with', async () => {
+    // Coordinator A draws office B's UWV into its own covenant and makes a funder key for it.
+    expect((await request('coordA', 'POST', `/v1/covenants/${A.covenantId}/members`, { members: [{ organisationId: B.uwvId, role: 'funder' }] })).statusCode).toBe(200);
+    const made = await request('coordA', 'POST', '/v1/api-keys', { organisationId: B.uwvId, role: 'funder', label: 'geleend' });
+    expect(made.statusCode).toBe(201);
+    expect(made.json().officeId).toBe(A.officeId);
+    const borrowed = made.json().secret as string;
+    const outcomes = await app.inject({ method: 'GET', url: '/v1/outcomes/participants?limit=200', headers: { authorization: `Bearer ${borrowed}` } });
+    expect(outcomes.statusCode).toBe(200);
+    expect(outcomes.json().items.map((i: { cohortId: string }) => i.cohortId)).not.toContain(cohortB.id);
+    // A key of office B's own UWV, made by office B, still sees office B's participant it pays for.
+    expect((await request('coordB', 'GET', '/v1/outcomes/participants?limit=200')).json().items.map((i: { cohortId: string }) => i.cohortId)).toContain(cohortB.id);
+  });
+
+  it('cannot be coordinator keys of another office, and a coordinator cannot see or revoke another office\'s keys', async () => {
+    const res = await request('coordA', 'POST', '/v1/api-keys', { organisationId: B.officeId, role: 'coordinator', label: 'overname' });
+    expect(res.statusCode).toBe(422);
+    expect(res.json().errors[0].field).toBe('organisationId');
+    const bKeys = (await request('coordB', 'GET', '/v1/api-keys?limit=200')).json().items as { id: string }[];
+    const aKeys = new Set(((await request('coordA', 'GET', '/v1/api-keys?limit=200')).json().items as { id: string }[]).map((k) => k.id));
+    expect(bKeys.length).toBeGreaterThan(0);
+    for (const k of bKeys) expect(aKeys.has(k.id)).toBe(false);
+    expect((await request('coordA', 'DELETE', `/v1/api-keys/${bKeys[0]!.id}`)).statusCode).toBe(404);
+  });
+});
+
 describe('role limits within a trajectory', () => {
   it('an employer records placement days only, an ROC school days only, each confirms its own BBL part', async () => {
     const entry = (kind: string) => ({ entries: [{ date: localDate(Date.now()), kind, present: true }] });
@@ -229,7 +257,14 @@ describe('role limits within a trajectory', () => {
     expect(seen.json().events.every((e: { date: string }) => e.date >= today)).toBe(true);
     const schedule = await request('employer', 'GET', `/v1/trajectories/${moved.id}/schedule`);
     expect(schedule.json().weeks.flatMap((w: { days: { date: string }[] }) => w.days).every((d: { date: string }) => d.date >= today)).toBe(true);
+    expect(seen.json().employerId).toBe(A.employerIds[0]);
+    expect(seen.json().live.risks).toEqual([]);
+    expect(seen.json().live.open.attendance.every((d: { date: string }) => d.date >= today)).toBe(true);
     expect((await request('otherEmployer', 'GET', `/v1/trajectories/${moved.id}`)).statusCode).toBe(404);
+    // Nor does the former employer reach it through a whole week's recording.
+    const week = await request('otherEmployer', 'POST', `/v1/organisations/${A.employerIds[1]}/attendance-weeks`, { weekStart: addDays(thisMonday(), -7), absences: [] });
+    expect(week.statusCode, week.body).toBe(200);
+    expect(week.json().trajectories.map((t: { trajectoryId: string }) => t.trajectoryId)).not.toContain(moved.id);
     // The coordinator still sees the whole story.
     expect((await request('coordA', 'GET', `/v1/trajectories/${moved.id}`)).json().events.some((e: { type: string }) => e.type === 'started')).toBe(true);
   });

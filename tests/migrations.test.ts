@@ -24,7 +24,7 @@ const declared: { [T in keyof Database]: { [C in keyof Database[T]]: true } } = 
   covenant: { id: true, name: true, region: true, programme_office_id: true, created_at: true },
   covenant_member: { covenant_id: true, organisation_id: true, role: true },
   contact: { id: true, organisation_id: true, role: true, name: true, email: true, created_at: true },
-  api_key: { id: true, organisation_id: true, role: true, contact_id: true, label: true, secret_hash: true, created_by: true, created_at: true, revoked_at: true, last_used_at: true },
+  api_key: { id: true, organisation_id: true, role: true, contact_id: true, label: true, secret_hash: true, created_by: true, created_at: true, revoked_at: true, last_used_at: true, office_id: true },
   audit_event: { id: true, at: true, actor: true, organisation_id: true, role: true, action: true, resource: true, resource_id: true, trajectory_id: true, route: true, request_id: true },
   idempotency_key: { scope: true, key: true, request_hash: true, resource_id: true, status_code: true, response: true, created_at: true },
   dev_mailbox: { id: true, recipient: true, subject: true, text: true, html: true, sent_at: true },
@@ -32,7 +32,7 @@ const declared: { [T in keyof Database]: { [C in keyof Database[T]]: true } } = 
 
 async function checkDatabase(db: Db) {
   const first = await migrateToLatest(db);
-  expect(first).toEqual(['0001_initial', '0002_welslagen_template', '0003_trajectory_records', '0004_partners_and_privacy']);
+  expect(first).toEqual(['0001_initial', '0002_welslagen_template', '0003_trajectory_records', '0004_partners_and_privacy', '0005_key_office_scope']);
   expect(await migrateToLatest(db)).toEqual([]);
 
   const tables = await db.introspection.getTables();

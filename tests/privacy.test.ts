@@ -74,6 +74,24 @@ describe('the BSN', () => {
     expect((await call('POST', '/v1/outcomes/participant-lookups', { bsn: BSN }, other)).json.items).toEqual([]);
   });
 
+  it('is audited on every lookup that finds someone, a replayed one included', async () => {
+    const id = cohort.trajectories[0]!.id;
+    const count = async () => (await db.selectFrom('audit_event').select('id').where('trajectory_id', '=', id).where('route', '=', 'POST /v1/outcomes/participant-lookups').execute()).length;
+    const before = await count();
+    const headers = { authorization: 'Bearer test-admin-token-0123456789', 'idempotency-key': `lookup-${Date.now()}` };
+    for (let i = 0; i < 2; i++) expect((await app.inject({ method: 'POST', url: '/v1/outcomes/participant-lookups', headers, payload: { bsn: BSN } })).statusCode).toBe(200);
+    expect(await count()).toBe(before + 2);
+  });
+
+  it('is refused as a participant reference or in an e-mail address', async () => {
+    const body = cohortRequest({ ...partners, size: 2 });
+    body.participants[0]!.reference = BSN;
+    body.participants[1]!.email = `${BSN}@example.nl`;
+    const res = await call('POST', '/v1/cohorts', body);
+    expect(res.status).toBe(422);
+    expect(res.json.errors.map((e: { field: string }) => e.field)).toEqual(['participants[0].reference', 'participants[1].email']);
+  });
+
   it('is refused when it fails the elfproef, without repeating it', async () => {
     const body = cohortRequest({ ...partners, size: 1 });
     body.participants[0]!.bsn = '736160232';

@@ -19,7 +19,7 @@ export const apiKeyRoutes: FastifyPluginAsyncTypebox<{ deps: AppDeps }> = async 
     },
   }, async (request, reply) => idempotentReply(deps, request, reply,
     async (id) => ({ statusCode: 201, body: await createApiKey(deps, request.principal, request.body, id) }),
-    ({ secret: _, ...rest }) => ({ ...rest, secret: '(shown once, when the key was created)' })));
+    { keep: ({ secret: _, ...rest }) => ({ ...rest, secret: '(shown once, when the key was created)' }) }));
 
   app.get('/api-keys', {
     config: { access: { roles: COORDINATION } },

@@ -21,12 +21,9 @@ export const cohortRoutes: FastifyPluginAsyncTypebox<{ deps: AppDeps }> = async 
       response: { 201: Cohort, ...problemResponses },
     },
   }, async (request, reply) => {
-    const sent = await idempotentReply(deps, request, reply, async (cohortId) => {
-      const cohort = await launchCohort(deps, request.principal, cohortId, request.body);
-      noteAudit(request, cohort.trajectories.map((t) => t.id));
-      return { statusCode: 201, body: cohort };
+    return idempotentReply(deps, request, reply, async (cohortId) => ({ statusCode: 201, body: await launchCohort(deps, request.principal, cohortId, request.body) }), {
+      audit: (cohort) => cohort.trajectories.map((t) => t.id),
     });
-    return sent;
   });
 
   app.get('/cohorts', {

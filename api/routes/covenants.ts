@@ -13,7 +13,7 @@ export const covenantRoutes: FastifyPluginAsyncTypebox<{ deps: AppDeps }> = asyn
     schema: { tags: ['covenants'], summary: 'Covenants the caller coordinates or takes part in, with every partner and its role ("wie is wie")', querystring: Page, response: { 200: Paged(Covenant), ...problemResponses } },
   }, async (request) => {
     const p = request.principal;
-    const { items, total } = await listCovenants(deps.db, { organisationId: p.role === 'admin' ? undefined : p.organisationId!, ...request.query });
+    const { items, total } = await listCovenants(deps.db, { organisationId: p.role === 'admin' ? undefined : p.organisationId!, officeId: p.officeId ?? undefined, ...request.query });
     return { items: items.map(covenantView), total, ...request.query };
   });
 

@@ -2,7 +2,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { listContacts } from '../../db/covenants';
 import { findOrganisation, insertOrganisation, listOrganisations } from '../../db/organisations';
 import type { Organisation as OrganisationRow } from '../../db/schema';
-import { ALL_ROLES, COORDINATION, noteAudit, type Access } from '../access';
+import { ALL_ROLES, auditNow, COORDINATION, type Access } from '../access';
 import { conflict } from '../errors';
 import { IdempotencyHeaders, idempotentReply } from '../idempotency';
 import { IdParams, Page, Paged, pageOf, problemResponses } from '../schemas/common';
@@ -78,11 +78,10 @@ export const organisationRoutes: FastifyPluginAsyncTypebox<{ deps: AppDeps }> = 
       body: WeekAttendance,
       response: { 200: WeekAttendanceResult, ...problemResponses },
     },
-  }, async (request, reply) => idempotentReply(deps, request, reply, async (requestId) => {
-    const body = await recordWeek(deps, request.params.id, request.body, requestId);
-    noteAudit(request, body.trajectories.map((t) => t.trajectoryId));
-    return { statusCode: 200, body };
-  }));
+  }, async (request, reply) => idempotentReply(deps, request, reply, async (requestId) => ({
+    statusCode: 200,
+    body: await recordWeek(deps, request.principal, request.params.id, request.body, requestId, (ids) => auditNow(deps.db, request, 'change', ids)),
+  }), { audit: (body) => body.trajectories.map((t) => t.trajectoryId) }));
 
   app.get('/organisations/:id/closures', {
     config: { access: { roles: ['admin', 'coordinator', 'school'], resource: 'organisation' } },

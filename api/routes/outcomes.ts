@@ -1,7 +1,8 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { listParticipantOutcomes } from '../../db/outcomes';
 import { noteAudit, outcomeFilter } from '../access';
-import { bsnHash } from '../bsn';
+import { bsnHash, isBsn } from '../bsn';
+import { unprocessable } from '../errors';
 import { IdempotencyHeaders, idempotentReply } from '../idempotency';
 import { Paged, problemResponses } from '../schemas/common';
 import { BsnLookup, OutcomeQuery, ParticipantOutcome } from '../schemas/outcome';
@@ -36,8 +37,8 @@ export const outcomeRoutes: FastifyPluginAsyncTypebox<{ deps: AppDeps }> = async
       response: { 200: Paged(ParticipantOutcome), ...problemResponses },
     },
   }, async (request, reply) => idempotentReply(deps, request, reply, async () => {
+    if (!isBsn(request.body.bsn)) throw unprocessable([{ field: 'bsn', message: 'is not a valid BSN (it fails the elfproef)' }]);
     const { items, total } = await listParticipantOutcomes(deps.db, { bsnHash: bsnHash(deps.config.BSN_HMAC_KEY, request.body.bsn), ...outcomeFilter(request.principal), limit: 50, offset: 0 });
-    noteAudit(request, items.map((i) => i.id));
     return { statusCode: 200, body: { items: items.map(toView), total, limit: 50, offset: 0 } };
-  }));
+  }, { audit: (body) => body.items.map((i) => i.trajectoryId) }));
 };

@@ -2,7 +2,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type, type TSchema } from 'typebox';
 import type { UpdateDefinition } from '@temporalio/common';
 import { changeUpdate, confirmBblUpdate, recordAttendanceUpdate, recordCheckpointUpdate, type Recorded as RecordedResult } from '../../workflows/trajectory';
-import { attendanceLimits, bblLimits, changeLimits, COORDINATION, type Access } from '../access';
+import { attendanceLimits, auditBy, bblLimits, changeLimits, COORDINATION, type Access } from '../access';
 import { getSchedule, getTrajectory, recordOn } from '../services/trajectories';
 import { eraseTrajectory, exportTrajectory } from '../services/privacy';
 import { IdempotencyHeaders, idempotentReply } from '../idempotency';
@@ -83,7 +83,8 @@ export const trajectoryRoutes: FastifyPluginAsyncTypebox<{ deps: AppDeps }> = as
   }, async (request) => exportTrajectory(deps, request.params.id));
 
   app.post('/trajectories/:id/erasure', {
-    config: { access: { roles: COORDINATION, resource: 'trajectory', manage: true, audit: 'erase' } },
+    // Audited inside the anonymising transaction itself, so an erasure is never left unrecorded.
+    config: { access: { roles: COORDINATION, resource: 'trajectory', manage: true } },
     schema: {
       tags: ['privacy'],
       summary: "Erase the participant's personal data (AVG article 17): anonymise a finished trajectory now",
@@ -93,5 +94,5 @@ export const trajectoryRoutes: FastifyPluginAsyncTypebox<{ deps: AppDeps }> = as
       body: Type.Object({}, { additionalProperties: false }),
       response: { 200: Erasure, ...problemResponses },
     },
-  }, async (request, reply) => idempotentReply(deps, request, reply, async () => ({ statusCode: 200, body: await eraseTrajectory(deps, request.params.id) })));
+  }, async (request, reply) => idempotentReply(deps, request, reply, async () => ({ statusCode: 200, body: await eraseTrajectory(deps, request.params.id, auditBy(request, 'erase')) })));
 };

@@ -19,6 +19,7 @@ export const ApiKey = Type.Object({
   organisationId: Id,
   role: KeyRole,
   contactId: Type.Union([Id, Type.Null()]),
+  officeId: Type.Union([Id, Type.Null()], { description: 'The programme office whose coordinator made the key: it sees only that office\'s cohorts. Null when the admin made it.' }),
   label: Type.String(),
   createdBy: Type.String(),
   createdAt: Type.String({ format: 'date-time' }),

@@ -174,7 +174,8 @@ export async function getCohort(db: Db, id: string): Promise<Cohort> {
 
 /** The cohorts a caller may see: a coordinator its programme office's, an ROC those it teaches. */
 export async function pageCohorts(db: Db, principal: Principal, page: Page) {
-  const filter = principal.role === 'coordinator' ? { programmeOfficeId: principal.organisationId! } : principal.role === 'school' ? { schoolId: principal.organisationId! } : {};
+  const office = principal.officeId === null ? {} : { programmeOfficeId: principal.officeId };
+  const filter = principal.role === 'school' ? { schoolId: principal.organisationId!, ...office } : office;
   const { items, total } = await listCohorts(db, { ...page, ...filter });
   return { items: items.map((c) => { const { trajectories: _, ...rest } = toView(c, []); return rest; }), total, ...page };
 }

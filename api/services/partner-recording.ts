@@ -15,6 +15,8 @@ import type { Closure, WeekAttendance } from '../schemas/recording';
 import type { WeekAttendanceResult } from '../schemas/trajectory';
 import type { AppDeps } from '../deps';
 import { mapLimit, sendUpdate, today } from './trajectories';
+import { trajectoryScope } from '../access';
+import type { Principal } from '../auth';
 
 // The workflow is the truth on status (the database follows a moment later); only 'ended' is final enough
 // to leave out without asking.
@@ -31,25 +33,39 @@ async function requireOrganisation(deps: Pick<AppDeps, 'db'>, id: string, kinds:
 /** For each open trajectory the organisation has in the week: the dates of that week it is responsible for. */
 interface InWeek { workflowId: string; reference: string; dates: Set<string> }
 
-async function participantsInWeek(deps: AppDeps, orgId: string, kind: DayKind, week: string[]): Promise<Map<string, InWeek>> {
+/**
+ * The participants an organisation records for, by the same rule as everything it sees (access.ts): an ROC
+ * its students, an employer the trajectories placed with it today, from its placement on. A key made by a
+ * coordinator stays within that coordinator's programme office.
+ */
+async function participantsInWeek(deps: AppDeps, org: { id: string; officeId: string | null }, kind: DayKind, week: string[], today: string): Promise<Map<string, InWeek>> {
   const out = new Map<string, InWeek>();
+  const inOffice = (office: string | null) => org.officeId === null || office === org.officeId;
   if (kind === 'school') {
-    for (const t of await trajectoriesAtSchool(deps.db, orgId)) if (t.status !== FINISHED) out.set(t.id, { workflowId: t.workflow_id, reference: t.reference, dates: new Set(week) });
+    for (const t of await trajectoriesAtSchool(deps.db, org.id)) {
+      if (t.status !== FINISHED && inOffice(t.programme_office_id)) out.set(t.id, { workflowId: t.workflow_id, reference: t.reference, dates: new Set(week) });
+    }
     return out;
   }
-  const rows = await placementsWithEmployer(deps.db, orgId);
+  const rows = await placementsWithEmployer(deps.db, org.id);
   const byTrajectory = new Map<string, typeof rows>();
   for (const r of rows) byTrajectory.set(r.trajectory_id, [...(byTrajectory.get(r.trajectory_id) ?? []), r]);
   for (const [id, placements] of byTrajectory) {
-    if (placements[0]!.status === FINISHED) continue;
+    const first = placements[0]!;
+    if (first.status === FINISHED || !inOffice(first.programme_office_id)) continue;
+    const scope = trajectoryScope({ actor: '', role: 'employer', organisationId: org.id, contactId: null, officeId: org.officeId }, {
+      id, cohortId: '', schoolId: '', programmeOfficeId: first.programme_office_id, jobcoachId: null, benefitPayerId: null,
+      placements: placements.map((p) => ({ employerId: p.employer_id, from: p.from_date })),
+    }, today);
+    if (!scope) continue;
     // The employer on a date is the one of the latest placement that began on or before it.
-    const dates = week.filter((d) => placements.filter((p) => p.from_date <= d).at(-1)?.employer_id === orgId);
-    if (dates.length > 0) out.set(id, { workflowId: placements[0]!.workflow_id, reference: placements[0]!.reference, dates: new Set(dates) });
+    const dates = week.filter((d) => (!scope.from || d >= scope.from) && placements.filter((p) => p.from_date <= d).at(-1)?.employer_id === org.id);
+    if (dates.length > 0) out.set(id, { workflowId: first.workflow_id, reference: first.reference, dates: new Set(dates) });
   }
   return out;
 }
 
-export async function recordWeek(deps: AppDeps, orgId: string, body: WeekAttendance, requestId: string): Promise<WeekAttendanceResult> {
+export async function recordWeek(deps: AppDeps, principal: Principal, orgId: string, body: WeekAttendance, requestId: string, onRecorded: (trajectoryIds: string[]) => Promise<void>): Promise<WeekAttendanceResult> {
   const org = await requireOrganisation(deps, orgId, ['employer', 'school']);
   const kind: DayKind = org.kind === 'school' ? 'school' : 'placement';
   if (!isValidDate(body.weekStart) || !isMonday(body.weekStart)) throw unprocessable([{ field: 'weekStart', message: 'must be a Monday' }]);
@@ -57,7 +73,7 @@ export async function recordWeek(deps: AppDeps, orgId: string, body: WeekAttenda
   if (body.weekStart > now) throw unprocessable([{ field: 'weekStart', message: 'the week has not begun' }]);
   const week = [0, 1, 2, 3, 4].map((i) => addDays(body.weekStart, i));
 
-  const participants = await participantsInWeek(deps, orgId, kind, week);
+  const participants = await participantsInWeek(deps, { id: orgId, officeId: principal.officeId }, kind, week, now);
   const plans = new Map((await mapLimit([...participants], 20, async ([id, p]) => {
     const schedule = await deps.temporal.workflow.getHandle(p.workflowId).query(scheduleQuery);
     if (!OPEN.has(schedule.status)) return [id, undefined] as const;
@@ -78,11 +94,20 @@ export async function recordWeek(deps: AppDeps, orgId: string, body: WeekAttenda
   });
   if (problems.length > 0) throw unprocessable(problems);
 
+  const recorded: string[] = [];
+  const failures: unknown[] = [];
   const results = await mapLimit([...plans], 10, async ([id, days]) => {
     const open = days.filter((d) => d.status === 'planned');
     const absent = absences.get(id) ?? new Map();
     const entries = open.map((d) => (absent.has(d.date) ? { date: d.date, kind, present: false, reason: absent.get(d.date)! } : { date: d.date, kind, present: true }));
-    if (entries.length > 0) await sendUpdate(deps.temporal, participants.get(id)!.workflowId, recordAttendanceUpdate, { entries }, `${requestId}:${id}`);
+    if (entries.length > 0) {
+      try {
+        await sendUpdate(deps.temporal, participants.get(id)!.workflowId, recordAttendanceUpdate, { entries }, `${requestId}:${id}`);
+        recorded.push(id);
+      } catch (e) {
+        failures.push(e);
+      }
+    }
     return {
       trajectoryId: id,
       reference: participants.get(id)!.reference,
@@ -91,6 +116,13 @@ export async function recordWeek(deps: AppDeps, orgId: string, body: WeekAttenda
       alreadyRecorded: days.filter((d) => d.status === 'attended' || d.status === 'absent').map((d) => d.date),
     };
   });
+  // A change that landed between the check and the update can still refuse one participant after others
+  // were recorded: those are audited now (the refusal answers 4xx, which the audit hook skips), and a
+  // repeat with the same Idempotency-Key records the rest without recording anything twice.
+  if (failures.length > 0) {
+    await onRecorded(recorded);
+    throw failures[0];
+  }
   return { organisationId: orgId, weekStart: body.weekStart, kind, trajectories: results.sort((a, b) => a.reference.localeCompare(b.reference)) };
 }
 

@@ -72,7 +72,7 @@ export async function createContact(deps: Deps, organisationId: string, body: Ne
 }
 
 export const apiKeyView = (k: ApiKeyRow): ApiKey => ({
-  id: k.id, organisationId: k.organisation_id, role: k.role, contactId: k.contact_id, label: k.label, createdBy: k.created_by,
+  id: k.id, organisationId: k.organisation_id, role: k.role, contactId: k.contact_id, officeId: k.office_id, label: k.label, createdBy: k.created_by,
   createdAt: k.created_at.toISOString(), revokedAt: k.revoked_at?.toISOString() ?? null, lastUsedAt: k.last_used_at?.toISOString() ?? null,
 });
 
@@ -88,19 +88,21 @@ export async function createApiKey(deps: Deps, principal: Principal, body: NewAp
   const allowed = principal.role === 'admin' || (org && (await organisationsUnderOffice(deps.db, principal.organisationId!)).includes(org.id));
   if (!org || !allowed) problems.push({ field: 'organisationId', message: `no organisation ${body.organisationId} under your programme office` });
   else if (!KEY_KINDS[body.role].includes(org.kind)) problems.push({ field: 'role', message: `a ${org.kind} cannot hold a ${body.role} key (that is for ${KEY_KINDS[body.role].join(' or ')})` });
+  else if (principal.role === 'coordinator' && body.role === 'coordinator' && org.id !== principal.organisationId) problems.push({ field: 'organisationId', message: 'a coordinator makes coordinator keys for its own programme office only' });
   if (body.role === 'jobcoach') {
     const contact = body.contactId ? await findContact(deps.db, body.contactId) : undefined;
     if (!contact || contact.role !== 'jobcoach' || contact.organisation_id !== body.organisationId) problems.push({ field: 'contactId', message: `a jobcoach key needs a jobcoach contact of ${body.organisationId}` });
   } else if (body.contactId) problems.push({ field: 'contactId', message: 'only a jobcoach key names a contact' });
   if (problems.length) throw unprocessable(problems);
   const secret = newSecret();
-  const key = await insertApiKey(deps.db, { id, organisation_id: body.organisationId, role: body.role, contact_id: body.contactId ?? null, label: body.label, secret_hash: hashSecret(secret), created_by: principal.actor });
+  // A coordinator's key is bound to its office: whatever partner holds it, it sees only that office's cohorts.
+  const officeId = principal.role === 'admin' ? null : principal.organisationId;
+  const key = await insertApiKey(deps.db, { id, organisation_id: body.organisationId, role: body.role, contact_id: body.contactId ?? null, label: body.label, secret_hash: hashSecret(secret), created_by: principal.actor, office_id: officeId });
   return { ...apiKeyView(key), secret };
 }
 
 export async function pageApiKeys(deps: Deps, principal: Principal, page: Page) {
-  const organisationIds = principal.role === 'admin' ? undefined : await organisationsUnderOffice(deps.db, principal.organisationId!);
-  const { items, total } = await listApiKeys(deps.db, { organisationIds, ...page });
+  const { items, total } = await listApiKeys(deps.db, { officeId: principal.role === 'admin' ? undefined : principal.organisationId!, ...page });
   return { items: items.map(apiKeyView), total, ...page };
 }
 

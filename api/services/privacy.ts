@@ -26,7 +26,7 @@ export async function exportTrajectory(deps: Deps, id: string): Promise<Personal
 }
 
 /** Anonymises a finished trajectory. A running one still needs its data: the coordinator ends it first. */
-export async function eraseTrajectory(deps: Deps, id: string): Promise<Erasure> {
+export async function eraseTrajectory(deps: Deps, id: string, audit: Parameters<typeof anonymiseTrajectory>[2]): Promise<Erasure> {
   const t = await findTrajectory(deps.db, id);
   if (!t) throw notFound(`Trajectory ${id}`);
   if (!t.anonymised_at) {
@@ -35,7 +35,7 @@ export async function eraseTrajectory(deps: Deps, id: string): Promise<Erasure> 
       throw e;
     });
     if (status.name === 'RUNNING') throw conflict('This trajectory is still running and needs its data; end it first (a dropout with reason), then erase');
-    await anonymiseTrajectory(deps.db, id);
+    await anonymiseTrajectory(deps.db, id, audit);
   }
   const after = (await findTrajectory(deps.db, id))!;
   return { trajectoryId: id, anonymisedAt: after.anonymised_at!.toISOString() };

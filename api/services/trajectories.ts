@@ -33,6 +33,15 @@ export interface Viewer { role: Principal['role']; scope: Scope }
 const seesNotes = (v: Viewer) => v.role === 'admin' || v.role === 'coordinator' || v.role === 'jobcoach';
 
 /**
+ * A later employer's part of the live state: what lies before its placement (open days, pauses, and the
+ * risk signals, which weigh the whole trajectory) is not its business.
+ */
+function limitLive(live: Trajectory['live'], from: string | null): Trajectory['live'] {
+  if (!from) return live;
+  return { ...live, open: { ...live.open, attendance: live.open.attendance.filter((d) => d.date >= from) }, risks: [], pauses: live.pauses.filter((p) => !p.to || p.to >= from) };
+}
+
+/**
  * The trajectory's record beside its live state, read from the running (or finished) workflow. A later
  * employer sees the events from its placement on.
  */
@@ -43,9 +52,10 @@ export async function getTrajectory(deps: Deps, id: string, viewer: Viewer): Pro
     listTrajectoryEvents(deps.db, id),
     t.jobcoach_id ? findContact(deps.db, t.jobcoach_id) : undefined,
   ]);
-  const notes = seesNotes(viewer);
+  // After anonymisation nobody gets typed notes back from the workflow's state either.
+  const notes = seesNotes(viewer) && !t.anonymised_at;
   const from = viewer.scope.from;
-  const live = notes ? state : { ...state, pauses: state.pauses.map((p) => ({ ...p, reason: '' })), extensions: state.extensions.map((x) => ({ ...x, reason: '' })) };
+  const live = limitLive(notes ? state : { ...state, pauses: state.pauses.map((p) => ({ ...p, reason: '' })), extensions: state.extensions.map((x) => ({ ...x, reason: '' })) }, from);
   // An event belongs to the later employer's part when it happened, and what it is about (a recorded day), lies from its placement on.
   const events = rows.filter((e) => !from || (e.occurred_on >= from && !(typeof e.data.date === 'string' && e.data.date < from))).map((e) => ({ ...e, data: notes ? e.data : withoutFreeText(e.type, e.data) }));
   return {
@@ -54,7 +64,7 @@ export async function getTrajectory(deps: Deps, id: string, viewer: Viewer): Pro
     reference: t.reference,
     name: t.name,
     email: t.email,
-    employerId: t.employer_id,
+    employerId: state.employerId,
     jobcoach: jobcoach ? { id: jobcoach.id, name: jobcoach.name, email: jobcoach.email } : null,
     benefitPayerId: t.benefit_payer_id,
     workflowId: t.workflow_id,
@@ -68,7 +78,10 @@ export async function getSchedule(deps: Deps, id: string, viewer: Viewer): Promi
   const t = await requireTrajectory(deps, id);
   const s = await deps.temporal.workflow.getHandle(t.workflow_id).query(scheduleQuery);
   const from = viewer.scope.from;
-  const weeks = from ? s.weeks.map((w) => ({ ...w, days: w.days.filter((d) => d.date >= from) })).filter((w) => w.days.length > 0) : s.weeks;
+  const notes = seesNotes(viewer) && !t.anonymised_at;
+  const weeks = s.weeks
+    .map((w) => ({ ...w, days: w.days.filter((d) => !from || d.date >= from).map(({ correctionReason, ...d }) => (notes && correctionReason !== undefined ? { ...d, correctionReason } : d)) }))
+    .filter((w) => w.days.length > 0);
   return { trajectoryId: id, ...s, weeks };
 }
 

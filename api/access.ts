@@ -74,7 +74,8 @@ export function trajectoryScope(p: Principal, t: TrajectoryParties, today: strin
 
 type Level = 'see' | 'manage';
 
-async function resourceLevel(db: Db, p: Principal, kind: ResourceKind, id: string, today: string): Promise<{ level: Level; scope: Scope; trajectoryId?: string } | undefined> {
+/** What a caller may do with one resource (see, manage) and what part of it it sees; undefined: nothing. */
+export async function resourceLevel(db: Db, p: Principal, kind: ResourceKind, id: string, today: string): Promise<{ level: Level; scope: Scope; trajectoryId?: string } | undefined> {
   const admin = p.role === 'admin';
   switch (kind) {
     case 'trajectory': {
@@ -115,6 +116,13 @@ async function resourceLevel(db: Db, p: Principal, kind: ResourceKind, id: strin
   }
 }
 
+/** Whether a route's policy lets the caller at the resource `id` (role, visibility, manage): what it may see of it, or undefined. */
+export async function allowed(db: Db, p: Principal, access: Access, id: string, today: string) {
+  if (!access.resource || !access.roles.includes(p.role)) return undefined;
+  const found = await resourceLevel(db, p, access.resource, id, today);
+  return found && (!access.manage || found.level === 'manage') ? found : undefined;
+}
+
 /** Installs the one authorization hook and the audit recording for every route in `app`. */
 export function authorize(app: FastifyInstance, db: Db, now: () => number): void {
   app.decorateRequest('scope', null as unknown as Scope);
@@ -131,8 +139,8 @@ export function authorize(app: FastifyInstance, db: Db, now: () => number): void
     request.auditTrajectories = [];
     const id = (request.params as { id?: string }).id;
     if (access.resource && id !== undefined) {
-      const found = access.roles.includes(p.role) ? await resourceLevel(db, p, access.resource, id, localDate(now())) : undefined;
-      if (!found || (access.manage && found.level !== 'manage')) throw notFound(`${access.resource} ${id}`);
+      const found = await allowed(db, p, access, id, localDate(now()));
+      if (!found) throw notFound(`${access.resource} ${id}`);
       request.scope = found.scope;
       if (found.trajectoryId) request.auditTrajectories.push(found.trajectoryId);
     } else {

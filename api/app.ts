@@ -12,7 +12,9 @@ import { bsnLeaks } from './bsn';
 import { DomainError, installErrorHandler, unprocessable } from './errors';
 import { apiKeyRoutes } from './routes/api-keys';
 import { auditRoutes } from './routes/audit';
+import { calendarFeedRoutes, calendarRoutes } from './routes/calendars';
 import { covenantRoutes } from './routes/covenants';
+import { outboxRoutes } from './routes/outbox';
 import { outcomeRoutes } from './routes/outcomes';
 import { cohortRoutes } from './routes/cohorts';
 import { healthRoutes } from './routes/health';
@@ -60,6 +62,7 @@ export async function buildApp(deps: AppDeps, options: FastifyServerOptions = {}
   installErrorHandler(app);
 
   await app.register(healthRoutes, { deps });
+  await app.register(calendarFeedRoutes, { deps });
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
 
   await app.register(async (v1) => {
@@ -79,7 +82,7 @@ export async function buildApp(deps: AppDeps, options: FastifyServerOptions = {}
       const fields = bsnLeaks(request.body);
       if (fields.length) throw unprocessable(fields.map((field) => ({ field, message: 'looks like it holds a BSN; leave it out (a BSN is accepted only in a participant\'s bsn field)' })));
     });
-    const routes = [programmeRoutes, organisationRoutes, covenantRoutes, apiKeyRoutes, cohortRoutes, trajectoryRoutes, outcomeRoutes, auditRoutes];
+    const routes = [programmeRoutes, organisationRoutes, covenantRoutes, apiKeyRoutes, cohortRoutes, trajectoryRoutes, calendarRoutes, outcomeRoutes, auditRoutes, outboxRoutes];
     for (const r of routes) await v1.register(r, { deps });
     if (deps.mailer.kind === 'dev-mailbox') await v1.register(mailboxRoutes, { deps });
   }, { prefix: '/v1' });

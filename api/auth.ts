@@ -4,7 +4,7 @@ import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import { findLiveKey, touchApiKey } from '../db/api-keys';
 import type { Db } from '../db/connection';
-import type { KeyRole } from '../db/schema';
+import type { ApiKey, KeyRole } from '../db/schema';
 import { unauthorized } from './errors';
 
 export type Role = 'admin' | KeyRole;
@@ -30,7 +30,12 @@ export const hashSecret = (secret: string) => digest(secret).toString('hex');
 /** A new key's secret: a recognisable prefix and 32 random bytes. */
 export const newSecret = () => `tlk_${randomBytes(32).toString('base64url')}`;
 
-const ADMIN: Principal = { actor: 'admin', role: 'admin', organisationId: null, contactId: null, officeId: null };
+export const ADMIN: Principal = { actor: 'admin', role: 'admin', organisationId: null, contactId: null, officeId: null };
+
+/** The caller a live key stands for. A coordinator's own key is bound to its office like the keys it makes. */
+export const principalOf = (key: ApiKey): Principal => ({
+  actor: key.id, role: key.role, organisationId: key.organisation_id, contactId: key.contact_id, officeId: key.role === 'coordinator' ? key.organisation_id : key.office_id,
+});
 
 export function authenticate(app: FastifyInstance, db: Db, adminToken: string): void {
   const admin = digest(adminToken);
@@ -46,7 +51,7 @@ export function authenticate(app: FastifyInstance, db: Db, adminToken: string): 
     }
     const key = token.startsWith('tlk_') ? await findLiveKey(db, hashSecret(token)) : undefined;
     if (!key) throw unauthorized();
-    request.principal = { actor: key.id, role: key.role, organisationId: key.organisation_id, contactId: key.contact_id, officeId: key.role === 'coordinator' ? key.organisation_id : key.office_id };
+    request.principal = principalOf(key);
     await touchApiKey(db, key.id);
   });
 }

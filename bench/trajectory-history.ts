@@ -2,17 +2,13 @@
 // count (aim: under 1,000) and wall time, against the same trajectory with nothing recorded.
 // Two recording patterns: weekly (the employer records its three days in one call, the ROC its day) and
 // daily (one call per day, the worst case).
-import { randomUUID } from 'node:crypto';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { dutchHolidays } from '../activities/holidays';
 import type { Db } from '../db/connection';
-import { insertCohort } from '../db/cohorts';
-import { insertOrganisation } from '../db/organisations';
 import { addDays, localInstant, planTrajectory } from '../workflows/calendar';
 import { thisMonday } from '../tests/helpers/fixtures';
 import { seedTrajectory } from '../tests/helpers/seed';
 import { TASK_QUEUE, trajectoryWorkflowId } from '../workflows/ids';
-import { confirmBblUpdate, recordAttendanceUpdate, recordCheckpointUpdate, trajectoryWorkflow, type TrajectoryInput } from '../workflows/trajectory';
+import { confirmBblUpdate, recordAttendanceUpdate, recordCheckpointUpdate, trajectoryWorkflow } from '../workflows/trajectory';
 
 const template = {
   weeks: 20, placementDaysPerWeek: 3, schoolDaysPerWeek: 1, attendanceThreshold: 0.8, bblDecisionFromWeek: 16, intendedOutcome: 'bbl_doorstroom' as const,

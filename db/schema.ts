@@ -172,6 +172,32 @@ export interface AuditEventTable {
   request_id: string | null;
 }
 
+export type OutboxStatus = 'queued' | 'sending' | 'sent' | 'failed';
+export interface OutboxTable {
+  id: string;
+  key: string;
+  recipient: string;
+  recipient_name: string;
+  organisation_id: string;
+  kind: string;
+  day: IsoDate;
+  subject: string;
+  text: string;
+  html: string;
+  status: ColumnType<OutboxStatus, OutboxStatus | undefined, OutboxStatus>;
+  attempts: ColumnType<number, number | undefined, number>;
+  last_error: string | null;
+  created_at: CreatedAt;
+  sent_at: Date | null;
+}
+
+export interface OutboxItemTable {
+  outbox_id: string;
+  trajectory_id: string;
+  kind: string;
+  subject: string;
+}
+
 export interface IdempotencyKeyTable {
   scope: string;
   key: string;
@@ -206,6 +232,8 @@ export interface Database {
   contact: ContactTable;
   api_key: ApiKeyTable;
   audit_event: AuditEventTable;
+  outbox: OutboxTable;
+  outbox_item: OutboxItemTable;
   idempotency_key: IdempotencyKeyTable;
   dev_mailbox: DevMailboxTable;
 }
@@ -225,3 +253,4 @@ export type CovenantMember = Selectable<CovenantMemberTable>;
 export type Contact = Selectable<ContactTable>;
 export type ApiKey = Selectable<ApiKeyTable>;
 export type AuditEvent = Selectable<AuditEventTable>;
+export type Outbox = Selectable<OutboxTable>;

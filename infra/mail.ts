@@ -5,7 +5,7 @@ import type { Db } from '../db/connection';
 import { storeDevMail } from '../db/mailbox';
 import type { Config } from './config';
 
-export interface Mail { to: string; subject: string; text: string; html?: string }
+export interface Mail { to: string; subject: string; text: string; html?: string; /** Stable per outbox row, so a receiving system can tell a mail apart. */ messageId?: string }
 export interface Mailer {
   readonly kind: 'smtp' | 'dev-mailbox';
   send(mail: Mail): Promise<void>;
@@ -20,7 +20,7 @@ export function createMailer(config: Pick<Config, 'SMTP_URL' | 'MAIL_FROM'>, db:
   return {
     kind: 'smtp',
     async send(m) {
-      await transport.sendMail({ from: config.MAIL_FROM, to: m.to, subject: m.subject, text: m.text, html: m.html });
+      await transport.sendMail({ from: config.MAIL_FROM, to: m.to, subject: m.subject, text: m.text, html: m.html, messageId: m.messageId });
     },
     close: () => transport.close(),
   };

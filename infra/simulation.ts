@@ -9,6 +9,7 @@ import { DefaultLogger, Runtime, Worker } from '@temporalio/worker';
 import { Type, type Static } from 'typebox';
 import { Value } from 'typebox/value';
 import { createActivities } from '../activities';
+import { createReminderActivities } from '../activities/reminders';
 import { buildApp } from '../api/app';
 import { Email, Id, IsoDate, Text, Weekday } from '../api/schemas/common';
 import { AbsenceReason, BblConfirmation, Change, CheckpointRecording, Closure } from '../api/schemas/recording';
@@ -176,6 +177,10 @@ export async function simulate(scenario: Scenario, options: SimulationOptions = 
       const office = await must('POST', '/v1/organisations', { id: 'programmabureau', name: `Programmabureau ${scenario.region}`, kind: 'programme_office', region: scenario.region });
       const gemeente = await must('POST', '/v1/organisations', { id: 'gemeente', name: `Gemeente ${scenario.region}`, kind: 'gemeente', region: scenario.region });
       const jobcoach = await must('POST', `/v1/organisations/${office.id}/contacts`, { id: 'jobcoach', role: 'jobcoach', name: 'Jobcoach', email: 'jobcoach@example.nl' });
+      // Everyone the reminders go to: a workplace trainer per employer, the ROC coordinator, the coordinator.
+      for (const e of scenario.employers) await must('POST', `/v1/organisations/${e.id}/contacts`, { role: 'workplace_trainer', name: `Praktijkopleider ${e.name}`, email: `praktijkopleider@${e.id}.example.nl` });
+      await must('POST', `/v1/organisations/${scenario.school.id}/contacts`, { role: 'roc_coordinator', name: `Coördinator ${scenario.school.name}`, email: `coordinator@${scenario.school.id}.example.nl` });
+      await must('POST', `/v1/organisations/${office.id}/contacts`, { role: 'coordinator', name: 'Programmacoördinator', email: 'coordinator@programmabureau.example.nl' });
       const covenant = await must('POST', '/v1/covenants', {
         id: 'convenant', name: `Convenant ${scenario.region}`, region: scenario.region, programmeOfficeId: office.id,
         members: [
@@ -240,6 +245,19 @@ export async function simulate(scenario: Scenario, options: SimulationOptions = 
             },
           });
         }
+      }
+      // Every morning but Sunday at 10:00 the digests go out, as the worker's Schedule does.
+      const reminders = createReminderActivities({ db, mailer, temporal: env.client, publicUrl: 'https://toeleiding.example.nl', now: () => now });
+      for (let day = scenario.startDate; day <= addDays(scenario.startDate, 40 * 7); day = addDays(day, 1)) {
+        if (isoWeekday(day) === 7) continue;
+        const date = day;
+        steps.push({
+          at: localInstant(date, 10),
+          run: async () => {
+            const ids = await reminders.composeDigests({ date });
+            if (ids.length) await reminders.deliverMail({ ids });
+          },
+        });
       }
       steps.sort((a, b) => a.at - b.at);
 

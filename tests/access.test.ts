@@ -4,7 +4,6 @@
 // /v1 route of the OpenAPI document, so a new route cannot skip it.
 import { randomUUID } from 'node:crypto';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import type { Worker } from '@temporalio/worker';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { inject } from 'vitest';
 import { buildApp, type App } from '../api/app';
@@ -81,6 +80,11 @@ interface Case {
   body?: () => unknown;
   /** Who gets past authorization (any answer but 403/404; e.g. 200, or 422 for a refused recording). */
   allowed: Name[];
+  /**
+   * For a route whose resource is named in the body: a body naming one that does not exist. A caller who may
+   * not see the resource gets exactly that answer (404); a role that may never call the route gets 403.
+   */
+  missingBody?: () => unknown;
 }
 
 const future = () => addDays(localDate(Date.now()), 30);
@@ -93,6 +97,9 @@ const CASES: Case[] = [
   { method: 'POST', path: '/v1/trajectories/{id}/checkpoints', url: () => `/v1/trajectories/${target}/checkpoints`, body: () => ({ key: 'geen-checkpoint', status: 'on_track', note: 'x', trainerConfirmed: true }), allowed: ['admin', 'coordA', 'jobcoach'] },
   { method: 'POST', path: '/v1/trajectories/{id}/changes', url: () => `/v1/trajectories/${target}/changes`, body: () => ({ type: 'resume', date: localDate(Date.now()) }), allowed: ['admin', 'coordA', 'jobcoach'] },
   { method: 'POST', path: '/v1/trajectories/{id}/bbl', url: () => `/v1/trajectories/${target}/bbl`, body: () => ({ by: 'employer', jobWithoutBbl: true }), allowed: ['admin', 'coordA', 'employer', 'school'] },
+  { method: 'GET', path: '/v1/trajectories/{id}/calendar.ics', url: () => `/v1/trajectories/${target}/calendar.ics`, allowed: ['admin', 'coordA', 'employer', 'school', 'jobcoach'] },
+  { method: 'GET', path: '/v1/organisations/{id}/calendar.ics', url: () => `/v1/organisations/${A.employerIds[0]}/calendar.ics`, allowed: ['admin', 'employer'] },
+  { method: 'POST', path: '/v1/calendar-links', url: () => '/v1/calendar-links', body: () => ({ trajectoryId: target }), missingBody: () => ({ trajectoryId: randomUUID() }), allowed: ['admin', 'coordA', 'employer', 'school', 'jobcoach'] },
   { method: 'GET', path: '/v1/trajectories/{id}/export', url: () => `/v1/trajectories/${target}/export`, allowed: ['admin', 'coordA'] },
   { method: 'POST', path: '/v1/trajectories/{id}/erasure', url: () => `/v1/trajectories/${target}/erasure`, body: () => ({}), allowed: ['admin', 'coordA'] },
   { method: 'GET', path: '/v1/cohorts', url: () => '/v1/cohorts', allowed: ['admin', 'coordA', 'coordB', 'school', 'schoolB'] },
@@ -120,6 +127,7 @@ const CASES: Case[] = [
   { method: 'GET', path: '/v1/programmes', url: () => '/v1/programmes', allowed: all },
   { method: 'POST', path: '/v1/programmes', url: () => '/v1/programmes', body: () => ({ id: uniqueId('matrix'), name: 'Matrix', template: { weeks: 1, placementDaysPerWeek: 0, schoolDaysPerWeek: 0, checkpoints: [], attendanceThreshold: 0.5, bblDecisionFromWeek: 1, intendedOutcome: 'job' } }), allowed: ['admin', 'coordA', 'coordB'] },
   { method: 'GET', path: '/v1/mailbox', url: () => '/v1/mailbox', allowed: ['admin'] },
+  { method: 'GET', path: '/v1/outbox', url: () => '/v1/outbox', allowed: ['admin', 'coordA', 'coordB'] },
 ];
 
 describe('the authorization matrix', () => {
@@ -134,7 +142,8 @@ describe('the authorization matrix', () => {
     for (const c of CASES) {
       const hasResource = c.path.includes('{id}');
       // What a caller sees for something that does not exist: the shape every refusal must have.
-      const missing = hasResource ? await request('admin', c.method, c.url().replace(/\/v1\/([a-z-]+)\/[^/]+/, `/v1/$1/${randomUUID()}`), c.body?.()) : undefined;
+      const missing = hasResource ? await request('admin', c.method, c.url().replace(/\/v1\/([a-z-]+)\/[^/]+/, `/v1/$1/${randomUUID()}`), c.body?.())
+        : c.missingBody ? await request('admin', c.method, c.url(), c.missingBody()) : undefined;
       for (const name of PRINCIPALS) {
         const res = await request(name, c.method, c.url(), c.body?.());
         const label = `${name} ${c.method} ${c.url()} → ${res.statusCode} ${res.body.slice(0, 200)}`;
@@ -143,7 +152,7 @@ describe('the authorization matrix', () => {
           if (refused || res.statusCode >= 500) leaks.push(`wrongly refused: ${label}`);
           continue;
         }
-        if (hasResource) {
+        if (hasResource || (c.missingBody && res.statusCode !== 403)) {
           const { detail: _a, requestId: _b, instance: _c, ...shape } = res.json();
           const { detail: _d, requestId: _e, instance: _f, ...expected } = missing!.json();
           if (res.statusCode !== 404 || JSON.stringify(shape) !== JSON.stringify(expected)) leaks.push(`not hidden: ${label}`);

@@ -13,7 +13,6 @@
 // write to the shared one while this runs.
 import AjvCompiler from '@fastify/ajv-compiler';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import type { Worker } from '@temporalio/worker';
 import fc from 'fast-check';
 import { parse as parseQuery } from 'fast-querystring';
 import { sql } from 'kysely';
@@ -431,6 +430,7 @@ function examples(): Record<string, Json[]> {
     'POST /v1/trajectories/{id}/bbl': [{ by: 'employer', contractStartDate: monday }, { by: 'employer', jobWithoutBbl: true }, { by: 'school' }],
     'POST /v1/trajectories/{id}/erasure': [{}],
     'POST /v1/outcomes/participant-lookups': [{ bsn: '111222333' }],
+    'POST /v1/calendar-links': [{ trajectoryId: trajectoryId! }, { organisationId: partners.employerIds[0]! }],
   };
 }
 

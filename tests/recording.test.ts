@@ -4,7 +4,6 @@
 // keeps while nothing waits on a timer) is in week 3.
 import { randomUUID } from 'node:crypto';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import type { Worker } from '@temporalio/worker';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { inject } from 'vitest';
 import { buildApp, type App } from '../api/app';
@@ -26,7 +25,6 @@ let employers: string[];
 let trajectories: { id: string; reference: string; employerId: string }[];
 const start = addDays(thisMonday(), -14);
 
-let covenantId: string;
 
 const post = (url: string, payload: unknown, headers: Record<string, string> = key()) => app.inject({ method: 'POST', url, headers, payload: payload as object });
 const get = (url: string) => app.inject({ method: 'GET', url, headers: auth });
@@ -47,7 +45,7 @@ beforeAll(async () => {
   ({ env, stop: stopWorker } = await startWorkerEnv(db));
   app = await buildApp(testDeps(db, env.client));
   const partners = await seedPartners(injectCall(app));
-  ({ schoolId: school, employerIds: employers, covenantId } = partners);
+  ({ schoolId: school, employerIds: employers } = partners);
   const res = await post('/v1/cohorts', cohortRequest({ ...partners, size: 6, startDate: start }));
   expect(res.statusCode).toBe(201);
   trajectories = res.json().trajectories;

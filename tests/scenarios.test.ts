@@ -96,4 +96,28 @@ describe('the West-Brabant spring cohort', () => {
   it('refused no partner action', () => {
     expect(report.refused).toEqual([]);
   });
+
+  it('sends each partner at most one digest a morning, never on a Sunday, a public holiday or at night', () => {
+    expect(report.mails.length).toBeGreaterThan(10);
+    const holidays = new Set(dutchHolidays(scenario.startDate, addDays(scenario.startDate, 400)).map((h) => h.date));
+    const perMorning = new Set<string>();
+    for (const m of report.mails) {
+      const day = localDate(Date.parse(m.at));
+      const hour = Number(new Intl.DateTimeFormat('en-GB', { timeZone: 'Europe/Amsterdam', hour: '2-digit', hourCycle: 'h23' }).format(new Date(m.at)));
+      expect(isoWeekday(day), m.at).not.toBe(7);
+      expect(holidays.has(day), m.at).toBe(false);
+      expect(hour >= 7 && hour < 20, m.at).toBe(true);
+      expect(perMorning.has(`${m.to}|${day}`), `${m.to} twice on ${day}`).toBe(false);
+      perMorning.add(`${m.to}|${day}`);
+    }
+  });
+
+  it('reminds the jobcoach of the checkpoints, and the employers and the ROC of the BBL decision', () => {
+    const to = (address: string) => report.mails.filter((m) => m.to === address);
+    expect(to('jobcoach@example.nl').some((m) => /Checkpoint/.test(m.text))).toBe(true);
+    expect(to(`coordinator@${scenario.school.id}.example.nl`).some((m) => /BBL/.test(m.text))).toBe(true);
+    // The employers' Monday overview says who is expected; the whole-week recording on Fridays keeps attendance reminders away.
+    const employer = scenario.employers[0]!.id;
+    expect(to(`praktijkopleider@${employer}.example.nl`).some((m) => /Verwacht deze week/.test(m.text))).toBe(true);
+  });
 });

@@ -1,15 +1,12 @@
 // The trajectory workflow on the real time-skipping test server, with real activities writing to PostgreSQL.
-import { randomUUID } from 'node:crypto';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import type { Worker } from '@temporalio/worker';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { inject } from 'vitest';
-import { dutchHolidays } from '../activities/holidays';
 import { connectPostgres, type Db } from '../db/connection';
 import { findTrajectory } from '../db/trajectories';
 import { addDays, daysBetween, isoWeekday, localDate } from '../workflows/calendar';
 import { TASK_QUEUE, trajectoryWorkflowId } from '../workflows/ids';
-import { stateQuery, trajectoryWorkflow, type TrajectoryInput } from '../workflows/trajectory';
+import { stateQuery, trajectoryWorkflow } from '../workflows/trajectory';
 import { startWorkerEnv } from './helpers/temporal';
 import { thisMonday } from './helpers/fixtures';
 import { seedTrajectory as seed } from './helpers/seed';

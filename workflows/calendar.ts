@@ -139,3 +139,35 @@ export function localInstant(date: string, hour = 0, minute = 0): number {
   }
   return ms;
 }
+
+/** Monday to Friday and not a public holiday. */
+export function isWorkingDay(date: string, holidays: ReadonlySet<string>): boolean {
+  return isoWeekday(date) <= 5 && !holidays.has(date);
+}
+
+/** The first working day after `date`. */
+export function nextWorkingDay(date: string, holidays: ReadonlySet<string>): string {
+  let d = addDays(date, 1);
+  while (!isWorkingDay(d, holidays)) d = addDays(d, 1);
+  return d;
+}
+
+/** Working days after `from` up to and including `to` (0 when `to` is not after `from`). */
+export function workingDaysBetween(from: string, to: string, holidays: ReadonlySet<string>): number {
+  let n = 0;
+  for (let d = addDays(from, 1); d <= to; d = addDays(d, 1)) if (isWorkingDay(d, holidays)) n++;
+  return n;
+}
+
+/**
+ * When mail may go out: not on Sundays or public holidays, and only between 07:00 and 20:00 in Amsterdam.
+ * Returns `now` when that is allowed, else 07:00 on the next day that is.
+ */
+export function nextMailMoment(now: number, holidays: ReadonlySet<string>): number {
+  const today = localDate(now);
+  const allowed = (d: string) => isoWeekday(d) !== 7 && !holidays.has(d);
+  if (allowed(today) && now >= localInstant(today, 7) && now < localInstant(today, 20)) return now;
+  let d = now < localInstant(today, 7) ? today : addDays(today, 1);
+  while (!allowed(d)) d = addDays(d, 1);
+  return localInstant(d, 7);
+}

@@ -1,3 +1,4 @@
 // The workflow bundle's entry: every workflow type the worker registers.
 export { trajectoryWorkflow } from './trajectory';
 export { retentionWorkflow } from './retention';
+export { digestWorkflow } from './digest';

@@ -7,6 +7,20 @@ export const CheckpointTemplate = Type.Object({
   week: Type.Integer({ minimum: 1, maximum: 104 }),
 });
 
+/** Which reminders a programme sends, and when; every rule left out takes its default (in brackets). */
+export const ReminderRules = Type.Object(
+  {
+    attendanceAfterWorkingDays: Type.Integer({ minimum: 1, maximum: 10, description: 'Unrecorded attendance is reminded at 10:00 this many working days after the day (1)' }),
+    checkpointDueWithinWorkingDays: Type.Integer({ minimum: 0, maximum: 10, description: "The jobcoach hears of a checkpoint due within this many working days (3)" }),
+    weekOverview: Type.Boolean({ description: "Employers get Monday's overview of who is expected on which days (true)" }),
+    bblDecisionWeekly: Type.Boolean({ description: 'Employer and ROC are asked weekly for their BBL confirmation from the decision week on (true)' }),
+    escalateAfterReminders: Type.Integer({ minimum: 1, maximum: 10, description: 'The coordinator hears of a reminder sent this many times and still not acted on (2)' }),
+    riskSignals: Type.Boolean({ description: 'The coordinator hears of every new risk signal (true)' }),
+  },
+  { additionalProperties: false },
+);
+export type ReminderRules = Static<typeof ReminderRules>;
+
 /** A programme is data: the engine runs any template of this shape. */
 export const ProgrammeTemplate = Type.Object({
   weeks: Type.Integer({ minimum: 1, maximum: 104 }),
@@ -16,6 +30,7 @@ export const ProgrammeTemplate = Type.Object({
   attendanceThreshold: Type.Number({ minimum: 0, maximum: 1, description: 'Share of planned days attended below which a risk signal is raised' }),
   bblDecisionFromWeek: Type.Integer({ minimum: 1, maximum: 104 }),
   intendedOutcome: Type.Union([Type.Literal('bbl_doorstroom'), Type.Literal('praktijkverklaring'), Type.Literal('job')]),
+  reminders: Type.Optional(Type.Partial(ReminderRules)),
 });
 export type ProgrammeTemplate = Static<typeof ProgrammeTemplate>;
 

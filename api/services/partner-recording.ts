@@ -33,34 +33,44 @@ async function requireOrganisation(deps: Pick<AppDeps, 'db'>, id: string, kinds:
 /** For each open trajectory the organisation has in the week: the dates of that week it is responsible for. */
 interface InWeek { workflowId: string; reference: string; dates: Set<string> }
 
+/** A participant an employer or ROC has, and which dates of theirs it answers for. */
+export interface OrganisationParticipant { id: string; workflowId: string; reference: string; owns: (date: string) => boolean }
+
 /**
- * The participants an organisation records for, by the same rule as everything it sees (access.ts): an ROC
- * its students, an employer the trajectories placed with it today, from its placement on. A key made by a
- * coordinator stays within that coordinator's programme office.
+ * The participants of an employer or ROC, by the same rule as everything it sees (access.ts): an ROC its
+ * running students, an employer the trajectories placed with it today, from its placement on. A key made by
+ * a coordinator (`officeId`) stays within that coordinator's programme office.
  */
-async function participantsInWeek(deps: AppDeps, org: { id: string; officeId: string | null }, kind: DayKind, week: string[], today: string): Promise<Map<string, InWeek>> {
-  const out = new Map<string, InWeek>();
+export async function organisationParticipants(deps: Pick<AppDeps, 'db'>, org: { id: string; kind: 'employer' | 'school'; officeId: string | null }, today: string): Promise<OrganisationParticipant[]> {
   const inOffice = (office: string | null) => org.officeId === null || office === org.officeId;
-  if (kind === 'school') {
-    for (const t of await trajectoriesAtSchool(deps.db, org.id)) {
-      if (t.status !== FINISHED && inOffice(t.programme_office_id)) out.set(t.id, { workflowId: t.workflow_id, reference: t.reference, dates: new Set(week) });
-    }
-    return out;
+  if (org.kind === 'school') {
+    return (await trajectoriesAtSchool(deps.db, org.id))
+      .filter((t) => t.status !== FINISHED && inOffice(t.programme_office_id))
+      .map((t) => ({ id: t.id, workflowId: t.workflow_id, reference: t.reference, owns: () => true }));
   }
   const rows = await placementsWithEmployer(deps.db, org.id);
   const byTrajectory = new Map<string, typeof rows>();
   for (const r of rows) byTrajectory.set(r.trajectory_id, [...(byTrajectory.get(r.trajectory_id) ?? []), r]);
-  for (const [id, placements] of byTrajectory) {
+  const employer: Principal = { actor: '', role: 'employer', organisationId: org.id, contactId: null, officeId: org.officeId };
+  return [...byTrajectory].flatMap(([id, placements]) => {
     const first = placements[0]!;
-    if (first.status === FINISHED || !inOffice(first.programme_office_id)) continue;
-    const scope = trajectoryScope({ actor: '', role: 'employer', organisationId: org.id, contactId: null, officeId: org.officeId }, {
+    if (first.status === FINISHED || !inOffice(first.programme_office_id)) return [];
+    const scope = trajectoryScope(employer, {
       id, cohortId: '', schoolId: '', programmeOfficeId: first.programme_office_id, jobcoachId: null, benefitPayerId: null,
-      placements: placements.map((p) => ({ employerId: p.employer_id, from: p.from_date })),
+      placements: placements.map((x) => ({ employerId: x.employer_id, from: x.from_date })),
     }, today);
-    if (!scope) continue;
+    if (!scope) return [];
     // The employer on a date is the one of the latest placement that began on or before it.
-    const dates = week.filter((d) => (!scope.from || d >= scope.from) && placements.filter((p) => p.from_date <= d).at(-1)?.employer_id === org.id);
-    if (dates.length > 0) out.set(id, { workflowId: first.workflow_id, reference: first.reference, dates: new Set(dates) });
+    const owns = (date: string) => (!scope.from || date >= scope.from) && placements.filter((x) => x.from_date <= date).at(-1)?.employer_id === org.id;
+    return [{ id, workflowId: first.workflow_id, reference: first.reference, owns }];
+  });
+}
+
+async function participantsInWeek(deps: AppDeps, org: { id: string; kind: 'employer' | 'school'; officeId: string | null }, week: string[], today: string): Promise<Map<string, InWeek>> {
+  const out = new Map<string, InWeek>();
+  for (const p of await organisationParticipants(deps, org, today)) {
+    const dates = week.filter(p.owns);
+    if (dates.length > 0) out.set(p.id, { workflowId: p.workflowId, reference: p.reference, dates: new Set(dates) });
   }
   return out;
 }
@@ -73,7 +83,7 @@ export async function recordWeek(deps: AppDeps, principal: Principal, orgId: str
   if (body.weekStart > now) throw unprocessable([{ field: 'weekStart', message: 'the week has not begun' }]);
   const week = [0, 1, 2, 3, 4].map((i) => addDays(body.weekStart, i));
 
-  const participants = await participantsInWeek(deps, { id: orgId, officeId: principal.officeId }, kind, week, now);
+  const participants = await participantsInWeek(deps, { id: orgId, kind: org.kind === 'school' ? 'school' : 'employer', officeId: principal.officeId }, week, now);
   const plans = new Map((await mapLimit([...participants], 20, async ([id, p]) => {
     const schedule = await deps.temporal.workflow.getHandle(p.workflowId).query(scheduleQuery);
     if (!OPEN.has(schedule.status)) return [id, undefined] as const;

@@ -1,0 +1,307 @@
+// The Dutch texts of every mail, plain text and HTML, rendered from a digest: what one recipient has to
+// do this morning. Pure functions: the same digest always gives the same mail.
+
+/** What a reminder is about. */
+export type ReminderKind =
+  | 'attendance_placement' // placement days not recorded by 10:00 the next working day (employer)
+  | 'attendance_school' // school days not recorded by 10:00 the next working day (ROC)
+  | 'week_overview' // Monday: who is expected on which days this week (employer)
+  | 'checkpoint_due' // a checkpoint due within 3 working days (jobcoach)
+  | 'checkpoint_overdue' // a checkpoint not recorded by the end of its week (jobcoach)
+  | 'bbl_decision' // from the BBL decision week, weekly until both confirmations are in (employer, ROC)
+  | 'escalation' // to the coordinator: a reminder ignored twice
+  | 'risk_raised'; // to the coordinator: a new risk signal
+
+export interface DigestItem {
+  kind: ReminderKind;
+  trajectoryId: string;
+  /** The participant's first name: enough for the recipient to know who, nothing more. */
+  firstName: string;
+  reference: string;
+  /** attendance_*: the days still to record; week_overview: the days expected this week. */
+  days?: { date: string; kind: 'placement' | 'school' }[];
+  /** checkpoint_*: which checkpoint, and the last day of its week. */
+  checkpoint?: { key: string; name: string; weekEnd: string };
+  /** bbl_decision: which confirmations are still missing. */
+  missing?: ('employer_contract' | 'school_enrolment')[];
+  /** risk_raised: the signal's reason in words (never a health detail: the signals are about attendance and checkpoints). */
+  risk?: string;
+  /** escalation: what was ignored, by which organisation, and how often it was reminded. */
+  ignored?: { kind: ReminderKind; organisation: string; times: number };
+}
+
+export interface Digest {
+  recipient: { name: string; email: string };
+  /** The recipient's organisation (its own name: a digest never names another organisation's participants). */
+  organisation: string;
+  /** The morning this digest is for (YYYY-MM-DD, Europe/Amsterdam). */
+  date: string;
+  items: DigestItem[];
+  /** The API's public base URL, for links to each trajectory (`${baseUrl}/v1/trajectories/${id}`). */
+  baseUrl: string;
+}
+
+export interface RenderedMail { subject: string; text: string; html: string }
+
+// ---- Rendering ------------------------------------------------------------------------------------------
+// One model of the mail (sections of entries) is built once and written out twice, as text and as HTML,
+// so the two bodies cannot drift apart. Every value from the digest goes through `flat` (one line, so a
+// stray newline cannot forge a line or a header) and, in HTML, through `escapeHtml`.
+
+type DayKind = NonNullable<DigestItem['days']>[number]['kind'];
+type Confirmation = NonNullable<DigestItem['missing']>[number];
+
+interface Action { verb: string; url: string }
+interface Entry { firstName: string; reference: string; facts: string[]; action?: Action; link: string }
+interface Section { heading: string; note: string; entries: Entry[] }
+
+/** Fixed order and Dutch heading per kind; a Record, so a new ReminderKind does not compile until it has both. */
+const SECTIONS: Record<ReminderKind, { heading: string; note: string }> = {
+  attendance_placement: {
+    heading: 'Aanwezigheid stagedagen nog niet geregistreerd',
+    note: 'Een hele week voor al uw deelnemers tegelijk kan ook: iedereen aanwezig behalve de afwezigen die u noemt, via POST /v1/organisations/{uw organisatie-id}/attendance-weeks.',
+  },
+  attendance_school: {
+    heading: 'Aanwezigheid ROC-dagen nog niet geregistreerd',
+    note: 'Een hele week voor al uw deelnemers tegelijk kan ook: iedereen aanwezig behalve de afwezigen die u noemt, via POST /v1/organisations/{uw organisatie-id}/attendance-weeks.',
+  },
+  week_overview: {
+    heading: 'Verwacht deze week',
+    note: 'Ter informatie: op een stagedag is de deelnemer bij u, op een ROC-dag op school.',
+  },
+  // Late before soon: what is already overdue comes first.
+  checkpoint_overdue: {
+    heading: 'Checkpoint te laat',
+    note: 'Deze gesprekken hadden al vastgelegd moeten zijn. Leg ze vast zodra ze gevoerd zijn.',
+  },
+  checkpoint_due: {
+    heading: 'Checkpoint binnenkort',
+    note: 'Plan het gesprek met de deelnemer en de werkbegeleider en leg het vast vóór het einde van de week.',
+  },
+  bbl_decision: {
+    heading: 'BBL-besluit nodig',
+    note: 'Doorstroom naar de BBL telt pas als beide bevestigingen binnen zijn.',
+  },
+  escalation: {
+    heading: 'Herinnering twee keer genegeerd',
+    note: 'Neem contact op met de organisatie die de herinneringen niet heeft opgevolgd.',
+  },
+  risk_raised: {
+    heading: 'Nieuw risicosignaal',
+    note: 'Bekijk het traject en bespreek het signaal met de jobcoach.',
+  },
+};
+
+/** What a reminder asked for, as the coordinator reads it in an escalation. */
+const REMINDED_TO: Record<ReminderKind, string> = {
+  attendance_placement: 'aanwezigheid op stagedagen registreren',
+  attendance_school: 'aanwezigheid op ROC-dagen registreren',
+  week_overview: 'weekoverzicht',
+  checkpoint_due: 'checkpoint vastleggen',
+  checkpoint_overdue: 'te laat checkpoint vastleggen',
+  bbl_decision: 'BBL-besluit bevestigen',
+  escalation: 'escalatie opvolgen',
+  risk_raised: 'risicosignaal opvolgen',
+};
+
+const CONFIRMATIONS: Record<Confirmation, string> = {
+  employer_contract: 'BBL-arbeidsovereenkomst (werkgever)',
+  school_enrolment: 'inschrijving BBL (ROC)',
+};
+
+const DAY_KINDS: Record<DayKind, string> = { placement: 'stagedag', school: 'ROC-dag' };
+
+/** The coordinator's kinds: signals to look at, not tasks of their own. */
+const SIGNALS: ReadonlySet<ReminderKind> = new Set<ReminderKind>(['escalation', 'risk_raised']);
+
+export function renderDigest(digest: Digest): RenderedMail {
+  const base = flat(digest.baseUrl).replace(/\/+$/, '');
+  const year = isoDateParts(digest.date).year;
+  const date = (d: string) => dutchDate(d, year);
+  const sections = (Object.keys(SECTIONS) as ReminderKind[])
+    .map((kind): Section => ({
+      ...SECTIONS[kind],
+      entries: digest.items.filter((i) => i.kind === kind).sort(byParticipant).map((i) => entry(i, base, date)),
+    }))
+    .filter((s) => s.entries.length > 0);
+
+  const mail = {
+    subject: subjectOf(digest),
+    greeting: `Beste ${flat(digest.recipient.name)},`,
+    intro: sections.length
+      ? `Hieronder vindt u het overzicht van ${dutchDate(digest.date)} voor ${flat(digest.organisation)}.`
+      : `Voor ${flat(digest.organisation)} staat op ${dutchDate(digest.date)} niets open.`,
+    sections,
+    closing: 'Alvast bedankt. Alles wat vandaag voor u openstaat, staat in dit ene bericht.',
+    signature: ['Met vriendelijke groet,', 'Toeleiding'],
+    footer:
+      `U ontvangt deze e-mail omdat u in het samenwerkingsconvenant de contactpersoon van ${flat(digest.organisation)} bent voor deze deelnemers. ` +
+      'Het bericht is automatisch verstuurd.',
+  };
+  return { subject: mail.subject, text: toText(mail), html: toHtml(mail) };
+}
+
+function subjectOf(digest: Digest): string {
+  const signals = digest.items.filter((i) => SIGNALS.has(i.kind)).length;
+  const overview = digest.items.some((i) => i.kind === 'week_overview');
+  const actions = digest.items.length - signals - digest.items.filter((i) => i.kind === 'week_overview').length;
+  const parts = [
+    actions ? plural(actions, 'actie', 'acties') : '',
+    signals ? plural(signals, 'signaal', 'signalen') : '',
+    overview ? 'weekoverzicht' : '',
+  ].filter(Boolean);
+  return `Toeleiding – ${parts.length ? dutchList(parts) : 'niets open'} voor ${dutchDate(digest.date)}`;
+}
+
+function entry(item: DigestItem, base: string, date: (d: string) => string): Entry {
+  const link = `${base}/v1/trajectories/${encodeURIComponent(flat(item.trajectoryId))}`;
+  const days = [...(item.days ?? [])].sort((a, b) => compare(a.date, b.date));
+  const facts: string[] = [];
+  let action: Action | undefined;
+  switch (item.kind) {
+    case 'attendance_placement':
+    case 'attendance_school':
+      if (days.length) facts.push(`Nog te registreren: ${dutchList(days.map((d) => date(d.date)))}`);
+      action = { verb: 'Registreer via', url: `${link}/attendance` };
+      break;
+    case 'week_overview':
+      for (const d of days) facts.push(`${date(d.date)}: ${DAY_KINDS[d.kind]}`);
+      break;
+    case 'checkpoint_due':
+      if (item.checkpoint) facts.push(`${flat(item.checkpoint.name)}, uiterlijk ${date(item.checkpoint.weekEnd)}`);
+      action = { verb: 'Leg het gesprek vast via', url: `${link}/checkpoints` };
+      break;
+    case 'checkpoint_overdue':
+      if (item.checkpoint) facts.push(`${flat(item.checkpoint.name)}, had uiterlijk ${date(item.checkpoint.weekEnd)} vastgelegd moeten zijn`);
+      action = { verb: 'Leg het gesprek vast via', url: `${link}/checkpoints` };
+      break;
+    case 'bbl_decision': {
+      const missing = (Object.keys(CONFIRMATIONS) as Confirmation[]).filter((c) => item.missing?.includes(c));
+      if (missing.length) facts.push(`Nog niet bevestigd: ${dutchList(missing.map((c) => CONFIRMATIONS[c]))}`);
+      action = { verb: 'Bevestig via', url: `${link}/bbl` };
+      break;
+    }
+    case 'escalation':
+      if (item.ignored) {
+        facts.push(`Niet opgevolgd: ${REMINDED_TO[item.ignored.kind]}`);
+        facts.push(`Door ${flat(item.ignored.organisation)}, ${item.ignored.times} keer herinnerd`);
+      }
+      break;
+    case 'risk_raised':
+      if (item.risk) facts.push(`Signaal: ${flat(item.risk)}`);
+      break;
+  }
+  return { firstName: flat(item.firstName), reference: flat(item.reference), facts, action, link };
+}
+
+interface Mail { subject: string; greeting: string; intro: string; sections: Section[]; closing: string; signature: string[]; footer: string }
+
+function toText(m: Mail): string {
+  const out = [m.greeting, '', m.intro, ''];
+  for (const s of m.sections) {
+    out.push(s.heading, '-'.repeat(s.heading.length), s.note, '');
+    for (const e of s.entries) {
+      out.push(`- ${e.firstName} (${e.reference})`);
+      for (const f of e.facts) out.push(`  ${f}`);
+      if (e.action) out.push(`  ${e.action.verb} POST ${e.action.url}`);
+      out.push(`  Traject: ${e.link}`);
+    }
+    out.push('');
+  }
+  out.push(m.closing, '', ...m.signature, '', '-- ', m.footer, ''); // '-- ' is the usual signature separator
+  return out.join('\n');
+}
+
+function toHtml(m: Mail): string {
+  const h = escapeHtml;
+  const out = [
+    '<!DOCTYPE html>',
+    '<html lang="nl">',
+    `<head><meta charset="utf-8"><title>${h(m.subject)}</title></head>`,
+    '<body>',
+    `<p>${h(m.greeting)}</p>`,
+    `<p>${h(m.intro)}</p>`,
+  ];
+  for (const s of m.sections) {
+    out.push(`<h2>${h(s.heading)}</h2>`, `<p>${h(s.note)}</p>`, '<ul>');
+    for (const e of s.entries) {
+      const lines = [
+        `<strong>${h(e.firstName)}</strong> (${h(e.reference)})`,
+        ...e.facts.map(h),
+        ...(e.action ? [`${h(e.action.verb)} <code>POST ${h(e.action.url)}</code>`] : []),
+        `Traject: <a href="${h(e.link)}">${h(e.link)}</a>`,
+      ];
+      out.push(`<li>${lines.join('<br>')}</li>`);
+    }
+    out.push('</ul>');
+  }
+  out.push(
+    `<p>${h(m.closing)}</p>`,
+    `<p>${m.signature.map(h).join('<br>')}</p>`,
+    '<hr>',
+    `<p><small>${h(m.footer)}</small></p>`,
+    '</body>',
+    '</html>',
+    '',
+  );
+  return out.join('\n');
+}
+
+// ---- Small helpers --------------------------------------------------------------------------------------
+
+const HTML_ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
+
+/** Escapes a value for HTML text and for a double- or single-quoted attribute. */
+export function escapeHtml(value: string): string {
+  return value.replace(/[&<>"']/g, (c) => HTML_ESCAPES[c]!);
+}
+
+const WEEKDAYS = ['zondag', 'maandag', 'dinsdag', 'woensdag', 'donderdag', 'vrijdag', 'zaterdag'];
+const MONTHS = ['januari', 'februari', 'maart', 'april', 'mei', 'juni', 'juli', 'augustus', 'september', 'oktober', 'november', 'december'];
+
+/**
+ * 'YYYY-MM-DD' as "dinsdag 14 april" (with the year when it differs from `currentYear`). Written by hand
+ * rather than with Intl: the date is already a calendar date in Europe/Amsterdam, and a Node built with
+ * small ICU would quietly fall back to English.
+ */
+export function dutchDate(isoDate: string, currentYear?: number): string {
+  const { year, month, day } = isoDateParts(isoDate);
+  const weekday = new Date(Date.UTC(year, month - 1, day)).getUTCDay();
+  const text = `${WEEKDAYS[weekday]} ${day} ${MONTHS[month - 1]}`;
+  return currentYear === undefined || currentYear === year ? text : `${text} ${year}`;
+}
+
+function isoDateParts(isoDate: string): { year: number; month: number; day: number } {
+  const match = /^(\d{4})-(\d{2})-(\d{2})$/.exec(isoDate);
+  const [year, month, day] = match ? [Number(match[1]), Number(match[2]), Number(match[3])] : [NaN, NaN, NaN];
+  const check = new Date(Date.UTC(year, month - 1, day));
+  // A mail with "Invalid Date" in it helps nobody; a malformed digest is a bug upstream, so say so.
+  if (!match || check.getUTCFullYear() !== year || check.getUTCMonth() !== month - 1 || check.getUTCDate() !== day) {
+    throw new RangeError(`not a calendar date (YYYY-MM-DD): ${JSON.stringify(isoDate)}`);
+  }
+  return { year, month, day };
+}
+
+/** "a", "a en b", "a, b en c". */
+function dutchList(parts: string[]): string {
+  return parts.length <= 1 ? parts.join('') : `${parts.slice(0, -1).join(', ')} en ${parts[parts.length - 1]}`;
+}
+
+function plural(n: number, one: string, many: string): string {
+  return `${n} ${n === 1 ? one : many}`;
+}
+
+/** One line of text: no newlines or tabs from the data can break the layout (or a mail header). */
+function flat(value: string): string {
+  return value.replace(/\s+/g, ' ').trim();
+}
+
+/** Code-unit order, not locale order: the same everywhere, so the same digest gives the same mail. */
+function compare(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+/** Items in a section by first name, then reference and id, so the order the digest was queried in does not matter. */
+function byParticipant(a: DigestItem, b: DigestItem): number {
+  return compare(a.firstName.toLowerCase(), b.firstName.toLowerCase()) || compare(a.reference, b.reference) || compare(a.trajectoryId, b.trajectoryId);
+}

@@ -1,0 +1,82 @@
+// Schedules as iCalendar feeds. The /v1 routes answer a caller with a bearer token; a calendar client cannot
+// send one, so it subscribes to a signed link instead (`POST /v1/calendar-links`), served by `GET /feeds/...`
+// outside /v1 and checked against the key that made it on every fetch (services/calendars.ts).
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import rateLimit from '@fastify/rate-limit';
+import type { FastifyReply } from 'fastify';
+import { Type } from 'typebox';
+import { noteAudit } from '../access';
+import { DomainError } from '../errors';
+import { IdempotencyHeaders, idempotentReply } from '../idempotency';
+import { CalendarLink, CalendarResponse, NewCalendarLink } from '../schemas/calendar';
+import { IdParams, Problem, problemResponses } from '../schemas/common';
+import { calendarFeed, createCalendarLink, FEED_ACCESS, organisationCalendar, trajectoryCalendar } from '../services/calendars';
+import type { AppDeps } from '../deps';
+
+// Personal data: no shared cache keeps a copy.
+const sendCalendar = (reply: FastifyReply, ics: string) => reply.type('text/calendar; charset=utf-8').header('cache-control', 'private, no-store').send(ics);
+
+export const calendarRoutes: FastifyPluginAsyncTypebox<{ deps: AppDeps }> = async (app, { deps }) => {
+  app.get('/trajectories/:id/calendar.ics', {
+    config: { access: FEED_ACCESS.trajectory },
+    schema: {
+      tags: ['calendars'],
+      summary: "A participant's schedule as an iCalendar feed: placement days, school days and checkpoints",
+      description: 'All-day events with stable UIDs, so a client updates rather than duplicates them. Holidays, closures and pauses are left out. A later employer sees from its placement on. Audited.',
+      params: IdParams,
+      response: { 200: CalendarResponse, ...problemResponses },
+    },
+  }, async (request, reply) => sendCalendar(reply, await trajectoryCalendar(deps, request.params.id, { role: request.principal.role, scope: request.scope })));
+
+  app.get('/organisations/:id/calendar.ics', {
+    config: { access: FEED_ACCESS.organisation },
+    schema: {
+      tags: ['calendars'],
+      summary: "An employer's placement days or an ROC's school days of all its current participants, as an iCalendar feed",
+      description: 'From a week ago on; participants by first name and reference. Audited for every participant in it.',
+      params: IdParams,
+      response: { 200: CalendarResponse, ...problemResponses },
+    },
+  }, async (request, reply) => {
+    const { ics, trajectoryIds } = await organisationCalendar(deps, request.principal, request.params.id);
+    noteAudit(request, trajectoryIds);
+    return sendCalendar(reply, ics);
+  });
+
+  app.post('/calendar-links', {
+    config: { access: { roles: FEED_ACCESS.trajectory.roles } },
+    schema: {
+      tags: ['calendars'],
+      summary: 'A link to subscribe to a trajectory\'s or an organisation\'s calendar feed without an Authorization header',
+      description: 'For what the caller may see now (else 404). The link is bound to the calling key: it works as long as that key is not revoked and may still see what the feed shows. Guarded by Idempotency-Key.',
+      headers: IdempotencyHeaders,
+      body: NewCalendarLink,
+      response: { 200: CalendarLink, ...problemResponses },
+    },
+  }, async (request, reply) => idempotentReply(deps, request, reply, async () => ({
+    statusCode: 200,
+    body: await createCalendarLink(deps, request.principal, request.body, `${request.protocol}://${request.host}`),
+  })));
+};
+
+/** The subscribed feed, outside /v1: no bearer token, the signed link is the credential. */
+export const calendarFeedRoutes: FastifyPluginAsyncTypebox<{ deps: AppDeps }> = async (app, { deps }) => {
+  if (deps.config.RATE_LIMIT_PER_MINUTE) {
+    await app.register(rateLimit, {
+      max: deps.config.RATE_LIMIT_PER_MINUTE,
+      timeWindow: 60_000,
+      errorResponseBuilder: (_request, context) =>
+        new DomainError(429, 'rate-limited', 'Too many requests', `At most ${context.max} requests per minute per address; try again in ${Math.ceil(context.ttl / 1000)} s`),
+    });
+  }
+  app.get('/feeds/:token.ics', {
+    schema: {
+      tags: ['calendars'],
+      summary: 'A calendar feed behind a link from POST /v1/calendar-links',
+      description: 'No Authorization header: the link is the credential. A bad or tampered link, a revoked key, or a trajectory the key no longer sees all answer 404. Every fetch is audited under the key that made the link.',
+      security: [],
+      params: Type.Object({ token: Type.String() }),
+      response: { 200: CalendarResponse, 404: Problem, 429: Problem, 503: Problem },
+    },
+  }, async (request, reply) => sendCalendar(reply, await calendarFeed(deps, request.params.token, request.id)));
+};

@@ -1,0 +1,212 @@
+// Schedules as iCalendar feeds: a participant's placement days, school days and checkpoints, and an employer's
+// or ROC's days of all its participants, to subscribe to in Outlook or Google Calendar.
+//
+// Calendar clients cannot send an Authorization header, so a subscription goes through a link: a token that
+// names the API key that made it and what it shows, signed with a key derived from BSN_HMAC_KEY (no new
+// configuration). Every fetch rebuilds that key's principal and asks access.ts again, so a revoked key, or a
+// key that no longer may see the participant (an employer after an employer change), ends the feed at once.
+import { createHash, createHmac, hkdfSync, timingSafeEqual } from 'node:crypto';
+import { WorkflowNotFoundError } from '@temporalio/client';
+import ical, { ICalEventTransparency } from 'ical-generator';
+import { findApiKey, touchApiKey } from '../../db/api-keys';
+import { insertAuditEvents } from '../../db/audit';
+import { findCohort } from '../../db/cohorts';
+import { findOrganisation } from '../../db/organisations';
+import { findProgramme } from '../../db/programmes';
+import { findTrajectory } from '../../db/trajectories';
+import { addDays, type DayKind } from '../../workflows/calendar';
+import { scheduleQuery } from '../../workflows/trajectory';
+import { allowed, type Access, type Scope } from '../access';
+import { ADMIN, principalOf, type Principal } from '../auth';
+import { DomainError, notFound, unprocessable } from '../errors';
+import type { CalendarLink, NewCalendarLink } from '../schemas/calendar';
+import type { Schedule } from '../schemas/trajectory';
+import type { AppDeps } from '../deps';
+import { organisationParticipants } from './partner-recording';
+import { getSchedule, mapLimit, today, type Viewer } from './trajectories';
+
+type Deps = Pick<AppDeps, 'db' | 'temporal' | 'now' | 'config'>;
+export type FeedKind = 'trajectory' | 'organisation';
+
+/** Who may read each feed: the routes declare these, and a link is checked against them when made and when fetched. */
+export const FEED_ACCESS = {
+  trajectory: { roles: ['admin', 'coordinator', 'employer', 'school', 'jobcoach'], resource: 'trajectory', audit: 'read' },
+  organisation: { roles: ['admin', 'employer', 'school'], resource: 'organisation', manage: true, audit: 'read' },
+} as const satisfies Record<FeedKind, Access>;
+
+/** The policy hook's rule (access.ts) for one feed, for requests that carry no bearer token: the scope, or undefined for nothing. */
+async function feedScope(deps: Deps, p: Principal, kind: FeedKind, id: string): Promise<Scope | undefined> {
+  return (await allowed(deps.db, p, FEED_ACCESS[kind], id, today(deps)))?.scope;
+}
+
+// --- the calendar itself ---------------------------------------------------------------------------------
+
+/** One all-day event from `from` to `to`, both inclusive. */
+interface FeedEvent { uid: string; from: string; to: string; summary: string; description: string }
+
+/** Days a participant is expected: planned, or already recorded. Holidays, closures and pauses are not. */
+const EXPECTED = new Set(['planned', 'attended', 'absent']);
+const LABEL: Record<DayKind, string> = { placement: 'Werkplek', school: 'ROC-dag' };
+/** How often a subscribed client should fetch the feed again (X-PUBLISHED-TTL / REFRESH-INTERVAL). */
+const REFRESH_SECONDS = 4 * 3600;
+
+/** First name and reference: enough to recognise a participant in a shared calendar, no more. */
+const who = (t: { name: string; reference: string }) => `${t.name.trim().split(/\s+/)[0]} (${t.reference})`;
+
+function dayEvents(t: { id: string; name: string; reference: string }, days: Schedule['weeks'][number]['days']): FeedEvent[] {
+  // The UID is the day's identity, so a client updates the event rather than adding a second one.
+  return days.filter((d) => EXPECTED.has(d.status)).map((d) => ({
+    uid: `${t.id}-${d.date}-${d.kind}@toeleiding`, from: d.date, to: d.date, summary: `${LABEL[d.kind]}: ${who(t)}`, description: `Week ${d.week}`,
+  }));
+}
+
+function icsOf(name: string, events: FeedEvent[], now: number): string {
+  const calendar = ical({ name, prodId: { company: 'toeleiding', product: 'rooster', language: 'NL' }, ttl: REFRESH_SECONDS });
+  const stamp = new Date(now);
+  for (const e of [...events].sort((a, b) => a.from.localeCompare(b.from) || a.uid.localeCompare(b.uid))) {
+    // All-day events end on the day after (DTEND is exclusive); transparent, so a subscribed work calendar
+    // does not show every participant's day as busy.
+    calendar.createEvent({ id: e.uid, start: e.from, end: addDays(e.to, 1), allDay: true, summary: e.summary, description: e.description, stamp, transparency: ICalEventTransparency.TRANSPARENT });
+  }
+  return calendar.toString();
+}
+
+const clock = (deps: Pick<AppDeps, 'now'>) => deps.now?.() ?? Date.now();
+
+/** A participant's expected days and the checkpoints of its programme, as far as the viewer may see them. */
+export async function trajectoryCalendar(deps: Deps, id: string, viewer: Viewer): Promise<string> {
+  const t = await findTrajectory(deps.db, id);
+  if (!t) throw notFound(`Trajectory ${id}`);
+  const schedule = await getSchedule(deps, id, viewer);
+  const cohort = await findCohort(deps.db, t.cohort_id);
+  const programme = cohort && (await findProgramme(deps.db, cohort.programme_id, cohort.programme_version));
+  const days = dayEvents(t, schedule.weeks.flatMap((w) => w.days));
+  // A checkpoint is due in its week of the trajectory (Monday to Friday), as the workflow plans it; none after
+  // the (extended) end, none after a dropout, and for a later employer none before its placement.
+  const lastDay = schedule.status === 'dropped_out' ? days.map((d) => d.from).sort().at(-1) ?? '' : schedule.endDate;
+  const from = viewer.scope.from;
+  const checkpoints = cohort && programme ? programme.template.checkpoints.flatMap((c): FeedEvent[] => {
+    const weekStart = addDays(cohort.start_date, (c.week - 1) * 7);
+    const weekEnd = addDays(weekStart, 4);
+    if (weekStart > lastDay || (from && weekEnd < from)) return [];
+    return [{ uid: `${t.id}-checkpoint-${c.key}@toeleiding`, from: weekStart, to: weekEnd, summary: `Checkpoint ${c.name}: ${who(t)}`, description: `Week ${c.week}: driegesprek met de jobcoach` }];
+  }) : [];
+  return icsOf(`Rooster ${who(t)}`, [...days, ...checkpoints], clock(deps));
+}
+
+/** How far back an organisation's feed reaches: last week stays visible, older days are history. */
+const LOOKBACK_DAYS = 7;
+
+async function feedOrganisation(deps: Pick<AppDeps, 'db'>, id: string) {
+  const org = await findOrganisation(deps.db, id);
+  if (!org) throw notFound(`Organisation ${id}`);
+  const kind = org.kind;
+  if (kind !== 'employer' && kind !== 'school') throw unprocessable([{ field: 'id', message: `organisation ${id} is a ${kind}; calendars are for employers and ROCs` }]);
+  return { id: org.id, name: org.name, kind };
+}
+
+/**
+ * An employer's placement days, or an ROC's school days, of all its current participants from a week ago on.
+ * Answers the trajectories shown, for the audit log.
+ */
+export async function organisationCalendar(deps: Deps, p: Principal, orgId: string): Promise<{ ics: string; trajectoryIds: string[] }> {
+  const org = await feedOrganisation(deps, orgId);
+  const kind: DayKind = org.kind === 'school' ? 'school' : 'placement';
+  const asOf = today(deps);
+  const since = addDays(asOf, -LOOKBACK_DAYS);
+  const participants = await organisationParticipants(deps, { id: org.id, kind: org.kind, officeId: p.officeId }, asOf);
+  const shown = await mapLimit(participants, 20, async (x) => {
+    const [t, schedule] = await Promise.all([
+      findTrajectory(deps.db, x.id),
+      deps.temporal.workflow.getHandle(x.workflowId).query(scheduleQuery).catch((e: unknown) => {
+        if (e instanceof WorkflowNotFoundError) return undefined; // an interrupted launch: no days yet
+        throw e;
+      }),
+    ]);
+    if (!t || !schedule) return { id: x.id, events: [] };
+    const days = schedule.weeks.flatMap((w) => w.days).filter((d) => d.kind === kind && d.date >= since && x.owns(d.date));
+    return { id: x.id, events: dayEvents(t, days) };
+  });
+  const withDays = shown.filter((s) => s.events.length > 0);
+  return { ics: icsOf(`Rooster ${org.name}`, withDays.flatMap((s) => s.events), clock(deps)), trajectoryIds: withDays.map((s) => s.id) };
+}
+
+// --- links -----------------------------------------------------------------------------------------------
+
+/** What a link's token says: the key that made it ('admin' for the admin token), and what the feed shows. */
+interface FeedClaim { k: string; r: FeedKind; i: string }
+
+/**
+ * The signing key: derived from BSN_HMAC_KEY for this one purpose. An admin link is also bound to the admin
+ * token (as salt), so rotating ADMIN_TOKEN ends the admin's links the way revoking ends a key's.
+ */
+function signingKey(config: Deps['config'], actor: string): Buffer {
+  const salt = actor === 'admin' ? createHash('sha256').update(config.ADMIN_TOKEN).digest() : Buffer.alloc(0);
+  return Buffer.from(hkdfSync('sha256', config.BSN_HMAC_KEY, salt, 'calendar-feed', 32));
+}
+
+const signature = (config: Deps['config'], payload: string, actor: string) => createHmac('sha256', signingKey(config, actor)).update(payload).digest('base64url');
+
+function tokenFor(config: Deps['config'], claim: FeedClaim): string {
+  const payload = Buffer.from(JSON.stringify(claim)).toString('base64url');
+  return `${payload}.${signature(config, payload, claim.k)}`;
+}
+
+/** The claim of a token whose signature holds; undefined for anything else. */
+function readToken(config: Deps['config'], token: string): FeedClaim | undefined {
+  const [payload, given, ...rest] = token.split('.');
+  if (!payload || !given || rest.length > 0) return undefined;
+  let claim: Partial<FeedClaim>;
+  try {
+    claim = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8'));
+  } catch {
+    return undefined;
+  }
+  if (typeof claim?.k !== 'string' || typeof claim.i !== 'string' || (claim.r !== 'trajectory' && claim.r !== 'organisation')) return undefined;
+  // Compared as canonical text, so no second spelling of the same signature passes.
+  const expected = Buffer.from(signature(config, payload, claim.k));
+  const offered = Buffer.from(given);
+  return offered.length === expected.length && timingSafeEqual(offered, expected) ? (claim as FeedClaim) : undefined;
+}
+
+/** A link to the feed of one trajectory or organisation, for a caller who may see it now. */
+export async function createCalendarLink(deps: Deps, p: Principal, body: NewCalendarLink, origin: string): Promise<CalendarLink> {
+  const [kind, id]: [FeedKind, string] = 'trajectoryId' in body ? ['trajectory', body.trajectoryId] : ['organisation', body.organisationId];
+  if (!(await feedScope(deps, p, kind, id))) throw notFound(`${kind} ${id}`);
+  if (kind === 'organisation') await feedOrganisation(deps, id);
+  const base = (deps.config.PUBLIC_URL ?? origin).replace(/\/+$/, '');
+  return { url: `${base}/feeds/${tokenFor(deps.config, { k: p.actor, r: kind, i: id })}.ics` };
+}
+
+/**
+ * The feed behind a link, checked as if its key asked now. Every refusal (a bad or tampered token, a revoked
+ * key, a participant the key no longer sees) is the same 404. Each fetch is audited like a read.
+ */
+export async function calendarFeed(deps: Deps, token: string, requestId: string): Promise<string> {
+  const gone = () => notFound('Calendar feed');
+  const claim = readToken(deps.config, token);
+  if (!claim) throw gone();
+  let principal = ADMIN;
+  if (claim.k !== 'admin') {
+    const key = await findApiKey(deps.db, claim.k);
+    if (!key || key.revoked_at !== null) throw gone();
+    principal = principalOf(key);
+    await touchApiKey(deps.db, key.id);
+  }
+  try {
+    const scope = await feedScope(deps, principal, claim.r, claim.i);
+    if (!scope) throw gone();
+    const feed = claim.r === 'trajectory'
+      ? { ics: await trajectoryCalendar(deps, claim.i, { role: principal.role, scope }), trajectoryIds: [claim.i] }
+      : await organisationCalendar(deps, principal, claim.i);
+    const base = { actor: principal.actor, organisation_id: principal.organisationId, role: principal.role, action: 'read' as const, route: 'GET /feeds/:token', request_id: requestId };
+    await insertAuditEvents(deps.db, [
+      ...feed.trajectoryIds.map((t) => ({ ...base, resource: 'trajectory', resource_id: t, trajectory_id: t })),
+      ...(claim.r === 'organisation' ? [{ ...base, resource: 'organisation', resource_id: claim.i, trajectory_id: null }] : []),
+    ]);
+    return feed.ics;
+  } catch (e) {
+    if (e instanceof DomainError && e.status < 500) throw gone();
+    throw e;
+  }
+}

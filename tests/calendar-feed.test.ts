@@ -1,0 +1,233 @@
+// Schedules as iCalendar feeds: a participant's days and checkpoints, an employer's and an ROC's participants,
+// and subscription links that work without an Authorization header for as long as their key does.
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { inject } from 'vitest';
+import { buildApp, type App } from '../api/app';
+import { connectPostgres, type Db } from '../db/connection';
+import { addDays, localDate } from '../workflows/calendar';
+import { ADMIN_TOKEN, injectCall, testDeps, withKey } from './helpers/app';
+import { cohortRequest, thisMonday } from './helpers/fixtures';
+import { createKey, seedPartners, type Call, type Partners } from './helpers/partners';
+import { untilStarted } from './helpers/seed';
+import { startWorkerEnv } from './helpers/temporal';
+
+let env: TestWorkflowEnvironment;
+let stopWorker: () => Promise<void>;
+let db: Db;
+let app: App;
+let call: Call;
+let A: Partners;
+let start: string;
+/** Participants 0 and 2 are placed with employer 0, participants 1 and 3 with employer 1. */
+let cohort: { id: string; trajectories: { id: string; reference: string; employerId: string }[] };
+const keys: Record<'coordinator' | 'employer' | 'otherEmployer' | 'school', string> = {} as never;
+
+beforeAll(async () => {
+  db = connectPostgres(inject('databaseUrl'), 5);
+  ({ env, stop: stopWorker } = await startWorkerEnv(db));
+  app = await buildApp(testDeps(db, env.client));
+  call = injectCall(app);
+  A = await seedPartners(call, 'West-Brabant');
+  start = addDays(thisMonday(), -7);
+  cohort = (await call('POST', '/v1/cohorts', cohortRequest({ ...A, size: 4, startDate: start }))).json;
+  await untilStarted(db, cohort.id);
+  keys.coordinator = await createKey(call, A.officeId, 'coordinator');
+  keys.employer = await createKey(call, A.employerIds[0]!, 'employer');
+  keys.otherEmployer = await createKey(call, A.employerIds[1]!, 'employer');
+  keys.school = await createKey(call, A.schoolId, 'school');
+});
+
+afterAll(async () => {
+  await app?.close();
+  await stopWorker?.();
+  await db?.destroy();
+});
+
+// --- a minimal iCalendar reader: enough for what the feeds hold --------------------------------------------
+
+interface Event { uid: string; start: string; end: string; summary: string }
+
+const isoOf = (value: string) => `${value.slice(0, 4)}-${value.slice(4, 6)}-${value.slice(6, 8)}`;
+const unescape = (text: string) => text.replace(/\\([\\;,])/g, '$1').replace(/\\n/gi, '\n');
+
+function parseIcs(ics: string): Event[] {
+  // Long lines are folded: a line break followed by a space continues the line before it.
+  const lines = ics.replace(/\r\n[ \t]/g, '').split('\r\n');
+  expect(lines[0]).toBe('BEGIN:VCALENDAR');
+  const events: Event[] = [];
+  let current: Record<string, string> | undefined;
+  for (const line of lines) {
+    if (line === 'BEGIN:VEVENT') current = {};
+    else if (line === 'END:VEVENT') {
+      events.push({ uid: current!.UID!, start: isoOf(current!.DTSTART!), end: isoOf(current!.DTEND!), summary: unescape(current!.SUMMARY!) });
+      current = undefined;
+    } else if (current) {
+      const colon = line.indexOf(':');
+      const [name, ...params] = line.slice(0, colon).split(';');
+      if (name === 'DTSTART' || name === 'DTEND') expect(params, line).toEqual(['VALUE=DATE']);
+      current[name!] = line.slice(colon + 1);
+    }
+  }
+  return events;
+}
+
+const get = (url: string, token?: string) => app.inject({ method: 'GET', url, headers: token ? { authorization: `Bearer ${token}` } : {} });
+
+async function calendar(url: string, token?: string): Promise<Event[]> {
+  const res = await get(url, token);
+  expect(res.statusCode, res.body).toBe(200);
+  expect(res.headers['content-type']).toBe('text/calendar; charset=utf-8');
+  return parseIcs(res.body);
+}
+
+async function link(body: object, token: string) {
+  return app.inject({ method: 'POST', url: '/v1/calendar-links', headers: withKey(token), payload: body });
+}
+
+/** The path of a link from POST /v1/calendar-links, to fetch it through inject. */
+async function feedPath(body: object, token: string): Promise<string> {
+  const res = await link(body, token);
+  expect(res.statusCode, res.body).toBe(200);
+  const url = new URL(res.json().url);
+  expect(url.pathname).toMatch(/^\/feeds\/[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.ics$/);
+  return url.pathname;
+}
+
+const EXPECTED = ['planned', 'attended', 'absent'];
+
+describe("a participant's calendar", () => {
+  it('holds every planned placement and school day on the dates of its schedule, and the checkpoints of its programme', async () => {
+    const t = cohort.trajectories[0]!;
+    const events = await calendar(`/v1/trajectories/${t.id}/calendar.ics`, keys.coordinator);
+    const schedule = (await call('GET', `/v1/trajectories/${t.id}/schedule`, undefined, keys.coordinator)).json;
+    const days = schedule.weeks.flatMap((w: { days: { date: string; kind: string; status: string }[] }) => w.days).filter((d: { status: string }) => EXPECTED.includes(d.status));
+    expect(days.length).toBeGreaterThan(50);
+
+    const label = { placement: 'Werkplek', school: 'ROC-dag' } as Record<string, string>;
+    const dayEvents = events.filter((e) => !e.summary.startsWith('Checkpoint'));
+    expect(dayEvents.map((e) => [e.start, e.summary]).sort()).toEqual(days.map((d: { date: string; kind: string }) => [d.date, `${label[d.kind]}: Deelnemer (${t.reference})`]).sort());
+    for (const e of dayEvents) expect(e.end).toBe(addDays(e.start, 1));
+
+    // WelSlagen's checkpoints, each over Monday to Friday of its week of the trajectory.
+    const checkpoints = events.filter((e) => e.summary.startsWith('Checkpoint'));
+    expect(checkpoints.map((e) => [e.summary, e.start, e.end])).toEqual([
+      [`Checkpoint Intake (0-meting): Deelnemer (${t.reference})`, start, addDays(start, 5)],
+      [`Checkpoint Persoonlijk ontwikkelplan (POP): Deelnemer (${t.reference})`, addDays(start, 14), addDays(start, 19)],
+      [`Checkpoint Tussenevaluatie: Deelnemer (${t.reference})`, addDays(start, 63), addDays(start, 68)],
+      [`Checkpoint Voorbereiding BBL: Deelnemer (${t.reference})`, addDays(start, 119), addDays(start, 124)],
+    ]);
+  });
+
+  it('keeps each event\'s UID from one fetch to the next, so a subscribed client updates rather than duplicates', async () => {
+    const url = `/v1/trajectories/${cohort.trajectories[0]!.id}/calendar.ics`;
+    const first = await calendar(url, keys.employer);
+    const second = await calendar(url, keys.employer);
+    expect(new Set(first.map((e) => e.uid)).size).toBe(first.length);
+    expect(second.map((e) => [e.uid, e.start, e.summary])).toEqual(first.map((e) => [e.uid, e.start, e.summary]));
+    expect(first[0]!.uid).toMatch(new RegExp(`^${cohort.trajectories[0]!.id}-\\d{4}-\\d{2}-\\d{2}-(placement|school)@toeleiding$`));
+  });
+
+  it('is not there for an employer the participant is not placed with', async () => {
+    expect((await get(`/v1/trajectories/${cohort.trajectories[0]!.id}/calendar.ics`, keys.otherEmployer)).statusCode).toBe(404);
+  });
+});
+
+describe("an organisation's calendar", () => {
+  it("an employer's holds the placement days of its own participants only, from a week ago on, and audits each of them", async () => {
+    const events = await calendar(`/v1/organisations/${A.employerIds[0]}/calendar.ics`, keys.employer);
+    const own = cohort.trajectories.filter((t) => t.employerId === A.employerIds[0]);
+    expect(own.length).toBe(2);
+    const since = addDays(localDate(Date.now()), -7);
+    expect(events.length).toBeGreaterThan(0);
+    expect(events.every((e) => e.summary.startsWith('Werkplek: Deelnemer (') && e.start >= since)).toBe(true);
+    const shown = new Set(events.map((e) => /\((.+)\)$/.exec(e.summary)![1]));
+    expect([...shown].sort()).toEqual(own.map((t) => t.reference).sort());
+    // The same days as each participant's own calendar shows from then on.
+    const mine = await calendar(`/v1/trajectories/${own[0]!.id}/calendar.ics`, keys.employer);
+    expect(events.filter((e) => e.uid.startsWith(own[0]!.id)).map((e) => e.uid).sort())
+      .toEqual(mine.filter((e) => e.uid.endsWith('-placement@toeleiding') && e.start >= since).map((e) => e.uid).sort());
+
+    const audited = await db.selectFrom('audit_event').select('trajectory_id')
+      .where('route', '=', 'GET /v1/organisations/:id/calendar.ics').where('organisation_id', '=', A.employerIds[0]!).where('trajectory_id', 'is not', null).execute();
+    expect(new Set(audited.map((r) => r.trajectory_id))).toEqual(new Set(own.map((t) => t.id)));
+  });
+
+  it("an ROC's holds the school days of all its students", async () => {
+    const events = await calendar(`/v1/organisations/${A.schoolId}/calendar.ics`, keys.school);
+    expect(events.every((e) => e.summary.startsWith('ROC-dag: '))).toBe(true);
+    expect(new Set(events.map((e) => /\((.+)\)$/.exec(e.summary)![1]))).toEqual(new Set(cohort.trajectories.map((t) => t.reference)));
+  });
+
+  it("is not there for another employer", async () => {
+    expect((await get(`/v1/organisations/${A.employerIds[0]}/calendar.ics`, keys.otherEmployer)).statusCode).toBe(404);
+  });
+});
+
+describe('calendar links', () => {
+  it('serve the feed without an Authorization header, audited under the key, until the key is revoked', async () => {
+    const made = await call('POST', '/v1/api-keys', { organisationId: A.employerIds[0], role: 'employer', label: 'agenda' });
+    expect(made.status).toBe(201);
+    const t = cohort.trajectories[0]!;
+    const path = await feedPath({ trajectoryId: t.id }, made.json.secret);
+
+    const viaLink = await calendar(path);
+    expect(viaLink).toEqual(await calendar(`/v1/trajectories/${t.id}/calendar.ics`, made.json.secret));
+    const audit = await db.selectFrom('audit_event').selectAll().where('route', '=', 'GET /feeds/:token').where('actor', '=', made.json.id).execute();
+    expect(audit.map((r) => [r.trajectory_id, r.role, r.organisation_id, r.action])).toEqual([[t.id, 'employer', A.employerIds[0], 'read']]);
+
+    expect((await call('DELETE', `/v1/api-keys/${made.json.id}`)).status).toBe(200);
+    const revoked = await get(path);
+    expect(revoked.statusCode).toBe(404);
+    expect(revoked.headers['content-type']).toMatch(/^application\/problem\+json/);
+  });
+
+  it("of the admin work until the admin token changes, as a key's until it is revoked", async () => {
+    const path = await feedPath({ trajectoryId: cohort.trajectories[0]!.id }, ADMIN_TOKEN);
+    expect((await get(path)).statusCode).toBe(200);
+    const deps = testDeps(db, env.client);
+    const rotated = await buildApp({ ...deps, config: { ...deps.config, ADMIN_TOKEN: 'a-new-admin-token-9876543210' } });
+    try {
+      expect((await rotated.inject({ method: 'GET', url: path })).statusCode).toBe(404);
+    } finally {
+      await rotated.close();
+    }
+  });
+
+  it('of an organisation serve its feed too', async () => {
+    const path = await feedPath({ organisationId: A.employerIds[0] }, keys.employer);
+    expect(await calendar(path)).toEqual(await calendar(`/v1/organisations/${A.employerIds[0]}/calendar.ics`, keys.employer));
+  });
+
+  it('answer 404 when tampered with: another signature, or another trajectory under the same signature', async () => {
+    const path = await feedPath({ trajectoryId: cohort.trajectories[0]!.id }, keys.employer);
+    const [payload, signature] = path.slice('/feeds/'.length, -'.ics'.length).split('.') as [string, string];
+    const flipped = `${signature.slice(0, 5)}${signature[5] === 'A' ? 'B' : 'A'}${signature.slice(6)}`;
+    const claim = JSON.parse(Buffer.from(payload, 'base64url').toString());
+    const other = Buffer.from(JSON.stringify({ ...claim, i: cohort.trajectories[1]!.id })).toString('base64url');
+    for (const bad of [`${payload}.${flipped}`, `${other}.${signature}`, `${payload}.`, 'x', `${payload}.${signature}.${signature}`]) {
+      const res = await get(`/feeds/${bad}.ics`);
+      expect(res.statusCode, bad).toBe(404);
+      expect(res.json().type).toBe('/problems/not-found');
+    }
+  });
+
+  it('are refused (404) for what the caller may not see: an employer another employer\'s participant, or an organisation not its own', async () => {
+    expect((await link({ trajectoryId: cohort.trajectories[0]!.id }, keys.otherEmployer)).statusCode).toBe(404);
+    expect((await link({ organisationId: A.employerIds[0] }, keys.otherEmployer)).statusCode).toBe(404);
+    // A coordinator sees the employer but does not get its organisation calendar.
+    expect((await link({ organisationId: A.employerIds[0] }, keys.coordinator)).statusCode).toBe(404);
+    expect((await link({ trajectoryId: cohort.trajectories[0]!.id, organisationId: A.employerIds[0] }, keys.coordinator)).statusCode).toBe(400);
+  });
+
+  it('stop working when the key no longer sees the participant: the former employer after an employer change', async () => {
+    const moved = cohort.trajectories[3]!; // placed with employer 1
+    const path = await feedPath({ trajectoryId: moved.id }, keys.otherEmployer);
+    expect((await get(path)).statusCode).toBe(200);
+    const change = await call('POST', `/v1/trajectories/${moved.id}/changes`, { type: 'employer_change', employerId: A.employerIds[0], from: localDate(Date.now()) }, keys.coordinator);
+    expect(change.status, JSON.stringify(change.json)).toBe(200);
+    // The projection writes the new placement a moment after the update answers.
+    for (let i = 0; i < 50 && (await get(path)).statusCode === 200; i++) await new Promise((r) => setTimeout(r, 100));
+    expect((await get(path)).statusCode).toBe(404);
+  });
+});

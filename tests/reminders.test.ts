@@ -1,0 +1,250 @@
+// Reminders end to end: the real trajectory workflows on the time-skipping server say what is open, the
+// digests go through the outbox in a throwaway PostgreSQL database, and a real SMTP server in this process
+// receives them (parsed back with mailparser): one mail per recipient per morning, never twice, not at night,
+// queued while the mail server is down, and a refused address recorded, not retried.
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import { Worker } from '@temporalio/worker';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { inject } from 'vitest';
+import { createActivities } from '../activities';
+import { buildApp, type App } from '../api/app';
+import { connectPostgres, type Db } from '../db/connection';
+import { dutchHolidays } from '../activities/holidays';
+import { createMailer, type Mailer } from '../infra/mail';
+import { addDays, isWorkingDay, localInstant, nextMailMoment, nextWorkingDay, workingDaysBetween } from '../workflows/calendar';
+import { digestWorkflow } from '../workflows/digest';
+import { injectCall, testDeps } from './helpers/app';
+import { cohortRequest, thisMonday } from './helpers/fixtures';
+import { seedPartners, type Call, type Partners } from './helpers/partners';
+import { createThrowawayDatabase } from './helpers/postgres';
+import { untilStarted } from './helpers/seed';
+import { startSmtp, type TestSmtp } from './helpers/smtp';
+import { startWorkerEnv, testDataConverter } from './helpers/temporal';
+
+let database: Awaited<ReturnType<typeof createThrowawayDatabase>>;
+let db: Db;
+let env: TestWorkflowEnvironment;
+let stopWorker: () => Promise<void>;
+let app: App;
+let call: Call;
+let smtp: TestSmtp;
+let mailer: Mailer;
+let partners: Partners;
+let cohort: { id: string; trajectories: { id: string; reference: string; employerId: string }[] };
+const holidays = new Set(dutchHolidays('2026-01-01', '2030-12-31').map((h) => h.date));
+const start = addDays(thisMonday(), -14);
+/** The morning of the digest: the first working day after this week's Monday (week 3 of the cohort). */
+const D = nextWorkingDay(thisMonday(), holidays);
+const at10 = (date: string) => localInstant(date, 10);
+const mailsTo = (address: string) => smtp.received.filter((m) => (m.to as { text: string } | undefined)?.text === address);
+
+const activities = (over: { now?: number; mailer?: Mailer } = {}) =>
+  createActivities({ db, mailer: over.mailer ?? mailer, temporal: env.client, publicUrl: 'https://toeleiding.example.nl', now: () => over.now ?? at10(D) });
+
+beforeAll(async () => {
+  // Digests look at every running trajectory, so this file has a database of its own.
+  database = await createThrowawayDatabase();
+  db = connectPostgres(database.url, 5);
+  ({ env, stop: stopWorker } = await startWorkerEnv(db));
+  app = await buildApp(testDeps(db, env.client));
+  call = injectCall(app);
+  partners = await seedPartners(call);
+  const contact = async (org: string, role: string, name: string, email: string) => expect((await call('POST', `/v1/organisations/${org}/contacts`, { role, name, email })).status).toBe(201);
+  await contact(partners.employerIds[0]!, 'workplace_trainer', 'Petra Praktijkopleider', 'petra@zorggroep-breda.example.nl');
+  await contact(partners.employerIds[1]!, 'workplace_trainer', 'Wim Werkbegeleider', 'wim@thuiszorg.example.nl');
+  await contact(partners.schoolId, 'roc_coordinator', 'Rob ROC', 'rob@roc.example.nl');
+  await contact(partners.officeId, 'coordinator', 'Carla Coördinator', 'carla@programmabureau.example.nl');
+  const launched = await call('POST', '/v1/cohorts', cohortRequest({ ...partners, size: 4, startDate: start }));
+  expect(launched.status).toBe(201);
+  cohort = launched.json;
+  await untilStarted(db, cohort.id);
+  smtp = await startSmtp();
+  mailer = createMailer({ SMTP_URL: `smtp://127.0.0.1:${smtp.port}`, MAIL_FROM: 'Toeleiding <noreply@toeleiding.local>' }, db);
+});
+
+afterAll(async () => {
+  mailer?.close();
+  await smtp?.stop();
+  await app?.close();
+  await stopWorker?.();
+  await db?.destroy();
+  await database?.drop();
+});
+
+describe('mail hours', () => {
+  it('move a mail outside 07:00-20:00, on a Sunday or on a public holiday to the next allowed morning', () => {
+    expect(new Date(nextMailMoment(localInstant('2027-04-23', 21), holidays)).toISOString()).toBe(new Date(localInstant('2027-04-24', 7)).toISOString()); // Friday night → Saturday 07:00
+    expect(nextMailMoment(localInstant('2027-04-25', 12), holidays)).toBe(localInstant('2027-04-26', 7)); // Sunday → Monday
+    expect(nextMailMoment(localInstant('2027-04-26', 22), holidays)).toBe(localInstant('2027-04-28', 7)); // Monday night, Koningsdag → Wednesday
+    expect(nextMailMoment(localInstant('2027-04-28', 6, 30), holidays)).toBe(localInstant('2027-04-28', 7));
+    expect(nextMailMoment(localInstant('2027-04-28', 10), holidays)).toBe(localInstant('2027-04-28', 10));
+  });
+
+  it('make delivery wait: at night the activity asks Temporal to retry at 07:00', async () => {
+    const night = localInstant(D, 21);
+    const error = await activities({ now: night }).deliverMail({ ids: ['whatever'] }).catch((e) => e);
+    expect(error.type).toBe('OutsideMailHours');
+    expect(night + Number(error.nextRetryDelay?.valueOf?.() ?? error.nextRetryDelay)).toBe(nextMailMoment(night, holidays));
+  });
+});
+
+describe('the morning digest', () => {
+  it('bundles everything due for a recipient into one mail, each partner with only its own participants', async () => {
+    expect(isWorkingDay(D, holidays)).toBe(true);
+    const ids = await activities().composeDigests({ date: D });
+    const rows = await db.selectFrom('outbox').selectAll().where('id', 'in', ids).execute();
+    // One per recipient: two workplace trainers, the ROC coordinator, the jobcoach, the coordinator (risk signals).
+    expect(new Set(rows.map((r) => r.recipient)).size).toBe(rows.length);
+    expect(rows.map((r) => r.recipient)).toEqual(expect.arrayContaining(['petra@zorggroep-breda.example.nl', 'wim@thuiszorg.example.nl', 'rob@roc.example.nl', 'carla@programmabureau.example.nl']));
+
+    const sent = await activities().deliverMail({ ids });
+    expect(sent).toEqual({ sent: rows.length, failed: 0 });
+    const [petra] = mailsTo('petra@zorggroep-breda.example.nl');
+    const mine = cohort.trajectories.filter((t) => t.employerId === partners.employerIds[0]);
+    const theirs = cohort.trajectories.filter((t) => t.employerId !== partners.employerIds[0]);
+    for (const t of mine) {
+      expect(petra!.text).toContain(t.reference);
+      expect(petra!.text).toContain(`https://toeleiding.example.nl/v1/trajectories/${t.id}`);
+    }
+    for (const t of theirs) expect(petra!.text).not.toContain(t.reference);
+    expect(petra!.html).toContain('<a href="https://toeleiding.example.nl/v1/trajectories/');
+    expect(petra!.subject).toMatch(/^Toeleiding/);
+    // The ROC hears about school days, the jobcoach about the intake checkpoint that is overdue.
+    expect(mailsTo('rob@roc.example.nl')[0]!.text).toMatch(/ROC/);
+    const jobcoach = await db.selectFrom('contact').select('email').where('id', '=', partners.jobcoachId).executeTakeFirstOrThrow();
+    expect(mailsTo(jobcoach.email)[0]!.text).toContain('Intake');
+    for (const m of smtp.received) expect(m.text).not.toMatch(/\b\d{9}\b/); // never a BSN-like number
+  });
+
+  it('never sends twice: composing again and delivering again add nothing', async () => {
+    const before = smtp.received.length;
+    const count = async () => Number((await db.selectFrom('outbox').select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow()).n);
+    const rows = await count();
+    const ids = await activities().composeDigests({ date: D });
+    expect(await count()).toBe(rows);
+    await activities().deliverMail({ ids });
+    await activities().deliverMail({ ids });
+    expect(smtp.received.length).toBe(before);
+  });
+
+  it('sends exactly one mail when the worker dies between the SMTP send and the database commit', async () => {
+    const day = nextWorkingDay(D, holidays);
+    const ids = await activities({ now: at10(day) }).composeDigests({ date: day });
+    const before = smtp.received.length;
+    // The send succeeds, then the worker dies before it records the outcome: nothing of it runs any more.
+    let sentBeforeDeath = false;
+    const dying: Mailer = { kind: 'smtp', close: () => {}, send: async (m) => { await mailer.send(m); sentBeforeDeath = true; await new Promise(() => {}); } };
+    void activities({ now: at10(day), mailer: dying }).deliverMail({ ids: ids.slice(0, 1) });
+    await expect.poll(() => sentBeforeDeath).toBe(true);
+    // The retry (another worker) delivers the rest and leaves the interrupted one alone.
+    await activities({ now: at10(day) }).deliverMail({ ids });
+    expect(smtp.received.length - before).toBe(ids.length);
+    const keys = smtp.received.slice(before).map((m) => m.messageId);
+    expect(new Set(keys).size).toBe(ids.length);
+    expect((await db.selectFrom('outbox').select('status').where('id', '=', ids[0]!).executeTakeFirstOrThrow()).status).toBe('sending');
+  });
+
+  it('escalates to the coordinator a reminder ignored twice', async () => {
+    // D and the next working day reminded the same unrecorded days; the third morning escalates.
+    const third = nextWorkingDay(nextWorkingDay(D, holidays), holidays);
+    const ids = await activities({ now: at10(third) }).composeDigests({ date: third });
+    const carla = await db.selectFrom('outbox').selectAll().where('id', 'in', ids).where('recipient', '=', 'carla@programmabureau.example.nl').executeTakeFirstOrThrow();
+    const items = await db.selectFrom('outbox_item').selectAll().where('outbox_id', '=', carla.id).execute();
+    expect(items.filter((i) => i.kind === 'escalation').length).toBeGreaterThan(0);
+    expect(carla.text).toMatch(/genegeerd/i);
+    // Escalated once: the next morning does not repeat it.
+    const fourth = nextWorkingDay(third, holidays);
+    const next = await activities({ now: at10(fourth) }).composeDigests({ date: fourth });
+    const again = await db.selectFrom('outbox_item as i').innerJoin('outbox as o', 'o.id', 'i.outbox_id').select('i.subject').where('o.id', 'in', next).where('i.kind', '=', 'escalation').execute();
+    const first = new Set(items.filter((i) => i.kind === 'escalation').map((i) => `${i.trajectory_id}|${i.subject}`));
+    for (const a of again) expect(first.has(a.subject)).toBe(false);
+  });
+});
+
+describe('reminder rules', () => {
+  it('come from the programme template: a programme can switch reminders off or make them later', async () => {
+    const welslagen = (await call('GET', '/v1/programmes?limit=200')).json.items.find((p: { id: string }) => p.id === 'welslagen');
+    const quiet = await call('POST', '/v1/programmes', {
+      id: 'welslagen-stil', name: 'WelSlagen zonder herinneringen',
+      template: { ...welslagen.template, reminders: { attendanceAfterWorkingDays: 10, checkpointDueWithinWorkingDays: 0, weekOverview: false, bblDecisionWeekly: false, riskSignals: false } },
+    });
+    expect(quiet.status).toBe(201);
+    const launched = await call('POST', '/v1/cohorts', { ...cohortRequest({ ...partners, size: 2, startDate: start }), programmeId: 'welslagen-stil' });
+    expect(launched.status).toBe(201);
+    await untilStarted(db, launched.json.id);
+    const day = nextWorkingDay(addDays(D, 35), holidays);
+    const ids = await activities({ now: at10(day) }).composeDigests({ date: day });
+    const items = await db.selectFrom('outbox_item').selectAll().where('outbox_id', 'in', ids).execute();
+    const quietIds = new Set(launched.json.trajectories.map((t: { id: string }) => t.id));
+    const kinds = (mine: boolean) => new Set(items.filter((i) => quietIds.has(i.trajectory_id) === mine).map((i) => i.kind));
+    expect([...kinds(true)].filter((k) => !k.startsWith('attendance_') && k !== 'checkpoint_overdue')).toEqual([]);
+    // Attendance is reminded after ten working days instead of one: the days of the last two weeks are not.
+    const attendance = (mine: boolean) => items.filter((i) => quietIds.has(i.trajectory_id) === mine && i.kind.startsWith('attendance_')).map((i) => i.subject);
+    expect(attendance(true).length).toBeGreaterThan(0);
+    expect(attendance(true).every((date) => workingDaysBetween(date, day, holidays) >= 10)).toBe(true);
+    expect(attendance(false).some((date) => workingDaysBetween(date, day, holidays) < 10)).toBe(true);
+  });
+});
+
+describe('delivery faults', () => {
+  it('keeps mail queued while the SMTP server is down and sends every mail once after it is back', async () => {
+    const day = addDays(D, 14);
+    const ids = await activities({ now: at10(day) }).composeDigests({ date: day });
+    expect(ids.length).toBeGreaterThan(0);
+    await smtp.stop();
+    const down = await activities({ now: at10(day) }).deliverMail({ ids }).catch((e) => e);
+    expect(down.type).toBe('MailUnavailable');
+    const queued = await db.selectFrom('outbox').select(['status', 'last_error']).where('id', 'in', ids).execute();
+    expect(queued.every((r) => r.status === 'queued' && r.last_error)).toBe(true);
+    await smtp.start();
+    const before = smtp.received.length;
+    await activities({ now: at10(day) }).deliverMail({ ids });
+    expect(smtp.received.length - before).toBe(ids.length);
+    expect(new Set(smtp.received.slice(before).map((m) => (m.to as { text: string }).text)).size).toBe(ids.length);
+  });
+
+  it('records a refused address as failed, shows it to the coordinator, and does not retry it', async () => {
+    const day = addDays(D, 21);
+    await call('POST', `/v1/organisations/${partners.schoolId}/contacts`, { role: 'roc_coordinator', name: 'Oud adres', email: 'bounce-oud@roc.example.nl' });
+    const ids = await activities({ now: at10(day) }).composeDigests({ date: day });
+    await activities({ now: at10(day) }).deliverMail({ ids });
+    const failed = await db.selectFrom('outbox').selectAll().where('id', 'in', ids).where('status', '=', 'failed').execute();
+    expect(failed.map((f) => f.recipient)).toEqual(['bounce-oud@roc.example.nl']);
+    expect(failed[0]!.last_error).toMatch(/550/);
+    await activities({ now: at10(day) }).deliverMail({ ids });
+    expect((await db.selectFrom('outbox').select('attempts').where('id', '=', failed[0]!.id).executeTakeFirstOrThrow()).attempts).toBe(1);
+    const view = await call('GET', `/v1/outbox?status=failed&organisationId=${partners.schoolId}`);
+    expect(view.status).toBe(200);
+    expect(view.json.items.map((m: { to: string }) => m.to)).toContain('bounce-oud@roc.example.nl');
+    const perTrajectory = await call('GET', `/v1/outbox?trajectoryId=${cohort.trajectories[0]!.id}&limit=200`);
+    expect(perTrajectory.json.items.length).toBeGreaterThan(0);
+    expect(perTrajectory.json.items.every((m: { items: { trajectoryId: string }[] }) => m.items.some((i) => i.trajectoryId === cohort.trajectories[0]!.id))).toBe(true);
+  });
+
+  it('runs as a workflow that waits out a mail server outage with durable retries', async () => {
+    // The server's clock moves to a working morning, so the workflow's "today" is a mail day.
+    const day = nextWorkingDay(addDays(D, 28), holidays);
+    await env.sleep(Math.max(0, at10(day) - (await env.currentTimeMs())));
+    const worker = await Worker.create({
+      connection: env.nativeConnection, taskQueue: 'digest-test', workflowBundle: { codePath: inject('workflowBundlePath') }, dataConverter: testDataConverter,
+      activities: activities({ now: at10(day) }),
+    });
+    await smtp.stop();
+    const before = smtp.received.length;
+    const result = await worker.runUntil(async () => {
+      const handle = await env.client.workflow.start(digestWorkflow, { taskQueue: 'digest-test', workflowId: `digest-${day}` });
+      // Let the first delivery attempt fail, then bring the server back; time skips over the retry backoff.
+      await expect.poll(async () => (await db.selectFrom('outbox').select('last_error').where('day', '=', day).where('status', '=', 'queued').execute()).some((r) => r.last_error), { timeout: 30_000 }).toBe(true);
+      await smtp.start();
+      return handle.result();
+    });
+    expect(result.date).toBe(day);
+    expect(result.mails).toBeGreaterThan(0);
+    const rows = await db.selectFrom('outbox').select(['recipient', 'status', 'attempts']).where('day', '=', day).execute();
+    expect(rows.length).toBe(result.mails);
+    // Every mail went out once, except the one to the address the server refuses (from the test above).
+    for (const r of rows) expect(r.status, r.recipient).toBe(r.recipient.startsWith('bounce') ? 'failed' : 'sent');
+    expect(rows.some((r) => r.attempts >= 2)).toBe(true); // at least one waited for Temporal's retry
+    expect(smtp.received.length - before).toBe(rows.filter((r) => r.status === 'sent').length);
+  });
+});

@@ -2,6 +2,8 @@
 // digests go through the outbox in a throwaway PostgreSQL database, and a real SMTP server in this process
 // receives them (parsed back with mailparser): one mail per recipient per morning, never twice, not at night,
 // queued while the mail server is down, and a refused address recorded, not retried.
+import { spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Worker } from '@temporalio/worker';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -158,6 +160,22 @@ describe('the morning digest', () => {
     const again = await db.selectFrom('outbox_item as i').innerJoin('outbox as o', 'o.id', 'i.outbox_id').select('i.subject').where('o.id', 'in', next).where('i.kind', '=', 'escalation').execute();
     const first = new Set(items.filter((i) => i.kind === 'escalation').map((i) => `${i.trajectory_id}|${i.subject}`));
     for (const a of again) expect(first.has(a.subject)).toBe(false);
+  });
+  it('sends exactly one mail when a worker process is killed (SIGKILL) right after the SMTP send', async () => {
+    const day = nextWorkingDay(addDays(D, 6), holidays);
+    const ids = await activities({ now: at10(day) }).composeDigests({ date: day });
+    const before = smtp.received.length;
+    const child = spawn(process.execPath, ['--import', 'tsx', fileURLToPath(new URL('./helpers/deliver-and-die.ts', import.meta.url)), database.url, String(smtp.port), ids[0]!, String(at10(day))], { stdio: ['ignore', 'pipe', 'inherit'] });
+    await new Promise<void>((resolve, reject) => {
+      child.stdout!.on('data', (d: Buffer) => { if (d.toString().includes('sent')) resolve(); });
+      child.on('exit', (code) => reject(new Error(`the worker process exited (${code}) before it sent`)));
+    });
+    child.kill('SIGKILL');
+    await new Promise((r) => child.once('exit', r));
+    // Another worker takes over the whole delivery.
+    await activities({ now: at10(day) }).deliverMail({ ids });
+    expect(smtp.received.length - before).toBe(ids.length);
+    expect(new Set(smtp.received.slice(before).map((m) => m.messageId)).size).toBe(ids.length);
   });
 });
 

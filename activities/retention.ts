@@ -1,9 +1,9 @@
 // Retention: personal data of trajectories that ended long enough ago is anonymised, one trajectory per
 // transaction, each recorded in the audit log. Repeating a run is harmless: anonymised rows are skipped.
-import { anonymiseTrajectory, forgetIdempotencyKeys, trajectoriesPastRetention } from '../db/privacy';
+import { anonymiseTrajectory, forgetIdempotencyKeys, forgetMailBodies, trajectoriesPastRetention } from '../db/privacy';
 import type { ActivityDeps } from './index';
 
-/** Stored responses to repeated requests are kept this long, then forgotten (they may name participants). */
+/** Stored responses to repeated requests, and the bodies of mails sent, are kept this long (they may name participants). */
 const IDEMPOTENCY_DAYS = 30;
 
 export function createRetentionActivities({ db }: ActivityDeps) {
@@ -15,6 +15,7 @@ export function createRetentionActivities({ db }: ActivityDeps) {
         if (await anonymiseTrajectory(db, id, { actor: 'retention', organisation_id: null, role: 'system', action: 'anonymise', route: 'schedule retention', request_id: null })) anonymised++;
       }
       const forgottenKeys = await forgetIdempotencyKeys(db, IDEMPOTENCY_DAYS);
+      await forgetMailBodies(db, IDEMPOTENCY_DAYS);
       return { anonymised, forgottenKeys };
     },
   };

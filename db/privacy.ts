@@ -36,6 +36,8 @@ export async function anonymiseTrajectory(db: Db, id: string, audit: Omit<Insert
       .set({ data: sql<string>`case when type = any(${sql.val(FREE_TEXT_REASON)}::text[]) then data - ${sql.val(FREE_TEXT)}::text[] - 'reason' else data - ${sql.val(FREE_TEXT)}::text[] end` })
       .where('trajectory_id', '=', id)
       .execute();
+    // Mails that named the participant keep who got them and when, not what they said.
+    await trx.updateTable('outbox').set({ text: '', html: '' }).where('id', 'in', trx.selectFrom('outbox_item').select('outbox_id').where('trajectory_id', '=', id)).where('status', 'in', ['sent', 'failed']).execute();
     await trx.insertInto('audit_event').values({ ...audit, resource: 'trajectory', resource_id: id, trajectory_id: id }).execute();
     return true;
   });
@@ -56,6 +58,14 @@ export async function trajectoriesPastRetention(db: Db, today: string, months: n
 export async function forgetIdempotencyKeys(db: Db, days: number): Promise<number> {
   const r = await db.deleteFrom('idempotency_key').where('created_at', '<', sql<Date>`now() - make_interval(days => ${days})`).executeTakeFirst();
   return Number(r.numDeletedRows);
+}
+
+/** Mail bodies name participants; once sent (or refused) and `days` old, only who got what kind of mail when is kept. */
+export async function forgetMailBodies(db: Db, days: number): Promise<number> {
+  const r = await db.updateTable('outbox').set({ text: '', html: '' })
+    .where('status', 'in', ['sent', 'failed']).where('created_at', '<', sql<Date>`now() - make_interval(days => ${days})`).where('text', '!=', '')
+    .executeTakeFirst();
+  return Number(r.numUpdatedRows);
 }
 
 /** Everything held about one participant (AVG article 15). */

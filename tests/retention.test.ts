@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { inject } from 'vitest';
 import { createActivities } from '../activities';
 import { connectPostgres, type Db } from '../db/connection';
+import { enqueueMail } from '../db/outbox';
 import { ensureRetentionSchedule, RETENTION_SCHEDULE_ID } from '../infra/schedules';
 import { devServerExecutable } from '../infra/temporal-binaries';
 import { addDays, localDate } from '../workflows/calendar';
@@ -55,6 +56,9 @@ beforeAll(async () => {
   running = worker.run();
   ids.expired = await endedTrajectory(25);
   ids.recent = await endedTrajectory(23);
+  // A reminder that named the participant, sent long ago.
+  const org = (await db.selectFrom('trajectory').select('employer_id').where('id', '=', ids.expired).executeTakeFirstOrThrow()).employer_id;
+  await enqueueMail(db, { id: `mail-${ids.expired}`, key: `po@zorg.example.nl|digest|${ids.expired}`, recipient: 'po@zorg.example.nl', recipient_name: 'PO', organisation_id: org, kind: 'digest', day: '2024-01-08', subject: 'Toeleiding – 1 actie', text: 'Deelnemer 1 (WB-001): registreer', html: '<p>Deelnemer 1</p>', status: 'sent' }, [{ trajectory_id: ids.expired, kind: 'attendance_placement', subject: '2024-01-05' }]);
 });
 
 afterAll(async () => {
@@ -87,6 +91,8 @@ describe('retention', () => {
       await db.selectFrom('trajectory_event').selectAll().where('trajectory_id', '=', ids.expired).execute(),
     ]);
     for (const text of ['huisarts', 'Rugklachten', 'Hernia', 'Deelnemer']) expect(rows).not.toContain(text);
+    // The mail that named the participant keeps who got it and when, not what it said.
+    expect(await db.selectFrom('outbox').select(['recipient', 'subject', 'text', 'html']).where('id', '=', `mail-${ids.expired}`).executeTakeFirstOrThrow()).toEqual({ recipient: 'po@zorg.example.nl', subject: 'Toeleiding – 1 actie', text: '', html: '' });
 
     const recent = await db.selectFrom('trajectory').selectAll().where('id', '=', ids.recent).executeTakeFirstOrThrow();
     expect(recent).toMatchObject({ name: 'Deelnemer 1', anonymised_at: null });

@@ -1,10 +1,11 @@
 // Reminders: each working morning every partner gets one mail with everything due for them (the digest),
 // composed from each running trajectory's own open items, and delivered through the outbox. Which
 // reminders exist, and when, is part of the programme template (`reminders`), with the issue's defaults.
-import { ApplicationFailure } from '@temporalio/activity';
+import { ApplicationFailure, Context } from '@temporalio/activity';
 import type { Client } from '@temporalio/client';
 import type { Db } from '../db/connection';
-import { alreadyRaised, claimMail, enqueueMail, markMail, remindersSentBefore } from '../db/outbox';
+import { alreadyRaised, claimMail, enqueueMail, markMail, markUncertain, remindersSentBefore, supersedeStale } from '../db/outbox';
+import { mapLimit } from '../infra/map-limit';
 import { findProgramme } from '../db/programmes';
 import type { ContactRole } from '../db/schema';
 import type { ReminderRules } from '../api/schemas/programme';
@@ -75,6 +76,14 @@ async function resolveRecipients(db: Db, targets: To[]): Promise<Map<string, Rec
   return out;
 }
 
+const contactOrganisations = new WeakMap<Db, Map<string, string>>();
+async function contactOrganisation(db: Db, contactId: string): Promise<string> {
+  const cache = contactOrganisations.get(db) ?? new Map<string, string>();
+  contactOrganisations.set(db, cache);
+  if (!cache.has(contactId)) cache.set(contactId, (await db.selectFrom('contact').select('organisation_id').where('id', '=', contactId).executeTakeFirst())?.organisation_id ?? '');
+  return cache.get(contactId)!;
+}
+
 const toKey = (t: To) => ('contactId' in t ? `contact:${t.contactId}` : `${t.organisationId}:${t.role}`);
 
 /** What every running trajectory has due on `date`, for whom. */
@@ -88,9 +97,23 @@ async function dueItems(deps: ReminderDeps, date: string, holidays: ReadonlySet<
   for (const t of trajectories) {
     const pk = `${t.programmeId}@${t.programmeVersion}`;
     if (!rulesOf.has(pk)) rulesOf.set(pk, { ...DEFAULT_REMINDERS, ...(await findProgramme(deps.db, t.programmeId, t.programmeVersion))?.template.reminders });
-    const rules = rulesOf.get(pk)!;
+  }
+  // Each trajectory's own answer, 20 at a time; a trajectory that cannot answer is counted, not silently left out.
+  const skipped: string[] = [];
+  const lives = await mapLimit(trajectories, 20, async (t) => {
+    heartbeat();
+    try {
+      return await temporal.workflow.getHandle(t.workflowId).query(stateQuery, date);
+    } catch (e) {
+      skipped.push(`${t.id}: ${(e as Error).message}`);
+      return undefined;
+    }
+  });
+  if (skipped.length) log('warn', `reminders: ${skipped.length} trajectories did not answer and are left out this morning`, { first: skipped[0] });
+  for (const [index, t] of trajectories.entries()) {
+    const rules = rulesOf.get(`${t.programmeId}@${t.programmeVersion}`)!;
     const handle = temporal.workflow.getHandle(t.workflowId);
-    const live = await handle.query(stateQuery, date).catch(() => undefined);
+    const live = lives[index];
     if (!live || !RUNNING.includes(live.status)) continue;
     const base = { trajectoryId: t.id, firstName: t.firstName, reference: t.reference };
     const coordinator = t.officeId ? { organisationId: t.officeId, role: 'coordinator' as const } : undefined;
@@ -140,7 +163,8 @@ async function dueItems(deps: ReminderDeps, date: string, holidays: ReadonlySet<
 
     // The coordinator: a risk signal, once per kind of signal.
     if (rules.riskSignals && coordinator) {
-      for (const r of live.risks) due.push({ to: coordinator, subject: r.kind, item: { ...base, kind: 'risk_raised', risk: r.reason } });
+      // Once per occurrence: a new run of absences or another checkpoint at risk is raised again.
+      for (const r of live.risks) due.push({ to: coordinator, subject: `${r.kind}:${r.reason.match(/\d{4}-\d{2}-\d{2}/)?.[0] ?? ''}`, item: { ...base, kind: 'risk_raised', risk: dutchRisk(r) } });
     }
   }
   return { due, trajectories, rulesFor: (t) => rulesOf.get(`${t.programmeId}@${t.programmeVersion}`) ?? DEFAULT_REMINDERS };
@@ -153,7 +177,32 @@ function isWeekStart(date: string, holidays: ReadonlySet<string>): boolean {
   return d === date;
 }
 
-const PARTNER_KINDS: ReminderKind[] = ['attendance_placement', 'attendance_school', 'checkpoint_due', 'checkpoint_overdue', 'bbl_decision'];
+/** Reminders that escalate when ignored (a checkpoint merely due is not late yet). */
+const PARTNER_KINDS: ReminderKind[] = ['attendance_placement', 'attendance_school', 'checkpoint_overdue', 'bbl_decision'];
+
+/** A risk signal's reason in Dutch, for the coordinator's mail (the API gives it in English). */
+export function dutchRisk(r: { kind: string; reason: string }): string {
+  const dates = r.reason.match(/\d{4}-\d{2}-\d{2}/g) ?? [];
+  const numbers = r.reason.match(/\d+(?=\D)/g) ?? [];
+  switch (r.kind) {
+    case 'unexcused_absences': return `${numbers[0] ?? 'meerdere'} keer ongeoorloofd afwezig binnen twee weken (${dates.join(', ')})`;
+    case 'checkpoint_at_risk': return `checkpoint ${r.reason.match(/checkpoint (\S+)/)?.[1] ?? ''} is op ${dates[0] ?? ''} vastgelegd als "risico"`;
+    case 'checkpoint_overdue': return `checkpoint ${r.reason.match(/checkpoint (.+?) \(week/)?.[1] ?? ''} moest uiterlijk ${dates[0] ?? ''} vastgelegd zijn en is dat niet`;
+    case 'low_attendance': {
+      const m = r.reason.match(/attended (\d+) of (\d+) recorded days \((\d+)%\), below the programme's (\d+)%/);
+      return m ? `aanwezig op ${m[1]} van ${m[2]} geregistreerde dagen (${m[3]}%), onder de norm van ${m[4]}%` : 'aanwezigheid onder de norm van het programma';
+    }
+    default: return r.reason;
+  }
+}
+
+/** Keeps a long compose alive with Temporal; outside an activity (the simulator, tests) there is nothing to tell. */
+function heartbeat(): void {
+  try { Context.current().heartbeat(); } catch { /* not in an activity */ }
+}
+function log(level: 'warn' | 'info', message: string, attrs: Record<string, unknown>): void {
+  try { Context.current().log[level](message, attrs); } catch { console.warn(message, attrs); }
+}
 
 export function createReminderActivities(deps: ReminderDeps) {
   const now = () => deps.now?.() ?? Date.now();
@@ -171,7 +220,7 @@ export function createReminderActivities(deps: ReminderDeps) {
       const { due, trajectories, rulesFor } = await dueItems(deps, date, holidays);
 
       // Escalation: a partner's reminder about the same thing sent (at least) twice before, and still due.
-      const sent = await remindersSentBefore(deps.db, trajectories.map((t) => t.id), date);
+      const sent = new Map((await remindersSentBefore(deps.db, trajectories.map((t) => t.id), date)).map((s) => [`${s.trajectory_id}|${s.kind}|${s.subject}|${s.organisation_id}`, s]));
       const raised = await alreadyRaised(deps.db, trajectories.map((t) => t.id));
       const byId = new Map(trajectories.map((t) => [t.id, t]));
       const orgNames = new Map((await deps.db.selectFrom('organisation').select(['id', 'name']).execute()).map((o) => [o.id, o.name]));
@@ -183,7 +232,9 @@ export function createReminderActivities(deps: ReminderDeps) {
         }
         all.push(d);
         if (!PARTNER_KINDS.includes(d.item.kind)) continue;
-        const previous = sent.find((s) => s.trajectory_id === d.item.trajectoryId && s.kind === d.item.kind && s.subject === d.subject);
+        // Counted per organisation reminded: the employer and the ROC each answer for their own BBL part.
+        const orgOf = 'organisationId' in d.to ? d.to.organisationId : (await contactOrganisation(deps.db, d.to.contactId));
+        const previous = sent.get(`${d.item.trajectoryId}|${d.item.kind}|${d.subject}|${orgOf}`);
         const trajectory = byId.get(d.item.trajectoryId)!;
         const officeId = trajectory.officeId;
         const escalation = `${d.item.kind}:${d.subject}`;
@@ -215,8 +266,9 @@ export function createReminderActivities(deps: ReminderDeps) {
         const digest: Digest = { recipient: { name: recipient.name, email: recipient.email }, organisation: recipient.organisation, date, items, baseUrl: deps.publicUrl ?? 'http://127.0.0.1:3000' };
         const mail = renderDigest(digest);
         ids.push(await enqueueMail(deps.db, {
-          id: crypto.randomUUID(), key: `${recipient.email.toLowerCase()}|digest|${date}`, recipient: recipient.email, recipient_name: recipient.name,
+          id: crypto.randomUUID(), key: `${recipient.email.toLowerCase()}|${recipient.organisationId}|digest|${date}`, recipient: recipient.email, recipient_name: recipient.name,
           organisation_id: recipient.organisationId, kind: 'digest', day: date, subject: mail.subject, text: mail.text, html: mail.html,
+          // (recipient, kind, day): the recipient is a person at an organisation, so one address with two roles gets two digests.
         }, keys));
       }
       return ids;
@@ -234,6 +286,8 @@ export function createReminderActivities(deps: ReminderDeps) {
       const t = now();
       const at = nextMailMoment(t, holidaysAround(localDate(t)));
       if (at > t) throw ApplicationFailure.create({ message: `outside mail hours; next attempt at ${new Date(at).toISOString()}`, type: 'OutsideMailHours', nextRetryDelay: at - t });
+      await markUncertain(deps.db, 15);
+      await supersedeStale(deps.db);
       let sent = 0;
       let failed = 0;
       let transient: string | undefined;
@@ -243,8 +297,10 @@ export function createReminderActivities(deps: ReminderDeps) {
         try {
           await mailer.send({ to: mail.recipient, subject: mail.subject, text: mail.text, html: mail.html, messageId: `<${mail.id}@toeleiding>` });
         } catch (e) {
-          const err = e as { responseCode?: number; message?: string };
-          if (err.responseCode && err.responseCode >= 500) {
+          // Permanent only when the receiving server refused this address; any other refusal (authentication,
+          // a server-wide 554) is the server's and waits for it to be fixed.
+          const err = e as { responseCode?: number; message?: string; code?: string; command?: string };
+          if (err.responseCode && err.responseCode >= 500 && (err.code === 'EENVELOPE' || /RCPT/i.test(err.command ?? ''))) {
             await markMail(deps.db, id, { status: 'failed', error: `${err.responseCode} ${err.message ?? ''}` });
             failed++;
           } else {

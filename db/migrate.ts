@@ -7,6 +7,7 @@ import * as m0003 from './migrations/0003_trajectory_records';
 import * as m0004 from './migrations/0004_partners_and_privacy';
 import * as m0005 from './migrations/0005_key_office_scope';
 import * as m0006 from './migrations/0006_outbox';
+import * as m0007 from './migrations/0007_outbox_claims';
 
 // Listed statically rather than read from the folder, so the runner works the same from tsx, a bundle
 // or a container image.
@@ -17,6 +18,7 @@ const migrations: Record<string, Migration> = {
   '0004_partners_and_privacy': m0004,
   '0005_key_office_scope': m0005,
   '0006_outbox': m0006,
+  '0007_outbox_claims': m0007,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

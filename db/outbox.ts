@@ -4,19 +4,45 @@ import { sql, type Insertable } from 'kysely';
 import type { Db } from './connection';
 import type { Outbox, OutboxItemTable, OutboxTable } from './schema';
 
-/** Adds a mail and its items unless one with the same key (recipient, kind, day) exists; returns the row's id. */
+/**
+ * Adds a mail and its items under its unique key (recipient, kind, day). If the key exists and the mail is
+ * still queued, it is brought up to date (what is due now); once it is being sent or was sent it stays as it
+ * was. Returns the row's id.
+ */
 export async function enqueueMail(db: Db, mail: Insertable<OutboxTable>, items: Omit<Insertable<OutboxItemTable>, 'outbox_id'>[]): Promise<string> {
   return db.transaction().execute(async (trx) => {
     const inserted = await trx.insertInto('outbox').values(mail).onConflict((oc) => oc.column('key').doNothing()).returning('id').executeTakeFirst();
-    if (!inserted) return (await trx.selectFrom('outbox').select('id').where('key', '=', mail.key).executeTakeFirstOrThrow()).id;
-    if (items.length) await trx.insertInto('outbox_item').values(items.map((i) => ({ ...i, outbox_id: inserted.id }))).onConflict((oc) => oc.doNothing()).execute();
-    return inserted.id;
+    let id = inserted?.id;
+    if (!id) {
+      const existing = await trx.selectFrom('outbox').select(['id', 'status']).where('key', '=', mail.key).forUpdate().executeTakeFirstOrThrow();
+      if (existing.status !== 'queued') return existing.id;
+      await trx.updateTable('outbox').set({ subject: mail.subject, text: mail.text, html: mail.html }).where('id', '=', existing.id).execute();
+      await trx.deleteFrom('outbox_item').where('outbox_id', '=', existing.id).execute();
+      id = existing.id;
+    }
+    if (items.length) await trx.insertInto('outbox_item').values(items.map((i) => ({ ...i, outbox_id: id }))).onConflict((oc) => oc.doNothing()).execute();
+    return id;
   });
 }
 
 /** Takes a queued mail for sending; undefined when it is not queued (sent, being sent, or failed). */
 export function claimMail(db: Db, id: string): Promise<Outbox | undefined> {
-  return db.updateTable('outbox').set((eb) => ({ status: 'sending', attempts: eb('attempts', '+', 1) })).where('id', '=', id).where('status', '=', 'queued').returningAll().executeTakeFirst();
+  return db.updateTable('outbox').set((eb) => ({ status: 'sending', attempts: eb('attempts', '+', 1), claimed_at: sql<Date>`now()` })).where('id', '=', id).where('status', '=', 'queued').returningAll().executeTakeFirst();
+}
+
+/**
+ * Claims older than `minutes` belong to a worker that stopped before it knew whether the mail server took
+ * the mail: they become `uncertain` (shown to the coordinator, never sent again). Returns how many.
+ */
+export async function markUncertain(db: Db, minutes: number): Promise<number> {
+  const r = await db.updateTable('outbox').set({ status: 'uncertain' }).where('status', '=', 'sending').where('claimed_at', '<', sql<Date>`now() - make_interval(mins => ${minutes})`).executeTakeFirst();
+  return Number(r.numUpdatedRows);
+}
+
+/** A queued digest of an earlier day that a newer one for the same recipient replaces is not sent any more. */
+export async function supersedeStale(db: Db): Promise<void> {
+  await sql`update outbox o set status = 'superseded'
+    where o.status = 'queued' and exists (select 1 from outbox n where n.recipient = o.recipient and n.organisation_id = o.organisation_id and n.kind = o.kind and n.day > o.day)`.execute(db);
 }
 
 export async function markMail(db: Db, id: string, outcome: { status: 'sent' } | { status: 'queued' | 'failed'; error: string }): Promise<void> {
@@ -26,18 +52,16 @@ export async function markMail(db: Db, id: string, outcome: { status: 'sent' } |
     .execute();
 }
 
-/** Mails still to send: queued ones of the given days. */
-export async function queuedMail(db: Db, days: string[]): Promise<string[]> {
-  if (days.length === 0) return [];
-  return (await db.selectFrom('outbox').select('id').where('status', '=', 'queued').where('day', 'in', days).orderBy('created_at').execute()).map((r) => r.id);
-}
-
-/** How often each reminder was sent before `day`, per trajectory, kind and subject, with the organisation reminded. */
+/**
+ * On how many working-day mornings each reminder was sent to an organisation before `day` (an organisation
+ * with two contacts was still reminded once that morning), within the last eight weeks.
+ */
 export async function remindersSentBefore(db: Db, trajectoryIds: string[], day: string) {
   if (trajectoryIds.length === 0) return [];
   return db.selectFrom('outbox_item as i').innerJoin('outbox as o', 'o.id', 'i.outbox_id')
-    .select(['i.trajectory_id', 'i.kind', 'i.subject', 'o.organisation_id', (eb) => eb.fn.count<number>('o.id').distinct().as('times')])
-    .where('i.trajectory_id', 'in', trajectoryIds).where('o.day', '<', day).where('o.status', '=', 'sent')
+    .select(['i.trajectory_id', 'i.kind', 'i.subject', 'o.organisation_id', (eb) => eb.fn.count<number>('o.day').distinct().as('times')])
+    .where('i.trajectory_id', 'in', trajectoryIds).where('o.day', '<', day).where('o.day', '>=', sql<string>`(${day}::date - 56)`).where('o.status', '=', 'sent')
+    .where(sql<boolean>`extract(isodow from o.day) < 6`)
     .groupBy(['i.trajectory_id', 'i.kind', 'i.subject', 'o.organisation_id'])
     .execute();
 }
@@ -68,6 +92,11 @@ export async function listOutbox(db: Db, q: OutboxQuery) {
       .orderBy('o.day', 'desc').orderBy('o.recipient').limit(q.limit).offset(q.offset).execute(),
     base.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow(),
   ]);
-  const items = rows.length ? await db.selectFrom('outbox_item').selectAll().where('outbox_id', 'in', rows.map((r) => r.id)).execute() : [];
+  // A mail to a partner that works with several offices also names other offices' participants: those stay out.
+  let itemQuery = db.selectFrom('outbox_item as i').selectAll('i').where('i.outbox_id', 'in', rows.length ? rows.map((r) => r.id) : ['']);
+  if (q.programmeOfficeId !== undefined) {
+    itemQuery = itemQuery.where('i.trajectory_id', 'in', db.selectFrom('trajectory as t').innerJoin('cohort as c', 'c.id', 't.cohort_id').innerJoin('covenant as v', 'v.id', 'c.covenant_id').select('t.id').where('v.programme_office_id', '=', q.programmeOfficeId));
+  }
+  const items = rows.length ? await itemQuery.execute() : [];
   return { items: rows.map((r) => ({ ...r, items: items.filter((i) => i.outbox_id === r.id) })), total: Number(count.n) };
 }

@@ -172,7 +172,7 @@ export interface AuditEventTable {
   request_id: string | null;
 }
 
-export type OutboxStatus = 'queued' | 'sending' | 'sent' | 'failed';
+export type OutboxStatus = 'queued' | 'sending' | 'sent' | 'failed' | 'uncertain' | 'superseded';
 export interface OutboxTable {
   id: string;
   key: string;
@@ -189,6 +189,7 @@ export interface OutboxTable {
   last_error: string | null;
   created_at: CreatedAt;
   sent_at: Date | null;
+  claimed_at: Date | null;
 }
 
 export interface OutboxItemTable {

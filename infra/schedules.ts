@@ -15,10 +15,12 @@ export async function ensureDigestSchedule(client: Client, o: { taskQueue: strin
   const action = { type: 'startWorkflow' as const, workflowType: digestWorkflow, args: [] as [], taskQueue: o.taskQueue, workflowId: 'digest' };
   const spec = { calendars: [{ dayOfWeek: [{ start: 'MONDAY' as const, end: 'SATURDAY' as const }], hour: 10, minute: 0 }], timezone: 'Europe/Amsterdam' };
   try {
-    await client.schedule.create({ scheduleId: DIGEST_SCHEDULE_ID, spec, action, policies: { overlap: ScheduleOverlapPolicy.SKIP, catchupWindow: '10 hours' } });
+    // ALLOW_ALL: a digest still waiting for the mail server must not stop the next morning's; delivery then
+    // skips the older digest for a recipient who has a newer one (superseded).
+    await client.schedule.create({ scheduleId: DIGEST_SCHEDULE_ID, spec, action, policies: { overlap: ScheduleOverlapPolicy.ALLOW_ALL, catchupWindow: '10 hours' } });
   } catch (e) {
     if (!(e instanceof ScheduleAlreadyRunning)) throw e;
-    await client.schedule.getHandle(DIGEST_SCHEDULE_ID).update((prev) => ({ ...prev, spec, action }));
+    await client.schedule.getHandle(DIGEST_SCHEDULE_ID).update((prev) => ({ ...prev, spec, action, policies: { ...prev.policies, overlap: ScheduleOverlapPolicy.ALLOW_ALL } }));
   }
 }
 

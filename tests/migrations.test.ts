@@ -26,7 +26,7 @@ const declared: { [T in keyof Database]: { [C in keyof Database[T]]: true } } = 
   contact: { id: true, organisation_id: true, role: true, name: true, email: true, created_at: true },
   api_key: { id: true, organisation_id: true, role: true, contact_id: true, label: true, secret_hash: true, created_by: true, created_at: true, revoked_at: true, last_used_at: true, office_id: true },
   audit_event: { id: true, at: true, actor: true, organisation_id: true, role: true, action: true, resource: true, resource_id: true, trajectory_id: true, route: true, request_id: true },
-  outbox: { id: true, key: true, recipient: true, recipient_name: true, organisation_id: true, kind: true, day: true, subject: true, text: true, html: true, status: true, attempts: true, last_error: true, created_at: true, sent_at: true },
+  outbox: { id: true, key: true, recipient: true, recipient_name: true, organisation_id: true, kind: true, day: true, subject: true, text: true, html: true, status: true, attempts: true, last_error: true, created_at: true, sent_at: true, claimed_at: true },
   outbox_item: { outbox_id: true, trajectory_id: true, kind: true, subject: true },
   idempotency_key: { scope: true, key: true, request_hash: true, resource_id: true, status_code: true, response: true, created_at: true },
   dev_mailbox: { id: true, recipient: true, subject: true, text: true, html: true, sent_at: true },
@@ -34,7 +34,7 @@ const declared: { [T in keyof Database]: { [C in keyof Database[T]]: true } } = 
 
 async function checkDatabase(db: Db) {
   const first = await migrateToLatest(db);
-  expect(first).toEqual(['0001_initial', '0002_welslagen_template', '0003_trajectory_records', '0004_partners_and_privacy', '0005_key_office_scope', '0006_outbox']);
+  expect(first).toEqual(['0001_initial', '0002_welslagen_template', '0003_trajectory_records', '0004_partners_and_privacy', '0005_key_office_scope', '0006_outbox', '0007_outbox_claims']);
   expect(await migrateToLatest(db)).toEqual([]);
 
   const tables = await db.introspection.getTables();

@@ -23,7 +23,8 @@ import type { CalendarLink, NewCalendarLink } from '../schemas/calendar';
 import type { Schedule } from '../schemas/trajectory';
 import type { AppDeps } from '../deps';
 import { organisationParticipants } from './partner-recording';
-import { getSchedule, mapLimit, today, type Viewer } from './trajectories';
+import { getSchedule, today, type Viewer } from './trajectories';
+import { mapLimit } from '../../infra/map-limit';
 
 type Deps = Pick<AppDeps, 'db' | 'temporal' | 'now' | 'config'>;
 export type FeedKind = 'trajectory' | 'organisation';

@@ -19,7 +19,7 @@ import { trajectoryWorkflow, type TrajectoryInput } from '../../workflows/trajec
 import type { Principal } from '../auth';
 import { bsnHash, isBsn } from '../bsn';
 import { notFound, unprocessable, type FieldProblem } from '../errors';
-import { mapLimit } from './trajectories';
+import { mapLimit } from '../../infra/map-limit';
 import type { Cohort, NewCohort } from '../schemas/cohort';
 import type { Page } from '../schemas/common';
 import type { AppDeps } from '../deps';

@@ -14,7 +14,8 @@ import { notFound, unprocessable, type FieldProblem } from '../errors';
 import type { Closure, WeekAttendance } from '../schemas/recording';
 import type { WeekAttendanceResult } from '../schemas/trajectory';
 import type { AppDeps } from '../deps';
-import { mapLimit, sendUpdate, today } from './trajectories';
+import { sendUpdate, today } from './trajectories';
+import { mapLimit } from '../../infra/map-limit';
 import { trajectoryScope } from '../access';
 import type { Principal } from '../auth';
 

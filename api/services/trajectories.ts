@@ -13,6 +13,7 @@ import { REJECTION, scheduleQuery, stateQuery, type Recorded } from '../../workf
 import type { Principal } from '../auth';
 import type { Scope } from '../access';
 import { conflict, notFound, unprocessable } from '../errors';
+import { mapLimit } from '../../infra/map-limit';
 import type { CohortRisks, Schedule, Trajectory } from '../schemas/trajectory';
 import { pageOf, type Page } from '../schemas/common';
 import type { AppDeps } from '../deps';
@@ -132,18 +133,4 @@ export async function cohortRisks(deps: Deps, cohortId: string, page: Page): Pro
   });
   const atRisk = items.filter((i) => i.risks.length > 0).sort((a, b) => b.risks.length - a.risks.length || a.reference.localeCompare(b.reference));
   return { cohortId, asOf, ...pageOf(atRisk, page) };
-}
-
-/** Runs `work` over `items` with at most `limit` in flight; results in input order. */
-export async function mapLimit<T, R>(items: T[], limit: number, work: (item: T) => Promise<R>): Promise<R[]> {
-  const out: R[] = new Array(items.length);
-  let next = 0;
-  const lane = async () => {
-    while (next < items.length) {
-      const i = next++;
-      out[i] = await work(items[i]!);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, lane));
-  return out;
 }

@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import type { Db } from './connection';
 
 export interface OutcomeFilter {
@@ -23,4 +24,29 @@ export async function listParticipantOutcomes(db: Db, q: OutcomeFilter) {
     base.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow(),
   ]);
   return { items, total: Number(count.n) };
+}
+
+export interface FigureFilter { programmeOfficeId?: string; programmeId?: string; region?: string; cohortId?: string; from?: string; to?: string }
+
+/** The raw counts behind the funders' figures; suppression is the API's job. Every figure is SQL over projected rows. */
+export async function outcomeCounts(db: Db, f: FigureFilter) {
+  let base = db.selectFrom('trajectory as t').innerJoin('cohort as c', 'c.id', 't.cohort_id');
+  if (f.programmeOfficeId !== undefined) base = base.where('c.covenant_id', 'in', db.selectFrom('covenant').select('id').where('programme_office_id', '=', f.programmeOfficeId));
+  if (f.programmeId) base = base.where('c.programme_id', '=', f.programmeId);
+  if (f.region) base = base.where('c.region', '=', f.region);
+  if (f.cohortId) base = base.where('c.id', '=', f.cohortId);
+  if (f.from) base = base.where('c.start_date', '>=', f.from);
+  if (f.to) base = base.where('c.start_date', '<=', f.to);
+  const ids = base.select('t.id');
+  const [statuses, dropouts, attendance, checkpoints] = await Promise.all([
+    base.select((eb) => ['t.status', sql<string | null>`t.outcome->>'kind'`.as('kind'), eb.fn.countAll<number>().as('n')]).groupBy(['t.status', sql`t.outcome->>'kind'`]).execute(),
+    base.where(sql<boolean>`t.outcome->>'kind' = 'dropout'`)
+      .select((eb) => [sql<string>`t.outcome->>'reason'`.as('reason'), sql<number>`(t.outcome->>'week')::int`.as('week'), eb.fn.countAll<number>().as('n')])
+      .groupBy([sql`t.outcome->>'reason'`, sql`(t.outcome->>'week')::int`]).execute(),
+    db.selectFrom('attendance').where('trajectory_id', 'in', ids)
+      .select((eb) => [eb.fn.countAll<number>().as('days'), sql<number>`count(*) filter (where present)`.as('attended'), sql<number>`count(distinct trajectory_id)`.as('participants')])
+      .executeTakeFirstOrThrow(),
+    db.selectFrom('checkpoint_review').where('trajectory_id', 'in', ids).select((eb) => ['key', 'status', eb.fn.countAll<number>().as('n')]).groupBy(['key', 'status']).execute(),
+  ]);
+  return { statuses, dropouts, attendance, checkpoints };
 }

@@ -128,6 +128,7 @@ const CASES: Case[] = [
   { method: 'POST', path: '/v1/programmes', url: () => '/v1/programmes', body: () => ({ id: uniqueId('matrix'), name: 'Matrix', template: { weeks: 1, placementDaysPerWeek: 0, schoolDaysPerWeek: 0, checkpoints: [], attendanceThreshold: 0.5, bblDecisionFromWeek: 1, intendedOutcome: 'job' } }), allowed: ['admin', 'coordA', 'coordB'] },
   { method: 'GET', path: '/v1/mailbox', url: () => '/v1/mailbox', allowed: ['admin'] },
   { method: 'GET', path: '/v1/outbox', url: () => '/v1/outbox', allowed: ['admin', 'coordA', 'coordB'] },
+  { method: 'GET', path: '/v1/outcomes', url: () => '/v1/outcomes', allowed: ['admin', 'coordA', 'coordB', 'payer', 'otherFunder', 'funderB'] },
 ];
 
 describe('the authorization matrix', () => {

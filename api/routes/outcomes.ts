@@ -1,17 +1,37 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import type { FastifyReply } from 'fastify';
 import { listParticipantOutcomes } from '../../db/outcomes';
 import { noteAudit, outcomeFilter } from '../access';
 import { bsnHash, isBsn } from '../bsn';
 import { unprocessable } from '../errors';
 import { IdempotencyHeaders, idempotentReply } from '../idempotency';
 import { Paged, problemResponses } from '../schemas/common';
-import { BsnLookup, OutcomeQuery, ParticipantOutcome } from '../schemas/outcome';
+import { BsnLookup, FigureQuery, OutcomeFigures, OutcomeQuery, ParticipantOutcome } from '../schemas/outcome';
+import { figuresCsv, outcomeFigures } from '../services/outcomes';
 import type { AppDeps } from '../deps';
 
 type Row = Awaited<ReturnType<typeof listParticipantOutcomes>>['items'][number];
 const toView = (r: Row): ParticipantOutcome => ({ trajectoryId: r.id, reference: r.reference, cohortId: r.cohort_id, benefitPayerId: r.benefit_payer_id, status: r.status, endDate: r.end_date, outcome: r.outcome });
 
 export const outcomeRoutes: FastifyPluginAsyncTypebox<{ deps: AppDeps }> = async (app, { deps }) => {
+  app.get('/outcomes', {
+    config: { access: { roles: ['admin', 'coordinator', 'funder'] } },
+    schema: {
+      tags: ['outcomes'],
+      summary: 'Cohort results for funders: started, where everyone stands, dropout by reason and week, attendance rate, checkpoint results; small cells suppressed',
+      description: 'Filter by programme, region, cohort and period (cohort start). JSON, or CSV with `format=csv` or `Accept: text/csv`. A count of 1 to 4 people is null, and so is the next smallest in its group, so none can be worked out from a total (docs/outcomes.md).',
+      querystring: FigureQuery,
+      response: { 200: OutcomeFigures, ...problemResponses },
+    },
+  }, async (request, reply) => {
+    const figures = await outcomeFigures(deps, request.principal, request.query);
+    if (request.query.format === 'csv' || (request.query.format === undefined && /text\/csv/.test(request.headers.accept ?? ''))) {
+      // The CSV is sent as it is, past the JSON response schema.
+      return (reply as FastifyReply).type('text/csv; charset=utf-8').header('content-disposition', 'attachment; filename="uitkomsten.csv"').send(figuresCsv(figures));
+    }
+    return figures;
+  });
+
   app.get('/outcomes/participants', {
     config: { access: { roles: ['admin', 'coordinator', 'funder'], audit: 'read' } },
     schema: {

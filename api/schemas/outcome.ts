@@ -19,3 +19,29 @@ export type ParticipantOutcome = Static<typeof ParticipantOutcome>;
 
 export const BsnLookup = Type.Object({ bsn: Bsn }, { additionalProperties: false });
 export type BsnLookup = Static<typeof BsnLookup>;
+
+export const FigureQuery = Type.Object({
+  programmeId: Type.Optional(Id),
+  region: Type.Optional(Type.String({ minLength: 1, maxLength: 100 })),
+  cohortId: Type.Optional(Id),
+  from: Type.Optional(Type.Intersect([IsoDate], { description: 'Cohorts that started on or after this date' })),
+  to: Type.Optional(Type.Intersect([IsoDate], { description: 'Cohorts that started on or before this date' })),
+  format: Type.Optional(Type.Enum(['json', 'csv'], { description: 'csv: one row per figure (figure, category, count); also chosen by Accept: text/csv' })),
+});
+export type FigureQuery = Static<typeof FigureQuery>;
+
+/** A count of people; null when it is suppressed (1 to 4 people, or it would give away a suppressed count). */
+const Count = Type.Union([Type.Integer(), Type.Null()]);
+const Counts = Type.Record(Type.String(), Count);
+
+export const OutcomeFigures = Type.Object({
+  filter: Type.Object({ programmeId: Type.Optional(Type.String()), region: Type.Optional(Type.String()), cohortId: Type.Optional(Type.String()), from: Type.Optional(IsoDate), to: Type.Optional(IsoDate) }),
+  started: Count,
+  participants: Counts,
+  dropoutByReason: Counts,
+  dropoutByWeek: Counts,
+  attendance: Type.Object({ participants: Count, recordedDays: Type.Union([Type.Integer(), Type.Null()]), rate: Type.Union([Type.Number(), Type.Null()]) }),
+  checkpoints: Type.Record(Type.String(), Counts),
+  suppression: Type.String(),
+});
+export type OutcomeFigures = Static<typeof OutcomeFigures>;

@@ -1,0 +1,65 @@
+// The figures funders query themselves: counts over the projected rows, with small cells suppressed so that
+// no count of 1 to 4 people is shown or can be worked out from a total. docs/outcomes.md defines each figure.
+import { stringify } from 'csv-stringify/sync';
+import { outcomeCounts } from '../../db/outcomes';
+import type { Principal } from '../auth';
+import type { FigureQuery, OutcomeFigures } from '../schemas/outcome';
+import { MIN_CELL, suppressGroup, suppressTotal } from '../suppression';
+import type { AppDeps } from '../deps';
+
+const STATES = ['planned', 'active', 'paused', 'awaiting_bbl', 'bbl_doorstroom', 'job_without_bbl', 'no_doorstroom', 'dropout'] as const;
+
+export async function outcomeFigures(deps: Pick<AppDeps, 'db'>, p: Principal, q: FigureQuery): Promise<OutcomeFigures> {
+  const { format: _, ...filter } = q;
+  const raw = await outcomeCounts(deps.db, { ...filter, programmeOfficeId: p.officeId ?? (p.role === 'coordinator' ? p.organisationId! : undefined) });
+
+  // Where each participant stands: the outcome once decided, else the status.
+  const participants: Record<string, number> = Object.fromEntries(STATES.map((s) => [s, 0]));
+  for (const r of raw.statuses) {
+    const state = r.kind ?? (r.status === 'dropped_out' ? 'dropout' : r.status === 'ended' ? 'no_doorstroom' : r.status);
+    participants[state] = (participants[state] ?? 0) + Number(r.n);
+  }
+  const startedCount = Object.values(participants).reduce((a, b) => a + b, 0);
+  const started = suppressTotal(startedCount);
+  const shownParticipants = suppressGroup(participants, started);
+
+  const byReason: Record<string, number> = {};
+  const byWeek: Record<string, number> = {};
+  for (const d of raw.dropouts) {
+    byReason[d.reason] = (byReason[d.reason] ?? 0) + Number(d.n);
+    byWeek[String(d.week)] = (byWeek[String(d.week)] ?? 0) + Number(d.n);
+  }
+  // A hidden dropout total hides its breakdowns too, or they would add up to it.
+  const dropouts = shownParticipants.dropout ?? null;
+
+  const checkpoints: Record<string, Record<string, number>> = {};
+  for (const c of raw.checkpoints) (checkpoints[c.key] ??= { on_track: 0, concerns: 0, at_risk: 0 })[c.status] = Number(c.n);
+
+  const attendanceParticipants = Number(raw.attendance.participants);
+  const enough = attendanceParticipants >= MIN_CELL;
+  return {
+    filter,
+    started,
+    participants: shownParticipants,
+    dropoutByReason: suppressGroup(byReason, dropouts),
+    dropoutByWeek: suppressGroup(byWeek, dropouts),
+    attendance: {
+      participants: suppressTotal(attendanceParticipants),
+      recordedDays: enough ? Number(raw.attendance.days) : null,
+      rate: enough && Number(raw.attendance.days) > 0 ? Math.round((1000 * Number(raw.attendance.attended)) / Number(raw.attendance.days)) / 1000 : null,
+    },
+    checkpoints: Object.fromEntries(Object.entries(checkpoints).map(([key, cells]) => [key, suppressGroup(cells, suppressTotal(Object.values(cells).reduce((a, b) => a + b, 0)))])),
+    suppression: `Counts of 1 to ${MIN_CELL - 1} people are null, and so is the next smallest count of a group whose total is shown, so no suppressed count can be worked out by subtraction.`,
+  };
+}
+
+/** One row per figure: figure, category, count (empty when suppressed). */
+export function figuresCsv(f: OutcomeFigures): string {
+  const rows: (string | number | null)[][] = [['figure', 'category', 'count'], ['started', '', f.started]];
+  for (const [k, v] of Object.entries(f.participants)) rows.push(['participants', k, v]);
+  for (const [k, v] of Object.entries(f.dropoutByReason)) rows.push(['dropout_by_reason', k, v]);
+  for (const [k, v] of Object.entries(f.dropoutByWeek)) rows.push(['dropout_by_week', k, v]);
+  rows.push(['attendance', 'participants', f.attendance.participants], ['attendance', 'recorded_days', f.attendance.recordedDays], ['attendance', 'rate', f.attendance.rate]);
+  for (const [key, cells] of Object.entries(f.checkpoints)) for (const [k, v] of Object.entries(cells)) rows.push([`checkpoint_${key}`, k, v]);
+  return stringify(rows.map((r) => r.map((v) => (v === null ? '' : v))));
+}

@@ -12,6 +12,7 @@ import { TASK_QUEUE } from '../workflows/ids';
 import { createThrowawayDatabase } from '../tests/helpers/postgres';
 import { benchCohortLaunch } from './cohort-launch';
 import { benchTrajectoryHistory } from './trajectory-history';
+import { benchOutcomes } from './outcomes';
 import { ensureSearchAttributes } from '../infra/temporal';
 import { newPayloadKey, payloadDataConverter } from '../infra/payload-codec';
 import { testServerExecutable } from '../infra/temporal-binaries';
@@ -49,6 +50,15 @@ try {
     } finally {
       await skipping.teardown();
     }
+  }
+  if (!process.env.BENCH_SKIP_OUTCOMES) {
+    const o = await benchOutcomes(db, Number(process.env.BENCH_OUTCOME_TRAJECTORIES ?? 100_000));
+    rows.push([
+      `funders' outcome query, ${o.n.toLocaleString('en')} trajectories, ${(o.n * 60).toLocaleString('en')} attendance rows (seeded in ${(o.seedMs / 1000).toFixed(0)} s)`,
+      `the same aggregates as plain SQL, in sequence: p50 ${o.baseline.p50.toFixed(0)} ms, p95 ${o.baseline.p95.toFixed(0)} ms`,
+      `GET /v1/outcomes service: p50 ${o.service.p50.toFixed(0)} ms, p95 ${o.service.p95.toFixed(0)} ms`,
+      `p50 ${(o.service.p50 / o.baseline.p50).toFixed(2)}, p95 ${(o.service.p95 / o.baseline.p95).toFixed(2)}`,
+    ]);
   }
   console.log(rows.map((r) => `| ${r.join(' | ')} |`).join('\n'));
 } finally {

@@ -1,0 +1,64 @@
+// The funders' outcome query over 100,000 trajectories with their attendance rows (60 recorded days each,
+// 6 million rows), through the service the API runs (four queries in parallel, and suppression), against the
+// same four aggregates as plain SQL run one after the other, in the same database. p50 and p95 of each.
+import { sql } from 'kysely';
+import type { Db } from '../db/connection';
+import { outcomeFigures } from '../api/services/outcomes';
+import type { Principal } from '../api/auth';
+
+const OFFICE = 'bench-office';
+
+async function seed(db: Db, n: number): Promise<void> {
+  await sql`insert into organisation (id, name, kind) values (${OFFICE}, 'Bench', 'programme_office'), ('bench-roc', 'Bench ROC', 'school'), ('bench-zorg', 'Bench Zorg', 'employer') on conflict do nothing`.execute(db);
+  await sql`insert into covenant (id, name, region, programme_office_id) values ('bench-cov', 'Bench', 'Bench', ${OFFICE}) on conflict do nothing`.execute(db);
+  await sql`insert into cohort (id, programme_id, programme_version, region, start_date, school_id, status, covenant_id)
+    select 'bench-c-' || g, 'welslagen', 1, 'Bench', date '2027-01-04' + (g % 52) * 7, 'bench-roc', 'launched', 'bench-cov' from generate_series(1, ${Math.ceil(n / 20)}) g`.execute(db);
+  await sql`insert into trajectory (id, cohort_id, reference, name, email, employer_id, placement_weekdays, school_weekday, status, end_date, workflow_id, outcome)
+    select 'bench-t-' || g, 'bench-c-' || (1 + g % ${Math.ceil(n / 20)}), 'R-' || g, 'Deelnemer', 'd@example.nl', 'bench-zorg', '["monday","tuesday","wednesday"]', 4,
+      (array['active', 'ended', 'dropped_out'])[1 + g % 3], date '2027-06-01', 'bench-wf-' || g,
+      case g % 3 when 1 then '{"kind": "bbl_doorstroom", "bblStartDate": "2027-09-01"}'::jsonb
+                 when 2 then jsonb_build_object('kind', 'dropout', 'reason', (array['health', 'motivation', 'moved', 'other'])[1 + g % 4], 'week', 1 + g % 20, 'date', '2027-03-01') end
+    from generate_series(1, ${n}) g`.execute(db);
+  await sql`insert into attendance (trajectory_id, date, kind, present, recorded_on, seq)
+    select 'bench-t-' || g, date '2027-01-04' + d, 'placement', (g + d) % 10 <> 0, date '2027-06-01', d + 1 from generate_series(1, ${n}) g, generate_series(0, 59) d`.execute(db);
+  await sql`insert into checkpoint_review (trajectory_id, key, status, note, trainer_confirmed, recorded_on, seq)
+    select 'bench-t-' || g, k, (array['on_track', 'concerns', 'at_risk'])[1 + (g + length(k)) % 3], '', true, date '2027-02-01', 100 from generate_series(1, ${n}) g, unnest(array['intake', 'pop']) k`.execute(db);
+  await sql`analyze`.execute(db);
+}
+
+/**
+ * The same four aggregates as the service, as plain SQL run one after the other on one connection: what the
+ * database itself needs, without the query builder, the pool's parallelism or the suppression.
+ */
+async function direct(db: Db): Promise<void> {
+  const scope = sql`select t.id from trajectory t join cohort c on c.id = t.cohort_id join covenant v on v.id = c.covenant_id where v.programme_office_id = ${OFFICE}`;
+  await sql`select t.status, t.outcome->>'kind', count(*) from trajectory t join cohort c on c.id = t.cohort_id join covenant v on v.id = c.covenant_id where v.programme_office_id = ${OFFICE} group by 1, 2`.execute(db);
+  await sql`select t.outcome->>'reason', (t.outcome->>'week')::int, count(*) from trajectory t join cohort c on c.id = t.cohort_id join covenant v on v.id = c.covenant_id where v.programme_office_id = ${OFFICE} and t.outcome->>'kind' = 'dropout' group by 1, 2`.execute(db);
+  await sql`select count(*), count(*) filter (where present), count(distinct trajectory_id) from attendance where trajectory_id in (${scope})`.execute(db);
+  await sql`select key, status, count(*) from checkpoint_review where trajectory_id in (${scope}) group by 1, 2`.execute(db);
+}
+
+const percentile = (ms: number[], p: number) => [...ms].sort((a, b) => a - b)[Math.min(ms.length - 1, Math.floor((p / 100) * ms.length))]!;
+
+async function time(runs: number, work: () => Promise<unknown>): Promise<{ p50: number; p95: number }> {
+  await work(); // warm the cache once
+  const ms: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    const t0 = performance.now();
+    await work();
+    ms.push(performance.now() - t0);
+  }
+  return { p50: percentile(ms, 50), p95: percentile(ms, 95) };
+}
+
+export async function benchOutcomes(db: Db, n = 100_000, runs = 9) {
+  const t0 = performance.now();
+  await seed(db, n);
+  const seedMs = performance.now() - t0;
+  const funder: Principal = { actor: 'bench', role: 'funder', organisationId: 'bench-gemeente', contactId: null, officeId: OFFICE };
+  const figures = await outcomeFigures({ db }, funder, {});
+  if (figures.started !== n) throw new Error(`expected ${n} trajectories, the figures say ${figures.started}`);
+  const service = await time(runs, () => outcomeFigures({ db }, funder, {}));
+  const baseline = await time(runs, () => direct(db));
+  return { n, seedMs, service, baseline };
+}

@@ -76,14 +76,6 @@ async function resolveRecipients(db: Db, targets: To[]): Promise<Map<string, Rec
   return out;
 }
 
-const contactOrganisations = new WeakMap<Db, Map<string, string>>();
-async function contactOrganisation(db: Db, contactId: string): Promise<string> {
-  const cache = contactOrganisations.get(db) ?? new Map<string, string>();
-  contactOrganisations.set(db, cache);
-  if (!cache.has(contactId)) cache.set(contactId, (await db.selectFrom('contact').select('organisation_id').where('id', '=', contactId).executeTakeFirst())?.organisation_id ?? '');
-  return cache.get(contactId)!;
-}
-
 const toKey = (t: To) => ('contactId' in t ? `contact:${t.contactId}` : `${t.organisationId}:${t.role}`);
 
 /** What every running trajectory has due on `date`, for whom. */
@@ -223,7 +215,11 @@ export function createReminderActivities(deps: ReminderDeps) {
       const sent = new Map((await remindersSentBefore(deps.db, trajectories.map((t) => t.id), date)).map((s) => [`${s.trajectory_id}|${s.kind}|${s.subject}|${s.organisation_id}`, s]));
       const raised = await alreadyRaised(deps.db, trajectories.map((t) => t.id));
       const byId = new Map(trajectories.map((t) => [t.id, t]));
-      const orgNames = new Map((await deps.db.selectFrom('organisation').select(['id', 'name']).execute()).map((o) => [o.id, o.name]));
+      // Names of the organisations reminded before, and the organisation of each jobcoach: one query each.
+      const remindedOrgs = [...new Set([...sent.values()].map((x) => x.organisation_id))];
+      const orgNames = new Map(remindedOrgs.length ? (await deps.db.selectFrom('organisation').select(['id', 'name']).where('id', 'in', remindedOrgs).execute()).map((o) => [o.id, o.name]) : []);
+      const contactIds = [...new Set(due.flatMap((d) => ('contactId' in d.to ? [d.to.contactId] : [])))];
+      const contactOrg = new Map(contactIds.length ? (await deps.db.selectFrom('contact').select(['id', 'organisation_id']).where('id', 'in', contactIds).execute()).map((c) => [c.id, c.organisation_id]) : []);
       const all: Due[] = [];
       for (const d of due) {
         if (d.item.kind === 'risk_raised') {
@@ -233,7 +229,7 @@ export function createReminderActivities(deps: ReminderDeps) {
         all.push(d);
         if (!PARTNER_KINDS.includes(d.item.kind)) continue;
         // Counted per organisation reminded: the employer and the ROC each answer for their own BBL part.
-        const orgOf = 'organisationId' in d.to ? d.to.organisationId : (await contactOrganisation(deps.db, d.to.contactId));
+        const orgOf = 'organisationId' in d.to ? d.to.organisationId : contactOrg.get(d.to.contactId);
         const previous = sent.get(`${d.item.trajectoryId}|${d.item.kind}|${d.subject}|${orgOf}`);
         const trajectory = byId.get(d.item.trajectoryId)!;
         const officeId = trajectory.officeId;

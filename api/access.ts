@@ -165,12 +165,16 @@ export function auditBy(request: FastifyRequest, action: AuditAction) {
   return { actor: p.actor, organisation_id: p.organisationId, role: p.role, action, route: `${request.method} ${request.routeOptions.url}`, request_id: request.id };
 }
 
+/** One audit row per participant (each once). */
+const trajectoryRows = (base: ReturnType<typeof auditBy>, ids: Iterable<string>) =>
+  [...new Set(ids)].map((t): { resource: string; resource_id: string; trajectory_id: string | null } & typeof base => ({ ...base, resource: 'trajectory', resource_id: t, trajectory_id: t }));
+
 function auditRows(request: FastifyRequest, action: AuditAction) {
   const access = request.routeOptions.config.access!;
   const id = (request.params as { id?: string }).id;
   const base = auditBy(request, action);
-  const rows = [...new Set(request.auditTrajectories)].map((t) => ({ ...base, resource: 'trajectory', resource_id: t, trajectory_id: t }));
-  if (access.resource && access.resource !== 'trajectory' && id !== undefined) rows.push({ ...base, resource: access.resource, resource_id: id, trajectory_id: null as unknown as string });
+  const rows = trajectoryRows(base, request.auditTrajectories);
+  if (access.resource && access.resource !== 'trajectory' && id !== undefined) rows.push({ ...base, resource: access.resource, resource_id: id, trajectory_id: null });
   return rows;
 }
 
@@ -211,6 +215,5 @@ export function noteAudit(request: FastifyRequest, trajectoryIds: Iterable<strin
 /** Audits changes at once, for a request that is about to fail after changing some participants' data. */
 export async function auditNow(db: Db, request: FastifyRequest, action: AuditAction, trajectoryIds: string[]): Promise<void> {
   if (trajectoryIds.length === 0) return;
-  const base = auditBy(request, action);
-  await insertAuditEvents(db, trajectoryIds.map((t) => ({ ...base, resource: 'trajectory', resource_id: t, trajectory_id: t })));
+  await insertAuditEvents(db, trajectoryRows(auditBy(request, action), trajectoryIds));
 }

@@ -50,15 +50,6 @@ export async function listCovenants(db: Db, q: { organisationId?: string; office
   return { items: items.filter((c): c is CovenantWithMembers => Boolean(c)), total: Number(count.n) };
 }
 
-/** The roles an organisation holds in the covenants a programme office coordinates ('office' for the office itself). */
-export async function rolesUnderOffice(db: Db, officeId: string, organisationId: string): Promise<Set<MemberRole | 'office'>> {
-  const rows = await db.selectFrom('covenant_member as m').innerJoin('covenant as c', 'c.id', 'm.covenant_id')
-    .select('m.role').where('c.programme_office_id', '=', officeId).where('m.organisation_id', '=', organisationId).execute();
-  const roles = new Set<MemberRole | 'office'>(rows.map((r) => r.role));
-  if (officeId === organisationId) roles.add('office');
-  return roles;
-}
-
 /** Every organisation a programme office works with: itself and the members of its covenants. */
 export async function organisationsUnderOffice(db: Db, officeId: string): Promise<string[]> {
   const rows = await db.selectFrom('covenant_member as m').innerJoin('covenant as c', 'c.id', 'm.covenant_id')

@@ -13,7 +13,7 @@ import { buildApp, type App } from '../api/app';
 import { connectPostgres, type Db } from '../db/connection';
 import { dutchHolidays } from '../activities/holidays';
 import { createMailer, type Mailer } from '../infra/mail';
-import { addDays, isWorkingDay, localInstant, nextMailMoment, nextWorkingDay, workingDaysBetween } from '../workflows/calendar';
+import { addDays, isoWeekday, isWorkingDay, localInstant, nextMailMoment, nextWorkingDay, workingDaysBetween } from '../workflows/calendar';
 import { digestWorkflow } from '../workflows/digest';
 import { injectCall, testDeps } from './helpers/app';
 import { cohortRequest, thisMonday } from './helpers/fixtures';
@@ -82,6 +82,13 @@ describe('mail hours', () => {
     expect(nextMailMoment(localInstant('2027-04-26', 22), holidays)).toBe(localInstant('2027-04-28', 7)); // Monday night, Koningsdag → Wednesday
     expect(nextMailMoment(localInstant('2027-04-28', 6, 30), holidays)).toBe(localInstant('2027-04-28', 7));
     expect(nextMailMoment(localInstant('2027-04-28', 10), holidays)).toBe(localInstant('2027-04-28', 10));
+  });
+
+  it('mean no digest is composed on a Sunday or a public holiday', async () => {
+    const sunday = addDays(D, 7 - isoWeekday(D));
+    const holiday = [...holidays].sort().find((h) => h > D && isoWeekday(h) <= 5)!;
+    for (const day of [sunday, holiday]) expect(await activities({ now: at10(day) }).composeDigests({ date: day }), day).toEqual([]);
+    expect((await db.selectFrom('outbox').select('id').where('day', 'in', [sunday, holiday]).execute())).toEqual([]);
   });
 
   it('make delivery wait: at night the activity asks Temporal to retry at 07:00', async () => {

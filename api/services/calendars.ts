@@ -11,18 +11,17 @@ import ical, { ICalEventTransparency } from 'ical-generator';
 import { findApiKey, touchApiKey } from '../../db/api-keys';
 import { insertAuditEvents } from '../../db/audit';
 import { findCohort } from '../../db/cohorts';
-import { findOrganisation } from '../../db/organisations';
 import { findProgramme } from '../../db/programmes';
 import { findTrajectory } from '../../db/trajectories';
 import { addDays, type DayKind } from '../../workflows/calendar';
 import { scheduleQuery } from '../../workflows/trajectory';
 import { allowed, type Access, type Scope } from '../access';
 import { ADMIN, principalOf, type Principal } from '../auth';
-import { DomainError, notFound, unprocessable } from '../errors';
+import { DomainError, notFound } from '../errors';
 import type { CalendarLink, NewCalendarLink } from '../schemas/calendar';
 import type { Schedule } from '../schemas/trajectory';
 import type { AppDeps } from '../deps';
-import { organisationParticipants } from './partner-recording';
+import { organisationParticipants, requireOrganisation } from './partner-recording';
 import { getSchedule, today, type Viewer } from './trajectories';
 import { mapLimit } from '../../infra/map-limit';
 
@@ -98,20 +97,13 @@ export async function trajectoryCalendar(deps: Deps, id: string, viewer: Viewer)
 /** How far back an organisation's feed reaches: last week stays visible, older days are history. */
 const LOOKBACK_DAYS = 7;
 
-async function feedOrganisation(deps: Pick<AppDeps, 'db'>, id: string) {
-  const org = await findOrganisation(deps.db, id);
-  if (!org) throw notFound(`Organisation ${id}`);
-  const kind = org.kind;
-  if (kind !== 'employer' && kind !== 'school') throw unprocessable([{ field: 'id', message: `organisation ${id} is a ${kind}; calendars are for employers and ROCs` }]);
-  return { id: org.id, name: org.name, kind };
-}
 
 /**
  * An employer's placement days, or an ROC's school days, of all its current participants from a week ago on.
  * Answers the trajectories shown, for the audit log.
  */
 export async function organisationCalendar(deps: Deps, p: Principal, orgId: string): Promise<{ ics: string; trajectoryIds: string[] }> {
-  const org = await feedOrganisation(deps, orgId);
+  const org = await requireOrganisation(deps, orgId, ['employer', 'school']);
   const kind: DayKind = org.kind === 'school' ? 'school' : 'placement';
   const asOf = today(deps);
   const since = addDays(asOf, -LOOKBACK_DAYS);
@@ -174,7 +166,7 @@ function readToken(config: Deps['config'], token: string): FeedClaim | undefined
 export async function createCalendarLink(deps: Deps, p: Principal, body: NewCalendarLink, origin: string): Promise<CalendarLink> {
   const [kind, id]: [FeedKind, string] = 'trajectoryId' in body ? ['trajectory', body.trajectoryId] : ['organisation', body.organisationId];
   if (!(await feedScope(deps, p, kind, id))) throw notFound(`${kind} ${id}`);
-  if (kind === 'organisation') await feedOrganisation(deps, id);
+  if (kind === 'organisation') await requireOrganisation(deps, id, ['employer', 'school']);
   const base = (deps.config.PUBLIC_URL ?? origin).replace(/\/+$/, '');
   return { url: `${base}/feeds/${tokenFor(deps.config, { k: p.actor, r: kind, i: id })}.ics` };
 }

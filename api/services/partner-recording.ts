@@ -7,7 +7,8 @@ import { WorkflowNotFoundError } from '@temporalio/client';
 import { insertClosure, listClosures } from '../../db/closures';
 import { findOrganisation } from '../../db/organisations';
 import { placementsWithEmployer, trajectoriesAtSchool } from '../../db/trajectories';
-import type { SchoolClosure } from '../../db/schema';
+import type { Organisation, SchoolClosure } from '../../db/schema';
+import type { OrganisationKind } from '../schemas/organisation';
 import { addDays, isMonday, isValidDate, type DayKind } from '../../workflows/calendar';
 import { closuresSignal, recordAttendanceUpdate, scheduleQuery } from '../../workflows/trajectory';
 import { notFound, unprocessable, type FieldProblem } from '../errors';
@@ -24,11 +25,12 @@ import type { Principal } from '../auth';
 const OPEN = new Set(['active', 'paused', 'awaiting_bbl']);
 const FINISHED = 'ended';
 
-async function requireOrganisation(deps: Pick<AppDeps, 'db'>, id: string, kinds: string[]) {
+/** The organisation, which must be of one of `kinds` (404 when there is none, 422 when it is of another kind). */
+export async function requireOrganisation<K extends OrganisationKind>(deps: Pick<AppDeps, 'db'>, id: string, kinds: K[]): Promise<Organisation & { kind: K }> {
   const org = await findOrganisation(deps.db, id);
   if (!org) throw notFound(`Organisation ${id}`);
-  if (!kinds.includes(org.kind)) throw unprocessable([{ field: 'id', message: `organisation ${id} is a ${org.kind}; this is for ${kinds.join(' or ')} organisations` }]);
-  return org;
+  if (!kinds.includes(org.kind as K)) throw unprocessable([{ field: 'id', message: `organisation ${id} is a ${org.kind}; this is for ${kinds.join(' or ')} organisations` }]);
+  return org as Organisation & { kind: K };
 }
 
 /** For each open trajectory the organisation has in the week: the dates of that week it is responsible for. */
@@ -84,7 +86,7 @@ export async function recordWeek(deps: AppDeps, principal: Principal, orgId: str
   if (body.weekStart > now) throw unprocessable([{ field: 'weekStart', message: 'the week has not begun' }]);
   const week = [0, 1, 2, 3, 4].map((i) => addDays(body.weekStart, i));
 
-  const participants = await participantsInWeek(deps, { id: orgId, kind: org.kind === 'school' ? 'school' : 'employer', officeId: principal.officeId }, week, now);
+  const participants = await participantsInWeek(deps, { id: orgId, kind: org.kind, officeId: principal.officeId }, week, now);
   const plans = new Map((await mapLimit([...participants], 20, async ([id, p]) => {
     const schedule = await deps.temporal.workflow.getHandle(p.workflowId).query(scheduleQuery);
     if (!OPEN.has(schedule.status)) return [id, undefined] as const;

@@ -9,6 +9,7 @@ export type ReminderKind =
   | 'checkpoint_due' // a checkpoint due within 3 working days (jobcoach)
   | 'checkpoint_overdue' // a checkpoint not recorded by the end of its week (jobcoach)
   | 'bbl_decision' // from the BBL decision week, weekly until both confirmations are in (employer, ROC)
+  | 'follow_up' // 3, 6 and 12 months after the BBL start: still employed (employer), still enrolled (ROC)?
   | 'escalation' // to the coordinator: a reminder ignored twice
   | 'risk_raised'; // to the coordinator: a new risk signal
 
@@ -24,6 +25,8 @@ export interface DigestItem {
   checkpoint?: { key: string; name: string; weekEnd: string };
   /** bbl_decision: which confirmations are still missing. */
   missing?: ('employer_contract' | 'school_enrolment')[];
+  /** follow_up: which follow-up, what is asked, and until when. */
+  followUp?: { months: number; question: 'employed' | 'enrolled'; closesOn: string };
   /** risk_raised: the signal's reason in words (never a health detail: the signals are about attendance and checkpoints). */
   risk?: string;
   /** escalation: what was ignored, by which organisation, and how often it was reminded. */
@@ -82,6 +85,10 @@ const SECTIONS: Record<ReminderKind, { heading: string; note: string }> = {
     heading: 'BBL-besluit nodig',
     note: 'Doorstroom naar de BBL telt pas als beide bevestigingen binnen zijn.',
   },
+  follow_up: {
+    heading: 'Nazorg: hoe gaat het nu?',
+    note: 'Na de overstap naar de BBL vragen we een paar keer hoe het gaat. Uw antwoord telt mee in de resultaten van het programma; een antwoord na de sluitingsdatum telt als "geen antwoord".',
+  },
   escalation: {
     heading: 'Herinnering twee keer genegeerd',
     note: 'Neem contact op met de organisatie die de herinneringen niet heeft opgevolgd.',
@@ -100,6 +107,7 @@ const REMINDED_TO: Record<ReminderKind, string> = {
   checkpoint_due: 'checkpoint vastleggen',
   checkpoint_overdue: 'te laat checkpoint vastleggen',
   bbl_decision: 'BBL-besluit bevestigen',
+  follow_up: 'nazorgvraag beantwoorden',
   escalation: 'escalatie opvolgen',
   risk_raised: 'risicosignaal opvolgen',
 };
@@ -181,6 +189,15 @@ function entry(item: DigestItem, base: string, date: (d: string) => string): Ent
       action = { verb: 'Bevestig via', url: `${link}/bbl` };
       break;
     }
+    case 'follow_up':
+      if (item.followUp) {
+        facts.push(item.followUp.question === 'employed'
+          ? `${item.followUp.months} maanden na de start van de BBL: werkt ${flat(item.firstName)} nog bij u?`
+          : `${item.followUp.months} maanden na de start van de BBL: staat ${flat(item.firstName)} nog ingeschreven in de BBL?`);
+        facts.push(`Graag antwoord uiterlijk ${date(item.followUp.closesOn)}`);
+        action = { verb: 'Antwoord via', url: `${link}/follow-ups/${item.followUp.months}` };
+      }
+      break;
     case 'escalation':
       if (item.ignored) {
         facts.push(`Niet opgevolgd: ${REMINDED_TO[item.ignored.kind]}`);

@@ -4,6 +4,7 @@
 import { ApplicationFailure, Context } from '@temporalio/activity';
 import type { Client } from '@temporalio/client';
 import type { Db } from '../db/connection';
+import { openFollowUps } from '../db/follow-ups';
 import { alreadyRaised, claimMail, enqueueMail, markMail, markUncertain, remindersSentBefore, supersedeStale } from '../db/outbox';
 import { mapLimit } from '../infra/map-limit';
 import { findProgramme } from '../db/programmes';
@@ -19,23 +20,28 @@ export interface ReminderDeps { db: Db; mailer?: Mailer; temporal?: Client; publ
 
 /** The defaults: the reminders the programme office asked for (README, "Reminders"). */
 export const DEFAULT_REMINDERS: ReminderRules = {
-  attendanceAfterWorkingDays: 1, checkpointDueWithinWorkingDays: 3, weekOverview: true, bblDecisionWeekly: true, escalateAfterReminders: 2, riskSignals: true,
+  attendanceAfterWorkingDays: 1, checkpointDueWithinWorkingDays: 3, weekOverview: true, bblDecisionWeekly: true, escalateAfterReminders: 2, riskSignals: true, followUpWeekly: true,
 };
 
 const RUNNING = ['planned', 'active', 'paused', 'awaiting_bbl'];
 
 interface Running {
-  id: string; workflowId: string; reference: string; firstName: string; schoolId: string; officeId: string | null; jobcoachId: string | null;
+  id: string; workflowId: string; status: string; reference: string; firstName: string; schoolId: string; officeId: string | null; jobcoachId: string | null;
   programmeId: string; programmeVersion: number; placements: { employerId: string; from: string }[];
 }
 
-async function runningTrajectories(db: Db): Promise<Running[]> {
+/** Running trajectories, and finished ones with a follow-up question open on `date`. */
+async function trajectoriesToRemind(db: Db, date: string): Promise<Running[]> {
   const rows = await db.selectFrom('trajectory as t').innerJoin('cohort as c', 'c.id', 't.cohort_id').leftJoin('covenant as v', 'v.id', 'c.covenant_id')
-    .select(['t.id', 't.workflow_id', 't.reference', 't.name', 'c.school_id', 'v.programme_office_id', 't.jobcoach_id', 'c.programme_id', 'c.programme_version'])
-    .where('t.status', 'in', RUNNING).where('t.anonymised_at', 'is', null).orderBy('t.id').execute();
+    .select(['t.id', 't.workflow_id', 't.status', 't.reference', 't.name', 'c.school_id', 'v.programme_office_id', 't.jobcoach_id', 'c.programme_id', 'c.programme_version'])
+    .where((eb) => eb.or([
+      eb('t.status', 'in', RUNNING),
+      eb('t.id', 'in', eb.selectFrom('follow_up').select('trajectory_id').where('status', '=', 'open').where('due_on', '<=', date)),
+    ]))
+    .where('t.anonymised_at', 'is', null).orderBy('t.id').execute();
   const placements = rows.length ? await db.selectFrom('placement').selectAll().where('trajectory_id', 'in', rows.map((r) => r.id)).orderBy('from_date').execute() : [];
   return rows.map((r) => ({
-    id: r.id, workflowId: r.workflow_id, reference: r.reference, firstName: r.name.split(/\s+/)[0] ?? r.name, schoolId: r.school_id, officeId: r.programme_office_id,
+    id: r.id, workflowId: r.workflow_id, status: r.status, reference: r.reference, firstName: r.name.split(/\s+/)[0] ?? r.name, schoolId: r.school_id, officeId: r.programme_office_id,
     jobcoachId: r.jobcoach_id, programmeId: r.programme_id, programmeVersion: r.programme_version,
     placements: placements.filter((p) => p.trajectory_id === r.id).map((p) => ({ employerId: p.employer_id, from: p.from_date })),
   }));
@@ -82,7 +88,7 @@ const toKey = (t: To) => ('contactId' in t ? `contact:${t.contactId}` : `${t.org
 async function dueItems(deps: ReminderDeps, date: string, holidays: ReadonlySet<string>): Promise<{ due: Due[]; trajectories: Running[]; rulesFor: (t: Running) => ReminderRules }> {
   const temporal = deps.temporal;
   if (!temporal) throw ApplicationFailure.nonRetryable('reminders need a Temporal client in the activity dependencies');
-  const trajectories = await runningTrajectories(deps.db);
+  const trajectories = await trajectoriesToRemind(deps.db, date);
   const rulesOf = new Map<string, ReminderRules>();
   const due: Due[] = [];
   const monday = isWeekStart(date, holidays);
@@ -93,6 +99,7 @@ async function dueItems(deps: ReminderDeps, date: string, holidays: ReadonlySet<
   // Each trajectory's own answer, 20 at a time; a trajectory that cannot answer is counted, not silently left out.
   const skipped: string[] = [];
   const lives = await mapLimit(trajectories, 20, async (t) => {
+    if (!RUNNING.includes(t.status)) return undefined; // finished: only its follow-up, from SQL
     heartbeat();
     try {
       return await temporal.workflow.getHandle(t.workflowId).query(stateQuery, date);
@@ -102,6 +109,19 @@ async function dueItems(deps: ReminderDeps, date: string, holidays: ReadonlySet<
     }
   });
   if (skipped.length) log('warn', `reminders: ${skipped.length} trajectories did not answer and are left out this morning`, { first: skipped[0] });
+  // After doorstroom: each open follow-up question on its first working morning, then weekly while open.
+  const firstMorning = (due: string) => { let d = due; while (!isWorkingDay(d, holidays)) d = addDays(d, 1); return d; };
+  const byTrajectory = new Map(trajectories.map((t) => [t.id, t]));
+  for (const f of await openFollowUps(deps.db, date)) {
+    const t = byTrajectory.get(f.trajectory_id);
+    if (!t || !rulesOf.get(`${t.programmeId}@${t.programmeVersion}`)!.followUpWeekly) continue;
+    if (!(monday || firstMorning(f.due_on) === date)) continue;
+    const base = { trajectoryId: t.id, firstName: t.firstName, reference: t.reference };
+    const subject = `follow-up-${f.months}`;
+    if (f.employed === null) due.push({ to: { organisationId: f.employer_id, role: 'workplace_trainer' }, subject, item: { ...base, kind: 'follow_up', followUp: { months: f.months, question: 'employed', closesOn: f.closes_on } } });
+    if (f.school_id && f.enrolled === null) due.push({ to: { organisationId: f.school_id, role: 'roc_coordinator' }, subject, item: { ...base, kind: 'follow_up', followUp: { months: f.months, question: 'enrolled', closesOn: f.closes_on } } });
+  }
+
   for (const [index, t] of trajectories.entries()) {
     const rules = rulesOf.get(`${t.programmeId}@${t.programmeVersion}`)!;
     const handle = temporal.workflow.getHandle(t.workflowId);
@@ -170,7 +190,7 @@ function isWeekStart(date: string, holidays: ReadonlySet<string>): boolean {
 }
 
 /** Reminders that escalate when ignored (a checkpoint merely due is not late yet). */
-const PARTNER_KINDS: ReminderKind[] = ['attendance_placement', 'attendance_school', 'checkpoint_overdue', 'bbl_decision'];
+const PARTNER_KINDS: ReminderKind[] = ['attendance_placement', 'attendance_school', 'checkpoint_overdue', 'bbl_decision', 'follow_up'];
 
 /** A risk signal's reason in Dutch, for the coordinator's mail (the API gives it in English). */
 export function dutchRisk(r: { kind: string; reason: string }): string {

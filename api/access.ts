@@ -202,6 +202,12 @@ export function bblLimits(p: Principal, body: { by: string }): FieldProblem[] {
   return [];
 }
 
+export function followUpLimits(p: Principal, body: { employed?: boolean; enrolled?: boolean }): FieldProblem[] {
+  if (p.role === 'employer' && body.enrolled !== undefined) return [{ field: 'enrolled', message: 'the ROC answers for the enrolment; an employer answers employed' }];
+  if (p.role === 'school' && body.employed !== undefined) return [{ field: 'employed', message: 'the employer answers for the employment; an ROC answers enrolled' }];
+  return [];
+}
+
 export function changeLimits(p: Principal, body: { type: string }): FieldProblem[] {
   if (p.role === 'jobcoach' && body.type !== 'pause' && body.type !== 'resume') return [{ field: 'type', message: 'a jobcoach records pauses and resumptions; other changes are the coordinator\'s' }];
   return [];

@@ -16,6 +16,7 @@ import { calendarFeedRoutes, calendarRoutes } from './routes/calendars';
 import { covenantRoutes } from './routes/covenants';
 import { outboxRoutes } from './routes/outbox';
 import { outcomeRoutes } from './routes/outcomes';
+import { steeringRoutes } from './routes/steering';
 import { cohortRoutes } from './routes/cohorts';
 import { healthRoutes } from './routes/health';
 import { mailboxRoutes } from './routes/mailbox';
@@ -82,7 +83,7 @@ export async function buildApp(deps: AppDeps, options: FastifyServerOptions = {}
       const fields = bsnLeaks(request.body);
       if (fields.length) throw unprocessable(fields.map((field) => ({ field, message: 'looks like it holds a BSN; leave it out (a BSN is accepted only in a participant\'s bsn field)' })));
     });
-    const routes = [programmeRoutes, organisationRoutes, covenantRoutes, apiKeyRoutes, cohortRoutes, trajectoryRoutes, calendarRoutes, outcomeRoutes, auditRoutes, outboxRoutes];
+    const routes = [programmeRoutes, organisationRoutes, covenantRoutes, apiKeyRoutes, cohortRoutes, trajectoryRoutes, calendarRoutes, outcomeRoutes, steeringRoutes, auditRoutes, outboxRoutes];
     for (const r of routes) await v1.register(r, { deps });
     if (deps.mailer.kind === 'dev-mailbox') await v1.register(mailboxRoutes, { deps });
   }, { prefix: '/v1' });

@@ -36,6 +36,8 @@ export async function anonymiseTrajectory(db: Db, id: string, audit: Omit<Insert
       .set({ data: sql<string>`case when type = any(${sql.val(FREE_TEXT_REASON)}::text[]) then data - ${sql.val(FREE_TEXT)}::text[] - 'reason' else data - ${sql.val(FREE_TEXT)}::text[] end` })
       .where('trajectory_id', '=', id)
       .execute();
+    // No more questions about this participant: open follow-ups close (unanswered counts as no answer).
+    await trx.updateTable('follow_up').set({ status: 'closed' }).where('trajectory_id', '=', id).where('status', '=', 'open').execute();
     // Mails that named the participant keep who got them and when, not what they said.
     await trx.updateTable('outbox').set({ text: '', html: '' }).where('id', 'in', trx.selectFrom('outbox_item').select('outbox_id').where('trajectory_id', '=', id)).where('status', 'in', ['sent', 'failed']).execute();
     await trx.insertInto('audit_event').values({ ...audit, resource: 'trajectory', resource_id: id, trajectory_id: id }).execute();
@@ -70,13 +72,14 @@ export async function forgetMailBodies(db: Db, days: number): Promise<number> {
 
 /** Everything held about one participant (AVG article 15). */
 export async function personalDataOf(db: Db, id: string) {
-  const [trajectory, events, attendance, checkpoints, placements, audit] = await Promise.all([
+  const [trajectory, events, attendance, checkpoints, placements, followUps, audit] = await Promise.all([
     db.selectFrom('trajectory').selectAll().where('id', '=', id).executeTakeFirst(),
     db.selectFrom('trajectory_event').selectAll().where('trajectory_id', '=', id).orderBy('seq').execute(),
     db.selectFrom('attendance').selectAll().where('trajectory_id', '=', id).orderBy('date').execute(),
     db.selectFrom('checkpoint_review').selectAll().where('trajectory_id', '=', id).orderBy('key').execute(),
     db.selectFrom('placement').selectAll().where('trajectory_id', '=', id).orderBy('from_date').execute(),
+    db.selectFrom('follow_up').selectAll().where('trajectory_id', '=', id).orderBy('months').execute(),
     db.selectFrom('audit_event').selectAll().where('trajectory_id', '=', id).orderBy('at').orderBy('id').execute(),
   ]);
-  return trajectory && { trajectory, events, attendance, checkpoints, placements, audit };
+  return trajectory && { trajectory, events, attendance, checkpoints, placements, followUps, audit };
 }

@@ -69,6 +69,11 @@ export interface TrajectoryTable {
   bsn_hash: string | null;
   /** Set when personal data was anonymised (retention period passed, or erased on request). */
   anonymised_at: ColumnType<Date | null, Date | null | undefined, Date | null>;
+  /** Recorded days and attended days as they stand now, kept by the projection (the funders' attendance rate). */
+  days_recorded: ColumnType<number, number | undefined, number>;
+  days_attended: ColumnType<number, number | undefined, number>;
+  /** The workflow seq of the plan in planned_day and planned_checkpoint. */
+  plan_seq: ColumnType<number, number | undefined, number>;
 }
 
 export interface TrajectoryEventTable {
@@ -114,6 +119,43 @@ export interface SchoolClosureTable {
   to_date: IsoDate;
   name: string;
   created_at: CreatedAt;
+}
+
+/** The plan as the workflow last computed it: every placement and school day, planned or not (holiday, closure, pause). */
+export interface PlannedDayTable {
+  trajectory_id: string;
+  date: IsoDate;
+  kind: 'placement' | 'school';
+  week: number;
+  planned: boolean;
+  reason: string | null;
+}
+
+export interface PlannedCheckpointTable {
+  trajectory_id: string;
+  key: string;
+  name: string;
+  week: number;
+  week_start: IsoDate;
+  week_end: IsoDate;
+}
+
+/** "Still employed, still enrolled?" N months after the BBL start (or the end, for a job without BBL). */
+export interface FollowUpTable {
+  trajectory_id: string;
+  months: number;
+  due_on: IsoDate;
+  /** After this day an unanswered question counts as "no answer". */
+  closes_on: IsoDate;
+  employer_id: string;
+  /** Null when no enrolment is asked (a job without BBL). */
+  school_id: string | null;
+  employed: boolean | null;
+  employed_on: IsoDate | null;
+  enrolled: boolean | null;
+  enrolled_on: IsoDate | null;
+  status: 'open' | 'closed';
+  seq: number;
 }
 
 export interface CovenantTable {
@@ -227,6 +269,9 @@ export interface Database {
   attendance: AttendanceTable;
   checkpoint_review: CheckpointReviewTable;
   placement: PlacementTable;
+  planned_day: PlannedDayTable;
+  planned_checkpoint: PlannedCheckpointTable;
+  follow_up: FollowUpTable;
   school_closure: SchoolClosureTable;
   covenant: CovenantTable;
   covenant_member: CovenantMemberTable;

@@ -1,6 +1,7 @@
 import { sql } from 'kysely';
 import type { Db } from './connection';
 import type { Trajectory, TrajectoryEventRow } from './schema';
+import type { PlannedCheckpoint, PlannedDay } from '../workflows/calendar';
 import type { Attendance, CheckpointReview, Outcome } from '../workflows/state';
 import type { TrajectoryEvent } from '../workflows/trajectory';
 
@@ -23,6 +24,8 @@ export interface Projection {
   snapshot: { seq: number; status: string; endDate: string; outcome: Outcome | null; employers: { employerId: string; from: string }[] };
   attendance: (Attendance & { seq: number })[];
   checkpoints: (CheckpointReview & { seq: number })[];
+  /** The whole plan, sent when it changed (start, pause, resume, extension, closures). */
+  plan?: { seq: number; days: PlannedDay[]; checkpoints: PlannedCheckpoint[] };
 }
 
 /**
@@ -55,6 +58,14 @@ export async function writeProjection(db: Db, p: Projection): Promise<void> {
         })).where(newer('checkpoint_review')))
         .execute();
     }
+    if (p.attendance.length > 0) {
+      // The counts behind the funders' attendance rate, kept here so no figure has to count attendance rows.
+      await trx.updateTable('trajectory').where('id', '=', id).set({
+        days_recorded: sql<number>`(select count(*) from attendance where trajectory_id = ${id})`,
+        days_attended: sql<number>`(select count(*) from attendance where trajectory_id = ${id} and present)`,
+      }).execute();
+    }
+    if (p.plan) await writePlan(trx, id, p.plan);
     const s = p.snapshot;
     const updated = await trx.updateTable('trajectory')
       .set({ status: s.status, end_date: s.endDate, outcome: s.outcome ? JSON.stringify(s.outcome) : null, projected_seq: s.seq, updated_at: new Date() })
@@ -67,6 +78,24 @@ export async function writeProjection(db: Db, p: Projection): Promise<void> {
         .execute();
     }
   });
+}
+
+/** Replaces the projected plan, unless a newer one is there already. */
+async function writePlan(trx: Db, id: string, plan: NonNullable<Projection['plan']>): Promise<void> {
+  const newer = await trx.updateTable('trajectory').set({ plan_seq: plan.seq }).where('id', '=', id).where('plan_seq', '<', plan.seq).executeTakeFirst();
+  if (newer.numUpdatedRows === 0n) return;
+  await trx.deleteFrom('planned_day').where('trajectory_id', '=', id).execute();
+  await trx.deleteFrom('planned_checkpoint').where('trajectory_id', '=', id).execute();
+  if (plan.days.length) {
+    await trx.insertInto('planned_day')
+      .values(plan.days.map((d) => ({ trajectory_id: id, date: d.date, kind: d.kind, week: d.week, planned: d.planned, reason: d.reason ?? null })))
+      .execute();
+  }
+  if (plan.checkpoints.length) {
+    await trx.insertInto('planned_checkpoint')
+      .values(plan.checkpoints.map((c) => ({ trajectory_id: id, key: c.key, name: c.name, week: c.week, week_start: c.weekStart, week_end: c.weekEnd })))
+      .execute();
+  }
 }
 
 export function listTrajectoryEvents(db: Db, trajectoryId: string): Promise<TrajectoryEventRow[]> {

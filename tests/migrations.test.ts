@@ -14,7 +14,7 @@ const declared: { [T in keyof Database]: { [C in keyof Database[T]]: true } } = 
   trajectory: {
     id: true, cohort_id: true, reference: true, name: true, email: true, employer_id: true, placement_weekdays: true, school_weekday: true,
     status: true, end_date: true, workflow_id: true, created_at: true, updated_at: true, outcome: true, projected_seq: true,
-    jobcoach_id: true, benefit_payer_id: true, bsn_hash: true, anonymised_at: true,
+    jobcoach_id: true, benefit_payer_id: true, bsn_hash: true, anonymised_at: true, days_recorded: true, days_attended: true, plan_seq: true,
   },
   trajectory_event: { trajectory_id: true, seq: true, type: true, occurred_on: true, data: true, recorded_at: true },
   attendance: { trajectory_id: true, date: true, kind: true, present: true, reason: true, correction_reason: true, recorded_on: true, seq: true },
@@ -27,6 +27,9 @@ const declared: { [T in keyof Database]: { [C in keyof Database[T]]: true } } = 
   api_key: { id: true, organisation_id: true, role: true, contact_id: true, label: true, secret_hash: true, created_by: true, created_at: true, revoked_at: true, last_used_at: true, office_id: true },
   audit_event: { id: true, at: true, actor: true, organisation_id: true, role: true, action: true, resource: true, resource_id: true, trajectory_id: true, route: true, request_id: true },
   outbox: { id: true, key: true, recipient: true, recipient_name: true, organisation_id: true, kind: true, day: true, subject: true, text: true, html: true, status: true, attempts: true, last_error: true, created_at: true, sent_at: true, claimed_at: true },
+  planned_day: { trajectory_id: true, date: true, kind: true, week: true, planned: true, reason: true },
+  planned_checkpoint: { trajectory_id: true, key: true, name: true, week: true, week_start: true, week_end: true },
+  follow_up: { trajectory_id: true, months: true, due_on: true, closes_on: true, employer_id: true, school_id: true, employed: true, employed_on: true, enrolled: true, enrolled_on: true, status: true, seq: true },
   outbox_item: { outbox_id: true, trajectory_id: true, kind: true, subject: true },
   idempotency_key: { scope: true, key: true, request_hash: true, resource_id: true, status_code: true, response: true, created_at: true },
   dev_mailbox: { id: true, recipient: true, subject: true, text: true, html: true, sent_at: true },
@@ -34,7 +37,7 @@ const declared: { [T in keyof Database]: { [C in keyof Database[T]]: true } } = 
 
 async function checkDatabase(db: Db) {
   const first = await migrateToLatest(db);
-  expect(first).toEqual(['0001_initial', '0002_welslagen_template', '0003_trajectory_records', '0004_partners_and_privacy', '0005_key_office_scope', '0006_outbox', '0007_outbox_claims']);
+  expect(first).toEqual(['0001_initial', '0002_welslagen_template', '0003_trajectory_records', '0004_partners_and_privacy', '0005_key_office_scope', '0006_outbox', '0007_outbox_claims', '0008_steering_and_follow_up']);
   expect(await migrateToLatest(db)).toEqual([]);
 
   const tables = await db.introspection.getTables();

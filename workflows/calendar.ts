@@ -56,6 +56,14 @@ export function addDays(date: string, days: number): string {
   return fromUtcMs(toUtcMs(date) + days * DAY_MS);
 }
 
+/** The same day of the month `months` later; the month's last day when it is shorter (31 Aug + 6 = 28/29 Feb). */
+export function addMonths(date: string, months: number): string {
+  const [y, m, d] = date.split('-').map(Number);
+  const target = Date.UTC(y!, m! - 1 + months, 1);
+  const last = new Date(Date.UTC(new Date(target).getUTCFullYear(), new Date(target).getUTCMonth() + 1, 0)).getUTCDate();
+  return fromUtcMs(target + (Math.min(d!, last) - 1) * DAY_MS);
+}
+
 export function daysBetween(from: string, to: string): number {
   return Math.round((toUtcMs(to) - toUtcMs(from)) / DAY_MS);
 }

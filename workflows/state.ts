@@ -193,21 +193,33 @@ export function overdueCheckpoints(s: TrajectoryData, today: string, plan = curr
   return plan.checkpoints.filter((c) => !s.checkpoints[c.key] && c.weekEnd < today);
 }
 
+/** The risk rules, shared with the coordinator's steering view (db/steering.ts), which applies them in SQL. */
+export const RISK_RULES = { unexcusedWithinDays: 14, unexcusedAtLeast: 2, lowAttendanceFromRecordedDays: 5 } as const;
+
+/** Each signal's reason in words; the workflow and the SQL steering view both build it here. */
+export const riskReason = {
+  unexcused_absences: (dates: string[]) => `${dates.length} unexcused absences within two weeks (${dates.join(', ')})`,
+  checkpoint_at_risk: (key: string, recordedOn: string) => `checkpoint ${key} was recorded as at risk on ${recordedOn}`,
+  checkpoint_overdue: (name: string, week: number, weekEnd: string) => `checkpoint ${name} (week ${week}) was due by ${weekEnd} and is not recorded`,
+  low_attendance: (attended: number, recorded: number, threshold: number) =>
+    `attended ${attended} of ${recorded} recorded days (${Math.round((100 * attended) / recorded)}%), below the programme's ${Math.round(100 * threshold)}%`,
+};
+
 /** Rule-based and explained: each signal says in words why it is raised. */
 export function riskSignals(s: TrajectoryData, today: string): RiskSignal[] {
   if (s.status === 'planned' || s.status === 'ended' || s.status === 'dropped_out') return [];
   const plan = currentPlan(s);
   const signals: RiskSignal[] = [];
-  const unexcused = Object.values(s.attendance).filter((a) => !a.present && a.reason === 'unexcused' && a.date > addDays(today, -14)).map((a) => a.date).sort();
-  if (unexcused.length >= 2) signals.push({ kind: 'unexcused_absences', reason: `${unexcused.length} unexcused absences within two weeks (${unexcused.join(', ')})` });
+  const unexcused = Object.values(s.attendance).filter((a) => !a.present && a.reason === 'unexcused' && a.date > addDays(today, -RISK_RULES.unexcusedWithinDays)).map((a) => a.date).sort();
+  if (unexcused.length >= RISK_RULES.unexcusedAtLeast) signals.push({ kind: 'unexcused_absences', reason: riskReason.unexcused_absences(unexcused) });
   for (const c of Object.values(s.checkpoints)) {
-    if (c.status === 'at_risk') signals.push({ kind: 'checkpoint_at_risk', reason: `checkpoint ${c.key} was recorded as at risk on ${c.recordedOn}` });
+    if (c.status === 'at_risk') signals.push({ kind: 'checkpoint_at_risk', reason: riskReason.checkpoint_at_risk(c.key, c.recordedOn) });
   }
-  for (const c of overdueCheckpoints(s, today, plan)) signals.push({ kind: 'checkpoint_overdue', reason: `checkpoint ${c.name} (week ${c.week}) was due by ${c.weekEnd} and is not recorded` });
+  for (const c of overdueCheckpoints(s, today, plan)) signals.push({ kind: 'checkpoint_overdue', reason: riskReason.checkpoint_overdue(c.name, c.week, c.weekEnd) });
   const due = plan.days.filter((d) => d.planned && d.date < today && s.attendance[d.date]);
   const attended = due.filter((d) => s.attendance[d.date]!.present).length;
-  if (due.length >= 5 && attended / due.length < s.attendanceThreshold) {
-    signals.push({ kind: 'low_attendance', reason: `attended ${attended} of ${due.length} recorded days (${Math.round((100 * attended) / due.length)}%), below the programme's ${Math.round(100 * s.attendanceThreshold)}%` });
+  if (due.length >= RISK_RULES.lowAttendanceFromRecordedDays && attended / due.length < s.attendanceThreshold) {
+    signals.push({ kind: 'low_attendance', reason: riskReason.low_attendance(attended, due.length, s.attendanceThreshold) });
   }
   return signals;
 }

@@ -3,12 +3,14 @@
 // writes every change to PostgreSQL through one idempotent projection activity.
 // Contract first: input, state and message definitions; then the workflow.
 import {
-  ApplicationFailure, allHandlersFinished, condition, defineQuery, defineSignal, defineUpdate, patched, proxyLocalActivities, setHandler, upsertSearchAttributes,
+  ApplicationFailure, ParentClosePolicy, allHandlersFinished, condition, defineQuery, defineSignal, defineUpdate, patched, proxyLocalActivities, setHandler, startChild, upsertSearchAttributes,
 } from '@temporalio/workflow';
 import type { Activities } from '../activities';
 import type { ProgrammeTemplate } from '../api/schemas/programme';
 import type { AttendanceRecording, BblConfirmation, Change, CheckpointRecording } from '../api/schemas/recording';
 import { addDays, localDate, localInstant, weekOf, type Closure, type Holiday, type PlannedDay, type Weekday } from './calendar';
+import { DEFAULT_FOLLOW_UP, followUpWorkflow } from './follow-up';
+import { followUpWorkflowId } from './ids';
 import { legacyTrajectory } from './legacy';
 import { TrajectoryStatusKey } from './search-attributes';
 import {
@@ -126,6 +128,10 @@ const CHANGE_EVENTS: Record<Change['type'], EventType> = {
 };
 
 export const RECORDING_PATCH = 'recording';
+/** From this version on, the plan (days and checkpoints) is projected whenever it changes. */
+export const PLAN_PATCH = 'plan-projection';
+/** From this version on, doorstroom starts the follow-up at 3, 6 and 12 months. */
+export const FOLLOW_UP_PATCH = 'follow-up';
 
 export async function trajectoryWorkflow(input: TrajectoryInput): Promise<TrajectoryResult> {
   // Runs started before recording existed replay on the frozen first version.
@@ -136,6 +142,8 @@ export async function trajectoryWorkflow(input: TrajectoryInput): Promise<Trajec
   let seq = 0;
   /** Bumped on every change, so the main loop re-plans when the end date or the status moves. */
   let version = 0;
+  /** What the plan depends on, as last projected: the plan is sent again only when it changes. */
+  let projectedPlan = '';
 
   async function commit(next: TrajectoryData, events: Omit<TrajectoryEvent, 'seq' | 'date'>[], rows: { attendance?: Attendance[]; checkpoints?: CheckpointReview[] } = {}): Promise<Recorded> {
     const on = today();
@@ -144,13 +152,19 @@ export async function trajectoryWorkflow(input: TrajectoryInput): Promise<Trajec
     version++;
     const stamped = events.map((e) => ({ ...e, seq: ++seq, date: on }));
     const at = seq;
-    const { endDate } = currentPlan(s);
+    const plan = currentPlan(s);
+    const { endDate } = plan;
+    // Runs that projected before this version send their plan with their first change after it.
+    const planKey = JSON.stringify([s.calendar.closures, s.extensions, s.pauses]);
+    const sendPlan = planKey !== projectedPlan && patched(PLAN_PATCH);
+    if (sendPlan) projectedPlan = planKey;
     await projectTrajectory({
       trajectoryId: input.trajectoryId,
       events: stamped,
       snapshot: { seq: at, status: s.status, endDate, outcome: s.outcome ?? null, employers: s.employers },
       attendance: rows.attendance?.map((a) => ({ ...a, seq: at })) ?? [],
       checkpoints: rows.checkpoints?.map((c) => ({ ...c, seq: at })) ?? [],
+      ...(sendPlan && { plan: { seq: at, days: plan.days, checkpoints: plan.checkpoints } }),
     });
     return { seq: at, status: s.status, endDate };
   }
@@ -236,6 +250,20 @@ export async function trajectoryWorkflow(input: TrajectoryInput): Promise<Trajec
     } else {
       break;
     }
+  }
+
+  const outcome = s.outcome;
+  if ((outcome?.kind === 'bbl_doorstroom' || outcome?.kind === 'job_without_bbl') && patched(FOLLOW_UP_PATCH)) {
+    // Its own workflow, left running when this one completes: the trajectory is over, the follow-up is not.
+    const endDate = currentPlan(s).endDate;
+    await startChild(followUpWorkflow, {
+      workflowId: followUpWorkflowId(input.trajectoryId),
+      parentClosePolicy: ParentClosePolicy.ABANDON,
+      args: [{
+        trajectoryId: input.trajectoryId, outcome: outcome.kind, from: outcome.kind === 'bbl_doorstroom' ? outcome.bblStartDate : endDate,
+        employerId: currentEmployer(s, endDate), rules: { ...DEFAULT_FOLLOW_UP, ...template.followUp },
+      }],
+    });
   }
 
   await condition(allHandlersFinished);

@@ -2,9 +2,11 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type, type TSchema } from 'typebox';
 import type { UpdateDefinition } from '@temporalio/common';
 import { changeUpdate, confirmBblUpdate, recordAttendanceUpdate, recordCheckpointUpdate, type Recorded as RecordedResult } from '../../workflows/trajectory';
-import { attendanceLimits, auditBy, bblLimits, changeLimits, COORDINATION, type Access } from '../access';
+import { attendanceLimits, auditBy, bblLimits, changeLimits, COORDINATION, followUpLimits, type Access } from '../access';
 import { getSchedule, getTrajectory, recordOn } from '../services/trajectories';
 import { eraseTrajectory, exportTrajectory } from '../services/privacy';
+import { answerFollowUp, getFollowUps } from '../services/follow-ups';
+import { FollowUp, FollowUpAnswer, FollowUpParams, FollowUps } from '../schemas/follow-up';
 import { IdempotencyHeaders, idempotentReply } from '../idempotency';
 import { IdParams, problemResponses } from '../schemas/common';
 import { AttendanceRecording, BblConfirmation, Change, CheckpointRecording } from '../schemas/recording';
@@ -71,6 +73,33 @@ export const trajectoryRoutes: FastifyPluginAsyncTypebox<{ deps: AppDeps }> = as
       body: await recordOn(deps, request.params.id, r.update, request.body, updateId),
     })));
   }
+
+  app.get('/trajectories/:id/follow-ups', {
+    config: { access: READERS },
+    schema: {
+      tags: ['follow-up'],
+      summary: 'The follow-up after doorstroom: at 3, 6 and 12 months, is the participant still employed and still enrolled?',
+      description: 'Questions appear on their due date and stay open for the programme\'s answer window (28 days); an answer still missing after it counts as "no answer". Empty before doorstroom.',
+      params: IdParams,
+      response: { 200: FollowUps, ...problemResponses },
+    },
+  }, async (request) => getFollowUps(deps, request.params.id));
+
+  app.post('/trajectories/:id/follow-ups/:months', {
+    config: { access: { roles: ['admin', 'coordinator', 'employer', 'school'], resource: 'trajectory', audit: 'change', body: followUpLimits } },
+    schema: {
+      tags: ['follow-up'],
+      summary: 'Answer a follow-up: the employer whether the participant still works there, the ROC whether the participant is still enrolled',
+      description: 'Only while the question is open (from its due date until it closes); a later answer to the same question replaces the earlier one. A "no" is carried to the later follow-ups. Guarded by Idempotency-Key.',
+      params: FollowUpParams,
+      headers: IdempotencyHeaders,
+      body: FollowUpAnswer,
+      response: { 200: FollowUp, ...problemResponses },
+    },
+  }, async (request, reply) => idempotentReply(deps, request, reply, async (updateId) => ({
+    statusCode: 200,
+    body: await answerFollowUp(deps, request.params.id, { months: request.params.months, ...request.body }, updateId),
+  })));
 
   app.get('/trajectories/:id/export', {
     config: { access: { roles: COORDINATION, resource: 'trajectory', manage: true, audit: 'export' } },

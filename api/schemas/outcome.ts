@@ -42,6 +42,12 @@ export const OutcomeFigures = Type.Object({
   dropoutByWeek: Counts,
   attendance: Type.Object({ participants: Count, recordedDays: Type.Union([Type.Integer(), Type.Null()]), rate: Type.Union([Type.Number(), Type.Null()]) }),
   checkpoints: Type.Record(Type.String(), Counts),
+  followUp: Type.Record(Type.String(), Type.Object({
+    asked: Count,
+    employed: Counts,
+    enrolmentAsked: Count,
+    enrolled: Counts,
+  }), { description: 'Per month after the BBL start (3, 6, 12): how many were asked, and still employed / still enrolled: yes, no, noAnswer (closed unanswered), open' }),
   suppression: Type.String(),
 });
 export type OutcomeFigures = Static<typeof OutcomeFigures>;

@@ -16,10 +16,21 @@ export const ReminderRules = Type.Object(
     bblDecisionWeekly: Type.Boolean({ description: 'Employer and ROC are asked weekly for their BBL confirmation from the decision week on (true)' }),
     escalateAfterReminders: Type.Integer({ minimum: 1, maximum: 10, description: 'The coordinator hears of a reminder sent this many times and still not acted on (2)' }),
     riskSignals: Type.Boolean({ description: 'The coordinator hears of every new risk signal (true)' }),
+    followUpWeekly: Type.Boolean({ description: 'After doorstroom, employer and ROC are asked on the first working morning of each follow-up and weekly while it is open (true)' }),
   },
   { additionalProperties: false },
 );
 export type ReminderRules = Static<typeof ReminderRules>;
+
+/** Asking the employer (and the ROC) after doorstroom whether the participant is still employed (and enrolled). */
+export const FollowUpRules = Type.Object(
+  {
+    months: Type.Array(Type.Integer({ minimum: 1, maximum: 36 }), { minItems: 1, maxItems: 6, uniqueItems: true, description: 'Months after the BBL start (or the end, for a job without BBL) at which to ask ([3, 6, 12])' }),
+    answerWithinDays: Type.Integer({ minimum: 5, maximum: 90, description: 'Days to answer; a question still open after them counts as "no answer" (28)' }),
+  },
+  { additionalProperties: false },
+);
+export type FollowUpRules = Static<typeof FollowUpRules>;
 
 /** A programme is data: the engine runs any template of this shape. */
 export const ProgrammeTemplate = Type.Object({
@@ -31,6 +42,7 @@ export const ProgrammeTemplate = Type.Object({
   bblDecisionFromWeek: Type.Integer({ minimum: 1, maximum: 104 }),
   intendedOutcome: Type.Union([Type.Literal('bbl_doorstroom'), Type.Literal('praktijkverklaring'), Type.Literal('job')]),
   reminders: Type.Optional(Type.Partial(ReminderRules)),
+  followUp: Type.Optional(Type.Partial(FollowUpRules)),
 });
 export type ProgrammeTemplate = Static<typeof ProgrammeTemplate>;
 

@@ -135,6 +135,7 @@ export const PersonalDataExport = Type.Object({
   attendance: Type.Array(Row),
   checkpoints: Type.Array(Row),
   placements: Type.Array(Row),
+  followUps: Type.Array(Row, { description: 'Answers to the follow-up after doorstroom' }),
   audit: Type.Array(Row, { description: 'Who read or changed this personal data, and when' }),
 });
 export type PersonalDataExport = Static<typeof PersonalDataExport>;

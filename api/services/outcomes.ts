@@ -35,6 +35,16 @@ export async function outcomeFigures(deps: Pick<AppDeps, 'db'>, p: Principal, q:
   const checkpoints: Record<string, Record<string, number>> = {};
   for (const c of raw.checkpoints) (checkpoints[c.key] ??= { on_track: 0, concerns: 0, at_risk: 0 })[c.status] = Number(c.n);
 
+  // Follow-up after doorstroom: per month, how many were asked and what the answers were.
+  const followUp: OutcomeFigures['followUp'] = {};
+  for (const f of raw.followUps) {
+    const employed = { yes: Number(f.employed_yes), no: Number(f.employed_no), noAnswer: Number(f.employed_none), open: Number(f.employed_open) };
+    const enrolled = { yes: Number(f.enrolled_yes), no: Number(f.enrolled_no), noAnswer: Number(f.enrolled_none), open: Number(f.enrolled_open) };
+    const asked = suppressTotal(Number(f.asked));
+    const enrolmentAsked = suppressTotal(Number(f.enrolment_asked));
+    followUp[String(f.months)] = { asked, employed: suppressGroup(employed, asked), enrolmentAsked, enrolled: suppressGroup(enrolled, enrolmentAsked) };
+  }
+
   const attendanceParticipants = Number(raw.attendance.participants);
   const enough = attendanceParticipants >= MIN_CELL;
   return {
@@ -49,6 +59,7 @@ export async function outcomeFigures(deps: Pick<AppDeps, 'db'>, p: Principal, q:
       rate: enough && Number(raw.attendance.days) > 0 ? Math.round((1000 * Number(raw.attendance.attended)) / Number(raw.attendance.days)) / 1000 : null,
     },
     checkpoints: Object.fromEntries(Object.entries(checkpoints).map(([key, cells]) => [key, suppressGroup(cells, suppressTotal(Object.values(cells).reduce((a, b) => a + b, 0)))])),
+    followUp,
     suppression: `Counts of 1 to ${MIN_CELL - 1} people are null, and so is the next smallest count of a group whose total is shown, so no suppressed count can be worked out by subtraction.`,
   };
 }
@@ -61,5 +72,11 @@ export function figuresCsv(f: OutcomeFigures): string {
   for (const [k, v] of Object.entries(f.dropoutByWeek)) rows.push(['dropout_by_week', k, v]);
   rows.push(['attendance', 'participants', f.attendance.participants], ['attendance', 'recorded_days', f.attendance.recordedDays], ['attendance', 'rate', f.attendance.rate]);
   for (const [key, cells] of Object.entries(f.checkpoints)) for (const [k, v] of Object.entries(cells)) rows.push([`checkpoint_${key}`, k, v]);
+  for (const [months, g] of Object.entries(f.followUp)) {
+    rows.push([`follow_up_${months}m`, 'asked', g.asked]);
+    for (const [k, v] of Object.entries(g.employed)) rows.push([`follow_up_${months}m_employed`, k, v]);
+    rows.push([`follow_up_${months}m`, 'enrolment_asked', g.enrolmentAsked]);
+    for (const [k, v] of Object.entries(g.enrolled)) rows.push([`follow_up_${months}m_enrolled`, k, v]);
+  }
   return stringify(rows.map((r) => r.map((v) => (v === null ? '' : v))));
 }

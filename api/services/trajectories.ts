@@ -6,14 +6,14 @@ import { findCohort } from '../../db/cohorts';
 import { findContact, findCovenant } from '../../db/covenants';
 import { findOrganisation } from '../../db/organisations';
 import { withoutFreeText } from '../../db/privacy';
-import { listCohortTrajectories, findTrajectory, listTrajectoryEvents } from '../../db/trajectories';
+import { findTrajectory, listTrajectoryEvents } from '../../db/trajectories';
 import type { Trajectory as TrajectoryRow } from '../../db/schema';
 import { localDate } from '../../workflows/calendar';
 import { REJECTION, scheduleQuery, stateQuery, type Recorded } from '../../workflows/trajectory';
 import type { Principal } from '../auth';
 import type { Scope } from '../access';
 import { conflict, notFound, unprocessable } from '../errors';
-import { mapLimit } from '../../infra/map-limit';
+import { atRisk } from './steering';
 import type { CohortRisks, Schedule, Trajectory } from '../schemas/trajectory';
 import { pageOf, type Page } from '../schemas/common';
 import type { AppDeps } from '../deps';
@@ -122,15 +122,10 @@ async function requireCovenantEmployer(deps: Deps, cohortId: string, employerId:
   if (!ok) throw unprocessable([{ field: 'employerId', message: `no employer ${employerId}${covenant ? ` in covenant ${covenant.id}` : ''}` }]);
 }
 
-/** Everyone in the cohort with at least one risk signal, most signals first. */
+/** Everyone in the cohort with at least one risk signal, most signals first: from SQL, like the steering view. */
 export async function cohortRisks(deps: Deps, cohortId: string, page: Page): Promise<CohortRisks> {
   if (!(await findCohort(deps.db, cohortId))) throw notFound(`Cohort ${cohortId}`);
   const asOf = today(deps);
-  const rows = await listCohortTrajectories(deps.db, cohortId);
-  const items = await mapLimit(rows, 20, async (t) => {
-    const live = await deps.temporal.workflow.getHandle(t.workflow_id).query(stateQuery, asOf);
-    return { trajectoryId: t.id, reference: t.reference, status: live.status, week: live.week, risks: live.risks };
-  });
-  const atRisk = items.filter((i) => i.risks.length > 0).sort((a, b) => b.risks.length - a.risks.length || a.reference.localeCompare(b.reference));
-  return { cohortId, asOf, ...pageOf(atRisk, page) };
+  const items = (await atRisk(deps, { cohortId }, asOf)).map(({ cohortId: _, ...i }) => i);
+  return { cohortId, asOf, ...pageOf(items, page) };
 }

@@ -1,0 +1,44 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { COORDINATION, noteAudit } from '../access';
+import type { Principal } from '../auth';
+import { problemResponses } from '../schemas/common';
+import { Steering, SteeringQuery, SteeringRiskQuery, SteeringRisks } from '../schemas/steering';
+import { atRisk, pageOfRisks, steering } from '../services/steering';
+import { today } from '../services/trajectories';
+import type { AppDeps } from '../deps';
+
+/** A coordinator steers its own programme office's cohorts; the admin sees all. */
+const officeOf = (p: Principal) => p.officeId ?? (p.role === 'coordinator' ? p.organisationId! : undefined);
+
+export const steeringRoutes: FastifyPluginAsyncTypebox<{ deps: AppDeps }> = async (app, { deps }) => {
+  app.get('/steering', {
+    config: { access: { roles: COORDINATION } },
+    schema: {
+      tags: ['steering'],
+      summary: "The coordinator's steering view: risk signals by kind, partners with overdue registrations and checkpoints, checkpoint completion, each cohort week by week",
+      description: 'Counts only, no participant named (the participants at risk: GET /v1/steering/risks). Filter by programme, region, cohort and period (cohort start); look from another day with asOf. docs/outcomes.md defines each figure.',
+      querystring: SteeringQuery,
+      response: { 200: Steering, ...problemResponses },
+    },
+  }, async (request) => {
+    const { asOf, ...filter } = request.query;
+    return steering(deps, { ...filter, programmeOfficeId: officeOf(request.principal) }, asOf ?? today(deps));
+  });
+
+  app.get('/steering/risks', {
+    config: { access: { roles: COORDINATION, audit: 'read' } },
+    schema: {
+      tags: ['steering'],
+      summary: 'Participants with risk signals, each with its reasons in words, most signals first',
+      description: 'Audited: every participant listed is recorded in the audit log.',
+      querystring: SteeringRiskQuery,
+      response: { 200: SteeringRisks, ...problemResponses },
+    },
+  }, async (request) => {
+    const { asOf, limit, offset, ...filter } = request.query;
+    const on = asOf ?? today(deps);
+    const page = pageOfRisks(await atRisk(deps, { ...filter, programmeOfficeId: officeOf(request.principal) }, on), { limit, offset });
+    noteAudit(request, page.items.map((i) => i.trajectoryId));
+    return { asOf: on, ...page };
+  });
+};

@@ -1,0 +1,105 @@
+// After doorstroom: N months after the BBL start (or the end, for a job without BBL) the employer is asked
+// whether the participant still works there and the ROC whether the participant is still enrolled. Each
+// question waits on a durable timer, stays open for the programme's answer window, and is then closed:
+// what was not answered counts as "no answer". A "no" is carried forward: a former employer is not asked again.
+import { ApplicationFailure, allHandlersFinished, condition, defineQuery, defineUpdate, proxyLocalActivities, setHandler, sleep } from '@temporalio/workflow';
+import type { Activities } from '../activities';
+import type { FollowUpRules } from '../api/schemas/programme';
+import { addDays, addMonths, localDate, localInstant } from './calendar';
+
+export const DEFAULT_FOLLOW_UP: FollowUpRules = { months: [3, 6, 12], answerWithinDays: 28 };
+
+export interface FollowUpInput {
+  trajectoryId: string;
+  /** What the follow-up asks about: employment and enrolment after BBL doorstroom, employment after a job without BBL. */
+  outcome: 'bbl_doorstroom' | 'job_without_bbl';
+  /** The BBL start date, or the trajectory's end date for a job without BBL. */
+  from: string;
+  employerId: string;
+  rules: FollowUpRules;
+}
+
+export interface FollowUpRound {
+  months: number;
+  dueOn: string;
+  closesOn: string;
+  status: 'pending' | 'open' | 'closed';
+  /** Undefined: not answered (yet). */
+  employed?: boolean;
+  employedOn?: string;
+  enrolled?: boolean;
+  enrolledOn?: string;
+}
+
+/** One or both answers; which a partner may give is checked by the API (employer: employed, ROC: enrolled). */
+export interface FollowUpAnswer { months: number; employed?: boolean; enrolled?: boolean }
+
+export const followUpQuery = defineQuery<FollowUpRound[]>('followUps');
+export const answerFollowUpUpdate = defineUpdate<FollowUpRound, [FollowUpAnswer]>('answerFollowUp');
+
+export const FOLLOW_UP_REJECTION = 'Rejection';
+
+const { projectFollowUp } = proxyLocalActivities<Activities>({
+  startToCloseTimeout: '30 seconds',
+  localRetryThreshold: '10 seconds',
+  retry: { initialInterval: '1 second', maximumInterval: '1 minute', backoffCoefficient: 2 },
+});
+
+const reject = (field: string, message: string) => ApplicationFailure.create({ type: FOLLOW_UP_REJECTION, message, details: [field], nonRetryable: true });
+
+/** The rounds planned from the input: due dates and answer windows. */
+export function followUpRounds(input: Pick<FollowUpInput, 'from' | 'rules'>): FollowUpRound[] {
+  return [...input.rules.months].sort((a, b) => a - b).map((months) => {
+    const dueOn = addMonths(input.from, months);
+    return { months, dueOn, closesOn: addDays(dueOn, input.rules.answerWithinDays), status: 'pending' as const };
+  });
+}
+
+/** Validates an answer against the rounds as they stand; returns the round it answers. */
+export function checkAnswer(rounds: FollowUpRound[], outcome: FollowUpInput['outcome'], today: string, a: FollowUpAnswer): FollowUpRound {
+  const round = rounds.find((r) => r.months === a.months);
+  if (!round) throw reject('months', `no follow-up at ${a.months} months; there are: ${rounds.map((r) => r.months).join(', ')}`);
+  if (round.status === 'pending') throw reject('months', `the ${a.months}-month follow-up opens on ${round.dueOn}`);
+  if (round.status === 'closed') throw reject('months', `the ${a.months}-month follow-up closed on ${round.closesOn}`);
+  if (a.employed === undefined && a.enrolled === undefined) throw reject('employed', 'give employed, enrolled or both');
+  if (a.enrolled !== undefined && outcome !== 'bbl_doorstroom') throw reject('enrolled', 'is asked only after BBL doorstroom');
+  return { ...round, ...(a.employed !== undefined && { employed: a.employed, employedOn: today }), ...(a.enrolled !== undefined && { enrolled: a.enrolled, enrolledOn: today }) };
+}
+
+const today = () => localDate(Date.now());
+
+export async function followUpWorkflow(input: FollowUpInput): Promise<FollowUpRound[]> {
+  const rounds = followUpRounds(input);
+  const asksSchool = input.outcome === 'bbl_doorstroom';
+  const complete = (r: FollowUpRound) => r.employed !== undefined && (!asksSchool || r.enrolled !== undefined);
+  let seq = 0;
+
+  async function save(round: FollowUpRound): Promise<void> {
+    rounds[rounds.findIndex((r) => r.months === round.months)] = round;
+    await projectFollowUp({ trajectoryId: input.trajectoryId, employerId: input.employerId, asksSchool, seq: ++seq, round });
+  }
+
+  setHandler(followUpQuery, () => rounds);
+  setHandler(answerFollowUpUpdate, async (answer) => {
+    const round = checkAnswer(rounds, input.outcome, today(), answer);
+    await save(round);
+    return round;
+  }, { validator: (answer) => void checkAnswer(rounds, input.outcome, today(), answer) });
+
+  for (const [i, pending] of rounds.entries()) {
+    const wait = localInstant(pending.dueOn, 9) - Date.now();
+    if (wait > 0) await sleep(wait);
+    // A "no" stands: the participant who left the employer or the BBL is not asked about again.
+    const before = rounds[i - 1];
+    await save({
+      ...pending, status: 'open',
+      ...(before?.employed === false && { employed: false, employedOn: before.employedOn }),
+      ...(before?.enrolled === false && { enrolled: false, enrolledOn: before.enrolledOn }),
+    });
+    const closing = localInstant(addDays(pending.closesOn, 1)) - Date.now();
+    if (!complete(rounds[i]!) && closing > 0) await condition(() => complete(rounds[i]!), closing);
+    await save({ ...rounds[i]!, status: 'closed' });
+  }
+  await condition(allHandlersFinished);
+  return rounds;
+}

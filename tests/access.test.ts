@@ -100,6 +100,8 @@ const CASES: Case[] = [
   { method: 'GET', path: '/v1/trajectories/{id}/calendar.ics', url: () => `/v1/trajectories/${target}/calendar.ics`, allowed: ['admin', 'coordA', 'employer', 'school', 'jobcoach'] },
   { method: 'GET', path: '/v1/organisations/{id}/calendar.ics', url: () => `/v1/organisations/${A.employerIds[0]}/calendar.ics`, allowed: ['admin', 'employer'] },
   { method: 'POST', path: '/v1/calendar-links', url: () => '/v1/calendar-links', body: () => ({ trajectoryId: target }), missingBody: () => ({ trajectoryId: randomUUID() }), allowed: ['admin', 'coordA', 'employer', 'school', 'jobcoach'] },
+  { method: 'GET', path: '/v1/trajectories/{id}/follow-ups', url: () => `/v1/trajectories/${target}/follow-ups`, allowed: ['admin', 'coordA', 'employer', 'school', 'jobcoach'] },
+  { method: 'POST', path: '/v1/trajectories/{id}/follow-ups/{months}', url: () => `/v1/trajectories/${target}/follow-ups/3`, body: () => ({ employed: true }), allowed: ['admin', 'coordA', 'employer', 'school'] },
   { method: 'GET', path: '/v1/trajectories/{id}/export', url: () => `/v1/trajectories/${target}/export`, allowed: ['admin', 'coordA'] },
   { method: 'POST', path: '/v1/trajectories/{id}/erasure', url: () => `/v1/trajectories/${target}/erasure`, body: () => ({}), allowed: ['admin', 'coordA'] },
   { method: 'GET', path: '/v1/cohorts', url: () => '/v1/cohorts', allowed: ['admin', 'coordA', 'coordB', 'school', 'schoolB'] },
@@ -128,6 +130,8 @@ const CASES: Case[] = [
   { method: 'POST', path: '/v1/programmes', url: () => '/v1/programmes', body: () => ({ id: uniqueId('matrix'), name: 'Matrix', template: { weeks: 1, placementDaysPerWeek: 0, schoolDaysPerWeek: 0, checkpoints: [], attendanceThreshold: 0.5, bblDecisionFromWeek: 1, intendedOutcome: 'job' } }), allowed: ['admin', 'coordA', 'coordB'] },
   { method: 'GET', path: '/v1/mailbox', url: () => '/v1/mailbox', allowed: ['admin'] },
   { method: 'GET', path: '/v1/outbox', url: () => '/v1/outbox', allowed: ['admin', 'coordA', 'coordB'] },
+  { method: 'GET', path: '/v1/steering', url: () => '/v1/steering', allowed: ['admin', 'coordA', 'coordB'] },
+  { method: 'GET', path: '/v1/steering/risks', url: () => '/v1/steering/risks', allowed: ['admin', 'coordA', 'coordB'] },
   { method: 'GET', path: '/v1/outcomes', url: () => '/v1/outcomes', allowed: ['admin', 'coordA', 'coordB', 'payer', 'otherFunder', 'funderB'] },
 ];
 

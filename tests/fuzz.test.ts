@@ -429,6 +429,7 @@ function examples(): Record<string, Json[]> {
     ],
     'POST /v1/trajectories/{id}/bbl': [{ by: 'employer', contractStartDate: monday }, { by: 'employer', jobWithoutBbl: true }, { by: 'school' }],
     'POST /v1/trajectories/{id}/erasure': [{}],
+    'POST /v1/trajectories/{id}/follow-ups/{months}': [{ employed: true }, { enrolled: false }, { employed: false, enrolled: true }],
     'POST /v1/outcomes/participant-lookups': [{ bsn: '111222333' }],
     'POST /v1/calendar-links': [{ trajectoryId: trajectoryId! }, { organisationId: partners.employerIds[0]! }],
   };

@@ -7,6 +7,7 @@ import { inject } from 'vitest';
 import { buildApp, type App } from '../api/app';
 import { connectPostgres, type Db } from '../db/connection';
 import { insertCohort } from '../db/cohorts';
+import { writeProjection } from '../db/trajectories';
 import { injectCall, testDeps } from './helpers/app';
 import { createKey, seedPartners, type Call, type Partners } from './helpers/partners';
 
@@ -43,7 +44,14 @@ beforeAll(async () => {
       school_weekday: 4, status: s.status, end_date: '2027-08-20', workflow_id: `trajectory-${ids[i]}`, outcome: s.outcome ? JSON.stringify(s.outcome) : null, benefit_payer_id: partners.gemeenteId,
     })));
   // Attendance of six participants, 10 days each, 9 attended; checkpoint intake: 6 on track, 3 concerns, 1 at risk.
-  await db.insertInto('attendance').values(ids.slice(0, 6).flatMap((t, n) => Array.from({ length: 10 }, (_, d) => ({ trajectory_id: t, date: `2027-04-${String(5 + d).padStart(2, '0')}`, kind: 'placement' as const, present: d !== n % 10, reason: null, correction_reason: null, recorded_on: '2027-04-20', seq: d + 1 })))).execute();
+  // Through the projection the workflow runs, which also keeps each trajectory's attendance counts.
+  for (const [n, t] of ids.slice(0, 6).entries()) {
+    await writeProjection(db, {
+      trajectoryId: t, events: [], checkpoints: [],
+      snapshot: { seq: 10, status: 'active', endDate: '2027-08-20', outcome: null, employers: [{ employerId: partners.employerIds[0]!, from: '2027-04-05' }] },
+      attendance: Array.from({ length: 10 }, (_, d) => ({ date: `2027-04-${String(5 + d).padStart(2, '0')}`, kind: 'placement' as const, present: d !== n % 10, recordedOn: '2027-04-20', seq: 10 })),
+    });
+  }
   await db.insertInto('checkpoint_review').values(ids.slice(0, 10).map((t, i) => ({ trajectory_id: t, key: 'intake', status: i < 6 ? 'on_track' as const : i < 9 ? 'concerns' as const : 'at_risk' as const, note: '', trainer_confirmed: true, recorded_on: '2027-04-08', seq: 20 }))).execute();
   coordinator = await createKey(call, partners.officeId, 'coordinator');
   funder = await call('POST', '/v1/api-keys', { organisationId: partners.gemeenteId, role: 'funder', label: 'gemeente' }, coordinator).then((r) => r.json.secret);

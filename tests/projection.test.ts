@@ -50,9 +50,30 @@ describe('projectTrajectory', () => {
     expect(events).toEqual([{ seq: 1, type: 'attendance_recorded' }, { seq: 2, type: 'attendance_corrected' }]);
     const attendance = await db.selectFrom('attendance').selectAll().where('trajectory_id', '=', trajectoryId).execute();
     expect(attendance).toEqual([expect.objectContaining({ present: true, correction_reason: 'fout', seq: 2 })]);
-    const row = await db.selectFrom('trajectory').select(['status', 'projected_seq']).where('id', '=', trajectoryId).executeTakeFirstOrThrow();
-    expect(row).toEqual({ status: 'paused', projected_seq: 2 });
+    // The counts behind the funders' attendance rate follow the correction: one day, attended.
+    const row = await db.selectFrom('trajectory').select(['status', 'projected_seq', 'days_recorded', 'days_attended']).where('id', '=', trajectoryId).executeTakeFirstOrThrow();
+    expect(row).toEqual({ status: 'paused', projected_seq: 2, days_recorded: 1, days_attended: 1 });
     const placements = await db.selectFrom('placement').selectAll().where('trajectory_id', '=', trajectoryId).execute();
     expect(placements).toHaveLength(1);
+  });
+});
+
+describe('the projected plan', () => {
+  const day = (date: string, planned: boolean) => ({ date, week: 1, kind: 'placement' as const, planned, ...(planned ? {} : { reason: 'pauze' }) });
+  const checkpoint = { key: 'intake', name: 'Intake', week: 1, weekStart: '2027-04-05', weekEnd: '2027-04-09' };
+  const withPlan = (seq: number, days: ReturnType<typeof day>[]): Projection => ({
+    ...projection(seq, true, 'active'), events: [], attendance: [], plan: { seq, days, checkpoints: [checkpoint] },
+  });
+
+  it('is replaced by a newer plan and never by an older one arriving late', async () => {
+    const { projectTrajectory } = createActivities({ db });
+    await projectTrajectory(withPlan(10, [day('2027-04-05', true), day('2027-04-12', true)]));
+    await projectTrajectory(withPlan(11, [day('2027-04-05', true), day('2027-04-12', false), day('2027-04-19', true)])); // a pause moved the end
+    await projectTrajectory(withPlan(10, [day('2027-04-05', true), day('2027-04-12', true)])); // late retry
+
+    const days = await db.selectFrom('planned_day').select(['date', 'planned', 'reason']).where('trajectory_id', '=', trajectoryId).orderBy('date').execute();
+    expect(days).toEqual([{ date: '2027-04-05', planned: true, reason: null }, { date: '2027-04-12', planned: false, reason: 'pauze' }, { date: '2027-04-19', planned: true, reason: null }]);
+    const checkpoints = await db.selectFrom('planned_checkpoint').select(['key', 'week_end']).where('trajectory_id', '=', trajectoryId).execute();
+    expect(checkpoints).toEqual([{ key: 'intake', week_end: '2027-04-09' }]);
   });
 });

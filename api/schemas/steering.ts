@@ -12,7 +12,7 @@ export const SteeringQuery = Type.Object({
 }, { additionalProperties: false });
 export type SteeringQuery = Static<typeof SteeringQuery>;
 
-export const SteeringRiskQuery = Type.Intersect([Page, SteeringQuery]);
+export const SteeringRiskQuery = Type.Object({ ...Page.properties, ...SteeringQuery.properties }, { additionalProperties: false });
 export type SteeringRiskQuery = Static<typeof SteeringRiskQuery>;
 
 export const AtRisk = Type.Object({

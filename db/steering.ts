@@ -85,7 +85,7 @@ export async function checkpointCompletion(db: Db, f: FigureFilter, asOf: string
     join trajectory t on t.id = pc.trajectory_id
     left join checkpoint_review r on r.trajectory_id = pc.trajectory_id and r.key = pc.key
     where pc.trajectory_id in (${ids})
-      and not (t.outcome->>'kind' = 'dropout' and pc.week_start > (t.outcome->>'date')::date and r.key is null)
+      and not coalesce(t.outcome->>'kind' = 'dropout' and pc.week_start > (t.outcome->>'date')::date and r.key is null, false)
     group by pc.key order by min(pc.week), pc.key`.execute(db);
   return rows;
 }
@@ -103,7 +103,7 @@ export async function cohortProgress(db: Db, f: FigureFilter, asOf: string) {
       join trajectory t on t.id = pd.trajectory_id
       left join attendance a on a.trajectory_id = pd.trajectory_id and a.date = pd.date
       where pd.trajectory_id in (${ids})
-        and not (t.outcome->>'kind' = 'dropout' and pd.date > (t.outcome->>'date')::date and a.date is null)
+        and not coalesce(t.outcome->>'kind' = 'dropout' and pd.date > (t.outcome->>'date')::date and a.date is null, false)
       group by t.cohort_id, pd.week order by t.cohort_id, pd.week`.execute(db),
     sql<{ cohort_id: string; week: number; n: number }>`
       select t.cohort_id, (t.outcome->>'week')::int week, count(*)::int n from trajectory t

@@ -44,9 +44,15 @@ export class Rejection extends Error {
 export function initialState(calendar: CalendarInput, employerId: string, opts: { attendanceThreshold: number; bblDecisionFromWeek: number }): TrajectoryData {
   return {
     calendar, status: 'planned', attendance: {}, corrections: [], checkpoints: {}, pauses: [], extensions: [],
-    employers: [{ employerId, from: calendar.startDate }], bbl: {}, ...opts,
+    employers: [{ employerId, from: calendar.startDate }], bbl: {},
+    // Picked, not spread: the workflow passes the whole template, whose `checkpoints` list would otherwise
+    // replace the reviews above (and a checkpoint keyed 'pop' would look recorded by Array.prototype.pop).
+    attendanceThreshold: opts.attendanceThreshold, bblDecisionFromWeek: opts.bblDecisionFromWeek,
   };
 }
+
+/** The review of a checkpoint, if recorded; own keys only, so a key like 'constructor' is never "recorded". */
+export const reviewOf = (s: TrajectoryData, key: string): CheckpointReview | undefined => (Object.hasOwn(s.checkpoints, key) ? s.checkpoints[key] : undefined);
 
 /** Working days (Mon-Fri) from `from` up to and including `to`. */
 function workingDaysBetween(from: string, to: string): number {
@@ -190,7 +196,7 @@ export const BBL_DECISION_DAYS_AFTER_END = 14;
 export interface RiskSignal { kind: 'unexcused_absences' | 'checkpoint_at_risk' | 'checkpoint_overdue' | 'low_attendance'; reason: string }
 
 export function overdueCheckpoints(s: TrajectoryData, today: string, plan = currentPlan(s)) {
-  return plan.checkpoints.filter((c) => !s.checkpoints[c.key] && c.weekEnd < today);
+  return plan.checkpoints.filter((c) => !reviewOf(s, c.key) && c.weekEnd < today);
 }
 
 /** The risk rules, shared with the coordinator's steering view (db/steering.ts), which applies them in SQL. */
@@ -260,7 +266,7 @@ export function openItems(s: TrajectoryData, today: string, plan = currentPlan(s
   const bblOpen = weekOf(s.calendar.startDate, today) >= s.bblDecisionFromWeek && !s.bbl.jobWithoutBbl;
   return {
     attendance: plan.days.filter((d) => d.planned && d.date < today && !s.attendance[d.date]).map((d) => ({ date: d.date, kind: d.kind })),
-    checkpoints: plan.checkpoints.filter((c) => !s.checkpoints[c.key] && c.weekStart <= today && today <= c.weekEnd).map(pick),
+    checkpoints: plan.checkpoints.filter((c) => !reviewOf(s, c.key) && c.weekStart <= today && today <= c.weekEnd).map(pick),
     overdueCheckpoints: overdueCheckpoints(s, today, plan).map(pick),
     bbl: bblOpen ? [...(s.bbl.contractStartDate ? [] : ['employer_contract' as const]), ...(s.bbl.enrolmentConfirmed ? [] : ['school_enrolment' as const])] : [],
   };

@@ -152,7 +152,7 @@ export async function simulate(scenario: Scenario, options: SimulationOptions = 
       connection: env.nativeConnection,
       taskQueue: TASK_QUEUE,
       ...(options.workflowBundlePath ? { workflowBundle: { codePath: options.workflowBundlePath } } : { workflowsPath }),
-      activities: createActivities({ db, mailer }),
+      activities: createActivities({ db, mailer, temporal: env.client }),
       dataConverter,
     });
     return await worker.runUntil(async () => {

@@ -71,7 +71,6 @@ const today = () => localDate(Date.now());
 export async function followUpWorkflow(input: FollowUpInput): Promise<FollowUpRound[]> {
   const rounds = followUpRounds(input);
   const asksSchool = input.outcome === 'bbl_doorstroom';
-  const complete = (r: FollowUpRound) => r.employed !== undefined && (!asksSchool || r.enrolled !== undefined);
   let seq = 0;
 
   async function save(round: FollowUpRound): Promise<void> {
@@ -86,19 +85,27 @@ export async function followUpWorkflow(input: FollowUpInput): Promise<FollowUpRo
     return round;
   }, { validator: (answer) => void checkAnswer(rounds, input.outcome, today(), answer) });
 
-  for (const [i, pending] of rounds.entries()) {
-    const wait = localInstant(pending.dueOn, 9) - Date.now();
+  // Each round opens at 09:00 on its due date and closes after its window; windows may overlap.
+  const moments = rounds.flatMap((r, i) => [
+    { at: localInstant(r.dueOn, 9), i, open: true },
+    { at: localInstant(addDays(r.closesOn, 1)), i, open: false },
+  ]).sort((a, b) => a.at - b.at || Number(a.open) - Number(b.open));
+  for (const { at, i, open } of moments) {
+    const wait = at - Date.now();
     if (wait > 0) await sleep(wait);
-    // A "no" stands: the participant who left the employer or the BBL is not asked about again.
-    const before = rounds[i - 1];
-    await save({
-      ...pending, status: 'open',
-      ...(before?.employed === false && { employed: false, employedOn: before.employedOn }),
-      ...(before?.enrolled === false && { enrolled: false, enrolledOn: before.enrolledOn }),
-    });
-    const closing = localInstant(addDays(pending.closesOn, 1)) - Date.now();
-    if (!complete(rounds[i]!) && closing > 0) await condition(() => complete(rounds[i]!), closing);
-    await save({ ...rounds[i]!, status: 'closed' });
+    const round = rounds[i]!;
+    if (open) {
+      // A "no" stands: the participant who left the employer or the BBL is not asked about again.
+      const before = rounds[i - 1];
+      await save({
+        ...round, status: 'open',
+        ...(before?.employed === false && { employed: false, employedOn: before.employedOn }),
+        ...(before?.enrolled === false && { enrolled: false, enrolledOn: before.enrolledOn }),
+      });
+    } else {
+      // Open for its whole window, so an answer can still be corrected; then whatever is missing is "no answer".
+      await save({ ...round, status: 'closed' });
+    }
   }
   await condition(allHandlersFinished);
   return rounds;

@@ -3,14 +3,13 @@
 // writes every change to PostgreSQL through one idempotent projection activity.
 // Contract first: input, state and message definitions; then the workflow.
 import {
-  ApplicationFailure, ParentClosePolicy, allHandlersFinished, condition, defineQuery, defineSignal, defineUpdate, patched, proxyLocalActivities, setHandler, startChild, upsertSearchAttributes,
+  ApplicationFailure, allHandlersFinished, condition, defineQuery, defineSignal, defineUpdate, patched, proxyActivities, proxyLocalActivities, setHandler, upsertSearchAttributes,
 } from '@temporalio/workflow';
 import type { Activities } from '../activities';
 import type { ProgrammeTemplate } from '../api/schemas/programme';
 import type { AttendanceRecording, BblConfirmation, Change, CheckpointRecording } from '../api/schemas/recording';
 import { addDays, localDate, localInstant, weekOf, type Closure, type Holiday, type PlannedDay, type Weekday } from './calendar';
-import { DEFAULT_FOLLOW_UP, followUpWorkflow } from './follow-up';
-import { followUpWorkflowId } from './ids';
+import { DEFAULT_FOLLOW_UP } from './follow-up';
 import { legacyTrajectory } from './legacy';
 import { TrajectoryStatusKey } from './search-attributes';
 import {
@@ -91,6 +90,9 @@ const { projectTrajectory } = proxyLocalActivities<Activities>({
   localRetryThreshold: '10 seconds',
   retry: { initialInterval: '1 second', maximumInterval: '1 minute', backoffCoefficient: 2 },
 });
+
+/** Starting the follow-up is one client call; retried until it is done. */
+const { startFollowUp } = proxyActivities<Activities>({ startToCloseTimeout: '1 minute', retry: { initialInterval: '1 second', maximumInterval: '5 minutes' } });
 
 const today = () => localDate(Date.now());
 
@@ -254,15 +256,11 @@ export async function trajectoryWorkflow(input: TrajectoryInput): Promise<Trajec
 
   const outcome = s.outcome;
   if ((outcome?.kind === 'bbl_doorstroom' || outcome?.kind === 'job_without_bbl') && patched(FOLLOW_UP_PATCH)) {
-    // Its own workflow, left running when this one completes: the trajectory is over, the follow-up is not.
+    // Its own workflow, running on when this one completes: the trajectory is over, the follow-up is not.
     const endDate = currentPlan(s).endDate;
-    await startChild(followUpWorkflow, {
-      workflowId: followUpWorkflowId(input.trajectoryId),
-      parentClosePolicy: ParentClosePolicy.ABANDON,
-      args: [{
-        trajectoryId: input.trajectoryId, outcome: outcome.kind, from: outcome.kind === 'bbl_doorstroom' ? outcome.bblStartDate : endDate,
-        employerId: currentEmployer(s, endDate), rules: { ...DEFAULT_FOLLOW_UP, ...template.followUp },
-      }],
+    await startFollowUp({
+      trajectoryId: input.trajectoryId, outcome: outcome.kind, from: outcome.kind === 'bbl_doorstroom' ? outcome.bblStartDate : endDate,
+      employerId: currentEmployer(s, endDate), rules: { ...DEFAULT_FOLLOW_UP, ...template.followUp },
     });
   }
 

@@ -33,7 +33,7 @@ export function createTestWorker(env: TestWorkflowEnvironment, db: Db, taskQueue
     connection: env.nativeConnection,
     taskQueue,
     workflowBundle: { codePath: inject('workflowBundlePath') },
-    activities: createActivities({ db }),
+    activities: createActivities({ db, temporal: env.client }),
     dataConverter: testDataConverter,
   });
 }

@@ -8,6 +8,7 @@ import { buildApp, type App } from '../api/app';
 import { connectPostgres, type Db } from '../db/connection';
 import { insertCohort } from '../db/cohorts';
 import { writeProjection } from '../db/trajectories';
+import { writeFollowUp } from '../db/follow-ups';
 import { injectCall, testDeps } from './helpers/app';
 import { createKey, seedPartners, type Call, type Partners } from './helpers/partners';
 
@@ -53,6 +54,13 @@ beforeAll(async () => {
     });
   }
   await db.insertInto('checkpoint_review').values(ids.slice(0, 10).map((t, i) => ({ trajectory_id: t, key: 'intake', status: i < 6 ? 'on_track' as const : i < 9 ? 'concerns' as const : 'at_risk' as const, note: '', trainer_confirmed: true, recorded_on: '2027-04-08', seq: 20 }))).execute();
+  // Follow-up at 3 months of six participants, as the follow-up workflow writes it: five still employed, one not; all six still enrolled.
+  for (const [i, t] of ids.slice(0, 6).entries()) {
+    await writeFollowUp(db, {
+      trajectoryId: t, employerId: partners.employerIds[0]!, asksSchool: true, seq: 3,
+      round: { months: 3, dueOn: '2027-12-01', closesOn: '2027-12-29', status: 'closed', employed: i < 5, employedOn: '2027-12-02', enrolled: true, enrolledOn: '2027-12-03' },
+    });
+  }
   coordinator = await createKey(call, partners.officeId, 'coordinator');
   funder = await call('POST', '/v1/api-keys', { organisationId: partners.gemeenteId, role: 'funder', label: 'gemeente' }, coordinator).then((r) => r.json.secret);
   const other = await seedPartners(call, 'Elders');
@@ -76,6 +84,8 @@ describe('outcome figures', () => {
     expect(f.dropoutByWeek).toEqual({ 2: null, 3: null });
     expect(f.attendance).toEqual({ participants: 6, recordedDays: 60, rate: 0.9 });
     expect(f.checkpoints).toEqual({ intake: { on_track: 6, concerns: null, at_risk: null } });
+    // One "no" is small, so the five "yes" go too (or 6 - 5 would give it away); six still enrolled is shown.
+    expect(f.followUp).toEqual({ 3: { asked: 6, employed: { yes: null, no: null, noAnswer: 0, open: 0 }, enrolmentAsked: 6, enrolled: { yes: 6, no: 0, noAnswer: 0, open: 0 } } });
   });
 
   it('are there as CSV, one row per figure, suppressed counts empty', async () => {
@@ -84,7 +94,7 @@ describe('outcome figures', () => {
     expect(res.headers['content-type']).toMatch(/^text\/csv/);
     const lines = res.body.trim().split('\n');
     expect(lines[0]).toBe('figure,category,count');
-    expect(lines).toEqual(expect.arrayContaining(['started,,12', 'participants,active,7', 'participants,dropout,', 'attendance,rate,0.9', 'checkpoint_intake,on_track,6']));
+    expect(lines).toEqual(expect.arrayContaining(['started,,12', 'participants,active,7', 'participants,dropout,', 'attendance,rate,0.9', 'checkpoint_intake,on_track,6', 'follow_up_3m,asked,6', 'follow_up_3m_employed,yes,', 'follow_up_3m_enrolled,yes,6']));
     const viaAccept = await app.inject({ method: 'GET', url: `/v1/outcomes?cohortId=${cohortId}`, headers: { authorization: `Bearer ${funder}`, accept: 'text/csv' } });
     expect(viaAccept.body).toBe(res.body);
   });

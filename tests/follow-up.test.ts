@@ -2,6 +2,9 @@
 // its follow-up, which asks the employer and the ROC at 3, 6 and 12 months (durable timers over a year),
 // takes their answers through the API, reminds them in the morning digest (delivered to a real SMTP server),
 // counts what was not answered as "no answer", and stops when the participant's data is erased.
+import { writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { historyToJSON } from '@temporalio/common/lib/proto-utils';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createActivities } from '../activities';
@@ -19,7 +22,8 @@ import { cohortRequest, thisMonday, uniqueId } from './helpers/fixtures';
 import { createKey, seedPartners, type Call, type Partners } from './helpers/partners';
 import { createThrowawayDatabase } from './helpers/postgres';
 import { startSmtp, type TestSmtp } from './helpers/smtp';
-import { startWorkerEnv } from './helpers/temporal';
+import { startWorkerEnv, testDataConverter } from './helpers/temporal';
+import { decodePayloadsIn } from '../infra/payload-codec';
 
 let database: Awaited<ReturnType<typeof createThrowawayDatabase>>;
 let db: Db;
@@ -165,6 +169,10 @@ describe('the follow-up after doorstroom', () => {
     expect((await answer(doorstroom.id, 12, { enrolled: true }, keys.school)).statusCode).toBe(200);
     const rounds = await env.client.workflow.getHandle<typeof followUpWorkflow>(followUpWorkflowId(doorstroom.id)).result();
     expect(rounds.map((r) => [r.months, r.status, r.employed, r.enrolled ?? null])).toEqual([[3, 'closed', true, true], [6, 'closed', false, null], [12, 'closed', false, true]]);
+    if (process.env.RECORD_HISTORIES) {
+      const history = await decodePayloadsIn(await env.client.workflow.getHandle(followUpWorkflowId(doorstroom.id)).fetchHistory(), testDataConverter.payloadCodecs![0]!);
+      writeFileSync(path.join(import.meta.dirname, 'histories', 'follow-up-answers-and-no-answer.json'), historyToJSON(history as never));
+    }
     await env.client.workflow.getHandle(followUpWorkflowId(job.id)).result();
   }, 120_000);
 

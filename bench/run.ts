@@ -23,7 +23,7 @@ const dataConverter = payloadDataConverter({ PAYLOAD_KEYS: newPayloadKey() });
 const database = await createThrowawayDatabase();
 const db = connectPostgres(database.url, 10);
 const env = await TestWorkflowEnvironment.createLocal({ server: { executable: devServerExecutable(process.env), searchAttributes: SEARCH_ATTRIBUTES }, client: { dataConverter } });
-const worker = await Worker.create({ connection: env.nativeConnection, taskQueue: TASK_QUEUE, workflowsPath, activities: createActivities({ db }), dataConverter });
+const worker = await Worker.create({ connection: env.nativeConnection, taskQueue: TASK_QUEUE, workflowsPath, activities: createActivities({ db, temporal: env.client }), dataConverter });
 const running = worker.run();
 try {
   const size = Number(process.env.BENCH_COHORT_SIZE ?? 1000);
@@ -37,7 +37,7 @@ try {
     const skipping = await TestWorkflowEnvironment.createTimeSkipping({ server: { executable: testServerExecutable(process.env) }, client: { dataConverter } });
     try {
       await ensureSearchAttributes(skipping.connection, 'default');
-      const w = await Worker.create({ connection: skipping.nativeConnection, taskQueue: TASK_QUEUE, workflowsPath, activities: createActivities({ db }), dataConverter });
+      const w = await Worker.create({ connection: skipping.nativeConnection, taskQueue: TASK_QUEUE, workflowsPath, activities: createActivities({ db, temporal: skipping.client }), dataConverter });
       const h = await w.runUntil(benchTrajectoryHistory(skipping, db));
       for (const r of [h.weekly, h.daily]) {
         rows.push([

@@ -9,6 +9,9 @@ export interface FollowUpProjection { trajectoryId: string; employerId: string; 
 export async function writeFollowUp(db: Db, p: FollowUpProjection): Promise<void> {
   const r = p.round;
   if (r.status === 'pending') return;
+  // After erasure nothing more is recorded about the participant (the workflow is being stopped as well).
+  const t = await db.selectFrom('trajectory').select('anonymised_at').where('id', '=', p.trajectoryId).executeTakeFirst();
+  if (!t || t.anonymised_at) return;
   const status = r.status;
   const school = p.asksSchool
     ? sql<string>`(select c.school_id from trajectory t join cohort c on c.id = t.cohort_id where t.id = ${p.trajectoryId})`

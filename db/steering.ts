@@ -20,7 +20,7 @@ export async function riskRows(db: Db, f: FigureFilter, asOf: string) {
       group by trajectory_id having count(*) >= ${RISK_RULES.unexcusedAtLeast}`.execute(db),
     sql<{ trajectory_id: string; key: string; recorded_on: string }>`
       select trajectory_id, key, to_char(recorded_on, 'YYYY-MM-DD') recorded_on from checkpoint_review
-      where trajectory_id in (${open}) and status = 'at_risk' order by trajectory_id, seq`.execute(db),
+      where trajectory_id in (${open}) and status = 'at_risk' order by trajectory_id, key`.execute(db),
     sql<{ trajectory_id: string; name: string; week: number; week_end: string }>`
       select pc.trajectory_id, pc.name, pc.week, to_char(pc.week_end, 'YYYY-MM-DD') week_end from planned_checkpoint pc
       where pc.trajectory_id in (${open}) and pc.week_end < ${asOf}
@@ -43,8 +43,8 @@ export async function riskRows(db: Db, f: FigureFilter, asOf: string) {
 /** Planned days before `asOf` nobody recorded, per organisation that should have (the employer of that day, or the ROC). */
 export async function overdueRegistrations(db: Db, f: FigureFilter, asOf: string) {
   const open = figureScope(db, f).select('t.id').where(sql<boolean>`t.status in ${OPEN}`);
-  const { rows } = await sql<{ organisation_id: string; name: string; kind: 'placement' | 'school'; days: number; participants: number; oldest: string }>`
-    select o.id organisation_id, o.name, pd.kind, count(*)::int days, count(distinct pd.trajectory_id)::int participants, to_char(min(pd.date), 'YYYY-MM-DD') oldest
+  const { rows } = await sql<{ organisation_id: string; name: string; kind: 'placement' | 'school'; days: number; trajectory_ids: string[]; oldest: string }>`
+    select o.id organisation_id, o.name, pd.kind, count(*)::int days, array_agg(distinct pd.trajectory_id) trajectory_ids, to_char(min(pd.date), 'YYYY-MM-DD') oldest
     from planned_day pd
     join trajectory t on t.id = pd.trajectory_id join cohort c on c.id = t.cohort_id
     left join lateral (select p.employer_id from placement p where p.trajectory_id = pd.trajectory_id and p.from_date <= pd.date order by p.from_date desc limit 1) e on true
@@ -58,8 +58,8 @@ export async function overdueRegistrations(db: Db, f: FigureFilter, asOf: string
 /** Checkpoints not recorded by the end of their week, per jobcoaching organisation. */
 export async function overdueCheckpointsByOrganisation(db: Db, f: FigureFilter, asOf: string) {
   const open = figureScope(db, f).select('t.id').where(sql<boolean>`t.status in ${OPEN}`);
-  const { rows } = await sql<{ organisation_id: string; name: string; checkpoints: number; participants: number; oldest: string }>`
-    select o.id organisation_id, o.name, count(*)::int checkpoints, count(distinct pc.trajectory_id)::int participants, to_char(min(pc.week_end), 'YYYY-MM-DD') oldest
+  const { rows } = await sql<{ organisation_id: string; name: string; checkpoints: number; trajectory_ids: string[]; oldest: string }>`
+    select o.id organisation_id, o.name, count(*)::int checkpoints, array_agg(distinct pc.trajectory_id) trajectory_ids, to_char(min(pc.week_end), 'YYYY-MM-DD') oldest
     from planned_checkpoint pc
     join trajectory t on t.id = pc.trajectory_id join contact k on k.id = t.jobcoach_id join organisation o on o.id = k.organisation_id
     where pc.trajectory_id in (${open}) and pc.week_end < ${asOf}

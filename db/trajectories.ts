@@ -36,6 +36,9 @@ export async function writeProjection(db: Db, p: Projection): Promise<void> {
   const id = p.trajectoryId;
   const newer = (table: 'attendance' | 'checkpoint_review') => sql<boolean>`${sql.ref(`${table}.seq`)} < excluded.seq`;
   await db.transaction().execute(async (trx) => {
+    // One projection of a trajectory at a time: two recordings projected at once would each recount the
+    // attendance from their own snapshot, and the later commit could leave the counts one recording short.
+    await trx.selectFrom('trajectory').select('id').where('id', '=', id).forUpdate().execute();
     if (p.events.length > 0) {
       await trx.insertInto('trajectory_event')
         .values(p.events.map((e) => ({ trajectory_id: id, seq: e.seq, type: e.type, occurred_on: e.date, data: JSON.stringify(e.data) })))
@@ -78,6 +81,16 @@ export async function writeProjection(db: Db, p: Projection): Promise<void> {
         .execute();
     }
   });
+}
+
+/** Writes a plan read from a running workflow (runs that began before plans were projected). */
+export async function backfillPlan(db: Db, id: string, plan: NonNullable<Projection['plan']>): Promise<void> {
+  await db.transaction().execute((trx) => writePlan(trx, id, plan));
+}
+
+/** Trajectories still running whose plan was never projected. */
+export async function trajectoriesWithoutPlan(db: Db) {
+  return db.selectFrom('trajectory').select(['id', 'workflow_id']).where('plan_seq', '=', 0).where('status', 'in', ['active', 'paused', 'awaiting_bbl']).where('anonymised_at', 'is', null).orderBy('id').execute();
 }
 
 /** Replaces the projected plan, unless a newer one is there already. */

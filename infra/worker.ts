@@ -8,6 +8,7 @@ import { loadConfig, publicUrl, type Config } from './config';
 import { createMailer } from './mail';
 import { payloadDataConverter } from './payload-codec';
 import { isMain, requireDatabaseUrl } from './process';
+import { backfillPlans } from './plan-backfill';
 import { ensureDigestSchedule, ensureRetentionSchedule } from './schedules';
 import { connectWorker, ensureSearchAttributes, temporalConnectionOptions } from './temporal';
 import { workflowsPath } from './workflows-path';
@@ -35,7 +36,13 @@ export async function runWorker(config: Config): Promise<void> {
     });
     console.log(`worker: polling task queue ${config.TEMPORAL_TASK_QUEUE}`);
     // Resolves once SIGINT/SIGTERM (installed by the SDK's Runtime) has drained the worker.
-    await worker.run();
+    const running = worker.run();
+    // Once polling, so the workflows can answer: plans of runs older than plan projection (usually none).
+    backfillPlans(db, temporal).then(
+      ({ filled, failed }) => { if (filled || failed) console.log(`worker: filled in the plan of ${filled} running trajectories (${failed} could not answer)`); },
+      (e: Error) => console.warn(`worker: plan backfill failed: ${e.message}`),
+    );
+    await running;
   } finally {
     mailer.close();
     await clientConnection.close();

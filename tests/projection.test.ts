@@ -9,13 +9,15 @@ import { insertCohort } from '../db/cohorts';
 import { insertOrganisation } from '../db/organisations';
 import type { Projection } from '../db/trajectories';
 import { uniqueId } from './helpers/fixtures';
+import { sql } from 'kysely';
+import { addDays } from '../workflows/calendar';
 
 let db: Db;
 let trajectoryId: string;
 let employer: string;
 
 beforeAll(async () => {
-  db = connectPostgres(inject('databaseUrl'), 2);
+  db = connectPostgres(inject('databaseUrl'), 8);
   const school = uniqueId('roc');
   employer = uniqueId('zorg');
   await insertOrganisation(db, { id: school, name: 'ROC', kind: 'school' });
@@ -75,5 +77,21 @@ describe('the projected plan', () => {
     expect(days).toEqual([{ date: '2027-04-05', planned: true, reason: null }, { date: '2027-04-12', planned: false, reason: 'pauze' }, { date: '2027-04-19', planned: true, reason: null }]);
     const checkpoints = await db.selectFrom('planned_checkpoint').select(['key', 'week_end']).where('trajectory_id', '=', trajectoryId).execute();
     expect(checkpoints).toEqual([{ key: 'intake', week_end: '2027-04-09' }]);
+  });
+});
+
+describe('attendance counts', () => {
+  it('stay exact when recordings of one trajectory are projected at the same time', async () => {
+    const { projectTrajectory } = createActivities({ db });
+    const dates = Array.from({ length: 20 }, (_, i) => addDays('2027-05-03', i));
+    // Twenty recordings at once (employer and ROC recording together, retries), each a day of its own.
+    await Promise.all(dates.map((date, i) => projectTrajectory({
+      trajectoryId, events: [], checkpoints: [],
+      snapshot: { seq: 100 + i, status: 'active', endDate: '2027-08-20', outcome: null, employers: [{ employerId: employer, from: '2027-04-05' }] },
+      attendance: [{ date, kind: 'placement', present: i % 4 !== 0, ...(i % 4 === 0 ? { reason: 'sick' as const } : {}), recordedOn: date, seq: 100 + i }],
+    })));
+    const counted = await db.selectFrom('attendance').select((eb) => [eb.fn.countAll<string>().as('n'), sql<string>`count(*) filter (where present)`.as('present')]).where('trajectory_id', '=', trajectoryId).executeTakeFirstOrThrow();
+    const kept = await db.selectFrom('trajectory').select(['days_recorded', 'days_attended']).where('id', '=', trajectoryId).executeTakeFirstOrThrow();
+    expect(kept).toEqual({ days_recorded: Number(counted.n), days_attended: Number(counted.present) });
   });
 });

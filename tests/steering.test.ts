@@ -12,6 +12,7 @@ import { cohortRequest, thisMonday } from './helpers/fixtures';
 import { createKey, seedPartners, type Partners } from './helpers/partners';
 import { untilStarted } from './helpers/seed';
 import { startWorkerEnv } from './helpers/temporal';
+import { backfillPlans } from '../infra/plan-backfill';
 
 let env: TestWorkflowEnvironment;
 let stopWorker: () => Promise<void>;
@@ -153,6 +154,19 @@ describe('the steering view', () => {
     const view = (await get(`/v1/steering?cohortId=${cohortId}&asOf=${start}`, coordinator)).json();
     expect(view.partners).toEqual([]);
     expect(view.checkpoints.every((c: { overdue: number }) => c.overdue === 0)).toBe(true);
+  });
+
+  it('fills in the plan of a run that began before plans were projected, from the workflow itself', async () => {
+    const before = (await get(`/v1/steering?cohortId=${cohortId}`, coordinator)).json();
+    // As a trajectory started on the earlier version would stand: no plan rows.
+    const t = trajectories[5]!.id;
+    await db.deleteFrom('planned_day').where('trajectory_id', '=', t).execute();
+    await db.deleteFrom('planned_checkpoint').where('trajectory_id', '=', t).execute();
+    await db.updateTable('trajectory').set({ plan_seq: 0 }).where('id', '=', t).execute();
+    expect((await get(`/v1/steering?cohortId=${cohortId}`, coordinator)).json().partners).not.toEqual(before.partners);
+    expect(await backfillPlans(db, env.client)).toEqual({ filled: 1, failed: 0 });
+    expect((await get(`/v1/steering?cohortId=${cohortId}`, coordinator)).json()).toEqual(before);
+    expect(await backfillPlans(db, env.client)).toEqual({ filled: 0, failed: 0 });
   });
 
   it("shows another office's coordinator nothing of this cohort", async () => {

@@ -8,7 +8,7 @@ import {
 import type { Activities } from '../activities';
 import type { ProgrammeTemplate } from '../api/schemas/programme';
 import type { AttendanceRecording, BblConfirmation, Change, CheckpointRecording } from '../api/schemas/recording';
-import { addDays, localDate, localInstant, weekOf, type Closure, type Holiday, type PlannedDay, type Weekday } from './calendar';
+import { addDays, localDate, localInstant, weekOf, type Closure, type Holiday, type PlannedCheckpoint, type PlannedDay, type Weekday } from './calendar';
 import { DEFAULT_FOLLOW_UP } from './follow-up';
 import { legacyTrajectory } from './legacy';
 import { TrajectoryStatusKey } from './search-attributes';
@@ -72,6 +72,8 @@ export interface Recorded { seq: number; status: TrajectoryStatus; endDate: stri
 /** Live state as of a date. The caller passes today: inside a query the workflow clock stands at its last activation. */
 export const stateQuery = defineQuery<TrajectoryState, [asOf?: string]>('state');
 export const scheduleQuery = defineQuery<Schedule>('schedule');
+/** The plan as the projection writes it, with the seq it stands at: to fill in runs that began before plans were projected. */
+export const planQuery = defineQuery<{ seq: number; days: PlannedDay[]; checkpoints: PlannedCheckpoint[] }>('plan');
 export const recordAttendanceUpdate = defineUpdate<Recorded, [AttendanceRecording]>('recordAttendance');
 export const recordCheckpointUpdate = defineUpdate<Recorded, [CheckpointRecording]>('recordCheckpoint');
 export const changeUpdate = defineUpdate<Recorded, [Change]>('change');
@@ -192,6 +194,10 @@ export async function trajectoryWorkflow(input: TrajectoryInput): Promise<Trajec
     };
   });
   setHandler(scheduleQuery, () => ({ status: s.status, ...schedule(s) }));
+  setHandler(planQuery, () => {
+    const { days, checkpoints } = currentPlan(s);
+    return { seq, days, checkpoints };
+  });
 
   setHandler(recordAttendanceUpdate, async (recording) => {
     const next = applyAttendance(s, today(), recording);

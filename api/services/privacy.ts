@@ -1,7 +1,7 @@
 // The participant's rights: an export of everything held (AVG art. 15) and erasure (art. 17).
 import { anonymiseTrajectory, personalDataOf } from '../../db/privacy';
 import { findTrajectory } from '../../db/trajectories';
-import { followUpWorkflowId } from '../../workflows/ids';
+import { stopFollowUp } from '../../activities/retention';
 import { conflict, notFound } from '../errors';
 import type { Erasure, PersonalDataExport } from '../schemas/trajectory';
 import type { AppDeps } from '../deps';
@@ -37,12 +37,11 @@ export async function eraseTrajectory(deps: Deps, id: string, audit: Parameters<
       throw e;
     });
     if (status.name === 'RUNNING') throw conflict('This trajectory is still running and needs its data; end it first (a dropout with reason), then erase');
+    // The follow-up after doorstroom would go on asking about the participant: it stops first, so it
+    // cannot write about the participant after the anonymisation closed its open questions.
+    await stopFollowUp(deps.temporal, id, 'the participant asked for erasure');
     await anonymiseTrajectory(deps.db, id, audit);
   }
-  // The follow-up after doorstroom would go on asking about the participant: it stops (also on a repeated request).
-  await deps.temporal.workflow.getHandle(followUpWorkflowId(id)).terminate('the participant asked for erasure').catch((e: Error) => {
-    if (e.name !== 'WorkflowNotFoundError') throw e;
-  });
   const after = (await findTrajectory(deps.db, id))!;
   return { trajectoryId: id, anonymisedAt: after.anonymised_at!.toISOString() };
 }

@@ -42,19 +42,19 @@ export async function steering(deps: Deps, f: FigureFilter, asOf: string): Promi
   for (const t of risky) for (const k of new Set(t.risks.map((r) => r.kind))) byKind[k] = (byKind[k] ?? 0) + 1;
 
   // One line per organisation: its overdue days (as employer or ROC) and checkpoints (as jobcoaching organisation).
-  const partners = new Map<string, Steering['partners'][number]>();
-  const partner = (id: string, name: string) => partners.get(id) ?? partners.set(id, { organisationId: id, name, overdueDays: 0, overdueCheckpoints: 0, participants: 0, oldest: null }).get(id)!;
+  const partners = new Map<string, Steering['partners'][number] & { ids: Set<string> }>();
+  const partner = (id: string, name: string) => partners.get(id) ?? partners.set(id, { organisationId: id, name, overdueDays: 0, overdueCheckpoints: 0, participants: 0, oldest: null, ids: new Set() }).get(id)!;
   const older = (a: string | null, b: string) => (a === null || b < a ? b : a);
   for (const r of days) {
     const p = partner(r.organisation_id, r.name);
     p.overdueDays += r.days;
-    p.participants += r.participants;
+    for (const id of r.trajectory_ids) p.ids.add(id);
     p.oldest = older(p.oldest, r.oldest);
   }
   for (const r of checkpointsLate) {
     const p = partner(r.organisation_id, r.name);
     p.overdueCheckpoints += r.checkpoints;
-    p.participants += r.participants;
+    for (const id of r.trajectory_ids) p.ids.add(id);
     p.oldest = older(p.oldest, r.oldest);
   }
 
@@ -71,7 +71,9 @@ export async function steering(deps: Deps, f: FigureFilter, asOf: string): Promi
   return {
     asOf,
     risks: { participants: risky.length, byKind },
-    partners: [...partners.values()].sort((a, b) => b.overdueDays + b.overdueCheckpoints - (a.overdueDays + a.overdueCheckpoints) || a.name.localeCompare(b.name)),
+    // Each participant once per organisation, whether its days, its checkpoints or both are overdue there.
+    partners: [...partners.values()].map(({ ids, ...p }) => ({ ...p, participants: ids.size }))
+      .sort((a, b) => b.overdueDays + b.overdueCheckpoints - (a.overdueDays + a.overdueCheckpoints) || a.name.localeCompare(b.name)),
     checkpoints: completion.map((c) => ({
       key: c.key, name: c.name, week: c.week, planned: c.planned, due: c.due, onTime: c.on_time, late: c.late, overdue: c.overdue, missed: c.missed,
       completion: rate(c.on_time + c.late, c.due),

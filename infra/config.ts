@@ -27,6 +27,8 @@ export const ConfigSchema = Type.Object({
   TEMPORAL_UI_URL: Type.Optional(Type.String({ pattern: '^https?://' })),
   TEMPORAL_CLI_PATH: Type.Optional(Type.String({ minLength: 1 })),
   TEMPORAL_TEST_SERVER_PATH: Type.Optional(Type.String({ minLength: 1 })),
+  /** A prebuilt workflow bundle (npm run build:workflows); without it the worker bundles workflows/ at start. */
+  WORKFLOW_BUNDLE_PATH: Type.Optional(Type.String({ minLength: 1 })),
   SMTP_URL: Type.Optional(Type.String({ pattern: '^smtps?://' })),
   MAIL_FROM: Type.String({ minLength: 3 }),
   ADMIN_TOKEN: Type.Optional(Type.String({ minLength: 16 })),

@@ -11,7 +11,7 @@ import { isMain, requireDatabaseUrl } from './process';
 import { backfillPlans } from './plan-backfill';
 import { ensureDigestSchedule, ensureRetentionSchedule } from './schedules';
 import { connectWorker, ensureSearchAttributes, temporalConnectionOptions } from './temporal';
-import { workflowsPath } from './workflows-path';
+import { workflowSource } from './workflow-bundle';
 
 export async function runWorker(config: Config): Promise<void> {
   const dataConverter = payloadDataConverter(config);
@@ -30,7 +30,7 @@ export async function runWorker(config: Config): Promise<void> {
       connection,
       namespace: config.TEMPORAL_NAMESPACE,
       taskQueue: config.TEMPORAL_TASK_QUEUE,
-      workflowsPath,
+      ...workflowSource(config.WORKFLOW_BUNDLE_PATH),
       activities: createActivities({ db, mailer, temporal, publicUrl: publicUrl(config) }),
       dataConverter,
     });

@@ -1,12 +1,11 @@
 // Once per `npm test`: make sure the Temporal binaries are there, bundle the workflow code once for every
 // test file, and create a throwaway PostgreSQL database (migrated) that is dropped afterwards.
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { bundleWorkflowCode } from '@temporalio/worker';
 import type { TestProject } from 'vitest/node';
 import { devServerExecutable, testServerExecutable } from '../infra/temporal-binaries';
-import { workflowsPath } from '../infra/workflows-path';
+import { buildWorkflowBundle } from '../infra/workflow-bundle';
 import { createThrowawayDatabase } from './helpers/postgres';
 
 declare module 'vitest' {
@@ -21,10 +20,8 @@ export default async function setup(project: TestProject) {
   devServerExecutable(process.env);
   testServerExecutable(process.env);
 
-  const { code } = await bundleWorkflowCode({ workflowsPath, logger: { log() {}, info() {}, warn: console.warn, error: console.error, debug() {}, trace() {} } as never });
-  const dir = mkdtempSync(path.join(os.tmpdir(), 'toeleiding-bundle-'));
-  const bundlePath = path.join(dir, 'workflow-bundle.js');
-  writeFileSync(bundlePath, code);
+  // The same build as the container image's (npm run build:workflows): the tests run what is deployed.
+  const bundlePath = await buildWorkflowBundle(path.join(mkdtempSync(path.join(os.tmpdir(), 'toeleiding-bundle-')), 'workflow-bundle.js'));
   project.provide('workflowBundlePath', bundlePath);
 
   const database = await createThrowawayDatabase();

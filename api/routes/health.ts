@@ -19,6 +19,12 @@ async function check(probe: () => Promise<unknown>) {
 }
 
 export const healthRoutes: FastifyPluginAsyncTypebox<{ deps: AppDeps }> = async (app, { deps }) => {
+  // Liveness: the process answers. Kept apart from readiness, so an outage of the database or Temporal
+  // takes the API out of the load balancer (503 below) without the orchestrator restarting it.
+  app.get('/health/live', {
+    schema: { tags: ['operations'], summary: 'The process is up (liveness); says nothing about the database or Temporal', security: [], response: { 200: Type.Object({ status: Type.Literal('ok') }) } },
+  }, async () => ({ status: 'ok' as const }));
+
   app.get('/health', {
     schema: { tags: ['operations'], summary: 'Database and Temporal reachability; 503 names what is down', security: [], response: { 200: Health, 503: Health } },
   }, async (_request, reply) => {

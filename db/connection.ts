@@ -13,9 +13,11 @@ pg.types.setTypeParser(pg.types.builtins.INT8, (v) => Number(v));
 export type Db = Kysely<Database>;
 
 export function connectPostgres(url: string, poolSize = 10): Db {
-  return new Kysely<Database>({
-    dialect: new PostgresDialect({ pool: new pg.Pool({ connectionString: url, max: poolSize }) }),
-  });
+  const pool = new pg.Pool({ connectionString: url, max: poolSize });
+  // An idle connection the server closes (a restart, a failover) is reported here; unheard, the 'error'
+  // event would end the process. The pool drops that connection and opens a new one when next needed.
+  pool.on('error', (e) => console.warn(`database: an idle connection was closed (${e.message.split('\n')[0]}); it will be replaced`));
+  return new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
 }
 
 /** Opens (and creates) a PGlite data folder; `dataDir` undefined means in memory. */

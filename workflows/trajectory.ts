@@ -132,14 +132,18 @@ const CHANGE_EVENTS: Record<Change['type'], EventType> = {
 };
 
 export const RECORDING_PATCH = 'recording';
-/** From this version on, the plan (days and checkpoints) is projected whenever it changes. */
-export const PLAN_PATCH = 'plan-projection';
-/** From this version on, doorstroom starts the follow-up at 3, 6 and 12 months. */
-export const FOLLOW_UP_PATCH = 'follow-up';
+/**
+ * From this version on: the plan (days and checkpoints) is projected whenever it changes, doorstroom starts
+ * the follow-up, and projections run one after another. Decided once, at the start of a run, so no
+ * patch marker is ever written while two things happen at once (which would not replay: tests/concurrent-
+ * commits.test.ts). Runs that began before it keep the earlier behaviour to their end.
+ */
+export const STEERING_PATCH = 'steering-and-follow-up';
 
 export async function trajectoryWorkflow(input: TrajectoryInput): Promise<TrajectoryResult> {
   // Runs started before recording existed replay on the frozen first version.
   if (!patched(RECORDING_PATCH)) return legacyTrajectory(input);
+  const current = patched(STEERING_PATCH);
 
   const { template } = input.programme;
   let s = initialState({ ...template, ...input }, input.employerId, template);
@@ -148,6 +152,13 @@ export async function trajectoryWorkflow(input: TrajectoryInput): Promise<Trajec
   let version = 0;
   /** What the plan depends on, as last projected: the plan is sent again only when it changes. */
   let projectedPlan = '';
+  /**
+   * The projections so far, chained: a commit's projection starts when the one before it is done. Two at
+   * once (an update's, and the main loop's when that update ends the trajectory) finish in an order that
+   * depends on the database, and what the workflow does next would follow that order, which a replay
+   * cannot reproduce.
+   */
+  let projecting: Promise<unknown> = Promise.resolve();
 
   async function commit(next: TrajectoryData, events: Omit<TrajectoryEvent, 'seq' | 'date'>[], rows: { attendance?: Attendance[]; checkpoints?: CheckpointReview[] } = {}): Promise<Recorded> {
     const on = today();
@@ -158,18 +169,24 @@ export async function trajectoryWorkflow(input: TrajectoryInput): Promise<Trajec
     const at = seq;
     const plan = currentPlan(s);
     const { endDate } = plan;
-    // Runs that projected before this version send their plan with their first change after it.
     const planKey = JSON.stringify([s.calendar.closures, s.extensions, s.pauses]);
-    const sendPlan = planKey !== projectedPlan && patched(PLAN_PATCH);
+    const sendPlan = current && planKey !== projectedPlan;
     if (sendPlan) projectedPlan = planKey;
-    await projectTrajectory({
+    const projection = {
       trajectoryId: input.trajectoryId,
       events: stamped,
       snapshot: { seq: at, status: s.status, endDate, outcome: s.outcome ?? null, employers: s.employers },
       attendance: rows.attendance?.map((a) => ({ ...a, seq: at })) ?? [],
       checkpoints: rows.checkpoints?.map((c) => ({ ...c, seq: at })) ?? [],
       ...(sendPlan && { plan: { seq: at, days: plan.days, checkpoints: plan.checkpoints } }),
-    });
+    };
+    if (current) {
+      // The state changed above, at once; only the writing waits its turn.
+      projecting = projecting.catch(() => undefined).then(() => projectTrajectory(projection));
+      await projecting;
+    } else {
+      await projectTrajectory(projection);
+    }
     return { seq: at, status: s.status, endDate };
   }
 
@@ -261,7 +278,7 @@ export async function trajectoryWorkflow(input: TrajectoryInput): Promise<Trajec
   }
 
   const outcome = s.outcome;
-  if ((outcome?.kind === 'bbl_doorstroom' || outcome?.kind === 'job_without_bbl') && patched(FOLLOW_UP_PATCH)) {
+  if (current && (outcome?.kind === 'bbl_doorstroom' || outcome?.kind === 'job_without_bbl')) {
     // Its own workflow, running on when this one completes: the trajectory is over, the follow-up is not.
     const endDate = currentPlan(s).endDate;
     await startFollowUp({

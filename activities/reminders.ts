@@ -308,6 +308,7 @@ export function createReminderActivities(deps: ReminderDeps) {
       let failed = 0;
       let transient: string | undefined;
       for (const id of input.ids) {
+        heartbeat();
         const mail = await claimMail(deps.db, id);
         if (!mail) continue; // sent, being sent by a worker that died mid-way, or failed: never again
         try {

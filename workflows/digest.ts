@@ -7,9 +7,12 @@ import { localDate } from './calendar';
 
 export interface DigestResult { date: string; mails: number; sent: number; failed: number }
 
-const { composeDigests } = proxyActivities<Activities>({ startToCloseTimeout: '10 minutes', retry: { maximumInterval: '5 minutes' } });
+// Both heartbeat as they go: a worker that dies mid-way is noticed within the heartbeat timeout and the
+// activity runs again elsewhere, instead of waiting out the whole start-to-close timeout.
+const { composeDigests } = proxyActivities<Activities>({ startToCloseTimeout: '10 minutes', heartbeatTimeout: '30 seconds', retry: { maximumInterval: '5 minutes' } });
 const { deliverMail } = proxyActivities<Activities>({
   startToCloseTimeout: '10 minutes',
+  heartbeatTimeout: '30 seconds',
   // No attempt limit: mail waits for the server (or for 07:00) rather than being dropped.
   retry: { initialInterval: '1 minute', backoffCoefficient: 2, maximumInterval: '15 minutes' },
 });

@@ -10,6 +10,7 @@ import { authorize } from './access';
 import { authenticate } from './auth';
 import { bsnLeaks } from './bsn';
 import { DomainError, installErrorHandler, unprocessable } from './errors';
+import { installObservability } from './observability';
 import { apiKeyRoutes } from './routes/api-keys';
 import { auditRoutes } from './routes/audit';
 import { calendarFeedRoutes, calendarRoutes } from './routes/calendars';
@@ -49,6 +50,7 @@ export async function buildApp(deps: AppDeps, options: FastifyServerOptions = {}
   app.addHook('onSend', async (request, reply) => {
     reply.header('x-request-id', request.id);
   });
+  installObservability(app, deps);
 
   await app.register(swagger, {
     openapi: {

@@ -111,3 +111,12 @@ export async function cohortProgress(db: Db, f: FigureFilter, asOf: string) {
   ]);
   return { days: days.rows, dropouts: dropouts.rows };
 }
+
+/** All overdue registrations (planned days before `asOf` without a recording, running trajectories): a metric. */
+export async function countOverdueRegistrations(db: Db, asOf: string): Promise<number> {
+  const { rows } = await sql<{ n: number }>`
+    select count(*)::int n from planned_day pd join trajectory t on t.id = pd.trajectory_id
+    where t.status in ${OPEN} and pd.planned and pd.date < ${asOf}
+      and not exists (select 1 from attendance a where a.trajectory_id = pd.trajectory_id and a.date = pd.date)`.execute(db);
+  return rows[0]?.n ?? 0;
+}

@@ -27,6 +27,10 @@ export const ConfigSchema = Type.Object({
   TEMPORAL_UI_URL: Type.Optional(Type.String({ pattern: '^https?://' })),
   TEMPORAL_CLI_PATH: Type.Optional(Type.String({ minLength: 1 })),
   TEMPORAL_TEST_SERVER_PATH: Type.Optional(Type.String({ minLength: 1 })),
+  /** The worker's Prometheus metrics (the Temporal runtime's) on this port; unset: none. */
+  METRICS_PORT: Type.Optional(Port),
+  /** OTLP/HTTP endpoint for traces (e.g. http://otel-collector:4318); unset: spans are not exported. */
+  OTEL_EXPORTER_OTLP_ENDPOINT: Type.Optional(Type.String({ pattern: '^https?://' })),
   /** A prebuilt workflow bundle (npm run build:workflows); without it the worker bundles workflows/ at start. */
   WORKFLOW_BUNDLE_PATH: Type.Optional(Type.String({ minLength: 1 })),
   SMTP_URL: Type.Optional(Type.String({ pattern: '^smtps?://' })),

@@ -22,6 +22,7 @@ import { scheduleQuery, type TrajectoryResult } from '../workflows/trajectory';
 import type { Mail, Mailer } from './mail';
 import { createPayloadCodec, decodePayloadsIn, newPayloadKey, parsePayloadKeys } from './payload-codec';
 import { ensureSearchAttributes } from './temporal';
+import { untracedWorkerOptions } from './telemetry';
 import { testServerExecutable } from './temporal-binaries';
 import { workflowsPath } from './workflows-path';
 
@@ -152,6 +153,7 @@ export async function simulate(scenario: Scenario, options: SimulationOptions = 
       connection: env.nativeConnection,
       taskQueue: TASK_QUEUE,
       ...(options.workflowBundlePath ? { workflowBundle: { codePath: options.workflowBundlePath } } : { workflowsPath }),
+      ...untracedWorkerOptions(Boolean(options.workflowBundlePath)),
       activities: createActivities({ db, mailer, temporal: env.client }),
       dataConverter,
     });

@@ -12,8 +12,11 @@ import { backfillPlans } from './plan-backfill';
 import { ensureDigestSchedule, ensureRetentionSchedule } from './schedules';
 import { connectWorker, ensureSearchAttributes, temporalConnectionOptions } from './temporal';
 import { workflowSource } from './workflow-bundle';
+import { installWorkerRuntime, startTracing, tracingClientInterceptors, tracingWorkerOptions } from './telemetry';
 
 export async function runWorker(config: Config): Promise<void> {
+  installWorkerRuntime(config);
+  const tracing = startTracing('toeleiding-worker', config);
   const dataConverter = payloadDataConverter(config);
   const db = connectPostgres(requireDatabaseUrl(config), config.DATABASE_POOL_SIZE);
   const connection = await connectWorker(config);
@@ -22,7 +25,7 @@ export async function runWorker(config: Config): Promise<void> {
   const mailer = createMailer(config, db);
   try {
     await ensureSearchAttributes(connection, config.TEMPORAL_NAMESPACE);
-    const temporal = new Client({ connection: clientConnection, namespace: config.TEMPORAL_NAMESPACE, dataConverter });
+    const temporal = new Client({ connection: clientConnection, namespace: config.TEMPORAL_NAMESPACE, dataConverter, interceptors: tracingClientInterceptors() });
     // Housekeeping Schedules exist, with this configuration's settings, before any work is taken.
     await ensureRetentionSchedule(temporal, { taskQueue: config.TEMPORAL_TASK_QUEUE, months: config.RETENTION_MONTHS });
     await ensureDigestSchedule(temporal, { taskQueue: config.TEMPORAL_TASK_QUEUE });
@@ -31,6 +34,7 @@ export async function runWorker(config: Config): Promise<void> {
       namespace: config.TEMPORAL_NAMESPACE,
       taskQueue: config.TEMPORAL_TASK_QUEUE,
       ...workflowSource(config.WORKFLOW_BUNDLE_PATH),
+      ...tracingWorkerOptions(tracing, Boolean(config.WORKFLOW_BUNDLE_PATH)),
       activities: createActivities({ db, mailer, temporal, publicUrl: publicUrl(config) }),
       dataConverter,
     });

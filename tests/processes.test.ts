@@ -23,6 +23,7 @@ let temporal: DevServer;
 const apis: { proc: Proc; url: string }[] = [];
 const workers: Proc[] = [];
 const token = randomBytes(24).toString('base64url');
+let metricsPort: number;
 
 const callOn = (url: string): Call => async (method, path, body, key) => {
   const res = await fetch(`${url}${path}`, {
@@ -43,7 +44,8 @@ beforeAll(async () => {
     DATABASE_URL: database.url, TEMPORAL_ADDRESS: temporal.address, PAYLOAD_KEYS: newPayloadKey(), WORKFLOW_BUNDLE_PATH: inject('workflowBundlePath'),
     ADMIN_TOKEN: token, BSN_HMAC_KEY: randomBytes(32).toString('base64url'), LOG_LEVEL: 'warn', SMTP_URL: '', DATABASE_POOL_SIZE: '4',
   };
-  for (const n of [1, 2]) workers.push(spawnEntry(`worker ${n}`, 'infra/worker.ts', shared));
+  metricsPort = await freePort();
+  for (const n of [1, 2]) workers.push(spawnEntry(`worker ${n}`, 'infra/worker.ts', { ...shared, ...(n === 2 && { METRICS_PORT: String(metricsPort) }) }));
   for (const n of [1, 2]) {
     const port = await freePort();
     apis.push({ proc: spawnEntry(`api ${n}`, 'infra/api.ts', { ...shared, PORT: String(port), HOST: '127.0.0.1' }), url: `http://127.0.0.1:${port}` });
@@ -105,5 +107,8 @@ describe('two APIs and two workers on one Temporal server and one database', () 
     }
     const steering = (await callOn(b)('GET', `/v1/steering?cohortId=${first.json.id}`)).json;
     expect(steering.partners.filter((p: { overdueDays: number }) => p.overdueDays > 0)).toEqual([]);
+    // The remaining worker's Temporal runtime reports its workflow task latency to Prometheus.
+    const metrics = await (await fetch(`http://127.0.0.1:${metricsPort}/metrics`)).text();
+    expect(metrics).toMatch(/^temporal_workflow_task_execution_latency\S*_count\{[^}]*\} [1-9]/m);
   }, 180_000);
 });

@@ -22,6 +22,7 @@ import { createThrowawayDatabase } from './helpers/postgres';
 import { untilStarted } from './helpers/seed';
 import { startSmtp, type TestSmtp } from './helpers/smtp';
 import { startWorkerEnv, testDataConverter } from './helpers/temporal';
+import { untracedWorkerOptions } from '../infra/telemetry';
 
 let database: Awaited<ReturnType<typeof createThrowawayDatabase>>;
 let db: Db;
@@ -269,7 +270,7 @@ describe('delivery faults', () => {
     const day = nextWorkingDay(addDays(D, 55), holidays);
     await env.sleep(Math.max(0, at10(day) - (await env.currentTimeMs())));
     const worker = await Worker.create({
-      connection: env.nativeConnection, taskQueue: 'digest-test', workflowBundle: { codePath: inject('workflowBundlePath') }, dataConverter: testDataConverter,
+      connection: env.nativeConnection, taskQueue: 'digest-test', workflowBundle: { codePath: inject('workflowBundlePath') }, dataConverter: testDataConverter, ...untracedWorkerOptions(true),
       activities: activities({ now: at10(day) }),
     });
     await smtp.stop();

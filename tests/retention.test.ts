@@ -6,6 +6,7 @@ import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { inject } from 'vitest';
 import { createActivities } from '../activities';
+import { untracedWorkerOptions } from '../infra/telemetry';
 import { connectPostgres, type Db } from '../db/connection';
 import { enqueueMail } from '../db/outbox';
 import { ensureRetentionSchedule, RETENTION_SCHEDULE_ID } from '../infra/schedules';
@@ -52,7 +53,7 @@ async function figures(trajectoryIds: string[]) {
 beforeAll(async () => {
   db = connectPostgres(inject('databaseUrl'), 3);
   env = await TestWorkflowEnvironment.createLocal({ server: { executable: devServerExecutable(process.env), ip: '127.0.0.1' }, client: { dataConverter: testDataConverter } });
-  worker = await Worker.create({ connection: env.nativeConnection, taskQueue: TASK_QUEUE, workflowBundle: { codePath: inject('workflowBundlePath') }, activities: createActivities({ db }), dataConverter: testDataConverter });
+  worker = await Worker.create({ connection: env.nativeConnection, taskQueue: TASK_QUEUE, workflowBundle: { codePath: inject('workflowBundlePath') }, activities: createActivities({ db }), dataConverter: testDataConverter, ...untracedWorkerOptions(true) });
   running = worker.run();
   ids.expired = await endedTrajectory(25);
   ids.recent = await endedTrajectory(23);

@@ -9,6 +9,7 @@ import { newPayloadKey, payloadDataConverter } from '../../infra/payload-codec';
 import { testServerExecutable } from '../../infra/temporal-binaries';
 import { ensureSearchAttributes } from '../../infra/temporal';
 import { TASK_QUEUE } from '../../workflows/ids';
+import { untracedWorkerOptions } from '../../infra/telemetry';
 
 export const testPayloadKeys = newPayloadKey();
 export const testDataConverter = payloadDataConverter({ PAYLOAD_KEYS: testPayloadKeys });
@@ -33,6 +34,7 @@ export function createTestWorker(env: TestWorkflowEnvironment, db: Db, taskQueue
     connection: env.nativeConnection,
     taskQueue,
     workflowBundle: { codePath: inject('workflowBundlePath') },
+    ...untracedWorkerOptions(true),
     activities: createActivities({ db, temporal: env.client }),
     dataConverter: testDataConverter,
   });

@@ -13,6 +13,7 @@ import { createThrowawayDatabase } from '../tests/helpers/postgres';
 import { benchCohortLaunch } from './cohort-launch';
 import { benchTrajectoryHistory } from './trajectory-history';
 import { benchOutcomes } from './outcomes';
+import { benchOutbox } from './outbox';
 import { ensureSearchAttributes } from '../infra/temporal';
 import { newPayloadKey, payloadDataConverter } from '../infra/payload-codec';
 import { testServerExecutable } from '../infra/temporal-binaries';
@@ -64,6 +65,15 @@ try {
       `counting ${(o.n * 60).toLocaleString('en')} attendance rows: p50 ${o.scan.p50.toFixed(0)} ms`,
       `the whole outcome query: p50 ${o.service.p50.toFixed(0)} ms`,
       `${(o.scan.p50 / o.service.p50).toFixed(1)}× faster than the attendance count alone`,
+    ]);
+  }
+  if (!process.env.BENCH_SKIP_OUTBOX) {
+    const m = await benchOutbox(db, Number(process.env.BENCH_OUTBOX_MAILS ?? 10_000));
+    rows.push([
+      `${m.n.toLocaleString('en')} due reminders through the outbox to a local SMTP server (4 deliveries in parallel)`,
+      `the same mails straight through nodemailer, 4 at a time: ${m.directMs.toFixed(0)} ms`,
+      `deliverMail (claim, send, mark): ${m.outboxMs.toFixed(0)} ms, after queueing them in ${m.enqueueMs.toFixed(0)} ms; ${m.sent} sent, ${m.received} received, duplicates ${m.duplicates}, resent by a repeated run ${m.resent}`,
+      (m.outboxMs / m.directMs).toFixed(2),
     ]);
   }
   console.log(rows.map((r) => `| ${r.join(' | ')} |`).join('\n'));

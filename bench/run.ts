@@ -14,6 +14,7 @@ import { benchCohortLaunch } from './cohort-launch';
 import { benchTrajectoryHistory } from './trajectory-history';
 import { benchOutcomes } from './outcomes';
 import { benchOutbox } from './outbox';
+import { benchRegistrations } from './registrations';
 import { ensureSearchAttributes } from '../infra/temporal';
 import { newPayloadKey, payloadDataConverter } from '../infra/payload-codec';
 import { testServerExecutable } from '../infra/temporal-binaries';
@@ -65,6 +66,15 @@ try {
       `counting ${(o.n * 60).toLocaleString('en')} attendance rows: p50 ${o.scan.p50.toFixed(0)} ms`,
       `the whole outcome query: p50 ${o.service.p50.toFixed(0)} ms`,
       `${(o.scan.p50 / o.service.p50).toFixed(1)}× faster than the attendance count alone`,
+    ]);
+  }
+  if (!process.env.BENCH_SKIP_REGISTRATIONS) {
+    const r = await benchRegistrations(env, db, Number(process.env.BENCH_REGISTRATION_PARTICIPANTS ?? 50));
+    rows.push([
+      `${r.requests} attendance registrations over HTTP, ${r.connections} connections (autocannon); ${r.ok} answered 2xx, ${r.non2xx} not`,
+      `the same updates straight to the workflows, ${r.connections} in flight: p50 ${r.bare.p50.toFixed(0)} ms, p99 ${r.bare.p99.toFixed(0)} ms, ${r.bare.perSecond.toFixed(0)}/s`,
+      `POST /v1/trajectories/{id}/attendance: p50 ${r.http.p50.toFixed(0)} ms, p99 ${r.http.p99.toFixed(0)} ms, ${r.http.perSecond.toFixed(0)}/s`,
+      `p50 ${(r.http.p50 / r.bare.p50).toFixed(2)}, p99 ${(r.http.p99 / r.bare.p99).toFixed(2)}`,
     ]);
   }
   if (!process.env.BENCH_SKIP_OUTBOX) {

@@ -3,7 +3,7 @@
 // reminders exist, and when, is part of the programme template (`reminders`), with the issue's defaults.
 import { ApplicationFailure, Context } from '@temporalio/activity';
 import type { Client } from '@temporalio/client';
-import type { Db } from '../db/connection';
+import { anyOf, type Db } from '../db/connection';
 import { openFollowUps } from '../db/follow-ups';
 import { alreadyRaised, claimMail, enqueueMail, markMail, markUncertain, remindersSentBefore, supersedeStale } from '../db/outbox';
 import { mapLimit } from '../infra/map-limit';
@@ -39,7 +39,7 @@ async function trajectoriesToRemind(db: Db, date: string): Promise<Running[]> {
       eb('t.id', 'in', eb.selectFrom('follow_up').select('trajectory_id').where('status', '=', 'open').where('due_on', '<=', date)),
     ]))
     .where('t.anonymised_at', 'is', null).orderBy('t.id').execute();
-  const placements = rows.length ? await db.selectFrom('placement').selectAll().where('trajectory_id', 'in', rows.map((r) => r.id)).orderBy('from_date').execute() : [];
+  const placements = rows.length ? await db.selectFrom('placement').selectAll().where('trajectory_id', '=', anyOf(rows.map((r) => r.id))).orderBy('from_date').execute() : [];
   return rows.map((r) => ({
     id: r.id, workflowId: r.workflow_id, status: r.status, reference: r.reference, firstName: r.name.split(/\s+/)[0] ?? r.name, schoolId: r.school_id, officeId: r.programme_office_id,
     jobcoachId: r.jobcoach_id, programmeId: r.programme_id, programmeVersion: r.programme_version,

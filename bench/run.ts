@@ -15,6 +15,7 @@ import { benchTrajectoryHistory } from './trajectory-history';
 import { benchOutcomes } from './outcomes';
 import { benchOutbox } from './outbox';
 import { benchRegistrations } from './registrations';
+import { benchScale } from './scale';
 import { ensureSearchAttributes } from '../infra/temporal';
 import { newPayloadKey, payloadDataConverter } from '../infra/payload-codec';
 import { testServerExecutable } from '../infra/temporal-binaries';
@@ -66,6 +67,15 @@ try {
       `counting ${(o.n * 60).toLocaleString('en')} attendance rows: p50 ${o.scan.p50.toFixed(0)} ms`,
       `the whole outcome query: p50 ${o.service.p50.toFixed(0)} ms`,
       `${(o.scan.p50 / o.service.p50).toFixed(1)}× faster than the attendance count alone`,
+    ]);
+  }
+  if (!process.env.BENCH_SKIP_SCALE) {
+    const sc = await benchScale(env, db, Number(process.env.BENCH_SCALE_TRAJECTORIES ?? 10_000));
+    rows.push([
+      `${sc.total.toLocaleString('en')} trajectories running at once (launched through the API in ${(sc.launchMs / 1000).toFixed(0)} s), then the 10:00 digest`,
+      `process memory before launching: ${sc.memory.rssBefore} MB resident, ${sc.memory.heapBefore} MB heap`,
+      `with all running: ${sc.memory.rss} MB resident, ${sc.memory.heap} MB heap (API and worker in one process); the digest composed ${sc.items.toLocaleString('en')} reminders into ${sc.mails} mails in ${(sc.composedMs / 1000).toFixed(1)} s and delivered them (${sc.sent} sent) ${(sc.digestMs / 1000).toFixed(1)} s after it started`,
+      `last reminder ${(sc.digestMs / 1000).toFixed(0)} s after 10:00`,
     ]);
   }
   if (!process.env.BENCH_SKIP_REGISTRATIONS) {

@@ -1,6 +1,6 @@
 // Opens the database: PostgreSQL through pg when a URL is given, otherwise an in-process PGlite.
 import { mkdirSync } from 'node:fs';
-import { Kysely, PGliteDialect, PostgresDialect } from 'kysely';
+import { Kysely, PGliteDialect, PostgresDialect, sql } from 'kysely';
 import pg from 'pg';
 import { PGlite, types as pgliteTypes } from '@electric-sql/pglite';
 import type { Database } from './schema';
@@ -11,6 +11,9 @@ pg.types.setTypeParser(pg.types.builtins.DATE, (v) => v);
 pg.types.setTypeParser(pg.types.builtins.INT8, (v) => Number(v));
 
 export type Db = Kysely<Database>;
+
+/** `column = any($1)`: a list of any length as one parameter (an `in` list over 65,535 values breaks the protocol). */
+export const anyOf = (values: readonly string[]) => sql<string>`any(${values as string[]}::text[])`;
 
 export function connectPostgres(url: string, poolSize = 10): Db {
   const pool = new pg.Pool({ connectionString: url, max: poolSize });

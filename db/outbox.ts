@@ -1,7 +1,7 @@
 // The outbox: every mail as a row before it is sent. Claiming a row (queued → sending) is committed before
 // the SMTP conversation starts, so a retried or repeated delivery never sends a row twice.
 import { sql, type Insertable } from 'kysely';
-import type { Db } from './connection';
+import { anyOf, type Db } from './connection';
 import type { Outbox, OutboxItemTable, OutboxTable } from './schema';
 
 /**
@@ -60,7 +60,7 @@ export async function remindersSentBefore(db: Db, trajectoryIds: string[], day: 
   if (trajectoryIds.length === 0) return [];
   return db.selectFrom('outbox_item as i').innerJoin('outbox as o', 'o.id', 'i.outbox_id')
     .select(['i.trajectory_id', 'i.kind', 'i.subject', 'o.organisation_id', (eb) => eb.fn.count<number>('o.day').distinct().as('times')])
-    .where('i.trajectory_id', 'in', trajectoryIds).where('o.day', '<', day).where('o.day', '>=', sql<string>`(${day}::date - 56)`).where('o.status', '=', 'sent')
+    .where('i.trajectory_id', '=', anyOf(trajectoryIds)).where('o.day', '<', day).where('o.day', '>=', sql<string>`(${day}::date - 56)`).where('o.status', '=', 'sent')
     .where(sql<boolean>`extract(isodow from o.day) < 6`)
     .groupBy(['i.trajectory_id', 'i.kind', 'i.subject', 'o.organisation_id'])
     .execute();
@@ -70,7 +70,7 @@ export async function remindersSentBefore(db: Db, trajectoryIds: string[], day: 
 export async function alreadyRaised(db: Db, trajectoryIds: string[]): Promise<Set<string>> {
   if (trajectoryIds.length === 0) return new Set();
   const rows = await db.selectFrom('outbox_item').select(['trajectory_id', 'kind', 'subject'])
-    .where('trajectory_id', 'in', trajectoryIds).where('kind', 'in', ['escalation', 'risk_raised']).execute();
+    .where('trajectory_id', '=', anyOf(trajectoryIds)).where('kind', 'in', ['escalation', 'risk_raised']).execute();
   return new Set(rows.map((r) => `${r.trajectory_id}|${r.kind}|${r.subject}`));
 }
 

@@ -1,0 +1,65 @@
+// 10,000 trajectories running at once on this machine: launched through the API (ten cohorts of 1,000 that
+// started last week, so each has days open), then the morning digest as the Schedule runs it (ask every
+// running workflow what is open, compose one mail per recipient, deliver). Reported: the process's memory
+// with them all running (API and worker share the process), and how late the last reminder goes out after
+// 10:00, which is the time the digest takes from start to the last mail delivered.
+import { randomBytes } from 'node:crypto';
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import { createReminderActivities } from '../activities/reminders';
+import { dutchHolidays } from '../activities/holidays';
+import { buildApp } from '../api/app';
+import type { Db } from '../db/connection';
+import { createMailer } from '../infra/mail';
+import { addDays, isWorkingDay, localDate, localInstant, nextWorkingDay } from '../workflows/calendar';
+import { TASK_QUEUE } from '../workflows/ids';
+import { cohortRequest, thisMonday } from '../tests/helpers/fixtures';
+import { ADMIN_TOKEN, injectCall } from '../tests/helpers/app';
+import { seedPartners } from '../tests/helpers/partners';
+import { startSmtp } from '../tests/helpers/smtp';
+
+const mb = (bytes: number) => Math.round(bytes / 1024 / 1024);
+
+export async function benchScale(env: TestWorkflowEnvironment, db: Db, total = 10_000) {
+  const app = await buildApp({ config: { TEMPORAL_TASK_QUEUE: TASK_QUEUE, LOG_LEVEL: 'warn', ADMIN_TOKEN, BSN_HMAC_KEY: randomBytes(32).toString('base64url'), RATE_LIMIT_PER_MINUTE: 1_000_000 }, db, temporal: env.client, mailer: { kind: 'dev-mailbox' } });
+  const call = injectCall(app);
+  const partners = await seedPartners(call, 'Schaal');
+  for (const [org, role] of [[partners.employerIds[0]!, 'workplace_trainer'], [partners.employerIds[1]!, 'workplace_trainer'], [partners.schoolId, 'roc_coordinator'], [partners.officeId, 'coordinator']] as const) {
+    await call('POST', `/v1/organisations/${org}/contacts`, { role, name: role, email: `${role}.${org}@example.nl` });
+  }
+  const before = process.memoryUsage();
+  const t0 = performance.now();
+  for (let launched = 0; launched < total; launched += 1000) {
+    const res = await call('POST', '/v1/cohorts', cohortRequest({ ...partners, size: Math.min(1000, total - launched), startDate: addDays(thisMonday(), -7) }));
+    if (res.status !== 201) throw new Error(`launch: ${res.status} ${JSON.stringify(res.json)}`);
+  }
+  // Until every workflow has recorded its start.
+  for (;;) {
+    const { n } = await db.selectFrom('trajectory').select((eb) => eb.fn.countAll<number>().as('n')).where('status', '=', 'active').where('cohort_id', 'in', db.selectFrom('cohort').select('id').where('covenant_id', '=', partners.covenantId)).executeTakeFirstOrThrow();
+    if (Number(n) >= total) break;
+    await new Promise((r) => setTimeout(r, 500));
+  }
+  const launchMs = performance.now() - t0;
+  global.gc?.();
+  const running = process.memoryUsage();
+
+  // The morning digest of the next working day, as its activities run in the worker.
+  const holidays = new Set(dutchHolidays(addDays(localDate(Date.now()), -30), addDays(localDate(Date.now()), 60)).map((h) => h.date));
+  const today = localDate(Date.now());
+  const morning = isWorkingDay(today, holidays) ? today : nextWorkingDay(today, holidays);
+  const smtp = await startSmtp();
+  const mailer = createMailer({ SMTP_URL: `smtp://127.0.0.1:${smtp.port}`, MAIL_FROM: 'Toeleiding <noreply@toeleiding.local>' }, db);
+  const reminders = createReminderActivities({ db, mailer, temporal: env.client, now: () => localInstant(morning, 10) });
+  const t1 = performance.now();
+  const ids = await reminders.composeDigests({ date: morning });
+  const composedMs = performance.now() - t1;
+  const { sent } = await reminders.deliverMail({ ids });
+  const digestMs = performance.now() - t1;
+  const items = await db.selectFrom('outbox_item').select((eb) => eb.fn.countAll<number>().as('n')).where('outbox_id', 'in', ids).executeTakeFirstOrThrow();
+  mailer.close();
+  await smtp.stop();
+  await app.close();
+  return {
+    total, launchMs, composedMs, digestMs, mails: ids.length, sent, items: Number(items.n),
+    memory: { rssBefore: mb(before.rss), rss: mb(running.rss), heapBefore: mb(before.heapUsed), heap: mb(running.heapUsed) },
+  };
+}

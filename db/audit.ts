@@ -1,11 +1,11 @@
 // The audit log: inserted by the API, read by coordinators, changed by nobody (a trigger refuses UPDATE,
 // DELETE and TRUNCATE). It holds ids, never personal data itself.
 import { sql, type Insertable } from 'kysely';
-import type { Db } from './connection';
+import { inSlices, type Db } from './connection';
 import type { AuditEventTable } from './schema';
 
 export async function insertAuditEvents(db: Db, rows: Insertable<AuditEventTable>[]): Promise<void> {
-  for (let i = 0; i < rows.length; i += 1000) await db.insertInto('audit_event').values(rows.slice(i, i + 1000)).execute();
+  await inSlices(rows, 1000, (slice) => db.insertInto('audit_event').values(slice).execute());
 }
 
 export interface AuditQuery {

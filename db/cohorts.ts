@@ -1,4 +1,4 @@
-import type { Db } from './connection';
+import { inSlices, type Db } from './connection';
 import type { Cohort, NewCohort, NewTrajectory } from './schema';
 
 /**
@@ -9,12 +9,10 @@ export async function insertCohort(db: Db, cohort: NewCohort, trajectories: NewT
   await db.transaction().execute(async (trx) => {
     const inserted = await trx.insertInto('cohort').values(cohort).onConflict((oc) => oc.column('id').doNothing()).returning('id').executeTakeFirst();
     if (!inserted) return;
-    // Chunked: PostgreSQL allows at most 65,535 bind parameters in one statement.
-    for (let i = 0; i < trajectories.length; i += 500) {
-      const chunk = trajectories.slice(i, i + 500);
-      await trx.insertInto('trajectory').values(chunk).execute();
-      await trx.insertInto('placement').values(chunk.map((t) => ({ trajectory_id: t.id, from_date: cohort.start_date, employer_id: t.employer_id }))).execute();
-    }
+    await inSlices(trajectories, 500, async (slice) => {
+      await trx.insertInto('trajectory').values(slice).execute();
+      await trx.insertInto('placement').values(slice.map((t) => ({ trajectory_id: t.id, from_date: cohort.start_date, employer_id: t.employer_id }))).execute();
+    });
   });
 }
 

@@ -15,6 +15,14 @@ export type Db = Kysely<Database>;
 /** `column = any($1)`: a list of any length as one parameter (an `in` list over 65,535 values breaks the protocol). */
 export const anyOf = (values: readonly string[]) => sql<string>`any(${values as string[]}::text[])`;
 
+/**
+ * Runs `write` on consecutive slices of `rows`: one statement carries at most 65,535 parameters, so a
+ * multi-row insert of many rows (a cohort, a ROC's digest for thousands of trajectories) goes in parts.
+ */
+export async function inSlices<T>(rows: readonly T[], size: number, write: (slice: T[]) => Promise<unknown>): Promise<void> {
+  for (let i = 0; i < rows.length; i += size) await write(rows.slice(i, i + size));
+}
+
 export function connectPostgres(url: string, poolSize = 10): Db {
   const pool = new pg.Pool({ connectionString: url, max: poolSize });
   // An idle connection the server closes (a restart, a failover) is reported here; unheard, the 'error'

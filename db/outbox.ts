@@ -1,7 +1,7 @@
 // The outbox: every mail as a row before it is sent. Claiming a row (queued → sending) is committed before
 // the SMTP conversation starts, so a retried or repeated delivery never sends a row twice.
 import { sql, type Insertable } from 'kysely';
-import { anyOf, type Db } from './connection';
+import { anyOf, inSlices, type Db } from './connection';
 import type { Outbox, OutboxItemTable, OutboxTable } from './schema';
 
 /**
@@ -20,7 +20,7 @@ export async function enqueueMail(db: Db, mail: Insertable<OutboxTable>, items: 
       await trx.deleteFrom('outbox_item').where('outbox_id', '=', existing.id).execute();
       id = existing.id;
     }
-    if (items.length) await trx.insertInto('outbox_item').values(items.map((i) => ({ ...i, outbox_id: id }))).onConflict((oc) => oc.doNothing()).execute();
+    await inSlices(items, 1000, (slice) => trx.insertInto('outbox_item').values(slice.map((i) => ({ ...i, outbox_id: id }))).onConflict((oc) => oc.doNothing()).execute());
     return id;
   });
 }

@@ -9,7 +9,7 @@ import { dutchHolidays } from '../activities/holidays';
 import { addDays } from '../workflows/calendar';
 import { TASK_QUEUE } from '../workflows/ids';
 import { trajectoryWorkflow, type TrajectoryInput } from '../workflows/trajectory';
-import { cohortRequest, thisMonday } from '../tests/helpers/fixtures';
+import { cohortRequest, thisMonday, welslagenTemplate } from '../tests/helpers/fixtures';
 import { ADMIN_TOKEN, injectCall } from '../tests/helpers/app';
 import { seedPartners } from '../tests/helpers/partners';
 
@@ -25,7 +25,7 @@ export async function benchCohortLaunch(env: TestWorkflowEnvironment, db: Db, si
   // A year ahead: both sets of workflows just wait for their start, so neither run is disturbed by activity load.
   const startDate = addDays(thisMonday(), 52 * 7);
   const holidays = dutchHolidays(startDate, addDays(startDate, 500));
-  const template = { weeks: 20, placementDaysPerWeek: 3, schoolDaysPerWeek: 1, checkpoints: [], attendanceThreshold: 0.8, bblDecisionFromWeek: 16, intendedOutcome: 'bbl_doorstroom' as const };
+  const template = welslagenTemplate({ checkpoints: [] });
   const inputs: TrajectoryInput[] = Array.from({ length: size }, () => ({
     trajectoryId: randomUUID(), cohortId: run, programme: { id: 'welslagen', version: 1, template }, region: 'West-Brabant', startDate,
     employerId: employers[0]!, placementWeekdays: ['monday', 'tuesday', 'wednesday'], schoolWeekday: 'thursday', holidays, closures: [],

@@ -24,7 +24,7 @@ import { addDays, localDate } from '../workflows/calendar';
 import { scheduleQuery } from '../workflows/trajectory';
 import { trajectoryWorkflowId } from '../workflows/ids';
 import { buildWorkflowBundle } from '../infra/workflow-bundle';
-import { cohortRequest, thisMonday, uniqueId } from '../tests/helpers/fixtures';
+import { cohortRequest, shortTemplate, thisMonday, uniqueId } from '../tests/helpers/fixtures';
 import { seedPartners, type Call, type Partners } from '../tests/helpers/partners';
 import { createThrowawayDatabase } from '../tests/helpers/postgres';
 import { devServer, freePort, spawnEntry, untilUp, type Proc } from '../tests/helpers/processes';
@@ -182,7 +182,7 @@ const sqlKind = sql<string | null>`outcome->>'kind'`.as('kind');
 const results: string[][] = [];
 await send(seen(), 'POST', '/v1/programmes', {
   id: programmeId, name: 'Drill: two weeks',
-  template: { weeks: 2, placementDaysPerWeek: 3, schoolDaysPerWeek: 1, checkpoints: [], attendanceThreshold: 0.8, bblDecisionFromWeek: 1, intendedOutcome: 'bbl_doorstroom' },
+  template: shortTemplate(),
 });
 const fmt = (s: Seen) => Object.entries(s.status).sort().map(([k, v]) => `${k}: ${v}`).join(', ');
 

@@ -5,15 +5,12 @@
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { Db } from '../db/connection';
 import { addDays, localInstant, planTrajectory } from '../workflows/calendar';
-import { thisMonday } from '../tests/helpers/fixtures';
+import { thisMonday, welslagenTemplate } from '../tests/helpers/fixtures';
 import { seedTrajectory } from '../tests/helpers/seed';
 import { TASK_QUEUE, trajectoryWorkflowId } from '../workflows/ids';
 import { confirmBblUpdate, recordAttendanceUpdate, recordCheckpointUpdate, trajectoryWorkflow } from '../workflows/trajectory';
 
-const template = {
-  weeks: 20, placementDaysPerWeek: 3, schoolDaysPerWeek: 1, attendanceThreshold: 0.8, bblDecisionFromWeek: 16, intendedOutcome: 'bbl_doorstroom' as const,
-  checkpoints: [{ key: 'intake', name: 'Intake', week: 1 }, { key: 'pop', name: 'POP', week: 3 }, { key: 'midterm', name: 'Tussenevaluatie', week: 10 }, { key: 'pre-bbl', name: 'Voorbereiding BBL', week: 18 }],
-};
+const template = welslagenTemplate();
 
 
 type Pattern = 'none' | 'weekly' | 'daily';

@@ -3,20 +3,17 @@
 // exactly as a missing one (404); a route a role may never use answers 403. The matrix must list every
 // /v1 route of the OpenAPI document, so a new route cannot skip it.
 import { randomUUID } from 'node:crypto';
-import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { inject } from 'vitest';
-import { buildApp, type App } from '../api/app';
-import { connectPostgres, type Db } from '../db/connection';
+import type { App } from '../api/app';
+import type { Db } from '../db/connection';
 import { addDays, localDate } from '../workflows/calendar';
-import { injectCall, testDeps, withKey } from './helpers/app';
+import { startTestApi, type TestApi } from './helpers/api';
+import { withKey } from './helpers/app';
 import { cohortRequest, thisMonday, uniqueId } from './helpers/fixtures';
 import { createKey, seedPartners, type Call, type Partners } from './helpers/partners';
 import { untilStarted } from './helpers/seed';
-import { startWorkerEnv } from './helpers/temporal';
 
-let env: TestWorkflowEnvironment;
-let stopWorker: () => Promise<void>;
+let api: TestApi;
 let db: Db;
 let app: App;
 let call: Call;
@@ -37,10 +34,8 @@ const request = (name: Name, method: string, url: string, payload?: unknown) =>
   app.inject({ method: method as 'GET', url, headers: method === 'GET' || method === 'DELETE' ? { authorization: `Bearer ${tokens[name]}` } : withKey(tokens[name]), payload: payload as object });
 
 beforeAll(async () => {
-  db = connectPostgres(inject('databaseUrl'), 5);
-  ({ env, stop: stopWorker } = await startWorkerEnv(db));
-  app = await buildApp(testDeps(db, env.client));
-  call = injectCall(app);
+  api = await startTestApi();
+  ({ db, app, call } = api);
   A = await seedPartners(call, 'West-Brabant');
   B = await seedPartners(call, 'Zeeland');
   const start = addDays(thisMonday(), -14);
@@ -67,9 +62,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  await app?.close();
-  await stopWorker?.();
-  await db?.destroy();
+  await api?.close();
 });
 
 interface Case {

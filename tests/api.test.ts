@@ -3,17 +3,16 @@ import { randomUUID } from 'node:crypto';
 import { Client, Connection } from '@temporalio/client';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { inject } from 'vitest';
 import { buildApp, type App } from '../api/app';
 import type { AppDeps } from '../api/deps';
 import { connectPostgres, type Db } from '../db/connection';
+import { startTestApi, type TestApi } from './helpers/api';
 import { ADMIN_TOKEN as TOKEN, admin as auth, injectCall, testDeps, withKey as key } from './helpers/app';
 import { cohortRequest as cohortFor, type CohortPartners } from './helpers/fixtures';
 import { seedPartners } from './helpers/partners';
-import { startWorkerEnv } from './helpers/temporal';
 
 let env: TestWorkflowEnvironment;
-let stopWorker: () => Promise<void>;
+let api: TestApi;
 let db: Db;
 let app: App;
 let school: string;
@@ -29,18 +28,15 @@ const counts = async () => ({
 });
 
 beforeAll(async () => {
-  db = connectPostgres(inject('databaseUrl'), 5);
-  ({ env, stop: stopWorker } = await startWorkerEnv(db));
-  app = await buildApp(deps());
+  api = await startTestApi();
+  ({ db, env, app } = api);
   partners = await seedPartners(injectCall(app));
   school = partners.schoolId;
   employers = partners.employerIds;
 });
 
 afterAll(async () => {
-  await app?.close();
-  await stopWorker?.();
-  await db?.destroy();
+  await api?.close();
 });
 
 describe('authentication', () => {

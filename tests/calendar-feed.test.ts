@@ -2,18 +2,17 @@
 // and subscription links that work without an Authorization header for as long as their key does.
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { inject } from 'vitest';
 import { buildApp, type App } from '../api/app';
-import { connectPostgres, type Db } from '../db/connection';
+import type { Db } from '../db/connection';
 import { addDays, localDate } from '../workflows/calendar';
-import { ADMIN_TOKEN, injectCall, testDeps, withKey } from './helpers/app';
+import { startTestApi, type TestApi } from './helpers/api';
+import { ADMIN_TOKEN, testDeps, withKey } from './helpers/app';
 import { cohortRequest, thisMonday } from './helpers/fixtures';
 import { createKey, seedPartners, type Call, type Partners } from './helpers/partners';
 import { untilStarted } from './helpers/seed';
-import { startWorkerEnv } from './helpers/temporal';
 
 let env: TestWorkflowEnvironment;
-let stopWorker: () => Promise<void>;
+let api: TestApi;
 let db: Db;
 let app: App;
 let call: Call;
@@ -24,10 +23,8 @@ let cohort: { id: string; trajectories: { id: string; reference: string; employe
 const keys: Record<'coordinator' | 'employer' | 'otherEmployer' | 'school', string> = {} as never;
 
 beforeAll(async () => {
-  db = connectPostgres(inject('databaseUrl'), 5);
-  ({ env, stop: stopWorker } = await startWorkerEnv(db));
-  app = await buildApp(testDeps(db, env.client));
-  call = injectCall(app);
+  api = await startTestApi();
+  ({ db, env, app, call } = api);
   A = await seedPartners(call, 'West-Brabant');
   start = addDays(thisMonday(), -7);
   cohort = (await call('POST', '/v1/cohorts', cohortRequest({ ...A, size: 4, startDate: start }))).json;
@@ -39,9 +36,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  await app?.close();
-  await stopWorker?.();
-  await db?.destroy();
+  await api?.close();
 });
 
 // --- a minimal iCalendar reader: enough for what the feeds hold --------------------------------------------

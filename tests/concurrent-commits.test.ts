@@ -16,7 +16,7 @@ import { connectPostgres, type Db } from '../db/connection';
 import { addDays } from '../workflows/calendar';
 import { TASK_QUEUE, trajectoryWorkflowId } from '../workflows/ids';
 import { confirmBblUpdate, stateQuery, trajectoryWorkflow } from '../workflows/trajectory';
-import { thisMonday } from './helpers/fixtures';
+import { shortTemplate, thisMonday } from './helpers/fixtures';
 import { seedTrajectory } from './helpers/seed';
 import { createTestWorker, testDataConverter } from './helpers/temporal';
 
@@ -25,7 +25,7 @@ let worker: Worker;
 let running: Promise<void>;
 let db: Db;
 
-const template = { weeks: 2, placementDaysPerWeek: 3, schoolDaysPerWeek: 1, checkpoints: [], attendanceThreshold: 0.8, bblDecisionFromWeek: 1, intendedOutcome: 'bbl_doorstroom' as const };
+const template = shortTemplate();
 
 beforeAll(async () => {
   db = connectPostgres(inject('databaseUrl'), 4);

@@ -2,7 +2,8 @@
 // manifests of both overlays, built the way kustomize builds them (base, then strategic-merge patches of
 // the ConfigMap and JSON patches of the workloads). Every setting they pass must be one the configuration
 // knows, every file they run must exist, and nothing runs as root.
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { isBuiltin } from 'node:module';
 import path from 'node:path';
 import jsonpatch, { type Operation } from 'fast-json-patch';
 import { parseAllDocuments } from 'yaml';
@@ -109,5 +110,23 @@ describe('the container image', () => {
     // Every source folder a process imports from is in the image.
     for (const dir of ['activities', 'api', 'db', 'infra', 'workflows']) expect(runtime).toContain(`COPY --from=build /app/${dir} ./${dir}`);
     expect(readFileSync(path.join(root, '.dockerignore'), 'utf8').split('\n')).toEqual(expect.arrayContaining(['node_modules', '.temporal', 'data']));
+  });
+
+  it('imports at run time only packages that `npm ci --omit=dev` installs', () => {
+    const { dependencies } = JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8')) as { dependencies: Record<string, string> };
+    const packageOf = (specifier: string) => specifier.split('/').slice(0, specifier.startsWith('@') ? 2 : 1).join('/');
+    const imported = new Map<string, string>();
+    for (const dir of ['activities', 'api', 'db', 'infra', 'workflows']) {
+      for (const file of readdirSync(path.join(root, dir), { recursive: true, encoding: 'utf8' }).filter((f) => f.endsWith('.ts'))) {
+        const source = readFileSync(path.join(root, dir, file), 'utf8');
+        // Static imports and re-exports (type-only ones vanish at run time), and dynamic import().
+        for (const m of source.matchAll(/^(?:import|export)(?!\s+type\b)[^'"]*?from\s+'([^'.][^']*)'|\bimport\(\s*'([^'.][^']*)'\s*\)/gm)) {
+          const specifier = m[1] ?? m[2]!;
+          if (!specifier.startsWith('node:') && !isBuiltin(specifier)) imported.set(packageOf(specifier), `${dir}/${file}`);
+        }
+      }
+    }
+    expect(imported.size).toBeGreaterThan(10);
+    for (const [name, file] of imported) expect(dependencies, `${file} imports ${name}`).toHaveProperty([name]);
   });
 });

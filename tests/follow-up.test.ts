@@ -8,27 +8,25 @@ import { historyToJSON } from '@temporalio/common/lib/proto-utils';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createActivities } from '../activities';
-import { buildApp, type App } from '../api/app';
-import { connectPostgres, type Db } from '../db/connection';
+import type { App } from '../api/app';
+import type { Db } from '../db/connection';
 import { outcomeCounts } from '../db/outcomes';
 import { createMailer, type Mailer } from '../infra/mail';
 import { addDays, addMonths, isWorkingDay, localDate, localInstant } from '../workflows/calendar';
 import { dutchHolidays } from '../activities/holidays';
 import { followUpQuery, type followUpWorkflow } from '../workflows/follow-up';
 import { followUpWorkflowId, trajectoryWorkflowId } from '../workflows/ids';
-import { injectCall, withKey } from './helpers/app';
-import { testDeps } from './helpers/app';
-import { cohortRequest, thisMonday, uniqueId } from './helpers/fixtures';
+import { startTestApi, type TestApi } from './helpers/api';
+import { withKey } from './helpers/app';
+import { cohortRequest, shortTemplate, thisMonday, uniqueId } from './helpers/fixtures';
 import { createKey, seedPartners, type Call, type Partners } from './helpers/partners';
-import { createThrowawayDatabase } from './helpers/postgres';
 import { startSmtp, type TestSmtp } from './helpers/smtp';
-import { startWorkerEnv, testDataConverter } from './helpers/temporal';
+import { testDataConverter } from './helpers/temporal';
 import { decodePayloadsIn } from '../infra/payload-codec';
 
-let database: Awaited<ReturnType<typeof createThrowawayDatabase>>;
 let db: Db;
 let env: TestWorkflowEnvironment;
-let stopWorker: () => Promise<void>;
+let api: TestApi;
 let app: App;
 let call: Call;
 let partners: Partners;
@@ -55,11 +53,8 @@ async function skipTo(date: string): Promise<void> {
 const firstMorning = (date: string) => { let d = date; while (!isWorkingDay(d, holidays)) d = addDays(d, 1); return d; };
 
 beforeAll(async () => {
-  database = await createThrowawayDatabase();
-  db = connectPostgres(database.url, 5);
-  ({ env, stop: stopWorker } = await startWorkerEnv(db));
-  app = await buildApp(testDeps(db, env.client));
-  call = injectCall(app);
+  api = await startTestApi({ ownDatabase: true });
+  ({ db, env, app, call } = api);
   partners = await seedPartners(call, 'Nazorg');
   for (const [org, role, email] of [[partners.employerIds[0]!, 'workplace_trainer', 'petra@zorg.example.nl'], [partners.employerIds[1]!, 'workplace_trainer', 'wim@thuiszorg.example.nl'], [partners.schoolId, 'roc_coordinator', 'rob@roc.example.nl']]) {
     expect((await call('POST', `/v1/organisations/${org}/contacts`, { role, name: email!.split('@')[0], email })).status).toBe(201);
@@ -69,7 +64,7 @@ beforeAll(async () => {
   const programmeId = uniqueId('kort');
   expect((await call('POST', '/v1/programmes', {
     id: programmeId, name: 'Kort traject',
-    template: { weeks: 2, placementDaysPerWeek: 3, schoolDaysPerWeek: 1, checkpoints: [], attendanceThreshold: 0.8, bblDecisionFromWeek: 1, intendedOutcome: 'bbl_doorstroom' },
+    template: shortTemplate(),
   })).status).toBe(201);
   const request = { ...cohortRequest({ ...partners, size: 3, startDate: start }), programmeId };
   // Participants 1 and 2 at the first employer (2 is erased later), participant 3 at the second.
@@ -86,10 +81,7 @@ beforeAll(async () => {
 afterAll(async () => {
   mailer?.close();
   await smtp?.stop();
-  await app?.close();
-  await stopWorker?.();
-  await db?.destroy();
-  await database?.drop();
+  await api?.close();
 });
 
 describe('the follow-up after doorstroom', () => {

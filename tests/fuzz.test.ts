@@ -17,13 +17,12 @@ import fc from 'fast-check';
 import { parse as parseQuery } from 'fast-querystring';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildApp, type App } from '../api/app';
-import { connectPostgres, type Db } from '../db/connection';
-import { ADMIN_TOKEN, injectCall, testDeps } from './helpers/app';
+import type { App } from '../api/app';
+import type { Db } from '../db/connection';
+import { startTestApi, type TestApi } from './helpers/api';
+import { ADMIN_TOKEN } from './helpers/app';
 import { cohortRequest, thisMonday } from './helpers/fixtures';
 import { seedPartners, type Call, type Partners } from './helpers/partners';
-import { createThrowawayDatabase } from './helpers/postgres';
-import { startWorkerEnv } from './helpers/temporal';
 
 /** Fixed, so a failure reproduces; fast-check prints it with the counterexample. */
 const SEED = 20_260_501;
@@ -314,9 +313,8 @@ function badQueryValue(p: Parameter, valid: fc.Arbitrary<string>): fc.Arbitrary<
 // ---------------------------------------------------------------------------------------------------------
 // The app, a small real world to aim at, and snapshots of everything a request could change.
 
-let dropDatabase: () => Promise<void>;
 let env: TestWorkflowEnvironment;
-let stopWorker: () => Promise<void>;
+let api: TestApi;
 let db: Db;
 let app: App;
 let call: Call;
@@ -360,13 +358,9 @@ async function settled(): Promise<Record<string, string>> {
 }
 
 beforeAll(async () => {
-  const database = await createThrowawayDatabase();
-  dropDatabase = database.drop;
-  db = connectPostgres(database.url, 5);
-  ({ env, stop: stopWorker } = await startWorkerEnv(db));
   // No RATE_LIMIT_PER_MINUTE: thousands of requests per key are the point.
-  app = await buildApp(testDeps(db, env.client));
-  call = injectCall(app);
+  api = await startTestApi({ ownDatabase: true });
+  ({ db, env, app, call } = api);
   partners = await seedPartners(call);
   const cohort = await created('/v1/cohorts', cohortRequest({ ...partners, size: 3 }));
   realIds.organisation.push(partners.officeId, partners.schoolId, ...partners.employerIds, partners.gemeenteId, partners.uwvId);
@@ -388,10 +382,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  await app?.close();
-  await stopWorker?.();
-  await db?.destroy();
-  await dropDatabase?.();
+  await api?.close();
 });
 
 // ---------------------------------------------------------------------------------------------------------

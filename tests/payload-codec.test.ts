@@ -1,6 +1,5 @@
 // Payload encryption: the codec on its own (round trip, key rotation, clear errors), then a real trajectory
 // on the time-skipping server read back the way the Temporal Web UI reads it, without the keys.
-import { randomUUID } from 'node:crypto';
 import { Client } from '@temporalio/client';
 import { defaultPayloadConverter, METADATA_ENCODING_KEY, type Payload } from '@temporalio/common';
 import { historyToJSON } from '@temporalio/common/lib/proto-utils';
@@ -9,19 +8,18 @@ import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Worker } from '@temporalio/worker';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { inject } from 'vitest';
-import { dutchHolidays } from '../activities/holidays';
-import { insertCohort } from '../db/cohorts';
-import { connectPostgres, type Db } from '../db/connection';
-import { insertOrganisation } from '../db/organisations';
+import type { Db } from '../db/connection';
 import { loadConfig } from '../infra/config';
 import {
   createPayloadCodec, decodePayloadsIn, ENCRYPTED_ENCODING, isPayload, KEY_ID_METADATA, newPayloadKey, parsePayloadKeys, payloadDataConverter,
 } from '../infra/payload-codec';
 import { addDays, localInstant } from '../workflows/calendar';
 import { TASK_QUEUE, trajectoryWorkflowId } from '../workflows/ids';
-import { recordCheckpointUpdate, trajectoryWorkflow, type TrajectoryInput } from '../workflows/trajectory';
-import { thisMonday, uniqueId } from './helpers/fixtures';
-import { startWorkerEnv, testPayloadKeys } from './helpers/temporal';
+import { recordCheckpointUpdate, trajectoryWorkflow } from '../workflows/trajectory';
+import { thisMonday, welslagenTemplate } from './helpers/fixtures';
+import { seedTrajectory as seed } from './helpers/seed';
+import { startTestWorld, type TestWorld } from './helpers/api';
+import { testPayloadKeys } from './helpers/temporal';
 
 const text = (b: Uint8Array | null | undefined) => Buffer.from(b ?? []).toString('utf8');
 const codecFor = (keys: string) => createPayloadCodec(parsePayloadKeys(keys));
@@ -104,41 +102,20 @@ describe('the payload codec', () => {
 
 describe('a trajectory on the Temporal server', () => {
   let env: TestWorkflowEnvironment;
-  let stopWorker: () => Promise<void>;
+  let world: TestWorld;
   let db: Db;
 
   beforeAll(async () => {
-    db = connectPostgres(inject('databaseUrl'), 4);
-    ({ env, stop: stopWorker } = await startWorkerEnv(db));
+    world = await startTestWorld();
+    ({ db, env } = world);
   });
 
   afterAll(async () => {
-    await stopWorker?.();
-    await db?.destroy();
+    await world?.close();
   });
 
-  const template = {
-    weeks: 20, placementDaysPerWeek: 3, schoolDaysPerWeek: 1, attendanceThreshold: 0.8, bblDecisionFromWeek: 16, intendedOutcome: 'bbl_doorstroom' as const,
-    checkpoints: [{ key: 'intake', name: 'Intake', week: 1 }],
-  };
-
-  async function seedTrajectory(startDate: string): Promise<TrajectoryInput> {
-    const school = uniqueId('roc');
-    const employer = uniqueId('zorg-fatima');
-    await insertOrganisation(db, { id: school, name: 'ROC', kind: 'school' });
-    await insertOrganisation(db, { id: employer, name: 'Zorg', kind: 'employer' });
-    const cohortId = randomUUID();
-    const trajectoryId = randomUUID();
-    await insertCohort(db, { id: cohortId, programme_id: 'welslagen', programme_version: 1, region: 'West-Brabant', start_date: startDate, school_id: school, status: 'launched' }, [{
-      id: trajectoryId, cohort_id: cohortId, reference: 'WB-001', name: personal.name, email: 'fatima@example.nl', employer_id: employer,
-      placement_weekdays: JSON.stringify(['monday', 'tuesday', 'wednesday']), school_weekday: 4, status: 'planned', end_date: addDays(startDate, 137),
-      workflow_id: trajectoryWorkflowId(trajectoryId),
-    }]);
-    return {
-      trajectoryId, cohortId, programme: { id: 'welslagen', version: 1, template }, region: 'West-Brabant', startDate, employerId: employer,
-      placementWeekdays: ['monday', 'tuesday', 'wednesday'], schoolWeekday: 'thursday', holidays: dutchHolidays(startDate, addDays(startDate, 365)), closures: [],
-    };
-  }
+  const template = welslagenTemplate({ checkpoints: [{ key: 'intake', name: 'Intake', week: 1 }] });
+  const seedTrajectory = (startDate: string) => seed(db, startDate, template, { name: personal.name, email: 'fatima@example.nl' });
 
   /** Every payload in a history with where it sits; search attributes are not payloads a codec encodes. */
   function payloadsIn(node: unknown, at = ''): { at: string; payload: Payload }[] {

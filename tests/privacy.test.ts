@@ -7,21 +7,21 @@ import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { inject } from 'vitest';
-import { buildApp, type App } from '../api/app';
+import type { App } from '../api/app';
 import { isBsn } from '../api/bsn';
-import { connectPostgres, type Db } from '../db/connection';
+import type { Db } from '../db/connection';
 import { decodePayloadsIn } from '../infra/payload-codec';
 import { addDays, localDate } from '../workflows/calendar';
-import { injectCall, testDeps } from './helpers/app';
+import { startTestApi, type TestApi } from './helpers/api';
 import { cohortRequest, thisMonday } from './helpers/fixtures';
 import { createKey, seedPartners, type Call, type Partners } from './helpers/partners';
-import { startWorkerEnv, testDataConverter } from './helpers/temporal';
+import { testDataConverter } from './helpers/temporal';
 
 // A valid BSN (it passes the elfproef) that nothing else in the test data could contain by chance.
 const BSN = '736160231';
 
 let env: TestWorkflowEnvironment;
-let stopWorker: () => Promise<void>;
+let api: TestApi;
 let db: Db;
 let app: App;
 let call: Call;
@@ -31,11 +31,9 @@ const logLines: string[] = [];
 
 beforeAll(async () => {
   expect(isBsn(BSN)).toBe(true);
-  db = connectPostgres(inject('databaseUrl'), 5);
-  ({ env, stop: stopWorker } = await startWorkerEnv(db));
   // Every log line the API writes, at the most talkative level, is kept to be searched.
-  app = await buildApp(testDeps(db, env.client, { config: { ...testDeps(db, env.client).config, LOG_LEVEL: 'trace' }, logStream: new Writable({ write(chunk, _enc, done) { logLines.push(String(chunk)); done(); } }) }));
-  call = injectCall(app);
+  api = await startTestApi({ deps: (base) => ({ config: { ...base.config, LOG_LEVEL: 'trace' }, logStream: new Writable({ write(chunk, _enc, done) { logLines.push(String(chunk)); done(); } }) }) });
+  ({ db, env, app, call } = api);
   partners = await seedPartners(call);
   const body = cohortRequest({ ...partners, size: 3, startDate: addDays(thisMonday(), -7) });
   body.participants[0]!.bsn = BSN;
@@ -45,9 +43,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  await app?.close();
-  await stopWorker?.();
-  await db?.destroy();
+  await api?.close();
 });
 
 /** All text in a fetched history, payloads decrypted: what an operator exporting histories could read. */

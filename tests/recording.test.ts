@@ -5,19 +5,18 @@
 import { randomUUID } from 'node:crypto';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { inject } from 'vitest';
-import { buildApp, type App } from '../api/app';
-import { connectPostgres, type Db } from '../db/connection';
+import type { App } from '../api/app';
+import type { Db } from '../db/connection';
 import { addDays, localDate } from '../workflows/calendar';
 import { CohortIdKey, ProgrammeIdKey, RegionKey, TrajectoryStatusKey } from '../workflows/search-attributes';
-import { admin as auth, injectCall, testDeps, withKey as key } from './helpers/app';
+import { startTestApi, type TestApi } from './helpers/api';
+import { admin as auth, injectCall, withKey as key } from './helpers/app';
 import { cohortRequest, thisMonday } from './helpers/fixtures';
 import { seedPartners } from './helpers/partners';
 import { untilStarted } from './helpers/seed';
-import { startWorkerEnv } from './helpers/temporal';
 
 let env: TestWorkflowEnvironment;
-let stopWorker: () => Promise<void>;
+let api: TestApi;
 let db: Db;
 let app: App;
 let school: string;
@@ -41,9 +40,8 @@ async function pastDays(id: string, kind: 'placement' | 'school') {
 }
 
 beforeAll(async () => {
-  db = connectPostgres(inject('databaseUrl'), 5);
-  ({ env, stop: stopWorker } = await startWorkerEnv(db));
-  app = await buildApp(testDeps(db, env.client));
+  api = await startTestApi();
+  ({ db, env, app } = api);
   const partners = await seedPartners(injectCall(app));
   ({ schoolId: school, employerIds: employers } = partners);
   const res = await post('/v1/cohorts', cohortRequest({ ...partners, size: 6, startDate: start }));
@@ -54,9 +52,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  await app?.close();
-  await stopWorker?.();
-  await db?.destroy();
+  await api?.close();
 });
 
 describe('attendance', () => {

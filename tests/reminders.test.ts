@@ -9,26 +9,22 @@ import { Worker } from '@temporalio/worker';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { inject } from 'vitest';
 import { createActivities } from '../activities';
-import { buildApp, type App } from '../api/app';
-import { connectPostgres, type Db } from '../db/connection';
+import type { Db } from '../db/connection';
 import { dutchHolidays } from '../activities/holidays';
 import { createMailer, type Mailer } from '../infra/mail';
 import { addDays, isoWeekday, isWorkingDay, localInstant, nextMailMoment, nextWorkingDay, workingDaysBetween } from '../workflows/calendar';
 import { digestWorkflow } from '../workflows/digest';
-import { injectCall, testDeps } from './helpers/app';
+import { startTestApi, type TestApi } from './helpers/api';
 import { cohortRequest, thisMonday } from './helpers/fixtures';
 import { createKey, seedPartners, type Call, type Partners } from './helpers/partners';
-import { createThrowawayDatabase } from './helpers/postgres';
 import { untilStarted } from './helpers/seed';
 import { startSmtp, type TestSmtp } from './helpers/smtp';
-import { startWorkerEnv, testDataConverter } from './helpers/temporal';
+import { testDataConverter } from './helpers/temporal';
 import { untracedWorkerOptions } from '../infra/telemetry';
 
-let database: Awaited<ReturnType<typeof createThrowawayDatabase>>;
 let db: Db;
 let env: TestWorkflowEnvironment;
-let stopWorker: () => Promise<void>;
-let app: App;
+let api: TestApi;
 let call: Call;
 let smtp: TestSmtp;
 let mailer: Mailer;
@@ -46,11 +42,8 @@ const activities = (over: { now?: number; mailer?: Mailer } = {}) =>
 
 beforeAll(async () => {
   // Digests look at every running trajectory, so this file has a database of its own.
-  database = await createThrowawayDatabase();
-  db = connectPostgres(database.url, 5);
-  ({ env, stop: stopWorker } = await startWorkerEnv(db));
-  app = await buildApp(testDeps(db, env.client));
-  call = injectCall(app);
+  api = await startTestApi({ ownDatabase: true });
+  ({ db, env, call } = api);
   partners = await seedPartners(call);
   const contact = async (org: string, role: string, name: string, email: string) => expect((await call('POST', `/v1/organisations/${org}/contacts`, { role, name, email })).status).toBe(201);
   await contact(partners.employerIds[0]!, 'workplace_trainer', 'Petra Praktijkopleider', 'petra@zorggroep-breda.example.nl');
@@ -70,10 +63,7 @@ beforeAll(async () => {
 afterAll(async () => {
   mailer?.close();
   await smtp?.stop();
-  await app?.close();
-  await stopWorker?.();
-  await db?.destroy();
-  await database?.drop();
+  await api?.close();
 });
 
 describe('mail hours', () => {
@@ -179,7 +169,7 @@ describe('the morning digest', () => {
     const day = nextWorkingDay(addDays(D, 6), holidays);
     const ids = await activities({ now: at10(day) }).composeDigests({ date: day });
     const before = smtp.received.length;
-    const child = spawn(process.execPath, ['--import', 'tsx', fileURLToPath(new URL('./helpers/deliver-and-die.ts', import.meta.url)), database.url, String(smtp.port), ids[0]!, String(at10(day))], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const child = spawn(process.execPath, ['--import', 'tsx', fileURLToPath(new URL('./helpers/deliver-and-die.ts', import.meta.url)), api.databaseUrl, String(smtp.port), ids[0]!, String(at10(day))], { stdio: ['ignore', 'pipe', 'inherit'] });
     await new Promise<void>((resolve, reject) => {
       child.stdout!.on('data', (d: Buffer) => { if (d.toString().includes('sent')) resolve(); });
       child.on('exit', (code) => reject(new Error(`the worker process exited (${code}) before it sent`)));

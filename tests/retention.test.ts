@@ -12,10 +12,11 @@ import { enqueueMail } from '../db/outbox';
 import { ensureRetentionSchedule, RETENTION_SCHEDULE_ID } from '../infra/schedules';
 import { devServerExecutable } from '../infra/temporal-binaries';
 import { addDays, localDate } from '../workflows/calendar';
+import { welslagenTemplate } from './helpers/fixtures';
 import { seedTrajectory } from './helpers/seed';
 import { testDataConverter } from './helpers/temporal';
 
-const template = { weeks: 20, placementDaysPerWeek: 3, schoolDaysPerWeek: 1, checkpoints: [], attendanceThreshold: 0.8, bblDecisionFromWeek: 16, intendedOutcome: 'bbl_doorstroom' as const };
+const template = welslagenTemplate({ checkpoints: [] });
 const TASK_QUEUE = 'retention-test';
 
 let env: TestWorkflowEnvironment;

@@ -3,19 +3,18 @@
 // equal what the schedules show. The cohort started three weeks ago, so today is in week 4.
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { inject } from 'vitest';
-import { buildApp, type App } from '../api/app';
-import { connectPostgres, type Db } from '../db/connection';
+import type { App } from '../api/app';
+import type { Db } from '../db/connection';
 import { addDays, localDate } from '../workflows/calendar';
-import { admin, injectCall, testDeps, withKey } from './helpers/app';
+import { startTestApi, type TestApi } from './helpers/api';
+import { admin, injectCall, withKey } from './helpers/app';
 import { cohortRequest, thisMonday } from './helpers/fixtures';
 import { createKey, seedPartners, type Partners } from './helpers/partners';
 import { untilStarted } from './helpers/seed';
-import { startWorkerEnv } from './helpers/temporal';
 import { backfillPlans } from '../infra/plan-backfill';
 
 let env: TestWorkflowEnvironment;
-let stopWorker: () => Promise<void>;
+let api: TestApi;
 let db: Db;
 let app: App;
 let partners: Partners;
@@ -37,9 +36,8 @@ async function schedule(id: string): Promise<Day[]> {
 const past = (days: Day[], kind?: Day['kind']) => days.filter((d) => d.status === 'planned' && d.date < today && (!kind || d.kind === kind));
 
 beforeAll(async () => {
-  db = connectPostgres(inject('databaseUrl'), 5);
-  ({ env, stop: stopWorker } = await startWorkerEnv(db));
-  app = await buildApp(testDeps(db, env.client));
+  api = await startTestApi();
+  ({ db, env, app } = api);
   partners = await seedPartners(injectCall(app), 'Stuur');
   coordinator = await createKey(injectCall(app), partners.officeId, 'coordinator');
   const res = await app.inject({ method: 'POST', url: '/v1/cohorts', headers: withKey(), payload: cohortRequest({ ...partners, size: 6, startDate: start }) });
@@ -65,9 +63,7 @@ beforeAll(async () => {
 }, 120_000);
 
 afterAll(async () => {
-  await app?.close();
-  await stopWorker?.();
-  await db?.destroy();
+  await api?.close();
 });
 
 describe('participants at risk', () => {

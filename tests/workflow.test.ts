@@ -1,35 +1,30 @@
 // The trajectory workflow on the real time-skipping test server, with real activities writing to PostgreSQL.
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { inject } from 'vitest';
-import { connectPostgres, type Db } from '../db/connection';
+import type { Db } from '../db/connection';
 import { findTrajectory } from '../db/trajectories';
 import { addDays, daysBetween, isoWeekday, localDate } from '../workflows/calendar';
 import { TASK_QUEUE, trajectoryWorkflowId } from '../workflows/ids';
 import { stateQuery, trajectoryWorkflow } from '../workflows/trajectory';
-import { startWorkerEnv } from './helpers/temporal';
-import { thisMonday } from './helpers/fixtures';
+import { startTestWorld, type TestWorld } from './helpers/api';
+import { thisMonday, welslagenTemplate } from './helpers/fixtures';
 import { seedTrajectory as seed } from './helpers/seed';
 
 let env: TestWorkflowEnvironment;
-let stopWorker: () => Promise<void>;
+let world: TestWorld;
 let db: Db;
 
-const template = {
-  weeks: 20, placementDaysPerWeek: 3, schoolDaysPerWeek: 1, attendanceThreshold: 0.8, bblDecisionFromWeek: 16, intendedOutcome: 'bbl_doorstroom' as const,
-  checkpoints: [{ key: 'intake', name: 'Intake', week: 1 }],
-};
+const template = welslagenTemplate({ checkpoints: [{ key: 'intake', name: 'Intake', week: 1 }] });
 
 const seedTrajectory = (startDate: string) => seed(db, startDate, template);
 
 beforeAll(async () => {
-  db = connectPostgres(inject('databaseUrl'), 4);
-  ({ env, stop: stopWorker } = await startWorkerEnv(db));
+  world = await startTestWorld();
+  ({ db, env } = world);
 });
 
 afterAll(async () => {
-  await stopWorker?.();
-  await db?.destroy();
+  await world?.close();
 });
 
 describe('trajectory workflow', () => {

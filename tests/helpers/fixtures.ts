@@ -1,5 +1,6 @@
 // Builders for realistic requests: a WelSlagen cohort in West-Brabant.
 import type { NewCohort, NewParticipant } from '../../api/schemas/cohort';
+import type { ProgrammeTemplate } from '../../api/schemas/programme';
 import { addDays, isoWeekday, localDate } from '../../workflows/calendar';
 
 let counter = 0;
@@ -36,3 +37,15 @@ export function cohortRequest(o: CohortPartners & { size?: number; startDate?: s
     participants: participants(o.size ?? 20, o),
   };
 }
+
+/** The WelSlagen template (as migration 0002 seeds it, with short checkpoint names), with what a test changes. */
+export function welslagenTemplate(over: Partial<ProgrammeTemplate> = {}): ProgrammeTemplate {
+  return {
+    weeks: 20, placementDaysPerWeek: 3, schoolDaysPerWeek: 1, attendanceThreshold: 0.8, bblDecisionFromWeek: 16, intendedOutcome: 'bbl_doorstroom',
+    checkpoints: [{ key: 'intake', name: 'Intake', week: 1 }, { key: 'pop', name: 'POP', week: 3 }, { key: 'midterm', name: 'Tussenevaluatie', week: 10 }, { key: 'pre-bbl', name: 'Voorbereiding BBL', week: 18 }],
+    ...over,
+  };
+}
+
+/** A two-week programme without checkpoints: for tests about what comes after the end. */
+export const shortTemplate = (): ProgrammeTemplate => welslagenTemplate({ weeks: 2, checkpoints: [], bblDecisionFromWeek: 1 });

@@ -10,7 +10,10 @@ import { addDays } from '../../workflows/calendar';
 import { trajectoryWorkflowId } from '../../workflows/ids';
 import type { TrajectoryInput } from '../../workflows/trajectory';
 
-export async function seedTrajectory(db: Db, startDate: string, template: ProgrammeTemplate): Promise<TrajectoryInput> {
+export async function seedTrajectory(
+  db: Db, startDate: string, template: ProgrammeTemplate,
+  participant: { name: string; email: string } = { name: 'Deelnemer 1', email: 'deelnemer1@example.nl' },
+): Promise<TrajectoryInput> {
   const run = randomUUID().slice(0, 8);
   const school = `roc-${run}`;
   const employer = `zorg-${run}`;
@@ -19,7 +22,7 @@ export async function seedTrajectory(db: Db, startDate: string, template: Progra
   const cohortId = randomUUID();
   const trajectoryId = randomUUID();
   await insertCohort(db, { id: cohortId, programme_id: 'welslagen', programme_version: 1, region: 'West-Brabant', start_date: startDate, school_id: school, status: 'launched' }, [{
-    id: trajectoryId, cohort_id: cohortId, reference: 'WB-001', name: 'Deelnemer 1', email: 'deelnemer1@example.nl', employer_id: employer,
+    id: trajectoryId, cohort_id: cohortId, reference: 'WB-001', name: participant.name, email: participant.email, employer_id: employer,
     placement_weekdays: JSON.stringify(['monday', 'tuesday', 'wednesday']), school_weekday: 4, status: 'planned', end_date: addDays(startDate, 137),
     workflow_id: trajectoryWorkflowId(trajectoryId),
   }]);

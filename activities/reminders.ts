@@ -24,6 +24,12 @@ export const DEFAULT_REMINDERS: ReminderRules = {
 };
 
 const RUNNING = ['planned', 'active', 'paused', 'awaiting_bbl'];
+/**
+ * Queries in flight while composing the digest. A query to a workflow no longer in the worker's cache is
+ * answered by replaying it; at 10,000 trajectories that takes the worker about 38 a second whether 20 or
+ * 50 are in flight (bench/README.md), so more would only load the cluster.
+ */
+const QUERIES_IN_FLIGHT = 20;
 
 interface Running {
   id: string; workflowId: string; status: string; reference: string; firstName: string; schoolId: string; officeId: string | null; jobcoachId: string | null;
@@ -96,9 +102,9 @@ async function dueItems(deps: ReminderDeps, date: string, holidays: ReadonlySet<
     const pk = `${t.programmeId}@${t.programmeVersion}`;
     if (!rulesOf.has(pk)) rulesOf.set(pk, { ...DEFAULT_REMINDERS, ...(await findProgramme(deps.db, t.programmeId, t.programmeVersion))?.template.reminders });
   }
-  // Each trajectory's own answer, 20 at a time; a trajectory that cannot answer is counted, not silently left out.
+  // Each trajectory's own answer, QUERIES_IN_FLIGHT at a time; one that cannot answer is counted, not silently left out.
   const skipped: string[] = [];
-  const lives = await mapLimit(trajectories, 20, async (t) => {
+  const lives = await mapLimit(trajectories, QUERIES_IN_FLIGHT, async (t) => {
     if (!RUNNING.includes(t.status)) return undefined; // finished: only its follow-up, from SQL
     heartbeat();
     try {

@@ -3,8 +3,15 @@
 // running workflow what is open, compose one mail per recipient, deliver). Reported: the process's memory
 // with them all running (API and worker share the process), and how late the last reminder goes out after
 // 10:00, which is the time the digest takes from start to the last mail delivered.
-import { randomBytes } from 'node:crypto';
+// The baseline, on the same server in the same run: 10,000 bare workflows that each wait for one timer due
+// at the same moment (the plain Temporal way to remind), and how late the last of them woke.
+import { randomBytes, randomUUID } from 'node:crypto';
+import { fileURLToPath } from 'node:url';
+import type { DataConverter } from '@temporalio/common';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import { Worker } from '@temporalio/worker';
+import { mapLimit } from '../infra/map-limit';
+import type { timerWorkflow } from './workflows/timer';
 import { createReminderActivities } from '../activities/reminders';
 import { dutchHolidays } from '../activities/holidays';
 import { buildApp } from '../api/app';
@@ -19,7 +26,31 @@ import { startSmtp } from '../tests/helpers/smtp';
 
 const mb = (bytes: number) => Math.round(bytes / 1024 / 1024);
 
-export async function benchScale(env: TestWorkflowEnvironment, db: Db, total = 10_000) {
+/** `total` bare workflows, each with one timer due at the same moment; how late they woke, and the memory. */
+async function bareTimers(env: TestWorkflowEnvironment, dataConverter: DataConverter, total: number) {
+  const taskQueue = `bench-timers-${randomUUID().slice(0, 8)}`;
+  const worker = await Worker.create({ connection: env.nativeConnection, taskQueue, workflowsPath: fileURLToPath(new URL('./workflows/timer.ts', import.meta.url)), dataConverter });
+  const running = worker.run();
+  try {
+    // Due after all are started: about 15 ms a start on this machine, with a margin.
+    const dueAt = Date.now() + Math.max(60_000, total * 15);
+    const t0 = performance.now();
+    const handles = await mapLimit(Array.from({ length: total }, (_, i) => i), 50, (i) =>
+      env.client.workflow.start<typeof timerWorkflow>('timerWorkflow', { taskQueue, workflowId: `${taskQueue}-${i}`, args: [dueAt] }));
+    const launchMs = performance.now() - t0;
+    const startedBeforeDue = Date.now() < dueAt;
+    global.gc?.();
+    const waiting = process.memoryUsage();
+    const late = (await mapLimit(handles, 50, (h) => h.result())).sort((a, b) => a - b);
+    return { launchMs, startedBeforeDue, maxLateMs: late.at(-1)!, p50LateMs: late[Math.floor(late.length / 2)]!, memory: { rss: mb(waiting.rss), heap: mb(waiting.heapUsed) } };
+  } finally {
+    worker.shutdown();
+    await running;
+  }
+}
+
+export async function benchScale(env: TestWorkflowEnvironment, db: Db, dataConverter: DataConverter, total = 10_000) {
+  const bare = await bareTimers(env, dataConverter, total);
   const app = await buildApp({ config: { TEMPORAL_TASK_QUEUE: TASK_QUEUE, LOG_LEVEL: 'warn', ADMIN_TOKEN, BSN_HMAC_KEY: randomBytes(32).toString('base64url'), RATE_LIMIT_PER_MINUTE: 1_000_000 }, db, temporal: env.client, mailer: { kind: 'dev-mailbox' } });
   const call = injectCall(app);
   const partners = await seedPartners(call, 'Schaal');
@@ -59,7 +90,7 @@ export async function benchScale(env: TestWorkflowEnvironment, db: Db, total = 1
   await smtp.stop();
   await app.close();
   return {
-    total, launchMs, composedMs, digestMs, mails: ids.length, sent, items: Number(items.n),
+    total, launchMs, composedMs, digestMs, mails: ids.length, sent, items: Number(items.n), bare,
     memory: { rssBefore: mb(before.rss), rss: mb(running.rss), heapBefore: mb(before.heapUsed), heap: mb(running.heapUsed) },
   };
 }

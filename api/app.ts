@@ -7,7 +7,7 @@ import swaggerUi from '@fastify/swagger-ui';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import rateLimit from '@fastify/rate-limit';
 import { authorize } from './access';
-import { authenticate } from './auth';
+import { authenticate, requireCaller } from './auth';
 import { bsnLeaks } from './bsn';
 import { DomainError, installErrorHandler, unprocessable } from './errors';
 import { installObservability } from './observability';
@@ -79,6 +79,7 @@ export async function buildApp(deps: AppDeps, options: FastifyServerOptions = {}
           new DomainError(429, 'rate-limited', 'Too many requests', `At most ${context.max} requests per minute per key; try again in ${Math.ceil(context.ttl / 1000)} s`),
       });
     }
+    requireCaller(v1);
     authorize(v1, deps.db, deps.now ?? Date.now);
     // A BSN typed into a note or a name would end up in clear everywhere; refuse it before anything is stored.
     v1.addHook('preHandler', async (request) => {

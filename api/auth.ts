@@ -37,12 +37,17 @@ export const principalOf = (key: ApiKey): Principal => ({
   actor: key.id, role: key.role, organisationId: key.organisation_id, contactId: key.contact_id, officeId: key.role === 'coordinator' ? key.organisation_id : key.office_id,
 });
 
+/**
+ * Identifies the caller on every request (onRequest). A request without a valid token is not refused here
+ * but by `requireCaller`, after the rate limiter has counted it against the caller's address: guessing
+ * keys costs the same budget as any other request.
+ */
 export function authenticate(app: FastifyInstance, db: Db, adminToken: string): void {
   const admin = digest(adminToken);
   app.decorateRequest('principal', null as unknown as Principal);
   app.addHook('onRequest', async (request) => {
     const match = /^Bearer\s+(\S+)$/i.exec(request.headers.authorization ?? '');
-    if (!match) throw unauthorized();
+    if (!match) return;
     const token = match[1]!;
     // Compare digests, so the comparison takes the same time whatever the token's length.
     if (timingSafeEqual(digest(token), admin)) {
@@ -50,8 +55,18 @@ export function authenticate(app: FastifyInstance, db: Db, adminToken: string): 
       return;
     }
     const key = token.startsWith('tlk_') ? await findLiveKey(db, hashSecret(token)) : undefined;
-    if (!key) throw unauthorized();
+    if (!key) return;
     request.principal = principalOf(key);
     await touchApiKey(db, key.id);
+  });
+}
+
+/**
+ * Refuses (401) a request `authenticate` could not identify. preParsing: after every onRequest hook,
+ * including the rate limiter's (which it adds to each route), and before the body is read.
+ */
+export function requireCaller(app: FastifyInstance): void {
+  app.addHook('preParsing', async (request) => {
+    if (!request.principal) throw unauthorized();
   });
 }

@@ -74,6 +74,17 @@ describe('rate limiting', () => {
     const other = await createKey(call, partners.officeId, 'coordinator');
     expect((await app.inject({ method: 'GET', url: '/v1/programmes', headers: { authorization: `Bearer ${other}` } })).statusCode).toBe(200);
   });
+
+  it('counts failed authentication against the caller\'s address, so guessing keys is limited too', async () => {
+    const guess = (token: string, remoteAddress = '203.0.113.7') =>
+      app.inject({ method: 'GET', url: '/v1/programmes', remoteAddress, headers: { authorization: `Bearer ${token}` } });
+    const statuses: number[] = [];
+    for (let i = 0; i < 7; i++) statuses.push((await guess(`tlk_guess-${i}`)).statusCode);
+    expect(statuses).toEqual([401, 401, 401, 401, 401, 429, 429]);
+    // Another address still gets its answer, and a valid key is not held back by the guesser's budget.
+    expect((await guess('tlk_guess-other', '198.51.100.9')).statusCode).toBe(401);
+    expect((await guess(ADMIN_TOKEN)).statusCode).toBe(200);
+  });
 });
 
 describe('request ids', () => {

@@ -7,7 +7,7 @@ import swaggerUi from '@fastify/swagger-ui';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import rateLimit from '@fastify/rate-limit';
 import { authorize } from './access';
-import { authenticate, requireCaller } from './auth';
+import { authenticate } from './auth';
 import { bsnLeaks } from './bsn';
 import { DomainError, installErrorHandler, unprocessable } from './errors';
 import { installObservability } from './observability';
@@ -32,6 +32,8 @@ export async function buildApp(deps: AppDeps, options: FastifyServerOptions = {}
     // database errors can quote a row's values in `detail`, so that goes too.
     logger: { level: deps.config.LOG_LEVEL, redact: ['req.headers.authorization', 'err.detail', 'err.where', 'err.parameters'], ...(deps.logStream && { stream: deps.logStream }) },
     genReqId: () => crypto.randomUUID(),
+    // Behind an ingress the connection is the proxy's; the failed-authentication budget is per caller address.
+    trustProxy: trustProxy(deps.config.TRUST_PROXY),
     requestIdHeader: 'x-request-id',
     ajv: { customOptions: { removeAdditional: false, allErrors: true, coerceTypes: 'array' } },
     bodyLimit: 5 * 1024 * 1024,
@@ -69,7 +71,7 @@ export async function buildApp(deps: AppDeps, options: FastifyServerOptions = {}
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
 
   await app.register(async (v1) => {
-    authenticate(v1, deps.db, deps.config.ADMIN_TOKEN);
+    authenticate(v1, deps.db, deps.config.ADMIN_TOKEN, deps.config.RATE_LIMIT_PER_MINUTE);
     if (deps.config.RATE_LIMIT_PER_MINUTE) {
       await v1.register(rateLimit, {
         max: deps.config.RATE_LIMIT_PER_MINUTE,
@@ -79,7 +81,6 @@ export async function buildApp(deps: AppDeps, options: FastifyServerOptions = {}
           new DomainError(429, 'rate-limited', 'Too many requests', `At most ${context.max} requests per minute per key; try again in ${Math.ceil(context.ttl / 1000)} s`),
       });
     }
-    requireCaller(v1);
     authorize(v1, deps.db, deps.now ?? Date.now);
     // A BSN typed into a note or a name would end up in clear everywhere; refuse it before anything is stored.
     v1.addHook('preHandler', async (request) => {
@@ -95,3 +96,12 @@ export async function buildApp(deps: AppDeps, options: FastifyServerOptions = {}
 }
 
 export type App = Awaited<ReturnType<typeof buildApp>>;
+
+/** TRUST_PROXY as Fastify takes it: true, a hop count (the nearest `n` proxies), or the trusted addresses. */
+function trustProxy(setting: string | undefined): boolean | string | ((address: string, hop: number) => boolean) {
+  if (!setting) return false;
+  if (setting === 'true') return true;
+  if (!/^\d+$/.test(setting)) return setting;
+  const hops = Number(setting);
+  return (_address, hop) => hop < hops;
+}

@@ -5,7 +5,7 @@ import type { FastifyInstance } from 'fastify';
 import { findLiveKey, touchApiKey } from '../db/api-keys';
 import type { Db } from '../db/connection';
 import type { ApiKey, KeyRole } from '../db/schema';
-import { unauthorized } from './errors';
+import { DomainError, unauthorized } from './errors';
 
 export type Role = 'admin' | KeyRole;
 
@@ -38,35 +38,60 @@ export const principalOf = (key: ApiKey): Principal => ({
 });
 
 /**
- * Identifies the caller on every request (onRequest). A request without a valid token is not refused here
- * but by `requireCaller`, after the rate limiter has counted it against the caller's address: guessing
- * keys costs the same budget as any other request.
+ * Failed authentications per address in a fixed one-minute window (per process, like the rate limiter's
+ * store). An address over its budget is refused before its token is looked at, so a guesser learns nothing
+ * from the answer and costs no database query.
  */
-export function authenticate(app: FastifyInstance, db: Db, adminToken: string): void {
-  const admin = digest(adminToken);
-  app.decorateRequest('principal', null as unknown as Principal);
-  app.addHook('onRequest', async (request) => {
-    const match = /^Bearer\s+(\S+)$/i.exec(request.headers.authorization ?? '');
-    if (!match) return;
-    const token = match[1]!;
-    // Compare digests, so the comparison takes the same time whatever the token's length.
-    if (timingSafeEqual(digest(token), admin)) {
-      request.principal = ADMIN;
-      return;
-    }
-    const key = token.startsWith('tlk_') ? await findLiveKey(db, hashSecret(token)) : undefined;
-    if (!key) return;
-    request.principal = principalOf(key);
-    await touchApiKey(db, key.id);
-  });
+function failureBudget(perMinute: number, now: () => number = Date.now) {
+  const windows = new Map<string, { failures: number; resetAt: number }>();
+  return {
+    /** Seconds until the address may try again, or 0 when it may now. */
+    retryAfter(address: string): number {
+      const w = windows.get(address);
+      if (!w || w.resetAt <= now()) return 0;
+      return w.failures >= perMinute ? Math.ceil((w.resetAt - now()) / 1000) : 0;
+    },
+    fail(address: string): void {
+      const t = now();
+      if (windows.size > 10_000) for (const [a, w] of windows) if (w.resetAt <= t) windows.delete(a);
+      const w = windows.get(address);
+      if (!w || w.resetAt <= t) windows.set(address, { failures: 1, resetAt: t + 60_000 });
+      else w.failures++;
+    },
+  };
 }
 
 /**
- * Refuses (401) a request `authenticate` could not identify. preParsing: after every onRequest hook,
- * including the rate limiter's (which it adds to each route), and before the body is read.
+ * Identifies the caller on every /v1 request, or refuses it (401). With `failuresPerMinute`, an address
+ * with that many failed attempts in the last minute is refused (429) whatever token it sends.
  */
-export function requireCaller(app: FastifyInstance): void {
-  app.addHook('preParsing', async (request) => {
-    if (!request.principal) throw unauthorized();
+export function authenticate(app: FastifyInstance, db: Db, adminToken: string, failuresPerMinute?: number): void {
+  const admin = digest(adminToken);
+  const budget = failuresPerMinute ? failureBudget(failuresPerMinute) : undefined;
+  app.decorateRequest('principal', null as unknown as Principal);
+  app.addHook('onRequest', async (request, reply) => {
+    const wait = budget?.retryAfter(request.ip) ?? 0;
+    if (wait > 0) {
+      reply.header('retry-after', String(wait));
+      throw new DomainError(429, 'rate-limited', 'Too many requests', `At most ${failuresPerMinute} failed authentications per minute per address; try again in ${wait} s`);
+    }
+    const principal = await identify(request.headers.authorization);
+    if (!principal) {
+      budget?.fail(request.ip);
+      throw unauthorized();
+    }
+    request.principal = principal;
   });
+
+  async function identify(authorization: string | undefined): Promise<Principal | undefined> {
+    const match = /^Bearer\s+(\S+)$/i.exec(authorization ?? '');
+    if (!match) return undefined;
+    const token = match[1]!;
+    // Compare digests, so the comparison takes the same time whatever the token's length.
+    if (timingSafeEqual(digest(token), admin)) return ADMIN;
+    const key = token.startsWith('tlk_') ? await findLiveKey(db, hashSecret(token)) : undefined;
+    if (!key) return undefined;
+    await touchApiKey(db, key.id);
+    return principalOf(key);
+  }
 }

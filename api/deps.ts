@@ -11,6 +11,7 @@ export interface AppDeps {
     PUBLIC_URL?: string;
     /** Requests per minute per API key; unlimited when absent (tests that fire thousands of requests). */
     RATE_LIMIT_PER_MINUTE?: number;
+    TRUST_PROXY?: string;
   };
   db: Db;
   temporal: Client;

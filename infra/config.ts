@@ -45,8 +45,13 @@ export const ConfigSchema = Type.Object({
   PAYLOAD_KEYS: Type.Optional(Type.String({ pattern: '^[A-Za-z0-9._-]+:[A-Za-z0-9+/=_-]{43,44}(,[A-Za-z0-9._-]+:[A-Za-z0-9+/=_-]{43,44})*$' })),
   /** Months after a trajectory's end before its personal data is anonymised. */
   RETENTION_MONTHS: Type.Integer({ minimum: 1, maximum: 240 }),
-  /** Requests per minute per API key (and per address for unauthenticated requests). */
+  /** Requests per minute per API key, and failed authentications per minute per address. */
   RATE_LIMIT_PER_MINUTE: Type.Integer({ minimum: 1, maximum: 1_000_000 }),
+  /**
+   * Which proxies in front of the API to believe about the caller's address (X-Forwarded-For): `true`, a
+   * number of hops, or addresses and CIDRs separated by commas. Unset: the connection's own address.
+   */
+  TRUST_PROXY: Type.Optional(Type.String({ pattern: '^(true|[0-9]{1,2}|[0-9A-Fa-f.:/]+(,[0-9A-Fa-f.:/]+)*)$' })),
   LOG_LEVEL: Type.Union([Type.Literal('fatal'), Type.Literal('error'), Type.Literal('warn'), Type.Literal('info'), Type.Literal('debug'), Type.Literal('trace'), Type.Literal('silent')]),
 });
 export type Config = Readonly<Static<typeof ConfigSchema>>;

@@ -75,15 +75,34 @@ describe('rate limiting', () => {
     expect((await app.inject({ method: 'GET', url: '/v1/programmes', headers: { authorization: `Bearer ${other}` } })).statusCode).toBe(200);
   });
 
-  it('counts failed authentication against the caller\'s address, so guessing keys is limited too', async () => {
+  it('refuses an address after too many failed authentications, whatever token it sends next', async () => {
     const guess = (token: string, remoteAddress = '203.0.113.7') =>
       app.inject({ method: 'GET', url: '/v1/programmes', remoteAddress, headers: { authorization: `Bearer ${token}` } });
     const statuses: number[] = [];
     for (let i = 0; i < 7; i++) statuses.push((await guess(`tlk_guess-${i}`)).statusCode);
     expect(statuses).toEqual([401, 401, 401, 401, 401, 429, 429]);
-    // Another address still gets its answer, and a valid key is not held back by the guesser's budget.
+    // A right guess from that address is refused alike, so the answers tell a guesser nothing.
+    const right = await guess(ADMIN_TOKEN);
+    expect(right.statusCode).toBe(429);
+    expect(Number(right.headers['retry-after'])).toBeGreaterThan(0);
+    expect(right.json()).toMatchObject({ status: 429, type: '/problems/rate-limited' });
+    // Other addresses are not held back by it.
     expect((await guess('tlk_guess-other', '198.51.100.9')).statusCode).toBe(401);
-    expect((await guess(ADMIN_TOKEN)).statusCode).toBe(200);
+    expect((await guess(ADMIN_TOKEN, '198.51.100.10')).statusCode).toBe(200);
+  });
+
+  it('behind a proxy named in TRUST_PROXY, counts failures per forwarded address, not per proxy', async () => {
+    const deps = testDeps(db, new Client({ connection: Connection.lazy({ address: '127.0.0.1:1' }) }));
+    const proxied = await buildApp({ ...deps, config: { ...deps.config, RATE_LIMIT_PER_MINUTE: 2, TRUST_PROXY: '1' } });
+    try {
+      const via = (client: string, token = 'tlk_wrong') =>
+        proxied.inject({ method: 'GET', url: '/v1/programmes', remoteAddress: '10.0.0.2', headers: { authorization: `Bearer ${token}`, 'x-forwarded-for': client } });
+      expect([(await via('192.0.2.1')).statusCode, (await via('192.0.2.1')).statusCode, (await via('192.0.2.1')).statusCode]).toEqual([401, 401, 429]);
+      // Everyone else behind the same ingress is unaffected.
+      expect((await via('192.0.2.2', ADMIN_TOKEN)).statusCode).toBe(200);
+    } finally {
+      await proxied.close();
+    }
   });
 });
 

@@ -41,6 +41,17 @@ describe('a morning digest for a whole region', () => {
     expect(await count()).toBe(17_000);
   });
 
+  it('writes a digest whole or not at all, even when it goes to PostgreSQL in slices', async () => {
+    const t = await seedTrajectory(db, thisMonday(), welslagenTemplate());
+    const day = addDays(thisMonday(), 2);
+    // The last slice refers to a trajectory that does not exist: the slices before it must not stay.
+    const items = Array.from({ length: 3_000 }, (_, i) => ({ trajectory_id: i < 2_999 ? t.trajectoryId : randomUUID(), kind: 'attendance', subject: `item-${i}` }));
+    const m = mail(t.employerId, day);
+    await expect(enqueueMail(db, m, items)).rejects.toThrow(/foreign key/);
+    expect(await db.selectFrom('outbox').select('id').where('key', '=', m.key).execute()).toEqual([]);
+    expect(await db.selectFrom('outbox_item').select('subject').where('outbox_id', '=', m.id).execute()).toEqual([]);
+  });
+
   it('looks up what was sent before for more trajectories than one statement has parameters', async () => {
     const ids = Array.from({ length: 70_000 }, () => randomUUID());
     expect(await remindersSentBefore(db, ids, addDays(thisMonday(), 1))).toEqual([]);

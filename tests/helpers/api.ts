@@ -29,13 +29,13 @@ export async function startTestWorld(o: { ownDatabase?: boolean } = {}): Promise
   const database = o.ownDatabase ? await createThrowawayDatabase() : undefined;
   const databaseUrl = database?.url ?? inject('databaseUrl');
   const db = connectPostgres(databaseUrl, 5);
-  const { env, stop } = await startWorkerEnv(db);
+  const dispose = async () => { await db.destroy(); await database?.drop(); };
+  const { env, stop } = await startWorkerEnv(db).catch(async (e) => { await dispose(); throw e; });
   return {
     databaseUrl, db, env,
     async close() {
       await stop();
-      await db.destroy();
-      await database?.drop();
+      await dispose();
     },
   };
 }
@@ -43,7 +43,7 @@ export async function startTestWorld(o: { ownDatabase?: boolean } = {}): Promise
 export async function startTestApi(o: { ownDatabase?: boolean; deps?: (base: AppDeps) => Partial<AppDeps> } = {}): Promise<TestApi> {
   const world = await startTestWorld(o);
   const base = testDeps(world.db, world.env.client);
-  const app = await buildApp({ ...base, ...o.deps?.(base) });
+  const app = await buildApp({ ...base, ...o.deps?.(base) }).catch(async (e) => { await world.close(); throw e; });
   return {
     ...world, app, call: injectCall(app),
     async close() {

@@ -1,9 +1,9 @@
 // Cohort launch through the HTTP API (validation, one transaction for the cohort and its trajectories,
 // one workflow start per participant) against the same number of bare `client.workflow.start` calls,
 // on the same Temporal dev server, in the same run.
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { buildApp } from '../api/app';
+import { benchApp } from './app';
 import type { Db } from '../db/connection';
 import { dutchHolidays } from '../activities/holidays';
 import { addDays } from '../workflows/calendar';
@@ -15,7 +15,7 @@ import { seedPartners } from '../tests/helpers/partners';
 
 export async function benchCohortLaunch(env: TestWorkflowEnvironment, db: Db, size = 1000) {
   const token = ADMIN_TOKEN;
-  const app = await buildApp({ config: { TEMPORAL_TASK_QUEUE: TASK_QUEUE, LOG_LEVEL: 'warn', ADMIN_TOKEN: token, BSN_HMAC_KEY: randomBytes(32).toString('base64url') }, db, temporal: env.client, mailer: { kind: 'dev-mailbox' } });
+  const app = await benchApp(db, env.client);
   const url = await app.listen({ port: 0, host: '127.0.0.1' });
   const run = randomUUID().slice(0, 8);
   const partners = await seedPartners(injectCall(app));

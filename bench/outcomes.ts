@@ -7,6 +7,7 @@ import { sql } from 'kysely';
 import type { Db } from '../db/connection';
 import { outcomeFigures } from '../api/services/outcomes';
 import type { Principal } from '../api/auth';
+import { percentile } from './app';
 
 const OFFICE = 'bench-office';
 
@@ -59,8 +60,6 @@ async function attendanceScan(db: Db): Promise<void> {
   const scope = sql`select t.id from trajectory t join cohort c on c.id = t.cohort_id join covenant v on v.id = c.covenant_id where v.programme_office_id = ${OFFICE}`;
   await sql`select count(*), count(*) filter (where present), count(distinct trajectory_id) from attendance where trajectory_id in (${scope})`.execute(db);
 }
-
-const percentile = (ms: number[], p: number) => [...ms].sort((a, b) => a - b)[Math.min(ms.length - 1, Math.floor((p / 100) * ms.length))]!;
 
 async function time(runs: number, work: () => Promise<unknown>): Promise<{ p50: number; p95: number }> {
   await work(); // warm the cache once

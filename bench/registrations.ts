@@ -2,35 +2,29 @@
 // the same registrations sent as bare Temporal updates to the same workflows' twins, with the same number in
 // flight, on the same dev server in the same run: p50, p99 and throughput of each, and the ratio. Every
 // request records a different day, so none is a replay.
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import autocannon from 'autocannon';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { buildApp } from '../api/app';
+import { benchApp, percentile } from './app';
 import type { Db } from '../db/connection';
 import { localDate, addDays } from '../workflows/calendar';
-import { TASK_QUEUE, trajectoryWorkflowId } from '../workflows/ids';
+import { trajectoryWorkflowId } from '../workflows/ids';
 import { recordAttendanceUpdate, scheduleQuery } from '../workflows/trajectory';
 import { cohortRequest, thisMonday } from '../tests/helpers/fixtures';
 import { ADMIN_TOKEN, injectCall } from '../tests/helpers/app';
 import { seedPartners } from '../tests/helpers/partners';
-
-const percentile = (ms: number[], p: number) => [...ms].sort((a, b) => a - b)[Math.min(ms.length - 1, Math.floor((p / 100) * ms.length))]!;
+import { untilStarted } from '../tests/helpers/seed';
 
 export async function benchRegistrations(env: TestWorkflowEnvironment, db: Db, participants = 50, connections = 8) {
-  const app = await buildApp({ config: { TEMPORAL_TASK_QUEUE: TASK_QUEUE, LOG_LEVEL: 'warn', ADMIN_TOKEN, BSN_HMAC_KEY: randomBytes(32).toString('base64url'), RATE_LIMIT_PER_MINUTE: 1_000_000 }, db, temporal: env.client, mailer: { kind: 'dev-mailbox' } });
+  const app = await benchApp(db, env.client);
   const url = await app.listen({ port: 0, host: '127.0.0.1' });
   const call = injectCall(app);
   const partners = await seedPartners(call);
   // Two cohorts that started four weeks ago: one recorded over HTTP, its twin with bare updates.
   const launch = async () => {
     const res = await call('POST', '/v1/cohorts', cohortRequest({ ...partners, size: participants, startDate: addDays(thisMonday(), -28) }));
-    const ids = (res.json.trajectories as { id: string }[]).map((t) => t.id);
-    for (let i = 0; i < 300; i++) {
-      const started = await db.selectFrom('trajectory').select('id').where('cohort_id', '=', res.json.id).where('status', '=', 'active').execute();
-      if (started.length === ids.length) break;
-      await new Promise((r) => setTimeout(r, 100));
-    }
-    return ids;
+    await untilStarted(db, res.json.id);
+    return (res.json.trajectories as { id: string }[]).map((t) => t.id);
   };
   const today = localDate(Date.now());
   const daysOf = async (ids: string[]) => (await Promise.all(ids.map(async (id) => {

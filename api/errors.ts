@@ -34,12 +34,17 @@ function validationProblems(error: FastifyError): FieldProblem[] {
   });
 }
 
-// gRPC UNAVAILABLE (14) and DEADLINE_EXCEEDED (4) are worth a retry; other Temporal errors are not.
+// gRPC UNAVAILABLE (14) and DEADLINE_EXCEEDED (4) are worth a retry; other Temporal errors are not. Calls
+// through api/temporal-calls.ts arrive here as 503 DomainErrors already; this catches any other.
 const isTemporalUnavailable = (e: unknown) => {
   const err = e as { name?: string; code?: number; cause?: { code?: number } };
   const code = err?.code ?? err?.cause?.code;
-  return err?.name === 'TransportError' || code === 14 || code === 4;
+  return err?.name === 'TransportError' || err?.name === 'WorkflowUpdateRPCTimeoutOrCancelledError' || code === 14 || code === 4;
 };
+
+/** Seconds a caller should wait before repeating a request that got 503 (sent as Retry-After). */
+export const RETRY_AFTER_SECONDS = 2;
+
 const isDatabaseUnavailable = (e: unknown) => {
   const err = e as { code?: string; message?: string };
   return ['ECONNREFUSED', 'ECONNRESET', '57P01', '57P03'].includes(err?.code ?? '') || /^08/.test(err?.code ?? '') || /Connection terminated/.test(err?.message ?? '');
@@ -53,6 +58,10 @@ export function installErrorHandler(app: FastifyInstance): void {
     const base = { instance: request.url, requestId: request.id };
     if (error instanceof DomainError) {
       if (error.status === 401) reply.header('www-authenticate', 'Bearer');
+      if (error.status === 503) {
+        request.log.warn({ err: error }, 'dependency unavailable');
+        reply.header('retry-after', String(RETRY_AFTER_SECONDS));
+      }
       return send(reply, { type: `/problems/${error.type}`, title: error.title, status: error.status, detail: error.message, errors: error.errors, ...base });
     }
     if (error.validation) {
@@ -73,6 +82,7 @@ export function installErrorHandler(app: FastifyInstance): void {
     }
     if (isTemporalUnavailable(error) || isDatabaseUnavailable(error)) {
       request.log.warn({ err: error }, 'dependency unavailable');
+      reply.header('retry-after', String(RETRY_AFTER_SECONDS));
       return send(reply, { type: '/problems/unavailable', title: 'Service unavailable', status: 503, detail: 'A backing service is not reachable; try again shortly', ...base });
     }
     request.log.error({ err: error }, 'unhandled error');

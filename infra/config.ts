@@ -27,6 +27,8 @@ export const ConfigSchema = Type.Object({
   TEMPORAL_UI_URL: Type.Optional(Type.String({ pattern: '^https?://' })),
   TEMPORAL_CLI_PATH: Type.Optional(Type.String({ minLength: 1 })),
   TEMPORAL_TEST_SERVER_PATH: Type.Optional(Type.String({ minLength: 1 })),
+  /** Deadline of each API call to Temporal (ms): a hung server makes a request answer 503 after this, never hang. */
+  TEMPORAL_CALL_TIMEOUT_MS: Type.Integer({ minimum: 100, maximum: 120_000 }),
   /** The worker's Prometheus metrics (the Temporal runtime's) on this port; unset: none. */
   METRICS_PORT: Type.Optional(Port),
   /** OTLP/HTTP endpoint for traces (e.g. http://otel-collector:4318); unset: spans are not exported. */
@@ -66,6 +68,7 @@ export const DEFAULTS = {
   TEMPORAL_TLS: 'false',
   TEMPORAL_DEV_PORT: '7233',
   TEMPORAL_UI_PORT: '8233',
+  TEMPORAL_CALL_TIMEOUT_MS: '5000',
   MAIL_FROM: 'Toeleiding <noreply@toeleiding.local>',
   LOG_LEVEL: 'info',
   RETENTION_MONTHS: '24',

@@ -1,6 +1,7 @@
 import { Type } from 'typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { AppDeps } from '../deps';
+import { temporalCall } from '../temporal-calls';
 
 const Check = Type.Object({ status: Type.Union([Type.Literal('up'), Type.Literal('down')]), detail: Type.Optional(Type.String()) });
 const Health = Type.Object({ status: Type.Union([Type.Literal('ok'), Type.Literal('unavailable')]), database: Check, temporal: Check });
@@ -32,7 +33,8 @@ export const healthRoutes: FastifyPluginAsyncTypebox<{ deps: AppDeps }> = async 
       // like the app's, a table found through the session's search_path (every authenticated call reads
       // api_key). A bare `select 1` answers even when the tables cannot be found.
       check(() => deps.db.selectFrom('api_key').select('id').where('id', '=', 'health-probe').execute()),
-      check(() => deps.temporal.workflowService.getSystemInfo({})),
+      // Under the call deadline too, so probes of a hung server do not pile up unanswered calls.
+      check(() => temporalCall(deps, (c) => c.workflowService.getSystemInfo({}))),
     ]);
     const ok = database.status === 'up' && temporal.status === 'up';
     return reply.code(ok ? 200 : 503).send({ status: ok ? 'ok' : 'unavailable', database, temporal });

@@ -24,6 +24,7 @@ import type { AppDeps } from '../deps';
 import { organisationParticipants, requireOrganisation } from './partner-recording';
 import { getSchedule, today, type Viewer } from './trajectories';
 import { mapLimit } from '../../infra/map-limit';
+import { temporalCall } from '../temporal-calls';
 
 type Deps = Pick<AppDeps, 'db' | 'temporal' | 'now' | 'config'>;
 export type FeedKind = 'trajectory' | 'organisation';
@@ -111,7 +112,7 @@ export async function organisationCalendar(deps: Deps, p: Principal, orgId: stri
   const shown = await mapLimit(participants, 20, async (x) => {
     const [t, schedule] = await Promise.all([
       findTrajectory(deps.db, x.id),
-      deps.temporal.workflow.getHandle(x.workflowId).query(scheduleQuery).catch((e: unknown) => {
+      temporalCall(deps, (c) => c.workflow.getHandle(x.workflowId).query(scheduleQuery)).catch((e: unknown) => {
         if (e instanceof WorkflowNotFoundError) return undefined; // an interrupted launch: no days yet
         throw e;
       }),

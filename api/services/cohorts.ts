@@ -2,7 +2,7 @@
 // start one workflow per trajectory. Every step is repeatable, so a launch that died halfway is completed by
 // repeating the request (same Idempotency-Key, so the same cohort id).
 import { randomUUID } from 'node:crypto';
-import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/client';
+import { WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
 import type { Db } from '../../db/connection';
 import { listClosures } from '../../db/closures';
 import { findCohort, insertCohort, listCohorts, markCohortLaunched } from '../../db/cohorts';
@@ -19,6 +19,7 @@ import { trajectoryWorkflow, type TrajectoryInput } from '../../workflows/trajec
 import type { Principal } from '../auth';
 import { bsnHash, isBsn } from '../bsn';
 import { notFound, unprocessable, type FieldProblem } from '../errors';
+import { temporalCall } from '../temporal-calls';
 import { mapLimit } from '../../infra/map-limit';
 import type { Cohort, NewCohort } from '../schemas/cohort';
 import type { Page } from '../schemas/common';
@@ -84,11 +85,18 @@ function toView(cohort: CohortRow, trajectories: Trajectory[]): Cohort {
   };
 }
 
-async function startAll(client: Client, taskQueue: string, inputs: TrajectoryInput[]): Promise<void> {
+/**
+ * Starts every trajectory's workflow, each start under the call deadline. After the first failure (Temporal
+ * hung or unreachable) the rest are not tried: the launch answers 503 and its repeat, with the same
+ * Idempotency-Key, starts what is missing (a start that did reach the server is then already started).
+ */
+async function startAll(deps: Pick<AppDeps, 'temporal' | 'config'>, inputs: TrajectoryInput[]): Promise<void> {
+  let failed = false;
   await mapLimit(inputs, START_CONCURRENCY, async (input) => {
+    if (failed) return;
     try {
-      await client.workflow.start(trajectoryWorkflow, {
-        taskQueue,
+      await temporalCall(deps, (client) => client.workflow.start(trajectoryWorkflow, {
+        taskQueue: deps.config.TEMPORAL_TASK_QUEUE,
         workflowId: trajectoryWorkflowId(input.trajectoryId),
         args: [input],
         typedSearchAttributes: [
@@ -99,9 +107,11 @@ async function startAll(client: Client, taskQueue: string, inputs: TrajectoryInp
         ],
         // A finished trajectory must never be started again by a repeated launch.
         workflowIdReusePolicy: 'REJECT_DUPLICATE',
-      });
+      }));
     } catch (e) {
-      if (!(e instanceof WorkflowExecutionAlreadyStartedError)) throw e;
+      if (e instanceof WorkflowExecutionAlreadyStartedError) return;
+      failed = true;
+      throw e;
     }
   });
 }
@@ -156,7 +166,7 @@ export async function launchCohort(deps: AppDeps, principal: Principal, cohortId
       holidays,
       closures,
     }));
-    await startAll(deps.temporal, deps.config.TEMPORAL_TASK_QUEUE, inputs);
+    await startAll(deps, inputs);
     await markCohortLaunched(db, cohortId);
     cohort.status = 'launched';
   }

@@ -8,8 +8,9 @@ import { conflict, notFound } from '../errors';
 import type { FollowUp, FollowUps } from '../schemas/follow-up';
 import type { AppDeps } from '../deps';
 import { updateProblem } from './trajectories';
+import { temporalUpdate } from '../temporal-calls';
 
-type Deps = Pick<AppDeps, 'db' | 'temporal'>;
+type Deps = Pick<AppDeps, 'db' | 'temporal' | 'config'>;
 type Row = Awaited<ReturnType<typeof listFollowUps>>[number];
 
 const toView = (r: Row): FollowUp => ({
@@ -24,7 +25,7 @@ export async function getFollowUps(deps: Deps, id: string): Promise<FollowUps> {
 export async function answerFollowUp(deps: Deps, id: string, answer: FollowUpAnswer, updateId: string): Promise<FollowUp> {
   if (!(await findTrajectory(deps.db, id))) throw notFound(`Trajectory ${id}`);
   try {
-    await deps.temporal.workflow.getHandle(followUpWorkflowId(id)).executeUpdate(answerFollowUpUpdate, { args: [answer], updateId });
+    await temporalUpdate(deps, followUpWorkflowId(id), answerFollowUpUpdate, answer, updateId);
   } catch (e) {
     const problem = updateProblem(e);
     if (problem === e) throw e;

@@ -16,6 +16,7 @@ import type { Closure, WeekAttendance } from '../schemas/recording';
 import type { WeekAttendanceResult } from '../schemas/trajectory';
 import type { AppDeps } from '../deps';
 import { sendUpdate, today } from './trajectories';
+import { temporalCall } from '../temporal-calls';
 import { mapLimit } from '../../infra/map-limit';
 import { trajectoryScope } from '../access';
 import type { Principal } from '../auth';
@@ -88,7 +89,7 @@ export async function recordWeek(deps: AppDeps, principal: Principal, orgId: str
 
   const participants = await participantsInWeek(deps, { id: orgId, kind: org.kind, officeId: principal.officeId }, week, now);
   const plans = new Map((await mapLimit([...participants], 20, async ([id, p]) => {
-    const schedule = await deps.temporal.workflow.getHandle(p.workflowId).query(scheduleQuery);
+    const schedule = await temporalCall(deps, (c) => c.workflow.getHandle(p.workflowId).query(scheduleQuery));
     if (!OPEN.has(schedule.status)) return [id, undefined] as const;
     const days = schedule.weeks.flatMap((w) => w.days).filter((d) => d.kind === kind && p.dates.has(d.date) && d.date <= now);
     return [id, days] as const;
@@ -115,7 +116,7 @@ export async function recordWeek(deps: AppDeps, principal: Principal, orgId: str
     const entries = open.map((d) => (absent.has(d.date) ? { date: d.date, kind, present: false, reason: absent.get(d.date)! } : { date: d.date, kind, present: true }));
     if (entries.length > 0) {
       try {
-        await sendUpdate(deps.temporal, participants.get(id)!.workflowId, recordAttendanceUpdate, { entries }, `${requestId}:${id}`);
+        await sendUpdate(deps, participants.get(id)!.workflowId, recordAttendanceUpdate, { entries }, `${requestId}:${id}`);
         recorded.push(id);
       } catch (e) {
         failures.push(e);
@@ -165,7 +166,7 @@ export async function publishClosure(deps: AppDeps, schoolId: string, body: Clos
   const running = (await trajectoriesAtSchool(deps.db, schoolId)).filter((t) => t.status !== 'ended' && t.status !== 'dropped_out');
   const notified = await mapLimit(running, 20, async (t) => {
     try {
-      await deps.temporal.workflow.getHandle(t.workflow_id).signal(closuresSignal, closures);
+      await temporalCall(deps, (c) => c.workflow.getHandle(t.workflow_id).signal(closuresSignal, closures));
       return 1;
     } catch (e) {
       if (e instanceof WorkflowNotFoundError) return 0; // finished meanwhile: nothing to apply

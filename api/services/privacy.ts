@@ -5,8 +5,9 @@ import { stopFollowUp } from '../../activities/retention';
 import { conflict, notFound } from '../errors';
 import type { Erasure, PersonalDataExport } from '../schemas/trajectory';
 import type { AppDeps } from '../deps';
+import { temporalCall } from '../temporal-calls';
 
-type Deps = Pick<AppDeps, 'db' | 'temporal'>;
+type Deps = Pick<AppDeps, 'db' | 'temporal' | 'config'>;
 
 const json = <T extends object>(row: T) => JSON.parse(JSON.stringify(row)) as Record<string, unknown>;
 
@@ -32,14 +33,14 @@ export async function eraseTrajectory(deps: Deps, id: string, audit: Parameters<
   const t = await findTrajectory(deps.db, id);
   if (!t) throw notFound(`Trajectory ${id}`);
   if (!t.anonymised_at) {
-    const { status } = await deps.temporal.workflow.getHandle(t.workflow_id).describe().catch((e: Error) => {
+    const { status } = await temporalCall(deps, (c) => c.workflow.getHandle(t.workflow_id).describe()).catch((e: Error) => {
       if (e.name === 'WorkflowNotFoundError') return { status: { name: 'GONE' } };
       throw e;
     });
     if (status.name === 'RUNNING') throw conflict('This trajectory is still running and needs its data; end it first (a dropout with reason), then erase');
     // The follow-up after doorstroom would go on asking about the participant: it stops first, so it
     // cannot write about the participant after the anonymisation closed its open questions.
-    await stopFollowUp(deps.temporal, id, 'the participant asked for erasure');
+    await temporalCall(deps, (c) => stopFollowUp(c, id, 'the participant asked for erasure'));
     await anonymiseTrajectory(deps.db, id, audit);
   }
   const after = (await findTrajectory(deps.db, id))!;

@@ -1,6 +1,6 @@
 // Reading a trajectory (its record, live state from the workflow, events from the projection) and
 // recording on it through workflow updates.
-import { WorkflowUpdateFailedError, type Client } from '@temporalio/client';
+import { WorkflowUpdateFailedError } from '@temporalio/client';
 import { ApplicationFailure, type UpdateDefinition } from '@temporalio/common';
 import { findCohort } from '../../db/cohorts';
 import { findContact, findCovenant } from '../../db/covenants';
@@ -13,12 +13,13 @@ import { REJECTION, scheduleQuery, stateQuery, type Recorded } from '../../workf
 import type { Principal } from '../auth';
 import type { Scope } from '../access';
 import { conflict, notFound, unprocessable } from '../errors';
+import { temporalCall, temporalUpdate, type TemporalDeps } from '../temporal-calls';
 import { atRisk } from './steering';
 import type { CohortRisks, Schedule, Trajectory } from '../schemas/trajectory';
 import { pageOf, type Page } from '../schemas/common';
 import type { AppDeps } from '../deps';
 
-type Deps = Pick<AppDeps, 'db' | 'temporal' | 'now'>;
+type Deps = Pick<AppDeps, 'db' | 'temporal' | 'now' | 'config'>;
 
 /** Today in Amsterdam by the app's clock (a simulation runs the API on simulated time). */
 export const today = (deps: Pick<AppDeps, 'now'>) => localDate(deps.now?.() ?? Date.now());
@@ -49,7 +50,7 @@ function limitLive(live: Trajectory['live'], from: string | null): Trajectory['l
 export async function getTrajectory(deps: Deps, id: string, viewer: Viewer): Promise<Trajectory> {
   const t = await requireTrajectory(deps, id);
   const [state, rows, jobcoach] = await Promise.all([
-    deps.temporal.workflow.getHandle(t.workflow_id).query(stateQuery, today(deps)),
+    temporalCall(deps, (c) => c.workflow.getHandle(t.workflow_id).query(stateQuery, today(deps))),
     listTrajectoryEvents(deps.db, id),
     t.jobcoach_id ? findContact(deps.db, t.jobcoach_id) : undefined,
   ]);
@@ -77,7 +78,7 @@ export async function getTrajectory(deps: Deps, id: string, viewer: Viewer): Pro
 
 export async function getSchedule(deps: Deps, id: string, viewer: Viewer): Promise<Schedule> {
   const t = await requireTrajectory(deps, id);
-  const s = await deps.temporal.workflow.getHandle(t.workflow_id).query(scheduleQuery);
+  const s = await temporalCall(deps, (c) => c.workflow.getHandle(t.workflow_id).query(scheduleQuery));
   const from = viewer.scope.from;
   const notes = seesNotes(viewer) && !t.anonymised_at;
   const weeks = s.weeks
@@ -103,12 +104,12 @@ export async function recordOn<Arg>(deps: Deps, id: string, update: UpdateDefini
   const t = await requireTrajectory(deps, id);
   const change = arg as { type?: string; employerId?: string };
   if (change.type === 'employer_change') await requireCovenantEmployer(deps, t.cohort_id, change.employerId!);
-  return sendUpdate(deps.temporal, t.workflow_id, update, arg, updateId);
+  return sendUpdate(deps, t.workflow_id, update, arg, updateId);
 }
 
-export async function sendUpdate<Arg>(client: Client, workflowId: string, update: UpdateDefinition<Recorded, [Arg]>, arg: Arg, updateId: string): Promise<Recorded> {
+export async function sendUpdate<Arg>(deps: TemporalDeps, workflowId: string, update: UpdateDefinition<Recorded, [Arg]>, arg: Arg, updateId: string): Promise<Recorded> {
   try {
-    return await client.workflow.getHandle(workflowId).executeUpdate(update, { args: [arg], updateId });
+    return await temporalUpdate(deps, workflowId, update, arg, updateId);
   } catch (e) {
     throw updateProblem(e);
   }

@@ -1,0 +1,96 @@
+// Every call the API makes to Temporal goes through here, so that each has a deadline: a hung or unreachable
+// Temporal server makes a request answer 503 (with Retry-After) after TEMPORAL_CALL_TIMEOUT_MS, never hang.
+// An update the server aborts (it does so with many concurrent updates to one workflow) is retried within
+// that same deadline; the update id, derived from the Idempotency-Key, keeps a retry from recording twice.
+import { setTimeout as sleep } from 'node:timers/promises';
+import { WorkflowUpdateFailedError, WorkflowUpdateRPCTimeoutOrCancelledError, type Client } from '@temporalio/client';
+import { ApplicationFailure, type UpdateDefinition } from '@temporalio/common';
+import { DomainError } from './errors';
+
+/** The default of TEMPORAL_CALL_TIMEOUT_MS (infra/config.ts). */
+export const DEFAULT_TEMPORAL_CALL_TIMEOUT_MS = 5000;
+
+export interface TemporalDeps {
+  temporal: Client;
+  config?: { TEMPORAL_CALL_TIMEOUT_MS?: number };
+}
+
+const timeoutOf = (deps: TemporalDeps) => deps.config?.TEMPORAL_CALL_TIMEOUT_MS ?? DEFAULT_TEMPORAL_CALL_TIMEOUT_MS;
+
+// gRPC status codes (the numbers are the protocol's).
+const CANCELLED = 1;
+const DEADLINE_EXCEEDED = 4;
+const ABORTED = 10;
+const UNAVAILABLE = 14;
+
+/** The gRPC status codes and messages in an error and its causes (the client wraps the gRPC error). */
+function grpcStatuses(e: unknown): { code?: number; text: string }[] {
+  const out: { code?: number; text: string }[] = [];
+  for (let err = e as { code?: unknown; details?: unknown; message?: unknown; cause?: unknown } | undefined, i = 0; err && typeof err === 'object' && i < 5; err = err.cause as typeof err, i++) {
+    out.push({ code: typeof err.code === 'number' ? err.code : undefined, text: `${String(err.details ?? '')} ${String(err.message ?? '')}` });
+  }
+  return out;
+}
+
+/**
+ * An update that never took effect because of other updates to the same workflow at the same moment, so
+ * sending it again (same update id) is safe and likely to work. Found on the dev server with 32 concurrent
+ * recordings on one trajectory: the server aborts some ("workflow update was aborted", UNAVAILABLE), and
+ * rejects others that reached the worker in a workflow task it completed without them (failure type
+ * `UnprocessedUpdate`, "wasn't processed by worker"); neither enters the workflow's history.
+ */
+export function isAbortedUpdate(e: unknown): boolean {
+  if (e instanceof WorkflowUpdateFailedError && e.cause instanceof ApplicationFailure && e.cause.type === 'UnprocessedUpdate') return true;
+  return grpcStatuses(e).some((s) => s.code === ABORTED || (s.code === UNAVAILABLE && /update was aborted/i.test(s.text)) || /unexpected workflow task failure/i.test(s.text));
+}
+
+const isDeadline = (e: unknown) => e instanceof WorkflowUpdateRPCTimeoutOrCancelledError || grpcStatuses(e).some((s) => s.code === DEADLINE_EXCEEDED || s.code === CANCELLED);
+const isUnreachable = (e: unknown) => (e as { name?: string })?.name === 'TransportError' || grpcStatuses(e).some((s) => s.code === UNAVAILABLE);
+
+/** A missed deadline, an unreachable server or an aborted update as the 503 problem it is for the caller; anything else as it was. */
+export function temporalProblem(e: unknown, timeoutMs: number): unknown {
+  if (e instanceof DomainError) return e;
+  const again = 'nothing was lost: repeat the request after the Retry-After seconds, a POST with the same Idempotency-Key, so nothing is recorded twice';
+  if (isAbortedUpdate(e)) return new DomainError(503, 'temporal-busy', 'Service unavailable', `Too many recordings arrived for this trajectory at once; ${again}`);
+  if (isDeadline(e)) return new DomainError(503, 'temporal-timeout', 'Service unavailable', `The workflow service (Temporal) did not answer within ${Math.round(timeoutMs / 100) / 10} s; ${again}`);
+  if (isUnreachable(e)) return new DomainError(503, 'temporal-unavailable', 'Service unavailable', `The workflow service (Temporal) is not reachable; ${again}`);
+  return e;
+}
+
+/**
+ * Runs `fn`'s calls to Temporal under one deadline of TEMPORAL_CALL_TIMEOUT_MS; a missed deadline or an
+ * unreachable server becomes a 503 problem.
+ */
+export async function temporalCall<T>(deps: TemporalDeps, fn: (client: Client) => Promise<T>): Promise<T> {
+  const ms = timeoutOf(deps);
+  try {
+    return await deps.temporal.withDeadline(Date.now() + ms, () => fn(deps.temporal));
+  } catch (e) {
+    throw temporalProblem(e, ms);
+  }
+}
+
+const MAX_ATTEMPTS = 5;
+
+/**
+ * Executes a workflow update and waits for its result, under the same deadline as every other call. An update
+ * the server aborted is sent again (same `updateId`, so Temporal runs it at most once) after a short jittered
+ * pause, as long as the deadline allows; then it is a 503.
+ */
+export async function temporalUpdate<Ret, Arg>(
+  deps: TemporalDeps, workflowId: string, update: UpdateDefinition<Ret, [Arg]>, arg: Arg, updateId: string,
+): Promise<Ret> {
+  const ms = timeoutOf(deps);
+  const deadline = Date.now() + ms;
+  const handle = deps.temporal.workflow.getHandle(workflowId);
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await deps.temporal.withDeadline(deadline, () => handle.executeUpdate(update, { args: [arg], updateId }));
+    } catch (e) {
+      // 50-100 ms, then 100-200, 200-400, ...
+      const pause = 50 * 2 ** (attempt - 1) * (1 + Math.random());
+      if (!isAbortedUpdate(e) || attempt >= MAX_ATTEMPTS || Date.now() + pause >= deadline) throw temporalProblem(e, ms);
+      await sleep(pause);
+    }
+  }
+}

@@ -135,8 +135,8 @@ const tcpAccepts = (address: string) => new Promise<boolean>((resolve) => {
 
 // ---- a client that retries like a partner's would, and records every attempt --------------------------------
 
-interface Seen { ok: number; retried: number; status: Record<string, number>; spans: Span[]; aborted: boolean }
-const seen = (): Seen => ({ ok: 0, retried: 0, status: {}, spans: [], aborted: false });
+interface Seen { ok: number; retried: number; status: Record<string, number>; spans: Span[]; aborted: boolean; phase: string }
+const seen = (): Seen => ({ ok: 0, retried: 0, status: {}, spans: [], aborted: false, phase: 'setting up' });
 
 async function send(s: Seen, method: 'GET' | 'POST', p: string, body?: unknown): Promise<any> {
   const key = randomUUID();
@@ -181,8 +181,9 @@ async function drill(name: Drill, deadlineMs: number, run: (s: Seen) => Promise<
     checks.that(`${name}.completed` as CheckId, true, `${s.ok} requests answered 2xx, ${s.retried} retries`);
   } catch (e) {
     s.aborted = true;
-    checks.failed(`${name}.completed` as CheckId, e);
-    console.error(`drill ${name}: ${(e as Error).stack ?? e}`);
+    checks.failed(`${name}.completed` as CheckId, `${(e as Error).message ?? e} (while ${s.phase}; answers so far ${fmt(s.status)})`);
+    console.error(`drill ${name}: ${(e as Error).stack ?? e}\nwhile ${s.phase}; answers so far ${fmt(s.status)}`);
+    for (const p of [apiProc, worker]) if (p) console.error(`--- the ${p.name}'s last output:\n${p.output().slice(-3000)}`);
   } finally {
     clearTimeout(timer);
   }
@@ -284,6 +285,7 @@ const fmt = (status: Record<string, number>) => Object.entries(status).sort().ma
 
 async function workerDrill(s: Seen) {
   const partners = await setUp(s);
+  s.phase = 'launching a cohort';
   const { ids } = await launch(s, partners, COHORT);
   const restartMs: number[] = [];
   const killedAt: number[] = [];
@@ -305,11 +307,15 @@ async function workerDrill(s: Seen) {
     }
   })();
   const t0 = Date.now();
+  s.phase = 'recording while the worker is killed';
   const recorded = await recordAll(s, ids);
+  s.phase = 'deciding outcomes while the worker is killed';
   const skip = new Set(sabotage === 'skip-decision' ? [ids.at(-1)!] : []);
   await decide(s, ids, skip);
   const writesEnd = Date.now();
+  s.phase = 'waiting for the last kills';
   await killer;
+  s.phase = 'waiting for the digest runs';
   // Every digest run finishes, whatever happened to the workers that ran it.
   const digestResults = await Promise.allSettled(digests);
   const elapsed = Math.round((Date.now() - t0) / 1000);
@@ -321,6 +327,7 @@ async function workerDrill(s: Seen) {
     const [id, date] = [...recorded][0]!.split('|') as [string, string];
     await db!.deleteFrom('attendance').where('trajectory_id', '=', id).where('date', '=', date).execute();
   }
+  s.phase = 'auditing';
   const lost = await audit('worker', ids, recorded);
 
   // Outcomes: wait (up to a minute) until each trajectory has the one it was brought to.
@@ -368,7 +375,9 @@ async function workerDrill(s: Seen) {
 
 async function postgresDrill(s: Seen) {
   const partners = await setUp(s);
+  s.phase = 'launching a cohort';
   const { ids } = await launch(s, partners, 10);
+  s.phase = 'writing';
   const [apiPid, workerPid] = [apiProc!.child.pid, worker!.child.pid];
   const health: Span[] = [];
   let watching = true;
@@ -383,11 +392,13 @@ async function postgresDrill(s: Seen) {
   const writes = recordAll(s, ids, 4);
   writes.catch(() => {});
   await sleep(1500);
+  s.phase = 'stopping PostgreSQL';
   const tStop = Date.now();
   if (sabotage !== 'no-postgres-stop') await own!.stop('fast');
   const refusedAtStop = !(await own!.accepts());
   await sleep(3000);
   const refusedBeforeStart = !(await own!.accepts());
+  s.phase = 'starting PostgreSQL';
   if (sabotage !== 'no-postgres-stop') await own!.start();
   const tStart = Date.now();
   const acceptsAfter = await own!.accepts();
@@ -396,14 +407,18 @@ async function postgresDrill(s: Seen) {
     await apiProc!.stop();
     apiProc = spawnApi(Number(port));
   }
+  s.phase = 'waiting for the API to be healthy';
   let tRecovered: number | undefined;
   try {
     await untilUp(`${api}/health`, 60_000);
     tRecovered = Date.now();
   } catch { /* judged below */ }
+  s.phase = 'waiting for the writes to be answered';
   const recorded = await writes;
+  s.phase = 'stopping the /health watcher';
   watching = false;
   await watcher;
+  s.phase = 'auditing';
 
   checks.that('postgres.down', refusedAtStop && refusedBeforeStart && acceptsAfter, `connections refused right after the stop: ${refusedAtStop}, 3 s later: ${refusedBeforeStart}; accepted after the start: ${acceptsAfter}`);
   const outageEnd = tRecovered ?? tStart;
@@ -430,16 +445,20 @@ async function postgresDrill(s: Seen) {
 
 async function temporalDrill(s: Seen) {
   const partners = await setUp(s);
+  s.phase = 'launching a cohort';
   const { ids } = await launch(s, partners, 10);
+  s.phase = 'writing';
   const [apiPid, workerPid] = [apiProc!.child.pid, worker!.child.pid];
   const writes = recordAll(s, ids, 4);
   writes.catch(() => {});
   await sleep(1500);
+  s.phase = 'stopping Temporal';
   const tStop = Date.now();
   if (sabotage !== 'no-temporal-stop') await temporal!.stop();
   const refusedAtStop = !(await tcpAccepts(temporal!.address));
   await sleep(3000);
   const refusedBeforeStart = !(await tcpAccepts(temporal!.address));
+  s.phase = 'starting Temporal';
   if (sabotage !== 'no-temporal-stop') await temporal!.start();
   const tStart = Date.now();
   const acceptsAfter = await tcpAccepts(temporal!.address);
@@ -448,8 +467,10 @@ async function temporalDrill(s: Seen) {
     worker = spawnWorker();
     await worker.waitFor(/worker: polling/);
   }
+  s.phase = 'waiting for the writes to be answered';
   const recorded = await writes;
   const doneMs = Date.now() - tStop;
+  s.phase = 'auditing';
 
   checks.that('temporal.down', refusedAtStop && refusedBeforeStart && acceptsAfter, `connections refused right after the stop: ${refusedAtStop}, 3 s later: ${refusedBeforeStart}; accepted after the start: ${acceptsAfter}`);
   const inFlight = overlapping(s.spans, tStop, tStart);

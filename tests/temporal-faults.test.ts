@@ -5,11 +5,14 @@
 // client that repeats a 503 under the same Idempotency-Key, as a partner's does, gets every one recorded once.
 import net from 'node:net';
 import { randomUUID } from 'node:crypto';
-import { Client, Connection } from '@temporalio/client';
+import { Client, Connection, ServiceError, WorkflowUpdateFailedError, WorkflowUpdateRPCTimeoutOrCancelledError } from '@temporalio/client';
+import { ApplicationFailure } from '@temporalio/common';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { Worker } from '@temporalio/worker';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { buildApp, type App } from '../api/app';
+import { DomainError } from '../api/errors';
+import { isAbortedUpdate, temporalProblem } from '../api/temporal-calls';
 import { connectPostgres, type Db } from '../db/connection';
 import { devServerExecutable } from '../infra/temporal-binaries';
 import { addDays, localDate } from '../workflows/calendar';
@@ -164,6 +167,7 @@ describe('a Temporal server that stops answering', () => {
     const statuses: number[] = [];
     const again = await untilAnswered(() => post(`/v1/trajectories/${t}/attendance`, body, key), statuses);
     expect(again.statusCode, again.body).toBe(200);
+    console.log(`the same recording repeated after the server answered again: ${statuses.join(', ')}`);
     expect((await get(`/v1/trajectories/${t}`)).statusCode).toBe(200);
     const attended = (await get(`/v1/trajectories/${t}/schedule`)).json().weeks.flatMap((w: { days: { date: string; status: string }[] }) => w.days).find((d: { date: string }) => d.date === day!.date);
     expect(attended.status).toBe('attended');
@@ -220,4 +224,26 @@ describe('many concurrent updates to one trajectory', () => {
     const rows = await db.selectFrom('attendance').select(['date']).where('trajectory_id', '=', t).execute();
     expect(rows.map((r) => r.date).sort()).toEqual(days.map((d) => d.date).sort());
   }, 300_000);
+});
+
+describe('which Temporal errors are worth sending again, and which are 503', () => {
+  // The shapes the client library throws, as met on the dev server above.
+  const grpc = (code: number, details: string) => Object.assign(new Error(`${code} ${details}`), { code, details, metadata: {} });
+  const aborted = new ServiceError('Workflow Update failed', { cause: grpc(14, 'workflow update was aborted') });
+  const unprocessed = new WorkflowUpdateFailedError('Workflow Update failed', ApplicationFailure.create({ type: 'UnprocessedUpdate', message: "Workflow Update is rejected because it wasn't processed by worker." }));
+  const refused = new WorkflowUpdateFailedError('Workflow Update failed', ApplicationFailure.create({ type: 'Rejection', message: 'not a planned day' }));
+  const timedOut = new WorkflowUpdateRPCTimeoutOrCancelledError('Deadline exceeded', { cause: grpc(4, 'Deadline exceeded') });
+  const queryTimedOut = new ServiceError('Failed to query Workflow', { cause: grpc(4, 'Deadline exceeded') });
+  const unreachable = new ServiceError('Failed to query Workflow', { cause: grpc(14, 'No connection established') });
+
+  it('sends again an update the server aborted or rejected unprocessed, not one the workflow refused', () => {
+    expect([aborted, unprocessed, refused, timedOut, unreachable].map(isAbortedUpdate)).toEqual([true, true, false, false, false]);
+  });
+
+  it('answers 503 for a missed deadline, an unreachable server and an update that could not get through; leaves the rest alone', () => {
+    const type = (e: unknown) => { const p = temporalProblem(e, 5000); return p instanceof DomainError ? `${p.status} ${p.type}` : 'as it was'; };
+    expect([timedOut, queryTimedOut, unreachable, aborted, unprocessed, refused].map(type)).toEqual([
+      '503 temporal-timeout', '503 temporal-timeout', '503 temporal-unavailable', '503 temporal-busy', '503 temporal-busy', 'as it was',
+    ]);
+  });
 });

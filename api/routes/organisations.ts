@@ -2,7 +2,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { listContacts } from '../../db/covenants';
 import { findOrganisation, insertOrganisation, listOrganisations } from '../../db/organisations';
 import type { Organisation as OrganisationRow } from '../../db/schema';
-import { ALL_ROLES, auditNow, COORDINATION, type Access } from '../access';
+import { ALL_ROLES, COORDINATION, type Access } from '../access';
 import { conflict } from '../errors';
 import { IdempotencyHeaders, idempotentReply } from '../idempotency';
 import { IdParams, Page, Paged, pageOf, problemResponses } from '../schemas/common';
@@ -72,7 +72,10 @@ export const organisationRoutes: FastifyPluginAsyncTypebox<{ deps: AppDeps }> = 
       tags: ['recording'],
       summary: 'Record a whole week for every participant the organisation has: all present except the listed absences',
       description:
-        'For an employer the placement days, for an ROC the school days, up to today. Days recorded before are left as they are and listed as alreadyRecorded. Everything is checked before anything is recorded. Guarded by Idempotency-Key.',
+        'For an employer the placement days, for an ROC the school days, up to today. Days recorded before are left as they are and listed as alreadyRecorded. ' +
+        'What can be known beforehand (a trajectory that is not the organisation\'s, a date outside the week or after today, a day not planned) refuses the whole request with 422, recording nothing. ' +
+        'Several trajectories cannot be recorded atomically: when one refuses a day at the moment of recording (a change made meanwhile), the rest is still recorded and the answer (200, complete: false) names per trajectory each refused day with the reason. ' +
+        '422 only when nothing at all was recorded. Guarded by Idempotency-Key: a repeat with the same key gets the same answer; a new key records only what is still missing.',
       params: IdParams,
       headers: IdempotencyHeaders,
       body: WeekAttendance,
@@ -80,8 +83,8 @@ export const organisationRoutes: FastifyPluginAsyncTypebox<{ deps: AppDeps }> = 
     },
   }, async (request, reply) => idempotentReply(deps, request, reply, async (requestId) => ({
     statusCode: 200,
-    body: await recordWeek(deps, request.principal, request.params.id, request.body, requestId, (ids) => auditNow(deps.db, request, 'change', ids)),
-  }), { audit: (body) => body.trajectories.map((t) => t.trajectoryId) }));
+    body: await recordWeek(deps, request.principal, request.params.id, request.body, requestId),
+  }), { audit: (body) => body.trajectories.filter((t) => t.present.length + t.absent.length > 0).map((t) => t.trajectoryId) }));
 
   app.get('/organisations/:id/closures', {
     config: { access: { roles: ['admin', 'coordinator', 'school'], resource: 'organisation' } },

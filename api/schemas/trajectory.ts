@@ -94,18 +94,28 @@ export const Recorded = Type.Object({
   endDate: IsoDate,
 });
 
+/** A day of a whole-week recording that was not recorded, and why. */
+export const RefusedDay = Type.Object({
+  date: IsoDate,
+  field: Type.String({ description: "The part of the request it concerns: 'absences[i].date' for a listed absence, 'weekStart' for a day that was to be recorded as present" }),
+  message: Type.String({ description: "Why, in words: the trajectory's own refusal (e.g. the day became not planned through a pause made meanwhile)" }),
+  retryable: Type.Boolean({ description: 'true when the trajectory did not answer (Temporal unreachable or too slow), so the day may not be recorded: sending the week again with a new Idempotency-Key records it if it is missing; false when the trajectory refused the day' }),
+});
+
 export const WeekAttendanceResult = Type.Object({
   organisationId: Id,
   weekStart: IsoDate,
   kind: DayKind,
+  complete: Type.Boolean({ description: 'true when every open day of the week was recorded (or already was); false when some days were refused, each listed under its trajectory. Nothing at all recorded and something refused answers 422 instead' }),
   trajectories: Type.Array(Type.Object({
     trajectoryId: Id,
     reference: Type.String(),
-    present: Type.Array(IsoDate),
-    absent: Type.Array(Type.Object({ date: IsoDate, reason: AbsenceReason })),
-    alreadyRecorded: Type.Array(IsoDate, { description: 'Left as they were; correct them per trajectory, with a reason' }),
+    present: Type.Array(IsoDate, { description: 'Recorded as present by this request' }),
+    absent: Type.Array(Type.Object({ date: IsoDate, reason: AbsenceReason }), { description: 'Recorded as absent by this request' }),
+    alreadyRecorded: Type.Array(IsoDate, { description: 'Recorded before (by an earlier request, or by someone else meanwhile); left as they were; correct them per trajectory, with a reason' }),
+    refused: Type.Array(RefusedDay, { description: 'Not recorded: each day with the reason' }),
   })),
-});
+}, { description: 'Several trajectories cannot be recorded at once, atomically: when one refuses a day at the moment of recording (a change made meanwhile), the others are still recorded and this answer names, per trajectory and day, what was recorded, what already was and what was refused' });
 export type WeekAttendanceResult = Static<typeof WeekAttendanceResult>;
 
 export const CohortRisks = Type.Object({

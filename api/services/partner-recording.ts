@@ -1,7 +1,7 @@
 // Recordings that an organisation makes for many participants at once: a week of attendance ("all present
-// except ...") and an ROC's closure periods. Everything is checked before anything is sent, so a refused
-// request changes nothing; each trajectory's update carries an id derived from the Idempotency-Key, so a
-// repeat after a crash completes the rest without recording anything twice.
+// except ...") and an ROC's closure periods. Everything knowable beforehand is checked before anything is
+// sent, so such a refused request changes nothing; each trajectory's update carries an id derived from the
+// Idempotency-Key, so a repeat after a crash completes the rest without recording anything twice.
 import { randomUUID } from 'node:crypto';
 import { WorkflowNotFoundError } from '@temporalio/client';
 import { insertClosure, listClosures } from '../../db/closures';
@@ -11,7 +11,7 @@ import type { Organisation, SchoolClosure } from '../../db/schema';
 import type { OrganisationKind } from '../schemas/organisation';
 import { addDays, isMonday, isValidDate, type DayKind } from '../../workflows/calendar';
 import { closuresSignal, recordAttendanceUpdate, scheduleQuery } from '../../workflows/trajectory';
-import { notFound, unprocessable, type FieldProblem } from '../errors';
+import { DomainError, notFound, unprocessable, type FieldProblem } from '../errors';
 import type { Closure, WeekAttendance } from '../schemas/recording';
 import type { WeekAttendanceResult } from '../schemas/trajectory';
 import type { AppDeps } from '../deps';
@@ -79,7 +79,20 @@ async function participantsInWeek(deps: AppDeps, org: { id: string; kind: 'emplo
   return out;
 }
 
-export async function recordWeek(deps: AppDeps, principal: Principal, orgId: string, body: WeekAttendance, requestId: string, onRecorded: (trajectoryIds: string[]) => Promise<void>): Promise<WeekAttendanceResult> {
+type Absence = { reason: WeekAttendance['absences'][number]['reason']; index: number };
+type Entry = { date: string; kind: DayKind; present: boolean; reason?: Absence['reason'] };
+type Refused = WeekAttendanceResult['trajectories'][number]['refused'][number];
+
+/**
+ * Records a whole week. Whatever can be known before writing (a trajectory that is not the organisation's,
+ * a date outside the week or after today, a day that is not planned) refuses the whole request up front
+ * with 422, recording nothing. Then each trajectory gets one update; the updates of several workflows cannot
+ * be made atomic, so a trajectory that refuses a day at that moment (a pause or a recording made meanwhile)
+ * refuses only that day: it is left out and the rest of that trajectory is still recorded. The answer names
+ * per trajectory and day what was recorded, what already was and what was refused; it is 422 only when
+ * something was refused and nothing at all was recorded.
+ */
+export async function recordWeek(deps: AppDeps, principal: Principal, orgId: string, body: WeekAttendance, requestId: string): Promise<WeekAttendanceResult> {
   const org = await requireOrganisation(deps, orgId, ['employer', 'school']);
   const kind: DayKind = org.kind === 'school' ? 'school' : 'placement';
   if (!isValidDate(body.weekStart) || !isMonday(body.weekStart)) throw unprocessable([{ field: 'weekStart', message: 'must be a Monday' }]);
@@ -96,48 +109,76 @@ export async function recordWeek(deps: AppDeps, principal: Principal, orgId: str
   })).flatMap(([id, days]) => (days ? [[id, days] as const] : [])));
 
   const problems: FieldProblem[] = [];
-  const absences = new Map<string, Map<string, WeekAttendance['absences'][number]['reason']>>();
+  const absences = new Map<string, Map<string, Absence>>();
   body.absences.forEach((a, i) => {
     const days = plans.get(a.trajectoryId);
     const day = days?.find((d) => d.date === a.date);
     if (!days) problems.push({ field: `absences[${i}].trajectoryId`, message: `is not a participant of ${orgId} in this week` });
     else if (!day) problems.push({ field: `absences[${i}].date`, message: `${a.date} is not a ${kind} day of this participant in this week, up to today` });
-    else if (day.status !== 'planned') problems.push({ field: `absences[${i}].date`, message: `${a.date} is ${day.status === 'attended' || day.status === 'absent' ? 'already recorded; correct it on the trajectory, with a reason' : `not planned (${day.reason})`}` });
+    else if (day.status === 'attended') problems.push({ field: `absences[${i}].date`, message: `${a.date} is already recorded as present; correct it on the trajectory, with a reason` });
+    else if (day.status !== 'planned' && day.status !== 'absent') problems.push({ field: `absences[${i}].date`, message: `${a.date} is not planned (${day.reason})` });
     else if (absences.get(a.trajectoryId)?.has(a.date)) problems.push({ field: `absences[${i}].date`, message: 'appears twice' });
-    else absences.set(a.trajectoryId, (absences.get(a.trajectoryId) ?? new Map()).set(a.date, a.reason));
+    // A day already recorded as absent (by an earlier request, say) is left as it is and listed as alreadyRecorded.
+    else absences.set(a.trajectoryId, (absences.get(a.trajectoryId) ?? new Map()).set(a.date, { reason: a.reason, index: i }));
   });
   if (problems.length > 0) throw unprocessable(problems);
 
-  const recorded: string[] = [];
   const failures: unknown[] = [];
   const results = await mapLimit([...plans], 10, async ([id, days]) => {
-    const open = days.filter((d) => d.status === 'planned');
-    const absent = absences.get(id) ?? new Map();
-    const entries = open.map((d) => (absent.has(d.date) ? { date: d.date, kind, present: false, reason: absent.get(d.date)! } : { date: d.date, kind, present: true }));
-    if (entries.length > 0) {
+    const absent = absences.get(id) ?? new Map<string, Absence>();
+    const fieldOf = (date: string) => (absent.has(date) ? `absences[${absent.get(date)!.index}].date` : 'weekStart');
+    let pending: Entry[] = days.filter((d) => d.status === 'planned').map((d) => {
+      const a = absent.get(d.date);
+      return a ? { date: d.date, kind, present: false, reason: a.reason } : { date: d.date, kind, present: true };
+    });
+    const already = days.filter((d) => d.status === 'attended' || d.status === 'absent').map((d) => d.date);
+    const refused: Refused[] = [];
+    let recorded: Entry[] = [];
+    // Each refusal names one entry, which is left out; the rest is sent again. At most one round per day.
+    for (let attempt = 0; pending.length > 0; attempt++) {
       try {
-        await sendUpdate(deps, participants.get(id)!.workflowId, recordAttendanceUpdate, { entries }, `${requestId}:${id}`);
-        recorded.push(id);
+        await sendUpdate(deps, participants.get(id)!.workflowId, recordAttendanceUpdate, { entries: pending }, attempt === 0 ? `${requestId}:${id}` : `${requestId}:${id}:${attempt}`);
+        recorded = pending;
+        pending = [];
       } catch (e) {
-        failures.push(e);
+        const problem = e instanceof DomainError && e.status < 500 ? e.errors?.[0] : undefined;
+        const at = problem && /^entries\[(\d+)\]\.(\w+)$/.exec(problem.field);
+        const entry = at ? pending[Number(at[1])] : undefined;
+        if (entry && problem) {
+          // 'recorded before; a correction needs a reason': someone recorded the day meanwhile.
+          if (at![2] === 'correctionReason') already.push(entry.date);
+          else refused.push({ date: entry.date, field: fieldOf(entry.date), message: problem.message, retryable: false });
+          pending = pending.filter((x) => x !== entry);
+        } else {
+          // The trajectory as a whole refused (it finished meanwhile), or it did not answer: then whether its days
+          // were recorded is unknown; a new request records them if they are missing.
+          const domain = e instanceof DomainError && e.status < 500;
+          if (!domain) failures.push(e);
+          const message = domain ? (e as DomainError).errors?.[0]?.message ?? (e as DomainError).message : 'the trajectory did not answer (the workflow service was unreachable or too slow), so these days may not be recorded; send the week again with a new Idempotency-Key, which records only what is missing';
+          refused.push(...pending.map((x) => ({ date: x.date, field: fieldOf(x.date), message, retryable: !domain })));
+          pending = [];
+        }
       }
     }
     return {
       trajectoryId: id,
       reference: participants.get(id)!.reference,
-      present: entries.filter((e) => e.present).map((e) => e.date),
-      absent: entries.filter((e) => !e.present).map((e) => ({ date: e.date, reason: e.reason! })),
-      alreadyRecorded: days.filter((d) => d.status === 'attended' || d.status === 'absent').map((d) => d.date),
+      present: recorded.filter((e) => e.present).map((e) => e.date),
+      absent: recorded.filter((e) => !e.present).map((e) => ({ date: e.date, reason: e.reason! })),
+      alreadyRecorded: already.sort(),
+      refused: refused.sort((a, b) => a.date.localeCompare(b.date)),
     };
   });
-  // A change that landed between the check and the update can still refuse one participant after others
-  // were recorded: those are audited now (the refusal answers 4xx, which the audit hook skips), and a
-  // repeat with the same Idempotency-Key records the rest without recording anything twice.
-  if (failures.length > 0) {
-    await onRecorded(recorded);
-    throw failures[0];
+  const trajectories = results.sort((a, b) => a.reference.localeCompare(b.reference));
+  const anyRecorded = trajectories.some((t) => t.present.length + t.absent.length > 0);
+  const refusals = trajectories.flatMap((t) => t.refused.map((r) => ({ ...r, reference: t.reference })));
+  if (!anyRecorded && refusals.length > 0) {
+    // Nothing changed: a trajectory that could not be reached makes it a 503 (a repeat with the same key
+    // resumes); refusals alone a 422 naming every refused day.
+    if (failures.length > 0) throw failures[0];
+    throw unprocessable(refusals.map((r) => ({ field: r.field, message: `${r.reference}, ${r.date}: ${r.message}` })));
   }
-  return { organisationId: orgId, weekStart: body.weekStart, kind, trajectories: results.sort((a, b) => a.reference.localeCompare(b.reference)) };
+  return { organisationId: orgId, weekStart: body.weekStart, kind, complete: refusals.length === 0, trajectories };
 }
 
 const closureView = (c: SchoolClosure) => ({ id: c.id, schoolId: c.school_id, from: c.from_date, to: c.to_date, name: c.name });

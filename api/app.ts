@@ -10,7 +10,7 @@ import { authorize } from './access';
 import { authenticate } from './auth';
 import { bsnLeaks } from './bsn';
 import { DomainError, installErrorHandler, unprocessable } from './errors';
-import { installObservability } from './observability';
+import { installObservability, requestLogSerializer } from './observability';
 import { apiKeyRoutes } from './routes/api-keys';
 import { auditRoutes } from './routes/audit';
 import { calendarFeedRoutes, calendarRoutes } from './routes/calendars';
@@ -30,7 +30,8 @@ export async function buildApp(deps: AppDeps, options: FastifyServerOptions = {}
   const app = Fastify({
     // No personal data in logs: request lines carry method, path (ids only) and request id, never bodies;
     // database errors can quote a row's values in `detail`, so that goes too.
-    logger: { level: deps.config.LOG_LEVEL, redact: ['req.headers.authorization', 'err.detail', 'err.where', 'err.parameters'], ...(deps.logStream && { stream: deps.logStream }) },
+    // A calendar feed's token is in its path: the request serializer logs that path redacted.
+    logger: { level: deps.config.LOG_LEVEL, redact: ['req.headers.authorization', 'err.detail', 'err.where', 'err.parameters'], serializers: { req: requestLogSerializer }, ...(deps.logStream && { stream: deps.logStream }) },
     genReqId: () => crypto.randomUUID(),
     // Behind an ingress the connection is the proxy's; the failed-authentication budget is per caller address.
     trustProxy: trustProxy(deps.config.TRUST_PROXY),

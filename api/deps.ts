@@ -14,6 +14,8 @@ export interface AppDeps {
     TRUST_PROXY?: string;
     /** Deadline of each call to Temporal (ms); 5000 when absent (api/temporal-calls.ts). */
     TEMPORAL_CALL_TIMEOUT_MS?: number;
+    /** Months a calendar subscription link works; 12 when absent. */
+    CALENDAR_LINK_MONTHS?: number;
   };
   db: Db;
   temporal: Client;

@@ -2,7 +2,7 @@
 // status, the outbox queue, overdue registrations) and a trace span per request, active while the request
 // is handled, so the Temporal client interceptors carry it into the workflow and its activities.
 import { context, SpanKind, SpanStatusCode, trace, type Span } from '@opentelemetry/api';
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
 import { countOverdueRegistrations } from '../db/steering';
 import { localDate } from '../workflows/calendar';
@@ -55,4 +55,33 @@ export function installObservability(app: FastifyInstance, deps: Pick<AppDeps, '
   });
   // Counts only, no personal data; still, expose it to the cluster's Prometheus, not to the internet.
   app.get('/metrics', { schema: { hide: true } }, async (_request, reply) => reply.type(registry.contentType).send(await registry.metrics()));
+}
+
+// --- what a request log line shows of the request ----------------------------------------------------------
+
+/**
+ * A calendar feed's path is its credential (`/feeds/<token>.ics`), so no log line may show it. Fastify logs
+ * every request's url ("incoming request"); this is its request serializer, the same fields as Fastify's own,
+ * with a feed's path (matched or not, however spelled) logged as `/feeds/[redacted]`.
+ */
+export function requestLogSerializer(req: FastifyRequest) {
+  return {
+    method: req.method,
+    url: redactFeedToken(req.url, req.routeOptions?.url),
+    version: req.headers?.['accept-version'] as string | undefined,
+    host: req.host,
+    remoteAddress: req.ip,
+    remotePort: req.socket?.remotePort,
+  };
+}
+
+/** The url with everything from a `/feeds/` segment on replaced; the feed route's, whatever it looks like. */
+export function redactFeedToken(url: string, route?: string): string {
+  if (route?.startsWith('/feeds/')) return '/feeds/[redacted]';
+  let plain = url;
+  try {
+    plain = decodeURIComponent(url);
+  } catch { /* a broken %-escape: look at the url as it came */ }
+  const at = plain.toLowerCase().indexOf('/feeds/');
+  return at < 0 ? url : `${plain.slice(0, at)}/feeds/[redacted]`;
 }

@@ -300,3 +300,28 @@ export type Contact = Selectable<ContactTable>;
 export type ApiKey = Selectable<ApiKeyTable>;
 export type AuditEvent = Selectable<AuditEventTable>;
 export type Outbox = Selectable<OutboxTable>;
+
+// --- calendar subscription links (0010) -------------------------------------------------------------------
+// Kept in a block of its own; it joins the Database interface above by declaration merging.
+
+export type CalendarFeedKind = 'trajectory' | 'organisation';
+export interface CalendarLinkTable {
+  id: string;
+  /** What the link is a feed of: one trajectory, or an employer's or ROC's schedule (`feed_id`). */
+  feed: CalendarFeedKind;
+  feed_id: string;
+  /** The API key that made the link (its id), or 'admin'. */
+  created_by: string;
+  /** The maker's organisation and programme office (null for the admin, and the office for admin-made keys). */
+  organisation_id: string | null;
+  office_id: string | null;
+  /** A keyed hash (HMAC-SHA256) of the link's secret; the link itself is never stored. */
+  token_hash: string;
+  created_at: ColumnType<Date, Date | undefined, never>;
+  expires_at: ColumnType<Date, Date, never>;
+  revoked_at: Date | null;
+}
+export interface Database {
+  calendar_link: CalendarLinkTable;
+}
+export type CalendarLink = Selectable<CalendarLinkTable>;

@@ -49,6 +49,8 @@ export const ConfigSchema = Type.Object({
   RETENTION_MONTHS: Type.Integer({ minimum: 1, maximum: 240 }),
   /** Requests per minute per API key, and failed authentications per minute per address. */
   RATE_LIMIT_PER_MINUTE: Type.Integer({ minimum: 1, maximum: 1_000_000 }),
+  /** Months a calendar subscription link (POST /v1/calendar-links) works before it must be made again. */
+  CALENDAR_LINK_MONTHS: Type.Integer({ minimum: 1, maximum: 120 }),
   /**
    * Which proxies in front of the API to believe about the caller's address (X-Forwarded-For): `true`, a
    * number of hops, or addresses and CIDRs separated by commas. Unset: the connection's own address.
@@ -73,6 +75,7 @@ export const DEFAULTS = {
   LOG_LEVEL: 'info',
   RETENTION_MONTHS: '24',
   RATE_LIMIT_PER_MINUTE: '600',
+  CALENDAR_LINK_MONTHS: '12',
 } as const;
 
 const SECRETS = new Set(['ADMIN_TOKEN', 'BSN_HMAC_KEY', 'PAYLOAD_KEYS', 'TEMPORAL_API_KEY', 'SMTP_URL', 'DATABASE_URL']);

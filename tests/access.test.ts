@@ -26,6 +26,8 @@ let cohortB: { id: string; trajectories: { id: string }[] };
 let target: string;
 const tokens: Record<string, string> = {};
 let disposableKey: string;
+/** A calendar link coordinator A made: its maker and the admin may revoke it. */
+let linkA: string;
 
 const PRINCIPALS = ['admin', 'coordA', 'coordB', 'employer', 'otherEmployer', 'school', 'schoolB', 'jobcoach', 'otherJobcoach', 'payer', 'otherFunder', 'funderB'] as const;
 type Name = (typeof PRINCIPALS)[number];
@@ -59,6 +61,7 @@ beforeAll(async () => {
   // Made by coordinator A, so A manages it (keys the admin made are the admin's to revoke).
   const created = await call('POST', '/v1/api-keys', { organisationId: A.employerIds[1], role: 'employer', label: 'to revoke' }, tokens.coordA);
   disposableKey = created.json.id;
+  linkA = (await call('POST', '/v1/calendar-links', { trajectoryId: target }, tokens.coordA)).json.id;
 });
 
 afterAll(async () => {
@@ -93,6 +96,8 @@ const CASES: Case[] = [
   { method: 'GET', path: '/v1/trajectories/{id}/calendar.ics', url: () => `/v1/trajectories/${target}/calendar.ics`, allowed: ['admin', 'coordA', 'employer', 'school', 'jobcoach'] },
   { method: 'GET', path: '/v1/organisations/{id}/calendar.ics', url: () => `/v1/organisations/${A.employerIds[0]}/calendar.ics`, allowed: ['admin', 'employer'] },
   { method: 'POST', path: '/v1/calendar-links', url: () => '/v1/calendar-links', body: () => ({ trajectoryId: target }), missingBody: () => ({ trajectoryId: randomUUID() }), allowed: ['admin', 'coordA', 'employer', 'school', 'jobcoach'] },
+  { method: 'GET', path: '/v1/calendar-links', url: () => '/v1/calendar-links', allowed: ['admin', 'coordA', 'coordB', 'employer', 'otherEmployer', 'school', 'schoolB', 'jobcoach', 'otherJobcoach'] },
+  { method: 'DELETE', path: '/v1/calendar-links/{id}', url: () => `/v1/calendar-links/${linkA}`, allowed: ['admin', 'coordA'] },
   { method: 'GET', path: '/v1/trajectories/{id}/follow-ups', url: () => `/v1/trajectories/${target}/follow-ups`, allowed: ['admin', 'coordA', 'employer', 'school', 'jobcoach'] },
   { method: 'POST', path: '/v1/trajectories/{id}/follow-ups/{months}', url: () => `/v1/trajectories/${target}/follow-ups/3`, body: () => ({ employed: true }), allowed: ['admin', 'coordA', 'employer', 'school'] },
   { method: 'GET', path: '/v1/trajectories/{id}/export', url: () => `/v1/trajectories/${target}/export`, allowed: ['admin', 'coordA'] },
@@ -107,6 +112,9 @@ const CASES: Case[] = [
   { method: 'GET', path: '/v1/organisations/{id}/contacts', url: () => `/v1/organisations/${A.employerIds[0]}/contacts`, allowed: ['admin', 'coordA', 'employer'] },
   { method: 'POST', path: '/v1/organisations/{id}/contacts', url: () => `/v1/organisations/${A.employerIds[0]}/contacts`, body: () => ({ role: 'workplace_trainer', name: 'Praktijkopleider', email: 'po@example.nl' }), allowed: ['admin', 'coordA', 'employer'] },
   { method: 'POST', path: '/v1/organisations/{id}/attendance-weeks', url: () => `/v1/organisations/${A.employerIds[0]}/attendance-weeks`, body: () => ({ weekStart: addDays(thisMonday(), 7), absences: [] }), allowed: ['admin', 'employer'] },
+  // Consent goes to an office that does not exist: harmless, and no other row's answer changes.
+  { method: 'POST', path: '/v1/organisations/{id}/shares', url: () => `/v1/organisations/${A.employerIds[0]}/shares`, body: () => ({ officeId: 'po-nergens' }), allowed: ['admin', 'coordA'] },
+  { method: 'GET', path: '/v1/organisations/{id}/shares', url: () => `/v1/organisations/${A.employerIds[0]}/shares`, allowed: ['admin', 'coordA'] },
   { method: 'GET', path: '/v1/organisations/{id}/closures', url: () => `/v1/organisations/${A.schoolId}/closures`, allowed: ['admin', 'coordA', 'school'] },
   { method: 'POST', path: '/v1/organisations/{id}/closures', url: () => `/v1/organisations/${A.schoolId}/closures`, body: () => ({ from: '2027-01-10', to: '2027-01-01', name: 'Achterstevoren' }), allowed: ['admin', 'school'] },
   { method: 'GET', path: '/v1/covenants', url: () => '/v1/covenants', allowed: all },
@@ -212,8 +220,15 @@ describe('the authorization matrix', () => {
 
 describe('keys made by a coordinator', () => {
   it('see nothing of another programme office, even for a partner both offices work with', async () => {
-    // Coordinator A draws office B's UWV into its own covenant and makes a funder key for it.
-    expect((await request('coordA', 'POST', `/v1/covenants/${A.covenantId}/members`, { members: [{ organisationId: B.uwvId, role: 'funder' }] })).statusCode).toBe(200);
+    // Without office B's consent, B's UWV answers A exactly like an organisation that does not exist.
+    const member = (id: string) => request('coordA', 'POST', `/v1/covenants/${A.covenantId}/members`, { members: [{ organisationId: id, role: 'funder' }] });
+    const [theirs, unknown] = [await member(B.uwvId), await member('uwv-die-niet-bestaat')];
+    expect([theirs.statusCode, unknown.statusCode]).toEqual([422, 422]);
+    expect(theirs.json().errors[0].field).toBe(unknown.json().errors[0].field);
+    expect((await request('coordA', 'POST', '/v1/api-keys', { organisationId: B.uwvId, role: 'funder', label: 'geleend' })).statusCode).toBe(422);
+    // With it (a UWV office working with both programme offices), A draws it into its covenant and makes a funder key for it.
+    expect((await request('coordB', 'POST', `/v1/organisations/${B.uwvId}/shares`, { officeId: A.officeId })).statusCode).toBe(201);
+    expect((await member(B.uwvId)).statusCode).toBe(200);
     const made = await request('coordA', 'POST', '/v1/api-keys', { organisationId: B.uwvId, role: 'funder', label: 'geleend' });
     expect(made.statusCode).toBe(201);
     expect(made.json().officeId).toBe(A.officeId);

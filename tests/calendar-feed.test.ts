@@ -1,5 +1,7 @@
 // Schedules as iCalendar feeds: a participant's days and checkpoints, an employer's and an ROC's participants,
 // and subscription links that work without an Authorization header for as long as their key does.
+import { randomUUID } from 'node:crypto';
+import { Writable } from 'node:stream';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp, type App } from '../api/app';
@@ -90,6 +92,14 @@ async function feedPath(body: object, token: string): Promise<string> {
 }
 
 const EXPECTED = ['planned', 'attended', 'absent'];
+
+/** A refusal without what differs per request (its id, its url). */
+const refusal = ({ requestId: _r, instance: _i, ...rest }: Record<string, unknown>) => rest;
+/** The one answer to a link that does not work: forged, unknown, expired, revoked alike. */
+const GONE = {
+  type: '/problems/not-found', title: 'Agendalink werkt niet', status: 404,
+  detail: 'Deze agendalink werkt niet (meer): hij is verlopen, ingetrokken of onjuist. Vraag een nieuwe agendalink aan.',
+};
 
 describe("a participant's calendar", () => {
   it('holds every planned placement and school day on the dates of its schedule, and the checkpoints of its programme', async () => {
@@ -194,17 +204,18 @@ describe('calendar links', () => {
     expect(await calendar(path)).toEqual(await calendar(`/v1/organisations/${A.employerIds[0]}/calendar.ics`, keys.employer));
   });
 
-  it('answer 404 when tampered with: another signature, or another trajectory under the same signature', async () => {
+  it('answer 404 when tampered with: another secret, another link\'s id under the same secret, or no token at all', async () => {
     const path = await feedPath({ trajectoryId: cohort.trajectories[0]!.id }, keys.employer);
-    const [payload, signature] = path.slice('/feeds/'.length, -'.ics'.length).split('.') as [string, string];
-    const flipped = `${signature.slice(0, 5)}${signature[5] === 'A' ? 'B' : 'A'}${signature.slice(6)}`;
-    const claim = JSON.parse(Buffer.from(payload, 'base64url').toString());
-    const other = Buffer.from(JSON.stringify({ ...claim, i: cohort.trajectories[1]!.id })).toString('base64url');
-    for (const bad of [`${payload}.${flipped}`, `${other}.${signature}`, `${payload}.`, 'x', `${payload}.${signature}.${signature}`]) {
+    const other = await feedPath({ trajectoryId: cohort.trajectories[0]!.id }, keys.coordinator);
+    const [id, secret] = path.slice('/feeds/'.length, -'.ics'.length).split('.') as [string, string];
+    const [otherId] = other.slice('/feeds/'.length, -'.ics'.length).split('.') as [string];
+    const flipped = `${secret.slice(0, 5)}${secret[5] === 'A' ? 'B' : 'A'}${secret.slice(6)}`;
+    for (const bad of [`${id}.${flipped}`, `${otherId}.${secret}`, `${id}.`, 'x', `${id}.${secret}.${secret}`, `${randomUUID()}.${secret}`]) {
       const res = await get(`/feeds/${bad}.ics`);
       expect(res.statusCode, bad).toBe(404);
-      expect(res.json().type).toBe('/problems/not-found');
+      expect(refusal(res.json()), bad).toEqual(GONE);
     }
+    expect((await get(path)).statusCode).toBe(200);
   });
 
   it('are refused (404) for what the caller may not see: an employer another employer\'s participant, or an organisation not its own', async () => {
@@ -224,5 +235,195 @@ describe('calendar links', () => {
     // The projection writes the new placement a moment after the update answers.
     for (let i = 0; i < 50 && (await get(path)).statusCode === 200; i++) await new Promise((r) => setTimeout(r, 100));
     expect((await get(path)).statusCode).toBe(404);
+  });
+});
+
+describe('managing calendar links', () => {
+  const DAY = 24 * 3600 * 1000;
+  /** Office B: its coordinator, with a participant of its own to make a link for. */
+  let B: Partners;
+  let coordB: string;
+  let participantB: string;
+
+  beforeAll(async () => {
+    B = await seedPartners(call, 'Zeeland');
+    const cohortB = (await call('POST', '/v1/cohorts', cohortRequest({ ...B, size: 1, startDate: start }))).json;
+    await untilStarted(db, cohortB.id);
+    participantB = cohortB.trajectories[0]!.id;
+    coordB = await createKey(call, B.officeId, 'coordinator');
+  });
+
+  const list = async (token: string) => {
+    const res = await get('/v1/calendar-links?limit=200', token);
+    expect(res.statusCode, res.body).toBe(200);
+    return res.json() as { items: { id: string; trajectoryId: string | null; organisationId: string | null; createdBy: string; officeId: string | null; expiresAt: string; revokedAt: string | null }[]; total: number };
+  };
+  const revoke = (id: string, token: string) => app.inject({ method: 'DELETE', url: `/v1/calendar-links/${id}`, headers: { authorization: `Bearer ${token}` } });
+  /** An app on the same database and Temporal, with its own clock and configuration. */
+  async function withApp<T>(over: { now?: () => number; months?: number; logLines?: string[] }, work: (other: App) => Promise<T>): Promise<T> {
+    const deps = testDeps(db, env.client);
+    const other = await buildApp({
+      ...deps, now: over.now,
+      config: { ...deps.config, ...(over.months && { CALENDAR_LINK_MONTHS: over.months }), ...(over.logLines && { LOG_LEVEL: 'trace' as const }) },
+      ...(over.logLines && { logStream: new Writable({ write(chunk, _e, done) { over.logLines!.push(String(chunk)); done(); } }) }),
+    });
+    try {
+      return await work(other);
+    } finally {
+      await other.close();
+    }
+  }
+
+  it('answer the URL once: stored as a hash only, not kept for a repeated request, expiring after 12 months by default', async () => {
+    const headers = withKey(keys.coordinator);
+    const body = { trajectoryId: cohort.trajectories[0]!.id };
+    const first = await app.inject({ method: 'POST', url: '/v1/calendar-links', headers, payload: body });
+    expect(first.statusCode, first.body).toBe(200);
+    const made = first.json();
+    expect(made).toMatchObject({ trajectoryId: body.trajectoryId, organisationId: null, revokedAt: null });
+    const token = new URL(made.url).pathname.slice('/feeds/'.length, -'.ics'.length);
+    expect(token.startsWith(`${made.id}.`)).toBe(true);
+    // Twelve calendar months from now.
+    const expires = new Date(made.expiresAt).getTime() - new Date(made.createdAt).getTime();
+    expect(expires).toBeGreaterThanOrEqual(365 * DAY - 3600_000);
+    expect(expires).toBeLessThanOrEqual(366 * DAY + 3600_000);
+
+    const again = await app.inject({ method: 'POST', url: '/v1/calendar-links', headers, payload: body });
+    expect(again.headers['idempotent-replayed']).toBe('true');
+    expect(again.json().id).toBe(made.id);
+    expect(again.body).not.toContain(token);
+
+    const secret = token.split('.')[1]!;
+    const row = await db.selectFrom('calendar_link').selectAll().where('id', '=', made.id).executeTakeFirstOrThrow();
+    expect(JSON.stringify(row)).not.toContain(secret);
+    const stored = await db.selectFrom('idempotency_key').select('response').where('resource_id', '=', made.id).executeTakeFirstOrThrow();
+    expect(stored.response).not.toContain(secret);
+  });
+
+  it('are listed to who made them only, without their URLs; the admin sees them all', async () => {
+    const mineA = await feedPath({ trajectoryId: cohort.trajectories[1]!.id }, keys.coordinator);
+    const mineEmployer = await feedPath({ trajectoryId: cohort.trajectories[0]!.id }, keys.employer);
+    const mineB = await feedPath({ trajectoryId: participantB }, coordB);
+    const idOf = (path: string) => path.slice('/feeds/'.length).split('.')[0]!;
+
+    const a = await list(keys.coordinator);
+    const employer = await list(keys.employer);
+    const b = await list(coordB);
+    expect(a.items.map((l) => l.id)).toContain(idOf(mineA));
+    expect(employer.items.map((l) => l.id)).toContain(idOf(mineEmployer));
+    expect(b.items.map((l) => l.id)).toEqual([idOf(mineB)]);
+    expect(b.total).toBe(1);
+    expect(b.items[0]).toMatchObject({ trajectoryId: participantB, organisationId: null, officeId: B.officeId, revokedAt: null });
+    // Each sees only what its own key made: not another key's of the same office, not another office's.
+    for (const [own, others] of [[a, [mineEmployer, mineB]], [employer, [mineA, mineB]]] as const) {
+      for (const path of others) expect(own.items.map((l) => l.id)).not.toContain(idOf(path));
+      expect(new Set(own.items.map((l) => l.createdBy)).size).toBe(1);
+    }
+    for (const l of [...a.items, ...employer.items, ...b.items]) expect(JSON.stringify(l)).not.toMatch(/feeds|url/);
+
+    const all = (await list(ADMIN_TOKEN)).items.map((l) => l.id);
+    for (const path of [mineA, mineEmployer, mineB]) expect(all).toContain(idOf(path));
+
+    // Paginated like every list.
+    const page = (await get('/v1/calendar-links?limit=1&offset=1', keys.coordinator)).json();
+    expect(page).toMatchObject({ limit: 1, offset: 1, total: a.total });
+    expect(page.items.map((l: { id: string }) => l.id)).toEqual([a.items[1]!.id]);
+  });
+
+  it('are revoked by who made them: the feed ends at once with the Dutch "ask for a new link" answer, and a repeat changes nothing', async () => {
+    const path = await feedPath({ trajectoryId: cohort.trajectories[0]!.id }, keys.employer);
+    const id = path.slice('/feeds/'.length).split('.')[0]!;
+    expect((await get(path)).statusCode).toBe(200);
+
+    const revoked = await revoke(id, keys.employer);
+    expect(revoked.statusCode, revoked.body).toBe(200);
+    expect(revoked.json().revokedAt).not.toBeNull();
+    const gone = await get(path);
+    expect(gone.statusCode).toBe(404);
+    expect(gone.headers['content-type']).toMatch(/^application\/problem\+json/);
+    expect(refusal(gone.json())).toEqual(GONE);
+    expect(gone.body).toContain('Vraag een nieuwe agendalink aan');
+
+    const repeated = await revoke(id, keys.employer);
+    expect(repeated.statusCode).toBe(200);
+    expect(repeated.json().revokedAt).toBe(revoked.json().revokedAt);
+    expect((await list(keys.employer)).items.find((l) => l.id === id)?.revokedAt).toBe(revoked.json().revokedAt);
+  });
+
+  it("are not another caller's to revoke: another office's coordinator, another key of the same office and a funder get exactly the answer to an unknown link", async () => {
+    const path = await feedPath({ trajectoryId: cohort.trajectories[1]!.id }, keys.coordinator);
+    const id = path.slice('/feeds/'.length).split('.')[0]!;
+    const unknownId = randomUUID();
+    const unknown = await revoke(unknownId, coordB);
+    expect(unknown.statusCode).toBe(404);
+    const funder = await createKey(call, A.gemeenteId, 'funder');
+    for (const token of [coordB, keys.employer, keys.school, funder]) {
+      const res = await revoke(id, token);
+      expect(res.statusCode).toBe(404);
+      const { requestId: _a, ...shape } = res.json();
+      const { requestId: _b, ...expected } = unknown.json();
+      expect(JSON.stringify(shape).replaceAll(id, '<id>')).toBe(JSON.stringify(expected).replaceAll(unknownId, '<id>'));
+    }
+    expect((await get(path)).statusCode).toBe(200);
+    // The admin may revoke any link.
+    expect((await revoke(id, ADMIN_TOKEN)).statusCode).toBe(200);
+    expect(refusal((await get(path)).json())).toEqual(GONE);
+  });
+
+  it('expire after CALENDAR_LINK_MONTHS (12 by default) with the same answer as a forged link', async () => {
+    const path = await feedPath({ trajectoryId: cohort.trajectories[0]!.id }, keys.coordinator);
+    await withApp({ now: () => Date.now() + 300 * DAY }, async (later) => {
+      expect((await later.inject({ method: 'GET', url: path })).statusCode).toBe(200);
+    });
+    await withApp({ now: () => Date.now() + 367 * DAY }, async (later) => {
+      const res = await later.inject({ method: 'GET', url: path });
+      expect(res.statusCode).toBe(404);
+      expect(refusal(res.json())).toEqual(GONE);
+      // Listed as it was: the list shows when it expired.
+      const listed = (await later.inject({ method: 'GET', url: '/v1/calendar-links?limit=200', headers: { authorization: `Bearer ${keys.coordinator}` } })).json();
+      expect(new Date(listed.items.find((l: { id: string }) => path.includes(l.id)).expiresAt).getTime()).toBeLessThan(Date.now() + 367 * DAY);
+    });
+
+    // Configured shorter: one month.
+    await withApp({ months: 1 }, async (short) => {
+      const res = await short.inject({ method: 'POST', url: '/v1/calendar-links', headers: withKey(keys.coordinator), payload: { trajectoryId: cohort.trajectories[0]!.id } });
+      expect(res.statusCode, res.body).toBe(200);
+      const made = res.json();
+      const months = (new Date(made.expiresAt).getTime() - new Date(made.createdAt).getTime()) / DAY;
+      expect(months).toBeGreaterThanOrEqual(28);
+      expect(months).toBeLessThanOrEqual(31);
+      const oneMonth = new URL(made.url).pathname;
+      await withApp({ now: () => Date.now() + 25 * DAY }, async (later) => expect((await later.inject({ method: 'GET', url: oneMonth })).statusCode).toBe(200));
+      await withApp({ now: () => Date.now() + 32 * DAY }, async (later) => expect(refusal((await later.inject({ method: 'GET', url: oneMonth })).json())).toEqual(GONE));
+    });
+  });
+
+  it('never put their token in a log line: feeds served, refused, misrouted or spelled with escapes', async () => {
+    const logLines: string[] = [];
+    await withApp({ logLines }, async (logged) => {
+      const made = await logged.inject({ method: 'POST', url: '/v1/calendar-links', headers: withKey(keys.coordinator), payload: { trajectoryId: cohort.trajectories[0]!.id } });
+      expect(made.statusCode, made.body).toBe(200);
+      const path = new URL(made.json().url).pathname;
+      const token = path.slice('/feeds/'.length, -'.ics'.length);
+      const secret = token.split('.')[1]!;
+      const escaped = path.replace(/[a-z]/, (c) => `%${c.charCodeAt(0).toString(16)}`);
+      expect((await logged.inject({ method: 'GET', url: path })).statusCode).toBe(200);
+      expect((await logged.inject({ method: 'GET', url: `${path}?x=1` })).statusCode).toBe(200);
+      expect((await logged.inject({ method: 'HEAD', url: path })).statusCode).toBe(200);
+      await logged.inject({ method: 'GET', url: escaped });
+      await logged.inject({ method: 'GET', url: path.replace('/feeds/', '/Feeds/') });
+      await logged.inject({ method: 'POST', url: path, payload: {} });
+      await logged.inject({ method: 'GET', url: `${path}/extra` });
+      await logged.inject({ method: 'GET', url: `${path}%zz` });
+      expect((await logged.inject({ method: 'DELETE', url: `/v1/calendar-links/${made.json().id}`, headers: { authorization: `Bearer ${keys.coordinator}` } })).statusCode).toBe(200);
+      expect((await logged.inject({ method: 'GET', url: path })).statusCode).toBe(404);
+
+      expect(logLines.length).toBeGreaterThan(10);
+      const leaks = logLines.filter((l) => l.includes(secret) || l.includes(token));
+      expect(leaks).toEqual([]);
+      const feedLines = logLines.map((l) => JSON.parse(l)).filter((l) => l.req?.url?.includes('/feeds/') || l.req?.url?.includes('/Feeds/'));
+      expect(feedLines.length).toBeGreaterThanOrEqual(9);
+      for (const l of feedLines) expect(l.req.url).toMatch(/\/feeds\/\[redacted\]$/);
+    });
   });
 });

@@ -33,11 +33,12 @@ const declared: { [T in keyof Database]: { [C in keyof Database[T]]: true } } = 
   outbox_item: { outbox_id: true, trajectory_id: true, kind: true, subject: true },
   idempotency_key: { scope: true, key: true, request_hash: true, resource_id: true, status_code: true, response: true, created_at: true },
   dev_mailbox: { id: true, recipient: true, subject: true, text: true, html: true, sent_at: true },
+  calendar_link: { id: true, feed: true, feed_id: true, created_by: true, organisation_id: true, office_id: true, token_hash: true, created_at: true, expires_at: true, revoked_at: true },
 };
 
 async function checkDatabase(db: Db) {
   const first = await migrateToLatest(db);
-  expect(first).toEqual(['0001_initial', '0002_welslagen_template', '0003_trajectory_records', '0004_partners_and_privacy', '0005_key_office_scope', '0006_outbox', '0007_outbox_claims', '0008_steering_and_follow_up']);
+  expect(first).toEqual(['0001_initial', '0002_welslagen_template', '0003_trajectory_records', '0004_partners_and_privacy', '0005_key_office_scope', '0006_outbox', '0007_outbox_claims', '0008_steering_and_follow_up', '0010_calendar_links']);
   expect(await migrateToLatest(db)).toEqual([]);
 
   const tables = await db.introspection.getTables();

@@ -1,17 +1,22 @@
 // Schedules as iCalendar feeds. The /v1 routes answer a caller with a bearer token; a calendar client cannot
-// send one, so it subscribes to a signed link instead (`POST /v1/calendar-links`), served by `GET /feeds/...`
-// outside /v1 and checked against the key that made it on every fetch (services/calendars.ts).
+// send one, so it subscribes to a link instead (`POST /v1/calendar-links`), served by `GET /feeds/...`
+// outside /v1 and checked against the key that made it on every fetch (services/calendars.ts). Its maker lists
+// (`GET /v1/calendar-links`) and revokes (`DELETE /v1/calendar-links/:id`) it; it expires by itself. The
+// token is in the feed's path, so the request log line shows that path redacted (observability.ts).
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import rateLimit from '@fastify/rate-limit';
 import type { FastifyReply } from 'fastify';
 import { Type } from 'typebox';
-import { noteAudit } from '../access';
+import { ALL_ROLES, noteAudit } from '../access';
 import { DomainError } from '../errors';
 import { IdempotencyHeaders, idempotentReply } from '../idempotency';
-import { CalendarLink, CalendarResponse, NewCalendarLink } from '../schemas/calendar';
-import { IdParams, Problem, problemResponses } from '../schemas/common';
-import { calendarFeed, createCalendarLink, FEED_ACCESS, organisationCalendar, trajectoryCalendar } from '../services/calendars';
+import { CalendarLink, CalendarLinkInfo, CalendarResponse, NewCalendarLink } from '../schemas/calendar';
+import { IdParams, Page, Paged, Problem, problemResponses } from '../schemas/common';
+import { calendarFeed, createCalendarLink, FEED_ACCESS, organisationCalendar, pageCalendarLinks, revokeCalendarLink, trajectoryCalendar } from '../services/calendars';
 import type { AppDeps } from '../deps';
+
+/** Who makes, lists and revokes calendar links: whoever may read a trajectory's feed. */
+const LINK_ROLES = FEED_ACCESS.trajectory.roles;
 
 // Personal data: no shared cache keeps a copy.
 const sendCalendar = (reply: FastifyReply, ics: string) => reply.type('text/calendar; charset=utf-8').header('cache-control', 'private, no-store').send(ics);
@@ -44,19 +49,40 @@ export const calendarRoutes: FastifyPluginAsyncTypebox<{ deps: AppDeps }> = asyn
   });
 
   app.post('/calendar-links', {
-    config: { access: { roles: FEED_ACCESS.trajectory.roles } },
+    config: { access: { roles: LINK_ROLES } },
     schema: {
       tags: ['calendars'],
-      summary: 'A link to subscribe to a trajectory\'s or an organisation\'s calendar feed without an Authorization header',
-      description: 'For what the caller may see now (else 404). The link is bound to the calling key: it works as long as that key is not revoked and may still see what the feed shows. Guarded by Idempotency-Key.',
+      summary: 'A link to subscribe to a trajectory\'s or an organisation\'s calendar feed without an Authorization header; its URL is in this response only',
+      description: 'For what the caller may see now (else 404). The link is bound to the calling key: it works until it expires (CALENDAR_LINK_MONTHS, 12 months) or is revoked, as long as that key is not revoked and may still see what the feed shows. Only a hash of the link is stored: a repeat with the same Idempotency-Key answers the link without its URL. Guarded by Idempotency-Key.',
       headers: IdempotencyHeaders,
       body: NewCalendarLink,
       response: { 200: CalendarLink, ...problemResponses },
     },
-  }, async (request, reply) => idempotentReply(deps, request, reply, async () => ({
-    statusCode: 200,
-    body: await createCalendarLink(deps, request.principal, request.body, `${request.protocol}://${request.host}`),
-  })));
+  }, async (request, reply) => idempotentReply(deps, request, reply,
+    async (id) => ({ statusCode: 200, body: await createCalendarLink(deps, request.principal, request.body, `${request.protocol}://${request.host}`, id) }),
+    { keep: (link) => ({ ...link, url: '(shown once, when the link was made)' }) }));
+
+  app.get('/calendar-links', {
+    config: { access: { roles: LINK_ROLES } },
+    schema: {
+      tags: ['calendars'],
+      summary: 'The calendar links the calling key made (the admin: every link), newest first, without their URLs',
+      querystring: Page,
+      response: { 200: Paged(CalendarLinkInfo), ...problemResponses },
+    },
+  }, async (request) => pageCalendarLinks(deps, request.principal, request.query));
+
+  app.delete('/calendar-links/:id', {
+    // Whose link it is, is the service's question: another caller's link answers like an unknown one (404),
+    // and so does every link to a role that makes none.
+    config: { access: { roles: ALL_ROLES } },
+    schema: {
+      tags: ['calendars'],
+      summary: 'Revoke a calendar link the calling key made: it stops working at once (repeating this changes nothing)',
+      params: IdParams,
+      response: { 200: CalendarLinkInfo, ...problemResponses },
+    },
+  }, async (request) => revokeCalendarLink(deps, request.principal, request.params.id));
 };
 
 /** The subscribed feed, outside /v1: no bearer token, the signed link is the credential. */
@@ -73,7 +99,7 @@ export const calendarFeedRoutes: FastifyPluginAsyncTypebox<{ deps: AppDeps }> = 
     schema: {
       tags: ['calendars'],
       summary: 'A calendar feed behind a link from POST /v1/calendar-links',
-      description: 'No Authorization header: the link is the credential. A bad or tampered link, a revoked key, or a trajectory the key no longer sees all answer 404. Every fetch is audited under the key that made the link.',
+      description: 'No Authorization header: the link is the credential. An unknown, forged, expired or revoked link, a revoked key, or a trajectory the key no longer sees all answer the same 404 (in Dutch: ask for a new link). Every fetch is audited under the key that made the link.',
       security: [],
       params: Type.Object({ token: Type.String() }),
       response: { 200: CalendarResponse, 404: Problem, 429: Problem, 503: Problem },

@@ -1,14 +1,16 @@
 // Schedules as iCalendar feeds: a participant's placement days, school days and checkpoints, and an employer's
 // or ROC's days of all its participants, to subscribe to in Outlook or Google Calendar.
 //
-// Calendar clients cannot send an Authorization header, so a subscription goes through a link: a token that
-// names the API key that made it and what it shows, signed with a key derived from BSN_HMAC_KEY (no new
-// configuration). Every fetch rebuilds that key's principal and asks access.ts again, so a revoked key, or a
-// key that no longer may see the participant (an employer after an employer change), ends the feed at once.
-import { createHash, createHmac, hkdfSync, timingSafeEqual } from 'node:crypto';
+// Calendar clients cannot send an Authorization header, so a subscription goes through a link: a record
+// (calendar_link) of what it shows, which key made it and until when it works (CALENDAR_LINK_MONTHS), with a
+// keyed hash of its secret (the URL is shown once, like an API key). Its maker lists and revokes it. Every
+// fetch rebuilds that key's principal and asks access.ts again, so a revoked key, or a key that no longer may
+// see the participant (an employer after an employer change), ends the feed at once.
+import { createHash, createHmac, hkdfSync, randomBytes, timingSafeEqual } from 'node:crypto';
 import { WorkflowNotFoundError } from '@temporalio/client';
 import ical, { ICalEventTransparency } from 'ical-generator';
 import { findApiKey, touchApiKey } from '../../db/api-keys';
+import { findCalendarLink, insertCalendarLink, listCalendarLinks, revokeCalendarLink as revokeLinkRow } from '../../db/calendar-links';
 import { insertAuditEvents } from '../../db/audit';
 import { findCohort } from '../../db/cohorts';
 import { findProgramme } from '../../db/programmes';
@@ -18,7 +20,9 @@ import { scheduleQuery } from '../../workflows/trajectory';
 import { allowed, type Access, type Scope } from '../access';
 import { ADMIN, principalOf, type Principal } from '../auth';
 import { DomainError, notFound } from '../errors';
-import type { CalendarLink, NewCalendarLink } from '../schemas/calendar';
+import type { CalendarLink, CalendarLinkInfo, NewCalendarLink } from '../schemas/calendar';
+import type { Page } from '../schemas/common';
+import type { CalendarLink as CalendarLinkRow } from '../../db/schema';
 import type { Schedule } from '../schemas/trajectory';
 import type { AppDeps } from '../deps';
 import { organisationParticipants, requireOrganisation } from './partner-recording';
@@ -127,80 +131,129 @@ export async function organisationCalendar(deps: Deps, p: Principal, orgId: stri
 
 // --- links -----------------------------------------------------------------------------------------------
 
-/** What a link's token says: the key that made it ('admin' for the admin token), and what the feed shows. */
-interface FeedClaim { k: string; r: FeedKind; i: string }
+/** How long a link works unless CALENDAR_LINK_MONTHS says otherwise. */
+export const DEFAULT_LINK_MONTHS = 12;
 
 /**
- * The signing key: derived from BSN_HMAC_KEY for this one purpose. An admin link is also bound to the admin
- * token (as salt), so rotating ADMIN_TOKEN ends the admin's links the way revoking ends a key's.
+ * The key of the link's hash: derived from BSN_HMAC_KEY for this one purpose. An admin link is also bound to
+ * the admin token (as salt), so rotating ADMIN_TOKEN ends the admin's links the way revoking ends a key's.
  */
-function signingKey(config: Deps['config'], actor: string): Buffer {
+function hashKey(config: Deps['config'], actor: string): Buffer {
   const salt = actor === 'admin' ? createHash('sha256').update(config.ADMIN_TOKEN).digest() : Buffer.alloc(0);
   return Buffer.from(hkdfSync('sha256', config.BSN_HMAC_KEY, salt, 'calendar-feed', 32));
 }
 
-const signature = (config: Deps['config'], payload: string, actor: string) => createHmac('sha256', signingKey(config, actor)).update(payload).digest('base64url');
+/** What is stored of a link: a keyed hash, so neither a copy of the database nor its backups can serve a feed. */
+const tokenHash = (config: Deps['config'], actor: string, token: string) => createHmac('sha256', hashKey(config, actor)).update(token).digest('hex');
 
-function tokenFor(config: Deps['config'], claim: FeedClaim): string {
-  const payload = Buffer.from(JSON.stringify(claim)).toString('base64url');
-  return `${payload}.${signature(config, payload, claim.k)}`;
+/** A link's token: its id (to find the row) and 32 random bytes, both URL-safe. */
+const TOKEN = /^([A-Za-z0-9_-]{1,100})\.([A-Za-z0-9_-]{43})$/;
+
+/** `months` calendar months after `at`, on the same day of the month or the month's last day. */
+function monthsLater(at: number, months: number): Date {
+  const d = new Date(at);
+  const day = d.getUTCDate();
+  d.setUTCDate(1);
+  d.setUTCMonth(d.getUTCMonth() + months);
+  d.setUTCDate(Math.min(day, new Date(Date.UTC(d.getUTCFullYear(), d.getUTCMonth() + 1, 0)).getUTCDate()));
+  return d;
 }
 
-/** The claim of a token whose signature holds; undefined for anything else. */
-function readToken(config: Deps['config'], token: string): FeedClaim | undefined {
-  const [payload, given, ...rest] = token.split('.');
-  if (!payload || !given || rest.length > 0) return undefined;
-  let claim: Partial<FeedClaim>;
-  try {
-    claim = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8'));
-  } catch {
-    return undefined;
-  }
-  if (typeof claim?.k !== 'string' || typeof claim.i !== 'string' || (claim.r !== 'trajectory' && claim.r !== 'organisation')) return undefined;
-  // Compared as canonical text, so no second spelling of the same signature passes.
-  const expected = Buffer.from(signature(config, payload, claim.k));
-  const offered = Buffer.from(given);
-  return offered.length === expected.length && timingSafeEqual(offered, expected) ? (claim as FeedClaim) : undefined;
-}
-
-/** A link to the feed of one trajectory or organisation, for a caller who may see it now. */
-export async function createCalendarLink(deps: Deps, p: Principal, body: NewCalendarLink, origin: string): Promise<CalendarLink> {
-  const [kind, id]: [FeedKind, string] = 'trajectoryId' in body ? ['trajectory', body.trajectoryId] : ['organisation', body.organisationId];
-  if (!(await feedScope(deps, p, kind, id))) throw notFound(`${kind} ${id}`);
-  if (kind === 'organisation') await requireOrganisation(deps, id, ['employer', 'school']);
-  const base = (deps.config.PUBLIC_URL ?? origin).replace(/\/+$/, '');
-  return { url: `${base}/feeds/${tokenFor(deps.config, { k: p.actor, r: kind, i: id })}.ics` };
+function linkView(row: CalendarLinkRow): CalendarLinkInfo {
+  return {
+    id: row.id,
+    trajectoryId: row.feed === 'trajectory' ? row.feed_id : null,
+    organisationId: row.feed === 'organisation' ? row.feed_id : null,
+    createdBy: row.created_by,
+    officeId: row.office_id,
+    createdAt: row.created_at.toISOString(),
+    expiresAt: row.expires_at.toISOString(),
+    revokedAt: row.revoked_at?.toISOString() ?? null,
+  };
 }
 
 /**
- * The feed behind a link, checked as if its key asked now. Every refusal (a bad or tampered token, a revoked
- * key, a participant the key no longer sees) is the same 404. Each fetch is audited like a read.
+ * A link to the feed of one trajectory or organisation, for a caller who may see it now. The URL is in this
+ * answer only; the database keeps a keyed hash of it. `id` is the request's resource id (Idempotency-Key).
+ */
+export async function createCalendarLink(deps: Deps, p: Principal, body: NewCalendarLink, origin: string, id: string): Promise<CalendarLink> {
+  const [kind, feedId]: [FeedKind, string] = 'trajectoryId' in body ? ['trajectory', body.trajectoryId] : ['organisation', body.organisationId];
+  if (!(await feedScope(deps, p, kind, feedId))) throw notFound(`${kind} ${feedId}`);
+  if (kind === 'organisation') await requireOrganisation(deps, feedId, ['employer', 'school']);
+  const token = `${id}.${randomBytes(32).toString('base64url')}`;
+  const now = clock(deps);
+  const row = await insertCalendarLink(deps.db, {
+    id, feed: kind, feed_id: feedId, created_by: p.actor, organisation_id: p.organisationId, office_id: p.officeId,
+    token_hash: tokenHash(deps.config, p.actor, token), created_at: new Date(now),
+    expires_at: monthsLater(now, deps.config.CALENDAR_LINK_MONTHS ?? DEFAULT_LINK_MONTHS),
+  });
+  const base = (deps.config.PUBLIC_URL ?? origin).replace(/\/+$/, '');
+  return { ...linkView(row), url: `${base}/feeds/${token}.ics` };
+}
+
+/** The caller's own links (the admin: every link), newest first, without their URLs. */
+export async function pageCalendarLinks(deps: Deps, p: Principal, page: Page) {
+  const { items, total } = await listCalendarLinks(deps.db, { createdBy: p.role === 'admin' ? undefined : p.actor, ...page });
+  return { items: items.map(linkView), total, ...page };
+}
+
+/** Ends a link at once. Only its maker (or the admin) may; anyone else's link answers exactly like an unknown one. */
+export async function revokeCalendarLink(deps: Deps, p: Principal, id: string): Promise<CalendarLinkInfo> {
+  const row = await findCalendarLink(deps.db, id);
+  if (!row || (p.role !== 'admin' && row.created_by !== p.actor)) throw notFound(`Calendar link ${id}`);
+  return linkView((await revokeLinkRow(deps.db, id, new Date(clock(deps))))!);
+}
+
+/**
+ * The one answer to a link that does not work, whatever the reason (unknown, forged, expired, revoked, its
+ * key revoked, the participant no longer visible to that key): nothing tells one reason from another.
+ */
+export const linkGone = () => new DomainError(404, 'not-found', 'Agendalink werkt niet',
+  'Deze agendalink werkt niet (meer): hij is verlopen, ingetrokken of onjuist. Vraag een nieuwe agendalink aan.');
+
+/** The live link a token stands for, or undefined. */
+async function liveLink(deps: Deps, token: string): Promise<CalendarLinkRow | undefined> {
+  const match = TOKEN.exec(token);
+  if (!match) return undefined;
+  const row = await findCalendarLink(deps.db, match[1]!);
+  if (!row) return undefined;
+  const expected = Buffer.from(row.token_hash, 'hex');
+  const offered = Buffer.from(tokenHash(deps.config, row.created_by, token), 'hex');
+  if (offered.length !== expected.length || !timingSafeEqual(offered, expected)) return undefined;
+  if (row.revoked_at !== null || row.expires_at.getTime() <= clock(deps)) return undefined;
+  return row;
+}
+
+/**
+ * The feed behind a link, checked as if its key asked now. Every refusal (a bad or forged token, an expired or
+ * revoked link, a revoked key, a participant the key no longer sees) is the same 404. Each fetch is audited
+ * like a read.
  */
 export async function calendarFeed(deps: Deps, token: string, requestId: string): Promise<string> {
-  const gone = () => notFound('Calendar feed');
-  const claim = readToken(deps.config, token);
-  if (!claim) throw gone();
+  const link = await liveLink(deps, token);
+  if (!link) throw linkGone();
   let principal = ADMIN;
-  if (claim.k !== 'admin') {
-    const key = await findApiKey(deps.db, claim.k);
-    if (!key || key.revoked_at !== null) throw gone();
+  if (link.created_by !== 'admin') {
+    const key = await findApiKey(deps.db, link.created_by);
+    if (!key || key.revoked_at !== null) throw linkGone();
     principal = principalOf(key);
     await touchApiKey(deps.db, key.id);
   }
+  const kind = link.feed;
   try {
-    const scope = await feedScope(deps, principal, claim.r, claim.i);
-    if (!scope) throw gone();
-    const feed = claim.r === 'trajectory'
-      ? { ics: await trajectoryCalendar(deps, claim.i, { role: principal.role, scope }), trajectoryIds: [claim.i] }
-      : await organisationCalendar(deps, principal, claim.i);
+    const scope = await feedScope(deps, principal, kind, link.feed_id);
+    if (!scope) throw linkGone();
+    const feed = kind === 'trajectory'
+      ? { ics: await trajectoryCalendar(deps, link.feed_id, { role: principal.role, scope }), trajectoryIds: [link.feed_id] }
+      : await organisationCalendar(deps, principal, link.feed_id);
     const base = { actor: principal.actor, organisation_id: principal.organisationId, role: principal.role, action: 'read' as const, route: 'GET /feeds/:token', request_id: requestId };
     await insertAuditEvents(deps.db, [
       ...feed.trajectoryIds.map((t) => ({ ...base, resource: 'trajectory', resource_id: t, trajectory_id: t })),
-      ...(claim.r === 'organisation' ? [{ ...base, resource: 'organisation', resource_id: claim.i, trajectory_id: null }] : []),
+      ...(kind === 'organisation' ? [{ ...base, resource: 'organisation', resource_id: link.feed_id, trajectory_id: null }] : []),
     ]);
     return feed.ics;
   } catch (e) {
-    if (e instanceof DomainError && e.status < 500) throw gone();
+    if (e instanceof DomainError && e.status < 500) throw linkGone();
     throw e;
   }
 }

@@ -8,9 +8,9 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import rateLimit from '@fastify/rate-limit';
 import { authorize } from './access';
 import { authenticate } from './auth';
-import { bsnLeaks } from './bsn';
+import { BSN_LEAK_MESSAGE, bsnLeaks, redactLogLine, requestId } from './bsn';
 import { DomainError, installErrorHandler, unprocessable } from './errors';
-import { installObservability, requestLogSerializer } from './observability';
+import { installObservability } from './observability';
 import { apiKeyRoutes } from './routes/api-keys';
 import { auditRoutes } from './routes/audit';
 import { calendarFeedRoutes, calendarRoutes } from './routes/calendars';
@@ -24,18 +24,22 @@ import { mailboxRoutes } from './routes/mailbox';
 import { organisationRoutes } from './routes/organisations';
 import { programmeRoutes } from './routes/programmes';
 import { trajectoryRoutes } from './routes/trajectories';
+import { installTextChecks } from './text';
 import type { AppDeps } from './deps';
 
 export async function buildApp(deps: AppDeps, options: FastifyServerOptions = {}) {
   const app = Fastify({
     // No personal data in logs: request lines carry method, path (ids only) and request id, never bodies;
     // database errors can quote a row's values in `detail`, so that goes too.
-    // A calendar feed's token is in its path: the request serializer logs that path redacted.
-    logger: { level: deps.config.LOG_LEVEL, redact: ['req.headers.authorization', 'err.detail', 'err.where', 'err.parameters'], serializers: { req: requestLogSerializer }, ...(deps.logStream && { stream: deps.logStream }) },
-    genReqId: () => crypto.randomUUID(),
+    logger: { level: deps.config.LOG_LEVEL, redact: ['req.headers.authorization', 'err.detail', 'err.where', 'err.parameters'],
+      // The last word on every line: any value holding a BSN, in any notation, is replaced (api/bsn.ts).
+      hooks: { streamWrite: redactLogLine }, ...(deps.logStream && { stream: deps.logStream }) },
+    // A caller's own x-request-id is kept, unless it holds a BSN: then its keyed hash is the id. Not refused,
+    // because the id is set before anything else and every line about the request, its refusal too, carries it.
+    genReqId: (req) => requestId(req.headers['x-request-id'], deps.config.BSN_HMAC_KEY),
     // Behind an ingress the connection is the proxy's; the failed-authentication budget is per caller address.
     trustProxy: trustProxy(deps.config.TRUST_PROXY),
-    requestIdHeader: 'x-request-id',
+    requestIdHeader: false,
     ajv: { customOptions: { removeAdditional: false, allErrors: true, coerceTypes: 'array' } },
     bodyLimit: 5 * 1024 * 1024,
     // Longer than any valid id, so an overlong id reaches validation and gets a 400 naming `params.id`.
@@ -53,6 +57,7 @@ export async function buildApp(deps: AppDeps, options: FastifyServerOptions = {}
   app.addHook('onSend', async (request, reply) => {
     reply.header('x-request-id', request.id);
   });
+  installTextChecks(app);
   installObservability(app, deps);
 
   await app.register(swagger, {
@@ -83,10 +88,11 @@ export async function buildApp(deps: AppDeps, options: FastifyServerOptions = {}
       });
     }
     authorize(v1, deps.db, deps.now ?? Date.now);
-    // A BSN typed into a note or a name would end up in clear everywhere; refuse it before anything is stored.
+    // A BSN typed into a note or a name would end up in clear everywhere; refuse it, in whatever notation, in
+    // any field but `bsn`, before anything is stored.
     v1.addHook('preHandler', async (request) => {
       const fields = bsnLeaks(request.body);
-      if (fields.length) throw unprocessable(fields.map((field) => ({ field, message: 'looks like it holds a BSN; leave it out (a BSN is accepted only in a participant\'s bsn field)' })));
+      if (fields.length) throw unprocessable(fields.map((field) => ({ field, message: BSN_LEAK_MESSAGE })));
     });
     const routes = [programmeRoutes, organisationRoutes, covenantRoutes, apiKeyRoutes, cohortRoutes, trajectoryRoutes, calendarRoutes, outcomeRoutes, steeringRoutes, auditRoutes, outboxRoutes];
     for (const r of routes) await v1.register(r, { deps });

@@ -10,7 +10,7 @@ import { authorize } from './access';
 import { authenticate } from './auth';
 import { BSN_LEAK_MESSAGE, bsnLeaks, redactLogLine, requestId } from './bsn';
 import { DomainError, installErrorHandler, unprocessable } from './errors';
-import { installObservability } from './observability';
+import { installObservability, requestLogSerializer } from './observability';
 import { apiKeyRoutes } from './routes/api-keys';
 import { auditRoutes } from './routes/audit';
 import { calendarFeedRoutes, calendarRoutes } from './routes/calendars';
@@ -31,7 +31,8 @@ export async function buildApp(deps: AppDeps, options: FastifyServerOptions = {}
   const app = Fastify({
     // No personal data in logs: request lines carry method, path (ids only) and request id, never bodies;
     // database errors can quote a row's values in `detail`, so that goes too.
-    logger: { level: deps.config.LOG_LEVEL, redact: ['req.headers.authorization', 'err.detail', 'err.where', 'err.parameters'],
+    // A calendar feed's token is in its path: the request serializer logs that path redacted.
+    logger: { level: deps.config.LOG_LEVEL, redact: ['req.headers.authorization', 'err.detail', 'err.where', 'err.parameters'], serializers: { req: requestLogSerializer },
       // The last word on every line: any value holding a BSN, in any notation, is replaced (api/bsn.ts).
       hooks: { streamWrite: redactLogLine }, ...(deps.logStream && { stream: deps.logStream }) },
     // A caller's own x-request-id is kept, unless it holds a BSN: then its keyed hash is the id. Not refused,

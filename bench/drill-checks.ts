@@ -10,6 +10,7 @@ export const CHECKS = {
   'setup': "the stack started: the drill's own PostgreSQL, Temporal dev server, SMTP server, API and worker",
   'worker.completed': 'drill 1 ran to its end within its deadline',
   'worker.kills': 'the worker was SIGKILLed the asked number of times, and a new worker polled after each kill',
+  'worker.never-500': 'no answer in drill 1 was a 5xx other than 503, nor a dropped connection (a dying worker is no reason for a 500)',
   'worker.kills-during-writes': 'the kills fell while requests were being answered (at least half of them between the first and the last write)',
   'worker.recorded': 'every trajectory had days recorded (at least one each), every request answered 2xx in the end',
   'worker.lost-rows': 'every recorded day is a row in attendance',

@@ -135,8 +135,11 @@ const tcpAccepts = (address: string) => new Promise<boolean>((resolve) => {
 
 // ---- a client that retries like a partner's would, and records every attempt --------------------------------
 
-interface Seen { ok: number; retried: number; status: Record<string, number>; spans: Span[]; aborted: boolean; phase: string }
-const seen = (): Seen => ({ ok: 0, retried: 0, status: {}, spans: [], aborted: false, phase: 'setting up' });
+interface Seen { ok: number; retried: number; status: Record<string, number>; spans: Span[]; aborted: boolean; phase: string; sample: Record<string, string> }
+const seen = (): Seen => ({ ok: 0, retried: 0, status: {}, spans: [], aborted: false, phase: 'setting up', sample: {} });
+/** The first answer seen for each status other than 2xx, shortened: what a failed check shows. */
+const samples = (s: Seen, bad: (status: string) => boolean) => Object.entries(s.sample).filter(([k]) => bad(k)).map(([k, v]) => `first ${k}: ${v}`).join('; ');
+const isBad = (k: string) => k === 'network' || (Number(k) >= 500 && k !== '503');
 
 async function send(s: Seen, method: 'GET' | 'POST', p: string, body?: unknown): Promise<any> {
   const key = randomUUID();
@@ -157,10 +160,15 @@ async function send(s: Seen, method: 'GET' | 'POST', p: string, body?: unknown):
         s.status[status] = (s.status[status] ?? 0) + 1;
         return res.json();
       }
-      if (res.status < 500 && res.status !== 409 && res.status !== 429) throw new Error(`${method} ${p}: ${res.status} ${await res.text()}`);
+      const text = await res.text().catch(() => '');
+      s.sample[status] ??= `${method} ${p.replace(/[0-9a-f-]{36}/g, ':id')}: ${text.slice(0, 200)}`;
+      if (res.status < 500 && res.status !== 409 && res.status !== 429) throw new Error(`${method} ${p}: ${res.status} ${text}`);
     } catch (e) {
       if ((e as Error).message.startsWith(`${method} ${p}`)) throw e;
-      s.spans.push({ start, end: Date.now(), status });
+      if (status === 'network') {
+        s.spans.push({ start, end: Date.now(), status });
+        s.sample.network ??= `${method} ${p.replace(/[0-9a-f-]{36}/g, ':id')}: ${(e as Error).message}`;
+      }
     }
     s.status[status] = (s.status[status] ?? 0) + 1;
     s.retried++;
@@ -321,6 +329,8 @@ async function workerDrill(s: Seen) {
   const elapsed = Math.round((Date.now() - t0) / 1000);
 
   checks.that('worker.kills', killedAt.length === KILLS && restartMs.length === KILLS, `${killedAt.length} kills of ${KILLS} asked, ${restartMs.length} new workers polling`);
+  const allWorker = countBy(s.spans);
+  checks.none('worker.never-500', badServerAnswers(allWorker), s.spans.length, `answers that were a 5xx other than 503 or no answer (all: ${fmt(allWorker)})${samples(s, isBad) ? `; ${samples(s, isBad)}` : ''}`);
   checks.atLeast('worker.kills-during-writes', killedAt.filter((t) => t >= t0 && t <= writesEnd).length, Math.ceil(KILLS / 2), `kills between the first and the last write (${Math.round((writesEnd - t0) / 1000)} s)`);
 
   if (sabotage === 'delete-row') {
@@ -357,7 +367,8 @@ async function workerDrill(s: Seen) {
   const by = countBy(outbox);
   const pending = (by.queued ?? 0) + (by.sending ?? 0) + (by.uncertain ?? 0);
   const received = smtp!.received.length;
-  checks.that('worker.mails-delivered', received > 0 && (by.sent ?? 0) === received && pending === 0, `outbox ${fmt(by)}; ${received} received`);
+  const composed = digestResults.map((r) => (r.status === 'fulfilled' ? (r.value as { mails: number }).mails : 'failed')).join(', ');
+  checks.that('worker.mails-delivered', received > 0 && (by.sent ?? 0) === received && pending === 0, `outbox ${fmt(by) || 'empty'}; ${received} received; mails composed per digest run: ${composed || 'no run'}`);
   const mails = smtp!.received.map((m) => ({ messageId: m.messageId, to: (m.to as { text: string } | undefined)?.text }));
   const duplicates = duplicateMails(mails);
   checks.none('worker.duplicate-mails', duplicates, received, 'mails received twice');
@@ -427,7 +438,7 @@ async function postgresDrill(s: Seen) {
   const inOutage = countBy([...overlapping(s.spans, tStop, outageEnd), ...overlapping(health, tStop, outageEnd)]);
   checks.atLeast('postgres.503', inOutage['503'] ?? 0, 1, `503 answers from the stop until healthy again (all: ${fmt(inOutage)})`);
   const all = countBy([...s.spans, ...health]);
-  checks.none('postgres.never-500', badServerAnswers(all), s.spans.length + health.length, `answers that were a 5xx other than 503 or no answer (all: ${fmt(all)})`);
+  checks.none('postgres.never-500', badServerAnswers(all), s.spans.length + health.length, `answers that were a 5xx other than 503 or no answer (all: ${fmt(all)})${samples(s, isBad) ? `; ${samples(s, isBad)}` : ''}`);
   const same = apiProc!.child.pid === apiPid && alive(apiProc!) && worker!.child.pid === workerPid && alive(worker!);
   checks.that('postgres.recovered', tRecovered !== undefined && same,
     `${tRecovered === undefined ? 'not healthy within 60 s of the start' : `healthy ${tRecovered - tStart} ms after PostgreSQL started`}; API pid ${apiPid} → ${apiProc!.child.pid}${alive(apiProc!) ? '' : ' (exited)'}, worker pid ${workerPid} → ${worker!.child.pid}${alive(worker!) ? '' : ' (exited)'}`);
@@ -480,7 +491,7 @@ async function temporalDrill(s: Seen) {
   checks.that('temporal.reconnected', answeredAfter > 0 && same,
     `${answeredAfter} requests sent after the restart answered 2xx; API pid ${apiPid} → ${apiProc!.child.pid}${alive(apiProc!) ? '' : ' (exited)'}, worker pid ${workerPid} → ${worker!.child.pid}${alive(worker!) ? '' : ' (exited)'}`);
   const all = countBy(s.spans);
-  checks.none('temporal.never-500', badServerAnswers(all), s.spans.length, `answers that were a 5xx other than 503 or no answer (all: ${fmt(all)})`);
+  checks.none('temporal.never-500', badServerAnswers(all), s.spans.length, `answers that were a 5xx other than 503 or no answer (all: ${fmt(all)})${samples(s, isBad) ? `; ${samples(s, isBad)}` : ''}`);
   const lost = await audit('temporal', ids, recorded);
   figures.push([
     'Temporal dev server stopped for 3 s during writes, then started on the same SQLite file',
@@ -502,6 +513,10 @@ try {
   checks.failed('setup', e);
   console.error(`drill: ${(e as Error).stack ?? e}`);
 } finally {
+  // What the processes said, when something failed: the API logs each 500 with its cause (LOG_LEVEL=error).
+  if (checks.results.some((r) => !r.pass)) {
+    for (const p of [apiProc, worker]) if (p) console.error(`--- the ${p.name}'s last output:\n${p.output().slice(-4000)}`);
+  }
   await cleanUp();
 }
 

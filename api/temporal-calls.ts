@@ -5,7 +5,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { WorkflowUpdateFailedError, WorkflowUpdateRPCTimeoutOrCancelledError, type Client } from '@temporalio/client';
 import { ApplicationFailure, type UpdateDefinition } from '@temporalio/common';
-import { DomainError } from './errors';
+import { DomainError, RETRY_AFTER_SECONDS } from './errors';
 
 /** The default of TEMPORAL_CALL_TIMEOUT_MS (infra/config.ts). */
 export const DEFAULT_TEMPORAL_CALL_TIMEOUT_MS = 5000;
@@ -50,10 +50,12 @@ const isUnreachable = (e: unknown) => (e as { name?: string })?.name === 'Transp
 /** A missed deadline, an unreachable server or an aborted update as the 503 problem it is for the caller; anything else as it was. */
 export function temporalProblem(e: unknown, timeoutMs: number): unknown {
   if (e instanceof DomainError) return e;
-  const again = 'nothing was lost: repeat the request after the Retry-After seconds, a POST with the same Idempotency-Key, so nothing is recorded twice';
-  if (isAbortedUpdate(e)) return new DomainError(503, 'temporal-busy', 'Service unavailable', `Too many recordings arrived for this trajectory at once; ${again}`);
-  if (isDeadline(e)) return new DomainError(503, 'temporal-timeout', 'Service unavailable', `The workflow service (Temporal) did not answer within ${Math.round(timeoutMs / 100) / 10} s; ${again}`);
-  if (isUnreachable(e)) return new DomainError(503, 'temporal-unavailable', 'Service unavailable', `The workflow service (Temporal) is not reachable; ${again}`);
+  // For the people behind a partner's system, in Dutch, like the other texts they may read.
+  const again = `Er is niets verloren: probeer het over ${RETRY_AFTER_SECONDS} seconden opnieuw, een POST met dezelfde Idempotency-Key, dan wordt niets dubbel vastgelegd.`;
+  const seconds = String(Math.round(timeoutMs / 100) / 10).replace('.', ',');
+  if (isAbortedUpdate(e)) return new DomainError(503, 'temporal-busy', 'Service unavailable', `Er kwamen te veel registraties tegelijk binnen voor dit traject. ${again}`);
+  if (isDeadline(e)) return new DomainError(503, 'temporal-timeout', 'Service unavailable', `De workflowdienst (Temporal) antwoordde niet binnen ${seconds} s. ${again}`);
+  if (isUnreachable(e)) return new DomainError(503, 'temporal-unavailable', 'Service unavailable', `De workflowdienst (Temporal) is niet bereikbaar. ${again}`);
   return e;
 }
 

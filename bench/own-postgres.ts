@@ -62,16 +62,16 @@ export async function startOwnPostgres(port: number): Promise<OwnPostgres> {
       await runAsync('pg_ctl', ['-D', data, '-l', log, '-o', options, '-w', '-t', '60', 'start']);
     },
     async accepts() {
-      const c = new pg.Client({ connectionString: instance.url(), connectionTimeoutMillis: 1000 });
+      const c = new pg.Client({ connectionString: instance.url(), connectionTimeoutMillis: 1000, query_timeout: 1000 });
       c.on('error', () => {});
+      const within = <T>(p: Promise<T>) => Promise.race([p, new Promise<never>((_, reject) => setTimeout(() => reject(new Error('no answer within 2 s')), 2000).unref())]);
       try {
-        await c.connect();
-        await c.query('select 1');
+        await within(c.connect().then(() => c.query('select 1')));
         return true;
       } catch {
         return false;
       } finally {
-        await c.end().catch(() => {});
+        await within(c.end()).catch(() => {});
       }
     },
     remove() {

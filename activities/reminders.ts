@@ -8,6 +8,8 @@ import { openFollowUps } from '../db/follow-ups';
 import { alreadyRaised, claimMail, enqueueMail, markMail, markUncertain, remindersSentBefore, supersedeStale } from '../db/outbox';
 import { mapLimit } from '../infra/map-limit';
 import { findProgramme } from '../db/programmes';
+import { findOwnedOrganisations } from '../db/ownership';
+import { contactOfOffice, organisationRight } from '../api/ownership';
 import type { ContactRole } from '../db/schema';
 import type { ReminderRules } from '../api/schemas/programme';
 import type { Mailer } from '../infra/mail';
@@ -62,33 +64,42 @@ interface Due { to: To; item: DigestItem; subject: string }
 /** One mail per recipient per morning, grouped by address. */
 interface Recipient { email: string; name: string; organisationId: string; organisation: string }
 
-async function resolveRecipients(db: Db, targets: To[]): Promise<Map<string, Recipient[]>> {
-  const orgIds = [...new Set(targets.flatMap((t) => ('organisationId' in t ? [t.organisationId] : [])))];
-  const contactIds = [...new Set(targets.flatMap((t) => ('contactId' in t ? [t.contactId] : [])))];
+/**
+ * The people a target stands for, as the participant's own office knows them: only contacts that office made
+ * (or the admin's), never one another office added to the same organisation. Keyed by target and office.
+ */
+async function resolveRecipients(db: Db, targets: { to: To; officeId: string | null }[]): Promise<Map<string, Recipient[]>> {
+  const orgIds = [...new Set(targets.flatMap(({ to }) => ('organisationId' in to ? [to.organisationId] : [])))];
+  const contactIds = [...new Set(targets.flatMap(({ to }) => ('contactId' in to ? [to.contactId] : [])))];
   const [orgs, orgContacts, contacts] = await Promise.all([
-    orgIds.length ? db.selectFrom('organisation').selectAll().where('id', 'in', orgIds).execute() : [],
+    findOwnedOrganisations(db, orgIds),
     orgIds.length ? db.selectFrom('contact').selectAll().where('organisation_id', 'in', orgIds).execute() : [],
-    contactIds.length ? db.selectFrom('contact as k').innerJoin('organisation as o', 'o.id', 'k.organisation_id').select(['k.id', 'k.name', 'k.email', 'k.organisation_id', 'o.name as organisation']).where('k.id', 'in', contactIds).execute() : [],
+    contactIds.length
+      ? db.selectFrom('contact as k').innerJoin('organisation as o', 'o.id', 'k.organisation_id').select(['k.id', 'k.name', 'k.email', 'k.organisation_id', 'k.office_id', 'o.name as organisation']).where('k.id', 'in', contactIds).execute()
+      : [],
   ]);
+  const ours = (officeId: string | null, c: { office_id: string | null }) => (officeId === null ? c.office_id === null : contactOfOffice(officeId, c));
   const out = new Map<string, Recipient[]>();
-  for (const t of targets) {
-    const key = toKey(t);
+  for (const { to, officeId } of targets) {
+    const key = toKey(to, officeId);
     if (out.has(key)) continue;
-    if ('contactId' in t) {
-      const c = contacts.find((x) => x.id === t.contactId);
-      out.set(key, c ? [{ email: c.email, name: c.name, organisationId: c.organisation_id, organisation: c.organisation }] : []);
+    if ('contactId' in to) {
+      const c = contacts.find((x) => x.id === to.contactId);
+      out.set(key, c && ours(officeId, c) ? [{ email: c.email, name: c.name, organisationId: c.organisation_id, organisation: c.organisation }] : []);
       continue;
     }
-    const org = orgs.find((o) => o.id === t.organisationId);
+    const org = orgs.find((o) => o.id === to.organisationId);
     if (!org) { out.set(key, []); continue; }
-    const people = orgContacts.filter((c) => c.organisation_id === org.id && c.role === t.role).map((c) => ({ email: c.email, name: c.name, organisationId: org.id, organisation: org.name }));
-    // Without a contact in that role, the organisation's own address receives it, so nothing is silently dropped.
-    out.set(key, people.length ? people : org.email ? [{ email: org.email, name: org.name, organisationId: org.id, organisation: org.name }] : []);
+    const people = orgContacts.filter((c) => c.organisation_id === org.id && c.role === to.role && ours(officeId, c)).map((c) => ({ email: c.email, name: c.name, organisationId: org.id, organisation: org.name }));
+    // Without a contact in that role, the organisation's own address receives it, so nothing is silently dropped;
+    // but only an organisation the office may use (its own, the admin's, or shared with it by consent).
+    const usable = officeId !== null && organisationRight(officeId, org) !== undefined;
+    out.set(key, people.length ? people : org.email && usable ? [{ email: org.email, name: org.name, organisationId: org.id, organisation: org.name }] : []);
   }
   return out;
 }
 
-const toKey = (t: To) => ('contactId' in t ? `contact:${t.contactId}` : `${t.organisationId}:${t.role}`);
+const toKey = (t: To, officeId: string | null) => `${officeId ?? '-'}|${'contactId' in t ? `contact:${t.contactId}` : `${t.organisationId}:${t.role}`}`;
 
 /** What every running trajectory has due on `date`, for whom. */
 async function dueItems(deps: ReminderDeps, date: string, holidays: ReadonlySet<string>): Promise<{ due: Due[]; trajectories: Running[]; rulesFor: (t: Running) => ReminderRules }> {
@@ -269,10 +280,11 @@ export function createReminderActivities(deps: ReminderDeps) {
         }
       }
 
-      const recipients = await resolveRecipients(deps.db, all.map((d) => d.to));
+      const officeOf = (d: Due) => byId.get(d.item.trajectoryId)?.officeId ?? null;
+      const recipients = await resolveRecipients(deps.db, all.map((d) => ({ to: d.to, officeId: officeOf(d) })));
       const digests = new Map<string, { recipient: Recipient; items: DigestItem[]; keys: { trajectory_id: string; kind: string; subject: string }[] }>();
       for (const d of all) {
-        for (const r of recipients.get(toKey(d.to)) ?? []) {
+        for (const r of recipients.get(toKey(d.to, officeOf(d))) ?? []) {
           const key = `${r.email.toLowerCase()}|${r.organisationId}`;
           const digest = digests.get(key) ?? { recipient: r, items: [], keys: [] };
           // One attendance line per participant, with all the days still to record.

@@ -9,12 +9,13 @@ import { cohortParties, trajectoryParties, type TrajectoryParties } from '../db/
 import { findApiKey } from '../db/api-keys';
 import { insertAuditEvents } from '../db/audit';
 import type { AuditAction } from '../db/schema';
-import { findCovenant, organisationsUnderOffice } from '../db/covenants';
+import { findCovenant } from '../db/covenants';
 import type { Db } from '../db/connection';
-import { findOrganisation } from '../db/organisations';
+import { findOwnedOrganisation, ownerOffice } from '../db/ownership';
 import { localDate } from '../workflows/calendar';
 import type { Principal, Role } from './auth';
 import { DomainError, notFound, type FieldProblem } from './errors';
+import { actingOffice, organisationRight } from './ownership';
 
 export type ResourceKind = 'trajectory' | 'cohort' | 'organisation' | 'covenant' | 'api-key';
 
@@ -25,6 +26,8 @@ export interface Access {
   resource?: ResourceKind;
   /** The route changes the resource's set-up (covenant members, keys, contacts), not just records on it. */
   manage?: boolean;
+  /** The route decides who else may use the resource (sharing an organisation): its owner only. */
+  own?: boolean;
   /** The route reads or changes a participant's personal data: recorded in the audit log on success. */
   audit?: AuditAction;
   /** Role-specific limits on the body (an employer records placement days only). */
@@ -40,6 +43,8 @@ declare module 'fastify' {
     scope: Scope;
     /** Further trajectories whose data the response holds (lists), for the audit log. */
     auditTrajectories: string[];
+    /** Objects the request tried to reach and was refused: recorded, after the answer, in their owners' audit logs. */
+    denied: Denied[];
   }
 }
 
@@ -72,7 +77,8 @@ export function trajectoryScope(p: Principal, t: TrajectoryParties, today: strin
   }
 }
 
-type Level = 'see' | 'manage';
+/** See it; manage its set-up (contacts, keys, members); own it (decide who else may use it). */
+type Level = 'see' | 'manage' | 'own';
 
 /** What a caller may do with one resource (see, manage) and what part of it it sees; undefined: nothing. */
 export async function resourceLevel(db: Db, p: Principal, kind: ResourceKind, id: string, today: string): Promise<{ level: Level; scope: Scope; trajectoryId?: string } | undefined> {
@@ -91,10 +97,16 @@ export async function resourceLevel(db: Db, p: Principal, kind: ResourceKind, id
       return undefined;
     }
     case 'organisation': {
-      // Organisations themselves are not personal data, but a partner sees only its own record.
-      if (!(await findOrganisation(db, id))) return undefined;
-      if (admin) return { level: 'manage', scope: EVERYTHING };
-      if (p.role === 'coordinator' && (await organisationsUnderOffice(db, p.organisationId!)).includes(id)) return { level: 'manage', scope: EVERYTHING };
+      // Organisations themselves are not personal data, but a partner sees only its own record, and an office
+      // only what it owns, what the admin shared, or what another office consented to share with it.
+      const org = await findOwnedOrganisation(db, id);
+      if (!org) return undefined;
+      if (admin) return { level: 'own', scope: EVERYTHING };
+      const office = actingOffice(p);
+      if (p.role === 'coordinator' && office !== null) {
+        const right = organisationRight(office, org);
+        return right && { level: right === 'own' ? 'own' : 'manage', scope: EVERYTHING };
+      }
       if (p.organisationId === id) return { level: p.role === 'jobcoach' || p.role === 'funder' ? 'see' : 'manage', scope: EVERYTHING };
       return undefined;
     }
@@ -109,8 +121,8 @@ export async function resourceLevel(db: Db, p: Principal, kind: ResourceKind, id
       const k = await findApiKey(db, id);
       if (!k) return undefined;
       if (admin) return { level: 'manage', scope: EVERYTHING };
-      // A coordinator manages the keys its office made, and those of its own organisation.
-      if (p.role === 'coordinator' && (k.office_id === p.organisationId || k.organisation_id === p.organisationId)) return { level: 'manage', scope: EVERYTHING };
+      // A coordinator manages the keys its office made, and those the admin made for its own organisation.
+      if (p.role === 'coordinator' && (k.office_id === p.officeId || (k.office_id === null && k.organisation_id === p.organisationId))) return { level: 'manage', scope: EVERYTHING };
       return undefined;
     }
   }
@@ -120,13 +132,15 @@ export async function resourceLevel(db: Db, p: Principal, kind: ResourceKind, id
 export async function allowed(db: Db, p: Principal, access: Access, id: string, today: string) {
   if (!access.resource || !access.roles.includes(p.role)) return undefined;
   const found = await resourceLevel(db, p, access.resource, id, today);
-  return found && (!access.manage || found.level === 'manage') ? found : undefined;
+  if (!found || (access.manage && found.level === 'see') || (access.own && found.level !== 'own')) return undefined;
+  return found;
 }
 
 /** Installs the one authorization hook and the audit recording for every route in `app`. */
 export function authorize(app: FastifyInstance, db: Db, now: () => number): void {
   app.decorateRequest('scope', null as unknown as Scope);
   app.decorateRequest('auditTrajectories', null as unknown as string[]);
+  app.decorateRequest('denied', null as unknown as Denied[]);
 
   app.addHook('onRoute', (route) => {
     // A route without a declared policy would be open to every key: refuse to start instead.
@@ -137,10 +151,14 @@ export function authorize(app: FastifyInstance, db: Db, now: () => number): void
     const access = request.routeOptions.config.access!;
     const p = request.principal;
     request.auditTrajectories = [];
+    request.denied = [];
     const id = (request.params as { id?: string }).id;
     if (access.resource && id !== undefined) {
       const found = await allowed(db, p, access, id, localDate(now()));
-      if (!found) throw notFound(`${access.resource} ${id}`);
+      if (!found) {
+        request.denied.push({ resource: access.resource, id });
+        throw notFound(`${access.resource} ${id}`);
+      }
       request.scope = found.scope;
       if (found.trajectoryId) request.auditTrajectories.push(found.trajectoryId);
     } else {
@@ -151,12 +169,46 @@ export function authorize(app: FastifyInstance, db: Db, now: () => number): void
     if (problems.length > 0) throw forbidden(problems.map((x) => `${x.field}: ${x.message}`).join('; '), problems);
   });
 
+  // A refusal that named objects in the body (another office's organisation as a covenant member, ...).
+  app.addHook('onError', async (request, _reply, error) => {
+    const denied = deniedBy.get(error);
+    if (denied && request.denied) request.denied.push(...denied);
+  });
+  // After the answer has gone, so a refusal takes exactly as long to answer as an unknown id.
+  // Not awaited: the 'request completed' log line and the next request need not wait for it.
+  app.addHook('onResponse', (request, _reply, done) => {
+    if (request.denied?.length && request.principal) recordDenied(db, request).catch((e: unknown) => request.log.error({ err: e }, 'could not record a refused attempt in the audit log'));
+    done();
+  });
+
   app.addHook('onSend', async (request, reply, payload) => {
     const access = request.routeOptions.config?.access;
     if (!access?.audit || reply.statusCode >= 400 || !request.principal) return payload;
     await insertAuditEvents(db, auditRows(request, access.audit));
     return payload;
   });
+}
+
+/** An object a request was refused: recorded in the audit log of the office that owns it. */
+export interface Denied { resource: string; id: string }
+
+const deniedBy = new WeakMap<Error, Denied[]>();
+
+/** Marks a refusal (a 4xx) as one that touched objects of others, so their owners see the attempt. */
+export function refusing<E extends Error>(error: E, denied: Denied[]): E {
+  if (denied.length) deniedBy.set(error, denied);
+  return error;
+}
+
+/** One 'denied' row per refused object that has an owning office (an unknown id has none: nobody to tell). */
+async function recordDenied(db: Db, request: FastifyRequest): Promise<void> {
+  const base = auditBy(request, 'denied');
+  const rows = [];
+  for (const d of request.denied) {
+    const office = await ownerOffice(db, d.resource, d.id);
+    if (office) rows.push({ ...base, resource: d.resource, resource_id: d.id, trajectory_id: d.resource === 'trajectory' ? d.id : null, office_id: office });
+  }
+  if (rows.length) await insertAuditEvents(db, rows);
 }
 
 /** Who did what through which route, for an audit row. */

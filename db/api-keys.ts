@@ -29,12 +29,12 @@ export async function revokeApiKey(db: Db, id: string): Promise<ApiKey | undefin
   return findApiKey(db, id);
 }
 
-/** Keys a programme office made or holds (every key when `officeId` is undefined), newest first. */
+/** Keys a programme office made, and the admin's keys of the office itself (every key when `officeId` is undefined), newest first. */
 export async function listApiKeys(db: Db, q: { officeId?: string; limit: number; offset: number }) {
   let base = db.selectFrom('api_key');
   if (q.officeId !== undefined) {
     const office = q.officeId;
-    base = base.where((eb) => eb.or([eb('office_id', '=', office), eb('organisation_id', '=', office)]));
+    base = base.where((eb) => eb.or([eb('office_id', '=', office), eb.and([eb('office_id', 'is', null), eb('organisation_id', '=', office)])]));
   }
   const [items, count] = await Promise.all([
     base.selectAll().orderBy('created_at', 'desc').orderBy('id').limit(q.limit).offset(q.offset).execute(),

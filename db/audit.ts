@@ -28,6 +28,8 @@ export async function listAuditEvents(db: Db, q: AuditQuery) {
     base = base.where((eb) => eb.or([
       eb('trajectory_id', 'in', db.selectFrom('trajectory').select('id').where('cohort_id', 'in', cohorts)),
       eb.and([eb('resource', '=', 'cohort'), eb('resource_id', 'in', cohorts)]),
+      // Attempts on the office's objects, refused or not, by whoever made them.
+      eb('office_id', '=', office),
     ]));
   }
   if (q.trajectoryId) base = base.where('trajectory_id', '=', q.trajectoryId);

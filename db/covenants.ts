@@ -50,18 +50,12 @@ export async function listCovenants(db: Db, q: { organisationId?: string; office
   return { items: items.filter((c): c is CovenantWithMembers => Boolean(c)), total: Number(count.n) };
 }
 
-/** Every organisation a programme office works with: itself and the members of its covenants. */
-export async function organisationsUnderOffice(db: Db, officeId: string): Promise<string[]> {
-  const rows = await db.selectFrom('covenant_member as m').innerJoin('covenant as c', 'c.id', 'm.covenant_id')
-    .select('m.organisation_id').distinct().where('c.programme_office_id', '=', officeId).execute();
-  return [...new Set([officeId, ...rows.map((r) => r.organisation_id)])];
-}
-
 export async function insertContact(db: Db, c: Insertable<ContactTable>): Promise<Contact | undefined> {
   const inserted = await db.insertInto('contact').values(c).onConflict((oc) => oc.column('id').doNothing()).returningAll().executeTakeFirst();
   if (inserted) return inserted;
   const existing = await findContact(db, c.id);
-  return existing && existing.organisation_id === c.organisation_id && existing.role === c.role && existing.name === c.name && existing.email === c.email ? existing : undefined;
+  return existing && existing.organisation_id === c.organisation_id && existing.role === c.role && existing.name === c.name && existing.email === c.email &&
+    existing.office_id === (c.office_id ?? null) ? existing : undefined;
 }
 
 export function findContact(db: Db, id: string): Promise<Contact | undefined> {
@@ -72,8 +66,13 @@ export function findContacts(db: Db, ids: string[]): Promise<Contact[]> {
   return ids.length ? db.selectFrom('contact').selectAll().where('id', 'in', ids).execute() : Promise.resolve([]);
 }
 
-export async function listContacts(db: Db, q: { organisationId: string; limit: number; offset: number }) {
-  const base = db.selectFrom('contact').where('organisation_id', '=', q.organisationId);
+/** An organisation's contacts; with `officeId`, only those that office made and the admin's. */
+export async function listContacts(db: Db, q: { organisationId: string; officeId?: string; limit: number; offset: number }) {
+  let base = db.selectFrom('contact').where('organisation_id', '=', q.organisationId);
+  if (q.officeId !== undefined) {
+    const office = q.officeId;
+    base = base.where((eb) => eb.or([eb('office_id', '=', office), eb('office_id', 'is', null)]));
+  }
   const [items, count] = await Promise.all([
     base.selectAll().orderBy('name').orderBy('id').limit(q.limit).offset(q.offset).execute(),
     base.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow(),

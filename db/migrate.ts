@@ -9,6 +9,7 @@ import * as m0005 from './migrations/0005_key_office_scope';
 import * as m0006 from './migrations/0006_outbox';
 import * as m0007 from './migrations/0007_outbox_claims';
 import * as m0008 from './migrations/0008_steering_and_follow_up';
+import * as m0009 from './migrations/0009_office_ownership';
 import * as m0010 from './migrations/0010_calendar_links';
 
 // Listed statically rather than read from the folder, so the runner works the same from tsx, a bundle
@@ -22,6 +23,7 @@ const migrations: Record<string, Migration> = {
   '0006_outbox': m0006,
   '0007_outbox_claims': m0007,
   '0008_steering_and_follow_up': m0008,
+  '0009_office_ownership': m0009,
   '0010_calendar_links': m0010,
 };
 

@@ -3,8 +3,11 @@ import type { Db } from './connection';
 import type { Programme } from './schema';
 import type { ProgrammeTemplate } from '../api/schemas/programme';
 
-export function listProgrammes(db: Db): Promise<Programme[]> {
-  return db.selectFrom('programme').selectAll().orderBy('id').orderBy('version').execute();
+/** Every version of every programme; with `officeId`, only that office's own and the shared ones. */
+export function listProgrammes(db: Db, officeId?: string): Promise<Programme[]> {
+  let q = db.selectFrom('programme').selectAll();
+  if (officeId !== undefined) q = q.where((eb) => eb.or([eb('office_id', '=', officeId), eb('office_id', 'is', null)]));
+  return q.orderBy('id').orderBy('version').execute();
 }
 
 /** The given version, or the newest one when no version is given. */
@@ -14,19 +17,19 @@ export function findProgramme(db: Db, id: string, version?: number): Promise<Pro
   return q.orderBy('version', 'desc').limit(1).executeTakeFirst();
 }
 
-/** Adds the next version of a programme; running trajectories keep the copy they started with. */
-export async function addProgrammeVersion(db: Db, p: { id: string; name: string; template: ProgrammeTemplate }): Promise<Programme> {
+/**
+ * Adds the next version of a programme; running trajectories keep the copy they started with. Every version
+ * belongs to the owner of the first: undefined when `office_id` differs from it (nothing is written).
+ */
+export async function addProgrammeVersion(db: Db, p: { id: string; name: string; template: ProgrammeTemplate; office_id: string | null }): Promise<Programme | undefined> {
   return db.transaction().execute(async (trx) => {
     // Serialises publications of the same programme, so two at once get consecutive versions.
     await sql`select pg_advisory_xact_lock(hashtext(${p.id}))`.execute(trx);
-    const row = await trx
-      .selectFrom('programme')
-      .select((eb) => eb.fn.max('version').as('max'))
-      .where('id', '=', p.id)
-      .executeTakeFirst();
+    const row = await trx.selectFrom('programme').select(['version', 'office_id']).where('id', '=', p.id).orderBy('version', 'desc').limit(1).executeTakeFirst();
+    if (row && row.office_id !== p.office_id) return undefined;
     return trx
       .insertInto('programme')
-      .values({ id: p.id, version: (row?.max ?? 0) + 1, name: p.name, template: JSON.stringify(p.template) })
+      .values({ id: p.id, version: (row?.version ?? 0) + 1, name: p.name, template: JSON.stringify(p.template), office_id: p.office_id })
       .returningAll()
       .executeTakeFirstOrThrow();
   });

@@ -17,6 +17,8 @@ export interface ProgrammeTable {
   name: string;
   template: Json<ProgrammeTemplate>;
   created_at: CreatedAt;
+  /** The programme office that owns the template; null: shared by the admin, read-only to offices. */
+  office_id: string | null;
 }
 
 export interface OrganisationTable {
@@ -26,6 +28,16 @@ export interface OrganisationTable {
   region: string | null;
   email: string | null;
   created_at: CreatedAt;
+  /** The owning programme office (an office owns itself); null: registered by the admin and shared, read-only. */
+  office_id: string | null;
+}
+
+/** The owner's consent that another office may use the organisation in its covenants. */
+export interface OrganisationShareTable {
+  organisation_id: string;
+  office_id: string;
+  granted_by: string;
+  granted_at: CreatedAt;
 }
 
 export type CohortStatus = 'launching' | 'launched';
@@ -119,6 +131,8 @@ export interface SchoolClosureTable {
   to_date: IsoDate;
   name: string;
   created_at: CreatedAt;
+  /** Published under a key an office made: applies to that office's trajectories only. Null: to all. */
+  office_id: string | null;
 }
 
 /** The plan as the workflow last computed it: every placement and school day, planned or not (holiday, closure, pause). */
@@ -181,6 +195,8 @@ export interface ContactTable {
   name: string;
   email: string;
   created_at: CreatedAt;
+  /** The programme office that made the contact: it is mailed about that office's participants only. Null: the admin's, on a shared organisation. */
+  office_id: string | null;
 }
 
 export type KeyRole = 'coordinator' | 'employer' | 'school' | 'jobcoach' | 'funder';
@@ -199,7 +215,7 @@ export interface ApiKeyTable {
   office_id: string | null;
 }
 
-export type AuditAction = 'read' | 'change' | 'export' | 'erase' | 'anonymise';
+export type AuditAction = 'read' | 'change' | 'export' | 'erase' | 'anonymise' | 'denied';
 export interface AuditEventTable {
   id: Generated<number>;
   at: CreatedAt;
@@ -212,6 +228,8 @@ export interface AuditEventTable {
   trajectory_id: string | null;
   route: string;
   request_id: string | null;
+  /** The office whose object the request touched or tried to touch (a refused attempt shows in its log). */
+  office_id: ColumnType<string | null, string | null | undefined, never>;
 }
 
 export type OutboxStatus = 'queued' | 'sending' | 'sent' | 'failed' | 'uncertain' | 'superseded';
@@ -263,6 +281,7 @@ export interface DevMailboxTable {
 export interface Database {
   programme: ProgrammeTable;
   organisation: OrganisationTable;
+  organisation_share: OrganisationShareTable;
   cohort: CohortTable;
   trajectory: TrajectoryTable;
   trajectory_event: TrajectoryEventTable;

@@ -398,13 +398,14 @@ function examples(): Record<string, Json[]> {
   };
   return {
     'POST /v1/programmes': [{
-      id: 'fuzz-programme', name: 'Fuzz', template: {
+      id: 'fuzz-programme', name: 'Fuzz', basedOn: { id: 'welslagen', version: 1 }, officeId: partners.officeId, template: {
         weeks: 20, placementDaysPerWeek: 3, schoolDaysPerWeek: 1, checkpoints: [{ key: 'intake', name: 'Intake', week: 1 }],
         attendanceThreshold: 0.8, bblDecisionFromWeek: 16, intendedOutcome: 'bbl_doorstroom',
       },
     }],
-    'POST /v1/organisations': [{ id: 'fuzz-org', name: 'Fuzz BV', kind: 'employer', region: 'West-Brabant', email: 'info@example.nl' }],
+    'POST /v1/organisations': [{ id: 'fuzz-org', name: 'Fuzz BV', kind: 'employer', region: 'West-Brabant', email: 'info@example.nl', officeId: partners.officeId }],
     'POST /v1/organisations/{id}/contacts': [{ id: 'fuzz-contact', role: 'jobcoach', name: 'Coach', email: 'coach@example.nl' }],
+    'POST /v1/organisations/{id}/shares': [{ officeId: 'po-elders' }],
     'POST /v1/organisations/{id}/attendance-weeks': [{ weekStart: monday, absences: [{ trajectoryId: trajectoryId!, date: monday, reason: 'sick' }] }],
     'POST /v1/organisations/{id}/closures': [{ from: monday, to: monday, name: 'Studiedag' }],
     'POST /v1/covenants': [{ id: 'fuzz-covenant', name: 'Fuzz', region: 'West-Brabant', programmeOfficeId: partners.officeId, members: [{ organisationId: partners.schoolId, role: 'school' }] }],

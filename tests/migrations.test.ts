@@ -8,8 +8,9 @@ import { createThrowawayDatabase } from './helpers/postgres';
 
 // TypeScript makes this list complete: a column missing here, or one too many, fails to compile.
 const declared: { [T in keyof Database]: { [C in keyof Database[T]]: true } } = {
-  programme: { id: true, version: true, name: true, template: true, created_at: true },
-  organisation: { id: true, name: true, kind: true, region: true, email: true, created_at: true },
+  programme: { id: true, version: true, name: true, template: true, created_at: true, office_id: true },
+  organisation: { id: true, name: true, kind: true, region: true, email: true, created_at: true, office_id: true },
+  organisation_share: { organisation_id: true, office_id: true, granted_by: true, granted_at: true },
   cohort: { id: true, programme_id: true, programme_version: true, region: true, start_date: true, school_id: true, status: true, created_at: true, covenant_id: true },
   trajectory: {
     id: true, cohort_id: true, reference: true, name: true, email: true, employer_id: true, placement_weekdays: true, school_weekday: true,
@@ -20,12 +21,12 @@ const declared: { [T in keyof Database]: { [C in keyof Database[T]]: true } } = 
   attendance: { trajectory_id: true, date: true, kind: true, present: true, reason: true, correction_reason: true, recorded_on: true, seq: true },
   checkpoint_review: { trajectory_id: true, key: true, status: true, note: true, trainer_confirmed: true, recorded_on: true, seq: true },
   placement: { trajectory_id: true, from_date: true, employer_id: true },
-  school_closure: { id: true, school_id: true, from_date: true, to_date: true, name: true, created_at: true },
+  school_closure: { id: true, school_id: true, from_date: true, to_date: true, name: true, created_at: true, office_id: true },
   covenant: { id: true, name: true, region: true, programme_office_id: true, created_at: true },
   covenant_member: { covenant_id: true, organisation_id: true, role: true },
-  contact: { id: true, organisation_id: true, role: true, name: true, email: true, created_at: true },
+  contact: { id: true, organisation_id: true, role: true, name: true, email: true, created_at: true, office_id: true },
   api_key: { id: true, organisation_id: true, role: true, contact_id: true, label: true, secret_hash: true, created_by: true, created_at: true, revoked_at: true, last_used_at: true, office_id: true },
-  audit_event: { id: true, at: true, actor: true, organisation_id: true, role: true, action: true, resource: true, resource_id: true, trajectory_id: true, route: true, request_id: true },
+  audit_event: { id: true, at: true, actor: true, organisation_id: true, role: true, action: true, resource: true, resource_id: true, trajectory_id: true, route: true, request_id: true, office_id: true },
   outbox: { id: true, key: true, recipient: true, recipient_name: true, organisation_id: true, kind: true, day: true, subject: true, text: true, html: true, status: true, attempts: true, last_error: true, created_at: true, sent_at: true, claimed_at: true },
   planned_day: { trajectory_id: true, date: true, kind: true, week: true, planned: true, reason: true },
   planned_checkpoint: { trajectory_id: true, key: true, name: true, week: true, week_start: true, week_end: true },
@@ -38,7 +39,7 @@ const declared: { [T in keyof Database]: { [C in keyof Database[T]]: true } } = 
 
 async function checkDatabase(db: Db) {
   const first = await migrateToLatest(db);
-  expect(first).toEqual(['0001_initial', '0002_welslagen_template', '0003_trajectory_records', '0004_partners_and_privacy', '0005_key_office_scope', '0006_outbox', '0007_outbox_claims', '0008_steering_and_follow_up', '0010_calendar_links']);
+  expect(first).toEqual(['0001_initial', '0002_welslagen_template', '0003_trajectory_records', '0004_partners_and_privacy', '0005_key_office_scope', '0006_outbox', '0007_outbox_claims', '0008_steering_and_follow_up', '0009_office_ownership', '0010_calendar_links']);
   expect(await migrateToLatest(db)).toEqual([]);
 
   const tables = await db.introspection.getTables();

@@ -287,7 +287,12 @@ describe('a partner working for two programme offices', () => {
   it('gets one digest naming both offices\' participants, and each coordinator sees only its own in the outbox', async () => {
     const other = await seedPartners(call, 'Zeeland');
     const employer = partners.employerIds[0]!;
+    // The employer works with both offices: its owner consents, and office B registers Petra as its own contact too.
+    expect((await call('POST', `/v1/organisations/${employer}/shares`, { officeId: other.officeId })).status).toBe(201);
     expect((await call('POST', `/v1/covenants/${other.covenantId}/members`, { members: [{ organisationId: employer, role: 'employer' }] })).status).toBe(200);
+    const coordinatorOfB = await createKey(call, other.officeId, 'coordinator');
+    const petraOfB = await call('POST', `/v1/organisations/${employer}/contacts`, { role: 'workplace_trainer', name: 'Petra Praktijkopleider', email: 'petra@zorggroep-breda.example.nl' }, coordinatorOfB);
+    expect(petraOfB.status).toBe(201);
     const launched = await call('POST', '/v1/cohorts', cohortRequest({ ...other, employerIds: [employer], size: 1, startDate: start }));
     expect(launched.status).toBe(201);
     const theirs = launched.json.trajectories[0].id as string;

@@ -1,20 +1,15 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { listContacts } from '../../db/covenants';
-import { findOrganisation, insertOrganisation, listOrganisations } from '../../db/organisations';
-import type { Organisation as OrganisationRow } from '../../db/schema';
+import { findOrganisation } from '../../db/organisations';
 import { ALL_ROLES, COORDINATION, type Access } from '../access';
-import { conflict } from '../errors';
 import { IdempotencyHeaders, idempotentReply } from '../idempotency';
 import { IdParams, Page, Paged, pageOf, problemResponses } from '../schemas/common';
 import { Contact, NewContact } from '../schemas/covenant';
-import { NewOrganisation, Organisation, OrganisationQuery } from '../schemas/organisation';
+import { NewOrganisation, NewShare, Organisation, OrganisationQuery, Share } from '../schemas/organisation';
 import type { AppDeps } from '../deps';
 import { Closure, WeekAttendance } from '../schemas/recording';
 import { ClosureView, WeekAttendanceResult } from '../schemas/trajectory';
-import { contactView, createContact } from '../services/partners';
+import { createContact, organisationView, pageContacts, pageOrganisations, pageShares, registerOrganisation, shareOrganisation } from '../services/partners';
 import { listSchoolClosures, publishClosure, recordWeek } from '../services/partner-recording';
-
-const toView = (o: OrganisationRow): Organisation => ({ id: o.id, name: o.name, kind: o.kind, region: o.region, email: o.email, createdAt: o.created_at.toISOString() });
 
 /** Who may add which contacts: an employer its workplace trainers, an ROC its coordinators; a coordinator anyone. */
 const contactLimits: Access['body'] = (p, body: NewContact) => {
@@ -26,45 +21,58 @@ const contactLimits: Access['body'] = (p, body: NewContact) => {
 export const organisationRoutes: FastifyPluginAsyncTypebox<{ deps: AppDeps }> = async (app, { deps }) => {
   app.get('/organisations', {
     config: { access: { roles: COORDINATION } },
-    schema: { tags: ['organisations'], summary: 'Covenant partners', querystring: OrganisationQuery, response: { 200: Paged(Organisation), ...problemResponses } },
-  }, async (request) => {
-    const { items, total } = await listOrganisations(deps.db, request.query);
-    return { items: items.map(toView), total, limit: request.query.limit, offset: request.query.offset };
-  });
+    schema: {
+      tags: ['organisations'],
+      summary: "Covenant partners: the office's own, those the admin shares with every office, and those another office shared with it",
+      querystring: OrganisationQuery,
+      response: { 200: Paged(Organisation), ...problemResponses },
+    },
+  }, async (request) => pageOrganisations(deps, request.principal, request.query));
 
   app.get('/organisations/:id', {
     config: { access: { roles: ALL_ROLES, resource: 'organisation' } },
     schema: { tags: ['organisations'], summary: 'An organisation: a partner sees its own, a coordinator those it works with', params: IdParams, response: { 200: Organisation, ...problemResponses } },
-  }, async (request) => toView((await findOrganisation(deps.db, request.params.id))!));
+  }, async (request) => organisationView((await findOrganisation(deps.db, request.params.id))!));
 
   app.post('/organisations', {
     config: { access: { roles: COORDINATION } },
     schema: {
       tags: ['organisations'],
       summary: 'Register a covenant partner (programme office, employer, school, gemeente, UWV)',
+      description: "A coordinator's organisation belongs to its programme office; an id it chooses begins with the office's id and a dot. The admin registers programme offices and names the owner of other organisations (or leaves it out: shared with every office, read-only). Guarded by Idempotency-Key.",
       headers: IdempotencyHeaders,
       body: NewOrganisation,
       response: { 201: Organisation, ...problemResponses },
     },
-  }, async (request, reply) => idempotentReply(deps, request, reply, async (resourceId) => {
-    const { id = resourceId, region, email, ...rest } = request.body;
-    const org = await insertOrganisation(deps.db, { id, ...rest, region: region ?? null, email: email ?? null });
-    if (!org) throw conflict(`An organisation with id ${id} already exists with other details`);
-    return { statusCode: 201, body: toView(org) };
-  }));
+  }, async (request, reply) => idempotentReply(deps, request, reply, async (resourceId) => ({ statusCode: 201, body: await registerOrganisation(deps, request.principal, request.body, resourceId) })));
+
+  app.post('/organisations/:id/shares', {
+    config: { access: { roles: COORDINATION, resource: 'organisation', own: true } },
+    schema: {
+      tags: ['organisations'],
+      summary: 'Consent that another programme office may use this organisation in its covenants (an ROC or gemeente working with two offices)',
+      description: 'Only the owning office (or the admin) consents. The other office then sees the organisation, adds its own contacts and keys, and sees and mails only its own participants there. Guarded by Idempotency-Key.',
+      params: IdParams,
+      headers: IdempotencyHeaders,
+      body: NewShare,
+      response: { 201: Share, ...problemResponses },
+    },
+  }, async (request, reply) => idempotentReply(deps, request, reply, async () => ({ statusCode: 201, body: await shareOrganisation(deps, request.principal, request.params.id, request.body) })));
+
+  app.get('/organisations/:id/shares', {
+    config: { access: { roles: COORDINATION, resource: 'organisation', own: true } },
+    schema: { tags: ['organisations'], summary: 'The offices the owner consented may use this organisation', params: IdParams, querystring: Page, response: { 200: Paged(Share), ...problemResponses } },
+  }, async (request) => pageOf(await pageShares(deps, request.params.id), request.query));
 
   app.get('/organisations/:id/contacts', {
     config: { access: { roles: ALL_ROLES, resource: 'organisation' } },
     schema: { tags: ['organisations'], summary: "An organisation's contacts: jobcoaches, workplace trainers, ROC coordinators", params: IdParams, querystring: Page, response: { 200: Paged(Contact), ...problemResponses } },
-  }, async (request) => {
-    const { items, total } = await listContacts(deps.db, { organisationId: request.params.id, ...request.query });
-    return { items: items.map(contactView), total, ...request.query };
-  });
+  }, async (request) => pageContacts(deps, request.principal, request.params.id, request.query));
 
   app.post('/organisations/:id/contacts', {
     config: { access: { roles: ['admin', 'coordinator', 'employer', 'school'], resource: 'organisation', manage: true, body: contactLimits } },
     schema: { tags: ['organisations'], summary: 'Add a contact person (they receive reminders; a jobcoach can be given a key)', params: IdParams, headers: IdempotencyHeaders, body: NewContact, response: { 201: Contact, ...problemResponses } },
-  }, async (request, reply) => idempotentReply(deps, request, reply, async (contactId) => ({ statusCode: 201, body: await createContact(deps, request.params.id, request.body, contactId) })));
+  }, async (request, reply) => idempotentReply(deps, request, reply, async (contactId) => ({ statusCode: 201, body: await createContact(deps, request.principal, request.params.id, request.body, contactId) })));
 
   app.post('/organisations/:id/attendance-weeks', {
     config: { access: { roles: ['admin', 'employer', 'school'], resource: 'organisation', manage: true, audit: 'change' } },
@@ -89,7 +97,7 @@ export const organisationRoutes: FastifyPluginAsyncTypebox<{ deps: AppDeps }> = 
   app.get('/organisations/:id/closures', {
     config: { access: { roles: ['admin', 'coordinator', 'school'], resource: 'organisation' } },
     schema: { tags: ['organisations'], summary: "An ROC's closure periods", params: IdParams, querystring: Page, response: { 200: Paged(ClosureView), ...problemResponses } },
-  }, async (request) => pageOf(await listSchoolClosures(deps, request.params.id), request.query));
+  }, async (request) => pageOf(await listSchoolClosures(deps, request.principal, request.params.id), request.query));
 
   app.post('/organisations/:id/closures', {
     config: { access: { roles: ['admin', 'school'], resource: 'organisation', manage: true } },
@@ -104,6 +112,6 @@ export const organisationRoutes: FastifyPluginAsyncTypebox<{ deps: AppDeps }> = 
     },
   }, async (request, reply) => idempotentReply(deps, request, reply, async (closureId) => ({
     statusCode: 201,
-    body: await publishClosure(deps, request.params.id, request.body, closureId),
+    body: await publishClosure(deps, request.principal, request.params.id, request.body, closureId),
   })));
 };

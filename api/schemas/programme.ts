@@ -51,12 +51,22 @@ export const Programme = Type.Object({
   version: Type.Integer(),
   name: Type.String(),
   template: ProgrammeTemplate,
+  officeId: Type.Union([Id, Type.Null()], { description: 'The programme office that owns the template; null: shared by the admin (WelSlagen), read-only to offices' }),
   createdAt: Type.String({ format: 'date-time' }),
 });
 export type Programme = Static<typeof Programme>;
 
 export const NewProgrammeVersion = Type.Object(
-  { id: Id, name: Text(), template: ProgrammeTemplate },
+  {
+    id: Type.Intersect([Id], { description: "The programme; an office's own begin with its id and a dot (\"po-west.welslagen\")" }),
+    name: Text(),
+    template: Type.Optional(ProgrammeTemplate),
+    basedOn: Type.Optional(Type.Object(
+      { id: Id, version: Type.Optional(Type.Integer({ minimum: 1 })) },
+      { additionalProperties: false, description: "Start from this template's text (a shared one, or the office's own); `template`, when given, replaces it" },
+    )),
+    officeId: Type.Optional(Type.Intersect([Id], { description: 'Admin only, for a new programme: the office that owns it. Left out: shared with every office' })),
+  },
   { additionalProperties: false },
 );
 export type NewProgrammeVersion = Static<typeof NewProgrammeVersion>;

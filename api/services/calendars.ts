@@ -17,7 +17,7 @@ import { findProgramme } from '../../db/programmes';
 import { findTrajectory } from '../../db/trajectories';
 import { addDays, type DayKind } from '../../workflows/calendar';
 import { scheduleQuery } from '../../workflows/trajectory';
-import { allowed, type Access, type Scope } from '../access';
+import { allowed, refusing, type Access, type Scope } from '../access';
 import { ADMIN, principalOf, type Principal } from '../auth';
 import { DomainError, notFound } from '../errors';
 import type { CalendarLink, CalendarLinkInfo, NewCalendarLink } from '../schemas/calendar';
@@ -178,7 +178,8 @@ function linkView(row: CalendarLinkRow): CalendarLinkInfo {
  */
 export async function createCalendarLink(deps: Deps, p: Principal, body: NewCalendarLink, origin: string, id: string): Promise<CalendarLink> {
   const [kind, feedId]: [FeedKind, string] = 'trajectoryId' in body ? ['trajectory', body.trajectoryId] : ['organisation', body.organisationId];
-  if (!(await feedScope(deps, p, kind, feedId))) throw notFound(`${kind} ${feedId}`);
+  // Refused ids are handed to the audit hook, which records the attempt only where an owning office exists.
+  if (!(await feedScope(deps, p, kind, feedId))) throw refusing(notFound(`${kind} ${feedId}`), [{ resource: kind, id: feedId }]);
   if (kind === 'organisation') await requireOrganisation(deps, feedId, ['employer', 'school']);
   const token = `${id}.${randomBytes(32).toString('base64url')}`;
   const now = clock(deps);
@@ -200,7 +201,7 @@ export async function pageCalendarLinks(deps: Deps, p: Principal, page: Page) {
 /** Ends a link at once. Only its maker (or the admin) may; anyone else's link answers exactly like an unknown one. */
 export async function revokeCalendarLink(deps: Deps, p: Principal, id: string): Promise<CalendarLinkInfo> {
   const row = await findCalendarLink(deps.db, id);
-  if (!row || (p.role !== 'admin' && row.created_by !== p.actor)) throw notFound(`Calendar link ${id}`);
+  if (!row || (p.role !== 'admin' && row.created_by !== p.actor)) throw refusing(notFound(`Calendar link ${id}`), row ? [{ resource: 'calendar-link', id }] : []);
   return linkView((await revokeLinkRow(deps.db, id, new Date(clock(deps))))!);
 }
 

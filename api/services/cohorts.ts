@@ -19,6 +19,9 @@ import { trajectoryWorkflow, type TrajectoryInput } from '../../workflows/trajec
 import type { Principal } from '../auth';
 import { bsnHash, isBsn } from '../bsn';
 import { notFound, unprocessable, type FieldProblem } from '../errors';
+import { refusing, type Denied } from '../access';
+import { contactOfOffice } from '../ownership';
+import { programmeForOffice } from './programmes';
 import { temporalCall } from '../temporal-calls';
 import { mapLimit } from '../../infra/map-limit';
 import type { Cohort, NewCohort } from '../schemas/cohort';
@@ -29,13 +32,15 @@ const START_CONCURRENCY = 50;
 
 async function validate(db: Db, principal: Principal, body: NewCohort) {
   const problems: FieldProblem[] = [];
-  const covenant = await findCovenant(db, body.covenantId);
-  if (!covenant || (principal.role !== 'admin' && covenant.programme_office_id !== principal.organisationId)) {
-    problems.push({ field: 'covenantId', message: `no covenant ${body.covenantId} that your programme office coordinates` });
-  }
+  const found = await findCovenant(db, body.covenantId);
+  // Another office's covenant is treated as unknown from here on: no later message may depend on its members.
+  const covenant = found && (principal.role === 'admin' || found.programme_office_id === principal.organisationId) ? found : undefined;
+  if (!covenant) problems.push({ field: 'covenantId', message: `no covenant ${body.covenantId} that your programme office coordinates` });
+  const office = covenant?.programme_office_id ?? principal.officeId;
   // What each organisation is in this covenant: a school must be its school, an employer its employer, and so on.
   const rolesOf = (orgId: string) => new Set(covenant?.members.filter((m) => m.organisation_id === orgId).map((m) => m.role));
-  const programme = await findProgramme(db, body.programmeId, body.programmeVersion);
+  // The office's own programme or a shared one: another office's versions never reach this launch.
+  const programme = office ? await programmeForOffice({ db }, office, body.programmeId, body.programmeVersion) : undefined;
   if (!programme) problems.push({ field: body.programmeVersion ? 'programmeVersion' : 'programmeId', message: `no programme ${body.programmeId}${body.programmeVersion ? ` version ${body.programmeVersion}` : ''}` });
   if (!isValidDate(body.startDate)) problems.push({ field: 'startDate', message: 'is not a calendar date' });
   else if (body.startDate < '2000-01-01' || body.startDate > '2100-12-31') problems.push({ field: 'startDate', message: 'must lie between 2000 and 2100' });
@@ -48,6 +53,7 @@ async function validate(db: Db, principal: Principal, body: NewCohort) {
   if (orgs.get(body.schoolId)?.kind !== 'school' || (covenant && !rolesOf(body.schoolId).has('school'))) problems.push({ field: 'schoolId', message: `no school (ROC) ${body.schoolId}${inCovenant}` });
 
   const seen = new Set<string>();
+  const denied: Denied[] = [];
   body.participants.forEach((p, i) => {
     const at = `participants[${i}]`;
     if (seen.has(p.reference)) problems.push({ field: `${at}.reference`, message: `duplicate participant reference ${p.reference}` });
@@ -56,7 +62,9 @@ async function validate(db: Db, principal: Principal, body: NewCohort) {
     const payer = orgs.get(p.benefitPayerId);
     if ((payer?.kind !== 'gemeente' && payer?.kind !== 'uwv') || (covenant && !rolesOf(p.benefitPayerId).has('funder'))) problems.push({ field: `${at}.benefitPayerId`, message: `no gemeente or UWV ${p.benefitPayerId} funding${inCovenant}` });
     const coach = jobcoaches.get(p.jobcoachId);
-    if (coach?.role !== 'jobcoach' || (covenant && coach.organisation_id !== covenant.programme_office_id && !rolesOf(coach.organisation_id).has('jobcoaching'))) {
+    if (coach && covenant && !contactOfOffice(covenant.programme_office_id, coach)) denied.push({ resource: 'contact', id: coach.id });
+    if (coach?.role !== 'jobcoach' || (covenant && !contactOfOffice(covenant.programme_office_id, coach)) ||
+      (covenant && coach.organisation_id !== covenant.programme_office_id && !rolesOf(coach.organisation_id).has('jobcoaching'))) {
       problems.push({ field: `${at}.jobcoachId`, message: `no jobcoach ${p.jobcoachId} of the programme office or a jobcoaching partner${inCovenant}` });
     }
     // The value is never echoed: a typo'd BSN is still someone's personal data.
@@ -66,7 +74,8 @@ async function validate(db: Db, principal: Principal, body: NewCohort) {
       problems.push({ field: `${at}.placementWeekdays`, message: `must name ${programme.template.placementDaysPerWeek} weekdays, as the programme prescribes` });
     }
   });
-  if (problems.length > 0 || !programme || !covenant) throw unprocessable(problems);
+  if (!covenant && found) denied.push({ resource: 'covenant', id: found.id });
+  if (problems.length > 0 || !programme || !covenant) throw refusing(unprocessable(problems), denied);
   return { programme, covenant };
 }
 
@@ -153,7 +162,8 @@ export async function launchCohort(deps: AppDeps, principal: Principal, cohortId
     const programme = (await findProgramme(db, cohort.programme_id, cohort.programme_version))!;
     // Holidays for a year past the planned end, so pauses and extensions stay covered.
     const holidays = dutchHolidays(cohort.start_date, addDays(cohort.start_date, programme.template.weeks * 7 + 365));
-    const closures = (await listClosures(db, cohort.school_id)).map((c) => ({ from: c.from_date, to: c.to_date, name: c.name }));
+    const office = cohort.covenant_id ? (await findCovenant(db, cohort.covenant_id))?.programme_office_id ?? null : null;
+    const closures = (await listClosures(db, cohort.school_id, office)).map((c) => ({ from: c.from_date, to: c.to_date, name: c.name }));
     const inputs = trajectories.map((t): TrajectoryInput => ({
       trajectoryId: t.id,
       cohortId,

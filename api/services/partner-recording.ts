@@ -183,16 +183,21 @@ export async function recordWeek(deps: AppDeps, principal: Principal, orgId: str
 
 const closureView = (c: SchoolClosure) => ({ id: c.id, schoolId: c.school_id, from: c.from_date, to: c.to_date, name: c.name });
 
-export async function listSchoolClosures(deps: AppDeps, schoolId: string) {
+/** A school's closures as the caller's office sees them (the admin and the ROC's own key: all). */
+export async function listSchoolClosures(deps: AppDeps, principal: Principal, schoolId: string) {
   await requireOrganisation(deps, schoolId, ['school']);
-  return (await listClosures(deps.db, schoolId)).map(closureView);
+  return (await listClosures(deps.db, schoolId, principal.officeId ?? undefined)).map(closureView);
 }
 
 /**
  * Publishes a closure period and sends the school's full list to every running trajectory it teaches; each
  * applies it from its own today on, so days already behind a participant keep their meaning.
  */
-export async function publishClosure(deps: AppDeps, schoolId: string, body: Closure, id: string = randomUUID()) {
+/**
+ * Publishes a closure. Under a key an office made it applies to that office's trajectories only: the key may
+ * be in the office's hands rather than the ROC's, and one office must not change another's plans.
+ */
+export async function publishClosure(deps: AppDeps, principal: Principal, schoolId: string, body: Closure, id: string = randomUUID()) {
   await requireOrganisation(deps, schoolId, ['school']);
   const problems: FieldProblem[] = [];
   if (!isValidDate(body.from)) problems.push({ field: 'from', message: 'is not a calendar date' });
@@ -201,13 +206,17 @@ export async function publishClosure(deps: AppDeps, schoolId: string, body: Clos
   else if (addDays(body.from, 366) < body.to) problems.push({ field: 'to', message: 'a closure lasts at most a year' });
   if (problems.length > 0) throw unprocessable(problems);
 
-  await insertClosure(deps.db, { id, school_id: schoolId, from_date: body.from, to_date: body.to, name: body.name });
+  const office = principal.officeId;
+  await insertClosure(deps.db, { id, school_id: schoolId, from_date: body.from, to_date: body.to, name: body.name, office_id: office });
   const rows = await listClosures(deps.db, schoolId);
-  const closures = rows.map((c) => ({ from: c.from_date, to: c.to_date, name: c.name }));
-  const running = (await trajectoriesAtSchool(deps.db, schoolId)).filter((t) => t.status !== 'ended' && t.status !== 'dropped_out');
+  // Each trajectory gets the closures that apply to its own office.
+  const closuresFor = (trajectoryOffice: string | null) =>
+    rows.filter((c) => c.office_id === null || c.office_id === trajectoryOffice).map((c) => ({ from: c.from_date, to: c.to_date, name: c.name }));
+  const running = (await trajectoriesAtSchool(deps.db, schoolId))
+    .filter((t) => t.status !== 'ended' && t.status !== 'dropped_out' && (office === null || t.programme_office_id === office));
   const notified = await mapLimit(running, 20, async (t) => {
     try {
-      await temporalCall(deps, (c) => c.workflow.getHandle(t.workflow_id).signal(closuresSignal, closures));
+      await temporalCall(deps, (c) => c.workflow.getHandle(t.workflow_id).signal(closuresSignal, closuresFor(t.programme_office_id)));
       return 1;
     } catch (e) {
       if (e instanceof WorkflowNotFoundError) return 0; // finished meanwhile: nothing to apply

@@ -20,12 +20,13 @@ async function created(call: Call, url: string, body: unknown): Promise<any> {
 }
 
 export async function seedPartners(call: Call, region = 'West-Brabant'): Promise<Partners> {
-  const org = async (kind: string, name: string) => (await created(call, '/v1/organisations', { id: uniqueId(kind), name, kind, region })).id as string;
+  // The admin registers the office, and the partners as that office's own (each office owns what it works with).
+  const org = async (kind: string, name: string, officeId?: string) => (await created(call, '/v1/organisations', { id: uniqueId(kind), name, kind, region, officeId })).id as string;
   const officeId = await org('programme_office', 'Programmabureau WelSlagen');
-  const schoolId = await org('school', 'ROC West-Brabant');
-  const employerIds = [await org('employer', 'Zorggroep Breda'), await org('employer', 'Thuiszorg Roosendaal')];
-  const gemeenteId = await org('gemeente', 'Gemeente Breda');
-  const uwvId = await org('uwv', 'UWV West-Brabant');
+  const schoolId = await org('school', 'ROC West-Brabant', officeId);
+  const employerIds = [await org('employer', 'Zorggroep Breda', officeId), await org('employer', 'Thuiszorg Roosendaal', officeId)];
+  const gemeenteId = await org('gemeente', 'Gemeente Breda', officeId);
+  const uwvId = await org('uwv', 'UWV West-Brabant', officeId);
   const contact = async (role: string, name: string) => (await created(call, `/v1/organisations/${officeId}/contacts`, { role, name, email: `${uniqueId(role)}@example.nl` })).id as string;
   const jobcoachId = await contact('jobcoach', 'Jobcoach Breda');
   const otherJobcoachId = await contact('jobcoach', 'Jobcoach Roosendaal');

@@ -115,6 +115,13 @@ async function main() {
   process.on('SIGTERM', () => void stopAll(0));
 
   try {
+    const pgliteDir = path.join(config.DATA_DIR, 'pglite');
+    if (!config.DATABASE_URL && existsSync(pgliteDir) && !existsSync(path.join(config.DATA_DIR, 'postgres'))) {
+      throw new Error(
+        `${pgliteDir} holds the database of an earlier version (PGlite); the embedded database is now PostgreSQL in ` +
+          `${path.join(config.DATA_DIR, 'postgres')} and nothing is carried over. Move ${config.DATA_DIR} aside to start afresh.`,
+      );
+    }
     const secret = secrets(config);
     let temporalUi = config.TEMPORAL_UI_URL ?? '(the Web UI of your Temporal cluster)';
     if (!config.TEMPORAL_ADDRESS) {
@@ -142,12 +149,6 @@ async function main() {
     let databaseShown = 'DATABASE_URL';
     if (!databaseUrl) {
       const dir = path.join(config.DATA_DIR, 'postgres');
-      if (existsSync(path.join(config.DATA_DIR, 'pglite')) && !existsSync(dir)) {
-        throw new Error(
-          `${path.join(config.DATA_DIR, 'pglite')} holds the database of an earlier version (PGlite); the embedded database is now ` +
-            `PostgreSQL in ${dir} and nothing is carried over. Move ${config.DATA_DIR} aside to start afresh, or keep that version.`,
-        );
-      }
       // PostgreSQL refuses to run as root; then it runs as the system user `postgres`, which may pass
       // through DATA_DIR (group, execute only) to its own folder but list and read nothing else here.
       const as = databaseUser();

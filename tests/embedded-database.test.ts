@@ -4,7 +4,9 @@
 // stalls nothing of the API; /health probes the path requests take; the files under DATA_DIR are the
 // owner's only; a killed API or worker is started again and the stack answers again; Ctrl-C stops all.
 import { randomUUID } from 'node:crypto';
-import { existsSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { Client as TemporalClient, Connection } from '@temporalio/client';
 import { sql } from 'kysely';
@@ -172,6 +174,28 @@ describe('npm start: supervision', () => {
     for (const pid of [...pids, postmaster]) expect(alive(pid), `pid ${pid}`).toBe(false);
     expect(existsSync(path.join(stack.dataDir, 'postgres', 'postmaster.pid'))).toBe(false);
   }, 120_000);
+});
+
+describe('npm start: a data folder of an earlier version', () => {
+  it('refuses a PGlite folder without a PostgreSQL one, saying so, and starts nothing', async () => {
+    const dataDir = mkdtempSync(path.join(os.tmpdir(), 'toeleiding-pglite-'));
+    mkdirSync(path.join(dataDir, 'pglite'));
+    try {
+      const child = spawn(process.execPath, ['--import', 'tsx', 'infra/start.ts'], {
+        cwd: path.resolve(import.meta.dirname, '..'), env: { ...process.env, DATA_DIR: dataDir, DATABASE_URL: '', TEMPORAL_ADDRESS: '' }, stdio: ['ignore', 'pipe', 'pipe'],
+      });
+      let out = '';
+      child.stdout!.on('data', (d) => (out += d));
+      child.stderr!.on('data', (d) => (out += d));
+      const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
+      expect(code).toBe(1);
+      expect(out).toMatch(/holds the database of an earlier version \(PGlite\)/);
+      expect(out).not.toMatch(/Temporal dev server/);
+      expect(existsSync(path.join(dataDir, 'postgres'))).toBe(false);
+    } finally {
+      rmSync(dataDir, { recursive: true, force: true });
+    }
+  });
 });
 
 describe('/health', () => {

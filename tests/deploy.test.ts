@@ -417,6 +417,28 @@ describe('the container image', () => {
     expect(readFileSync(path.join(root, '.dockerignore'), 'utf8').split('\n')).toEqual(expect.arrayContaining(['node_modules', '.temporal', 'data']));
   });
 
+  it('runs the Node that CI and `npm start` run: the LTS line pinned in .node-version', () => {
+    const pinned = readFileSync(path.join(root, '.node-version'), 'utf8').trim();
+    expect(pinned).toMatch(/^\d+\.\d+\.\d+$/);
+    const major = Number(pinned.split('.')[0]);
+    expect(major % 2, 'an LTS line is even').toBe(0);
+    expect(major).toBeGreaterThanOrEqual(22);
+    // Both stages on that major version.
+    expect([...dockerfile.matchAll(/^FROM node:(\d+)-\S+/gm)].map((m) => Number(m[1]))).toEqual([major, major]);
+    // CI, `npm start` and `npm test` put it first on the PATH (infra/node-lts.sh reads .node-version).
+    expect(readFileSync(path.join(root, '.ci', 'run'), 'utf8')).toMatch(/^\. infra\/node-lts\.sh$/m);
+    const pkg = JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8'));
+    for (const script of ['start', 'test']) expect(pkg.scripts[script], script).toMatch(/^\. infra\/node-lts\.sh && exec /);
+    // `engines` says the truth, and the types are those of that Node.
+    expect(pkg.engines.node).toBe(`>=${major}`);
+    expect(pkg.devDependencies['@types/node']).toMatch(new RegExp(`^\\^${major}\\.`));
+  });
+
+  it('is tested on that Node', () => {
+    const major = Number(readFileSync(path.join(root, '.node-version'), 'utf8').trim().split('.')[0]);
+    expect(Number(process.versions.node.split('.')[0]), 'run the tests with `npm test`, or after `. infra/node-lts.sh`').toBeGreaterThanOrEqual(major);
+  });
+
   it('imports at run time only packages that `npm ci --omit=dev` installs', () => {
     const { dependencies } = JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8')) as { dependencies: Record<string, string> };
     const packageOf = (specifier: string) => specifier.split('/').slice(0, specifier.startsWith('@') ? 2 : 1).join('/');

@@ -35,7 +35,7 @@ export const CHECKS = {
   'temporal.completed': 'drill 3 ran to its end within its deadline',
   'temporal.down': 'the Temporal server refused connections during the stop, and accepted them again after',
   'temporal.requests-during-outage': 'requests were in flight while Temporal was down',
-  'temporal.reconnected': 'every write was answered after the restart, by the same API and worker processes as before (nothing restarted them)',
+  'temporal.reconnected': 'requests were answered 2xx after the restart, every write in the end, by the same API and worker processes as before (nothing restarted them)',
   'temporal.never-500': 'no answer in drill 3 was a 5xx other than 503, nor a dropped connection',
   'temporal.recorded': 'every trajectory had days recorded, every request answered 2xx in the end',
   'temporal.lost-rows': 'every recorded day is a row in attendance',

@@ -10,7 +10,7 @@
 // ourselves rather than through that package's class: it writes the initial password to a world-readable
 // temporary file and installs a process-wide exit hook that stops the server on Ctrl-C before the API and
 // the worker have drained.
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync, spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { chmodSync, chownSync, existsSync, lstatSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
@@ -54,6 +54,28 @@ export function databaseUser(): RunAs | undefined {
     execFileSync('useradd', ['--system', '--user-group', '--no-create-home', '--shell', '/usr/sbin/nologin', 'postgres']);
     return { uid: id('-u'), gid: id('-g'), user: 'postgres' };
   }
+}
+
+/**
+ * As root, the server's user must be able to reach the binaries; in a checkout it cannot enter (one under
+ * /root, 0700) they are copied once (and again for another package version) to `cacheDir`, which only
+ * root and that user's group may enter.
+ */
+export function reachableBinaries(bin: Binaries, as: RunAs, cacheDir: string): Binaries {
+  const runs = spawnSync(bin.postgres, ['--version'], { uid: as.uid, gid: as.gid, stdio: 'ignore' });
+  if (!runs.error && runs.status === 0) return bin;
+  const native = path.resolve(path.dirname(bin.postgres), '..');
+  const version = (JSON.parse(readFileSync(path.join(native, '..', 'package.json'), 'utf8')) as { version: string }).version;
+  const target = path.join(cacheDir, version);
+  if (!existsSync(path.join(target, 'bin', 'postgres'))) {
+    rmSync(cacheDir, { recursive: true, force: true });
+    mkdirSync(cacheDir, { recursive: true });
+    chownSync(cacheDir, process.getuid!(), as.gid);
+    chmodSync(cacheDir, 0o710);
+    execFileSync('cp', ['-a', native, `${target}.partial`]);
+    execFileSync('mv', [`${target}.partial`, target]);
+  }
+  return { initdb: path.join(target, 'bin', 'initdb'), postgres: path.join(target, 'bin', 'postgres') };
 }
 
 async function freePort(): Promise<number> {
@@ -131,9 +153,10 @@ export interface EmbeddedPostgresOptions {
 /** Initialises `dir` on the first start, then starts PostgreSQL on it and resolves once it accepts connections. */
 export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): Promise<EmbeddedPostgres> {
   const log = options.log ?? ((line: string) => console.log(`database: ${line}`));
-  const { initdb, postgres } = await postgresBinaries();
   const as = databaseUser();
   const dir = path.resolve(options.dir);
+  const found = await postgresBinaries();
+  const { initdb, postgres } = as ? reachableBinaries(found, as, path.join(path.dirname(dir), 'postgres-binaries')) : found;
 
   if (!existsSync(path.join(dir, 'PG_VERSION'))) {
     mkdirSync(dir, { recursive: true, mode: 0o700 });

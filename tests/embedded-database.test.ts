@@ -4,8 +4,8 @@
 // stalls nothing of the API; /health probes the path requests take; the files under DATA_DIR are the
 // owner's only; a killed API or worker is started again and the stack answers again; Ctrl-C stops all.
 import { randomUUID } from 'node:crypto';
-import { spawn } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { spawn, spawnSync } from 'node:child_process';
+import { chmodSync, chownSync, cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { Client as TemporalClient, Connection } from '@temporalio/client';
@@ -13,6 +13,7 @@ import { sql } from 'kysely';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { connectPostgres } from '../db/connection';
+import { databaseUser, postgresBinaries, reachableBinaries } from '../db/embedded-postgres';
 import { buildApp, testDeps } from './helpers/app';
 import { cohortRequest } from './helpers/fixtures';
 import { seedPartners, type Call, type Partners } from './helpers/partners';
@@ -193,6 +194,34 @@ describe('npm start: a data folder of an earlier version', () => {
       expect(out).not.toMatch(/Temporal dev server/);
       expect(existsSync(path.join(dataDir, 'postgres'))).toBe(false);
     } finally {
+      rmSync(dataDir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe.runIf(process.getuid?.() === 0)('the embedded database run as root', () => {
+  it('copies binaries the database user cannot reach (a checkout under a 0700 folder) to where it can, and runs them from there', async () => {
+    const as = databaseUser()!;
+    const hidden = mkdtempSync(path.join(os.tmpdir(), 'toeleiding-hidden-')); // 0700, root's
+    const dataDir = mkdtempSync(path.join(os.tmpdir(), 'toeleiding-root-'));
+    // As npm start leaves DATA_DIR under root: the database user's group may pass through.
+    chownSync(dataDir, 0, as.gid);
+    chmodSync(dataDir, 0o710);
+    try {
+      const found = await postgresBinaries();
+      const native = path.resolve(path.dirname(found.postgres), '..');
+      cpSync(path.join(native, '..'), path.join(hidden, 'pkg'), { recursive: true, verbatimSymlinks: true });
+      const unreachable = { postgres: path.join(hidden, 'pkg', 'native', 'bin', 'postgres'), initdb: path.join(hidden, 'pkg', 'native', 'bin', 'initdb') };
+      const copied = reachableBinaries(unreachable, as, path.join(dataDir, 'postgres-binaries'));
+      expect(copied.postgres.startsWith(path.join(dataDir, 'postgres-binaries'))).toBe(true);
+      expect(statSync(path.join(dataDir, 'postgres-binaries')).mode & 0o777).toBe(0o710);
+      const version = spawnSync(copied.postgres, ['--version'], { uid: as.uid, gid: as.gid, encoding: 'utf8' });
+      expect(version.error).toBeUndefined();
+      expect(version.stdout).toMatch(/PostgreSQL\) \d+/);
+      // Binaries it can reach are used where they are.
+      expect(reachableBinaries(found, as, path.join(dataDir, 'postgres-binaries'))).toEqual(found);
+    } finally {
+      rmSync(hidden, { recursive: true, force: true });
       rmSync(dataDir, { recursive: true, force: true });
     }
   });

@@ -150,7 +150,11 @@ export function summarize(results: readonly CheckResult[], sabotage?: Sabotage):
   if (sabotage) {
     const failedIds = new Set(failed.map((f) => f.id));
     const missed = SABOTAGES[sabotage].breaks.filter((id) => !failedIds.has(id));
-    out.push(missed.length === 0
+    // A drill that did not finish proves nothing about its checks: the sabotage may not even have been done.
+    const unfinished = [...new Set(SABOTAGES[sabotage].breaks.map((id) => `${id.split('.')[0]}.completed`))].filter((id) => failedIds.has(id));
+    out.push(unfinished.length > 0
+      ? `Sabotage ${sabotage} (${SABOTAGES[sabotage].does}): inconclusive, ${unfinished.join(', ')} failed (the drill did not finish).`
+      : missed.length === 0
       ? `Sabotage ${sabotage} (${SABOTAGES[sabotage].does}): ${SABOTAGES[sabotage].breaks.join(', ')} failed, as they must.`
       : `Sabotage ${sabotage} (${SABOTAGES[sabotage].does}): NOT caught by ${missed.join(', ')}; that check is vacuous.`);
     // A sabotaged run never passes: it either fails the checks it broke, or exposes a check that cannot fail.

@@ -59,6 +59,10 @@ describe('drill checks', () => {
     const s = summarize(missed.results, 'no-temporal-stop');
     expect(s.exitCode).toBe(1);
     expect(s.text).toContain('NOT caught by temporal.down');
+    const unfinished = new Checks();
+    unfinished.that('temporal.down', false, 'refused: false');
+    unfinished.failed('temporal.completed', new Error('deadline of 480 s passed'));
+    expect(summarize(unfinished.results, 'no-temporal-stop').text).toContain('inconclusive, temporal.completed failed');
   });
 
   it('every sabotage breaks checks that exist; unknown sabotages and drills are refused', () => {

@@ -218,8 +218,9 @@ describe.runIf(process.getuid?.() === 0)('the embedded database run as root', ()
       const version = spawnSync(copied.postgres, ['--version'], { uid: as.uid, gid: as.gid, encoding: 'utf8' });
       expect(version.error).toBeUndefined();
       expect(version.stdout).toMatch(/PostgreSQL\) \d+/);
-      // Binaries it can reach are used where they are.
-      expect(reachableBinaries(found, as, path.join(dataDir, 'postgres-binaries'))).toEqual(found);
+      // Binaries it can reach are used where they are (the copy now is such).
+      expect(reachableBinaries(copied, as, path.join(dataDir, 'other'))).toEqual(copied);
+      expect(existsSync(path.join(dataDir, 'other'))).toBe(false);
     } finally {
       rmSync(hidden, { recursive: true, force: true });
       rmSync(dataDir, { recursive: true, force: true });

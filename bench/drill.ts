@@ -325,6 +325,14 @@ async function workerDrill(s: Seen) {
   const t0 = Date.now();
   s.phase = 'recording while the worker is killed';
   const recorded = await recordAll(s, ids);
+  if (sabotage === 'record-twice') {
+    s.phase = 'sabotage record-twice';
+    // Before the outcomes (a finished trajectory takes no corrections). As a retry that its Idempotency-Key did not catch would: the same day recorded again (as a correction).
+    const [id, date] = [...recorded][0]!.split('|') as [string, string];
+    const schedule = await send(s, 'GET', `/v1/trajectories/${id}/schedule`);
+    const day = (schedule.weeks as { days: { date: string; kind: string }[] }[]).flatMap((w) => w.days).find((d) => d.date === date)!;
+    await send(s, 'POST', `/v1/trajectories/${id}/attendance`, { entries: [{ date, kind: day.kind, present: true, correctionReason: 'drill sabotage: recorded twice' }] });
+  }
   s.phase = 'deciding outcomes while the worker is killed';
   const skip = new Set(sabotage === 'skip-decision' ? [ids.at(-1)!] : []);
   await decide(s, ids, skip);
@@ -341,13 +349,6 @@ async function workerDrill(s: Seen) {
   checks.none('worker.never-500', badServerAnswers(allWorker), s.spans.length, `answers that were a 5xx other than 503 or no answer (all: ${fmt(allWorker)})${samples(s, isBad) ? `; ${samples(s, isBad)}` : ''}`);
   checks.atLeast('worker.kills-during-writes', killedAt.filter((t) => t >= t0 && t <= writesEnd).length, Math.ceil(KILLS / 2), `kills between the first and the last write (${Math.round((writesEnd - t0) / 1000)} s)`);
 
-  if (sabotage === 'record-twice') {
-    // As a retry that its Idempotency-Key did not catch would: the same day recorded again (as a correction).
-    const [id, date] = [...recorded][0]!.split('|') as [string, string];
-    const schedule = await send(s, 'GET', `/v1/trajectories/${id}/schedule`);
-    const day = (schedule.weeks as { days: { date: string; kind: string }[] }[]).flatMap((w) => w.days).find((d) => d.date === date)!;
-    await send(s, 'POST', `/v1/trajectories/${id}/attendance`, { entries: [{ date, kind: day.kind, present: true, correctionReason: 'drill sabotage: recorded twice' }] });
-  }
   if (sabotage === 'delete-row') {
     const [id, date] = [...recorded][0]!.split('|') as [string, string];
     await db!.deleteFrom('attendance').where('trajectory_id', '=', id).where('date', '=', date).execute();

@@ -11,10 +11,11 @@ import * as m0007 from './migrations/0007_outbox_claims';
 import * as m0008 from './migrations/0008_steering_and_follow_up';
 import * as m0009 from './migrations/0009_office_ownership';
 import * as m0010 from './migrations/0010_calendar_links';
+import * as m0011 from './migrations/0011_outcome_cells';
 
 // Listed statically rather than read from the folder, so the runner works the same from tsx, a bundle
 // or a container image.
-const migrations: Record<string, Migration> = {
+export const MIGRATIONS: Record<string, Migration> = {
   '0001_initial': m0001,
   '0002_welslagen_template': m0002,
   '0003_trajectory_records': m0003,
@@ -25,9 +26,10 @@ const migrations: Record<string, Migration> = {
   '0008_steering_and_follow_up': m0008,
   '0009_office_ownership': m0009,
   '0010_calendar_links': m0010,
+  '0011_outcome_cells': m0011,
 };
 
-const provider: MigrationProvider = { getMigrations: async () => migrations };
+const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };
 
 export async function migrateToLatest(db: Kysely<any>): Promise<string[]> {
   const { error, results } = await new Migrator({ db, provider }).migrateToLatest();

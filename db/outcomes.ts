@@ -40,32 +40,49 @@ export function figureScope(db: Db, f: FigureFilter) {
   return base;
 }
 
-/** The raw counts behind the funders' figures; suppression is the API's job. Every figure is SQL over projected rows. */
+/** The cohorts within a filter: every filter of the figures is a property of the cohort (see figureScope). */
+function cohortScope(db: Db, f: FigureFilter) {
+  let base = db.selectFrom('cohort as c').select('c.id');
+  if (f.programmeOfficeId !== undefined) base = base.where('c.covenant_id', 'in', db.selectFrom('covenant').select('id').where('programme_office_id', '=', f.programmeOfficeId));
+  if (f.programmeId) base = base.where('c.programme_id', '=', f.programmeId);
+  if (f.region) base = base.where('c.region', '=', f.region);
+  if (f.cohortId) base = base.where('c.id', '=', f.cohortId);
+  if (f.from) base = base.where('c.start_date', '>=', f.from);
+  if (f.to) base = base.where('c.start_date', '<=', f.to);
+  return base;
+}
+
+type Count = number | string;
+const FOLLOW_UP_ANSWERS = ['employed_yes', 'employed_no', 'employed_none', 'employed_open', 'enrolment_asked', 'enrolled_yes', 'enrolled_no', 'enrolled_none', 'enrolled_open'] as const;
+type FollowUpCounts = { months: number; asked: Count } & Record<(typeof FOLLOW_UP_ANSWERS)[number], Count>;
+
+/**
+ * The raw counts behind the funders' figures; suppression is the API's job. Every figure is a sum of the
+ * per-cohort cells the database keeps in step with the projected rows (migration 0011_outcome_cells), so one
+ * statement reads a few rows per cohort instead of every trajectory, checkpoint review and follow-up; the
+ * counts are the same as counting those rows (trajectories by status and outcome kind, dropouts by reason
+ * and week, the attendance sums the projection keeps per trajectory, checkpoint reviews by key and status,
+ * follow-ups by month and answer).
+ */
 export async function outcomeCounts(db: Db, f: FigureFilter) {
-  const base = figureScope(db, f);
-  const ids = base.select('t.id');
-  const [statuses, dropouts, attendance, checkpoints, followUps] = await Promise.all([
-    base.select((eb) => ['t.status', sql<string | null>`t.outcome->>'kind'`.as('kind'), eb.fn.countAll<number>().as('n')]).groupBy(['t.status', sql`t.outcome->>'kind'`]).execute(),
-    base.where(sql<boolean>`t.outcome->>'kind' = 'dropout'`)
-      .select((eb) => [sql<string>`t.outcome->>'reason'`.as('reason'), sql<number>`(t.outcome->>'week')::int`.as('week'), eb.fn.countAll<number>().as('n')])
-      .groupBy([sql`t.outcome->>'reason'`, sql`(t.outcome->>'week')::int`]).execute(),
-    // The per-trajectory counts the projection keeps: no attendance row is read here.
-    base.select([
-      sql<number>`coalesce(sum(t.days_recorded), 0)`.as('days'), sql<number>`coalesce(sum(t.days_attended), 0)`.as('attended'),
-      sql<number>`count(*) filter (where t.days_recorded > 0)`.as('participants'),
-    ]).executeTakeFirstOrThrow(),
-    db.selectFrom('checkpoint_review').where('trajectory_id', 'in', ids).select((eb) => ['key', 'status', eb.fn.countAll<number>().as('n')]).groupBy(['key', 'status']).execute(),
-    db.selectFrom('follow_up').where('trajectory_id', 'in', ids)
-      .select((eb) => [
-        'months', eb.fn.countAll<number>().as('asked'),
-        sql<number>`count(*) filter (where employed)`.as('employed_yes'), sql<number>`count(*) filter (where not employed)`.as('employed_no'),
-        sql<number>`count(*) filter (where employed is null and status = 'closed')`.as('employed_none'), sql<number>`count(*) filter (where employed is null and status = 'open')`.as('employed_open'),
-        sql<number>`count(*) filter (where school_id is not null)`.as('enrolment_asked'),
-        sql<number>`count(*) filter (where school_id is not null and enrolled)`.as('enrolled_yes'), sql<number>`count(*) filter (where school_id is not null and not enrolled)`.as('enrolled_no'),
-        sql<number>`count(*) filter (where school_id is not null and enrolled is null and status = 'closed')`.as('enrolled_none'),
-        sql<number>`count(*) filter (where school_id is not null and enrolled is null and status = 'open')`.as('enrolled_open'),
-      ])
-      .groupBy('months').orderBy('months').execute(),
-  ]);
+  const { rows } = await sql<{ figure: string; a: string | null; b: string | null; n: string }>`
+    select figure, a, b, sum(n) as n from outcome_cell where cohort_id in (${cohortScope(db, f)}) group by figure, a, b having sum(n) <> 0`.execute(db);
+  const statuses: { status: string; kind: string | null; n: Count }[] = [];
+  const dropouts: { reason: string; week: number; n: Count }[] = [];
+  const attendance: { days: Count; attended: Count; participants: Count } = { days: 0, attended: 0, participants: 0 };
+  const checkpoints: { key: string; status: string; n: Count }[] = [];
+  const byMonth = new Map<number, FollowUpCounts>();
+  for (const r of rows) {
+    if (r.figure === 'status') statuses.push({ status: r.a!, kind: r.b, n: r.n });
+    else if (r.figure === 'dropout') dropouts.push({ reason: r.a!, week: r.b === null ? (null as unknown as number) : Number(r.b), n: r.n });
+    else if (r.figure === 'attendance') attendance[r.a as keyof typeof attendance] = r.n;
+    else if (r.figure === 'checkpoint') checkpoints.push({ key: r.a!, status: r.b!, n: r.n });
+    else if (r.figure === 'follow_up') {
+      const months = Number(r.a);
+      const m = byMonth.get(months) ?? byMonth.set(months, { months, asked: 0, ...Object.fromEntries(FOLLOW_UP_ANSWERS.map((k) => [k, 0])) } as FollowUpCounts).get(months)!;
+      m[r.b as 'asked'] = r.n;
+    }
+  }
+  const followUps = [...byMonth.values()].sort((x, y) => x.months - y.months);
   return { statuses, dropouts, attendance, checkpoints, followUps };
 }

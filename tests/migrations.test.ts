@@ -39,7 +39,7 @@ const declared: { [T in keyof Database]: { [C in keyof Database[T]]: true } } = 
 
 async function checkDatabase(db: Db) {
   const first = await migrateToLatest(db);
-  expect(first).toEqual(['0001_initial', '0002_welslagen_template', '0003_trajectory_records', '0004_partners_and_privacy', '0005_key_office_scope', '0006_outbox', '0007_outbox_claims', '0008_steering_and_follow_up', '0009_office_ownership', '0010_calendar_links']);
+  expect(first).toEqual(['0001_initial', '0002_welslagen_template', '0003_trajectory_records', '0004_partners_and_privacy', '0005_key_office_scope', '0006_outbox', '0007_outbox_claims', '0008_steering_and_follow_up', '0009_office_ownership', '0010_calendar_links', '0011_outcome_cells']);
   expect(await migrateToLatest(db)).toEqual([]);
 
   const tables = await db.introspection.getTables();

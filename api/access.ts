@@ -200,11 +200,15 @@ export function refusing<E extends Error>(error: E, denied: Denied[]): E {
   return error;
 }
 
+/** At most this many refused objects of one request are recorded, so one request cannot flood an office's log. */
+const DENIED_PER_REQUEST = 20;
+
 /** One 'denied' row per refused object that has an owning office (an unknown id has none: nobody to tell). */
 async function recordDenied(db: Db, request: FastifyRequest): Promise<void> {
   const base = auditBy(request, 'denied');
   const rows = [];
-  for (const d of request.denied) {
+  const distinct = [...new Map(request.denied.map((d) => [`${d.resource}/${d.id}`, d])).values()].slice(0, DENIED_PER_REQUEST);
+  for (const d of distinct) {
     const office = await ownerOffice(db, d.resource, d.id);
     if (office) rows.push({ ...base, resource: d.resource, resource_id: d.id, trajectory_id: d.resource === 'trajectory' ? d.id : null, office_id: office });
   }

@@ -24,9 +24,6 @@ export function organisationRight(office: string, org: Pick<OwnedOrganisation, '
 /** Whether `office` may see, assign and mail a contact: one it made, or one the admin made on a shared organisation. */
 export const contactOfOffice = (office: string, contact: { office_id: string | null }) => contact.office_id === null || contact.office_id === office;
 
-/** Whether cohorts of `office` may run on a programme template: its own, or a shared one (the admin's). */
-export const programmeOfOffice = (office: string, programme: { office_id: string | null }) => programme.office_id === null || programme.office_id === office;
-
 /**
  * Ids a caller chooses live under its office (`<office>.<name>`), so one office can never hit another's id:
  * the answer to a chosen id never depends on what other offices hold. The check looks at nothing but the id.

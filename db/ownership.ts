@@ -1,6 +1,7 @@
 // Who owns what: the facts the office rule in api/ownership.ts decides on. Every object belongs to a programme
 // office, or (null) to the admin, who shares it read-only with every office. These functions only read and
 // record; the decisions are made in one place (api/ownership.ts).
+import { sql } from 'kysely';
 import type { Db } from './connection';
 import type { Organisation } from './schema';
 
@@ -9,11 +10,14 @@ export interface OwnedOrganisation extends Organisation {
   sharedWith: string[];
 }
 
+/** One query, whether the organisation exists or not: the authorization check takes as long for either. */
 export async function findOwnedOrganisation(db: Db, id: string): Promise<OwnedOrganisation | undefined> {
-  const org = await db.selectFrom('organisation').selectAll().where('id', '=', id).executeTakeFirst();
-  if (!org) return undefined;
-  const shares = await db.selectFrom('organisation_share').select('office_id').where('organisation_id', '=', id).execute();
-  return { ...org, sharedWith: shares.map((s) => s.office_id) };
+  const row = await db.selectFrom('organisation as o').selectAll('o')
+    .select(sql<string[]>`coalesce((select array_agg(s.office_id order by s.office_id) from organisation_share s where s.organisation_id = o.id), '{}')`.as('shared_with'))
+    .where('o.id', '=', id).executeTakeFirst();
+  if (!row) return undefined;
+  const { shared_with, ...org } = row;
+  return { ...org, sharedWith: shared_with };
 }
 
 export async function findOwnedOrganisations(db: Db, ids: string[]): Promise<OwnedOrganisation[]> {

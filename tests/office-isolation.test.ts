@@ -96,6 +96,9 @@ const attempts = (): Attempt[] => [
   { name: 'register an organisation under B\'s id', method: 'POST', url: () => '/v1/organisations', body: (id) => ({ id, name: 'Kaping', kind: 'employer' }), theirs: B.employerIds[0]!, unknown: 'zorg-die-niet-bestaat' },
   { name: 'record a covenant under B\'s id', method: 'POST', url: () => '/v1/covenants', body: (id) => ({ id, name: 'Kaping', region: 'Zeeland', programmeOfficeId: A.officeId, members: [] }), theirs: B.covenantId, unknown: 'convenant-dat-niet-bestaat' },
   { name: 'launch under B\'s covenant', method: 'POST', url: () => '/v1/cohorts', body: (id) => ({ ...cohortRequest({ ...A, size: 1, startDate: addDays(thisMonday(), 28) }), covenantId: id }), theirs: B.covenantId, unknown: 'convenant-dat-niet-bestaat' },
+  { name: 'name B\'s employer in a covenant for office B', method: 'POST', url: () => '/v1/covenants', body: (id) => ({ name: 'Kaping', region: 'Zeeland', programmeOfficeId: B.officeId, members: [{ organisationId: id, role: 'employer' }] }), theirs: B.employerIds[0]!, unknown: 'zorg-die-niet-bestaat' },
+  { name: 'move A\'s participant to B\'s employer', method: 'POST', url: () => `/v1/trajectories/${cohortA.trajectories[0]!.id}/changes`, body: (id) => ({ type: 'employer_change', employerId: id, from: addDays(thisMonday(), 7) }), theirs: B.employerIds[0]!, unknown: 'zorg-die-niet-bestaat' },
+  { name: 'launch with B\'s ROC', method: 'POST', url: () => '/v1/cohorts', body: (id) => ({ ...cohortRequest({ ...A, size: 1, startDate: addDays(thisMonday(), 28) }), schoolId: id }), theirs: B.schoolId, unknown: 'roc-dat-niet-bestaat' },
   { name: 'launch with B\'s jobcoach', method: 'POST', url: () => '/v1/cohorts', body: (id) => ({ ...cohortRequest({ ...A, size: 1, startDate: addDays(thisMonday(), 28) }), participants: [{ ...cohortRequest({ ...A, size: 1 }).participants[0], jobcoachId: id }] }), theirs: B.jobcoachId, unknown: 'coach-die-niet-bestaat' },
 ];
 
@@ -140,6 +143,20 @@ describe('an office with another office\'s ids', () => {
   });
 });
 
+describe('an office probing with an unknown covenant', () => {
+  it('learns nothing of other offices\' partners: they are not looked up at all', async () => {
+    const launch = (p: { schoolId: string; employerId: string; benefitPayerId: string; jobcoachId: string }) => {
+      const req = cohortRequest({ ...A, size: 1, startDate: addDays(thisMonday(), 28) });
+      const { schoolId, ...participant } = p;
+      return call('POST', '/v1/cohorts', { ...req, covenantId: 'convenant-dat-niet-bestaat', schoolId, participants: [{ ...req.participants[0]!, ...participant }] }, coordA);
+    };
+    const theirs = await launch({ schoolId: B.schoolId, employerId: B.employerIds[0]!, benefitPayerId: B.gemeenteId, jobcoachId: B.jobcoachId });
+    const unknown = await launch({ schoolId: 'x-roc', employerId: 'x-zorg', benefitPayerId: 'x-gemeente', jobcoachId: 'x-coach' });
+    expect(theirs.status).toBe(422);
+    expect(theirs.json.errors).toEqual(unknown.json.errors);
+  });
+});
+
 describe('programme templates', () => {
   it('change only the launches of the office that owns them; the shared WelSlagen stays read-only', async () => {
     expect((await call('POST', '/v1/programmes', { id: 'welslagen', name: 'WelSlagen', template: welslagenTemplate({ weeks: 1 }) }, coordA)).status).toBe(422);
@@ -152,6 +169,11 @@ describe('programme templates', () => {
     expect(shared.status).toBe(201);
     const weeks = await db.selectFrom('programme').select(['id', 'version', 'template']).where('id', '=', 'welslagen').execute();
     expect(weeks.every((w) => w.template.weeks === welslagenTemplate().weeks)).toBe(true);
+    // A key the admin made for a partner sees the shared templates only, not any office's own.
+    const adminMade = await key(B.employerIds[1]!, 'employer');
+    const seen = ((await call('GET', '/v1/programmes?limit=200', undefined, adminMade.secret)).json.items as { id: string; officeId: string | null }[]);
+    expect(seen.length).toBeGreaterThan(0);
+    expect(seen.filter((p) => p.officeId !== null)).toEqual([]);
     // A's own programme is unknown to B.
     const theirs = await call('POST', '/v1/cohorts', { ...cohortRequest({ ...B, size: 1, startDate: addDays(thisMonday(), 21) }), programmeId: `${A.officeId}.kort` }, coordB);
     expect(theirs.status).toBe(422);

@@ -7,7 +7,6 @@ import type { Db } from '../../db/connection';
 import { listClosures } from '../../db/closures';
 import { findCohort, insertCohort, listCohorts, markCohortLaunched } from '../../db/cohorts';
 import { findContacts, findCovenant } from '../../db/covenants';
-import { findOrganisations } from '../../db/organisations';
 import { findProgramme } from '../../db/programmes';
 import { listCohortTrajectories } from '../../db/trajectories';
 import type { Cohort as CohortRow, NewTrajectory, Trajectory } from '../../db/schema';
@@ -20,7 +19,10 @@ import type { Principal } from '../auth';
 import { bsnHash, isBsn } from '../bsn';
 import { notFound, unprocessable, type FieldProblem } from '../errors';
 import { refusing, type Denied } from '../access';
-import { contactOfOffice } from '../ownership';
+import { contactOfOffice, organisationRight } from '../ownership';
+import { findOwnedOrganisations } from '../../db/ownership';
+import type { MemberRole } from '../../db/schema';
+import type { OrganisationKind } from '../schemas/organisation';
 import { programmeForOffice } from './programmes';
 import { temporalCall } from '../temporal-calls';
 import { mapLimit } from '../../infra/map-limit';
@@ -46,26 +48,39 @@ async function validate(db: Db, principal: Principal, body: NewCohort) {
   else if (body.startDate < '2000-01-01' || body.startDate > '2100-12-31') problems.push({ field: 'startDate', message: 'must lie between 2000 and 2100' });
   else if (!isMonday(body.startDate)) problems.push({ field: 'startDate', message: 'must be a Monday (the first day of week 1)' });
 
+  // The partners are checked only against a covenant of the caller's: without one nothing is looked up, so the
+  // answer never tells whether an organisation or contact exists elsewhere.
+  const denied: Denied[] = [];
   const orgIds = [body.schoolId, ...new Set(body.participants.flatMap((p) => [p.employerId, p.benefitPayerId]))];
-  const orgs = new Map((await findOrganisations(db, orgIds)).map((o) => [o.id, o]));
-  const jobcoaches = new Map((await findContacts(db, [...new Set(body.participants.map((p) => p.jobcoachId))])).map((c) => [c.id, c]));
-  const inCovenant = covenant ? ` in covenant ${covenant.id}` : '';
-  if (orgs.get(body.schoolId)?.kind !== 'school' || (covenant && !rolesOf(body.schoolId).has('school'))) problems.push({ field: 'schoolId', message: `no school (ROC) ${body.schoolId}${inCovenant}` });
+  const orgs = new Map(covenant ? (await findOwnedOrganisations(db, orgIds)).map((o) => [o.id, o]) : []);
+  const jobcoaches = new Map(covenant ? (await findContacts(db, [...new Set(body.participants.map((p) => p.jobcoachId))])).map((c) => [c.id, c]) : []);
+  /** The organisation, when it is of one of `kinds`, the office may use it, and it takes part in the covenant as `role`. */
+  const partner = (id: string, kinds: OrganisationKind[], role: MemberRole) => {
+    const org = orgs.get(id);
+    if (!org || !covenant) return false;
+    if (!organisationRight(covenant.programme_office_id, org)) {
+      denied.push({ resource: 'organisation', id });
+      return false;
+    }
+    return kinds.includes(org.kind) && rolesOf(id).has(role);
+  };
+  const inCovenant = ` in covenant ${body.covenantId}`;
+  if (covenant && !partner(body.schoolId, ['school'], 'school')) problems.push({ field: 'schoolId', message: `no school (ROC) ${body.schoolId}${inCovenant}` });
 
   const seen = new Set<string>();
-  const denied: Denied[] = [];
   body.participants.forEach((p, i) => {
     const at = `participants[${i}]`;
     if (seen.has(p.reference)) problems.push({ field: `${at}.reference`, message: `duplicate participant reference ${p.reference}` });
     seen.add(p.reference);
-    if (orgs.get(p.employerId)?.kind !== 'employer' || (covenant && !rolesOf(p.employerId).has('employer'))) problems.push({ field: `${at}.employerId`, message: `no employer ${p.employerId}${inCovenant}` });
-    const payer = orgs.get(p.benefitPayerId);
-    if ((payer?.kind !== 'gemeente' && payer?.kind !== 'uwv') || (covenant && !rolesOf(p.benefitPayerId).has('funder'))) problems.push({ field: `${at}.benefitPayerId`, message: `no gemeente or UWV ${p.benefitPayerId} funding${inCovenant}` });
-    const coach = jobcoaches.get(p.jobcoachId);
-    if (coach && covenant && !contactOfOffice(covenant.programme_office_id, coach)) denied.push({ resource: 'contact', id: coach.id });
-    if (coach?.role !== 'jobcoach' || (covenant && !contactOfOffice(covenant.programme_office_id, coach)) ||
-      (covenant && coach.organisation_id !== covenant.programme_office_id && !rolesOf(coach.organisation_id).has('jobcoaching'))) {
-      problems.push({ field: `${at}.jobcoachId`, message: `no jobcoach ${p.jobcoachId} of the programme office or a jobcoaching partner${inCovenant}` });
+    if (covenant) {
+      if (!partner(p.employerId, ['employer'], 'employer')) problems.push({ field: `${at}.employerId`, message: `no employer ${p.employerId}${inCovenant}` });
+      if (!partner(p.benefitPayerId, ['gemeente', 'uwv'], 'funder')) problems.push({ field: `${at}.benefitPayerId`, message: `no gemeente or UWV ${p.benefitPayerId} funding${inCovenant}` });
+      const coach = jobcoaches.get(p.jobcoachId);
+      const ours = coach && contactOfOffice(covenant.programme_office_id, coach);
+      if (coach && !ours) denied.push({ resource: 'contact', id: coach.id });
+      if (!ours || coach.role !== 'jobcoach' || (coach.organisation_id !== covenant.programme_office_id && !rolesOf(coach.organisation_id).has('jobcoaching'))) {
+        problems.push({ field: `${at}.jobcoachId`, message: `no jobcoach ${p.jobcoachId} of the programme office or a jobcoaching partner${inCovenant}` });
+      }
     }
     // The value is never echoed: a typo'd BSN is still someone's personal data.
     if (p.bsn !== undefined && !isBsn(p.bsn)) problems.push({ field: `${at}.bsn`, message: 'is not a valid BSN (it fails the elfproef)' });

@@ -54,7 +54,8 @@ export async function createCovenant(deps: Deps, principal: Principal, body: New
   if (office?.kind !== 'programme_office' || (principal.role !== 'admin' && principal.organisationId !== office.id)) {
     problems.push({ field: 'programmeOfficeId', message: `no programme office ${body.programmeOfficeId} of yours` });
   }
-  const members = await checkMembers(deps, body.programmeOfficeId, body.members, 'members');
+  // Members are checked with the caller's own office's rights, never with those of the office it names.
+  const members = await checkMembers(deps, principal.role === 'admin' ? body.programmeOfficeId : principal.officeId!, body.members, 'members');
   problems.push(...members.problems);
   if (problems.length) throw refusing(unprocessable(problems), [...chosen.denied, ...members.denied]);
   const covenantId = body.id ?? id;

@@ -1,11 +1,11 @@
 // Programme templates and who may publish them: an office its own programmes (ids under its own), the admin
 // the shared ones every office may launch with but not change. An office derives its own from a shared one.
-import { addProgrammeVersion, findProgramme, listProgrammes } from '../../db/programmes';
+import { addProgrammeVersion, findProgramme, findProgrammeFor, listProgrammes } from '../../db/programmes';
 import type { Programme as ProgrammeRow } from '../../db/schema';
 import type { Principal } from '../auth';
 import { conflict, unprocessable, type FieldProblem } from '../errors';
 import { refusing } from '../access';
-import { actingOffice, checkChosenId, programmeOfOffice } from '../ownership';
+import { actingOffice, checkChosenId } from '../ownership';
 import type { NewProgrammeVersion, Programme } from '../schemas/programme';
 import type { AppDeps } from '../deps';
 
@@ -13,15 +13,15 @@ type Deps = Pick<AppDeps, 'db'>;
 
 export const programmeView = (p: ProgrammeRow): Programme => ({ id: p.id, version: p.version, name: p.name, template: p.template, officeId: p.office_id, createdAt: p.created_at.toISOString() });
 
-/** Every version of the programmes the caller's office may launch with: its own and the shared ones. */
+/** Every version of the programmes the caller's office may launch with: its own and the shared ones (the admin: all; a key the admin made: the shared ones). */
 export async function visibleProgrammes(deps: Deps, principal: Principal): Promise<Programme[]> {
-  return (await listProgrammes(deps.db, actingOffice(principal) ?? undefined)).map(programmeView);
+  const scope = principal.role === 'admin' ? undefined : actingOffice(principal);
+  return (await listProgrammes(deps.db, scope)).map(programmeView);
 }
 
 /** The programme (a version, or the newest) that cohorts of `office` may run on; undefined for another office's. */
 export async function programmeForOffice(deps: Deps, office: string, id: string, version?: number) {
-  const programme = await findProgramme(deps.db, id, version);
-  return programme && programmeOfOffice(office, programme) ? programme : undefined;
+  return findProgrammeFor(deps.db, office, id, version);
 }
 
 export async function publishProgramme(deps: Deps, principal: Principal, body: NewProgrammeVersion): Promise<Programme> {
@@ -37,8 +37,8 @@ export async function publishProgramme(deps: Deps, principal: Principal, body: N
   } else if (!template) problems.push({ field: 'template', message: 'is required (or name a programme in basedOn to start from)' });
   if (problems.length || !template) throw refusing(unprocessable(problems), chosen.denied);
   // The admin's new programme is shared unless it names an owner; a further version keeps the first one's owner.
-  const existing = principal.role === 'admin' ? await findProgramme(deps.db, body.id) : undefined;
-  const owner = principal.role === 'admin' ? (existing ? existing.office_id : body.officeId ?? null) : office;
+  const first = principal.role === 'admin' ? await findProgramme(deps.db, body.id, 1) : undefined;
+  const owner = principal.role === 'admin' ? (first ? first.office_id : body.officeId ?? null) : office;
   const row = await addProgrammeVersion(deps.db, { id: body.id, name: body.name, template, office_id: owner });
   if (!row) throw conflict(`Programme ${body.id} belongs to another owner; the admin publishes its versions as that owner`);
   return programmeView(row);

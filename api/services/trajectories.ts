@@ -4,14 +4,15 @@ import { WorkflowUpdateFailedError } from '@temporalio/client';
 import { ApplicationFailure, type UpdateDefinition } from '@temporalio/common';
 import { findCohort } from '../../db/cohorts';
 import { findContact, findCovenant } from '../../db/covenants';
-import { findOrganisation } from '../../db/organisations';
+import { findOwnedOrganisation } from '../../db/ownership';
 import { withoutFreeText } from '../../db/privacy';
 import { findTrajectory, listTrajectoryEvents } from '../../db/trajectories';
 import type { Trajectory as TrajectoryRow } from '../../db/schema';
 import { localDate } from '../../workflows/calendar';
 import { REJECTION, scheduleQuery, stateQuery, type Recorded } from '../../workflows/trajectory';
 import type { Principal } from '../auth';
-import type { Scope } from '../access';
+import { refusing, type Scope } from '../access';
+import { organisationRight } from '../ownership';
 import { conflict, notFound, unprocessable } from '../errors';
 import { temporalCall, temporalUpdate, type TemporalDeps } from '../temporal-calls';
 import { atRisk } from './steering';
@@ -115,12 +116,17 @@ export async function sendUpdate<Arg>(deps: TemporalDeps, workflowId: string, up
   }
 }
 
-/** A new employer must be an employer partner in the cohort's covenant. */
+/** A new employer must be an employer partner in the cohort's covenant that the covenant's office may use. */
 async function requireCovenantEmployer(deps: Deps, cohortId: string, employerId: string): Promise<void> {
   const cohort = await findCohort(deps.db, cohortId);
   const covenant = cohort?.covenant_id ? await findCovenant(deps.db, cohort.covenant_id) : undefined;
-  const ok = covenant ? covenant.members.some((m) => m.organisation_id === employerId && m.role === 'employer') : (await findOrganisation(deps.db, employerId))?.kind === 'employer';
-  if (!ok) throw unprocessable([{ field: 'employerId', message: `no employer ${employerId}${covenant ? ` in covenant ${covenant.id}` : ''}` }]);
+  const org = await findOwnedOrganisation(deps.db, employerId);
+  const usable = org && (!covenant || organisationRight(covenant.programme_office_id, org) !== undefined);
+  const ok = covenant ? usable && covenant.members.some((m) => m.organisation_id === employerId && m.role === 'employer') : org?.kind === 'employer';
+  if (!ok) {
+    const problem = unprocessable([{ field: 'employerId', message: `no employer ${employerId}${covenant ? ` in covenant ${covenant.id}` : ''}` }]);
+    throw refusing(problem, org && !usable ? [{ resource: 'organisation', id: employerId }] : []);
+  }
 }
 
 /** Everyone in the cohort with at least one risk signal, most signals first: from SQL, like the steering view. */

@@ -1,20 +1,22 @@
 // Reminders: each working morning every partner gets one mail with everything due for them (the digest),
-// composed from each running trajectory's own open items, and delivered through the outbox. Which
+// composed from every running trajectory's open items as the projection holds them (set-based SQL over the
+// rows the steering view reads, db/reminders.ts), and delivered through the outbox over pooled SMTP. Which
 // reminders exist, and when, is part of the programme template (`reminders`), with the issue's defaults.
 import { ApplicationFailure, Context } from '@temporalio/activity';
 import type { Client } from '@temporalio/client';
 import { anyOf, type Db } from '../db/connection';
 import { openFollowUps } from '../db/follow-ups';
 import { alreadyRaised, claimMail, enqueueMail, markMail, markUncertain, remindersSentBefore, supersedeStale } from '../db/outbox';
+import { OPEN_STATUSES, reminderFacts } from '../db/reminders';
 import { mapLimit } from '../infra/map-limit';
 import { findProgramme } from '../db/programmes';
 import { findOwnedOrganisations } from '../db/ownership';
 import { contactOfOffice, organisationRight } from '../api/ownership';
 import type { ContactRole } from '../db/schema';
-import type { ReminderRules } from '../api/schemas/programme';
+import type { ProgrammeTemplate, ReminderRules } from '../api/schemas/programme';
 import type { Mailer } from '../infra/mail';
-import { addDays, isoWeekday, isWorkingDay, localDate, nextMailMoment, nextWorkingDay, workingDaysBetween } from '../workflows/calendar';
-import { scheduleQuery, stateQuery } from '../workflows/trajectory';
+import { addDays, isoWeekday, isWorkingDay, localDate, nextMailMoment, nextWorkingDay, weekOf, workingDaysBetween } from '../workflows/calendar';
+import { riskReason, type OpenItems, type RiskSignal } from '../workflows/state';
 import { dutchHolidays } from './holidays';
 import { renderDigest, type Digest, type DigestItem, type ReminderKind } from './mail-texts';
 
@@ -25,23 +27,20 @@ export const DEFAULT_REMINDERS: ReminderRules = {
   attendanceAfterWorkingDays: 1, checkpointDueWithinWorkingDays: 3, weekOverview: true, bblDecisionWeekly: true, escalateAfterReminders: 2, riskSignals: true, followUpWeekly: true,
 };
 
-const RUNNING = ['planned', 'active', 'paused', 'awaiting_bbl'];
-/**
- * Queries in flight while composing the digest. A query to a workflow no longer in the worker's cache is
- * answered by replaying it; at 10,000 trajectories that takes the worker about 38 a second whether 20 or
- * 50 are in flight (bench/README.md), so more would only load the cluster.
- */
-const QUERIES_IN_FLIGHT = 20;
+/** Outbox rows written at once while composing. */
+const ENQUEUES_IN_FLIGHT = 8;
 
-interface Running {
+export const RUNNING = ['planned', 'active', 'paused', 'awaiting_bbl'];
+
+export interface Running {
   id: string; workflowId: string; status: string; reference: string; firstName: string; schoolId: string; officeId: string | null; jobcoachId: string | null;
-  programmeId: string; programmeVersion: number; placements: { employerId: string; from: string }[];
+  programmeId: string; programmeVersion: number; startDate: string; placements: { employerId: string; from: string }[];
 }
 
 /** Running trajectories, and finished ones with a follow-up question open on `date`. */
-async function trajectoriesToRemind(db: Db, date: string): Promise<Running[]> {
+export async function trajectoriesToRemind(db: Db, date: string): Promise<Running[]> {
   const rows = await db.selectFrom('trajectory as t').innerJoin('cohort as c', 'c.id', 't.cohort_id').leftJoin('covenant as v', 'v.id', 'c.covenant_id')
-    .select(['t.id', 't.workflow_id', 't.status', 't.reference', 't.name', 'c.school_id', 'v.programme_office_id', 't.jobcoach_id', 'c.programme_id', 'c.programme_version'])
+    .select(['t.id', 't.workflow_id', 't.status', 't.reference', 't.name', 'c.school_id', 'v.programme_office_id', 't.jobcoach_id', 'c.programme_id', 'c.programme_version', 'c.start_date'])
     .where((eb) => eb.or([
       eb('t.status', 'in', RUNNING),
       eb('t.id', 'in', eb.selectFrom('follow_up').select('trajectory_id').where('status', '=', 'open').where('due_on', '<=', date)),
@@ -50,16 +49,16 @@ async function trajectoriesToRemind(db: Db, date: string): Promise<Running[]> {
   const placements = rows.length ? await db.selectFrom('placement').selectAll().where('trajectory_id', '=', anyOf(rows.map((r) => r.id))).orderBy('from_date').execute() : [];
   return rows.map((r) => ({
     id: r.id, workflowId: r.workflow_id, status: r.status, reference: r.reference, firstName: r.name.split(/\s+/)[0] ?? r.name, schoolId: r.school_id, officeId: r.programme_office_id,
-    jobcoachId: r.jobcoach_id, programmeId: r.programme_id, programmeVersion: r.programme_version,
+    jobcoachId: r.jobcoach_id, programmeId: r.programme_id, programmeVersion: r.programme_version, startDate: r.start_date,
     placements: placements.filter((p) => p.trajectory_id === r.id).map((p) => ({ employerId: p.employer_id, from: p.from_date })),
   }));
 }
 
-const employerOn = (t: Running, date: string) => (t.placements.filter((p) => p.from <= date).at(-1) ?? t.placements[0])?.employerId;
+export const employerOn = (t: Running, date: string) => (t.placements.filter((p) => p.from <= date).at(-1) ?? t.placements[0])?.employerId;
 
 /** Who gets what: a recipient is an organisation's contact of a role, or a single contact (the jobcoach). */
-type To = { organisationId: string; role: ContactRole } | { contactId: string };
-interface Due { to: To; item: DigestItem; subject: string }
+export type To = { organisationId: string; role: ContactRole } | { contactId: string };
+export interface Due { to: To; item: DigestItem; subject: string }
 
 /** One mail per recipient per morning, grouped by address. */
 interface Recipient { email: string; name: string; organisationId: string; organisation: string }
@@ -101,37 +100,113 @@ async function resolveRecipients(db: Db, targets: { to: To; officeId: string | n
 
 const toKey = (t: To, officeId: string | null) => `${officeId ?? '-'}|${'contactId' in t ? `contact:${t.contactId}` : `${t.organisationId}:${t.role}`}`;
 
+/** What a trajectory has open on the digest's morning: what its workflow would answer (stateQuery, scheduleQuery). */
+interface OpenOnDate {
+  open: OpenItems;
+  /** Each signal with the key it is raised under once (`kind:first date of its reason`, as before) and its Dutch text. */
+  risks: { kind: RiskSignal['kind']; subject: string; text: string }[];
+  /** Placement days expected in the rest of the week: only on the week's first working day. */
+  week: string[];
+}
+
+/** A risk signal's reason in Dutch, for the coordinator's mail, from the same facts as the English reason. */
+const DUTCH_RISK = {
+  unexcused_absences: (dates: string[]) => `${dates.length} keer ongeoorloofd afwezig binnen twee weken (${dates.join(', ')})`,
+  checkpoint_at_risk: (key: string, recordedOn: string) => `checkpoint ${key} is op ${recordedOn} vastgelegd als "risico"`,
+  checkpoint_overdue: (name: string, weekEnd: string) => `checkpoint ${name} moest uiterlijk ${weekEnd} vastgelegd zijn en is dat niet`,
+  low_attendance: (attended: number, recorded: number, threshold: number) =>
+    `aanwezig op ${attended} van ${recorded} geregistreerde dagen (${Math.round((100 * attended) / recorded)}%), onder de norm van ${Math.round(100 * threshold)}%`,
+};
+/** The key a signal is raised under once: its kind and the first date in its (English) reason, as the outbox has always stored it. */
+const riskSubject = (kind: string, reason: string) => `${kind}:${reason.match(/\d{4}-\d{2}-\d{2}/)?.[0] ?? ''}`;
+
+const groupBy = <T extends { trajectory_id: string }>(rows: T[]) => {
+  const out = new Map<string, T[]>();
+  for (const r of rows) {
+    const list = out.get(r.trajectory_id);
+    if (list) list.push(r);
+    else out.set(r.trajectory_id, [r]);
+  }
+  return out;
+};
+
+/**
+ * Every running trajectory's open items and risk signals on `date`, from the projection's rows in a few
+ * set-based statements (db/reminders.ts), by the rules of workflows/state.ts (`openItems`, `schedule`,
+ * `riskSignals`); no workflow is asked.
+ *
+ * The projection lags its workflow by a moment: an update answers only after its projection (a local
+ * activity) is written, and a timer's change (the start at 00:00, the end, the close of the BBL decision)
+ * is projected as the timer fires, hours before 10:00. So what partners recorded before 10:00 is in these
+ * rows at 10:00; only a recording that arrives while the digest reads them may be missed or not, exactly as
+ * one arriving a moment after a workflow answered its query was. A projection still retrying because
+ * PostgreSQL is unreachable cannot lag a digest that reads the same PostgreSQL: that digest fails and is retried.
+ * A run on the first workflow version (workflows/legacy.ts) projects no plan and had no open items anyway.
+ */
+async function openOnDate(db: Db, trajectories: Running[], date: string, monday: boolean, templateOf: (t: Running) => ProgrammeTemplate | undefined): Promise<Map<string, OpenOnDate>> {
+  const running = trajectories.filter((t) => RUNNING.includes(t.status));
+  const facts = await reminderFacts(db, running.map((t) => t.id), date, { weekOverview: monday });
+  const unrecorded = groupBy(facts.unrecorded);
+  const checkpoints = groupBy(facts.checkpoints);
+  const week = groupBy(facts.week);
+  const bbl = new Map(facts.bbl.map((b) => [b.trajectory_id, b]));
+  const unexcused = new Map(facts.unexcused.map((u) => [u.trajectory_id, u.dates]));
+  const atRisk = groupBy(facts.atRisk);
+  const recorded = new Map(facts.recorded.map((r) => [r.trajectory_id, r]));
+  const out = new Map<string, OpenOnDate>();
+  for (const t of running) {
+    const template = templateOf(t);
+    const open = (OPEN_STATUSES as readonly string[]).includes(t.status);
+    const cps = checkpoints.get(t.id) ?? [];
+    const pick = (c: (typeof cps)[number]) => ({ key: c.key, name: c.name, weekEnd: c.week_end });
+    const confirmed = bbl.get(t.id);
+    const bblOpen = open && template !== undefined && weekOf(t.startDate, date) >= template.bblDecisionFromWeek && !confirmed?.job_without_bbl;
+    const risks: OpenOnDate['risks'] = [];
+    if (open) {
+      const raise = (kind: RiskSignal['kind'], reason: string, text: string) => risks.push({ kind, subject: riskSubject(kind, reason), text });
+      const dates = unexcused.get(t.id);
+      if (dates) raise('unexcused_absences', riskReason.unexcused_absences(dates), DUTCH_RISK.unexcused_absences(dates));
+      for (const r of atRisk.get(t.id) ?? []) raise('checkpoint_at_risk', riskReason.checkpoint_at_risk(r.key, r.recorded_on), DUTCH_RISK.checkpoint_at_risk(r.key, r.recorded_on));
+      for (const c of cps.filter((x) => x.week_end < date)) raise('checkpoint_overdue', riskReason.checkpoint_overdue(c.name, c.week, c.week_end), DUTCH_RISK.checkpoint_overdue(c.name, c.week_end));
+      const days = recorded.get(t.id);
+      if (days && template && days.attended / days.recorded < template.attendanceThreshold) {
+        raise('low_attendance', riskReason.low_attendance(days.attended, days.recorded, template.attendanceThreshold), DUTCH_RISK.low_attendance(days.attended, days.recorded, template.attendanceThreshold));
+      }
+    }
+    out.set(t.id, {
+      open: {
+        attendance: open ? (unrecorded.get(t.id) ?? []).map((d) => ({ date: d.date, kind: d.kind })) : [],
+        checkpoints: open ? cps.filter((c) => c.week_start <= date && date <= c.week_end).map(pick) : [],
+        overdueCheckpoints: open ? cps.filter((c) => c.week_end < date).map(pick) : [],
+        bbl: bblOpen ? [...(confirmed?.contract ? [] : ['employer_contract' as const]), ...(confirmed?.enrolment ? [] : ['school_enrolment' as const])] : [],
+      },
+      risks,
+      week: t.status === 'paused' ? [] : (week.get(t.id) ?? []).map((d) => d.date),
+    });
+  }
+  return out;
+}
+
 /** What every running trajectory has due on `date`, for whom. */
-async function dueItems(deps: ReminderDeps, date: string, holidays: ReadonlySet<string>): Promise<{ due: Due[]; trajectories: Running[]; rulesFor: (t: Running) => ReminderRules }> {
-  const temporal = deps.temporal;
-  if (!temporal) throw ApplicationFailure.nonRetryable('reminders need a Temporal client in the activity dependencies');
-  const trajectories = await trajectoriesToRemind(deps.db, date);
-  const rulesOf = new Map<string, ReminderRules>();
+export async function dueItems(db: Db, date: string, holidays: ReadonlySet<string>): Promise<{ due: Due[]; trajectories: Running[]; rulesFor: (t: Running) => ReminderRules }> {
+  const trajectories = await trajectoriesToRemind(db, date);
+  const programmes = new Map<string, ProgrammeTemplate | undefined>();
   const due: Due[] = [];
   const monday = isWeekStart(date, holidays);
+  const pk = (t: Running) => `${t.programmeId}@${t.programmeVersion}`;
   for (const t of trajectories) {
-    const pk = `${t.programmeId}@${t.programmeVersion}`;
-    if (!rulesOf.has(pk)) rulesOf.set(pk, { ...DEFAULT_REMINDERS, ...(await findProgramme(deps.db, t.programmeId, t.programmeVersion))?.template.reminders });
+    if (!programmes.has(pk(t))) programmes.set(pk(t), (await findProgramme(db, t.programmeId, t.programmeVersion))?.template);
   }
-  // Each trajectory's own answer, QUERIES_IN_FLIGHT at a time; one that cannot answer is counted, not silently left out.
-  const skipped: string[] = [];
-  const lives = await mapLimit(trajectories, QUERIES_IN_FLIGHT, async (t) => {
-    if (!RUNNING.includes(t.status)) return undefined; // finished: only its follow-up, from SQL
-    heartbeat();
-    try {
-      return await temporal.workflow.getHandle(t.workflowId).query(stateQuery, date);
-    } catch (e) {
-      skipped.push(`${t.id}: ${(e as Error).message}`);
-      return undefined;
-    }
-  });
-  if (skipped.length) log('warn', `reminders: ${skipped.length} trajectories did not answer and are left out this morning`, { first: skipped[0] });
+  const rulesOf = new Map([...programmes].map(([k, template]) => [k, { ...DEFAULT_REMINDERS, ...template?.reminders }]));
+  heartbeat();
+  const lives = await openOnDate(db, trajectories, date, monday, (t) => programmes.get(pk(t)));
+  heartbeat();
   // After doorstroom: each open follow-up question on its first working morning, then weekly while open.
   const firstMorning = (due: string) => { let d = due; while (!isWorkingDay(d, holidays)) d = addDays(d, 1); return d; };
   const byTrajectory = new Map(trajectories.map((t) => [t.id, t]));
-  for (const f of await openFollowUps(deps.db, date)) {
+  for (const f of await openFollowUps(db, date)) {
     const t = byTrajectory.get(f.trajectory_id);
-    if (!t || !rulesOf.get(`${t.programmeId}@${t.programmeVersion}`)!.followUpWeekly) continue;
+    if (!t || !rulesOf.get(pk(t))!.followUpWeekly) continue;
     if (!(monday || firstMorning(f.due_on) === date)) continue;
     const base = { trajectoryId: t.id, firstName: t.firstName, reference: t.reference };
     const subject = `follow-up-${f.months}`;
@@ -139,11 +214,10 @@ async function dueItems(deps: ReminderDeps, date: string, holidays: ReadonlySet<
     if (f.school_id && f.enrolled === null) due.push({ to: { organisationId: f.school_id, role: 'roc_coordinator' }, subject, item: { ...base, kind: 'follow_up', followUp: { months: f.months, question: 'enrolled', closesOn: f.closes_on } } });
   }
 
-  for (const [index, t] of trajectories.entries()) {
-    const rules = rulesOf.get(`${t.programmeId}@${t.programmeVersion}`)!;
-    const handle = temporal.workflow.getHandle(t.workflowId);
-    const live = lives[index];
-    if (!live || !RUNNING.includes(live.status)) continue;
+  for (const t of trajectories) {
+    const rules = rulesOf.get(pk(t))!;
+    const live = lives.get(t.id);
+    if (!live) continue; // finished: only its follow-up, above
     const base = { trajectoryId: t.id, firstName: t.firstName, reference: t.reference };
     const coordinator = t.officeId ? { organisationId: t.officeId, role: 'coordinator' as const } : undefined;
 
@@ -166,11 +240,9 @@ async function dueItems(deps: ReminderDeps, date: string, holidays: ReadonlySet<
     }
 
     // Monday: the employer's overview of who is expected on which days this week.
-    if (rules.weekOverview && monday && live.status !== 'paused') {
-      const schedule = await handle.query(scheduleQuery);
-      const week = schedule.weeks.flatMap((w) => w.days).filter((d) => d.kind === 'placement' && d.status === 'planned' && d.date >= date && d.date < addDays(date, 8 - isoWeekday(date)));
+    if (rules.weekOverview && monday && live.week.length) {
       const employer = employerOn(t, date);
-      if (employer && week.length) due.push({ to: { organisationId: employer, role: 'workplace_trainer' }, subject: date, item: { ...base, kind: 'week_overview', days: week.map((d) => ({ date: d.date, kind: 'placement' as const })) } });
+      if (employer) due.push({ to: { organisationId: employer, role: 'workplace_trainer' }, subject: date, item: { ...base, kind: 'week_overview', days: live.week.map((d) => ({ date: d, kind: 'placement' as const })) } });
     }
 
     // The jobcoach: checkpoints due within N working days, and overdue ones.
@@ -190,17 +262,16 @@ async function dueItems(deps: ReminderDeps, date: string, holidays: ReadonlySet<
       if (live.open.bbl.includes('school_enrolment')) due.push({ to: { organisationId: t.schoolId, role: 'roc_coordinator' }, subject: 'bbl', item: { ...base, kind: 'bbl_decision', missing: ['school_enrolment'] } });
     }
 
-    // The coordinator: a risk signal, once per kind of signal.
+    // The coordinator: a risk signal, once per occurrence (a new run of absences or another checkpoint at risk is raised again).
     if (rules.riskSignals && coordinator) {
-      // Once per occurrence: a new run of absences or another checkpoint at risk is raised again.
-      for (const r of live.risks) due.push({ to: coordinator, subject: `${r.kind}:${r.reason.match(/\d{4}-\d{2}-\d{2}/)?.[0] ?? ''}`, item: { ...base, kind: 'risk_raised', risk: dutchRisk(r) } });
+      for (const r of live.risks) due.push({ to: coordinator, subject: r.subject, item: { ...base, kind: 'risk_raised', risk: r.text } });
     }
   }
-  return { due, trajectories, rulesFor: (t) => rulesOf.get(`${t.programmeId}@${t.programmeVersion}`) ?? DEFAULT_REMINDERS };
+  return { due, trajectories, rulesFor: (t) => rulesOf.get(pk(t)) ?? DEFAULT_REMINDERS };
 }
 
 /** The week's first working day: Monday, or Tuesday after Tweede Paasdag or Tweede Pinksterdag. */
-function isWeekStart(date: string, holidays: ReadonlySet<string>): boolean {
+export function isWeekStart(date: string, holidays: ReadonlySet<string>): boolean {
   let d = addDays(date, 1 - isoWeekday(date));
   while (!isWorkingDay(d, holidays) && isoWeekday(d) < 5) d = addDays(d, 1);
   return d === date;
@@ -209,28 +280,9 @@ function isWeekStart(date: string, holidays: ReadonlySet<string>): boolean {
 /** Reminders that escalate when ignored (a checkpoint merely due is not late yet). */
 const PARTNER_KINDS: ReminderKind[] = ['attendance_placement', 'attendance_school', 'checkpoint_overdue', 'bbl_decision', 'follow_up'];
 
-/** A risk signal's reason in Dutch, for the coordinator's mail (the API gives it in English). */
-export function dutchRisk(r: { kind: string; reason: string }): string {
-  const dates = r.reason.match(/\d{4}-\d{2}-\d{2}/g) ?? [];
-  const numbers = r.reason.match(/\d+(?=\D)/g) ?? [];
-  switch (r.kind) {
-    case 'unexcused_absences': return `${numbers[0] ?? 'meerdere'} keer ongeoorloofd afwezig binnen twee weken (${dates.join(', ')})`;
-    case 'checkpoint_at_risk': return `checkpoint ${r.reason.match(/checkpoint (\S+)/)?.[1] ?? ''} is op ${dates[0] ?? ''} vastgelegd als "risico"`;
-    case 'checkpoint_overdue': return `checkpoint ${r.reason.match(/checkpoint (.+?) \(week/)?.[1] ?? ''} moest uiterlijk ${dates[0] ?? ''} vastgelegd zijn en is dat niet`;
-    case 'low_attendance': {
-      const m = r.reason.match(/attended (\d+) of (\d+) recorded days \((\d+)%\), below the programme's (\d+)%/);
-      return m ? `aanwezig op ${m[1]} van ${m[2]} geregistreerde dagen (${m[3]}%), onder de norm van ${m[4]}%` : 'aanwezigheid onder de norm van het programma';
-    }
-    default: return r.reason;
-  }
-}
-
 /** Keeps a long compose alive with Temporal; outside an activity (the simulator, tests) there is nothing to tell. */
 function heartbeat(): void {
   try { Context.current().heartbeat(); } catch { /* not in an activity */ }
-}
-function log(level: 'warn' | 'info', message: string, attrs: Record<string, unknown>): void {
-  try { Context.current().log[level](message, attrs); } catch { console.warn(message, attrs); }
 }
 
 export function createReminderActivities(deps: ReminderDeps) {
@@ -246,7 +298,7 @@ export function createReminderActivities(deps: ReminderDeps) {
       const { date } = input;
       const holidays = holidaysAround(date);
       if (isoWeekday(date) === 7 || holidays.has(date)) return [];
-      const { due, trajectories, rulesFor } = await dueItems(deps, date, holidays);
+      const { due, trajectories, rulesFor } = await dueItems(deps.db, date, holidays);
 
       // Escalation: a partner's reminder about the same thing sent (at least) twice before, and still due.
       const sent = new Map((await remindersSentBefore(deps.db, trajectories.map((t) => t.id), date)).map((s) => [`${s.trajectory_id}|${s.kind}|${s.subject}|${s.organisation_id}`, s]));
@@ -295,17 +347,17 @@ export function createReminderActivities(deps: ReminderDeps) {
           digests.set(key, digest);
         }
       }
-      const ids: string[] = [];
-      for (const { recipient, items, keys } of digests.values()) {
+      // Each mail is its own transaction under its own key, so a few go at once (well within the database pool).
+      return mapLimit([...digests.values()], ENQUEUES_IN_FLIGHT, async ({ recipient, items, keys }) => {
+        heartbeat();
         const digest: Digest = { recipient: { name: recipient.name, email: recipient.email }, organisation: recipient.organisation, date, items, baseUrl: deps.publicUrl ?? 'http://127.0.0.1:3000' };
         const mail = renderDigest(digest);
-        ids.push(await enqueueMail(deps.db, {
+        return enqueueMail(deps.db, {
           id: crypto.randomUUID(), key: `${recipient.email.toLowerCase()}|${recipient.organisationId}|digest|${date}`, recipient: recipient.email, recipient_name: recipient.name,
           organisation_id: recipient.organisationId, kind: 'digest', day: date, subject: mail.subject, text: mail.text, html: mail.html,
           // (recipient, kind, day): the recipient is a person at an organisation, so one address with two roles gets two digests.
-        }, keys));
-      }
-      return ids;
+        }, keys);
+      });
     },
 
     /**
@@ -313,6 +365,10 @@ export function createReminderActivities(deps: ReminderDeps) {
      * retry at 07:00 on the next allowed morning. A refusal by the receiving server (5xx, e.g. an unknown
      * address) is permanent: recorded as failed, not retried. Anything else (server down) leaves the mail
      * queued and fails the activity, so Temporal retries it with backoff until the server is back.
+     *
+     * As many mails are in flight as the mailer has connections (its SMTP pool), each on its own: claimed
+     * (committed) before its SMTP conversation and marked after it, so a retried or concurrent delivery skips
+     * what another sent or is sending, and a mail whose worker died mid-way becomes `uncertain`, never resent.
      */
     async deliverMail(input: { ids: string[] }): Promise<{ sent: number; failed: number }> {
       const mailer = deps.mailer;
@@ -325,10 +381,14 @@ export function createReminderActivities(deps: ReminderDeps) {
       let sent = 0;
       let failed = 0;
       let transient: string | undefined;
-      for (const id of input.ids) {
+      // Twice as many lanes as connections: while one lane's mail is in its SMTP conversation, another's claim
+      // or mark is in the database, so no connection waits for PostgreSQL. The pool still holds at most
+      // `connections` conversations at once; the rest wait for a connection already claimed, which is why a
+      // worker that dies leaves at most twice that many rows `sending` (to become `uncertain`), never resent.
+      await mapLimit(input.ids, 2 * Math.max(1, mailer.connections ?? 1), async (id) => {
         heartbeat();
         const mail = await claimMail(deps.db, id);
-        if (!mail) continue; // sent, being sent by a worker that died mid-way, or failed: never again
+        if (!mail) return; // sent, being sent (by another attempt, or a worker that died mid-way), or failed: never again
         try {
           await mailer.send({ to: mail.recipient, subject: mail.subject, text: mail.text, html: mail.html, messageId: `<${mail.id}@toeleiding>` });
         } catch (e) {
@@ -342,11 +402,11 @@ export function createReminderActivities(deps: ReminderDeps) {
             await markMail(deps.db, id, { status: 'queued', error: err.message ?? String(e) });
             transient = err.message ?? String(e);
           }
-          continue;
+          return;
         }
         await markMail(deps.db, id, { status: 'sent' });
         sent++;
-      }
+      });
       if (transient) throw ApplicationFailure.create({ message: `mail server unavailable (${transient}); the rest stays queued`, type: 'MailUnavailable' });
       return { sent, failed };
     },

@@ -37,6 +37,10 @@ export const ConfigSchema = Type.Object({
   WORKFLOW_BUNDLE_PATH: Type.Optional(Type.String({ minLength: 1 })),
   SMTP_URL: Type.Optional(Type.String({ pattern: '^smtps?://' })),
   MAIL_FROM: Type.String({ minLength: 3 }),
+  /** SMTP connections the worker keeps open and sends over in parallel (a pool, reused for many mails). */
+  SMTP_MAX_CONNECTIONS: Type.Integer({ minimum: 1, maximum: 100 }),
+  /** At most this many mails a second per worker process, the provider's limit; 0: no limit. */
+  SMTP_RATE_PER_SECOND: Type.Integer({ minimum: 0, maximum: 100_000 }),
   ADMIN_TOKEN: Type.Optional(Type.String({ minLength: 16 })),
   /** The secret of the keyed hash (HMAC-SHA256) under which a BSN is stored; never the BSN itself. */
   BSN_HMAC_KEY: Type.Optional(Type.String({ minLength: 32 })),
@@ -72,6 +76,8 @@ export const DEFAULTS = {
   TEMPORAL_UI_PORT: '8233',
   TEMPORAL_CALL_TIMEOUT_MS: '5000',
   MAIL_FROM: 'Toeleiding <noreply@toeleiding.local>',
+  SMTP_MAX_CONNECTIONS: '4',
+  SMTP_RATE_PER_SECOND: '20',
   LOG_LEVEL: 'info',
   RETENTION_MONTHS: '24',
   RATE_LIMIT_PER_MINUTE: '600',

@@ -295,6 +295,8 @@ describe('a partner working for two programme offices', () => {
     expect(petraOfB.status).toBe(201);
     const launched = await call('POST', '/v1/cohorts', cohortRequest({ ...other, employerIds: [employer], size: 1, startDate: start }));
     expect(launched.status).toBe(201);
+    // The digest reads the projection, which has the start a moment after the launch (at 10:00, hours after it).
+    await untilStarted(db, launched.json.id);
     const theirs = launched.json.trajectories[0].id as string;
     const day = nextWorkingDay(addDays(D, 62), holidays);
     const ids = await activities({ now: at10(day) }).composeDigests({ date: day });

@@ -1,6 +1,8 @@
 // End to end through the real start path: `npm start`'s launcher with the embedded Temporal dev server and
-// embedded PGlite, the worker and the API as child processes. Launch a cohort over HTTP, read it back,
-// stop with SIGINT, start again and find the trajectory still running where it was.
+// the embedded PostgreSQL, the worker and the API as child processes. Launch a cohort over HTTP, read it back,
+// stop with SIGINT, start again and find the trajectory still running where it was. The client repeats a 503
+// after its Retry-After, as a partner's would: on a loaded machine the first read of a just-started workflow
+// can take longer than the API's Temporal deadline (TEMPORAL_CALL_TIMEOUT_MS).
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -59,6 +61,15 @@ async function stop(r: Running): Promise<number | null> {
   return exited;
 }
 
+/** Sends again (the same request, so the same Idempotency-Key) after a 503's Retry-After, for up to a minute. */
+async function withRetries(send: () => Promise<Response>): Promise<Response> {
+  for (let attempt = 0; ; attempt++) {
+    const res = await send();
+    if (res.status !== 503 || attempt >= 20) return res;
+    await new Promise((r) => setTimeout(r, Number(res.headers.get('retry-after') ?? 2) * 1000));
+  }
+}
+
 describe('npm start, end to end', () => {
   let running: Running | undefined;
   afterAll(async () => {
@@ -71,11 +82,8 @@ describe('npm start, end to end', () => {
     running = await start(env);
     const { url, token } = running;
     const call = async (method: string, p: string, body?: unknown) => {
-      const res = await fetch(`${url}${p}`, {
-        method,
-        headers: { authorization: `Bearer ${token}`, ...(body ? { 'content-type': 'application/json', 'idempotency-key': randomUUID() } : {}) },
-        body: body ? JSON.stringify(body) : undefined,
-      });
+      const headers = { authorization: `Bearer ${token}`, ...(body ? { 'content-type': 'application/json', 'idempotency-key': randomUUID() } : {}) };
+      const res = await withRetries(() => fetch(`${url}${p}`, { method, headers, body: body ? JSON.stringify(body) : undefined }));
       return { status: res.status, body: (await res.json()) as any };
     };
 
@@ -100,7 +108,8 @@ describe('npm start, end to end', () => {
 
     running = await start(env);
     expect(running.token).toBe(token);
-    const after = await fetch(`${running.url}/v1/trajectories/${trajectoryId}`, { headers: { authorization: `Bearer ${token}` } });
+    const again = running;
+    const after = await withRetries(() => fetch(`${again.url}/v1/trajectories/${trajectoryId}`, { headers: { authorization: `Bearer ${token}` } }));
     expect(after.status).toBe(200);
     const body = (await after.json()) as any;
     expect(body.live).toMatchObject({ status: 'active', week: 1 });

@@ -14,7 +14,9 @@ export const admin = { authorization: `Bearer ${ADMIN_TOKEN}` };
 export const withKey = (token = ADMIN_TOKEN) => ({ authorization: `Bearer ${token}`, 'idempotency-key': randomUUID() });
 
 export function testDeps(db: Db, temporal: Client, over: Partial<AppDeps> = {}): AppDeps {
-  return { config: { TEMPORAL_TASK_QUEUE: TASK_QUEUE, LOG_LEVEL: 'silent', ADMIN_TOKEN, BSN_HMAC_KEY }, db, temporal, mailer: { kind: 'dev-mailbox' }, ...over };
+  // A generous Temporal deadline: on a loaded machine a first query can take longer than production's 5 s, and
+  // tests never fail on timing (tests/temporal-faults.test.ts sets its own short one).
+  return { config: { TEMPORAL_TASK_QUEUE: TASK_QUEUE, LOG_LEVEL: 'silent', ADMIN_TOKEN, BSN_HMAC_KEY, TEMPORAL_CALL_TIMEOUT_MS: 60_000 }, db, temporal, mailer: { kind: 'dev-mailbox' }, ...over };
 }
 
 export function injectCall(app: App): Call {

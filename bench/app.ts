@@ -10,5 +10,5 @@ export function benchApp(db: Db, temporal: Client): Promise<App> {
   return buildApp({ ...deps, config: { ...deps.config, LOG_LEVEL: 'warn' } });
 }
 
-/** The value below which `p` percent of `ms` lie (nearest rank). */
-export const percentile = (ms: number[], p: number) => [...ms].sort((a, b) => a - b)[Math.min(ms.length - 1, Math.floor((p / 100) * ms.length))]!;
+/** The value below which `p` percent of `ms` lie (nearest rank); with the alternating-samples helper in bench/stats.ts. */
+export { percentile } from './stats';

@@ -1,6 +1,10 @@
-// `npm run bench`: every benchmark, each reported as a ratio against a baseline measured in the same run.
+// `npm run bench`: every benchmark, each reported as a ratio against a baseline measured in the same run,
+// from alternating samples of both sides (bench/stats.ts: warm-up thrown away, median and spread).
+// `npm run bench -- --quick`: smaller sizes, 3 samples a side, and without the 10,000-trajectory scale run
+// and the outbox run (each 10 minutes or more): for routine checks, under 5 minutes; its output says so.
 // Uses the real Temporal dev server and a throwaway PostgreSQL database (DATABASE_URL's server, else
-// 127.0.0.1:5432). Prints a Markdown table to paste into bench/README.md.
+// 127.0.0.1:5432). Prints a Markdown table to paste into bench/README.md: every row with its date and the
+// machine's load (1, 5 and 15 minute averages, as `uptime` prints them) when it started and ended.
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Worker, Runtime, DefaultLogger } from '@temporalio/worker';
 import { createActivities } from '../activities';
@@ -16,9 +20,17 @@ import { benchOutcomes } from './outcomes';
 import { benchOutbox } from './outbox';
 import { benchRegistrations } from './registrations';
 import { benchScale } from './scale';
+import { machineLoad, QUICK, benchRuns, spread, type Spread } from './stats';
 import { ensureSearchAttributes } from '../infra/temporal';
 import { newPayloadKey, payloadDataConverter } from '../infra/payload-codec';
 import { testServerExecutable } from '../infra/temporal-binaries';
+
+const started = new Date();
+const command = [
+  ...Object.entries(process.env).filter(([k]) => k.startsWith('BENCH_')).map(([k, v]) => `${k}=${v}`),
+  'npm run bench', ...(process.argv.slice(2).length ? ['--', ...process.argv.slice(2)] : []),
+].join(' ');
+const skip = (name: string, inQuick = false) => Boolean(process.env[`BENCH_SKIP_${name}`]) || (QUICK && inQuick && !process.env[`BENCH_ONLY_${name}`]);
 
 Runtime.install({ logger: new DefaultLogger('WARN') });
 // Payloads encrypted as in production (the cost is part of what is measured), under a key for this run only.
@@ -28,76 +40,102 @@ const db = connectPostgres(database.url, 10);
 const env = await TestWorkflowEnvironment.createLocal({ server: { executable: devServerExecutable(process.env), searchAttributes: SEARCH_ATTRIBUTES }, client: { dataConverter } });
 const worker = await Worker.create({ connection: env.nativeConnection, taskQueue: TASK_QUEUE, workflowsPath, activities: createActivities({ db, temporal: env.client }), dataConverter });
 const running = worker.run();
+
+const rows: string[][] = [];
+const notes: string[] = [];
+/** Runs one benchmark and adds its rows, each stamped with the date and the load before and after it. */
+async function section<T>(name: string, work: () => Promise<T>, toRows: (r: T) => string[][]): Promise<T> {
+  const load = machineLoad();
+  const at = new Date();
+  const t0 = performance.now();
+  console.error(`[bench] ${name}: started ${new Date().toISOString()}, load ${load}`);
+  const r = await work();
+  const when = `${at.toISOString().slice(0, 16).replace('T', ' ')} UTC, for ${((performance.now() - t0) / 1000).toFixed(0)} s; load ${load} → ${machineLoad()}`;
+  for (const row of toRows(r)) rows.push([...row, when]);
+  console.error(`[bench] ${name}: done in ${((performance.now() - t0) / 1000).toFixed(0)} s, load ${machineLoad()}`);
+  return r;
+}
+const ms = (s: Spread) => spread(s, 'ms');
+const x = (s: Spread) => spread(s, '×');
+
 try {
-  const size = Number(process.env.BENCH_COHORT_SIZE ?? 1000);
-  const launch = await benchCohortLaunch(env, db, size);
-  const rows = [
-    ['benchmark', 'baseline', 'measured', 'ratio'],
-    ['---', '---', '---', '---'],
-    [`cohort launch, ${launch.size} participants`, `${launch.size} bare workflow starts: ${launch.bareMs.toFixed(0)} ms`, `POST /v1/cohorts: ${launch.apiMs.toFixed(0)} ms`, launch.ratio.toFixed(2)],
-  ];
-  if (!process.env.BENCH_SKIP_TRAJECTORY) {
+  const runs = benchRuns();
+  if (!skip('LAUNCH')) {
+    await section('cohort launch', () => benchCohortLaunch(env, db), (l) => [[
+      `cohort launch, ${l.size} participants (same workflow and input both sides, 50 starts in flight; each sample waits until every workflow's first task is done)`,
+      `${l.size} bare workflow starts: ${ms(l.baseline.ms)}`,
+      `POST /v1/cohorts over HTTP: ${ms(l.measured.ms)}`,
+      x(l.ratio.ms),
+    ]]);
+  }
+  if (!skip('TRAJECTORY')) {
     const skipping = await TestWorkflowEnvironment.createTimeSkipping({ server: { executable: testServerExecutable(process.env) }, client: { dataConverter } });
     try {
       await ensureSearchAttributes(skipping.connection, 'default');
       const w = await Worker.create({ connection: skipping.nativeConnection, taskQueue: TASK_QUEUE, workflowsPath, activities: createActivities({ db, temporal: skipping.client }), dataConverter });
-      const h = await w.runUntil(benchTrajectoryHistory(skipping, db));
-      for (const r of [h.weekly, h.daily]) {
-        rows.push([
-          `20-week trajectory, every day recorded ${r.pattern} (${r.updates} updates, time-skipping)`,
-          `nothing recorded: ${h.baseline.events} events, ${h.baseline.ms.toFixed(0)} ms`,
-          `${r.events} events, ${r.ms.toFixed(0)} ms`,
-          `events ${(r.events / h.baseline.events).toFixed(1)}, time ${(r.ms / h.baseline.ms).toFixed(1)}`,
-        ]);
-      }
+      await section('trajectory history', () => w.runUntil(benchTrajectoryHistory(skipping, db)), (h) => [['weekly', h.weekly] as const, ['daily', h.daily] as const].map(([pattern, r]) => [
+        `20-week trajectory, every day recorded ${pattern} (${r.measured.updates.median} updates, time-skipping)`,
+        `nothing recorded: ${r.baseline.events.median} events, ${ms(r.baseline.ms)}`,
+        `${r.measured.events.median} events (min–max ${r.measured.events.min}–${r.measured.events.max}), ${ms(r.measured.ms)}`,
+        `events ${(r.measured.events.median / r.baseline.events.median).toFixed(1)}; time ${x(r.ratio.ms)}`,
+      ]));
     } finally {
       await skipping.teardown();
     }
   }
-  if (!process.env.BENCH_SKIP_OUTCOMES) {
-    const o = await benchOutcomes(db, Number(process.env.BENCH_OUTCOME_TRAJECTORIES ?? 100_000));
-    rows.push([
-      `funders' outcome query, ${o.n.toLocaleString('en')} trajectories, ${(o.n * 60).toLocaleString('en')} attendance rows (seeded in ${(o.seedMs / 1000).toFixed(0)} s)`,
-      `the same aggregates as plain SQL, in sequence: p50 ${o.baseline.p50.toFixed(0)} ms, p95 ${o.baseline.p95.toFixed(0)} ms`,
-      `GET /v1/outcomes service: p50 ${o.service.p50.toFixed(0)} ms, p95 ${o.service.p95.toFixed(0)} ms`,
-      `p50 ${(o.service.p50 / o.baseline.p50).toFixed(2)}, p95 ${(o.service.p95 / o.baseline.p95).toFixed(2)}`,
-    ]);
-    rows.push([
-      'attendance figure: per-trajectory counts kept by the projection, against counting the attendance rows (as before)',
-      `counting ${(o.n * 60).toLocaleString('en')} attendance rows: p50 ${o.scan.p50.toFixed(0)} ms`,
-      `the whole outcome query: p50 ${o.service.p50.toFixed(0)} ms`,
-      `${(o.scan.p50 / o.service.p50).toFixed(1)}× faster than the attendance count alone`,
-    ]);
+  if (!skip('OUTCOMES')) {
+    await section('outcome query', () => benchOutcomes(db, env.client), (o) => [[
+      `funders' outcome query, ${o.n.toLocaleString('en')} trajectories${o.attendanceRows ? `, ${(o.n * 60).toLocaleString('en')} attendance rows` : ' (per-trajectory attendance counts only, no attendance rows)'}, ${(o.n * 2).toLocaleString('en')} checkpoint reviews, ${(3 * Math.ceil(o.n / 3)).toLocaleString('en')} follow-ups (seeded in ${(o.seedMs / 1000).toFixed(0)} s); ${o.requests} requests a sample, one after another`,
+      `the same statement(s) (outcomeCounts) on the same pool, run the same way, no HTTP: p50 ${ms(o.baseline.p50)}; p95 ${ms(o.baseline.p95)}; all samples: p50 ${o.pooled.baseline.p50.toFixed(1)} ms, p95 ${o.pooled.baseline.p95.toFixed(1)} ms`,
+      `GET /v1/outcomes over HTTP with a funder's API key (authentication, scope, suppression, JSON): p50 ${ms(o.measured.p50)}; p95 ${ms(o.measured.p95)}; all samples: p50 ${o.pooled.measured.p50.toFixed(1)} ms, p95 ${o.pooled.measured.p95.toFixed(1)} ms`,
+      `p50 ${x(o.ratio.p50)}; p95 ${x(o.ratio.p95)}`,
+    ]]);
   }
-  if (!process.env.BENCH_SKIP_SCALE) {
-    const sc = await benchScale(env, db, dataConverter, Number(process.env.BENCH_SCALE_TRAJECTORIES ?? 10_000));
-    const b = sc.bare;
-    rows.push([
-      `${sc.total.toLocaleString('en')} trajectories running at once (launched through the API in ${(sc.launchMs / 1000).toFixed(0)} s), then the 10:00 digest`,
-      `${sc.total.toLocaleString('en')} bare workflows, each waiting for one timer due at the same moment (started in ${(b.launchMs / 1000).toFixed(0)} s${b.startedBeforeDue ? '' : ', NOT all before the timer was due'}): last woke ${(b.maxLateMs / 1000).toFixed(1)} s late (median ${(b.p50LateMs / 1000).toFixed(1)} s); process with them waiting: ${b.memory.rss} MB resident, ${b.memory.heap} MB heap`,
-      `before launching: ${sc.memory.rssBefore} MB resident, ${sc.memory.heapBefore} MB heap; with all running: ${sc.memory.rss} MB resident, ${sc.memory.heap} MB heap (API and worker in one process); the digest composed ${sc.items.toLocaleString('en')} reminders into ${sc.mails} mails in ${(sc.composedMs / 1000).toFixed(1)} s and delivered them (${sc.sent} sent): last reminder ${(sc.digestMs / 1000).toFixed(1)} s after 10:00`,
-      `lateness ${(sc.digestMs / b.maxLateMs).toFixed(1)}× the bare timers'`,
-    ]);
+  // Other engineers' benchmarks (bench/scale.ts, bench/outbox.ts): not in quick mode.
+  if (!skip('SCALE', true)) {
+    await section('scale', () => benchScale(env, db, dataConverter, Number(process.env.BENCH_SCALE_TRAJECTORIES ?? 10_000)), (sc) => {
+      const b = sc.bare;
+      return [[
+        `${sc.total.toLocaleString('en')} trajectories running at once (launched through the API in ${(sc.launchMs / 1000).toFixed(0)} s), then the 10:00 digest (one sample)`,
+        `${sc.total.toLocaleString('en')} bare workflows, each waiting for one timer due at the same moment (started in ${(b.launchMs / 1000).toFixed(0)} s${b.startedBeforeDue ? '' : ', NOT all before the timer was due'}): last woke ${(b.maxLateMs / 1000).toFixed(1)} s late (median ${(b.p50LateMs / 1000).toFixed(1)} s); process with them waiting: ${b.memory.rss} MB resident, ${b.memory.heap} MB heap`,
+        `before launching: ${sc.memory.rssBefore} MB resident, ${sc.memory.heapBefore} MB heap; with all running: ${sc.memory.rss} MB resident, ${sc.memory.heap} MB heap (API and worker in one process); the digest composed ${sc.items.toLocaleString('en')} reminders into ${sc.mails} mails in ${(sc.composedMs / 1000).toFixed(1)} s and delivered them (${sc.sent} sent): last reminder ${(sc.digestMs / 1000).toFixed(1)} s after 10:00`,
+        `lateness ${(sc.digestMs / b.maxLateMs).toFixed(1)}× the bare timers'`,
+      ]];
+    });
   }
-  if (!process.env.BENCH_SKIP_REGISTRATIONS) {
-    const r = await benchRegistrations(env, db, Number(process.env.BENCH_REGISTRATION_PARTICIPANTS ?? 50));
-    rows.push([
-      `${r.requests} attendance registrations over HTTP, ${r.connections} connections (autocannon); ${r.ok} answered 2xx, ${r.non2xx} not`,
-      `the same updates straight to the workflows, ${r.connections} in flight: p50 ${r.bare.p50.toFixed(0)} ms, p99 ${r.bare.p99.toFixed(0)} ms, ${r.bare.perSecond.toFixed(0)}/s`,
-      `POST /v1/trajectories/{id}/attendance: p50 ${r.http.p50.toFixed(0)} ms, p99 ${r.http.p99.toFixed(0)} ms, ${r.http.perSecond.toFixed(0)}/s`,
-      `p50 ${(r.http.p50 / r.bare.p50).toFixed(2)}, p99 ${(r.http.p99 / r.bare.p99).toFixed(2)}`,
-    ]);
+  if (!skip('REGISTRATIONS')) {
+    await section('registrations', () => benchRegistrations(env, db), (r) => {
+      const http = (c: (typeof r.results)[number]) => c.measured.perSecond.median;
+      const ceiling = r.results.reduce((best, c) => (http(c) > http(best) ? c : best));
+      const peak = 10_000;
+      notes.push(
+        `Registrations: ${r.trajectories} trajectories launched through the API for them in ${(r.launchMs / 1000).toFixed(0)} s; each request records one week of one trajectory (the employer's 3 placement days with its key, or the ROC's school day with its key), each connection its own trajectories. ` +
+        `Throughput ceiling over HTTP on this machine: ${http(ceiling).toFixed(0)} registrations/s (median, at ${ceiling.connections} connections; bare updates ${ceiling.baseline.perSecond.median.toFixed(0)}/s there). ` +
+        `A region of ${peak.toLocaleString('en')} trajectories with every employer confirming its week on Monday morning sends ${peak.toLocaleString('en')} requests (and the ROCs another ${peak.toLocaleString('en')} for their day, on their own day): ` +
+        `spread over 08:00-10:00 that is ${(peak / 7200).toFixed(1)}/s, all in one quarter of an hour ${(peak / 900).toFixed(1)}/s; at the ceiling the whole Monday batch takes ${(peak / http(ceiling) / 60).toFixed(1)} minutes.`,
+      );
+      return r.results.map((c) => [
+        `attendance registrations over HTTP, ${c.connections} connections, ${c.requestsPerSample} requests a sample spread over ${c.connections} partners' own trajectories; ${c.httpRequests} sent, not 2xx: ${Object.keys(c.non2xx).length ? JSON.stringify(c.non2xx) : 'none'}; bare updates failed: ${c.bareErrors}`,
+        `the same recordings as bare updates, ${c.connections} in flight: p50 ${ms(c.baseline.p50)}; p99 ${ms(c.baseline.p99)}; ${spread(c.baseline.perSecond, '/s', 0)}`,
+        `POST /v1/trajectories/{id}/attendance: p50 ${ms(c.measured.p50)}; p99 ${ms(c.measured.p99)}; ${spread(c.measured.perSecond, '/s', 0)}`,
+        `p50 ${x(c.ratio.p50)}; p99 ${x(c.ratio.p99)}; throughput ${x(c.ratio.perSecond)}`,
+      ]);
+    });
   }
-  if (!process.env.BENCH_SKIP_OUTBOX) {
-    const m = await benchOutbox(db, Number(process.env.BENCH_OUTBOX_MAILS ?? 10_000));
-    rows.push([
-      `${m.n.toLocaleString('en')} due reminders through the outbox to a local SMTP server (4 deliveries in parallel)`,
-      `the same mails straight through nodemailer, 4 at a time: ${m.directMs.toFixed(0)} ms`,
-      `deliverMail (claim, send, mark): ${m.outboxMs.toFixed(0)} ms, after queueing them in ${m.enqueueMs.toFixed(0)} ms; ${m.sent} sent, ${m.received} received, duplicates ${m.duplicates}, resent by a repeated run ${m.resent}`,
+  if (!skip('OUTBOX', true)) {
+    await section('outbox', () => benchOutbox(db, Number(process.env.BENCH_OUTBOX_MAILS ?? 10_000)), (m) => [[
+      `${m.n.toLocaleString('en')} due reminders through the outbox to a local SMTP server (one sample)`,
+      `the same mails straight through nodemailer: ${m.directMs.toFixed(0)} ms`,
+      `deliverMail (claim, send, mark): ${m.outboxMs.toFixed(0)} ms; ${m.sent} sent, ${m.received} received, duplicates ${m.duplicates}, resent by a repeated run ${m.resent}`,
       (m.outboxMs / m.directMs).toFixed(2),
-    ]);
+    ]]);
   }
-  console.log(rows.map((r) => `| ${r.join(' | ')} |`).join('\n'));
+  console.log(`\n${QUICK ? '**QUICK MODE** (smaller sizes, 3 samples a side, no scale or outbox run): for routine checks, not for the README\'s figures.\n\n' : ''}` +
+    `Command: \`${command}\`; started ${started.toISOString()}, ended ${new Date().toISOString()}; Node ${process.version}; ${runs} samples a side after 1 warm-up, alternating; ` +
+    `spreads are min–max and interquartile range over the samples, ratios per pair of samples.\n`);
+  const table = [['benchmark', 'baseline', 'measured', 'ratio (measured ÷ baseline), median (spread)', 'measured (start, duration; load 1/5/15 min at start → end)'], ['---', '---', '---', '---', '---'], ...rows];
+  console.log(table.map((r) => `| ${r.join(' | ')} |`).join('\n'));
+  for (const n of notes) console.log(`\n${n}`);
 } finally {
   worker.shutdown();
   await running;

@@ -1,9 +1,11 @@
 // A full 20-week trajectory with every day recorded, on the time-skipping test server: its history event
-// count (aim: under 1,000) and wall time, against the same trajectory with nothing recorded.
+// count (aim: under 1,000) and wall time, against the same trajectory with nothing recorded, in
+// alternating samples (bench/stats.ts; the event counts do not vary between samples, the times do).
 // Two recording patterns: weekly (the employer records its three days in one call, the ROC its day) and
 // daily (one call per day, the worst case).
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { Db } from '../db/connection';
+import { alternate, benchRuns } from './stats';
 import { addDays, localInstant, planTrajectory } from '../workflows/calendar';
 import { thisMonday, welslagenTemplate } from '../tests/helpers/fixtures';
 import { seedTrajectory } from '../tests/helpers/seed';
@@ -51,8 +53,12 @@ async function runOne(env: TestWorkflowEnvironment, db: Db, pattern: Pattern) {
 }
 
 export async function benchTrajectoryHistory(env: TestWorkflowEnvironment, db: Db) {
-  const baseline = await runOne(env, db, 'none');
-  const weekly = await runOne(env, db, 'weekly');
-  const daily = await runOne(env, db, 'daily');
-  return { baseline, weekly, daily };
+  const sample = (pattern: Pattern) => async () => {
+    const r = await runOne(env, db, pattern);
+    return { ms: r.ms, events: r.events, updates: r.updates };
+  };
+  const runs = benchRuns();
+  const weekly = await alternate({ runs, warmup: 1, baseline: sample('none'), measured: sample('weekly'), log: 'trajectory weekly' });
+  const daily = await alternate({ runs, warmup: 1, baseline: sample('none'), measured: sample('daily'), log: 'trajectory daily' });
+  return { weekly, daily };
 }

@@ -7,6 +7,7 @@ export interface CheckResult { id: string; pass: boolean; detail: string }
 
 /** Every check the drill makes, with what it asserts. The ids are what a failure and DRILL_SABOTAGE name. */
 export const CHECKS = {
+  'no-crash': 'the drill process itself had no unhandled error (one is reported, and the stack cleaned up)',
   'setup': "the stack started: the drill's own PostgreSQL, Temporal dev server, SMTP server, API and worker",
   'worker.completed': 'drill 1 ran to its end within its deadline',
   'worker.kills': 'the worker was SIGKILLed the asked number of times, and a new worker polled after each kill',

@@ -35,7 +35,7 @@ import { buildWorkflowBundle } from '../infra/workflow-bundle';
 import { cohortRequest, shortTemplate, thisMonday, uniqueId } from '../tests/helpers/fixtures';
 import { seedPartners, type Call, type Partners } from '../tests/helpers/partners';
 import { devServer, freePort, spawnEntry, untilUp, type DevServer, type Proc } from '../tests/helpers/processes';
-import { startSmtp, type TestSmtp } from '../tests/helpers/smtp';
+import { startDrillSmtp, type DrillSmtp } from './drill-smtp';
 import { badServerAnswers, Checks, countBy, duplicateMails, overlapping, parseOnly, parseSabotage, summarize, type CheckId, type Drill, type Span } from './drill-checks';
 import { startOwnPostgres, type OwnPostgres } from './own-postgres';
 
@@ -59,7 +59,7 @@ const dir = mkdtempSync(path.join(os.tmpdir(), 'toeleiding-drill-'));
 let own: OwnPostgres | undefined;
 let db: Db | undefined;
 let temporal: DevServer | undefined;
-let smtp: TestSmtp | undefined;
+let smtp: DrillSmtp | undefined;
 let apiProc: Proc | undefined;
 let worker: Proc | undefined;
 let client: Client | undefined;
@@ -87,6 +87,19 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
     void cleanUp().finally(() => process.exit(130));
   });
 }
+// An error nothing was listening for is a failed check too, and the stack is still cleaned up.
+let crashed = false;
+const crash = (e: unknown) => {
+  console.error(`drill: crashed: ${(e as Error)?.stack ?? e}`);
+  if (crashed) return;
+  crashed = true;
+  checks.failed('no-crash', e);
+  void finish();
+};
+process.on('uncaughtException', crash);
+process.on('unhandledRejection', crash);
+// Whatever happens, the API and worker children do not outlive the drill (the own PostgreSQL has its own hook).
+process.on('exit', () => { for (const p of [apiProc, worker]) if (p && alive(p)) p.child.kill('SIGKILL'); });
 
 // ---- the stack ---------------------------------------------------------------------------------------------
 
@@ -106,7 +119,7 @@ async function startStack() {
   db = connectPostgres(databaseUrl, 4);
   await migrateToLatest(db);
   temporal = await devServer(path.join(dir, 'temporal.sqlite'));
-  smtp = await startSmtp();
+  smtp = await startDrillSmtp();
   const bundle = await buildWorkflowBundle(path.join(dir, 'workflow-bundle.js'));
   token = randomBytes(24).toString('base64url');
   const payloadKeys = newPayloadKey();
@@ -520,6 +533,32 @@ async function temporalDrill(s: Seen) {
 
 // ---- run, report, exit ---------------------------------------------------------------------------------------
 
+let finishing: Promise<never> | undefined;
+/** Cleans up, prints both tables and exits: 1 when any check failed. Runs once, also after a crash. */
+function finish(): Promise<never> {
+  finishing ??= (async () => {
+    // What the processes said, when something failed: the API logs each 500 with its cause (LOG_LEVEL=error).
+    if (checks.results.some((r) => !r.pass)) {
+      for (const p of [apiProc, worker]) if (p) console.error(`--- the ${p.name}'s last output:\n${p.output().slice(-4000)}`);
+    }
+    await cleanUp();
+    if (!crashed) checks.that('no-crash', true, 'no unhandled error in the drill process');
+    const summary = summarize(checks.results, sabotage);
+    console.log([
+      `Fault drills, ${startedAt.toISOString()}: DRILL_ONLY=${only.join(',')} DRILL_KILLS=${KILLS} DRILL_COHORT=${COHORT} DRILL_SEED=${seed}${sabotage ? ` DRILL_SABOTAGE=${sabotage}` : ''}`,
+      `load average (1, 5, 15 min) at start: ${loadAtStart}; at end: ${load()}; ${os.cpus().length} cores; SMTP connections reset by killed workers: ${smtp?.errors.length ?? 0}`,
+      '',
+      '| drill | what happened | answers | what was lost or doubled |',
+      '| --- | --- | --- | --- |',
+      ...figures.map((r) => `| ${r.join(' | ')} |`),
+      '',
+      summary.text,
+    ].join('\n'));
+    process.exit(summary.exitCode);
+  })();
+  return finishing;
+}
+
 try {
   await startStack();
   await send(seen(), 'POST', '/v1/programmes', { id: programmeId, name: 'Drill: two weeks', template: shortTemplate() });
@@ -529,23 +568,5 @@ try {
 } catch (e) {
   checks.failed('setup', e);
   console.error(`drill: ${(e as Error).stack ?? e}`);
-} finally {
-  // What the processes said, when something failed: the API logs each 500 with its cause (LOG_LEVEL=error).
-  if (checks.results.some((r) => !r.pass)) {
-    for (const p of [apiProc, worker]) if (p) console.error(`--- the ${p.name}'s last output:\n${p.output().slice(-4000)}`);
-  }
-  await cleanUp();
 }
-
-const summary = summarize(checks.results, sabotage);
-console.log([
-  `Fault drills, ${startedAt.toISOString()}: DRILL_ONLY=${only.join(',')} DRILL_KILLS=${KILLS} DRILL_COHORT=${COHORT} DRILL_SEED=${seed}${sabotage ? ` DRILL_SABOTAGE=${sabotage}` : ''}`,
-  `load average (1, 5, 15 min) at start: ${loadAtStart}; at end: ${load()}; ${os.cpus().length} cores`,
-  '',
-  '| drill | what happened | answers | what was lost or doubled |',
-  '| --- | --- | --- | --- |',
-  ...figures.map((r) => `| ${r.join(' | ')} |`),
-  '',
-  summary.text,
-].join('\n'));
-process.exit(summary.exitCode);
+await finish();

@@ -6,7 +6,7 @@ import { ApplicationFailure, Context } from '@temporalio/activity';
 import type { Client } from '@temporalio/client';
 import { anyOf, type Db } from '../db/connection';
 import { openFollowUps } from '../db/follow-ups';
-import { alreadyRaised, claimMail, enqueueMail, markMail, markUncertain, remindersSentBefore, supersedeStale } from '../db/outbox';
+import { alreadyRaised, claimMails, enqueueMails, markMail, markSent, markUncertain, remindersSentBefore, supersedeStale } from '../db/outbox';
 import { OPEN_STATUSES, reminderFacts } from '../db/reminders';
 import { mapLimit } from '../infra/map-limit';
 import { findProgramme } from '../db/programmes';
@@ -27,8 +27,8 @@ export const DEFAULT_REMINDERS: ReminderRules = {
   attendanceAfterWorkingDays: 1, checkpointDueWithinWorkingDays: 3, weekOverview: true, bblDecisionWeekly: true, escalateAfterReminders: 2, riskSignals: true, followUpWeekly: true,
 };
 
-/** Outbox rows written at once while composing. */
-const ENQUEUES_IN_FLIGHT = 8;
+/** Digests queued in one transaction while composing. */
+const MAILS_PER_TRANSACTION = 500;
 
 export const RUNNING = ['planned', 'active', 'paused', 'awaiting_bbl'];
 
@@ -347,17 +347,25 @@ export function createReminderActivities(deps: ReminderDeps) {
           digests.set(key, digest);
         }
       }
-      // Each mail is its own transaction under its own key, so a few go at once (well within the database pool).
-      return mapLimit([...digests.values()], ENQUEUES_IN_FLIGHT, async ({ recipient, items, keys }) => {
-        heartbeat();
+      // A few hundred mails to a transaction, each under its own key (so composing again still adds nothing).
+      const mails = [...digests.values()].map(({ recipient, items, keys }) => {
         const digest: Digest = { recipient: { name: recipient.name, email: recipient.email }, organisation: recipient.organisation, date, items, baseUrl: deps.publicUrl ?? 'http://127.0.0.1:3000' };
         const mail = renderDigest(digest);
-        return enqueueMail(deps.db, {
-          id: crypto.randomUUID(), key: `${recipient.email.toLowerCase()}|${recipient.organisationId}|digest|${date}`, recipient: recipient.email, recipient_name: recipient.name,
-          organisation_id: recipient.organisationId, kind: 'digest', day: date, subject: mail.subject, text: mail.text, html: mail.html,
-          // (recipient, kind, day): the recipient is a person at an organisation, so one address with two roles gets two digests.
-        }, keys);
+        return {
+          mail: {
+            id: crypto.randomUUID(), key: `${recipient.email.toLowerCase()}|${recipient.organisationId}|digest|${date}`, recipient: recipient.email, recipient_name: recipient.name,
+            organisation_id: recipient.organisationId, kind: 'digest', day: date, subject: mail.subject, text: mail.text, html: mail.html,
+            // (recipient, kind, day): the recipient is a person at an organisation, so one address with two roles gets two digests.
+          },
+          items: keys,
+        };
       });
+      const ids: string[] = [];
+      for (let i = 0; i < mails.length; i += MAILS_PER_TRANSACTION) {
+        heartbeat();
+        ids.push(...await enqueueMails(deps.db, mails.slice(i, i + MAILS_PER_TRANSACTION)));
+      }
+      return ids;
     },
 
     /**
@@ -381,31 +389,36 @@ export function createReminderActivities(deps: ReminderDeps) {
       let sent = 0;
       let failed = 0;
       let transient: string | undefined;
-      // Twice as many lanes as connections: while one lane's mail is in its SMTP conversation, another's claim
-      // or mark is in the database, so no connection waits for PostgreSQL. The pool still holds at most
-      // `connections` conversations at once; the rest wait for a connection already claimed, which is why a
-      // worker that dies leaves at most twice that many rows `sending` (to become `uncertain`), never resent.
-      await mapLimit(input.ids, 2 * Math.max(1, mailer.connections ?? 1), async (id) => {
+      // In groups of as many mails as the pool has connections, two groups at a time: one group is claimed
+      // (one statement, committed before any of its mails is sent) or marked while the other is being sent,
+      // so no connection waits for PostgreSQL. The pool holds at most `connections` SMTP conversations at
+      // once. A worker that dies leaves at most two groups `sending` (sent or not), which become `uncertain`.
+      const group = Math.max(1, mailer.connections ?? 1);
+      const groups = Array.from({ length: Math.ceil(input.ids.length / group) }, (_, i) => input.ids.slice(i * group, (i + 1) * group));
+      await mapLimit(groups, 2, async (ids) => {
         heartbeat();
-        const mail = await claimMail(deps.db, id);
-        if (!mail) return; // sent, being sent (by another attempt, or a worker that died mid-way), or failed: never again
-        try {
-          await mailer.send({ to: mail.recipient, subject: mail.subject, text: mail.text, html: mail.html, messageId: `<${mail.id}@toeleiding>` });
-        } catch (e) {
-          // Permanent only when the receiving server refused this address; any other refusal (authentication,
-          // a server-wide 554) is the server's and waits for it to be fixed.
-          const err = e as { responseCode?: number; message?: string; code?: string; command?: string };
-          if (err.responseCode && err.responseCode >= 500 && (err.code === 'EENVELOPE' || /RCPT/i.test(err.command ?? ''))) {
-            await markMail(deps.db, id, { status: 'failed', error: `${err.responseCode} ${err.message ?? ''}` });
-            failed++;
-          } else {
-            await markMail(deps.db, id, { status: 'queued', error: err.message ?? String(e) });
-            transient = err.message ?? String(e);
+        // Not claimed: sent, being sent (by another attempt, or a worker that died mid-way), or failed: never again.
+        const mails = await claimMails(deps.db, ids);
+        const accepted: string[] = [];
+        await Promise.all(mails.map(async (mail) => {
+          try {
+            await mailer.send({ to: mail.recipient, subject: mail.subject, text: mail.text, html: mail.html, messageId: `<${mail.id}@toeleiding>` });
+            accepted.push(mail.id);
+          } catch (e) {
+            // Permanent only when the receiving server refused this address; any other refusal (authentication,
+            // a server-wide 554) is the server's and waits for it to be fixed.
+            const err = e as { responseCode?: number; message?: string; code?: string; command?: string };
+            if (err.responseCode && err.responseCode >= 500 && (err.code === 'EENVELOPE' || /RCPT/i.test(err.command ?? ''))) {
+              await markMail(deps.db, mail.id, { status: 'failed', error: `${err.responseCode} ${err.message ?? ''}` });
+              failed++;
+            } else {
+              await markMail(deps.db, mail.id, { status: 'queued', error: err.message ?? String(e) });
+              transient = err.message ?? String(e);
+            }
           }
-          return;
-        }
-        await markMail(deps.db, id, { status: 'sent' });
-        sent++;
+        }));
+        await markSent(deps.db, accepted);
+        sent += accepted.length;
       });
       if (transient) throw ApplicationFailure.create({ message: `mail server unavailable (${transient}); the rest stays queued`, type: 'MailUnavailable' });
       return { sent, failed };

@@ -1,6 +1,6 @@
 // 10,000 trajectories running at once on this machine: launched through the API (ten cohorts of 1,000 that
-// started last week, so each has days open), then the morning digest as the Schedule runs it (ask every
-// running workflow what is open, compose one mail per recipient, deliver). Reported: the process's memory
+// started last week, so each has days open), then the morning digest as the Schedule runs it (read what is
+// open from the projection in PostgreSQL, compose one mail per recipient, deliver over pooled SMTP). Reported: the process's memory
 // with them all running (API and worker share the process), and how late the last reminder goes out after
 // 10:00, which is the time the digest takes from start to the last mail delivered.
 // The baseline, on the same server in the same run: 10,000 bare workflows that each wait for one timer due

@@ -10,24 +10,62 @@ import type { Outbox, OutboxItemTable, OutboxTable } from './schema';
  * was. Returns the row's id.
  */
 export async function enqueueMail(db: Db, mail: Insertable<OutboxTable>, items: Omit<Insertable<OutboxItemTable>, 'outbox_id'>[]): Promise<string> {
+  return (await enqueueMails(db, [{ mail, items }]))[0]!;
+}
+
+/**
+ * `enqueueMail` for many mails in one transaction and a few statements (a morning's digests are thousands of
+ * mails): new keys are inserted at once, existing ones are handled as enqueueMail does. Keys must differ
+ * within one call. Returns the ids in the order given.
+ */
+export async function enqueueMails(db: Db, mails: { mail: Insertable<OutboxTable>; items: Omit<Insertable<OutboxItemTable>, 'outbox_id'>[] }[]): Promise<string[]> {
+  if (mails.length === 0) return [];
   return db.transaction().execute(async (trx) => {
-    const inserted = await trx.insertInto('outbox').values(mail).onConflict((oc) => oc.column('key').doNothing()).returning('id').executeTakeFirst();
-    let id = inserted?.id;
-    if (!id) {
-      const existing = await trx.selectFrom('outbox').select(['id', 'status']).where('key', '=', mail.key).forUpdate().executeTakeFirstOrThrow();
-      if (existing.status !== 'queued') return existing.id;
-      await trx.updateTable('outbox').set({ subject: mail.subject, text: mail.text, html: mail.html }).where('id', '=', existing.id).execute();
-      await trx.deleteFrom('outbox_item').where('outbox_id', '=', existing.id).execute();
-      id = existing.id;
+    const inserted = new Map<string, string>();
+    await inSlices(mails, 500, async (slice) => {
+      const rows = await trx.insertInto('outbox').values(slice.map((m) => m.mail)).onConflict((oc) => oc.column('key').doNothing()).returning(['id', 'key']).execute();
+      for (const r of rows) inserted.set(r.key, r.id);
+    });
+    const others = mails.filter((m) => !inserted.has(m.mail.key)).map((m) => m.mail.key);
+    const existing = new Map(others.length
+      ? (await trx.selectFrom('outbox').select(['id', 'key', 'status']).where('key', '=', anyOf(others)).forUpdate().execute()).map((e) => [e.key, e])
+      : []);
+    const ids: string[] = [];
+    const fill: { outbox_id: string; trajectory_id: string; kind: string; subject: string }[] = [];
+    for (const { mail, items } of mails) {
+      let id = inserted.get(mail.key);
+      if (!id) {
+        const e = existing.get(mail.key)!;
+        id = e.id;
+        ids.push(id);
+        if (e.status !== 'queued') continue;
+        await trx.updateTable('outbox').set({ subject: mail.subject, text: mail.text, html: mail.html }).where('id', '=', id).execute();
+        await trx.deleteFrom('outbox_item').where('outbox_id', '=', id).execute();
+      } else {
+        ids.push(id);
+      }
+      for (const i of items) fill.push({ ...i, outbox_id: id });
     }
-    await inSlices(items, 1000, (slice) => trx.insertInto('outbox_item').values(slice.map((i) => ({ ...i, outbox_id: id }))).onConflict((oc) => oc.doNothing()).execute());
-    return id;
+    await inSlices(fill, 1000, (slice) => trx.insertInto('outbox_item').values(slice).onConflict((oc) => oc.doNothing()).execute());
+    return ids;
   });
 }
 
 /** Takes a queued mail for sending; undefined when it is not queued (sent, being sent, or failed). */
 export function claimMail(db: Db, id: string): Promise<Outbox | undefined> {
   return db.updateTable('outbox').set((eb) => ({ status: 'sending', attempts: eb('attempts', '+', 1), claimed_at: sql<Date>`now()` })).where('id', '=', id).where('status', '=', 'queued').returningAll().executeTakeFirst();
+}
+
+/** `claimMail` for several at once, in one statement: the ones still queued, now `sending` (committed). */
+export function claimMails(db: Db, ids: string[]): Promise<Outbox[]> {
+  if (ids.length === 0) return Promise.resolve([]);
+  return db.updateTable('outbox').set((eb) => ({ status: 'sending', attempts: eb('attempts', '+', 1), claimed_at: sql<Date>`now()` })).where('id', '=', anyOf(ids)).where('status', '=', 'queued').returningAll().execute();
+}
+
+/** Marks mails the server accepted as sent, in one statement. */
+export async function markSent(db: Db, ids: string[]): Promise<void> {
+  if (ids.length === 0) return;
+  await db.updateTable('outbox').set({ status: 'sent', sent_at: sql<Date>`now()`, last_error: null }).where('id', '=', anyOf(ids)).where('status', '=', 'sending').execute();
 }
 
 /**

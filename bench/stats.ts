@@ -36,7 +36,7 @@ export function summarise(xs: number[]): Spread {
   return { n: s.length, median: q(0.5), min: s[0]!, max: s[s.length - 1]!, q1: q(0.25), q3: q(0.75) };
 }
 
-const fmt = (v: number, digits: number) => (Math.abs(v) >= 100 && digits > 0 ? v.toFixed(0) : v.toFixed(digits));
+const fmt = (v: number, digits: number) => (Math.abs(v) >= 100 && digits > 0 ? v.toFixed(0) : Math.abs(v) < 10 && digits === 0 ? v.toFixed(1) : v.toFixed(digits));
 
 /** "median 123 ms (min–max 110–140, IQR 118–129, n=5)". */
 export function spread(s: Spread, unit = 'ms', digits = unit === 'ms' ? 0 : 2): string {

@@ -56,17 +56,30 @@ type Count = number | string;
 const FOLLOW_UP_ANSWERS = ['employed_yes', 'employed_no', 'employed_none', 'employed_open', 'enrolment_asked', 'enrolled_yes', 'enrolled_no', 'enrolled_none', 'enrolled_open'] as const;
 type FollowUpCounts = { months: number; asked: Count } & Record<(typeof FOLLOW_UP_ANSWERS)[number], Count>;
 
+/** The cells of the groups of cohorts (covenant, programme, region, start date) within a filter without a cohort. */
+function groupCells(db: Db, f: FigureFilter) {
+  const where = [sql`true`];
+  if (f.programmeOfficeId !== undefined) where.push(sql`covenant_id in (${db.selectFrom('covenant').select('id').where('programme_office_id', '=', f.programmeOfficeId)})`);
+  if (f.programmeId) where.push(sql`programme_id = ${f.programmeId}`);
+  if (f.region) where.push(sql`region = ${f.region}`);
+  if (f.from) where.push(sql`start_date >= ${f.from}`);
+  if (f.to) where.push(sql`start_date <= ${f.to}`);
+  return sql`select figure, a, b, n from outcome_group_cell where ${sql.join(where, sql` and `)}`;
+}
+
 /**
  * The raw counts behind the funders' figures; suppression is the API's job. Every figure is a sum of the
- * per-cohort cells the database keeps in step with the projected rows (migration 0011_outcome_cells), so one
- * statement reads a few rows per cohort instead of every trajectory, checkpoint review and follow-up; the
+ * cells the database keeps in step with the projected rows (migration 0011_outcome_cells): per group of
+ * cohorts sharing covenant, programme, region and start date, or, filtered by cohort, per cohort. One
+ * statement reads a few rows per group instead of every trajectory, checkpoint review and follow-up; the
  * counts are the same as counting those rows (trajectories by status and outcome kind, dropouts by reason
  * and week, the attendance sums the projection keeps per trajectory, checkpoint reviews by key and status,
  * follow-ups by month and answer).
  */
 export async function outcomeCounts(db: Db, f: FigureFilter) {
+  const cells = f.cohortId ? sql`select figure, a, b, n from outcome_cell where cohort_id in (${cohortScope(db, f)})` : groupCells(db, f);
   const { rows } = await sql<{ figure: string; a: string | null; b: string | null; n: string }>`
-    select figure, a, b, sum(n) as n from outcome_cell where cohort_id in (${cohortScope(db, f)}) group by figure, a, b having sum(n) <> 0`.execute(db);
+    select figure, a, b, sum(n) as n from (${cells}) c group by figure, a, b having sum(n) <> 0`.execute(db);
   const statuses: { status: string; kind: string | null; n: Count }[] = [];
   const dropouts: { reason: string; week: number; n: Count }[] = [];
   const attendance: { days: Count; attended: Count; participants: Count } = { days: 0, attended: 0, participants: 0 };

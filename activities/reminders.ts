@@ -92,7 +92,9 @@ async function resolveRecipients(db: Db, targets: { to: To; officeId: string | n
     const people = orgContacts.filter((c) => c.organisation_id === org.id && c.role === to.role && ours(officeId, c)).map((c) => ({ email: c.email, name: c.name, organisationId: org.id, organisation: org.name }));
     // Without a contact in that role, the organisation's own address receives it, so nothing is silently dropped;
     // but only an organisation the office may use (its own, the admin's, or shared with it by consent).
-    const usable = officeId !== null && organisationRight(officeId, org) !== undefined;
+    // The address the organisation's owner registered: only the owner's own participants, or any office's for an
+    // organisation the admin shares; not through a share, where another office set the address.
+    const usable = officeId !== null && (org.office_id === null || organisationRight(officeId, org) === 'own');
     out.set(key, people.length ? people : org.email && usable ? [{ email: org.email, name: org.name, organisationId: org.id, organisation: org.name }] : []);
   }
   return out;
@@ -334,11 +336,13 @@ export function createReminderActivities(deps: ReminderDeps) {
 
       const officeOf = (d: Due) => byId.get(d.item.trajectoryId)?.officeId ?? null;
       const recipients = await resolveRecipients(deps.db, all.map((d) => ({ to: d.to, officeId: officeOf(d) })));
-      const digests = new Map<string, { recipient: Recipient; items: DigestItem[]; keys: { trajectory_id: string; kind: string; subject: string }[] }>();
+      const digests = new Map<string, { recipient: Recipient; officeId: string | null; items: DigestItem[]; keys: { trajectory_id: string; kind: string; subject: string }[] }>();
       for (const d of all) {
         for (const r of recipients.get(toKey(d.to, officeOf(d))) ?? []) {
-          const key = `${r.email.toLowerCase()}|${r.organisationId}`;
-          const digest = digests.get(key) ?? { recipient: r, items: [], keys: [] };
+          // One digest per office too: a person two offices work with gets each office's mail apart, so no mail
+          // (nor its subject's count in the outbox view) carries anything of another office.
+          const key = `${r.email.toLowerCase()}|${r.organisationId}|${officeOf(d) ?? '-'}`;
+          const digest = digests.get(key) ?? { recipient: r, officeId: officeOf(d), items: [], keys: [] };
           // One attendance line per participant, with all the days still to record.
           const same = digest.items.find((i) => i.trajectoryId === d.item.trajectoryId && i.kind === d.item.kind && (i.kind === 'attendance_placement' || i.kind === 'attendance_school'));
           if (same) same.days = [...(same.days ?? []), ...(d.item.days ?? [])];
@@ -348,14 +352,14 @@ export function createReminderActivities(deps: ReminderDeps) {
         }
       }
       // A few hundred mails to a transaction, each under its own key (so composing again still adds nothing).
-      const mails = [...digests.values()].map(({ recipient, items, keys }) => {
+      const mails = [...digests.values()].map(({ recipient, officeId, items, keys }) => {
         const digest: Digest = { recipient: { name: recipient.name, email: recipient.email }, organisation: recipient.organisation, date, items, baseUrl: deps.publicUrl ?? 'http://127.0.0.1:3000' };
         const mail = renderDigest(digest);
         return {
           mail: {
-            id: crypto.randomUUID(), key: `${recipient.email.toLowerCase()}|${recipient.organisationId}|digest|${date}`, recipient: recipient.email, recipient_name: recipient.name,
+            id: crypto.randomUUID(), key: `${recipient.email.toLowerCase()}|${recipient.organisationId}|${officeId ?? '-'}|digest|${date}`, recipient: recipient.email, recipient_name: recipient.name,
             organisation_id: recipient.organisationId, kind: 'digest', day: date, subject: mail.subject, text: mail.text, html: mail.html,
-            // (recipient, kind, day): the recipient is a person at an organisation, so one address with two roles gets two digests.
+            // (recipient, office, kind, day): the recipient is a person at an organisation, so one address with two roles gets two digests.
           },
           items: keys,
         };

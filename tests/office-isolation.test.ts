@@ -209,13 +209,31 @@ describe('the morning digest', () => {
     expect(ofB.json.items.map((c: { email: string }) => c.email)).toEqual(['roc@b.example.nl']);
   });
 
+  it('mails A\'s participant at the shared ROC to A\'s own contact there, never to B\'s', async () => {
+    expect((await call('POST', `/v1/covenants/${A.covenantId}/members`, { members: [{ organisationId: B.schoolId, role: 'school' }] }, coordA)).status).toBe(200);
+    const launched = await call('POST', '/v1/cohorts', { ...cohortRequest({ ...A, size: 1, startDate: start }), schoolId: B.schoolId }, coordA);
+    expect(launched.status).toBe(201);
+    await untilStarted(db, launched.json.id);
+    const ours = launched.json.trajectories[0].id as string;
+    const day = nextWorkingDay(addDays(thisMonday(), 1), holidays);
+    const activities = createActivities({ db, temporal: api.env.client, publicUrl: 'https://toeleiding.example.nl', now: () => localInstant(day, 10) });
+    const ids = await activities.composeDigests({ date: day });
+    const rows = await db.selectFrom('outbox as o').innerJoin('outbox_item as i', 'i.outbox_id', 'o.id').select(['o.recipient', 'i.trajectory_id', 'i.kind']).where('o.id', 'in', ids).execute();
+    const toRoc = rows.filter((r) => r.trajectory_id === ours && r.kind === 'attendance_school').map((r) => r.recipient);
+    expect(toRoc.length).toBeGreaterThan(0);
+    expect([...new Set(toRoc)]).toEqual(['roc-voor-a@a.example.nl']);
+    // And B's ROC contact's mails hold only B's participants.
+    const ofB = new Set(cohortB.trajectories.map((t) => t.id));
+    expect(rows.filter((r) => r.recipient === 'roc@b.example.nl' && !ofB.has(r.trajectory_id))).toEqual([]);
+  });
+
   it('lets a closure published under A\'s key for the shared ROC change A\'s trajectories only', async () => {
     // The share above stands. A school key made by A may be in A's hands, not the ROC's: it cannot move B's plans.
     const schoolKeyOfA = (await key(B.schoolId, 'school', coordA)).secret;
     const from = addDays(thisMonday(), 21);
     const published = await call('POST', `/v1/organisations/${B.schoolId}/closures`, { from, to: from, name: 'Studiedag (via A)' }, schoolKeyOfA);
     expect(published.status).toBe(201);
-    expect(published.json.trajectoriesNotified).toBe(0); // A has no participants at B's ROC; B's running ones are not touched
+    expect(published.json.trajectoriesNotified).toBe(1); // A's one participant at B's ROC (test above); none of B's running ones
     const seenByB = await call('GET', `/v1/organisations/${B.schoolId}/closures`, undefined, coordB);
     expect(seenByB.json.items.map((c: { name: string }) => c.name)).not.toContain('Studiedag (via A)');
     const seenByA = await call('GET', `/v1/organisations/${B.schoolId}/closures`, undefined, coordA);

@@ -46,11 +46,11 @@ export async function trajectoriesToRemind(db: Db, date: string): Promise<Runnin
       eb('t.id', 'in', eb.selectFrom('follow_up').select('trajectory_id').where('status', '=', 'open').where('due_on', '<=', date)),
     ]))
     .where('t.anonymised_at', 'is', null).orderBy('t.id').execute();
-  const placements = rows.length ? await db.selectFrom('placement').selectAll().where('trajectory_id', '=', anyOf(rows.map((r) => r.id))).orderBy('from_date').execute() : [];
+  const placements = groupBy(rows.length ? await db.selectFrom('placement').selectAll().where('trajectory_id', '=', anyOf(rows.map((r) => r.id))).orderBy('from_date').execute() : []);
   return rows.map((r) => ({
     id: r.id, workflowId: r.workflow_id, status: r.status, reference: r.reference, firstName: r.name.split(/\s+/)[0] ?? r.name, schoolId: r.school_id, officeId: r.programme_office_id,
     jobcoachId: r.jobcoach_id, programmeId: r.programme_id, programmeVersion: r.programme_version, startDate: r.start_date,
-    placements: placements.filter((p) => p.trajectory_id === r.id).map((p) => ({ employerId: p.employer_id, from: p.from_date })),
+    placements: (placements.get(r.id) ?? []).map((p) => ({ employerId: p.employer_id, from: p.from_date })),
   }));
 }
 

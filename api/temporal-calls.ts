@@ -20,6 +20,7 @@ const timeoutOf = (deps: TemporalDeps) => deps.config?.TEMPORAL_CALL_TIMEOUT_MS 
 // gRPC status codes (the numbers are the protocol's).
 const CANCELLED = 1;
 const DEADLINE_EXCEEDED = 4;
+const FAILED_PRECONDITION = 9;
 const ABORTED = 10;
 const UNAVAILABLE = 14;
 
@@ -44,6 +45,13 @@ export function isAbortedUpdate(e: unknown): boolean {
   return grpcStatuses(e).some((s) => s.code === ABORTED || (s.code === UNAVAILABLE && /update was aborted/i.test(s.text)) || /unexpected workflow task failure/i.test(s.text));
 }
 
+/**
+ * The workflow's current task failed, most often because the worker running it died mid-task (found by the
+ * worker-kill drill: 'Workflow Task in failed state'); Temporal retries the task on another worker, so a repeat
+ * of the request shortly after works. A task that keeps failing (a bug) shows in the worker's log.
+ */
+const isWorkflowTaskFailed = (e: unknown) => grpcStatuses(e).some((s) => s.code === FAILED_PRECONDITION && /workflow task in failed state/i.test(s.text));
+
 const isDeadline = (e: unknown) => e instanceof WorkflowUpdateRPCTimeoutOrCancelledError || grpcStatuses(e).some((s) => s.code === DEADLINE_EXCEEDED || s.code === CANCELLED);
 const isUnreachable = (e: unknown) => (e as { name?: string })?.name === 'TransportError' || grpcStatuses(e).some((s) => s.code === UNAVAILABLE);
 
@@ -54,6 +62,7 @@ export function temporalProblem(e: unknown, timeoutMs: number): unknown {
   const again = `Er is niets verloren: probeer het over ${RETRY_AFTER_SECONDS} seconden opnieuw, een POST met dezelfde Idempotency-Key, dan wordt niets dubbel vastgelegd.`;
   const seconds = String(Math.round(timeoutMs / 100) / 10).replace('.', ',');
   if (isAbortedUpdate(e)) return new DomainError(503, 'temporal-busy', 'Service unavailable', `Er kwamen te veel registraties tegelijk binnen voor dit traject. ${again}`);
+  if (isWorkflowTaskFailed(e)) return new DomainError(503, 'temporal-retrying', 'Service unavailable', `De workflow van dit traject wordt net hervat (een worker viel weg). ${again}`);
   if (isDeadline(e)) return new DomainError(503, 'temporal-timeout', 'Service unavailable', `De workflowdienst (Temporal) antwoordde niet binnen ${seconds} s. ${again}`);
   if (isUnreachable(e)) return new DomainError(503, 'temporal-unavailable', 'Service unavailable', `De workflowdienst (Temporal) is niet bereikbaar. ${again}`);
   return e;

@@ -235,6 +235,8 @@ describe('which Temporal errors are worth sending again, and which are 503', () 
   const timedOut = new WorkflowUpdateRPCTimeoutOrCancelledError('Deadline exceeded', { cause: grpc(4, 'Deadline exceeded') });
   const queryTimedOut = new ServiceError('Failed to query Workflow', { cause: grpc(4, 'Deadline exceeded') });
   const unreachable = new ServiceError('Failed to query Workflow', { cause: grpc(14, 'No connection established') });
+  // A worker killed in the middle of the workflow's task (the worker-kill drill met it as a 500).
+  const taskFailed = new ServiceError('Workflow Update failed', { cause: grpc(9, 'Workflow Task in failed state') });
 
   it('sends again an update the server aborted or rejected unprocessed, not one the workflow refused', () => {
     expect([aborted, unprocessed, refused, timedOut, unreachable].map(isAbortedUpdate)).toEqual([true, true, false, false, false]);
@@ -242,8 +244,8 @@ describe('which Temporal errors are worth sending again, and which are 503', () 
 
   it('answers 503 for a missed deadline, an unreachable server and an update that could not get through; leaves the rest alone', () => {
     const type = (e: unknown) => { const p = temporalProblem(e, 5000); return p instanceof DomainError ? `${p.status} ${p.type}` : 'as it was'; };
-    expect([timedOut, queryTimedOut, unreachable, aborted, unprocessed, refused].map(type)).toEqual([
-      '503 temporal-timeout', '503 temporal-timeout', '503 temporal-unavailable', '503 temporal-busy', '503 temporal-busy', 'as it was',
+    expect([timedOut, queryTimedOut, unreachable, aborted, unprocessed, taskFailed, refused].map(type)).toEqual([
+      '503 temporal-timeout', '503 temporal-timeout', '503 temporal-unavailable', '503 temporal-busy', '503 temporal-busy', '503 temporal-retrying', 'as it was',
     ]);
   });
 });

@@ -24,6 +24,7 @@ import { mailboxRoutes } from './routes/mailbox';
 import { organisationRoutes } from './routes/organisations';
 import { programmeRoutes } from './routes/programmes';
 import { trajectoryRoutes } from './routes/trajectories';
+import { API_PREFIX, API_VERSION, finishDocument, flatDocument } from './schemas/openapi';
 import { installTextChecks } from './text';
 import type { AppDeps } from './deps';
 
@@ -49,7 +50,7 @@ export async function buildApp(deps: AppDeps, options: FastifyServerOptions = {}
     // handler; they get the same problem body here.
     frameworkErrors: (error, request, reply) => {
       const status = error.statusCode && error.statusCode >= 400 && error.statusCode < 500 ? error.statusCode : 400;
-      void (reply as FastifyReply).code(status).type('application/problem+json').header('x-request-id', request.id)
+      void (reply as FastifyReply).code(status).type('application/problem+json').header('x-request-id', request.id).header('API-Version', API_VERSION)
         .send({ type: '/problems/bad-request', title: 'Bad request', status, detail: error.message, instance: request.url, requestId: request.id });
     },
     ...options,
@@ -57,25 +58,38 @@ export async function buildApp(deps: AppDeps, options: FastifyServerOptions = {}
 
   app.addHook('onSend', async (request, reply) => {
     reply.header('x-request-id', request.id);
+    // Every answer names the API version that gave it (Dutch API design rules, /core/version-header).
+    reply.header('API-Version', API_VERSION);
   });
   installTextChecks(app);
   installObservability(app, deps);
 
+  // The document is generated from the route schemas and finished in one place (api/schemas/openapi.ts): named
+  // components, problem+json errors, text/csv, the API-Version header, servers with the major version.
   await app.register(swagger, {
     openapi: {
       openapi: '3.1.0',
-      info: { title: 'Toeleiding API', version: '1', description: 'Launch, record, inspect and query regional work-and-learn trajectories.' },
-      servers: deps.config.PUBLIC_URL ? [{ url: deps.config.PUBLIC_URL }] : [],
+      info: {
+        title: 'Toeleiding API',
+        version: API_VERSION,
+        description: 'Launch, record, inspect and query regional work-and-learn trajectories.\n\n' +
+          `Versioning: the major version is in the path (${API_PREFIX}); a change that breaks a client gets a new major version and path, ` +
+          'the previous one is kept for a transition period. Every response carries the full version (semver) in the `API-Version` header. ' +
+          'Errors are RFC 9457 problem details (`application/problem+json`). Paths have no trailing slash.',
+      },
       components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
       security: [{ bearer: [] }],
     },
+    transformObject: (document) => finishDocument(('openapiObject' in document ? document.openapiObject : document.swaggerObject) as never, { publicUrl: deps.config.PUBLIC_URL }),
   });
   await app.register(swaggerUi, { routePrefix: '/docs' });
   installErrorHandler(app);
 
   await app.register(healthRoutes, { deps });
   await app.register(calendarFeedRoutes, { deps });
-  app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+  // The same document, self-contained: components inlined, paths absolute (/docs/json has it with components).
+  let flat: object | undefined;
+  app.get('/openapi.json', { schema: { hide: true } }, async () => (flat ??= flatDocument(app.swagger() as never)));
 
   await app.register(async (v1) => {
     authenticate(v1, deps.db, deps.config.ADMIN_TOKEN, deps.config.RATE_LIMIT_PER_MINUTE);

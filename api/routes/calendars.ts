@@ -11,7 +11,7 @@ import { ALL_ROLES, noteAudit } from '../access';
 import { DomainError } from '../errors';
 import { IdempotencyHeaders, idempotentReply } from '../idempotency';
 import { CalendarLink, CalendarLinkInfo, CalendarResponse, NewCalendarLink } from '../schemas/calendar';
-import { IdParams, Page, Paged, Problem, problemResponses } from '../schemas/common';
+import { IdParams, Page, Paged, Problem, problemResponses, responses } from '../schemas/common';
 import { calendarFeed, createCalendarLink, FEED_ACCESS, organisationCalendar, pageCalendarLinks, revokeCalendarLink, trajectoryCalendar } from '../services/calendars';
 import type { AppDeps } from '../deps';
 
@@ -26,6 +26,7 @@ export const calendarRoutes: FastifyPluginAsyncTypebox<{ deps: AppDeps }> = asyn
     config: { access: FEED_ACCESS.trajectory },
     schema: {
       tags: ['calendars'],
+      operationId: 'getTrajectoryCalendar',
       summary: "A participant's schedule as an iCalendar feed: placement days, school days and checkpoints",
       description: 'All-day events with stable UIDs, so a client updates rather than duplicates them. Holidays, closures and pauses are left out. A later employer sees from its placement on. Audited.',
       params: IdParams,
@@ -37,6 +38,7 @@ export const calendarRoutes: FastifyPluginAsyncTypebox<{ deps: AppDeps }> = asyn
     config: { access: FEED_ACCESS.organisation },
     schema: {
       tags: ['calendars'],
+      operationId: 'getOrganisationCalendar',
       summary: "An employer's placement days or an ROC's school days of all its current participants, as an iCalendar feed",
       description: 'From a week ago on; participants by first name and reference. Audited for every participant in it.',
       params: IdParams,
@@ -52,11 +54,12 @@ export const calendarRoutes: FastifyPluginAsyncTypebox<{ deps: AppDeps }> = asyn
     config: { access: { roles: LINK_ROLES } },
     schema: {
       tags: ['calendars'],
+      operationId: 'createCalendarLink',
       summary: 'A link to subscribe to a trajectory\'s or an organisation\'s calendar feed without an Authorization header; its URL is in this response only',
       description: 'For what the caller may see now (else 404). The link is bound to the calling key: it works until it expires (CALENDAR_LINK_MONTHS, 12 months) or is revoked, as long as that key is not revoked and may still see what the feed shows. Only a hash of the link is stored: a repeat with the same Idempotency-Key answers the link without its URL. Guarded by Idempotency-Key.',
       headers: IdempotencyHeaders,
       body: NewCalendarLink,
-      response: { 200: CalendarLink, ...problemResponses },
+      response: responses(200, CalendarLink, 'The link with its URL (in this response only; a replay shows a placeholder instead)'),
     },
   }, async (request, reply) => idempotentReply(deps, request, reply,
     async (id) => ({ statusCode: 200, body: await createCalendarLink(deps, request.principal, request.body, `${request.protocol}://${request.host}`, id) }),
@@ -66,9 +69,10 @@ export const calendarRoutes: FastifyPluginAsyncTypebox<{ deps: AppDeps }> = asyn
     config: { access: { roles: LINK_ROLES } },
     schema: {
       tags: ['calendars'],
+      operationId: 'listCalendarLinks',
       summary: 'The calendar links the calling key made (the admin: every link), newest first, without their URLs',
       querystring: Page,
-      response: { 200: Paged(CalendarLinkInfo), ...problemResponses },
+      response: responses(200, Paged(CalendarLinkInfo), 'A page of links, newest first, without their URLs'),
     },
   }, async (request) => pageCalendarLinks(deps, request.principal, request.query));
 
@@ -78,9 +82,10 @@ export const calendarRoutes: FastifyPluginAsyncTypebox<{ deps: AppDeps }> = asyn
     config: { access: { roles: ALL_ROLES } },
     schema: {
       tags: ['calendars'],
+      operationId: 'revokeCalendarLink',
       summary: 'Revoke a calendar link the calling key made: it stops working at once (repeating this changes nothing)',
       params: IdParams,
-      response: { 200: CalendarLinkInfo, ...problemResponses },
+      response: responses(200, CalendarLinkInfo, 'The link, revoked (`revokedAt` set)'),
     },
   }, async (request) => revokeCalendarLink(deps, request.principal, request.params.id));
 };
@@ -98,6 +103,7 @@ export const calendarFeedRoutes: FastifyPluginAsyncTypebox<{ deps: AppDeps }> = 
   app.get('/feeds/:token.ics', {
     schema: {
       tags: ['calendars'],
+      operationId: 'getCalendarFeed',
       summary: 'A calendar feed behind a link from POST /v1/calendar-links',
       description: 'No Authorization header: the link is the credential. An unknown, forged, expired or revoked link, a revoked key, or a trajectory the key no longer sees all answer the same 404 (in Dutch: ask for a new link). Every fetch is audited under the key that made the link.',
       security: [],

@@ -1,10 +1,8 @@
-import { Type } from 'typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { AppDeps } from '../deps';
+import { Health, Liveness } from '../schemas/health';
 import { temporalCall } from '../temporal-calls';
 
-const Check = Type.Object({ status: Type.Union([Type.Literal('up'), Type.Literal('down')]), detail: Type.Optional(Type.String()) });
-const Health = Type.Object({ status: Type.Union([Type.Literal('ok'), Type.Literal('unavailable')]), database: Check, temporal: Check });
 
 const within = <T>(p: Promise<T>, ms: number) =>
   Promise.race([p, new Promise<never>((_, reject) => setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms).unref())]);
@@ -22,11 +20,11 @@ export const healthRoutes: FastifyPluginAsyncTypebox<{ deps: AppDeps }> = async 
   // Liveness: the process answers. Kept apart from readiness, so an outage of the database or Temporal
   // takes the API out of the load balancer (503 below) without the orchestrator restarting it.
   app.get('/health/live', {
-    schema: { tags: ['operations'], summary: 'The process is up (liveness); says nothing about the database or Temporal', security: [], response: { 200: Type.Object({ status: Type.Literal('ok') }) } },
+    schema: { tags: ['operations'], operationId: 'getLiveness', summary: 'The process is up (liveness); says nothing about the database or Temporal', security: [], response: { 200: { ...Liveness, description: 'The process answers' } } },
   }, async () => ({ status: 'ok' as const }));
 
   app.get('/health', {
-    schema: { tags: ['operations'], summary: 'Database (a query on the path requests take) and Temporal reachability; 503 names what is down', security: [], response: { 200: Health, 503: Health } },
+    schema: { tags: ['operations'], operationId: 'getHealth', summary: 'Database (a query on the path requests take) and Temporal reachability; 503 names what is down', security: [], response: { 200: { ...Health, description: 'The database and Temporal both answer' }, 503: { ...Health, description: 'The database or Temporal is down: its check says so, with the reason' } } },
   }, async (_request, reply) => {
     const [database, temporal] = await Promise.all([
       // The path every request takes: a connection from the API's own pool, the statement parsed and bound

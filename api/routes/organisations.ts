@@ -2,7 +2,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { findOrganisation } from '../../db/organisations';
 import { ALL_ROLES, COORDINATION, type Access } from '../access';
 import { IdempotencyHeaders, idempotentReply } from '../idempotency';
-import { IdParams, Page, Paged, pageOf, problemResponses } from '../schemas/common';
+import { IdParams, Page, Paged, pageOf, responses } from '../schemas/common';
 import { Contact, NewContact } from '../schemas/covenant';
 import { NewOrganisation, NewShare, Organisation, OrganisationQuery, Share } from '../schemas/organisation';
 import type { AppDeps } from '../deps';
@@ -23,26 +23,28 @@ export const organisationRoutes: FastifyPluginAsyncTypebox<{ deps: AppDeps }> = 
     config: { access: { roles: COORDINATION } },
     schema: {
       tags: ['organisations'],
+      operationId: 'listOrganisations',
       summary: "Covenant partners: the office's own, those the admin shares with every office, and those another office shared with it",
       querystring: OrganisationQuery,
-      response: { 200: Paged(Organisation), ...problemResponses },
+      response: responses(200, Paged(Organisation), 'A page of organisations'),
     },
   }, async (request) => pageOrganisations(deps, request.principal, request.query));
 
   app.get('/organisations/:id', {
     config: { access: { roles: ALL_ROLES, resource: 'organisation' } },
-    schema: { tags: ['organisations'], summary: 'An organisation: a partner sees its own, a coordinator those it works with', params: IdParams, response: { 200: Organisation, ...problemResponses } },
+    schema: { tags: ['organisations'], operationId: 'getOrganisation', summary: 'An organisation: a partner sees its own, a coordinator those it works with', params: IdParams, response: responses(200, Organisation, 'The organisation') },
   }, async (request) => organisationView((await findOrganisation(deps.db, request.params.id))!));
 
   app.post('/organisations', {
     config: { access: { roles: COORDINATION } },
     schema: {
       tags: ['organisations'],
+      operationId: 'registerOrganisation',
       summary: 'Register a covenant partner (programme office, employer, school, gemeente, UWV)',
       description: "A coordinator's organisation belongs to its programme office; an id it chooses begins with the office's id and a dot. The admin registers programme offices and names the owner of other organisations (or leaves it out: shared with every office, read-only). Guarded by Idempotency-Key.",
       headers: IdempotencyHeaders,
       body: NewOrganisation,
-      response: { 201: Organisation, ...problemResponses },
+      response: responses(201, Organisation, 'The registered organisation'),
     },
   }, async (request, reply) => idempotentReply(deps, request, reply, async (resourceId) => ({ statusCode: 201, body: await registerOrganisation(deps, request.principal, request.body, resourceId) })));
 
@@ -50,34 +52,36 @@ export const organisationRoutes: FastifyPluginAsyncTypebox<{ deps: AppDeps }> = 
     config: { access: { roles: COORDINATION, resource: 'organisation', own: true } },
     schema: {
       tags: ['organisations'],
+      operationId: 'shareOrganisation',
       summary: 'Consent that another programme office may use this organisation in its covenants (an ROC or gemeente working with two offices)',
       description: 'Only the owning office (or the admin) consents. The other office then sees the organisation, adds its own contacts and keys, and sees and mails only its own participants there. Guarded by Idempotency-Key.',
       params: IdParams,
       headers: IdempotencyHeaders,
       body: NewShare,
-      response: { 201: Share, ...problemResponses },
+      response: responses(201, Share, 'The consent: which office may now use the organisation, given by whom and when'),
     },
   }, async (request, reply) => idempotentReply(deps, request, reply, async () => ({ statusCode: 201, body: await shareOrganisation(deps, request.principal, request.params.id, request.body) })));
 
   app.get('/organisations/:id/shares', {
     config: { access: { roles: COORDINATION, resource: 'organisation', own: true } },
-    schema: { tags: ['organisations'], summary: 'The offices the owner consented may use this organisation', params: IdParams, querystring: Page, response: { 200: Paged(Share), ...problemResponses } },
+    schema: { tags: ['organisations'], operationId: 'listOrganisationShares', summary: 'The offices the owner consented may use this organisation', params: IdParams, querystring: Page, response: responses(200, Paged(Share), 'A page of consents') },
   }, async (request) => pageOf(await pageShares(deps, request.params.id), request.query));
 
   app.get('/organisations/:id/contacts', {
     config: { access: { roles: ALL_ROLES, resource: 'organisation' } },
-    schema: { tags: ['organisations'], summary: "An organisation's contacts: jobcoaches, workplace trainers, ROC coordinators", params: IdParams, querystring: Page, response: { 200: Paged(Contact), ...problemResponses } },
+    schema: { tags: ['organisations'], operationId: 'listContacts', summary: "An organisation's contacts: jobcoaches, workplace trainers, ROC coordinators", params: IdParams, querystring: Page, response: responses(200, Paged(Contact), 'A page of contact persons') },
   }, async (request) => pageContacts(deps, request.principal, request.params.id, request.query));
 
   app.post('/organisations/:id/contacts', {
     config: { access: { roles: ['admin', 'coordinator', 'employer', 'school'], resource: 'organisation', manage: true, body: contactLimits } },
-    schema: { tags: ['organisations'], summary: 'Add a contact person (they receive reminders; a jobcoach can be given a key)', params: IdParams, headers: IdempotencyHeaders, body: NewContact, response: { 201: Contact, ...problemResponses } },
+    schema: { tags: ['organisations'], operationId: 'addContact', summary: 'Add a contact person (they receive reminders; a jobcoach can be given a key)', params: IdParams, headers: IdempotencyHeaders, body: NewContact, response: responses(201, Contact, 'The added contact person') },
   }, async (request, reply) => idempotentReply(deps, request, reply, async (contactId) => ({ statusCode: 201, body: await createContact(deps, request.principal, request.params.id, request.body, contactId) })));
 
   app.post('/organisations/:id/attendance-weeks', {
     config: { access: { roles: ['admin', 'employer', 'school'], resource: 'organisation', manage: true, audit: 'change' } },
     schema: {
       tags: ['recording'],
+      operationId: 'recordAttendanceWeek',
       summary: 'Record a whole week for every participant the organisation has: all present except the listed absences',
       description:
         'For an employer the placement days, for an ROC the school days, up to today. Days recorded before are left as they are and listed as alreadyRecorded. ' +
@@ -87,7 +91,7 @@ export const organisationRoutes: FastifyPluginAsyncTypebox<{ deps: AppDeps }> = 
       params: IdParams,
       headers: IdempotencyHeaders,
       body: WeekAttendance,
-      response: { 200: WeekAttendanceResult, ...problemResponses },
+      response: responses(200, WeekAttendanceResult, 'Per trajectory: what this request recorded, what was recorded before, and what was refused and why (`complete` says whether anything was refused)'),
     },
   }, async (request, reply) => idempotentReply(deps, request, reply, async (requestId) => ({
     statusCode: 200,
@@ -96,19 +100,20 @@ export const organisationRoutes: FastifyPluginAsyncTypebox<{ deps: AppDeps }> = 
 
   app.get('/organisations/:id/closures', {
     config: { access: { roles: ['admin', 'coordinator', 'school'], resource: 'organisation' } },
-    schema: { tags: ['organisations'], summary: "An ROC's closure periods", params: IdParams, querystring: Page, response: { 200: Paged(ClosureView), ...problemResponses } },
+    schema: { tags: ['organisations'], operationId: 'listClosures', summary: "An ROC's closure periods", params: IdParams, querystring: Page, response: responses(200, Paged(ClosureView), 'A page of closure periods') },
   }, async (request) => pageOf(await listSchoolClosures(deps, request.principal, request.params.id), request.query));
 
   app.post('/organisations/:id/closures', {
     config: { access: { roles: ['admin', 'school'], resource: 'organisation', manage: true } },
     schema: {
       tags: ['organisations'],
+      operationId: 'publishClosure',
       summary: 'An ROC publishes a closure period',
       description: "School days in the period become 'not planned' for every trajectory of this ROC that has not yet reached them. Guarded by Idempotency-Key.",
       params: IdParams,
       headers: IdempotencyHeaders,
       body: Closure,
-      response: { 201: ClosureView, ...problemResponses },
+      response: responses(201, ClosureView, 'The published closure and how many running trajectories it was sent to'),
     },
   }, async (request, reply) => idempotentReply(deps, request, reply, async (closureId) => ({
     statusCode: 201,

@@ -1,7 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { listOutbox } from '../../db/outbox';
 import { COORDINATION } from '../access';
-import { Paged, problemResponses } from '../schemas/common';
+import { Paged, responses } from '../schemas/common';
 import { OutboxMail, OutboxQuery } from '../schemas/outbox';
 import type { AppDeps } from '../deps';
 
@@ -10,10 +10,11 @@ export const outboxRoutes: FastifyPluginAsyncTypebox<{ deps: AppDeps }> = async 
     config: { access: { roles: COORDINATION } },
     schema: {
       tags: ['reminders'],
+      operationId: 'listOutbox',
       summary: 'What was sent to whom and when, what is queued, and what failed: per trajectory (trajectoryId) or per partner (organisationId)',
       description: "A coordinator sees the mails about its programme office's participants.",
       querystring: OutboxQuery,
-      response: { 200: Paged(OutboxMail), ...problemResponses },
+      response: responses(200, Paged(OutboxMail), 'A page of mails with their status and the items each carries'),
     },
   }, async (request) => {
     const p = request.principal;

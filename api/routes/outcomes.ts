@@ -5,7 +5,7 @@ import { noteAudit, outcomeFilter } from '../access';
 import { bsnHash, isBsn } from '../bsn';
 import { unprocessable } from '../errors';
 import { IdempotencyHeaders, idempotentReply } from '../idempotency';
-import { Paged, problemResponses } from '../schemas/common';
+import { Paged, responses } from '../schemas/common';
 import { BsnLookup, FigureQuery, OutcomeFigures, OutcomeQuery, ParticipantOutcome } from '../schemas/outcome';
 import { figuresCsv, outcomeFigures } from '../services/outcomes';
 import type { AppDeps } from '../deps';
@@ -18,10 +18,12 @@ export const outcomeRoutes: FastifyPluginAsyncTypebox<{ deps: AppDeps }> = async
     config: { access: { roles: ['admin', 'coordinator', 'funder'] } },
     schema: {
       tags: ['outcomes'],
+      operationId: 'getOutcomeFigures',
       summary: 'Cohort results for funders: started, where everyone stands, dropout by reason and week, attendance rate, checkpoint results; small cells suppressed',
       description: 'Filter by programme, region, cohort and period (cohort start). JSON, or CSV with `format=csv` or `Accept: text/csv`. A count of 1 to 4 people is null, and so is the next smallest in its group, so none can be worked out from a total (docs/outcomes.md).',
       querystring: FigureQuery,
-      response: { 200: OutcomeFigures, ...problemResponses },
+      produces: ['application/json', 'text/csv'],
+      response: responses(200, OutcomeFigures, 'The figures, small cells suppressed: JSON, or CSV (one row per figure) with `format=csv` or `Accept: text/csv`'),
     },
   }, async (request, reply) => {
     const figures = await outcomeFigures(deps, request.principal, request.query);
@@ -36,10 +38,11 @@ export const outcomeRoutes: FastifyPluginAsyncTypebox<{ deps: AppDeps }> = async
     config: { access: { roles: ['admin', 'coordinator', 'funder'], audit: 'read' } },
     schema: {
       tags: ['outcomes'],
+      operationId: 'listParticipantOutcomes',
       summary: 'Per-participant outcomes by pseudonymous reference: a gemeente or UWV sees the participants whose benefit it pays',
       description: 'Audited: every participant listed is recorded in the audit log.',
       querystring: OutcomeQuery,
-      response: { 200: Paged(ParticipantOutcome), ...problemResponses },
+      response: responses(200, Paged(ParticipantOutcome), 'A page of participants by reference, with status and outcome'),
     },
   }, async (request) => {
     const { items, total } = await listParticipantOutcomes(deps.db, { ...request.query, ...outcomeFilter(request.principal) });
@@ -51,10 +54,11 @@ export const outcomeRoutes: FastifyPluginAsyncTypebox<{ deps: AppDeps }> = async
     config: { access: { roles: ['admin', 'funder'], audit: 'read' } },
     schema: {
       tags: ['outcomes'],
+      operationId: 'lookUpParticipantOutcome',
       summary: "A benefit payer finds its participant by BSN (sent in the body, never in a URL); the BSN is hashed at once and not kept",
       headers: IdempotencyHeaders,
       body: BsnLookup,
-      response: { 200: Paged(ParticipantOutcome), ...problemResponses },
+      response: responses(200, Paged(ParticipantOutcome), 'The participants with that BSN whose benefit the caller pays (none, or one)'),
     },
   }, async (request, reply) => idempotentReply(deps, request, reply, async () => {
     if (!isBsn(request.body.bsn)) throw unprocessable([{ field: 'bsn', message: 'is not a valid BSN (it fails the elfproef)' }]);

@@ -1,7 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { COORDINATION, noteAudit } from '../access';
 import type { Principal } from '../auth';
-import { problemResponses } from '../schemas/common';
+import { responses } from '../schemas/common';
 import { Steering, SteeringQuery, SteeringRiskQuery, SteeringRisks } from '../schemas/steering';
 import { atRisk, pageOfRisks, steering } from '../services/steering';
 import { today } from '../services/trajectories';
@@ -15,10 +15,11 @@ export const steeringRoutes: FastifyPluginAsyncTypebox<{ deps: AppDeps }> = asyn
     config: { access: { roles: COORDINATION } },
     schema: {
       tags: ['steering'],
+      operationId: 'getSteering',
       summary: "The coordinator's steering view: risk signals by kind, partners with overdue registrations and checkpoints, checkpoint completion, each cohort week by week",
       description: 'Counts only, no participant named (the participants at risk: GET /v1/steering/risks). Filter by programme, region, cohort and period (cohort start); look from another day with asOf. docs/outcomes.md defines each figure.',
       querystring: SteeringQuery,
-      response: { 200: Steering, ...problemResponses },
+      response: responses(200, Steering, 'The steering view as of `asOf`: counts only'),
     },
   }, async (request) => {
     const { asOf, ...filter } = request.query;
@@ -29,10 +30,11 @@ export const steeringRoutes: FastifyPluginAsyncTypebox<{ deps: AppDeps }> = asyn
     config: { access: { roles: COORDINATION, audit: 'read' } },
     schema: {
       tags: ['steering'],
+      operationId: 'listSteeringRisks',
       summary: 'Participants with risk signals, each with its reasons in words, most signals first',
       description: 'Audited: every participant listed is recorded in the audit log.',
       querystring: SteeringRiskQuery,
-      response: { 200: SteeringRisks, ...problemResponses },
+      response: responses(200, SteeringRisks, 'A page of the participants with risk signals, each with its reasons'),
     },
   }, async (request) => {
     const { asOf, limit, offset, ...filter } = request.query;

@@ -10,7 +10,7 @@ export const NewApiKey = Type.Object(
     contactId: Type.Optional(Type.Intersect([Id], { description: 'For a jobcoach key: the jobcoach (contact) whose participants it sees' })),
     label: Text(100),
   },
-  { additionalProperties: false },
+  { additionalProperties: false, examples: [{ organisationId: 'po-west.coach-company', role: 'jobcoach', contactId: 'po-west.jan-jansen', label: 'Jobcoach Jan' }, { organisationId: 'po-west.bakkerij-de-hoek', role: 'employer', label: 'Bakkerij De Hoek, planning' }] },
 );
 export type NewApiKey = Static<typeof NewApiKey>;
 

@@ -5,7 +5,7 @@ import { Id } from './common';
 export const NewCalendarLink = Type.Union([
   Type.Object({ trajectoryId: Id }, { additionalProperties: false }),
   Type.Object({ organisationId: Id }, { additionalProperties: false }),
-]);
+], { examples: [{ trajectoryId: '5f0c2a9e-3b1d-4c7a-9e8f-2d6b1a0c4e11' }, { organisationId: 'po-west.bakkerij-de-hoek' }] });
 export type NewCalendarLink = Static<typeof NewCalendarLink>;
 
 /** A link as listed: what it is a feed of, who made it, until when it works; never the link itself. */

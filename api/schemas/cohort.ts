@@ -27,7 +27,16 @@ export const NewCohort = Type.Object(
     schoolWeekday: Weekday,
     participants: Type.Array(NewParticipant, { minItems: 1, maxItems: 5000 }),
   },
-  { additionalProperties: false },
+  {
+    additionalProperties: false,
+    examples: [{
+      programmeId: 'welslagen', programmeVersion: 1, covenantId: 'po-west.west-brabant', startDate: '2027-01-04', schoolId: 'po-west.roc-west', schoolWeekday: 'friday',
+      participants: [{
+        reference: 'WB-2027-001', name: 'Sanne de Vries', email: 'sanne@example.nl', employerId: 'po-west.bakkerij-de-hoek', placementWeekdays: ['monday', 'tuesday', 'wednesday'],
+        jobcoachId: 'po-west.jan-jansen', benefitPayerId: 'gemeente-breda', bsn: '111222333',
+      }],
+    }],
+  },
 );
 export type NewCohort = Static<typeof NewCohort>;
 

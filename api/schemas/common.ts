@@ -1,5 +1,5 @@
 // Shared primitives: every route builds on these, so an id or a date means the same everywhere.
-import { Type, type Static } from 'typebox';
+import { Type, type Static, type TSchema } from 'typebox';
 
 export const Id = Type.String({ minLength: 1, maxLength: 100, pattern: '^[A-Za-z0-9][A-Za-z0-9._-]*$' });
 export const IsoDate = Type.String({ format: 'date', description: 'A calendar date, YYYY-MM-DD (Europe/Amsterdam)' });
@@ -46,6 +46,14 @@ export const problemResponses = {
   429: Problem,
   503: Problem,
 };
+
+/**
+ * An operation's responses: its success, described for the document (what the answer holds), and every problem
+ * (each status described once, in api/schemas/openapi.ts). The description is an annotation: validation and
+ * serialization are those of `schema`.
+ */
+export const responses = <C extends number, T extends TSchema>(status: C, schema: T, description: string) =>
+  ({ [status]: { ...schema, description }, ...problemResponses }) as unknown as { [K in C]: T } & typeof problemResponses;
 
 /** One page of a list held in full (short lists: programme versions, a school's closures). */
 export const pageOf = <T>(all: T[], page: Page) => ({ items: all.slice(page.offset, page.offset + page.limit), total: all.length, limit: page.limit, offset: page.offset });

@@ -14,11 +14,17 @@ export const NewCovenant = Type.Object(
     programmeOfficeId: Type.Intersect([Id], { description: 'The programme office (kind programme_office) that coordinates under this covenant' }),
     members: Type.Array(Member, { maxItems: 500 }),
   },
-  { additionalProperties: false },
+  {
+    additionalProperties: false,
+    examples: [{
+      id: 'po-west.west-brabant', name: 'Convenant West-Brabant', region: 'West-Brabant', programmeOfficeId: 'po-west',
+      members: [{ organisationId: 'po-west.roc-west', role: 'school' }, { organisationId: 'po-west.bakkerij-de-hoek', role: 'employer' }, { organisationId: 'gemeente-breda', role: 'funder' }],
+    }],
+  },
 );
 export type NewCovenant = Static<typeof NewCovenant>;
 
-export const NewMembers = Type.Object({ members: Type.Array(Member, { minItems: 1, maxItems: 500 }) }, { additionalProperties: false });
+export const NewMembers = Type.Object({ members: Type.Array(Member, { minItems: 1, maxItems: 500 }) }, { additionalProperties: false, examples: [{ members: [{ organisationId: 'po-west.garage-zuid', role: 'employer' }] }] });
 export type NewMembers = Static<typeof NewMembers>;
 
 export const Covenant = Type.Object({
@@ -34,7 +40,7 @@ export type Covenant = Static<typeof Covenant>;
 export const ContactRole = Type.Enum(['coordinator', 'jobcoach', 'workplace_trainer', 'roc_coordinator']);
 export const NewContact = Type.Object(
   { id: Type.Optional(Id), role: ContactRole, name: Text(), email: Email },
-  { additionalProperties: false },
+  { additionalProperties: false, examples: [{ id: 'po-west.jan-jansen', role: 'jobcoach', name: 'Jan Jansen', email: 'jan.jansen@example.nl' }] },
 );
 export type NewContact = Static<typeof NewContact>;
 

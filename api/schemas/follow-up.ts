@@ -9,7 +9,7 @@ export const FollowUpAnswer = Type.Object(
     employed: Type.Optional(Type.Boolean({ description: 'The employer: the participant still works here' })),
     enrolled: Type.Optional(Type.Boolean({ description: 'The ROC: the participant is still enrolled in the BBL' })),
   },
-  { additionalProperties: false, minProperties: 1 },
+  { additionalProperties: false, minProperties: 1, examples: [{ employed: true }, { enrolled: false }] },
 );
 export type FollowUpAnswer = Static<typeof FollowUpAnswer>;
 

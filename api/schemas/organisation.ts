@@ -21,7 +21,7 @@ export const NewOrganisation = Type.Object(
       description: "Admin only: the programme office that owns the organisation. Left out: shared, read-only, with every office. A coordinator's organisations belong to its office; a programme office owns itself.",
     })),
   },
-  { additionalProperties: false },
+  { additionalProperties: false, examples: [{ id: 'po-west.bakkerij-de-hoek', name: 'Bakkerij De Hoek', kind: 'employer', region: 'West-Brabant', email: 'planning@example.nl' }] },
 );
 export type NewOrganisation = Static<typeof NewOrganisation>;
 
@@ -41,7 +41,7 @@ export type OrganisationQuery = Static<typeof OrganisationQuery>;
 
 export const NewShare = Type.Object(
   { officeId: Type.Intersect([Id], { description: 'The programme office that may use the organisation in its covenants from now on' }) },
-  { additionalProperties: false },
+  { additionalProperties: false, examples: [{ officeId: 'po-oost' }] },
 );
 export type NewShare = Static<typeof NewShare>;
 

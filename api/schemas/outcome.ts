@@ -17,7 +17,7 @@ export const ParticipantOutcome = Type.Object({
 });
 export type ParticipantOutcome = Static<typeof ParticipantOutcome>;
 
-export const BsnLookup = Type.Object({ bsn: Bsn }, { additionalProperties: false });
+export const BsnLookup = Type.Object({ bsn: Bsn }, { additionalProperties: false, examples: [{ bsn: '111222333' }] });
 export type BsnLookup = Static<typeof BsnLookup>;
 
 export const FigureQuery = Type.Object({

@@ -67,6 +67,17 @@ export const NewProgrammeVersion = Type.Object(
     )),
     officeId: Type.Optional(Type.Intersect([Id], { description: 'Admin only, for a new programme: the office that owns it. Left out: shared with every office' })),
   },
-  { additionalProperties: false },
+  {
+    additionalProperties: false,
+    examples: [
+      { id: 'po-west.welslagen-kort', name: 'WelSlagen kort', basedOn: { id: 'welslagen', version: 1 } },
+      {
+        id: 'po-west.zorg', name: 'Zorg en welzijn', template: {
+          weeks: 20, placementDaysPerWeek: 3, schoolDaysPerWeek: 1, checkpoints: [{ key: 'intake', name: 'Intake', week: 1 }, { key: 'midway', name: 'Tussenevaluatie', week: 10 }],
+          attendanceThreshold: 0.8, bblDecisionFromWeek: 16, intendedOutcome: 'bbl_doorstroom', reminders: { attendanceAfterWorkingDays: 2 }, followUp: { months: [3, 6, 12] },
+        },
+      },
+    ],
+  },
 );
 export type NewProgrammeVersion = Static<typeof NewProgrammeVersion>;

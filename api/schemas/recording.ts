@@ -21,7 +21,10 @@ export type AttendanceEntry = Static<typeof AttendanceEntry>;
 
 export const AttendanceRecording = Type.Object(
   { entries: Type.Array(AttendanceEntry, { minItems: 1, maxItems: 10, description: 'At most two weeks of days; all are accepted or none' }) },
-  { additionalProperties: false },
+  {
+    additionalProperties: false,
+    examples: [{ entries: [{ date: '2027-01-04', kind: 'placement', present: true }, { date: '2027-01-05', kind: 'placement', present: false, reason: 'sick' }, { date: '2027-01-06', kind: 'placement', present: true, correctionReason: 'Eerder per ongeluk als afwezig geregistreerd' }] }],
+  },
 );
 export type AttendanceRecording = Static<typeof AttendanceRecording>;
 
@@ -34,7 +37,7 @@ export const WeekAttendance = Type.Object(
       { maxItems: 5000, default: [] },
     ),
   },
-  { additionalProperties: false },
+  { additionalProperties: false, examples: [{ weekStart: '2027-01-04', absences: [{ trajectoryId: '5f0c2a9e-3b1d-4c7a-9e8f-2d6b1a0c4e11', date: '2027-01-05', reason: 'sick' }] }] },
 );
 export type WeekAttendance = Static<typeof WeekAttendance>;
 
@@ -46,7 +49,7 @@ export const CheckpointRecording = Type.Object(
     note: Text(1000),
     trainerConfirmed: Type.Boolean({ description: 'The workplace trainer confirmed the review' }),
   },
-  { additionalProperties: false },
+  { additionalProperties: false, examples: [{ key: 'intake', status: 'on_track', note: 'Goed begonnen; werkt zelfstandig aan de broodlijn', trainerConfirmed: true }] },
 );
 export type CheckpointRecording = Static<typeof CheckpointRecording>;
 
@@ -59,18 +62,24 @@ export const Change = Type.Union([
   Type.Object({ type: Type.Literal('employer_change'), employerId: Id, from: IsoDate }, { additionalProperties: false, title: 'EmployerChange' }),
   Type.Object({ type: Type.Literal('dropout'), reason: DropoutReason, text: Text(1000) }, { additionalProperties: false, title: 'Dropout' }),
   Type.Object({ type: Type.Literal('dropout_revert'), reason: Text(500) }, { additionalProperties: false, title: 'DropoutRevert' }),
-]);
+], {
+  examples: [
+    { type: 'pause', from: '2027-02-01', reason: 'Ziek thuis' }, { type: 'resume', date: '2027-02-15' }, { type: 'extension', weeks: 4, reason: 'Achterstand na ziekte' },
+    { type: 'employer_change', employerId: 'po-west.garage-zuid', from: '2027-03-01' }, { type: 'dropout', reason: 'moved', text: 'Verhuisd naar Groningen' },
+    { type: 'dropout_revert', reason: 'Toch gebleven' },
+  ],
+});
 export type Change = Static<typeof Change>;
 
 export const BblConfirmation = Type.Union([
   Type.Object({ by: Type.Literal('employer'), contractStartDate: IsoDate }, { additionalProperties: false, title: 'EmployerContract' }),
   Type.Object({ by: Type.Literal('employer'), jobWithoutBbl: Type.Literal(true) }, { additionalProperties: false, title: 'JobWithoutBbl' }),
   Type.Object({ by: Type.Literal('school') }, { additionalProperties: false, title: 'SchoolEnrolment' }),
-]);
+], { examples: [{ by: 'employer', contractStartDate: '2027-06-01' }, { by: 'employer', jobWithoutBbl: true }, { by: 'school' }] });
 export type BblConfirmation = Static<typeof BblConfirmation>;
 
 export const Closure = Type.Object(
   { from: IsoDate, to: IsoDate, name: Text(100) },
-  { additionalProperties: false },
+  { additionalProperties: false, examples: [{ from: '2027-02-15', to: '2027-02-19', name: 'Voorjaarsvakantie' }] },
 );
 export type Closure = Static<typeof Closure>;

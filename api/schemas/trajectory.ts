@@ -150,5 +150,8 @@ export const PersonalDataExport = Type.Object({
 });
 export type PersonalDataExport = Static<typeof PersonalDataExport>;
 
+/** An erasure takes no options: its body is empty. */
+export const ErasureRequest = Type.Object({}, { additionalProperties: false, examples: [{}] });
+
 export const Erasure = Type.Object({ trajectoryId: Id, anonymisedAt: Type.String({ format: 'date-time' }) });
 export type Erasure = Static<typeof Erasure>;

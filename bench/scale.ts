@@ -1,95 +1,317 @@
-// 10,000 trajectories running at once on this machine: launched through the API (ten cohorts of 1,000 that
-// started last week, so each has days open), then the morning digest as the Schedule runs it (read what is
-// open from the projection in PostgreSQL, compose one mail per recipient, deliver over pooled SMTP). Reported: the process's memory
-// with them all running (API and worker share the process), and how late the last reminder goes out after
-// 10:00, which is the time the digest takes from start to the last mail delivered.
-// The baseline, on the same server in the same run: 10,000 bare workflows that each wait for one timer due
-// at the same moment (the plain Temporal way to remind), and how late the last of them woke.
-import { randomUUID } from 'node:crypto';
+// N trajectories running at once (BENCH_SCALE_TRAJECTORIES, default 10,000), as in production: the API and
+// the worker each a process of their own (infra/api.ts, infra/worker.ts, spawned with their production
+// configuration) against one Temporal dev server and one throwaway PostgreSQL database.
+//
+// - Launched through the API over HTTP in cohorts of 20, under several covenants (each with its own office,
+//   ROC, two employers and two jobcoaches, as tests/helpers/partners.ts seeds them), the cohorts' start
+//   dates spread over the past 20 weeks (cohort i started i mod 20 weeks ago), so what is due differs per week.
+// - Histories: a sample (BENCH_SCALE_HISTORIES, default 500; the first cohorts launched, every start week)
+//   is recorded as partners do: every past week's placement days by the employer (its API key), the school
+//   day by the ROC (its key), each checkpoint of a past week by the jobcoach's office (admin token). The
+//   rest have nothing recorded (their open attendance is all due: the worst case for the digest's size).
+// - Then the morning digest exactly as the Schedule starts it (digestWorkflow on the worker's task queue;
+//   the real Schedule is paused so it cannot fire by itself): "10:00" is the moment it is started, and the
+//   lateness is when the local SMTP server (tests/helpers/smtp.ts, smtp-server as it is) accepted the last
+//   mail. The worker delivers with its production defaults (SMTP pool of 4, 20 mails/s).
+// - Memory from /proc/<pid>/status of the child processes: VmRSS at each stage, VmHWM (peak) at the end;
+//   the worker's sticky cache size from its Prometheus metrics (temporal_sticky_cache_size).
+// The baseline, on the same server in the same run: N bare workflows that each wait for one timer due at the
+// same moment (bench/workflows/timer.ts, in a worker in the bench process), and how late the last woke.
+import { execFileSync } from 'node:child_process';
+import { randomBytes, randomUUID } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import v8 from 'node:v8';
 import { fileURLToPath } from 'node:url';
+import { Client, Connection } from '@temporalio/client';
+import { NativeConnection, Worker } from '@temporalio/worker';
 import type { DataConverter } from '@temporalio/common';
-import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { Worker } from '@temporalio/worker';
 import { mapLimit } from '../infra/map-limit';
 import type { timerWorkflow } from './workflows/timer';
-import { createReminderActivities } from '../activities/reminders';
-import { dutchHolidays } from '../activities/holidays';
-import { benchApp, percentile } from './app';
-import type { Db } from '../db/connection';
-import { createMailer } from '../infra/mail';
-import { addDays, isWorkingDay, localDate, localInstant, nextWorkingDay } from '../workflows/calendar';
+import { connectPostgres, type Db } from '../db/connection';
+import { newPayloadKey, payloadDataConverter } from '../infra/payload-codec';
+import { DIGEST_SCHEDULE_ID } from '../infra/schedules';
+import { TASK_QUEUE } from '../workflows/ids';
+import { addDays, localDate } from '../workflows/calendar';
 import { cohortRequest, thisMonday } from '../tests/helpers/fixtures';
-import { injectCall } from '../tests/helpers/app';
-import { seedPartners } from '../tests/helpers/partners';
+import { createKey, seedPartners, type Call, type Partners } from '../tests/helpers/partners';
+import { createThrowawayDatabase } from '../tests/helpers/postgres';
+import { devServer, freePort, procStatus, spawnEntry, untilUp, type DevServer, type Proc } from '../tests/helpers/processes';
 import { startSmtp } from '../tests/helpers/smtp';
+import { percentile } from './stats';
 
-const mb = (bytes: number) => Math.round(bytes / 1024 / 1024);
+const root = path.resolve(import.meta.dirname, '..');
+const log = (s: string) => console.error(`[bench] ${new Date().toISOString().slice(11, 19)} ${s}`);
 
-/** `total` bare workflows, each with one timer due at the same moment; how late they woke, and the memory. */
-async function bareTimers(env: TestWorkflowEnvironment, dataConverter: DataConverter, total: number) {
-  const taskQueue = `bench-timers-${randomUUID().slice(0, 8)}`;
-  const worker = await Worker.create({ connection: env.nativeConnection, taskQueue, workflowsPath: fileURLToPath(new URL('./workflows/timer.ts', import.meta.url)), dataConverter });
-  const running = worker.run();
-  try {
-    // Due after all are started: about 3 ms a start on this machine (50 in flight), with a wide margin.
-    const dueAt = Date.now() + Math.max(60_000, total * 15);
-    const t0 = performance.now();
-    const handles = await mapLimit(Array.from({ length: total }, (_, i) => i), 50, (i) =>
-      env.client.workflow.start<typeof timerWorkflow>('timerWorkflow', { taskQueue, workflowId: `${taskQueue}-${i}`, args: [dueAt] }));
-    const launchMs = performance.now() - t0;
-    const startedBeforeDue = Date.now() < dueAt;
-    global.gc?.();
-    const waiting = process.memoryUsage();
-    const late = await mapLimit(handles, 50, (h) => h.result());
-    return { launchMs, startedBeforeDue, maxLateMs: percentile(late, 100), p50LateMs: percentile(late, 50), memory: { rss: mb(waiting.rss), heap: mb(waiting.heapUsed) } };
-  } finally {
-    worker.shutdown();
-    await running;
+/** One Temporal dev server, one database, an SMTP server, and `workers` worker and `apis` API processes. */
+export interface Stack {
+  db: Db; client: Client; temporal: DevServer; smtp: Awaited<ReturnType<typeof startSmtp>>; token: string;
+  workers: Proc[]; apis: { proc: Proc; url: string }[]; metricsPorts: number[]; dataConverter: DataConverter;
+  /** Time (Date.now()) the SMTP server last accepted a mail. */
+  lastAccepted(): number;
+  /** Replaces the processes with `workers` workers and `apis` APIs (same server, database and keys). */
+  processes(workers: number, apis: number): Promise<void>;
+  close(): Promise<void>;
+}
+
+export async function startStack(o: { workers: number; apis: number }): Promise<Stack> {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'toeleiding-scale-'));
+  const bundle = path.join(dir, 'workflow-bundle.js');
+  execFileSync(process.execPath, ['--import', 'tsx', path.join(root, 'infra/workflow-bundle.ts'), bundle], { cwd: root, stdio: 'ignore' });
+  const database = await createThrowawayDatabase();
+  const db = connectPostgres(database.url, 10);
+  const temporal = await devServer(path.join(dir, 'temporal.sqlite'));
+  const smtp = await startSmtp();
+  let last = 0;
+  const push = smtp.received.push.bind(smtp.received);
+  smtp.received.push = (...m) => { last = Date.now(); return push(...m); };
+  const token = randomBytes(24).toString('base64url');
+  const keys = newPayloadKey();
+  const dataConverter = payloadDataConverter({ PAYLOAD_KEYS: keys });
+  const shared = {
+    DATABASE_URL: database.url, TEMPORAL_ADDRESS: temporal.address, PAYLOAD_KEYS: keys, WORKFLOW_BUNDLE_PATH: bundle,
+    ADMIN_TOKEN: token, BSN_HMAC_KEY: randomBytes(32).toString('base64url'), LOG_LEVEL: 'warn', SMTP_URL: `smtp://127.0.0.1:${smtp.port}`,
+    RATE_LIMIT_PER_MINUTE: '1000000',
+  };
+  const connection = await Connection.connect({ address: temporal.address });
+  const client = new Client({ connection, dataConverter });
+  const stack: Stack = {
+    db, client, temporal, smtp, token, workers: [], apis: [], metricsPorts: [], dataConverter,
+    lastAccepted: () => last,
+    async processes(workers, apis) {
+      await Promise.all([...stack.apis.map((a) => a.proc.stop()), ...stack.workers.map((w) => w.stop())]);
+      stack.workers = [];
+      stack.apis = [];
+      stack.metricsPorts = [];
+      for (let n = 1; n <= workers; n++) {
+        const port = await freePort();
+        stack.metricsPorts.push(port);
+        stack.workers.push(spawnEntry(`worker ${n}`, 'infra/worker.ts', { ...shared, METRICS_PORT: String(port) }));
+      }
+      for (let n = 1; n <= apis; n++) {
+        const port = await freePort();
+        stack.apis.push({ proc: spawnEntry(`api ${n}`, 'infra/api.ts', { ...shared, PORT: String(port), HOST: '127.0.0.1' }), url: `http://127.0.0.1:${port}` });
+      }
+      await Promise.all([...stack.workers.map((w) => w.waitFor(/worker: polling/, 120_000)), ...stack.apis.map((a) => untilUp(`${a.url}/health`, 120_000))]);
+      // The real Schedule would fire at 10:00 Amsterdam time by itself: paused, the benchmark starts the digest.
+      await client.schedule.getHandle(DIGEST_SCHEDULE_ID).pause('benchmark starts the digest itself');
+    },
+    async close() {
+      await Promise.all([...stack.apis.map((a) => a.proc.stop()), ...stack.workers.map((w) => w.stop())]);
+      await connection.close();
+      await smtp.stop();
+      await temporal.stop();
+      await db.destroy();
+      await database.drop();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+  await stack.processes(o.workers, o.apis);
+  return stack;
+}
+
+/** JSON over HTTP to one of the APIs, with the admin token or a partner's key. */
+export const httpCall = (url: () => string, admin: string): Call => async (method, p, body, key) => {
+  for (let attempt = 0; ; attempt++) {
+    const res = await fetch(`${url()}${p}`, {
+      method, headers: { authorization: `Bearer ${key ?? admin}`, ...(body !== undefined && { 'content-type': 'application/json' }), ...(method === 'POST' && { 'idempotency-key': randomUUID() }) },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    const json = await res.json().catch(() => undefined);
+    // A 503 (Temporal busy past the API's deadline) is retried as a partner's client would, after a pause.
+    if (res.status === 503 && attempt < 5) { await new Promise((r) => setTimeout(r, 1000 * (attempt + 1))); continue; }
+    return { status: res.status, json };
+  }
+};
+
+export interface Region extends Partners { employerKeys: Map<string, string>; schoolKey: string }
+
+/** `n` covenants, each with its office, ROC, two employers and two jobcoaches, and their digest contacts and keys. */
+export async function seedRegions(call: Call, n: number): Promise<Region[]> {
+  return mapLimit(Array.from({ length: n }, (_, i) => i), 4, async (i) => {
+    const p = await seedPartners(call, `Regio ${i + 1}`);
+    for (const [org, role] of [...p.employerIds.map((e) => [e, 'workplace_trainer'] as const), [p.schoolId, 'roc_coordinator'] as const, [p.officeId, 'coordinator'] as const]) {
+      const res = await call('POST', `/v1/organisations/${org}/contacts`, { role, name: `${role} ${i + 1}`, email: `${role}.${org}@example.nl` });
+      if (res.status !== 201) throw new Error(`contact: ${res.status} ${JSON.stringify(res.json)}`);
+    }
+    const employerKeys = new Map<string, string>();
+    for (const e of p.employerIds) employerKeys.set(e, await createKey(call, e, 'employer'));
+    return { ...p, employerKeys, schoolKey: await createKey(call, p.schoolId, 'school') };
+  });
+}
+
+export interface Launched { id: string; employerId: string; region: Region }
+
+/** Cohorts of 20 through the API, cohort i in region i mod regions, started i mod 20 weeks before this Monday. */
+export async function launchCohorts(call: Call, regions: Region[], total: number, first = 0, inFlight = 8): Promise<Launched[]> {
+  const cohorts = Array.from({ length: Math.ceil(total / 20) }, (_, k) => first + k);
+  const out = await mapLimit(cohorts, inFlight, async (i) => {
+    const region = regions[i % regions.length]!;
+    const res = await call('POST', '/v1/cohorts', cohortRequest({ ...region, size: 20, startDate: addDays(thisMonday(), -7 * (i % 20)) }));
+    if (res.status !== 201) throw new Error(`launch: ${res.status} ${JSON.stringify(res.json)}`);
+    return (res.json.trajectories as { id: string; employerId: string }[]).map((t) => ({ ...t, region }));
+  });
+  return out.flat();
+}
+
+/** Until every launched workflow has recorded its start in the projection. */
+export async function untilActive(db: Db, n: number): Promise<void> {
+  for (;;) {
+    const { c } = await db.selectFrom('trajectory').select((eb) => eb.fn.countAll<number>().as('c')).where('status', '=', 'active').executeTakeFirstOrThrow();
+    if (Number(c) >= n) return;
+    await new Promise((r) => setTimeout(r, 500));
   }
 }
 
-export async function benchScale(env: TestWorkflowEnvironment, db: Db, dataConverter: DataConverter, total = 10_000) {
-  const bare = await bareTimers(env, dataConverter, total);
-  const app = await benchApp(db, env.client);
-  const call = injectCall(app);
-  const partners = await seedPartners(call, 'Schaal');
-  for (const [org, role] of [[partners.employerIds[0]!, 'workplace_trainer'], [partners.employerIds[1]!, 'workplace_trainer'], [partners.schoolId, 'roc_coordinator'], [partners.officeId, 'coordinator']] as const) {
-    await call('POST', `/v1/organisations/${org}/contacts`, { role, name: role, email: `${role}.${org}@example.nl` });
-  }
-  const before = process.memoryUsage();
-  const t0 = performance.now();
-  for (let launched = 0; launched < total; launched += 1000) {
-    const res = await call('POST', '/v1/cohorts', cohortRequest({ ...partners, size: Math.min(1000, total - launched), startDate: addDays(thisMonday(), -7) }));
-    if (res.status !== 201) throw new Error(`launch: ${res.status} ${JSON.stringify(res.json)}`);
-  }
-  // Until every workflow has recorded its start.
-  for (;;) {
-    const { n } = await db.selectFrom('trajectory').select((eb) => eb.fn.countAll<number>().as('n')).where('status', '=', 'active').where('cohort_id', 'in', db.selectFrom('cohort').select('id').where('covenant_id', '=', partners.covenantId)).executeTakeFirstOrThrow();
-    if (Number(n) >= total) break;
-    await new Promise((r) => setTimeout(r, 500));
-  }
-  const launchMs = performance.now() - t0;
-  global.gc?.();
-  const running = process.memoryUsage();
-
-  // The morning digest of the next working day, as its activities run in the worker.
-  const holidays = new Set(dutchHolidays(addDays(localDate(Date.now()), -30), addDays(localDate(Date.now()), 60)).map((h) => h.date));
+/** A trajectory's past weeks as partners record them: requests (employer's week, ROC's day, checkpoints). */
+export async function historyOf(call: Call, t: Launched): Promise<{ path: string; body: unknown; key?: string }[]> {
   const today = localDate(Date.now());
-  const morning = isWorkingDay(today, holidays) ? today : nextWorkingDay(today, holidays);
-  const smtp = await startSmtp();
-  const mailer = createMailer({ SMTP_URL: `smtp://127.0.0.1:${smtp.port}`, MAIL_FROM: 'Toeleiding <noreply@toeleiding.local>' }, db);
-  const reminders = createReminderActivities({ db, mailer, temporal: env.client, now: () => localInstant(morning, 10) });
-  const t1 = performance.now();
-  const ids = await reminders.composeDigests({ date: morning });
-  const composedMs = performance.now() - t1;
-  const { sent } = await reminders.deliverMail({ ids });
-  const digestMs = performance.now() - t1;
-  const items = await db.selectFrom('outbox_item').select((eb) => eb.fn.countAll<number>().as('n')).where('outbox_id', 'in', ids).executeTakeFirstOrThrow();
-  mailer.close();
-  await smtp.stop();
-  await app.close();
-  return {
-    total, launchMs, composedMs, digestMs, mails: ids.length, sent, items: Number(items.n), bare,
-    memory: { rssBefore: mb(before.rss), rss: mb(running.rss), heapBefore: mb(before.heapUsed), heap: mb(running.heapUsed) },
-  };
+  const s = (await call('GET', `/v1/trajectories/${t.id}/schedule`)).json as { weeks: { week: number; days: { date: string; kind: 'placement' | 'school'; status: string }[] }[] };
+  const out: { path: string; body: unknown; key?: string }[] = [];
+  const checkpoints: Record<number, string> = { 1: 'intake', 3: 'pop', 10: 'midterm', 18: 'pre-bbl' };
+  for (const w of s.weeks) {
+    const days = w.days.filter((d) => d.status === 'planned' && d.date < today);
+    const placement = days.filter((d) => d.kind === 'placement').map((d) => ({ date: d.date, kind: d.kind, present: true }));
+    const school = days.filter((d) => d.kind === 'school').map((d) => ({ date: d.date, kind: d.kind, present: true }));
+    if (placement.length) out.push({ path: `/v1/trajectories/${t.id}/attendance`, body: { entries: placement }, key: t.region.employerKeys.get(t.employerId)! });
+    if (school.length) out.push({ path: `/v1/trajectories/${t.id}/attendance`, body: { entries: school }, key: t.region.schoolKey });
+    const key = checkpoints[w.week];
+    if (key && w.days.length && w.days.at(-1)!.date < today) out.push({ path: `/v1/trajectories/${t.id}/checkpoints`, body: { key, status: 'on_track', note: 'Gaat goed; werkt zelfstandig', trainerConfirmed: true } });
+  }
+  return out;
+}
+
+/** Records the histories: `lanes` partners at once, each through its own trajectories, one request at a time. */
+export async function recordHistories(call: Call, ts: Launched[], lanes = 16): Promise<{ requests: number; failed: Record<string, number> }> {
+  let requests = 0;
+  const failed: Record<string, number> = {};
+  let next = 0;
+  await Promise.all(Array.from({ length: lanes }, async () => {
+    for (let t = ts[next++]; t; t = ts[next++]) {
+      for (const r of await historyOf(call, t)) {
+        const res = await call('POST', r.path, r.body, r.key);
+        requests++;
+        if (res.status !== 200 && res.status !== 201) failed[res.status] = (failed[res.status] ?? 0) + 1;
+      }
+    }
+  }));
+  return { requests, failed };
+}
+
+const mib = (kb: number) => Math.round(kb / 1024);
+/** VmRSS and VmHWM (peak) of a child process, MiB. */
+export function memoryOf(p: Proc): { rss: number; peak: number } {
+  const s = procStatus(p.child.pid!);
+  return { rss: mib(s.VmRSS ?? 0), peak: mib(s.VmHWM ?? 0) };
+}
+
+export async function stickyCache(port: number): Promise<number> {
+  const text = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
+  const m = /^temporal_sticky_cache_size\S*\s+([\d.e+]+)/m.exec(text);
+  return m ? Number(m[1]) : NaN;
+}
+
+/** Starts the morning digest as the Schedule does; resolves with its result and the last mail's acceptance after the start. */
+export async function runDigest(stack: Stack): Promise<{ mails: number; sent: number; failed: number; items: number; lateMs: number; workflowMs: number }> {
+  const day = localDate(Date.now());
+  const before = stack.smtp.received.length;
+  const t10 = Date.now();
+  const h = await stack.client.workflow.start('digestWorkflow', { taskQueue: TASK_QUEUE, workflowId: `bench-digest-${randomUUID().slice(0, 8)}`, args: [] });
+  const r = (await h.result()) as { mails: number; sent: number; failed: number };
+  const workflowMs = Date.now() - t10;
+  const received = stack.smtp.received.length - before;
+  if (received < r.sent) throw new Error(`digest: ${r.sent} sent, ${received} received`);
+  const { n } = await stack.db.selectFrom('outbox_item').innerJoin('outbox', 'outbox.id', 'outbox_item.outbox_id').select((eb) => eb.fn.countAll<number>().as('n')).where('outbox.day', '=', day).executeTakeFirstOrThrow();
+  return { ...r, items: Number(n), lateMs: stack.lastAccepted() - t10, workflowMs };
+}
+
+/** `total` bare workflows, each with one timer due at the same moment; how late they woke. */
+async function bareTimers(address: string, dataConverter: DataConverter, total: number) {
+  const connection = await NativeConnection.connect({ address });
+  const clientConnection = await Connection.connect({ address });
+  const client = new Client({ connection: clientConnection, dataConverter });
+  const taskQueue = `bench-timers-${randomUUID().slice(0, 8)}`;
+  const worker = await Worker.create({ connection, taskQueue, workflowsPath: fileURLToPath(new URL('./workflows/timer.ts', import.meta.url)), dataConverter });
+  const running = worker.run();
+  try {
+    const dueAt = Date.now() + Math.max(60_000, total * 12);
+    const t0 = performance.now();
+    const handles = await mapLimit(Array.from({ length: total }, (_, i) => i), 50, (i) =>
+      client.workflow.start<typeof timerWorkflow>('timerWorkflow', { taskQueue, workflowId: `${taskQueue}-${i}`, args: [dueAt] }));
+    const launchMs = performance.now() - t0;
+    const startedBeforeDue = Date.now() < dueAt;
+    const late = await mapLimit(handles, 50, (h) => h.result());
+    return { launchMs, startedBeforeDue, maxLateMs: percentile(late, 100), p50LateMs: percentile(late, 50), rss: Math.round(process.memoryUsage().rss / 1048576) };
+  } finally {
+    worker.shutdown();
+    await running;
+    await clientConnection.close();
+    await connection.close();
+  }
+}
+
+export async function benchScale(total = 10_000, historySample = Number(process.env.BENCH_SCALE_HISTORIES ?? 500)) {
+  const stack = await startStack({ workers: 1, apis: 1 });
+  try {
+    const [worker] = stack.workers as [Proc];
+    const [api] = stack.apis as [{ proc: Proc; url: string }];
+    const call = httpCall(() => api.url, stack.token);
+    // The worker's cache bound: the SDK's default (infra/worker.ts sets no maxCachedWorkflows), from the heap limit.
+    const heapMiB = v8.getHeapStatistics().heap_size_limit / 1048576;
+    const defaultCache = Math.max(Math.floor((Math.max(heapMiB - 200, 0) * 600) / 1024), 10);
+    log(`scale: baseline, ${total} bare timers`);
+    const bare = await bareTimers(stack.temporal.address, stack.dataConverter, total);
+    log(`scale: baseline done, last woke ${(bare.maxLateMs / 1000).toFixed(1)} s late`);
+    const idle = { worker: memoryOf(worker), api: memoryOf(api.proc) };
+
+    const regions = await seedRegions(call, Math.max(1, Math.min(10, Math.ceil(total / 1000))));
+    const sample = Math.min(historySample, total);
+    const t0 = performance.now();
+    const first = await launchCohorts(call, regions, sample);
+    await untilActive(stack.db, first.length);
+    const sampleLaunched = { worker: memoryOf(worker), cache: await stickyCache(stack.metricsPorts[0]!) };
+    log(`scale: ${first.length} launched; recording their histories`);
+    const t1 = performance.now();
+    const histories = await recordHistories(call, first);
+    const historyMs = performance.now() - t1;
+    const withHistories = { worker: memoryOf(worker), cache: await stickyCache(stack.metricsPorts[0]!) };
+    const events = await stack.db.selectFrom('trajectory_event').select((eb) => eb.fn.countAll<number>().as('n')).where('trajectory_id', 'in', first.map((t) => t.id)).executeTakeFirstOrThrow();
+    log(`scale: ${histories.requests} history requests in ${(historyMs / 1000).toFixed(0)} s; launching the rest`);
+    const t2 = performance.now();
+    const rest = await launchCohorts(call, regions, total - first.length, Math.ceil(first.length / 20));
+    await untilActive(stack.db, first.length + rest.length);
+    const restLaunchMs = performance.now() - t2;
+    const launchMs = (t1 - t0) + restLaunchMs;
+    const running = { worker: memoryOf(worker), api: memoryOf(api.proc), cache: await stickyCache(stack.metricsPorts[0]!) };
+    log(`scale: all ${first.length + rest.length} running (launch ${(launchMs / 1000).toFixed(0)} s); the digest`);
+    const digest = await runDigest(stack);
+    const end = { worker: memoryOf(worker), api: memoryOf(api.proc), cache: await stickyCache(stack.metricsPorts[0]!) };
+    log(`scale: digest ${digest.sent} mails, ${digest.items} reminders, last accepted ${(digest.lateMs / 1000).toFixed(1)} s after the start; worker peak ${end.worker.peak} MiB`);
+    return {
+      total: first.length + rest.length, regions: regions.length, sample: first.length, launchMs, historyMs, histories, historyEvents: Number(events.n),
+      digest, bare, defaultCache, heapMiB: Math.round(heapMiB), idle, sampleLaunched, withHistories, running, end,
+    };
+  } finally {
+    await stack.close();
+  }
+}
+
+/** The rows for bench/README.md (bench/run.ts's table), from benchScale's result. */
+export function scaleRows(sc: Awaited<ReturnType<typeof benchScale>>): string[][] {
+  const b = sc.bare;
+  const perFresh = (sc.sampleLaunched.worker.rss - sc.idle.worker.rss) / sc.sample;
+  const perHistory = (sc.withHistories.worker.rss - sc.idle.worker.rss) / sc.sample;
+  return [[
+    `${sc.total.toLocaleString('en')} trajectories running (cohorts of 20 under ${sc.regions} covenants, start dates spread over the past 20 weeks), launched through the API process over HTTP in ${(sc.launchMs / 1000).toFixed(0)} s (${(sc.total / (sc.launchMs / 1000)).toFixed(0)}/s); ${sc.sample} of them (${((100 * sc.sample) / sc.total).toFixed(1)}%) with realistic histories (${sc.histories.requests} requests: employers' weeks, ROCs' days, checkpoints; ${sc.historyEvents.toLocaleString('en')} events; failed ${JSON.stringify(sc.histories.failed)}), the rest nothing recorded; then the 10:00 digest (one sample)`,
+    `${sc.total.toLocaleString('en')} bare workflows each waiting for one timer due at the same moment (started in ${(b.launchMs / 1000).toFixed(0)} s${b.startedBeforeDue ? '' : ', NOT all before the timer was due'}): last woke ${(b.maxLateMs / 1000).toFixed(1)} s late (median ${(b.p50LateMs / 1000).toFixed(1)} s)`,
+    `digest: ${sc.digest.items.toLocaleString('en')} reminders in ${sc.digest.mails} mails (${sc.digest.sent} sent, ${sc.digest.failed} failed); last mail accepted by the SMTP server ${(sc.digest.lateMs / 1000).toFixed(1)} s after 10:00. Worker process: ${sc.idle.worker.rss} MiB idle, ${sc.running.worker.rss} MiB with all running (sticky cache ${sc.running.cache} workflows; SDK default bound ${sc.defaultCache} at a ${sc.heapMiB} MiB heap limit), **peak ${sc.end.worker.peak} MiB** (VmHWM); per cached workflow ≈ ${perFresh.toFixed(2)} MiB fresh, ≈ ${perHistory.toFixed(2)} MiB with its history (RSS growth over ${sc.sample} cached, upper bound). API process: ${sc.running.api.rss} MiB with all running, peak ${sc.end.api.peak} MiB`,
+    `lateness ${(sc.digest.lateMs / b.maxLateMs).toFixed(1)}× the bare timers'`,
+  ]];
+}
+
+if (process.argv[1] && fileURLToPath(import.meta.url) === path.resolve(process.argv[1])) {
+  const r = await benchScale(Number(process.env.BENCH_SCALE_TRAJECTORIES ?? 10_000));
+  console.log(JSON.stringify(r, null, 2));
+  console.log(scaleRows(r).map((row) => `| ${row.join(' | ')} |`).join('\n'));
 }

@@ -1,6 +1,7 @@
 // Real processes for tests and drills: the API and the worker as child processes (as in production), and a
 // Temporal dev server that can be stopped and started again on the same SQLite file and port.
 import { spawn, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
@@ -84,4 +85,14 @@ export async function devServer(dbFilename: string): Promise<DevServer> {
   };
   await server.start();
   return server;
+}
+
+/** The kB fields of /proc/<pid>/status (Linux), e.g. VmRSS (resident now) and VmHWM (the peak resident). */
+export function procStatus(pid: number): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const line of readFileSync(`/proc/${pid}/status`, 'utf8').split('\n')) {
+    const m = /^(\w+):\s+(\d+) kB/.exec(line);
+    if (m) out[m[1]!] = Number(m[2]);
+  }
+  return out;
 }

@@ -1,35 +1,46 @@
-// Frozen: the funders' outcome figures from a per-cohort summary (issue 19). Every filter of the figures
-// (office, programme, region, cohort, period of the cohort's start) is a property of the cohort, so the
-// counts can be kept per cohort: `outcome_cell` holds, for each cohort, one count per figure and category
+// Frozen: the funders' outcome figures from summaries kept by the database (issue 19). Every filter of the
+// figures (office, programme, region, cohort, period of the cohort's start) is a property of the cohort, so
+// the counts can be kept per cohort: `outcome_cell` holds, for each cohort, one count per figure and category
 // (a participant status and outcome kind; a dropout reason and week; the attendance sums; a checkpoint's key
-// and status; a follow-up month and answer), and `outcome_group_cell` the same per group of cohorts that
-// share covenant, programme, region and start date (the grain of every filter but the cohort itself). The
-// query then sums the cells of the groups (or, filtered by cohort, of that cohort) instead of reading every
-// trajectory, checkpoint review and follow-up (0.4 s at 100,000 trajectories, growing with the region; about
-// 50 cells per cohort at the cohort grain was still 60-190 ms). The cells are kept by statement-level triggers on trajectory, checkpoint_review and follow_up, in
-// the same transaction as the projection's write, so the figures are exactly what counting the rows gives
-// (tests/outcomes.test.ts, tests/follow-up.test.ts). Each statement adds its rows' cells (+1) and takes
-// away their old cells (-1), and touches only cells whose count changed, in key order (no deadlock between
-// two projections: every statement takes its cohort cells, then its group cells, each in key order, and a
-// projection's statements touch checkpoint, attendance and status cells in the same order every time).
-// Nothing in the application changes a trajectory's cohort or a cohort's covenant, programme, region or
-// start date, but if something did, the cells move with it.
+// and status; a follow-up month and answer), and `outcome_group_cell` the same per group of cohorts sharing
+// covenant, programme, region and start date (the grain of every filter but the cohort itself). The query
+// sums the cells of the groups (or, filtered by cohort, of that cohort) instead of reading every trajectory,
+// checkpoint review and follow-up (0.4 s at 100,000 trajectories, growing with the region; at the cohort
+// grain alone, about 50 cells a cohort, it still took 60-190 ms).
+//
+// Statement-level triggers on trajectory, checkpoint_review and follow_up keep the cells in the same
+// transaction as the projection's write, so the figures are exactly what counting the rows gives
+// (tests/outcomes.test.ts, tests/follow-up.test.ts; the benchmark compares the two at 100,000). Each
+// statement adds its rows' cells (+1), takes away their old cells (-1), and touches only cells whose count
+// changed, in key order: its cohort cells, then its group cells; a projection's statements touch checkpoint,
+// attendance and status cells in the same order every time, so two projections cannot deadlock. The cells
+// every recording changes (attendance) and every start or outcome (status) are kept in 16 stripes by
+// trajectory: without them, concurrent recordings of one cohort or start date queued on those few rows'
+// locks (seen in the registrations benchmark). Nothing in the application changes a trajectory's cohort or
+// a cohort's covenant, programme, region or start date, but if something did, the cells move with it.
 import { sql, type Kysely } from 'kysely';
+
+/**
+ * Every recording changes its trajectory's attendance cells, and a start or an outcome its status cells, so
+ * those are kept in 16 stripes (by trajectory) per cohort and group: recordings of trajectories of one cohort
+ * or one start date then rarely wait for each other's lock. The query sums the stripes away.
+ */
+const STRIPES = 16;
 
 /** The cells of trajectory rows (`src` has the trajectory's columns and `sign`). */
 const trajectoryCells = (src: string) => `
-  select cohort_id, 'status' as figure, status as a, outcome->>'kind' as b, sign::bigint as n from ${src} x
-  union all select cohort_id, 'dropout', outcome->>'reason', ((outcome->>'week')::int)::text, sign from ${src} x where outcome->>'kind' = 'dropout'
-  union all select cohort_id, 'attendance', 'days', null, sign * days_recorded from ${src} x
-  union all select cohort_id, 'attendance', 'attended', null, sign * days_attended from ${src} x
-  union all select cohort_id, 'attendance', 'participants', null, sign * (days_recorded > 0)::int from ${src} x`;
+  select cohort_id, 'status' as figure, status as a, outcome->>'kind' as b, abs(hashtext(id)) % ${STRIPES} as stripe, sign::bigint as n from ${src} x
+  union all select cohort_id, 'dropout', outcome->>'reason', ((outcome->>'week')::int)::text, 0, sign from ${src} x where outcome->>'kind' = 'dropout'
+  union all select cohort_id, 'attendance', 'days', null, abs(hashtext(id)) % ${STRIPES}, sign * days_recorded from ${src} x
+  union all select cohort_id, 'attendance', 'attended', null, abs(hashtext(id)) % ${STRIPES}, sign * days_attended from ${src} x
+  union all select cohort_id, 'attendance', 'participants', null, abs(hashtext(id)) % ${STRIPES}, sign * (days_recorded > 0)::int from ${src} x`;
 
 /** The cells of checkpoint reviews (`src` has the review's columns, its trajectory's `cohort_id` and `sign`). */
-const checkpointCells = (src: string) => `select cohort_id, 'checkpoint', key, status, sign::bigint from ${src} x`;
+const checkpointCells = (src: string) => `select cohort_id, 'checkpoint', key, status, 0, sign::bigint from ${src} x`;
 
 /** The cells of follow-up rows: per month, how many were asked and each kind of answer (as db/outcomes.ts had counted them). */
 const followUpCells = (src: string) => `
-  select x.cohort_id, 'follow_up', x.months::text, v.b, x.sign::bigint from ${src} x cross join lateral (values
+  select x.cohort_id, 'follow_up', x.months::text, v.b, 0, x.sign::bigint from ${src} x cross join lateral (values
     ('asked', true),
     ('employed_yes', x.employed is true), ('employed_no', x.employed is false),
     ('employed_none', x.employed is null and x.status = 'closed'), ('employed_open', x.employed is null and x.status = 'open'),
@@ -41,13 +52,13 @@ const followUpCells = (src: string) => `
 
 /** Adds the cells' changes, touching only cells whose count changes, in key order: the cohort's, then its group's. */
 const applyStatements = (cells: string) => [`
-  insert into outcome_cell as o (cohort_id, figure, a, b, n)
-  select cohort_id, figure, a, b, sum(n) from (${cells}) c (cohort_id, figure, a, b, n) group by 1, 2, 3, 4 having sum(n) <> 0 order by 1, 2, 3, 4
-  on conflict (cohort_id, figure, a, b) do update set n = o.n + excluded.n`, `
-  insert into outcome_group_cell as o (covenant_id, programme_id, region, start_date, figure, a, b, n)
-  select h.covenant_id, h.programme_id, h.region, h.start_date, c.figure, c.a, c.b, sum(c.n) from (${cells}) c (cohort_id, figure, a, b, n) join cohort h on h.id = c.cohort_id
-  group by 1, 2, 3, 4, 5, 6, 7 having sum(c.n) <> 0 order by 1, 2, 3, 4, 5, 6, 7
-  on conflict (covenant_id, programme_id, region, start_date, figure, a, b) do update set n = o.n + excluded.n`];
+  insert into outcome_cell as o (cohort_id, figure, a, b, stripe, n)
+  select cohort_id, figure, a, b, stripe, sum(n) from (${cells}) c (cohort_id, figure, a, b, stripe, n) group by 1, 2, 3, 4, 5 having sum(n) <> 0 order by 1, 2, 3, 4, 5
+  on conflict (cohort_id, figure, a, b, stripe) do update set n = o.n + excluded.n`, `
+  insert into outcome_group_cell as o (covenant_id, programme_id, region, start_date, figure, a, b, stripe, n)
+  select h.covenant_id, h.programme_id, h.region, h.start_date, c.figure, c.a, c.b, c.stripe, sum(c.n) from (${cells}) c (cohort_id, figure, a, b, stripe, n) join cohort h on h.id = c.cohort_id
+  group by 1, 2, 3, 4, 5, 6, 7, 8 having sum(c.n) <> 0 order by 1, 2, 3, 4, 5, 6, 7, 8
+  on conflict (covenant_id, programme_id, region, start_date, figure, a, b, stripe) do update set n = o.n + excluded.n`];
 const apply = (cells: string) => applyStatements(cells).join(';\n');
 
 /** Rows of a transition table with their sign: `new_rows` +1, `old_rows` -1, or both for an update. */
@@ -82,8 +93,9 @@ export async function up(db: Kysely<any>): Promise<void> {
     figure text not null,
     a text,
     b text,
+    stripe smallint not null,
     n bigint not null,
-    constraint outcome_cell_key unique nulls not distinct (cohort_id, figure, a, b)
+    constraint outcome_cell_key unique nulls not distinct (cohort_id, figure, a, b, stripe)
   )`.execute(db);
   await sql`create table outcome_group_cell (
     covenant_id text references covenant (id),
@@ -93,8 +105,9 @@ export async function up(db: Kysely<any>): Promise<void> {
     figure text not null,
     a text,
     b text,
+    stripe smallint not null,
     n bigint not null,
-    constraint outcome_group_cell_key unique nulls not distinct (covenant_id, programme_id, region, start_date, figure, a, b)
+    constraint outcome_group_cell_key unique nulls not distinct (covenant_id, programme_id, region, start_date, figure, a, b, stripe)
   )`.execute(db);
   for (const f of functions) {
     // One function per table; the branch taken decides which transition tables the statement reads.
@@ -111,14 +124,14 @@ export async function up(db: Kysely<any>): Promise<void> {
     await sql.raw(`create trigger ${f.fn}_delete after delete on ${f.table} referencing old table as old_rows for each statement execute function ${f.fn}()`).execute(db);
   }
   // A cohort whose covenant, programme, region or start date changes takes its cells to its new group.
-  const regroup = (rows: string, sign: number) => `select r.covenant_id, r.programme_id, r.region, r.start_date, k.figure, k.a, k.b, ${sign} * k.n from ${rows} r join outcome_cell k on k.cohort_id = r.id
+  const regroup = (rows: string, sign: number) => `select r.covenant_id, r.programme_id, r.region, r.start_date, k.figure, k.a, k.b, k.stripe, ${sign} * k.n from ${rows} r join outcome_cell k on k.cohort_id = r.id
     join new_rows n2 on n2.id = r.id join old_rows o2 on o2.id = r.id where (n2.covenant_id, n2.programme_id, n2.region, n2.start_date) is distinct from (o2.covenant_id, o2.programme_id, o2.region, o2.start_date)`;
   await sql.raw(`create function outcome_cells_cohort() returns trigger language plpgsql as $body$
     begin
-      insert into outcome_group_cell as o (covenant_id, programme_id, region, start_date, figure, a, b, n)
-      select c1, c2, c3, c4, c5, c6, c7, sum(c8) from (${regroup('new_rows', 1)} union all ${regroup('old_rows', -1)}) x (c1, c2, c3, c4, c5, c6, c7, c8)
-      group by 1, 2, 3, 4, 5, 6, 7 having sum(c8) <> 0 order by 1, 2, 3, 4, 5, 6, 7
-      on conflict (covenant_id, programme_id, region, start_date, figure, a, b) do update set n = o.n + excluded.n;
+      insert into outcome_group_cell as o (covenant_id, programme_id, region, start_date, figure, a, b, stripe, n)
+      select c1, c2, c3, c4, c5, c6, c7, c8, sum(c9) from (${regroup('new_rows', 1)} union all ${regroup('old_rows', -1)}) x (c1, c2, c3, c4, c5, c6, c7, c8, c9)
+      group by 1, 2, 3, 4, 5, 6, 7, 8 having sum(c9) <> 0 order by 1, 2, 3, 4, 5, 6, 7, 8
+      on conflict (covenant_id, programme_id, region, start_date, figure, a, b, stripe) do update set n = o.n + excluded.n;
       return null;
     end $body$`).execute(db);
   await sql.raw(`create trigger outcome_cells_cohort_update after update on cohort referencing old table as old_rows new table as new_rows for each statement execute function outcome_cells_cohort()`).execute(db);

@@ -63,6 +63,16 @@ export async function buildApp(deps: AppDeps, options: FastifyServerOptions = {}
   });
   installTextChecks(app);
   installObservability(app, deps);
+  // No trailing slashes (Dutch API design rules, /core/no-trailing-slash): `/v1/cohorts/` is no resource, so it
+  // answers 404 like any unknown path, before authentication, rather than matching `/v1/cohorts/:id` with an empty
+  // id. The rendered documentation under /docs is a static site and keeps its own paths.
+  app.addHook('onRequest', async (request, reply) => {
+    const path = request.url.split('?', 1)[0]!;
+    if (path.length > 1 && path.endsWith('/') && !path.startsWith('/docs/')) {
+      return reply.code(404).type('application/problem+json')
+        .send({ type: '/problems/not-found', title: 'Not found', status: 404, detail: `No route ${request.method} ${path}: paths have no trailing slash`, instance: request.url, requestId: request.id });
+    }
+  });
 
   // The document is generated from the route schemas and finished in one place (api/schemas/openapi.ts): named
   // components, problem+json errors, text/csv, the API-Version header, servers with the major version.
@@ -73,8 +83,8 @@ export async function buildApp(deps: AppDeps, options: FastifyServerOptions = {}
         title: 'Toeleiding API',
         version: API_VERSION,
         description: 'Launch, record, inspect and query regional work-and-learn trajectories.\n\n' +
-          `Versioning: the major version is in the path (${API_PREFIX}); a change that breaks a client gets a new major version and path, ` +
-          'the previous one is kept for a transition period. Every response carries the full version (semver) in the `API-Version` header. ' +
+          `Versioning: the major version is in the path (${API_PREFIX}); a change that breaks a client needs a new major version and path, ` +
+          'served beside this one while clients move; additions stay in this version. Every response carries the full version (semver) in the `API-Version` header. ' +
           'Errors are RFC 9457 problem details (`application/problem+json`). Paths have no trailing slash.',
       },
       components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },

@@ -52,6 +52,9 @@ export function isAbortedUpdate(e: unknown): boolean {
  */
 const isWorkflowTaskFailed = (e: unknown) => grpcStatuses(e).some((s) => s.code === FAILED_PRECONDITION && /workflow task in failed state/i.test(s.text));
 
+/** No worker polls the task queue (all down, or starting again): a query cannot be answered until one does. */
+const isWithoutWorker = (e: unknown) => grpcStatuses(e).some((s) => s.code === FAILED_PRECONDITION && /no poller seen/i.test(s.text));
+
 const isDeadline = (e: unknown) => e instanceof WorkflowUpdateRPCTimeoutOrCancelledError || grpcStatuses(e).some((s) => s.code === DEADLINE_EXCEEDED || s.code === CANCELLED);
 const isUnreachable = (e: unknown) => (e as { name?: string })?.name === 'TransportError' || grpcStatuses(e).some((s) => s.code === UNAVAILABLE);
 
@@ -63,6 +66,7 @@ export function temporalProblem(e: unknown, timeoutMs: number): unknown {
   const seconds = String(Math.round(timeoutMs / 100) / 10).replace('.', ',');
   if (isAbortedUpdate(e)) return new DomainError(503, 'temporal-busy', 'Service unavailable', `Er kwamen te veel registraties tegelijk binnen voor dit traject. ${again}`);
   if (isWorkflowTaskFailed(e)) return new DomainError(503, 'temporal-retrying', 'Service unavailable', `De workflow van dit traject wordt net hervat (een worker viel weg). ${again}`);
+  if (isWithoutWorker(e)) return new DomainError(503, 'temporal-no-worker', 'Service unavailable', `Er draait op dit moment geen worker die dit traject kan lezen (hij start net opnieuw). ${again}`);
   if (isDeadline(e)) return new DomainError(503, 'temporal-timeout', 'Service unavailable', `De workflowdienst (Temporal) antwoordde niet binnen ${seconds} s. ${again}`);
   if (isUnreachable(e)) return new DomainError(503, 'temporal-unavailable', 'Service unavailable', `De workflowdienst (Temporal) is niet bereikbaar. ${again}`);
   return e;

@@ -110,7 +110,7 @@ describe('npm start, end to end', () => {
     expect(running.token).toBe(token);
     const again = running;
     const after = await withRetries(() => fetch(`${again.url}/v1/trajectories/${trajectoryId}`, { headers: { authorization: `Bearer ${token}` } }));
-    expect(after.status).toBe(200);
+    expect(after.status, after.status === 200 ? '' : `${await after.clone().text()}\n${again.output().slice(-4000)}`).toBe(200);
     const body = (await after.json()) as any;
     expect(body.live).toMatchObject({ status: 'active', week: 1 });
     expect(body.workflowId).toBe(launched.body.trajectories[0].workflowId);

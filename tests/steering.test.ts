@@ -36,7 +36,7 @@ async function schedule(id: string): Promise<Day[]> {
 const past = (days: Day[], kind?: Day['kind']) => days.filter((d) => d.status === 'planned' && d.date < today && (!kind || d.kind === kind));
 
 beforeAll(async () => {
-  api = await startTestApi();
+  api = await startTestApi({ ownDatabase: true }); // backfillPlans looks at every trajectory without a plan: only this file's
   ({ db, env, app } = api);
   partners = await seedPartners(injectCall(app), 'Stuur');
   coordinator = await createKey(injectCall(app), partners.officeId, 'coordinator');

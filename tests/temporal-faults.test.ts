@@ -237,6 +237,8 @@ describe('which Temporal errors are worth sending again, and which are 503', () 
   const unreachable = new ServiceError('Failed to query Workflow', { cause: grpc(14, 'No connection established') });
   // A worker killed in the middle of the workflow's task (the worker-kill drill met it as a 500).
   const taskFailed = new ServiceError('Workflow Update failed', { cause: grpc(9, 'Workflow Task in failed state') });
+  // A query while no worker polls (npm start restarting its worker; found by the end-to-end test as a 500).
+  const noWorker = new ServiceError('Failed to query Workflow', { cause: grpc(9, 'no poller seen for task queue recently, worker may be down') });
 
   it('sends again an update the server aborted or rejected unprocessed, not one the workflow refused', () => {
     expect([aborted, unprocessed, refused, timedOut, unreachable].map(isAbortedUpdate)).toEqual([true, true, false, false, false]);
@@ -244,8 +246,8 @@ describe('which Temporal errors are worth sending again, and which are 503', () 
 
   it('answers 503 for a missed deadline, an unreachable server and an update that could not get through; leaves the rest alone', () => {
     const type = (e: unknown) => { const p = temporalProblem(e, 5000); return p instanceof DomainError ? `${p.status} ${p.type}` : 'as it was'; };
-    expect([timedOut, queryTimedOut, unreachable, aborted, unprocessed, taskFailed, refused].map(type)).toEqual([
-      '503 temporal-timeout', '503 temporal-timeout', '503 temporal-unavailable', '503 temporal-busy', '503 temporal-busy', '503 temporal-retrying', 'as it was',
+    expect([timedOut, queryTimedOut, unreachable, aborted, unprocessed, taskFailed, noWorker, refused].map(type)).toEqual([
+      '503 temporal-timeout', '503 temporal-timeout', '503 temporal-unavailable', '503 temporal-busy', '503 temporal-busy', '503 temporal-retrying', '503 temporal-no-worker', 'as it was',
     ]);
   });
 });

@@ -50,7 +50,7 @@ async function section<T>(name: string, work: () => Promise<T>, toRows: (r: T) =
   const t0 = performance.now();
   console.error(`[bench] ${name}: started ${new Date().toISOString()}, load ${load}`);
   const r = await work();
-  const when = `${at.toISOString().slice(0, 16).replace('T', ' ')} UTC, for ${((performance.now() - t0) / 1000).toFixed(0)} s; load ${load} → ${machineLoad()}`;
+  const when = `\`${command}\`, ${at.toISOString().slice(0, 16).replace('T', ' ')} UTC, for ${((performance.now() - t0) / 1000).toFixed(0)} s; load ${load} → ${machineLoad()}`;
   for (const row of toRows(r)) rows.push([...row, when]);
   console.error(`[bench] ${name}: done in ${((performance.now() - t0) / 1000).toFixed(0)} s, load ${machineLoad()}`);
   return r;
@@ -126,7 +126,7 @@ try {
   console.log(`\n${QUICK ? '**QUICK MODE** (smaller sizes, 3 samples a side, no scale or outbox run): for routine checks, not for the README\'s figures.\n\n' : ''}` +
     `Command: \`${command}\`; started ${started.toISOString()}, ended ${new Date().toISOString()}; Node ${process.version}; ${runs} samples a side after 1 warm-up, alternating; ` +
     `spreads are min–max and interquartile range over the samples, ratios per pair of samples.\n`);
-  const table = [['benchmark', 'baseline', 'measured', 'ratio (measured ÷ baseline), median (spread)', 'measured (start, duration; load 1/5/15 min at start → end)'], ['---', '---', '---', '---', '---'], ...rows];
+  const table = [['benchmark', 'baseline', 'measured', 'ratio (measured ÷ baseline), median (spread)', 'command, start, duration; load (1, 5, 15 min) at start → end'], ['---', '---', '---', '---', '---'], ...rows];
   console.log(table.map((r) => `| ${r.join(' | ')} |`).join('\n'));
   for (const n of notes) console.log(`\n${n}`);
 } finally {

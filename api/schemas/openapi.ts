@@ -153,7 +153,8 @@ function mediaSchema(schema: Json, names: Names, used: Set<string>): Json {
 
 const API_VERSION_HEADER = { $ref: '#/components/headers/API-Version' };
 const RETRY_AFTER = { description: 'Seconds to wait before repeating the request', schema: { type: 'integer', minimum: 1 } };
-const CSV_EXAMPLE = 'figure,category,count\nstarted,,24\nparticipants,active,19\nparticipants,dropped_out,5\n';
+// Two small counts in a group: both suppressed (empty), so neither can be worked out from `started`.
+const CSV_EXAMPLE = 'figure,category,count\nstarted,,24\nparticipants,active,20\nparticipants,paused,\nparticipants,dropout,\n';
 const METHODS = ['get', 'put', 'post', 'delete', 'patch'];
 
 export interface DocumentOptions {

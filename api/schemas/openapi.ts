@@ -270,7 +270,7 @@ export function finishDocument(generated: JsonObject, o: DocumentOptions = {}): 
     components: {
       ...components,
       schemas: Object.fromEntries(Object.keys(schemas).sort().map((n) => [n, schemas[n]!])),
-      responses: problemResponses,
+      responses: Object.fromEntries([...new Set([...Object.values(PROBLEM_NAMES), ...Object.keys(problemResponses)])].filter((n) => problemResponses[n]).map((n) => [n, problemResponses[n]!])),
       headers: {
         'API-Version': {
           description: 'The full version (semver) of the API that answered; the major version is the one in the path (/v1)',

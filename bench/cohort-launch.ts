@@ -43,7 +43,7 @@ async function untilFirstTaskDone(env: TestWorkflowEnvironment, workflowIds: str
   }
 }
 
-export async function benchCohortLaunch(env: TestWorkflowEnvironment, db: Db, size = benchSize('BENCH_COHORT_SIZE', 1000, 200)) {
+export async function benchCohortLaunch(env: TestWorkflowEnvironment, db: Db, size = benchSize('BENCH_COHORT_SIZE', 1000, 100)) {
   const app = await benchApp(db, env.client);
   const url = await app.listen({ port: 0, host: '127.0.0.1' });
   try {

@@ -53,7 +53,7 @@ export async function benchRegistrations(env: TestWorkflowEnvironment, db: Db, l
   const warmup = 1;
   // Weeks recorded per trajectory (two requests each: the employer's and the ROC's), and trajectories per
   // connection in a sample: at least 256 requests a sample at full size.
-  const weeks = QUICK ? 2 : 4;
+  const weeks = QUICK ? 1 : 4;
   const perConnection = (c: number) => (QUICK ? 1 : Math.max(1, Math.ceil(256 / (c * weeks * 2))));
   const needed = levels.reduce((n, c) => n + c * perConnection(c) * 2 * (runs + warmup), 0);
 

@@ -51,8 +51,12 @@ export async function seedOutcomes(db: Db, n: number, p: Partners, attendanceRow
  * The figures counted from the rows themselves, as db/outcomes.ts did before the per-cohort cells: the
  * benchmark checks that the cells give exactly these counts before it times anything.
  */
-async function countedFromRows(db: Db, officeId: string) {
-  const scope = sql`select t.id from trajectory t join cohort c on c.id = t.cohort_id join covenant v on v.id = c.covenant_id where v.programme_office_id = ${officeId}`;
+export function countedFromRows(db: Db, officeId: string) {
+  return countedFromRowsIn(db, sql`select t.id from trajectory t join cohort c on c.id = t.cohort_id join covenant v on v.id = c.covenant_id where v.programme_office_id = ${officeId}`);
+}
+
+/** The same, for the trajectories `scope` selects (a query of trajectory ids). */
+export async function countedFromRowsIn(db: Db, scope: ReturnType<typeof sql>) {
   const q = async (s: ReturnType<typeof sql>) => (await s.execute(db)).rows as Record<string, unknown>[];
   const [statuses, dropouts, attendance, checkpoints, followUps] = await Promise.all([
     q(sql`select t.status, t.outcome->>'kind' as kind, count(*) n from trajectory t where t.id in (${scope}) group by 1, 2`),
@@ -68,7 +72,7 @@ async function countedFromRows(db: Db, officeId: string) {
 }
 
 /** A canonical text of a set of counts (numbers as numbers, rows sorted), to compare two ways of counting. */
-const canonical = (x: unknown): string => JSON.stringify(x, (_k, v) => {
+export const canonical = (x: unknown): string => JSON.stringify(x, (_k, v) => {
   if (Array.isArray(v)) return v.map((r) => canonical(r)).sort();
   if (typeof v === 'string' && /^\d+$/.test(v)) return Number(v);
   if (typeof v === 'bigint') return Number(v);

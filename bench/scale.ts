@@ -22,7 +22,6 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import v8 from 'node:v8';
 import { fileURLToPath } from 'node:url';
 import { Client, Connection } from '@temporalio/client';
 import { NativeConnection, Worker } from '@temporalio/worker';
@@ -37,7 +36,7 @@ import { addDays, localDate } from '../workflows/calendar';
 import { cohortRequest, thisMonday } from '../tests/helpers/fixtures';
 import { createKey, seedPartners, type Call, type Partners } from '../tests/helpers/partners';
 import { createThrowawayDatabase } from '../tests/helpers/postgres';
-import { devServer, freePort, procStatus, spawnEntry, untilUp, type DevServer, type Proc } from '../tests/helpers/processes';
+import { devServerInMemory, freePort, procStatus, spawnEntry, untilUp, type DevServer, type Proc } from '../tests/helpers/processes';
 import { startSmtp } from '../tests/helpers/smtp';
 import { percentile } from './stats';
 
@@ -55,13 +54,22 @@ export interface Stack {
   close(): Promise<void>;
 }
 
+/** The worker's V8 heap ceiling, as infra/k8s/base/worker.yaml sets it (NODE_OPTIONS=--max-old-space-size=1024). */
+export const WORKER_HEAP_MIB = Number(process.env.BENCH_WORKER_HEAP_MIB ?? 1024);
+
+/** The SDK's default maxCachedWorkflows (infra/worker.ts sets none) for a worker with that heap ceiling. */
+export function defaultCachedWorkflows(heapMiB = WORKER_HEAP_MIB): { heapLimitMiB: number; cache: number } {
+  const limit = Number(execFileSync(process.execPath, [`--max-old-space-size=${heapMiB}`, '-p', 'require("v8").getHeapStatistics().heap_size_limit'], { encoding: 'utf8' })) / 1048576;
+  return { heapLimitMiB: Math.round(limit), cache: Math.max(Math.floor((Math.max(limit - 200, 0) * 600) / 1024), 10) };
+}
+
 export async function startStack(o: { workers: number; apis: number }): Promise<Stack> {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'toeleiding-scale-'));
   const bundle = path.join(dir, 'workflow-bundle.js');
   execFileSync(process.execPath, ['--import', 'tsx', path.join(root, 'infra/workflow-bundle.ts'), bundle], { cwd: root, stdio: 'ignore' });
   const database = await createThrowawayDatabase();
   const db = connectPostgres(database.url, 10);
-  const temporal = await devServer(path.join(dir, 'temporal.sqlite'));
+  const temporal = await devServerInMemory();
   const smtp = await startSmtp();
   let last = 0;
   const push = smtp.received.push.bind(smtp.received);
@@ -87,7 +95,7 @@ export async function startStack(o: { workers: number; apis: number }): Promise<
       for (let n = 1; n <= workers; n++) {
         const port = await freePort();
         stack.metricsPorts.push(port);
-        stack.workers.push(spawnEntry(`worker ${n}`, 'infra/worker.ts', { ...shared, METRICS_PORT: String(port) }));
+        stack.workers.push(spawnEntry(`worker ${n}`, 'infra/worker.ts', { ...shared, METRICS_PORT: String(port), NODE_OPTIONS: `--max-old-space-size=${WORKER_HEAP_MIB}` }));
       }
       for (let n = 1; n <= apis; n++) {
         const port = await freePort();
@@ -113,9 +121,11 @@ export async function startStack(o: { workers: number; apis: number }): Promise<
 
 /** JSON over HTTP to one of the APIs, with the admin token or a partner's key. */
 export const httpCall = (url: () => string, admin: string): Call => async (method, p, body, key) => {
+  // A retry carries the same Idempotency-Key, so a request that did go through is not done twice.
+  const idempotencyKey = randomUUID();
   for (let attempt = 0; ; attempt++) {
     const res = await fetch(`${url()}${p}`, {
-      method, headers: { authorization: `Bearer ${key ?? admin}`, ...(body !== undefined && { 'content-type': 'application/json' }), ...(method === 'POST' && { 'idempotency-key': randomUUID() }) },
+      method, headers: { authorization: `Bearer ${key ?? admin}`, ...(body !== undefined && { 'content-type': 'application/json' }), ...(method === 'POST' && { 'idempotency-key': idempotencyKey }) },
       body: body === undefined ? undefined : JSON.stringify(body),
     });
     const json = await res.json().catch(() => undefined);
@@ -258,11 +268,10 @@ export async function benchScale(total = 10_000, historySample = Number(process.
     const [api] = stack.apis as [{ proc: Proc; url: string }];
     const call = httpCall(() => api.url, stack.token);
     // The worker's cache bound: the SDK's default (infra/worker.ts sets no maxCachedWorkflows), from the heap limit.
-    const heapMiB = v8.getHeapStatistics().heap_size_limit / 1048576;
-    const defaultCache = Math.max(Math.floor((Math.max(heapMiB - 200, 0) * 600) / 1024), 10);
-    log(`scale: baseline, ${total} bare timers`);
-    const bare = await bareTimers(stack.temporal.address, stack.dataConverter, total);
-    log(`scale: baseline done, last woke ${(bare.maxLateMs / 1000).toFixed(1)} s late`);
+    const { heapLimitMiB: heapMiB, cache: defaultCache } = defaultCachedWorkflows();
+    // BENCH_SCALE_BARE=0 skips the baseline (it takes minutes at 10,000): the row then says so.
+    const bare = process.env.BENCH_SCALE_BARE === '0' ? undefined : await bareTimers(stack.temporal.address, stack.dataConverter, total);
+    if (bare) log(`scale: baseline done, last woke ${(bare.maxLateMs / 1000).toFixed(1)} s late`);
     const idle = { worker: memoryOf(worker), api: memoryOf(api.proc) };
 
     const regions = await seedRegions(call, Math.max(1, Math.min(10, Math.ceil(total / 1000))));
@@ -283,13 +292,15 @@ export async function benchScale(total = 10_000, historySample = Number(process.
     await untilActive(stack.db, first.length + rest.length);
     const restLaunchMs = performance.now() - t2;
     const launchMs = (t1 - t0) + restLaunchMs;
+    log(`scale: launched and active in ${(restLaunchMs / 1000).toFixed(0)} s`);
     const running = { worker: memoryOf(worker), api: memoryOf(api.proc), cache: await stickyCache(stack.metricsPorts[0]!) };
+    const { c: inDatabase } = await stack.db.selectFrom('trajectory').select((eb) => eb.fn.countAll<number>().as('c')).executeTakeFirstOrThrow();
     log(`scale: all ${first.length + rest.length} running (launch ${(launchMs / 1000).toFixed(0)} s); the digest`);
     const digest = await runDigest(stack);
     const end = { worker: memoryOf(worker), api: memoryOf(api.proc), cache: await stickyCache(stack.metricsPorts[0]!) };
     log(`scale: digest ${digest.sent} mails, ${digest.items} reminders, last accepted ${(digest.lateMs / 1000).toFixed(1)} s after the start; worker peak ${end.worker.peak} MiB`);
     return {
-      total: first.length + rest.length, regions: regions.length, sample: first.length, launchMs, historyMs, histories, historyEvents: Number(events.n),
+      total: Number(inDatabase), regions: regions.length, sample: first.length, launchMs, historyMs, histories, historyEvents: Number(events.n),
       digest, bare, defaultCache, heapMiB: Math.round(heapMiB), idle, sampleLaunched, withHistories, running, end,
     };
   } finally {
@@ -304,9 +315,9 @@ export function scaleRows(sc: Awaited<ReturnType<typeof benchScale>>): string[][
   const perHistory = (sc.withHistories.worker.rss - sc.idle.worker.rss) / sc.sample;
   return [[
     `${sc.total.toLocaleString('en')} trajectories running (cohorts of 20 under ${sc.regions} covenants, start dates spread over the past 20 weeks), launched through the API process over HTTP in ${(sc.launchMs / 1000).toFixed(0)} s (${(sc.total / (sc.launchMs / 1000)).toFixed(0)}/s); ${sc.sample} of them (${((100 * sc.sample) / sc.total).toFixed(1)}%) with realistic histories (${sc.histories.requests} requests: employers' weeks, ROCs' days, checkpoints; ${sc.historyEvents.toLocaleString('en')} events; failed ${JSON.stringify(sc.histories.failed)}), the rest nothing recorded; then the 10:00 digest (one sample)`,
-    `${sc.total.toLocaleString('en')} bare workflows each waiting for one timer due at the same moment (started in ${(b.launchMs / 1000).toFixed(0)} s${b.startedBeforeDue ? '' : ', NOT all before the timer was due'}): last woke ${(b.maxLateMs / 1000).toFixed(1)} s late (median ${(b.p50LateMs / 1000).toFixed(1)} s)`,
-    `digest: ${sc.digest.items.toLocaleString('en')} reminders in ${sc.digest.mails} mails (${sc.digest.sent} sent, ${sc.digest.failed} failed); last mail accepted by the SMTP server ${(sc.digest.lateMs / 1000).toFixed(1)} s after 10:00. Worker process: ${sc.idle.worker.rss} MiB idle, ${sc.running.worker.rss} MiB with all running (sticky cache ${sc.running.cache} workflows; SDK default bound ${sc.defaultCache} at a ${sc.heapMiB} MiB heap limit), **peak ${sc.end.worker.peak} MiB** (VmHWM); per cached workflow ≈ ${perFresh.toFixed(2)} MiB fresh, ≈ ${perHistory.toFixed(2)} MiB with its history (RSS growth over ${sc.sample} cached, upper bound). API process: ${sc.running.api.rss} MiB with all running, peak ${sc.end.api.peak} MiB`,
-    `lateness ${(sc.digest.lateMs / b.maxLateMs).toFixed(1)}× the bare timers'`,
+    b ? `${sc.total.toLocaleString('en')} bare workflows each waiting for one timer due at the same moment (started in ${(b.launchMs / 1000).toFixed(0)} s${b.startedBeforeDue ? '' : ', NOT all before the timer was due'}): last woke ${(b.maxLateMs / 1000).toFixed(1)} s late (median ${(b.p50LateMs / 1000).toFixed(1)} s)` : 'not run in this run (BENCH_SCALE_BARE=0)',
+    `digest: ${sc.digest.items.toLocaleString('en')} reminders in ${sc.digest.mails} mails (${sc.digest.sent} sent, ${sc.digest.failed} failed); last mail accepted by the SMTP server ${(sc.digest.lateMs / 1000).toFixed(1)} s after 10:00. Worker process: ${sc.idle.worker.rss} MiB idle, ${sc.running.worker.rss} MiB with all running (V8 heap ceiling ${WORKER_HEAP_MIB} MiB as in infra/k8s; sticky cache ${sc.running.cache} workflows, the SDK's default bound ${sc.defaultCache} at a ${sc.heapMiB} MiB heap limit), **peak ${sc.end.worker.peak} MiB** (VmHWM); per cached workflow ≈ ${perFresh.toFixed(2)} MiB fresh, ≈ ${perHistory.toFixed(2)} MiB with its history (RSS growth from idle over the ${sc.sample} cached, an upper bound), ≈ ${((sc.running.worker.rss - sc.idle.worker.rss) / sc.running.cache).toFixed(2)} MiB averaged over the full cache. API process: ${sc.running.api.rss} MiB with all running, peak ${sc.end.api.peak} MiB`,
+    b ? `lateness ${(sc.digest.lateMs / b.maxLateMs).toFixed(2)}× the bare timers'` : '-',
   ]];
 }
 

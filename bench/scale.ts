@@ -153,10 +153,23 @@ export async function seedRegions(call: Call, n: number): Promise<Region[]> {
 
 export interface Launched { id: string; employerId: string; region: Region }
 
-/** Cohorts of 20 through the API, cohort i in region i mod regions, started i mod 20 weeks before this Monday. */
-export async function launchCohorts(call: Call, regions: Region[], total: number, first = 0, inFlight = 8): Promise<Launched[]> {
+/**
+ * Cohorts of 20 through the API, cohort i in region i mod regions, started i mod 20 weeks before this Monday.
+ * With `db`, a cohort is sent only while fewer than `pending` launched trajectories have yet to start (as
+ * partners launch, a cohort at a time): sent all at once, 10,000 new workflows each needing several workflow
+ * tasks overflow the worker's cache (about 500), every task replays, and one worker started 5 a second.
+ */
+export async function launchCohorts(call: Call, regions: Region[], total: number, first = 0, inFlight = 4, db?: Db, pending = 300): Promise<Launched[]> {
   const cohorts = Array.from({ length: Math.ceil(total / 20) }, (_, k) => first + k);
+  let sent = 0;
+  const { c: before } = db ? await db.selectFrom('trajectory').select((eb) => eb.fn.countAll<number>().as('c')).where('status', '!=', 'planned').executeTakeFirstOrThrow() : { c: 0 };
   const out = await mapLimit(cohorts, inFlight, async (i) => {
+    while (db) {
+      const { c } = await db.selectFrom('trajectory').select((eb) => eb.fn.countAll<number>().as('c')).where('status', '!=', 'planned').executeTakeFirstOrThrow();
+      if (sent - (Number(c) - Number(before)) < pending) break;
+      await new Promise((r) => setTimeout(r, 200));
+    }
+    sent += 20;
     const region = regions[i % regions.length]!;
     const res = await call('POST', '/v1/cohorts', cohortRequest({ ...region, size: 20, startDate: addDays(thisMonday(), -7 * (i % 20)) }));
     if (res.status !== 201) throw new Error(`launch: ${res.status} ${JSON.stringify(res.json)}`);
@@ -277,7 +290,7 @@ export async function benchScale(total = 10_000, historySample = Number(process.
     const regions = await seedRegions(call, Math.max(1, Math.min(10, Math.ceil(total / 1000))));
     const sample = Math.min(historySample, total);
     const t0 = performance.now();
-    const first = await launchCohorts(call, regions, sample);
+    const first = await launchCohorts(call, regions, sample, 0, 4, stack.db);
     await untilActive(stack.db, first.length);
     const sampleLaunched = { worker: memoryOf(worker), cache: await stickyCache(stack.metricsPorts[0]!) };
     log(`scale: ${first.length} launched; recording their histories`);
@@ -288,7 +301,7 @@ export async function benchScale(total = 10_000, historySample = Number(process.
     const events = await stack.db.selectFrom('trajectory_event').select((eb) => eb.fn.countAll<number>().as('n')).where('trajectory_id', 'in', first.map((t) => t.id)).executeTakeFirstOrThrow();
     log(`scale: ${histories.requests} history requests in ${(historyMs / 1000).toFixed(0)} s; launching the rest`);
     const t2 = performance.now();
-    const rest = await launchCohorts(call, regions, total - first.length, Math.ceil(first.length / 20));
+    const rest = await launchCohorts(call, regions, total - first.length, Math.ceil(first.length / 20), 4, stack.db);
     await untilActive(stack.db, first.length + rest.length);
     const restLaunchMs = performance.now() - t2;
     const launchMs = (t1 - t0) + restLaunchMs;

@@ -20,6 +20,7 @@ import { benchOutcomes } from './outcomes';
 import { benchOutbox } from './outbox';
 import { benchRegistrations } from './registrations';
 import { benchScale, scaleRows } from './scale';
+import { benchScaleOut, scaleOutRows } from './scale-out';
 import { machineLoad, QUICK, benchRuns, spread, type Spread } from './stats';
 import { ensureSearchAttributes } from '../infra/temporal';
 import { newPayloadKey, payloadDataConverter } from '../infra/payload-codec';
@@ -95,6 +96,10 @@ try {
   if (!skip('SCALE', true)) {
     // Its own dev server, database, and API and worker processes (bench/scale.ts), not this process's worker.
     await section('scale', () => benchScale(Number(process.env.BENCH_SCALE_TRAJECTORIES ?? 10_000)), scaleRows);
+  }
+  // 2 workers + 2 APIs against 1 + 1 (bench/scale-out.ts), its own dev server and database: not in quick mode.
+  if (!skip('SCALEOUT', true)) {
+    await section('scale-out', () => benchScaleOut(), scaleOutRows);
   }
   if (!skip('REGISTRATIONS')) {
     await section('registrations', () => benchRegistrations(env, db), (r) => {

@@ -31,7 +31,8 @@ import { untilStarted } from '../tests/helpers/seed';
 interface Recording { trajectoryId: string; token: string; entries: { date: string; kind: 'placement' | 'school'; present: boolean }[] }
 
 /** One POST over a connection of its own (keep-alive agent with one socket): status and milliseconds. */
-function post(agent: http.Agent, base: URL, path: string, token: string, body: string): Promise<{ status: number; ms: number }> {
+/** One POST over a keep-alive agent, with a fresh Idempotency-Key: its status and how long it took. */
+export function post(agent: http.Agent, base: URL, path: string, token: string, body: string): Promise<{ status: number; ms: number }> {
   const t0 = performance.now();
   return new Promise((resolve, reject) => {
     const req = http.request({

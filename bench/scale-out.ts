@@ -10,29 +10,14 @@
 //     connections, each a partner working through its own trajectories one request (one week) at a time,
 //     weeks never recorded before; with 2 APIs half the connections go to each. p50, p99 and throughput.
 import http from 'node:http';
-import { randomUUID } from 'node:crypto';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { localDate } from '../workflows/calendar';
+import { post } from './registrations';
 import { alternate, benchRuns, machineLoad, percentile, spread } from './stats';
 import { historyOf, httpCall, launchCohorts, runDigest, seedRegions, startStack, untilActive, type Launched, type Stack } from './scale';
 
 const log = (s: string) => console.error(`[bench] ${new Date().toISOString().slice(11, 19)} ${s}`);
-
-function post(agent: http.Agent, base: URL, p: string, token: string, body: string): Promise<{ status: number; ms: number }> {
-  const t0 = performance.now();
-  return new Promise((resolve, reject) => {
-    const req = http.request({
-      agent, host: base.hostname, port: base.port, path: p, method: 'POST',
-      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json', 'content-length': Buffer.byteLength(body), 'idempotency-key': randomUUID() },
-    }, (res) => {
-      res.resume();
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, ms: performance.now() - t0 }));
-    });
-    req.on('error', reject);
-    req.end(body);
-  });
-}
 
 export async function benchScaleOut(total = Number(process.env.BENCH_SCALEOUT_TRAJECTORIES ?? 2_000), connections = 32, perConnection = 12) {
   const stack: Stack = await startStack({ workers: 1, apis: 1 });

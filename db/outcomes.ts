@@ -1,5 +1,6 @@
-import { sql } from 'kysely';
+import { sql, type ExpressionBuilder } from 'kysely';
 import type { Db } from './connection';
+import type { Database } from './schema';
 
 export interface OutcomeFilter {
   benefitPayerId?: string;
@@ -28,28 +29,26 @@ export async function listParticipantOutcomes(db: Db, q: OutcomeFilter) {
 
 export interface FigureFilter { programmeOfficeId?: string; programmeId?: string; region?: string; cohortId?: string; from?: string; to?: string }
 
-/** Trajectories (t) with their cohort (c) within a filter: what the funders' figures and the steering view count. */
-export function figureScope(db: Db, f: FigureFilter) {
-  let base = db.selectFrom('trajectory as t').innerJoin('cohort as c', 'c.id', 't.cohort_id');
-  if (f.programmeOfficeId !== undefined) base = base.where('c.covenant_id', 'in', db.selectFrom('covenant').select('id').where('programme_office_id', '=', f.programmeOfficeId));
-  if (f.programmeId) base = base.where('c.programme_id', '=', f.programmeId);
-  if (f.region) base = base.where('c.region', '=', f.region);
-  if (f.cohortId) base = base.where('c.id', '=', f.cohortId);
-  if (f.from) base = base.where('c.start_date', '>=', f.from);
-  if (f.to) base = base.where('c.start_date', '<=', f.to);
-  return base;
+/** The filter as conditions on the cohort (c): every filter of the figures is a property of the cohort. */
+function cohortFilter(eb: ExpressionBuilder<Database & { c: Database['cohort'] }, 'c'>, f: FigureFilter) {
+  const and = [];
+  if (f.programmeOfficeId !== undefined) and.push(eb('c.covenant_id', 'in', eb.selectFrom('covenant').select('id').where('programme_office_id', '=', f.programmeOfficeId)));
+  if (f.programmeId) and.push(eb('c.programme_id', '=', f.programmeId));
+  if (f.region) and.push(eb('c.region', '=', f.region));
+  if (f.cohortId) and.push(eb('c.id', '=', f.cohortId));
+  if (f.from) and.push(eb('c.start_date', '>=', f.from));
+  if (f.to) and.push(eb('c.start_date', '<=', f.to));
+  return eb.and(and);
 }
 
-/** The cohorts within a filter: every filter of the figures is a property of the cohort (see figureScope). */
+/** Trajectories (t) with their cohort (c) within a filter: what the funders' figures and the steering view count. */
+export function figureScope(db: Db, f: FigureFilter) {
+  return db.selectFrom('trajectory as t').innerJoin('cohort as c', 'c.id', 't.cohort_id').where((eb) => cohortFilter(eb, f));
+}
+
+/** The cohorts within a filter (see figureScope). */
 function cohortScope(db: Db, f: FigureFilter) {
-  let base = db.selectFrom('cohort as c').select('c.id');
-  if (f.programmeOfficeId !== undefined) base = base.where('c.covenant_id', 'in', db.selectFrom('covenant').select('id').where('programme_office_id', '=', f.programmeOfficeId));
-  if (f.programmeId) base = base.where('c.programme_id', '=', f.programmeId);
-  if (f.region) base = base.where('c.region', '=', f.region);
-  if (f.cohortId) base = base.where('c.id', '=', f.cohortId);
-  if (f.from) base = base.where('c.start_date', '>=', f.from);
-  if (f.to) base = base.where('c.start_date', '<=', f.to);
-  return base;
+  return db.selectFrom('cohort as c').select('c.id').where((eb) => cohortFilter(eb, f));
 }
 
 type Count = number | string;

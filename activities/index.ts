@@ -10,7 +10,13 @@ import { createTrajectoryActivities } from './trajectory';
  * `mailer` is what reminders (and the simulator's mail capture) send through; `temporal` lets the reminder
  * activities read each trajectory's open items; `publicUrl` makes the links in mails; `now` is the clock.
  */
-export interface ActivityDeps { db: Db; mailer?: Mailer; temporal?: Client; publicUrl?: string; now?: () => number }
+export interface ActivityDeps {
+  db: Db;
+  mailer?: Mailer;
+  temporal?: Client;
+  publicUrl?: string;
+  now?: () => number;
+}
 
 export function createActivities(deps: ActivityDeps) {
   return { ...createTrajectoryActivities(deps), ...createRetentionActivities(deps), ...createReminderActivities(deps) };

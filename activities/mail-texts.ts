@@ -27,7 +27,10 @@ export interface DigestItem {
   missing?: ('employer_contract' | 'school_enrolment')[];
   /** follow_up: which follow-up, what is asked, and until when. */
   followUp?: { months: number; question: 'employed' | 'enrolled'; closesOn: string };
-  /** risk_raised: the signal's reason in words (never a health detail: the signals are about attendance and checkpoints). */
+  /**
+   * risk_raised: the signal's reason in words (never a health detail: the signals are about attendance and
+   * checkpoints).
+   */
   risk?: string;
   /** escalation: what was ignored, by which organisation, and how often it was reminded. */
   ignored?: { kind: ReminderKind; organisation: string; times: number };
@@ -44,7 +47,11 @@ export interface Digest {
   baseUrl: string;
 }
 
-export interface RenderedMail { subject: string; text: string; html: string }
+export interface RenderedMail {
+  subject: string;
+  text: string;
+  html: string;
+}
 
 // ---- Rendering ------------------------------------------------------------------------------------------
 // One model of the mail (sections of entries) is built once and written out twice, as text and as HTML,
@@ -54,9 +61,22 @@ export interface RenderedMail { subject: string; text: string; html: string }
 type DayKind = NonNullable<DigestItem['days']>[number]['kind'];
 type Confirmation = NonNullable<DigestItem['missing']>[number];
 
-interface Action { verb: string; url: string }
-interface Entry { firstName: string; reference: string; facts: string[]; action?: Action; link: string }
-interface Section { heading: string; note: string; entries: Entry[] }
+interface Action {
+  verb: string;
+  url: string;
+}
+interface Entry {
+  firstName: string;
+  reference: string;
+  facts: string[];
+  action?: Action;
+  link: string;
+}
+interface Section {
+  heading: string;
+  note: string;
+  entries: Entry[];
+}
 
 /** Fixed order and Dutch heading per kind; a Record, so a new ReminderKind does not compile until it has both. */
 const SECTIONS: Record<ReminderKind, { heading: string; note: string }> = {
@@ -129,7 +149,10 @@ export function renderDigest(digest: Digest): RenderedMail {
   const sections = (Object.keys(SECTIONS) as ReminderKind[])
     .map((kind): Section => ({
       ...SECTIONS[kind],
-      entries: digest.items.filter((i) => i.kind === kind).sort(byParticipant).map((i) => entry(i, base, date)),
+      entries: digest.items
+        .filter((i) => i.kind === kind)
+        .sort(byParticipant)
+        .map((i) => entry(i, base, date)),
     }))
     .filter((s) => s.entries.length > 0);
 
@@ -180,7 +203,10 @@ function entry(item: DigestItem, base: string, date: (d: string) => string): Ent
       action = { verb: 'Leg het gesprek vast via', url: `${link}/checkpoints` };
       break;
     case 'checkpoint_overdue':
-      if (item.checkpoint) facts.push(`${flat(item.checkpoint.name)}, had uiterlijk ${date(item.checkpoint.weekEnd)} vastgelegd moeten zijn`);
+      if (item.checkpoint)
+        facts.push(
+          `${flat(item.checkpoint.name)}, had uiterlijk ${date(item.checkpoint.weekEnd)} vastgelegd moeten zijn`,
+        );
       action = { verb: 'Leg het gesprek vast via', url: `${link}/checkpoints` };
       break;
     case 'bbl_decision': {
@@ -191,9 +217,11 @@ function entry(item: DigestItem, base: string, date: (d: string) => string): Ent
     }
     case 'follow_up':
       if (item.followUp) {
-        facts.push(item.followUp.question === 'employed'
-          ? `${item.followUp.months} maanden na de start van de BBL: werkt ${flat(item.firstName)} nog bij u?`
-          : `${item.followUp.months} maanden na de start van de BBL: staat ${flat(item.firstName)} nog ingeschreven in de BBL?`);
+        facts.push(
+          item.followUp.question === 'employed'
+            ? `${item.followUp.months} maanden na de start van de BBL: werkt ${flat(item.firstName)} nog bij u?`
+            : `${item.followUp.months} maanden na de start van de BBL: staat ${flat(item.firstName)} nog ingeschreven in de BBL?`,
+        );
         facts.push(`Graag antwoord uiterlijk ${date(item.followUp.closesOn)}`);
         action = { verb: 'Antwoord via', url: `${link}/follow-ups/${item.followUp.months}` };
       }
@@ -211,7 +239,15 @@ function entry(item: DigestItem, base: string, date: (d: string) => string): Ent
   return { firstName: flat(item.firstName), reference: flat(item.reference), facts, action, link };
 }
 
-interface Mail { subject: string; greeting: string; intro: string; sections: Section[]; closing: string; signature: string[]; footer: string }
+interface Mail {
+  subject: string;
+  greeting: string;
+  intro: string;
+  sections: Section[];
+  closing: string;
+  signature: string[];
+  footer: string;
+}
 
 function toText(m: Mail): string {
   const out = [m.greeting, '', m.intro, ''];
@@ -274,7 +310,20 @@ export function escapeHtml(value: string): string {
 }
 
 const WEEKDAYS = ['zondag', 'maandag', 'dinsdag', 'woensdag', 'donderdag', 'vrijdag', 'zaterdag'];
-const MONTHS = ['januari', 'februari', 'maart', 'april', 'mei', 'juni', 'juli', 'augustus', 'september', 'oktober', 'november', 'december'];
+const MONTHS = [
+  'januari',
+  'februari',
+  'maart',
+  'april',
+  'mei',
+  'juni',
+  'juli',
+  'augustus',
+  'september',
+  'oktober',
+  'november',
+  'december',
+];
 
 /**
  * 'YYYY-MM-DD' as "dinsdag 14 april" (with the year when it differs from `currentYear`). Written by hand
@@ -320,5 +369,9 @@ function compare(a: string, b: string): number {
 
 /** Items in a section by first name, then reference and id, so the order the digest was queried in does not matter. */
 function byParticipant(a: DigestItem, b: DigestItem): number {
-  return compare(a.firstName.toLowerCase(), b.firstName.toLowerCase()) || compare(a.reference, b.reference) || compare(a.trajectoryId, b.trajectoryId);
+  return (
+    compare(a.firstName.toLowerCase(), b.firstName.toLowerCase()) ||
+    compare(a.reference, b.reference) ||
+    compare(a.trajectoryId, b.trajectoryId)
+  );
 }

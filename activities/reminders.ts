@@ -6,7 +6,16 @@ import { ApplicationFailure, Context } from '@temporalio/activity';
 import type { Client } from '@temporalio/client';
 import { anyOf, type Db } from '../db/connection';
 import { openFollowUps } from '../db/follow-ups';
-import { alreadyRaised, claimMails, enqueueMails, markMail, markSent, markUncertain, remindersSentBefore, supersedeStale } from '../db/outbox';
+import {
+  alreadyRaised,
+  claimMails,
+  enqueueMails,
+  markMail,
+  markSent,
+  markUncertain,
+  remindersSentBefore,
+  supersedeStale,
+} from '../db/outbox';
 import { OPEN_STATUSES, reminderFacts } from '../db/reminders';
 import { mapLimit } from '../infra/map-limit';
 import { findProgramme } from '../db/programmes';
@@ -15,16 +24,37 @@ import { contactOfOffice, organisationRight } from '../api/ownership';
 import type { ContactRole } from '../db/schema';
 import type { ProgrammeTemplate, ReminderRules } from '../api/schemas/programme';
 import type { Mailer } from '../infra/mail';
-import { addDays, isoWeekday, isWorkingDay, localDate, nextMailMoment, nextWorkingDay, weekOf, workingDaysBetween } from '../workflows/calendar';
+import {
+  addDays,
+  isoWeekday,
+  isWorkingDay,
+  localDate,
+  nextMailMoment,
+  nextWorkingDay,
+  weekOf,
+  workingDaysBetween,
+} from '../workflows/calendar';
 import { riskReason, type OpenItems, type RiskSignal } from '../workflows/state';
 import { dutchHolidays } from './holidays';
 import { renderDigest, type Digest, type DigestItem, type ReminderKind } from './mail-texts';
 
-export interface ReminderDeps { db: Db; mailer?: Mailer; temporal?: Client; publicUrl?: string; now?: () => number }
+export interface ReminderDeps {
+  db: Db;
+  mailer?: Mailer;
+  temporal?: Client;
+  publicUrl?: string;
+  now?: () => number;
+}
 
 /** The defaults: the reminders the programme office asked for (README, "Reminders"). */
 export const DEFAULT_REMINDERS: ReminderRules = {
-  attendanceAfterWorkingDays: 1, checkpointDueWithinWorkingDays: 3, weekOverview: true, bblDecisionWeekly: true, escalateAfterReminders: 2, riskSignals: true, followUpWeekly: true,
+  attendanceAfterWorkingDays: 1,
+  checkpointDueWithinWorkingDays: 3,
+  weekOverview: true,
+  bblDecisionWeekly: true,
+  escalateAfterReminders: 2,
+  riskSignals: true,
+  followUpWeekly: true,
 };
 
 /** Digests queued in one transaction while composing. */
@@ -33,79 +63,169 @@ const MAILS_PER_TRANSACTION = 500;
 export const RUNNING = ['planned', 'active', 'paused', 'awaiting_bbl'];
 
 export interface Running {
-  id: string; workflowId: string; status: string; reference: string; firstName: string; schoolId: string; officeId: string | null; jobcoachId: string | null;
-  programmeId: string; programmeVersion: number; startDate: string; placements: { employerId: string; from: string }[];
+  id: string;
+  workflowId: string;
+  status: string;
+  reference: string;
+  firstName: string;
+  schoolId: string;
+  officeId: string | null;
+  jobcoachId: string | null;
+  programmeId: string;
+  programmeVersion: number;
+  startDate: string;
+  placements: { employerId: string; from: string }[];
 }
 
 /** Running trajectories, and finished ones with a follow-up question open on `date`. */
 export async function trajectoriesToRemind(db: Db, date: string): Promise<Running[]> {
-  const rows = await db.selectFrom('trajectory as t').innerJoin('cohort as c', 'c.id', 't.cohort_id').leftJoin('covenant as v', 'v.id', 'c.covenant_id')
-    .select(['t.id', 't.workflow_id', 't.status', 't.reference', 't.name', 'c.school_id', 'v.programme_office_id', 't.jobcoach_id', 'c.programme_id', 'c.programme_version', 'c.start_date'])
-    .where((eb) => eb.or([
-      eb('t.status', 'in', RUNNING),
-      eb('t.id', 'in', eb.selectFrom('follow_up').select('trajectory_id').where('status', '=', 'open').where('due_on', '<=', date)),
-    ]))
-    .where('t.anonymised_at', 'is', null).orderBy('t.id').execute();
-  const placements = groupBy(rows.length ? await db.selectFrom('placement').selectAll().where('trajectory_id', '=', anyOf(rows.map((r) => r.id))).orderBy('from_date').execute() : []);
+  const rows = await db
+    .selectFrom('trajectory as t')
+    .innerJoin('cohort as c', 'c.id', 't.cohort_id')
+    .leftJoin('covenant as v', 'v.id', 'c.covenant_id')
+    .select([
+      't.id',
+      't.workflow_id',
+      't.status',
+      't.reference',
+      't.name',
+      'c.school_id',
+      'v.programme_office_id',
+      't.jobcoach_id',
+      'c.programme_id',
+      'c.programme_version',
+      'c.start_date',
+    ])
+    .where((eb) =>
+      eb.or([
+        eb('t.status', 'in', RUNNING),
+        eb(
+          't.id',
+          'in',
+          eb.selectFrom('follow_up').select('trajectory_id').where('status', '=', 'open').where('due_on', '<=', date),
+        ),
+      ]),
+    )
+    .where('t.anonymised_at', 'is', null)
+    .orderBy('t.id')
+    .execute();
+  const placements = groupBy(
+    rows.length
+      ? await db
+          .selectFrom('placement')
+          .selectAll()
+          .where('trajectory_id', '=', anyOf(rows.map((r) => r.id)))
+          .orderBy('from_date')
+          .execute()
+      : [],
+  );
   return rows.map((r) => ({
-    id: r.id, workflowId: r.workflow_id, status: r.status, reference: r.reference, firstName: r.name.split(/\s+/)[0] ?? r.name, schoolId: r.school_id, officeId: r.programme_office_id,
-    jobcoachId: r.jobcoach_id, programmeId: r.programme_id, programmeVersion: r.programme_version, startDate: r.start_date,
+    id: r.id,
+    workflowId: r.workflow_id,
+    status: r.status,
+    reference: r.reference,
+    firstName: r.name.split(/\s+/)[0] ?? r.name,
+    schoolId: r.school_id,
+    officeId: r.programme_office_id,
+    jobcoachId: r.jobcoach_id,
+    programmeId: r.programme_id,
+    programmeVersion: r.programme_version,
+    startDate: r.start_date,
     placements: (placements.get(r.id) ?? []).map((p) => ({ employerId: p.employer_id, from: p.from_date })),
   }));
 }
 
-export const employerOn = (t: Running, date: string) => (t.placements.filter((p) => p.from <= date).at(-1) ?? t.placements[0])?.employerId;
+export const employerOn = (t: Running, date: string) =>
+  (t.placements.filter((p) => p.from <= date).at(-1) ?? t.placements[0])?.employerId;
 
 /** Who gets what: a recipient is an organisation's contact of a role, or a single contact (the jobcoach). */
 export type To = { organisationId: string; role: ContactRole } | { contactId: string };
-export interface Due { to: To; item: DigestItem; subject: string }
+export interface Due {
+  to: To;
+  item: DigestItem;
+  subject: string;
+}
 
 /** One mail per recipient per morning, grouped by address. */
-interface Recipient { email: string; name: string; organisationId: string; organisation: string }
+interface Recipient {
+  email: string;
+  name: string;
+  organisationId: string;
+  organisation: string;
+}
 
 /**
  * The people a target stands for, as the participant's own office knows them: only contacts that office made
  * (or the admin's), never one another office added to the same organisation. Keyed by target and office.
  */
-async function resolveRecipients(db: Db, targets: { to: To; officeId: string | null }[]): Promise<Map<string, Recipient[]>> {
+async function resolveRecipients(
+  db: Db,
+  targets: { to: To; officeId: string | null }[],
+): Promise<Map<string, Recipient[]>> {
   const orgIds = [...new Set(targets.flatMap(({ to }) => ('organisationId' in to ? [to.organisationId] : [])))];
   const contactIds = [...new Set(targets.flatMap(({ to }) => ('contactId' in to ? [to.contactId] : [])))];
   const [orgs, orgContacts, contacts] = await Promise.all([
     findOwnedOrganisations(db, orgIds),
     orgIds.length ? db.selectFrom('contact').selectAll().where('organisation_id', 'in', orgIds).execute() : [],
     contactIds.length
-      ? db.selectFrom('contact as k').innerJoin('organisation as o', 'o.id', 'k.organisation_id').select(['k.id', 'k.name', 'k.email', 'k.organisation_id', 'k.office_id', 'o.name as organisation']).where('k.id', 'in', contactIds).execute()
+      ? db
+          .selectFrom('contact as k')
+          .innerJoin('organisation as o', 'o.id', 'k.organisation_id')
+          .select(['k.id', 'k.name', 'k.email', 'k.organisation_id', 'k.office_id', 'o.name as organisation'])
+          .where('k.id', 'in', contactIds)
+          .execute()
       : [],
   ]);
-  const ours = (officeId: string | null, c: { office_id: string | null }) => (officeId === null ? c.office_id === null : contactOfOffice(officeId, c));
+  const ours = (officeId: string | null, c: { office_id: string | null }) =>
+    officeId === null ? c.office_id === null : contactOfOffice(officeId, c);
   const out = new Map<string, Recipient[]>();
   for (const { to, officeId } of targets) {
     const key = toKey(to, officeId);
     if (out.has(key)) continue;
     if ('contactId' in to) {
       const c = contacts.find((x) => x.id === to.contactId);
-      out.set(key, c && ours(officeId, c) ? [{ email: c.email, name: c.name, organisationId: c.organisation_id, organisation: c.organisation }] : []);
+      out.set(
+        key,
+        c && ours(officeId, c)
+          ? [{ email: c.email, name: c.name, organisationId: c.organisation_id, organisation: c.organisation }]
+          : [],
+      );
       continue;
     }
     const org = orgs.find((o) => o.id === to.organisationId);
-    if (!org) { out.set(key, []); continue; }
-    const people = orgContacts.filter((c) => c.organisation_id === org.id && c.role === to.role && ours(officeId, c)).map((c) => ({ email: c.email, name: c.name, organisationId: org.id, organisation: org.name }));
+    if (!org) {
+      out.set(key, []);
+      continue;
+    }
+    const people = orgContacts
+      .filter((c) => c.organisation_id === org.id && c.role === to.role && ours(officeId, c))
+      .map((c) => ({ email: c.email, name: c.name, organisationId: org.id, organisation: org.name }));
     // Without a contact in that role, the organisation's own address receives it, so nothing is silently dropped;
     // but only an organisation the office may use (its own, the admin's, or shared with it by consent).
     // The address the organisation's owner registered: only the owner's own participants, or any office's for an
     // organisation the admin shares; not through a share, where another office set the address.
     const usable = officeId !== null && (org.office_id === null || organisationRight(officeId, org) === 'own');
-    out.set(key, people.length ? people : org.email && usable ? [{ email: org.email, name: org.name, organisationId: org.id, organisation: org.name }] : []);
+    out.set(
+      key,
+      people.length
+        ? people
+        : org.email && usable
+          ? [{ email: org.email, name: org.name, organisationId: org.id, organisation: org.name }]
+          : [],
+    );
   }
   return out;
 }
 
-const toKey = (t: To, officeId: string | null) => `${officeId ?? '-'}|${'contactId' in t ? `contact:${t.contactId}` : `${t.organisationId}:${t.role}`}`;
+const toKey = (t: To, officeId: string | null) =>
+  `${officeId ?? '-'}|${'contactId' in t ? `contact:${t.contactId}` : `${t.organisationId}:${t.role}`}`;
 
 /** What a trajectory has open on the digest's morning: what its workflow would answer (stateQuery, scheduleQuery). */
 interface OpenOnDate {
   open: OpenItems;
-  /** Each signal with the key it is raised under once (`kind:first date of its reason`, as before) and its Dutch text. */
+  /**
+   * Each signal with the key it is raised under once (`kind:first date of its reason`, as before) and its Dutch text.
+   */
   risks: { kind: RiskSignal['kind']; subject: string; text: string }[];
   /** Placement days expected in the rest of the week: only on the week's first working day. */
   week: string[];
@@ -113,13 +233,19 @@ interface OpenOnDate {
 
 /** A risk signal's reason in Dutch, for the coordinator's mail, from the same facts as the English reason. */
 const DUTCH_RISK = {
-  unexcused_absences: (dates: string[]) => `${dates.length} keer ongeoorloofd afwezig binnen twee weken (${dates.join(', ')})`,
-  checkpoint_at_risk: (key: string, recordedOn: string) => `checkpoint ${key} is op ${recordedOn} vastgelegd als "risico"`,
-  checkpoint_overdue: (name: string, weekEnd: string) => `checkpoint ${name} moest uiterlijk ${weekEnd} vastgelegd zijn en is dat niet`,
+  unexcused_absences: (dates: string[]) =>
+    `${dates.length} keer ongeoorloofd afwezig binnen twee weken (${dates.join(', ')})`,
+  checkpoint_at_risk: (key: string, recordedOn: string) =>
+    `checkpoint ${key} is op ${recordedOn} vastgelegd als "risico"`,
+  checkpoint_overdue: (name: string, weekEnd: string) =>
+    `checkpoint ${name} moest uiterlijk ${weekEnd} vastgelegd zijn en is dat niet`,
   low_attendance: (attended: number, recorded: number, threshold: number) =>
     `aanwezig op ${attended} van ${recorded} geregistreerde dagen (${Math.round((100 * attended) / recorded)}%), onder de norm van ${Math.round(100 * threshold)}%`,
 };
-/** The key a signal is raised under once: its kind and the first date in its (English) reason, as the outbox has always stored it. */
+/**
+ * The key a signal is raised under once: its kind and the first date in its (English) reason, as the outbox has always
+ * stored it.
+ */
 const riskSubject = (kind: string, reason: string) => `${kind}:${reason.match(/\d{4}-\d{2}-\d{2}/)?.[0] ?? ''}`;
 
 const groupBy = <T extends { trajectory_id: string }>(rows: T[]) => {
@@ -145,9 +271,20 @@ const groupBy = <T extends { trajectory_id: string }>(rows: T[]) => {
  * PostgreSQL is unreachable cannot lag a digest that reads the same PostgreSQL: that digest fails and is retried.
  * A run on the first workflow version (workflows/legacy.ts) projects no plan and had no open items anyway.
  */
-async function openOnDate(db: Db, trajectories: Running[], date: string, monday: boolean, templateOf: (t: Running) => ProgrammeTemplate | undefined): Promise<Map<string, OpenOnDate>> {
+async function openOnDate(
+  db: Db,
+  trajectories: Running[],
+  date: string,
+  monday: boolean,
+  templateOf: (t: Running) => ProgrammeTemplate | undefined,
+): Promise<Map<string, OpenOnDate>> {
   const running = trajectories.filter((t) => RUNNING.includes(t.status));
-  const facts = await reminderFacts(db, running.map((t) => t.id), date, { weekOverview: monday });
+  const facts = await reminderFacts(
+    db,
+    running.map((t) => t.id),
+    date,
+    { weekOverview: monday },
+  );
   const unrecorded = groupBy(facts.unrecorded);
   const checkpoints = groupBy(facts.checkpoints);
   const week = groupBy(facts.week);
@@ -162,17 +299,37 @@ async function openOnDate(db: Db, trajectories: Running[], date: string, monday:
     const cps = checkpoints.get(t.id) ?? [];
     const pick = (c: (typeof cps)[number]) => ({ key: c.key, name: c.name, weekEnd: c.week_end });
     const confirmed = bbl.get(t.id);
-    const bblOpen = open && template !== undefined && weekOf(t.startDate, date) >= template.bblDecisionFromWeek && !confirmed?.job_without_bbl;
+    const bblOpen =
+      open &&
+      template !== undefined &&
+      weekOf(t.startDate, date) >= template.bblDecisionFromWeek &&
+      !confirmed?.job_without_bbl;
     const risks: OpenOnDate['risks'] = [];
     if (open) {
-      const raise = (kind: RiskSignal['kind'], reason: string, text: string) => risks.push({ kind, subject: riskSubject(kind, reason), text });
+      const raise = (kind: RiskSignal['kind'], reason: string, text: string) =>
+        risks.push({ kind, subject: riskSubject(kind, reason), text });
       const dates = unexcused.get(t.id);
-      if (dates) raise('unexcused_absences', riskReason.unexcused_absences(dates), DUTCH_RISK.unexcused_absences(dates));
-      for (const r of atRisk.get(t.id) ?? []) raise('checkpoint_at_risk', riskReason.checkpoint_at_risk(r.key, r.recorded_on), DUTCH_RISK.checkpoint_at_risk(r.key, r.recorded_on));
-      for (const c of cps.filter((x) => x.week_end < date)) raise('checkpoint_overdue', riskReason.checkpoint_overdue(c.name, c.week, c.week_end), DUTCH_RISK.checkpoint_overdue(c.name, c.week_end));
+      if (dates)
+        raise('unexcused_absences', riskReason.unexcused_absences(dates), DUTCH_RISK.unexcused_absences(dates));
+      for (const r of atRisk.get(t.id) ?? [])
+        raise(
+          'checkpoint_at_risk',
+          riskReason.checkpoint_at_risk(r.key, r.recorded_on),
+          DUTCH_RISK.checkpoint_at_risk(r.key, r.recorded_on),
+        );
+      for (const c of cps.filter((x) => x.week_end < date))
+        raise(
+          'checkpoint_overdue',
+          riskReason.checkpoint_overdue(c.name, c.week, c.week_end),
+          DUTCH_RISK.checkpoint_overdue(c.name, c.week_end),
+        );
       const days = recorded.get(t.id);
       if (days && template && days.attended / days.recorded < template.attendanceThreshold) {
-        raise('low_attendance', riskReason.low_attendance(days.attended, days.recorded, template.attendanceThreshold), DUTCH_RISK.low_attendance(days.attended, days.recorded, template.attendanceThreshold));
+        raise(
+          'low_attendance',
+          riskReason.low_attendance(days.attended, days.recorded, template.attendanceThreshold),
+          DUTCH_RISK.low_attendance(days.attended, days.recorded, template.attendanceThreshold),
+        );
       }
     }
     out.set(t.id, {
@@ -180,7 +337,12 @@ async function openOnDate(db: Db, trajectories: Running[], date: string, monday:
         attendance: open ? (unrecorded.get(t.id) ?? []).map((d) => ({ date: d.date, kind: d.kind })) : [],
         checkpoints: open ? cps.filter((c) => c.week_start <= date && date <= c.week_end).map(pick) : [],
         overdueCheckpoints: open ? cps.filter((c) => c.week_end < date).map(pick) : [],
-        bbl: bblOpen ? [...(confirmed?.contract ? [] : ['employer_contract' as const]), ...(confirmed?.enrolment ? [] : ['school_enrolment' as const])] : [],
+        bbl: bblOpen
+          ? [
+              ...(confirmed?.contract ? [] : ['employer_contract' as const]),
+              ...(confirmed?.enrolment ? [] : ['school_enrolment' as const]),
+            ]
+          : [],
       },
       risks,
       week: t.status === 'paused' ? [] : (week.get(t.id) ?? []).map((d) => d.date),
@@ -190,21 +352,32 @@ async function openOnDate(db: Db, trajectories: Running[], date: string, monday:
 }
 
 /** What every running trajectory has due on `date`, for whom. */
-export async function dueItems(db: Db, date: string, holidays: ReadonlySet<string>): Promise<{ due: Due[]; trajectories: Running[]; rulesFor: (t: Running) => ReminderRules }> {
+export async function dueItems(
+  db: Db,
+  date: string,
+  holidays: ReadonlySet<string>,
+): Promise<{ due: Due[]; trajectories: Running[]; rulesFor: (t: Running) => ReminderRules }> {
   const trajectories = await trajectoriesToRemind(db, date);
   const programmes = new Map<string, ProgrammeTemplate | undefined>();
   const due: Due[] = [];
   const monday = isWeekStart(date, holidays);
   const pk = (t: Running) => `${t.programmeId}@${t.programmeVersion}`;
   for (const t of trajectories) {
-    if (!programmes.has(pk(t))) programmes.set(pk(t), (await findProgramme(db, t.programmeId, t.programmeVersion))?.template);
+    if (!programmes.has(pk(t)))
+      programmes.set(pk(t), (await findProgramme(db, t.programmeId, t.programmeVersion))?.template);
   }
-  const rulesOf = new Map([...programmes].map(([k, template]) => [k, { ...DEFAULT_REMINDERS, ...template?.reminders }]));
+  const rulesOf = new Map(
+    [...programmes].map(([k, template]) => [k, { ...DEFAULT_REMINDERS, ...template?.reminders }]),
+  );
   heartbeat();
   const lives = await openOnDate(db, trajectories, date, monday, (t) => programmes.get(pk(t)));
   heartbeat();
   // After doorstroom: each open follow-up question on its first working morning, then weekly while open.
-  const firstMorning = (due: string) => { let d = due; while (!isWorkingDay(d, holidays)) d = addDays(d, 1); return d; };
+  const firstMorning = (due: string) => {
+    let d = due;
+    while (!isWorkingDay(d, holidays)) d = addDays(d, 1);
+    return d;
+  };
   const byTrajectory = new Map(trajectories.map((t) => [t.id, t]));
   for (const f of await openFollowUps(db, date)) {
     const t = byTrajectory.get(f.trajectory_id);
@@ -212,8 +385,26 @@ export async function dueItems(db: Db, date: string, holidays: ReadonlySet<strin
     if (!(monday || firstMorning(f.due_on) === date)) continue;
     const base = { trajectoryId: t.id, firstName: t.firstName, reference: t.reference };
     const subject = `follow-up-${f.months}`;
-    if (f.employed === null) due.push({ to: { organisationId: f.employer_id, role: 'workplace_trainer' }, subject, item: { ...base, kind: 'follow_up', followUp: { months: f.months, question: 'employed', closesOn: f.closes_on } } });
-    if (f.school_id && f.enrolled === null) due.push({ to: { organisationId: f.school_id, role: 'roc_coordinator' }, subject, item: { ...base, kind: 'follow_up', followUp: { months: f.months, question: 'enrolled', closesOn: f.closes_on } } });
+    if (f.employed === null)
+      due.push({
+        to: { organisationId: f.employer_id, role: 'workplace_trainer' },
+        subject,
+        item: {
+          ...base,
+          kind: 'follow_up',
+          followUp: { months: f.months, question: 'employed', closesOn: f.closes_on },
+        },
+      });
+    if (f.school_id && f.enrolled === null)
+      due.push({
+        to: { organisationId: f.school_id, role: 'roc_coordinator' },
+        subject,
+        item: {
+          ...base,
+          kind: 'follow_up',
+          followUp: { months: f.months, question: 'enrolled', closesOn: f.closes_on },
+        },
+      });
   }
 
   for (const t of trajectories) {
@@ -235,38 +426,77 @@ export async function dueItems(db: Db, date: string, holidays: ReadonlySet<strin
       if (e) byEmployer.set(e, [...(byEmployer.get(e) ?? []), { date: d.date, kind: 'placement' }]);
     }
     for (const [employerId, days] of byEmployer) {
-      for (const d of days) due.push({ to: { organisationId: employerId, role: 'workplace_trainer' }, subject: d.date, item: { ...base, kind: 'attendance_placement', days: [d] } });
+      for (const d of days)
+        due.push({
+          to: { organisationId: employerId, role: 'workplace_trainer' },
+          subject: d.date,
+          item: { ...base, kind: 'attendance_placement', days: [d] },
+        });
     }
     for (const d of late.filter((x) => x.kind === 'school')) {
-      due.push({ to: { organisationId: t.schoolId, role: 'roc_coordinator' }, subject: d.date, item: { ...base, kind: 'attendance_school', days: [{ date: d.date, kind: 'school' }] } });
+      due.push({
+        to: { organisationId: t.schoolId, role: 'roc_coordinator' },
+        subject: d.date,
+        item: { ...base, kind: 'attendance_school', days: [{ date: d.date, kind: 'school' }] },
+      });
     }
 
     // Monday: the employer's overview of who is expected on which days this week.
     if (rules.weekOverview && monday && live.week.length) {
       const employer = employerOn(t, date);
-      if (employer) due.push({ to: { organisationId: employer, role: 'workplace_trainer' }, subject: date, item: { ...base, kind: 'week_overview', days: live.week.map((d) => ({ date: d, kind: 'placement' as const })) } });
+      if (employer)
+        due.push({
+          to: { organisationId: employer, role: 'workplace_trainer' },
+          subject: date,
+          item: {
+            ...base,
+            kind: 'week_overview',
+            days: live.week.map((d) => ({ date: d, kind: 'placement' as const })),
+          },
+        });
     }
 
     // The jobcoach: checkpoints due within N working days, and overdue ones.
     if (t.jobcoachId) {
       for (const c of live.open.checkpoints) {
         if (workingDaysBetween(date, c.weekEnd, holidays) <= rules.checkpointDueWithinWorkingDays) {
-          due.push({ to: { contactId: t.jobcoachId }, subject: c.key, item: { ...base, kind: 'checkpoint_due', checkpoint: c } });
+          due.push({
+            to: { contactId: t.jobcoachId },
+            subject: c.key,
+            item: { ...base, kind: 'checkpoint_due', checkpoint: c },
+          });
         }
       }
-      for (const c of live.open.overdueCheckpoints) due.push({ to: { contactId: t.jobcoachId }, subject: c.key, item: { ...base, kind: 'checkpoint_overdue', checkpoint: c } });
+      for (const c of live.open.overdueCheckpoints)
+        due.push({
+          to: { contactId: t.jobcoachId },
+          subject: c.key,
+          item: { ...base, kind: 'checkpoint_overdue', checkpoint: c },
+        });
     }
 
     // The BBL decision: weekly, each party for its own confirmation.
     if (rules.bblDecisionWeekly && monday && live.open.bbl.length) {
       const employer = employerOn(t, date);
-      if (employer && live.open.bbl.includes('employer_contract')) due.push({ to: { organisationId: employer, role: 'workplace_trainer' }, subject: 'bbl', item: { ...base, kind: 'bbl_decision', missing: ['employer_contract'] } });
-      if (live.open.bbl.includes('school_enrolment')) due.push({ to: { organisationId: t.schoolId, role: 'roc_coordinator' }, subject: 'bbl', item: { ...base, kind: 'bbl_decision', missing: ['school_enrolment'] } });
+      if (employer && live.open.bbl.includes('employer_contract'))
+        due.push({
+          to: { organisationId: employer, role: 'workplace_trainer' },
+          subject: 'bbl',
+          item: { ...base, kind: 'bbl_decision', missing: ['employer_contract'] },
+        });
+      if (live.open.bbl.includes('school_enrolment'))
+        due.push({
+          to: { organisationId: t.schoolId, role: 'roc_coordinator' },
+          subject: 'bbl',
+          item: { ...base, kind: 'bbl_decision', missing: ['school_enrolment'] },
+        });
     }
 
-    // The coordinator: a risk signal, once per occurrence (a new run of absences or another checkpoint at risk is raised again).
+    // The coordinator: a risk signal, once per occurrence (a new run of absences or another checkpoint at risk is
+    // raised again).
     if (rules.riskSignals && coordinator) {
-      for (const r of live.risks) due.push({ to: coordinator, subject: r.subject, item: { ...base, kind: 'risk_raised', risk: r.text } });
+      for (const r of live.risks)
+        due.push({ to: coordinator, subject: r.subject, item: { ...base, kind: 'risk_raised', risk: r.text } });
     }
   }
   return { due, trajectories, rulesFor: (t) => rulesOf.get(pk(t)) ?? DEFAULT_REMINDERS };
@@ -280,16 +510,27 @@ export function isWeekStart(date: string, holidays: ReadonlySet<string>): boolea
 }
 
 /** Reminders that escalate when ignored (a checkpoint merely due is not late yet). */
-const PARTNER_KINDS: ReminderKind[] = ['attendance_placement', 'attendance_school', 'checkpoint_overdue', 'bbl_decision', 'follow_up'];
+const PARTNER_KINDS: ReminderKind[] = [
+  'attendance_placement',
+  'attendance_school',
+  'checkpoint_overdue',
+  'bbl_decision',
+  'follow_up',
+];
 
 /** Keeps a long compose alive with Temporal; outside an activity (the simulator, tests) there is nothing to tell. */
 function heartbeat(): void {
-  try { Context.current().heartbeat(); } catch { /* not in an activity */ }
+  try {
+    Context.current().heartbeat();
+  } catch {
+    /* not in an activity */
+  }
 }
 
 export function createReminderActivities(deps: ReminderDeps) {
   const now = () => deps.now?.() ?? Date.now();
-  const holidaysAround = (date: string) => new Set(dutchHolidays(addDays(date, -30), addDays(date, 60)).map((h) => h.date));
+  const holidaysAround = (date: string) =>
+    new Set(dutchHolidays(addDays(date, -30), addDays(date, 60)).map((h) => h.date));
 
   return {
     /**
@@ -303,14 +544,41 @@ export function createReminderActivities(deps: ReminderDeps) {
       const { due, trajectories, rulesFor } = await dueItems(deps.db, date, holidays);
 
       // Escalation: a partner's reminder about the same thing sent (at least) twice before, and still due.
-      const sent = new Map((await remindersSentBefore(deps.db, trajectories.map((t) => t.id), date)).map((s) => [`${s.trajectory_id}|${s.kind}|${s.subject}|${s.organisation_id}`, s]));
-      const raised = await alreadyRaised(deps.db, trajectories.map((t) => t.id));
+      const sent = new Map(
+        (
+          await remindersSentBefore(
+            deps.db,
+            trajectories.map((t) => t.id),
+            date,
+          )
+        ).map((s) => [`${s.trajectory_id}|${s.kind}|${s.subject}|${s.organisation_id}`, s]),
+      );
+      const raised = await alreadyRaised(
+        deps.db,
+        trajectories.map((t) => t.id),
+      );
       const byId = new Map(trajectories.map((t) => [t.id, t]));
       // Names of the organisations reminded before, and the organisation of each jobcoach: one query each.
       const remindedOrgs = [...new Set([...sent.values()].map((x) => x.organisation_id))];
-      const orgNames = new Map(remindedOrgs.length ? (await deps.db.selectFrom('organisation').select(['id', 'name']).where('id', 'in', remindedOrgs).execute()).map((o) => [o.id, o.name]) : []);
+      const orgNames = new Map(
+        remindedOrgs.length
+          ? (
+              await deps.db.selectFrom('organisation').select(['id', 'name']).where('id', 'in', remindedOrgs).execute()
+            ).map((o) => [o.id, o.name])
+          : [],
+      );
       const contactIds = [...new Set(due.flatMap((d) => ('contactId' in d.to ? [d.to.contactId] : [])))];
-      const contactOrg = new Map(contactIds.length ? (await deps.db.selectFrom('contact').select(['id', 'organisation_id']).where('id', 'in', contactIds).execute()).map((c) => [c.id, c.organisation_id]) : []);
+      const contactOrg = new Map(
+        contactIds.length
+          ? (
+              await deps.db
+                .selectFrom('contact')
+                .select(['id', 'organisation_id'])
+                .where('id', 'in', contactIds)
+                .execute()
+            ).map((c) => [c.id, c.organisation_id])
+          : [],
+      );
       const all: Due[] = [];
       for (const d of due) {
         if (d.item.kind === 'risk_raised') {
@@ -325,18 +593,43 @@ export function createReminderActivities(deps: ReminderDeps) {
         const trajectory = byId.get(d.item.trajectoryId)!;
         const officeId = trajectory.officeId;
         const escalation = `${d.item.kind}:${d.subject}`;
-        if (previous && Number(previous.times) >= rulesFor(trajectory).escalateAfterReminders && officeId && !raised.has(`${d.item.trajectoryId}|escalation|${escalation}`)) {
+        if (
+          previous &&
+          Number(previous.times) >= rulesFor(trajectory).escalateAfterReminders &&
+          officeId &&
+          !raised.has(`${d.item.trajectoryId}|escalation|${escalation}`)
+        ) {
           raised.add(`${d.item.trajectoryId}|escalation|${escalation}`);
           all.push({
-            to: { organisationId: officeId, role: 'coordinator' }, subject: escalation,
-            item: { ...d.item, kind: 'escalation', ignored: { kind: d.item.kind, organisation: orgNames.get(previous.organisation_id) ?? previous.organisation_id, times: Number(previous.times) } },
+            to: { organisationId: officeId, role: 'coordinator' },
+            subject: escalation,
+            item: {
+              ...d.item,
+              kind: 'escalation',
+              ignored: {
+                kind: d.item.kind,
+                organisation: orgNames.get(previous.organisation_id) ?? previous.organisation_id,
+                times: Number(previous.times),
+              },
+            },
           });
         }
       }
 
       const officeOf = (d: Due) => byId.get(d.item.trajectoryId)?.officeId ?? null;
-      const recipients = await resolveRecipients(deps.db, all.map((d) => ({ to: d.to, officeId: officeOf(d) })));
-      const digests = new Map<string, { recipient: Recipient; officeId: string | null; items: DigestItem[]; keys: { trajectory_id: string; kind: string; subject: string }[] }>();
+      const recipients = await resolveRecipients(
+        deps.db,
+        all.map((d) => ({ to: d.to, officeId: officeOf(d) })),
+      );
+      const digests = new Map<
+        string,
+        {
+          recipient: Recipient;
+          officeId: string | null;
+          items: DigestItem[];
+          keys: { trajectory_id: string; kind: string; subject: string }[];
+        }
+      >();
       for (const d of all) {
         for (const r of recipients.get(toKey(d.to, officeOf(d))) ?? []) {
           // One digest per office too: a person two offices work with gets each office's mail apart, so no mail
@@ -344,7 +637,12 @@ export function createReminderActivities(deps: ReminderDeps) {
           const key = `${r.email.toLowerCase()}|${r.organisationId}|${officeOf(d) ?? '-'}`;
           const digest = digests.get(key) ?? { recipient: r, officeId: officeOf(d), items: [], keys: [] };
           // One attendance line per participant, with all the days still to record.
-          const same = digest.items.find((i) => i.trajectoryId === d.item.trajectoryId && i.kind === d.item.kind && (i.kind === 'attendance_placement' || i.kind === 'attendance_school'));
+          const same = digest.items.find(
+            (i) =>
+              i.trajectoryId === d.item.trajectoryId &&
+              i.kind === d.item.kind &&
+              (i.kind === 'attendance_placement' || i.kind === 'attendance_school'),
+          );
           if (same) same.days = [...(same.days ?? []), ...(d.item.days ?? [])];
           else digest.items.push({ ...d.item, days: d.item.days && [...d.item.days] });
           digest.keys.push({ trajectory_id: d.item.trajectoryId, kind: d.item.kind, subject: d.subject });
@@ -353,13 +651,28 @@ export function createReminderActivities(deps: ReminderDeps) {
       }
       // A few hundred mails to a transaction, each under its own key (so composing again still adds nothing).
       const mails = [...digests.values()].map(({ recipient, officeId, items, keys }) => {
-        const digest: Digest = { recipient: { name: recipient.name, email: recipient.email }, organisation: recipient.organisation, date, items, baseUrl: deps.publicUrl ?? 'http://127.0.0.1:3000' };
+        const digest: Digest = {
+          recipient: { name: recipient.name, email: recipient.email },
+          organisation: recipient.organisation,
+          date,
+          items,
+          baseUrl: deps.publicUrl ?? 'http://127.0.0.1:3000',
+        };
         const mail = renderDigest(digest);
         return {
           mail: {
-            id: crypto.randomUUID(), key: `${recipient.email.toLowerCase()}|${recipient.organisationId}|${officeId ?? '-'}|digest|${date}`, recipient: recipient.email, recipient_name: recipient.name,
-            organisation_id: recipient.organisationId, kind: 'digest', day: date, subject: mail.subject, text: mail.text, html: mail.html,
-            // (recipient, office, kind, day): the recipient is a person at an organisation, so one address with two roles gets two digests.
+            id: crypto.randomUUID(),
+            key: `${recipient.email.toLowerCase()}|${recipient.organisationId}|${officeId ?? '-'}|digest|${date}`,
+            recipient: recipient.email,
+            recipient_name: recipient.name,
+            organisation_id: recipient.organisationId,
+            kind: 'digest',
+            day: date,
+            subject: mail.subject,
+            text: mail.text,
+            html: mail.html,
+            // (recipient, office, kind, day): the recipient is a person at an organisation, so one address with two
+            // roles gets two digests.
           },
           items: keys,
         };
@@ -367,7 +680,7 @@ export function createReminderActivities(deps: ReminderDeps) {
       const ids: string[] = [];
       for (let i = 0; i < mails.length; i += MAILS_PER_TRANSACTION) {
         heartbeat();
-        ids.push(...await enqueueMails(deps.db, mails.slice(i, i + MAILS_PER_TRANSACTION)));
+        ids.push(...(await enqueueMails(deps.db, mails.slice(i, i + MAILS_PER_TRANSACTION))));
       }
       return ids;
     },
@@ -387,7 +700,12 @@ export function createReminderActivities(deps: ReminderDeps) {
       if (!mailer) throw ApplicationFailure.nonRetryable('no mailer configured for the worker');
       const t = now();
       const at = nextMailMoment(t, holidaysAround(localDate(t)));
-      if (at > t) throw ApplicationFailure.create({ message: `outside mail hours; next attempt at ${new Date(at).toISOString()}`, type: 'OutsideMailHours', nextRetryDelay: at - t });
+      if (at > t)
+        throw ApplicationFailure.create({
+          message: `outside mail hours; next attempt at ${new Date(at).toISOString()}`,
+          type: 'OutsideMailHours',
+          nextRetryDelay: at - t,
+        });
       await markUncertain(deps.db, 15);
       await supersedeStale(deps.db);
       let sent = 0;
@@ -398,33 +716,54 @@ export function createReminderActivities(deps: ReminderDeps) {
       // so no connection waits for PostgreSQL. The pool holds at most `connections` SMTP conversations at
       // once. A worker that dies leaves at most two groups `sending` (sent or not), which become `uncertain`.
       const group = Math.max(1, mailer.connections ?? 1);
-      const groups = Array.from({ length: Math.ceil(input.ids.length / group) }, (_, i) => input.ids.slice(i * group, (i + 1) * group));
+      const groups = Array.from({ length: Math.ceil(input.ids.length / group) }, (_, i) =>
+        input.ids.slice(i * group, (i + 1) * group),
+      );
       await mapLimit(groups, 2, async (ids) => {
         heartbeat();
         // Not claimed: sent, being sent (by another attempt, or a worker that died mid-way), or failed: never again.
         const mails = await claimMails(deps.db, ids);
         const accepted: string[] = [];
-        await Promise.all(mails.map(async (mail) => {
-          try {
-            await mailer.send({ to: mail.recipient, subject: mail.subject, text: mail.text, html: mail.html, messageId: `<${mail.id}@toeleiding>` });
-            accepted.push(mail.id);
-          } catch (e) {
-            // Permanent only when the receiving server refused this address; any other refusal (authentication,
-            // a server-wide 554) is the server's and waits for it to be fixed.
-            const err = e as { responseCode?: number; message?: string; code?: string; command?: string };
-            if (err.responseCode && err.responseCode >= 500 && (err.code === 'EENVELOPE' || /RCPT/i.test(err.command ?? ''))) {
-              await markMail(deps.db, mail.id, { status: 'failed', error: `${err.responseCode} ${err.message ?? ''}` });
-              failed++;
-            } else {
-              await markMail(deps.db, mail.id, { status: 'queued', error: err.message ?? String(e) });
-              transient = err.message ?? String(e);
+        await Promise.all(
+          mails.map(async (mail) => {
+            try {
+              await mailer.send({
+                to: mail.recipient,
+                subject: mail.subject,
+                text: mail.text,
+                html: mail.html,
+                messageId: `<${mail.id}@toeleiding>`,
+              });
+              accepted.push(mail.id);
+            } catch (e) {
+              // Permanent only when the receiving server refused this address; any other refusal (authentication,
+              // a server-wide 554) is the server's and waits for it to be fixed.
+              const err = e as { responseCode?: number; message?: string; code?: string; command?: string };
+              if (
+                err.responseCode &&
+                err.responseCode >= 500 &&
+                (err.code === 'EENVELOPE' || /RCPT/i.test(err.command ?? ''))
+              ) {
+                await markMail(deps.db, mail.id, {
+                  status: 'failed',
+                  error: `${err.responseCode} ${err.message ?? ''}`,
+                });
+                failed++;
+              } else {
+                await markMail(deps.db, mail.id, { status: 'queued', error: err.message ?? String(e) });
+                transient = err.message ?? String(e);
+              }
             }
-          }
-        }));
+          }),
+        );
         await markSent(deps.db, accepted);
         sent += accepted.length;
       });
-      if (transient) throw ApplicationFailure.create({ message: `mail server unavailable (${transient}); the rest stays queued`, type: 'MailUnavailable' });
+      if (transient)
+        throw ApplicationFailure.create({
+          message: `mail server unavailable (${transient}); the rest stays queued`,
+          type: 'MailUnavailable',
+        });
       return { sent, failed };
     },
   };

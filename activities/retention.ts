@@ -7,23 +7,42 @@ import type { ActivityDeps } from './index';
 
 /** Stops a trajectory's follow-up after doorstroom, if one is running: before its participant is anonymised. */
 export async function stopFollowUp(temporal: Client, trajectoryId: string, reason: string): Promise<void> {
-  await temporal.workflow.getHandle(followUpWorkflowId(trajectoryId)).terminate(reason).catch((e: Error) => {
-    if (e.name !== 'WorkflowNotFoundError') throw e;
-  });
+  await temporal.workflow
+    .getHandle(followUpWorkflowId(trajectoryId))
+    .terminate(reason)
+    .catch((e: Error) => {
+      if (e.name !== 'WorkflowNotFoundError') throw e;
+    });
 }
 
-/** Stored responses to repeated requests, and the bodies of mails sent, are kept this long (they may name participants). */
+/**
+ * Stored responses to repeated requests, and the bodies of mails sent, are kept this long (they may name participants).
+ */
 const IDEMPOTENCY_DAYS = 30;
 
 export function createRetentionActivities({ db, temporal }: ActivityDeps) {
   return {
     /** Anonymises up to `batch` trajectories that ended more than `months` before `today`; returns how many. */
-    async anonymiseExpired(input: { today: string; months: number; batch: number }): Promise<{ anonymised: number; forgottenKeys: number }> {
+    async anonymiseExpired(input: {
+      today: string;
+      months: number;
+      batch: number;
+    }): Promise<{ anonymised: number; forgottenKeys: number }> {
       let anonymised = 0;
       for (const id of await trajectoriesPastRetention(db, input.today, input.months, input.batch)) {
         // A follow-up may run longer than the retention period (up to 36 months): it stops with the data.
         if (temporal) await stopFollowUp(temporal, id, 'the retention period has passed');
-        if (await anonymiseTrajectory(db, id, { actor: 'retention', organisation_id: null, role: 'system', action: 'anonymise', route: 'schedule retention', request_id: null })) anonymised++;
+        if (
+          await anonymiseTrajectory(db, id, {
+            actor: 'retention',
+            organisation_id: null,
+            role: 'system',
+            action: 'anonymise',
+            route: 'schedule retention',
+            request_id: null,
+          })
+        )
+          anonymised++;
       }
       const forgottenKeys = await forgetIdempotencyKeys(db, IDEMPOTENCY_DAYS);
       await forgetMailBodies(db, IDEMPOTENCY_DAYS);

@@ -19,10 +19,16 @@ export function createTrajectoryActivities({ db, temporal }: ActivityDeps) {
      */
     async startFollowUp(input: FollowUpInput): Promise<void> {
       // Retryable: a worker without a client is a configuration error an operator fixes, not an outcome.
-      if (!temporal) throw ApplicationFailure.retryable('the worker has no Temporal client in its activity dependencies', 'NoTemporalClient');
+      if (!temporal)
+        throw ApplicationFailure.retryable(
+          'the worker has no Temporal client in its activity dependencies',
+          'NoTemporalClient',
+        );
       try {
         await temporal.workflow.start('followUpWorkflow', {
-          taskQueue: Context.current().info.taskQueue, workflowId: followUpWorkflowId(input.trajectoryId), args: [input],
+          taskQueue: Context.current().info.taskQueue,
+          workflowId: followUpWorkflowId(input.trajectoryId),
+          args: [input],
           workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE,
         });
       } catch (e) {

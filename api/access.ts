@@ -35,10 +35,14 @@ export interface Access {
 }
 
 /** What the caller may see of the resource: for a later employer, only what happened from its placement on. */
-export interface Scope { from: string | null }
+export interface Scope {
+  from: string | null;
+}
 
 declare module 'fastify' {
-  interface FastifyContextConfig { access?: Access }
+  interface FastifyContextConfig {
+    access?: Access;
+  }
   interface FastifyRequest {
     scope: Scope;
     /** Further trajectories whose data the response holds (lists), for the audit log. */
@@ -51,7 +55,8 @@ declare module 'fastify' {
 export const ALL_ROLES: readonly Role[] = ['admin', 'coordinator', 'employer', 'school', 'jobcoach', 'funder'];
 export const COORDINATION: readonly Role[] = ['admin', 'coordinator'];
 
-export const forbidden = (detail: string, errors?: FieldProblem[]) => new DomainError(403, 'forbidden', 'Forbidden', detail, errors);
+export const forbidden = (detail: string, errors?: FieldProblem[]) =>
+  new DomainError(403, 'forbidden', 'Forbidden', detail, errors);
 
 const EVERYTHING: Scope = { from: null };
 
@@ -64,16 +69,21 @@ export function trajectoryScope(p: Principal, t: TrajectoryParties, today: strin
   // A key made by a coordinator never reaches beyond that coordinator's programme office.
   if (p.officeId !== null && t.programmeOfficeId !== p.officeId) return undefined;
   switch (p.role) {
-    case 'admin': return EVERYTHING;
-    case 'coordinator': return t.programmeOfficeId !== null && t.programmeOfficeId === p.organisationId ? EVERYTHING : undefined;
-    case 'school': return t.schoolId === p.organisationId ? EVERYTHING : undefined;
-    case 'jobcoach': return t.jobcoachId !== null && t.jobcoachId === p.contactId ? EVERYTHING : undefined;
+    case 'admin':
+      return EVERYTHING;
+    case 'coordinator':
+      return t.programmeOfficeId !== null && t.programmeOfficeId === p.organisationId ? EVERYTHING : undefined;
+    case 'school':
+      return t.schoolId === p.organisationId ? EVERYTHING : undefined;
+    case 'jobcoach':
+      return t.jobcoachId !== null && t.jobcoachId === p.contactId ? EVERYTHING : undefined;
     case 'employer': {
       const current = t.placements.filter((x) => x.from <= today).at(-1) ?? t.placements[0];
       if (!current || current.employerId !== p.organisationId) return undefined;
       return { from: current === t.placements[0] ? null : current.from };
     }
-    case 'funder': return undefined; // funders see outcomes only, through /v1/outcomes
+    case 'funder':
+      return undefined; // funders see outcomes only, through /v1/outcomes
   }
 }
 
@@ -81,7 +91,13 @@ export function trajectoryScope(p: Principal, t: TrajectoryParties, today: strin
 type Level = 'see' | 'manage' | 'own';
 
 /** What a caller may do with one resource (see, manage) and what part of it it sees; undefined: nothing. */
-export async function resourceLevel(db: Db, p: Principal, kind: ResourceKind, id: string, today: string): Promise<{ level: Level; scope: Scope; trajectoryId?: string } | undefined> {
+export async function resourceLevel(
+  db: Db,
+  p: Principal,
+  kind: ResourceKind,
+  id: string,
+  today: string,
+): Promise<{ level: Level; scope: Scope; trajectoryId?: string } | undefined> {
   const admin = p.role === 'admin';
   switch (kind) {
     case 'trajectory': {
@@ -92,7 +108,8 @@ export async function resourceLevel(db: Db, p: Principal, kind: ResourceKind, id
     case 'cohort': {
       const c = await cohortParties(db, id);
       if (!c || (p.officeId !== null && c.programmeOfficeId !== p.officeId)) return undefined;
-      if (admin || (p.role === 'coordinator' && c.programmeOfficeId === p.organisationId)) return { level: 'manage', scope: EVERYTHING };
+      if (admin || (p.role === 'coordinator' && c.programmeOfficeId === p.organisationId))
+        return { level: 'manage', scope: EVERYTHING };
       if (p.role === 'school' && c.schoolId === p.organisationId) return { level: 'see', scope: EVERYTHING };
       return undefined;
     }
@@ -107,14 +124,17 @@ export async function resourceLevel(db: Db, p: Principal, kind: ResourceKind, id
         const right = organisationRight(office, org);
         return right && { level: right === 'own' ? 'own' : 'manage', scope: EVERYTHING };
       }
-      if (p.organisationId === id) return { level: p.role === 'jobcoach' || p.role === 'funder' ? 'see' : 'manage', scope: EVERYTHING };
+      if (p.organisationId === id)
+        return { level: p.role === 'jobcoach' || p.role === 'funder' ? 'see' : 'manage', scope: EVERYTHING };
       return undefined;
     }
     case 'covenant': {
       const c = await findCovenant(db, id);
       if (!c || (p.officeId !== null && c.programme_office_id !== p.officeId)) return undefined;
-      if (admin || (p.role === 'coordinator' && c.programme_office_id === p.organisationId)) return { level: 'manage', scope: EVERYTHING };
-      if (c.programme_office_id === p.organisationId || c.members.some((m) => m.organisation_id === p.organisationId)) return { level: 'see', scope: EVERYTHING };
+      if (admin || (p.role === 'coordinator' && c.programme_office_id === p.organisationId))
+        return { level: 'manage', scope: EVERYTHING };
+      if (c.programme_office_id === p.organisationId || c.members.some((m) => m.organisation_id === p.organisationId))
+        return { level: 'see', scope: EVERYTHING };
       return undefined;
     }
     case 'api-key': {
@@ -122,13 +142,20 @@ export async function resourceLevel(db: Db, p: Principal, kind: ResourceKind, id
       if (!k) return undefined;
       if (admin) return { level: 'manage', scope: EVERYTHING };
       // A coordinator manages the keys its office made, and those the admin made for its own organisation.
-      if (p.role === 'coordinator' && (k.office_id === p.officeId || (k.office_id === null && k.organisation_id === p.organisationId))) return { level: 'manage', scope: EVERYTHING };
+      if (
+        p.role === 'coordinator' &&
+        (k.office_id === p.officeId || (k.office_id === null && k.organisation_id === p.organisationId))
+      )
+        return { level: 'manage', scope: EVERYTHING };
       return undefined;
     }
   }
 }
 
-/** Whether a route's policy lets the caller at the resource `id` (role, visibility, manage): what it may see of it, or undefined. */
+/**
+ * Whether a route's policy lets the caller at the resource `id` (role, visibility, manage): what it may see of it, or
+ * undefined.
+ */
 export async function allowed(db: Db, p: Principal, access: Access, id: string, today: string) {
   if (!access.resource || !access.roles.includes(p.role)) return undefined;
   const found = await resourceLevel(db, p, access.resource, id, today);
@@ -162,7 +189,8 @@ export function authorize(app: FastifyInstance, db: Db, now: () => number): void
       request.scope = found.scope;
       if (found.trajectoryId) request.auditTrajectories.push(found.trajectoryId);
     } else {
-      if (!access.roles.includes(p.role)) throw forbidden(`A ${p.role} key cannot use ${request.method} ${request.routeOptions.url}`);
+      if (!access.roles.includes(p.role))
+        throw forbidden(`A ${p.role} key cannot use ${request.method} ${request.routeOptions.url}`);
       request.scope = EVERYTHING;
     }
     const problems = access.body?.(p, request.body, request.scope) ?? [];
@@ -177,7 +205,10 @@ export function authorize(app: FastifyInstance, db: Db, now: () => number): void
   // After the answer has gone, so a refusal takes exactly as long to answer as an unknown id.
   // Not awaited: the 'request completed' log line and the next request need not wait for it.
   app.addHook('onResponse', (request, _reply, done) => {
-    if (request.denied?.length && request.principal) recordDenied(db, request).catch((e: unknown) => request.log.error({ err: e }, 'could not record a refused attempt in the audit log'));
+    if (request.denied?.length && request.principal)
+      recordDenied(db, request).catch((e: unknown) =>
+        request.log.error({ err: e }, 'could not record a refused attempt in the audit log'),
+      );
     done();
   });
 
@@ -190,7 +221,10 @@ export function authorize(app: FastifyInstance, db: Db, now: () => number): void
 }
 
 /** An object a request was refused: recorded in the audit log of the office that owns it. */
-export interface Denied { resource: string; id: string }
+export interface Denied {
+  resource: string;
+  id: string;
+}
 
 const deniedBy = new WeakMap<Error, Denied[]>();
 
@@ -207,10 +241,20 @@ const DENIED_PER_REQUEST = 20;
 async function recordDenied(db: Db, request: FastifyRequest): Promise<void> {
   const base = auditBy(request, 'denied');
   const rows = [];
-  const distinct = [...new Map(request.denied.map((d) => [`${d.resource}/${d.id}`, d])).values()].slice(0, DENIED_PER_REQUEST);
+  const distinct = [...new Map(request.denied.map((d) => [`${d.resource}/${d.id}`, d])).values()].slice(
+    0,
+    DENIED_PER_REQUEST,
+  );
   for (const d of distinct) {
     const office = await ownerOffice(db, d.resource, d.id);
-    if (office) rows.push({ ...base, resource: d.resource, resource_id: d.id, trajectory_id: d.resource === 'trajectory' ? d.id : null, office_id: office });
+    if (office)
+      rows.push({
+        ...base,
+        resource: d.resource,
+        resource_id: d.id,
+        trajectory_id: d.resource === 'trajectory' ? d.id : null,
+        office_id: office,
+      });
   }
   if (rows.length) await insertAuditEvents(db, rows);
 }
@@ -218,19 +262,32 @@ async function recordDenied(db: Db, request: FastifyRequest): Promise<void> {
 /** Who did what through which route, for an audit row. */
 export function auditBy(request: FastifyRequest, action: AuditAction) {
   const p = request.principal;
-  return { actor: p.actor, organisation_id: p.organisationId, role: p.role, action, route: `${request.method} ${request.routeOptions.url}`, request_id: request.id };
+  return {
+    actor: p.actor,
+    organisation_id: p.organisationId,
+    role: p.role,
+    action,
+    route: `${request.method} ${request.routeOptions.url}`,
+    request_id: request.id,
+  };
 }
 
 /** One audit row per participant (each once). */
 const trajectoryRows = (base: ReturnType<typeof auditBy>, ids: Iterable<string>) =>
-  [...new Set(ids)].map((t): { resource: string; resource_id: string; trajectory_id: string | null } & typeof base => ({ ...base, resource: 'trajectory', resource_id: t, trajectory_id: t }));
+  [...new Set(ids)].map((t): { resource: string; resource_id: string; trajectory_id: string | null } & typeof base => ({
+    ...base,
+    resource: 'trajectory',
+    resource_id: t,
+    trajectory_id: t,
+  }));
 
 function auditRows(request: FastifyRequest, action: AuditAction) {
   const access = request.routeOptions.config.access!;
   const id = (request.params as { id?: string }).id;
   const base = auditBy(request, action);
   const rows = trajectoryRows(base, request.auditTrajectories);
-  if (access.resource && access.resource !== 'trajectory' && id !== undefined) rows.push({ ...base, resource: access.resource, resource_id: id, trajectory_id: null });
+  if (access.resource && access.resource !== 'trajectory' && id !== undefined)
+    rows.push({ ...base, resource: access.resource, resource_id: id, trajectory_id: null });
   return rows;
 }
 
@@ -243,29 +300,52 @@ export function outcomeFilter(p: Principal): { benefitPayerId?: string; programm
 
 // Role-specific limits on what a caller records on a trajectory it can see.
 
-export function attendanceLimits(p: Principal, body: { entries: { date: string; kind: string }[] }, scope: Scope): FieldProblem[] {
+export function attendanceLimits(
+  p: Principal,
+  body: { entries: { date: string; kind: string }[] },
+  scope: Scope,
+): FieldProblem[] {
   const own = p.role === 'employer' ? 'placement' : p.role === 'school' ? 'school' : undefined;
   const out: FieldProblem[] = [];
   body.entries.forEach((e, i) => {
-    if (own && e.kind !== own) out.push({ field: `entries[${i}].kind`, message: `a${p.role === 'employer' ? 'n employer' : ' school'} records ${own} days only` });
-    else if (scope.from && e.date < scope.from) out.push({ field: `entries[${i}].date`, message: `lies before this trajectory was placed with you (${scope.from})` });
+    if (own && e.kind !== own)
+      out.push({
+        field: `entries[${i}].kind`,
+        message: `a${p.role === 'employer' ? 'n employer' : ' school'} records ${own} days only`,
+      });
+    else if (scope.from && e.date < scope.from)
+      out.push({
+        field: `entries[${i}].date`,
+        message: `lies before this trajectory was placed with you (${scope.from})`,
+      });
   });
   return out;
 }
 
 export function bblLimits(p: Principal, body: { by: string }): FieldProblem[] {
-  if ((p.role === 'employer' || p.role === 'school') && body.by !== p.role) return [{ field: 'by', message: `a ${p.role} key confirms for ${p.role === 'employer' ? 'the employer' : 'the school'} only` }];
+  if ((p.role === 'employer' || p.role === 'school') && body.by !== p.role)
+    return [
+      {
+        field: 'by',
+        message: `a ${p.role} key confirms for ${p.role === 'employer' ? 'the employer' : 'the school'} only`,
+      },
+    ];
   return [];
 }
 
 export function followUpLimits(p: Principal, body: { employed?: boolean; enrolled?: boolean }): FieldProblem[] {
-  if (p.role === 'employer' && body.enrolled !== undefined) return [{ field: 'enrolled', message: 'the ROC answers for the enrolment; an employer answers employed' }];
-  if (p.role === 'school' && body.employed !== undefined) return [{ field: 'employed', message: 'the employer answers for the employment; an ROC answers enrolled' }];
+  if (p.role === 'employer' && body.enrolled !== undefined)
+    return [{ field: 'enrolled', message: 'the ROC answers for the enrolment; an employer answers employed' }];
+  if (p.role === 'school' && body.employed !== undefined)
+    return [{ field: 'employed', message: 'the employer answers for the employment; an ROC answers enrolled' }];
   return [];
 }
 
 export function changeLimits(p: Principal, body: { type: string }): FieldProblem[] {
-  if (p.role === 'jobcoach' && body.type !== 'pause' && body.type !== 'resume') return [{ field: 'type', message: 'a jobcoach records pauses and resumptions; other changes are the coordinator\'s' }];
+  if (p.role === 'jobcoach' && body.type !== 'pause' && body.type !== 'resume')
+    return [
+      { field: 'type', message: "a jobcoach records pauses and resumptions; other changes are the coordinator's" },
+    ];
   return [];
 }
 
@@ -275,7 +355,12 @@ export function noteAudit(request: FastifyRequest, trajectoryIds: Iterable<strin
 }
 
 /** Audits changes at once, for a request that is about to fail after changing some participants' data. */
-export async function auditNow(db: Db, request: FastifyRequest, action: AuditAction, trajectoryIds: string[]): Promise<void> {
+export async function auditNow(
+  db: Db,
+  request: FastifyRequest,
+  action: AuditAction,
+  trajectoryIds: string[],
+): Promise<void> {
   if (trajectoryIds.length === 0) return;
   await insertAuditEvents(db, trajectoryRows(auditBy(request, action), trajectoryIds));
 }

@@ -33,9 +33,14 @@ export async function buildApp(deps: AppDeps, options: FastifyServerOptions = {}
     // No personal data in logs: request lines carry method, path (ids only) and request id, never bodies;
     // database errors can quote a row's values in `detail`, so that goes too.
     // A calendar feed's token is in its path: the request serializer logs that path redacted.
-    logger: { level: deps.config.LOG_LEVEL, redact: ['req.headers.authorization', 'err.detail', 'err.where', 'err.parameters'], serializers: { req: requestLogSerializer },
+    logger: {
+      level: deps.config.LOG_LEVEL,
+      redact: ['req.headers.authorization', 'err.detail', 'err.where', 'err.parameters'],
+      serializers: { req: requestLogSerializer },
       // The last word on every line: any value holding a BSN, in any notation, is replaced (api/bsn.ts).
-      hooks: { streamWrite: redactLogLine }, ...(deps.logStream && { stream: deps.logStream }) },
+      hooks: { streamWrite: redactLogLine },
+      ...(deps.logStream && { stream: deps.logStream }),
+    },
     // A caller's own x-request-id is kept, unless it holds a BSN: then its keyed hash is the id. Not refused,
     // because the id is set before anything else and every line about the request, its refusal too, carries it.
     genReqId: (req) => requestId(req.headers['x-request-id'], deps.config.BSN_HMAC_KEY),
@@ -50,8 +55,19 @@ export async function buildApp(deps: AppDeps, options: FastifyServerOptions = {}
     // handler; they get the same problem body here.
     frameworkErrors: (error, request, reply) => {
       const status = error.statusCode && error.statusCode >= 400 && error.statusCode < 500 ? error.statusCode : 400;
-      void (reply as FastifyReply).code(status).type('application/problem+json').header('x-request-id', request.id).header('API-Version', API_VERSION)
-        .send({ type: '/problems/bad-request', title: 'Bad request', status, detail: error.message, instance: request.url, requestId: request.id });
+      void (reply as FastifyReply)
+        .code(status)
+        .type('application/problem+json')
+        .header('x-request-id', request.id)
+        .header('API-Version', API_VERSION)
+        .send({
+          type: '/problems/bad-request',
+          title: 'Bad request',
+          status,
+          detail: error.message,
+          instance: request.url,
+          requestId: request.id,
+        });
     },
     ...options,
   }).withTypeProvider<TypeBoxTypeProvider>();
@@ -69,8 +85,17 @@ export async function buildApp(deps: AppDeps, options: FastifyServerOptions = {}
   app.addHook('onRequest', async (request, reply) => {
     const path = request.url.split('?', 1)[0]!;
     if (path.length > 1 && path.endsWith('/') && !path.startsWith('/docs/')) {
-      return reply.code(404).type('application/problem+json')
-        .send({ type: '/problems/not-found', title: 'Not found', status: 404, detail: `No route ${request.method} ${path}: paths have no trailing slash`, instance: request.url, requestId: request.id });
+      return reply
+        .code(404)
+        .type('application/problem+json')
+        .send({
+          type: '/problems/not-found',
+          title: 'Not found',
+          status: 404,
+          detail: `No route ${request.method} ${path}: paths have no trailing slash`,
+          instance: request.url,
+          requestId: request.id,
+        });
     }
   });
 
@@ -82,7 +107,8 @@ export async function buildApp(deps: AppDeps, options: FastifyServerOptions = {}
       info: {
         title: 'Toeleiding API',
         version: API_VERSION,
-        description: 'Launch, record, inspect and query regional work-and-learn trajectories.\n\n' +
+        description:
+          'Launch, record, inspect and query regional work-and-learn trajectories.\n\n' +
           `Versioning: the major version is in the path (${API_PREFIX}); a change that breaks a client needs a new major version and path, ` +
           'served beside this one while clients move; additions stay in this version. Every response carries the full version (semver) in the `API-Version` header. ' +
           'Errors are RFC 9457 problem details (`application/problem+json`). Paths have no trailing slash.',
@@ -90,7 +116,10 @@ export async function buildApp(deps: AppDeps, options: FastifyServerOptions = {}
       components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
       security: [{ bearer: [] }],
     },
-    transformObject: (document) => finishDocument(('openapiObject' in document ? document.openapiObject : document.swaggerObject) as never, { publicUrl: deps.config.PUBLIC_URL }),
+    transformObject: (document) =>
+      finishDocument(('openapiObject' in document ? document.openapiObject : document.swaggerObject) as never, {
+        publicUrl: deps.config.PUBLIC_URL,
+      }),
   });
   await app.register(swaggerUi, { routePrefix: '/docs' });
   installErrorHandler(app);
@@ -101,28 +130,48 @@ export async function buildApp(deps: AppDeps, options: FastifyServerOptions = {}
   let flat: object | undefined;
   app.get('/openapi.json', { schema: { hide: true } }, async () => (flat ??= flatDocument(app.swagger() as never)));
 
-  await app.register(async (v1) => {
-    authenticate(v1, deps.db, deps.config.ADMIN_TOKEN, deps.config.RATE_LIMIT_PER_MINUTE);
-    if (deps.config.RATE_LIMIT_PER_MINUTE) {
-      await v1.register(rateLimit, {
-        max: deps.config.RATE_LIMIT_PER_MINUTE,
-        timeWindow: 60_000,
-        keyGenerator: (request) => request.principal?.actor ?? request.ip,
-        errorResponseBuilder: (_request, context) =>
-          new DomainError(429, 'rate-limited', 'Too many requests', `At most ${context.max} requests per minute per key; try again in ${Math.ceil(context.ttl / 1000)} s`),
+  await app.register(
+    async (v1) => {
+      authenticate(v1, deps.db, deps.config.ADMIN_TOKEN, deps.config.RATE_LIMIT_PER_MINUTE);
+      if (deps.config.RATE_LIMIT_PER_MINUTE) {
+        await v1.register(rateLimit, {
+          max: deps.config.RATE_LIMIT_PER_MINUTE,
+          timeWindow: 60_000,
+          keyGenerator: (request) => request.principal?.actor ?? request.ip,
+          errorResponseBuilder: (_request, context) =>
+            new DomainError(
+              429,
+              'rate-limited',
+              'Too many requests',
+              `At most ${context.max} requests per minute per key; try again in ${Math.ceil(context.ttl / 1000)} s`,
+            ),
+        });
+      }
+      authorize(v1, deps.db, deps.now ?? Date.now);
+      // A BSN typed into a note or a name would end up in clear everywhere; refuse it, in whatever notation, in
+      // any field but `bsn`, before anything is stored.
+      v1.addHook('preHandler', async (request) => {
+        const fields = bsnLeaks(request.body);
+        if (fields.length) throw unprocessable(fields.map((field) => ({ field, message: BSN_LEAK_MESSAGE })));
       });
-    }
-    authorize(v1, deps.db, deps.now ?? Date.now);
-    // A BSN typed into a note or a name would end up in clear everywhere; refuse it, in whatever notation, in
-    // any field but `bsn`, before anything is stored.
-    v1.addHook('preHandler', async (request) => {
-      const fields = bsnLeaks(request.body);
-      if (fields.length) throw unprocessable(fields.map((field) => ({ field, message: BSN_LEAK_MESSAGE })));
-    });
-    const routes = [programmeRoutes, organisationRoutes, covenantRoutes, apiKeyRoutes, cohortRoutes, trajectoryRoutes, calendarRoutes, outcomeRoutes, steeringRoutes, auditRoutes, outboxRoutes];
-    for (const r of routes) await v1.register(r, { deps });
-    if (deps.mailer.kind === 'dev-mailbox') await v1.register(mailboxRoutes, { deps });
-  }, { prefix: '/v1' });
+      const routes = [
+        programmeRoutes,
+        organisationRoutes,
+        covenantRoutes,
+        apiKeyRoutes,
+        cohortRoutes,
+        trajectoryRoutes,
+        calendarRoutes,
+        outcomeRoutes,
+        steeringRoutes,
+        auditRoutes,
+        outboxRoutes,
+      ];
+      for (const r of routes) await v1.register(r, { deps });
+      if (deps.mailer.kind === 'dev-mailbox') await v1.register(mailboxRoutes, { deps });
+    },
+    { prefix: '/v1' },
+  );
 
   return app;
 }

@@ -16,12 +16,16 @@ export interface Principal {
   organisationId: string | null;
   /** A jobcoach key's contact: the jobcoach sees the participants assigned to this contact. */
   contactId: string | null;
-  /** The programme office whose coordinator made the key: it sees nothing of other offices. Null for admin-made keys. */
+  /**
+   * The programme office whose coordinator made the key: it sees nothing of other offices. Null for admin-made keys.
+   */
   officeId: string | null;
 }
 
 declare module 'fastify' {
-  interface FastifyRequest { principal: Principal }
+  interface FastifyRequest {
+    principal: Principal;
+  }
 }
 
 const digest = (s: string) => createHash('sha256').update(s).digest();
@@ -30,11 +34,21 @@ export const hashSecret = (secret: string) => digest(secret).toString('hex');
 /** A new key's secret: a recognisable prefix and 32 random bytes. */
 export const newSecret = () => `tlk_${randomBytes(32).toString('base64url')}`;
 
-export const ADMIN: Principal = { actor: 'admin', role: 'admin', organisationId: null, contactId: null, officeId: null };
+export const ADMIN: Principal = {
+  actor: 'admin',
+  role: 'admin',
+  organisationId: null,
+  contactId: null,
+  officeId: null,
+};
 
 /** The caller a live key stands for. A coordinator's own key is bound to its office like the keys it makes. */
 export const principalOf = (key: ApiKey): Principal => ({
-  actor: key.id, role: key.role, organisationId: key.organisation_id, contactId: key.contact_id, officeId: key.role === 'coordinator' ? key.organisation_id : key.office_id,
+  actor: key.id,
+  role: key.role,
+  organisationId: key.organisation_id,
+  contactId: key.contact_id,
+  officeId: key.role === 'coordinator' ? key.organisation_id : key.office_id,
 });
 
 /**
@@ -73,7 +87,12 @@ export function authenticate(app: FastifyInstance, db: Db, adminToken: string, f
     const wait = budget?.retryAfter(request.ip) ?? 0;
     if (wait > 0) {
       reply.header('retry-after', String(wait));
-      throw new DomainError(429, 'rate-limited', 'Too many requests', `At most ${failuresPerMinute} failed authentications per minute per address; try again in ${wait} s`);
+      throw new DomainError(
+        429,
+        'rate-limited',
+        'Too many requests',
+        `At most ${failuresPerMinute} failed authentications per minute per address; try again in ${wait} s`,
+      );
     }
     const principal = await identify(request.headers.authorization);
     if (!principal) {

@@ -39,7 +39,10 @@ function digitValue(d: string): string {
  * soft hyphen, combining marks) are dropped, so they separate nothing.
  */
 export function asciiDigits(text: string): string {
-  return text.normalize('NFKC').replace(/[\p{Cf}\p{M}]/gu, '').replace(/[^\P{Nd}0-9]/gu, digitValue);
+  return text
+    .normalize('NFKC')
+    .replace(/[\p{Cf}\p{M}]/gu, '')
+    .replace(/[^\P{Nd}0-9]/gu, digitValue);
 }
 
 /** Digit groups are one number when at most this many separators (a run of white space counts as one) part them. */
@@ -57,7 +60,10 @@ const TOKEN = /([0-9]+)|([^\p{L}\p{N}]+)|[\p{L}\p{N}]/gu;
 export function containsBsn(text: string): boolean {
   let chain: string[] = [];
   for (const m of asciiDigits(text).matchAll(TOKEN)) {
-    if (m[1] !== undefined) { chain.push(m[1]); continue; }
+    if (m[1] !== undefined) {
+      chain.push(m[1]);
+      continue;
+    }
     if (m[2] !== undefined && chain.length && m[2].replace(/\s+/gu, ' ').length <= MAX_GAP) continue;
     if (chainHoldsBsn(chain)) return true;
     chain = [];
@@ -103,7 +109,8 @@ export function bsnLeaks(body: unknown, path = ''): string[] {
 }
 
 /** The answer for each such field: in words for the person who typed it, and without the number. */
-export const BSN_LEAK_MESSAGE = 'bevat een burgerservicenummer (BSN); laat dat weg: een BSN hoort alleen in het veld bsn van een deelnemer';
+export const BSN_LEAK_MESSAGE =
+  'bevat een burgerservicenummer (BSN); laat dat weg: een BSN hoort alleen in het veld bsn van een deelnemer';
 
 // ---------------------------------------------------------------------------------------------------------
 // Keeping it out of headers and log lines.
@@ -120,13 +127,18 @@ export function withoutBsn(secret: string, purpose: string, value: string): stri
 /** %XX escapes decoded where they are UTF-8, left alone where not: a URL in a log line is searched as text. */
 function percentDecoded(s: string): string {
   return s.replace(/(?:%[0-9a-f]{2})+/gi, (run) => {
-    try { return decodeURIComponent(run); } catch { return run; }
+    try {
+      return decodeURIComponent(run);
+    } catch {
+      return run;
+    }
   });
 }
 
 const REDACTED = '[weggelaten: bevat een BSN]';
 const redact = (v: unknown): unknown => {
-  if (typeof v === 'string') return containsBsn(v) || (v.includes('%') && containsBsn(percentDecoded(v))) ? REDACTED : v;
+  if (typeof v === 'string')
+    return containsBsn(v) || (v.includes('%') && containsBsn(percentDecoded(v))) ? REDACTED : v;
   if (typeof v === 'number') return Number.isInteger(v) && isBsn(String(v)) ? REDACTED : v;
   if (Array.isArray(v)) return v.map(redact);
   if (v && typeof v === 'object') return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, redact(x)]));
@@ -140,14 +152,17 @@ const redact = (v: unknown): unknown => {
  * whole when it holds one.
  */
 export function redactLogLine(line: string): string {
-  return line.split('\n').map((l) => {
-    if (!l) return l;
-    try {
-      return JSON.stringify(redact(JSON.parse(l)));
-    } catch {
-      return containsBsn(l) || containsBsn(percentDecoded(l)) ? REDACTED : l;
-    }
-  }).join('\n');
+  return line
+    .split('\n')
+    .map((l) => {
+      if (!l) return l;
+      try {
+        return JSON.stringify(redact(JSON.parse(l)));
+      } catch {
+        return containsBsn(l) || containsBsn(percentDecoded(l)) ? REDACTED : l;
+      }
+    })
+    .join('\n');
 }
 
 /** The request id: the caller's own `x-request-id` (without a BSN in it), or a fresh UUID. */

@@ -12,10 +12,18 @@ import { claimIdempotencyKey, completeIdempotencyKey, releaseIdempotencyKey } fr
 import { DomainError } from './errors';
 
 export const IdempotencyHeaders = Type.Object({
-  'idempotency-key': Type.String({ minLength: 8, maxLength: 200, description: 'A unique key per intended write, e.g. a UUID' }),
+  'idempotency-key': Type.String({
+    minLength: 8,
+    maxLength: 200,
+    description: 'A unique key per intended write, e.g. a UUID',
+  }),
 });
 
-export interface Outcome<T> { statusCode: number; body: T; replayed: boolean }
+export interface Outcome<T> {
+  statusCode: number;
+  body: T;
+  replayed: boolean;
+}
 
 export async function idempotent<T>(
   db: Db,
@@ -24,12 +32,18 @@ export async function idempotent<T>(
   /** What of the response is kept for a replay (a new key's secret is not). */
   keep: (body: T) => T = (body) => body,
 ): Promise<Outcome<T>> {
-  const hash = createHash('sha256').update(stringify(req.body) ?? '').digest('hex');
+  const hash = createHash('sha256')
+    .update(stringify(req.body) ?? '')
+    .digest('hex');
   const claim = await claimIdempotencyKey(db, req.scope, req.key, hash, randomUUID());
   if (claim.request_hash !== hash) {
-    throw new DomainError(422, 'idempotency-key-reused', 'Idempotency-Key reused', 'This Idempotency-Key was used before with a different request body; use a new key for a new request', [
-      { field: 'headers.idempotency-key', message: 'was used before with a different body' },
-    ]);
+    throw new DomainError(
+      422,
+      'idempotency-key-reused',
+      'Idempotency-Key reused',
+      'This Idempotency-Key was used before with a different request body; use a new key for a new request',
+      [{ field: 'headers.idempotency-key', message: 'was used before with a different body' }],
+    );
   }
   if (claim.status_code !== null && claim.response !== null) {
     return { statusCode: claim.status_code, body: JSON.parse(claim.response) as T, replayed: true };
@@ -65,10 +79,18 @@ export async function idempotentReply<T>(
   const path = request.url.split('?')[0];
   // The key is stored as sent, unless it holds a BSN in any notation: then as its keyed hash, so a repeat still
   // finds it. Not refused: a UUID key (the usual kind) holds nine digits passing the elfproef now and then by chance.
-  const key = withoutBsn(deps.config.BSN_HMAC_KEY, 'idempotency-key', (request.headers as Record<string, string>)['idempotency-key']!);
+  const key = withoutBsn(
+    deps.config.BSN_HMAC_KEY,
+    'idempotency-key',
+    (request.headers as Record<string, string>)['idempotency-key']!,
+  );
   // The body is kept only as a hash; a BSN in it is replaced by its keyed hash first, because a plain hash of a
   // small body with a 9-digit number in it could be reversed by trying every number.
-  const body = JSON.parse(JSON.stringify(request.body ?? null, (k, v) => (k === 'bsn' && typeof v === 'string' ? bsnHash(deps.config.BSN_HMAC_KEY, v) : v)));
+  const body = JSON.parse(
+    JSON.stringify(request.body ?? null, (k, v) =>
+      k === 'bsn' && typeof v === 'string' ? bsnHash(deps.config.BSN_HMAC_KEY, v) : v,
+    ),
+  );
   const out = await idempotent(deps.db, { scope: `${request.principal.actor} POST ${path}`, key, body }, work, o.keep);
   if (o.audit) noteAudit(request, o.audit(out.body));
   if (out.replayed) reply.header('idempotent-replayed', 'true');

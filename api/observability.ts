@@ -9,14 +9,21 @@ import { localDate } from '../workflows/calendar';
 import type { AppDeps } from './deps';
 
 declare module 'fastify' {
-  interface FastifyRequest { span?: Span }
+  interface FastifyRequest {
+    span?: Span;
+  }
 }
 
 export function installObservability(app: FastifyInstance, deps: Pick<AppDeps, 'db' | 'now'>): void {
   const tracer = trace.getTracer('toeleiding-api');
   app.addHook('onRequest', (request, _reply, done) => {
     const span = tracer.startSpan(`${request.method} ${request.routeOptions.url ?? 'unmatched'}`, {
-      kind: SpanKind.SERVER, attributes: { 'http.request.method': request.method, 'http.route': request.routeOptions.url ?? '', 'toeleiding.request_id': request.id },
+      kind: SpanKind.SERVER,
+      attributes: {
+        'http.request.method': request.method,
+        'http.route': request.routeOptions.url ?? '',
+        'toeleiding.request_id': request.id,
+      },
     });
     request.span = span;
     // Everything after this hook (handler included) runs with the span active.
@@ -32,29 +39,47 @@ export function installObservability(app: FastifyInstance, deps: Pick<AppDeps, '
   const registry = new Registry();
   collectDefaultMetrics({ register: registry, prefix: 'toeleiding_api_' });
   const duration = new Histogram({
-    name: 'toeleiding_http_request_duration_seconds', help: 'API requests by method, route and status: rate from _count, latency from the buckets',
-    labelNames: ['method', 'route', 'status'], buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10], registers: [registry],
+    name: 'toeleiding_http_request_duration_seconds',
+    help: 'API requests by method, route and status: rate from _count, latency from the buckets',
+    labelNames: ['method', 'route', 'status'],
+    buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+    registers: [registry],
   });
   new Gauge({
-    name: 'toeleiding_outbox_mails', help: 'Mails in the outbox by status (queued: waiting to be sent)', labelNames: ['status'], registers: [registry],
+    name: 'toeleiding_outbox_mails',
+    help: 'Mails in the outbox by status (queued: waiting to be sent)',
+    labelNames: ['status'],
+    registers: [registry],
     async collect() {
-      const rows = await deps.db.selectFrom('outbox').select((eb) => ['status', eb.fn.countAll<number>().as('n')]).groupBy('status').execute();
+      const rows = await deps.db
+        .selectFrom('outbox')
+        .select((eb) => ['status', eb.fn.countAll<number>().as('n')])
+        .groupBy('status')
+        .execute();
       this.reset();
-      for (const status of ['queued', 'sending', 'sent', 'failed', 'uncertain', 'superseded']) this.set({ status }, Number(rows.find((r) => r.status === status)?.n ?? 0));
+      for (const status of ['queued', 'sending', 'sent', 'failed', 'uncertain', 'superseded'])
+        this.set({ status }, Number(rows.find((r) => r.status === status)?.n ?? 0));
     },
   });
   new Gauge({
-    name: 'toeleiding_overdue_registrations', help: 'Planned days before today that nobody recorded, of running trajectories', registers: [registry],
+    name: 'toeleiding_overdue_registrations',
+    help: 'Planned days before today that nobody recorded, of running trajectories',
+    registers: [registry],
     async collect() {
       this.set(await countOverdueRegistrations(deps.db, localDate(deps.now?.() ?? Date.now())));
     },
   });
   app.addHook('onResponse', (request, reply, done) => {
-    duration.observe({ method: request.method, route: request.routeOptions.url ?? 'unmatched', status: String(reply.statusCode) }, reply.elapsedTime / 1000);
+    duration.observe(
+      { method: request.method, route: request.routeOptions.url ?? 'unmatched', status: String(reply.statusCode) },
+      reply.elapsedTime / 1000,
+    );
     done();
   });
   // Counts only, no personal data; still, expose it to the cluster's Prometheus, not to the internet.
-  app.get('/metrics', { schema: { hide: true } }, async (_request, reply) => reply.type(registry.contentType).send(await registry.metrics()));
+  app.get('/metrics', { schema: { hide: true } }, async (_request, reply) =>
+    reply.type(registry.contentType).send(await registry.metrics()),
+  );
 }
 
 // --- what a request log line shows of the request ----------------------------------------------------------
@@ -81,7 +106,9 @@ export function redactFeedToken(url: string, route?: string): string {
   let plain = url;
   try {
     plain = decodeURIComponent(url);
-  } catch { /* a broken %-escape: look at the url as it came */ }
+  } catch {
+    /* a broken %-escape: look at the url as it came */
+  }
   const at = plain.toLowerCase().indexOf('/feeds/');
   return at < 0 ? url : `${plain.slice(0, at)}/feeds/[redacted]`;
 }

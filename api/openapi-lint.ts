@@ -15,7 +15,13 @@ const root = fileURLToPath(new URL('..', import.meta.url));
 /** The document as /docs/json serves it, for an API reached at `publicUrl` (relative servers without one). */
 export async function generateOpenApi(publicUrl?: string): Promise<Record<string, any>> {
   const deps = {
-    config: { TEMPORAL_TASK_QUEUE: 'openapi', LOG_LEVEL: 'silent', ADMIN_TOKEN: 'openapi-lint-not-a-token', BSN_HMAC_KEY: 'openapi-lint-not-a-key', PUBLIC_URL: publicUrl },
+    config: {
+      TEMPORAL_TASK_QUEUE: 'openapi',
+      LOG_LEVEL: 'silent',
+      ADMIN_TOKEN: 'openapi-lint-not-a-token',
+      BSN_HMAC_KEY: 'openapi-lint-not-a-key',
+      PUBLIC_URL: publicUrl,
+    },
     db: {} as AppDeps['db'],
     temporal: {} as AppDeps['temporal'],
     // The development mailbox's route is in the document too.
@@ -30,7 +36,12 @@ export async function generateOpenApi(publicUrl?: string): Promise<Record<string
   }
 }
 
-export interface LintFinding { code: string; message: string; path: string[]; severity: number }
+export interface LintFinding {
+  code: string;
+  message: string;
+  path: string[];
+  severity: number;
+}
 
 /** Spectral's findings on the document; severity 0 is an error, 1 a warning. */
 export async function lintOpenApi(doc: object): Promise<LintFinding[]> {
@@ -38,12 +49,24 @@ export async function lintOpenApi(doc: object): Promise<LintFinding[]> {
   try {
     const file = join(dir, 'openapi.json');
     await writeFile(file, JSON.stringify(doc, null, 2));
-    const args = ['lint', file, '--ruleset', join(root, 'api/openapi-rules.yaml'), '--format', 'json', '--quiet', '--fail-severity', 'error'];
+    const args = [
+      'lint',
+      file,
+      '--ruleset',
+      join(root, 'api/openapi-rules.yaml'),
+      '--format',
+      'json',
+      '--quiet',
+      '--fail-severity',
+      'error',
+    ];
     const bin = join(root, 'node_modules/.bin/spectral');
-    const { stdout } = await promisify(execFile)(bin, args, { maxBuffer: 64 * 1024 * 1024 }).catch((e: { stdout?: string; stderr?: string }) => {
-      if (!e.stdout) throw new Error(`spectral failed: ${e.stderr ?? e}`);
-      return { stdout: e.stdout };
-    });
+    const { stdout } = await promisify(execFile)(bin, args, { maxBuffer: 64 * 1024 * 1024 }).catch(
+      (e: { stdout?: string; stderr?: string }) => {
+        if (!e.stdout) throw new Error(`spectral failed: ${e.stderr ?? e}`);
+        return { stdout: e.stdout };
+      },
+    );
     const out = stdout.trim();
     return out ? (JSON.parse(out.slice(out.indexOf('['))) as LintFinding[]) : [];
   } finally {
@@ -54,8 +77,11 @@ export async function lintOpenApi(doc: object): Promise<LintFinding[]> {
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
   const doc = await generateOpenApi(process.env.PUBLIC_URL || undefined);
   const findings = await lintOpenApi(doc);
-  for (const f of findings) console.log(`${f.severity === 0 ? 'error' : 'warning'} ${f.code}: ${f.message} (${f.path.join('.')})`);
+  for (const f of findings)
+    console.log(`${f.severity === 0 ? 'error' : 'warning'} ${f.code}: ${f.message} (${f.path.join('.')})`);
   const errors = findings.filter((f) => f.severity === 0).length;
-  console.log(`openapi: ${JSON.stringify(doc).length} bytes, ${Object.keys(doc.components?.schemas ?? {}).length} component schemas; ${errors} errors, ${findings.length - errors} warnings`);
+  console.log(
+    `openapi: ${JSON.stringify(doc).length} bytes, ${Object.keys(doc.components?.schemas ?? {}).length} component schemas; ${errors} errors, ${findings.length - errors} warnings`,
+  );
   process.exit(errors ? 1 : 0);
 }

@@ -14,15 +14,22 @@ export const actingOffice = (p: Principal): string | null => p.officeId;
 
 export type OrganisationRight = 'own' | 'use';
 
-/** What an office may do with an organisation: 'own' it (itself, or registered by it), 'use' it (the admin's, or shared by consent), or nothing. */
-export function organisationRight(office: string, org: Pick<OwnedOrganisation, 'id' | 'office_id' | 'sharedWith'>): OrganisationRight | undefined {
+/**
+ * What an office may do with an organisation: 'own' it (itself, or registered by it), 'use' it (the admin's, or shared
+ * by consent), or nothing.
+ */
+export function organisationRight(
+  office: string,
+  org: Pick<OwnedOrganisation, 'id' | 'office_id' | 'sharedWith'>,
+): OrganisationRight | undefined {
   if (org.id === office || org.office_id === office) return 'own';
   if (org.office_id === null || org.sharedWith.includes(office)) return 'use';
   return undefined;
 }
 
 /** Whether `office` may see, assign and mail a contact: one it made, or one the admin made on a shared organisation. */
-export const contactOfOffice = (office: string, contact: { office_id: string | null }) => contact.office_id === null || contact.office_id === office;
+export const contactOfOffice = (office: string, contact: { office_id: string | null }) =>
+  contact.office_id === null || contact.office_id === office;
 
 /**
  * Ids a caller chooses live under its office (`<office>.<name>`), so one office can never hit another's id:
@@ -31,17 +38,29 @@ export const contactOfOffice = (office: string, contact: { office_id: string | n
 export function chosenIdProblems(p: Principal, id: string | undefined, field = 'id'): FieldProblem[] {
   if (id === undefined || p.role === 'admin') return [];
   const office = actingOffice(p);
-  if (office === null) return [{ field, message: 'a key made by the admin cannot choose ids; leave the id out and one is made for you' }];
-  if (!id.startsWith(`${office}.`) || id.length === office.length + 1) return [{ field, message: `an id you choose begins with your programme office's id and a dot: "${office}.…"` }];
+  if (office === null)
+    return [{ field, message: 'a key made by the admin cannot choose ids; leave the id out and one is made for you' }];
+  if (!id.startsWith(`${office}.`) || id.length === office.length + 1)
+    return [{ field, message: `an id you choose begins with your programme office's id and a dot: "${office}.…"` }];
   return [];
 }
 
-/** The same check, with the id marked as a refused attempt: if another office holds it, that office's audit log shows it. */
-export function checkChosenId(p: Principal, id: string | undefined, resource: string, field = 'id'): { problems: FieldProblem[]; denied: { resource: string; id: string }[] } {
+/**
+ * The same check, with the id marked as a refused attempt: if another office holds it, that office's audit log shows
+ * it.
+ */
+export function checkChosenId(
+  p: Principal,
+  id: string | undefined,
+  resource: string,
+  field = 'id',
+): { problems: FieldProblem[]; denied: { resource: string; id: string }[] } {
   const problems = chosenIdProblems(p, id, field);
   return { problems, denied: problems.length && id !== undefined ? [{ resource, id }] : [] };
 }
 
 /** A programme office's id holds no dot, so `<office>.<name>` always names exactly one office. */
 export const officeIdProblems = (id: string, field = 'id'): FieldProblem[] =>
-  id.includes('.') ? [{ field, message: "a programme office's id cannot contain a dot (ids chosen under it are '<office>.<name>')" }] : [];
+  id.includes('.')
+    ? [{ field, message: "a programme office's id cannot contain a dot (ids chosen under it are '<office>.<name>')" }]
+    : [];

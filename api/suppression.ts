@@ -14,7 +14,9 @@ export function suppressGroup(cells: Cells, total: number | null): Shown {
   const hidden = new Set(Object.keys(cells).filter((k) => small(cells[k]!)));
   if (hidden.size === 1) {
     // The second-smallest non-zero cell goes too, so the first cannot be worked out from the total.
-    const next = Object.keys(cells).filter((k) => !hidden.has(k) && cells[k]! > 0).sort((a, b) => cells[a]! - cells[b]! || a.localeCompare(b))[0];
+    const next = Object.keys(cells)
+      .filter((k) => !hidden.has(k) && cells[k]! > 0)
+      .sort((a, b) => cells[a]! - cells[b]! || a.localeCompare(b))[0];
     if (next) hidden.add(next);
   }
   return Object.fromEntries(Object.entries(cells).map(([k, v]) => [k, hidden.has(k) ? null : v]));

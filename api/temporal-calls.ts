@@ -27,8 +27,15 @@ const UNAVAILABLE = 14;
 /** The gRPC status codes and messages in an error and its causes (the client wraps the gRPC error). */
 function grpcStatuses(e: unknown): { code?: number; text: string }[] {
   const out: { code?: number; text: string }[] = [];
-  for (let err = e as { code?: unknown; details?: unknown; message?: unknown; cause?: unknown } | undefined, i = 0; err && typeof err === 'object' && i < 5; err = err.cause as typeof err, i++) {
-    out.push({ code: typeof err.code === 'number' ? err.code : undefined, text: `${String(err.details ?? '')} ${String(err.message ?? '')}` });
+  for (
+    let err = e as { code?: unknown; details?: unknown; message?: unknown; cause?: unknown } | undefined, i = 0;
+    err && typeof err === 'object' && i < 5;
+    err = err.cause as typeof err, i++
+  ) {
+    out.push({
+      code: typeof err.code === 'number' ? err.code : undefined,
+      text: `${String(err.details ?? '')} ${String(err.message ?? '')}`,
+    });
   }
   return out;
 }
@@ -41,8 +48,18 @@ function grpcStatuses(e: unknown): { code?: number; text: string }[] {
  * `UnprocessedUpdate`, "wasn't processed by worker"); neither enters the workflow's history.
  */
 export function isAbortedUpdate(e: unknown): boolean {
-  if (e instanceof WorkflowUpdateFailedError && e.cause instanceof ApplicationFailure && e.cause.type === 'UnprocessedUpdate') return true;
-  return grpcStatuses(e).some((s) => s.code === ABORTED || (s.code === UNAVAILABLE && /update was aborted/i.test(s.text)) || /unexpected workflow task failure/i.test(s.text));
+  if (
+    e instanceof WorkflowUpdateFailedError &&
+    e.cause instanceof ApplicationFailure &&
+    e.cause.type === 'UnprocessedUpdate'
+  )
+    return true;
+  return grpcStatuses(e).some(
+    (s) =>
+      s.code === ABORTED ||
+      (s.code === UNAVAILABLE && /update was aborted/i.test(s.text)) ||
+      /unexpected workflow task failure/i.test(s.text),
+  );
 }
 
 /**
@@ -50,25 +67,63 @@ export function isAbortedUpdate(e: unknown): boolean {
  * worker-kill drill: 'Workflow Task in failed state'); Temporal retries the task on another worker, so a repeat
  * of the request shortly after works. A task that keeps failing (a bug) shows in the worker's log.
  */
-const isWorkflowTaskFailed = (e: unknown) => grpcStatuses(e).some((s) => s.code === FAILED_PRECONDITION && /workflow task in failed state/i.test(s.text));
+const isWorkflowTaskFailed = (e: unknown) =>
+  grpcStatuses(e).some((s) => s.code === FAILED_PRECONDITION && /workflow task in failed state/i.test(s.text));
 
 /** No worker polls the task queue (all down, or starting again): a query cannot be answered until one does. */
-const isWithoutWorker = (e: unknown) => grpcStatuses(e).some((s) => s.code === FAILED_PRECONDITION && /no poller seen/i.test(s.text));
+const isWithoutWorker = (e: unknown) =>
+  grpcStatuses(e).some((s) => s.code === FAILED_PRECONDITION && /no poller seen/i.test(s.text));
 
-const isDeadline = (e: unknown) => e instanceof WorkflowUpdateRPCTimeoutOrCancelledError || grpcStatuses(e).some((s) => s.code === DEADLINE_EXCEEDED || s.code === CANCELLED);
-const isUnreachable = (e: unknown) => (e as { name?: string })?.name === 'TransportError' || grpcStatuses(e).some((s) => s.code === UNAVAILABLE);
+const isDeadline = (e: unknown) =>
+  e instanceof WorkflowUpdateRPCTimeoutOrCancelledError ||
+  grpcStatuses(e).some((s) => s.code === DEADLINE_EXCEEDED || s.code === CANCELLED);
+const isUnreachable = (e: unknown) =>
+  (e as { name?: string })?.name === 'TransportError' || grpcStatuses(e).some((s) => s.code === UNAVAILABLE);
 
-/** A missed deadline, an unreachable server or an aborted update as the 503 problem it is for the caller; anything else as it was. */
+/**
+ * A missed deadline, an unreachable server or an aborted update as the 503 problem it is for the caller; anything else
+ * as it was.
+ */
 export function temporalProblem(e: unknown, timeoutMs: number): unknown {
   if (e instanceof DomainError) return e;
   // For the people behind a partner's system, in Dutch, like the other texts they may read.
   const again = `Er is niets verloren: probeer het over ${RETRY_AFTER_SECONDS} seconden opnieuw, een POST met dezelfde Idempotency-Key, dan wordt niets dubbel vastgelegd.`;
   const seconds = String(Math.round(timeoutMs / 100) / 10).replace('.', ',');
-  if (isAbortedUpdate(e)) return new DomainError(503, 'temporal-busy', 'Service unavailable', `Er kwamen te veel registraties tegelijk binnen voor dit traject. ${again}`);
-  if (isWorkflowTaskFailed(e)) return new DomainError(503, 'temporal-retrying', 'Service unavailable', `De workflow van dit traject wordt net hervat (een worker viel weg). ${again}`);
-  if (isWithoutWorker(e)) return new DomainError(503, 'temporal-no-worker', 'Service unavailable', `Er draait op dit moment geen worker die dit traject kan lezen (hij start net opnieuw). ${again}`);
-  if (isDeadline(e)) return new DomainError(503, 'temporal-timeout', 'Service unavailable', `De workflowdienst (Temporal) antwoordde niet binnen ${seconds} s. ${again}`);
-  if (isUnreachable(e)) return new DomainError(503, 'temporal-unavailable', 'Service unavailable', `De workflowdienst (Temporal) is niet bereikbaar. ${again}`);
+  if (isAbortedUpdate(e))
+    return new DomainError(
+      503,
+      'temporal-busy',
+      'Service unavailable',
+      `Er kwamen te veel registraties tegelijk binnen voor dit traject. ${again}`,
+    );
+  if (isWorkflowTaskFailed(e))
+    return new DomainError(
+      503,
+      'temporal-retrying',
+      'Service unavailable',
+      `De workflow van dit traject wordt net hervat (een worker viel weg). ${again}`,
+    );
+  if (isWithoutWorker(e))
+    return new DomainError(
+      503,
+      'temporal-no-worker',
+      'Service unavailable',
+      `Er draait op dit moment geen worker die dit traject kan lezen (hij start net opnieuw). ${again}`,
+    );
+  if (isDeadline(e))
+    return new DomainError(
+      503,
+      'temporal-timeout',
+      'Service unavailable',
+      `De workflowdienst (Temporal) antwoordde niet binnen ${seconds} s. ${again}`,
+    );
+  if (isUnreachable(e))
+    return new DomainError(
+      503,
+      'temporal-unavailable',
+      'Service unavailable',
+      `De workflowdienst (Temporal) is niet bereikbaar. ${again}`,
+    );
   return e;
 }
 
@@ -93,7 +148,11 @@ const MAX_ATTEMPTS = 5;
  * pause, as long as the deadline allows; then it is a 503.
  */
 export async function temporalUpdate<Ret, Arg>(
-  deps: TemporalDeps, workflowId: string, update: UpdateDefinition<Ret, [Arg]>, arg: Arg, updateId: string,
+  deps: TemporalDeps,
+  workflowId: string,
+  update: UpdateDefinition<Ret, [Arg]>,
+  arg: Arg,
+  updateId: string,
 ): Promise<Ret> {
   const ms = timeoutOf(deps);
   const deadline = Date.now() + ms;
@@ -104,7 +163,8 @@ export async function temporalUpdate<Ret, Arg>(
     } catch (e) {
       // 50-100 ms, then 100-200, 200-400, ...
       const pause = 50 * 2 ** (attempt - 1) * (1 + Math.random());
-      if (!isAbortedUpdate(e) || attempt >= MAX_ATTEMPTS || Date.now() + pause >= deadline) throw temporalProblem(e, ms);
+      if (!isAbortedUpdate(e) || attempt >= MAX_ATTEMPTS || Date.now() + pause >= deadline)
+        throw temporalProblem(e, ms);
       await sleep(pause);
     }
   }

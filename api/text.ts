@@ -17,7 +17,10 @@ function declaredCharset(contentType: string | undefined): string | undefined {
 export function utf8Body(body: Buffer, contentType: string | undefined): string {
   const charset = declaredCharset(contentType);
   if (charset !== undefined && charset !== 'utf-8' && charset !== 'utf8') {
-    throw malformed('headers.content-type', `declares charset ${JSON.stringify(charset.slice(0, 40))}; send the body as UTF-8 (charset=utf-8, or no charset)`);
+    throw malformed(
+      'headers.content-type',
+      `declares charset ${JSON.stringify(charset.slice(0, 40))}; send the body as UTF-8 (charset=utf-8, or no charset)`,
+    );
   }
   try {
     return utf8.decode(body);
@@ -53,7 +56,11 @@ export function damagedText(value: unknown, path = ''): string | undefined {
 /** A 400 for JSON holding a lone surrogate or U+FFFD (text that was damaged before it was sent). */
 export function checkWholeText(value: unknown): void {
   const field = damagedText(value);
-  if (field) throw malformed(field, 'holds a lone surrogate (\\ud800-\\udfff) or U+FFFD, the replacement character: it is not whole text; send the original text as UTF-8');
+  if (field)
+    throw malformed(
+      field,
+      'holds a lone surrogate (\\ud800-\\udfff) or U+FFFD, the replacement character: it is not whole text; send the original text as UTF-8',
+    );
 }
 
 /**

@@ -10,5 +10,7 @@ export function benchApp(db: Db, temporal: Client): Promise<App> {
   return buildApp({ ...deps, config: { ...deps.config, LOG_LEVEL: 'warn' } });
 }
 
-/** The value below which `p` percent of `ms` lie (nearest rank); with the alternating-samples helper in bench/stats.ts. */
+/**
+ * The value below which `p` percent of `ms` lie (nearest rank); with the alternating-samples helper in bench/stats.ts.
+ */
 export { percentile } from './stats';

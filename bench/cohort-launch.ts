@@ -31,26 +31,35 @@ async function untilFirstTaskDone(env: TestWorkflowEnvironment, workflowIds: str
     if (round > 600) throw new Error(`${pending.length} workflows did not complete their first task`);
     const still: string[] = [];
     let next = 0;
-    await Promise.all(Array.from({ length: 50 }, async () => {
-      for (let id = pending[next++]; id; id = pending[next++]) {
-        const d = await env.client.workflow.getHandle(id).describe();
-        // Started, task scheduled, started, completed: at least 4 events once the first task is done.
-        if (d.historyLength < 4) still.push(id);
-      }
-    }));
+    await Promise.all(
+      Array.from({ length: 50 }, async () => {
+        for (let id = pending[next++]; id; id = pending[next++]) {
+          const d = await env.client.workflow.getHandle(id).describe();
+          // Started, task scheduled, started, completed: at least 4 events once the first task is done.
+          if (d.historyLength < 4) still.push(id);
+        }
+      }),
+    );
     pending = still;
     if (pending.length > 0) await new Promise((r) => setTimeout(r, 200));
   }
 }
 
-export async function benchCohortLaunch(env: TestWorkflowEnvironment, db: Db, size = benchSize('BENCH_COHORT_SIZE', 1000, 100)) {
+export async function benchCohortLaunch(
+  env: TestWorkflowEnvironment,
+  db: Db,
+  size = benchSize('BENCH_COHORT_SIZE', 1000, 100),
+) {
   const app = await benchApp(db, env.client);
   const url = await app.listen({ port: 0, host: '127.0.0.1' });
   try {
     const partners = await seedPartners(injectCall(app));
     // A year ahead: every workflow's first task only sets the timer to its start, as a launched cohort's does.
     const startDate = addDays(thisMonday(), 52 * 7);
-    const { rows } = await sql<{ template: ProgrammeTemplate; version: number }>`select template, version from programme where id = 'welslagen' order by version desc limit 1`.execute(db);
+    const { rows } = await sql<{
+      template: ProgrammeTemplate;
+      version: number;
+    }>`select template, version from programme where id = 'welslagen' order by version desc limit 1`.execute(db);
     const programme = { id: 'welslagen', version: rows[0]!.version, template: rows[0]!.template };
     const holidays = dutchHolidays(startDate, addDays(startDate, programme.template.weeks * 7 + 365));
     const request = cohortRequest({ ...partners, size, startDate });
@@ -58,25 +67,42 @@ export async function benchCohortLaunch(env: TestWorkflowEnvironment, db: Db, si
     const bare = async () => {
       const cohortId = randomUUID();
       const inputs: TrajectoryInput[] = request.participants.map((p) => ({
-        trajectoryId: randomUUID(), cohortId, programme, region: 'West-Brabant', startDate,
-        employerId: p.employerId, placementWeekdays: p.placementWeekdays, schoolWeekday: request.schoolWeekday, holidays, closures: [],
+        trajectoryId: randomUUID(),
+        cohortId,
+        programme,
+        region: 'West-Brabant',
+        startDate,
+        employerId: p.employerId,
+        placementWeekdays: p.placementWeekdays,
+        schoolWeekday: request.schoolWeekday,
+        holidays,
+        closures: [],
       }));
       let next = 0;
       const t0 = performance.now();
-      await Promise.all(Array.from({ length: 50 }, async () => {
-        for (let input = inputs[next++]; input; input = inputs[next++]) {
-          await env.client.workflow.start(trajectoryWorkflow, {
-            taskQueue: TASK_QUEUE, workflowId: trajectoryWorkflowId(input.trajectoryId), args: [input],
-            typedSearchAttributes: [
-              { key: CohortIdKey, value: input.cohortId }, { key: ProgrammeIdKey, value: input.programme.id },
-              { key: RegionKey, value: input.region }, { key: TrajectoryStatusKey, value: 'planned' },
-            ],
-            workflowIdReusePolicy: 'REJECT_DUPLICATE',
-          });
-        }
-      }));
+      await Promise.all(
+        Array.from({ length: 50 }, async () => {
+          for (let input = inputs[next++]; input; input = inputs[next++]) {
+            await env.client.workflow.start(trajectoryWorkflow, {
+              taskQueue: TASK_QUEUE,
+              workflowId: trajectoryWorkflowId(input.trajectoryId),
+              args: [input],
+              typedSearchAttributes: [
+                { key: CohortIdKey, value: input.cohortId },
+                { key: ProgrammeIdKey, value: input.programme.id },
+                { key: RegionKey, value: input.region },
+                { key: TrajectoryStatusKey, value: 'planned' },
+              ],
+              workflowIdReusePolicy: 'REJECT_DUPLICATE',
+            });
+          }
+        }),
+      );
       const ms = performance.now() - t0;
-      await untilFirstTaskDone(env, inputs.map((i) => trajectoryWorkflowId(i.trajectoryId)));
+      await untilFirstTaskDone(
+        env,
+        inputs.map((i) => trajectoryWorkflowId(i.trajectoryId)),
+      );
       return { ms };
     };
 
@@ -84,14 +110,21 @@ export async function benchCohortLaunch(env: TestWorkflowEnvironment, db: Db, si
       const t0 = performance.now();
       const res = await fetch(`${url}/v1/cohorts`, {
         method: 'POST',
-        headers: { authorization: `Bearer ${ADMIN_TOKEN}`, 'content-type': 'application/json', 'idempotency-key': randomUUID() },
+        headers: {
+          authorization: `Bearer ${ADMIN_TOKEN}`,
+          'content-type': 'application/json',
+          'idempotency-key': randomUUID(),
+        },
         body: JSON.stringify(request),
       });
       const body = await res.text();
       const ms = performance.now() - t0;
       if (res.status !== 201) throw new Error(`launch failed: ${res.status} ${body}`);
       const cohort = JSON.parse(body) as { trajectories: { workflowId: string }[] };
-      await untilFirstTaskDone(env, cohort.trajectories.map((t) => t.workflowId));
+      await untilFirstTaskDone(
+        env,
+        cohort.trajectories.map((t) => t.workflowId),
+      );
       return { ms };
     };
 

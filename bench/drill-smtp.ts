@@ -5,7 +5,12 @@ import type { AddressInfo } from 'node:net';
 import { simpleParser, type ParsedMail } from 'mailparser';
 import { SMTPServer } from 'smtp-server';
 
-export interface DrillSmtp { port: number; received: ParsedMail[]; errors: string[]; stop(): Promise<void> }
+export interface DrillSmtp {
+  port: number;
+  received: ParsedMail[];
+  errors: string[];
+  stop(): Promise<void>;
+}
 
 export async function startDrillSmtp(): Promise<DrillSmtp> {
   const received: ParsedMail[] = [];

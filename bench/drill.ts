@@ -36,7 +36,19 @@ import { cohortRequest, shortTemplate, thisMonday, uniqueId } from '../tests/hel
 import { seedPartners, type Call, type Partners } from '../tests/helpers/partners';
 import { devServer, freePort, spawnEntry, untilUp, type DevServer, type Proc } from '../tests/helpers/processes';
 import { startDrillSmtp, type DrillSmtp } from './drill-smtp';
-import { badServerAnswers, Checks, countBy, duplicateMails, overlapping, parseOnly, parseSabotage, summarize, type CheckId, type Drill, type Span } from './drill-checks';
+import {
+  badServerAnswers,
+  Checks,
+  countBy,
+  duplicateMails,
+  overlapping,
+  parseOnly,
+  parseSabotage,
+  summarize,
+  type CheckId,
+  type Drill,
+  type Span,
+} from './drill-checks';
 import { startOwnPostgres, type OwnPostgres } from './own-postgres';
 
 const only = parseOnly(process.env.DRILL_ONLY);
@@ -45,10 +57,22 @@ const KILLS = Number(process.env.DRILL_KILLS ?? 20);
 const COHORT = Number(process.env.DRILL_COHORT ?? 20);
 const seed = Number(process.env.DRILL_SEED ?? 20261123);
 /** mulberry32: the kill moments are random, and the same for the same seed. */
-const random = (() => { let a = seed; return () => { a = (a + 0x6d2b79f5) | 0; let t = Math.imul(a ^ (a >>> 15), 1 | a); t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t; return ((t ^ (t >>> 14)) >>> 0) / 4294967296; }; })();
+const random = (() => {
+  let a = seed;
+  return () => {
+    a = (a + 0x6d2b79f5) | 0;
+    let t = Math.imul(a ^ (a >>> 15), 1 | a);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+})();
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const alive = (p: Proc) => p.child.exitCode === null && p.child.signalCode === null;
-const load = () => os.loadavg().map((l) => l.toFixed(2)).join(', ');
+const load = () =>
+  os
+    .loadavg()
+    .map((l) => l.toFixed(2))
+    .join(', ');
 
 const checks = new Checks();
 const figures: string[][] = [];
@@ -67,7 +91,12 @@ let client: Client | undefined;
 async function cleanUp() {
   const quietly = async (what: string, f: () => unknown) => {
     try {
-      await Promise.race([f(), sleep(30_000).then(() => { throw new Error('no end within 30 s'); })]);
+      await Promise.race([
+        f(),
+        sleep(30_000).then(() => {
+          throw new Error('no end within 30 s');
+        }),
+      ]);
     } catch (e) {
       console.error(`drill: cleaning up ${what}: ${(e as Error).message.split('\n')[0]}`);
     }
@@ -99,7 +128,9 @@ const crash = (e: unknown) => {
 process.on('uncaughtException', crash);
 process.on('unhandledRejection', crash);
 // Whatever happens, the API and worker children do not outlive the drill (the own PostgreSQL has its own hook).
-process.on('exit', () => { for (const p of [apiProc, worker]) if (p && alive(p)) p.child.kill('SIGKILL'); });
+process.on('exit', () => {
+  for (const p of [apiProc, worker]) if (p && alive(p)) p.child.kill('SIGKILL');
+});
 
 // ---- the stack ---------------------------------------------------------------------------------------------
 
@@ -124,34 +155,68 @@ async function startStack() {
   token = randomBytes(24).toString('base64url');
   const payloadKeys = newPayloadKey();
   env = {
-    DATABASE_URL: databaseUrl, TEMPORAL_ADDRESS: temporal.address, PAYLOAD_KEYS: payloadKeys, WORKFLOW_BUNDLE_PATH: bundle, ADMIN_TOKEN: token,
-    BSN_HMAC_KEY: randomBytes(32).toString('base64url'), LOG_LEVEL: 'error', SMTP_URL: `smtp://127.0.0.1:${smtp.port}`, DATABASE_POOL_SIZE: '4',
+    DATABASE_URL: databaseUrl,
+    TEMPORAL_ADDRESS: temporal.address,
+    PAYLOAD_KEYS: payloadKeys,
+    WORKFLOW_BUNDLE_PATH: bundle,
+    ADMIN_TOKEN: token,
+    BSN_HMAC_KEY: randomBytes(32).toString('base64url'),
+    LOG_LEVEL: 'error',
+    SMTP_URL: `smtp://127.0.0.1:${smtp.port}`,
+    DATABASE_POOL_SIZE: '4',
   };
   const apiPort = await freePort();
   api = `http://127.0.0.1:${apiPort}`;
   apiProc = spawnApi(apiPort);
   worker = spawnWorker();
   await Promise.all([untilUp(`${api}/health`), worker.waitFor(/worker: polling/)]);
-  client = new Client({ connection: await Connection.connect({ address: temporal.address }), dataConverter: payloadDataConverter({ PAYLOAD_KEYS: payloadKeys }) });
+  client = new Client({
+    connection: await Connection.connect({ address: temporal.address }),
+    dataConverter: payloadDataConverter({ PAYLOAD_KEYS: payloadKeys }),
+  });
   checks.that('setup', true, `own PostgreSQL on port ${own.port}, Temporal on ${temporal.address}, API on ${api}`);
 }
 
 /** True when a TCP connection to host:port is accepted within a second. */
-const tcpAccepts = (address: string) => new Promise<boolean>((resolve) => {
-  const [host, port] = address.split(':');
-  const socket = net.connect({ host, port: Number(port) });
-  const done = (ok: boolean) => { socket.destroy(); resolve(ok); };
-  socket.setTimeout(1000, () => done(false));
-  socket.once('connect', () => done(true));
-  socket.once('error', () => done(false));
-});
+const tcpAccepts = (address: string) =>
+  new Promise<boolean>((resolve) => {
+    const [host, port] = address.split(':');
+    const socket = net.connect({ host, port: Number(port) });
+    const done = (ok: boolean) => {
+      socket.destroy();
+      resolve(ok);
+    };
+    socket.setTimeout(1000, () => done(false));
+    socket.once('connect', () => done(true));
+    socket.once('error', () => done(false));
+  });
 
 // ---- a client that retries like a partner's would, and records every attempt --------------------------------
 
-interface Seen { ok: number; retried: number; status: Record<string, number>; spans: Span[]; aborted: boolean; phase: string; sample: Record<string, string> }
-const seen = (): Seen => ({ ok: 0, retried: 0, status: {}, spans: [], aborted: false, phase: 'setting up', sample: {} });
+interface Seen {
+  ok: number;
+  retried: number;
+  status: Record<string, number>;
+  spans: Span[];
+  aborted: boolean;
+  phase: string;
+  sample: Record<string, string>;
+}
+const seen = (): Seen => ({
+  ok: 0,
+  retried: 0,
+  status: {},
+  spans: [],
+  aborted: false,
+  phase: 'setting up',
+  sample: {},
+});
 /** The first answer seen for each status other than 2xx, shortened: what a failed check shows. */
-const samples = (s: Seen, bad: (status: string) => boolean) => Object.entries(s.sample).filter(([k]) => bad(k)).map(([k, v]) => `first ${k}: ${v}`).join('; ');
+const samples = (s: Seen, bad: (status: string) => boolean) =>
+  Object.entries(s.sample)
+    .filter(([k]) => bad(k))
+    .map(([k, v]) => `first ${k}: ${v}`)
+    .join('; ');
 const isBad = (k: string) => k === 'network' || (Number(k) >= 500 && k !== '503');
 
 async function send(s: Seen, method: 'GET' | 'POST', p: string, body?: unknown): Promise<any> {
@@ -162,8 +227,13 @@ async function send(s: Seen, method: 'GET' | 'POST', p: string, body?: unknown):
     const start = Date.now();
     try {
       const res = await fetch(`${api}${p}`, {
-        method, signal: AbortSignal.timeout(30_000),
-        headers: { authorization: `Bearer ${token}`, ...(body !== undefined && { 'content-type': 'application/json' }), ...(method === 'POST' && { 'idempotency-key': key }) },
+        method,
+        signal: AbortSignal.timeout(30_000),
+        headers: {
+          authorization: `Bearer ${token}`,
+          ...(body !== undefined && { 'content-type': 'application/json' }),
+          ...(method === 'POST' && { 'idempotency-key': key }),
+        },
         body: body === undefined ? undefined : JSON.stringify(body),
       });
       status = String(res.status);
@@ -175,7 +245,8 @@ async function send(s: Seen, method: 'GET' | 'POST', p: string, body?: unknown):
       }
       const text = await res.text().catch(() => '');
       s.sample[status] ??= `${method} ${p.replace(/[0-9a-f-]{36}/g, ':id')}: ${text.slice(0, 200)}`;
-      if (res.status < 500 && res.status !== 409 && res.status !== 429) throw new Error(`${method} ${p}: ${res.status} ${text}`);
+      if (res.status < 500 && res.status !== 409 && res.status !== 429)
+        throw new Error(`${method} ${p}: ${res.status} ${text}`);
     } catch (e) {
       if ((e as Error).message.startsWith(`${method} ${p}`)) throw e;
       if (status === 'network') {
@@ -189,7 +260,9 @@ async function send(s: Seen, method: 'GET' | 'POST', p: string, body?: unknown):
     await sleep(250);
   }
 }
-const call = (s: Seen): Call => async (method, p, body) => ({ status: 200, json: await send(s, method as 'GET' | 'POST', p, body) });
+const call =
+  (s: Seen): Call =>
+  async (method, p, body) => ({ status: 200, json: await send(s, method as 'GET' | 'POST', p, body) });
 
 /** Runs one drill with a deadline; a throw or the deadline is a failed `<drill>.completed` check. */
 async function drill(name: Drill, deadlineMs: number, run: (s: Seen) => Promise<void>) {
@@ -198,13 +271,22 @@ async function drill(name: Drill, deadlineMs: number, run: (s: Seen) => Promise<
   body.catch(() => {}); // after a deadline the body may still reject; it is judged below
   let timer: NodeJS.Timeout | undefined;
   try {
-    await Promise.race([body, new Promise<never>((_, reject) => { timer = setTimeout(() => reject(new Error(`deadline of ${deadlineMs / 1000} s passed`)), deadlineMs); })]);
+    await Promise.race([
+      body,
+      new Promise<never>((_, reject) => {
+        timer = setTimeout(() => reject(new Error(`deadline of ${deadlineMs / 1000} s passed`)), deadlineMs);
+      }),
+    ]);
     checks.that(`${name}.completed` as CheckId, true, `${s.ok} requests answered 2xx, ${s.retried} retries`);
   } catch (e) {
     s.aborted = true;
-    checks.failed(`${name}.completed` as CheckId, `${(e as Error).message ?? e} (while ${s.phase}; answers so far ${fmt(s.status)})`);
+    checks.failed(
+      `${name}.completed` as CheckId,
+      `${(e as Error).message ?? e} (while ${s.phase}; answers so far ${fmt(s.status)})`,
+    );
     console.error(`drill ${name}: ${(e as Error).stack ?? e}\nwhile ${s.phase}; answers so far ${fmt(s.status)}`);
-    for (const p of [apiProc, worker]) if (p) console.error(`--- the ${p.name}'s last output:\n${p.output().slice(-3000)}`);
+    for (const p of [apiProc, worker])
+      if (p) console.error(`--- the ${p.name}'s last output:\n${p.output().slice(-3000)}`);
   } finally {
     clearTimeout(timer);
   }
@@ -215,18 +297,37 @@ async function drill(name: Drill, deadlineMs: number, run: (s: Seen) => Promise<
 const programmeId = uniqueId('drill');
 async function setUp(s: Seen): Promise<Partners> {
   const partners = await seedPartners(call(s), `Drill ${uniqueId('r')}`);
-  for (const [org, role] of [[partners.employerIds[0]!, 'workplace_trainer'], [partners.employerIds[1]!, 'workplace_trainer'], [partners.schoolId, 'roc_coordinator'], [partners.officeId, 'coordinator']] as const) {
-    await send(s, 'POST', `/v1/organisations/${org}/contacts`, { role, name: `${role} ${org.slice(0, 6)}`, email: `${role}.${org}@example.nl` });
+  for (const [org, role] of [
+    [partners.employerIds[0]!, 'workplace_trainer'],
+    [partners.employerIds[1]!, 'workplace_trainer'],
+    [partners.schoolId, 'roc_coordinator'],
+    [partners.officeId, 'coordinator'],
+  ] as const) {
+    await send(s, 'POST', `/v1/organisations/${org}/contacts`, {
+      role,
+      name: `${role} ${org.slice(0, 6)}`,
+      email: `${role}.${org}@example.nl`,
+    });
   }
   return partners;
 }
 
-/** Two weeks from Monday two weeks ago: past its end, in the BBL decision window, so every outcome can be reached now. */
+/**
+ * Two weeks from Monday two weeks ago: past its end, in the BBL decision window, so every outcome can be reached now.
+ */
 async function launch(s: Seen, partners: Partners, size: number): Promise<{ cohortId: string; ids: string[] }> {
-  const cohort = await send(s, 'POST', '/v1/cohorts', { ...cohortRequest({ ...partners, size, startDate: addDays(thisMonday(), -14) }), programmeId });
+  const cohort = await send(s, 'POST', '/v1/cohorts', {
+    ...cohortRequest({ ...partners, size, startDate: addDays(thisMonday(), -14) }),
+    programmeId,
+  });
   const ids = (cohort.trajectories as { id: string }[]).map((t) => t.id);
   for (let i = 0; i < 600; i++) {
-    const open = await db!.selectFrom('trajectory').select('id').where('cohort_id', '=', cohort.id).where('status', '=', 'awaiting_bbl').execute();
+    const open = await db!
+      .selectFrom('trajectory')
+      .select('id')
+      .where('cohort_id', '=', cohort.id)
+      .where('status', '=', 'awaiting_bbl')
+      .execute();
     if (open.length === ids.length) return { cohortId: cohort.id, ids };
     await sleep(100);
   }
@@ -238,16 +339,22 @@ async function recordAll(s: Seen, ids: string[], parallel = 4): Promise<Set<stri
   const today = localDate(Date.now());
   const recorded = new Set<string>();
   const queue = [...ids];
-  await Promise.all(Array.from({ length: parallel }, async () => {
-    for (let id = queue.shift(); id; id = queue.shift()) {
-      const schedule = await send(s, 'GET', `/v1/trajectories/${id}/schedule`);
-      const days = (schedule.weeks as { days: { date: string; kind: string; status: string }[] }[]).flatMap((w) => w.days).filter((d) => d.status === 'planned' && d.date < today);
-      for (const [i, d] of days.entries()) {
-        await send(s, 'POST', `/v1/trajectories/${id}/attendance`, { entries: [{ date: d.date, kind: d.kind, present: i % 5 !== 0, ...(i % 5 === 0 && { reason: 'sick' }) }] });
-        recorded.add(`${id}|${d.date}`);
+  await Promise.all(
+    Array.from({ length: parallel }, async () => {
+      for (let id = queue.shift(); id; id = queue.shift()) {
+        const schedule = await send(s, 'GET', `/v1/trajectories/${id}/schedule`);
+        const days = (schedule.weeks as { days: { date: string; kind: string; status: string }[] }[])
+          .flatMap((w) => w.days)
+          .filter((d) => d.status === 'planned' && d.date < today);
+        for (const [i, d] of days.entries()) {
+          await send(s, 'POST', `/v1/trajectories/${id}/attendance`, {
+            entries: [{ date: d.date, kind: d.kind, present: i % 5 !== 0, ...(i % 5 === 0 && { reason: 'sick' }) }],
+          });
+          recorded.add(`${id}|${d.date}`);
+        }
       }
-    }
-  }));
+    }),
+  );
   return recorded;
 }
 
@@ -260,12 +367,19 @@ async function decide(s: Seen, ids: string[], skip: Set<string>): Promise<void> 
     if (skip.has(id)) continue;
     const kind = kindOf(i);
     if (kind === 'bbl_doorstroom') {
-      await send(s, 'POST', `/v1/trajectories/${id}/bbl`, { by: 'employer', contractStartDate: addDays(thisMonday(), 14) });
+      await send(s, 'POST', `/v1/trajectories/${id}/bbl`, {
+        by: 'employer',
+        contractStartDate: addDays(thisMonday(), 14),
+      });
       await send(s, 'POST', `/v1/trajectories/${id}/bbl`, { by: 'school' });
     } else if (kind === 'job_without_bbl') {
       await send(s, 'POST', `/v1/trajectories/${id}/bbl`, { by: 'employer', jobWithoutBbl: true });
     } else {
-      await send(s, 'POST', `/v1/trajectories/${id}/changes`, { type: 'dropout', reason: 'found_other_work', text: 'Werk gevonden' });
+      await send(s, 'POST', `/v1/trajectories/${id}/changes`, {
+        type: 'dropout',
+        reason: 'found_other_work',
+        text: 'Werk gevonden',
+      });
     }
   }
 }
@@ -274,22 +388,34 @@ const sqlKind = sql<string | null>`outcome->>'kind'`.as('kind');
 
 /** What was lost or doubled, judged as checks `<drill>.*`; returns the figures for the table. */
 async function audit(name: Drill, ids: string[], recorded: Set<string>): Promise<string> {
-  const rows = await db!.selectFrom('attendance').select(['trajectory_id', 'date']).where('trajectory_id', 'in', ids).execute();
+  const rows = await db!
+    .selectFrom('attendance')
+    .select(['trajectory_id', 'date'])
+    .where('trajectory_id', 'in', ids)
+    .execute();
   const inDb = new Set(rows.map((r) => `${r.trajectory_id}|${r.date}`));
   let inWorkflows = 0;
   for (const id of ids) {
     const s = await client!.workflow.getHandle(trajectoryWorkflowId(id)).query(scheduleQuery);
-    inWorkflows += s.weeks.flatMap((w) => w.days).filter((d) => (d.status === 'attended' || d.status === 'absent') && recorded.has(`${id}|${d.date}`)).length;
+    inWorkflows += s.weeks
+      .flatMap((w) => w.days)
+      .filter((d) => (d.status === 'attended' || d.status === 'absent') && recorded.has(`${id}|${d.date}`)).length;
   }
   let badSeq = 0;
   for (const id of ids) {
-    const seqs = (await db!.selectFrom('trajectory_event').select('seq').where('trajectory_id', '=', id).orderBy('seq').execute()).map((e) => e.seq);
+    const seqs = (
+      await db!.selectFrom('trajectory_event').select('seq').where('trajectory_id', '=', id).orderBy('seq').execute()
+    ).map((e) => e.seq);
     if (seqs.length === 0 || seqs.some((q, i) => q !== i + 1)) badSeq++;
   }
   // A request applied twice (a retry the idempotency key did not catch) records its day twice: a second
   // attendance event for the same date (the drills never correct a day). The row would not show it.
-  const attendanceEvents = await db!.selectFrom('trajectory_event').select(['trajectory_id', sql<string>`data->>'date'`.as('date')])
-    .where('trajectory_id', 'in', ids).where('type', 'in', ['attendance_recorded', 'attendance_corrected']).execute();
+  const attendanceEvents = await db!
+    .selectFrom('trajectory_event')
+    .select(['trajectory_id', sql<string>`data->>'date'`.as('date')])
+    .where('trajectory_id', 'in', ids)
+    .where('type', 'in', ['attendance_recorded', 'attendance_corrected'])
+    .execute();
   const eventDays = countBy(attendanceEvents.map((e) => ({ status: `${e.trajectory_id}|${e.date}` })));
   const doubled = Object.values(eventDays).reduce((a, n) => a + n - 1, 0);
   const perTrajectory = new Map<string, number>();
@@ -298,16 +424,37 @@ async function audit(name: Drill, ids: string[], recorded: Set<string>): Promise
   const lostRows = [...recorded].filter((r) => !inDb.has(r)).length;
   const extraRows = rows.filter((r) => !recorded.has(`${r.trajectory_id}|${r.date}`)).length;
   const lostInWorkflows = recorded.size - inWorkflows;
-  checks.that(`${name}.recorded` as CheckId, ids.length > 0 && without === 0, `${recorded.size} days recorded for ${ids.length} trajectories; ${without} trajectories without any`);
+  checks.that(
+    `${name}.recorded` as CheckId,
+    ids.length > 0 && without === 0,
+    `${recorded.size} days recorded for ${ids.length} trajectories; ${without} trajectories without any`,
+  );
   checks.none(`${name}.lost-rows` as CheckId, lostRows, recorded.size, 'recorded days missing from attendance');
-  checks.that(`${name}.extra-rows` as CheckId, rows.length > 0 && attendanceEvents.length > 0 && extraRows === 0 && doubled === 0,
-    `attendance rows that were not recorded: ${extraRows} of ${rows.length}; days recorded more than once in the events: ${doubled} (${attendanceEvents.length} attendance events)`);
-  checks.none(`${name}.in-workflows` as CheckId, lostInWorkflows, recorded.size, 'recorded days missing from the workflows');
-  checks.none(`${name}.event-numbering` as CheckId, badSeq, ids.length, 'trajectories without events or with events not numbered 1..n');
+  checks.that(
+    `${name}.extra-rows` as CheckId,
+    rows.length > 0 && attendanceEvents.length > 0 && extraRows === 0 && doubled === 0,
+    `attendance rows that were not recorded: ${extraRows} of ${rows.length}; days recorded more than once in the events: ${doubled} (${attendanceEvents.length} attendance events)`,
+  );
+  checks.none(
+    `${name}.in-workflows` as CheckId,
+    lostInWorkflows,
+    recorded.size,
+    'recorded days missing from the workflows',
+  );
+  checks.none(
+    `${name}.event-numbering` as CheckId,
+    badSeq,
+    ids.length,
+    'trajectories without events or with events not numbered 1..n',
+  );
   return `lost rows ${lostRows}, extra rows ${extraRows}, days recorded twice ${doubled}, missing from workflows ${lostInWorkflows}, event numbering broken ${badSeq} (of ${recorded.size} days, ${ids.length} trajectories)`;
 }
 
-const fmt = (status: Record<string, number>) => Object.entries(status).sort().map(([k, v]) => `${k}: ${v}`).join(', ');
+const fmt = (status: Record<string, number>) =>
+  Object.entries(status)
+    .sort()
+    .map(([k, v]) => `${k}: ${v}`)
+    .join(', ');
 
 // ---- 1. the worker killed 20 times ---------------------------------------------------------------------------
 
@@ -332,7 +479,10 @@ async function workerDrill(s: Seen) {
       }
       // The morning digest (as its Schedule starts it), composed and delivered while the worker keeps dying.
       // The first run starts at the first kill, while most days are still unrecorded (so it has mail to send).
-      if (k % 5 === 0) digests.push(client!.workflow.execute('digestWorkflow', { taskQueue: 'toeleiding', workflowId: `drill-digest-${k}` }));
+      if (k % 5 === 0)
+        digests.push(
+          client!.workflow.execute('digestWorkflow', { taskQueue: 'toeleiding', workflowId: `drill-digest-${k}` }),
+        );
     }
   })();
   const t0 = Date.now();
@@ -340,11 +490,16 @@ async function workerDrill(s: Seen) {
   const recorded = await recordAll(s, ids);
   if (sabotage === 'record-twice') {
     s.phase = 'sabotage record-twice';
-    // Before the outcomes (a finished trajectory takes no corrections). As a retry that its Idempotency-Key did not catch would: the same day recorded again (as a correction).
+    // Before the outcomes (a finished trajectory takes no corrections). As a retry that its Idempotency-Key did not
+    // catch would: the same day recorded again (as a correction).
     const [id, date] = [...recorded][0]!.split('|') as [string, string];
     const schedule = await send(s, 'GET', `/v1/trajectories/${id}/schedule`);
-    const day = (schedule.weeks as { days: { date: string; kind: string }[] }[]).flatMap((w) => w.days).find((d) => d.date === date)!;
-    await send(s, 'POST', `/v1/trajectories/${id}/attendance`, { entries: [{ date, kind: day.kind, present: true, correctionReason: 'drill sabotage: recorded twice' }] });
+    const day = (schedule.weeks as { days: { date: string; kind: string }[] }[])
+      .flatMap((w) => w.days)
+      .find((d) => d.date === date)!;
+    await send(s, 'POST', `/v1/trajectories/${id}/attendance`, {
+      entries: [{ date, kind: day.kind, present: true, correctionReason: 'drill sabotage: recorded twice' }],
+    });
   }
   s.phase = 'deciding outcomes while the worker is killed';
   const skip = new Set(sabotage === 'skip-decision' ? [ids.at(-1)!] : []);
@@ -357,10 +512,24 @@ async function workerDrill(s: Seen) {
   const digestResults = await Promise.allSettled(digests);
   const elapsed = Math.round((Date.now() - t0) / 1000);
 
-  checks.that('worker.kills', killedAt.length === KILLS && restartMs.length === KILLS, `${killedAt.length} kills of ${KILLS} asked, ${restartMs.length} new workers polling`);
+  checks.that(
+    'worker.kills',
+    killedAt.length === KILLS && restartMs.length === KILLS,
+    `${killedAt.length} kills of ${KILLS} asked, ${restartMs.length} new workers polling`,
+  );
   const allWorker = countBy(s.spans);
-  checks.none('worker.never-500', badServerAnswers(allWorker), s.spans.length, `answers that were a 5xx other than 503 or no answer (all: ${fmt(allWorker)})${samples(s, isBad) ? `; ${samples(s, isBad)}` : ''}`);
-  checks.atLeast('worker.kills-during-writes', killedAt.filter((t) => t >= t0 && t <= writesEnd).length, Math.ceil(KILLS / 2), `kills between the first and the last write (${Math.round((writesEnd - t0) / 1000)} s)`);
+  checks.none(
+    'worker.never-500',
+    badServerAnswers(allWorker),
+    s.spans.length,
+    `answers that were a 5xx other than 503 or no answer (all: ${fmt(allWorker)})${samples(s, isBad) ? `; ${samples(s, isBad)}` : ''}`,
+  );
+  checks.atLeast(
+    'worker.kills-during-writes',
+    killedAt.filter((t) => t >= t0 && t <= writesEnd).length,
+    Math.ceil(KILLS / 2),
+    `kills between the first and the last write (${Math.round((writesEnd - t0) / 1000)} s)`,
+  );
 
   if (sabotage === 'delete-row') {
     const [id, date] = [...recorded][0]!.split('|') as [string, string];
@@ -374,32 +543,63 @@ async function workerDrill(s: Seen) {
   let wrong: string[] = [];
   for (let i = 0; i < 300; i++) {
     const done = await db!.selectFrom('trajectory').select(['id', sqlKind]).where('id', 'in', ids).execute();
-    wrong = done.filter((d) => d.kind !== expected.get(d.id)).map((d) => `${d.id.slice(0, 8)}: ${d.kind ?? 'none'} instead of ${expected.get(d.id)}`);
+    wrong = done
+      .filter((d) => d.kind !== expected.get(d.id))
+      .map((d) => `${d.id.slice(0, 8)}: ${d.kind ?? 'none'} instead of ${expected.get(d.id)}`);
     if (done.length === ids.length && wrong.length === 0) break;
     await sleep(200);
   }
   const reached = ids.length - wrong.length;
-  checks.that('worker.outcomes', ids.length === COHORT && wrong.length === 0, `${reached} of ${ids.length} reached their outcome${wrong.length ? `; ${wrong.slice(0, 3).join('; ')}` : ''}`);
+  checks.that(
+    'worker.outcomes',
+    ids.length === COHORT && wrong.length === 0,
+    `${reached} of ${ids.length} reached their outcome${wrong.length ? `; ${wrong.slice(0, 3).join('; ')}` : ''}`,
+  );
 
   const finished = digestResults.filter((r) => r.status === 'fulfilled').length;
   const digestError = digestResults.find((r): r is PromiseRejectedResult => r.status === 'rejected')?.reason;
-  checks.that('worker.digests', digests.length > 0 && finished === digests.length, `${finished} of ${digests.length} digest runs finished${digestError ? `; ${String(digestError).split('\n')[0]}` : ''}`);
+  checks.that(
+    'worker.digests',
+    digests.length > 0 && finished === digests.length,
+    `${finished} of ${digests.length} digest runs finished${digestError ? `; ${String(digestError).split('\n')[0]}` : ''}`,
+  );
 
   if (sabotage === 'duplicate-mail') {
-    if (smtp!.received.length === 0) throw new Error('sabotage duplicate-mail not done: no mail was received to send twice');
+    if (smtp!.received.length === 0)
+      throw new Error('sabotage duplicate-mail not done: no mail was received to send twice');
     const m = smtp!.received[0]!;
     const before = smtp!.received.length;
-    const transport = nodemailer.createTransport({ host: '127.0.0.1', port: smtp!.port, secure: false, ignoreTLS: true });
-    await transport.sendMail({ from: 'drill@example.nl', to: (m.to as { text: string }).text, subject: m.subject, text: 'again', messageId: m.messageId });
+    const transport = nodemailer.createTransport({
+      host: '127.0.0.1',
+      port: smtp!.port,
+      secure: false,
+      ignoreTLS: true,
+    });
+    await transport.sendMail({
+      from: 'drill@example.nl',
+      to: (m.to as { text: string }).text,
+      subject: m.subject,
+      text: 'again',
+      messageId: m.messageId,
+    });
     for (let i = 0; i < 50 && smtp!.received.length === before; i++) await sleep(100);
   }
   const outbox = await db!.selectFrom('outbox').select(['id', 'status']).execute();
   const by = countBy(outbox);
   const pending = (by.queued ?? 0) + (by.sending ?? 0) + (by.uncertain ?? 0);
   const received = smtp!.received.length;
-  const composed = digestResults.map((r) => (r.status === 'fulfilled' ? (r.value as { mails: number }).mails : 'failed')).join(', ');
-  checks.that('worker.mails-delivered', received > 0 && (by.sent ?? 0) === received && pending === 0, `outbox ${fmt(by) || 'empty'}; ${received} received; mails composed per digest run: ${composed || 'no run'}`);
-  const mails = smtp!.received.map((m) => ({ messageId: m.messageId, to: (m.to as { text: string } | undefined)?.text }));
+  const composed = digestResults
+    .map((r) => (r.status === 'fulfilled' ? (r.value as { mails: number }).mails : 'failed'))
+    .join(', ');
+  checks.that(
+    'worker.mails-delivered',
+    received > 0 && (by.sent ?? 0) === received && pending === 0,
+    `outbox ${fmt(by) || 'empty'}; ${received} received; mails composed per digest run: ${composed || 'no run'}`,
+  );
+  const mails = smtp!.received.map((m) => ({
+    messageId: m.messageId,
+    to: (m.to as { text: string } | undefined)?.text,
+  }));
   const duplicates = duplicateMails(mails);
   checks.none('worker.duplicate-mails', duplicates, received, 'mails received twice');
 
@@ -425,7 +625,10 @@ async function postgresDrill(s: Seen) {
   const watcher = (async () => {
     while (watching) {
       const start = Date.now();
-      const status = await fetch(`${api}/health`, { signal: AbortSignal.timeout(10_000) }).then((r) => String(r.status), () => 'network');
+      const status = await fetch(`${api}/health`, { signal: AbortSignal.timeout(10_000) }).then(
+        (r) => String(r.status),
+        () => 'network',
+      );
       health.push({ start, end: Date.now(), status });
       await sleep(100);
     }
@@ -453,7 +656,9 @@ async function postgresDrill(s: Seen) {
   try {
     await untilUp(`${api}/health`, 60_000);
     tRecovered = Date.now();
-  } catch { /* judged below */ }
+  } catch {
+    /* judged below */
+  }
   s.phase = 'waiting for the writes to be answered';
   const recorded = await writes;
   s.phase = 'stopping the /health watcher';
@@ -461,17 +666,39 @@ async function postgresDrill(s: Seen) {
   await watcher;
   s.phase = 'auditing';
 
-  checks.that('postgres.down', refusedAtStop && refusedBeforeStart && acceptsAfter, `connections refused right after the stop: ${refusedAtStop}, 3 s later: ${refusedBeforeStart}; accepted after the start: ${acceptsAfter}`);
+  checks.that(
+    'postgres.down',
+    refusedAtStop && refusedBeforeStart && acceptsAfter,
+    `connections refused right after the stop: ${refusedAtStop}, 3 s later: ${refusedBeforeStart}; accepted after the start: ${acceptsAfter}`,
+  );
   const outageEnd = tRecovered ?? tStart;
   const writesInOutage = overlapping(s.spans, tStop, tStart);
-  checks.atLeast('postgres.requests-during-outage', writesInOutage.length, 1, `write attempts while PostgreSQL was down (${tStart - tStop} ms)`);
+  checks.atLeast(
+    'postgres.requests-during-outage',
+    writesInOutage.length,
+    1,
+    `write attempts while PostgreSQL was down (${tStart - tStop} ms)`,
+  );
   const inOutage = countBy([...overlapping(s.spans, tStop, outageEnd), ...overlapping(health, tStop, outageEnd)]);
-  checks.atLeast('postgres.503', inOutage['503'] ?? 0, 1, `503 answers from the stop until healthy again (all: ${fmt(inOutage)})`);
+  checks.atLeast(
+    'postgres.503',
+    inOutage['503'] ?? 0,
+    1,
+    `503 answers from the stop until healthy again (all: ${fmt(inOutage)})`,
+  );
   const all = countBy([...s.spans, ...health]);
-  checks.none('postgres.never-500', badServerAnswers(all), s.spans.length + health.length, `answers that were a 5xx other than 503 or no answer (all: ${fmt(all)})${samples(s, isBad) ? `; ${samples(s, isBad)}` : ''}`);
+  checks.none(
+    'postgres.never-500',
+    badServerAnswers(all),
+    s.spans.length + health.length,
+    `answers that were a 5xx other than 503 or no answer (all: ${fmt(all)})${samples(s, isBad) ? `; ${samples(s, isBad)}` : ''}`,
+  );
   const same = apiProc!.child.pid === apiPid && alive(apiProc!) && worker!.child.pid === workerPid && alive(worker!);
-  checks.that('postgres.recovered', tRecovered !== undefined && same,
-    `${tRecovered === undefined ? 'not healthy within 60 s of the start' : `healthy ${tRecovered - tStart} ms after PostgreSQL started`}; API pid ${apiPid} → ${apiProc!.child.pid}${alive(apiProc!) ? '' : ' (exited)'}, worker pid ${workerPid} → ${worker!.child.pid}${alive(worker!) ? '' : ' (exited)'}`);
+  checks.that(
+    'postgres.recovered',
+    tRecovered !== undefined && same,
+    `${tRecovered === undefined ? 'not healthy within 60 s of the start' : `healthy ${tRecovered - tStart} ms after PostgreSQL started`}; API pid ${apiPid} → ${apiProc!.child.pid}${alive(apiProc!) ? '' : ' (exited)'}, worker pid ${workerPid} → ${worker!.child.pid}${alive(worker!) ? '' : ' (exited)'}`,
+  );
   const lost = await audit('postgres', ids, recorded);
   const healthCounts = countBy(overlapping(health, tStop, outageEnd));
   figures.push([
@@ -513,15 +740,32 @@ async function temporalDrill(s: Seen) {
   const doneMs = Date.now() - tStop;
   s.phase = 'auditing';
 
-  checks.that('temporal.down', refusedAtStop && refusedBeforeStart && acceptsAfter, `connections refused right after the stop: ${refusedAtStop}, 3 s later: ${refusedBeforeStart}; accepted after the start: ${acceptsAfter}`);
+  checks.that(
+    'temporal.down',
+    refusedAtStop && refusedBeforeStart && acceptsAfter,
+    `connections refused right after the stop: ${refusedAtStop}, 3 s later: ${refusedBeforeStart}; accepted after the start: ${acceptsAfter}`,
+  );
   const inFlight = overlapping(s.spans, tStop, tStart);
-  checks.atLeast('temporal.requests-during-outage', inFlight.length, 1, `requests in flight while Temporal was down (${tStart - tStop} ms)`);
+  checks.atLeast(
+    'temporal.requests-during-outage',
+    inFlight.length,
+    1,
+    `requests in flight while Temporal was down (${tStart - tStop} ms)`,
+  );
   const answeredAfter = s.spans.filter((x) => x.end > tStart && x.status.startsWith('2')).length;
   const same = apiProc!.child.pid === apiPid && alive(apiProc!) && worker!.child.pid === workerPid && alive(worker!);
-  checks.that('temporal.reconnected', answeredAfter > 0 && same,
-    `${answeredAfter} requests answered 2xx after the restart; API pid ${apiPid} → ${apiProc!.child.pid}${alive(apiProc!) ? '' : ' (exited)'}, worker pid ${workerPid} → ${worker!.child.pid}${alive(worker!) ? '' : ' (exited)'}`);
+  checks.that(
+    'temporal.reconnected',
+    answeredAfter > 0 && same,
+    `${answeredAfter} requests answered 2xx after the restart; API pid ${apiPid} → ${apiProc!.child.pid}${alive(apiProc!) ? '' : ' (exited)'}, worker pid ${workerPid} → ${worker!.child.pid}${alive(worker!) ? '' : ' (exited)'}`,
+  );
   const all = countBy(s.spans);
-  checks.none('temporal.never-500', badServerAnswers(all), s.spans.length, `answers that were a 5xx other than 503 or no answer (all: ${fmt(all)})${samples(s, isBad) ? `; ${samples(s, isBad)}` : ''}`);
+  checks.none(
+    'temporal.never-500',
+    badServerAnswers(all),
+    s.spans.length,
+    `answers that were a 5xx other than 503 or no answer (all: ${fmt(all)})${samples(s, isBad) ? `; ${samples(s, isBad)}` : ''}`,
+  );
   const lost = await audit('temporal', ids, recorded);
   figures.push([
     'Temporal dev server stopped for 3 s during writes, then started on the same SQLite file',
@@ -539,21 +783,24 @@ function finish(): Promise<never> {
   finishing ??= (async () => {
     // What the processes said, when something failed: the API logs each 500 with its cause (LOG_LEVEL=error).
     if (checks.results.some((r) => !r.pass)) {
-      for (const p of [apiProc, worker]) if (p) console.error(`--- the ${p.name}'s last output:\n${p.output().slice(-4000)}`);
+      for (const p of [apiProc, worker])
+        if (p) console.error(`--- the ${p.name}'s last output:\n${p.output().slice(-4000)}`);
     }
     await cleanUp();
     if (!crashed) checks.that('no-crash', true, 'no unhandled error in the drill process');
     const summary = summarize(checks.results, sabotage);
-    console.log([
-      `Fault drills, ${startedAt.toISOString()}: DRILL_ONLY=${only.join(',')} DRILL_KILLS=${KILLS} DRILL_COHORT=${COHORT} DRILL_SEED=${seed}${sabotage ? ` DRILL_SABOTAGE=${sabotage}` : ''}`,
-      `load average (1, 5, 15 min) at start: ${loadAtStart}; at end: ${load()}; ${os.cpus().length} cores; SMTP connections reset by killed workers: ${smtp?.errors.length ?? 0}`,
-      '',
-      '| drill | what happened | answers | what was lost or doubled |',
-      '| --- | --- | --- | --- |',
-      ...figures.map((r) => `| ${r.join(' | ')} |`),
-      '',
-      summary.text,
-    ].join('\n'));
+    console.log(
+      [
+        `Fault drills, ${startedAt.toISOString()}: DRILL_ONLY=${only.join(',')} DRILL_KILLS=${KILLS} DRILL_COHORT=${COHORT} DRILL_SEED=${seed}${sabotage ? ` DRILL_SABOTAGE=${sabotage}` : ''}`,
+        `load average (1, 5, 15 min) at start: ${loadAtStart}; at end: ${load()}; ${os.cpus().length} cores; SMTP connections reset by killed workers: ${smtp?.errors.length ?? 0}`,
+        '',
+        '| drill | what happened | answers | what was lost or doubled |',
+        '| --- | --- | --- | --- |',
+        ...figures.map((r) => `| ${r.join(' | ')} |`),
+        '',
+        summary.text,
+      ].join('\n'),
+    );
     process.exit(summary.exitCode);
   })();
   return finishing;
@@ -561,7 +808,11 @@ function finish(): Promise<never> {
 
 try {
   await startStack();
-  await send(seen(), 'POST', '/v1/programmes', { id: programmeId, name: 'Drill: two weeks', template: shortTemplate() });
+  await send(seen(), 'POST', '/v1/programmes', {
+    id: programmeId,
+    name: 'Drill: two weeks',
+    template: shortTemplate(),
+  });
   if (only.includes('worker')) await drill('worker', 15 * 60_000, workerDrill);
   if (only.includes('postgres')) await drill('postgres', 8 * 60_000, postgresDrill);
   if (only.includes('temporal')) await drill('temporal', 8 * 60_000, temporalDrill);

@@ -18,7 +18,10 @@ import { mapLimit } from '../infra/map-limit';
 import { addDays, isoWeekday, isWorkingDay, localDate, localInstant, nextWorkingDay } from '../workflows/calendar';
 import { startSmtp } from '../tests/helpers/smtp';
 
-/** n running trajectories, each with its own jobcoach and an overdue intake checkpoint, written as the projection writes them. */
+/**
+ * n running trajectories, each with its own jobcoach and an overdue intake checkpoint, written as the projection writes
+ * them.
+ */
 async function seed(db: Db, n: number, day: string): Promise<string> {
   const run = randomUUID().slice(0, 8);
   const office = `bench-office-${run}`;
@@ -30,40 +33,104 @@ async function seed(db: Db, n: number, day: string): Promise<string> {
   const start = addDays(monday, -14);
   // No coordinator contact and no address at the office: the matching risk signals have no recipient, so
   // the run delivers exactly the n jobcoach reminders.
-  await db.insertInto('organisation').values([
-    { id: office, name: 'Programmabureau Bench', kind: 'programme_office', office_id: null },
-    { id: school, name: 'ROC Bench', kind: 'school', office_id: null },
-    { id: employer, name: 'Zorggroep Bench', kind: 'employer', office_id: null },
-  ]).execute();
-  await db.updateTable('organisation').set({ office_id: office }).where('id', 'in', [office, school, employer]).execute();
-  await db.insertInto('covenant').values({ id: `bench-covenant-${run}`, name: 'Bench', region: 'Bench', programme_office_id: office }).execute();
-  await db.insertInto('cohort').values({ id: cohort, programme_id: 'welslagen', programme_version: 1, region: 'Bench', start_date: start, school_id: school, status: 'launched', covenant_id: `bench-covenant-${run}` }).execute();
+  await db
+    .insertInto('organisation')
+    .values([
+      { id: office, name: 'Programmabureau Bench', kind: 'programme_office', office_id: null },
+      { id: school, name: 'ROC Bench', kind: 'school', office_id: null },
+      { id: employer, name: 'Zorggroep Bench', kind: 'employer', office_id: null },
+    ])
+    .execute();
+  await db
+    .updateTable('organisation')
+    .set({ office_id: office })
+    .where('id', 'in', [office, school, employer])
+    .execute();
+  await db
+    .insertInto('covenant')
+    .values({ id: `bench-covenant-${run}`, name: 'Bench', region: 'Bench', programme_office_id: office })
+    .execute();
+  await db
+    .insertInto('cohort')
+    .values({
+      id: cohort,
+      programme_id: 'welslagen',
+      programme_version: 1,
+      region: 'Bench',
+      start_date: start,
+      school_id: school,
+      status: 'launched',
+      covenant_id: `bench-covenant-${run}`,
+    })
+    .execute();
   await sql`insert into contact (id, organisation_id, role, name, email, office_id)
-    select ${run} || '-jc-' || i, ${office}, 'jobcoach', 'Jobcoach ' || i, 'jobcoach' || i || '.' || ${run} || '@bench.example.nl', ${office} from generate_series(1, ${n}::int) i`.execute(db);
+    select ${run} || '-jc-' || i, ${office}, 'jobcoach', 'Jobcoach ' || i, 'jobcoach' || i || '.' || ${run} || '@bench.example.nl', ${office} from generate_series(1, ${n}::int) i`.execute(
+    db,
+  );
   await sql`insert into trajectory (id, cohort_id, reference, name, email, employer_id, placement_weekdays, school_weekday, status, end_date, workflow_id, jobcoach_id)
     select ${run} || '-t-' || i, ${cohort}, 'B-' || lpad(i::text, 5, '0'), 'Deelnemer ' || i, 'deelnemer' || i || '@example.nl', ${employer}, '["monday","tuesday","wednesday"]', 4, 'active',
-      ${start}::date + 137, 'trajectory-' || ${run} || '-t-' || i, ${run} || '-jc-' || i from generate_series(1, ${n}::int) i`.execute(db);
-  await sql`insert into placement (trajectory_id, from_date, employer_id) select id, ${start}::date, ${employer} from trajectory where cohort_id = ${cohort}`.execute(db);
-  await sql`insert into planned_checkpoint (trajectory_id, key, name, week, week_start, week_end) select id, 'intake', 'Intake', 1, ${start}::date, ${start}::date + 4 from trajectory where cohort_id = ${cohort}`.execute(db);
+      ${start}::date + 137, 'trajectory-' || ${run} || '-t-' || i, ${run} || '-jc-' || i from generate_series(1, ${n}::int) i`.execute(
+    db,
+  );
+  await sql`insert into placement (trajectory_id, from_date, employer_id) select id, ${start}::date, ${employer} from trajectory where cohort_id = ${cohort}`.execute(
+    db,
+  );
+  await sql`insert into planned_checkpoint (trajectory_id, key, name, week, week_start, week_end) select id, 'intake', 'Intake', 1, ${start}::date, ${start}::date + 4 from trajectory where cohort_id = ${cohort}`.execute(
+    db,
+  );
   return cohort;
 }
 
 export async function benchOutbox(db: Db, n = 10_000, connections = Number(process.env.BENCH_SMTP_CONNECTIONS ?? 4)) {
   const smtp = await startSmtp();
   const url = `smtp://127.0.0.1:${smtp.port}`;
-  // A local server has no provider's limit; SMTP_RATE_PER_SECOND's default (20) would make 10,000 mails take 500 s by design.
+  // A local server has no provider's limit; SMTP_RATE_PER_SECOND's default (20) would make 10,000 mails take 500 s by
+  // design.
   const rate = Number(process.env.BENCH_SMTP_RATE ?? 0);
-  // A working morning inside mail hours, whatever the day of the run (the digest is not composed on Sundays and holidays).
-  const holidays = new Set(dutchHolidays(addDays(localDate(Date.now()), -30), addDays(localDate(Date.now()), 60)).map((h) => h.date));
+  // A working morning inside mail hours, whatever the day of the run (the digest is not composed on Sundays and
+  // holidays).
+  const holidays = new Set(
+    dutchHolidays(addDays(localDate(Date.now()), -30), addDays(localDate(Date.now()), 60)).map((h) => h.date),
+  );
   const today = localDate(Date.now());
   const day = isWorkingDay(today, holidays) ? today : nextWorkingDay(today, holidays);
   const at10 = localInstant(day, 10);
-  const mailer = createMailer({ SMTP_URL: url, MAIL_FROM: 'Toeleiding <noreply@toeleiding.local>', SMTP_MAX_CONNECTIONS: connections, SMTP_RATE_PER_SECOND: rate }, db);
-  const reminders = createReminderActivities({ db, mailer, publicUrl: 'https://toeleiding.example.nl', now: () => at10 });
+  const mailer = createMailer(
+    {
+      SMTP_URL: url,
+      MAIL_FROM: 'Toeleiding <noreply@toeleiding.local>',
+      SMTP_MAX_CONNECTIONS: connections,
+      SMTP_RATE_PER_SECOND: rate,
+    },
+    db,
+  );
+  const reminders = createReminderActivities({
+    db,
+    mailer,
+    publicUrl: 'https://toeleiding.example.nl',
+    now: () => at10,
+  });
   const plain = () => nodemailer.createTransport({ url, pool: true, maxConnections: connections, maxRequeues: 0 });
-  const sendPlain = (transport: ReturnType<typeof plain>, rows: { id: string; recipient: string; subject: string; text: string; html: string }[]) =>
-    mapLimit(rows, connections, (r) => transport.sendMail({ from: 'Toeleiding <noreply@toeleiding.local>', to: r.recipient, subject: r.subject, text: r.text, html: r.html, messageId: `<direct-${r.id}@bench>` }));
-  const rowsOf = (ids: string[]) => db.selectFrom('outbox').select(['id', 'recipient', 'subject', 'text', 'html']).where('id', '=', anyOf(ids)).execute();
+  const sendPlain = (
+    transport: ReturnType<typeof plain>,
+    rows: { id: string; recipient: string; subject: string; text: string; html: string }[],
+  ) =>
+    mapLimit(rows, connections, (r) =>
+      transport.sendMail({
+        from: 'Toeleiding <noreply@toeleiding.local>',
+        to: r.recipient,
+        subject: r.subject,
+        text: r.text,
+        html: r.html,
+        messageId: `<direct-${r.id}@bench>`,
+      }),
+    );
+  const rowsOf = (ids: string[]) =>
+    db
+      .selectFrom('outbox')
+      .select(['id', 'recipient', 'subject', 'text', 'html'])
+      .where('id', '=', anyOf(ids))
+      .execute();
 
   // Warm-up, not measured: both sides' code once over 500 reminders, so neither pays the JIT's first pass.
   const warm = await seed(db, Math.min(500, n), day);
@@ -91,7 +158,11 @@ export async function benchOutbox(db: Db, n = 10_000, connections = Number(proce
   const again = await reminders.deliverMail({ ids: againIds });
   mailer.close();
   const received = smtp.received.map((m) => m.messageId ?? '');
-  const items = await db.selectFrom('outbox_item').select((eb) => eb.fn.countAll<number>().as('n')).where('outbox_id', '=', anyOf(ids)).executeTakeFirstOrThrow();
+  const items = await db
+    .selectFrom('outbox_item')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .where('outbox_id', '=', anyOf(ids))
+    .executeTakeFirstOrThrow();
   smtp.received.length = 0;
 
   // Baseline: the same rendered mails, plain nodemailer pooled the same way, as many in flight as connections.
@@ -105,18 +176,35 @@ export async function benchOutbox(db: Db, n = 10_000, connections = Number(proce
   await smtp.stop();
 
   const result = {
-    n, connections, rate, seedMs, composeMs, deliverMs, endToEndMs, directMs, directReceived, mails: ids.length, items: Number(items.n),
-    sent: delivered.sent, failed: delivered.failed, resent: again.sent, recomposed: againIds.length,
-    received: received.length, duplicates: received.length - new Set(received).size,
+    n,
+    connections,
+    rate,
+    seedMs,
+    composeMs,
+    deliverMs,
+    endToEndMs,
+    directMs,
+    directReceived,
+    mails: ids.length,
+    items: Number(items.n),
+    sent: delivered.sent,
+    failed: delivered.failed,
+    resent: again.sent,
+    recomposed: againIds.length,
+    received: received.length,
+    duplicates: received.length - new Set(received).size,
     // The names bench/run.ts prints (its outbox row): queueing is now composing, the outbox time the delivery.
-    enqueueMs: composeMs, outboxMs: deliverMs,
+    enqueueMs: composeMs,
+    outboxMs: deliverMs,
   };
   // The end-to-end figure, as a row of its own (bench/run.ts prints the delivery part in its table).
-  console.log(`| ${[
-    `${n.toLocaleString('en')} due reminders composed from the projection and delivered end to end (${connections} pooled SMTP connections, ${rate ? `${rate}/s` : 'no rate limit'}; projection seeded in ${(seedMs / 1000).toFixed(1)} s)`,
-    `the same ${rows.length.toLocaleString('en')} rendered mails through plain nodemailer, pooled the same way, ${connections} in flight: ${directMs.toFixed(0)} ms (${directReceived} received)`,
-    `composeDigests ${composeMs.toFixed(0)} ms (${result.items.toLocaleString('en')} items into ${ids.length.toLocaleString('en')} mails) + deliverMail ${deliverMs.toFixed(0)} ms = ${endToEndMs.toFixed(0)} ms; ${delivered.sent} sent, ${received.length} received, duplicates ${result.duplicates}; a repeated run sent ${again.sent}`,
-    `end to end ${(endToEndMs / directMs).toFixed(2)}, delivery ${(deliverMs / directMs).toFixed(2)}`,
-  ].join(' | ')} |`);
+  console.log(
+    `| ${[
+      `${n.toLocaleString('en')} due reminders composed from the projection and delivered end to end (${connections} pooled SMTP connections, ${rate ? `${rate}/s` : 'no rate limit'}; projection seeded in ${(seedMs / 1000).toFixed(1)} s)`,
+      `the same ${rows.length.toLocaleString('en')} rendered mails through plain nodemailer, pooled the same way, ${connections} in flight: ${directMs.toFixed(0)} ms (${directReceived} received)`,
+      `composeDigests ${composeMs.toFixed(0)} ms (${result.items.toLocaleString('en')} items into ${ids.length.toLocaleString('en')} mails) + deliverMail ${deliverMs.toFixed(0)} ms = ${endToEndMs.toFixed(0)} ms; ${delivered.sent} sent, ${received.length} received, duplicates ${result.duplicates}; a repeated run sent ${again.sent}`,
+      `end to end ${(endToEndMs / directMs).toFixed(2)}, delivery ${(deliverMs / directMs).toFixed(2)}`,
+    ].join(' | ')} |`,
+  );
   return result;
 }

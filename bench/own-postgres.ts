@@ -26,8 +26,13 @@ export interface OwnPostgres {
 function binDir(): string {
   if (process.env.PG_BIN_DIR) return process.env.PG_BIN_DIR;
   const root = '/usr/lib/postgresql';
-  const versions = existsSync(root) ? readdirSync(root).filter((v) => existsSync(path.join(root, v, 'bin', 'initdb'))).sort((a, b) => Number(b) - Number(a)) : [];
-  if (versions.length === 0) throw new Error(`no PostgreSQL binaries under ${root}; set PG_BIN_DIR to the folder holding initdb and pg_ctl`);
+  const versions = existsSync(root)
+    ? readdirSync(root)
+        .filter((v) => existsSync(path.join(root, v, 'bin', 'initdb')))
+        .sort((a, b) => Number(b) - Number(a))
+    : [];
+  if (versions.length === 0)
+    throw new Error(`no PostgreSQL binaries under ${root}; set PG_BIN_DIR to the folder holding initdb and pg_ctl`);
   return path.join(root, versions[0]!, 'bin');
 }
 
@@ -43,11 +48,21 @@ export async function startOwnPostgres(port: number): Promise<OwnPostgres> {
     const gid = Number(execFileSync('id', ['-g', user]).toString().trim());
     chownSync(folder, uid, gid);
   }
-  const command = (cmd: string, args: string[]): [string, string[]] => (asRoot ? ['runuser', ['-u', user, '--', path.join(bin, cmd), ...args]] : [path.join(bin, cmd), args]);
-  const run = (cmd: string, args: string[]) => execFileSync(...command(cmd, args), { stdio: ['ignore', 'pipe', 'pipe'] }).toString();
+  const command = (cmd: string, args: string[]): [string, string[]] =>
+    asRoot ? ['runuser', ['-u', user, '--', path.join(bin, cmd), ...args]] : [path.join(bin, cmd), args];
+  const run = (cmd: string, args: string[]) =>
+    execFileSync(...command(cmd, args), { stdio: ['ignore', 'pipe', 'pipe'] }).toString();
   // Asynchronous for stop and start, so the drill's clients keep sending while pg_ctl waits.
-  const runAsync = async (cmd: string, args: string[]) => { await promisify(execFile)(...command(cmd, args)); };
-  const options = [`-p ${port}`, `-k ${folder}`, '-c listen_addresses=127.0.0.1', '-c shared_buffers=32MB', '-c max_connections=40'].join(' ');
+  const runAsync = async (cmd: string, args: string[]) => {
+    await promisify(execFile)(...command(cmd, args));
+  };
+  const options = [
+    `-p ${port}`,
+    `-k ${folder}`,
+    '-c listen_addresses=127.0.0.1',
+    '-c shared_buffers=32MB',
+    '-c max_connections=40',
+  ].join(' ');
   let running = false;
   let removed = false;
   const instance: OwnPostgres = {
@@ -64,7 +79,11 @@ export async function startOwnPostgres(port: number): Promise<OwnPostgres> {
     async accepts() {
       const c = new pg.Client({ connectionString: instance.url(), connectionTimeoutMillis: 1000, query_timeout: 1000 });
       c.on('error', () => {});
-      const within = <T>(p: Promise<T>) => Promise.race([p, new Promise<never>((_, reject) => setTimeout(() => reject(new Error('no answer within 2 s')), 2000).unref())]);
+      const within = <T>(p: Promise<T>) =>
+        Promise.race([
+          p,
+          new Promise<never>((_, reject) => setTimeout(() => reject(new Error('no answer within 2 s')), 2000).unref()),
+        ]);
       try {
         await within(c.connect().then(() => c.query('select 1')));
         return true;
@@ -79,15 +98,27 @@ export async function startOwnPostgres(port: number): Promise<OwnPostgres> {
       removed = true;
       process.off('exit', onExit);
       try {
-        if (running || existsSync(path.join(data, 'postmaster.pid'))) run('pg_ctl', ['-D', data, '-m', 'immediate', '-w', 'stop']);
-      } catch { /* not running */ }
+        if (running || existsSync(path.join(data, 'postmaster.pid')))
+          run('pg_ctl', ['-D', data, '-m', 'immediate', '-w', 'stop']);
+      } catch {
+        /* not running */
+      }
       rmSync(folder, { recursive: true, force: true });
     },
   };
   const onExit = () => instance.remove();
   process.on('exit', onExit);
   try {
-    run('initdb', ['-D', data, '-U', 'postgres', '--auth=trust', '--encoding=UTF8', '--locale=C.UTF-8', '--no-instructions']);
+    run('initdb', [
+      '-D',
+      data,
+      '-U',
+      'postgres',
+      '--auth=trust',
+      '--encoding=UTF8',
+      '--locale=C.UTF-8',
+      '--no-instructions',
+    ]);
     await instance.start();
   } catch (e) {
     const out = `${(e as { stderr?: Buffer | string }).stderr?.toString() ?? ''}${existsSync(log) ? readFileSync(log, 'utf8').slice(-2000) : ''}`;

@@ -28,26 +28,52 @@ import { injectCall } from '../tests/helpers/app';
 import { createKey, seedPartners } from '../tests/helpers/partners';
 import { untilStarted } from '../tests/helpers/seed';
 
-interface Recording { trajectoryId: string; token: string; entries: { date: string; kind: 'placement' | 'school'; present: boolean }[] }
+interface Recording {
+  trajectoryId: string;
+  token: string;
+  entries: { date: string; kind: 'placement' | 'school'; present: boolean }[];
+}
 
 /** One POST over a connection of its own (keep-alive agent with one socket): status and milliseconds. */
 /** One POST over a keep-alive agent, with a fresh Idempotency-Key: its status and how long it took. */
-export function post(agent: http.Agent, base: URL, path: string, token: string, body: string): Promise<{ status: number; ms: number }> {
+export function post(
+  agent: http.Agent,
+  base: URL,
+  path: string,
+  token: string,
+  body: string,
+): Promise<{ status: number; ms: number }> {
   const t0 = performance.now();
   return new Promise((resolve, reject) => {
-    const req = http.request({
-      agent, host: base.hostname, port: base.port, path, method: 'POST',
-      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json', 'content-length': Buffer.byteLength(body), 'idempotency-key': randomUUID() },
-    }, (res) => {
-      res.resume();
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, ms: performance.now() - t0 }));
-    });
+    const req = http.request(
+      {
+        agent,
+        host: base.hostname,
+        port: base.port,
+        path,
+        method: 'POST',
+        headers: {
+          authorization: `Bearer ${token}`,
+          'content-type': 'application/json',
+          'content-length': Buffer.byteLength(body),
+          'idempotency-key': randomUUID(),
+        },
+      },
+      (res) => {
+        res.resume();
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, ms: performance.now() - t0 }));
+      },
+    );
     req.on('error', reject);
     req.end(body);
   });
 }
 
-const figures = (ms: number[], wallMs: number) => ({ p50: percentile(ms, 50), p99: percentile(ms, 99), perSecond: ms.length / (wallMs / 1000) });
+const figures = (ms: number[], wallMs: number) => ({
+  p50: percentile(ms, 50),
+  p99: percentile(ms, 99),
+  perSecond: ms.length / (wallMs / 1000),
+});
 
 export async function benchRegistrations(env: TestWorkflowEnvironment, db: Db, levels = [8, 32, 96]) {
   const runs = benchRuns();
@@ -72,7 +98,11 @@ export async function benchRegistrations(env: TestWorkflowEnvironment, db: Db, l
     const t0 = performance.now();
     const trajectories: { id: string; employerId: string }[] = [];
     for (let left = needed; left > 0; left -= 100) {
-      const res = await call('POST', '/v1/cohorts', cohortRequest({ ...partners, size: Math.min(100, left), startDate: addDays(thisMonday(), -7 * weeks) }));
+      const res = await call(
+        'POST',
+        '/v1/cohorts',
+        cohortRequest({ ...partners, size: Math.min(100, left), startDate: addDays(thisMonday(), -7 * weeks) }),
+      );
       if (res.status !== 201) throw new Error(`launch failed: ${res.status} ${JSON.stringify(res.json)}`);
       await untilStarted(db, res.json.id);
       trajectories.push(...(res.json.trajectories as { id: string; employerId: string }[]));
@@ -83,23 +113,31 @@ export async function benchRegistrations(env: TestWorkflowEnvironment, db: Db, l
     const today = localDate(Date.now());
     const work = new Map<string, Recording[]>();
     let next = 0;
-    await Promise.all(Array.from({ length: 20 }, async () => {
-      for (let t = trajectories[next++]; t; t = trajectories[next++]) {
-        const s = await env.client.workflow.getHandle(trajectoryWorkflowId(t.id)).query(scheduleQuery);
-        const recordings: Recording[] = [];
-        for (const w of s.weeks) {
-          const days = w.days.filter((d) => d.status === 'planned' && d.date < today);
-          const placement = days.filter((d) => d.kind === 'placement').map((d) => ({ date: d.date, kind: d.kind, present: true }));
-          const school = days.filter((d) => d.kind === 'school').map((d) => ({ date: d.date, kind: d.kind, present: true }));
-          if (placement.length) recordings.push({ trajectoryId: t.id, token: keys.get(t.employerId)!, entries: placement });
-          if (school.length) recordings.push({ trajectoryId: t.id, token: schoolKey, entries: school });
+    await Promise.all(
+      Array.from({ length: 20 }, async () => {
+        for (let t = trajectories[next++]; t; t = trajectories[next++]) {
+          const s = await env.client.workflow.getHandle(trajectoryWorkflowId(t.id)).query(scheduleQuery);
+          const recordings: Recording[] = [];
+          for (const w of s.weeks) {
+            const days = w.days.filter((d) => d.status === 'planned' && d.date < today);
+            const placement = days
+              .filter((d) => d.kind === 'placement')
+              .map((d) => ({ date: d.date, kind: d.kind, present: true }));
+            const school = days
+              .filter((d) => d.kind === 'school')
+              .map((d) => ({ date: d.date, kind: d.kind, present: true }));
+            if (placement.length)
+              recordings.push({ trajectoryId: t.id, token: keys.get(t.employerId)!, entries: placement });
+            if (school.length) recordings.push({ trajectoryId: t.id, token: schoolKey, entries: school });
+          }
+          work.set(t.id, recordings.slice(0, weeks * 2));
         }
-        work.set(t.id, recordings.slice(0, weeks * 2));
-      }
-    }));
+      }),
+    );
     // One pool for both sides, shuffled, so neither gets the cohorts launched first.
     const pool = trajectories.map((t) => t.id).sort(() => Math.random() - 0.5);
-    const take = (c: number) => Array.from({ length: c }, () => pool.splice(0, perConnection(c)).flatMap((id) => work.get(id)!));
+    const take = (c: number) =>
+      Array.from({ length: c }, () => pool.splice(0, perConnection(c)).flatMap((id) => work.get(id)!));
 
     const results = [];
     for (const c of levels) {
@@ -110,15 +148,23 @@ export async function benchRegistrations(env: TestWorkflowEnvironment, db: Db, l
         const lanes = take(c);
         const ms: number[] = [];
         const t = performance.now();
-        await Promise.all(lanes.map(async (lane) => {
-          const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
-          for (const r of lane) {
-            const res = await post(agent, base, `/v1/trajectories/${r.trajectoryId}/attendance`, r.token, JSON.stringify({ entries: r.entries }));
-            if (res.status < 200 || res.status >= 300) non2xx[res.status] = (non2xx[res.status] ?? 0) + 1;
-            ms.push(res.ms);
-          }
-          agent.destroy();
-        }));
+        await Promise.all(
+          lanes.map(async (lane) => {
+            const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
+            for (const r of lane) {
+              const res = await post(
+                agent,
+                base,
+                `/v1/trajectories/${r.trajectoryId}/attendance`,
+                r.token,
+                JSON.stringify({ entries: r.entries }),
+              );
+              if (res.status < 200 || res.status >= 300) non2xx[res.status] = (non2xx[res.status] ?? 0) + 1;
+              ms.push(res.ms);
+            }
+            agent.destroy();
+          }),
+        );
         requests += ms.length;
         return figures(ms, performance.now() - t);
       };
@@ -126,21 +172,38 @@ export async function benchRegistrations(env: TestWorkflowEnvironment, db: Db, l
         const lanes = take(c);
         const ms: number[] = [];
         const t = performance.now();
-        await Promise.all(lanes.map(async (lane) => {
-          for (const r of lane) {
-            const s = performance.now();
-            try {
-              await env.client.workflow.getHandle(trajectoryWorkflowId(r.trajectoryId)).executeUpdate(recordAttendanceUpdate, { args: [{ entries: r.entries }] });
-            } catch {
-              bareErrors++;
+        await Promise.all(
+          lanes.map(async (lane) => {
+            for (const r of lane) {
+              const s = performance.now();
+              try {
+                await env.client.workflow
+                  .getHandle(trajectoryWorkflowId(r.trajectoryId))
+                  .executeUpdate(recordAttendanceUpdate, { args: [{ entries: r.entries }] });
+              } catch {
+                bareErrors++;
+              }
+              ms.push(performance.now() - s);
             }
-            ms.push(performance.now() - s);
-          }
-        }));
+          }),
+        );
         return figures(ms, performance.now() - t);
       };
-      const r = await alternate({ runs, warmup, baseline: bare, measured: overHttp, log: `registrations ${c} connections` });
-      results.push({ connections: c, requestsPerSample: c * perConnection(c) * weeks * 2, httpRequests: requests, non2xx, bareErrors, ...r });
+      const r = await alternate({
+        runs,
+        warmup,
+        baseline: bare,
+        measured: overHttp,
+        log: `registrations ${c} connections`,
+      });
+      results.push({
+        connections: c,
+        requestsPerSample: c * perConnection(c) * weeks * 2,
+        httpRequests: requests,
+        non2xx,
+        bareErrors,
+        ...r,
+      });
     }
     return { trajectories: trajectories.length, launchMs, weeks, results };
   } finally {

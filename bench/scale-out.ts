@@ -15,11 +15,25 @@ import { fileURLToPath } from 'node:url';
 import { localDate } from '../workflows/calendar';
 import { post } from './registrations';
 import { alternate, benchRuns, machineLoad, percentile, spread } from './stats';
-import { historyOf, httpCall, launchCohorts, runDigest, seedRegions, startStack, untilActive, type Launched, type Stack } from './scale';
+import {
+  historyOf,
+  httpCall,
+  launchCohorts,
+  runDigest,
+  seedRegions,
+  startStack,
+  untilActive,
+  type Launched,
+  type Stack,
+} from './scale';
 
 const log = (s: string) => console.error(`[bench] ${new Date().toISOString().slice(11, 19)} ${s}`);
 
-export async function benchScaleOut(total = Number(process.env.BENCH_SCALEOUT_TRAJECTORIES ?? 2_000), connections = 32, perConnection = 12) {
+export async function benchScaleOut(
+  total = Number(process.env.BENCH_SCALEOUT_TRAJECTORIES ?? 2_000),
+  connections = 32,
+  perConnection = 12,
+) {
   const stack: Stack = await startStack({ workers: 1, apis: 1 });
   try {
     const call = httpCall(() => stack.apis[0]!.url, stack.token);
@@ -48,7 +62,10 @@ export async function benchScaleOut(total = Number(process.env.BENCH_SCALEOUT_TR
       await stack.processes(workers, apis);
       // (a) The digest, composed and sent afresh.
       const day = localDate(Date.now());
-      await stack.db.deleteFrom('outbox_item').where('outbox_id', 'in', stack.db.selectFrom('outbox').select('id').where('day', '=', day)).execute();
+      await stack.db
+        .deleteFrom('outbox_item')
+        .where('outbox_id', 'in', stack.db.selectFrom('outbox').select('id').where('day', '=', day))
+        .execute();
       await stack.db.deleteFrom('outbox').where('day', '=', day).execute();
       const digest = await runDigest(stack);
       // (b) Registrations, half the connections to each API.
@@ -56,19 +73,40 @@ export async function benchScaleOut(total = Number(process.env.BENCH_SCALEOUT_TR
       const bases = stack.apis.map((a) => new URL(a.url));
       const ms: number[] = [];
       const t = performance.now();
-      await Promise.all(lanes.map(async (lane, i) => {
-        const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
-        for (const r of lane) {
-          const res = await post(agent, bases[i % bases.length]!, r.path, r.key ?? stack.token, JSON.stringify(r.body));
-          if (res.status < 200 || res.status >= 300) non2xx[res.status] = (non2xx[res.status] ?? 0) + 1;
-          ms.push(res.ms);
-        }
-        agent.destroy();
-      }));
+      await Promise.all(
+        lanes.map(async (lane, i) => {
+          const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
+          for (const r of lane) {
+            const res = await post(
+              agent,
+              bases[i % bases.length]!,
+              r.path,
+              r.key ?? stack.token,
+              JSON.stringify(r.body),
+            );
+            if (res.status < 200 || res.status >= 300) non2xx[res.status] = (non2xx[res.status] ?? 0) + 1;
+            ms.push(res.ms);
+          }
+          agent.destroy();
+        }),
+      );
       const wall = performance.now() - t;
-      return { digestMs: digest.lateMs, mails: digest.sent, items: digest.items, p50: percentile(ms, 50), p99: percentile(ms, 99), perSecond: ms.length / (wall / 1000) };
+      return {
+        digestMs: digest.lateMs,
+        mails: digest.sent,
+        items: digest.items,
+        p50: percentile(ms, 50),
+        p99: percentile(ms, 99),
+        perSecond: ms.length / (wall / 1000),
+      };
     };
-    const r = await alternate({ runs: benchRuns(3, 3), warmup: 1, baseline: side(1, 1), measured: side(2, 2), log: 'scale-out' });
+    const r = await alternate({
+      runs: benchRuns(3, 3),
+      warmup: 1,
+      baseline: side(1, 1),
+      measured: side(2, 2),
+      log: 'scale-out',
+    });
     return { total: launched.length, regions: regions.length, connections, perConnection, non2xx, ...r };
   } finally {
     await stack.close();
@@ -98,5 +136,9 @@ if (process.argv[1] && fileURLToPath(import.meta.url) === path.resolve(process.a
   const at = new Date().toISOString();
   const r = await benchScaleOut();
   console.log(JSON.stringify({ ...r, at, load: `${load} → ${machineLoad()}` }, null, 2));
-  console.log(scaleOutRows(r).map((row) => `| ${row.join(' | ')} |`).join('\n'));
+  console.log(
+    scaleOutRows(r)
+      .map((row) => `| ${row.join(' | ')} |`)
+      .join('\n'),
+  );
 }

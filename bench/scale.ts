@@ -36,7 +36,15 @@ import { addDays, localDate } from '../workflows/calendar';
 import { cohortRequest, thisMonday } from '../tests/helpers/fixtures';
 import { createKey, seedPartners, type Call, type Partners } from '../tests/helpers/partners';
 import { createThrowawayDatabase } from '../tests/helpers/postgres';
-import { devServerInMemory, freePort, procStatus, spawnEntry, untilUp, type DevServer, type Proc } from '../tests/helpers/processes';
+import {
+  devServerInMemory,
+  freePort,
+  procStatus,
+  spawnEntry,
+  untilUp,
+  type DevServer,
+  type Proc,
+} from '../tests/helpers/processes';
 import { startSmtp } from '../tests/helpers/smtp';
 import { percentile } from './stats';
 
@@ -45,8 +53,15 @@ const log = (s: string) => console.error(`[bench] ${new Date().toISOString().sli
 
 /** One Temporal dev server, one database, an SMTP server, and `workers` worker and `apis` API processes. */
 export interface Stack {
-  db: Db; client: Client; temporal: DevServer; smtp: Awaited<ReturnType<typeof startSmtp>>; token: string;
-  workers: Proc[]; apis: { proc: Proc; url: string }[]; metricsPorts: number[]; dataConverter: DataConverter;
+  db: Db;
+  client: Client;
+  temporal: DevServer;
+  smtp: Awaited<ReturnType<typeof startSmtp>>;
+  token: string;
+  workers: Proc[];
+  apis: { proc: Proc; url: string }[];
+  metricsPorts: number[];
+  dataConverter: DataConverter;
   /** Time (Date.now()) the SMTP server last accepted a mail. */
   lastAccepted(): number;
   /** Replaces the processes with `workers` workers and `apis` APIs (same server, database and keys). */
@@ -59,33 +74,60 @@ export const WORKER_HEAP_MIB = Number(process.env.BENCH_WORKER_HEAP_MIB ?? 1024)
 
 /** The SDK's default maxCachedWorkflows (infra/worker.ts sets none) for a worker with that heap ceiling. */
 export function defaultCachedWorkflows(heapMiB = WORKER_HEAP_MIB): { heapLimitMiB: number; cache: number } {
-  const limit = Number(execFileSync(process.execPath, [`--max-old-space-size=${heapMiB}`, '-p', 'require("v8").getHeapStatistics().heap_size_limit'], { encoding: 'utf8' })) / 1048576;
+  const limit =
+    Number(
+      execFileSync(
+        process.execPath,
+        [`--max-old-space-size=${heapMiB}`, '-p', 'require("v8").getHeapStatistics().heap_size_limit'],
+        { encoding: 'utf8' },
+      ),
+    ) / 1048576;
   return { heapLimitMiB: Math.round(limit), cache: Math.max(Math.floor((Math.max(limit - 200, 0) * 600) / 1024), 10) };
 }
 
 export async function startStack(o: { workers: number; apis: number }): Promise<Stack> {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'toeleiding-scale-'));
   const bundle = path.join(dir, 'workflow-bundle.js');
-  execFileSync(process.execPath, ['--import', 'tsx', path.join(root, 'infra/workflow-bundle.ts'), bundle], { cwd: root, stdio: 'ignore' });
+  execFileSync(process.execPath, ['--import', 'tsx', path.join(root, 'infra/workflow-bundle.ts'), bundle], {
+    cwd: root,
+    stdio: 'ignore',
+  });
   const database = await createThrowawayDatabase();
   const db = connectPostgres(database.url, 10);
   const temporal = await devServerInMemory();
   const smtp = await startSmtp();
   let last = 0;
   const push = smtp.received.push.bind(smtp.received);
-  smtp.received.push = (...m) => { last = Date.now(); return push(...m); };
+  smtp.received.push = (...m) => {
+    last = Date.now();
+    return push(...m);
+  };
   const token = randomBytes(24).toString('base64url');
   const keys = newPayloadKey();
   const dataConverter = payloadDataConverter({ PAYLOAD_KEYS: keys });
   const shared = {
-    DATABASE_URL: database.url, TEMPORAL_ADDRESS: temporal.address, PAYLOAD_KEYS: keys, WORKFLOW_BUNDLE_PATH: bundle,
-    ADMIN_TOKEN: token, BSN_HMAC_KEY: randomBytes(32).toString('base64url'), LOG_LEVEL: 'warn', SMTP_URL: `smtp://127.0.0.1:${smtp.port}`,
+    DATABASE_URL: database.url,
+    TEMPORAL_ADDRESS: temporal.address,
+    PAYLOAD_KEYS: keys,
+    WORKFLOW_BUNDLE_PATH: bundle,
+    ADMIN_TOKEN: token,
+    BSN_HMAC_KEY: randomBytes(32).toString('base64url'),
+    LOG_LEVEL: 'warn',
+    SMTP_URL: `smtp://127.0.0.1:${smtp.port}`,
     RATE_LIMIT_PER_MINUTE: '1000000',
   };
   const connection = await Connection.connect({ address: temporal.address });
   const client = new Client({ connection, dataConverter });
   const stack: Stack = {
-    db, client, temporal, smtp, token, workers: [], apis: [], metricsPorts: [], dataConverter,
+    db,
+    client,
+    temporal,
+    smtp,
+    token,
+    workers: [],
+    apis: [],
+    metricsPorts: [],
+    dataConverter,
     lastAccepted: () => last,
     async processes(workers, apis) {
       await Promise.all([...stack.apis.map((a) => a.proc.stop()), ...stack.workers.map((w) => w.stop())]);
@@ -95,13 +137,25 @@ export async function startStack(o: { workers: number; apis: number }): Promise<
       for (let n = 1; n <= workers; n++) {
         const port = await freePort();
         stack.metricsPorts.push(port);
-        stack.workers.push(spawnEntry(`worker ${n}`, 'infra/worker.ts', { ...shared, METRICS_PORT: String(port), NODE_OPTIONS: `--max-old-space-size=${WORKER_HEAP_MIB}` }));
+        stack.workers.push(
+          spawnEntry(`worker ${n}`, 'infra/worker.ts', {
+            ...shared,
+            METRICS_PORT: String(port),
+            NODE_OPTIONS: `--max-old-space-size=${WORKER_HEAP_MIB}`,
+          }),
+        );
       }
       for (let n = 1; n <= apis; n++) {
         const port = await freePort();
-        stack.apis.push({ proc: spawnEntry(`api ${n}`, 'infra/api.ts', { ...shared, PORT: String(port), HOST: '127.0.0.1' }), url: `http://127.0.0.1:${port}` });
+        stack.apis.push({
+          proc: spawnEntry(`api ${n}`, 'infra/api.ts', { ...shared, PORT: String(port), HOST: '127.0.0.1' }),
+          url: `http://127.0.0.1:${port}`,
+        });
       }
-      await Promise.all([...stack.workers.map((w) => w.waitFor(/worker: polling/, 120_000)), ...stack.apis.map((a) => untilUp(`${a.url}/health`, 120_000))]);
+      await Promise.all([
+        ...stack.workers.map((w) => w.waitFor(/worker: polling/, 120_000)),
+        ...stack.apis.map((a) => untilUp(`${a.url}/health`, 120_000)),
+      ]);
       // The real Schedule would fire at 10:00 Amsterdam time by itself: paused, the benchmark starts the digest.
       await client.schedule.getHandle(DIGEST_SCHEDULE_ID).pause('benchmark starts the digest itself');
     },
@@ -120,38 +174,67 @@ export async function startStack(o: { workers: number; apis: number }): Promise<
 }
 
 /** JSON over HTTP to one of the APIs, with the admin token or a partner's key. */
-export const httpCall = (url: () => string, admin: string): Call => async (method, p, body, key) => {
-  // A retry carries the same Idempotency-Key, so a request that did go through is not done twice.
-  const idempotencyKey = randomUUID();
-  for (let attempt = 0; ; attempt++) {
-    const res = await fetch(`${url()}${p}`, {
-      method, headers: { authorization: `Bearer ${key ?? admin}`, ...(body !== undefined && { 'content-type': 'application/json' }), ...(method === 'POST' && { 'idempotency-key': idempotencyKey }) },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    const json = await res.json().catch(() => undefined);
-    // A 503 (Temporal busy past the API's deadline) is retried as a partner's client would, after a pause.
-    if (res.status === 503 && attempt < 5) { await new Promise((r) => setTimeout(r, 1000 * (attempt + 1))); continue; }
-    return { status: res.status, json };
-  }
-};
+export const httpCall =
+  (url: () => string, admin: string): Call =>
+  async (method, p, body, key) => {
+    // A retry carries the same Idempotency-Key, so a request that did go through is not done twice.
+    const idempotencyKey = randomUUID();
+    for (let attempt = 0; ; attempt++) {
+      const res = await fetch(`${url()}${p}`, {
+        method,
+        headers: {
+          authorization: `Bearer ${key ?? admin}`,
+          ...(body !== undefined && { 'content-type': 'application/json' }),
+          ...(method === 'POST' && { 'idempotency-key': idempotencyKey }),
+        },
+        body: body === undefined ? undefined : JSON.stringify(body),
+      });
+      const json = await res.json().catch(() => undefined);
+      // A 503 (Temporal busy past the API's deadline) is retried as a partner's client would, after a pause.
+      if (res.status === 503 && attempt < 5) {
+        await new Promise((r) => setTimeout(r, 1000 * (attempt + 1)));
+        continue;
+      }
+      return { status: res.status, json };
+    }
+  };
 
-export interface Region extends Partners { employerKeys: Map<string, string>; schoolKey: string }
+export interface Region extends Partners {
+  employerKeys: Map<string, string>;
+  schoolKey: string;
+}
 
 /** `n` covenants, each with its office, ROC, two employers and two jobcoaches, and their digest contacts and keys. */
 export async function seedRegions(call: Call, n: number): Promise<Region[]> {
-  return mapLimit(Array.from({ length: n }, (_, i) => i), 4, async (i) => {
-    const p = await seedPartners(call, `Regio ${i + 1}`);
-    for (const [org, role] of [...p.employerIds.map((e) => [e, 'workplace_trainer'] as const), [p.schoolId, 'roc_coordinator'] as const, [p.officeId, 'coordinator'] as const]) {
-      const res = await call('POST', `/v1/organisations/${org}/contacts`, { role, name: `${role} ${i + 1}`, email: `${role}.${org}@example.nl` });
-      if (res.status !== 201) throw new Error(`contact: ${res.status} ${JSON.stringify(res.json)}`);
-    }
-    const employerKeys = new Map<string, string>();
-    for (const e of p.employerIds) employerKeys.set(e, await createKey(call, e, 'employer'));
-    return { ...p, employerKeys, schoolKey: await createKey(call, p.schoolId, 'school') };
-  });
+  return mapLimit(
+    Array.from({ length: n }, (_, i) => i),
+    4,
+    async (i) => {
+      const p = await seedPartners(call, `Regio ${i + 1}`);
+      for (const [org, role] of [
+        ...p.employerIds.map((e) => [e, 'workplace_trainer'] as const),
+        [p.schoolId, 'roc_coordinator'] as const,
+        [p.officeId, 'coordinator'] as const,
+      ]) {
+        const res = await call('POST', `/v1/organisations/${org}/contacts`, {
+          role,
+          name: `${role} ${i + 1}`,
+          email: `${role}.${org}@example.nl`,
+        });
+        if (res.status !== 201) throw new Error(`contact: ${res.status} ${JSON.stringify(res.json)}`);
+      }
+      const employerKeys = new Map<string, string>();
+      for (const e of p.employerIds) employerKeys.set(e, await createKey(call, e, 'employer'));
+      return { ...p, employerKeys, schoolKey: await createKey(call, p.schoolId, 'school') };
+    },
+  );
 }
 
-export interface Launched { id: string; employerId: string; region: Region }
+export interface Launched {
+  id: string;
+  employerId: string;
+  region: Region;
+}
 
 /**
  * Cohorts of 20 through the API, cohort i in region i mod regions, started i mod 20 weeks before this Monday.
@@ -159,19 +242,41 @@ export interface Launched { id: string; employerId: string; region: Region }
  * partners launch, a cohort at a time): sent all at once, 10,000 new workflows each needing several workflow
  * tasks overflow the worker's cache (about 500), every task replays, and one worker started 5 a second.
  */
-export async function launchCohorts(call: Call, regions: Region[], total: number, first = 0, inFlight = 4, db?: Db, pending = 300): Promise<Launched[]> {
+export async function launchCohorts(
+  call: Call,
+  regions: Region[],
+  total: number,
+  first = 0,
+  inFlight = 4,
+  db?: Db,
+  pending = 300,
+): Promise<Launched[]> {
   const cohorts = Array.from({ length: Math.ceil(total / 20) }, (_, k) => first + k);
   let sent = 0;
-  const { c: before } = db ? await db.selectFrom('trajectory').select((eb) => eb.fn.countAll<number>().as('c')).where('status', '!=', 'planned').executeTakeFirstOrThrow() : { c: 0 };
+  const { c: before } = db
+    ? await db
+        .selectFrom('trajectory')
+        .select((eb) => eb.fn.countAll<number>().as('c'))
+        .where('status', '!=', 'planned')
+        .executeTakeFirstOrThrow()
+    : { c: 0 };
   const out = await mapLimit(cohorts, inFlight, async (i) => {
     while (db) {
-      const { c } = await db.selectFrom('trajectory').select((eb) => eb.fn.countAll<number>().as('c')).where('status', '!=', 'planned').executeTakeFirstOrThrow();
+      const { c } = await db
+        .selectFrom('trajectory')
+        .select((eb) => eb.fn.countAll<number>().as('c'))
+        .where('status', '!=', 'planned')
+        .executeTakeFirstOrThrow();
       if (sent - (Number(c) - Number(before)) < pending) break;
       await new Promise((r) => setTimeout(r, 200));
     }
     sent += 20;
     const region = regions[i % regions.length]!;
-    const res = await call('POST', '/v1/cohorts', cohortRequest({ ...region, size: 20, startDate: addDays(thisMonday(), -7 * (i % 20)) }));
+    const res = await call(
+      'POST',
+      '/v1/cohorts',
+      cohortRequest({ ...region, size: 20, startDate: addDays(thisMonday(), -7 * (i % 20)) }),
+    );
     if (res.status !== 201) throw new Error(`launch: ${res.status} ${JSON.stringify(res.json)}`);
     return (res.json.trajectories as { id: string; employerId: string }[]).map((t) => ({ ...t, region }));
   });
@@ -181,7 +286,11 @@ export async function launchCohorts(call: Call, regions: Region[], total: number
 /** Until every launched workflow has recorded its start in the projection. */
 export async function untilActive(db: Db, n: number): Promise<void> {
   for (;;) {
-    const { c } = await db.selectFrom('trajectory').select((eb) => eb.fn.countAll<number>().as('c')).where('status', '=', 'active').executeTakeFirstOrThrow();
+    const { c } = await db
+      .selectFrom('trajectory')
+      .select((eb) => eb.fn.countAll<number>().as('c'))
+      .where('status', '=', 'active')
+      .executeTakeFirstOrThrow();
     if (Number(c) >= n) return;
     await new Promise((r) => setTimeout(r, 500));
   }
@@ -190,35 +299,55 @@ export async function untilActive(db: Db, n: number): Promise<void> {
 /** A trajectory's past weeks as partners record them: requests (employer's week, ROC's day, checkpoints). */
 export async function historyOf(call: Call, t: Launched): Promise<{ path: string; body: unknown; key?: string }[]> {
   const today = localDate(Date.now());
-  const s = (await call('GET', `/v1/trajectories/${t.id}/schedule`)).json as { weeks: { week: number; days: { date: string; kind: 'placement' | 'school'; status: string }[] }[] };
+  const s = (await call('GET', `/v1/trajectories/${t.id}/schedule`)).json as {
+    weeks: { week: number; days: { date: string; kind: 'placement' | 'school'; status: string }[] }[];
+  };
   const out: { path: string; body: unknown; key?: string }[] = [];
   const checkpoints: Record<number, string> = { 1: 'intake', 3: 'pop', 10: 'midterm', 18: 'pre-bbl' };
   for (const w of s.weeks) {
     const days = w.days.filter((d) => d.status === 'planned' && d.date < today);
-    const placement = days.filter((d) => d.kind === 'placement').map((d) => ({ date: d.date, kind: d.kind, present: true }));
+    const placement = days
+      .filter((d) => d.kind === 'placement')
+      .map((d) => ({ date: d.date, kind: d.kind, present: true }));
     const school = days.filter((d) => d.kind === 'school').map((d) => ({ date: d.date, kind: d.kind, present: true }));
-    if (placement.length) out.push({ path: `/v1/trajectories/${t.id}/attendance`, body: { entries: placement }, key: t.region.employerKeys.get(t.employerId)! });
-    if (school.length) out.push({ path: `/v1/trajectories/${t.id}/attendance`, body: { entries: school }, key: t.region.schoolKey });
+    if (placement.length)
+      out.push({
+        path: `/v1/trajectories/${t.id}/attendance`,
+        body: { entries: placement },
+        key: t.region.employerKeys.get(t.employerId)!,
+      });
+    if (school.length)
+      out.push({ path: `/v1/trajectories/${t.id}/attendance`, body: { entries: school }, key: t.region.schoolKey });
     const key = checkpoints[w.week];
-    if (key && w.days.length && w.days.at(-1)!.date < today) out.push({ path: `/v1/trajectories/${t.id}/checkpoints`, body: { key, status: 'on_track', note: 'Gaat goed; werkt zelfstandig', trainerConfirmed: true } });
+    if (key && w.days.length && w.days.at(-1)!.date < today)
+      out.push({
+        path: `/v1/trajectories/${t.id}/checkpoints`,
+        body: { key, status: 'on_track', note: 'Gaat goed; werkt zelfstandig', trainerConfirmed: true },
+      });
   }
   return out;
 }
 
 /** Records the histories: `lanes` partners at once, each through its own trajectories, one request at a time. */
-export async function recordHistories(call: Call, ts: Launched[], lanes = 16): Promise<{ requests: number; failed: Record<string, number> }> {
+export async function recordHistories(
+  call: Call,
+  ts: Launched[],
+  lanes = 16,
+): Promise<{ requests: number; failed: Record<string, number> }> {
   let requests = 0;
   const failed: Record<string, number> = {};
   let next = 0;
-  await Promise.all(Array.from({ length: lanes }, async () => {
-    for (let t = ts[next++]; t; t = ts[next++]) {
-      for (const r of await historyOf(call, t)) {
-        const res = await call('POST', r.path, r.body, r.key);
-        requests++;
-        if (res.status !== 200 && res.status !== 201) failed[res.status] = (failed[res.status] ?? 0) + 1;
+  await Promise.all(
+    Array.from({ length: lanes }, async () => {
+      for (let t = ts[next++]; t; t = ts[next++]) {
+        for (const r of await historyOf(call, t)) {
+          const res = await call('POST', r.path, r.body, r.key);
+          requests++;
+          if (res.status !== 200 && res.status !== 201) failed[res.status] = (failed[res.status] ?? 0) + 1;
+        }
       }
-    }
-  }));
+    }),
+  );
   return { requests, failed };
 }
 
@@ -235,17 +364,31 @@ export async function stickyCache(port: number): Promise<number> {
   return m ? Number(m[1]) : NaN;
 }
 
-/** Starts the morning digest as the Schedule does; resolves with its result and the last mail's acceptance after the start. */
-export async function runDigest(stack: Stack): Promise<{ mails: number; sent: number; failed: number; items: number; lateMs: number; workflowMs: number }> {
+/**
+ * Starts the morning digest as the Schedule does; resolves with its result and the last mail's acceptance after the
+ * start.
+ */
+export async function runDigest(
+  stack: Stack,
+): Promise<{ mails: number; sent: number; failed: number; items: number; lateMs: number; workflowMs: number }> {
   const day = localDate(Date.now());
   const before = stack.smtp.received.length;
   const t10 = Date.now();
-  const h = await stack.client.workflow.start('digestWorkflow', { taskQueue: TASK_QUEUE, workflowId: `bench-digest-${randomUUID().slice(0, 8)}`, args: [] });
+  const h = await stack.client.workflow.start('digestWorkflow', {
+    taskQueue: TASK_QUEUE,
+    workflowId: `bench-digest-${randomUUID().slice(0, 8)}`,
+    args: [],
+  });
   const r = (await h.result()) as { mails: number; sent: number; failed: number };
   const workflowMs = Date.now() - t10;
   const received = stack.smtp.received.length - before;
   if (received < r.sent) throw new Error(`digest: ${r.sent} sent, ${received} received`);
-  const { n } = await stack.db.selectFrom('outbox_item').innerJoin('outbox', 'outbox.id', 'outbox_item.outbox_id').select((eb) => eb.fn.countAll<number>().as('n')).where('outbox.day', '=', day).executeTakeFirstOrThrow();
+  const { n } = await stack.db
+    .selectFrom('outbox_item')
+    .innerJoin('outbox', 'outbox.id', 'outbox_item.outbox_id')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .where('outbox.day', '=', day)
+    .executeTakeFirstOrThrow();
   return { ...r, items: Number(n), lateMs: stack.lastAccepted() - t10, workflowMs };
 }
 
@@ -255,17 +398,36 @@ async function bareTimers(address: string, dataConverter: DataConverter, total: 
   const clientConnection = await Connection.connect({ address });
   const client = new Client({ connection: clientConnection, dataConverter });
   const taskQueue = `bench-timers-${randomUUID().slice(0, 8)}`;
-  const worker = await Worker.create({ connection, taskQueue, workflowsPath: fileURLToPath(new URL('./workflows/timer.ts', import.meta.url)), dataConverter });
+  const worker = await Worker.create({
+    connection,
+    taskQueue,
+    workflowsPath: fileURLToPath(new URL('./workflows/timer.ts', import.meta.url)),
+    dataConverter,
+  });
   const running = worker.run();
   try {
     const dueAt = Date.now() + Math.max(60_000, total * 12);
     const t0 = performance.now();
-    const handles = await mapLimit(Array.from({ length: total }, (_, i) => i), 50, (i) =>
-      client.workflow.start<typeof timerWorkflow>('timerWorkflow', { taskQueue, workflowId: `${taskQueue}-${i}`, args: [dueAt] }));
+    const handles = await mapLimit(
+      Array.from({ length: total }, (_, i) => i),
+      50,
+      (i) =>
+        client.workflow.start<typeof timerWorkflow>('timerWorkflow', {
+          taskQueue,
+          workflowId: `${taskQueue}-${i}`,
+          args: [dueAt],
+        }),
+    );
     const launchMs = performance.now() - t0;
     const startedBeforeDue = Date.now() < dueAt;
     const late = await mapLimit(handles, 50, (h) => h.result());
-    return { launchMs, startedBeforeDue, maxLateMs: percentile(late, 100), p50LateMs: percentile(late, 50), rss: Math.round(process.memoryUsage().rss / 1048576) };
+    return {
+      launchMs,
+      startedBeforeDue,
+      maxLateMs: percentile(late, 100),
+      p50LateMs: percentile(late, 50),
+      rss: Math.round(process.memoryUsage().rss / 1048576),
+    };
   } finally {
     worker.shutdown();
     await running;
@@ -283,7 +445,10 @@ export async function benchScale(total = 10_000, historySample = Number(process.
     // The worker's cache bound: the SDK's default (infra/worker.ts sets no maxCachedWorkflows), from the heap limit.
     const { heapLimitMiB: heapMiB, cache: defaultCache } = defaultCachedWorkflows();
     // BENCH_SCALE_BARE=0 skips the baseline (it takes minutes at 10,000): the row then says so.
-    const bare = process.env.BENCH_SCALE_BARE === '0' ? undefined : await bareTimers(stack.temporal.address, stack.dataConverter, total);
+    const bare =
+      process.env.BENCH_SCALE_BARE === '0'
+        ? undefined
+        : await bareTimers(stack.temporal.address, stack.dataConverter, total);
     if (bare) log(`scale: baseline done, last woke ${(bare.maxLateMs / 1000).toFixed(1)} s late`);
     const idle = { worker: memoryOf(worker), api: memoryOf(api.proc) };
 
@@ -298,23 +463,54 @@ export async function benchScale(total = 10_000, historySample = Number(process.
     const histories = await recordHistories(call, first);
     const historyMs = performance.now() - t1;
     const withHistories = { worker: memoryOf(worker), cache: await stickyCache(stack.metricsPorts[0]!) };
-    const events = await stack.db.selectFrom('trajectory_event').select((eb) => eb.fn.countAll<number>().as('n')).where('trajectory_id', 'in', first.map((t) => t.id)).executeTakeFirstOrThrow();
+    const events = await stack.db
+      .selectFrom('trajectory_event')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .where(
+        'trajectory_id',
+        'in',
+        first.map((t) => t.id),
+      )
+      .executeTakeFirstOrThrow();
     log(`scale: ${histories.requests} history requests in ${(historyMs / 1000).toFixed(0)} s; launching the rest`);
     const t2 = performance.now();
     const rest = await launchCohorts(call, regions, total - first.length, Math.ceil(first.length / 20), 4, stack.db);
     await untilActive(stack.db, first.length + rest.length);
     const restLaunchMs = performance.now() - t2;
-    const launchMs = (t1 - t0) + restLaunchMs;
+    const launchMs = t1 - t0 + restLaunchMs;
     log(`scale: launched and active in ${(restLaunchMs / 1000).toFixed(0)} s`);
-    const running = { worker: memoryOf(worker), api: memoryOf(api.proc), cache: await stickyCache(stack.metricsPorts[0]!) };
-    const { c: inDatabase } = await stack.db.selectFrom('trajectory').select((eb) => eb.fn.countAll<number>().as('c')).executeTakeFirstOrThrow();
+    const running = {
+      worker: memoryOf(worker),
+      api: memoryOf(api.proc),
+      cache: await stickyCache(stack.metricsPorts[0]!),
+    };
+    const { c: inDatabase } = await stack.db
+      .selectFrom('trajectory')
+      .select((eb) => eb.fn.countAll<number>().as('c'))
+      .executeTakeFirstOrThrow();
     log(`scale: all ${first.length + rest.length} running (launch ${(launchMs / 1000).toFixed(0)} s); the digest`);
     const digest = await runDigest(stack);
     const end = { worker: memoryOf(worker), api: memoryOf(api.proc), cache: await stickyCache(stack.metricsPorts[0]!) };
-    log(`scale: digest ${digest.sent} mails, ${digest.items} reminders, last accepted ${(digest.lateMs / 1000).toFixed(1)} s after the start; worker peak ${end.worker.peak} MiB`);
+    log(
+      `scale: digest ${digest.sent} mails, ${digest.items} reminders, last accepted ${(digest.lateMs / 1000).toFixed(1)} s after the start; worker peak ${end.worker.peak} MiB`,
+    );
     return {
-      total: Number(inDatabase), regions: regions.length, sample: first.length, launchMs, historyMs, histories, historyEvents: Number(events.n),
-      digest, bare, defaultCache, heapMiB: Math.round(heapMiB), idle, sampleLaunched, withHistories, running, end,
+      total: Number(inDatabase),
+      regions: regions.length,
+      sample: first.length,
+      launchMs,
+      historyMs,
+      histories,
+      historyEvents: Number(events.n),
+      digest,
+      bare,
+      defaultCache,
+      heapMiB: Math.round(heapMiB),
+      idle,
+      sampleLaunched,
+      withHistories,
+      running,
+      end,
     };
   } finally {
     await stack.close();
@@ -326,16 +522,24 @@ export function scaleRows(sc: Awaited<ReturnType<typeof benchScale>>): string[][
   const b = sc.bare;
   const perFresh = (sc.sampleLaunched.worker.rss - sc.idle.worker.rss) / sc.sample;
   const perHistory = (sc.withHistories.worker.rss - sc.idle.worker.rss) / sc.sample;
-  return [[
-    `${sc.total.toLocaleString('en')} trajectories running (cohorts of 20 under ${sc.regions} covenants, start dates spread over the past 20 weeks), launched through the API process over HTTP in ${(sc.launchMs / 1000).toFixed(0)} s (${(sc.total / (sc.launchMs / 1000)).toFixed(0)}/s); ${sc.sample} of them (${((100 * sc.sample) / sc.total).toFixed(1)}%) with realistic histories (the first ${sc.sample / 20} cohorts, start weeks 0-${Math.min(19, sc.sample / 20 - 1)}; ${sc.histories.requests} requests: employers' weeks, ROCs' days, checkpoints; ${sc.historyEvents.toLocaleString('en')} trajectory_event rows; failed ${JSON.stringify(sc.histories.failed)}), the rest nothing recorded; then the 10:00 digest (one sample)`,
-    b ? `${sc.total.toLocaleString('en')} bare workflows each waiting for one timer due at the same moment (started in ${(b.launchMs / 1000).toFixed(0)} s${b.startedBeforeDue ? '' : ', NOT all before the timer was due'}): last woke ${(b.maxLateMs / 1000).toFixed(1)} s late (median ${(b.p50LateMs / 1000).toFixed(1)} s)` : 'not run in this run (BENCH_SCALE_BARE=0)',
-    `digest: ${sc.digest.items.toLocaleString('en')} reminders in ${sc.digest.mails} mails (${sc.digest.sent} sent, ${sc.digest.failed} failed); last mail accepted by the SMTP server ${(sc.digest.lateMs / 1000).toFixed(1)} s after 10:00. Worker process: ${sc.idle.worker.rss} MiB idle, ${sc.running.worker.rss} MiB with all running (V8 heap ceiling ${WORKER_HEAP_MIB} MiB as in infra/k8s; sticky cache ${sc.running.cache} workflows, the SDK's default bound ${sc.defaultCache} at a ${sc.heapMiB} MiB heap limit), **peak ${sc.end.worker.peak} MiB** (VmHWM); per cached workflow ≈ ${perFresh.toFixed(2)} MiB fresh, ≈ ${perHistory.toFixed(2)} MiB with its history (RSS growth from idle over the ${sc.sample} cached, an upper bound), ≈ ${((sc.running.worker.rss - sc.idle.worker.rss) / sc.running.cache).toFixed(2)} MiB averaged over the full cache. API process: ${sc.running.api.rss} MiB with all running, peak ${sc.end.api.peak} MiB`,
-    b ? `lateness ${(sc.digest.lateMs / b.maxLateMs).toFixed(2)}× the bare timers'` : '-',
-  ]];
+  return [
+    [
+      `${sc.total.toLocaleString('en')} trajectories running (cohorts of 20 under ${sc.regions} covenants, start dates spread over the past 20 weeks), launched through the API process over HTTP in ${(sc.launchMs / 1000).toFixed(0)} s (${(sc.total / (sc.launchMs / 1000)).toFixed(0)}/s); ${sc.sample} of them (${((100 * sc.sample) / sc.total).toFixed(1)}%) with realistic histories (the first ${sc.sample / 20} cohorts, start weeks 0-${Math.min(19, sc.sample / 20 - 1)}; ${sc.histories.requests} requests: employers' weeks, ROCs' days, checkpoints; ${sc.historyEvents.toLocaleString('en')} trajectory_event rows; failed ${JSON.stringify(sc.histories.failed)}), the rest nothing recorded; then the 10:00 digest (one sample)`,
+      b
+        ? `${sc.total.toLocaleString('en')} bare workflows each waiting for one timer due at the same moment (started in ${(b.launchMs / 1000).toFixed(0)} s${b.startedBeforeDue ? '' : ', NOT all before the timer was due'}): last woke ${(b.maxLateMs / 1000).toFixed(1)} s late (median ${(b.p50LateMs / 1000).toFixed(1)} s)`
+        : 'not run in this run (BENCH_SCALE_BARE=0)',
+      `digest: ${sc.digest.items.toLocaleString('en')} reminders in ${sc.digest.mails} mails (${sc.digest.sent} sent, ${sc.digest.failed} failed); last mail accepted by the SMTP server ${(sc.digest.lateMs / 1000).toFixed(1)} s after 10:00. Worker process: ${sc.idle.worker.rss} MiB idle, ${sc.running.worker.rss} MiB with all running (V8 heap ceiling ${WORKER_HEAP_MIB} MiB as in infra/k8s; sticky cache ${sc.running.cache} workflows, the SDK's default bound ${sc.defaultCache} at a ${sc.heapMiB} MiB heap limit), **peak ${sc.end.worker.peak} MiB** (VmHWM); per cached workflow ≈ ${perFresh.toFixed(2)} MiB fresh, ≈ ${perHistory.toFixed(2)} MiB with its history (RSS growth from idle over the ${sc.sample} cached, an upper bound), ≈ ${((sc.running.worker.rss - sc.idle.worker.rss) / sc.running.cache).toFixed(2)} MiB averaged over the full cache. API process: ${sc.running.api.rss} MiB with all running, peak ${sc.end.api.peak} MiB`,
+      b ? `lateness ${(sc.digest.lateMs / b.maxLateMs).toFixed(2)}× the bare timers'` : '-',
+    ],
+  ];
 }
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === path.resolve(process.argv[1])) {
   const r = await benchScale(Number(process.env.BENCH_SCALE_TRAJECTORIES ?? 10_000));
   console.log(JSON.stringify(r, null, 2));
-  console.log(scaleRows(r).map((row) => `| ${row.join(' | ')} |`).join('\n'));
+  console.log(
+    scaleRows(r)
+      .map((row) => `| ${row.join(' | ')} |`)
+      .join('\n'),
+  );
 }

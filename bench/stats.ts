@@ -17,12 +17,21 @@ export const QUICK = process.argv.includes('--quick') || process.env.BENCH_QUICK
 export const benchRuns = (full = 5, quick = 3) => Number(process.env.BENCH_RUNS ?? (QUICK ? quick : full));
 
 /** A size: the full one, or the quick one with --quick; an environment variable overrides both. */
-export const benchSize = (envName: string, full: number, quick: number) => Number(process.env[envName] ?? (QUICK ? quick : full));
+export const benchSize = (envName: string, full: number, quick: number) =>
+  Number(process.env[envName] ?? (QUICK ? quick : full));
 
-export interface Spread { n: number; median: number; min: number; max: number; q1: number; q3: number }
+export interface Spread {
+  n: number;
+  median: number;
+  min: number;
+  max: number;
+  q1: number;
+  q3: number;
+}
 
 /** The value below which `p` percent of `xs` lie (nearest rank). */
-export const percentile = (xs: number[], p: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor((p / 100) * xs.length))]!;
+export const percentile = (xs: number[], p: number) =>
+  [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor((p / 100) * xs.length))]!;
 
 /** Median (interpolated for an even count), min, max and quartiles (linear interpolation) of the samples. */
 export function summarise(xs: number[]): Spread {
@@ -36,7 +45,8 @@ export function summarise(xs: number[]): Spread {
   return { n: s.length, median: q(0.5), min: s[0]!, max: s[s.length - 1]!, q1: q(0.25), q3: q(0.75) };
 }
 
-const fmt = (v: number, digits: number) => (Math.abs(v) >= 100 && digits > 0 ? v.toFixed(0) : Math.abs(v) < 10 && digits === 0 ? v.toFixed(1) : v.toFixed(digits));
+const fmt = (v: number, digits: number) =>
+  Math.abs(v) >= 100 && digits > 0 ? v.toFixed(0) : Math.abs(v) < 10 && digits === 0 ? v.toFixed(1) : v.toFixed(digits);
 
 /** "median 123 ms (min–max 110–140, IQR 118–129, n=5)". */
 export function spread(s: Spread, unit = 'ms', digits = unit === 'ms' ? 0 : 2): string {
@@ -60,7 +70,14 @@ export interface Alternated<S extends Sample> {
  * side alternating (B M, M B, B M, ...). Each side's function must leave the machine as it found it (its
  * work finished) before it returns. `between` runs after every sample (e.g. to wait for background work).
  */
-export async function alternate<S extends Sample>(o: { runs: number; warmup?: number; baseline: Side<S>; measured: Side<S>; between?: () => Promise<void>; log?: string }): Promise<Alternated<S>> {
+export async function alternate<S extends Sample>(o: {
+  runs: number;
+  warmup?: number;
+  baseline: Side<S>;
+  measured: Side<S>;
+  between?: () => Promise<void>;
+  log?: string;
+}): Promise<Alternated<S>> {
   const samples = { baseline: [] as S[], measured: [] as S[] };
   const warmup = o.warmup ?? 1;
   for (let i = 0; i < warmup + o.runs; i++) {
@@ -68,13 +85,21 @@ export async function alternate<S extends Sample>(o: { runs: number; warmup?: nu
     for (const side of order) {
       const s = await o[side](i);
       if (i >= warmup) samples[side].push(s);
-      if (o.log) console.error(`[bench] ${o.log} ${i < warmup ? 'warm-up' : `run ${i - warmup + 1}/${o.runs}`} ${side}: ${Object.entries(s).map(([k, v]) => `${k}=${v.toFixed(1)}`).join(' ')}`);
+      if (o.log)
+        console.error(
+          `[bench] ${o.log} ${i < warmup ? 'warm-up' : `run ${i - warmup + 1}/${o.runs}`} ${side}: ${Object.entries(s)
+            .map(([k, v]) => `${k}=${v.toFixed(1)}`)
+            .join(' ')}`,
+        );
       await o.between?.();
     }
   }
   const keys = Object.keys(samples.baseline[0] ?? {}) as (keyof S)[];
-  const by = (xs: S[]) => Object.fromEntries(keys.map((k) => [k, summarise(xs.map((x) => x[k]!))])) as Record<keyof S, Spread>;
-  const ratios = samples.measured.map((m, i) => Object.fromEntries(keys.map((k) => [k, m[k]! / samples.baseline[i]![k]!])) as S);
+  const by = (xs: S[]) =>
+    Object.fromEntries(keys.map((k) => [k, summarise(xs.map((x) => x[k]!))])) as Record<keyof S, Spread>;
+  const ratios = samples.measured.map(
+    (m, i) => Object.fromEntries(keys.map((k) => [k, m[k]! / samples.baseline[i]![k]!])) as S,
+  );
   return { baseline: by(samples.baseline), measured: by(samples.measured), ratio: by(ratios), samples };
 }
 
@@ -86,4 +111,7 @@ export async function timed(work: () => Promise<unknown>): Promise<number> {
 }
 
 /** The machine's load averages (what `uptime` prints: 1, 5 and 15 minutes), for the README's rows. */
-export const machineLoad = () => loadavg().map((l) => l.toFixed(2)).join(', ');
+export const machineLoad = () =>
+  loadavg()
+    .map((l) => l.toFixed(2))
+    .join(', ');

@@ -10,10 +10,14 @@ import { addDays, localInstant, planTrajectory } from '../workflows/calendar';
 import { thisMonday, welslagenTemplate } from '../tests/helpers/fixtures';
 import { seedTrajectory } from '../tests/helpers/seed';
 import { TASK_QUEUE, trajectoryWorkflowId } from '../workflows/ids';
-import { confirmBblUpdate, recordAttendanceUpdate, recordCheckpointUpdate, trajectoryWorkflow } from '../workflows/trajectory';
+import {
+  confirmBblUpdate,
+  recordAttendanceUpdate,
+  recordCheckpointUpdate,
+  trajectoryWorkflow,
+} from '../workflows/trajectory';
 
 const template = welslagenTemplate();
-
 
 type Pattern = 'none' | 'weekly' | 'daily';
 
@@ -22,25 +26,38 @@ async function runOne(env: TestWorkflowEnvironment, db: Db, pattern: Pattern) {
   const input = await seedTrajectory(db, monday, template);
   const plan = planTrajectory({ ...template, ...input });
   const t0 = performance.now();
-  const handle = await env.client.workflow.start(trajectoryWorkflow, { taskQueue: TASK_QUEUE, workflowId: trajectoryWorkflowId(input.trajectoryId), args: [input] });
+  const handle = await env.client.workflow.start(trajectoryWorkflow, {
+    taskQueue: TASK_QUEUE,
+    workflowId: trajectoryWorkflowId(input.trajectoryId),
+    args: [input],
+  });
   let updates = 0;
   if (pattern !== 'none') {
     for (let week = 1; week <= template.weeks; week++) {
       const friday = addDays(monday, (week - 1) * 7 + 4);
       const wait = localInstant(friday, 16) - (await env.currentTimeMs());
       if (wait > 0) await env.sleep(wait);
-      const days = plan.days.filter((d) => d.week === week && d.planned).map((d) => ({ date: d.date, kind: d.kind, present: true }));
-      const batches = pattern === 'weekly' ? [days.filter((d) => d.kind === 'placement'), days.filter((d) => d.kind === 'school')] : days.map((d) => [d]);
+      const days = plan.days
+        .filter((d) => d.week === week && d.planned)
+        .map((d) => ({ date: d.date, kind: d.kind, present: true }));
+      const batches =
+        pattern === 'weekly'
+          ? [days.filter((d) => d.kind === 'placement'), days.filter((d) => d.kind === 'school')]
+          : days.map((d) => [d]);
       for (const entries of batches.filter((b) => b.length > 0)) {
         await handle.executeUpdate(recordAttendanceUpdate, { args: [{ entries }] });
         updates++;
       }
       for (const c of template.checkpoints.filter((c) => c.week === week)) {
-        await handle.executeUpdate(recordCheckpointUpdate, { args: [{ key: c.key, status: 'on_track', note: 'ok', trainerConfirmed: true }] });
+        await handle.executeUpdate(recordCheckpointUpdate, {
+          args: [{ key: c.key, status: 'on_track', note: 'ok', trainerConfirmed: true }],
+        });
         updates++;
       }
       if (week === 16) {
-        await handle.executeUpdate(confirmBblUpdate, { args: [{ by: 'employer', contractStartDate: addDays(monday, 21 * 7) }] });
+        await handle.executeUpdate(confirmBblUpdate, {
+          args: [{ by: 'employer', contractStartDate: addDays(monday, 21 * 7) }],
+        });
         await handle.executeUpdate(confirmBblUpdate, { args: [{ by: 'school' }] });
         updates += 2;
       }
@@ -58,7 +75,19 @@ export async function benchTrajectoryHistory(env: TestWorkflowEnvironment, db: D
     return { ms: r.ms, events: r.events, updates: r.updates };
   };
   const runs = benchRuns();
-  const weekly = await alternate({ runs, warmup: 1, baseline: sample('none'), measured: sample('weekly'), log: 'trajectory weekly' });
-  const daily = await alternate({ runs, warmup: 1, baseline: sample('none'), measured: sample('daily'), log: 'trajectory daily' });
+  const weekly = await alternate({
+    runs,
+    warmup: 1,
+    baseline: sample('none'),
+    measured: sample('weekly'),
+    log: 'trajectory weekly',
+  });
+  const daily = await alternate({
+    runs,
+    warmup: 1,
+    baseline: sample('none'),
+    measured: sample('daily'),
+    log: 'trajectory daily',
+  });
   return { weekly, daily };
 }

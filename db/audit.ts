@@ -24,13 +24,19 @@ export async function listAuditEvents(db: Db, q: AuditQuery) {
   let base = db.selectFrom('audit_event');
   if (q.programmeOfficeId !== undefined) {
     const office = q.programmeOfficeId;
-    const cohorts = db.selectFrom('cohort as c').innerJoin('covenant as v', 'v.id', 'c.covenant_id').select('c.id').where('v.programme_office_id', '=', office);
-    base = base.where((eb) => eb.or([
-      eb('trajectory_id', 'in', db.selectFrom('trajectory').select('id').where('cohort_id', 'in', cohorts)),
-      eb.and([eb('resource', '=', 'cohort'), eb('resource_id', 'in', cohorts)]),
-      // Attempts on the office's objects, refused or not, by whoever made them.
-      eb('office_id', '=', office),
-    ]));
+    const cohorts = db
+      .selectFrom('cohort as c')
+      .innerJoin('covenant as v', 'v.id', 'c.covenant_id')
+      .select('c.id')
+      .where('v.programme_office_id', '=', office);
+    base = base.where((eb) =>
+      eb.or([
+        eb('trajectory_id', 'in', db.selectFrom('trajectory').select('id').where('cohort_id', 'in', cohorts)),
+        eb.and([eb('resource', '=', 'cohort'), eb('resource_id', 'in', cohorts)]),
+        // Attempts on the office's objects, refused or not, by whoever made them.
+        eb('office_id', '=', office),
+      ]),
+    );
   }
   if (q.trajectoryId) base = base.where('trajectory_id', '=', q.trajectoryId);
   if (q.actor) base = base.where('actor', '=', q.actor);

@@ -6,9 +6,17 @@ import type { CalendarLink, CalendarLinkTable } from './schema';
 export function insertCalendarLink(db: Db, link: Insertable<CalendarLinkTable>): Promise<CalendarLink> {
   // A repeat of a request that died before answering (same Idempotency-Key, so same id and maker) made a
   // link nobody ever saw: it gets the new secret.
-  return db.insertInto('calendar_link').values(link)
-    .onConflict((oc) => oc.column('id').doUpdateSet((eb) => ({ token_hash: eb.ref('excluded.token_hash') })).where('calendar_link.created_by', '=', link.created_by))
-    .returningAll().executeTakeFirstOrThrow();
+  return db
+    .insertInto('calendar_link')
+    .values(link)
+    .onConflict((oc) =>
+      oc
+        .column('id')
+        .doUpdateSet((eb) => ({ token_hash: eb.ref('excluded.token_hash') }))
+        .where('calendar_link.created_by', '=', link.created_by),
+    )
+    .returningAll()
+    .executeTakeFirstOrThrow();
 }
 
 export function findCalendarLink(db: Db, id: string): Promise<CalendarLink | undefined> {
@@ -17,7 +25,12 @@ export function findCalendarLink(db: Db, id: string): Promise<CalendarLink | und
 
 /** Ends a link (a repeat changes nothing) and answers it as it is now. */
 export async function revokeCalendarLink(db: Db, id: string, at: Date): Promise<CalendarLink | undefined> {
-  await db.updateTable('calendar_link').set({ revoked_at: at }).where('id', '=', id).where('revoked_at', 'is', null).execute();
+  await db
+    .updateTable('calendar_link')
+    .set({ revoked_at: at })
+    .where('id', '=', id)
+    .where('revoked_at', 'is', null)
+    .execute();
   return findCalendarLink(db, id);
 }
 

@@ -2,8 +2,15 @@ import type { Db } from './connection';
 import type { SchoolClosure } from './schema';
 
 /** Inserts a closure period; a repeat under the same id changes nothing. */
-export async function insertClosure(db: Db, c: { id: string; school_id: string; from_date: string; to_date: string; name: string; office_id: string | null }): Promise<void> {
-  await db.insertInto('school_closure').values(c).onConflict((oc) => oc.column('id').doNothing()).execute();
+export async function insertClosure(
+  db: Db,
+  c: { id: string; school_id: string; from_date: string; to_date: string; name: string; office_id: string | null },
+): Promise<void> {
+  await db
+    .insertInto('school_closure')
+    .values(c)
+    .onConflict((oc) => oc.column('id').doNothing())
+    .execute();
 }
 
 /**
@@ -12,6 +19,9 @@ export async function insertClosure(db: Db, c: { id: string; school_id: string; 
  */
 export function listClosures(db: Db, schoolId: string, officeId?: string | null): Promise<SchoolClosure[]> {
   let q = db.selectFrom('school_closure').selectAll().where('school_id', '=', schoolId);
-  if (officeId !== undefined) q = q.where((eb) => eb.or([eb('office_id', 'is', null), ...(officeId === null ? [] : [eb('office_id', '=', officeId)])]));
+  if (officeId !== undefined)
+    q = q.where((eb) =>
+      eb.or([eb('office_id', 'is', null), ...(officeId === null ? [] : [eb('office_id', '=', officeId)])]),
+    );
   return q.orderBy('from_date').orderBy('id').execute();
 }

@@ -7,11 +7,19 @@ import type { Cohort, NewCohort, NewTrajectory } from './schema';
  */
 export async function insertCohort(db: Db, cohort: NewCohort, trajectories: NewTrajectory[]): Promise<void> {
   await db.transaction().execute(async (trx) => {
-    const inserted = await trx.insertInto('cohort').values(cohort).onConflict((oc) => oc.column('id').doNothing()).returning('id').executeTakeFirst();
+    const inserted = await trx
+      .insertInto('cohort')
+      .values(cohort)
+      .onConflict((oc) => oc.column('id').doNothing())
+      .returning('id')
+      .executeTakeFirst();
     if (!inserted) return;
     await inSlices(trajectories, 500, async (slice) => {
       await trx.insertInto('trajectory').values(slice).execute();
-      await trx.insertInto('placement').values(slice.map((t) => ({ trajectory_id: t.id, from_date: cohort.start_date, employer_id: t.employer_id }))).execute();
+      await trx
+        .insertInto('placement')
+        .values(slice.map((t) => ({ trajectory_id: t.id, from_date: cohort.start_date, employer_id: t.employer_id })))
+        .execute();
     });
   });
 }
@@ -24,9 +32,17 @@ export async function markCohortLaunched(db: Db, id: string): Promise<void> {
   await db.updateTable('cohort').set({ status: 'launched' }).where('id', '=', id).execute();
 }
 
-export async function listCohorts(db: Db, q: { limit: number; offset: number; programmeOfficeId?: string; schoolId?: string }) {
+export async function listCohorts(
+  db: Db,
+  q: { limit: number; offset: number; programmeOfficeId?: string; schoolId?: string },
+) {
   let base = db.selectFrom('cohort');
-  if (q.programmeOfficeId !== undefined) base = base.where('covenant_id', 'in', db.selectFrom('covenant').select('id').where('programme_office_id', '=', q.programmeOfficeId));
+  if (q.programmeOfficeId !== undefined)
+    base = base.where(
+      'covenant_id',
+      'in',
+      db.selectFrom('covenant').select('id').where('programme_office_id', '=', q.programmeOfficeId),
+    );
   if (q.schoolId !== undefined) base = base.where('school_id', '=', q.schoolId);
   const [items, count] = await Promise.all([
     base.selectAll().orderBy('created_at', 'desc').orderBy('id').limit(q.limit).offset(q.offset).execute(),

@@ -19,7 +19,11 @@ export const anyOf = (values: readonly string[]) => sql<string>`any(${values as 
  * Runs `write` on consecutive slices of `rows`: one statement carries at most 65,535 parameters, so a
  * multi-row insert of many rows (a cohort, a ROC's digest for thousands of trajectories) goes in parts.
  */
-export async function inSlices<T>(rows: readonly T[], size: number, write: (slice: T[]) => Promise<unknown>): Promise<void> {
+export async function inSlices<T>(
+  rows: readonly T[],
+  size: number,
+  write: (slice: T[]) => Promise<unknown>,
+): Promise<void> {
   for (let i = 0; i < rows.length; i += size) await write(rows.slice(i, i + size));
 }
 
@@ -27,7 +31,9 @@ export function connectPostgres(url: string, poolSize = 10): Db {
   const pool = new pg.Pool({ connectionString: url, max: poolSize });
   // An idle connection the server closes (a restart, a failover) is reported here; unheard, the 'error'
   // event would end the process. The pool drops that connection and opens a new one when next needed.
-  pool.on('error', (e) => console.warn(`database: an idle connection was closed (${e.message.split('\n')[0]}); it will be replaced`));
+  pool.on('error', (e) =>
+    console.warn(`database: an idle connection was closed (${e.message.split('\n')[0]}); it will be replaced`),
+  );
   return new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
 }
 

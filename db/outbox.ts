@@ -9,7 +9,11 @@ import type { Outbox, OutboxItemTable, OutboxTable } from './schema';
  * still queued, it is brought up to date (what is due now); once it is being sent or was sent it stays as it
  * was. Returns the row's id.
  */
-export async function enqueueMail(db: Db, mail: Insertable<OutboxTable>, items: Omit<Insertable<OutboxItemTable>, 'outbox_id'>[]): Promise<string> {
+export async function enqueueMail(
+  db: Db,
+  mail: Insertable<OutboxTable>,
+  items: Omit<Insertable<OutboxItemTable>, 'outbox_id'>[],
+): Promise<string> {
   return (await enqueueMails(db, [{ mail, items }]))[0]!;
 }
 
@@ -18,18 +22,35 @@ export async function enqueueMail(db: Db, mail: Insertable<OutboxTable>, items: 
  * mails): new keys are inserted at once, existing ones are handled as enqueueMail does. Keys must differ
  * within one call. Returns the ids in the order given.
  */
-export async function enqueueMails(db: Db, mails: { mail: Insertable<OutboxTable>; items: Omit<Insertable<OutboxItemTable>, 'outbox_id'>[] }[]): Promise<string[]> {
+export async function enqueueMails(
+  db: Db,
+  mails: { mail: Insertable<OutboxTable>; items: Omit<Insertable<OutboxItemTable>, 'outbox_id'>[] }[],
+): Promise<string[]> {
   if (mails.length === 0) return [];
   return db.transaction().execute(async (trx) => {
     const inserted = new Map<string, string>();
     await inSlices(mails, 500, async (slice) => {
-      const rows = await trx.insertInto('outbox').values(slice.map((m) => m.mail)).onConflict((oc) => oc.column('key').doNothing()).returning(['id', 'key']).execute();
+      const rows = await trx
+        .insertInto('outbox')
+        .values(slice.map((m) => m.mail))
+        .onConflict((oc) => oc.column('key').doNothing())
+        .returning(['id', 'key'])
+        .execute();
       for (const r of rows) inserted.set(r.key, r.id);
     });
     const others = mails.filter((m) => !inserted.has(m.mail.key)).map((m) => m.mail.key);
-    const existing = new Map(others.length
-      ? (await trx.selectFrom('outbox').select(['id', 'key', 'status']).where('key', '=', anyOf(others)).forUpdate().execute()).map((e) => [e.key, e])
-      : []);
+    const existing = new Map(
+      others.length
+        ? (
+            await trx
+              .selectFrom('outbox')
+              .select(['id', 'key', 'status'])
+              .where('key', '=', anyOf(others))
+              .forUpdate()
+              .execute()
+          ).map((e) => [e.key, e])
+        : [],
+    );
     const ids: string[] = [];
     const fill: { outbox_id: string; trajectory_id: string; kind: string; subject: string }[] = [];
     for (const { mail, items } of mails) {
@@ -39,33 +60,60 @@ export async function enqueueMails(db: Db, mails: { mail: Insertable<OutboxTable
         id = e.id;
         ids.push(id);
         if (e.status !== 'queued') continue;
-        await trx.updateTable('outbox').set({ subject: mail.subject, text: mail.text, html: mail.html }).where('id', '=', id).execute();
+        await trx
+          .updateTable('outbox')
+          .set({ subject: mail.subject, text: mail.text, html: mail.html })
+          .where('id', '=', id)
+          .execute();
         await trx.deleteFrom('outbox_item').where('outbox_id', '=', id).execute();
       } else {
         ids.push(id);
       }
       for (const i of items) fill.push({ ...i, outbox_id: id });
     }
-    await inSlices(fill, 1000, (slice) => trx.insertInto('outbox_item').values(slice).onConflict((oc) => oc.doNothing()).execute());
+    await inSlices(fill, 1000, (slice) =>
+      trx
+        .insertInto('outbox_item')
+        .values(slice)
+        .onConflict((oc) => oc.doNothing())
+        .execute(),
+    );
     return ids;
   });
 }
 
 /** Takes a queued mail for sending; undefined when it is not queued (sent, being sent, or failed). */
 export function claimMail(db: Db, id: string): Promise<Outbox | undefined> {
-  return db.updateTable('outbox').set((eb) => ({ status: 'sending', attempts: eb('attempts', '+', 1), claimed_at: sql<Date>`now()` })).where('id', '=', id).where('status', '=', 'queued').returningAll().executeTakeFirst();
+  return db
+    .updateTable('outbox')
+    .set((eb) => ({ status: 'sending', attempts: eb('attempts', '+', 1), claimed_at: sql<Date>`now()` }))
+    .where('id', '=', id)
+    .where('status', '=', 'queued')
+    .returningAll()
+    .executeTakeFirst();
 }
 
 /** `claimMail` for several at once, in one statement: the ones still queued, now `sending` (committed). */
 export function claimMails(db: Db, ids: string[]): Promise<Outbox[]> {
   if (ids.length === 0) return Promise.resolve([]);
-  return db.updateTable('outbox').set((eb) => ({ status: 'sending', attempts: eb('attempts', '+', 1), claimed_at: sql<Date>`now()` })).where('id', '=', anyOf(ids)).where('status', '=', 'queued').returningAll().execute();
+  return db
+    .updateTable('outbox')
+    .set((eb) => ({ status: 'sending', attempts: eb('attempts', '+', 1), claimed_at: sql<Date>`now()` }))
+    .where('id', '=', anyOf(ids))
+    .where('status', '=', 'queued')
+    .returningAll()
+    .execute();
 }
 
 /** Marks mails the server accepted as sent, in one statement. */
 export async function markSent(db: Db, ids: string[]): Promise<void> {
   if (ids.length === 0) return;
-  await db.updateTable('outbox').set({ status: 'sent', sent_at: sql<Date>`now()`, last_error: null }).where('id', '=', anyOf(ids)).where('status', '=', 'sending').execute();
+  await db
+    .updateTable('outbox')
+    .set({ status: 'sent', sent_at: sql<Date>`now()`, last_error: null })
+    .where('id', '=', anyOf(ids))
+    .where('status', '=', 'sending')
+    .execute();
 }
 
 /**
@@ -73,20 +121,37 @@ export async function markSent(db: Db, ids: string[]): Promise<void> {
  * the mail: they become `uncertain` (shown to the coordinator, never sent again). Returns how many.
  */
 export async function markUncertain(db: Db, minutes: number): Promise<number> {
-  const r = await db.updateTable('outbox').set({ status: 'uncertain' }).where('status', '=', 'sending').where('claimed_at', '<', sql<Date>`now() - make_interval(mins => ${minutes})`).executeTakeFirst();
+  const r = await db
+    .updateTable('outbox')
+    .set({ status: 'uncertain' })
+    .where('status', '=', 'sending')
+    .where('claimed_at', '<', sql<Date>`now() - make_interval(mins => ${minutes})`)
+    .executeTakeFirst();
   return Number(r.numUpdatedRows);
 }
 
 /** A queued digest of an earlier day that a newer one for the same recipient replaces is not sent any more. */
 export async function supersedeStale(db: Db): Promise<void> {
   await sql`update outbox o set status = 'superseded'
-    where o.status = 'queued' and exists (select 1 from outbox n where n.recipient = o.recipient and n.organisation_id = o.organisation_id and n.kind = o.kind and n.day > o.day)`.execute(db);
+    where o.status = 'queued' and exists (select 1 from outbox n where n.recipient = o.recipient and n.organisation_id = o.organisation_id and n.kind = o.kind and n.day > o.day)`.execute(
+    db,
+  );
 }
 
-export async function markMail(db: Db, id: string, outcome: { status: 'sent' } | { status: 'queued' | 'failed'; error: string }): Promise<void> {
-  await db.updateTable('outbox')
-    .set(outcome.status === 'sent' ? { status: 'sent', sent_at: sql<Date>`now()`, last_error: null } : { status: outcome.status, last_error: outcome.error.slice(0, 500) })
-    .where('id', '=', id).where('status', '=', 'sending')
+export async function markMail(
+  db: Db,
+  id: string,
+  outcome: { status: 'sent' } | { status: 'queued' | 'failed'; error: string },
+): Promise<void> {
+  await db
+    .updateTable('outbox')
+    .set(
+      outcome.status === 'sent'
+        ? { status: 'sent', sent_at: sql<Date>`now()`, last_error: null }
+        : { status: outcome.status, last_error: outcome.error.slice(0, 500) },
+    )
+    .where('id', '=', id)
+    .where('status', '=', 'sending')
     .execute();
 }
 
@@ -96,9 +161,20 @@ export async function markMail(db: Db, id: string, outcome: { status: 'sent' } |
  */
 export async function remindersSentBefore(db: Db, trajectoryIds: string[], day: string) {
   if (trajectoryIds.length === 0) return [];
-  return db.selectFrom('outbox_item as i').innerJoin('outbox as o', 'o.id', 'i.outbox_id')
-    .select(['i.trajectory_id', 'i.kind', 'i.subject', 'o.organisation_id', (eb) => eb.fn.count<number>('o.day').distinct().as('times')])
-    .where('i.trajectory_id', '=', anyOf(trajectoryIds)).where('o.day', '<', day).where('o.day', '>=', sql<string>`(${day}::date - 56)`).where('o.status', '=', 'sent')
+  return db
+    .selectFrom('outbox_item as i')
+    .innerJoin('outbox as o', 'o.id', 'i.outbox_id')
+    .select([
+      'i.trajectory_id',
+      'i.kind',
+      'i.subject',
+      'o.organisation_id',
+      (eb) => eb.fn.count<number>('o.day').distinct().as('times'),
+    ])
+    .where('i.trajectory_id', '=', anyOf(trajectoryIds))
+    .where('o.day', '<', day)
+    .where('o.day', '>=', sql<string>`(${day}::date - 56)`)
+    .where('o.status', '=', 'sent')
     .where(sql<boolean>`extract(isodow from o.day) < 6`)
     .groupBy(['i.trajectory_id', 'i.kind', 'i.subject', 'o.organisation_id'])
     .execute();
@@ -107,34 +183,92 @@ export async function remindersSentBefore(db: Db, trajectoryIds: string[], day: 
 /** Escalations and risk signals already put to a coordinator, as `trajectory|kind|subject`. */
 export async function alreadyRaised(db: Db, trajectoryIds: string[]): Promise<Set<string>> {
   if (trajectoryIds.length === 0) return new Set();
-  const rows = await db.selectFrom('outbox_item').select(['trajectory_id', 'kind', 'subject'])
-    .where('trajectory_id', '=', anyOf(trajectoryIds)).where('kind', 'in', ['escalation', 'risk_raised']).execute();
+  const rows = await db
+    .selectFrom('outbox_item')
+    .select(['trajectory_id', 'kind', 'subject'])
+    .where('trajectory_id', '=', anyOf(trajectoryIds))
+    .where('kind', 'in', ['escalation', 'risk_raised'])
+    .execute();
   return new Set(rows.map((r) => `${r.trajectory_id}|${r.kind}|${r.subject}`));
 }
 
-export interface OutboxQuery { programmeOfficeId?: string; trajectoryId?: string; organisationId?: string; status?: string; limit: number; offset: number }
+export interface OutboxQuery {
+  programmeOfficeId?: string;
+  trajectoryId?: string;
+  organisationId?: string;
+  status?: string;
+  limit: number;
+  offset: number;
+}
 
 /** What was sent to whom and when, and what is queued; a coordinator's view is limited to its office's participants. */
 export async function listOutbox(db: Db, q: OutboxQuery) {
   let base = db.selectFrom('outbox as o');
   if (q.programmeOfficeId !== undefined) {
     const office = q.programmeOfficeId;
-    base = base.where('o.id', 'in', db.selectFrom('outbox_item as i').innerJoin('trajectory as t', 't.id', 'i.trajectory_id').innerJoin('cohort as c', 'c.id', 't.cohort_id')
-      .innerJoin('covenant as v', 'v.id', 'c.covenant_id').select('i.outbox_id').where('v.programme_office_id', '=', office));
+    base = base.where(
+      'o.id',
+      'in',
+      db
+        .selectFrom('outbox_item as i')
+        .innerJoin('trajectory as t', 't.id', 'i.trajectory_id')
+        .innerJoin('cohort as c', 'c.id', 't.cohort_id')
+        .innerJoin('covenant as v', 'v.id', 'c.covenant_id')
+        .select('i.outbox_id')
+        .where('v.programme_office_id', '=', office),
+    );
   }
-  if (q.trajectoryId) base = base.where('o.id', 'in', db.selectFrom('outbox_item').select('outbox_id').where('trajectory_id', '=', q.trajectoryId));
+  if (q.trajectoryId)
+    base = base.where(
+      'o.id',
+      'in',
+      db.selectFrom('outbox_item').select('outbox_id').where('trajectory_id', '=', q.trajectoryId),
+    );
   if (q.organisationId) base = base.where('o.organisation_id', '=', q.organisationId);
   if (q.status) base = base.where('o.status', '=', q.status as Outbox['status']);
   const [rows, count] = await Promise.all([
-    base.select(['o.id', 'o.recipient', 'o.recipient_name', 'o.organisation_id', 'o.kind', 'o.day', 'o.subject', 'o.status', 'o.attempts', 'o.last_error', 'o.created_at', 'o.sent_at'])
-      .orderBy('o.day', 'desc').orderBy('o.recipient').limit(q.limit).offset(q.offset).execute(),
+    base
+      .select([
+        'o.id',
+        'o.recipient',
+        'o.recipient_name',
+        'o.organisation_id',
+        'o.kind',
+        'o.day',
+        'o.subject',
+        'o.status',
+        'o.attempts',
+        'o.last_error',
+        'o.created_at',
+        'o.sent_at',
+      ])
+      .orderBy('o.day', 'desc')
+      .orderBy('o.recipient')
+      .limit(q.limit)
+      .offset(q.offset)
+      .execute(),
     base.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow(),
   ]);
   // A mail to a partner that works with several offices also names other offices' participants: those stay out.
-  let itemQuery = db.selectFrom('outbox_item as i').selectAll('i').where('i.outbox_id', 'in', rows.length ? rows.map((r) => r.id) : ['']);
+  let itemQuery = db
+    .selectFrom('outbox_item as i')
+    .selectAll('i')
+    .where('i.outbox_id', 'in', rows.length ? rows.map((r) => r.id) : ['']);
   if (q.programmeOfficeId !== undefined) {
-    itemQuery = itemQuery.where('i.trajectory_id', 'in', db.selectFrom('trajectory as t').innerJoin('cohort as c', 'c.id', 't.cohort_id').innerJoin('covenant as v', 'v.id', 'c.covenant_id').select('t.id').where('v.programme_office_id', '=', q.programmeOfficeId));
+    itemQuery = itemQuery.where(
+      'i.trajectory_id',
+      'in',
+      db
+        .selectFrom('trajectory as t')
+        .innerJoin('cohort as c', 'c.id', 't.cohort_id')
+        .innerJoin('covenant as v', 'v.id', 'c.covenant_id')
+        .select('t.id')
+        .where('v.programme_office_id', '=', q.programmeOfficeId),
+    );
   }
   const items = rows.length ? await itemQuery.execute() : [];
-  return { items: rows.map((r) => ({ ...r, items: items.filter((i) => i.outbox_id === r.id) })), total: Number(count.n) };
+  return {
+    items: rows.map((r) => ({ ...r, items: items.filter((i) => i.outbox_id === r.id) })),
+    total: Number(count.n),
+  };
 }

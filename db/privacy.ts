@@ -23,49 +23,93 @@ export const anonymisedEmail = (id: string) => `anoniem-${id.slice(0, 8)}@geanon
  * Anonymises one trajectory and records it in the audit log, in one transaction (so no anonymisation goes
  * unrecorded); returns false when it was anonymised before.
  */
-export async function anonymiseTrajectory(db: Db, id: string, audit: Omit<Insertable<AuditEventTable>, 'resource' | 'resource_id' | 'trajectory_id'>): Promise<boolean> {
+export async function anonymiseTrajectory(
+  db: Db,
+  id: string,
+  audit: Omit<Insertable<AuditEventTable>, 'resource' | 'resource_id' | 'trajectory_id'>,
+): Promise<boolean> {
   return db.transaction().execute(async (trx) => {
-    const done = await trx.updateTable('trajectory')
-      .set({ name: ANONYMISED_NAME, email: anonymisedEmail(id), reference: sql<string>`'anon-' || left(id, 8)`, bsn_hash: null, anonymised_at: sql<Date>`now()` })
-      .where('id', '=', id).where('anonymised_at', 'is', null)
+    const done = await trx
+      .updateTable('trajectory')
+      .set({
+        name: ANONYMISED_NAME,
+        email: anonymisedEmail(id),
+        reference: sql<string>`'anon-' || left(id, 8)`,
+        bsn_hash: null,
+        anonymised_at: sql<Date>`now()`,
+      })
+      .where('id', '=', id)
+      .where('anonymised_at', 'is', null)
       .executeTakeFirst();
     if (done.numUpdatedRows === 0n) return false;
     await trx.updateTable('checkpoint_review').set({ note: '' }).where('trajectory_id', '=', id).execute();
-    await trx.updateTable('attendance').set({ correction_reason: sql<string | null>`case when correction_reason is null then null else '' end` }).where('trajectory_id', '=', id).execute();
-    await trx.updateTable('trajectory_event')
-      .set({ data: sql<string>`case when type = any(${sql.val(FREE_TEXT_REASON)}::text[]) then data - ${sql.val(FREE_TEXT)}::text[] - 'reason' else data - ${sql.val(FREE_TEXT)}::text[] end` })
+    await trx
+      .updateTable('attendance')
+      .set({ correction_reason: sql<string | null>`case when correction_reason is null then null else '' end` })
+      .where('trajectory_id', '=', id)
+      .execute();
+    await trx
+      .updateTable('trajectory_event')
+      .set({
+        data: sql<string>`case when type = any(${sql.val(FREE_TEXT_REASON)}::text[]) then data - ${sql.val(FREE_TEXT)}::text[] - 'reason' else data - ${sql.val(FREE_TEXT)}::text[] end`,
+      })
       .where('trajectory_id', '=', id)
       .execute();
     // No more questions about this participant: open follow-ups close (unanswered counts as no answer).
-    await trx.updateTable('follow_up').set({ status: 'closed' }).where('trajectory_id', '=', id).where('status', '=', 'open').execute();
+    await trx
+      .updateTable('follow_up')
+      .set({ status: 'closed' })
+      .where('trajectory_id', '=', id)
+      .where('status', '=', 'open')
+      .execute();
     // Mails that named the participant keep who got them and when, not what they said.
-    await trx.updateTable('outbox').set({ text: '', html: '' }).where('id', 'in', trx.selectFrom('outbox_item').select('outbox_id').where('trajectory_id', '=', id)).where('status', 'in', ['sent', 'failed']).execute();
-    await trx.insertInto('audit_event').values({ ...audit, resource: 'trajectory', resource_id: id, trajectory_id: id }).execute();
+    await trx
+      .updateTable('outbox')
+      .set({ text: '', html: '' })
+      .where('id', 'in', trx.selectFrom('outbox_item').select('outbox_id').where('trajectory_id', '=', id))
+      .where('status', 'in', ['sent', 'failed'])
+      .execute();
+    await trx
+      .insertInto('audit_event')
+      .values({ ...audit, resource: 'trajectory', resource_id: id, trajectory_id: id })
+      .execute();
     return true;
   });
 }
 
 /** Trajectories whose end lies more than `months` before `today` and that still hold personal data. */
 export async function trajectoriesPastRetention(db: Db, today: string, months: number, limit = 500): Promise<string[]> {
-  const rows = await db.selectFrom('trajectory').select('id')
+  const rows = await db
+    .selectFrom('trajectory')
+    .select('id')
     .where('anonymised_at', 'is', null)
     .where('status', 'in', ['ended', 'dropped_out'])
     .where('end_date', '<', sql<string>`(${today}::date - make_interval(months => ${months}))::date`)
-    .orderBy('end_date').limit(limit)
+    .orderBy('end_date')
+    .limit(limit)
     .execute();
   return rows.map((r) => r.id);
 }
 
 /** Stored responses to repeated requests are kept for replay only; after `days` they go (they may name people). */
 export async function forgetIdempotencyKeys(db: Db, days: number): Promise<number> {
-  const r = await db.deleteFrom('idempotency_key').where('created_at', '<', sql<Date>`now() - make_interval(days => ${days})`).executeTakeFirst();
+  const r = await db
+    .deleteFrom('idempotency_key')
+    .where('created_at', '<', sql<Date>`now() - make_interval(days => ${days})`)
+    .executeTakeFirst();
   return Number(r.numDeletedRows);
 }
 
-/** Mail bodies name participants; once sent (or refused) and `days` old, only who got what kind of mail when is kept. */
+/**
+ * Mail bodies name participants; once sent (or refused) and `days` old, only who got what kind of mail when is kept.
+ */
 export async function forgetMailBodies(db: Db, days: number): Promise<number> {
-  const r = await db.updateTable('outbox').set({ text: '', html: '' })
-    .where('status', 'in', ['sent', 'failed']).where('created_at', '<', sql<Date>`now() - make_interval(days => ${days})`).where('text', '!=', '')
+  const r = await db
+    .updateTable('outbox')
+    .set({ text: '', html: '' })
+    .where('status', 'in', ['sent', 'failed'])
+    .where('created_at', '<', sql<Date>`now() - make_interval(days => ${days})`)
+    .where('text', '!=', '')
     .executeTakeFirst();
   return Number(r.numUpdatedRows);
 }

@@ -15,7 +15,14 @@ export interface ReminderFacts {
   /** Planned days before `date` that nobody recorded, per trajectory in date order. */
   unrecorded: { trajectory_id: string; date: string; kind: 'placement' | 'school' }[];
   /** Checkpoints not recorded whose week has begun by `date` (current and overdue), in plan order. */
-  checkpoints: { trajectory_id: string; key: string; name: string; week: number; week_start: string; week_end: string }[];
+  checkpoints: {
+    trajectory_id: string;
+    key: string;
+    name: string;
+    week: number;
+    week_start: string;
+    week_end: string;
+  }[];
   /** Placement days of `date`'s week from `date` on that are planned and not recorded (the Monday overview). */
   week: { trajectory_id: string; date: string }[];
   /** The BBL confirmations given so far, from the trajectory's `bbl_confirmed` events. */
@@ -32,8 +39,14 @@ export interface ReminderFacts {
  * The facts behind `ids`' reminders on `date`. `ids` are the trajectories the digest looks at; each statement
  * keeps only those whose status still expects something (the week overview also a trajectory not started yet).
  */
-export async function reminderFacts(db: Db, ids: string[], date: string, o: { weekOverview: boolean }): Promise<ReminderFacts> {
-  if (ids.length === 0) return { unrecorded: [], checkpoints: [], week: [], bbl: [], unexcused: [], atRisk: [], recorded: [] };
+export async function reminderFacts(
+  db: Db,
+  ids: string[],
+  date: string,
+  o: { weekOverview: boolean },
+): Promise<ReminderFacts> {
+  if (ids.length === 0)
+    return { unrecorded: [], checkpoints: [], week: [], bbl: [], unexcused: [], atRisk: [], recorded: [] };
   const open = sql`(select id from trajectory where id = ${anyOf(ids)} and status in ('active', 'paused', 'awaiting_bbl'))`;
   const since = sql`${date}::date - ${RISK_RULES.unexcusedWithinDays}::int`;
   const [unrecorded, checkpoints, week, bbl, unexcused, atRisk, recorded] = await Promise.all([
@@ -74,7 +87,9 @@ export async function reminderFacts(db: Db, ids: string[], date: string, o: { we
       select r.trajectory_id, r.key, to_char(r.recorded_on, 'YYYY-MM-DD') recorded_on from checkpoint_review r
       where r.trajectory_id in ${open} and r.status = 'at_risk'
       order by r.trajectory_id,
-        (select min(e.seq) from trajectory_event e where e.trajectory_id = r.trajectory_id and e.type = 'checkpoint_recorded' and e.data->>'key' = r.key) nulls last, r.seq`.execute(db),
+        (select min(e.seq) from trajectory_event e where e.trajectory_id = r.trajectory_id and e.type = 'checkpoint_recorded' and e.data->>'key' = r.key) nulls last, r.seq`.execute(
+      db,
+    ),
     sql<ReminderFacts['recorded'][number]>`
       select a.trajectory_id, count(*)::int recorded, (count(*) filter (where a.present))::int attended
       from attendance a join planned_day pd on pd.trajectory_id = a.trajectory_id and pd.date = a.date and pd.planned
@@ -82,6 +97,12 @@ export async function reminderFacts(db: Db, ids: string[], date: string, o: { we
       group by a.trajectory_id having count(*) >= ${RISK_RULES.lowAttendanceFromRecordedDays}`.execute(db),
   ]);
   return {
-    unrecorded: unrecorded.rows, checkpoints: checkpoints.rows, week: week.rows, bbl: bbl.rows, unexcused: unexcused.rows, atRisk: atRisk.rows, recorded: recorded.rows,
+    unrecorded: unrecorded.rows,
+    checkpoints: checkpoints.rows,
+    week: week.rows,
+    bbl: bbl.rows,
+    unexcused: unexcused.rows,
+    atRisk: atRisk.rows,
+    recorded: recorded.rows,
   };
 }

@@ -135,7 +135,9 @@ export interface SchoolClosureTable {
   office_id: string | null;
 }
 
-/** The plan as the workflow last computed it: every placement and school day, planned or not (holiday, closure, pause). */
+/**
+ * The plan as the workflow last computed it: every placement and school day, planned or not (holiday, closure, pause).
+ */
 export interface PlannedDayTable {
   trajectory_id: string;
   date: IsoDate;
@@ -195,7 +197,10 @@ export interface ContactTable {
   name: string;
   email: string;
   created_at: CreatedAt;
-  /** The programme office that made the contact: it is mailed about that office's participants only. Null: the admin's, on a shared organisation. */
+  /**
+   * The programme office that made the contact: it is mailed about that office's participants only. Null: the admin's,
+   * on a shared organisation.
+   */
   office_id: string | null;
 }
 

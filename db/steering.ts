@@ -11,7 +11,9 @@ import { RISK_RULES } from '../workflows/state';
 const OPEN = sql`('active', 'paused', 'awaiting_bbl')`;
 
 export async function riskRows(db: Db, f: FigureFilter, asOf: string) {
-  const open = figureScope(db, f).select('t.id').where(sql<boolean>`t.status in ${OPEN}`);
+  const open = figureScope(db, f)
+    .select('t.id')
+    .where(sql<boolean>`t.status in ${OPEN}`);
   const since = sql`${asOf}::date - ${RISK_RULES.unexcusedWithinDays}::int`;
   const [unexcused, atRisk, overdue, low] = await Promise.all([
     sql<{ trajectory_id: string; dates: string[] }>`
@@ -35,15 +37,28 @@ export async function riskRows(db: Db, f: FigureFilter, asOf: string) {
       where a.trajectory_id in (${open}) and a.date < ${asOf}
       group by a.trajectory_id, p.template
       having count(*) >= ${RISK_RULES.lowAttendanceFromRecordedDays}
-         and (count(*) filter (where a.present))::float / count(*) < (p.template->>'attendanceThreshold')::float`.execute(db),
+         and (count(*) filter (where a.present))::float / count(*) < (p.template->>'attendanceThreshold')::float`.execute(
+      db,
+    ),
   ]);
   return { unexcused: unexcused.rows, atRisk: atRisk.rows, overdue: overdue.rows, low: low.rows };
 }
 
-/** Planned days before `asOf` nobody recorded, per organisation that should have (the employer of that day, or the ROC). */
+/**
+ * Planned days before `asOf` nobody recorded, per organisation that should have (the employer of that day, or the ROC).
+ */
 export async function overdueRegistrations(db: Db, f: FigureFilter, asOf: string) {
-  const open = figureScope(db, f).select('t.id').where(sql<boolean>`t.status in ${OPEN}`);
-  const { rows } = await sql<{ organisation_id: string; name: string; kind: 'placement' | 'school'; days: number; trajectory_ids: string[]; oldest: string }>`
+  const open = figureScope(db, f)
+    .select('t.id')
+    .where(sql<boolean>`t.status in ${OPEN}`);
+  const { rows } = await sql<{
+    organisation_id: string;
+    name: string;
+    kind: 'placement' | 'school';
+    days: number;
+    trajectory_ids: string[];
+    oldest: string;
+  }>`
     select o.id organisation_id, o.name, pd.kind, count(*)::int days, array_agg(distinct pd.trajectory_id) trajectory_ids, to_char(min(pd.date), 'YYYY-MM-DD') oldest
     from planned_day pd
     join trajectory t on t.id = pd.trajectory_id join cohort c on c.id = t.cohort_id
@@ -57,8 +72,16 @@ export async function overdueRegistrations(db: Db, f: FigureFilter, asOf: string
 
 /** Checkpoints not recorded by the end of their week, per jobcoaching organisation. */
 export async function overdueCheckpointsByOrganisation(db: Db, f: FigureFilter, asOf: string) {
-  const open = figureScope(db, f).select('t.id').where(sql<boolean>`t.status in ${OPEN}`);
-  const { rows } = await sql<{ organisation_id: string; name: string; checkpoints: number; trajectory_ids: string[]; oldest: string }>`
+  const open = figureScope(db, f)
+    .select('t.id')
+    .where(sql<boolean>`t.status in ${OPEN}`);
+  const { rows } = await sql<{
+    organisation_id: string;
+    name: string;
+    checkpoints: number;
+    trajectory_ids: string[];
+    oldest: string;
+  }>`
     select o.id organisation_id, o.name, count(*)::int checkpoints, array_agg(distinct pc.trajectory_id) trajectory_ids, to_char(min(pc.week_end), 'YYYY-MM-DD') oldest
     from planned_checkpoint pc
     join trajectory t on t.id = pc.trajectory_id join contact k on k.id = t.jobcoach_id join organisation o on o.id = k.organisation_id
@@ -69,12 +92,23 @@ export async function overdueCheckpointsByOrganisation(db: Db, f: FigureFilter, 
 }
 
 /**
- * Checkpoint completion per checkpoint: due (its week is over, or it is recorded already), recorded on time, recorded late, overdue
- * (still expected), missed (the trajectory ended without it). A dropout's checkpoints after it are not due.
+ * Checkpoint completion per checkpoint: due (its week is over, or it is recorded already), recorded on time, recorded
+ * late, overdue (still expected), missed (the trajectory ended without it). A dropout's checkpoints after it are not
+ * due.
  */
 export async function checkpointCompletion(db: Db, f: FigureFilter, asOf: string) {
   const ids = figureScope(db, f).select('t.id');
-  const { rows } = await sql<{ key: string; name: string; week: number; planned: number; due: number; on_time: number; late: number; overdue: number; missed: number }>`
+  const { rows } = await sql<{
+    key: string;
+    name: string;
+    week: number;
+    planned: number;
+    due: number;
+    on_time: number;
+    late: number;
+    overdue: number;
+    missed: number;
+  }>`
     select pc.key, min(pc.name) name, min(pc.week) week, count(*)::int planned,
       (count(*) filter (where pc.week_end < ${asOf} or r.key is not null))::int due,
       (count(*) filter (where r.recorded_on <= pc.week_end))::int on_time,
@@ -94,7 +128,16 @@ export async function checkpointCompletion(db: Db, f: FigureFilter, asOf: string
 export async function cohortProgress(db: Db, f: FigureFilter, asOf: string) {
   const ids = figureScope(db, f).select('t.id');
   const [days, dropouts] = await Promise.all([
-    sql<{ cohort_id: string; week: number; from: string; participants: number; planned: number; due: number; recorded: number; attended: number }>`
+    sql<{
+      cohort_id: string;
+      week: number;
+      from: string;
+      participants: number;
+      planned: number;
+      due: number;
+      recorded: number;
+      attended: number;
+    }>`
       select t.cohort_id, pd.week, to_char(min(pd.date), 'YYYY-MM-DD') "from", count(distinct pd.trajectory_id)::int participants,
         (count(*) filter (where pd.planned))::int planned,
         (count(*) filter (where pd.planned and pd.date < ${asOf}))::int due,
@@ -117,6 +160,8 @@ export async function countOverdueRegistrations(db: Db, asOf: string): Promise<n
   const { rows } = await sql<{ n: number }>`
     select count(*)::int n from planned_day pd join trajectory t on t.id = pd.trajectory_id
     where t.status in ${OPEN} and pd.planned and pd.date < ${asOf}
-      and not exists (select 1 from attendance a where a.trajectory_id = pd.trajectory_id and a.date = pd.date)`.execute(db);
+      and not exists (select 1 from attendance a where a.trajectory_id = pd.trajectory_id and a.date = pd.date)`.execute(
+    db,
+  );
   return rows[0]?.n ?? 0;
 }

@@ -11,8 +11,10 @@ import { startTracing, tracingClientInterceptors } from './telemetry';
 import { temporalConnectionOptions } from './temporal';
 
 export async function runApi(config: Config) {
-  if (!config.ADMIN_TOKEN) throw new Error('ADMIN_TOKEN is not set (npm start generates one; a standalone API needs it in its environment)');
-  if (!config.BSN_HMAC_KEY) throw new Error('BSN_HMAC_KEY is not set (npm start generates one; a standalone API needs it in its environment)');
+  if (!config.ADMIN_TOKEN)
+    throw new Error('ADMIN_TOKEN is not set (npm start generates one; a standalone API needs it in its environment)');
+  if (!config.BSN_HMAC_KEY)
+    throw new Error('BSN_HMAC_KEY is not set (npm start generates one; a standalone API needs it in its environment)');
   const tracing = startTracing('toeleiding-api', config);
   const dataConverter = payloadDataConverter(config);
   const db = connectPostgres(requireDatabaseUrl(config), config.DATABASE_POOL_SIZE);
@@ -20,9 +22,19 @@ export async function runApi(config: Config) {
   await migrateToLatest(db);
   // Lazy: the API starts (and /health says 503) while Temporal is still down.
   const connection = Connection.lazy(temporalConnectionOptions(config));
-  const temporal = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE, dataConverter, interceptors: tracingClientInterceptors() });
+  const temporal = new Client({
+    connection,
+    namespace: config.TEMPORAL_NAMESPACE,
+    dataConverter,
+    interceptors: tracingClientInterceptors(),
+  });
   const mailer = createMailer(config, db);
-  const app = await buildApp({ config: { ...config, ADMIN_TOKEN: config.ADMIN_TOKEN, BSN_HMAC_KEY: config.BSN_HMAC_KEY }, db, temporal, mailer });
+  const app = await buildApp({
+    config: { ...config, ADMIN_TOKEN: config.ADMIN_TOKEN, BSN_HMAC_KEY: config.BSN_HMAC_KEY },
+    db,
+    temporal,
+    mailer,
+  });
   app.addHook('onClose', async () => {
     mailer.close();
     await connection.close();

@@ -48,7 +48,9 @@ export const ConfigSchema = Type.Object({
    * AES-256-GCM keys for Temporal payloads, `keyId:base64key` separated by commas. The first encrypts; all
    * decrypt, so a key is rotated by putting a new one in front and keeping the old ones while histories hold them.
    */
-  PAYLOAD_KEYS: Type.Optional(Type.String({ pattern: '^[A-Za-z0-9._-]+:[A-Za-z0-9+/=_-]{43,44}(,[A-Za-z0-9._-]+:[A-Za-z0-9+/=_-]{43,44})*$' })),
+  PAYLOAD_KEYS: Type.Optional(
+    Type.String({ pattern: '^[A-Za-z0-9._-]+:[A-Za-z0-9+/=_-]{43,44}(,[A-Za-z0-9._-]+:[A-Za-z0-9+/=_-]{43,44})*$' }),
+  ),
   /** Months after a trajectory's end before its personal data is anonymised. */
   RETENTION_MONTHS: Type.Integer({ minimum: 1, maximum: 240 }),
   /** Requests per minute per API key, and failed authentications per minute per address. */
@@ -60,7 +62,15 @@ export const ConfigSchema = Type.Object({
    * number of hops, or addresses and CIDRs separated by commas. Unset: the connection's own address.
    */
   TRUST_PROXY: Type.Optional(Type.String({ pattern: '^(true|[0-9]{1,2}|[0-9A-Fa-f.:/]+(,[0-9A-Fa-f.:/]+)*)$' })),
-  LOG_LEVEL: Type.Union([Type.Literal('fatal'), Type.Literal('error'), Type.Literal('warn'), Type.Literal('info'), Type.Literal('debug'), Type.Literal('trace'), Type.Literal('silent')]),
+  LOG_LEVEL: Type.Union([
+    Type.Literal('fatal'),
+    Type.Literal('error'),
+    Type.Literal('warn'),
+    Type.Literal('info'),
+    Type.Literal('debug'),
+    Type.Literal('trace'),
+    Type.Literal('silent'),
+  ]),
 });
 export type Config = Readonly<Static<typeof ConfigSchema>>;
 
@@ -84,7 +94,14 @@ export const DEFAULTS = {
   CALENDAR_LINK_MONTHS: '12',
 } as const;
 
-const SECRETS = new Set(['ADMIN_TOKEN', 'BSN_HMAC_KEY', 'PAYLOAD_KEYS', 'TEMPORAL_API_KEY', 'SMTP_URL', 'DATABASE_URL']);
+const SECRETS = new Set([
+  'ADMIN_TOKEN',
+  'BSN_HMAC_KEY',
+  'PAYLOAD_KEYS',
+  'TEMPORAL_API_KEY',
+  'SMTP_URL',
+  'DATABASE_URL',
+]);
 
 export class ConfigError extends Error {
   constructor(readonly problems: string[]) {
@@ -101,16 +118,20 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   const converted = Value.Convert(ConfigSchema, raw);
   const errors = Value.Errors(ConfigSchema, converted);
   if (errors.length > 0) {
-    throw new ConfigError(errors.map((e) => {
-      const key = e.instancePath.slice(1);
-      // Secrets are never echoed: a malformed key in an error message ends up in logs.
-      const got = SECRETS.has(key) ? 'a value, not shown' : JSON.stringify(raw[key] ?? null);
-      return `${key || 'config'}: ${e.message} (got ${got})`;
-    }));
+    throw new ConfigError(
+      errors.map((e) => {
+        const key = e.instancePath.slice(1);
+        // Secrets are never echoed: a malformed key in an error message ends up in logs.
+        const got = SECRETS.has(key) ? 'a value, not shown' : JSON.stringify(raw[key] ?? null);
+        return `${key || 'config'}: ${e.message} (got ${got})`;
+      }),
+    );
   }
   const config = converted as Static<typeof ConfigSchema>;
   if (Boolean(config.TEMPORAL_TLS_CERT_PATH) !== Boolean(config.TEMPORAL_TLS_KEY_PATH)) {
-    throw new ConfigError(['TEMPORAL_TLS_CERT_PATH and TEMPORAL_TLS_KEY_PATH must be set together (mTLS client certificate and key)']);
+    throw new ConfigError([
+      'TEMPORAL_TLS_CERT_PATH and TEMPORAL_TLS_KEY_PATH must be set together (mTLS client certificate and key)',
+    ]);
   }
   return Object.freeze(config);
 }

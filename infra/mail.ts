@@ -10,7 +10,13 @@ import type { Db } from '../db/connection';
 import { storeDevMail } from '../db/mailbox';
 import type { Config } from './config';
 
-export interface Mail { to: string; subject: string; text: string; html?: string; /** Stable per outbox row, so a receiving system can tell a mail apart. */ messageId?: string }
+export interface Mail {
+  to: string;
+  subject: string;
+  text: string;
+  html?: string;
+  /** Stable per outbox row, so a receiving system can tell a mail apart. */ messageId?: string;
+}
 export interface Mailer {
   readonly kind: 'smtp' | 'dev-mailbox';
   /** How many mails it can have in flight at once (the pool's connections); one when not given. */
@@ -22,11 +28,16 @@ export interface Mailer {
 /** The pool's defaults when the configuration does not say (as infra/config.ts's DEFAULTS). */
 export const SMTP_POOL_DEFAULTS = { SMTP_MAX_CONNECTIONS: 4, SMTP_RATE_PER_SECOND: 20 } as const;
 
-type MailConfig = Pick<Config, 'SMTP_URL' | 'MAIL_FROM'> & Partial<Pick<Config, 'SMTP_MAX_CONNECTIONS' | 'SMTP_RATE_PER_SECOND'>>;
+type MailConfig = Pick<Config, 'SMTP_URL' | 'MAIL_FROM'> &
+  Partial<Pick<Config, 'SMTP_MAX_CONNECTIONS' | 'SMTP_RATE_PER_SECOND'>>;
 
 export function createMailer(config: MailConfig, db: Db): Mailer {
   if (!config.SMTP_URL) {
-    return { kind: 'dev-mailbox', send: (m) => storeDevMail(db, { recipient: m.to, subject: m.subject, text: m.text, html: m.html }), close: () => {} };
+    return {
+      kind: 'dev-mailbox',
+      send: (m) => storeDevMail(db, { recipient: m.to, subject: m.subject, text: m.text, html: m.html }),
+      close: () => {},
+    };
   }
   const connections = config.SMTP_MAX_CONNECTIONS ?? SMTP_POOL_DEFAULTS.SMTP_MAX_CONNECTIONS;
   const rate = config.SMTP_RATE_PER_SECOND ?? SMTP_POOL_DEFAULTS.SMTP_RATE_PER_SECOND;
@@ -46,7 +57,14 @@ export function createMailer(config: MailConfig, db: Db): Mailer {
     connections,
     async send(m) {
       await turn();
-      await transport.sendMail({ from: config.MAIL_FROM, to: m.to, subject: m.subject, text: m.text, html: m.html, messageId: m.messageId });
+      await transport.sendMail({
+        from: config.MAIL_FROM,
+        to: m.to,
+        subject: m.subject,
+        text: m.text,
+        html: m.html,
+        messageId: m.messageId,
+      });
     },
     close: () => transport.close(),
   };

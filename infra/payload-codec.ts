@@ -5,7 +5,13 @@
 // metadata `encoding: binary/encrypted` and `encryption-key-id`, data = 12-byte IV + AES-256-GCM ciphertext
 // of the original Payload (protobuf, length-delimited) + 16-byte tag.
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
-import { METADATA_ENCODING_KEY, ValueError, type DataConverter, type Payload, type PayloadCodec } from '@temporalio/common';
+import {
+  METADATA_ENCODING_KEY,
+  ValueError,
+  type DataConverter,
+  type Payload,
+  type PayloadCodec,
+} from '@temporalio/common';
 // A CommonJS module whose exports Node's ESM loader cannot list: a named import fails under `node --import tsx`.
 import proto from '@temporalio/proto';
 import { ConfigError, type Config } from './config';
@@ -33,12 +39,16 @@ const bytes = (s: string) => Buffer.from(s, 'utf8');
 export function parsePayloadKeys(s: string): PayloadKey[] {
   const keys: PayloadKey[] = [];
   const problems: string[] = [];
-  for (const [i, entry] of s.split(',').map((e) => e.trim()).entries()) {
+  for (const [i, entry] of s
+    .split(',')
+    .map((e) => e.trim())
+    .entries()) {
     const at = entry.indexOf(':');
     const id = at < 0 ? '' : entry.slice(0, at);
     const encoded = at < 0 ? '' : entry.slice(at + 1);
     const name = id ? `key "${id}"` : `entry ${i + 1}`;
-    if (!/^[A-Za-z0-9._-]+$/.test(id)) problems.push(`PAYLOAD_KEYS: ${name} is not \`keyId:base64key\` (key id: letters, digits, '.', '_', '-')`);
+    if (!/^[A-Za-z0-9._-]+$/.test(id))
+      problems.push(`PAYLOAD_KEYS: ${name} is not \`keyId:base64key\` (key id: letters, digits, '.', '_', '-')`);
     else if (keys.some((k) => k.id === id)) problems.push(`PAYLOAD_KEYS: key id "${id}" appears twice`);
     else if (!/^[A-Za-z0-9+/_-]+={0,2}$/.test(encoded) || Buffer.from(encoded, 'base64').length !== KEY_BYTES) {
       problems.push(`PAYLOAD_KEYS: ${name} is not the base64 of ${KEY_BYTES} bytes`);
@@ -77,17 +87,26 @@ export function createPayloadCodec(keys: readonly PayloadKey[]): PayloadCodec {
     if (!id) throw new ValueError(`an encrypted payload names no ${KEY_ID_METADATA}`);
     const key = byId.get(id);
     if (!key) {
-      throw new ValueError(`a payload is encrypted with key "${id}", which is not in PAYLOAD_KEYS (it has ${known}); put that key back in PAYLOAD_KEYS after the current one`);
+      throw new ValueError(
+        `a payload is encrypted with key "${id}", which is not in PAYLOAD_KEYS (it has ${known}); put that key back in PAYLOAD_KEYS after the current one`,
+      );
     }
     const data = payload.data ?? new Uint8Array();
-    if (data.length < IV_BYTES + TAG_BYTES) throw new ValueError(`a payload encrypted with key "${id}" is too short to be AES-GCM output`);
+    if (data.length < IV_BYTES + TAG_BYTES)
+      throw new ValueError(`a payload encrypted with key "${id}" is too short to be AES-GCM output`);
     try {
       const decipher = createDecipheriv('aes-256-gcm', key, data.subarray(0, IV_BYTES), { authTagLength: TAG_BYTES });
       decipher.setAuthTag(data.subarray(data.length - TAG_BYTES));
-      const plain = Buffer.concat([decipher.update(data.subarray(IV_BYTES, data.length - TAG_BYTES)), decipher.final()]);
+      const plain = Buffer.concat([
+        decipher.update(data.subarray(IV_BYTES, data.length - TAG_BYTES)),
+        decipher.final(),
+      ]);
       return PayloadMessage.decodeDelimited(plain);
     } catch (e) {
-      throw new ValueError(`a payload encrypted with key "${id}" does not decrypt: the key under that id in PAYLOAD_KEYS is not the one it was encrypted with, or the payload was altered`, e);
+      throw new ValueError(
+        `a payload encrypted with key "${id}" does not decrypt: the key under that id in PAYLOAD_KEYS is not the one it was encrypted with, or the payload was altered`,
+        e,
+      );
     }
   };
 
@@ -103,7 +122,9 @@ export function createPayloadCodec(keys: readonly PayloadKey[]): PayloadCodec {
  */
 export function payloadDataConverter(config: Pick<Config, 'PAYLOAD_KEYS'>): DataConverter {
   if (!config.PAYLOAD_KEYS) {
-    throw new Error('PAYLOAD_KEYS is not set (npm start generates one under DATA_DIR; a standalone worker or API needs the same keys in its environment, `keyId:<base64 of 32 random bytes>`)');
+    throw new Error(
+      'PAYLOAD_KEYS is not set (npm start generates one under DATA_DIR; a standalone worker or API needs the same keys in its environment, `keyId:<base64 of 32 random bytes>`)',
+    );
   }
   return { payloadCodecs: [createPayloadCodec(parsePayloadKeys(config.PAYLOAD_KEYS))] };
 }
@@ -129,5 +150,9 @@ export async function decodePayloadsIn<T>(value: T, codec: PayloadCodec): Promis
 export function isPayload(v: unknown): v is Payload {
   if (v === null || typeof v !== 'object' || !('metadata' in v)) return false;
   const metadata = (v as Payload).metadata;
-  return metadata !== null && typeof metadata === 'object' && (metadata as Record<string, unknown>)[METADATA_ENCODING_KEY] instanceof Uint8Array;
+  return (
+    metadata !== null &&
+    typeof metadata === 'object' &&
+    (metadata as Record<string, unknown>)[METADATA_ENCODING_KEY] instanceof Uint8Array
+  );
 }

@@ -3,11 +3,14 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Config } from './config';
 
-export const isMain = (moduleUrl: string) => Boolean(process.argv[1]) && fileURLToPath(moduleUrl) === path.resolve(process.argv[1]!);
+export const isMain = (moduleUrl: string) =>
+  Boolean(process.argv[1]) && fileURLToPath(moduleUrl) === path.resolve(process.argv[1]!);
 
 export function requireDatabaseUrl(config: Config): string {
   if (!config.DATABASE_URL) {
-    throw new Error('DATABASE_URL is not set. Set it to your PostgreSQL, or use `npm start`, which serves the embedded database to the API and the worker.');
+    throw new Error(
+      'DATABASE_URL is not set. Set it to your PostgreSQL, or use `npm start`, which serves the embedded database to the API and the worker.',
+    );
   }
   return config.DATABASE_URL;
 }

@@ -12,21 +12,46 @@ export const DIGEST_SCHEDULE_ID = 'digest';
  * next working day); the digest itself skips public holidays, and its mails wait for mail hours.
  */
 export async function ensureDigestSchedule(client: Client, o: { taskQueue: string }): Promise<void> {
-  const action = { type: 'startWorkflow' as const, workflowType: digestWorkflow, args: [] as [], taskQueue: o.taskQueue, workflowId: 'digest' };
-  const spec = { calendars: [{ dayOfWeek: [{ start: 'MONDAY' as const, end: 'SATURDAY' as const }], hour: 10, minute: 0 }], timezone: 'Europe/Amsterdam' };
+  const action = {
+    type: 'startWorkflow' as const,
+    workflowType: digestWorkflow,
+    args: [] as [],
+    taskQueue: o.taskQueue,
+    workflowId: 'digest',
+  };
+  const spec = {
+    calendars: [{ dayOfWeek: [{ start: 'MONDAY' as const, end: 'SATURDAY' as const }], hour: 10, minute: 0 }],
+    timezone: 'Europe/Amsterdam',
+  };
   try {
     // ALLOW_ALL: a digest still waiting for the mail server must not stop the next morning's; delivery then
     // skips the older digest for a recipient who has a newer one (superseded).
-    await client.schedule.create({ scheduleId: DIGEST_SCHEDULE_ID, spec, action, policies: { overlap: ScheduleOverlapPolicy.ALLOW_ALL, catchupWindow: '10 hours' } });
+    await client.schedule.create({
+      scheduleId: DIGEST_SCHEDULE_ID,
+      spec,
+      action,
+      policies: { overlap: ScheduleOverlapPolicy.ALLOW_ALL, catchupWindow: '10 hours' },
+    });
   } catch (e) {
     if (!(e instanceof ScheduleAlreadyRunning)) throw e;
-    await client.schedule.getHandle(DIGEST_SCHEDULE_ID).update((prev) => ({ ...prev, spec, action, policies: { ...prev.policies, overlap: ScheduleOverlapPolicy.ALLOW_ALL } }));
+    await client.schedule.getHandle(DIGEST_SCHEDULE_ID).update((prev) => ({
+      ...prev,
+      spec,
+      action,
+      policies: { ...prev.policies, overlap: ScheduleOverlapPolicy.ALLOW_ALL },
+    }));
   }
 }
 
 /** Every night at 03:15 Amsterdam time: anonymise what has passed its retention period. */
 export async function ensureRetentionSchedule(client: Client, o: { taskQueue: string; months: number }): Promise<void> {
-  const action = { type: 'startWorkflow' as const, workflowType: retentionWorkflow, args: [{ months: o.months }] as [{ months: number }], taskQueue: o.taskQueue, workflowId: 'retention' };
+  const action = {
+    type: 'startWorkflow' as const,
+    workflowType: retentionWorkflow,
+    args: [{ months: o.months }] as [{ months: number }],
+    taskQueue: o.taskQueue,
+    workflowId: 'retention',
+  };
   try {
     await client.schedule.create({
       scheduleId: RETENTION_SCHEDULE_ID,

@@ -31,10 +31,17 @@ const Participant = Type.String({ minLength: 1, maxLength: 64, description: 'A p
 
 export const Scenario = Type.Object(
   {
-    programme: Type.Optional(Type.Object({ id: Id, version: Type.Optional(Type.Integer({ minimum: 1 })) }, { additionalProperties: false })),
+    programme: Type.Optional(
+      Type.Object({ id: Id, version: Type.Optional(Type.Integer({ minimum: 1 })) }, { additionalProperties: false }),
+    ),
     region: Text(100),
-    startDate: Type.Intersect([IsoDate], { description: 'A Monday after today: the simulated clock starts now and only runs forward' }),
-    school: Type.Object({ id: Id, name: Text(), closures: Type.Optional(Type.Array(Closure)) }, { additionalProperties: false }),
+    startDate: Type.Intersect([IsoDate], {
+      description: 'A Monday after today: the simulated clock starts now and only runs forward',
+    }),
+    school: Type.Object(
+      { id: Id, name: Text(), closures: Type.Optional(Type.Array(Closure)) },
+      { additionalProperties: false },
+    ),
     schoolWeekday: Weekday,
     employers: Type.Array(Type.Object({ id: Id, name: Text() }, { additionalProperties: false }), { minItems: 1 }),
     participants: Type.Array(
@@ -51,14 +58,30 @@ export const Scenario = Type.Object(
       { minItems: 1, maxItems: 200 },
     ),
     /** Absences the weekly recording reports; every other planned day is recorded present. */
-    absences: Type.Optional(Type.Array(Type.Object({ participant: Participant, date: IsoDate, reason: AbsenceReason }, { additionalProperties: false }))),
-    weeklyAttendance: Type.Optional(Type.Boolean({ default: true, description: 'Employers and the ROC record each week on Friday at 16:00' })),
-    actions: Type.Optional(Type.Array(Type.Union([
-      Type.Object({ on: On, participant: Participant, checkpoint: CheckpointRecording }, { additionalProperties: false }),
-      Type.Object({ on: On, participant: Participant, change: Change }, { additionalProperties: false }),
-      Type.Object({ on: On, participant: Participant, bbl: BblConfirmation }, { additionalProperties: false }),
-      Type.Object({ on: On, closure: Closure }, { additionalProperties: false }),
-    ]))),
+    absences: Type.Optional(
+      Type.Array(
+        Type.Object(
+          { participant: Participant, date: IsoDate, reason: AbsenceReason },
+          { additionalProperties: false },
+        ),
+      ),
+    ),
+    weeklyAttendance: Type.Optional(
+      Type.Boolean({ default: true, description: 'Employers and the ROC record each week on Friday at 16:00' }),
+    ),
+    actions: Type.Optional(
+      Type.Array(
+        Type.Union([
+          Type.Object(
+            { on: On, participant: Participant, checkpoint: CheckpointRecording },
+            { additionalProperties: false },
+          ),
+          Type.Object({ on: On, participant: Participant, change: Change }, { additionalProperties: false }),
+          Type.Object({ on: On, participant: Participant, bbl: BblConfirmation }, { additionalProperties: false }),
+          Type.Object({ on: On, closure: Closure }, { additionalProperties: false }),
+        ]),
+      ),
+    ),
   },
   { additionalProperties: false },
 );
@@ -71,7 +94,10 @@ export interface Report {
   participants: {
     reference: string;
     trajectoryId: string;
-    plan: { endDate: string; weeks: { week: number; days: { date: string; kind: string; status: string; reason?: string }[] }[] };
+    plan: {
+      endDate: string;
+      weeks: { week: number; days: { date: string; kind: string; status: string; reason?: string }[] }[];
+    };
     events: { seq: number; type: string; date: string; data: unknown }[];
     outcome: TrajectoryResult['outcome'] | null;
     endDate: string;
@@ -86,7 +112,12 @@ export class ScenarioError extends Error {}
 export function parseScenario(raw: unknown): Scenario {
   const errors = [...Value.Errors(Scenario, raw)];
   if (errors.length > 0) {
-    throw new ScenarioError(`invalid scenario:\n${errors.slice(0, 10).map((e) => `  ${e.instancePath || '/'}: ${e.message}`).join('\n')}`);
+    throw new ScenarioError(
+      `invalid scenario:\n${errors
+        .slice(0, 10)
+        .map((e) => `  ${e.instancePath || '/'}: ${e.message}`)
+        .join('\n')}`,
+    );
   }
   return Value.Default(Scenario, structuredClone(raw)) as Scenario;
 }
@@ -105,10 +136,16 @@ export function shiftScenario(s: Scenario, weeks: number): Scenario {
       if ('closure' in a) return { ...a, on, closure: closure(a.closure) };
       if ('change' in a) {
         const c = a.change;
-        const change = c.type === 'pause' || c.type === 'employer_change' ? { ...c, from: d(c.from) } : c.type === 'resume' ? { ...c, date: d(c.date) } : c;
+        const change =
+          c.type === 'pause' || c.type === 'employer_change'
+            ? { ...c, from: d(c.from) }
+            : c.type === 'resume'
+              ? { ...c, date: d(c.date) }
+              : c;
         return { ...a, on, change };
       }
-      if ('bbl' in a && 'contractStartDate' in a.bbl) return { ...a, on, bbl: { ...a.bbl, contractStartDate: d(a.bbl.contractStartDate) } };
+      if ('bbl' in a && 'contractStartDate' in a.bbl)
+        return { ...a, on, bbl: { ...a.bbl, contractStartDate: d(a.bbl.contractStartDate) } };
       return { ...a, on };
     }),
   };
@@ -141,57 +178,131 @@ export async function simulate(scenario: Scenario, options: SimulationOptions = 
   // Encrypted as in production, under a key that lives as long as this throwaway test server.
   const codec = createPayloadCodec(parsePayloadKeys(newPayloadKey()));
   const dataConverter = { payloadCodecs: [codec] };
-  const env = await TestWorkflowEnvironment.createTimeSkipping({ server: { executable: testServerExecutable(process.env) }, client: { dataConverter } });
+  const env = await TestWorkflowEnvironment.createTimeSkipping({
+    server: { executable: testServerExecutable(process.env) },
+    client: { dataConverter },
+  });
   let now = await env.currentTimeMs();
   const mails: Report['mails'] = [];
-  const mailer: Mailer = { kind: 'dev-mailbox', send: async (m) => void mails.push({ ...m, at: new Date(await env.currentTimeMs()).toISOString() }), close: () => {} };
+  const mailer: Mailer = {
+    kind: 'dev-mailbox',
+    send: async (m) => void mails.push({ ...m, at: new Date(await env.currentTimeMs()).toISOString() }),
+    close: () => {},
+  };
   try {
-    if (scenario.startDate <= localDate(now)) throw new ScenarioError(`startDate ${scenario.startDate} must lie after today (${localDate(now)}): the simulated clock cannot run backwards; shift the scenario by whole weeks`);
-    if (isoWeekday(scenario.startDate) !== 1) throw new ScenarioError(`startDate ${scenario.startDate} is not a Monday`);
+    if (scenario.startDate <= localDate(now))
+      throw new ScenarioError(
+        `startDate ${scenario.startDate} must lie after today (${localDate(now)}): the simulated clock cannot run backwards; shift the scenario by whole weeks`,
+      );
+    if (isoWeekday(scenario.startDate) !== 1)
+      throw new ScenarioError(`startDate ${scenario.startDate} is not a Monday`);
     await ensureSearchAttributes(env.connection, env.namespace ?? 'default');
     const worker = await Worker.create({
       connection: env.nativeConnection,
       taskQueue: TASK_QUEUE,
-      ...(options.workflowBundlePath ? { workflowBundle: { codePath: options.workflowBundlePath } } : { workflowsPath }),
+      ...(options.workflowBundlePath
+        ? { workflowBundle: { codePath: options.workflowBundlePath } }
+        : { workflowsPath }),
       ...untracedWorkerOptions(Boolean(options.workflowBundlePath)),
       activities: createActivities({ db, mailer, temporal: env.client }),
       dataConverter,
     });
     return await worker.runUntil(async () => {
       const token = randomUUID();
-      const app = await buildApp({ config: { TEMPORAL_TASK_QUEUE: TASK_QUEUE, LOG_LEVEL: 'warn', ADMIN_TOKEN: token, BSN_HMAC_KEY: randomBytes(32).toString('base64url') }, db, temporal: env.client, mailer, now: () => now });
+      const app = await buildApp({
+        config: {
+          TEMPORAL_TASK_QUEUE: TASK_QUEUE,
+          LOG_LEVEL: 'warn',
+          ADMIN_TOKEN: token,
+          BSN_HMAC_KEY: randomBytes(32).toString('base64url'),
+        },
+        db,
+        temporal: env.client,
+        mailer,
+        now: () => now,
+      });
       const refused: Report['refused'] = [];
       const call = async (method: 'GET' | 'POST', url: string, payload?: object) => {
-        const res = await app.inject({ method, url, payload, headers: { authorization: `Bearer ${token}`, 'idempotency-key': randomUUID() } });
-        if (res.statusCode >= 400) refused.push({ on: localDate(now), request: `${method} ${url}`, status: res.statusCode, detail: res.json().detail ?? res.body });
+        const res = await app.inject({
+          method,
+          url,
+          payload,
+          headers: { authorization: `Bearer ${token}`, 'idempotency-key': randomUUID() },
+        });
+        if (res.statusCode >= 400)
+          refused.push({
+            on: localDate(now),
+            request: `${method} ${url}`,
+            status: res.statusCode,
+            detail: res.json().detail ?? res.body,
+          });
         return res;
       };
       const must = async (method: 'GET' | 'POST', url: string, payload?: object) => {
         const res = await call(method, url, payload);
-        if (res.statusCode >= 400) throw new ScenarioError(`${method} ${url}: ${res.statusCode} ${res.json().detail ?? res.body}`);
+        if (res.statusCode >= 400)
+          throw new ScenarioError(`${method} ${url}: ${res.statusCode} ${res.json().detail ?? res.body}`);
         return res.json();
       };
 
       // The covenant: the scenario's ROC and employers, with a programme office (whose jobcoach guides
       // everyone) and the gemeente that pays the benefits.
-      for (const e of scenario.employers) await must('POST', '/v1/organisations', { id: e.id, name: e.name, kind: 'employer', region: scenario.region });
-      await must('POST', '/v1/organisations', { id: scenario.school.id, name: scenario.school.name, kind: 'school', region: scenario.region });
-      const office = await must('POST', '/v1/organisations', { id: 'programmabureau', name: `Programmabureau ${scenario.region}`, kind: 'programme_office', region: scenario.region });
-      const gemeente = await must('POST', '/v1/organisations', { id: 'gemeente', name: `Gemeente ${scenario.region}`, kind: 'gemeente', region: scenario.region });
-      const jobcoach = await must('POST', `/v1/organisations/${office.id}/contacts`, { id: 'jobcoach', role: 'jobcoach', name: 'Jobcoach', email: 'jobcoach@example.nl' });
+      for (const e of scenario.employers)
+        await must('POST', '/v1/organisations', { id: e.id, name: e.name, kind: 'employer', region: scenario.region });
+      await must('POST', '/v1/organisations', {
+        id: scenario.school.id,
+        name: scenario.school.name,
+        kind: 'school',
+        region: scenario.region,
+      });
+      const office = await must('POST', '/v1/organisations', {
+        id: 'programmabureau',
+        name: `Programmabureau ${scenario.region}`,
+        kind: 'programme_office',
+        region: scenario.region,
+      });
+      const gemeente = await must('POST', '/v1/organisations', {
+        id: 'gemeente',
+        name: `Gemeente ${scenario.region}`,
+        kind: 'gemeente',
+        region: scenario.region,
+      });
+      const jobcoach = await must('POST', `/v1/organisations/${office.id}/contacts`, {
+        id: 'jobcoach',
+        role: 'jobcoach',
+        name: 'Jobcoach',
+        email: 'jobcoach@example.nl',
+      });
       // Everyone the reminders go to: a workplace trainer per employer, the ROC coordinator, the coordinator.
-      for (const e of scenario.employers) await must('POST', `/v1/organisations/${e.id}/contacts`, { role: 'workplace_trainer', name: `Praktijkopleider ${e.name}`, email: `praktijkopleider@${e.id}.example.nl` });
-      await must('POST', `/v1/organisations/${scenario.school.id}/contacts`, { role: 'roc_coordinator', name: `Coördinator ${scenario.school.name}`, email: `coordinator@${scenario.school.id}.example.nl` });
-      await must('POST', `/v1/organisations/${office.id}/contacts`, { role: 'coordinator', name: 'Programmacoördinator', email: 'coordinator@programmabureau.example.nl' });
+      for (const e of scenario.employers)
+        await must('POST', `/v1/organisations/${e.id}/contacts`, {
+          role: 'workplace_trainer',
+          name: `Praktijkopleider ${e.name}`,
+          email: `praktijkopleider@${e.id}.example.nl`,
+        });
+      await must('POST', `/v1/organisations/${scenario.school.id}/contacts`, {
+        role: 'roc_coordinator',
+        name: `Coördinator ${scenario.school.name}`,
+        email: `coordinator@${scenario.school.id}.example.nl`,
+      });
+      await must('POST', `/v1/organisations/${office.id}/contacts`, {
+        role: 'coordinator',
+        name: 'Programmacoördinator',
+        email: 'coordinator@programmabureau.example.nl',
+      });
       const covenant = await must('POST', '/v1/covenants', {
-        id: 'convenant', name: `Convenant ${scenario.region}`, region: scenario.region, programmeOfficeId: office.id,
+        id: 'convenant',
+        name: `Convenant ${scenario.region}`,
+        region: scenario.region,
+        programmeOfficeId: office.id,
         members: [
           { organisationId: scenario.school.id, role: 'school' },
           ...scenario.employers.map((e) => ({ organisationId: e.id, role: 'employer' })),
           { organisationId: gemeente.id, role: 'funder' },
         ],
       });
-      for (const c of scenario.school.closures ?? []) await must('POST', `/v1/organisations/${scenario.school.id}/closures`, c);
+      for (const c of scenario.school.closures ?? [])
+        await must('POST', `/v1/organisations/${scenario.school.id}/closures`, c);
       const cohort = await must('POST', '/v1/cohorts', {
         programmeId: scenario.programme?.id ?? 'welslagen',
         ...(scenario.programme?.version ? { programmeVersion: scenario.programme.version } : {}),
@@ -209,8 +320,12 @@ export async function simulate(scenario: Scenario, options: SimulationOptions = 
           benefitPayerId: gemeente.id,
         })),
       });
-      const idOf = new Map<string, string>(cohort.trajectories.map((t: { reference: string; id: string }) => [t.reference, t.id]));
-      const handles = cohort.trajectories.map((t: { workflowId: string }) => env.client.workflow.getHandle(t.workflowId));
+      const idOf = new Map<string, string>(
+        cohort.trajectories.map((t: { reference: string; id: string }) => [t.reference, t.id]),
+      );
+      const handles = cohort.trajectories.map((t: { workflowId: string }) =>
+        env.client.workflow.getHandle(t.workflowId),
+      );
       const trajectory = (ref: string) => {
         const id = idOf.get(ref);
         if (!id) throw new ScenarioError(`no participant ${ref}`);
@@ -224,32 +339,51 @@ export async function simulate(scenario: Scenario, options: SimulationOptions = 
       const steps: Step[] = (scenario.actions ?? []).map((a) => ({
         at: localInstant(a.on, 12),
         run: () =>
-          'closure' in a ? call('POST', `/v1/organisations/${scenario.school.id}/closures`, a.closure)
-          : 'checkpoint' in a ? call('POST', `/v1/trajectories/${trajectory(a.participant)}/checkpoints`, a.checkpoint)
-          : 'change' in a ? call('POST', `/v1/trajectories/${trajectory(a.participant)}/changes`, a.change)
-          : call('POST', `/v1/trajectories/${trajectory(a.participant)}/bbl`, a.bbl),
+          'closure' in a
+            ? call('POST', `/v1/organisations/${scenario.school.id}/closures`, a.closure)
+            : 'checkpoint' in a
+              ? call('POST', `/v1/trajectories/${trajectory(a.participant)}/checkpoints`, a.checkpoint)
+              : 'change' in a
+                ? call('POST', `/v1/trajectories/${trajectory(a.participant)}/changes`, a.change)
+                : call('POST', `/v1/trajectories/${trajectory(a.participant)}/bbl`, a.bbl),
       }));
       if (scenario.weeklyAttendance !== false) {
-        const lastWeek = addDays(scenario.startDate, (40 - 1) * 7); // far enough for extensions; finished trajectories are skipped
+        // far enough for extensions; finished trajectories are skipped
+        const lastWeek = addDays(scenario.startDate, (40 - 1) * 7);
         for (let monday = scenario.startDate; monday <= lastWeek; monday = addDays(monday, 7)) {
           const week = monday;
-          const absencesIn = (ids: Set<string>) => (scenario.absences ?? [])
-            .filter((a) => a.date >= week && a.date <= addDays(week, 4) && ids.has(a.participant))
-            .map((a) => ({ trajectoryId: trajectory(a.participant), date: a.date, reason: a.reason }));
+          const absencesIn = (ids: Set<string>) =>
+            (scenario.absences ?? [])
+              .filter((a) => a.date >= week && a.date <= addDays(week, 4) && ids.has(a.participant))
+              .map((a) => ({ trajectoryId: trajectory(a.participant), date: a.date, reason: a.reason }));
           steps.push({
             at: localInstant(addDays(week, 4), 16),
             run: async () => {
               for (const org of [...scenario.employers.map((e) => e.id), scenario.school.id]) {
-                const ofOrg = new Set(scenario.participants.filter((p) => org === scenario.school.id || p.employerId === org).map((p) => p.reference));
-                // An employer's absences are for placement days, the ROC's for school days; the API sorts out which apply.
-                await call('POST', `/v1/organisations/${org}/attendance-weeks`, { weekStart: week, absences: absencesIn(ofOrg).filter((a) => isSchoolDay(a.date) === (org === scenario.school.id)) });
+                const ofOrg = new Set(
+                  scenario.participants
+                    .filter((p) => org === scenario.school.id || p.employerId === org)
+                    .map((p) => p.reference),
+                );
+                // An employer's absences are for placement days, the ROC's for school days; the API sorts out which
+                // apply.
+                await call('POST', `/v1/organisations/${org}/attendance-weeks`, {
+                  weekStart: week,
+                  absences: absencesIn(ofOrg).filter((a) => isSchoolDay(a.date) === (org === scenario.school.id)),
+                });
               }
             },
           });
         }
       }
       // Every morning but Sunday at 10:00 the digests go out, as the worker's Schedule does.
-      const reminders = createReminderActivities({ db, mailer, temporal: env.client, publicUrl: 'https://toeleiding.example.nl', now: () => now });
+      const reminders = createReminderActivities({
+        db,
+        mailer,
+        temporal: env.client,
+        publicUrl: 'https://toeleiding.example.nl',
+        now: () => now,
+      });
       for (let day = scenario.startDate; day <= addDays(scenario.startDate, 40 * 7); day = addDays(day, 1)) {
         if (isoWeekday(day) === 7) continue;
         const date = day;
@@ -270,12 +404,18 @@ export async function simulate(scenario: Scenario, options: SimulationOptions = 
         if (wait > 0) await env.sleep(wait);
         now = await env.currentTimeMs();
         // A query waits for any workflow task in flight, so every timer due by now has been handled.
-        const statuses = await Promise.all(handles.map(async (h: { query: (q: typeof scheduleQuery) => Promise<{ status: string }> }) => (await h.query(scheduleQuery)).status));
+        const statuses = await Promise.all(
+          handles.map(
+            async (h: { query: (q: typeof scheduleQuery) => Promise<{ status: string }> }) =>
+              (await h.query(scheduleQuery)).status,
+          ),
+        );
         if (statuses.every((s) => s === 'ended' || s === 'dropped_out')) break;
         await step.run();
       }
       const results = new Map<string, TrajectoryResult>();
-      for (const h of handles as { workflowId: string; result(): Promise<TrajectoryResult> }[]) results.set(h.workflowId, await h.result());
+      for (const h of handles as { workflowId: string; result(): Promise<TrajectoryResult> }[])
+        results.set(h.workflowId, await h.result());
       now = await env.currentTimeMs();
 
       const participants: Report['participants'] = [];
@@ -292,7 +432,8 @@ export async function simulate(scenario: Scenario, options: SimulationOptions = 
           outcome: result.outcome ?? null,
           endDate: result.endDate,
         });
-        if (options.onHistory) await options.onHistory(t.reference, await decodePayloadsIn(await handle.fetchHistory(), codec));
+        if (options.onHistory)
+          await options.onHistory(t.reference, await decodePayloadsIn(await handle.fetchHistory(), codec));
       }
       await app.close();
       return { cohortId: cohort.id, startDate: scenario.startDate, participants, mails, refused };

@@ -40,8 +40,10 @@ function keptSecret(config: Config, file: string, generate: () => string): strin
 function secrets(config: Config) {
   return {
     ADMIN_TOKEN: config.ADMIN_TOKEN ?? keptSecret(config, 'admin-token', () => randomBytes(24).toString('base64url')),
-    BSN_HMAC_KEY: config.BSN_HMAC_KEY ?? keptSecret(config, 'bsn-hmac-key', () => randomBytes(32).toString('base64url')),
-    // Rotate by editing the file: a new key (newPayloadKey) first, the old ones after it (README, "Payload encryption").
+    BSN_HMAC_KEY:
+      config.BSN_HMAC_KEY ?? keptSecret(config, 'bsn-hmac-key', () => randomBytes(32).toString('base64url')),
+    // Rotate by editing the file: a new key (newPayloadKey) first, the old ones after it (README, "Payload
+    // encryption").
     PAYLOAD_KEYS: config.PAYLOAD_KEYS ?? keptSecret(config, 'payload-keys', () => newPayloadKey()),
   };
 }
@@ -74,7 +76,13 @@ async function waitForHealth(url: string, child: ChildProcess, timeoutMs = 90_00
   throw new Error(`the API did not become healthy within ${timeoutMs / 1000} s`);
 }
 
-interface Supervised { name: string; child?: ChildProcess; restart?: NodeJS.Timeout; failures: number; startedAt: number }
+interface Supervised {
+  name: string;
+  child?: ChildProcess;
+  restart?: NodeJS.Timeout;
+  failures: number;
+  startedAt: number;
+}
 
 async function main() {
   const config = loadConfig();
@@ -127,19 +135,21 @@ async function main() {
     if (!config.TEMPORAL_ADDRESS) {
       log(`starting the Temporal dev server (${path.join(config.DATA_DIR, 'temporal.sqlite')})`);
       temporalFiles(path.join(config.DATA_DIR, 'temporal.sqlite')).forEach(ownerOnly);
-      const env = await track(TestWorkflowEnvironment.createLocal({
-        server: {
-          executable: devServerExecutable(config),
-          dbFilename: path.join(config.DATA_DIR, 'temporal.sqlite'),
-          ip: '127.0.0.1',
-          port: config.TEMPORAL_DEV_PORT,
-          uiPort: config.TEMPORAL_UI_PORT,
-          namespace: config.TEMPORAL_NAMESPACE,
-          searchAttributes: SEARCH_ATTRIBUTES,
-        },
-        // Unused here, but a client that could write to Temporal encrypts like every other.
-        client: { dataConverter: payloadDataConverter(secret) },
-      }));
+      const env = await track(
+        TestWorkflowEnvironment.createLocal({
+          server: {
+            executable: devServerExecutable(config),
+            dbFilename: path.join(config.DATA_DIR, 'temporal.sqlite'),
+            ip: '127.0.0.1',
+            port: config.TEMPORAL_DEV_PORT,
+            uiPort: config.TEMPORAL_UI_PORT,
+            namespace: config.TEMPORAL_NAMESPACE,
+            searchAttributes: SEARCH_ATTRIBUTES,
+          },
+          // Unused here, but a client that could write to Temporal encrypts like every other.
+          client: { dataConverter: payloadDataConverter(secret) },
+        }),
+      );
       stops.push(() => env.teardown());
       temporalFiles(path.join(config.DATA_DIR, 'temporal.sqlite')).forEach(ownerOnly);
       temporalUi = `http://127.0.0.1:${config.TEMPORAL_UI_PORT}`;
@@ -182,7 +192,10 @@ async function main() {
     };
     const here = path.dirname(fileURLToPath(import.meta.url));
     const launch = (p: Supervised) => {
-      const child = spawn(process.execPath, ['--import', 'tsx', path.join(here, `${p.name}.ts`)], { env, stdio: 'inherit' });
+      const child = spawn(process.execPath, ['--import', 'tsx', path.join(here, `${p.name}.ts`)], {
+        env,
+        stdio: 'inherit',
+      });
       p.child = child;
       p.startedAt = Date.now();
       log(`the ${p.name} process started (pid ${child.pid})`);
@@ -196,7 +209,9 @@ async function main() {
         if (Date.now() - p.startedAt >= STABLE_MS) p.failures = 0;
         const delay = restartDelay(p.failures);
         p.failures += 1;
-        log(`the ${p.name} process exited (${signal ?? code}); restarting it in ${delay / 1000} s (restart ${p.failures} in a row)`);
+        log(
+          `the ${p.name} process exited (${signal ?? code}); restarting it in ${delay / 1000} s (restart ${p.failures} in a row)`,
+        );
         p.restart = setTimeout(() => {
           p.restart = undefined;
           if (!stopping) launch(p);

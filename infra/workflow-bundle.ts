@@ -12,14 +12,20 @@ import { workflowTracingModule } from './telemetry';
 const quiet = { log() {}, info() {}, warn: console.warn, error: console.error, debug() {}, trace() {} } as never;
 
 export async function buildWorkflowBundle(file: string): Promise<string> {
-  const { code } = await bundleWorkflowCode({ workflowsPath, workflowInterceptorModules: [workflowTracingModule], logger: quiet });
+  const { code } = await bundleWorkflowCode({
+    workflowsPath,
+    workflowInterceptorModules: [workflowTracingModule],
+    logger: quiet,
+  });
   mkdirSync(path.dirname(file), { recursive: true });
   writeFileSync(file, code);
   return file;
 }
 
 /** What Worker.create needs to find the workflows: the prebuilt bundle when there is one. */
-export function workflowSource(bundlePath: string | undefined): Pick<WorkerOptions, 'workflowBundle' | 'workflowsPath'> {
+export function workflowSource(
+  bundlePath: string | undefined,
+): Pick<WorkerOptions, 'workflowBundle' | 'workflowsPath'> {
   return bundlePath ? { workflowBundle: { codePath: bundlePath } } : { workflowsPath };
 }
 

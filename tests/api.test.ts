@@ -23,8 +23,22 @@ const deps = (over: Partial<AppDeps> = {}): AppDeps => testDeps(db, env.client, 
 const cohortRequest = (o: { size?: number; startDate?: string } = {}) => cohortFor({ ...partners, ...o });
 
 const counts = async () => ({
-  cohorts: Number((await db.selectFrom('cohort').select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow()).n),
-  trajectories: Number((await db.selectFrom('trajectory').select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow()).n),
+  cohorts: Number(
+    (
+      await db
+        .selectFrom('cohort')
+        .select((eb) => eb.fn.countAll().as('n'))
+        .executeTakeFirstOrThrow()
+    ).n,
+  ),
+  trajectories: Number(
+    (
+      await db
+        .selectFrom('trajectory')
+        .select((eb) => eb.fn.countAll().as('n'))
+        .executeTakeFirstOrThrow()
+    ).n,
+  ),
 });
 
 beforeAll(async () => {
@@ -45,7 +59,13 @@ describe('authentication', () => {
     ['a wrong token', { authorization: 'Bearer not-the-token' }],
     ['another scheme', { authorization: `Basic ${TOKEN}` }],
   ])('refuses %s on every /v1 route with 401', async (_label, headers) => {
-    for (const url of ['/v1/programmes', '/v1/organisations', '/v1/cohorts', `/v1/cohorts/${randomUUID()}`, `/v1/trajectories/${randomUUID()}`]) {
+    for (const url of [
+      '/v1/programmes',
+      '/v1/organisations',
+      '/v1/cohorts',
+      `/v1/cohorts/${randomUUID()}`,
+      `/v1/trajectories/${randomUUID()}`,
+    ]) {
       const res = await app.inject({ method: 'GET', url, headers });
       expect(res.statusCode, url).toBe(401);
       expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
@@ -57,10 +77,20 @@ describe('programmes', () => {
   it('lists the WelSlagen template with its version from the first start', async () => {
     const res = await app.inject({ method: 'GET', url: '/v1/programmes', headers: auth });
     expect(res.statusCode).toBe(200);
-    const welslagen = res.json().items.find((p: { id: string; version: number }) => p.id === 'welslagen' && p.version === 1);
+    const welslagen = res
+      .json()
+      .items.find((p: { id: string; version: number }) => p.id === 'welslagen' && p.version === 1);
     expect(welslagen.template).toMatchObject({
-      weeks: 20, placementDaysPerWeek: 3, schoolDaysPerWeek: 1, intendedOutcome: 'bbl_doorstroom',
-      checkpoints: [{ key: 'intake', week: 1 }, { key: 'pop', week: 3 }, { key: 'midterm', week: 10 }, { key: 'pre-bbl', week: 18 }],
+      weeks: 20,
+      placementDaysPerWeek: 3,
+      schoolDaysPerWeek: 1,
+      intendedOutcome: 'bbl_doorstroom',
+      checkpoints: [
+        { key: 'intake', week: 1 },
+        { key: 'pop', week: 3 },
+        { key: 'midterm', week: 10 },
+        { key: 'pre-bbl', week: 18 },
+      ],
     });
   });
 });
@@ -81,16 +111,31 @@ describe('organisations', () => {
     const again = await app.inject({ method: 'POST', url: '/v1/organisations', headers, payload });
     expect(first.statusCode).toBe(201);
     expect(again.json()).toEqual(first.json());
-    const other = await app.inject({ method: 'POST', url: '/v1/organisations', headers, payload: { name: 'UWV', kind: 'uwv' } });
+    const other = await app.inject({
+      method: 'POST',
+      url: '/v1/organisations',
+      headers,
+      payload: { name: 'UWV', kind: 'uwv' },
+    });
     expect(other.statusCode).toBe(422);
     expect(other.json().errors[0].field).toBe('headers.idempotency-key');
   });
 
   it('names the field for an unknown kind and a missing Idempotency-Key', async () => {
-    const bad = await app.inject({ method: 'POST', url: '/v1/organisations', headers: key(), payload: { name: 'X', kind: 'bank' } });
+    const bad = await app.inject({
+      method: 'POST',
+      url: '/v1/organisations',
+      headers: key(),
+      payload: { name: 'X', kind: 'bank' },
+    });
     expect(bad.statusCode).toBe(400);
     expect(bad.json().errors.map((e: { field: string }) => e.field)).toContain('kind');
-    const noKey = await app.inject({ method: 'POST', url: '/v1/organisations', headers: auth, payload: { name: 'X', kind: 'uwv' } });
+    const noKey = await app.inject({
+      method: 'POST',
+      url: '/v1/organisations',
+      headers: auth,
+      payload: { name: 'X', kind: 'uwv' },
+    });
     expect(noKey.statusCode).toBe(400);
     expect(noKey.json().errors[0].field).toBe('headers.idempotency-key');
   });
@@ -111,11 +156,22 @@ describe('launching a cohort', () => {
 
     const read = await app.inject({ method: 'GET', url: `/v1/cohorts/${cohort.id}`, headers: auth });
     expect(read.statusCode).toBe(200);
-    expect(read.json().trajectories.map((t: { reference: string }) => t.reference)).toEqual(cohort.trajectories.map((t: { reference: string }) => t.reference));
+    expect(read.json().trajectories.map((t: { reference: string }) => t.reference)).toEqual(
+      cohort.trajectories.map((t: { reference: string }) => t.reference),
+    );
 
-    const traj = await app.inject({ method: 'GET', url: `/v1/trajectories/${cohort.trajectories[0].id}`, headers: auth });
+    const traj = await app.inject({
+      method: 'GET',
+      url: `/v1/trajectories/${cohort.trajectories[0].id}`,
+      headers: auth,
+    });
     expect(traj.statusCode).toBe(200);
-    expect(traj.json().live).toMatchObject({ week: 1, weeks: 20, startDate: cohort.startDate, programme: { id: 'welslagen', version: 1 } });
+    expect(traj.json().live).toMatchObject({
+      week: 1,
+      weeks: 20,
+      startDate: cohort.startDate,
+      programme: { id: 'welslagen', version: 1 },
+    });
     expect(traj.json().live.nextDays.length).toBeGreaterThan(0);
   });
 
@@ -123,17 +179,34 @@ describe('launching a cohort', () => {
     const headers = key();
     const payload = cohortRequest({ size: 3 });
     const first = await app.inject({ method: 'POST', url: '/v1/cohorts', headers, payload });
-    const runIds = await Promise.all(first.json().trajectories.map(async (t: { workflowId: string }) => (await env.client.workflow.getHandle(t.workflowId).describe()).runId));
+    const runIds = await Promise.all(
+      first
+        .json()
+        .trajectories.map(
+          async (t: { workflowId: string }) => (await env.client.workflow.getHandle(t.workflowId).describe()).runId,
+        ),
+    );
     const before = await counts();
     const again = await app.inject({ method: 'POST', url: '/v1/cohorts', headers, payload });
     expect(again.statusCode).toBe(201);
     expect(again.headers['idempotent-replayed']).toBe('true');
     expect(again.json()).toEqual(first.json());
     expect(await counts()).toEqual(before);
-    const runIdsAfter = await Promise.all(first.json().trajectories.map(async (t: { workflowId: string }) => (await env.client.workflow.getHandle(t.workflowId).describe()).runId));
+    const runIdsAfter = await Promise.all(
+      first
+        .json()
+        .trajectories.map(
+          async (t: { workflowId: string }) => (await env.client.workflow.getHandle(t.workflowId).describe()).runId,
+        ),
+    );
     expect(runIdsAfter).toEqual(runIds);
 
-    const changed = await app.inject({ method: 'POST', url: '/v1/cohorts', headers, payload: { ...payload, schoolWeekday: 'friday' } });
+    const changed = await app.inject({
+      method: 'POST',
+      url: '/v1/cohorts',
+      headers,
+      payload: { ...payload, schoolWeekday: 'friday' },
+    });
     expect(changed.statusCode).toBe(422);
     expect(await counts()).toEqual(before);
   });
@@ -165,14 +238,41 @@ describe('launching a cohort', () => {
 
   it.each([
     ['an unknown programme', (p: Record<string, unknown>) => ({ ...p, programmeId: 'onbekend' }), 'programmeId'],
-    ['a start date that is not a Monday', (p: Record<string, unknown>) => ({ ...p, startDate: '2027-04-06' }), 'startDate'],
+    [
+      'a start date that is not a Monday',
+      (p: Record<string, unknown>) => ({ ...p, startDate: '2027-04-06' }),
+      'startDate',
+    ],
     ['a school that is not an ROC', (p: Record<string, unknown>) => ({ ...p, schoolId: employers[0] }), 'schoolId'],
-    ['a duplicate participant reference', (p: { participants: { reference: string }[] }) => ({ ...p, participants: p.participants.map((x) => ({ ...x, reference: 'WB-001' })) }), 'participants[1].reference'],
-    ['an unknown employer', (p: { participants: object[] }) => ({ ...p, participants: [{ ...p.participants[0], employerId: 'nobody' }] }), 'participants[0].employerId'],
-    ['placement on the ROC day', (p: { participants: object[] }) => ({ ...p, participants: [{ ...p.participants[0], placementWeekdays: ['monday', 'tuesday', 'thursday'] }] }), 'participants[0].placementWeekdays'],
+    [
+      'a duplicate participant reference',
+      (p: { participants: { reference: string }[] }) => ({
+        ...p,
+        participants: p.participants.map((x) => ({ ...x, reference: 'WB-001' })),
+      }),
+      'participants[1].reference',
+    ],
+    [
+      'an unknown employer',
+      (p: { participants: object[] }) => ({ ...p, participants: [{ ...p.participants[0], employerId: 'nobody' }] }),
+      'participants[0].employerId',
+    ],
+    [
+      'placement on the ROC day',
+      (p: { participants: object[] }) => ({
+        ...p,
+        participants: [{ ...p.participants[0], placementWeekdays: ['monday', 'tuesday', 'thursday'] }],
+      }),
+      'participants[0].placementWeekdays',
+    ],
   ])('refuses %s with 422 naming the field, and writes nothing', async (_label, mutate, field) => {
     const before = await counts();
-    const res = await app.inject({ method: 'POST', url: '/v1/cohorts', headers: key(), payload: (mutate as (p: object) => object)(cohortRequest({ size: 2 })) });
+    const res = await app.inject({
+      method: 'POST',
+      url: '/v1/cohorts',
+      headers: key(),
+      payload: (mutate as (p: object) => object)(cohortRequest({ size: 2 })),
+    });
     expect(res.statusCode).toBe(422);
     expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
     expect(res.json().errors.map((e: { field: string }) => e.field)).toContain(field);
@@ -184,13 +284,23 @@ describe('launching a cohort', () => {
     ['no participants', { participants: [] }, 'participants'],
     ['an unknown field', { colour: 'blue' }, 'colour'],
   ])('refuses %s with 400 naming the field', async (_label, patch, field) => {
-    const res = await app.inject({ method: 'POST', url: '/v1/cohorts', headers: key(), payload: { ...cohortRequest({ size: 1 }), ...patch } });
+    const res = await app.inject({
+      method: 'POST',
+      url: '/v1/cohorts',
+      headers: key(),
+      payload: { ...cohortRequest({ size: 1 }), ...patch },
+    });
     expect(res.statusCode).toBe(400);
     expect(res.json().errors.map((e: { field: string }) => e.field)).toContain(field);
   });
 
   it('answers malformed JSON with a 400 problem', async () => {
-    const res = await app.inject({ method: 'POST', url: '/v1/cohorts', headers: { ...key(), 'content-type': 'application/json' }, payload: '{"programmeId":' });
+    const res = await app.inject({
+      method: 'POST',
+      url: '/v1/cohorts',
+      headers: { ...key(), 'content-type': 'application/json' },
+      payload: '{"programmeId":',
+    });
     expect(res.statusCode).toBe(400);
     expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
   });
@@ -205,19 +315,36 @@ describe('launching a cohort', () => {
 
 describe('template versions', () => {
   it('a new version applies to new cohorts and never changes running trajectories', async () => {
-    const v1Cohort = (await app.inject({ method: 'POST', url: '/v1/cohorts', headers: key(), payload: cohortRequest({ size: 1 }) })).json();
-    const current = (await app.inject({ method: 'GET', url: '/v1/programmes', headers: auth })).json().items.find((p: { id: string; version: number }) => p.id === 'welslagen' && p.version === 1);
-    const published = await app.inject({ method: 'POST', url: '/v1/programmes', headers: key(), payload: { id: 'welslagen', name: current.name, template: { ...current.template, weeks: 24 } } });
+    const v1Cohort = (
+      await app.inject({ method: 'POST', url: '/v1/cohorts', headers: key(), payload: cohortRequest({ size: 1 }) })
+    ).json();
+    const current = (await app.inject({ method: 'GET', url: '/v1/programmes', headers: auth }))
+      .json()
+      .items.find((p: { id: string; version: number }) => p.id === 'welslagen' && p.version === 1);
+    const published = await app.inject({
+      method: 'POST',
+      url: '/v1/programmes',
+      headers: key(),
+      payload: { id: 'welslagen', name: current.name, template: { ...current.template, weeks: 24 } },
+    });
     expect(published.statusCode).toBe(201);
     const version = published.json().version;
     expect(version).toBeGreaterThan(1);
 
-    const old = await app.inject({ method: 'GET', url: `/v1/trajectories/${v1Cohort.trajectories[0].id}`, headers: auth });
+    const old = await app.inject({
+      method: 'GET',
+      url: `/v1/trajectories/${v1Cohort.trajectories[0].id}`,
+      headers: auth,
+    });
     expect(old.json().live).toMatchObject({ weeks: 20, programme: { version: v1Cohort.programmeVersion } });
 
-    const fresh = (await app.inject({ method: 'POST', url: '/v1/cohorts', headers: key(), payload: cohortRequest({ size: 1 }) })).json();
+    const fresh = (
+      await app.inject({ method: 'POST', url: '/v1/cohorts', headers: key(), payload: cohortRequest({ size: 1 }) })
+    ).json();
     expect(fresh.programmeVersion).toBe(version);
-    const live = (await app.inject({ method: 'GET', url: `/v1/trajectories/${fresh.trajectories[0].id}`, headers: auth })).json().live;
+    const live = (
+      await app.inject({ method: 'GET', url: `/v1/trajectories/${fresh.trajectories[0].id}`, headers: auth })
+    ).json().live;
     expect(live.weeks).toBe(24);
   });
 });
@@ -235,7 +362,11 @@ describe('operations', () => {
     const broken = await buildApp(deps({ temporal: deadTemporal, db: deadDb }));
     const res = await broken.inject({ method: 'GET', url: '/health' });
     expect(res.statusCode).toBe(503);
-    expect(res.json()).toMatchObject({ status: 'unavailable', database: { status: 'down' }, temporal: { status: 'down' } });
+    expect(res.json()).toMatchObject({
+      status: 'unavailable',
+      database: { status: 'down' },
+      temporal: { status: 'down' },
+    });
     await broken.close();
     await deadDb.destroy();
   });
@@ -243,7 +374,15 @@ describe('operations', () => {
   it('serves an OpenAPI 3 document generated from the validating schemas, and renders it at /docs', async () => {
     const doc = (await app.inject({ method: 'GET', url: '/openapi.json' })).json();
     expect(doc.openapi).toMatch(/^3\./);
-    expect(Object.keys(doc.paths)).toEqual(expect.arrayContaining(['/v1/cohorts', '/v1/cohorts/{id}', '/v1/trajectories/{id}', '/v1/programmes', '/v1/organisations']));
+    expect(Object.keys(doc.paths)).toEqual(
+      expect.arrayContaining([
+        '/v1/cohorts',
+        '/v1/cohorts/{id}',
+        '/v1/trajectories/{id}',
+        '/v1/programmes',
+        '/v1/organisations',
+      ]),
+    );
     const body = doc.paths['/v1/cohorts'].post.requestBody.content['application/json'].schema;
     expect(body.required).toEqual(expect.arrayContaining(['programmeId', 'startDate', 'participants']));
     const docs = await app.inject({ method: 'GET', url: '/docs/' });
@@ -254,15 +393,26 @@ describe('operations', () => {
 
 describe('hostile input', () => {
   it.each([
-    ['a NUL character in a name', (p: { participants: object[] }) => ({ ...p, participants: [{ ...p.participants[0], name: 'An\u0000na' }] }), 400],
+    [
+      'a NUL character in a name',
+      (p: { participants: object[] }) => ({ ...p, participants: [{ ...p.participants[0], name: 'An\u0000na' }] }),
+      400,
+    ],
     ['an absurd programme version', (p: object) => ({ ...p, programmeVersion: 2 ** 40 }), 400],
     ['a start date in year 9999', (p: object) => ({ ...p, startDate: '9999-12-27' }), 422],
   ])('refuses %s with a 4xx, never a 500', async (_label, mutate, status) => {
-    const res = await app.inject({ method: 'POST', url: '/v1/cohorts', headers: key(), payload: (mutate as (p: object) => object)(cohortRequest({ size: 1 })) });
+    const res = await app.inject({
+      method: 'POST',
+      url: '/v1/cohorts',
+      headers: key(),
+      payload: (mutate as (p: object) => object)(cohortRequest({ size: 1 })),
+    });
     expect(res.statusCode).toBe(status);
   });
 
   it('refuses an absurd page offset with 400', async () => {
-    expect((await app.inject({ method: 'GET', url: '/v1/cohorts?offset=99999999999999999999', headers: auth })).statusCode).toBe(400);
+    expect(
+      (await app.inject({ method: 'GET', url: '/v1/cohorts?offset=99999999999999999999', headers: auth })).statusCode,
+    ).toBe(400);
   });
 });

@@ -1,7 +1,15 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { dutchHolidays } from '../activities/holidays';
-import { addDays, isoWeekday, localDate, localInstant, planTrajectory, WEEKDAYS, type Weekday } from '../workflows/calendar';
+import {
+  addDays,
+  isoWeekday,
+  localDate,
+  localInstant,
+  planTrajectory,
+  WEEKDAYS,
+  type Weekday,
+} from '../workflows/calendar';
 
 const welslagen = {
   weeks: 20,
@@ -38,12 +46,18 @@ describe('the programme calendar', () => {
       ['2027-04-27', 'Koningsdag'],
       ['2027-05-17', 'Tweede pinksterdag'],
     ]);
-    expect(plan.days.find((d) => d.date === '2027-05-06')).toMatchObject({ kind: 'school', planned: false, reason: 'Hemelvaartsdag' });
+    expect(plan.days.find((d) => d.date === '2027-05-06')).toMatchObject({
+      kind: 'school',
+      planned: false,
+      reason: 'Hemelvaartsdag',
+    });
   });
 
-  it("applies an ROC closure to school days only", () => {
+  it('applies an ROC closure to school days only', () => {
     const inSummer = plan.days.filter((d) => d.date >= '2027-07-12' && d.date <= '2027-08-20');
-    expect(inSummer.filter((d) => d.kind === 'school').every((d) => !d.planned && d.reason === 'Zomervakantie regio zuid')).toBe(true);
+    expect(
+      inSummer.filter((d) => d.kind === 'school').every((d) => !d.planned && d.reason === 'Zomervakantie regio zuid'),
+    ).toBe(true);
     expect(inSummer.filter((d) => d.kind === 'placement').every((d) => d.planned)).toBe(true);
   });
 
@@ -71,18 +85,31 @@ describe('the programme calendar', () => {
   it('holds for any Monday start and any choice of weekdays (property)', () => {
     const mondays = fc.integer({ min: 0, max: 52 * 30 }).map((w) => addDays('2025-01-06', w * 7));
     fc.assert(
-      fc.property(mondays, fc.subarray([...WEEKDAYS], { minLength: 4, maxLength: 4 }), fc.integer({ min: 1, max: 40 }), (start, four, weeks) => {
-        const [school, ...placement] = four as [Weekday, ...Weekday[]];
-        const holidays = dutchHolidays(start, addDays(start, weeks * 7));
-        const p = planTrajectory({ weeks, checkpoints: [], startDate: start, placementWeekdays: placement, schoolWeekday: school, holidays, closures: [] });
-        expect(p.days).toHaveLength(weeks * 4);
-        const holidayDates = new Set(holidays.map((h) => h.date));
-        for (const d of p.days) {
-          expect(d.planned).toBe(!holidayDates.has(d.date));
-          expect(isoWeekday(d.date)).toBeLessThanOrEqual(5);
-          expect(d.date >= start && d.date <= p.endDate).toBe(true);
-        }
-      }),
+      fc.property(
+        mondays,
+        fc.subarray([...WEEKDAYS], { minLength: 4, maxLength: 4 }),
+        fc.integer({ min: 1, max: 40 }),
+        (start, four, weeks) => {
+          const [school, ...placement] = four as [Weekday, ...Weekday[]];
+          const holidays = dutchHolidays(start, addDays(start, weeks * 7));
+          const p = planTrajectory({
+            weeks,
+            checkpoints: [],
+            startDate: start,
+            placementWeekdays: placement,
+            schoolWeekday: school,
+            holidays,
+            closures: [],
+          });
+          expect(p.days).toHaveLength(weeks * 4);
+          const holidayDates = new Set(holidays.map((h) => h.date));
+          for (const d of p.days) {
+            expect(d.planned).toBe(!holidayDates.has(d.date));
+            expect(isoWeekday(d.date)).toBeLessThanOrEqual(5);
+            expect(d.date >= start && d.date <= p.endDate).toBe(true);
+          }
+        },
+      ),
       { numRuns: 200 },
     );
   });

@@ -29,7 +29,14 @@ const template = shortTemplate();
 
 beforeAll(async () => {
   db = connectPostgres(inject('databaseUrl'), 4);
-  env = await TestWorkflowEnvironment.createLocal({ server: { executable: devServerExecutable(process.env), searchAttributes: SEARCH_ATTRIBUTES, extraArgs: ['--log-level', 'error'] }, client: { dataConverter: testDataConverter } });
+  env = await TestWorkflowEnvironment.createLocal({
+    server: {
+      executable: devServerExecutable(process.env),
+      searchAttributes: SEARCH_ATTRIBUTES,
+      extraArgs: ['--log-level', 'error'],
+    },
+    client: { dataConverter: testDataConverter },
+  });
   worker = await createTestWorker(env, db);
   running = worker.run();
 }, 60_000);
@@ -47,15 +54,30 @@ describe('a confirmation that ends the trajectory while its own projection runs'
   ] as const)('%s: replays', async (_, confirmations) => {
     // Two weeks from Monday two weeks ago: past its end, waiting for the BBL decision.
     const input = await seedTrajectory(db, addDays(thisMonday(), -14), template);
-    const handle = await env.client.workflow.start(trajectoryWorkflow, { taskQueue: TASK_QUEUE, workflowId: trajectoryWorkflowId(input.trajectoryId), args: [input] });
-    for (let i = 0; i < 50 && (await handle.query(stateQuery)).status !== 'awaiting_bbl'; i++) await new Promise((r) => setTimeout(r, 100));
+    const handle = await env.client.workflow.start(trajectoryWorkflow, {
+      taskQueue: TASK_QUEUE,
+      workflowId: trajectoryWorkflowId(input.trajectoryId),
+      args: [input],
+    });
+    for (let i = 0; i < 50 && (await handle.query(stateQuery)).status !== 'awaiting_bbl'; i++)
+      await new Promise((r) => setTimeout(r, 100));
     for (const c of confirmations) await handle.executeUpdate(confirmBblUpdate, { args: [c as never] });
     expect((await handle.result()).status).toBe('ended');
     const history = await handle.fetchHistory();
     if (process.env.RECORD_HISTORIES) {
-      const name = confirmations.length === 2 ? 'trajectory-bbl-confirmed-after-the-end' : 'trajectory-job-confirmed-after-the-end';
-      writeFileSync(path.join(import.meta.dirname, 'histories', `${name}.json`), historyToJSON(await decodePayloadsIn(history, testDataConverter.payloadCodecs![0]!) as never));
+      const name =
+        confirmations.length === 2
+          ? 'trajectory-bbl-confirmed-after-the-end'
+          : 'trajectory-job-confirmed-after-the-end';
+      writeFileSync(
+        path.join(import.meta.dirname, 'histories', `${name}.json`),
+        historyToJSON((await decodePayloadsIn(history, testDataConverter.payloadCodecs![0]!)) as never),
+      );
     }
-    await Worker.runReplayHistory({ workflowBundle: { codePath: inject('workflowBundlePath') }, dataConverter: testDataConverter }, history, handle.workflowId);
+    await Worker.runReplayHistory(
+      { workflowBundle: { codePath: inject('workflowBundlePath') }, dataConverter: testDataConverter },
+      history,
+      handle.workflowId,
+    );
   });
 });

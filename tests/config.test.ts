@@ -4,7 +4,13 @@ import { ConfigError, loadConfig } from '../infra/config';
 describe('configuration', () => {
   it('runs on embedded defaults when nothing is set', () => {
     const c = loadConfig({});
-    expect(c).toMatchObject({ PORT: 3000, DATA_DIR: 'data', TEMPORAL_NAMESPACE: 'default', TEMPORAL_TASK_QUEUE: 'toeleiding', TEMPORAL_TLS: false });
+    expect(c).toMatchObject({
+      PORT: 3000,
+      DATA_DIR: 'data',
+      TEMPORAL_NAMESPACE: 'default',
+      TEMPORAL_TASK_QUEUE: 'toeleiding',
+      TEMPORAL_TLS: false,
+    });
     expect(c.DATABASE_URL).toBeUndefined();
     expect(c.TEMPORAL_ADDRESS).toBeUndefined();
     expect(Object.isFrozen(c)).toBe(true);

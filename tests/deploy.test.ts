@@ -18,11 +18,16 @@ import { ConfigSchema, loadConfig } from '../infra/config';
 
 const root = path.resolve(import.meta.dirname, '..');
 const k8s = path.join(root, 'infra', 'k8s');
-type Doc = { kind: string; metadata: { name: string; namespace?: string; labels?: Record<string, string> }; [k: string]: any };
-const read = (file: string): any[] => parseAllDocuments(readFileSync(file, 'utf8')).map((d) => {
-  expect(d.errors, file).toEqual([]);
-  return d.toJS();
-});
+type Doc = {
+  kind: string;
+  metadata: { name: string; namespace?: string; labels?: Record<string, string> };
+  [k: string]: any;
+};
+const read = (file: string): any[] =>
+  parseAllDocuments(readFileSync(file, 'utf8')).map((d) => {
+    expect(d.errors, file).toEqual([]);
+    return d.toJS();
+  });
 
 // ---- The fallback renderer: kustomize's transformers, in kustomize's order, for what these manifests use.
 
@@ -32,7 +37,15 @@ const selects = (target: { kind?: string; name?: string }, d: Doc) =>
 
 /** A strategic merge for the objects patched here: maps merge, everything else is replaced. */
 function merge(into: any, patch: any): any {
-  if (typeof into !== 'object' || into === null || Array.isArray(into) || typeof patch !== 'object' || patch === null || Array.isArray(patch)) return structuredClone(patch);
+  if (
+    typeof into !== 'object' ||
+    into === null ||
+    Array.isArray(into) ||
+    typeof patch !== 'object' ||
+    patch === null ||
+    Array.isArray(patch)
+  )
+    return structuredClone(patch);
   const out = { ...into };
   for (const [k, v] of Object.entries(patch)) out[k] = k in into ? merge(into[k], v) : structuredClone(v);
   return out;
@@ -95,7 +108,9 @@ function render(dir: string): Doc[] {
       const ops = patches[0] as Operation[];
       const targets = docs.filter((d) => selects(p.target!, d));
       expect(targets.length, `${p.path} patches something`).toBeGreaterThan(0);
-      docs = docs.map((d) => (targets.includes(d) ? jsonpatch.applyPatch(structuredClone(d), ops, true).newDocument : d));
+      docs = docs.map((d) =>
+        targets.includes(d) ? jsonpatch.applyPatch(structuredClone(d), ops, true).newDocument : d,
+      );
     } else {
       for (const patch of patches as Doc[]) {
         const i = docs.findIndex((d) => selects(p.target ?? { kind: patch.kind, name: patch.metadata.name }, d));
@@ -104,7 +119,10 @@ function render(dir: string): Doc[] {
       }
     }
   }
-  if (k.namespace) docs = docs.map((d) => (clusterScoped.has(d.kind) ? d : { ...d, metadata: { ...d.metadata, namespace: k.namespace } }));
+  if (k.namespace)
+    docs = docs.map((d) =>
+      clusterScoped.has(d.kind) ? d : { ...d, metadata: { ...d.metadata, namespace: k.namespace } },
+    );
   for (const { pairs } of (k.labels ?? []) as { pairs: Record<string, string> }[]) {
     docs = docs.map((d) => ({ ...d, metadata: { ...d.metadata, labels: { ...d.metadata.labels, ...pairs } } }));
   }
@@ -130,7 +148,8 @@ function render(dir: string): Doc[] {
 
 function findKustomize(): { name: string; build: (dir: string) => string } | undefined {
   if (process.env.KUSTOMIZE === 'none') return undefined;
-  const run = (cmd: string, args: string[]) => execFileSync(cmd, args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], timeout: 60_000 });
+  const run = (cmd: string, args: string[]) =>
+    execFileSync(cmd, args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], timeout: 60_000 });
   const candidates: [string, string[], RegExp, string[]][] = [
     ['kustomize', ['version'], /v(\d+)\./, ['build']],
     ['kubectl', ['version', '--client'], /Kustomize Version: v(\d+)\./, ['kustomize']],
@@ -146,7 +165,8 @@ function findKustomize(): { name: string; build: (dir: string) => string } | und
   return undefined;
 }
 const kustomize = findKustomize();
-const build = (dir: string): Doc[] => (kustomize ? parseAllDocuments(kustomize.build(dir)).map((d) => d.toJS() as Doc) : render(dir));
+const build = (dir: string): Doc[] =>
+  kustomize ? parseAllDocuments(kustomize.build(dir)).map((d) => d.toJS() as Doc) : render(dir);
 
 // ---- Helpers over rendered manifests.
 
@@ -154,7 +174,8 @@ const workloads = (docs: Doc[]) => docs.filter((d) => d.kind === 'Deployment' ||
 const podOf = (d: Doc) => d.spec.template.spec;
 const containersOf = (d: Doc): any[] => [...(podOf(d).initContainers ?? []), ...podOf(d).containers];
 const component = (d: Doc): string => d.spec.template.metadata.labels['app.kubernetes.io/name'];
-const sorted = (docs: Doc[]) => [...docs].sort((a, b) => `${a.kind}/${a.metadata.name}`.localeCompare(`${b.kind}/${b.metadata.name}`));
+const sorted = (docs: Doc[]) =>
+  [...docs].sort((a, b) => `${a.kind}/${a.metadata.name}`.localeCompare(`${b.kind}/${b.metadata.name}`));
 const matches = (selector: { matchLabels?: Record<string, string> }, labels: Record<string, string>) =>
   Object.entries(selector.matchLabels ?? {}).every(([k, v]) => labels[k] === v);
 /** A memory quantity in bytes. */
@@ -166,14 +187,19 @@ function bytes(q: string | number): number {
 }
 /** A CPU quantity in millicores. */
 const cpu = (q: string | number) => (String(q).endsWith('m') ? Number(String(q).slice(0, -1)) : Number(q) * 1000);
-const ports = (rules: any[] = []) => rules.flatMap((r) => (r.ports ?? []).map((p: any) => `${p.protocol ?? 'TCP'}/${p.port}`)).sort();
+const ports = (rules: any[] = []) =>
+  rules.flatMap((r) => (r.ports ?? []).map((p: any) => `${p.protocol ?? 'TCP'}/${p.port}`)).sort();
 
-const overlays = readdirSync(path.join(k8s, 'overlays')).filter((o) => existsSync(path.join(k8s, 'overlays', o, 'kustomization.yaml')));
+const overlays = readdirSync(path.join(k8s, 'overlays')).filter((o) =>
+  existsSync(path.join(k8s, 'overlays', o, 'kustomization.yaml')),
+);
 
 it('renders with kustomize where it is installed, and the fallback renderer agrees with it', () => {
   expect(overlays.sort()).toEqual(['self-hosted-mtls', 'temporal-cloud']);
   if (!kustomize) {
-    console.warn('deploy.test: no kustomize v5+ (standalone or in kubectl) on the PATH; the manifests are rendered by the fallback renderer');
+    console.warn(
+      'deploy.test: no kustomize v5+ (standalone or in kubectl) on the PATH; the manifests are rendered by the fallback renderer',
+    );
     return;
   }
   for (const overlay of overlays) {
@@ -193,11 +219,16 @@ describe.each(overlays)('the %s overlay', (overlay) => {
     expect(byComponent['toeleiding-api']!.kind).toBe('Deployment');
     expect(byComponent['toeleiding-worker']!.kind).toBe('Deployment');
     expect(byComponent['toeleiding-migrate']!.kind).toBe('Job');
-    const commands = Object.fromEntries(Object.entries(byComponent).map(([name, d]) => [name, podOf(d).containers[0].command.join(' ')]));
+    const commands = Object.fromEntries(
+      Object.entries(byComponent).map(([name, d]) => [name, podOf(d).containers[0].command.join(' ')]),
+    );
     expect(commands).toEqual({
-      'toeleiding-api': 'node --import tsx infra/api.ts', 'toeleiding-worker': 'node --import tsx infra/worker.ts', 'toeleiding-migrate': 'node --import tsx infra/migrate.ts',
+      'toeleiding-api': 'node --import tsx infra/api.ts',
+      'toeleiding-worker': 'node --import tsx infra/worker.ts',
+      'toeleiding-migrate': 'node --import tsx infra/migrate.ts',
     });
-    for (const d of workloads(docs)) for (const c of containersOf(d)) expect(existsSync(path.join(root, c.command.at(-1)))).toBe(true);
+    for (const d of workloads(docs))
+      for (const c of containersOf(d)) expect(existsSync(path.join(root, c.command.at(-1)))).toBe(true);
     expect(new Set(workloads(docs).flatMap((d) => containersOf(d).map((c) => c.image))).size).toBe(1);
     expect(byComponent['toeleiding-api']!.spec.replicas).toBeGreaterThanOrEqual(2);
     expect(byComponent['toeleiding-worker']!.spec.replicas).toBeGreaterThanOrEqual(2);
@@ -211,7 +242,12 @@ describe.each(overlays)('the %s overlay', (overlay) => {
     ].filter((n) => n !== 'NODE_OPTIONS');
     expect(names.filter((n) => !known.has(n))).toEqual([]);
     // With the secrets the operator adds (README), the ConfigMap's values parse.
-    const secrets = { DATABASE_URL: 'postgres://toeleiding@db/toeleiding', ADMIN_TOKEN: 'x'.repeat(32), BSN_HMAC_KEY: 'k'.repeat(44), TEMPORAL_API_KEY: overlay === 'temporal-cloud' ? 'key' : undefined };
+    const secrets = {
+      DATABASE_URL: 'postgres://toeleiding@db/toeleiding',
+      ADMIN_TOKEN: 'x'.repeat(32),
+      BSN_HMAC_KEY: 'k'.repeat(44),
+      TEMPORAL_API_KEY: overlay === 'temporal-cloud' ? 'key' : undefined,
+    };
     expect(() => loadConfig({ ...config.data, ...secrets, HOST: '0.0.0.0', PORT: '3000' })).not.toThrow();
   });
 
@@ -223,14 +259,26 @@ describe.each(overlays)('the %s overlay', (overlay) => {
         expect(config.data.TEMPORAL_TLS_CERT_PATH.startsWith(`${mount.mountPath}/`), d.metadata.name).toBe(true);
         expect(pod.volumes.find((v: any) => v.name === 'temporal-tls').secret.secretName).toBe('temporal-client-tls');
       } else {
-        expect(pod.containers[0].env.find((e: any) => e.name === 'TEMPORAL_API_KEY').valueFrom.secretKeyRef).toEqual({ name: 'temporal-cloud-api-key', key: 'api-key' });
+        expect(pod.containers[0].env.find((e: any) => e.name === 'TEMPORAL_API_KEY').valueFrom.secretKeyRef).toEqual({
+          name: 'temporal-cloud-api-key',
+          key: 'api-key',
+        });
       }
     }
     // Migrations talk to PostgreSQL alone: no Temporal credential reaches the Job or an init container.
-    const migrating = [podOf(byComponent['toeleiding-migrate']!).containers[0], ...podOf(byComponent['toeleiding-worker']!).initContainers];
+    const migrating = [
+      podOf(byComponent['toeleiding-migrate']!).containers[0],
+      ...podOf(byComponent['toeleiding-worker']!).initContainers,
+    ];
     for (const c of migrating) {
-      expect((c.volumeMounts ?? []).map((m: any) => m.name), c.name).toEqual(['tmp']);
-      expect((c.env ?? []).map((e: any) => e.name), c.name).not.toContain('TEMPORAL_API_KEY');
+      expect(
+        (c.volumeMounts ?? []).map((m: any) => m.name),
+        c.name,
+      ).toEqual(['tmp']);
+      expect(
+        (c.env ?? []).map((e: any) => e.name),
+        c.name,
+      ).not.toContain('TEMPORAL_API_KEY');
     }
     expect(podOf(byComponent['toeleiding-migrate']!).volumes.map((v: any) => v.name)).toEqual(['tmp']);
   });
@@ -238,10 +286,18 @@ describe.each(overlays)('the %s overlay', (overlay) => {
   it('runs nothing as root, on a read-only root filesystem, without capabilities, under the runtime seccomp profile', () => {
     for (const d of workloads(docs)) {
       const pod = podOf(d);
-      expect(pod.securityContext, d.metadata.name).toMatchObject({ runAsNonRoot: true, runAsUser: 1000, seccompProfile: { type: 'RuntimeDefault' } });
+      expect(pod.securityContext, d.metadata.name).toMatchObject({
+        runAsNonRoot: true,
+        runAsUser: 1000,
+        seccompProfile: { type: 'RuntimeDefault' },
+      });
       for (const c of containersOf(d)) {
         expect(c.securityContext, `${d.metadata.name}/${c.name}`).toMatchObject({
-          allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, runAsNonRoot: true, capabilities: { drop: ['ALL'] }, seccompProfile: { type: 'RuntimeDefault' },
+          allowPrivilegeEscalation: false,
+          readOnlyRootFilesystem: true,
+          runAsNonRoot: true,
+          capabilities: { drop: ['ALL'] },
+          seccompProfile: { type: 'RuntimeDefault' },
         });
       }
     }
@@ -251,7 +307,8 @@ describe.each(overlays)('the %s overlay', (overlay) => {
     const namespaces = docs.filter((d) => d.kind === 'Namespace');
     expect(namespaces.map((n) => n.metadata.name)).toEqual(['toeleiding']);
     expect(namespaces[0]!.metadata.labels).toMatchObject({ 'pod-security.kubernetes.io/enforce': 'restricted' });
-    for (const d of docs.filter((x) => x.kind !== 'Namespace')) expect(d.metadata.namespace, `${d.kind}/${d.metadata.name}`).toBe('toeleiding');
+    for (const d of docs.filter((x) => x.kind !== 'Namespace'))
+      expect(d.metadata.namespace, `${d.kind}/${d.metadata.name}`).toBe('toeleiding');
   });
 
   it('gives each component its own service account, and no pod a Kubernetes API token', () => {
@@ -276,7 +333,9 @@ describe.each(overlays)('the %s overlay', (overlay) => {
         expect(cpu(requests.cpu), where).toBeLessThanOrEqual(cpu(limits.cpu));
         expect(bytes(requests.memory), where).toBeLessThanOrEqual(bytes(limits.memory));
         // A V8 heap ceiling, where set, is under the container's memory limit (V8 collects before the kernel kills).
-        const heap = (c.env ?? []).find((e: any) => e.name === 'NODE_OPTIONS')?.value.match(/--max-old-space-size=(\d+)/)?.[1];
+        const heap = (c.env ?? [])
+          .find((e: any) => e.name === 'NODE_OPTIONS')
+          ?.value.match(/--max-old-space-size=(\d+)/)?.[1];
         if (heap) expect(Number(heap) * 2 ** 20, where).toBeLessThan(bytes(limits.memory) * 0.8);
       }
     }
@@ -299,30 +358,49 @@ describe.each(overlays)('the %s overlay', (overlay) => {
       }
     }
     const dns = ['TCP/53', 'UDP/53'];
-    const metricsPort = podOf(byComponent['toeleiding-worker']!).containers[0].env.find((e: any) => e.name === 'METRICS_PORT').value;
-    const apiPort = podOf(byComponent['toeleiding-api']!).containers[0].ports.find((p: any) => p.name === 'http').containerPort;
+    const metricsPort = podOf(byComponent['toeleiding-worker']!).containers[0].env.find(
+      (e: any) => e.name === 'METRICS_PORT',
+    ).value;
+    const apiPort = podOf(byComponent['toeleiding-api']!).containers[0].ports.find(
+      (p: any) => p.name === 'http',
+    ).containerPort;
     const otlp = new URL(config.data.OTEL_EXPORTER_OTLP_ENDPOINT);
     const expected: Record<string, { ingress: string[]; egress: string[] }> = {
-      'toeleiding-api': { ingress: [`TCP/${apiPort}`, `TCP/${apiPort}`], egress: ['TCP/7233', 'TCP/5432', ...dns, `TCP/${otlp.port}`] },
-      'toeleiding-worker': { ingress: [`TCP/${metricsPort}`], egress: ['TCP/7233', 'TCP/5432', 'TCP/587', 'TCP/465', 'TCP/25', ...dns, `TCP/${otlp.port}`] },
+      'toeleiding-api': {
+        ingress: [`TCP/${apiPort}`, `TCP/${apiPort}`],
+        egress: ['TCP/7233', 'TCP/5432', ...dns, `TCP/${otlp.port}`],
+      },
+      'toeleiding-worker': {
+        ingress: [`TCP/${metricsPort}`],
+        egress: ['TCP/7233', 'TCP/5432', 'TCP/587', 'TCP/465', 'TCP/25', ...dns, `TCP/${otlp.port}`],
+      },
       'toeleiding-migrate': { ingress: [], egress: ['TCP/5432', ...dns] },
     };
     for (const [name, d] of Object.entries(byComponent)) {
       const labels = d.spec.template.metadata.labels;
-      // Its own policy selects the component's pods by name; all policies that select them allow together only the expected.
+      // Its own policy selects the component's pods by name; all policies that select them allow together only the
+      // expected.
       const own = policies.filter((p) => p.spec.podSelector.matchLabels?.['app.kubernetes.io/name'] === name);
       expect(own, name).toHaveLength(1);
       expect([...own[0]!.spec.policyTypes].sort(), name).toEqual(['Egress', 'Ingress']);
       const selecting = policies.filter((p) => matches(p.spec.podSelector, labels));
-      expect(ports(selecting.flatMap((p) => p.spec.ingress ?? [])), `${name} ingress`).toEqual([...expected[name]!.ingress].sort());
-      expect(ports(selecting.flatMap((p) => p.spec.egress ?? [])), `${name} egress`).toEqual([...expected[name]!.egress].sort());
+      expect(ports(selecting.flatMap((p) => p.spec.ingress ?? [])), `${name} ingress`).toEqual(
+        [...expected[name]!.ingress].sort(),
+      );
+      expect(ports(selecting.flatMap((p) => p.spec.egress ?? [])), `${name} egress`).toEqual(
+        [...expected[name]!.egress].sort(),
+      );
     }
     // DNS only to the cluster's DNS; the trace collector in the namespace of OTEL_EXPORTER_OTLP_ENDPOINT.
     for (const p of policies) {
       for (const rule of p.spec.egress ?? []) {
         const to = ports([rule]);
-        if (to.includes('UDP/53')) expect(rule.to[0].namespaceSelector.matchLabels).toEqual({ 'kubernetes.io/metadata.name': 'kube-system' });
-        if (to.includes(`TCP/${otlp.port}`)) expect(otlp.hostname.split('.')[1]).toBe(rule.to[0].namespaceSelector.matchLabels['kubernetes.io/metadata.name']);
+        if (to.includes('UDP/53'))
+          expect(rule.to[0].namespaceSelector.matchLabels).toEqual({ 'kubernetes.io/metadata.name': 'kube-system' });
+        if (to.includes(`TCP/${otlp.port}`))
+          expect(otlp.hostname.split('.')[1]).toBe(
+            rule.to[0].namespaceSelector.matchLabels['kubernetes.io/metadata.name'],
+          );
       }
     }
   });
@@ -338,21 +416,30 @@ describe.each(overlays)('the %s overlay', (overlay) => {
       } else {
         // temporal-frontend.<namespace>.svc:7233
         const namespace = config.data.TEMPORAL_ADDRESS.split('.')[1];
-        expect(temporal[0].to, name).toEqual([{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': namespace } } }]);
+        expect(temporal[0].to, name).toEqual([
+          { namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': namespace } } },
+        ]);
       }
     }
   });
 
   it('keeps a worker running while nodes are drained', () => {
     const worker = byComponent['toeleiding-worker']!;
-    const budgets = docs.filter((d) => d.kind === 'PodDisruptionBudget' && matches(d.spec.selector, worker.spec.template.metadata.labels));
+    const budgets = docs.filter(
+      (d) => d.kind === 'PodDisruptionBudget' && matches(d.spec.selector, worker.spec.template.metadata.labels),
+    );
     expect(budgets).toHaveLength(1);
     const { minAvailable, maxUnavailable } = budgets[0]!.spec;
     // With the Deployment's replicas, at least one worker stays and at least one may be evicted.
     const staying = minAvailable ?? worker.spec.replicas - maxUnavailable;
     expect(staying).toBeGreaterThanOrEqual(1);
     expect(staying).toBeLessThan(worker.spec.replicas);
-    expect(docs.filter((d) => d.kind === 'PodDisruptionBudget').map((d) => d.metadata.name).sort()).toEqual(['toeleiding-api', 'toeleiding-worker']);
+    expect(
+      docs
+        .filter((d) => d.kind === 'PodDisruptionBudget')
+        .map((d) => d.metadata.name)
+        .sort(),
+    ).toEqual(['toeleiding-api', 'toeleiding-worker']);
   });
 
   it('names the migration Job after the release, and removes it once finished', () => {
@@ -363,7 +450,9 @@ describe.each(overlays)('the %s overlay', (overlay) => {
     expect(job.metadata.name).toMatch(/^[a-z0-9]([-a-z0-9.]{0,61}[a-z0-9])?$/);
     expect(job.spec.ttlSecondsAfterFinished).toBeGreaterThan(0);
     // The worker waits for the same (idempotent, locked) migration before it starts.
-    expect(podOf(byComponent['toeleiding-worker']!).initContainers.map((c: any) => c.command.join(' '))).toEqual([podOf(job).containers[0].command.join(' ')]);
+    expect(podOf(byComponent['toeleiding-worker']!).initContainers.map((c: any) => c.command.join(' '))).toEqual([
+      podOf(job).containers[0].command.join(' '),
+    ]);
   });
 });
 
@@ -371,29 +460,38 @@ describe('a new release', () => {
   const scratch = mkdtempSync(path.join(tmpdir(), 'toeleiding-k8s-'));
   afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 
-  it.each(overlays)('of the %s overlay runs a new migration Job beside the old one, and changes nothing else', (overlay) => {
-    // What an operator does: set the new tag in the overlay (`kustomize edit set image`), apply again.
-    const copy = path.join(scratch, overlay);
-    cpSync(k8s, copy, { recursive: true });
-    const file = path.join(copy, 'overlays', overlay, 'kustomization.yaml');
-    const kustomization = parseDocument(readFileSync(file, 'utf8'));
-    const images = kustomization.get('images') as any;
-    const index = (images.toJSON() as { name: string }[]).findIndex((i) => i.name === 'toeleiding');
-    const oldTag = kustomization.getIn(['images', index, 'newTag']);
-    kustomization.setIn(['images', index, 'newTag'], '0.99.1');
-    writeFileSync(file, kustomization.toString());
+  it.each(overlays)(
+    'of the %s overlay runs a new migration Job beside the old one, and changes nothing else',
+    (overlay) => {
+      // What an operator does: set the new tag in the overlay (`kustomize edit set image`), apply again.
+      const copy = path.join(scratch, overlay);
+      cpSync(k8s, copy, { recursive: true });
+      const file = path.join(copy, 'overlays', overlay, 'kustomization.yaml');
+      const kustomization = parseDocument(readFileSync(file, 'utf8'));
+      const images = kustomization.get('images') as any;
+      const index = (images.toJSON() as { name: string }[]).findIndex((i) => i.name === 'toeleiding');
+      const oldTag = kustomization.getIn(['images', index, 'newTag']);
+      kustomization.setIn(['images', index, 'newTag'], '0.99.1');
+      writeFileSync(file, kustomization.toString());
 
-    const before = sorted(build(path.join(k8s, 'overlays', overlay)));
-    const after = sorted(build(path.join(copy, 'overlays', overlay)));
-    const jobName = (docs: Doc[]) => docs.find((d) => d.kind === 'Job')!.metadata.name;
-    expect(jobName(before)).toBe(`toeleiding-migrate-${oldTag}`);
-    expect(jobName(after)).toBe('toeleiding-migrate-0.99.1');
-    // Apart from the Job's name and the image tag, the release is the same set of objects.
-    const normalise = (docs: Doc[]) => JSON.parse(JSON.stringify(docs).replaceAll(`toeleiding-migrate-${oldTag}`, 'JOB').replaceAll('toeleiding-migrate-0.99.1', 'JOB')
-      .replaceAll(`toeleiding:${oldTag}"`, 'toeleiding:TAG"').replaceAll('toeleiding:0.99.1"', 'toeleiding:TAG"'));
-    expect(normalise(after)).toEqual(normalise(before));
-    expect(JSON.stringify(after)).not.toContain(`:${oldTag}"`);
-  });
+      const before = sorted(build(path.join(k8s, 'overlays', overlay)));
+      const after = sorted(build(path.join(copy, 'overlays', overlay)));
+      const jobName = (docs: Doc[]) => docs.find((d) => d.kind === 'Job')!.metadata.name;
+      expect(jobName(before)).toBe(`toeleiding-migrate-${oldTag}`);
+      expect(jobName(after)).toBe('toeleiding-migrate-0.99.1');
+      // Apart from the Job's name and the image tag, the release is the same set of objects.
+      const normalise = (docs: Doc[]) =>
+        JSON.parse(
+          JSON.stringify(docs)
+            .replaceAll(`toeleiding-migrate-${oldTag}`, 'JOB')
+            .replaceAll('toeleiding-migrate-0.99.1', 'JOB')
+            .replaceAll(`toeleiding:${oldTag}"`, 'toeleiding:TAG"')
+            .replaceAll('toeleiding:0.99.1"', 'toeleiding:TAG"'),
+        );
+      expect(normalise(after)).toEqual(normalise(before));
+      expect(JSON.stringify(after)).not.toContain(`:${oldTag}"`);
+    },
+  );
 });
 
 describe('the container image', () => {
@@ -402,7 +500,9 @@ describe('the container image', () => {
   it('is built in stages, with the workflow bundle built once and used by the worker', () => {
     expect(dockerfile.match(/^FROM /gm)).toHaveLength(2);
     expect(dockerfile).toMatch(/RUN npm run typecheck && npm run build:workflows/);
-    const script = JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8')).scripts['build:workflows'] as string;
+    const script = JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8')).scripts[
+      'build:workflows'
+    ] as string;
     const built = script.split(' ').at(-1)!;
     expect(dockerfile).toContain(`WORKFLOW_BUNDLE_PATH=/app/${built}`);
     expect(dockerfile).toContain('COPY --from=build /app/dist ./dist');
@@ -413,8 +513,11 @@ describe('the container image', () => {
     expect(runtime).toMatch(/^USER node$/m);
     expect(runtime).toContain('npm ci --omit=dev');
     // Every source folder a process imports from is in the image.
-    for (const dir of ['activities', 'api', 'db', 'infra', 'workflows']) expect(runtime).toContain(`COPY --from=build /app/${dir} ./${dir}`);
-    expect(readFileSync(path.join(root, '.dockerignore'), 'utf8').split('\n')).toEqual(expect.arrayContaining(['node_modules', '.temporal', 'data']));
+    for (const dir of ['activities', 'api', 'db', 'infra', 'workflows'])
+      expect(runtime).toContain(`COPY --from=build /app/${dir} ./${dir}`);
+    expect(readFileSync(path.join(root, '.dockerignore'), 'utf8').split('\n')).toEqual(
+      expect.arrayContaining(['node_modules', '.temporal', 'data']),
+    );
   });
 
   it('runs the Node that CI and `npm start` run: the LTS line pinned in .node-version', () => {
@@ -428,7 +531,8 @@ describe('the container image', () => {
     // CI, `npm start` and `npm test` put it first on the PATH (infra/node-lts.sh reads .node-version).
     expect(readFileSync(path.join(root, '.ci', 'run'), 'utf8')).toMatch(/^\. infra\/node-lts\.sh$/m);
     const pkg = JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8'));
-    for (const script of ['start', 'test']) expect(pkg.scripts[script], script).toMatch(/^\. infra\/node-lts\.sh && exec /);
+    for (const script of ['start', 'test'])
+      expect(pkg.scripts[script], script).toMatch(/^\. infra\/node-lts\.sh && exec /);
     // `engines` says the truth, and the types are those of that Node.
     expect(pkg.engines.node).toBe(`>=${major}`);
     expect(pkg.devDependencies['@types/node']).toMatch(new RegExp(`^\\^${major}\\.`));
@@ -436,20 +540,34 @@ describe('the container image', () => {
 
   it('is tested on that Node', () => {
     const major = Number(readFileSync(path.join(root, '.node-version'), 'utf8').trim().split('.')[0]);
-    expect(Number(process.versions.node.split('.')[0]), 'run the tests with `npm test`, or after `. infra/node-lts.sh`').toBeGreaterThanOrEqual(major);
+    expect(
+      Number(process.versions.node.split('.')[0]),
+      'run the tests with `npm test`, or after `. infra/node-lts.sh`',
+    ).toBeGreaterThanOrEqual(major);
   });
 
   it('imports at run time only packages that `npm ci --omit=dev` installs', () => {
-    const { dependencies } = JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8')) as { dependencies: Record<string, string> };
-    const packageOf = (specifier: string) => specifier.split('/').slice(0, specifier.startsWith('@') ? 2 : 1).join('/');
+    const { dependencies } = JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8')) as {
+      dependencies: Record<string, string>;
+    };
+    const packageOf = (specifier: string) =>
+      specifier
+        .split('/')
+        .slice(0, specifier.startsWith('@') ? 2 : 1)
+        .join('/');
     const imported = new Map<string, string>();
     for (const dir of ['activities', 'api', 'db', 'infra', 'workflows']) {
-      for (const file of readdirSync(path.join(root, dir), { recursive: true, encoding: 'utf8' }).filter((f) => f.endsWith('.ts'))) {
+      for (const file of readdirSync(path.join(root, dir), { recursive: true, encoding: 'utf8' }).filter((f) =>
+        f.endsWith('.ts'),
+      )) {
         const source = readFileSync(path.join(root, dir, file), 'utf8');
         // Static imports and re-exports (type-only ones vanish at run time), and dynamic import().
-        for (const m of source.matchAll(/^(?:import|export)(?!\s+type\b)[^'"]*?from\s+'([^'.][^']*)'|\bimport\(\s*'([^'.][^']*)'\s*\)/gm)) {
+        for (const m of source.matchAll(
+          /^(?:import|export)(?!\s+type\b)[^'"]*?from\s+'([^'.][^']*)'|\bimport\(\s*'([^'.][^']*)'\s*\)/gm,
+        )) {
           const specifier = m[1] ?? m[2]!;
-          if (!specifier.startsWith('node:') && !isBuiltin(specifier)) imported.set(packageOf(specifier), `${dir}/${file}`);
+          if (!specifier.startsWith('node:') && !isBuiltin(specifier))
+            imported.set(packageOf(specifier), `${dir}/${file}`);
         }
       }
     }

@@ -2,7 +2,18 @@
 // takes minutes): a failed check gives exit code 1 and is named with its figures, 0 of 0 is not a pass, and
 // every sabotage names checks that exist.
 import { describe, expect, it } from 'vitest';
-import { badServerAnswers, CHECKS, Checks, countBy, duplicateMails, overlapping, parseOnly, parseSabotage, SABOTAGES, summarize } from '../bench/drill-checks';
+import {
+  badServerAnswers,
+  CHECKS,
+  Checks,
+  countBy,
+  duplicateMails,
+  overlapping,
+  parseOnly,
+  parseSabotage,
+  SABOTAGES,
+  summarize,
+} from '../bench/drill-checks';
 
 describe('drill checks', () => {
   it('exits 0 only when every check passed', () => {
@@ -28,7 +39,9 @@ describe('drill checks', () => {
     expect(s.text).toContain('- worker.duplicate-mails (no mail received twice');
     expect(s.text).toContain('mails received twice: 1 of 4');
     expect(s.text).toContain('- postgres.503 (');
-    expect(s.text).toMatch(/\| postgres\.503 \| \*\*FAIL\*\* \| 503 answers during the outage: 0, at least 1 required \|/);
+    expect(s.text).toMatch(
+      /\| postgres\.503 \| \*\*FAIL\*\* \| 503 answers during the outage: 0, at least 1 required \|/,
+    );
   });
 
   it('is not vacuous: 0 of 0, no checks at all, a minimum of 0 all fail', () => {
@@ -46,7 +59,11 @@ describe('drill checks', () => {
     c.failed('temporal.completed', new Error('deadline of 480 s passed\nat x\nat y\nat z'));
     const s = summarize(c.results);
     expect(s.exitCode).toBe(1);
-    expect(s.failed[0]).toMatchObject({ id: 'temporal.completed', pass: false, detail: 'deadline of 480 s passed / at x / at y' });
+    expect(s.failed[0]).toMatchObject({
+      id: 'temporal.completed',
+      pass: false,
+      detail: 'deadline of 480 s passed / at x / at y',
+    });
   });
 
   it('a sabotaged run always exits 1 and says whether the sabotage was caught', () => {
@@ -82,12 +99,31 @@ describe('drill checks', () => {
     expect(badServerAnswers({ 200: 40, 503: 12 })).toBe(0);
     expect(badServerAnswers({ 200: 40, 500: 1, 503: 2, network: 2 })).toBe(3);
     expect(badServerAnswers({ 409: 1, 429: 3 })).toBe(0);
-    const spans = [{ start: 0, end: 10, status: '200' }, { start: 5, end: 25, status: '503' }, { start: 30, end: 40, status: '200' }];
+    const spans = [
+      { start: 0, end: 10, status: '200' },
+      { start: 5, end: 25, status: '503' },
+      { start: 30, end: 40, status: '200' },
+    ];
     expect(overlapping(spans, 12, 28).map((s) => s.status)).toEqual(['503']);
     expect(overlapping(spans, 10, 30)).toHaveLength(3);
     expect(countBy(spans)).toEqual({ 200: 2, 503: 1 });
-    expect(duplicateMails([{ messageId: 'a', to: 'x' }, { messageId: 'b', to: 'y' }])).toBe(0);
-    expect(duplicateMails([{ messageId: 'a', to: 'x' }, { messageId: 'a', to: 'x' }])).toBe(1);
-    expect(duplicateMails([{ messageId: 'a', to: 'x' }, { messageId: 'b', to: 'x' }])).toBe(1);
+    expect(
+      duplicateMails([
+        { messageId: 'a', to: 'x' },
+        { messageId: 'b', to: 'y' },
+      ]),
+    ).toBe(0);
+    expect(
+      duplicateMails([
+        { messageId: 'a', to: 'x' },
+        { messageId: 'a', to: 'x' },
+      ]),
+    ).toBe(1);
+    expect(
+      duplicateMails([
+        { messageId: 'a', to: 'x' },
+        { messageId: 'b', to: 'x' },
+      ]),
+    ).toBe(1);
   });
 });

@@ -16,12 +16,25 @@ import { freePort } from './helpers/processes';
 const root = path.resolve(import.meta.dirname, '..');
 const dataDir = mkdtempSync(path.join(os.tmpdir(), 'toeleiding-e2e-'));
 
-interface Running { child: ChildProcess; url: string; token: string; output: () => string }
+interface Running {
+  child: ChildProcess;
+  url: string;
+  token: string;
+  output: () => string;
+}
 
 async function start(env: Record<string, string>): Promise<Running> {
   const child = spawn(process.execPath, ['--import', 'tsx', path.join(root, 'infra/start.ts')], {
     cwd: root,
-    env: { ...process.env, ...env, DATABASE_URL: '', TEMPORAL_ADDRESS: '', ADMIN_TOKEN: '', SMTP_URL: '', LOG_LEVEL: 'warn' },
+    env: {
+      ...process.env,
+      ...env,
+      DATABASE_URL: '',
+      TEMPORAL_ADDRESS: '',
+      ADMIN_TOKEN: '',
+      SMTP_URL: '',
+      LOG_LEVEL: 'warn',
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let out = '';
@@ -68,12 +81,22 @@ describe('npm start, end to end', () => {
   });
 
   it('launches a cohort over HTTP, reads it back, and resumes it after a restart', async () => {
-    const env = { DATA_DIR: dataDir, PORT: String(await freePort()), TEMPORAL_DEV_PORT: String(await freePort()), TEMPORAL_UI_PORT: String(await freePort()) };
+    const env = {
+      DATA_DIR: dataDir,
+      PORT: String(await freePort()),
+      TEMPORAL_DEV_PORT: String(await freePort()),
+      TEMPORAL_UI_PORT: String(await freePort()),
+    };
     running = await start(env);
     const { url, token } = running;
     const call = async (method: string, p: string, body?: unknown) => {
-      const headers = { authorization: `Bearer ${token}`, ...(body ? { 'content-type': 'application/json', 'idempotency-key': randomUUID() } : {}) };
-      const res = await withRetries(() => fetch(`${url}${p}`, { method, headers, body: body ? JSON.stringify(body) : undefined }));
+      const headers = {
+        authorization: `Bearer ${token}`,
+        ...(body ? { 'content-type': 'application/json', 'idempotency-key': randomUUID() } : {}),
+      };
+      const res = await withRetries(() =>
+        fetch(`${url}${p}`, { method, headers, body: body ? JSON.stringify(body) : undefined }),
+      );
       return { status: res.status, body: (await res.json()) as any };
     };
 
@@ -99,8 +122,13 @@ describe('npm start, end to end', () => {
     running = await start(env);
     expect(running.token).toBe(token);
     const again = running;
-    const after = await withRetries(() => fetch(`${again.url}/v1/trajectories/${trajectoryId}`, { headers: { authorization: `Bearer ${token}` } }));
-    expect(after.status, after.status === 200 ? '' : `${await after.clone().text()}\n${again.output().slice(-4000)}`).toBe(200);
+    const after = await withRetries(() =>
+      fetch(`${again.url}/v1/trajectories/${trajectoryId}`, { headers: { authorization: `Bearer ${token}` } }),
+    );
+    expect(
+      after.status,
+      after.status === 200 ? '' : `${await after.clone().text()}\n${again.output().slice(-4000)}`,
+    ).toBe(200);
     const body = (await after.json()) as any;
     expect(body.live).toMatchObject({ status: 'active', week: 1 });
     expect(body.workflowId).toBe(launched.body.trajectories[0].workflowId);

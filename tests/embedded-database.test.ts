@@ -5,7 +5,17 @@
 // owner's only; a killed API or worker is started again and the stack answers again; Ctrl-C stops all.
 import { randomUUID } from 'node:crypto';
 import { spawn, spawnSync } from 'node:child_process';
-import { chmodSync, chownSync, cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import {
+  chmodSync,
+  chownSync,
+  cpSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  statSync,
+} from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { Client as TemporalClient, Connection } from '@temporalio/client';
@@ -39,7 +49,13 @@ const password = () => readFileSync(path.join(stack.dataDir, 'database-password'
 /** A local client of the database that is not part of the stack. */
 async function foreignClient(pw?: string): Promise<pg.Client> {
   const u = new URL(stack.databaseUrl);
-  const c = new pg.Client({ host: u.hostname, port: Number(u.port), user: 'postgres', database: 'postgres', ...(pw !== undefined && { password: pw }) });
+  const c = new pg.Client({
+    host: u.hostname,
+    port: Number(u.port),
+    user: 'postgres',
+    database: 'postgres',
+    ...(pw !== undefined && { password: pw }),
+  });
   c.on('error', () => {});
   await c.connect();
   foreign.push(c);
@@ -65,7 +81,10 @@ beforeAll(async () => {
   call = async (method, p, body) => {
     const res = await fetch(`${stack.url}${p}`, {
       method,
-      headers: { authorization: `Bearer ${stack.token}`, ...(body !== undefined && { 'content-type': 'application/json', 'idempotency-key': randomUUID() }) },
+      headers: {
+        authorization: `Bearer ${stack.token}`,
+        ...(body !== undefined && { 'content-type': 'application/json', 'idempotency-key': randomUUID() }),
+      },
       body: body === undefined ? undefined : JSON.stringify(body),
       signal: AbortSignal.timeout(30_000),
     });
@@ -95,7 +114,7 @@ describe('npm start: the embedded database', () => {
     expect(rows[0]).toEqual({ listen: '127.0.0.1', sockets: '', hba: 'scram-sha-256' });
   });
 
-  it('keeps a local client\'s session to itself: a cleared search_path, a read-only session and an idle open transaction break and stall nothing of the API', async () => {
+  it("keeps a local client's session to itself: a cleared search_path, a read-only session and an idle open transaction break and stall nothing of the API", async () => {
     // What `pg_dump` does to its session, and worse, with the password (the worst case).
     const dumper = await foreignClient(password());
     await dumper.query("select pg_catalog.set_config('search_path', '', false)");
@@ -115,17 +134,22 @@ describe('npm start: the embedded database', () => {
     expect(trajectory.status, JSON.stringify(trajectory.json)).toBe(200);
 
     // The foreign sessions kept what they did to themselves, and the transaction was open all along.
-    const { rows } = await dumper.query<{ state: string }>('select state from pg_catalog.pg_stat_activity where pid = $1', [(idle as unknown as { processID: number }).processID]);
+    const { rows } = await dumper.query<{ state: string }>(
+      'select state from pg_catalog.pg_stat_activity where pid = $1',
+      [(idle as unknown as { processID: number }).processID],
+    );
     expect(rows[0]!.state).toBe('idle in transaction');
     expect((await dumper.query('show search_path')).rows[0].search_path).toBe('');
     await idle.query('rollback');
   });
 
-  it('keeps DATA_DIR its owner\'s: secrets and the Temporal file 0600, the database folder 0700', () => {
+  it("keeps DATA_DIR its owner's: secrets and the Temporal file 0600, the database folder 0700", () => {
     const mode = (p: string) => statSync(path.join(stack.dataDir, p)).mode & 0o777;
-    for (const secret of ['admin-token', 'bsn-hmac-key', 'payload-keys', 'database-password']) expect(mode(secret), secret).toBe(0o600);
+    for (const secret of ['admin-token', 'bsn-hmac-key', 'payload-keys', 'database-password'])
+      expect(mode(secret), secret).toBe(0o600);
     expect(mode('temporal.sqlite')).toBe(0o600);
-    for (const f of ['temporal.sqlite-wal', 'temporal.sqlite-shm']) if (existsSync(path.join(stack.dataDir, f))) expect(mode(f), f).toBe(0o600);
+    for (const f of ['temporal.sqlite-wal', 'temporal.sqlite-shm'])
+      if (existsSync(path.join(stack.dataDir, f))) expect(mode(f), f).toBe(0o600);
     expect(mode('postgres')).toBe(0o700);
     // Under root the database runs as the user postgres, which may only pass through DATA_DIR (0710 to its group).
     expect(mode('.')).toBe(process.getuid?.() === 0 ? 0o710 : 0o700);
@@ -136,7 +160,8 @@ describe('npm start: the embedded database', () => {
 });
 
 describe('npm start: supervision', () => {
-  const pidOf = (name: string) => Number([...stack.output().matchAll(new RegExp(`the ${name} process started \\(pid (\\d+)\\)`, 'g'))].at(-1)![1]);
+  const pidOf = (name: string) =>
+    Number([...stack.output().matchAll(new RegExp(`the ${name} process started \\(pid (\\d+)\\)`, 'g'))].at(-1)![1]);
 
   it('restarts a killed API process (logged), and the API answers again', async () => {
     const pid = pidOf('api');
@@ -166,7 +191,9 @@ describe('npm start: supervision', () => {
 
   it('stops everything on Ctrl-C, the database server too', async () => {
     const pids = [pidOf('api'), pidOf('worker')];
-    const postmaster = Number(readFileSync(path.join(stack.dataDir, 'postgres', 'postmaster.pid'), 'utf8').split('\n')[0]);
+    const postmaster = Number(
+      readFileSync(path.join(stack.dataDir, 'postgres', 'postmaster.pid'), 'utf8').split('\n')[0],
+    );
     expect(alive(postmaster)).toBe(true);
     const since = stack.output().length;
     expect(await stack.stop('SIGINT')).toBe(0);
@@ -183,7 +210,9 @@ describe('npm start: a data folder of an earlier version', () => {
     mkdirSync(path.join(dataDir, 'pglite'));
     try {
       const child = spawn(process.execPath, ['--import', 'tsx', 'infra/start.ts'], {
-        cwd: path.resolve(import.meta.dirname, '..'), env: { ...process.env, DATA_DIR: dataDir, DATABASE_URL: '', TEMPORAL_ADDRESS: '' }, stdio: ['ignore', 'pipe', 'pipe'],
+        cwd: path.resolve(import.meta.dirname, '..'),
+        env: { ...process.env, DATA_DIR: dataDir, DATABASE_URL: '', TEMPORAL_ADDRESS: '' },
+        stdio: ['ignore', 'pipe', 'pipe'],
       });
       let out = '';
       child.stdout!.on('data', (d) => (out += d));
@@ -211,7 +240,10 @@ describe.runIf(process.getuid?.() === 0)('the embedded database run as root', ()
       const found = await postgresBinaries();
       const native = path.resolve(path.dirname(found.postgres), '..');
       cpSync(path.join(native, '..'), path.join(hidden, 'pkg'), { recursive: true, verbatimSymlinks: true });
-      const unreachable = { postgres: path.join(hidden, 'pkg', 'native', 'bin', 'postgres'), initdb: path.join(hidden, 'pkg', 'native', 'bin', 'initdb') };
+      const unreachable = {
+        postgres: path.join(hidden, 'pkg', 'native', 'bin', 'postgres'),
+        initdb: path.join(hidden, 'pkg', 'native', 'bin', 'initdb'),
+      };
       const copied = reachableBinaries(unreachable, as, path.join(dataDir, 'postgres-binaries'));
       expect(copied.postgres.startsWith(path.join(dataDir, 'postgres-binaries'))).toBe(true);
       expect(statSync(path.join(dataDir, 'postgres-binaries')).mode & 0o777).toBe(0o710);
@@ -234,7 +266,9 @@ describe('/health', () => {
     const url = new URL(inject('databaseUrl'));
     url.searchParams.set('options', '-c search_path=nowhere');
     const db = connectPostgres(url.toString(), 1);
-    const temporal = new TemporalClient({ connection: Connection.lazy({ address: '127.0.0.1:1', connectTimeout: '1s' }) });
+    const temporal = new TemporalClient({
+      connection: Connection.lazy({ address: '127.0.0.1:1', connectTimeout: '1s' }),
+    });
     const app = await buildApp(testDeps(db, temporal));
     try {
       expect((await sql`select 1 as one`.execute(db)).rows).toHaveLength(1);

@@ -21,7 +21,9 @@ export default async function setup(project: TestProject) {
   testServerExecutable(process.env);
 
   // The same build as the container image's (npm run build:workflows): the tests run what is deployed.
-  const bundlePath = await buildWorkflowBundle(path.join(mkdtempSync(path.join(os.tmpdir(), 'toeleiding-bundle-')), 'workflow-bundle.js'));
+  const bundlePath = await buildWorkflowBundle(
+    path.join(mkdtempSync(path.join(os.tmpdir(), 'toeleiding-bundle-')), 'workflow-bundle.js'),
+  );
   project.provide('workflowBundlePath', bundlePath);
 
   const database = await createThrowawayDatabase();

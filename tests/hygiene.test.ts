@@ -12,7 +12,18 @@ import { createKey, seedPartners } from './helpers/partners';
 let db: Db;
 let app: App;
 let unlimited: App;
-let doc: { paths: Record<string, Record<string, { parameters?: { in: string; name: string; required?: boolean }[]; responses: Record<string, { content?: Record<string, { schema: { properties?: Record<string, unknown> } }> }> }>> };
+let doc: {
+  paths: Record<
+    string,
+    Record<
+      string,
+      {
+        parameters?: { in: string; name: string; required?: boolean }[];
+        responses: Record<string, { content?: Record<string, { schema: { properties?: Record<string, unknown> } }> }>;
+      }
+    >
+  >;
+};
 const logLines: string[] = [];
 
 beforeAll(async () => {
@@ -20,7 +31,16 @@ beforeAll(async () => {
   // Nothing here reaches Temporal; a client that never connects is enough.
   const temporal = new Client({ connection: Connection.lazy({ address: '127.0.0.1:1' }) });
   const deps = testDeps(db, temporal);
-  app = await buildApp({ ...deps, config: { ...deps.config, LOG_LEVEL: 'info', RATE_LIMIT_PER_MINUTE: 5 }, logStream: new Writable({ write(c, _e, done) { logLines.push(String(c)); done(); } }) });
+  app = await buildApp({
+    ...deps,
+    config: { ...deps.config, LOG_LEVEL: 'info', RATE_LIMIT_PER_MINUTE: 5 },
+    logStream: new Writable({
+      write(c, _e, done) {
+        logLines.push(String(c));
+        done();
+      },
+    }),
+  });
   unlimited = await buildApp(deps);
   doc = (await app.inject({ method: 'GET', url: '/openapi.json' })).json();
 });
@@ -31,7 +51,10 @@ afterAll(async () => {
   await db?.destroy();
 });
 
-const operations = () => Object.entries(doc.paths).flatMap(([path, ops]) => Object.entries(ops).map(([method, op]) => ({ path, method, op }))).filter((o) => o.path.startsWith('/v1/'));
+const operations = () =>
+  Object.entries(doc.paths)
+    .flatMap(([path, ops]) => Object.entries(ops).map(([method, op]) => ({ path, method, op })))
+    .filter((o) => o.path.startsWith('/v1/'));
 
 describe('every route', () => {
   it('requires an Idempotency-Key on every POST', () => {
@@ -43,7 +66,9 @@ describe('every route', () => {
   });
 
   it('pages every list: a response with items takes limit and offset', () => {
-    const lists = operations().filter((o) => o.method === 'get' && o.op.responses['200']?.content?.['application/json']?.schema.properties?.items);
+    const lists = operations().filter(
+      (o) => o.method === 'get' && o.op.responses['200']?.content?.['application/json']?.schema.properties?.items,
+    );
     expect(lists.length).toBeGreaterThan(8);
     for (const { path, op } of lists) {
       const query = (op.parameters ?? []).filter((p) => p.in === 'query').map((p) => p.name);
@@ -61,7 +86,11 @@ describe('rate limiting', () => {
     const statuses: number[] = [];
     let limited: Awaited<ReturnType<App['inject']>> | undefined;
     for (let i = 0; i < 8; i++) {
-      const res = await app.inject({ method: 'GET', url: '/v1/programmes', headers: { authorization: `Bearer ${key}` } });
+      const res = await app.inject({
+        method: 'GET',
+        url: '/v1/programmes',
+        headers: { authorization: `Bearer ${key}` },
+      });
       statuses.push(res.statusCode);
       if (res.statusCode === 429) limited = res;
     }
@@ -72,12 +101,20 @@ describe('rate limiting', () => {
     expect(limited!.json()).toMatchObject({ status: 429, type: '/problems/rate-limited' });
     // Another key has its own budget.
     const other = await createKey(call, partners.officeId, 'coordinator');
-    expect((await app.inject({ method: 'GET', url: '/v1/programmes', headers: { authorization: `Bearer ${other}` } })).statusCode).toBe(200);
+    expect(
+      (await app.inject({ method: 'GET', url: '/v1/programmes', headers: { authorization: `Bearer ${other}` } }))
+        .statusCode,
+    ).toBe(200);
   });
 
   it('refuses an address after too many failed authentications, whatever token it sends next', async () => {
     const guess = (token: string, remoteAddress = '203.0.113.7') =>
-      app.inject({ method: 'GET', url: '/v1/programmes', remoteAddress, headers: { authorization: `Bearer ${token}` } });
+      app.inject({
+        method: 'GET',
+        url: '/v1/programmes',
+        remoteAddress,
+        headers: { authorization: `Bearer ${token}` },
+      });
     const statuses: number[] = [];
     for (let i = 0; i < 7; i++) statuses.push((await guess(`tlk_guess-${i}`)).statusCode);
     expect(statuses).toEqual([401, 401, 401, 401, 401, 429, 429]);
@@ -96,8 +133,17 @@ describe('rate limiting', () => {
     const proxied = await buildApp({ ...deps, config: { ...deps.config, RATE_LIMIT_PER_MINUTE: 2, TRUST_PROXY: '1' } });
     try {
       const via = (client: string, token = 'tlk_wrong') =>
-        proxied.inject({ method: 'GET', url: '/v1/programmes', remoteAddress: '10.0.0.2', headers: { authorization: `Bearer ${token}`, 'x-forwarded-for': client } });
-      expect([(await via('192.0.2.1')).statusCode, (await via('192.0.2.1')).statusCode, (await via('192.0.2.1')).statusCode]).toEqual([401, 401, 429]);
+        proxied.inject({
+          method: 'GET',
+          url: '/v1/programmes',
+          remoteAddress: '10.0.0.2',
+          headers: { authorization: `Bearer ${token}`, 'x-forwarded-for': client },
+        });
+      expect([
+        (await via('192.0.2.1')).statusCode,
+        (await via('192.0.2.1')).statusCode,
+        (await via('192.0.2.1')).statusCode,
+      ]).toEqual([401, 401, 429]);
       // Everyone else behind the same ingress is unaffected.
       expect((await via('192.0.2.2', ADMIN_TOKEN)).statusCode).toBe(200);
     } finally {
@@ -107,10 +153,14 @@ describe('rate limiting', () => {
 });
 
 describe('request ids', () => {
-  it('puts a request id in every response and in every log line about the request, and takes the caller\'s own', async () => {
+  it("puts a request id in every response and in every log line about the request, and takes the caller's own", async () => {
     const res = await app.inject({ method: 'GET', url: '/health', headers: { 'x-request-id': 'partner-trace-42' } });
     expect(res.headers['x-request-id']).toBe('partner-trace-42');
-    const fresh = await app.inject({ method: 'GET', url: '/v1/cohorts/onbekend', headers: { authorization: `Bearer ${ADMIN_TOKEN}` } });
+    const fresh = await app.inject({
+      method: 'GET',
+      url: '/v1/cohorts/onbekend',
+      headers: { authorization: `Bearer ${ADMIN_TOKEN}` },
+    });
     const id = fresh.headers['x-request-id'] as string;
     expect(id).toMatch(/^[0-9a-f-]{36}$/);
     expect(fresh.json().requestId).toBe(id);

@@ -24,17 +24,38 @@ afterAll(async () => {
 });
 
 const mail = (organisationId: string, day: string) => ({
-  id: randomUUID(), key: `rob@roc.example.nl|${organisationId}|digest|${day}`, recipient: 'rob@roc.example.nl', recipient_name: 'Rob ROC',
-  organisation_id: organisationId, kind: 'digest', day, subject: 'Openstaand', text: '…', html: '<p>…</p>',
+  id: randomUUID(),
+  key: `rob@roc.example.nl|${organisationId}|digest|${day}`,
+  recipient: 'rob@roc.example.nl',
+  recipient_name: 'Rob ROC',
+  organisation_id: organisationId,
+  kind: 'digest',
+  day,
+  subject: 'Openstaand',
+  text: '…',
+  html: '<p>…</p>',
 });
 
 describe('a morning digest for a whole region', () => {
-  it('keeps every item of one recipient\'s digest, even when it holds more than 16,384 (4 parameters each)', async () => {
+  it("keeps every item of one recipient's digest, even when it holds more than 16,384 (4 parameters each)", async () => {
     const t = await seedTrajectory(db, thisMonday(), welslagenTemplate());
     const day = addDays(thisMonday(), 1);
-    const items = Array.from({ length: 20_000 }, (_, i) => ({ trajectory_id: t.trajectoryId, kind: 'attendance', subject: `item-${i}` }));
+    const items = Array.from({ length: 20_000 }, (_, i) => ({
+      trajectory_id: t.trajectoryId,
+      kind: 'attendance',
+      subject: `item-${i}`,
+    }));
     const id = await enqueueMail(db, mail(t.employerId, day), items);
-    const count = async () => Number((await db.selectFrom('outbox_item').select((eb) => eb.fn.countAll().as('n')).where('outbox_id', '=', id).executeTakeFirstOrThrow()).n);
+    const count = async () =>
+      Number(
+        (
+          await db
+            .selectFrom('outbox_item')
+            .select((eb) => eb.fn.countAll().as('n'))
+            .where('outbox_id', '=', id)
+            .executeTakeFirstOrThrow()
+        ).n,
+      );
     expect(await count()).toBe(20_000);
     // Composed again the same morning while still queued: brought up to date, in one transaction.
     expect(await enqueueMail(db, mail(t.employerId, day), items.slice(0, 17_000))).toBe(id);
@@ -45,7 +66,11 @@ describe('a morning digest for a whole region', () => {
     const t = await seedTrajectory(db, thisMonday(), welslagenTemplate());
     const day = addDays(thisMonday(), 2);
     // The last slice refers to a trajectory that does not exist: the slices before it must not stay.
-    const items = Array.from({ length: 3_000 }, (_, i) => ({ trajectory_id: i < 2_999 ? t.trajectoryId : randomUUID(), kind: 'attendance', subject: `item-${i}` }));
+    const items = Array.from({ length: 3_000 }, (_, i) => ({
+      trajectory_id: i < 2_999 ? t.trajectoryId : randomUUID(),
+      kind: 'attendance',
+      subject: `item-${i}`,
+    }));
     const m = mail(t.employerId, day);
     await expect(enqueueMail(db, m, items)).rejects.toThrow(/foreign key/);
     expect(await db.selectFrom('outbox').select('id').where('key', '=', m.key).execute()).toEqual([]);

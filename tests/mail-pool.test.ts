@@ -33,7 +33,10 @@ const at10 = localInstant(day, 10);
 beforeAll(async () => {
   database = await createThrowawayDatabase();
   db = connectPostgres(database.url, 4);
-  await db.insertInto('organisation').values({ id: organisationId, name: 'Zorggroep Pool', kind: 'employer' }).execute();
+  await db
+    .insertInto('organisation')
+    .values({ id: organisationId, name: 'Zorggroep Pool', kind: 'employer' })
+    .execute();
   server = new SMTPServer({
     authOptional: true,
     disabledCommands: ['STARTTLS'],
@@ -59,10 +62,24 @@ async function queue(n: number, label: string): Promise<string[]> {
   const ids: string[] = [];
   for (let i = 0; i < n; i++) {
     const recipient = `${label}${i}@zorggroep.example.nl`;
-    ids.push(await enqueueMail(db, {
-      id: randomUUID(), key: `${recipient}|${organisationId}|digest|${day}`, recipient, recipient_name: `Ontvanger ${i}`, organisation_id: organisationId, kind: 'digest', day,
-      subject: `Toeleiding – overzicht ${i}`, text: `Beste ontvanger ${i},`, html: `<p>Beste ontvanger ${i},</p>`,
-    }, []));
+    ids.push(
+      await enqueueMail(
+        db,
+        {
+          id: randomUUID(),
+          key: `${recipient}|${organisationId}|digest|${day}`,
+          recipient,
+          recipient_name: `Ontvanger ${i}`,
+          organisation_id: organisationId,
+          kind: 'digest',
+          day,
+          subject: `Toeleiding – overzicht ${i}`,
+          text: `Beste ontvanger ${i},`,
+          html: `<p>Beste ontvanger ${i},</p>`,
+        },
+        [],
+      ),
+    );
   }
   return ids;
 }
@@ -72,7 +89,10 @@ const config = (over: Record<string, string>) => loadConfig({ SMTP_URL: `smtp://
 describe('delivery over an SMTP pool', () => {
   it('reads its limits from SMTP_MAX_CONNECTIONS and SMTP_RATE_PER_SECOND (4 and 20 unless set; 0: no rate limit)', () => {
     expect(loadConfig({})).toMatchObject({ SMTP_MAX_CONNECTIONS: 4, SMTP_RATE_PER_SECOND: 20 });
-    expect(loadConfig({ SMTP_MAX_CONNECTIONS: '8', SMTP_RATE_PER_SECOND: '0' })).toMatchObject({ SMTP_MAX_CONNECTIONS: 8, SMTP_RATE_PER_SECOND: 0 });
+    expect(loadConfig({ SMTP_MAX_CONNECTIONS: '8', SMTP_RATE_PER_SECOND: '0' })).toMatchObject({
+      SMTP_MAX_CONNECTIONS: 8,
+      SMTP_RATE_PER_SECOND: 0,
+    });
     expect(() => loadConfig({ SMTP_MAX_CONNECTIONS: '0' })).toThrow(/SMTP_MAX_CONNECTIONS/);
   });
 
@@ -109,7 +129,10 @@ describe('delivery over an SMTP pool', () => {
     const before = { connections, received: received.length };
     const t0 = performance.now();
     try {
-      expect(await createReminderActivities({ db, mailer, now: () => at10 }).deliverMail({ ids })).toEqual({ sent: 12, failed: 0 });
+      expect(await createReminderActivities({ db, mailer, now: () => at10 }).deliverMail({ ids })).toEqual({
+        sent: 12,
+        failed: 0,
+      });
     } finally {
       mailer.close();
     }

@@ -11,13 +11,48 @@ const employerDigest: Digest = {
   date: '2026-04-14', // a Tuesday
   baseUrl,
   items: [
-    { kind: 'attendance_placement', trajectoryId: 'tr-anne', firstName: 'Anne', reference: 'WS-2026-001', days: [{ date: '2026-04-13', kind: 'placement' }] },
-    { kind: 'attendance_placement', trajectoryId: 'tr-bo', firstName: 'Bo', reference: 'WS-2026-002', days: [{ date: '2026-04-09', kind: 'placement' }, { date: '2026-04-13', kind: 'placement' }] },
-    { kind: 'week_overview', trajectoryId: 'tr-cas', firstName: 'Cas', reference: 'WS-2026-003', days: [
-      { date: '2026-04-15', kind: 'school' }, { date: '2026-04-13', kind: 'placement' }, { date: '2026-04-14', kind: 'placement' },
-    ] },
-    { kind: 'bbl_decision', trajectoryId: 'tr-dewi', firstName: 'Dewi', reference: 'WS-2026-004', missing: ['employer_contract', 'school_enrolment'] },
-    { kind: 'checkpoint_overdue', trajectoryId: 'tr-eva', firstName: 'Eva', reference: 'WS-2026-005', checkpoint: { key: 'pop', name: 'POP-gesprek', weekEnd: '2026-04-10' } },
+    {
+      kind: 'attendance_placement',
+      trajectoryId: 'tr-anne',
+      firstName: 'Anne',
+      reference: 'WS-2026-001',
+      days: [{ date: '2026-04-13', kind: 'placement' }],
+    },
+    {
+      kind: 'attendance_placement',
+      trajectoryId: 'tr-bo',
+      firstName: 'Bo',
+      reference: 'WS-2026-002',
+      days: [
+        { date: '2026-04-09', kind: 'placement' },
+        { date: '2026-04-13', kind: 'placement' },
+      ],
+    },
+    {
+      kind: 'week_overview',
+      trajectoryId: 'tr-cas',
+      firstName: 'Cas',
+      reference: 'WS-2026-003',
+      days: [
+        { date: '2026-04-15', kind: 'school' },
+        { date: '2026-04-13', kind: 'placement' },
+        { date: '2026-04-14', kind: 'placement' },
+      ],
+    },
+    {
+      kind: 'bbl_decision',
+      trajectoryId: 'tr-dewi',
+      firstName: 'Dewi',
+      reference: 'WS-2026-004',
+      missing: ['employer_contract', 'school_enrolment'],
+    },
+    {
+      kind: 'checkpoint_overdue',
+      trajectoryId: 'tr-eva',
+      firstName: 'Eva',
+      reference: 'WS-2026-005',
+      checkpoint: { key: 'pop', name: 'POP-gesprek', weekEnd: '2026-04-10' },
+    },
   ],
 };
 
@@ -27,8 +62,20 @@ const coordinatorDigest: Digest = {
   date: '2026-04-16',
   baseUrl,
   items: [
-    { kind: 'escalation', trajectoryId: 'tr-bo', firstName: 'Bo', reference: 'WS-2026-002', ignored: { kind: 'attendance_placement', organisation: 'Zorggroep West', times: 2 } },
-    { kind: 'risk_raised', trajectoryId: 'tr-fleur', firstName: 'Fleur', reference: 'WS-2026-006', risk: 'drie stagedagen afwezig in twee weken' },
+    {
+      kind: 'escalation',
+      trajectoryId: 'tr-bo',
+      firstName: 'Bo',
+      reference: 'WS-2026-002',
+      ignored: { kind: 'attendance_placement', organisation: 'Zorggroep West', times: 2 },
+    },
+    {
+      kind: 'risk_raised',
+      trajectoryId: 'tr-fleur',
+      firstName: 'Fleur',
+      reference: 'WS-2026-006',
+      risk: 'drie stagedagen afwezig in twee weken',
+    },
   ],
 };
 
@@ -64,12 +111,22 @@ describe('the morning digest mail', () => {
 
   it('puts the sections under Dutch headings in a fixed order, leaving out empty ones', () => {
     const { text, html } = renderDigest(employerDigest);
-    const headings = ['Aanwezigheid stagedagen nog niet geregistreerd', 'Verwacht deze week', 'Checkpoint te laat', 'BBL-besluit nodig'];
+    const headings = [
+      'Aanwezigheid stagedagen nog niet geregistreerd',
+      'Verwacht deze week',
+      'Checkpoint te laat',
+      'BBL-besluit nodig',
+    ];
     const positions = headings.map((h) => text.indexOf(`${h}\n`));
     expect(positions.every((p) => p >= 0)).toBe(true);
     expect([...positions].sort((a, b) => a - b)).toEqual(positions);
     expect(html.match(/<h2>[^<]*<\/h2>/g)).toEqual(headings.map((h) => `<h2>${h}</h2>`));
-    for (const absent of ['Checkpoint binnenkort', 'Herinnering twee keer genegeerd', 'Nieuw risicosignaal', 'ROC-dagen nog niet']) {
+    for (const absent of [
+      'Checkpoint binnenkort',
+      'Herinnering twee keer genegeerd',
+      'Nieuw risicosignaal',
+      'ROC-dagen nog niet',
+    ]) {
       expect(text).not.toContain(absent);
     }
   });
@@ -79,7 +136,15 @@ describe('the morning digest mail', () => {
       ...employerDigest,
       recipient: { name: 'Anne & "Bo"', email: 'x@example.nl' },
       organisation: "O'Brien <Zorg>",
-      items: [{ kind: 'risk_raised', trajectoryId: 'tr-x', firstName: '<script>alert(1)</script>', reference: 'R&D-1', risk: '"afwezig" <b>' }],
+      items: [
+        {
+          kind: 'risk_raised',
+          trajectoryId: 'tr-x',
+          firstName: '<script>alert(1)</script>',
+          reference: 'R&D-1',
+          risk: '"afwezig" <b>',
+        },
+      ],
     });
     expect(mail.text).toContain('Beste Anne & "Bo",');
     expect(mail.text).toContain('- <script>alert(1)</script> (R&D-1)');
@@ -100,10 +165,11 @@ describe('the morning digest mail', () => {
     expect(html).not.toMatch(/<(img|script|link|style|iframe)\b/i);
     expect(html).not.toMatch(/\ssrc=/i);
     // Every link points at the API's trajectories, nowhere else.
-    for (const [, href] of html.matchAll(/href="([^"]*)"/g)) expect(href!.startsWith(`${baseUrl}/v1/trajectories/`)).toBe(true);
+    for (const [, href] of html.matchAll(/href="([^"]*)"/g))
+      expect(href!.startsWith(`${baseUrl}/v1/trajectories/`)).toBe(true);
   });
 
-  it("tells the coordinator about signals: what was ignored, by whom and how often, and the new risk", () => {
+  it('tells the coordinator about signals: what was ignored, by whom and how often, and the new risk', () => {
     const mail = renderDigest(coordinatorDigest);
     expect(mail.subject).toBe('Toeleiding – 2 signalen voor donderdag 16 april');
     for (const body of [mail.text, mail.html]) {
@@ -114,7 +180,9 @@ describe('the morning digest mail', () => {
       expect(body).toContain('drie stagedagen afwezig in twee weken');
       expect(body).toContain(link('tr-fleur'));
     }
-    expect(renderDigest({ ...coordinatorDigest, items: coordinatorDigest.items.slice(1) }).subject).toBe('Toeleiding – 1 signaal voor donderdag 16 april');
+    expect(renderDigest({ ...coordinatorDigest, items: coordinatorDigest.items.slice(1) }).subject).toBe(
+      'Toeleiding – 1 signaal voor donderdag 16 april',
+    );
   });
 
   it('contains nothing about participants that are not in the digest', () => {
@@ -122,12 +190,21 @@ describe('the morning digest mail', () => {
       ...employerDigest,
       recipient: { name: 'Henk Bakker', email: 'henk@thuiszorgoost.example.nl' },
       organisation: 'Thuiszorg Oost',
-      items: [{ kind: 'attendance_placement', trajectoryId: 'tr-gijs', firstName: 'Gijsbert', reference: 'WS-2026-099', days: [{ date: '2026-04-13', kind: 'placement' }] }],
+      items: [
+        {
+          kind: 'attendance_placement',
+          trajectoryId: 'tr-gijs',
+          firstName: 'Gijsbert',
+          reference: 'WS-2026-099',
+          days: [{ date: '2026-04-13', kind: 'placement' }],
+        },
+      ],
     };
     renderDigest(other);
     const mail = renderDigest(employerDigest);
     const all = `${mail.subject}\n${mail.text}\n${mail.html}`;
-    for (const leaked of ['Gijsbert', 'WS-2026-099', 'tr-gijs', 'Thuiszorg Oost', 'Henk']) expect(all).not.toContain(leaked);
+    for (const leaked of ['Gijsbert', 'WS-2026-099', 'tr-gijs', 'Thuiszorg Oost', 'Henk'])
+      expect(all).not.toContain(leaked);
     // Nor the recipient's own address, which is for the envelope, not the text.
     expect(all).not.toContain(employerDigest.recipient.email);
   });
@@ -153,17 +230,30 @@ describe('the morning digest mail', () => {
 
 describe('Dutch dates', () => {
   it('writes weekday, day and month as Intl does for nl-NL in Europe/Amsterdam, every day of a leap year', () => {
-    const intl = new Intl.DateTimeFormat('nl-NL', { timeZone: 'Europe/Amsterdam', weekday: 'long', day: 'numeric', month: 'long' });
+    const intl = new Intl.DateTimeFormat('nl-NL', {
+      timeZone: 'Europe/Amsterdam',
+      weekday: 'long',
+      day: 'numeric',
+      month: 'long',
+    });
     for (let t = Date.UTC(2028, 0, 1); t < Date.UTC(2029, 0, 1); t += 86_400_000) {
       const iso = new Date(t).toISOString().slice(0, 10);
       expect(dutchDate(iso)).toBe(intl.format(new Date(t + 12 * 3_600_000)));
     }
   });
 
-  it('adds the year only when it differs from the digest\'s year', () => {
+  it("adds the year only when it differs from the digest's year", () => {
     expect(dutchDate('2025-12-31', 2026)).toBe('woensdag 31 december 2025');
     expect(dutchDate('2026-01-02', 2026)).toBe('vrijdag 2 januari');
-    const item: DigestItem = { kind: 'attendance_school', trajectoryId: 'tr-a', firstName: 'Anne', reference: 'WS-1', days: [{ date: '2025-12-31', kind: 'school' }] };
-    expect(renderDigest({ ...employerDigest, date: '2026-01-05', items: [item] }).text).toContain('Nog te registreren: woensdag 31 december 2025');
+    const item: DigestItem = {
+      kind: 'attendance_school',
+      trajectoryId: 'tr-a',
+      firstName: 'Anne',
+      reference: 'WS-1',
+      days: [{ date: '2025-12-31', kind: 'school' }],
+    };
+    expect(renderDigest({ ...employerDigest, date: '2026-01-05', items: [item] }).text).toContain(
+      'Nog te registreren: woensdag 31 december 2025',
+    );
   });
 });

@@ -34,8 +34,15 @@ afterAll(async () => {
 
 describe('mail', () => {
   it('goes out over SMTP when SMTP_URL is set', async () => {
-    const mailer = createMailer({ SMTP_URL: `smtp://127.0.0.1:${port}`, MAIL_FROM: 'Toeleiding <noreply@toeleiding.local>' }, db);
-    await mailer.send({ to: 'werkbegeleider@zorggroep.example.nl', subject: 'Aanwezigheid week 3', text: 'Graag de aanwezigheid van week 3 registreren.' });
+    const mailer = createMailer(
+      { SMTP_URL: `smtp://127.0.0.1:${port}`, MAIL_FROM: 'Toeleiding <noreply@toeleiding.local>' },
+      db,
+    );
+    await mailer.send({
+      to: 'werkbegeleider@zorggroep.example.nl',
+      subject: 'Aanwezigheid week 3',
+      text: 'Graag de aanwezigheid van week 3 registreren.',
+    });
     mailer.close();
     expect(mailer.kind).toBe('smtp');
     expect(received).toHaveLength(1);
@@ -51,6 +58,9 @@ describe('mail', () => {
     await mailer.send({ to: 'deelnemer@example.nl', subject, text: 'Welkom bij WelSlagen.' });
     expect(mailer.kind).toBe('dev-mailbox');
     const { items } = await listDevMail(db, { limit: 50, offset: 0 });
-    expect(items.find((m) => m.subject === subject)).toMatchObject({ recipient: 'deelnemer@example.nl', text: 'Welkom bij WelSlagen.' });
+    expect(items.find((m) => m.subject === subject)).toMatchObject({
+      recipient: 'deelnemer@example.nl',
+      text: 'Welkom bij WelSlagen.',
+    });
   });
 });

@@ -35,15 +35,28 @@ beforeAll(async () => {
   database = await createThrowawayDatabase();
   db = connectPostgres(database.url, 4);
   env = await createTimeSkippingEnv();
-  const client = new Client({ connection: env.connection, dataConverter: testDataConverter, interceptors: tracingClientInterceptors() });
+  const client = new Client({
+    connection: env.connection,
+    dataConverter: testDataConverter,
+    interceptors: tracingClientInterceptors(),
+  });
   worker = await Worker.create({
-    connection: env.nativeConnection, taskQueue: TASK_QUEUE, workflowBundle: { codePath: inject('workflowBundlePath') },
-    activities: createActivities({ db, temporal: client }), dataConverter: testDataConverter, ...tracingWorkerOptions(tracing, true),
+    connection: env.nativeConnection,
+    taskQueue: TASK_QUEUE,
+    workflowBundle: { codePath: inject('workflowBundlePath') },
+    activities: createActivities({ db, temporal: client }),
+    dataConverter: testDataConverter,
+    ...tracingWorkerOptions(tracing, true),
   });
   running = worker.run();
   app = await buildApp(testDeps(db, client));
   const partners = await seedPartners(injectCall(app), 'Zicht');
-  const res = await app.inject({ method: 'POST', url: '/v1/cohorts', headers: withKey(), payload: cohortRequest({ ...partners, size: 2, startDate: addDays(thisMonday(), -7) }) });
+  const res = await app.inject({
+    method: 'POST',
+    url: '/v1/cohorts',
+    headers: withKey(),
+    payload: cohortRequest({ ...partners, size: 2, startDate: addDays(thisMonday(), -7) }),
+  });
   expect(res.statusCode, res.body).toBe(201);
   cohortId = res.json().id;
   trajectoryId = res.json().trajectories[0].id;
@@ -62,20 +75,36 @@ afterAll(async () => {
 
 describe('tracing', () => {
   it('follows a recording from the API request through the workflow update into the projection activity', async () => {
-    const schedule = (await app.inject({ method: 'GET', url: `/v1/trajectories/${trajectoryId}/schedule`, headers: admin })).json();
-    const day = (schedule.weeks as { days: { date: string; kind: string; status: string }[] }[]).flatMap((w) => w.days).find((d) => d.status === 'planned' && d.date < localDate(Date.now()))!;
+    const schedule = (
+      await app.inject({ method: 'GET', url: `/v1/trajectories/${trajectoryId}/schedule`, headers: admin })
+    ).json();
+    const day = (schedule.weeks as { days: { date: string; kind: string; status: string }[] }[])
+      .flatMap((w) => w.days)
+      .find((d) => d.status === 'planned' && d.date < localDate(Date.now()))!;
     spans.reset();
-    const res = await app.inject({ method: 'POST', url: `/v1/trajectories/${trajectoryId}/attendance`, headers: withKey(), payload: { entries: [{ date: day.date, kind: day.kind, present: true }] } });
+    const res = await app.inject({
+      method: 'POST',
+      url: `/v1/trajectories/${trajectoryId}/attendance`,
+      headers: withKey(),
+      payload: { entries: [{ date: day.date, kind: day.kind, present: true }] },
+    });
     expect(res.statusCode, res.body).toBe(200);
     // Workflow spans leave the workflow through a sink, after the activation that made them.
     await new Promise((r) => setTimeout(r, 500));
     const finished = spans.getFinishedSpans();
     const request = finished.find((s) => s.name === 'POST /v1/trajectories/:id/attendance')!;
     expect(request, finished.map((s) => s.name).join(', ')).toBeDefined();
-    const inTrace = finished.filter((s) => s.spanContext().traceId === request.spanContext().traceId).map((s) => s.name);
-    expect(inTrace).toEqual(expect.arrayContaining([
-      'POST /v1/trajectories/:id/attendance', 'StartWorkflowUpdate:recordAttendance', 'HandleUpdate:recordAttendance', 'RunActivity:projectTrajectory',
-    ]));
+    const inTrace = finished
+      .filter((s) => s.spanContext().traceId === request.spanContext().traceId)
+      .map((s) => s.name);
+    expect(inTrace).toEqual(
+      expect.arrayContaining([
+        'POST /v1/trajectories/:id/attendance',
+        'StartWorkflowUpdate:recordAttendance',
+        'HandleUpdate:recordAttendance',
+        'RunActivity:projectTrajectory',
+      ]),
+    );
   });
 });
 
@@ -86,8 +115,14 @@ describe('metrics', () => {
     expect(res.statusCode).toBe(200);
     expect(res.headers['content-type']).toMatch(/^text\/plain/);
     const line = (name: string) => res.body.split('\n').find((l) => l.startsWith(name));
-    expect(line('toeleiding_http_request_duration_seconds_count{method="POST",route="/v1/trajectories/:id/attendance",status="200"}')).toMatch(/ 1$/);
-    expect(line('toeleiding_http_request_duration_seconds_count{method="GET",route="/v1/steering",status="200"}')).toBeDefined();
+    expect(
+      line(
+        'toeleiding_http_request_duration_seconds_count{method="POST",route="/v1/trajectories/:id/attendance",status="200"}',
+      ),
+    ).toMatch(/ 1$/);
+    expect(
+      line('toeleiding_http_request_duration_seconds_count{method="GET",route="/v1/steering",status="200"}'),
+    ).toBeDefined();
     expect(line('toeleiding_outbox_mails{status="queued"}')).toBe('toeleiding_outbox_mails{status="queued"} 0');
     // The same count the steering view gives, in this database of its own.
     const steering = (await app.inject({ method: 'GET', url: '/v1/steering', headers: admin })).json();

@@ -18,14 +18,24 @@ let app: App;
 let doc: Doc;
 let flat: Doc;
 
-const operations = (d: Doc) => Object.entries(d.paths as Doc).flatMap(([path, item]) =>
-  Object.entries(item as Doc).filter(([m]) => METHODS.includes(m)).map(([method, op]) => ({ path, method, op: op as Doc, label: `${method.toUpperCase()} ${path}` })));
-const component = (d: Doc, ref: string) => ref.split('/').slice(1).reduce((n: Doc, k) => n[k], d);
+const operations = (d: Doc) =>
+  Object.entries(d.paths as Doc).flatMap(([path, item]) =>
+    Object.entries(item as Doc)
+      .filter(([m]) => METHODS.includes(m))
+      .map(([method, op]) => ({ path, method, op: op as Doc, label: `${method.toUpperCase()} ${path}` })),
+  );
+const component = (d: Doc, ref: string) =>
+  ref
+    .split('/')
+    .slice(1)
+    .reduce((n: Doc, k) => n[k], d);
 
 beforeAll(async () => {
   const deps = {
     config: { TEMPORAL_TASK_QUEUE: 'openapi-test', LOG_LEVEL: 'silent', ADMIN_TOKEN, BSN_HMAC_KEY },
-    db: {} as AppDeps['db'], temporal: {} as AppDeps['temporal'], mailer: { kind: 'dev-mailbox' },
+    db: {} as AppDeps['db'],
+    temporal: {} as AppDeps['temporal'],
+    mailer: { kind: 'dev-mailbox' },
   } as AppDeps;
   app = await buildApp(deps);
   doc = (await app.inject({ method: 'GET', url: '/docs/json' })).json();
@@ -40,7 +50,9 @@ describe('the OpenAPI document', () => {
   it('passes the API design rules lint with zero errors, with relative servers and with a PUBLIC_URL', async () => {
     for (const publicUrl of [undefined, 'https://toeleiding.example.nl']) {
       const findings = await lintOpenApi(await generateOpenApi(publicUrl));
-      const errors = findings.filter((f) => f.severity === 0).map((f) => `${f.code}: ${f.message} at ${f.path.join('.')}`);
+      const errors = findings
+        .filter((f) => f.severity === 0)
+        .map((f) => `${f.code}: ${f.message} at ${f.path.join('.')}`);
       expect(errors, `PUBLIC_URL ${publicUrl ?? '(none)'}`).toEqual([]);
     }
   }, 180_000);
@@ -53,9 +65,20 @@ describe('the OpenAPI document', () => {
     op.responses['201'].description = 'Default Response';
     delete op.responses['201'].headers['API-Version'];
     broken.paths['/cohorts/'] = broken.paths['/cohorts'];
-    broken.paths['/cohorts/{id}'].get.responses['404'] = { description: 'Not found', headers: { 'API-Version': { $ref: '#/components/headers/API-Version' } }, content: { 'application/json': { schema: { $ref: '#/components/schemas/Problem' } } } };
+    broken.paths['/cohorts/{id}'].get.responses['404'] = {
+      description: 'Not found',
+      headers: { 'API-Version': { $ref: '#/components/headers/API-Version' } },
+      content: { 'application/json': { schema: { $ref: '#/components/schemas/Problem' } } },
+    };
     const codes = new Set((await lintOpenApi(broken)).filter((f) => f.severity === 0).map((f) => f.code));
-    for (const code of ['operation-operationId', 'request-body-example', 'response-description', 'adr-version-header', 'adr-no-trailing-slash', 'adr-problem-details']) {
+    for (const code of [
+      'operation-operationId',
+      'request-body-example',
+      'response-description',
+      'adr-version-header',
+      'adr-no-trailing-slash',
+      'adr-problem-details',
+    ]) {
       expect(codes, code).toContain(code);
     }
   }, 120_000);
@@ -85,26 +108,36 @@ describe('the OpenAPI document', () => {
   });
 
   it('gives every request body a named schema and at least one example, each valid against it', () => {
-    const compile = AjvCompiler()({}, { customOptions: { removeAdditional: false, allErrors: true, coerceTypes: 'array' } }) as unknown as (route: { schema: object }) => (data: unknown) => boolean;
+    const compile = AjvCompiler()(
+      {},
+      { customOptions: { removeAdditional: false, allErrors: true, coerceTypes: 'array' } },
+    ) as unknown as (route: { schema: object }) => (data: unknown) => boolean;
     const bodies = operations(doc).filter((o) => o.op.requestBody);
     expect(bodies.length).toBeGreaterThan(15);
     for (const { label, path, method, op } of bodies) {
       const media = op.requestBody.content['application/json'];
       expect(media.schema.$ref, label).toMatch(/^#\/components\/schemas\/[A-Z]/);
-      const examples = media.examples ? Object.values(media.examples as Record<string, { value: unknown }>).map((e) => e.value) : [media.example];
+      const examples = media.examples
+        ? Object.values(media.examples as Record<string, { value: unknown }>).map((e) => e.value)
+        : [media.example];
       expect(examples.filter((e) => e !== undefined).length, label).toBeGreaterThan(0);
       // Validated against the schema as the app validates it (the flat document has it without references).
       const flatPath = doc.paths[path].servers ? path : `/v1${path}`;
       const validate = compile({ schema: flat.paths[flatPath][method].requestBody.content['application/json'].schema });
-      for (const e of examples) expect(validate(structuredClone(e)), `${label} example ${JSON.stringify(e)}`).toBe(true);
+      for (const e of examples)
+        expect(validate(structuredClone(e)), `${label} example ${JSON.stringify(e)}`).toBe(true);
     }
   });
 
   it('names its schemas as components and uses every one', () => {
     const schemas = Object.keys(doc.components.schemas);
     expect(schemas.length).toBeGreaterThan(50);
-    expect(schemas).toEqual(expect.arrayContaining(['Problem', 'NewCohort', 'Cohort', 'Trajectory', 'OrganisationPage', 'Id', 'IsoDate']));
-    const text = JSON.stringify({ ...doc, components: { ...doc.components, schemas: undefined } }) + JSON.stringify(doc.components.schemas);
+    expect(schemas).toEqual(
+      expect.arrayContaining(['Problem', 'NewCohort', 'Cohort', 'Trajectory', 'OrganisationPage', 'Id', 'IsoDate']),
+    );
+    const text =
+      JSON.stringify({ ...doc, components: { ...doc.components, schemas: undefined } }) +
+      JSON.stringify(doc.components.schemas);
     for (const name of schemas) expect(text, name).toContain(`"#/components/schemas/${name}"`);
     // Far smaller than every schema inlined (the form /openapi.json serves).
     expect(JSON.stringify(doc).length).toBeLessThan(JSON.stringify(flat).length / 2);
@@ -116,7 +149,9 @@ describe('the OpenAPI document', () => {
         const response = r.$ref ? component(doc, r.$ref) : r;
         expect(response.description, `${label} ${status}`).toBeTruthy();
         expect(response.description, `${label} ${status}`).not.toBe('Default Response');
-        expect(response.headers?.['API-Version'], `${label} ${status}`).toEqual({ $ref: '#/components/headers/API-Version' });
+        expect(response.headers?.['API-Version'], `${label} ${status}`).toEqual({
+          $ref: '#/components/headers/API-Version',
+        });
         if (Number(status) >= 400 && !(path === '/health' && status === '503')) {
           expect(Object.keys(response.content), `${label} ${status}`).toEqual(['application/problem+json']);
           expect(response.content['application/problem+json'].schema).toEqual({ $ref: '#/components/schemas/Problem' });
@@ -124,7 +159,9 @@ describe('the OpenAPI document', () => {
       }
       expect(op.responses['500'], label).toBeDefined();
     }
-    expect(component(doc, doc.paths['/cohorts'].post.responses['422'].$ref).description).toMatch(/cannot be carried out/);
+    expect(component(doc, doc.paths['/cohorts'].post.responses['422'].$ref).description).toMatch(
+      /cannot be carried out/,
+    );
   });
 
   it('declares the CSV answer as text/csv and the calendar feeds as text/calendar', () => {
@@ -139,7 +176,15 @@ describe('the OpenAPI document', () => {
     expect(flat.servers).toEqual([{ url: '/', description: expect.any(String) }]);
     expect(Object.keys(flat.paths)).toEqual(expect.arrayContaining(['/v1/cohorts', '/health', '/feeds/{token}.ics']));
     expect(JSON.stringify(flat)).not.toContain('#/components/');
-    expect(operations(flat).map((o) => o.op.operationId).sort()).toEqual(operations(doc).map((o) => o.op.operationId).sort());
+    expect(
+      operations(flat)
+        .map((o) => o.op.operationId)
+        .sort(),
+    ).toEqual(
+      operations(doc)
+        .map((o) => o.op.operationId)
+        .sort(),
+    );
   });
 });
 

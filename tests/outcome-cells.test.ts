@@ -38,7 +38,10 @@ afterAll(async () => {
 /** Each filter, and the same selection of trajectories written out in SQL for counting the rows. */
 const filters = (): [FigureFilter, ReturnType<typeof sql>][] => [
   [{ programmeOfficeId: p.officeId }, sql`c.covenant_id = ${p.covenantId}`],
-  [{ programmeOfficeId: p.officeId, region: 'Bench', from: '2027-02-01', to: '2027-06-01' }, sql`c.region = 'Bench' and c.start_date between '2027-02-01' and '2027-06-01'`],
+  [
+    { programmeOfficeId: p.officeId, region: 'Bench', from: '2027-02-01', to: '2027-06-01' },
+    sql`c.region = 'Bench' and c.start_date between '2027-02-01' and '2027-06-01'`,
+  ],
   [{ cohortId: 'bench-c-3' }, sql`c.id = 'bench-c-3'`],
   [{ region: 'Elders' }, sql`c.region = 'Elders'`],
   [{ programmeId: 'welslagen', to: '2027-03-01' }, sql`c.programme_id = 'welslagen' and c.start_date <= '2027-03-01'`],
@@ -47,7 +50,12 @@ const filters = (): [FigureFilter, ReturnType<typeof sql>][] => [
 async function expectCellsEqualRows() {
   for (const [filter, where] of filters()) {
     const cells = canonical(await outcomeCounts(db, filter));
-    const rows = canonical(await countedFromRowsIn(db, sql`select t.id from trajectory t join cohort c on c.id = t.cohort_id where ${where}`));
+    const rows = canonical(
+      await countedFromRowsIn(
+        db,
+        sql`select t.id from trajectory t join cohort c on c.id = t.cohort_id where ${where}`,
+      ),
+    );
     expect(cells, JSON.stringify(filter)).toBe(rows);
   }
 }
@@ -58,8 +66,12 @@ describe('the outcome cells', () => {
   });
 
   it('follow statuses, outcomes and attendance counts', async () => {
-    await sql`update trajectory set status = 'dropped_out', outcome = '{"kind":"dropout","reason":"health","week":3}' where id in ('bench-t-1','bench-t-4','bench-t-7')`.execute(db);
-    await sql`update trajectory set days_recorded = days_recorded + 5, days_attended = days_attended + 1 where id like 'bench-t-1%'`.execute(db);
+    await sql`update trajectory set status = 'dropped_out', outcome = '{"kind":"dropout","reason":"health","week":3}' where id in ('bench-t-1','bench-t-4','bench-t-7')`.execute(
+      db,
+    );
+    await sql`update trajectory set days_recorded = days_recorded + 5, days_attended = days_attended + 1 where id like 'bench-t-1%'`.execute(
+      db,
+    );
     await expectCellsEqualRows();
   });
 
@@ -72,7 +84,9 @@ describe('the outcome cells', () => {
   });
 
   it('follow trajectories and cohorts that move', async () => {
-    await sql`update trajectory set cohort_id = 'bench-c-3' where id in ('bench-t-1','bench-t-10','bench-t-100')`.execute(db);
+    await sql`update trajectory set cohort_id = 'bench-c-3' where id in ('bench-t-1','bench-t-10','bench-t-100')`.execute(
+      db,
+    );
     await sql`update cohort set start_date = start_date + 7 where id in ('bench-c-3','bench-c-5')`.execute(db);
     await sql`update cohort set region = 'Elders' where id = 'bench-c-7'`.execute(db);
     await expectCellsEqualRows();

@@ -11,7 +11,14 @@ import { inject } from 'vitest';
 import type { Db } from '../db/connection';
 import { loadConfig } from '../infra/config';
 import {
-  createPayloadCodec, decodePayloadsIn, ENCRYPTED_ENCODING, isPayload, KEY_ID_METADATA, newPayloadKey, parsePayloadKeys, payloadDataConverter,
+  createPayloadCodec,
+  decodePayloadsIn,
+  ENCRYPTED_ENCODING,
+  isPayload,
+  KEY_ID_METADATA,
+  newPayloadKey,
+  parsePayloadKeys,
+  payloadDataConverter,
 } from '../infra/payload-codec';
 import { addDays, localInstant } from '../workflows/calendar';
 import { TASK_QUEUE, trajectoryWorkflowId } from '../workflows/ids';
@@ -60,15 +67,21 @@ describe('the payload codec', () => {
   });
 
   it('names the key id when a payload was encrypted under a key it does not have', async () => {
-    const [underOld] = await codecFor(newPayloadKey(new Date('2025-01-01'))).encode([defaultPayloadConverter.toPayload(personal)]);
+    const [underOld] = await codecFor(newPayloadKey(new Date('2025-01-01'))).encode([
+      defaultPayloadConverter.toPayload(personal),
+    ]);
     await expect(codecFor(newPayloadKey(new Date('2026-01-01'))).decode([underOld!])).rejects.toThrow(
       'a payload is encrypted with key "k20250101", which is not in PAYLOAD_KEYS (it has k20260101)',
     );
   });
 
   it('refuses a payload whose key under the same id differs, or whose ciphertext was altered', async () => {
-    const [encrypted] = await codecFor(newPayloadKey(new Date('2025-01-01'))).encode([defaultPayloadConverter.toPayload(personal)]);
-    await expect(codecFor(newPayloadKey(new Date('2025-01-01'))).decode([encrypted!])).rejects.toThrow('a payload encrypted with key "k20250101" does not decrypt');
+    const [encrypted] = await codecFor(newPayloadKey(new Date('2025-01-01'))).encode([
+      defaultPayloadConverter.toPayload(personal),
+    ]);
+    await expect(codecFor(newPayloadKey(new Date('2025-01-01'))).decode([encrypted!])).rejects.toThrow(
+      'a payload encrypted with key "k20250101" does not decrypt',
+    );
     const keys = newPayloadKey();
     const [mine] = await codecFor(keys).encode([defaultPayloadConverter.toPayload(personal)]);
     const altered: Payload = { ...mine, data: Buffer.from(mine!.data!).map((b, i) => (i === 20 ? b ^ 1 : b)) };
@@ -115,22 +128,31 @@ describe('a trajectory on the Temporal server', () => {
   });
 
   const template = welslagenTemplate({ checkpoints: [{ key: 'intake', name: 'Intake', week: 1 }] });
-  const seedTrajectory = (startDate: string) => seed(db, startDate, template, { name: personal.name, email: 'fatima@example.nl' });
+  const seedTrajectory = (startDate: string) =>
+    seed(db, startDate, template, { name: personal.name, email: 'fatima@example.nl' });
 
   /** Every payload in a history with where it sits; search attributes are not payloads a codec encodes. */
   function payloadsIn(node: unknown, at = ''): { at: string; payload: Payload }[] {
     if (node === null || typeof node !== 'object' || node instanceof Uint8Array) return [];
     if (isPayload(node)) return [{ at, payload: node }];
-    return Object.entries(node).flatMap(([k, v]) => (k === 'searchAttributes' ? [] : payloadsIn(v, /^\d+$/.test(k) ? at : `${at}.${k}`)));
+    return Object.entries(node).flatMap(([k, v]) =>
+      k === 'searchAttributes' ? [] : payloadsIn(v, /^\d+$/.test(k) ? at : `${at}.${k}`),
+    );
   }
 
   it('holds only ciphertext: a client without the keys sees no input, note or result', async () => {
     const startDate = addDays(thisMonday(await env.currentTimeMs()), 7);
     const input = await seedTrajectory(startDate);
     const workflowId = trajectoryWorkflowId(input.trajectoryId);
-    const handle = await env.client.workflow.start(trajectoryWorkflow, { taskQueue: TASK_QUEUE, workflowId, args: [input] });
+    const handle = await env.client.workflow.start(trajectoryWorkflow, {
+      taskQueue: TASK_QUEUE,
+      workflowId,
+      args: [input],
+    });
     await env.sleep(localInstant(addDays(startDate, 4), 16) - (await env.currentTimeMs()));
-    await handle.executeUpdate(recordCheckpointUpdate, { args: [{ key: 'intake', status: 'concerns', note: personal.note, trainerConfirmed: true }] });
+    await handle.executeUpdate(recordCheckpointUpdate, {
+      args: [{ key: 'intake', status: 'concerns', note: personal.note, trainerConfirmed: true }],
+    });
     const result = await handle.result();
     expect(result.status).toBe('ended');
 
@@ -145,7 +167,8 @@ describe('a trajectory on the Temporal server', () => {
       '.workflowExecutionUpdateCompletedEventAttributes.outcome.success.payloads',
       '.markerRecordedEventAttributes.details.result.payloads',
       '.workflowExecutionCompletedEventAttributes.result.payloads',
-    ]) expect(places).toContain(place);
+    ])
+      expect(places).toContain(place);
     // Markers' bookkeeping is written by the SDK's core, outside the codec: the patch id of patched(), and a
     // local activity's seq, type and times. Its arguments never enter history; its result goes through the codec.
     const bookkeeping = /\.markerRecordedEventAttributes\.details\.(patch-data|data)\.payloads$/;
@@ -162,14 +185,30 @@ describe('a trajectory on the Temporal server', () => {
     await expect(blind.workflow.getHandle(workflowId).result()).rejects.toThrow(ENCRYPTED_ENCODING);
 
     // The check above would see plaintext: decrypted, the same history holds the note and the input.
-    const decrypted = await decodePayloadsIn(await blind.workflow.getHandle(workflowId).fetchHistory(), codecFor(testPayloadKeys));
+    const decrypted = await decodePayloadsIn(
+      await blind.workflow.getHandle(workflowId).fetchHistory(),
+      codecFor(testPayloadKeys),
+    );
     const plain = Buffer.from(proto.temporal.api.history.v1.History.encode(decrypted).finish());
     expect(plain.includes(personal.note)).toBe(true);
     expect(plain.includes(input.employerId)).toBe(true);
 
     // The encrypted history replays with the keys, also after a rotation put a new key in front.
     const workflowBundle = { codePath: inject('workflowBundlePath') };
-    await Worker.runReplayHistory({ workflowBundle, dataConverter: payloadDataConverter({ PAYLOAD_KEYS: testPayloadKeys }) }, history, workflowId);
-    await Worker.runReplayHistory({ workflowBundle, dataConverter: payloadDataConverter({ PAYLOAD_KEYS: `${newPayloadKey(new Date('2030-01-01'))},${testPayloadKeys}` }) }, history, workflowId);
+    await Worker.runReplayHistory(
+      { workflowBundle, dataConverter: payloadDataConverter({ PAYLOAD_KEYS: testPayloadKeys }) },
+      history,
+      workflowId,
+    );
+    await Worker.runReplayHistory(
+      {
+        workflowBundle,
+        dataConverter: payloadDataConverter({
+          PAYLOAD_KEYS: `${newPayloadKey(new Date('2030-01-01'))},${testPayloadKeys}`,
+        }),
+      },
+      history,
+      workflowId,
+    );
   });
 });

@@ -32,7 +32,17 @@ const logLines: string[] = [];
 beforeAll(async () => {
   expect(isBsn(BSN)).toBe(true);
   // Every log line the API writes, at the most talkative level, is kept to be searched.
-  api = await startTestApi({ deps: (base) => ({ config: { ...base.config, LOG_LEVEL: 'trace' }, logStream: new Writable({ write(chunk, _enc, done) { logLines.push(String(chunk)); done(); } }) }) });
+  api = await startTestApi({
+    deps: (base) => ({
+      config: { ...base.config, LOG_LEVEL: 'trace' },
+      logStream: new Writable({
+        write(chunk, _enc, done) {
+          logLines.push(String(chunk));
+          done();
+        },
+      }),
+    }),
+  });
   ({ db, env, app, call } = api);
   partners = await seedPartners(call);
   const body = cohortRequest({ ...partners, size: 3, startDate: addDays(thisMonday(), -7) });
@@ -48,7 +58,10 @@ afterAll(async () => {
 
 /** All text in a fetched history, payloads decrypted: what an operator exporting histories could read. */
 async function historyText(workflowId: string): Promise<string> {
-  const history = await decodePayloadsIn(await env.client.workflow.getHandle(workflowId).fetchHistory(), testDataConverter.payloadCodecs![0]!);
+  const history = await decodePayloadsIn(
+    await env.client.workflow.getHandle(workflowId).fetchHistory(),
+    testDataConverter.payloadCodecs![0]!,
+  );
   const parts: string[] = [];
   const walk = (n: unknown) => {
     if (n instanceof Uint8Array) parts.push(Buffer.from(n).toString('utf8'));
@@ -71,10 +84,22 @@ describe('the BSN', () => {
 
   it('is audited on every lookup that finds someone, a replayed one included', async () => {
     const id = cohort.trajectories[0]!.id;
-    const count = async () => (await db.selectFrom('audit_event').select('id').where('trajectory_id', '=', id).where('route', '=', 'POST /v1/outcomes/participant-lookups').execute()).length;
+    const count = async () =>
+      (
+        await db
+          .selectFrom('audit_event')
+          .select('id')
+          .where('trajectory_id', '=', id)
+          .where('route', '=', 'POST /v1/outcomes/participant-lookups')
+          .execute()
+      ).length;
     const before = await count();
     const headers = { authorization: 'Bearer test-admin-token-0123456789', 'idempotency-key': `lookup-${Date.now()}` };
-    for (let i = 0; i < 2; i++) expect((await app.inject({ method: 'POST', url: '/v1/outcomes/participant-lookups', headers, payload: { bsn: BSN } })).statusCode).toBe(200);
+    for (let i = 0; i < 2; i++)
+      expect(
+        (await app.inject({ method: 'POST', url: '/v1/outcomes/participant-lookups', headers, payload: { bsn: BSN } }))
+          .statusCode,
+      ).toBe(200);
     expect(await count()).toBe(before + 2);
   });
 
@@ -84,7 +109,10 @@ describe('the BSN', () => {
     body.participants[1]!.email = `${BSN}@example.nl`;
     const res = await call('POST', '/v1/cohorts', body);
     expect(res.status).toBe(422);
-    expect(res.json.errors.map((e: { field: string }) => e.field)).toEqual(['participants[0].reference', 'participants[1].email']);
+    expect(res.json.errors.map((e: { field: string }) => e.field)).toEqual([
+      'participants[0].reference',
+      'participants[1].email',
+    ]);
   });
 
   it('is refused when it fails the elfproef, without repeating it', async () => {
@@ -92,12 +120,19 @@ describe('the BSN', () => {
     body.participants[0]!.bsn = '736160232';
     const res = await call('POST', '/v1/cohorts', body);
     expect(res.status).toBe(422);
-    expect(res.json.errors).toEqual([{ field: 'participants[0].bsn', message: 'is not a valid BSN (it fails the elfproef)' }]);
+    expect(res.json.errors).toEqual([
+      { field: 'participants[0].bsn', message: 'is not a valid BSN (it fails the elfproef)' },
+    ]);
     expect(JSON.stringify(res.json)).not.toContain('736160232');
   });
 
   it('is refused in a free-text field, where it would be stored in clear', async () => {
-    const res = await call('POST', `/v1/trajectories/${cohort.trajectories[1]!.id}/checkpoints`, { key: 'intake', status: 'concerns', note: `Deelnemer (BSN ${BSN.slice(0, 4)}.${BSN.slice(4, 6)}.${BSN.slice(6)}) mist de bus`, trainerConfirmed: true });
+    const res = await call('POST', `/v1/trajectories/${cohort.trajectories[1]!.id}/checkpoints`, {
+      key: 'intake',
+      status: 'concerns',
+      note: `Deelnemer (BSN ${BSN.slice(0, 4)}.${BSN.slice(4, 6)}.${BSN.slice(6)}) mist de bus`,
+      trainerConfirmed: true,
+    });
     expect(res.status).toBe(422);
     expect(res.json.errors).toEqual([{ field: 'note', message: expect.stringContaining('BSN') }]);
   });
@@ -106,11 +141,22 @@ describe('the BSN', () => {
     // Work on the participant the way partners do, so there is something to find if it leaked.
     const id = cohort.trajectories[0]!.id;
     expect((await call('GET', `/v1/trajectories/${id}`)).status).toBe(200);
-    expect((await call('POST', `/v1/trajectories/${id}/checkpoints`, { key: 'intake', status: 'on_track', note: 'Goede start', trainerConfirmed: true })).status).toBe(200);
+    expect(
+      (
+        await call('POST', `/v1/trajectories/${id}/checkpoints`, {
+          key: 'intake',
+          status: 'on_track',
+          note: 'Goede start',
+          trainerConfirmed: true,
+        })
+      ).status,
+    ).toBe(200);
     expect((await call('GET', `/v1/trajectories/${id}/export`)).status).toBe(200);
     expect((await call('POST', '/v1/outcomes/participant-lookups', { bsn: BSN })).status).toBe(200);
 
-    const dump = execFileSync('pg_dump', ['--data-only', '--no-owner', inject('databaseUrl')], { maxBuffer: 512 * 1024 * 1024 }).toString();
+    const dump = execFileSync('pg_dump', ['--data-only', '--no-owner', inject('databaseUrl')], {
+      maxBuffer: 512 * 1024 * 1024,
+    }).toString();
     expect(dump).toContain(id); // the dump is the real one
     expect(dump).not.toContain(BSN);
     // The stored hash is the keyed one: the plain SHA-256 of the BSN, which anyone could compute, is not in it.
@@ -131,22 +177,55 @@ describe('the BSN', () => {
 });
 
 describe('the audit log', () => {
-  it('records who read and changed a participant\'s data, when and through which route', async () => {
+  it("records who read and changed a participant's data, when and through which route", async () => {
     const id = cohort.trajectories[2]!.id;
     const employer = await createKey(call, partners.employerIds[0]!, 'employer');
-    const keyId = (await db.selectFrom('api_key').select('id').where('organisation_id', '=', partners.employerIds[0]!).orderBy('created_at', 'desc').executeTakeFirstOrThrow()).id;
+    const keyId = (
+      await db
+        .selectFrom('api_key')
+        .select('id')
+        .where('organisation_id', '=', partners.employerIds[0]!)
+        .orderBy('created_at', 'desc')
+        .executeTakeFirstOrThrow()
+    ).id;
     const read = await call('GET', `/v1/trajectories/${id}`, undefined, employer);
     expect(read.status).toBe(200);
     const day = localDate(Date.now());
-    await call('POST', `/v1/trajectories/${id}/attendance`, { entries: [{ date: addDays(day, 30), kind: 'placement', present: true }] }, employer); // refused: not audited
+    await call(
+      'POST',
+      `/v1/trajectories/${id}/attendance`,
+      { entries: [{ date: addDays(day, 30), kind: 'placement', present: true }] },
+      employer,
+    ); // refused: not audited
     const coordinator = await createKey(call, partners.officeId, 'coordinator');
     const log = await call('GET', `/v1/audit-events?trajectoryId=${id}&actor=${keyId}`, undefined, coordinator);
     expect(log.status).toBe(200);
-    expect(log.json.items).toEqual([expect.objectContaining({ actor: keyId, organisationId: partners.employerIds[0], role: 'employer', action: 'read', resource: 'trajectory', trajectoryId: id, route: 'GET /v1/trajectories/:id', requestId: expect.any(String) })]);
+    expect(log.json.items).toEqual([
+      expect.objectContaining({
+        actor: keyId,
+        organisationId: partners.employerIds[0],
+        role: 'employer',
+        action: 'read',
+        resource: 'trajectory',
+        trajectoryId: id,
+        route: 'GET /v1/trajectories/:id',
+        requestId: expect.any(String),
+      }),
+    ]);
 
     // A cohort read names every participant in it.
     await call('GET', `/v1/cohorts/${cohort.id}`, undefined, coordinator);
-    const cohortReads = await db.selectFrom('audit_event').select('trajectory_id').where('route', '=', 'GET /v1/cohorts/:id').where('request_id', 'is not', null).where('trajectory_id', 'in', cohort.trajectories.map((t) => t.id)).execute();
+    const cohortReads = await db
+      .selectFrom('audit_event')
+      .select('trajectory_id')
+      .where('route', '=', 'GET /v1/cohorts/:id')
+      .where('request_id', 'is not', null)
+      .where(
+        'trajectory_id',
+        'in',
+        cohort.trajectories.map((t) => t.id),
+      )
+      .execute();
     expect(new Set(cohortReads.map((r) => r.trajectory_id))).toEqual(new Set(cohort.trajectories.map((t) => t.id)));
   });
 
@@ -165,31 +244,78 @@ describe("the participant's rights", () => {
     expect(res.json.trajectory).not.toHaveProperty('bsn_hash');
     expect(res.json.events.map((e: { type: string }) => e.type)).toContain('started');
     expect(res.json.audit.some((a: { action: string }) => a.action === 'read')).toBe(true);
-    const exports = await db.selectFrom('audit_event').selectAll().where('trajectory_id', '=', id).where('action', '=', 'export').execute();
+    const exports = await db
+      .selectFrom('audit_event')
+      .selectAll()
+      .where('trajectory_id', '=', id)
+      .where('action', '=', 'export')
+      .execute();
     expect(exports.length).toBeGreaterThan(0);
   });
 
   it('erases a finished trajectory: who it was goes, the figures stay', async () => {
     const t = cohort.trajectories[1]!;
     expect((await call('POST', `/v1/trajectories/${t.id}/erasure`, {})).status).toBe(409); // still running
-    expect((await call('POST', `/v1/trajectories/${t.id}/checkpoints`, { key: 'intake', status: 'at_risk', note: 'Veel verzuim door mantelzorg', trainerConfirmed: true })).status).toBe(200);
-    expect((await call('POST', `/v1/trajectories/${t.id}/changes`, { type: 'dropout', reason: 'personal_circumstances', text: 'Zorgt voor haar moeder' })).status).toBe(200);
+    expect(
+      (
+        await call('POST', `/v1/trajectories/${t.id}/checkpoints`, {
+          key: 'intake',
+          status: 'at_risk',
+          note: 'Veel verzuim door mantelzorg',
+          trainerConfirmed: true,
+        })
+      ).status,
+    ).toBe(200);
+    expect(
+      (
+        await call('POST', `/v1/trajectories/${t.id}/changes`, {
+          type: 'dropout',
+          reason: 'personal_circumstances',
+          text: 'Zorgt voor haar moeder',
+        })
+      ).status,
+    ).toBe(200);
     // The grace period for reverting a dropout passes (time skips while we wait for the result).
     await env.client.workflow.getHandle(t.workflowId).result();
-    const before = await db.selectFrom('trajectory').select(['status', 'outcome', 'end_date']).where('id', '=', t.id).executeTakeFirstOrThrow();
+    const before = await db
+      .selectFrom('trajectory')
+      .select(['status', 'outcome', 'end_date'])
+      .where('id', '=', t.id)
+      .executeTakeFirstOrThrow();
 
     const erased = await call('POST', `/v1/trajectories/${t.id}/erasure`, {});
     expect(erased.status, JSON.stringify(erased.json)).toBe(200);
     const row = await db.selectFrom('trajectory').selectAll().where('id', '=', t.id).executeTakeFirstOrThrow();
-    expect(row).toMatchObject({ name: 'Geanonimiseerd', bsn_hash: null, status: before.status, outcome: before.outcome, end_date: before.end_date });
+    expect(row).toMatchObject({
+      name: 'Geanonimiseerd',
+      bsn_hash: null,
+      status: before.status,
+      outcome: before.outcome,
+      end_date: before.end_date,
+    });
     expect(row.reference).not.toBe(t.reference);
     expect(row.email).not.toContain('deelnemer');
-    const note = await db.selectFrom('checkpoint_review').select(['note', 'status']).where('trajectory_id', '=', t.id).executeTakeFirstOrThrow();
+    const note = await db
+      .selectFrom('checkpoint_review')
+      .select(['note', 'status'])
+      .where('trajectory_id', '=', t.id)
+      .executeTakeFirstOrThrow();
     expect(note).toEqual({ note: '', status: 'at_risk' });
-    const events = JSON.stringify(await db.selectFrom('trajectory_event').select('data').where('trajectory_id', '=', t.id).execute());
+    const events = JSON.stringify(
+      await db.selectFrom('trajectory_event').select('data').where('trajectory_id', '=', t.id).execute(),
+    );
     expect(events).not.toContain('mantelzorg');
     expect(events).not.toContain('moeder');
     expect(events).toContain('personal_circumstances');
-    expect((await db.selectFrom('audit_event').select('action').where('trajectory_id', '=', t.id).where('action', '=', 'erase').execute()).length).toBe(1);
+    expect(
+      (
+        await db
+          .selectFrom('audit_event')
+          .select('action')
+          .where('trajectory_id', '=', t.id)
+          .where('action', '=', 'erase')
+          .execute()
+      ).length,
+    ).toBe(1);
   });
 });

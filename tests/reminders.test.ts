@@ -12,7 +12,15 @@ import { createActivities } from '../activities';
 import type { Db } from '../db/connection';
 import { dutchHolidays } from '../activities/holidays';
 import { createMailer, type Mailer } from '../infra/mail';
-import { addDays, isoWeekday, isWorkingDay, localInstant, nextMailMoment, nextWorkingDay, workingDaysBetween } from '../workflows/calendar';
+import {
+  addDays,
+  isoWeekday,
+  isWorkingDay,
+  localInstant,
+  nextMailMoment,
+  nextWorkingDay,
+  workingDaysBetween,
+} from '../workflows/calendar';
 import { digestWorkflow } from '../workflows/digest';
 import { startTestApi, type TestApi } from './helpers/api';
 import { cohortRequest, thisMonday } from './helpers/fixtures';
@@ -35,20 +43,38 @@ const start = addDays(thisMonday(), -14);
 /** The morning of the digest: the first working day after this week's Monday (week 3 of the cohort). */
 const D = nextWorkingDay(thisMonday(), holidays);
 const at10 = (date: string) => localInstant(date, 10);
-const mailsTo = (address: string) => smtp.received.filter((m) => (m.to as { text: string } | undefined)?.text === address);
+const mailsTo = (address: string) =>
+  smtp.received.filter((m) => (m.to as { text: string } | undefined)?.text === address);
 
 const activities = (over: { now?: number; mailer?: Mailer } = {}) =>
-  createActivities({ db, mailer: over.mailer ?? mailer, temporal: env.client, publicUrl: 'https://toeleiding.example.nl', now: () => over.now ?? at10(D) });
+  createActivities({
+    db,
+    mailer: over.mailer ?? mailer,
+    temporal: env.client,
+    publicUrl: 'https://toeleiding.example.nl',
+    now: () => over.now ?? at10(D),
+  });
 
 beforeAll(async () => {
   // Digests look at every running trajectory, so this file has a database of its own.
   api = await startTestApi({ ownDatabase: true });
   ({ db, env, call } = api);
   partners = await seedPartners(call);
-  const contact = async (org: string, role: string, name: string, email: string) => expect((await call('POST', `/v1/organisations/${org}/contacts`, { role, name, email })).status).toBe(201);
-  await contact(partners.employerIds[0]!, 'workplace_trainer', 'Petra Praktijkopleider', 'petra@zorggroep-breda.example.nl');
+  const contact = async (org: string, role: string, name: string, email: string) =>
+    expect((await call('POST', `/v1/organisations/${org}/contacts`, { role, name, email })).status).toBe(201);
+  await contact(
+    partners.employerIds[0]!,
+    'workplace_trainer',
+    'Petra Praktijkopleider',
+    'petra@zorggroep-breda.example.nl',
+  );
   // A second trainer at the same employer: each gets the digest, and it still counts as one reminder that morning.
-  await contact(partners.employerIds[0]!, 'workplace_trainer', 'Pieter Praktijkopleider', 'pieter@zorggroep-breda.example.nl');
+  await contact(
+    partners.employerIds[0]!,
+    'workplace_trainer',
+    'Pieter Praktijkopleider',
+    'pieter@zorggroep-breda.example.nl',
+  );
   await contact(partners.employerIds[1]!, 'workplace_trainer', 'Wim Werkbegeleider', 'wim@thuiszorg.example.nl');
   await contact(partners.schoolId, 'roc_coordinator', 'Rob ROC', 'rob@roc.example.nl');
   await contact(partners.officeId, 'coordinator', 'Carla Coördinator', 'carla@programmabureau.example.nl');
@@ -57,7 +83,10 @@ beforeAll(async () => {
   cohort = launched.json;
   await untilStarted(db, cohort.id);
   smtp = await startSmtp();
-  mailer = createMailer({ SMTP_URL: `smtp://127.0.0.1:${smtp.port}`, MAIL_FROM: 'Toeleiding <noreply@toeleiding.local>' }, db);
+  mailer = createMailer(
+    { SMTP_URL: `smtp://127.0.0.1:${smtp.port}`, MAIL_FROM: 'Toeleiding <noreply@toeleiding.local>' },
+    db,
+  );
 });
 
 afterAll(async () => {
@@ -68,7 +97,9 @@ afterAll(async () => {
 
 describe('mail hours', () => {
   it('move a mail outside 07:00-20:00, on a Sunday or on a public holiday to the next allowed morning', () => {
-    expect(new Date(nextMailMoment(localInstant('2027-04-23', 21), holidays)).toISOString()).toBe(new Date(localInstant('2027-04-24', 7)).toISOString()); // Friday night → Saturday 07:00
+    expect(new Date(nextMailMoment(localInstant('2027-04-23', 21), holidays)).toISOString()).toBe(
+      new Date(localInstant('2027-04-24', 7)).toISOString(),
+    ); // Friday night → Saturday 07:00
     expect(nextMailMoment(localInstant('2027-04-25', 12), holidays)).toBe(localInstant('2027-04-26', 7)); // Sunday → Monday
     expect(nextMailMoment(localInstant('2027-04-26', 22), holidays)).toBe(localInstant('2027-04-28', 7)); // Monday night, Koningsdag → Wednesday
     expect(nextMailMoment(localInstant('2027-04-28', 6, 30), holidays)).toBe(localInstant('2027-04-28', 7));
@@ -78,15 +109,20 @@ describe('mail hours', () => {
   it('mean no digest is composed on a Sunday or a public holiday', async () => {
     const sunday = addDays(D, 7 - isoWeekday(D));
     const holiday = [...holidays].sort().find((h) => h > D && isoWeekday(h) <= 5)!;
-    for (const day of [sunday, holiday]) expect(await activities({ now: at10(day) }).composeDigests({ date: day }), day).toEqual([]);
-    expect((await db.selectFrom('outbox').select('id').where('day', 'in', [sunday, holiday]).execute())).toEqual([]);
+    for (const day of [sunday, holiday])
+      expect(await activities({ now: at10(day) }).composeDigests({ date: day }), day).toEqual([]);
+    expect(await db.selectFrom('outbox').select('id').where('day', 'in', [sunday, holiday]).execute()).toEqual([]);
   });
 
   it('make delivery wait: at night the activity asks Temporal to retry at 07:00', async () => {
     const night = localInstant(D, 21);
-    const error = await activities({ now: night }).deliverMail({ ids: ['whatever'] }).catch((e) => e);
+    const error = await activities({ now: night })
+      .deliverMail({ ids: ['whatever'] })
+      .catch((e) => e);
     expect(error.type).toBe('OutsideMailHours');
-    expect(night + Number(error.nextRetryDelay?.valueOf?.() ?? error.nextRetryDelay)).toBe(nextMailMoment(night, holidays));
+    expect(night + Number(error.nextRetryDelay?.valueOf?.() ?? error.nextRetryDelay)).toBe(
+      nextMailMoment(night, holidays),
+    );
   });
 });
 
@@ -97,7 +133,14 @@ describe('the morning digest', () => {
     const rows = await db.selectFrom('outbox').selectAll().where('id', 'in', ids).execute();
     // One per recipient: two workplace trainers, the ROC coordinator, the jobcoach, the coordinator (risk signals).
     expect(new Set(rows.map((r) => r.recipient)).size).toBe(rows.length);
-    expect(rows.map((r) => r.recipient)).toEqual(expect.arrayContaining(['petra@zorggroep-breda.example.nl', 'wim@thuiszorg.example.nl', 'rob@roc.example.nl', 'carla@programmabureau.example.nl']));
+    expect(rows.map((r) => r.recipient)).toEqual(
+      expect.arrayContaining([
+        'petra@zorggroep-breda.example.nl',
+        'wim@thuiszorg.example.nl',
+        'rob@roc.example.nl',
+        'carla@programmabureau.example.nl',
+      ]),
+    );
 
     const sent = await activities().deliverMail({ ids });
     expect(sent).toEqual({ sent: rows.length, failed: 0 });
@@ -113,14 +156,26 @@ describe('the morning digest', () => {
     expect(petra!.subject).toMatch(/^Toeleiding/);
     // The ROC hears about school days, the jobcoach about the intake checkpoint that is overdue.
     expect(mailsTo('rob@roc.example.nl')[0]!.text).toMatch(/ROC/);
-    const jobcoach = await db.selectFrom('contact').select('email').where('id', '=', partners.jobcoachId).executeTakeFirstOrThrow();
+    const jobcoach = await db
+      .selectFrom('contact')
+      .select('email')
+      .where('id', '=', partners.jobcoachId)
+      .executeTakeFirstOrThrow();
     expect(mailsTo(jobcoach.email)[0]!.text).toContain('Intake');
     for (const m of smtp.received) expect(m.text).not.toMatch(/\b\d{9}\b/); // never a BSN-like number
   });
 
   it('never sends twice: composing again and delivering again add nothing', async () => {
     const before = smtp.received.length;
-    const count = async () => Number((await db.selectFrom('outbox').select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow()).n);
+    const count = async () =>
+      Number(
+        (
+          await db
+            .selectFrom('outbox')
+            .select((eb) => eb.fn.countAll().as('n'))
+            .executeTakeFirstOrThrow()
+        ).n,
+      );
     const rows = await count();
     const ids = await activities().composeDigests({ date: D });
     expect(await count()).toBe(rows);
@@ -135,7 +190,15 @@ describe('the morning digest', () => {
     const before = smtp.received.length;
     // The send succeeds, then the worker dies before it records the outcome: nothing of it runs any more.
     let sentBeforeDeath = false;
-    const dying: Mailer = { kind: 'smtp', close: () => {}, send: async (m) => { await mailer.send(m); sentBeforeDeath = true; await new Promise(() => {}); } };
+    const dying: Mailer = {
+      kind: 'smtp',
+      close: () => {},
+      send: async (m) => {
+        await mailer.send(m);
+        sentBeforeDeath = true;
+        await new Promise(() => {});
+      },
+    };
     void activities({ now: at10(day), mailer: dying }).deliverMail({ ids: ids.slice(0, 1) });
     await expect.poll(() => sentBeforeDeath).toBe(true);
     // The retry (another worker) delivers the rest and leaves the interrupted one alone.
@@ -143,35 +206,68 @@ describe('the morning digest', () => {
     expect(smtp.received.length - before).toBe(ids.length);
     const keys = smtp.received.slice(before).map((m) => m.messageId);
     expect(new Set(keys).size).toBe(ids.length);
-    expect((await db.selectFrom('outbox').select('status').where('id', '=', ids[0]!).executeTakeFirstOrThrow()).status).toBe('sending');
+    expect(
+      (await db.selectFrom('outbox').select('status').where('id', '=', ids[0]!).executeTakeFirstOrThrow()).status,
+    ).toBe('sending');
   });
 
   it('escalates to the coordinator a reminder ignored twice', async () => {
     // D and the next working day reminded the same unrecorded days; the third morning escalates.
     const third = nextWorkingDay(nextWorkingDay(D, holidays), holidays);
     const ids = await activities({ now: at10(third) }).composeDigests({ date: third });
-    const carla = await db.selectFrom('outbox').selectAll().where('id', 'in', ids).where('recipient', '=', 'carla@programmabureau.example.nl').executeTakeFirstOrThrow();
+    const carla = await db
+      .selectFrom('outbox')
+      .selectAll()
+      .where('id', 'in', ids)
+      .where('recipient', '=', 'carla@programmabureau.example.nl')
+      .executeTakeFirstOrThrow();
     const items = await db.selectFrom('outbox_item').selectAll().where('outbox_id', '=', carla.id).execute();
     expect(items.filter((i) => i.kind === 'escalation').length).toBeGreaterThan(0);
     expect(carla.text).toMatch(/genegeerd/i);
     // Escalated once: the next morning does not repeat it.
     const fourth = nextWorkingDay(third, holidays);
     const next = await activities({ now: at10(fourth) }).composeDigests({ date: fourth });
-    const again = await db.selectFrom('outbox_item as i').innerJoin('outbox as o', 'o.id', 'i.outbox_id').select(['i.trajectory_id', 'i.subject']).where('o.id', 'in', next).where('i.kind', '=', 'escalation').execute();
+    const again = await db
+      .selectFrom('outbox_item as i')
+      .innerJoin('outbox as o', 'o.id', 'i.outbox_id')
+      .select(['i.trajectory_id', 'i.subject'])
+      .where('o.id', 'in', next)
+      .where('i.kind', '=', 'escalation')
+      .execute();
     const first = new Set(items.filter((i) => i.kind === 'escalation').map((i) => `${i.trajectory_id}|${i.subject}`));
     expect(first.size).toBeGreaterThan(0);
     for (const a of again) expect(first.has(`${a.trajectory_id}|${a.subject}`)).toBe(false);
     // Not a day early: after one morning (with two trainers at the same employer) nothing was escalated.
-    const second = await db.selectFrom('outbox_item as i').innerJoin('outbox as o', 'o.id', 'i.outbox_id').select('i.kind').where('o.day', '=', nextWorkingDay(D, holidays)).where('i.kind', '=', 'escalation').execute();
+    const second = await db
+      .selectFrom('outbox_item as i')
+      .innerJoin('outbox as o', 'o.id', 'i.outbox_id')
+      .select('i.kind')
+      .where('o.day', '=', nextWorkingDay(D, holidays))
+      .where('i.kind', '=', 'escalation')
+      .execute();
     expect(second).toEqual([]);
   });
   it('sends exactly one mail when a worker process is killed (SIGKILL) right after the SMTP send', async () => {
     const day = nextWorkingDay(addDays(D, 6), holidays);
     const ids = await activities({ now: at10(day) }).composeDigests({ date: day });
     const before = smtp.received.length;
-    const child = spawn(process.execPath, ['--import', 'tsx', fileURLToPath(new URL('./helpers/deliver-and-die.ts', import.meta.url)), api.databaseUrl, String(smtp.port), ids[0]!, String(at10(day))], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const child = spawn(
+      process.execPath,
+      [
+        '--import',
+        'tsx',
+        fileURLToPath(new URL('./helpers/deliver-and-die.ts', import.meta.url)),
+        api.databaseUrl,
+        String(smtp.port),
+        ids[0]!,
+        String(at10(day)),
+      ],
+      { stdio: ['ignore', 'pipe', 'inherit'] },
+    );
     await new Promise<void>((resolve, reject) => {
-      child.stdout!.on('data', (d: Buffer) => { if (d.toString().includes('sent')) resolve(); });
+      child.stdout!.on('data', (d: Buffer) => {
+        if (d.toString().includes('sent')) resolve();
+      });
       child.on('exit', (code) => reject(new Error(`the worker process exited (${code}) before it sent`)));
     });
     child.kill('SIGKILL');
@@ -185,23 +281,42 @@ describe('the morning digest', () => {
 
 describe('reminder rules', () => {
   it('come from the programme template: a programme can switch reminders off or make them later', async () => {
-    const welslagen = (await call('GET', '/v1/programmes?limit=200')).json.items.find((p: { id: string }) => p.id === 'welslagen');
+    const welslagen = (await call('GET', '/v1/programmes?limit=200')).json.items.find(
+      (p: { id: string }) => p.id === 'welslagen',
+    );
     const quiet = await call('POST', '/v1/programmes', {
-      id: 'welslagen-stil', name: 'WelSlagen zonder herinneringen',
-      template: { ...welslagen.template, reminders: { attendanceAfterWorkingDays: 10, checkpointDueWithinWorkingDays: 0, weekOverview: false, bblDecisionWeekly: false, riskSignals: false } },
+      id: 'welslagen-stil',
+      name: 'WelSlagen zonder herinneringen',
+      template: {
+        ...welslagen.template,
+        reminders: {
+          attendanceAfterWorkingDays: 10,
+          checkpointDueWithinWorkingDays: 0,
+          weekOverview: false,
+          bblDecisionWeekly: false,
+          riskSignals: false,
+        },
+      },
     });
     expect(quiet.status).toBe(201);
-    const launched = await call('POST', '/v1/cohorts', { ...cohortRequest({ ...partners, size: 2, startDate: start }), programmeId: 'welslagen-stil' });
+    const launched = await call('POST', '/v1/cohorts', {
+      ...cohortRequest({ ...partners, size: 2, startDate: start }),
+      programmeId: 'welslagen-stil',
+    });
     expect(launched.status).toBe(201);
     await untilStarted(db, launched.json.id);
     const day = nextWorkingDay(addDays(D, 34), holidays);
     const ids = await activities({ now: at10(day) }).composeDigests({ date: day });
     const items = await db.selectFrom('outbox_item').selectAll().where('outbox_id', 'in', ids).execute();
     const quietIds = new Set(launched.json.trajectories.map((t: { id: string }) => t.id));
-    const kinds = (mine: boolean) => new Set(items.filter((i) => quietIds.has(i.trajectory_id) === mine).map((i) => i.kind));
+    const kinds = (mine: boolean) =>
+      new Set(items.filter((i) => quietIds.has(i.trajectory_id) === mine).map((i) => i.kind));
     expect([...kinds(true)].filter((k) => !k.startsWith('attendance_') && k !== 'checkpoint_overdue')).toEqual([]);
     // Attendance is reminded after ten working days instead of one: the days of the last two weeks are not.
-    const attendance = (mine: boolean) => items.filter((i) => quietIds.has(i.trajectory_id) === mine && i.kind.startsWith('attendance_')).map((i) => i.subject);
+    const attendance = (mine: boolean) =>
+      items
+        .filter((i) => quietIds.has(i.trajectory_id) === mine && i.kind.startsWith('attendance_'))
+        .map((i) => i.subject);
     expect(attendance(true).length).toBeGreaterThan(0);
     expect(attendance(true).every((date) => workingDaysBetween(date, day, holidays) >= 10)).toBe(true);
     expect(attendance(false).some((date) => workingDaysBetween(date, day, holidays) < 10)).toBe(true);
@@ -214,7 +329,9 @@ describe('delivery faults', () => {
     const ids = await activities({ now: at10(day) }).composeDigests({ date: day });
     expect(ids.length).toBeGreaterThan(0);
     await smtp.stop();
-    const down = await activities({ now: at10(day) }).deliverMail({ ids }).catch((e) => e);
+    const down = await activities({ now: at10(day) })
+      .deliverMail({ ids })
+      .catch((e) => e);
     expect(down.type).toBe('MailUnavailable');
     const queued = await db.selectFrom('outbox').select(['status', 'last_error']).where('id', 'in', ids).execute();
     expect(queued.every((r) => r.status === 'queued' && r.last_error)).toBe(true);
@@ -230,29 +347,53 @@ describe('delivery faults', () => {
     const ids = await activities({ now: at10(day) }).composeDigests({ date: day });
     const before = smtp.received.length;
     // A worker claimed the first mail and died before the SMTP conversation ended; 20 minutes pass.
-    await db.updateTable('outbox').set({ status: 'sending', claimed_at: new Date(Date.now() - 20 * 60_000) }).where('id', '=', ids[0]!).execute();
+    await db
+      .updateTable('outbox')
+      .set({ status: 'sending', claimed_at: new Date(Date.now() - 20 * 60_000) })
+      .where('id', '=', ids[0]!)
+      .execute();
     await activities({ now: at10(day) }).deliverMail({ ids });
-    expect((await db.selectFrom('outbox').select('status').where('id', '=', ids[0]!).executeTakeFirstOrThrow()).status).toBe('uncertain');
+    expect(
+      (await db.selectFrom('outbox').select('status').where('id', '=', ids[0]!).executeTakeFirstOrThrow()).status,
+    ).toBe('uncertain');
     expect(smtp.received.length - before).toBe(ids.length - 1);
-    expect((await call('GET', '/v1/outbox?status=uncertain')).json.items.map((m: { id: string }) => m.id)).toContain(ids[0]);
+    expect((await call('GET', '/v1/outbox?status=uncertain')).json.items.map((m: { id: string }) => m.id)).toContain(
+      ids[0],
+    );
   });
 
   it('records a refused address as failed, shows it to the coordinator, and does not retry it', async () => {
     const day = nextWorkingDay(addDays(D, 48), holidays);
-    await call('POST', `/v1/organisations/${partners.schoolId}/contacts`, { role: 'roc_coordinator', name: 'Oud adres', email: 'bounce-oud@roc.example.nl' });
+    await call('POST', `/v1/organisations/${partners.schoolId}/contacts`, {
+      role: 'roc_coordinator',
+      name: 'Oud adres',
+      email: 'bounce-oud@roc.example.nl',
+    });
     const ids = await activities({ now: at10(day) }).composeDigests({ date: day });
     await activities({ now: at10(day) }).deliverMail({ ids });
-    const failed = await db.selectFrom('outbox').selectAll().where('id', 'in', ids).where('status', '=', 'failed').execute();
+    const failed = await db
+      .selectFrom('outbox')
+      .selectAll()
+      .where('id', 'in', ids)
+      .where('status', '=', 'failed')
+      .execute();
     expect(failed.map((f) => f.recipient)).toEqual(['bounce-oud@roc.example.nl']);
     expect(failed[0]!.last_error).toMatch(/550/);
     await activities({ now: at10(day) }).deliverMail({ ids });
-    expect((await db.selectFrom('outbox').select('attempts').where('id', '=', failed[0]!.id).executeTakeFirstOrThrow()).attempts).toBe(1);
+    expect(
+      (await db.selectFrom('outbox').select('attempts').where('id', '=', failed[0]!.id).executeTakeFirstOrThrow())
+        .attempts,
+    ).toBe(1);
     const view = await call('GET', `/v1/outbox?status=failed&organisationId=${partners.schoolId}`);
     expect(view.status).toBe(200);
     expect(view.json.items.map((m: { to: string }) => m.to)).toContain('bounce-oud@roc.example.nl');
     const perTrajectory = await call('GET', `/v1/outbox?trajectoryId=${cohort.trajectories[0]!.id}&limit=200`);
     expect(perTrajectory.json.items.length).toBeGreaterThan(0);
-    expect(perTrajectory.json.items.every((m: { items: { trajectoryId: string }[] }) => m.items.some((i) => i.trajectoryId === cohort.trajectories[0]!.id))).toBe(true);
+    expect(
+      perTrajectory.json.items.every((m: { items: { trajectoryId: string }[] }) =>
+        m.items.some((i) => i.trajectoryId === cohort.trajectories[0]!.id),
+      ),
+    ).toBe(true);
   });
 
   it('runs as a workflow that waits out a mail server outage with durable retries', async () => {
@@ -260,21 +401,45 @@ describe('delivery faults', () => {
     const day = nextWorkingDay(addDays(D, 55), holidays);
     await env.sleep(Math.max(0, at10(day) - (await env.currentTimeMs())));
     const worker = await Worker.create({
-      connection: env.nativeConnection, taskQueue: 'digest-test', workflowBundle: { codePath: inject('workflowBundlePath') }, dataConverter: testDataConverter, ...untracedWorkerOptions(true),
+      connection: env.nativeConnection,
+      taskQueue: 'digest-test',
+      workflowBundle: { codePath: inject('workflowBundlePath') },
+      dataConverter: testDataConverter,
+      ...untracedWorkerOptions(true),
       activities: activities({ now: at10(day) }),
     });
     await smtp.stop();
     const before = smtp.received.length;
     const result = await worker.runUntil(async () => {
-      const handle = await env.client.workflow.start(digestWorkflow, { taskQueue: 'digest-test', workflowId: `digest-${day}` });
+      const handle = await env.client.workflow.start(digestWorkflow, {
+        taskQueue: 'digest-test',
+        workflowId: `digest-${day}`,
+      });
       // Let the first delivery attempt fail, then bring the server back; time skips over the retry backoff.
-      await expect.poll(async () => (await db.selectFrom('outbox').select('last_error').where('day', '=', day).where('status', '=', 'queued').execute()).some((r) => r.last_error), { timeout: 30_000 }).toBe(true);
+      await expect
+        .poll(
+          async () =>
+            (
+              await db
+                .selectFrom('outbox')
+                .select('last_error')
+                .where('day', '=', day)
+                .where('status', '=', 'queued')
+                .execute()
+            ).some((r) => r.last_error),
+          { timeout: 30_000 },
+        )
+        .toBe(true);
       await smtp.start();
       return handle.result();
     });
     expect(result.date).toBe(day);
     expect(result.mails).toBeGreaterThan(0);
-    const rows = await db.selectFrom('outbox').select(['recipient', 'status', 'attempts']).where('day', '=', day).execute();
+    const rows = await db
+      .selectFrom('outbox')
+      .select(['recipient', 'status', 'attempts'])
+      .where('day', '=', day)
+      .execute();
     expect(rows.length).toBe(result.mails);
     // Every mail went out once, except the one to the address the server refuses (from the test above).
     for (const r of rows) expect(r.status, r.recipient).toBe(r.recipient.startsWith('bounce') ? 'failed' : 'sent');
@@ -284,31 +449,55 @@ describe('delivery faults', () => {
 });
 
 describe('a partner working for two programme offices', () => {
-  it('gets each office\'s digest apart, and each coordinator sees only its own in the outbox', async () => {
+  it("gets each office's digest apart, and each coordinator sees only its own in the outbox", async () => {
     const other = await seedPartners(call, 'Zeeland');
     const employer = partners.employerIds[0]!;
     // The employer works with both offices: its owner consents, and office B registers Petra as its own contact too.
     expect((await call('POST', `/v1/organisations/${employer}/shares`, { officeId: other.officeId })).status).toBe(201);
-    expect((await call('POST', `/v1/covenants/${other.covenantId}/members`, { members: [{ organisationId: employer, role: 'employer' }] })).status).toBe(200);
+    expect(
+      (
+        await call('POST', `/v1/covenants/${other.covenantId}/members`, {
+          members: [{ organisationId: employer, role: 'employer' }],
+        })
+      ).status,
+    ).toBe(200);
     const coordinatorOfB = await createKey(call, other.officeId, 'coordinator');
-    const petraOfB = await call('POST', `/v1/organisations/${employer}/contacts`, { role: 'workplace_trainer', name: 'Petra Praktijkopleider', email: 'petra@zorggroep-breda.example.nl' }, coordinatorOfB);
+    const petraOfB = await call(
+      'POST',
+      `/v1/organisations/${employer}/contacts`,
+      { role: 'workplace_trainer', name: 'Petra Praktijkopleider', email: 'petra@zorggroep-breda.example.nl' },
+      coordinatorOfB,
+    );
     expect(petraOfB.status).toBe(201);
-    const launched = await call('POST', '/v1/cohorts', cohortRequest({ ...other, employerIds: [employer], size: 1, startDate: start }));
+    const launched = await call(
+      'POST',
+      '/v1/cohorts',
+      cohortRequest({ ...other, employerIds: [employer], size: 1, startDate: start }),
+    );
     expect(launched.status).toBe(201);
     // The digest reads the projection, which has the start a moment after the launch (at 10:00, hours after it).
     await untilStarted(db, launched.json.id);
     const theirs = launched.json.trajectories[0].id as string;
     const day = nextWorkingDay(addDays(D, 62), holidays);
     const ids = await activities({ now: at10(day) }).composeDigests({ date: day });
-    const mailsOfPetra = await db.selectFrom('outbox').select('id').where('id', 'in', ids).where('recipient', '=', 'petra@zorggroep-breda.example.nl').execute();
+    const mailsOfPetra = await db
+      .selectFrom('outbox')
+      .select('id')
+      .where('id', 'in', ids)
+      .where('recipient', '=', 'petra@zorggroep-breda.example.nl')
+      .execute();
     expect(mailsOfPetra).toHaveLength(2);
-    const itemsOf = async (id: string) => (await db.selectFrom('outbox_item').select('trajectory_id').where('outbox_id', '=', id).execute()).map((i) => i.trajectory_id);
+    const itemsOf = async (id: string) =>
+      (await db.selectFrom('outbox_item').select('trajectory_id').where('outbox_id', '=', id).execute()).map(
+        (i) => i.trajectory_id,
+      );
     const [first, second] = [await itemsOf(mailsOfPetra[0]!.id), await itemsOf(mailsOfPetra[1]!.id)];
     const [ofB, ofA] = first.includes(theirs) ? [first, second] : [second, first];
     expect([...new Set(ofB)]).toEqual([theirs]);
     expect(ofA.length).toBeGreaterThan(0);
     expect(ofA).not.toContain(theirs);
-    const [mailOfB, petra] = first === ofB ? [mailsOfPetra[0]!, mailsOfPetra[1]!] : [mailsOfPetra[1]!, mailsOfPetra[0]!];
+    const [mailOfB, petra] =
+      first === ofB ? [mailsOfPetra[0]!, mailsOfPetra[1]!] : [mailsOfPetra[1]!, mailsOfPetra[0]!];
     const coordinatorA = await createKey(call, partners.officeId, 'coordinator');
     const viewA = await call('GET', `/v1/outbox?organisationId=${employer}&limit=200`, undefined, coordinatorA);
     const mail = viewA.json.items.find((m: { id: string }) => m.id === petra.id);
@@ -316,7 +505,13 @@ describe('a partner working for two programme offices', () => {
     expect(mail.items.map((i: { trajectoryId: string }) => i.trajectoryId)).not.toContain(theirs);
     const coordinatorB = await createKey(call, other.officeId, 'coordinator');
     const viewB = await call('GET', `/v1/outbox?organisationId=${employer}&limit=200`, undefined, coordinatorB);
-    expect([...new Set(viewB.json.items.find((m: { id: string }) => m.id === mailOfB.id).items.map((i: { trajectoryId: string }) => i.trajectoryId))]).toEqual([theirs]);
+    expect([
+      ...new Set(
+        viewB.json.items
+          .find((m: { id: string }) => m.id === mailOfB.id)
+          .items.map((i: { trajectoryId: string }) => i.trajectoryId),
+      ),
+    ]).toEqual([theirs]);
     // Neither office's view holds the other's mail to the same person.
     expect(viewB.json.items.map((m: { id: string }) => m.id)).not.toContain(petra.id);
     expect(viewA.json.items.map((m: { id: string }) => m.id)).not.toContain(mailOfB.id);

@@ -19,6 +19,10 @@ describe('recorded histories replay on the current workflow code', () => {
 
   it.each(files)('%s', async (file) => {
     const history = JSON.parse(readFileSync(path.join(dir, file), 'utf8'));
-    await Worker.runReplayHistory({ workflowBundle: { codePath: inject('workflowBundlePath') }, dataConverter: testDataConverter }, history, file.replace(/\.json$/, ''));
+    await Worker.runReplayHistory(
+      { workflowBundle: { codePath: inject('workflowBundlePath') }, dataConverter: testDataConverter },
+      history,
+      file.replace(/\.json$/, ''),
+    );
   });
 });

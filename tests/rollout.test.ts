@@ -13,7 +13,14 @@ import { connectPostgres, type Db } from '../db/connection';
 import { untracedWorkerOptions } from '../infra/telemetry';
 import { addDays, localInstant } from '../workflows/calendar';
 import { followUpWorkflowId, trajectoryWorkflowId } from '../workflows/ids';
-import { changeUpdate, confirmBblUpdate, recordAttendanceUpdate, scheduleQuery, trajectoryWorkflow, type TrajectoryInput } from '../workflows/trajectory';
+import {
+  changeUpdate,
+  confirmBblUpdate,
+  recordAttendanceUpdate,
+  scheduleQuery,
+  trajectoryWorkflow,
+  type TrajectoryInput,
+} from '../workflows/trajectory';
 import { thisMonday, welslagenTemplate } from './helpers/fixtures';
 import { seedTrajectory } from './helpers/seed';
 import { createTimeSkippingEnv, testDataConverter } from './helpers/temporal';
@@ -34,7 +41,11 @@ afterAll(async () => {
 
 async function runWorker(bundle: { code: string } | { codePath: string }, current: boolean) {
   const worker = await Worker.create({
-    connection: env.nativeConnection, taskQueue: QUEUE, workflowBundle: bundle, activities: createActivities({ db, temporal: env.client }), dataConverter: testDataConverter,
+    connection: env.nativeConnection,
+    taskQueue: QUEUE,
+    workflowBundle: bundle,
+    activities: createActivities({ db, temporal: env.client }),
+    dataConverter: testDataConverter,
     ...(current && untracedWorkerOptions(true)),
     // The old worker keeps no workflow cache, so no task waits on its sticky queue once it is gone: the
     // time-skipping server neither times sticky queues out as a real server does nor implements
@@ -43,14 +54,27 @@ async function runWorker(bundle: { code: string } | { codePath: string }, curren
     ...(!current && { maxCachedWorkflows: 0 }),
   });
   const running = worker.run();
-  return async () => { worker.shutdown(); await running; };
+  return async () => {
+    worker.shutdown();
+    await running;
+  };
 }
 
-const start = (input: TrajectoryInput) => env.client.workflow.start(trajectoryWorkflow, { taskQueue: QUEUE, workflowId: trajectoryWorkflowId(input.trajectoryId), args: [input], workflowTaskTimeout: '2 seconds' });
+const start = (input: TrajectoryInput) =>
+  env.client.workflow.start(trajectoryWorkflow, {
+    taskQueue: QUEUE,
+    workflowId: trajectoryWorkflowId(input.trajectoryId),
+    args: [input],
+    workflowTaskTimeout: '2 seconds',
+  });
 async function recordWeek(input: TrajectoryInput, week: number) {
   const handle = env.client.workflow.getHandle(trajectoryWorkflowId(input.trajectoryId));
-  const days = (await handle.query(scheduleQuery)).weeks.find((w) => w.week === week)!.days.filter((d) => d.status === 'planned');
-  await handle.executeUpdate(recordAttendanceUpdate, { args: [{ entries: days.map((d) => ({ date: d.date, kind: d.kind, present: true })) }] });
+  const days = (await handle.query(scheduleQuery)).weeks
+    .find((w) => w.week === week)!
+    .days.filter((d) => d.status === 'planned');
+  await handle.executeUpdate(recordAttendanceUpdate, {
+    args: [{ entries: days.map((d) => ({ date: d.date, kind: d.kind, present: true })) }],
+  });
 }
 
 describe('a rolling deployment of new workflow code', () => {
@@ -60,7 +84,11 @@ describe('a rolling deployment of new workflow code', () => {
       logger: { log() {}, info() {}, warn() {}, error: console.error, debug() {}, trace() {} } as never,
     });
     const startDate = addDays(thisMonday(await env.currentTimeMs()), 7);
-    const [doorstroom, dropout, silent] = [await seedTrajectory(db, startDate, template), await seedTrajectory(db, startDate, template), await seedTrajectory(db, startDate, template)];
+    const [doorstroom, dropout, silent] = [
+      await seedTrajectory(db, startDate, template),
+      await seedTrajectory(db, startDate, template),
+      await seedTrajectory(db, startDate, template),
+    ];
 
     // The previous release: three trajectories start and their first week is recorded.
     const stopOld = await runWorker({ code }, false);
@@ -75,7 +103,9 @@ describe('a rolling deployment of new workflow code', () => {
     await start(fresh);
     await env.sleep('7 days');
     await recordWeek(doorstroom, 2);
-    await env.client.workflow.getHandle(trajectoryWorkflowId(dropout.trajectoryId)).executeUpdate(changeUpdate, { args: [{ type: 'dropout', reason: 'moved', text: 'Verhuisd' }] });
+    await env.client.workflow
+      .getHandle(trajectoryWorkflowId(dropout.trajectoryId))
+      .executeUpdate(changeUpdate, { args: [{ type: 'dropout', reason: 'moved', text: 'Verhuisd' }] });
     await env.sleep(`${15 * 7} days`); // into the BBL decision weeks
     for (const t of [doorstroom, fresh]) {
       const h = env.client.workflow.getHandle(trajectoryWorkflowId(t.trajectoryId));
@@ -84,25 +114,52 @@ describe('a rolling deployment of new workflow code', () => {
     }
     // Past the last decision (the silent one's, two weeks after its end).
     await env.sleep(localInstant(addDays(startDate, 19 * 7 + 4 + 16)) - (await env.currentTimeMs()));
-    const results = await Promise.all([doorstroom, dropout, silent, fresh].map((t) => env.client.workflow.getHandle<typeof trajectoryWorkflow>(trajectoryWorkflowId(t.trajectoryId)).result()));
-    expect(results.map((r) => r.outcome?.kind)).toEqual(['bbl_doorstroom', 'dropout', 'no_doorstroom', 'bbl_doorstroom']);
+    const results = await Promise.all(
+      [doorstroom, dropout, silent, fresh].map((t) =>
+        env.client.workflow.getHandle<typeof trajectoryWorkflow>(trajectoryWorkflowId(t.trajectoryId)).result(),
+      ),
+    );
+    expect(results.map((r) => r.outcome?.kind)).toEqual([
+      'bbl_doorstroom',
+      'dropout',
+      'no_doorstroom',
+      'bbl_doorstroom',
+    ]);
 
     // Old runs keep the old behaviour to their end: no follow-up; the new run starts one.
-    await expect(env.client.workflow.getHandle(followUpWorkflowId(doorstroom.trajectoryId)).describe()).rejects.toThrow();
+    await expect(
+      env.client.workflow.getHandle(followUpWorkflowId(doorstroom.trajectoryId)).describe(),
+    ).rejects.toThrow();
     const followUp = env.client.workflow.getHandle(followUpWorkflowId(fresh.trajectoryId));
     expect((await followUp.describe()).type).toBe('followUpWorkflow');
     await followUp.terminate('not part of this test').catch(() => undefined);
     // Every record written once, in order, across the switch.
     for (const t of [doorstroom, dropout, silent, fresh]) {
-      const seqs = (await db.selectFrom('trajectory_event').select('seq').where('trajectory_id', '=', t.trajectoryId).orderBy('seq').execute()).map((e) => e.seq);
+      const seqs = (
+        await db
+          .selectFrom('trajectory_event')
+          .select('seq')
+          .where('trajectory_id', '=', t.trajectoryId)
+          .orderBy('seq')
+          .execute()
+      ).map((e) => e.seq);
       expect(seqs).toEqual(seqs.map((_, i) => i + 1));
-      expect((await db.selectFrom('trajectory').select('status').where('id', '=', t.trajectoryId).executeTakeFirstOrThrow()).status).toMatch(/ended|dropped_out/);
+      expect(
+        (await db.selectFrom('trajectory').select('status').where('id', '=', t.trajectoryId).executeTakeFirstOrThrow())
+          .status,
+      ).toMatch(/ended|dropped_out/);
     }
-    expect(await db.selectFrom('attendance').select('date').where('trajectory_id', '=', doorstroom.trajectoryId).execute()).toHaveLength(8);
+    expect(
+      await db.selectFrom('attendance').select('date').where('trajectory_id', '=', doorstroom.trajectoryId).execute(),
+    ).toHaveLength(8);
     // And each history, old part and new, replays on the current code.
     for (const t of [doorstroom, dropout, silent, fresh]) {
       const history = await env.client.workflow.getHandle(trajectoryWorkflowId(t.trajectoryId)).fetchHistory();
-      await Worker.runReplayHistory({ workflowBundle: { codePath: inject('workflowBundlePath') }, dataConverter: testDataConverter }, history, t.trajectoryId);
+      await Worker.runReplayHistory(
+        { workflowBundle: { codePath: inject('workflowBundlePath') }, dataConverter: testDataConverter },
+        history,
+        t.trajectoryId,
+      );
     }
     await stopNew();
   }, 300_000);

@@ -11,9 +11,16 @@ import { dutchHolidays } from '../activities/holidays';
 import { parseScenario, shiftScenario, simulate, type Report } from '../infra/simulation';
 import { addDays, daysBetween, isoWeekday, localDate, WEEKDAYS } from '../workflows/calendar';
 
-const example = parseScenario(JSON.parse(readFileSync(path.join(import.meta.dirname, '..', 'infra', 'scenarios', 'west-brabant-2027.json'), 'utf8')));
+const example = parseScenario(
+  JSON.parse(
+    readFileSync(path.join(import.meta.dirname, '..', 'infra', 'scenarios', 'west-brabant-2027.json'), 'utf8'),
+  ),
+);
 // The simulated clock starts today; once spring 2027 is past, the cohort moves on by whole years of weeks.
-const weeks = daysBetween(example.startDate, localDate(Date.now())) < 0 ? 0 : Math.ceil((daysBetween(example.startDate, localDate(Date.now())) + 7) / 364) * 52;
+const weeks =
+  daysBetween(example.startDate, localDate(Date.now())) < 0
+    ? 0
+    : Math.ceil((daysBetween(example.startDate, localDate(Date.now())) + 7) / 364) * 52;
 const scenario = shiftScenario(example, weeks);
 const d = (date: string) => addDays(date, weeks * 7);
 
@@ -33,7 +40,11 @@ beforeAll(async () => {
   report = await simulate(scenario, {
     workflowBundlePath: inject('workflowBundlePath'),
     onHistory: (ref, history) => {
-      if (process.env.RECORD_HISTORIES && HISTORIES[ref]) writeFileSync(path.join(import.meta.dirname, 'histories', `${HISTORIES[ref]}.json`), historyToJSON(history as never));
+      if (process.env.RECORD_HISTORIES && HISTORIES[ref])
+        writeFileSync(
+          path.join(import.meta.dirname, 'histories', `${HISTORIES[ref]}.json`),
+          historyToJSON(history as never),
+        );
     },
   });
 }, 240_000);
@@ -44,11 +55,19 @@ describe('the West-Brabant spring cohort', () => {
     for (const p of scenario.participants) {
       const weekdays = [...p.placementWeekdays, scenario.schoolWeekday];
       for (const h of span.filter((h) => weekdays.includes(WEEKDAYS[isoWeekday(h.date) - 1]!))) {
-        expect(days(p.reference).find((x) => x.date === h.date), `${p.reference} ${h.date}`).toMatchObject({ status: 'not_planned', reason: h.name });
+        expect(
+          days(p.reference).find((x) => x.date === h.date),
+          `${p.reference} ${h.date}`,
+        ).toMatchObject({ status: 'not_planned', reason: h.name });
       }
     }
-    if (weeks === 0) expect(span.map((h) => h.name)).toEqual(expect.arrayContaining(['Koningsdag', 'Hemelvaartsdag', 'Pinksteren', 'Tweede pinksterdag']));
-    const summer = days('WB-001').filter((x) => x.kind === 'school' && x.date >= d('2027-07-12') && x.date <= d('2027-08-20'));
+    if (weeks === 0)
+      expect(span.map((h) => h.name)).toEqual(
+        expect.arrayContaining(['Koningsdag', 'Hemelvaartsdag', 'Pinksteren', 'Tweede pinksterdag']),
+      );
+    const summer = days('WB-001').filter(
+      (x) => x.kind === 'school' && x.date >= d('2027-07-12') && x.date <= d('2027-08-20'),
+    );
     expect(summer.length).toBe(6);
     expect(summer.every((x) => x.status === 'not_planned' && x.reason === 'Zomervakantie')).toBe(true);
   });
@@ -68,24 +87,39 @@ describe('the West-Brabant spring cohort', () => {
     const p = of('WB-002');
     expect(p.outcome).toEqual({ kind: 'dropout', reason: 'motivation', week: 7, date: d('2027-05-19') });
     expect(p.events.filter((e) => e.type.startsWith('drop')).map((e) => [e.type, e.date])).toEqual([
-      ['dropped_out', d('2027-05-10')], ['dropout_reverted', d('2027-05-12')], ['dropped_out', d('2027-05-19')],
+      ['dropped_out', d('2027-05-10')],
+      ['dropout_reverted', d('2027-05-12')],
+      ['dropped_out', d('2027-05-19')],
     ]);
-    expect(days('WB-002').filter((x) => x.date > d('2027-05-19')).every((x) => x.status === 'not_planned')).toBe(true);
+    expect(
+      days('WB-002')
+        .filter((x) => x.date > d('2027-05-19'))
+        .every((x) => x.status === 'not_planned'),
+    ).toBe(true);
   });
 
   it('WB-003 pauses two weeks, which moves the end two weeks, changes employer and flows into BBL', () => {
     const p = of('WB-003');
     expect(days('WB-003').filter((x) => x.status === 'paused')).toHaveLength(8);
     expect(p.endDate).toBe(d('2027-09-03'));
-    expect(p.events.find((e) => e.type === 'employer_changed')?.data).toMatchObject({ employerId: 'zorggroep-breda', from: d('2027-06-14') });
+    expect(p.events.find((e) => e.type === 'employer_changed')?.data).toMatchObject({
+      employerId: 'zorggroep-breda',
+      from: d('2027-06-14'),
+    });
     expect(p.outcome).toEqual({ kind: 'bbl_doorstroom', bblStartDate: d('2027-09-15') });
   });
 
   it('WB-004 is extended a week and, with no ROC enrolment two weeks after the end, does not flow into BBL', () => {
     const p = of('WB-004');
     expect(p.endDate).toBe(d('2027-08-27'));
-    expect(p.outcome).toEqual({ kind: 'no_doorstroom', reason: 'no BBL enrolment from the ROC two weeks after the planned end' });
-    expect(p.events.slice(-2).map((e) => [e.type, e.date])).toEqual([['awaiting_bbl', d('2027-08-28')], ['ended', d('2027-09-11')]]);
+    expect(p.outcome).toEqual({
+      kind: 'no_doorstroom',
+      reason: 'no BBL enrolment from the ROC two weeks after the planned end',
+    });
+    expect(p.events.slice(-2).map((e) => [e.type, e.date])).toEqual([
+      ['awaiting_bbl', d('2027-08-28')],
+      ['ended', d('2027-09-11')],
+    ]);
   });
 
   it('WB-005 ends on time with a job without BBL', () => {
@@ -103,7 +137,11 @@ describe('the West-Brabant spring cohort', () => {
     const perMorning = new Set<string>();
     for (const m of report.mails) {
       const day = localDate(Date.parse(m.at));
-      const hour = Number(new Intl.DateTimeFormat('en-GB', { timeZone: 'Europe/Amsterdam', hour: '2-digit', hourCycle: 'h23' }).format(new Date(m.at)));
+      const hour = Number(
+        new Intl.DateTimeFormat('en-GB', { timeZone: 'Europe/Amsterdam', hour: '2-digit', hourCycle: 'h23' }).format(
+          new Date(m.at),
+        ),
+      );
       expect(isoWeekday(day), m.at).not.toBe(7);
       expect(holidays.has(day), m.at).toBe(false);
       expect(hour >= 7 && hour < 20, m.at).toBe(true);
@@ -116,7 +154,8 @@ describe('the West-Brabant spring cohort', () => {
     const to = (address: string) => report.mails.filter((m) => m.to === address);
     expect(to('jobcoach@example.nl').some((m) => /Checkpoint/.test(m.text))).toBe(true);
     expect(to(`coordinator@${scenario.school.id}.example.nl`).some((m) => /BBL/.test(m.text))).toBe(true);
-    // The employers' Monday overview says who is expected; the whole-week recording on Fridays keeps attendance reminders away.
+    // The employers' Monday overview says who is expected; the whole-week recording on Fridays keeps attendance
+    // reminders away.
     const employer = scenario.employers[0]!.id;
     expect(to(`praktijkopleider@${employer}.example.nl`).some((m) => /Verwacht deze week/.test(m.text))).toBe(true);
   });

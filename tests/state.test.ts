@@ -2,7 +2,19 @@
 import { describe, expect, it } from 'vitest';
 import { dutchHolidays } from '../activities/holidays';
 import {
-  closeBblDecision, confirmBbl, currentPlan, dropout, initialState, pause, reachEnd, recordAttendance, recordCheckpoint, resume, revertDropout, riskSignals, schedule,
+  closeBblDecision,
+  confirmBbl,
+  currentPlan,
+  dropout,
+  initialState,
+  pause,
+  reachEnd,
+  recordAttendance,
+  recordCheckpoint,
+  resume,
+  revertDropout,
+  riskSignals,
+  schedule,
   type TrajectoryData,
 } from '../workflows/state';
 import { addDays } from '../workflows/calendar';
@@ -11,9 +23,18 @@ const start = '2027-04-05';
 const fresh = (): TrajectoryData => ({
   ...initialState(
     {
-      weeks: 20, startDate: start, placementWeekdays: ['monday', 'tuesday', 'wednesday'], schoolWeekday: 'thursday',
-      holidays: dutchHolidays(start, '2028-12-31'), closures: [],
-      checkpoints: [{ key: 'intake', name: 'Intake', week: 1 }, { key: 'pop', name: 'POP', week: 3 }, { key: 'midterm', name: 'Tussenevaluatie', week: 10 }, { key: 'pre-bbl', name: 'Voorbereiding BBL', week: 18 }],
+      weeks: 20,
+      startDate: start,
+      placementWeekdays: ['monday', 'tuesday', 'wednesday'],
+      schoolWeekday: 'thursday',
+      holidays: dutchHolidays(start, '2028-12-31'),
+      closures: [],
+      checkpoints: [
+        { key: 'intake', name: 'Intake', week: 1 },
+        { key: 'pop', name: 'POP', week: 3 },
+        { key: 'midterm', name: 'Tussenevaluatie', week: 10 },
+        { key: 'pre-bbl', name: 'Voorbereiding BBL', week: 18 },
+      ],
     },
     'zorg-breda',
     { attendanceThreshold: 0.8, bblDecisionFromWeek: 16 },
@@ -25,47 +46,95 @@ describe('recording attendance', () => {
   it('accepts a planned day in the past and refuses a future, unplanned or wrong-kind day', () => {
     const s = recordAttendance(fresh(), '2027-04-06', { date: '2027-04-05', kind: 'placement', present: true });
     expect(s.attendance['2027-04-05']).toMatchObject({ present: true });
-    expect(() => recordAttendance(fresh(), '2027-04-06', { date: '2027-04-07', kind: 'placement', present: true })).toThrow(/in the future/);
-    expect(() => recordAttendance(fresh(), '2027-05-01', { date: '2027-04-27', kind: 'placement', present: true })).toThrow(/not planned \(Koningsdag\)/);
-    expect(() => recordAttendance(fresh(), '2027-04-10', { date: '2027-04-08', kind: 'placement', present: true })).toThrow(/not a placement day/);
+    expect(() =>
+      recordAttendance(fresh(), '2027-04-06', { date: '2027-04-07', kind: 'placement', present: true }),
+    ).toThrow(/in the future/);
+    expect(() =>
+      recordAttendance(fresh(), '2027-05-01', { date: '2027-04-27', kind: 'placement', present: true }),
+    ).toThrow(/not planned \(Koningsdag\)/);
+    expect(() =>
+      recordAttendance(fresh(), '2027-04-10', { date: '2027-04-08', kind: 'placement', present: true }),
+    ).toThrow(/not a placement day/);
   });
 
   it('treats a second recording as a correction that needs a reason and keeps the earlier one', () => {
-    const once = recordAttendance(fresh(), '2027-04-06', { date: '2027-04-05', kind: 'placement', present: false, reason: 'unexcused' });
-    expect(() => recordAttendance(once, '2027-04-06', { date: '2027-04-05', kind: 'placement', present: true })).toThrow(/correction needs a reason/);
-    const twice = recordAttendance(once, '2027-04-07', { date: '2027-04-05', kind: 'placement', present: true, correctionReason: 'verkeerd ingevoerd' });
+    const once = recordAttendance(fresh(), '2027-04-06', {
+      date: '2027-04-05',
+      kind: 'placement',
+      present: false,
+      reason: 'unexcused',
+    });
+    expect(() =>
+      recordAttendance(once, '2027-04-06', { date: '2027-04-05', kind: 'placement', present: true }),
+    ).toThrow(/correction needs a reason/);
+    const twice = recordAttendance(once, '2027-04-07', {
+      date: '2027-04-05',
+      kind: 'placement',
+      present: true,
+      correctionReason: 'verkeerd ingevoerd',
+    });
     expect(twice.attendance['2027-04-05']).toMatchObject({ present: true, correctionReason: 'verkeerd ingevoerd' });
     expect(twice.corrections).toEqual([once.attendance['2027-04-05']]);
   });
 
   it('requires a reason for an absence', () => {
-    expect(() => recordAttendance(fresh(), '2027-04-06', { date: '2027-04-05', kind: 'placement', present: false })).toThrow(/needs a reason/);
+    expect(() =>
+      recordAttendance(fresh(), '2027-04-06', { date: '2027-04-05', kind: 'placement', present: false }),
+    ).toThrow(/needs a reason/);
   });
 });
 
 describe('checkpoints and risk', () => {
   it('raises an explained signal for two unexcused absences within two weeks', () => {
-    let s = recordAttendance(fresh(), '2027-04-13', { date: '2027-04-06', kind: 'placement', present: false, reason: 'unexcused' });
+    let s = recordAttendance(fresh(), '2027-04-13', {
+      date: '2027-04-06',
+      kind: 'placement',
+      present: false,
+      reason: 'unexcused',
+    });
     expect(riskSignals(s, '2027-04-08').map((r) => r.kind)).not.toContain('unexcused_absences');
-    s = recordAttendance(s, '2027-04-13', { date: '2027-04-12', kind: 'placement', present: false, reason: 'unexcused' });
+    s = recordAttendance(s, '2027-04-13', {
+      date: '2027-04-12',
+      kind: 'placement',
+      present: false,
+      reason: 'unexcused',
+    });
     const signal = riskSignals(s, '2027-04-13').find((r) => r.kind === 'unexcused_absences');
     expect(signal?.reason).toBe('2 unexcused absences within two weeks (2027-04-06, 2027-04-12)');
   });
 
   it('marks a checkpoint not recorded in its week as overdue, and an at-risk review as a signal', () => {
     expect(riskSignals(fresh(), '2027-04-09').map((r) => r.kind)).toEqual([]);
-    expect(riskSignals(fresh(), '2027-04-10')).toContainEqual({ kind: 'checkpoint_overdue', reason: 'checkpoint Intake (week 1) was due by 2027-04-09 and is not recorded' });
-    const s = recordCheckpoint(fresh(), '2027-04-08', { key: 'intake', status: 'at_risk', note: 'weinig motivatie', trainerConfirmed: true });
+    expect(riskSignals(fresh(), '2027-04-10')).toContainEqual({
+      kind: 'checkpoint_overdue',
+      reason: 'checkpoint Intake (week 1) was due by 2027-04-09 and is not recorded',
+    });
+    const s = recordCheckpoint(fresh(), '2027-04-08', {
+      key: 'intake',
+      status: 'at_risk',
+      note: 'weinig motivatie',
+      trainerConfirmed: true,
+    });
     expect(riskSignals(s, '2027-04-10').map((r) => r.kind)).toEqual(['checkpoint_at_risk']);
-    expect(() => recordCheckpoint(fresh(), '2027-04-08', { key: 'pop', status: 'on_track', note: '', trainerConfirmed: true })).toThrow(/planned from 2027-04-19/);
+    expect(() =>
+      recordCheckpoint(fresh(), '2027-04-08', { key: 'pop', status: 'on_track', note: '', trainerConfirmed: true }),
+    ).toThrow(/planned from 2027-04-19/);
   });
 
   it('signals attendance below the threshold', () => {
     let s = fresh();
-    for (const [date, present] of [['2027-04-05', true], ['2027-04-06', false], ['2027-04-07', false], ['2027-04-12', true], ['2027-04-13', true]] as const) {
+    for (const [date, present] of [
+      ['2027-04-05', true],
+      ['2027-04-06', false],
+      ['2027-04-07', false],
+      ['2027-04-12', true],
+      ['2027-04-13', true],
+    ] as const) {
       s = recordAttendance(s, '2027-04-14', { date, kind: 'placement', present, reason: present ? undefined : 'sick' });
     }
-    expect(riskSignals(s, '2027-04-14').find((r) => r.kind === 'low_attendance')?.reason).toBe("attended 3 of 5 recorded days (60%), below the programme's 80%");
+    expect(riskSignals(s, '2027-04-14').find((r) => r.kind === 'low_attendance')?.reason).toBe(
+      "attended 3 of 5 recorded days (60%), below the programme's 80%",
+    );
   });
 });
 
@@ -98,21 +167,41 @@ describe('the BBL decision', () => {
 
   it('ends as no doorstroom, with the reason, when a confirmation is missing two weeks after the end', () => {
     const s = confirmBbl(fresh(), '2027-07-19', { by: 'employer', contractStartDate: '2027-09-01' });
-    expect(closeBblDecision(reachEnd(s)).outcome).toEqual({ kind: 'no_doorstroom', reason: 'no BBL enrolment from the ROC two weeks after the planned end' });
+    expect(closeBblDecision(reachEnd(s)).outcome).toEqual({
+      kind: 'no_doorstroom',
+      reason: 'no BBL enrolment from the ROC two weeks after the planned end',
+    });
   });
 });
 
 describe('checkpoint keys', () => {
   it("treats every checkpoint of the template as unrecorded until reviewed, whatever its key (regression: 'pop' looked recorded)", () => {
     // As the workflow calls it: the whole template as the options.
-    const checkpoints = [{ key: 'intake', name: 'Intake', week: 1 }, { key: 'pop', name: 'POP', week: 3 }, { key: 'constructor', name: 'Constructie', week: 3 }];
+    const checkpoints = [
+      { key: 'intake', name: 'Intake', week: 1 },
+      { key: 'pop', name: 'POP', week: 3 },
+      { key: 'constructor', name: 'Constructie', week: 3 },
+    ];
     const template = { weeks: 20, checkpoints, attendanceThreshold: 0.8, bblDecisionFromWeek: 16 };
     const s: TrajectoryData = {
-      ...initialState({ ...template, startDate: start, placementWeekdays: ['monday'], schoolWeekday: 'thursday', holidays: [], closures: [] }, 'zorg-breda', template),
+      ...initialState(
+        {
+          ...template,
+          startDate: start,
+          placementWeekdays: ['monday'],
+          schoolWeekday: 'thursday',
+          holidays: [],
+          closures: [],
+        },
+        'zorg-breda',
+        template,
+      ),
       status: 'active',
     };
     expect(s.checkpoints).toEqual({});
-    const overdue = riskSignals(s, addDays(start, 28)).filter((r) => r.kind === 'checkpoint_overdue').map((r) => r.reason);
+    const overdue = riskSignals(s, addDays(start, 28))
+      .filter((r) => r.kind === 'checkpoint_overdue')
+      .map((r) => r.reason);
     expect(overdue).toHaveLength(3);
     expect(overdue.join()).toMatch(/POP.*Constructie|Constructie.*POP/);
   });

@@ -12,16 +12,24 @@ describe('small-cell suppression', () => {
   });
 
   it('never leaves a hidden cell that the total and the shown cells give away (property)', () => {
-    fc.assert(fc.property(fc.dictionary(fc.string({ minLength: 1, maxLength: 3 }), fc.nat({ max: 40 }), { minKeys: 1, maxKeys: 8 }), (cells) => {
-      const total = suppressTotal(Object.values(cells).reduce((a, b) => a + b, 0));
-      const shown = suppressGroup(cells, total);
-      const hidden = Object.keys(cells).filter((k) => shown[k] === null);
-      // Every shown cell is 0 or at least MIN_CELL, and is the true count.
-      for (const [k, v] of Object.entries(shown)) if (v !== null) expect(v === 0 || v >= MIN_CELL).toBe(true), expect(v).toBe(cells[k]);
-      // Under a shown total, hidden cells that are not zero: none, or at least two, so the remainder is shared, not exact.
-      const hiddenNonZero = hidden.filter((k) => cells[k]! > 0);
-      if (total !== null) expect(hiddenNonZero.length === 0 || hiddenNonZero.length >= 2).toBe(true);
-      else expect(hidden.length).toBe(Object.keys(cells).length);
-    }), { numRuns: 2000, seed: 20261123 });
+    fc.assert(
+      fc.property(
+        fc.dictionary(fc.string({ minLength: 1, maxLength: 3 }), fc.nat({ max: 40 }), { minKeys: 1, maxKeys: 8 }),
+        (cells) => {
+          const total = suppressTotal(Object.values(cells).reduce((a, b) => a + b, 0));
+          const shown = suppressGroup(cells, total);
+          const hidden = Object.keys(cells).filter((k) => shown[k] === null);
+          // Every shown cell is 0 or at least MIN_CELL, and is the true count.
+          for (const [k, v] of Object.entries(shown))
+            if (v !== null) (expect(v === 0 || v >= MIN_CELL).toBe(true), expect(v).toBe(cells[k]));
+          // Under a shown total, hidden cells that are not zero: none, or at least two, so the remainder is shared, not
+          // exact.
+          const hiddenNonZero = hidden.filter((k) => cells[k]! > 0);
+          if (total !== null) expect(hiddenNonZero.length === 0 || hiddenNonZero.length >= 2).toBe(true);
+          else expect(hidden.length).toBe(Object.keys(cells).length);
+        },
+      ),
+      { numRuns: 2000, seed: 20261123 },
+    );
   });
 });

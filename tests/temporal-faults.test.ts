@@ -5,7 +5,13 @@
 // client that repeats a 503 under the same Idempotency-Key, as a partner's does, gets every one recorded once.
 import net from 'node:net';
 import { randomUUID } from 'node:crypto';
-import { Client, Connection, ServiceError, WorkflowUpdateFailedError, WorkflowUpdateRPCTimeoutOrCancelledError } from '@temporalio/client';
+import {
+  Client,
+  Connection,
+  ServiceError,
+  WorkflowUpdateFailedError,
+  WorkflowUpdateRPCTimeoutOrCancelledError,
+} from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { Worker } from '@temporalio/worker';
@@ -27,7 +33,12 @@ import { createTestWorker, testDataConverter } from './helpers/temporal';
 const DEADLINE_MS = 3000;
 
 /** A TCP proxy in front of the Temporal server that can stop forwarding (the server then looks hung). */
-interface Proxy { address: string; freeze(): void; thaw(): void; close(): Promise<void> }
+interface Proxy {
+  address: string;
+  freeze(): void;
+  thaw(): void;
+  close(): Promise<void>;
+}
 
 async function tcpProxy(target: { host: string; port: number }): Promise<Proxy> {
   const pairs = new Set<[net.Socket, net.Socket]>();
@@ -39,16 +50,30 @@ async function tcpProxy(target: { host: string; port: number }): Promise<Proxy> 
     downstream.pipe(upstream);
     upstream.pipe(downstream);
     if (frozen) pair.forEach((s) => s.pause());
-    const end = () => { pairs.delete(pair); downstream.destroy(); upstream.destroy(); };
+    const end = () => {
+      pairs.delete(pair);
+      downstream.destroy();
+      upstream.destroy();
+    };
     downstream.on('error', end).on('close', end);
     upstream.on('error', end).on('close', end);
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   return {
     address: `127.0.0.1:${(server.address() as net.AddressInfo).port}`,
-    freeze() { frozen = true; for (const p of pairs) p.forEach((s) => s.pause()); },
-    thaw() { frozen = false; for (const p of pairs) p.forEach((s) => s.resume()); },
-    close: () => new Promise<void>((resolve) => { for (const p of pairs) p.forEach((s) => s.destroy()); server.close(() => resolve()); }),
+    freeze() {
+      frozen = true;
+      for (const p of pairs) p.forEach((s) => s.pause());
+    },
+    thaw() {
+      frozen = false;
+      for (const p of pairs) p.forEach((s) => s.resume());
+    },
+    close: () =>
+      new Promise<void>((resolve) => {
+        for (const p of pairs) p.forEach((s) => s.destroy());
+        server.close(() => resolve());
+      }),
   };
 }
 
@@ -66,7 +91,14 @@ beforeAll(async () => {
   db = connectPostgres(inject('databaseUrl'), 5);
   const port = await freePort();
   env = await TestWorkflowEnvironment.createLocal({
-    server: { executable: devServerExecutable(process.env), ip: '127.0.0.1', port, uiPort: await freePort(), searchAttributes: SEARCH_ATTRIBUTES, extraArgs: ['--log-level', 'error'] },
+    server: {
+      executable: devServerExecutable(process.env),
+      ip: '127.0.0.1',
+      port,
+      uiPort: await freePort(),
+      searchAttributes: SEARCH_ATTRIBUTES,
+      extraArgs: ['--log-level', 'error'],
+    },
     client: { dataConverter: testDataConverter },
   });
   // The worker talks to the server directly; only the API's calls go through the proxy.
@@ -77,7 +109,11 @@ beforeAll(async () => {
   const temporal = new Client({ connection, namespace: 'default', dataConverter: testDataConverter });
   const deps = testDeps(db, temporal);
   // Errors are logged (and shown when a test fails): a 500 must be explained.
-  app = await buildApp({ ...deps, config: { ...deps.config, LOG_LEVEL: 'error', TEMPORAL_CALL_TIMEOUT_MS: DEADLINE_MS }, logStream: { write: (line) => errors.push(line) } });
+  app = await buildApp({
+    ...deps,
+    config: { ...deps.config, LOG_LEVEL: 'error', TEMPORAL_CALL_TIMEOUT_MS: DEADLINE_MS },
+    logStream: { write: (line) => errors.push(line) },
+  });
   partners = await seedPartners(injectCall(app));
 }, 120_000);
 
@@ -98,7 +134,10 @@ const get = (url: string) => app.inject({ method: 'GET', url, headers: admin });
 
 /** Launches a cohort that started `weeksAgo` weeks ago and waits until its workflows have started. */
 async function launch(size: number, weeksAgo: number): Promise<{ id: string; trajectories: { id: string }[] }> {
-  const res = await post('/v1/cohorts', cohortRequest({ ...partners, size, startDate: addDays(thisMonday(), -7 * weeksAgo) }));
+  const res = await post(
+    '/v1/cohorts',
+    cohortRequest({ ...partners, size, startDate: addDays(thisMonday(), -7 * weeksAgo) }),
+  );
   expect(res.statusCode).toBe(201);
   await untilStarted(db, res.json().id);
   return res.json();
@@ -110,10 +149,15 @@ async function pastPlannedDays(trajectoryId: string): Promise<{ date: string; ki
   expect(res.statusCode).toBe(200);
   const today = localDate(Date.now());
   return (res.json().weeks as { days: { date: string; kind: string; status: string }[] }[])
-    .flatMap((w) => w.days).filter((d) => d.status === 'planned' && d.date < today).map(({ date, kind }) => ({ date, kind }));
+    .flatMap((w) => w.days)
+    .filter((d) => d.status === 'planned' && d.date < today)
+    .map(({ date, kind }) => ({ date, kind }));
 }
 
-/** Repeats a request that answered 503 under the same Idempotency-Key after its Retry-After (with jitter), as a partner's client does. */
+/**
+ * Repeats a request that answered 503 under the same Idempotency-Key after its Retry-After (with jitter), as a
+ * partner's client does.
+ */
 async function untilAnswered(send: () => Promise<Awaited<ReturnType<App['inject']>>>, statuses: number[]) {
   for (let attempt = 1; ; attempt++) {
     const res = await send();
@@ -145,13 +189,21 @@ describe('a Temporal server that stops answering', () => {
       const [read, readMs] = await timed(get(`/v1/trajectories/${t}`));
       const [schedule, scheduleMs] = await timed(get(`/v1/trajectories/${t}/schedule`));
       const [health, healthMs] = await timed(get('/health'));
-      console.log(`hung Temporal, deadline ${DEADLINE_MS} ms: recording ${recording.statusCode} in ${recordingMs} ms, trajectory ${read.statusCode} in ${readMs} ms, schedule ${schedule.statusCode} in ${scheduleMs} ms, health ${health.statusCode} in ${healthMs} ms`);
-      for (const [res, ms] of [[recording, recordingMs], [read, readMs], [schedule, scheduleMs]] as const) {
+      console.log(
+        `hung Temporal, deadline ${DEADLINE_MS} ms: recording ${recording.statusCode} in ${recordingMs} ms, trajectory ${read.statusCode} in ${readMs} ms, schedule ${schedule.statusCode} in ${scheduleMs} ms, health ${health.statusCode} in ${healthMs} ms`,
+      );
+      for (const [res, ms] of [
+        [recording, recordingMs],
+        [read, readMs],
+        [schedule, scheduleMs],
+      ] as const) {
         expect(res.statusCode).toBe(503);
         expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
         expect(Number(res.headers['retry-after'])).toBeGreaterThan(0);
         expect(res.json()).toMatchObject({ status: 503, type: '/problems/temporal-timeout' });
-        expect(res.json().detail).toMatch(/^De workflowdienst \(Temporal\) antwoordde niet binnen 3 s\. Er is niets verloren/);
+        expect(res.json().detail).toMatch(
+          /^De workflowdienst \(Temporal\) antwoordde niet binnen 3 s\. Er is niets verloren/,
+        );
         // Not a timing test: only that it answered, not long after the deadline.
         expect(ms).toBeGreaterThanOrEqual(DEADLINE_MS - 100);
         expect(ms).toBeLessThan(3 * DEADLINE_MS);
@@ -169,9 +221,17 @@ describe('a Temporal server that stops answering', () => {
     expect(again.statusCode, again.body).toBe(200);
     console.log(`the same recording repeated after the server answered again: ${statuses.join(', ')}`);
     expect((await get(`/v1/trajectories/${t}`)).statusCode).toBe(200);
-    const attended = (await get(`/v1/trajectories/${t}/schedule`)).json().weeks.flatMap((w: { days: { date: string; status: string }[] }) => w.days).find((d: { date: string }) => d.date === day!.date);
+    const attended = (await get(`/v1/trajectories/${t}/schedule`))
+      .json()
+      .weeks.flatMap((w: { days: { date: string; status: string }[] }) => w.days)
+      .find((d: { date: string }) => d.date === day!.date);
     expect(attended.status).toBe('attended');
-    const rows = await db.selectFrom('attendance').selectAll().where('trajectory_id', '=', t).where('date', '=', day!.date).execute();
+    const rows = await db
+      .selectFrom('attendance')
+      .selectAll()
+      .where('trajectory_id', '=', t)
+      .where('date', '=', day!.date)
+      .execute();
     expect(rows).toHaveLength(1);
   }, 120_000);
 
@@ -193,7 +253,8 @@ describe('a Temporal server that stops answering', () => {
     expect(repeat.statusCode, repeat.body).toBe(201);
     expect(repeat.json().status).toBe('launched');
     await untilStarted(db, repeat.json().id);
-    for (const tr of repeat.json().trajectories as { id: string }[]) expect((await get(`/v1/trajectories/${tr.id}`)).statusCode).toBe(200);
+    for (const tr of repeat.json().trajectories as { id: string }[])
+      expect((await get(`/v1/trajectories/${tr.id}`)).statusCode).toBe(200);
     console.log(`launch against a hung Temporal: 503 in ${ms} ms; its repeat: ${statuses.join(', ')}`);
   }, 120_000);
 });
@@ -207,19 +268,32 @@ describe('many concurrent updates to one trajectory', () => {
     const statuses: number[] = [];
     const problems: string[] = [];
     const started = Date.now();
-    const answers = await Promise.all(days.map((d) => {
-      const key = randomUUID();
-      return untilAnswered(async () => {
-        const res = await post(`/v1/trajectories/${t}/attendance`, { entries: [{ date: d.date, kind: d.kind, present: true }] }, key);
-        if (res.statusCode === 503) problems.push(res.json().type);
-        return res;
-      }, statuses);
-    }));
+    const answers = await Promise.all(
+      days.map((d) => {
+        const key = randomUUID();
+        return untilAnswered(async () => {
+          const res = await post(
+            `/v1/trajectories/${t}/attendance`,
+            { entries: [{ date: d.date, kind: d.kind, present: true }] },
+            key,
+          );
+          if (res.statusCode === 503) problems.push(res.json().type);
+          return res;
+        }, statuses);
+      }),
+    );
     const count = (s: number) => statuses.filter((x) => x === s).length;
-    console.log(`32 concurrent recordings on one trajectory: ${statuses.length} answers in ${Date.now() - started} ms; 200: ${count(200)}, 503: ${count(503)} (${[...new Set(problems)].join(', ') || 'none'}), other: ${statuses.filter((s) => s !== 200 && s !== 503).join(', ') || 'none'}`);
-    expect(statuses.filter((s) => s !== 200 && s !== 503), errors.join('\n')).toEqual([]);
+    console.log(
+      `32 concurrent recordings on one trajectory: ${statuses.length} answers in ${Date.now() - started} ms; 200: ${count(200)}, 503: ${count(503)} (${[...new Set(problems)].join(', ') || 'none'}), other: ${statuses.filter((s) => s !== 200 && s !== 503).join(', ') || 'none'}`,
+    );
+    expect(
+      statuses.filter((s) => s !== 200 && s !== 503),
+      errors.join('\n'),
+    ).toEqual([]);
     expect(answers.map((a) => a.statusCode)).toEqual(days.map(() => 200));
-    const schedule = (await get(`/v1/trajectories/${t}/schedule`)).json().weeks.flatMap((w: { days: { date: string; status: string }[] }) => w.days);
+    const schedule = (await get(`/v1/trajectories/${t}/schedule`))
+      .json()
+      .weeks.flatMap((w: { days: { date: string; status: string }[] }) => w.days);
     for (const d of days) expect(schedule.find((x: { date: string }) => x.date === d.date).status).toBe('attended');
     const rows = await db.selectFrom('attendance').select(['date']).where('trajectory_id', '=', t).execute();
     expect(rows.map((r) => r.date).sort()).toEqual(days.map((d) => d.date).sort());
@@ -228,26 +302,58 @@ describe('many concurrent updates to one trajectory', () => {
 
 describe('which Temporal errors are worth sending again, and which are 503', () => {
   // The shapes the client library throws, as met on the dev server above.
-  const grpc = (code: number, details: string) => Object.assign(new Error(`${code} ${details}`), { code, details, metadata: {} });
+  const grpc = (code: number, details: string) =>
+    Object.assign(new Error(`${code} ${details}`), { code, details, metadata: {} });
   const aborted = new ServiceError('Workflow Update failed', { cause: grpc(14, 'workflow update was aborted') });
-  const unprocessed = new WorkflowUpdateFailedError('Workflow Update failed', ApplicationFailure.create({ type: 'UnprocessedUpdate', message: "Workflow Update is rejected because it wasn't processed by worker." }));
-  const refused = new WorkflowUpdateFailedError('Workflow Update failed', ApplicationFailure.create({ type: 'Rejection', message: 'not a planned day' }));
-  const timedOut = new WorkflowUpdateRPCTimeoutOrCancelledError('Deadline exceeded', { cause: grpc(4, 'Deadline exceeded') });
+  const unprocessed = new WorkflowUpdateFailedError(
+    'Workflow Update failed',
+    ApplicationFailure.create({
+      type: 'UnprocessedUpdate',
+      message: "Workflow Update is rejected because it wasn't processed by worker.",
+    }),
+  );
+  const refused = new WorkflowUpdateFailedError(
+    'Workflow Update failed',
+    ApplicationFailure.create({ type: 'Rejection', message: 'not a planned day' }),
+  );
+  const timedOut = new WorkflowUpdateRPCTimeoutOrCancelledError('Deadline exceeded', {
+    cause: grpc(4, 'Deadline exceeded'),
+  });
   const queryTimedOut = new ServiceError('Failed to query Workflow', { cause: grpc(4, 'Deadline exceeded') });
   const unreachable = new ServiceError('Failed to query Workflow', { cause: grpc(14, 'No connection established') });
   // A worker killed in the middle of the workflow's task (the worker-kill drill met it as a 500).
   const taskFailed = new ServiceError('Workflow Update failed', { cause: grpc(9, 'Workflow Task in failed state') });
   // A query while no worker polls (npm start restarting its worker; found by the end-to-end test as a 500).
-  const noWorker = new ServiceError('Failed to query Workflow', { cause: grpc(9, 'no poller seen for task queue recently, worker may be down') });
+  const noWorker = new ServiceError('Failed to query Workflow', {
+    cause: grpc(9, 'no poller seen for task queue recently, worker may be down'),
+  });
 
   it('sends again an update the server aborted or rejected unprocessed, not one the workflow refused', () => {
-    expect([aborted, unprocessed, refused, timedOut, unreachable].map(isAbortedUpdate)).toEqual([true, true, false, false, false]);
+    expect([aborted, unprocessed, refused, timedOut, unreachable].map(isAbortedUpdate)).toEqual([
+      true,
+      true,
+      false,
+      false,
+      false,
+    ]);
   });
 
   it('answers 503 for a missed deadline, an unreachable server and an update that could not get through; leaves the rest alone', () => {
-    const type = (e: unknown) => { const p = temporalProblem(e, 5000); return p instanceof DomainError ? `${p.status} ${p.type}` : 'as it was'; };
-    expect([timedOut, queryTimedOut, unreachable, aborted, unprocessed, taskFailed, noWorker, refused].map(type)).toEqual([
-      '503 temporal-timeout', '503 temporal-timeout', '503 temporal-unavailable', '503 temporal-busy', '503 temporal-busy', '503 temporal-retrying', '503 temporal-no-worker', 'as it was',
+    const type = (e: unknown) => {
+      const p = temporalProblem(e, 5000);
+      return p instanceof DomainError ? `${p.status} ${p.type}` : 'as it was';
+    };
+    expect(
+      [timedOut, queryTimedOut, unreachable, aborted, unprocessed, taskFailed, noWorker, refused].map(type),
+    ).toEqual([
+      '503 temporal-timeout',
+      '503 temporal-timeout',
+      '503 temporal-unavailable',
+      '503 temporal-busy',
+      '503 temporal-busy',
+      '503 temporal-retrying',
+      '503 temporal-no-worker',
+      'as it was',
     ]);
   });
 });

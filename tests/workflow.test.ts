@@ -31,27 +31,50 @@ describe('trajectory workflow', () => {
   it('runs a 20-week trajectory to its end in seconds, recording each status change in the database', async () => {
     const startDate = addDays(thisMonday(await env.currentTimeMs()), 7);
     const input = await seedTrajectory(startDate);
-    const handle = await env.client.workflow.start(trajectoryWorkflow, { taskQueue: TASK_QUEUE, workflowId: trajectoryWorkflowId(input.trajectoryId), args: [input] });
+    const handle = await env.client.workflow.start(trajectoryWorkflow, {
+      taskQueue: TASK_QUEUE,
+      workflowId: trajectoryWorkflowId(input.trajectoryId),
+      args: [input],
+    });
 
     const before = await handle.query(stateQuery);
-    expect(before).toMatchObject({ status: 'planned', week: 0, weeks: 20, startDate, endDate: addDays(startDate, 19 * 7 + 4) });
+    expect(before).toMatchObject({
+      status: 'planned',
+      week: 0,
+      weeks: 20,
+      startDate,
+      endDate: addDays(startDate, 19 * 7 + 4),
+    });
     expect(before.nextDays[0]).toMatchObject({ date: startDate, kind: 'placement', week: 1 });
 
     const t0 = Date.now();
     const result = await handle.result();
     const wallMs = Date.now() - t0;
     // Nobody confirmed a BBL: two weeks after the end the outcome is "no doorstroom", with the reason.
-    expect(result).toEqual({ status: 'ended', endDate: addDays(startDate, 137), outcome: { kind: 'no_doorstroom', reason: 'no BBL contract from the employer and no BBL enrolment from the ROC two weeks after the planned end' } });
+    expect(result).toEqual({
+      status: 'ended',
+      endDate: addDays(startDate, 137),
+      outcome: {
+        kind: 'no_doorstroom',
+        reason: 'no BBL contract from the employer and no BBL enrolment from the ROC two weeks after the planned end',
+      },
+    });
     expect((await findTrajectory(db, input.trajectoryId))?.status).toBe('ended');
     const history = await handle.fetchHistory();
-    console.info(`20-week trajectory on the time-skipping server: ${wallMs} ms wall time, ${history.events?.length} history events`);
+    console.info(
+      `20-week trajectory on the time-skipping server: ${wallMs} ms wall time, ${history.events?.length} history events`,
+    );
   });
 
   it('is active in the right week part-way through', async () => {
     const launchDay = localDate(await env.currentTimeMs());
     const startDate = addDays(thisMonday(await env.currentTimeMs()), 7);
     const input = await seedTrajectory(startDate);
-    const handle = await env.client.workflow.start(trajectoryWorkflow, { taskQueue: TASK_QUEUE, workflowId: trajectoryWorkflowId(input.trajectoryId), args: [input] });
+    const handle = await env.client.workflow.start(trajectoryWorkflow, {
+      taskQueue: TASK_QUEUE,
+      workflowId: trajectoryWorkflowId(input.trajectoryId),
+      args: [input],
+    });
     await env.sleep('10 weeks');
     const today = localDate(await env.currentTimeMs());
     const state = await handle.query(stateQuery, today);

@@ -7,9 +7,20 @@ export const TIME_ZONE = 'Europe/Amsterdam';
 export const WEEKDAYS = ['monday', 'tuesday', 'wednesday', 'thursday', 'friday'] as const;
 export type Weekday = (typeof WEEKDAYS)[number];
 
-export interface Holiday { date: string; name: string }
-export interface Closure { from: string; to: string; name: string }
-export interface CheckpointTemplate { key: string; name: string; week: number }
+export interface Holiday {
+  date: string;
+  name: string;
+}
+export interface Closure {
+  from: string;
+  to: string;
+  name: string;
+}
+export interface CheckpointTemplate {
+  key: string;
+  name: string;
+  week: number;
+}
 
 export interface CalendarInput {
   weeks: number;
@@ -32,7 +43,10 @@ export interface PlannedDay {
   reason?: string;
 }
 
-export interface PlannedCheckpoint extends CheckpointTemplate { weekStart: string; weekEnd: string }
+export interface PlannedCheckpoint extends CheckpointTemplate {
+  weekStart: string;
+  weekEnd: string;
+}
 
 export interface Plan {
   startDate: string;
@@ -60,7 +74,9 @@ export function addDays(date: string, days: number): string {
 export function addMonths(date: string, months: number): string {
   const [y, m, d] = date.split('-').map(Number);
   const target = Date.UTC(y!, m! - 1 + months, 1);
-  const last = new Date(Date.UTC(new Date(target).getUTCFullYear(), new Date(target).getUTCMonth() + 1, 0)).getUTCDate();
+  const last = new Date(
+    Date.UTC(new Date(target).getUTCFullYear(), new Date(target).getUTCMonth() + 1, 0),
+  ).getUTCDate();
   return fromUtcMs(target + (Math.min(d!, last) - 1) * DAY_MS);
 }
 
@@ -97,7 +113,11 @@ export function planTrajectory(input: CalendarInput): Plan {
     WEEKDAYS.forEach((weekday, i) => {
       const date = addDays(monday, i);
       const kind: DayKind | undefined =
-        weekday === input.schoolWeekday ? 'school' : input.placementWeekdays.includes(weekday) ? 'placement' : undefined;
+        weekday === input.schoolWeekday
+          ? 'school'
+          : input.placementWeekdays.includes(weekday)
+            ? 'placement'
+            : undefined;
       if (!kind) return;
       const holiday = holidays.get(date);
       const closure = kind === 'school' ? closureOn(date) : undefined;
@@ -107,8 +127,17 @@ export function planTrajectory(input: CalendarInput): Plan {
   }
   const checkpoints = input.checkpoints
     .filter((c) => c.week <= input.weeks)
-    .map((c) => ({ ...c, weekStart: addDays(input.startDate, (c.week - 1) * 7), weekEnd: addDays(input.startDate, (c.week - 1) * 7 + 4) }));
-  return { startDate: input.startDate, endDate: addDays(input.startDate, (input.weeks - 1) * 7 + 4), days, checkpoints };
+    .map((c) => ({
+      ...c,
+      weekStart: addDays(input.startDate, (c.week - 1) * 7),
+      weekEnd: addDays(input.startDate, (c.week - 1) * 7 + 4),
+    }));
+  return {
+    startDate: input.startDate,
+    endDate: addDays(input.startDate, (input.weeks - 1) * 7 + 4),
+    days,
+    checkpoints,
+  };
 }
 
 // --- wall-clock conversions (Europe/Amsterdam) ----------------------------------------------------
@@ -127,7 +156,12 @@ const partsFormat = new Intl.DateTimeFormat('en-CA', {
 
 function localParts(ms: number) {
   const p = Object.fromEntries(partsFormat.formatToParts(new Date(ms)).map((x) => [x.type, x.value]));
-  return { date: `${p.year}-${p.month}-${p.day}`, hour: Number(p.hour), minute: Number(p.minute), second: Number(p.second) };
+  return {
+    date: `${p.year}-${p.month}-${p.day}`,
+    hour: Number(p.hour),
+    minute: Number(p.minute),
+    second: Number(p.second),
+  };
 }
 
 /** The Amsterdam calendar date of an instant. */

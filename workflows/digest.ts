@@ -5,11 +5,20 @@ import { proxyActivities } from '@temporalio/workflow';
 import type { Activities } from '../activities';
 import { localDate } from './calendar';
 
-export interface DigestResult { date: string; mails: number; sent: number; failed: number }
+export interface DigestResult {
+  date: string;
+  mails: number;
+  sent: number;
+  failed: number;
+}
 
 // Both heartbeat as they go: a worker that dies mid-way is noticed within the heartbeat timeout and the
 // activity runs again elsewhere, instead of waiting out the whole start-to-close timeout.
-const { composeDigests } = proxyActivities<Activities>({ startToCloseTimeout: '10 minutes', heartbeatTimeout: '30 seconds', retry: { maximumInterval: '5 minutes' } });
+const { composeDigests } = proxyActivities<Activities>({
+  startToCloseTimeout: '10 minutes',
+  heartbeatTimeout: '30 seconds',
+  retry: { maximumInterval: '5 minutes' },
+});
 const { deliverMail } = proxyActivities<Activities>({
   startToCloseTimeout: '10 minutes',
   heartbeatTimeout: '30 seconds',

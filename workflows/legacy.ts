@@ -24,9 +24,19 @@ export async function legacyTrajectory(input: TrajectoryInput): Promise<Trajecto
   setHandler(stateQuery, (asOf) => {
     const today = asOf ?? localDate(Date.now());
     return {
-      status, today, week: Math.min(weekOf(plan.startDate, today), template.weeks), weeks: template.weeks, startDate: plan.startDate, endDate: plan.endDate,
-      programme: { id: input.programme.id, version: input.programme.version }, employerId: input.employerId ?? '', nextDays: plan.days.filter((d) => d.date >= today).slice(0, 5),
-      open: { attendance: [], checkpoints: [], overdueCheckpoints: [], bbl: [] }, risks: [], pauses: [], extensions: [],
+      status,
+      today,
+      week: Math.min(weekOf(plan.startDate, today), template.weeks),
+      weeks: template.weeks,
+      startDate: plan.startDate,
+      endDate: plan.endDate,
+      programme: { id: input.programme.id, version: input.programme.version },
+      employerId: input.employerId ?? '',
+      nextDays: plan.days.filter((d) => d.date >= today).slice(0, 5),
+      open: { attendance: [], checkpoints: [], overdueCheckpoints: [], bbl: [] },
+      risks: [],
+      pauses: [],
+      extensions: [],
     };
   });
 

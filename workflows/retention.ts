@@ -4,8 +4,13 @@ import { proxyActivities } from '@temporalio/workflow';
 import type { Activities } from '../activities';
 import { localDate } from './calendar';
 
-export interface RetentionInput { months: number }
-export interface RetentionResult { anonymised: number; forgottenKeys: number }
+export interface RetentionInput {
+  months: number;
+}
+export interface RetentionResult {
+  anonymised: number;
+  forgottenKeys: number;
+}
 
 const { anonymiseExpired } = proxyActivities<Activities>({
   startToCloseTimeout: '5 minutes',

@@ -3,19 +3,66 @@
 // writes every change to PostgreSQL through one idempotent projection activity.
 // Contract first: input, state and message definitions; then the workflow.
 import {
-  ApplicationFailure, allHandlersFinished, condition, defineQuery, defineSignal, defineUpdate, patched, proxyActivities, proxyLocalActivities, setHandler, upsertSearchAttributes,
+  ApplicationFailure,
+  allHandlersFinished,
+  condition,
+  defineQuery,
+  defineSignal,
+  defineUpdate,
+  patched,
+  proxyActivities,
+  proxyLocalActivities,
+  setHandler,
+  upsertSearchAttributes,
 } from '@temporalio/workflow';
 import type { Activities } from '../activities';
 import type { ProgrammeTemplate } from '../api/schemas/programme';
 import type { AttendanceRecording, BblConfirmation, Change, CheckpointRecording } from '../api/schemas/recording';
-import { addDays, localDate, localInstant, weekOf, type Closure, type Holiday, type PlannedCheckpoint, type PlannedDay, type Weekday } from './calendar';
+import {
+  addDays,
+  localDate,
+  localInstant,
+  weekOf,
+  type Closure,
+  type Holiday,
+  type PlannedCheckpoint,
+  type PlannedDay,
+  type Weekday,
+} from './calendar';
 import { DEFAULT_FOLLOW_UP } from './follow-up';
 import { legacyTrajectory } from './legacy';
 import { TrajectoryStatusKey } from './search-attributes';
 import {
-  applyClosures, BBL_DECISION_DAYS_AFTER_END, changeEmployer, closeBblDecision, confirmBbl, currentEmployer, currentPlan, dropout, DROPOUT_GRACE_DAYS, extend,
-  initialState, openItems, pause, reachEnd, recordAttendance, recordCheckpoint, Rejection, resume, revertDropout, riskSignals, schedule, start,
-  type Attendance, type CheckpointReview, type OpenItems, type Outcome, type RiskSignal, type ScheduleDay, type TrajectoryData, type TrajectoryStatus,
+  applyClosures,
+  BBL_DECISION_DAYS_AFTER_END,
+  changeEmployer,
+  closeBblDecision,
+  confirmBbl,
+  currentEmployer,
+  currentPlan,
+  dropout,
+  DROPOUT_GRACE_DAYS,
+  extend,
+  initialState,
+  openItems,
+  pause,
+  reachEnd,
+  recordAttendance,
+  recordCheckpoint,
+  Rejection,
+  resume,
+  revertDropout,
+  riskSignals,
+  schedule,
+  start,
+  type Attendance,
+  type CheckpointReview,
+  type OpenItems,
+  type Outcome,
+  type RiskSignal,
+  type ScheduleDay,
+  type TrajectoryData,
+  type TrajectoryStatus,
 } from './state';
 
 export interface TrajectoryInput {
@@ -55,24 +102,58 @@ export interface TrajectoryState {
   outcome?: Outcome;
 }
 
-export interface Schedule { status: TrajectoryStatus; endDate: string; weeks: { week: number; days: ScheduleDay[] }[] }
+export interface Schedule {
+  status: TrajectoryStatus;
+  endDate: string;
+  weeks: { week: number; days: ScheduleDay[] }[];
+}
 
-export interface TrajectoryResult { status: TrajectoryStatus; endDate: string; outcome?: Outcome }
+export interface TrajectoryResult {
+  status: TrajectoryStatus;
+  endDate: string;
+  outcome?: Outcome;
+}
 
 export type EventType =
-  | 'started' | 'attendance_recorded' | 'attendance_corrected' | 'checkpoint_recorded' | 'paused' | 'resumed' | 'extended' | 'employer_changed'
-  | 'dropped_out' | 'dropout_reverted' | 'bbl_confirmed' | 'closures_applied' | 'awaiting_bbl' | 'ended';
+  | 'started'
+  | 'attendance_recorded'
+  | 'attendance_corrected'
+  | 'checkpoint_recorded'
+  | 'paused'
+  | 'resumed'
+  | 'extended'
+  | 'employer_changed'
+  | 'dropped_out'
+  | 'dropout_reverted'
+  | 'bbl_confirmed'
+  | 'closures_applied'
+  | 'awaiting_bbl'
+  | 'ended';
 
 /** `seq` is generated here, in the workflow, so a retried or replayed projection writes the same row. */
-export interface TrajectoryEvent { seq: number; type: EventType; date: string; data: Record<string, unknown> }
+export interface TrajectoryEvent {
+  seq: number;
+  type: EventType;
+  date: string;
+  data: Record<string, unknown>;
+}
 
 /** What an accepted update answers: where the trajectory stands after it. */
-export interface Recorded { seq: number; status: TrajectoryStatus; endDate: string }
+export interface Recorded {
+  seq: number;
+  status: TrajectoryStatus;
+  endDate: string;
+}
 
-/** Live state as of a date. The caller passes today: inside a query the workflow clock stands at its last activation. */
+/**
+ * Live state as of a date. The caller passes today: inside a query the workflow clock stands at its last activation.
+ */
 export const stateQuery = defineQuery<TrajectoryState, [asOf?: string]>('state');
 export const scheduleQuery = defineQuery<Schedule>('schedule');
-/** The plan as the projection writes it, with the seq it stands at: to fill in runs that began before plans were projected. */
+/**
+ * The plan as the projection writes it, with the seq it stands at: to fill in runs that began before plans were
+ * projected.
+ */
 export const planQuery = defineQuery<{ seq: number; days: PlannedDay[]; checkpoints: PlannedCheckpoint[] }>('plan');
 export const recordAttendanceUpdate = defineUpdate<Recorded, [AttendanceRecording]>('recordAttendance');
 export const recordCheckpointUpdate = defineUpdate<Recorded, [CheckpointRecording]>('recordCheckpoint');
@@ -94,7 +175,10 @@ const { projectTrajectory } = proxyLocalActivities<Activities>({
 });
 
 /** Starting the follow-up is one client call; retried until it is done. */
-const { startFollowUp } = proxyActivities<Activities>({ startToCloseTimeout: '1 minute', retry: { initialInterval: '1 second', maximumInterval: '5 minutes' } });
+const { startFollowUp } = proxyActivities<Activities>({
+  startToCloseTimeout: '1 minute',
+  retry: { initialInterval: '1 second', maximumInterval: '5 minutes' },
+});
 
 const today = () => localDate(Date.now());
 
@@ -103,7 +187,13 @@ function guard<T>(transition: () => T, field = (f: string) => f): T {
   try {
     return transition();
   } catch (e) {
-    if (e instanceof Rejection) throw ApplicationFailure.create({ type: REJECTION, message: e.problem, details: [field(e.field)], nonRetryable: true });
+    if (e instanceof Rejection)
+      throw ApplicationFailure.create({
+        type: REJECTION,
+        message: e.problem,
+        details: [field(e.field)],
+        nonRetryable: true,
+      });
     throw e;
   }
 }
@@ -111,24 +201,41 @@ function guard<T>(transition: () => T, field = (f: string) => f): T {
 function applyAttendance(s: TrajectoryData, on: string, { entries }: AttendanceRecording): TrajectoryData {
   return entries.reduce((next, entry, i) => {
     const at = (f: string) => `entries[${i}].${f}`;
-    if (entries.findIndex((e) => e.date === entry.date) !== i) throw ApplicationFailure.create({ type: REJECTION, message: `${entry.date} appears twice`, details: [at('date')], nonRetryable: true });
+    if (entries.findIndex((e) => e.date === entry.date) !== i)
+      throw ApplicationFailure.create({
+        type: REJECTION,
+        message: `${entry.date} appears twice`,
+        details: [at('date')],
+        nonRetryable: true,
+      });
     return guard(() => recordAttendance(next, on, entry), at);
   }, s);
 }
 
 function applyChange(s: TrajectoryData, on: string, c: Change): TrajectoryData {
   switch (c.type) {
-    case 'pause': return pause(s, on, c);
-    case 'resume': return resume(s, on, c);
-    case 'extension': return extend(s, on, c);
-    case 'employer_change': return changeEmployer(s, on, c);
-    case 'dropout': return dropout(s, on, c);
-    case 'dropout_revert': return revertDropout(s, on, c);
+    case 'pause':
+      return pause(s, on, c);
+    case 'resume':
+      return resume(s, on, c);
+    case 'extension':
+      return extend(s, on, c);
+    case 'employer_change':
+      return changeEmployer(s, on, c);
+    case 'dropout':
+      return dropout(s, on, c);
+    case 'dropout_revert':
+      return revertDropout(s, on, c);
   }
 }
 
 const CHANGE_EVENTS: Record<Change['type'], EventType> = {
-  pause: 'paused', resume: 'resumed', extension: 'extended', employer_change: 'employer_changed', dropout: 'dropped_out', dropout_revert: 'dropout_reverted',
+  pause: 'paused',
+  resume: 'resumed',
+  extension: 'extended',
+  employer_change: 'employer_changed',
+  dropout: 'dropped_out',
+  dropout_revert: 'dropout_reverted',
 };
 
 export const RECORDING_PATCH = 'recording';
@@ -160,7 +267,11 @@ export async function trajectoryWorkflow(input: TrajectoryInput): Promise<Trajec
    */
   let projecting: Promise<unknown> = Promise.resolve();
 
-  async function commit(next: TrajectoryData, events: Omit<TrajectoryEvent, 'seq' | 'date'>[], rows: { attendance?: Attendance[]; checkpoints?: CheckpointReview[] } = {}): Promise<Recorded> {
+  async function commit(
+    next: TrajectoryData,
+    events: Omit<TrajectoryEvent, 'seq' | 'date'>[],
+    rows: { attendance?: Attendance[]; checkpoints?: CheckpointReview[] } = {},
+  ): Promise<Recorded> {
     const on = today();
     if (next.status !== s.status) upsertSearchAttributes([{ key: TrajectoryStatusKey, value: next.status }]);
     s = next;
@@ -202,7 +313,8 @@ export async function trajectoryWorkflow(input: TrajectoryInput): Promise<Trajec
       endDate: plan.endDate,
       programme: { id: input.programme.id, version: input.programme.version },
       employerId: currentEmployer(s, on),
-      nextDays: s.status === 'ended' || s.status === 'dropped_out' ? [] : plan.days.filter((d) => d.date >= on).slice(0, 5),
+      nextDays:
+        s.status === 'ended' || s.status === 'dropped_out' ? [] : plan.days.filter((d) => d.date >= on).slice(0, 5),
       open: openItems(s, on, plan),
       risks: riskSignals(s, on),
       pauses: s.pauses,
@@ -216,27 +328,48 @@ export async function trajectoryWorkflow(input: TrajectoryInput): Promise<Trajec
     return { seq, days, checkpoints };
   });
 
-  setHandler(recordAttendanceUpdate, async (recording) => {
-    const next = applyAttendance(s, today(), recording);
-    const events = recording.entries.map((e) => ({ type: (s.attendance[e.date] ? 'attendance_corrected' : 'attendance_recorded') as EventType, data: { ...e } }));
-    return commit(next, events, { attendance: recording.entries.map((e) => next.attendance[e.date]!) });
-  }, { validator: (recording) => void applyAttendance(s, today(), recording) });
+  setHandler(
+    recordAttendanceUpdate,
+    async (recording) => {
+      const next = applyAttendance(s, today(), recording);
+      const events = recording.entries.map((e) => ({
+        type: (s.attendance[e.date] ? 'attendance_corrected' : 'attendance_recorded') as EventType,
+        data: { ...e },
+      }));
+      return commit(next, events, { attendance: recording.entries.map((e) => next.attendance[e.date]!) });
+    },
+    { validator: (recording) => void applyAttendance(s, today(), recording) },
+  );
 
-  setHandler(recordCheckpointUpdate, async (review) => {
-    const next = guard(() => recordCheckpoint(s, today(), review));
-    return commit(next, [{ type: 'checkpoint_recorded', data: { ...review } }], { checkpoints: [next.checkpoints[review.key]!] });
-  }, { validator: (review) => void guard(() => recordCheckpoint(s, today(), review)) });
+  setHandler(
+    recordCheckpointUpdate,
+    async (review) => {
+      const next = guard(() => recordCheckpoint(s, today(), review));
+      return commit(next, [{ type: 'checkpoint_recorded', data: { ...review } }], {
+        checkpoints: [next.checkpoints[review.key]!],
+      });
+    },
+    { validator: (review) => void guard(() => recordCheckpoint(s, today(), review)) },
+  );
 
-  setHandler(changeUpdate, async (change) => {
-    const next = guard(() => applyChange(s, today(), change));
-    const data = change.type === 'dropout' ? { ...change, week: next.dropout!.week } : { ...change };
-    return commit(next, [{ type: CHANGE_EVENTS[change.type], data }]);
-  }, { validator: (change) => void guard(() => applyChange(s, today(), change)) });
+  setHandler(
+    changeUpdate,
+    async (change) => {
+      const next = guard(() => applyChange(s, today(), change));
+      const data = change.type === 'dropout' ? { ...change, week: next.dropout!.week } : { ...change };
+      return commit(next, [{ type: CHANGE_EVENTS[change.type], data }]);
+    },
+    { validator: (change) => void guard(() => applyChange(s, today(), change)) },
+  );
 
-  setHandler(confirmBblUpdate, async (confirmation) => {
-    const next = guard(() => confirmBbl(s, today(), confirmation));
-    return commit(next, [{ type: 'bbl_confirmed', data: { ...confirmation } }]);
-  }, { validator: (confirmation) => void guard(() => confirmBbl(s, today(), confirmation)) });
+  setHandler(
+    confirmBblUpdate,
+    async (confirmation) => {
+      const next = guard(() => confirmBbl(s, today(), confirmation));
+      return commit(next, [{ type: 'bbl_confirmed', data: { ...confirmation } }]);
+    },
+    { validator: (confirmation) => void guard(() => confirmBbl(s, today(), confirmation)) },
+  );
 
   setHandler(closuresSignal, async (closures) => {
     if (s.status === 'ended' || s.status === 'dropped_out') return;
@@ -259,7 +392,9 @@ export async function trajectoryWorkflow(input: TrajectoryInput): Promise<Trajec
     if (s.status === 'active') {
       if (await waitUntil(localInstant(addDays(endDate, 1)))) {
         const next = reachEnd(s);
-        await commit(next, [{ type: next.status === 'ended' ? 'ended' : 'awaiting_bbl', data: { endDate, outcome: next.outcome } }]);
+        await commit(next, [
+          { type: next.status === 'ended' ? 'ended' : 'awaiting_bbl', data: { endDate, outcome: next.outcome } },
+        ]);
       }
     } else if (s.status === 'paused') {
       const seen = version;
@@ -282,8 +417,11 @@ export async function trajectoryWorkflow(input: TrajectoryInput): Promise<Trajec
     // Its own workflow, running on when this one completes: the trajectory is over, the follow-up is not.
     const endDate = currentPlan(s).endDate;
     await startFollowUp({
-      trajectoryId: input.trajectoryId, outcome: outcome.kind, from: outcome.kind === 'bbl_doorstroom' ? outcome.bblStartDate : endDate,
-      employerId: currentEmployer(s, endDate), rules: { ...DEFAULT_FOLLOW_UP, ...template.followUp },
+      trajectoryId: input.trajectoryId,
+      outcome: outcome.kind,
+      from: outcome.kind === 'bbl_doorstroom' ? outcome.bblStartDate : endDate,
+      employerId: currentEmployer(s, endDate),
+      rules: { ...DEFAULT_FOLLOW_UP, ...template.followUp },
     });
   }
 

@@ -6,11 +6,31 @@ import type { AppDeps } from '../deps';
 
 /** Only when no SMTP_URL is configured: the development mailbox that keeps every message sent. */
 export const mailboxRoutes: FastifyPluginAsyncTypebox<{ deps: AppDeps }> = async (app, { deps }) => {
-  app.get('/mailbox', {
-    config: { access: { roles: ['admin'] } },
-    schema: { tags: ['development'], operationId: 'listDevMail', summary: 'Messages kept by the development mailbox (no SMTP_URL set)', querystring: Page, response: responses(200, Paged(DevMail), 'A page of kept messages') },
-  }, async (request) => {
-    const { items, total } = await listDevMail(deps.db, request.query);
-    return { items: items.map((m) => ({ id: m.id, to: m.recipient, subject: m.subject, text: m.text, sentAt: m.sent_at.toISOString() })), total, ...request.query };
-  });
+  app.get(
+    '/mailbox',
+    {
+      config: { access: { roles: ['admin'] } },
+      schema: {
+        tags: ['development'],
+        operationId: 'listDevMail',
+        summary: 'Messages kept by the development mailbox (no SMTP_URL set)',
+        querystring: Page,
+        response: responses(200, Paged(DevMail), 'A page of kept messages'),
+      },
+    },
+    async (request) => {
+      const { items, total } = await listDevMail(deps.db, request.query);
+      return {
+        items: items.map((m) => ({
+          id: m.id,
+          to: m.recipient,
+          subject: m.subject,
+          text: m.text,
+          sentAt: m.sent_at.toISOString(),
+        })),
+        total,
+        ...request.query,
+      };
+    },
+  );
 };

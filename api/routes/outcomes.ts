@@ -11,58 +11,119 @@ import { figuresCsv, outcomeFigures } from '../services/outcomes';
 import type { AppDeps } from '../deps';
 
 type Row = Awaited<ReturnType<typeof listParticipantOutcomes>>['items'][number];
-const toView = (r: Row): ParticipantOutcome => ({ trajectoryId: r.id, reference: r.reference, cohortId: r.cohort_id, benefitPayerId: r.benefit_payer_id, status: r.status, endDate: r.end_date, outcome: r.outcome });
+const toView = (r: Row): ParticipantOutcome => ({
+  trajectoryId: r.id,
+  reference: r.reference,
+  cohortId: r.cohort_id,
+  benefitPayerId: r.benefit_payer_id,
+  status: r.status,
+  endDate: r.end_date,
+  outcome: r.outcome,
+});
 
 export const outcomeRoutes: FastifyPluginAsyncTypebox<{ deps: AppDeps }> = async (app, { deps }) => {
-  app.get('/outcomes', {
-    config: { access: { roles: ['admin', 'coordinator', 'funder'] } },
-    schema: {
-      tags: ['outcomes'],
-      operationId: 'getOutcomeFigures',
-      summary: 'Cohort results for funders: started, where everyone stands, dropout by reason and week, attendance rate, checkpoint results; small cells suppressed',
-      description: 'Filter by programme, region, cohort and period (cohort start). JSON, or CSV with `format=csv` or `Accept: text/csv`. A count of 1 to 4 people is null, and so is the next smallest in its group, so none can be worked out from a total (docs/outcomes.md).',
-      querystring: FigureQuery,
-      produces: ['application/json', 'text/csv'],
-      response: responses(200, OutcomeFigures, 'The figures, small cells suppressed: JSON, or CSV (one row per figure) with `format=csv` or `Accept: text/csv`'),
+  app.get(
+    '/outcomes',
+    {
+      config: { access: { roles: ['admin', 'coordinator', 'funder'] } },
+      schema: {
+        tags: ['outcomes'],
+        operationId: 'getOutcomeFigures',
+        summary:
+          'Cohort results for funders: started, where everyone stands, dropout by reason and week, attendance rate, checkpoint results; small cells suppressed',
+        description:
+          'Filter by programme, region, cohort and period (cohort start). JSON, or CSV with `format=csv` or `Accept: text/csv`. A count of 1 to 4 people is null, and so is the next smallest in its group, so none can be worked out from a total (docs/outcomes.md).',
+        querystring: FigureQuery,
+        produces: ['application/json', 'text/csv'],
+        response: responses(
+          200,
+          OutcomeFigures,
+          'The figures, small cells suppressed: JSON, or CSV (one row per figure) with `format=csv` or `Accept: text/csv`',
+        ),
+      },
     },
-  }, async (request, reply) => {
-    const figures = await outcomeFigures(deps, request.principal, request.query);
-    if (request.query.format === 'csv' || (request.query.format === undefined && /text\/csv/.test(request.headers.accept ?? ''))) {
-      // The CSV is sent as it is, past the JSON response schema.
-      return (reply as FastifyReply).type('text/csv; charset=utf-8').header('content-disposition', 'attachment; filename="uitkomsten.csv"').send(figuresCsv(figures));
-    }
-    return figures;
-  });
+    async (request, reply) => {
+      const figures = await outcomeFigures(deps, request.principal, request.query);
+      if (
+        request.query.format === 'csv' ||
+        (request.query.format === undefined && /text\/csv/.test(request.headers.accept ?? ''))
+      ) {
+        // The CSV is sent as it is, past the JSON response schema.
+        return (reply as FastifyReply)
+          .type('text/csv; charset=utf-8')
+          .header('content-disposition', 'attachment; filename="uitkomsten.csv"')
+          .send(figuresCsv(figures));
+      }
+      return figures;
+    },
+  );
 
-  app.get('/outcomes/participants', {
-    config: { access: { roles: ['admin', 'coordinator', 'funder'], audit: 'read' } },
-    schema: {
-      tags: ['outcomes'],
-      operationId: 'listParticipantOutcomes',
-      summary: 'Per-participant outcomes by pseudonymous reference: a gemeente or UWV sees the participants whose benefit it pays',
-      description: 'Audited: every participant listed is recorded in the audit log.',
-      querystring: OutcomeQuery,
-      response: responses(200, Paged(ParticipantOutcome), 'A page of participants by reference, with status and outcome'),
+  app.get(
+    '/outcomes/participants',
+    {
+      config: { access: { roles: ['admin', 'coordinator', 'funder'], audit: 'read' } },
+      schema: {
+        tags: ['outcomes'],
+        operationId: 'listParticipantOutcomes',
+        summary:
+          'Per-participant outcomes by pseudonymous reference: a gemeente or UWV sees the participants whose benefit it pays',
+        description: 'Audited: every participant listed is recorded in the audit log.',
+        querystring: OutcomeQuery,
+        response: responses(
+          200,
+          Paged(ParticipantOutcome),
+          'A page of participants by reference, with status and outcome',
+        ),
+      },
     },
-  }, async (request) => {
-    const { items, total } = await listParticipantOutcomes(deps.db, { ...request.query, ...outcomeFilter(request.principal) });
-    noteAudit(request, items.map((i) => i.id));
-    return { items: items.map(toView), total, limit: request.query.limit, offset: request.query.offset };
-  });
+    async (request) => {
+      const { items, total } = await listParticipantOutcomes(deps.db, {
+        ...request.query,
+        ...outcomeFilter(request.principal),
+      });
+      noteAudit(
+        request,
+        items.map((i) => i.id),
+      );
+      return { items: items.map(toView), total, limit: request.query.limit, offset: request.query.offset };
+    },
+  );
 
-  app.post('/outcomes/participant-lookups', {
-    config: { access: { roles: ['admin', 'funder'], audit: 'read' } },
-    schema: {
-      tags: ['outcomes'],
-      operationId: 'lookUpParticipantOutcome',
-      summary: "A benefit payer finds its participant by BSN (sent in the body, never in a URL); the BSN is hashed at once and not kept",
-      headers: IdempotencyHeaders,
-      body: BsnLookup,
-      response: responses(200, Paged(ParticipantOutcome), 'The participants with that BSN whose benefit the caller pays (none, or one)'),
+  app.post(
+    '/outcomes/participant-lookups',
+    {
+      config: { access: { roles: ['admin', 'funder'], audit: 'read' } },
+      schema: {
+        tags: ['outcomes'],
+        operationId: 'lookUpParticipantOutcome',
+        summary:
+          'A benefit payer finds its participant by BSN (sent in the body, never in a URL); the BSN is hashed at once and not kept',
+        headers: IdempotencyHeaders,
+        body: BsnLookup,
+        response: responses(
+          200,
+          Paged(ParticipantOutcome),
+          'The participants with that BSN whose benefit the caller pays (none, or one)',
+        ),
+      },
     },
-  }, async (request, reply) => idempotentReply(deps, request, reply, async () => {
-    if (!isBsn(request.body.bsn)) throw unprocessable([{ field: 'bsn', message: 'is not a valid BSN (it fails the elfproef)' }]);
-    const { items, total } = await listParticipantOutcomes(deps.db, { bsnHash: bsnHash(deps.config.BSN_HMAC_KEY, request.body.bsn), ...outcomeFilter(request.principal), limit: 50, offset: 0 });
-    return { statusCode: 200, body: { items: items.map(toView), total, limit: 50, offset: 0 } };
-  }, { audit: (body) => body.items.map((i) => i.trajectoryId) }));
+    async (request, reply) =>
+      idempotentReply(
+        deps,
+        request,
+        reply,
+        async () => {
+          if (!isBsn(request.body.bsn))
+            throw unprocessable([{ field: 'bsn', message: 'is not a valid BSN (it fails the elfproef)' }]);
+          const { items, total } = await listParticipantOutcomes(deps.db, {
+            bsnHash: bsnHash(deps.config.BSN_HMAC_KEY, request.body.bsn),
+            ...outcomeFilter(request.principal),
+            limit: 50,
+            offset: 0,
+          });
+          return { statusCode: 200, body: { items: items.map(toView), total, limit: 50, offset: 0 } };
+        },
+        { audit: (body) => body.items.map((i) => i.trajectoryId) },
+      ),
+  );
 };

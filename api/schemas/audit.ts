@@ -19,7 +19,9 @@ export const AuditEvent = Type.Object({
   actor: Type.String(),
   organisationId: Type.Union([Type.String(), Type.Null()]),
   role: Type.String(),
-  action: Type.Enum(['read', 'change', 'export', 'erase', 'anonymise', 'denied'], { description: "denied: a request refused because the object belongs to another office (or none of the caller's)" }),
+  action: Type.Enum(['read', 'change', 'export', 'erase', 'anonymise', 'denied'], {
+    description: "denied: a request refused because the object belongs to another office (or none of the caller's)",
+  }),
   resource: Type.String(),
   resourceId: Type.String(),
   trajectoryId: Type.Union([Type.String(), Type.Null()]),

@@ -8,7 +8,13 @@ export const Email = Type.String({ format: 'email', maxLength: 254 });
 export const Text = (maxLength = 200) => Type.String({ minLength: 1, maxLength, pattern: '^[^\\u0000-\\u001f]+$' });
 
 export const Weekday = Type.Union(
-  [Type.Literal('monday'), Type.Literal('tuesday'), Type.Literal('wednesday'), Type.Literal('thursday'), Type.Literal('friday')],
+  [
+    Type.Literal('monday'),
+    Type.Literal('tuesday'),
+    Type.Literal('wednesday'),
+    Type.Literal('thursday'),
+    Type.Literal('friday'),
+  ],
   { description: 'A working day' },
 );
 export type Weekday = Static<typeof Weekday>;
@@ -53,7 +59,14 @@ export const problemResponses = {
  * serialization are those of `schema`.
  */
 export const responses = <C extends number, T extends TSchema>(status: C, schema: T, description: string) =>
-  ({ [status]: { ...schema, description }, ...problemResponses }) as unknown as { [K in C]: T } & typeof problemResponses;
+  ({ [status]: { ...schema, description }, ...problemResponses }) as unknown as {
+    [K in C]: T;
+  } & typeof problemResponses;
 
 /** One page of a list held in full (short lists: programme versions, a school's closures). */
-export const pageOf = <T>(all: T[], page: Page) => ({ items: all.slice(page.offset, page.offset + page.limit), total: all.length, limit: page.limit, offset: page.offset });
+export const pageOf = <T>(all: T[], page: Page) => ({
+  items: all.slice(page.offset, page.offset + page.limit),
+  total: all.length,
+  limit: page.limit,
+  offset: page.offset,
+});

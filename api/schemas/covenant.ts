@@ -2,7 +2,8 @@ import { Type, type Static } from 'typebox';
 import { Email, Id, Text } from './common';
 
 export const MemberRole = Type.Enum(['employer', 'school', 'funder', 'jobcoaching'], {
-  description: 'employer: placements; school: the ROC; funder: a gemeente or UWV paying benefits; jobcoaching: provides jobcoaches',
+  description:
+    'employer: placements; school: the ROC; funder: a gemeente or UWV paying benefits; jobcoaching: provides jobcoaches',
 });
 export const Member = Type.Object({ organisationId: Id, role: MemberRole }, { additionalProperties: false });
 
@@ -11,20 +12,37 @@ export const NewCovenant = Type.Object(
     id: Type.Optional(Id),
     name: Text(),
     region: Text(100),
-    programmeOfficeId: Type.Intersect([Id], { description: 'The programme office (kind programme_office) that coordinates under this covenant' }),
+    programmeOfficeId: Type.Intersect([Id], {
+      description: 'The programme office (kind programme_office) that coordinates under this covenant',
+    }),
     members: Type.Array(Member, { maxItems: 500 }),
   },
   {
     additionalProperties: false,
-    examples: [{
-      id: 'po-west.west-brabant', name: 'Convenant West-Brabant', region: 'West-Brabant', programmeOfficeId: 'po-west',
-      members: [{ organisationId: 'po-west.roc-west', role: 'school' }, { organisationId: 'po-west.bakkerij-de-hoek', role: 'employer' }, { organisationId: 'gemeente-breda', role: 'funder' }],
-    }],
+    examples: [
+      {
+        id: 'po-west.west-brabant',
+        name: 'Convenant West-Brabant',
+        region: 'West-Brabant',
+        programmeOfficeId: 'po-west',
+        members: [
+          { organisationId: 'po-west.roc-west', role: 'school' },
+          { organisationId: 'po-west.bakkerij-de-hoek', role: 'employer' },
+          { organisationId: 'gemeente-breda', role: 'funder' },
+        ],
+      },
+    ],
   },
 );
 export type NewCovenant = Static<typeof NewCovenant>;
 
-export const NewMembers = Type.Object({ members: Type.Array(Member, { minItems: 1, maxItems: 500 }) }, { additionalProperties: false, examples: [{ members: [{ organisationId: 'po-west.garage-zuid', role: 'employer' }] }] });
+export const NewMembers = Type.Object(
+  { members: Type.Array(Member, { minItems: 1, maxItems: 500 }) },
+  {
+    additionalProperties: false,
+    examples: [{ members: [{ organisationId: 'po-west.garage-zuid', role: 'employer' }] }],
+  },
+);
 export type NewMembers = Static<typeof NewMembers>;
 
 export const Covenant = Type.Object({
@@ -40,9 +58,19 @@ export type Covenant = Static<typeof Covenant>;
 export const ContactRole = Type.Enum(['coordinator', 'jobcoach', 'workplace_trainer', 'roc_coordinator']);
 export const NewContact = Type.Object(
   { id: Type.Optional(Id), role: ContactRole, name: Text(), email: Email },
-  { additionalProperties: false, examples: [{ id: 'po-west.jan-jansen', role: 'jobcoach', name: 'Jan Jansen', email: 'jan.jansen@example.nl' }] },
+  {
+    additionalProperties: false,
+    examples: [{ id: 'po-west.jan-jansen', role: 'jobcoach', name: 'Jan Jansen', email: 'jan.jansen@example.nl' }],
+  },
 );
 export type NewContact = Static<typeof NewContact>;
 
-export const Contact = Type.Object({ id: Id, organisationId: Id, role: ContactRole, name: Type.String(), email: Email, createdAt: Type.String({ format: 'date-time' }) });
+export const Contact = Type.Object({
+  id: Id,
+  organisationId: Id,
+  role: ContactRole,
+  name: Type.String(),
+  email: Email,
+  createdAt: Type.String({ format: 'date-time' }),
+});
 export type Contact = Static<typeof Contact>;

@@ -2,7 +2,10 @@
 import { Type, type Static } from 'typebox';
 import { Id, IsoDate } from './common';
 
-export const FollowUpParams = Type.Object({ id: Id, months: Type.Integer({ minimum: 1, maximum: 36, description: 'Which follow-up: months after the BBL start' }) });
+export const FollowUpParams = Type.Object({
+  id: Id,
+  months: Type.Integer({ minimum: 1, maximum: 36, description: 'Which follow-up: months after the BBL start' }),
+});
 
 export const FollowUpAnswer = Type.Object(
   {
@@ -13,7 +16,9 @@ export const FollowUpAnswer = Type.Object(
 );
 export type FollowUpAnswer = Static<typeof FollowUpAnswer>;
 
-const Answer = Type.Union([Type.Boolean(), Type.Null()], { description: 'null: not answered (after closesOn: no answer)' });
+const Answer = Type.Union([Type.Boolean(), Type.Null()], {
+  description: 'null: not answered (after closesOn: no answer)',
+});
 export const FollowUp = Type.Object({
   months: Type.Integer(),
   dueOn: IsoDate,
@@ -28,5 +33,8 @@ export const FollowUp = Type.Object({
 });
 export type FollowUp = Static<typeof FollowUp>;
 
-export const FollowUps = Type.Object({ trajectoryId: Id, followUps: Type.Array(FollowUp, { maxItems: 6, description: 'At most one per follow-up month of the programme' }) });
+export const FollowUps = Type.Object({
+  trajectoryId: Id,
+  followUps: Type.Array(FollowUp, { maxItems: 6, description: 'At most one per follow-up month of the programme' }),
+});
 export type FollowUps = Static<typeof FollowUps>;

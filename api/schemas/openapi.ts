@@ -40,7 +40,15 @@ export const PROBLEM_DESCRIPTIONS: Record<number, string> = {
 };
 
 const PROBLEM_NAMES: Record<number, string> = {
-  400: 'BadRequest', 401: 'Unauthorized', 403: 'Forbidden', 404: 'NotFound', 409: 'Conflict', 422: 'Unprocessable', 429: 'TooManyRequests', 500: 'InternalError', 503: 'ServiceUnavailable',
+  400: 'BadRequest',
+  401: 'Unauthorized',
+  403: 'Forbidden',
+  404: 'NotFound',
+  409: 'Conflict',
+  422: 'Unprocessable',
+  429: 'TooManyRequests',
+  500: 'InternalError',
+  503: 'ServiceUnavailable',
 };
 
 /** What each group of operations (an operation's tag) is about. */
@@ -75,7 +83,24 @@ const PARAMETER_ONLY = /(Query|Params)$/;
  * the TypeBox schemas as they are.
  */
 export function namedSchemas(): Record<string, TSchema> {
-  const modules = [common, apiKey, audit, calendar, cohort, covenant, followUp, health, mailbox, organisation, outbox, outcome, programme, recording, steering, trajectory];
+  const modules = [
+    common,
+    apiKey,
+    audit,
+    calendar,
+    cohort,
+    covenant,
+    followUp,
+    health,
+    mailbox,
+    organisation,
+    outbox,
+    outcome,
+    programme,
+    recording,
+    steering,
+    trajectory,
+  ];
   const out: Record<string, TSchema> = {};
   for (const m of modules) {
     for (const [name, value] of Object.entries(m)) {
@@ -83,7 +108,8 @@ export function namedSchemas(): Record<string, TSchema> {
       if (!['type', 'anyOf', 'allOf', 'oneOf', 'enum', 'const'].some((k) => k in value)) continue;
       if (out[name] && out[name] !== value) throw new Error(`two schemas are exported as ${name}`);
       out[name] = value as TSchema;
-      if ((value as { type?: string }).type === 'object' && !name.endsWith('Page')) out[`${name}Page`] = common.Paged(value as TSchema);
+      if ((value as { type?: string }).type === 'object' && !name.endsWith('Page'))
+        out[`${name}Page`] = common.Paged(value as TSchema);
     }
   }
   return out;
@@ -98,7 +124,8 @@ function converted(node: unknown): Json {
     if (k === '$id' || k === '$schema') continue;
     if (k === 'const') out.enum = [v];
     else if (k === 'patternProperties' && isObject(v)) out.additionalProperties = converted(Object.values(v)[0]);
-    else if (k === 'properties' && isObject(v)) out[k] = Object.fromEntries(Object.entries(v).map(([p, s]) => [p, converted(s)]));
+    else if (k === 'properties' && isObject(v))
+      out[k] = Object.fromEntries(Object.entries(v).map(([p, s]) => [p, converted(s)]));
     else out[k] = converted(v);
   }
   return out;
@@ -109,7 +136,12 @@ function key(node: Json, dropDescription = false): string {
   const norm = (n: Json): Json => {
     if (Array.isArray(n)) return n.map(norm);
     if (!isObject(n)) return n;
-    return Object.fromEntries(Object.keys(n).filter((k) => k !== 'examples' && k !== 'example').sort().map((k) => [k, norm(n[k]!)]));
+    return Object.fromEntries(
+      Object.keys(n)
+        .filter((k) => k !== 'examples' && k !== 'example')
+        .sort()
+        .map((k) => [k, norm(n[k]!)]),
+    );
   };
   const n = norm(node);
   if (dropDescription && isObject(n)) delete n.description;
@@ -133,10 +165,14 @@ function referencing(node: Json, names: Names, used: Set<string>, root: boolean)
     }
   }
   const out: JsonObject = { ...node };
-  for (const k of SCHEMA_ARRAYS) if (Array.isArray(out[k])) out[k] = (out[k] as Json[]).map((s) => referencing(s, names, used, false));
+  for (const k of SCHEMA_ARRAYS)
+    if (Array.isArray(out[k])) out[k] = (out[k] as Json[]).map((s) => referencing(s, names, used, false));
   for (const k of SCHEMA_VALUES) if (isObject(out[k])) out[k] = referencing(out[k]!, names, used, false);
   for (const k of SCHEMA_MAPS) {
-    if (isObject(out[k])) out[k] = Object.fromEntries(Object.entries(out[k] as JsonObject).map(([p, s]) => [p, referencing(s, names, used, false)]));
+    if (isObject(out[k]))
+      out[k] = Object.fromEntries(
+        Object.entries(out[k] as JsonObject).map(([p, s]) => [p, referencing(s, names, used, false)]),
+      );
   }
   return out;
 }
@@ -152,9 +188,13 @@ function mediaSchema(schema: Json, names: Names, used: Set<string>): Json {
 }
 
 const API_VERSION_HEADER = { $ref: '#/components/headers/API-Version' };
-const RETRY_AFTER = { description: 'Seconds to wait before repeating the request', schema: { type: 'integer', minimum: 1 } };
+const RETRY_AFTER = {
+  description: 'Seconds to wait before repeating the request',
+  schema: { type: 'integer', minimum: 1 },
+};
 // Two small counts in a group: both suppressed (empty), so neither can be worked out from `started`.
-const CSV_EXAMPLE = 'figure,category,count\nstarted,,24\nparticipants,active,20\nparticipants,paused,\nparticipants,dropout,\n';
+const CSV_EXAMPLE =
+  'figure,category,count\nstarted,,24\nparticipants,active,20\nparticipants,paused,\nparticipants,dropout,\n';
 const METHODS = ['get', 'put', 'post', 'delete', 'patch'];
 
 export interface DocumentOptions {
@@ -197,13 +237,22 @@ export function finishDocument(generated: JsonObject, o: DocumentOptions = {}): 
       if (body) {
         op.requestBody = {
           ...body,
-          content: Object.fromEntries(Object.entries(body.content as JsonObject).map(([type, media]) => [type, { ...(media as JsonObject), schema: mediaSchema((media as JsonObject).schema!, names, used) }])),
+          content: Object.fromEntries(
+            Object.entries(body.content as JsonObject).map(([type, media]) => [
+              type,
+              { ...(media as JsonObject), schema: mediaSchema((media as JsonObject).schema!, names, used) },
+            ]),
+          ),
         };
       }
       const responses: JsonObject = {};
       const generatedResponses = { ...(op.responses as JsonObject) };
       // Every operation can fail on our side; the authenticated ones can also be refused for a missing token.
-      if (!generatedResponses['500']) generatedResponses['500'] = { description: 'Internal error', content: { 'application/json': { schema: common.Problem as unknown as Json } } };
+      if (!generatedResponses['500'])
+        generatedResponses['500'] = {
+          description: 'Internal error',
+          content: { 'application/json': { schema: common.Problem as unknown as Json } },
+        };
       for (const [status, r] of Object.entries(generatedResponses).sort(([a], [b]) => a.localeCompare(b))) {
         const response = { ...(r as JsonObject) };
         const content = response.content as JsonObject | undefined;
@@ -226,7 +275,14 @@ export function finishDocument(generated: JsonObject, o: DocumentOptions = {}): 
           const media: JsonObject = {};
           for (const [type, m] of Object.entries(content)) {
             const mm = m as JsonObject;
-            if (type === 'text/csv') media[type] = { schema: { type: 'string', description: 'One row per figure: figure, category, count (empty when suppressed)' }, example: CSV_EXAMPLE };
+            if (type === 'text/csv')
+              media[type] = {
+                schema: {
+                  type: 'string',
+                  description: 'One row per figure: figure, category, count (empty when suppressed)',
+                },
+                example: CSV_EXAMPLE,
+              };
             else media[type] = { ...mm, schema: mediaSchema(mm.schema!, names, used) };
           }
           response.content = media;
@@ -241,7 +297,10 @@ export function finishDocument(generated: JsonObject, o: DocumentOptions = {}): 
       paths[path.slice(API_PREFIX.length)] = pathItem;
     } else {
       // Outside the versioned API: probes and calendar feeds, at the root.
-      paths[path] = { ...pathItem, servers: [{ url: base || '/', description: 'Outside the versioned API: health probes and calendar feeds' }] };
+      paths[path] = {
+        ...pathItem,
+        servers: [{ url: base || '/', description: 'Outside the versioned API: health probes and calendar feeds' }],
+      };
     }
   }
 
@@ -257,7 +316,13 @@ export function finishDocument(generated: JsonObject, o: DocumentOptions = {}): 
   }
 
   const components = (generated.components ?? {}) as JsonObject;
-  const tags = [...new Set(Object.values(paths).flatMap((item) => Object.values(item as JsonObject).flatMap((op) => (isObject(op) && Array.isArray(op.tags) ? op.tags : []))))] as string[];
+  const tags = [
+    ...new Set(
+      Object.values(paths).flatMap((item) =>
+        Object.values(item as JsonObject).flatMap((op) => (isObject(op) && Array.isArray(op.tags) ? op.tags : [])),
+      ),
+    ),
+  ] as string[];
   return {
     ...generated,
     tags: tags.map((name) => ({ name, description: TAGS[name] ?? name })),
@@ -265,15 +330,29 @@ export function finishDocument(generated: JsonObject, o: DocumentOptions = {}): 
       ...(generated.info as JsonObject),
       version: API_VERSION,
     },
-    servers: [{ url: `${base}${API_PREFIX}`, description: `Version ${API_VERSION.split('.')[0]} of the API (API-Version ${API_VERSION})` }],
+    servers: [
+      {
+        url: `${base}${API_PREFIX}`,
+        description: `Version ${API_VERSION.split('.')[0]} of the API (API-Version ${API_VERSION})`,
+      },
+    ],
     paths,
     components: {
       ...components,
-      schemas: Object.fromEntries(Object.keys(schemas).sort().map((n) => [n, schemas[n]!])),
-      responses: Object.fromEntries([...new Set([...Object.values(PROBLEM_NAMES), ...Object.keys(problemResponses)])].filter((n) => problemResponses[n]).map((n) => [n, problemResponses[n]!])),
+      schemas: Object.fromEntries(
+        Object.keys(schemas)
+          .sort()
+          .map((n) => [n, schemas[n]!]),
+      ),
+      responses: Object.fromEntries(
+        [...new Set([...Object.values(PROBLEM_NAMES), ...Object.keys(problemResponses)])]
+          .filter((n) => problemResponses[n])
+          .map((n) => [n, problemResponses[n]!]),
+      ),
       headers: {
         'API-Version': {
-          description: 'The full version (semver) of the API that answered; the major version is the one in the path (/v1)',
+          description:
+            'The full version (semver) of the API that answered; the major version is the one in the path (/v1)',
           required: true,
           schema: { type: 'string', pattern: '^\\d+\\.\\d+\\.\\d+$', example: API_VERSION },
         },

@@ -1,7 +1,10 @@
 import { Type, type Static } from 'typebox';
 import { Id, IsoDate, Page } from './common';
 
-export const Bsn = Type.String({ pattern: '^[0-9]{9}$', description: 'Burgerservicenummer: 9 digits passing the elfproef. Stored only as a keyed hash.' });
+export const Bsn = Type.String({
+  pattern: '^[0-9]{9}$',
+  description: 'Burgerservicenummer: 9 digits passing the elfproef. Stored only as a keyed hash.',
+});
 
 export const OutcomeQuery = Type.Intersect([Page, Type.Object({ cohortId: Type.Optional(Id) })]);
 export type OutcomeQuery = Static<typeof OutcomeQuery>;
@@ -26,7 +29,11 @@ export const FigureQuery = Type.Object({
   cohortId: Type.Optional(Id),
   from: Type.Optional(Type.Intersect([IsoDate], { description: 'Cohorts that started on or after this date' })),
   to: Type.Optional(Type.Intersect([IsoDate], { description: 'Cohorts that started on or before this date' })),
-  format: Type.Optional(Type.Enum(['json', 'csv'], { description: 'csv: one row per figure (figure, category, count); also chosen by Accept: text/csv' })),
+  format: Type.Optional(
+    Type.Enum(['json', 'csv'], {
+      description: 'csv: one row per figure (figure, category, count); also chosen by Accept: text/csv',
+    }),
+  ),
 });
 export type FigureQuery = Static<typeof FigureQuery>;
 
@@ -35,19 +42,36 @@ const Count = Type.Union([Type.Integer(), Type.Null()]);
 const Counts = Type.Record(Type.String(), Count);
 
 export const OutcomeFigures = Type.Object({
-  filter: Type.Object({ programmeId: Type.Optional(Type.String()), region: Type.Optional(Type.String()), cohortId: Type.Optional(Type.String()), from: Type.Optional(IsoDate), to: Type.Optional(IsoDate) }),
+  filter: Type.Object({
+    programmeId: Type.Optional(Type.String()),
+    region: Type.Optional(Type.String()),
+    cohortId: Type.Optional(Type.String()),
+    from: Type.Optional(IsoDate),
+    to: Type.Optional(IsoDate),
+  }),
   started: Count,
   participants: Counts,
   dropoutByReason: Counts,
   dropoutByWeek: Counts,
-  attendance: Type.Object({ participants: Count, recordedDays: Type.Union([Type.Integer(), Type.Null()]), rate: Type.Union([Type.Number(), Type.Null()]) }),
+  attendance: Type.Object({
+    participants: Count,
+    recordedDays: Type.Union([Type.Integer(), Type.Null()]),
+    rate: Type.Union([Type.Number(), Type.Null()]),
+  }),
   checkpoints: Type.Record(Type.String(), Counts),
-  followUp: Type.Record(Type.String(), Type.Object({
-    asked: Count,
-    employed: Counts,
-    enrolmentAsked: Count,
-    enrolled: Counts,
-  }), { description: 'Per month after the BBL start (3, 6, 12): how many were asked, and still employed / still enrolled: yes, no, noAnswer (closed unanswered), open' }),
+  followUp: Type.Record(
+    Type.String(),
+    Type.Object({
+      asked: Count,
+      employed: Counts,
+      enrolmentAsked: Count,
+      enrolled: Counts,
+    }),
+    {
+      description:
+        'Per month after the BBL start (3, 6, 12): how many were asked, and still employed / still enrolled: yes, no, noAnswer (closed unanswered), open',
+    },
+  ),
   suppression: Type.String(),
 });
 export type OutcomeFigures = Static<typeof OutcomeFigures>;

@@ -37,10 +37,14 @@ export const LiveState = Type.Object({
   employerId: Type.String({ description: 'The employer today' }),
   nextDays: Type.Array(PlannedDay),
   open: Type.Object({
-    attendance: Type.Array(Type.Object({ date: IsoDate, kind: DayKind }), { description: 'Planned days before today not yet recorded' }),
+    attendance: Type.Array(Type.Object({ date: IsoDate, kind: DayKind }), {
+      description: 'Planned days before today not yet recorded',
+    }),
     checkpoints: Type.Array(DueCheckpoint, { description: 'Checkpoints due this week' }),
     overdueCheckpoints: Type.Array(DueCheckpoint),
-    bbl: Type.Array(Type.Union([Type.Literal('employer_contract'), Type.Literal('school_enrolment')]), { description: 'BBL confirmations still missing once the decision window is open' }),
+    bbl: Type.Array(Type.Union([Type.Literal('employer_contract'), Type.Literal('school_enrolment')]), {
+      description: 'BBL confirmations still missing once the decision window is open',
+    }),
   }),
   risks: Type.Array(RiskSignal),
   pauses: Type.Array(Type.Object({ from: IsoDate, to: Type.Optional(IsoDate), reason: Type.String() })),
@@ -67,7 +71,9 @@ export const Trajectory = Type.Object({
   workflowId: Type.String(),
   status: Type.String({ description: 'As last recorded in the database' }),
   live: LiveState,
-  events: Type.Array(TrajectoryEvent, { description: 'Every recording and change so far, in order (for a later employer: from its placement on)' }),
+  events: Type.Array(TrajectoryEvent, {
+    description: 'Every recording and change so far, in order (for a later employer: from its placement on)',
+  }),
 });
 export type Trajectory = Static<typeof Trajectory>;
 
@@ -76,7 +82,9 @@ export const ScheduleDay = Type.Object({
   week: Type.Integer(),
   kind: DayKind,
   status: Type.Enum(['planned', 'attended', 'absent', 'not_planned', 'paused']),
-  reason: Type.Optional(Type.String({ description: 'The absence reason, or the holiday or closure that makes the day not planned' })),
+  reason: Type.Optional(
+    Type.String({ description: 'The absence reason, or the holiday or closure that makes the day not planned' }),
+  ),
   correctionReason: Type.Optional(Type.String()),
 });
 
@@ -97,25 +105,50 @@ export const Recorded = Type.Object({
 /** A day of a whole-week recording that was not recorded, and why. */
 export const RefusedDay = Type.Object({
   date: IsoDate,
-  field: Type.String({ description: "The part of the request it concerns: 'absences[i].date' for a listed absence, 'weekStart' for a day that was to be recorded as present" }),
-  message: Type.String({ description: "Why, in words: the trajectory's own refusal (e.g. the day became not planned through a pause made meanwhile)" }),
-  retryable: Type.Boolean({ description: 'true when the trajectory did not answer (Temporal unreachable or too slow), so the day may not be recorded: sending the week again with a new Idempotency-Key records it if it is missing; false when the trajectory refused the day' }),
+  field: Type.String({
+    description:
+      "The part of the request it concerns: 'absences[i].date' for a listed absence, 'weekStart' for a day that was to be recorded as present",
+  }),
+  message: Type.String({
+    description:
+      "Why, in words: the trajectory's own refusal (e.g. the day became not planned through a pause made meanwhile)",
+  }),
+  retryable: Type.Boolean({
+    description:
+      'true when the trajectory did not answer (Temporal unreachable or too slow), so the day may not be recorded: sending the week again with a new Idempotency-Key records it if it is missing; false when the trajectory refused the day',
+  }),
 });
 
-export const WeekAttendanceResult = Type.Object({
-  organisationId: Id,
-  weekStart: IsoDate,
-  kind: DayKind,
-  complete: Type.Boolean({ description: 'true when every open day of the week was recorded (or already was); false when some days were refused, each listed under its trajectory. Nothing at all recorded and something refused answers 422 instead' }),
-  trajectories: Type.Array(Type.Object({
-    trajectoryId: Id,
-    reference: Type.String(),
-    present: Type.Array(IsoDate, { description: 'Recorded as present by this request' }),
-    absent: Type.Array(Type.Object({ date: IsoDate, reason: AbsenceReason }), { description: 'Recorded as absent by this request' }),
-    alreadyRecorded: Type.Array(IsoDate, { description: 'Recorded before (by an earlier request, or by someone else meanwhile); left as they were; correct them per trajectory, with a reason' }),
-    refused: Type.Array(RefusedDay, { description: 'Not recorded: each day with the reason' }),
-  })),
-}, { description: 'Several trajectories cannot be recorded at once, atomically: when one refuses a day at the moment of recording (a change made meanwhile), the others are still recorded and this answer names, per trajectory and day, what was recorded, what already was and what was refused' });
+export const WeekAttendanceResult = Type.Object(
+  {
+    organisationId: Id,
+    weekStart: IsoDate,
+    kind: DayKind,
+    complete: Type.Boolean({
+      description:
+        'true when every open day of the week was recorded (or already was); false when some days were refused, each listed under its trajectory. Nothing at all recorded and something refused answers 422 instead',
+    }),
+    trajectories: Type.Array(
+      Type.Object({
+        trajectoryId: Id,
+        reference: Type.String(),
+        present: Type.Array(IsoDate, { description: 'Recorded as present by this request' }),
+        absent: Type.Array(Type.Object({ date: IsoDate, reason: AbsenceReason }), {
+          description: 'Recorded as absent by this request',
+        }),
+        alreadyRecorded: Type.Array(IsoDate, {
+          description:
+            'Recorded before (by an earlier request, or by someone else meanwhile); left as they were; correct them per trajectory, with a reason',
+        }),
+        refused: Type.Array(RefusedDay, { description: 'Not recorded: each day with the reason' }),
+      }),
+    ),
+  },
+  {
+    description:
+      'Several trajectories cannot be recorded at once, atomically: when one refuses a day at the moment of recording (a change made meanwhile), the others are still recorded and this answer names, per trajectory and day, what was recorded, what already was and what was refused',
+  },
+);
 export type WeekAttendanceResult = Static<typeof WeekAttendanceResult>;
 
 export const CohortRisks = Type.Object({
@@ -124,7 +157,15 @@ export const CohortRisks = Type.Object({
   limit: Type.Integer(),
   offset: Type.Integer(),
   total: Type.Integer(),
-  items: Type.Array(Type.Object({ trajectoryId: Id, reference: Type.String(), status: Type.String(), week: Type.Integer(), risks: Type.Array(RiskSignal) })),
+  items: Type.Array(
+    Type.Object({
+      trajectoryId: Id,
+      reference: Type.String(),
+      status: Type.String(),
+      week: Type.Integer(),
+      risks: Type.Array(RiskSignal),
+    }),
+  ),
 });
 export type CohortRisks = Static<typeof CohortRisks>;
 

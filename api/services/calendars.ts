@@ -10,7 +10,12 @@ import { createHash, createHmac, hkdfSync, randomBytes, timingSafeEqual } from '
 import { WorkflowNotFoundError } from '@temporalio/client';
 import ical, { ICalEventTransparency } from 'ical-generator';
 import { findApiKey, touchApiKey } from '../../db/api-keys';
-import { findCalendarLink, insertCalendarLink, listCalendarLinks, revokeCalendarLink as revokeLinkRow } from '../../db/calendar-links';
+import {
+  findCalendarLink,
+  insertCalendarLink,
+  listCalendarLinks,
+  revokeCalendarLink as revokeLinkRow,
+} from '../../db/calendar-links';
 import { insertAuditEvents } from '../../db/audit';
 import { findCohort } from '../../db/cohorts';
 import { findProgramme } from '../../db/programmes';
@@ -35,11 +40,18 @@ export type FeedKind = 'trajectory' | 'organisation';
 
 /** Who may read each feed: the routes declare these, and a link is checked against them when made and when fetched. */
 export const FEED_ACCESS = {
-  trajectory: { roles: ['admin', 'coordinator', 'employer', 'school', 'jobcoach'], resource: 'trajectory', audit: 'read' },
+  trajectory: {
+    roles: ['admin', 'coordinator', 'employer', 'school', 'jobcoach'],
+    resource: 'trajectory',
+    audit: 'read',
+  },
   organisation: { roles: ['admin', 'employer', 'school'], resource: 'organisation', manage: true, audit: 'read' },
 } as const satisfies Record<FeedKind, Access>;
 
-/** The policy hook's rule (access.ts) for one feed, for requests that carry no bearer token: the scope, or undefined for nothing. */
+/**
+ * The policy hook's rule (access.ts) for one feed, for requests that carry no bearer token: the scope, or undefined for
+ * nothing.
+ */
 async function feedScope(deps: Deps, p: Principal, kind: FeedKind, id: string): Promise<Scope | undefined> {
   return (await allowed(deps.db, p, FEED_ACCESS[kind], id, today(deps)))?.scope;
 }
@@ -47,7 +59,13 @@ async function feedScope(deps: Deps, p: Principal, kind: FeedKind, id: string): 
 // --- the calendar itself ---------------------------------------------------------------------------------
 
 /** One all-day event from `from` to `to`, both inclusive. */
-interface FeedEvent { uid: string; from: string; to: string; summary: string; description: string }
+interface FeedEvent {
+  uid: string;
+  from: string;
+  to: string;
+  summary: string;
+  description: string;
+}
 
 /** Days a participant is expected: planned, or already recorded. Holidays, closures and pauses are not. */
 const EXPECTED = new Set(['planned', 'attended', 'absent']);
@@ -58,20 +76,42 @@ const REFRESH_SECONDS = 4 * 3600;
 /** First name and reference: enough to recognise a participant in a shared calendar, no more. */
 const who = (t: { name: string; reference: string }) => `${t.name.trim().split(/\s+/)[0]} (${t.reference})`;
 
-function dayEvents(t: { id: string; name: string; reference: string }, days: Schedule['weeks'][number]['days']): FeedEvent[] {
+function dayEvents(
+  t: { id: string; name: string; reference: string },
+  days: Schedule['weeks'][number]['days'],
+): FeedEvent[] {
   // The UID is the day's identity, so a client updates the event rather than adding a second one.
-  return days.filter((d) => EXPECTED.has(d.status)).map((d) => ({
-    uid: `${t.id}-${d.date}-${d.kind}@toeleiding`, from: d.date, to: d.date, summary: `${LABEL[d.kind]}: ${who(t)}`, description: `Week ${d.week}`,
-  }));
+  return days
+    .filter((d) => EXPECTED.has(d.status))
+    .map((d) => ({
+      uid: `${t.id}-${d.date}-${d.kind}@toeleiding`,
+      from: d.date,
+      to: d.date,
+      summary: `${LABEL[d.kind]}: ${who(t)}`,
+      description: `Week ${d.week}`,
+    }));
 }
 
 function icsOf(name: string, events: FeedEvent[], now: number): string {
-  const calendar = ical({ name, prodId: { company: 'toeleiding', product: 'rooster', language: 'NL' }, ttl: REFRESH_SECONDS });
+  const calendar = ical({
+    name,
+    prodId: { company: 'toeleiding', product: 'rooster', language: 'NL' },
+    ttl: REFRESH_SECONDS,
+  });
   const stamp = new Date(now);
   for (const e of [...events].sort((a, b) => a.from.localeCompare(b.from) || a.uid.localeCompare(b.uid))) {
     // All-day events end on the day after (DTEND is exclusive); transparent, so a subscribed work calendar
     // does not show every participant's day as busy.
-    calendar.createEvent({ id: e.uid, start: e.from, end: addDays(e.to, 1), allDay: true, summary: e.summary, description: e.description, stamp, transparency: ICalEventTransparency.TRANSPARENT });
+    calendar.createEvent({
+      id: e.uid,
+      start: e.from,
+      end: addDays(e.to, 1),
+      allDay: true,
+      summary: e.summary,
+      description: e.description,
+      stamp,
+      transparency: ICalEventTransparency.TRANSPARENT,
+    });
   }
   return calendar.toString();
 }
@@ -85,29 +125,52 @@ export async function trajectoryCalendar(deps: Deps, id: string, viewer: Viewer)
   const schedule = await getSchedule(deps, id, viewer);
   const cohort = await findCohort(deps.db, t.cohort_id);
   const programme = cohort && (await findProgramme(deps.db, cohort.programme_id, cohort.programme_version));
-  const days = dayEvents(t, schedule.weeks.flatMap((w) => w.days));
+  const days = dayEvents(
+    t,
+    schedule.weeks.flatMap((w) => w.days),
+  );
   // A checkpoint is due in its week of the trajectory (Monday to Friday), as the workflow plans it; none after
   // the (extended) end, none after a dropout, and for a later employer none before its placement.
-  const lastDay = schedule.status === 'dropped_out' ? days.map((d) => d.from).sort().at(-1) ?? '' : schedule.endDate;
+  const lastDay =
+    schedule.status === 'dropped_out'
+      ? (days
+          .map((d) => d.from)
+          .sort()
+          .at(-1) ?? '')
+      : schedule.endDate;
   const from = viewer.scope.from;
-  const checkpoints = cohort && programme ? programme.template.checkpoints.flatMap((c): FeedEvent[] => {
-    const weekStart = addDays(cohort.start_date, (c.week - 1) * 7);
-    const weekEnd = addDays(weekStart, 4);
-    if (weekStart > lastDay || (from && weekEnd < from)) return [];
-    return [{ uid: `${t.id}-checkpoint-${c.key}@toeleiding`, from: weekStart, to: weekEnd, summary: `Checkpoint ${c.name}: ${who(t)}`, description: `Week ${c.week}: driegesprek met de jobcoach` }];
-  }) : [];
+  const checkpoints =
+    cohort && programme
+      ? programme.template.checkpoints.flatMap((c): FeedEvent[] => {
+          const weekStart = addDays(cohort.start_date, (c.week - 1) * 7);
+          const weekEnd = addDays(weekStart, 4);
+          if (weekStart > lastDay || (from && weekEnd < from)) return [];
+          return [
+            {
+              uid: `${t.id}-checkpoint-${c.key}@toeleiding`,
+              from: weekStart,
+              to: weekEnd,
+              summary: `Checkpoint ${c.name}: ${who(t)}`,
+              description: `Week ${c.week}: driegesprek met de jobcoach`,
+            },
+          ];
+        })
+      : [];
   return icsOf(`Rooster ${who(t)}`, [...days, ...checkpoints], clock(deps));
 }
 
 /** How far back an organisation's feed reaches: last week stays visible, older days are history. */
 const LOOKBACK_DAYS = 7;
 
-
 /**
  * An employer's placement days, or an ROC's school days, of all its current participants from a week ago on.
  * Answers the trajectories shown, for the audit log.
  */
-export async function organisationCalendar(deps: Deps, p: Principal, orgId: string): Promise<{ ics: string; trajectoryIds: string[] }> {
+export async function organisationCalendar(
+  deps: Deps,
+  p: Principal,
+  orgId: string,
+): Promise<{ ics: string; trajectoryIds: string[] }> {
   const org = await requireOrganisation(deps, orgId, ['employer', 'school']);
   const kind: DayKind = org.kind === 'school' ? 'school' : 'placement';
   const asOf = today(deps);
@@ -122,11 +185,20 @@ export async function organisationCalendar(deps: Deps, p: Principal, orgId: stri
       }),
     ]);
     if (!t || !schedule) return { id: x.id, events: [] };
-    const days = schedule.weeks.flatMap((w) => w.days).filter((d) => d.kind === kind && d.date >= since && x.owns(d.date));
+    const days = schedule.weeks
+      .flatMap((w) => w.days)
+      .filter((d) => d.kind === kind && d.date >= since && x.owns(d.date));
     return { id: x.id, events: dayEvents(t, days) };
   });
   const withDays = shown.filter((s) => s.events.length > 0);
-  return { ics: icsOf(`Rooster ${org.name}`, withDays.flatMap((s) => s.events), clock(deps)), trajectoryIds: withDays.map((s) => s.id) };
+  return {
+    ics: icsOf(
+      `Rooster ${org.name}`,
+      withDays.flatMap((s) => s.events),
+      clock(deps),
+    ),
+    trajectoryIds: withDays.map((s) => s.id),
+  };
 }
 
 // --- links -----------------------------------------------------------------------------------------------
@@ -144,7 +216,8 @@ function hashKey(config: Deps['config'], actor: string): Buffer {
 }
 
 /** What is stored of a link: a keyed hash, so neither a copy of the database nor its backups can serve a feed. */
-const tokenHash = (config: Deps['config'], actor: string, token: string) => createHmac('sha256', hashKey(config, actor)).update(token).digest('hex');
+const tokenHash = (config: Deps['config'], actor: string, token: string) =>
+  createHmac('sha256', hashKey(config, actor)).update(token).digest('hex');
 
 /** A link's token: its id (to find the row) and 32 random bytes, both URL-safe. */
 const TOKEN = /^([A-Za-z0-9_-]{1,100})\.([A-Za-z0-9_-]{43})$/;
@@ -176,16 +249,30 @@ function linkView(row: CalendarLinkRow): CalendarLinkInfo {
  * A link to the feed of one trajectory or organisation, for a caller who may see it now. The URL is in this
  * answer only; the database keeps a keyed hash of it. `id` is the request's resource id (Idempotency-Key).
  */
-export async function createCalendarLink(deps: Deps, p: Principal, body: NewCalendarLink, origin: string, id: string): Promise<CalendarLink> {
-  const [kind, feedId]: [FeedKind, string] = 'trajectoryId' in body ? ['trajectory', body.trajectoryId] : ['organisation', body.organisationId];
+export async function createCalendarLink(
+  deps: Deps,
+  p: Principal,
+  body: NewCalendarLink,
+  origin: string,
+  id: string,
+): Promise<CalendarLink> {
+  const [kind, feedId]: [FeedKind, string] =
+    'trajectoryId' in body ? ['trajectory', body.trajectoryId] : ['organisation', body.organisationId];
   // Refused ids are handed to the audit hook, which records the attempt only where an owning office exists.
-  if (!(await feedScope(deps, p, kind, feedId))) throw refusing(notFound(`${kind} ${feedId}`), [{ resource: kind, id: feedId }]);
+  if (!(await feedScope(deps, p, kind, feedId)))
+    throw refusing(notFound(`${kind} ${feedId}`), [{ resource: kind, id: feedId }]);
   if (kind === 'organisation') await requireOrganisation(deps, feedId, ['employer', 'school']);
   const token = `${id}.${randomBytes(32).toString('base64url')}`;
   const now = clock(deps);
   const row = await insertCalendarLink(deps.db, {
-    id, feed: kind, feed_id: feedId, created_by: p.actor, organisation_id: p.organisationId, office_id: p.officeId,
-    token_hash: tokenHash(deps.config, p.actor, token), created_at: new Date(now),
+    id,
+    feed: kind,
+    feed_id: feedId,
+    created_by: p.actor,
+    organisation_id: p.organisationId,
+    office_id: p.officeId,
+    token_hash: tokenHash(deps.config, p.actor, token),
+    created_at: new Date(now),
     expires_at: monthsLater(now, deps.config.CALENDAR_LINK_MONTHS ?? DEFAULT_LINK_MONTHS),
   });
   const base = (deps.config.PUBLIC_URL ?? origin).replace(/\/+$/, '');
@@ -194,14 +281,18 @@ export async function createCalendarLink(deps: Deps, p: Principal, body: NewCale
 
 /** The caller's own links (the admin: every link), newest first, without their URLs. */
 export async function pageCalendarLinks(deps: Deps, p: Principal, page: Page) {
-  const { items, total } = await listCalendarLinks(deps.db, { createdBy: p.role === 'admin' ? undefined : p.actor, ...page });
+  const { items, total } = await listCalendarLinks(deps.db, {
+    createdBy: p.role === 'admin' ? undefined : p.actor,
+    ...page,
+  });
   return { items: items.map(linkView), total, ...page };
 }
 
 /** Ends a link at once. Only its maker (or the admin) may; anyone else's link answers exactly like an unknown one. */
 export async function revokeCalendarLink(deps: Deps, p: Principal, id: string): Promise<CalendarLinkInfo> {
   const row = await findCalendarLink(deps.db, id);
-  if (!row || (p.role !== 'admin' && row.created_by !== p.actor)) throw refusing(notFound(`Calendar link ${id}`), row ? [{ resource: 'calendar-link', id }] : []);
+  if (!row || (p.role !== 'admin' && row.created_by !== p.actor))
+    throw refusing(notFound(`Calendar link ${id}`), row ? [{ resource: 'calendar-link', id }] : []);
   return linkView((await revokeLinkRow(deps.db, id, new Date(clock(deps))))!);
 }
 
@@ -209,8 +300,13 @@ export async function revokeCalendarLink(deps: Deps, p: Principal, id: string): 
  * The one answer to a link that does not work, whatever the reason (unknown, forged, expired, revoked, its
  * key revoked, the participant no longer visible to that key): nothing tells one reason from another.
  */
-export const linkGone = () => new DomainError(404, 'not-found', 'Agendalink werkt niet',
-  'Deze agendalink werkt niet (meer): hij is verlopen, ingetrokken of onjuist. Vraag een nieuwe agendalink aan.');
+export const linkGone = () =>
+  new DomainError(
+    404,
+    'not-found',
+    'Agendalink werkt niet',
+    'Deze agendalink werkt niet (meer): hij is verlopen, ingetrokken of onjuist. Vraag een nieuwe agendalink aan.',
+  );
 
 /** The live link a token stands for, or undefined. */
 async function liveLink(deps: Deps, token: string): Promise<CalendarLinkRow | undefined> {
@@ -244,13 +340,26 @@ export async function calendarFeed(deps: Deps, token: string, requestId: string)
   try {
     const scope = await feedScope(deps, principal, kind, link.feed_id);
     if (!scope) throw linkGone();
-    const feed = kind === 'trajectory'
-      ? { ics: await trajectoryCalendar(deps, link.feed_id, { role: principal.role, scope }), trajectoryIds: [link.feed_id] }
-      : await organisationCalendar(deps, principal, link.feed_id);
-    const base = { actor: principal.actor, organisation_id: principal.organisationId, role: principal.role, action: 'read' as const, route: 'GET /feeds/:token', request_id: requestId };
+    const feed =
+      kind === 'trajectory'
+        ? {
+            ics: await trajectoryCalendar(deps, link.feed_id, { role: principal.role, scope }),
+            trajectoryIds: [link.feed_id],
+          }
+        : await organisationCalendar(deps, principal, link.feed_id);
+    const base = {
+      actor: principal.actor,
+      organisation_id: principal.organisationId,
+      role: principal.role,
+      action: 'read' as const,
+      route: 'GET /feeds/:token',
+      request_id: requestId,
+    };
     await insertAuditEvents(deps.db, [
       ...feed.trajectoryIds.map((t) => ({ ...base, resource: 'trajectory', resource_id: t, trajectory_id: t })),
-      ...(kind === 'organisation' ? [{ ...base, resource: 'organisation', resource_id: link.feed_id, trajectory_id: null }] : []),
+      ...(kind === 'organisation'
+        ? [{ ...base, resource: 'organisation', resource_id: link.feed_id, trajectory_id: null }]
+        : []),
     ]);
     return feed.ics;
   } catch (e) {

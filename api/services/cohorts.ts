@@ -36,25 +36,45 @@ async function validate(db: Db, principal: Principal, body: NewCohort) {
   const problems: FieldProblem[] = [];
   const found = await findCovenant(db, body.covenantId);
   // Another office's covenant is treated as unknown from here on: no later message may depend on its members.
-  const covenant = found && (principal.role === 'admin' || found.programme_office_id === principal.organisationId) ? found : undefined;
-  if (!covenant) problems.push({ field: 'covenantId', message: `no covenant ${body.covenantId} that your programme office coordinates` });
+  const covenant =
+    found && (principal.role === 'admin' || found.programme_office_id === principal.organisationId) ? found : undefined;
+  if (!covenant)
+    problems.push({
+      field: 'covenantId',
+      message: `no covenant ${body.covenantId} that your programme office coordinates`,
+    });
   const office = covenant?.programme_office_id ?? principal.officeId;
   // What each organisation is in this covenant: a school must be its school, an employer its employer, and so on.
-  const rolesOf = (orgId: string) => new Set(covenant?.members.filter((m) => m.organisation_id === orgId).map((m) => m.role));
+  const rolesOf = (orgId: string) =>
+    new Set(covenant?.members.filter((m) => m.organisation_id === orgId).map((m) => m.role));
   // The office's own programme or a shared one: another office's versions never reach this launch.
-  const programme = office ? await programmeForOffice({ db }, office, body.programmeId, body.programmeVersion) : undefined;
-  if (!programme) problems.push({ field: body.programmeVersion ? 'programmeVersion' : 'programmeId', message: `no programme ${body.programmeId}${body.programmeVersion ? ` version ${body.programmeVersion}` : ''}` });
+  const programme = office
+    ? await programmeForOffice({ db }, office, body.programmeId, body.programmeVersion)
+    : undefined;
+  if (!programme)
+    problems.push({
+      field: body.programmeVersion ? 'programmeVersion' : 'programmeId',
+      message: `no programme ${body.programmeId}${body.programmeVersion ? ` version ${body.programmeVersion}` : ''}`,
+    });
   if (!isValidDate(body.startDate)) problems.push({ field: 'startDate', message: 'is not a calendar date' });
-  else if (body.startDate < '2000-01-01' || body.startDate > '2100-12-31') problems.push({ field: 'startDate', message: 'must lie between 2000 and 2100' });
-  else if (!isMonday(body.startDate)) problems.push({ field: 'startDate', message: 'must be a Monday (the first day of week 1)' });
+  else if (body.startDate < '2000-01-01' || body.startDate > '2100-12-31')
+    problems.push({ field: 'startDate', message: 'must lie between 2000 and 2100' });
+  else if (!isMonday(body.startDate))
+    problems.push({ field: 'startDate', message: 'must be a Monday (the first day of week 1)' });
 
   // The partners are checked only against a covenant of the caller's: without one nothing is looked up, so the
   // answer never tells whether an organisation or contact exists elsewhere.
   const denied: Denied[] = [];
   const orgIds = [body.schoolId, ...new Set(body.participants.flatMap((p) => [p.employerId, p.benefitPayerId]))];
   const orgs = new Map(covenant ? (await findOwnedOrganisations(db, orgIds)).map((o) => [o.id, o]) : []);
-  const jobcoaches = new Map(covenant ? (await findContacts(db, [...new Set(body.participants.map((p) => p.jobcoachId))])).map((c) => [c.id, c]) : []);
-  /** The organisation, when it is of one of `kinds`, the office may use it, and it takes part in the covenant as `role`. */
+  const jobcoaches = new Map(
+    covenant
+      ? (await findContacts(db, [...new Set(body.participants.map((p) => p.jobcoachId))])).map((c) => [c.id, c])
+      : [],
+  );
+  /**
+   * The organisation, when it is of one of `kinds`, the office may use it, and it takes part in the covenant as `role`.
+   */
   const partner = (id: string, kinds: OrganisationKind[], role: MemberRole) => {
     const org = orgs.get(id);
     if (!org || !covenant) return false;
@@ -65,28 +85,47 @@ async function validate(db: Db, principal: Principal, body: NewCohort) {
     return kinds.includes(org.kind) && rolesOf(id).has(role);
   };
   const inCovenant = ` in covenant ${body.covenantId}`;
-  if (covenant && !partner(body.schoolId, ['school'], 'school')) problems.push({ field: 'schoolId', message: `no school (ROC) ${body.schoolId}${inCovenant}` });
+  if (covenant && !partner(body.schoolId, ['school'], 'school'))
+    problems.push({ field: 'schoolId', message: `no school (ROC) ${body.schoolId}${inCovenant}` });
 
   const seen = new Set<string>();
   body.participants.forEach((p, i) => {
     const at = `participants[${i}]`;
-    if (seen.has(p.reference)) problems.push({ field: `${at}.reference`, message: `duplicate participant reference ${p.reference}` });
+    if (seen.has(p.reference))
+      problems.push({ field: `${at}.reference`, message: `duplicate participant reference ${p.reference}` });
     seen.add(p.reference);
     if (covenant) {
-      if (!partner(p.employerId, ['employer'], 'employer')) problems.push({ field: `${at}.employerId`, message: `no employer ${p.employerId}${inCovenant}` });
-      if (!partner(p.benefitPayerId, ['gemeente', 'uwv'], 'funder')) problems.push({ field: `${at}.benefitPayerId`, message: `no gemeente or UWV ${p.benefitPayerId} funding${inCovenant}` });
+      if (!partner(p.employerId, ['employer'], 'employer'))
+        problems.push({ field: `${at}.employerId`, message: `no employer ${p.employerId}${inCovenant}` });
+      if (!partner(p.benefitPayerId, ['gemeente', 'uwv'], 'funder'))
+        problems.push({
+          field: `${at}.benefitPayerId`,
+          message: `no gemeente or UWV ${p.benefitPayerId} funding${inCovenant}`,
+        });
       const coach = jobcoaches.get(p.jobcoachId);
       const ours = coach && contactOfOffice(covenant.programme_office_id, coach);
       if (coach && !ours) denied.push({ resource: 'contact', id: coach.id });
-      if (!ours || coach.role !== 'jobcoach' || (coach.organisation_id !== covenant.programme_office_id && !rolesOf(coach.organisation_id).has('jobcoaching'))) {
-        problems.push({ field: `${at}.jobcoachId`, message: `no jobcoach ${p.jobcoachId} of the programme office or a jobcoaching partner${inCovenant}` });
+      if (
+        !ours ||
+        coach.role !== 'jobcoach' ||
+        (coach.organisation_id !== covenant.programme_office_id && !rolesOf(coach.organisation_id).has('jobcoaching'))
+      ) {
+        problems.push({
+          field: `${at}.jobcoachId`,
+          message: `no jobcoach ${p.jobcoachId} of the programme office or a jobcoaching partner${inCovenant}`,
+        });
       }
     }
     // The value is never echoed: a typo'd BSN is still someone's personal data.
-    if (p.bsn !== undefined && !isBsn(p.bsn)) problems.push({ field: `${at}.bsn`, message: 'is not a valid BSN (it fails the elfproef)' });
-    if (p.placementWeekdays.includes(body.schoolWeekday)) problems.push({ field: `${at}.placementWeekdays`, message: `includes the ROC day (${body.schoolWeekday})` });
+    if (p.bsn !== undefined && !isBsn(p.bsn))
+      problems.push({ field: `${at}.bsn`, message: 'is not a valid BSN (it fails the elfproef)' });
+    if (p.placementWeekdays.includes(body.schoolWeekday))
+      problems.push({ field: `${at}.placementWeekdays`, message: `includes the ROC day (${body.schoolWeekday})` });
     if (programme && p.placementWeekdays.length !== programme.template.placementDaysPerWeek) {
-      problems.push({ field: `${at}.placementWeekdays`, message: `must name ${programme.template.placementDaysPerWeek} weekdays, as the programme prescribes` });
+      problems.push({
+        field: `${at}.placementWeekdays`,
+        message: `must name ${programme.template.placementDaysPerWeek} weekdays, as the programme prescribes`,
+      });
     }
   });
   if (!covenant && found) denied.push({ resource: 'covenant', id: found.id });
@@ -105,7 +144,14 @@ function toView(cohort: CohortRow, trajectories: Trajectory[]): Cohort {
     schoolId: cohort.school_id,
     status: cohort.status,
     createdAt: cohort.created_at.toISOString(),
-    trajectories: trajectories.map((t) => ({ id: t.id, reference: t.reference, workflowId: t.workflow_id, employerId: t.employer_id, status: t.status, endDate: t.end_date })),
+    trajectories: trajectories.map((t) => ({
+      id: t.id,
+      reference: t.reference,
+      workflowId: t.workflow_id,
+      employerId: t.employer_id,
+      status: t.status,
+      endDate: t.end_date,
+    })),
   };
 }
 
@@ -119,19 +165,21 @@ async function startAll(deps: Pick<AppDeps, 'temporal' | 'config'>, inputs: Traj
   await mapLimit(inputs, START_CONCURRENCY, async (input) => {
     if (failed) return;
     try {
-      await temporalCall(deps, (client) => client.workflow.start(trajectoryWorkflow, {
-        taskQueue: deps.config.TEMPORAL_TASK_QUEUE,
-        workflowId: trajectoryWorkflowId(input.trajectoryId),
-        args: [input],
-        typedSearchAttributes: [
-          { key: CohortIdKey, value: input.cohortId },
-          { key: ProgrammeIdKey, value: input.programme.id },
-          { key: RegionKey, value: input.region },
-          { key: TrajectoryStatusKey, value: 'planned' },
-        ],
-        // A finished trajectory must never be started again by a repeated launch.
-        workflowIdReusePolicy: 'REJECT_DUPLICATE',
-      }));
+      await temporalCall(deps, (client) =>
+        client.workflow.start(trajectoryWorkflow, {
+          taskQueue: deps.config.TEMPORAL_TASK_QUEUE,
+          workflowId: trajectoryWorkflowId(input.trajectoryId),
+          args: [input],
+          typedSearchAttributes: [
+            { key: CohortIdKey, value: input.cohortId },
+            { key: ProgrammeIdKey, value: input.programme.id },
+            { key: RegionKey, value: input.region },
+            { key: TrajectoryStatusKey, value: 'planned' },
+          ],
+          // A finished trajectory must never be started again by a repeated launch.
+          workflowIdReusePolicy: 'REJECT_DUPLICATE',
+        }),
+      );
     } catch (e) {
       if (e instanceof WorkflowExecutionAlreadyStartedError) return;
       failed = true;
@@ -140,11 +188,23 @@ async function startAll(deps: Pick<AppDeps, 'temporal' | 'config'>, inputs: Traj
   });
 }
 
-export async function launchCohort(deps: AppDeps, principal: Principal, cohortId: string, body: NewCohort): Promise<Cohort> {
+export async function launchCohort(
+  deps: AppDeps,
+  principal: Principal,
+  cohortId: string,
+  body: NewCohort,
+): Promise<Cohort> {
   const { db } = deps;
   if (!(await findCohort(db, cohortId))) {
     const { programme, covenant } = await validate(db, principal, body);
-    const endDate = planTrajectory({ ...programme.template, startDate: body.startDate, placementWeekdays: [], schoolWeekday: body.schoolWeekday, holidays: [], closures: [] }).endDate;
+    const endDate = planTrajectory({
+      ...programme.template,
+      startDate: body.startDate,
+      placementWeekdays: [],
+      schoolWeekday: body.schoolWeekday,
+      holidays: [],
+      closures: [],
+    }).endDate;
     const trajectories: NewTrajectory[] = body.participants.map((p) => {
       const id = randomUUID();
       return {
@@ -166,7 +226,16 @@ export async function launchCohort(deps: AppDeps, principal: Principal, cohortId
     });
     await insertCohort(
       db,
-      { id: cohortId, programme_id: programme.id, programme_version: programme.version, covenant_id: covenant.id, region: covenant.region, start_date: body.startDate, school_id: body.schoolId, status: 'launching' },
+      {
+        id: cohortId,
+        programme_id: programme.id,
+        programme_version: programme.version,
+        covenant_id: covenant.id,
+        region: covenant.region,
+        start_date: body.startDate,
+        school_id: body.schoolId,
+        status: 'launching',
+      },
       trajectories,
     );
   }
@@ -177,8 +246,14 @@ export async function launchCohort(deps: AppDeps, principal: Principal, cohortId
     const programme = (await findProgramme(db, cohort.programme_id, cohort.programme_version))!;
     // Holidays for a year past the planned end, so pauses and extensions stay covered.
     const holidays = dutchHolidays(cohort.start_date, addDays(cohort.start_date, programme.template.weeks * 7 + 365));
-    const office = cohort.covenant_id ? (await findCovenant(db, cohort.covenant_id))?.programme_office_id ?? null : null;
-    const closures = (await listClosures(db, cohort.school_id, office)).map((c) => ({ from: c.from_date, to: c.to_date, name: c.name }));
+    const office = cohort.covenant_id
+      ? ((await findCovenant(db, cohort.covenant_id))?.programme_office_id ?? null)
+      : null;
+    const closures = (await listClosures(db, cohort.school_id, office)).map((c) => ({
+      from: c.from_date,
+      to: c.to_date,
+      name: c.name,
+    }));
     const inputs = trajectories.map((t): TrajectoryInput => ({
       trajectoryId: t.id,
       cohortId,
@@ -212,5 +287,12 @@ export async function pageCohorts(db: Db, principal: Principal, page: Page) {
   const office = principal.officeId === null ? {} : { programmeOfficeId: principal.officeId };
   const filter = principal.role === 'school' ? { schoolId: principal.organisationId!, ...office } : office;
   const { items, total } = await listCohorts(db, { ...page, ...filter });
-  return { items: items.map((c) => { const { trajectories: _, ...rest } = toView(c, []); return rest; }), total, ...page };
+  return {
+    items: items.map((c) => {
+      const { trajectories: _, ...rest } = toView(c, []);
+      return rest;
+    }),
+    total,
+    ...page,
+  };
 }

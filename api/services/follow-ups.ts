@@ -14,15 +14,28 @@ type Deps = Pick<AppDeps, 'db' | 'temporal' | 'config'>;
 type Row = Awaited<ReturnType<typeof listFollowUps>>[number];
 
 const toView = (r: Row): FollowUp => ({
-  months: r.months, dueOn: r.due_on, closesOn: r.closes_on, status: r.status, employerId: r.employer_id, employed: r.employed, employedOn: r.employed_on,
-  schoolId: r.school_id, enrolled: r.enrolled, enrolledOn: r.enrolled_on,
+  months: r.months,
+  dueOn: r.due_on,
+  closesOn: r.closes_on,
+  status: r.status,
+  employerId: r.employer_id,
+  employed: r.employed,
+  employedOn: r.employed_on,
+  schoolId: r.school_id,
+  enrolled: r.enrolled,
+  enrolledOn: r.enrolled_on,
 });
 
 export async function getFollowUps(deps: Deps, id: string): Promise<FollowUps> {
   return { trajectoryId: id, followUps: (await listFollowUps(deps.db, id)).map(toView) };
 }
 
-export async function answerFollowUp(deps: Deps, id: string, answer: FollowUpAnswer, updateId: string): Promise<FollowUp> {
+export async function answerFollowUp(
+  deps: Deps,
+  id: string,
+  answer: FollowUpAnswer,
+  updateId: string,
+): Promise<FollowUp> {
   if (!(await findTrajectory(deps.db, id))) throw notFound(`Trajectory ${id}`);
   try {
     await temporalUpdate(deps, followUpWorkflowId(id), answerFollowUpUpdate, answer, updateId);
@@ -30,7 +43,10 @@ export async function answerFollowUp(deps: Deps, id: string, answer: FollowUpAns
     const problem = updateProblem(e);
     if (problem === e) throw e;
     // Not found or completed: there is no follow-up running to answer.
-    if ((problem as { status?: number }).status === 409) throw conflict('This trajectory has no open follow-up: it follows BBL doorstroom or a job without BBL, and ends after its last question');
+    if ((problem as { status?: number }).status === 409)
+      throw conflict(
+        'This trajectory has no open follow-up: it follows BBL doorstroom or a job without BBL, and ends after its last question',
+      );
     throw problem;
   }
   // The workflow projected the answer before the update returned.

@@ -7,16 +7,29 @@ import type { FigureQuery, OutcomeFigures } from '../schemas/outcome';
 import { MIN_CELL, suppressGroup, suppressTotal } from '../suppression';
 import type { AppDeps } from '../deps';
 
-const STATES = ['planned', 'active', 'paused', 'awaiting_bbl', 'bbl_doorstroom', 'job_without_bbl', 'no_doorstroom', 'dropout'] as const;
+const STATES = [
+  'planned',
+  'active',
+  'paused',
+  'awaiting_bbl',
+  'bbl_doorstroom',
+  'job_without_bbl',
+  'no_doorstroom',
+  'dropout',
+] as const;
 
 export async function outcomeFigures(deps: Pick<AppDeps, 'db'>, p: Principal, q: FigureQuery): Promise<OutcomeFigures> {
   const { format: _, ...filter } = q;
-  const raw = await outcomeCounts(deps.db, { ...filter, programmeOfficeId: p.officeId ?? (p.role === 'coordinator' ? p.organisationId! : undefined) });
+  const raw = await outcomeCounts(deps.db, {
+    ...filter,
+    programmeOfficeId: p.officeId ?? (p.role === 'coordinator' ? p.organisationId! : undefined),
+  });
 
   // Where each participant stands: the outcome once decided, else the status.
   const participants: Record<string, number> = Object.fromEntries(STATES.map((s) => [s, 0]));
   for (const r of raw.statuses) {
-    const state = r.kind ?? (r.status === 'dropped_out' ? 'dropout' : r.status === 'ended' ? 'no_doorstroom' : r.status);
+    const state =
+      r.kind ?? (r.status === 'dropped_out' ? 'dropout' : r.status === 'ended' ? 'no_doorstroom' : r.status);
     participants[state] = (participants[state] ?? 0) + Number(r.n);
   }
   const startedCount = Object.values(participants).reduce((a, b) => a + b, 0);
@@ -33,16 +46,32 @@ export async function outcomeFigures(deps: Pick<AppDeps, 'db'>, p: Principal, q:
   const dropouts = shownParticipants.dropout ?? null;
 
   const checkpoints: Record<string, Record<string, number>> = {};
-  for (const c of raw.checkpoints) (checkpoints[c.key] ??= { on_track: 0, concerns: 0, at_risk: 0 })[c.status] = Number(c.n);
+  for (const c of raw.checkpoints)
+    (checkpoints[c.key] ??= { on_track: 0, concerns: 0, at_risk: 0 })[c.status] = Number(c.n);
 
   // Follow-up after doorstroom: per month, how many were asked and what the answers were.
   const followUp: OutcomeFigures['followUp'] = {};
   for (const f of raw.followUps) {
-    const employed = { yes: Number(f.employed_yes), no: Number(f.employed_no), noAnswer: Number(f.employed_none), open: Number(f.employed_open) };
-    const enrolled = { yes: Number(f.enrolled_yes), no: Number(f.enrolled_no), noAnswer: Number(f.enrolled_none), open: Number(f.enrolled_open) };
+    const employed = {
+      yes: Number(f.employed_yes),
+      no: Number(f.employed_no),
+      noAnswer: Number(f.employed_none),
+      open: Number(f.employed_open),
+    };
+    const enrolled = {
+      yes: Number(f.enrolled_yes),
+      no: Number(f.enrolled_no),
+      noAnswer: Number(f.enrolled_none),
+      open: Number(f.enrolled_open),
+    };
     const asked = suppressTotal(Number(f.asked));
     const enrolmentAsked = suppressTotal(Number(f.enrolment_asked));
-    followUp[String(f.months)] = { asked, employed: suppressGroup(employed, asked), enrolmentAsked, enrolled: suppressGroup(enrolled, enrolmentAsked) };
+    followUp[String(f.months)] = {
+      asked,
+      employed: suppressGroup(employed, asked),
+      enrolmentAsked,
+      enrolled: suppressGroup(enrolled, enrolmentAsked),
+    };
   }
 
   const attendanceParticipants = Number(raw.attendance.participants);
@@ -56,9 +85,17 @@ export async function outcomeFigures(deps: Pick<AppDeps, 'db'>, p: Principal, q:
     attendance: {
       participants: suppressTotal(attendanceParticipants),
       recordedDays: enough ? Number(raw.attendance.days) : null,
-      rate: enough && Number(raw.attendance.days) > 0 ? Math.round((1000 * Number(raw.attendance.attended)) / Number(raw.attendance.days)) / 1000 : null,
+      rate:
+        enough && Number(raw.attendance.days) > 0
+          ? Math.round((1000 * Number(raw.attendance.attended)) / Number(raw.attendance.days)) / 1000
+          : null,
     },
-    checkpoints: Object.fromEntries(Object.entries(checkpoints).map(([key, cells]) => [key, suppressGroup(cells, suppressTotal(Object.values(cells).reduce((a, b) => a + b, 0)))])),
+    checkpoints: Object.fromEntries(
+      Object.entries(checkpoints).map(([key, cells]) => [
+        key,
+        suppressGroup(cells, suppressTotal(Object.values(cells).reduce((a, b) => a + b, 0))),
+      ]),
+    ),
     followUp,
     suppression: `Counts of 1 to ${MIN_CELL - 1} people are null, and so is the next smallest count of a group whose total is shown, so no suppressed count can be worked out by subtraction.`,
   };
@@ -66,12 +103,20 @@ export async function outcomeFigures(deps: Pick<AppDeps, 'db'>, p: Principal, q:
 
 /** One row per figure: figure, category, count (empty when suppressed). */
 export function figuresCsv(f: OutcomeFigures): string {
-  const rows: (string | number | null)[][] = [['figure', 'category', 'count'], ['started', '', f.started]];
+  const rows: (string | number | null)[][] = [
+    ['figure', 'category', 'count'],
+    ['started', '', f.started],
+  ];
   for (const [k, v] of Object.entries(f.participants)) rows.push(['participants', k, v]);
   for (const [k, v] of Object.entries(f.dropoutByReason)) rows.push(['dropout_by_reason', k, v]);
   for (const [k, v] of Object.entries(f.dropoutByWeek)) rows.push(['dropout_by_week', k, v]);
-  rows.push(['attendance', 'participants', f.attendance.participants], ['attendance', 'recorded_days', f.attendance.recordedDays], ['attendance', 'rate', f.attendance.rate]);
-  for (const [key, cells] of Object.entries(f.checkpoints)) for (const [k, v] of Object.entries(cells)) rows.push([`checkpoint_${key}`, k, v]);
+  rows.push(
+    ['attendance', 'participants', f.attendance.participants],
+    ['attendance', 'recorded_days', f.attendance.recordedDays],
+    ['attendance', 'rate', f.attendance.rate],
+  );
+  for (const [key, cells] of Object.entries(f.checkpoints))
+    for (const [k, v] of Object.entries(cells)) rows.push([`checkpoint_${key}`, k, v]);
   for (const [months, g] of Object.entries(f.followUp)) {
     rows.push([`follow_up_${months}m`, 'asked', g.asked]);
     for (const [k, v] of Object.entries(g.employed)) rows.push([`follow_up_${months}m_employed`, k, v]);

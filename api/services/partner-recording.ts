@@ -27,25 +27,45 @@ const OPEN = new Set(['active', 'paused', 'awaiting_bbl']);
 const FINISHED = 'ended';
 
 /** The organisation, which must be of one of `kinds` (404 when there is none, 422 when it is of another kind). */
-export async function requireOrganisation<K extends OrganisationKind>(deps: Pick<AppDeps, 'db'>, id: string, kinds: K[]): Promise<Organisation & { kind: K }> {
+export async function requireOrganisation<K extends OrganisationKind>(
+  deps: Pick<AppDeps, 'db'>,
+  id: string,
+  kinds: K[],
+): Promise<Organisation & { kind: K }> {
   const org = await findOrganisation(deps.db, id);
   if (!org) throw notFound(`Organisation ${id}`);
-  if (!kinds.includes(org.kind as K)) throw unprocessable([{ field: 'id', message: `organisation ${id} is a ${org.kind}; this is for ${kinds.join(' or ')} organisations` }]);
+  if (!kinds.includes(org.kind as K))
+    throw unprocessable([
+      { field: 'id', message: `organisation ${id} is a ${org.kind}; this is for ${kinds.join(' or ')} organisations` },
+    ]);
   return org as Organisation & { kind: K };
 }
 
 /** For each open trajectory the organisation has in the week: the dates of that week it is responsible for. */
-interface InWeek { workflowId: string; reference: string; dates: Set<string> }
+interface InWeek {
+  workflowId: string;
+  reference: string;
+  dates: Set<string>;
+}
 
 /** A participant an employer or ROC has, and which dates of theirs it answers for. */
-export interface OrganisationParticipant { id: string; workflowId: string; reference: string; owns: (date: string) => boolean }
+export interface OrganisationParticipant {
+  id: string;
+  workflowId: string;
+  reference: string;
+  owns: (date: string) => boolean;
+}
 
 /**
  * The participants of an employer or ROC, by the same rule as everything it sees (access.ts): an ROC its
  * running students, an employer the trajectories placed with it today, from its placement on. A key made by
  * a coordinator (`officeId`) stays within that coordinator's programme office.
  */
-export async function organisationParticipants(deps: Pick<AppDeps, 'db'>, org: { id: string; kind: 'employer' | 'school'; officeId: string | null }, today: string): Promise<OrganisationParticipant[]> {
+export async function organisationParticipants(
+  deps: Pick<AppDeps, 'db'>,
+  org: { id: string; kind: 'employer' | 'school'; officeId: string | null },
+  today: string,
+): Promise<OrganisationParticipant[]> {
   const inOffice = (office: string | null) => org.officeId === null || office === org.officeId;
   if (org.kind === 'school') {
     return (await trajectoriesAtSchool(deps.db, org.id))
@@ -55,22 +75,44 @@ export async function organisationParticipants(deps: Pick<AppDeps, 'db'>, org: {
   const rows = await placementsWithEmployer(deps.db, org.id);
   const byTrajectory = new Map<string, typeof rows>();
   for (const r of rows) byTrajectory.set(r.trajectory_id, [...(byTrajectory.get(r.trajectory_id) ?? []), r]);
-  const employer: Principal = { actor: '', role: 'employer', organisationId: org.id, contactId: null, officeId: org.officeId };
+  const employer: Principal = {
+    actor: '',
+    role: 'employer',
+    organisationId: org.id,
+    contactId: null,
+    officeId: org.officeId,
+  };
   return [...byTrajectory].flatMap(([id, placements]) => {
     const first = placements[0]!;
     if (first.status === FINISHED || !inOffice(first.programme_office_id)) return [];
-    const scope = trajectoryScope(employer, {
-      id, cohortId: '', schoolId: '', programmeOfficeId: first.programme_office_id, jobcoachId: null, benefitPayerId: null,
-      placements: placements.map((x) => ({ employerId: x.employer_id, from: x.from_date })),
-    }, today);
+    const scope = trajectoryScope(
+      employer,
+      {
+        id,
+        cohortId: '',
+        schoolId: '',
+        programmeOfficeId: first.programme_office_id,
+        jobcoachId: null,
+        benefitPayerId: null,
+        placements: placements.map((x) => ({ employerId: x.employer_id, from: x.from_date })),
+      },
+      today,
+    );
     if (!scope) return [];
     // The employer on a date is the one of the latest placement that began on or before it.
-    const owns = (date: string) => (!scope.from || date >= scope.from) && placements.filter((x) => x.from_date <= date).at(-1)?.employer_id === org.id;
+    const owns = (date: string) =>
+      (!scope.from || date >= scope.from) &&
+      placements.filter((x) => x.from_date <= date).at(-1)?.employer_id === org.id;
     return [{ id, workflowId: first.workflow_id, reference: first.reference, owns }];
   });
 }
 
-async function participantsInWeek(deps: AppDeps, org: { id: string; kind: 'employer' | 'school'; officeId: string | null }, week: string[], today: string): Promise<Map<string, InWeek>> {
+async function participantsInWeek(
+  deps: AppDeps,
+  org: { id: string; kind: 'employer' | 'school'; officeId: string | null },
+  week: string[],
+  today: string,
+): Promise<Map<string, InWeek>> {
   const out = new Map<string, InWeek>();
   for (const p of await organisationParticipants(deps, org, today)) {
     const dates = week.filter(p.owns);
@@ -92,34 +134,67 @@ type Refused = WeekAttendanceResult['trajectories'][number]['refused'][number];
  * per trajectory and day what was recorded, what already was and what was refused; it is 422 only when
  * something was refused and nothing at all was recorded.
  */
-export async function recordWeek(deps: AppDeps, principal: Principal, orgId: string, body: WeekAttendance, requestId: string): Promise<WeekAttendanceResult> {
+export async function recordWeek(
+  deps: AppDeps,
+  principal: Principal,
+  orgId: string,
+  body: WeekAttendance,
+  requestId: string,
+): Promise<WeekAttendanceResult> {
   const org = await requireOrganisation(deps, orgId, ['employer', 'school']);
   const kind: DayKind = org.kind === 'school' ? 'school' : 'placement';
-  if (!isValidDate(body.weekStart) || !isMonday(body.weekStart)) throw unprocessable([{ field: 'weekStart', message: 'must be a Monday' }]);
+  if (!isValidDate(body.weekStart) || !isMonday(body.weekStart))
+    throw unprocessable([{ field: 'weekStart', message: 'must be a Monday' }]);
   const now = today(deps);
   if (body.weekStart > now) throw unprocessable([{ field: 'weekStart', message: 'the week has not begun' }]);
   const week = [0, 1, 2, 3, 4].map((i) => addDays(body.weekStart, i));
 
-  const participants = await participantsInWeek(deps, { id: orgId, kind: org.kind, officeId: principal.officeId }, week, now);
-  const plans = new Map((await mapLimit([...participants], 20, async ([id, p]) => {
-    const schedule = await temporalCall(deps, (c) => c.workflow.getHandle(p.workflowId).query(scheduleQuery));
-    if (!OPEN.has(schedule.status)) return [id, undefined] as const;
-    const days = schedule.weeks.flatMap((w) => w.days).filter((d) => d.kind === kind && p.dates.has(d.date) && d.date <= now);
-    return [id, days] as const;
-  })).flatMap(([id, days]) => (days ? [[id, days] as const] : [])));
+  const participants = await participantsInWeek(
+    deps,
+    { id: orgId, kind: org.kind, officeId: principal.officeId },
+    week,
+    now,
+  );
+  const plans = new Map(
+    (
+      await mapLimit([...participants], 20, async ([id, p]) => {
+        const schedule = await temporalCall(deps, (c) => c.workflow.getHandle(p.workflowId).query(scheduleQuery));
+        if (!OPEN.has(schedule.status)) return [id, undefined] as const;
+        const days = schedule.weeks
+          .flatMap((w) => w.days)
+          .filter((d) => d.kind === kind && p.dates.has(d.date) && d.date <= now);
+        return [id, days] as const;
+      })
+    ).flatMap(([id, days]) => (days ? [[id, days] as const] : [])),
+  );
 
   const problems: FieldProblem[] = [];
   const absences = new Map<string, Map<string, Absence>>();
   body.absences.forEach((a, i) => {
     const days = plans.get(a.trajectoryId);
     const day = days?.find((d) => d.date === a.date);
-    if (!days) problems.push({ field: `absences[${i}].trajectoryId`, message: `is not a participant of ${orgId} in this week` });
-    else if (!day) problems.push({ field: `absences[${i}].date`, message: `${a.date} is not a ${kind} day of this participant in this week, up to today` });
-    else if (day.status === 'attended') problems.push({ field: `absences[${i}].date`, message: `${a.date} is already recorded as present; correct it on the trajectory, with a reason` });
-    else if (day.status !== 'planned' && day.status !== 'absent') problems.push({ field: `absences[${i}].date`, message: `${a.date} is not planned (${day.reason})` });
-    else if (absences.get(a.trajectoryId)?.has(a.date)) problems.push({ field: `absences[${i}].date`, message: 'appears twice' });
+    if (!days)
+      problems.push({ field: `absences[${i}].trajectoryId`, message: `is not a participant of ${orgId} in this week` });
+    else if (!day)
+      problems.push({
+        field: `absences[${i}].date`,
+        message: `${a.date} is not a ${kind} day of this participant in this week, up to today`,
+      });
+    else if (day.status === 'attended')
+      problems.push({
+        field: `absences[${i}].date`,
+        message: `${a.date} is already recorded as present; correct it on the trajectory, with a reason`,
+      });
+    else if (day.status !== 'planned' && day.status !== 'absent')
+      problems.push({ field: `absences[${i}].date`, message: `${a.date} is not planned (${day.reason})` });
+    else if (absences.get(a.trajectoryId)?.has(a.date))
+      problems.push({ field: `absences[${i}].date`, message: 'appears twice' });
     // A day already recorded as absent (by an earlier request, say) is left as it is and listed as alreadyRecorded.
-    else absences.set(a.trajectoryId, (absences.get(a.trajectoryId) ?? new Map()).set(a.date, { reason: a.reason, index: i }));
+    else
+      absences.set(
+        a.trajectoryId,
+        (absences.get(a.trajectoryId) ?? new Map()).set(a.date, { reason: a.reason, index: i }),
+      );
   });
   if (problems.length > 0) throw unprocessable(problems);
 
@@ -127,17 +202,25 @@ export async function recordWeek(deps: AppDeps, principal: Principal, orgId: str
   const results = await mapLimit([...plans], 10, async ([id, days]) => {
     const absent = absences.get(id) ?? new Map<string, Absence>();
     const fieldOf = (date: string) => (absent.has(date) ? `absences[${absent.get(date)!.index}].date` : 'weekStart');
-    let pending: Entry[] = days.filter((d) => d.status === 'planned').map((d) => {
-      const a = absent.get(d.date);
-      return a ? { date: d.date, kind, present: false, reason: a.reason } : { date: d.date, kind, present: true };
-    });
+    let pending: Entry[] = days
+      .filter((d) => d.status === 'planned')
+      .map((d) => {
+        const a = absent.get(d.date);
+        return a ? { date: d.date, kind, present: false, reason: a.reason } : { date: d.date, kind, present: true };
+      });
     const already = days.filter((d) => d.status === 'attended' || d.status === 'absent').map((d) => d.date);
     const refused: Refused[] = [];
     let recorded: Entry[] = [];
     // Each refusal names one entry, which is left out; the rest is sent again. At most one round per day.
     for (let attempt = 0; pending.length > 0; attempt++) {
       try {
-        await sendUpdate(deps, participants.get(id)!.workflowId, recordAttendanceUpdate, { entries: pending }, attempt === 0 ? `${requestId}:${id}` : `${requestId}:${id}:${attempt}`);
+        await sendUpdate(
+          deps,
+          participants.get(id)!.workflowId,
+          recordAttendanceUpdate,
+          { entries: pending },
+          attempt === 0 ? `${requestId}:${id}` : `${requestId}:${id}:${attempt}`,
+        );
         recorded = pending;
         pending = [];
       } catch (e) {
@@ -147,14 +230,17 @@ export async function recordWeek(deps: AppDeps, principal: Principal, orgId: str
         if (entry && problem) {
           // 'recorded before; a correction needs a reason': someone recorded the day meanwhile.
           if (at![2] === 'correctionReason') already.push(entry.date);
-          else refused.push({ date: entry.date, field: fieldOf(entry.date), message: problem.message, retryable: false });
+          else
+            refused.push({ date: entry.date, field: fieldOf(entry.date), message: problem.message, retryable: false });
           pending = pending.filter((x) => x !== entry);
         } else {
           // The trajectory as a whole refused (it finished meanwhile), or it did not answer: then whether its days
           // were recorded is unknown; a new request records them if they are missing.
           const domain = e instanceof DomainError && e.status < 500;
           if (!domain) failures.push(e);
-          const message = domain ? (e as DomainError).errors?.[0]?.message ?? (e as DomainError).message : 'the trajectory did not answer (the workflow service was unreachable or too slow), so these days may not be recorded; send the week again with a new Idempotency-Key, which records only what is missing';
+          const message = domain
+            ? ((e as DomainError).errors?.[0]?.message ?? (e as DomainError).message)
+            : 'the trajectory did not answer (the workflow service was unreachable or too slow), so these days may not be recorded; send the week again with a new Idempotency-Key, which records only what is missing';
           refused.push(...pending.map((x) => ({ date: x.date, field: fieldOf(x.date), message, retryable: !domain })));
           pending = [];
         }
@@ -181,7 +267,13 @@ export async function recordWeek(deps: AppDeps, principal: Principal, orgId: str
   return { organisationId: orgId, weekStart: body.weekStart, kind, complete: refusals.length === 0, trajectories };
 }
 
-const closureView = (c: SchoolClosure) => ({ id: c.id, schoolId: c.school_id, from: c.from_date, to: c.to_date, name: c.name });
+const closureView = (c: SchoolClosure) => ({
+  id: c.id,
+  schoolId: c.school_id,
+  from: c.from_date,
+  to: c.to_date,
+  name: c.name,
+});
 
 /** A school's closures as the caller's office sees them (the admin and the ROC's own key: all). */
 export async function listSchoolClosures(deps: AppDeps, principal: Principal, schoolId: string) {
@@ -197,7 +289,13 @@ export async function listSchoolClosures(deps: AppDeps, principal: Principal, sc
  * Publishes a closure. Under a key an office made it applies to that office's trajectories only: the key may
  * be in the office's hands rather than the ROC's, and one office must not change another's plans.
  */
-export async function publishClosure(deps: AppDeps, principal: Principal, schoolId: string, body: Closure, id: string = randomUUID()) {
+export async function publishClosure(
+  deps: AppDeps,
+  principal: Principal,
+  schoolId: string,
+  body: Closure,
+  id: string = randomUUID(),
+) {
   await requireOrganisation(deps, schoolId, ['school']);
   const problems: FieldProblem[] = [];
   if (!isValidDate(body.from)) problems.push({ field: 'from', message: 'is not a calendar date' });
@@ -207,21 +305,36 @@ export async function publishClosure(deps: AppDeps, principal: Principal, school
   if (problems.length > 0) throw unprocessable(problems);
 
   const office = principal.officeId;
-  await insertClosure(deps.db, { id, school_id: schoolId, from_date: body.from, to_date: body.to, name: body.name, office_id: office });
+  await insertClosure(deps.db, {
+    id,
+    school_id: schoolId,
+    from_date: body.from,
+    to_date: body.to,
+    name: body.name,
+    office_id: office,
+  });
   const rows = await listClosures(deps.db, schoolId);
   // Each trajectory gets the closures that apply to its own office.
   const closuresFor = (trajectoryOffice: string | null) =>
-    rows.filter((c) => c.office_id === null || c.office_id === trajectoryOffice).map((c) => ({ from: c.from_date, to: c.to_date, name: c.name }));
-  const running = (await trajectoriesAtSchool(deps.db, schoolId))
-    .filter((t) => t.status !== 'ended' && t.status !== 'dropped_out' && (office === null || t.programme_office_id === office));
+    rows
+      .filter((c) => c.office_id === null || c.office_id === trajectoryOffice)
+      .map((c) => ({ from: c.from_date, to: c.to_date, name: c.name }));
+  const running = (await trajectoriesAtSchool(deps.db, schoolId)).filter(
+    (t) => t.status !== 'ended' && t.status !== 'dropped_out' && (office === null || t.programme_office_id === office),
+  );
   const notified = await mapLimit(running, 20, async (t) => {
     try {
-      await temporalCall(deps, (c) => c.workflow.getHandle(t.workflow_id).signal(closuresSignal, closuresFor(t.programme_office_id)));
+      await temporalCall(deps, (c) =>
+        c.workflow.getHandle(t.workflow_id).signal(closuresSignal, closuresFor(t.programme_office_id)),
+      );
       return 1;
     } catch (e) {
       if (e instanceof WorkflowNotFoundError) return 0; // finished meanwhile: nothing to apply
       throw e;
     }
   });
-  return { ...closureView(rows.find((c) => c.id === id)!), trajectoriesNotified: notified.reduce<number>((n, x) => n + x, 0) };
+  return {
+    ...closureView(rows.find((c) => c.id === id)!),
+    trajectoriesNotified: notified.reduce<number>((n, x) => n + x, 0),
+  };
 }

@@ -1,10 +1,25 @@
 // The covenant set-up: covenants and their members, contacts, and the API keys partners call with.
 import { insertApiKey, listApiKeys, revokeApiKey } from '../../db/api-keys';
-import { addCovenantMembers, findContact, findCovenant, insertContact, insertCovenant, listContacts, type CovenantWithMembers } from '../../db/covenants';
+import {
+  addCovenantMembers,
+  findContact,
+  findCovenant,
+  insertContact,
+  insertCovenant,
+  listContacts,
+  type CovenantWithMembers,
+} from '../../db/covenants';
 import { findOrganisation, insertOrganisation, listOrganisations } from '../../db/organisations';
 import { findOwnedOrganisation, findOwnedOrganisations, insertShare, listShares } from '../../db/ownership';
 import type { ApiKey as ApiKeyRow, Contact as ContactRow, Organisation as OrganisationRow } from '../../db/schema';
-import type { NewOrganisation, NewShare, Organisation, OrganisationKind, OrganisationQuery, Share } from '../schemas/organisation';
+import type {
+  NewOrganisation,
+  NewShare,
+  Organisation,
+  OrganisationKind,
+  OrganisationQuery,
+  Share,
+} from '../schemas/organisation';
 import type { Principal } from '../auth';
 import { hashSecret, newSecret } from '../auth';
 import { refusing, type Denied } from '../access';
@@ -18,21 +33,40 @@ import type { AppDeps } from '../deps';
 type Deps = Pick<AppDeps, 'db'>;
 
 export const covenantView = (c: CovenantWithMembers): Covenant => ({
-  id: c.id, name: c.name, region: c.region, programmeOfficeId: c.programme_office_id,
-  members: c.members.map((m) => ({ organisationId: m.organisation_id, role: m.role })), createdAt: c.created_at.toISOString(),
+  id: c.id,
+  name: c.name,
+  region: c.region,
+  programmeOfficeId: c.programme_office_id,
+  members: c.members.map((m) => ({ organisationId: m.organisation_id, role: m.role })),
+  createdAt: c.created_at.toISOString(),
 });
 
 /** Which kinds of organisation can hold which role in a covenant. */
 const MEMBER_KINDS: Record<NewMembers['members'][number]['role'], OrganisationKind[]> = {
-  employer: ['employer'], school: ['school'], funder: ['gemeente', 'uwv'], jobcoaching: ['programme_office', 'gemeente'],
+  employer: ['employer'],
+  school: ['school'],
+  funder: ['gemeente', 'uwv'],
+  jobcoaching: ['programme_office', 'gemeente'],
 };
 
 /**
  * Members an office may put in its covenant: organisations it owns, the admin's shared ones, and those whose
  * owner consented. Another office's organisation is refused exactly like an unknown one (and its owner is told).
  */
-async function checkMembers(deps: Deps, officeId: string, members: NewMembers['members'], field: string): Promise<{ problems: FieldProblem[]; denied: Denied[] }> {
-  const orgs = new Map((await findOwnedOrganisations(deps.db, members.map((m) => m.organisationId))).map((o) => [o.id, o]));
+async function checkMembers(
+  deps: Deps,
+  officeId: string,
+  members: NewMembers['members'],
+  field: string,
+): Promise<{ problems: FieldProblem[]; denied: Denied[] }> {
+  const orgs = new Map(
+    (
+      await findOwnedOrganisations(
+        deps.db,
+        members.map((m) => m.organisationId),
+      )
+    ).map((o) => [o.id, o]),
+  );
   const denied: Denied[] = [];
   const problems = members.flatMap((m, i) => {
     const org = orgs.get(m.organisationId);
@@ -40,13 +74,24 @@ async function checkMembers(deps: Deps, officeId: string, members: NewMembers['m
       if (org) denied.push({ resource: 'organisation', id: org.id });
       return [{ field: `${field}[${i}].organisationId`, message: `no organisation ${m.organisationId}` }];
     }
-    if (!MEMBER_KINDS[m.role].includes(org.kind)) return [{ field: `${field}[${i}].role`, message: `a ${org.kind} cannot take part as ${m.role} (needs ${MEMBER_KINDS[m.role].join(' or ')})` }];
+    if (!MEMBER_KINDS[m.role].includes(org.kind))
+      return [
+        {
+          field: `${field}[${i}].role`,
+          message: `a ${org.kind} cannot take part as ${m.role} (needs ${MEMBER_KINDS[m.role].join(' or ')})`,
+        },
+      ];
     return [];
   });
   return { problems, denied };
 }
 
-export async function createCovenant(deps: Deps, principal: Principal, body: NewCovenant, id: string): Promise<Covenant> {
+export async function createCovenant(
+  deps: Deps,
+  principal: Principal,
+  body: NewCovenant,
+  id: string,
+): Promise<Covenant> {
   const chosen = checkChosenId(principal, body.id, 'covenant');
   const problems: FieldProblem[] = [...chosen.problems];
   const office = await findOrganisation(deps.db, body.programmeOfficeId);
@@ -55,12 +100,20 @@ export async function createCovenant(deps: Deps, principal: Principal, body: New
     problems.push({ field: 'programmeOfficeId', message: `no programme office ${body.programmeOfficeId} of yours` });
   }
   // Members are checked with the caller's own office's rights, never with those of the office it names.
-  const members = await checkMembers(deps, principal.role === 'admin' ? body.programmeOfficeId : principal.officeId!, body.members, 'members');
+  const members = await checkMembers(
+    deps,
+    principal.role === 'admin' ? body.programmeOfficeId : principal.officeId!,
+    body.members,
+    'members',
+  );
   problems.push(...members.problems);
   if (problems.length) throw refusing(unprocessable(problems), [...chosen.denied, ...members.denied]);
   const covenantId = body.id ?? id;
-  const c = await insertCovenant(deps.db, { id: covenantId, name: body.name, region: body.region, programme_office_id: body.programmeOfficeId },
-    body.members.map((m) => ({ organisation_id: m.organisationId, role: m.role })));
+  const c = await insertCovenant(
+    deps.db,
+    { id: covenantId, name: body.name, region: body.region, programme_office_id: body.programmeOfficeId },
+    body.members.map((m) => ({ organisation_id: m.organisationId, role: m.role })),
+  );
   if (!c) throw conflict(`A covenant with id ${covenantId} already exists with other details`);
   return covenantView(c);
 }
@@ -69,34 +122,64 @@ export async function addMembers(deps: Deps, covenantId: string, body: NewMember
   const covenant = (await findCovenant(deps.db, covenantId))!;
   const { problems, denied } = await checkMembers(deps, covenant.programme_office_id, body.members, 'members');
   if (problems.length) throw refusing(unprocessable(problems), denied);
-  await addCovenantMembers(deps.db, covenantId, body.members.map((m) => ({ organisation_id: m.organisationId, role: m.role })));
+  await addCovenantMembers(
+    deps.db,
+    covenantId,
+    body.members.map((m) => ({ organisation_id: m.organisationId, role: m.role })),
+  );
   return covenantView((await findCovenant(deps.db, covenantId))!);
 }
 
 export const organisationView = (o: OrganisationRow): Organisation => ({
-  id: o.id, name: o.name, kind: o.kind, region: o.region, email: o.email, officeId: o.office_id, createdAt: o.created_at.toISOString(),
+  id: o.id,
+  name: o.name,
+  kind: o.kind,
+  region: o.region,
+  email: o.email,
+  officeId: o.office_id,
+  createdAt: o.created_at.toISOString(),
 });
 
-/** Registers an organisation: a coordinator's belongs to its office; the admin's to the office it names, or is shared. */
-export async function registerOrganisation(deps: Deps, principal: Principal, body: NewOrganisation, resourceId: string): Promise<Organisation> {
+/**
+ * Registers an organisation: a coordinator's belongs to its office; the admin's to the office it names, or is shared.
+ */
+export async function registerOrganisation(
+  deps: Deps,
+  principal: Principal,
+  body: NewOrganisation,
+  resourceId: string,
+): Promise<Organisation> {
   const { id = resourceId, region, email, officeId, ...rest } = body;
   const chosen = checkChosenId(principal, body.id, 'organisation');
   const problems = [...chosen.problems];
   let owner: string | null;
   if (principal.role !== 'admin') {
-    if (officeId !== undefined && officeId !== principal.officeId) problems.push({ field: 'officeId', message: 'an organisation you register belongs to your own programme office; leave officeId out' });
-    if (body.kind === 'programme_office') problems.push({ field: 'kind', message: 'programme offices are registered by the admin' });
+    if (officeId !== undefined && officeId !== principal.officeId)
+      problems.push({
+        field: 'officeId',
+        message: 'an organisation you register belongs to your own programme office; leave officeId out',
+      });
+    if (body.kind === 'programme_office')
+      problems.push({ field: 'kind', message: 'programme offices are registered by the admin' });
     owner = principal.officeId;
   } else if (body.kind === 'programme_office') {
     problems.push(...officeIdProblems(id));
-    if (officeId !== undefined && officeId !== id) problems.push({ field: 'officeId', message: 'a programme office owns itself; leave officeId out' });
+    if (officeId !== undefined && officeId !== id)
+      problems.push({ field: 'officeId', message: 'a programme office owns itself; leave officeId out' });
     owner = id;
   } else {
     owner = officeId ?? null;
-    if (officeId !== undefined && (await findOrganisation(deps.db, officeId))?.kind !== 'programme_office') problems.push({ field: 'officeId', message: `no programme office ${officeId}` });
+    if (officeId !== undefined && (await findOrganisation(deps.db, officeId))?.kind !== 'programme_office')
+      problems.push({ field: 'officeId', message: `no programme office ${officeId}` });
   }
   if (problems.length) throw refusing(unprocessable(problems), chosen.denied);
-  const org = await insertOrganisation(deps.db, { id, ...rest, region: region ?? null, email: email ?? null, office_id: owner });
+  const org = await insertOrganisation(deps.db, {
+    id,
+    ...rest,
+    region: region ?? null,
+    email: email ?? null,
+    office_id: owner,
+  });
   if (!org) throw conflict(`An organisation with id ${id} already exists with other details`);
   return organisationView(org);
 }
@@ -106,82 +189,181 @@ export async function pageOrganisations(deps: Deps, principal: Principal, q: Org
   return { items: items.map(organisationView), total, limit: q.limit, offset: q.offset };
 }
 
-/** The owner's consent that another office may use the organisation; that office still sees only its own participants. */
-export async function shareOrganisation(deps: Deps, principal: Principal, organisationId: string, body: NewShare): Promise<Share> {
+/**
+ * The owner's consent that another office may use the organisation; that office still sees only its own participants.
+ */
+export async function shareOrganisation(
+  deps: Deps,
+  principal: Principal,
+  organisationId: string,
+  body: NewShare,
+): Promise<Share> {
   const org = (await findOwnedOrganisation(deps.db, organisationId))!;
   // The target is not looked up: whether an office of that id exists is not the owner's business to learn here.
-  if (body.officeId === org.office_id || body.officeId === org.id) throw unprocessable([{ field: 'officeId', message: 'the organisation already belongs to that office' }]);
-  if (org.kind === 'programme_office') throw unprocessable([{ field: 'officeId', message: 'a programme office is not shared; it takes part in another covenant by that office registering it' }]);
-  await insertShare(deps.db, { organisation_id: organisationId, office_id: body.officeId, granted_by: principal.actor });
+  if (body.officeId === org.office_id || body.officeId === org.id)
+    throw unprocessable([{ field: 'officeId', message: 'the organisation already belongs to that office' }]);
+  if (org.kind === 'programme_office')
+    throw unprocessable([
+      {
+        field: 'officeId',
+        message: 'a programme office is not shared; it takes part in another covenant by that office registering it',
+      },
+    ]);
+  await insertShare(deps.db, {
+    organisation_id: organisationId,
+    office_id: body.officeId,
+    granted_by: principal.actor,
+  });
   return (await pageShares(deps, organisationId)).find((s) => s.officeId === body.officeId)!;
 }
 
 export async function pageShares(deps: Deps, organisationId: string): Promise<Share[]> {
-  return (await listShares(deps.db, organisationId)).map((s) => ({ organisationId: s.organisation_id, officeId: s.office_id, grantedBy: s.granted_by, grantedAt: s.granted_at.toISOString() }));
+  return (await listShares(deps.db, organisationId)).map((s) => ({
+    organisationId: s.organisation_id,
+    officeId: s.office_id,
+    grantedBy: s.granted_by,
+    grantedAt: s.granted_at.toISOString(),
+  }));
 }
 
-export const contactView = (c: ContactRow): Contact => ({ id: c.id, organisationId: c.organisation_id, role: c.role, name: c.name, email: c.email, createdAt: c.created_at.toISOString() });
+export const contactView = (c: ContactRow): Contact => ({
+  id: c.id,
+  organisationId: c.organisation_id,
+  role: c.role,
+  name: c.name,
+  email: c.email,
+  createdAt: c.created_at.toISOString(),
+});
 
 /** An organisation's contacts as the caller may see them: an office only those it made (and the admin's). */
 export async function pageContacts(deps: Deps, principal: Principal, organisationId: string, page: Page) {
-  const { items, total } = await listContacts(deps.db, { organisationId, officeId: actingOffice(principal) ?? undefined, ...page });
+  const { items, total } = await listContacts(deps.db, {
+    organisationId,
+    officeId: actingOffice(principal) ?? undefined,
+    ...page,
+  });
   return { items: items.map(contactView), total, ...page };
 }
 
 /** Which contacts an organisation of a kind can have. */
 const CONTACT_KINDS: Record<NewContact['role'], OrganisationKind[]> = {
-  coordinator: ['programme_office'], jobcoach: ['programme_office', 'gemeente'], workplace_trainer: ['employer'], roc_coordinator: ['school'],
+  coordinator: ['programme_office'],
+  jobcoach: ['programme_office', 'gemeente'],
+  workplace_trainer: ['employer'],
+  roc_coordinator: ['school'],
 };
 
 /**
  * Adds a contact. It belongs to the office the caller acts for (the admin's: to the organisation's owner), and
  * the digest mails it only about that office's participants.
  */
-export async function createContact(deps: Deps, principal: Principal, organisationId: string, body: NewContact, id: string): Promise<Contact> {
+export async function createContact(
+  deps: Deps,
+  principal: Principal,
+  organisationId: string,
+  body: NewContact,
+  id: string,
+): Promise<Contact> {
   const org = (await findOrganisation(deps.db, organisationId))!;
   const chosen = checkChosenId(principal, body.id, 'contact');
   const problems = [...chosen.problems];
-  if (!CONTACT_KINDS[body.role].includes(org.kind)) problems.push({ field: 'role', message: `a ${org.kind} has no ${body.role} (that is for ${CONTACT_KINDS[body.role].join(' or ')})` });
+  if (!CONTACT_KINDS[body.role].includes(org.kind))
+    problems.push({
+      field: 'role',
+      message: `a ${org.kind} has no ${body.role} (that is for ${CONTACT_KINDS[body.role].join(' or ')})`,
+    });
   if (problems.length) throw refusing(unprocessable(problems), chosen.denied);
   const contactId = body.id ?? id;
   const office = actingOffice(principal) ?? org.office_id;
-  const c = await insertContact(deps.db, { id: contactId, organisation_id: organisationId, role: body.role, name: body.name, email: body.email, office_id: office });
+  const c = await insertContact(deps.db, {
+    id: contactId,
+    organisation_id: organisationId,
+    role: body.role,
+    name: body.name,
+    email: body.email,
+    office_id: office,
+  });
   if (!c) throw conflict(`A contact with id ${contactId} already exists with other details`);
   return contactView(c);
 }
 
 export const apiKeyView = (k: ApiKeyRow): ApiKey => ({
-  id: k.id, organisationId: k.organisation_id, role: k.role, contactId: k.contact_id, officeId: k.office_id, label: k.label, createdBy: k.created_by,
-  createdAt: k.created_at.toISOString(), revokedAt: k.revoked_at?.toISOString() ?? null, lastUsedAt: k.last_used_at?.toISOString() ?? null,
+  id: k.id,
+  organisationId: k.organisation_id,
+  role: k.role,
+  contactId: k.contact_id,
+  officeId: k.office_id,
+  label: k.label,
+  createdBy: k.created_by,
+  createdAt: k.created_at.toISOString(),
+  revokedAt: k.revoked_at?.toISOString() ?? null,
+  lastUsedAt: k.last_used_at?.toISOString() ?? null,
 });
 
 /** Which kinds of organisation a key of a role can belong to. */
 const KEY_KINDS: Record<NewApiKey['role'], OrganisationKind[]> = {
-  coordinator: ['programme_office'], employer: ['employer'], school: ['school'], jobcoach: ['programme_office', 'gemeente'], funder: ['gemeente', 'uwv'],
+  coordinator: ['programme_office'],
+  employer: ['employer'],
+  school: ['school'],
+  jobcoach: ['programme_office', 'gemeente'],
+  funder: ['gemeente', 'uwv'],
 };
 
-/** Creates a key and returns its secret, once. A repeated request creates no second key, and cannot show the secret again. */
-export async function createApiKey(deps: Deps, principal: Principal, body: NewApiKey, id: string): Promise<CreatedApiKey> {
+/**
+ * Creates a key and returns its secret, once. A repeated request creates no second key, and cannot show the secret
+ * again.
+ */
+export async function createApiKey(
+  deps: Deps,
+  principal: Principal,
+  body: NewApiKey,
+  id: string,
+): Promise<CreatedApiKey> {
   const problems: FieldProblem[] = [];
   const denied: Denied[] = [];
   const org = await findOwnedOrganisation(deps.db, body.organisationId);
   const office = actingOffice(principal);
   const allowed = principal.role === 'admin' || (org && office !== null && organisationRight(office, org));
   if (org && !allowed) denied.push({ resource: 'organisation', id: org.id });
-  if (!org || !allowed) problems.push({ field: 'organisationId', message: `no organisation ${body.organisationId} under your programme office` });
-  else if (!KEY_KINDS[body.role].includes(org.kind)) problems.push({ field: 'role', message: `a ${org.kind} cannot hold a ${body.role} key (that is for ${KEY_KINDS[body.role].join(' or ')})` });
-  else if (principal.role === 'coordinator' && body.role === 'coordinator' && org.id !== principal.organisationId) problems.push({ field: 'organisationId', message: 'a coordinator makes coordinator keys for its own programme office only' });
+  if (!org || !allowed)
+    problems.push({
+      field: 'organisationId',
+      message: `no organisation ${body.organisationId} under your programme office`,
+    });
+  else if (!KEY_KINDS[body.role].includes(org.kind))
+    problems.push({
+      field: 'role',
+      message: `a ${org.kind} cannot hold a ${body.role} key (that is for ${KEY_KINDS[body.role].join(' or ')})`,
+    });
+  else if (principal.role === 'coordinator' && body.role === 'coordinator' && org.id !== principal.organisationId)
+    problems.push({
+      field: 'organisationId',
+      message: 'a coordinator makes coordinator keys for its own programme office only',
+    });
   if (body.role === 'jobcoach') {
     const contact = body.contactId ? await findContact(deps.db, body.contactId) : undefined;
     const ours = contact && (office === null || contactOfOffice(office, contact));
     if (contact && !ours) denied.push({ resource: 'contact', id: contact.id });
-    if (!contact || !ours || contact.role !== 'jobcoach' || contact.organisation_id !== body.organisationId) problems.push({ field: 'contactId', message: `a jobcoach key needs a jobcoach contact of ${body.organisationId}` });
+    if (!contact || !ours || contact.role !== 'jobcoach' || contact.organisation_id !== body.organisationId)
+      problems.push({
+        field: 'contactId',
+        message: `a jobcoach key needs a jobcoach contact of ${body.organisationId}`,
+      });
   } else if (body.contactId) problems.push({ field: 'contactId', message: 'only a jobcoach key names a contact' });
   if (problems.length) throw refusing(unprocessable(problems), denied);
   const secret = newSecret();
   // A coordinator's key is bound to its office: whatever partner holds it, it sees only that office's cohorts.
   const officeId = principal.role === 'admin' ? null : office;
-  const key = await insertApiKey(deps.db, { id, organisation_id: body.organisationId, role: body.role, contact_id: body.contactId ?? null, label: body.label, secret_hash: hashSecret(secret), created_by: principal.actor, office_id: officeId });
+  const key = await insertApiKey(deps.db, {
+    id,
+    organisation_id: body.organisationId,
+    role: body.role,
+    contact_id: body.contactId ?? null,
+    label: body.label,
+    secret_hash: hashSecret(secret),
+    created_by: principal.actor,
+    office_id: officeId,
+  });
   return { ...apiKeyView(key), secret };
 }
 
@@ -193,4 +375,3 @@ export async function pageApiKeys(deps: Deps, principal: Principal, page: Page) 
 export async function revoke(deps: Deps, id: string): Promise<ApiKey> {
   return apiKeyView((await revokeApiKey(deps.db, id))!);
 }
-

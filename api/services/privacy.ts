@@ -18,7 +18,10 @@ export async function exportTrajectory(deps: Deps, id: string): Promise<Personal
   const { bsn_hash, ...trajectory } = data.trajectory;
   return {
     exportedAt: new Date().toISOString(),
-    trajectory: { ...json(trajectory), bsn: bsn_hash ? 'held as a keyed hash only, to match with the benefit payer' : null },
+    trajectory: {
+      ...json(trajectory),
+      bsn: bsn_hash ? 'held as a keyed hash only, to match with the benefit payer' : null,
+    },
     events: data.events.map(json),
     attendance: data.attendance.map(json),
     checkpoints: data.checkpoints.map(json),
@@ -29,15 +32,24 @@ export async function exportTrajectory(deps: Deps, id: string): Promise<Personal
 }
 
 /** Anonymises a finished trajectory. A running one still needs its data: the coordinator ends it first. */
-export async function eraseTrajectory(deps: Deps, id: string, audit: Parameters<typeof anonymiseTrajectory>[2]): Promise<Erasure> {
+export async function eraseTrajectory(
+  deps: Deps,
+  id: string,
+  audit: Parameters<typeof anonymiseTrajectory>[2],
+): Promise<Erasure> {
   const t = await findTrajectory(deps.db, id);
   if (!t) throw notFound(`Trajectory ${id}`);
   if (!t.anonymised_at) {
-    const { status } = await temporalCall(deps, (c) => c.workflow.getHandle(t.workflow_id).describe()).catch((e: Error) => {
-      if (e.name === 'WorkflowNotFoundError') return { status: { name: 'GONE' } };
-      throw e;
-    });
-    if (status.name === 'RUNNING') throw conflict('This trajectory is still running and needs its data; end it first (a dropout with reason), then erase');
+    const { status } = await temporalCall(deps, (c) => c.workflow.getHandle(t.workflow_id).describe()).catch(
+      (e: Error) => {
+        if (e.name === 'WorkflowNotFoundError') return { status: { name: 'GONE' } };
+        throw e;
+      },
+    );
+    if (status.name === 'RUNNING')
+      throw conflict(
+        'This trajectory is still running and needs its data; end it first (a dropout with reason), then erase',
+      );
     // The follow-up after doorstroom would go on asking about the participant: it stops first, so it
     // cannot write about the participant after the anonymisation closed its open questions.
     await temporalCall(deps, (c) => stopFollowUp(c, id, 'the participant asked for erasure'));

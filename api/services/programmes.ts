@@ -11,9 +11,19 @@ import type { AppDeps } from '../deps';
 
 type Deps = Pick<AppDeps, 'db'>;
 
-export const programmeView = (p: ProgrammeRow): Programme => ({ id: p.id, version: p.version, name: p.name, template: p.template, officeId: p.office_id, createdAt: p.created_at.toISOString() });
+export const programmeView = (p: ProgrammeRow): Programme => ({
+  id: p.id,
+  version: p.version,
+  name: p.name,
+  template: p.template,
+  officeId: p.office_id,
+  createdAt: p.created_at.toISOString(),
+});
 
-/** Every version of the programmes the caller's office may launch with: its own and the shared ones (the admin: all; a key the admin made: the shared ones). */
+/**
+ * Every version of the programmes the caller's office may launch with: its own and the shared ones (the admin: all; a
+ * key the admin made: the shared ones).
+ */
 export async function visibleProgrammes(deps: Deps, principal: Principal): Promise<Programme[]> {
   const scope = principal.role === 'admin' ? undefined : actingOffice(principal);
   return (await listProgrammes(deps.db, scope)).map(programmeView);
@@ -24,22 +34,36 @@ export async function programmeForOffice(deps: Deps, office: string, id: string,
   return findProgrammeFor(deps.db, office, id, version);
 }
 
-export async function publishProgramme(deps: Deps, principal: Principal, body: NewProgrammeVersion): Promise<Programme> {
+export async function publishProgramme(
+  deps: Deps,
+  principal: Principal,
+  body: NewProgrammeVersion,
+): Promise<Programme> {
   const office = actingOffice(principal);
   const chosen = checkChosenId(principal, body.id, 'programme');
   const problems: FieldProblem[] = [...chosen.problems];
-  if (principal.role !== 'admin' && body.officeId !== undefined) problems.push({ field: 'officeId', message: 'your programmes belong to your own office; leave officeId out' });
+  if (principal.role !== 'admin' && body.officeId !== undefined)
+    problems.push({ field: 'officeId', message: 'your programmes belong to your own office; leave officeId out' });
   let template = body.template;
   if (body.basedOn) {
-    const base = office === null ? await findProgramme(deps.db, body.basedOn.id, body.basedOn.version) : await programmeForOffice(deps, office, body.basedOn.id, body.basedOn.version);
-    if (!base) problems.push({ field: 'basedOn.id', message: `no programme ${body.basedOn.id}${body.basedOn.version ? ` version ${body.basedOn.version}` : ''}` });
+    const base =
+      office === null
+        ? await findProgramme(deps.db, body.basedOn.id, body.basedOn.version)
+        : await programmeForOffice(deps, office, body.basedOn.id, body.basedOn.version);
+    if (!base)
+      problems.push({
+        field: 'basedOn.id',
+        message: `no programme ${body.basedOn.id}${body.basedOn.version ? ` version ${body.basedOn.version}` : ''}`,
+      });
     template ??= base?.template;
-  } else if (!template) problems.push({ field: 'template', message: 'is required (or name a programme in basedOn to start from)' });
+  } else if (!template)
+    problems.push({ field: 'template', message: 'is required (or name a programme in basedOn to start from)' });
   if (problems.length || !template) throw refusing(unprocessable(problems), chosen.denied);
   // The admin's new programme is shared unless it names an owner; a further version keeps the first one's owner.
   const first = principal.role === 'admin' ? await findProgramme(deps.db, body.id, 1) : undefined;
-  const owner = principal.role === 'admin' ? (first ? first.office_id : body.officeId ?? null) : office;
+  const owner = principal.role === 'admin' ? (first ? first.office_id : (body.officeId ?? null)) : office;
   const row = await addProgrammeVersion(deps.db, { id: body.id, name: body.name, template, office_id: owner });
-  if (!row) throw conflict(`Programme ${body.id} belongs to another owner; the admin publishes its versions as that owner`);
+  if (!row)
+    throw conflict(`Programme ${body.id} belongs to another owner; the admin publishes its versions as that owner`);
   return programmeView(row);
 }

@@ -1,6 +1,12 @@
 // The coordinator's steering view and its list of participants at risk, from SQL (db/steering.ts). The
 // reasons are worded by the same functions the workflow uses, so the mail, the trajectory and this view agree.
-import { checkpointCompletion, cohortProgress, overdueCheckpointsByOrganisation, overdueRegistrations, riskRows } from '../../db/steering';
+import {
+  checkpointCompletion,
+  cohortProgress,
+  overdueCheckpointsByOrganisation,
+  overdueRegistrations,
+  riskRows,
+} from '../../db/steering';
 import { figureScope, type FigureFilter } from '../../db/outcomes';
 import { weekOf } from '../../workflows/calendar';
 import { riskReason, type RiskSignal } from '../../workflows/state';
@@ -17,25 +23,56 @@ export async function atRisk(deps: Deps, f: FigureFilter, asOf: string): Promise
   const signals = new Map<string, RiskSignal[]>();
   const add = (id: string, s: RiskSignal) => signals.set(id, [...(signals.get(id) ?? []), s]);
   // In the workflow's order: absences, checkpoints at risk, overdue checkpoints, attendance.
-  for (const r of rows.unexcused) add(r.trajectory_id, { kind: 'unexcused_absences', reason: riskReason.unexcused_absences(r.dates) });
-  for (const r of rows.atRisk) add(r.trajectory_id, { kind: 'checkpoint_at_risk', reason: riskReason.checkpoint_at_risk(r.key, r.recorded_on) });
-  for (const r of rows.overdue) add(r.trajectory_id, { kind: 'checkpoint_overdue', reason: riskReason.checkpoint_overdue(r.name, r.week, r.week_end) });
-  for (const r of rows.low) add(r.trajectory_id, { kind: 'low_attendance', reason: riskReason.low_attendance(r.attended, r.recorded, r.threshold) });
+  for (const r of rows.unexcused)
+    add(r.trajectory_id, { kind: 'unexcused_absences', reason: riskReason.unexcused_absences(r.dates) });
+  for (const r of rows.atRisk)
+    add(r.trajectory_id, { kind: 'checkpoint_at_risk', reason: riskReason.checkpoint_at_risk(r.key, r.recorded_on) });
+  for (const r of rows.overdue)
+    add(r.trajectory_id, {
+      kind: 'checkpoint_overdue',
+      reason: riskReason.checkpoint_overdue(r.name, r.week, r.week_end),
+    });
+  for (const r of rows.low)
+    add(r.trajectory_id, {
+      kind: 'low_attendance',
+      reason: riskReason.low_attendance(r.attended, r.recorded, r.threshold),
+    });
   if (signals.size === 0) return [];
-  const trajectories = await figureScope(deps.db, f).select(['t.id', 't.reference', 't.cohort_id', 't.status', 't.end_date', 'c.start_date']).where('t.id', 'in', [...signals.keys()]).execute();
+  const trajectories = await figureScope(deps.db, f)
+    .select(['t.id', 't.reference', 't.cohort_id', 't.status', 't.end_date', 'c.start_date'])
+    .where('t.id', 'in', [...signals.keys()])
+    .execute();
   return trajectories
     .map((t) => ({
-      trajectoryId: t.id, reference: t.reference, cohortId: t.cohort_id, status: t.status,
-      week: Math.min(weekOf(t.start_date, asOf), weekOf(t.start_date, t.end_date)), risks: signals.get(t.id)!,
+      trajectoryId: t.id,
+      reference: t.reference,
+      cohortId: t.cohort_id,
+      status: t.status,
+      week: Math.min(weekOf(t.start_date, asOf), weekOf(t.start_date, t.end_date)),
+      risks: signals.get(t.id)!,
     }))
-    .sort((a, b) => b.risks.length - a.risks.length || a.reference.localeCompare(b.reference) || a.trajectoryId.localeCompare(b.trajectoryId));
+    .sort(
+      (a, b) =>
+        b.risks.length - a.risks.length ||
+        a.reference.localeCompare(b.reference) ||
+        a.trajectoryId.localeCompare(b.trajectoryId),
+    );
 }
 
-export const pageOfRisks = (items: AtRisk[], page: Page) => ({ total: items.length, limit: page.limit, offset: page.offset, items: items.slice(page.offset, page.offset + page.limit) });
+export const pageOfRisks = (items: AtRisk[], page: Page) => ({
+  total: items.length,
+  limit: page.limit,
+  offset: page.offset,
+  items: items.slice(page.offset, page.offset + page.limit),
+});
 
 export async function steering(deps: Deps, f: FigureFilter, asOf: string): Promise<Steering> {
   const [risky, days, checkpointsLate, completion, progress] = await Promise.all([
-    atRisk(deps, f, asOf), overdueRegistrations(deps.db, f, asOf), overdueCheckpointsByOrganisation(deps.db, f, asOf), checkpointCompletion(deps.db, f, asOf), cohortProgress(deps.db, f, asOf),
+    atRisk(deps, f, asOf),
+    overdueRegistrations(deps.db, f, asOf),
+    overdueCheckpointsByOrganisation(deps.db, f, asOf),
+    checkpointCompletion(deps.db, f, asOf),
+    cohortProgress(deps.db, f, asOf),
   ]);
 
   const byKind: Record<string, number> = {};
@@ -43,7 +80,19 @@ export async function steering(deps: Deps, f: FigureFilter, asOf: string): Promi
 
   // One line per organisation: its overdue days (as employer or ROC) and checkpoints (as jobcoaching organisation).
   const partners = new Map<string, Steering['partners'][number] & { ids: Set<string> }>();
-  const partner = (id: string, name: string) => partners.get(id) ?? partners.set(id, { organisationId: id, name, overdueDays: 0, overdueCheckpoints: 0, participants: 0, oldest: null, ids: new Set() }).get(id)!;
+  const partner = (id: string, name: string) =>
+    partners.get(id) ??
+    partners
+      .set(id, {
+        organisationId: id,
+        name,
+        overdueDays: 0,
+        overdueCheckpoints: 0,
+        participants: 0,
+        oldest: null,
+        ids: new Set(),
+      })
+      .get(id)!;
   const older = (a: string | null, b: string) => (a === null || b < a ? b : a);
   for (const r of days) {
     const p = partner(r.organisation_id, r.name);
@@ -61,10 +110,18 @@ export async function steering(deps: Deps, f: FigureFilter, asOf: string): Promi
   const dropouts = new Map(progress.dropouts.map((d) => [`${d.cohort_id}|${d.week}`, d.n]));
   const cohorts = new Map<string, Steering['cohorts'][number]>();
   for (const w of progress.days) {
-    const c = cohorts.get(w.cohort_id) ?? cohorts.set(w.cohort_id, { cohortId: w.cohort_id, weeks: [] }).get(w.cohort_id)!;
+    const c =
+      cohorts.get(w.cohort_id) ?? cohorts.set(w.cohort_id, { cohortId: w.cohort_id, weeks: [] }).get(w.cohort_id)!;
     c.weeks.push({
-      week: w.week, from: w.from, participants: w.participants, plannedDays: w.planned, dueDays: w.due, recordedDays: w.recorded, attendedDays: w.attended,
-      attendanceRate: rate(w.attended, w.recorded), dropouts: dropouts.get(`${w.cohort_id}|${w.week}`) ?? 0,
+      week: w.week,
+      from: w.from,
+      participants: w.participants,
+      plannedDays: w.planned,
+      dueDays: w.due,
+      recordedDays: w.recorded,
+      attendedDays: w.attended,
+      attendanceRate: rate(w.attended, w.recorded),
+      dropouts: dropouts.get(`${w.cohort_id}|${w.week}`) ?? 0,
     });
   }
 
@@ -72,10 +129,22 @@ export async function steering(deps: Deps, f: FigureFilter, asOf: string): Promi
     asOf,
     risks: { participants: risky.length, byKind },
     // Each participant once per organisation, whether its days, its checkpoints or both are overdue there.
-    partners: [...partners.values()].map(({ ids, ...p }) => ({ ...p, participants: ids.size }))
-      .sort((a, b) => b.overdueDays + b.overdueCheckpoints - (a.overdueDays + a.overdueCheckpoints) || a.name.localeCompare(b.name)),
+    partners: [...partners.values()]
+      .map(({ ids, ...p }) => ({ ...p, participants: ids.size }))
+      .sort(
+        (a, b) =>
+          b.overdueDays + b.overdueCheckpoints - (a.overdueDays + a.overdueCheckpoints) || a.name.localeCompare(b.name),
+      ),
     checkpoints: completion.map((c) => ({
-      key: c.key, name: c.name, week: c.week, planned: c.planned, due: c.due, onTime: c.on_time, late: c.late, overdue: c.overdue, missed: c.missed,
+      key: c.key,
+      name: c.name,
+      week: c.week,
+      planned: c.planned,
+      due: c.due,
+      onTime: c.on_time,
+      late: c.late,
+      overdue: c.overdue,
+      missed: c.missed,
       completion: rate(c.on_time + c.late, c.due),
     })),
     cohorts: [...cohorts.values()],

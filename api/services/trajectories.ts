@@ -32,7 +32,10 @@ async function requireTrajectory(deps: Deps, id: string): Promise<TrajectoryRow>
 }
 
 /** Who is looking: partners other than the coordinator and jobcoach do not get typed notes and reasons. */
-export interface Viewer { role: Principal['role']; scope: Scope }
+export interface Viewer {
+  role: Principal['role'];
+  scope: Scope;
+}
 const seesNotes = (v: Viewer) => v.role === 'admin' || v.role === 'coordinator' || v.role === 'jobcoach';
 
 /**
@@ -41,7 +44,12 @@ const seesNotes = (v: Viewer) => v.role === 'admin' || v.role === 'coordinator' 
  */
 function limitLive(live: Trajectory['live'], from: string | null): Trajectory['live'] {
   if (!from) return live;
-  return { ...live, open: { ...live.open, attendance: live.open.attendance.filter((d) => d.date >= from) }, risks: [], pauses: live.pauses.filter((p) => !p.to || p.to >= from) };
+  return {
+    ...live,
+    open: { ...live.open, attendance: live.open.attendance.filter((d) => d.date >= from) },
+    risks: [],
+    pauses: live.pauses.filter((p) => !p.to || p.to >= from),
+  };
 }
 
 /**
@@ -58,9 +66,21 @@ export async function getTrajectory(deps: Deps, id: string, viewer: Viewer): Pro
   // After anonymisation nobody gets typed notes back from the workflow's state either.
   const notes = seesNotes(viewer) && !t.anonymised_at;
   const from = viewer.scope.from;
-  const live = limitLive(notes ? state : { ...state, pauses: state.pauses.map((p) => ({ ...p, reason: '' })), extensions: state.extensions.map((x) => ({ ...x, reason: '' })) }, from);
-  // An event belongs to the later employer's part when it happened, and what it is about (a recorded day), lies from its placement on.
-  const events = rows.filter((e) => !from || (e.occurred_on >= from && !(typeof e.data.date === 'string' && e.data.date < from))).map((e) => ({ ...e, data: notes ? e.data : withoutFreeText(e.type, e.data) }));
+  const live = limitLive(
+    notes
+      ? state
+      : {
+          ...state,
+          pauses: state.pauses.map((p) => ({ ...p, reason: '' })),
+          extensions: state.extensions.map((x) => ({ ...x, reason: '' })),
+        },
+    from,
+  );
+  // An event belongs to the later employer's part when it happened, and what it is about (a recorded day), lies from
+  // its placement on.
+  const events = rows
+    .filter((e) => !from || (e.occurred_on >= from && !(typeof e.data.date === 'string' && e.data.date < from)))
+    .map((e) => ({ ...e, data: notes ? e.data : withoutFreeText(e.type, e.data) }));
   return {
     id: t.id,
     cohortId: t.cohort_id,
@@ -83,7 +103,14 @@ export async function getSchedule(deps: Deps, id: string, viewer: Viewer): Promi
   const from = viewer.scope.from;
   const notes = seesNotes(viewer) && !t.anonymised_at;
   const weeks = s.weeks
-    .map((w) => ({ ...w, days: w.days.filter((d) => !from || d.date >= from).map(({ correctionReason, ...d }) => (notes && correctionReason !== undefined ? { ...d, correctionReason } : d)) }))
+    .map((w) => ({
+      ...w,
+      days: w.days
+        .filter((d) => !from || d.date >= from)
+        .map(({ correctionReason, ...d }) =>
+          notes && correctionReason !== undefined ? { ...d, correctionReason } : d,
+        ),
+    }))
     .filter((w) => w.days.length > 0);
   return { trajectoryId: id, ...s, weeks };
 }
@@ -94,21 +121,36 @@ export function updateProblem(e: unknown): unknown {
     return unprocessable([{ field: String(e.cause.details?.[0] ?? 'body'), message: e.cause.message }]);
   }
   const err = e as { name?: string; code?: number; message?: string };
-  if (err?.name === 'WorkflowNotFoundError' || /already completed|workflow execution already/i.test(err?.message ?? '')) {
+  if (
+    err?.name === 'WorkflowNotFoundError' ||
+    /already completed|workflow execution already/i.test(err?.message ?? '')
+  ) {
     return conflict('This trajectory has finished (or its launch is incomplete); it takes no more recordings');
   }
   return e;
 }
 
 /** Sends one recording as a workflow update. `updateId` makes a repeat (after a lost response) a no-op. */
-export async function recordOn<Arg>(deps: Deps, id: string, update: UpdateDefinition<Recorded, [Arg]>, arg: Arg, updateId: string): Promise<Recorded> {
+export async function recordOn<Arg>(
+  deps: Deps,
+  id: string,
+  update: UpdateDefinition<Recorded, [Arg]>,
+  arg: Arg,
+  updateId: string,
+): Promise<Recorded> {
   const t = await requireTrajectory(deps, id);
   const change = arg as { type?: string; employerId?: string };
   if (change.type === 'employer_change') await requireCovenantEmployer(deps, t.cohort_id, change.employerId!);
   return sendUpdate(deps, t.workflow_id, update, arg, updateId);
 }
 
-export async function sendUpdate<Arg>(deps: TemporalDeps, workflowId: string, update: UpdateDefinition<Recorded, [Arg]>, arg: Arg, updateId: string): Promise<Recorded> {
+export async function sendUpdate<Arg>(
+  deps: TemporalDeps,
+  workflowId: string,
+  update: UpdateDefinition<Recorded, [Arg]>,
+  arg: Arg,
+  updateId: string,
+): Promise<Recorded> {
   try {
     return await temporalUpdate(deps, workflowId, update, arg, updateId);
   } catch (e) {
@@ -122,9 +164,13 @@ async function requireCovenantEmployer(deps: Deps, cohortId: string, employerId:
   const covenant = cohort?.covenant_id ? await findCovenant(deps.db, cohort.covenant_id) : undefined;
   const org = await findOwnedOrganisation(deps.db, employerId);
   const usable = org && (!covenant || organisationRight(covenant.programme_office_id, org) !== undefined);
-  const ok = covenant ? usable && covenant.members.some((m) => m.organisation_id === employerId && m.role === 'employer') : org?.kind === 'employer';
+  const ok = covenant
+    ? usable && covenant.members.some((m) => m.organisation_id === employerId && m.role === 'employer')
+    : org?.kind === 'employer';
   if (!ok) {
-    const problem = unprocessable([{ field: 'employerId', message: `no employer ${employerId}${covenant ? ` in covenant ${covenant.id}` : ''}` }]);
+    const problem = unprocessable([
+      { field: 'employerId', message: `no employer ${employerId}${covenant ? ` in covenant ${covenant.id}` : ''}` },
+    ]);
     throw refusing(problem, org && !usable ? [{ resource: 'organisation', id: employerId }] : []);
   }
 }

@@ -16,7 +16,9 @@ export async function up(db: Kysely<any>): Promise<void> {
     .createTable('organisation')
     .addColumn('id', 'text', (c) => c.primaryKey())
     .addColumn('name', 'text', (c) => c.notNull())
-    .addColumn('kind', 'text', (c) => c.notNull().check(sql`kind in ('programme_office','employer','school','gemeente','uwv')`))
+    .addColumn('kind', 'text', (c) =>
+      c.notNull().check(sql`kind in ('programme_office','employer','school','gemeente','uwv')`),
+    )
     .addColumn('region', 'text')
     .addColumn('email', 'text')
     .addColumn('created_at', 'timestamptz', (c) => c.notNull().defaultTo(sql`now()`))
@@ -32,7 +34,10 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('school_id', 'text', (c) => c.notNull().references('organisation.id'))
     .addColumn('status', 'text', (c) => c.notNull())
     .addColumn('created_at', 'timestamptz', (c) => c.notNull().defaultTo(sql`now()`))
-    .addForeignKeyConstraint('cohort_programme_fk', ['programme_id', 'programme_version'], 'programme', ['id', 'version'])
+    .addForeignKeyConstraint('cohort_programme_fk', ['programme_id', 'programme_version'], 'programme', [
+      'id',
+      'version',
+    ])
     .execute();
 
   await db.schema

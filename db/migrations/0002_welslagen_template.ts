@@ -20,7 +20,12 @@ const welslagen = {
 export async function up(db: Kysely<any>): Promise<void> {
   await db
     .insertInto('programme')
-    .values({ id: 'welslagen', version: 1, name: 'WelSlagen toeleidingstraject zorg en welzijn', template: JSON.stringify(welslagen) })
+    .values({
+      id: 'welslagen',
+      version: 1,
+      name: 'WelSlagen toeleidingstraject zorg en welzijn',
+      template: JSON.stringify(welslagen),
+    })
     .onConflict((oc) => oc.doNothing())
     .execute();
 }

@@ -71,6 +71,7 @@ export async function up(db: Kysely<any>): Promise<void> {
 }
 
 export async function down(db: Kysely<any>): Promise<void> {
-  for (const t of ['school_closure', 'placement', 'checkpoint_review', 'attendance', 'trajectory_event']) await db.schema.dropTable(t).execute();
+  for (const t of ['school_closure', 'placement', 'checkpoint_review', 'attendance', 'trajectory_event'])
+    await db.schema.dropTable(t).execute();
   await db.schema.alterTable('trajectory').dropColumn('outcome').dropColumn('projected_seq').execute();
 }

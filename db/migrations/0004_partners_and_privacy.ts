@@ -27,7 +27,9 @@ export async function up(db: Kysely<any>): Promise<void> {
     .createTable('contact')
     .addColumn('id', 'text', (c) => c.primaryKey())
     .addColumn('organisation_id', 'text', (c) => c.notNull().references('organisation.id'))
-    .addColumn('role', 'text', (c) => c.notNull().check(sql`role in ('coordinator','jobcoach','workplace_trainer','roc_coordinator')`))
+    .addColumn('role', 'text', (c) =>
+      c.notNull().check(sql`role in ('coordinator','jobcoach','workplace_trainer','roc_coordinator')`),
+    )
     .addColumn('name', 'text', (c) => c.notNull())
     .addColumn('email', 'text', (c) => c.notNull())
     .addColumn('created_at', 'timestamptz', (c) => c.notNull().defaultTo(sql`now()`))
@@ -38,7 +40,9 @@ export async function up(db: Kysely<any>): Promise<void> {
     .createTable('api_key')
     .addColumn('id', 'text', (c) => c.primaryKey())
     .addColumn('organisation_id', 'text', (c) => c.notNull().references('organisation.id'))
-    .addColumn('role', 'text', (c) => c.notNull().check(sql`role in ('coordinator','employer','school','jobcoach','funder')`))
+    .addColumn('role', 'text', (c) =>
+      c.notNull().check(sql`role in ('coordinator','employer','school','jobcoach','funder')`),
+    )
     .addColumn('contact_id', 'text', (c) => c.references('contact.id'))
     .addColumn('label', 'text', (c) => c.notNull())
     // SHA-256 of the secret: keys are 32 random bytes, so a fast hash is enough and lookups stay one index probe.
@@ -76,14 +80,20 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('actor', 'text', (c) => c.notNull())
     .addColumn('organisation_id', 'text')
     .addColumn('role', 'text', (c) => c.notNull())
-    .addColumn('action', 'text', (c) => c.notNull().check(sql`action in ('read','change','export','erase','anonymise')`))
+    .addColumn('action', 'text', (c) =>
+      c.notNull().check(sql`action in ('read','change','export','erase','anonymise')`),
+    )
     .addColumn('resource', 'text', (c) => c.notNull())
     .addColumn('resource_id', 'text', (c) => c.notNull())
     .addColumn('trajectory_id', 'text')
     .addColumn('route', 'text', (c) => c.notNull())
     .addColumn('request_id', 'text')
     .execute();
-  await db.schema.createIndex('audit_event_trajectory_idx').on('audit_event').columns(['trajectory_id', 'at']).execute();
+  await db.schema
+    .createIndex('audit_event_trajectory_idx')
+    .on('audit_event')
+    .columns(['trajectory_id', 'at'])
+    .execute();
   await db.schema.createIndex('audit_event_at_idx').on('audit_event').column('at').execute();
   // Append-only for everyone, the application included: the log accounts for reads, so nothing may rewrite it.
   await sql`create function audit_event_append_only() returns trigger language plpgsql as $$
@@ -97,8 +107,18 @@ export async function up(db: Kysely<any>): Promise<void> {
 export async function down(db: Kysely<any>): Promise<void> {
   await db.schema.dropTable('audit_event').execute();
   await sql`drop function audit_event_append_only()`.execute(db);
-  await db.schema.alterTable('trajectory').dropColumn('jobcoach_id').dropColumn('benefit_payer_id').dropColumn('bsn_hash').dropColumn('anonymised_at').execute();
-  await db.schema.alterTable('trajectory').addColumn('jobcoach_name', 'text').addColumn('jobcoach_email', 'text').execute();
+  await db.schema
+    .alterTable('trajectory')
+    .dropColumn('jobcoach_id')
+    .dropColumn('benefit_payer_id')
+    .dropColumn('bsn_hash')
+    .dropColumn('anonymised_at')
+    .execute();
+  await db.schema
+    .alterTable('trajectory')
+    .addColumn('jobcoach_name', 'text')
+    .addColumn('jobcoach_email', 'text')
+    .execute();
   await db.schema.alterTable('cohort').dropColumn('covenant_id').execute();
   for (const t of ['api_key', 'contact', 'covenant_member', 'covenant']) await db.schema.dropTable(t).execute();
 }

@@ -3,7 +3,10 @@
 import type { Kysely } from 'kysely';
 
 export async function up(db: Kysely<any>): Promise<void> {
-  await db.schema.alterTable('api_key').addColumn('office_id', 'text', (c) => c.references('organisation.id')).execute();
+  await db.schema
+    .alterTable('api_key')
+    .addColumn('office_id', 'text', (c) => c.references('organisation.id'))
+    .execute();
   await db.schema.createIndex('api_key_office_idx').on('api_key').column('office_id').execute();
 }
 

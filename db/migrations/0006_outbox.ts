@@ -17,7 +17,12 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('html', 'text', (c) => c.notNull())
     // queued → sending → sent; or failed (permanent refusal). A row left in `sending` was handed to SMTP by a
     // worker that died before it could record the outcome: it is never sent again (never twice).
-    .addColumn('status', 'text', (c) => c.notNull().defaultTo('queued').check(sql`status in ('queued','sending','sent','failed')`))
+    .addColumn('status', 'text', (c) =>
+      c
+        .notNull()
+        .defaultTo('queued')
+        .check(sql`status in ('queued','sending','sent','failed')`),
+    )
     .addColumn('attempts', 'integer', (c) => c.notNull().defaultTo(0))
     .addColumn('last_error', 'text')
     .addColumn('created_at', 'timestamptz', (c) => c.notNull().defaultTo(sql`now()`))
@@ -31,11 +36,18 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('outbox_id', 'text', (c) => c.notNull().references('outbox.id'))
     .addColumn('trajectory_id', 'text', (c) => c.notNull().references('trajectory.id'))
     .addColumn('kind', 'text', (c) => c.notNull())
-    /** What within the trajectory: a date, a checkpoint key, 'bbl', a risk kind, or for an escalation the item it escalates. */
+    /**
+     * What within the trajectory: a date, a checkpoint key, 'bbl', a risk kind, or for an escalation the item it
+     * escalates.
+     */
     .addColumn('subject', 'text', (c) => c.notNull())
     .addPrimaryKeyConstraint('outbox_item_pk', ['outbox_id', 'trajectory_id', 'kind', 'subject'])
     .execute();
-  await db.schema.createIndex('outbox_item_trajectory_idx').on('outbox_item').columns(['trajectory_id', 'kind', 'subject']).execute();
+  await db.schema
+    .createIndex('outbox_item_trajectory_idx')
+    .on('outbox_item')
+    .columns(['trajectory_id', 'kind', 'subject'])
+    .execute();
 }
 
 export async function down(db: Kysely<any>): Promise<void> {

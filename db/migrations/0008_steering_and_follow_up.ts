@@ -17,7 +17,11 @@ export async function up(db: Kysely<any>): Promise<void> {
             where a.trajectory_id = t.id`.execute(db);
   // The funders' and the coordinator's filters: cohort by programme, region and start; trajectories by cohort.
   await db.schema.createIndex('trajectory_cohort_idx').on('trajectory').column('cohort_id').execute();
-  await db.schema.createIndex('cohort_programme_start_idx').on('cohort').columns(['programme_id', 'start_date']).execute();
+  await db.schema
+    .createIndex('cohort_programme_start_idx')
+    .on('cohort')
+    .columns(['programme_id', 'start_date'])
+    .execute();
   await db.schema.createIndex('cohort_region_start_idx').on('cohort').columns(['region', 'start_date']).execute();
 
   await db.schema
@@ -63,6 +67,12 @@ export async function up(db: Kysely<any>): Promise<void> {
 
 export async function down(db: Kysely<any>): Promise<void> {
   for (const t of ['follow_up', 'planned_checkpoint', 'planned_day']) await db.schema.dropTable(t).execute();
-  for (const i of ['trajectory_cohort_idx', 'cohort_programme_start_idx', 'cohort_region_start_idx']) await db.schema.dropIndex(i).execute();
-  await db.schema.alterTable('trajectory').dropColumn('days_recorded').dropColumn('days_attended').dropColumn('plan_seq').execute();
+  for (const i of ['trajectory_cohort_idx', 'cohort_programme_start_idx', 'cohort_region_start_idx'])
+    await db.schema.dropIndex(i).execute();
+  await db.schema
+    .alterTable('trajectory')
+    .dropColumn('days_recorded')
+    .dropColumn('days_attended')
+    .dropColumn('plan_seq')
+    .execute();
 }

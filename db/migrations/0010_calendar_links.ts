@@ -19,7 +19,11 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('revoked_at', 'timestamptz')
     .execute();
   // A caller's own links, newest first.
-  await db.schema.createIndex('calendar_link_maker_idx').on('calendar_link').columns(['created_by', 'created_at']).execute();
+  await db.schema
+    .createIndex('calendar_link_maker_idx')
+    .on('calendar_link')
+    .columns(['created_by', 'created_at'])
+    .execute();
 }
 
 export async function down(db: Kysely<any>): Promise<void> {

@@ -38,7 +38,10 @@ const trajectoryCells = (src: string) => `
 /** The cells of checkpoint reviews (`src` has the review's columns, its trajectory's `cohort_id` and `sign`). */
 const checkpointCells = (src: string) => `select cohort_id, 'checkpoint', key, status, 0, sign::bigint from ${src} x`;
 
-/** The cells of follow-up rows: per month, how many were asked and each kind of answer (as db/outcomes.ts had counted them). */
+/**
+ * The cells of follow-up rows: per month, how many were asked and each kind of answer (as db/outcomes.ts had counted
+ * them).
+ */
 const followUpCells = (src: string) => `
   select x.cohort_id, 'follow_up', x.months::text, v.b, 0, x.sign::bigint from ${src} x cross join lateral (values
     ('asked', true),
@@ -51,14 +54,17 @@ const followUpCells = (src: string) => `
   ) v(b, hit) where v.hit`;
 
 /** Adds the cells' changes, touching only cells whose count changes, in key order: the cohort's, then its group's. */
-const applyStatements = (cells: string) => [`
+const applyStatements = (cells: string) => [
+  `
   insert into outcome_cell as o (cohort_id, figure, a, b, stripe, n)
   select cohort_id, figure, a, b, stripe, sum(n) from (${cells}) c (cohort_id, figure, a, b, stripe, n) group by 1, 2, 3, 4, 5 having sum(n) <> 0 order by 1, 2, 3, 4, 5
-  on conflict (cohort_id, figure, a, b, stripe) do update set n = o.n + excluded.n`, `
+  on conflict (cohort_id, figure, a, b, stripe) do update set n = o.n + excluded.n`,
+  `
   insert into outcome_group_cell as o (covenant_id, programme_id, region, start_date, figure, a, b, stripe, n)
   select h.covenant_id, h.programme_id, h.region, h.start_date, c.figure, c.a, c.b, c.stripe, sum(c.n) from (${cells}) c (cohort_id, figure, a, b, stripe, n) join cohort h on h.id = c.cohort_id
   group by 1, 2, 3, 4, 5, 6, 7, 8 having sum(c.n) <> 0 order by 1, 2, 3, 4, 5, 6, 7, 8
-  on conflict (covenant_id, programme_id, region, start_date, figure, a, b, stripe) do update set n = o.n + excluded.n`];
+  on conflict (covenant_id, programme_id, region, start_date, figure, a, b, stripe) do update set n = o.n + excluded.n`,
+];
 const apply = (cells: string) => applyStatements(cells).join(';\n');
 
 /** Rows of a transition table with their sign: `new_rows` +1, `old_rows` -1, or both for an update. */
@@ -72,14 +78,17 @@ function trajectoryBody(op: (typeof ops)[number]): string {
   let cells = trajectoryCells(rows);
   if (op === 'UPDATE') {
     // A trajectory moved to another cohort takes its checkpoint reviews and follow-ups along.
-    const moved = (table: string) => `(select n.cohort_id, k.*, 1 as sign from new_rows n join old_rows o on o.id = n.id and o.cohort_id <> n.cohort_id join ${table} k on k.trajectory_id = n.id
+    const moved = (
+      table: string,
+    ) => `(select n.cohort_id, k.*, 1 as sign from new_rows n join old_rows o on o.id = n.id and o.cohort_id <> n.cohort_id join ${table} k on k.trajectory_id = n.id
       union all select o.cohort_id, k.*, -1 from new_rows n join old_rows o on o.id = n.id and o.cohort_id <> n.cohort_id join ${table} k on k.trajectory_id = n.id)`;
     cells += ` union all ${checkpointCells(moved('checkpoint_review'))} union all ${followUpCells(moved('follow_up'))}`;
   }
   return apply(cells);
 }
 
-const childRows = (op: (typeof ops)[number]) => signed(op, (r, s) => `select t.cohort_id, r.*, ${s} as sign from ${r} r join trajectory t on t.id = r.trajectory_id`);
+const childRows = (op: (typeof ops)[number]) =>
+  signed(op, (r, s) => `select t.cohort_id, r.*, ${s} as sign from ${r} r join trajectory t on t.id = r.trajectory_id`);
 
 const functions: { table: string; fn: string; body: (op: (typeof ops)[number]) => string }[] = [
   { table: 'trajectory', fn: 'outcome_cells_trajectory', body: trajectoryBody },
@@ -111,34 +120,63 @@ export async function up(db: Kysely<any>): Promise<void> {
   )`.execute(db);
   for (const f of functions) {
     // One function per table; the branch taken decides which transition tables the statement reads.
-    await sql.raw(`create function ${f.fn}() returns trigger language plpgsql as $body$
+    await sql
+      .raw(
+        `create function ${f.fn}() returns trigger language plpgsql as $body$
       begin
         if tg_op = 'INSERT' then ${f.body('INSERT')};
         elsif tg_op = 'UPDATE' then ${f.body('UPDATE')};
         else ${f.body('DELETE')};
         end if;
         return null;
-      end $body$`).execute(db);
-    await sql.raw(`create trigger ${f.fn}_insert after insert on ${f.table} referencing new table as new_rows for each statement execute function ${f.fn}()`).execute(db);
-    await sql.raw(`create trigger ${f.fn}_update after update on ${f.table} referencing old table as old_rows new table as new_rows for each statement execute function ${f.fn}()`).execute(db);
-    await sql.raw(`create trigger ${f.fn}_delete after delete on ${f.table} referencing old table as old_rows for each statement execute function ${f.fn}()`).execute(db);
+      end $body$`,
+      )
+      .execute(db);
+    await sql
+      .raw(
+        `create trigger ${f.fn}_insert after insert on ${f.table} referencing new table as new_rows for each statement execute function ${f.fn}()`,
+      )
+      .execute(db);
+    await sql
+      .raw(
+        `create trigger ${f.fn}_update after update on ${f.table} referencing old table as old_rows new table as new_rows for each statement execute function ${f.fn}()`,
+      )
+      .execute(db);
+    await sql
+      .raw(
+        `create trigger ${f.fn}_delete after delete on ${f.table} referencing old table as old_rows for each statement execute function ${f.fn}()`,
+      )
+      .execute(db);
   }
   // A cohort whose covenant, programme, region or start date changes takes its cells to its new group.
-  const regroup = (rows: string, sign: number) => `select r.covenant_id, r.programme_id, r.region, r.start_date, k.figure, k.a, k.b, k.stripe, ${sign} * k.n from ${rows} r join outcome_cell k on k.cohort_id = r.id
+  const regroup = (
+    rows: string,
+    sign: number,
+  ) => `select r.covenant_id, r.programme_id, r.region, r.start_date, k.figure, k.a, k.b, k.stripe, ${sign} * k.n from ${rows} r join outcome_cell k on k.cohort_id = r.id
     join new_rows n2 on n2.id = r.id join old_rows o2 on o2.id = r.id where (n2.covenant_id, n2.programme_id, n2.region, n2.start_date) is distinct from (o2.covenant_id, o2.programme_id, o2.region, o2.start_date)`;
-  await sql.raw(`create function outcome_cells_cohort() returns trigger language plpgsql as $body$
+  await sql
+    .raw(
+      `create function outcome_cells_cohort() returns trigger language plpgsql as $body$
     begin
       insert into outcome_group_cell as o (covenant_id, programme_id, region, start_date, figure, a, b, stripe, n)
       select c1, c2, c3, c4, c5, c6, c7, c8, sum(c9) from (${regroup('new_rows', 1)} union all ${regroup('old_rows', -1)}) x (c1, c2, c3, c4, c5, c6, c7, c8, c9)
       group by 1, 2, 3, 4, 5, 6, 7, 8 having sum(c9) <> 0 order by 1, 2, 3, 4, 5, 6, 7, 8
       on conflict (covenant_id, programme_id, region, start_date, figure, a, b, stripe) do update set n = o.n + excluded.n;
       return null;
-    end $body$`).execute(db);
-  await sql.raw(`create trigger outcome_cells_cohort_update after update on cohort referencing old table as old_rows new table as new_rows for each statement execute function outcome_cells_cohort()`).execute(db);
+    end $body$`,
+    )
+    .execute(db);
+  await sql
+    .raw(
+      `create trigger outcome_cells_cohort_update after update on cohort referencing old table as old_rows new table as new_rows for each statement execute function outcome_cells_cohort()`,
+    )
+    .execute(db);
   // The rows there are now.
   const existing = [
     trajectoryCells('(select t.*, 1 as sign from trajectory t)'),
-    checkpointCells('(select t.cohort_id, k.*, 1 as sign from checkpoint_review k join trajectory t on t.id = k.trajectory_id)'),
+    checkpointCells(
+      '(select t.cohort_id, k.*, 1 as sign from checkpoint_review k join trajectory t on t.id = k.trajectory_id)',
+    ),
     followUpCells('(select t.cohort_id, f.*, 1 as sign from follow_up f join trajectory t on t.id = f.trajectory_id)'),
   ].join(' union all ');
   for (const statement of applyStatements(existing)) await sql.raw(statement).execute(db);
@@ -148,7 +186,8 @@ export async function down(db: Kysely<any>): Promise<void> {
   await sql`drop trigger if exists outcome_cells_cohort_update on cohort`.execute(db);
   await sql`drop function if exists outcome_cells_cohort()`.execute(db);
   for (const f of functions) {
-    for (const op of ['insert', 'update', 'delete']) await sql.raw(`drop trigger if exists ${f.fn}_${op} on ${f.table}`).execute(db);
+    for (const op of ['insert', 'update', 'delete'])
+      await sql.raw(`drop trigger if exists ${f.fn}_${op} on ${f.table}`).execute(db);
     await sql.raw(`drop function if exists ${f.fn}()`).execute(db);
   }
   await sql`drop table outcome_group_cell`.execute(db);

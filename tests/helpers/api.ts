@@ -29,10 +29,18 @@ export async function startTestWorld(o: { ownDatabase?: boolean } = {}): Promise
   const database = o.ownDatabase ? await createThrowawayDatabase() : undefined;
   const databaseUrl = database?.url ?? inject('databaseUrl');
   const db = connectPostgres(databaseUrl, 5);
-  const dispose = async () => { await db.destroy(); await database?.drop(); };
-  const { env, stop } = await startWorkerEnv(db).catch(async (e) => { await dispose(); throw e; });
+  const dispose = async () => {
+    await db.destroy();
+    await database?.drop();
+  };
+  const { env, stop } = await startWorkerEnv(db).catch(async (e) => {
+    await dispose();
+    throw e;
+  });
   return {
-    databaseUrl, db, env,
+    databaseUrl,
+    db,
+    env,
     async close() {
       await stop();
       await dispose();
@@ -40,12 +48,19 @@ export async function startTestWorld(o: { ownDatabase?: boolean } = {}): Promise
   };
 }
 
-export async function startTestApi(o: { ownDatabase?: boolean; deps?: (base: AppDeps) => Partial<AppDeps> } = {}): Promise<TestApi> {
+export async function startTestApi(
+  o: { ownDatabase?: boolean; deps?: (base: AppDeps) => Partial<AppDeps> } = {},
+): Promise<TestApi> {
   const world = await startTestWorld(o);
   const base = testDeps(world.db, world.env.client);
-  const app = await buildApp({ ...base, ...o.deps?.(base) }).catch(async (e) => { await world.close(); throw e; });
+  const app = await buildApp({ ...base, ...o.deps?.(base) }).catch(async (e) => {
+    await world.close();
+    throw e;
+  });
   return {
-    ...world, app, call: injectCall(app),
+    ...world,
+    app,
+    call: injectCall(app),
     async close() {
       await app.close();
       await world.close();

@@ -16,12 +16,29 @@ export const withKey = (token = ADMIN_TOKEN) => ({ authorization: `Bearer ${toke
 export function testDeps(db: Db, temporal: Client, over: Partial<AppDeps> = {}): AppDeps {
   // A generous Temporal deadline: on a loaded machine a first query can take longer than production's 5 s, and
   // tests never fail on timing (tests/temporal-faults.test.ts sets its own short one).
-  return { config: { TEMPORAL_TASK_QUEUE: TASK_QUEUE, LOG_LEVEL: 'silent', ADMIN_TOKEN, BSN_HMAC_KEY, TEMPORAL_CALL_TIMEOUT_MS: 60_000 }, db, temporal, mailer: { kind: 'dev-mailbox' }, ...over };
+  return {
+    config: {
+      TEMPORAL_TASK_QUEUE: TASK_QUEUE,
+      LOG_LEVEL: 'silent',
+      ADMIN_TOKEN,
+      BSN_HMAC_KEY,
+      TEMPORAL_CALL_TIMEOUT_MS: 60_000,
+    },
+    db,
+    temporal,
+    mailer: { kind: 'dev-mailbox' },
+    ...over,
+  };
 }
 
 export function injectCall(app: App): Call {
   return async (method, url, body, token = ADMIN_TOKEN) => {
-    const res = await app.inject({ method: method as 'GET', url, headers: method === 'GET' || method === 'DELETE' ? { authorization: `Bearer ${token}` } : withKey(token), payload: body as object });
+    const res = await app.inject({
+      method: method as 'GET',
+      url,
+      headers: method === 'GET' || method === 'DELETE' ? { authorization: `Bearer ${token}` } : withKey(token),
+      payload: body as object,
+    });
     return { status: res.statusCode, json: res.body ? res.json() : undefined };
   };
 }

@@ -6,7 +6,10 @@ import { createMailer, type Mailer } from '../../infra/mail';
 
 const [databaseUrl, smtpPort, id, now] = process.argv.slice(2);
 const db = connectPostgres(databaseUrl!, 1);
-const smtp = createMailer({ SMTP_URL: `smtp://127.0.0.1:${smtpPort}`, MAIL_FROM: 'Toeleiding <noreply@toeleiding.local>' }, db);
+const smtp = createMailer(
+  { SMTP_URL: `smtp://127.0.0.1:${smtpPort}`, MAIL_FROM: 'Toeleiding <noreply@toeleiding.local>' },
+  db,
+);
 const mailer: Mailer = {
   kind: 'smtp',
   close: () => smtp.close(),

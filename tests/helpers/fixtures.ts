@@ -13,7 +13,13 @@ export function thisMonday(now = Date.now()): string {
 }
 
 /** The partners of a covenant a cohort can be launched under (tests/helpers/partners.ts makes them). */
-export interface CohortPartners { covenantId: string; schoolId: string; employerIds: string[]; jobcoachId: string; benefitPayerIds: string[] }
+export interface CohortPartners {
+  covenantId: string;
+  schoolId: string;
+  employerIds: string[];
+  jobcoachId: string;
+  benefitPayerIds: string[];
+}
 
 export function participants(n: number, p: Omit<CohortPartners, 'covenantId' | 'schoolId'>): NewParticipant[] {
   return Array.from({ length: n }, (_, i) => ({
@@ -41,11 +47,22 @@ export function cohortRequest(o: CohortPartners & { size?: number; startDate?: s
 /** The WelSlagen template (as migration 0002 seeds it, with short checkpoint names), with what a test changes. */
 export function welslagenTemplate(over: Partial<ProgrammeTemplate> = {}): ProgrammeTemplate {
   return {
-    weeks: 20, placementDaysPerWeek: 3, schoolDaysPerWeek: 1, attendanceThreshold: 0.8, bblDecisionFromWeek: 16, intendedOutcome: 'bbl_doorstroom',
-    checkpoints: [{ key: 'intake', name: 'Intake', week: 1 }, { key: 'pop', name: 'POP', week: 3 }, { key: 'midterm', name: 'Tussenevaluatie', week: 10 }, { key: 'pre-bbl', name: 'Voorbereiding BBL', week: 18 }],
+    weeks: 20,
+    placementDaysPerWeek: 3,
+    schoolDaysPerWeek: 1,
+    attendanceThreshold: 0.8,
+    bblDecisionFromWeek: 16,
+    intendedOutcome: 'bbl_doorstroom',
+    checkpoints: [
+      { key: 'intake', name: 'Intake', week: 1 },
+      { key: 'pop', name: 'POP', week: 3 },
+      { key: 'midterm', name: 'Tussenevaluatie', week: 10 },
+      { key: 'pre-bbl', name: 'Voorbereiding BBL', week: 18 },
+    ],
     ...over,
   };
 }
 
 /** A two-week programme without checkpoints: for tests about what comes after the end. */
-export const shortTemplate = (): ProgrammeTemplate => welslagenTemplate({ weeks: 2, checkpoints: [], bblDecisionFromWeek: 1 });
+export const shortTemplate = (): ProgrammeTemplate =>
+  welslagenTemplate({ weeks: 2, checkpoints: [], bblDecisionFromWeek: 1 });

@@ -3,7 +3,12 @@ import { randomUUID } from 'node:crypto';
 import type { CohortPartners } from './fixtures';
 import { uniqueId } from './fixtures';
 
-export type Call = (method: string, url: string, body?: unknown, token?: string) => Promise<{ status: number; json: any }>;
+export type Call = (
+  method: string,
+  url: string,
+  body?: unknown,
+  token?: string,
+) => Promise<{ status: number; json: any }>;
 
 export interface Partners extends CohortPartners {
   officeId: string;
@@ -21,17 +26,30 @@ async function created(call: Call, url: string, body: unknown): Promise<any> {
 
 export async function seedPartners(call: Call, region = 'West-Brabant'): Promise<Partners> {
   // The admin registers the office, and the partners as that office's own (each office owns what it works with).
-  const org = async (kind: string, name: string, officeId?: string) => (await created(call, '/v1/organisations', { id: uniqueId(kind), name, kind, region, officeId })).id as string;
+  const org = async (kind: string, name: string, officeId?: string) =>
+    (await created(call, '/v1/organisations', { id: uniqueId(kind), name, kind, region, officeId })).id as string;
   const officeId = await org('programme_office', 'Programmabureau WelSlagen');
   const schoolId = await org('school', 'ROC West-Brabant', officeId);
-  const employerIds = [await org('employer', 'Zorggroep Breda', officeId), await org('employer', 'Thuiszorg Roosendaal', officeId)];
+  const employerIds = [
+    await org('employer', 'Zorggroep Breda', officeId),
+    await org('employer', 'Thuiszorg Roosendaal', officeId),
+  ];
   const gemeenteId = await org('gemeente', 'Gemeente Breda', officeId);
   const uwvId = await org('uwv', 'UWV West-Brabant', officeId);
-  const contact = async (role: string, name: string) => (await created(call, `/v1/organisations/${officeId}/contacts`, { role, name, email: `${uniqueId(role)}@example.nl` })).id as string;
+  const contact = async (role: string, name: string) =>
+    (
+      await created(call, `/v1/organisations/${officeId}/contacts`, {
+        role,
+        name,
+        email: `${uniqueId(role)}@example.nl`,
+      })
+    ).id as string;
   const jobcoachId = await contact('jobcoach', 'Jobcoach Breda');
   const otherJobcoachId = await contact('jobcoach', 'Jobcoach Roosendaal');
   const covenant = await created(call, '/v1/covenants', {
-    name: `WelSlagen ${region}`, region, programmeOfficeId: officeId,
+    name: `WelSlagen ${region}`,
+    region,
+    programmeOfficeId: officeId,
     members: [
       { organisationId: schoolId, role: 'school' },
       ...employerIds.map((organisationId) => ({ organisationId, role: 'employer' })),
@@ -39,10 +57,27 @@ export async function seedPartners(call: Call, region = 'West-Brabant'): Promise
       { organisationId: uwvId, role: 'funder' },
     ],
   });
-  return { covenantId: covenant.id, officeId, schoolId, employerIds, gemeenteId, uwvId, jobcoachId, otherJobcoachId, benefitPayerIds: [gemeenteId, uwvId] };
+  return {
+    covenantId: covenant.id,
+    officeId,
+    schoolId,
+    employerIds,
+    gemeenteId,
+    uwvId,
+    jobcoachId,
+    otherJobcoachId,
+    benefitPayerIds: [gemeenteId, uwvId],
+  };
 }
 
 /** Creates an API key and returns its secret. */
 export async function createKey(call: Call, organisationId: string, role: string, contactId?: string): Promise<string> {
-  return (await created(call, '/v1/api-keys', { organisationId, role, contactId, label: `${role} test key ${randomUUID().slice(0, 8)}` })).secret as string;
+  return (
+    await created(call, '/v1/api-keys', {
+      organisationId,
+      role,
+      contactId,
+      label: `${role} test key ${randomUUID().slice(0, 8)}`,
+    })
+  ).secret as string;
 }

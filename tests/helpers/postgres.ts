@@ -27,7 +27,10 @@ export async function createThrowawayDatabase(migrate = true) {
       // A pool that was just ended may still be closing its sockets; forcing the drop then would hit those
       // clients with a FATAL they no longer listen for. Wait (briefly) until the sessions are gone.
       for (let i = 0; i < 50; i++) {
-        const { rows } = await c.query<{ n: number }>('select count(*)::int as n from pg_stat_activity where datname = $1', [name]);
+        const { rows } = await c.query<{ n: number }>(
+          'select count(*)::int as n from pg_stat_activity where datname = $1',
+          [name],
+        );
         if (rows[0]!.n === 0) break;
         await new Promise((r) => setTimeout(r, 100));
       }

@@ -31,21 +31,36 @@ export interface Proc {
 
 /** Runs one of the process entries (infra/api.ts, infra/worker.ts) with its own environment. */
 export function spawnEntry(name: string, entry: string, env: Record<string, string>): Proc {
-  const child = spawn(process.execPath, ['--import', 'tsx', path.join(root, entry)], { cwd: root, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, ['--import', 'tsx', path.join(root, entry)], {
+    cwd: root,
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let out = '';
   child.stdout!.on('data', (d) => (out += d));
   child.stderr!.on('data', (d) => (out += d));
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
   return {
-    name, child, output: () => out,
-    waitFor: (pattern, ms = 60_000) => new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`${name}: no ${pattern} within ${ms} ms:\n${out}`)), ms);
-      const check = () => { if (pattern.test(out)) { clearTimeout(timer); resolve(); } };
-      child.stdout!.on('data', check);
-      child.stderr!.on('data', check);
-      void exited.then((code) => { clearTimeout(timer); reject(new Error(`${name} exited (${code}):\n${out}`)); });
-      check();
-    }),
+    name,
+    child,
+    output: () => out,
+    waitFor: (pattern, ms = 60_000) =>
+      new Promise<void>((resolve, reject) => {
+        const timer = setTimeout(() => reject(new Error(`${name}: no ${pattern} within ${ms} ms:\n${out}`)), ms);
+        const check = () => {
+          if (pattern.test(out)) {
+            clearTimeout(timer);
+            resolve();
+          }
+        };
+        child.stdout!.on('data', check);
+        child.stderr!.on('data', check);
+        void exited.then((code) => {
+          clearTimeout(timer);
+          reject(new Error(`${name} exited (${code}):\n${out}`));
+        });
+        check();
+      }),
     stop: async (signal = 'SIGTERM') => {
       if (child.exitCode === null && child.signalCode === null) child.kill(signal);
       return exited;
@@ -59,13 +74,19 @@ export async function untilUp(url: string, ms = 60_000): Promise<void> {
   for (;;) {
     try {
       if ((await fetch(url)).status === 200) return;
-    } catch { /* not yet */ }
+    } catch {
+      /* not yet */
+    }
     if (Date.now() > until) throw new Error(`${url} did not come up within ${ms} ms`);
     await new Promise((r) => setTimeout(r, 200));
   }
 }
 
-export interface DevServer { address: string; stop(): Promise<void>; start(): Promise<void> }
+export interface DevServer {
+  address: string;
+  stop(): Promise<void>;
+  start(): Promise<void>;
+}
 
 /** The Temporal dev server (the real server, SQLite) on a fixed port and file, so a restart keeps its state. */
 export async function devServer(dbFilename: string): Promise<DevServer> {
@@ -75,7 +96,15 @@ export async function devServer(dbFilename: string): Promise<DevServer> {
     address: `127.0.0.1:${port}`,
     async start() {
       env = await TestWorkflowEnvironment.createLocal({
-        server: { executable: devServerExecutable(process.env), dbFilename, ip: '127.0.0.1', port, uiPort: await freePort(), searchAttributes: SEARCH_ATTRIBUTES, extraArgs: ['--log-level', 'error'] },
+        server: {
+          executable: devServerExecutable(process.env),
+          dbFilename,
+          ip: '127.0.0.1',
+          port,
+          uiPort: await freePort(),
+          searchAttributes: SEARCH_ATTRIBUTES,
+          extraArgs: ['--log-level', 'error'],
+        },
       });
     },
     async stop() {
@@ -106,7 +135,14 @@ export async function devServerInMemory(): Promise<DevServer & { env(): TestWork
     env: () => env!,
     async start() {
       env = await TestWorkflowEnvironment.createLocal({
-        server: { executable: devServerExecutable(process.env), ip: '127.0.0.1', port, uiPort: await freePort(), searchAttributes: SEARCH_ATTRIBUTES, extraArgs: ['--log-level', 'error'] },
+        server: {
+          executable: devServerExecutable(process.env),
+          ip: '127.0.0.1',
+          port,
+          uiPort: await freePort(),
+          searchAttributes: SEARCH_ATTRIBUTES,
+          extraArgs: ['--log-level', 'error'],
+        },
       });
     },
     async stop() {

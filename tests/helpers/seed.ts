@@ -11,7 +11,9 @@ import { trajectoryWorkflowId } from '../../workflows/ids';
 import type { TrajectoryInput } from '../../workflows/trajectory';
 
 export async function seedTrajectory(
-  db: Db, startDate: string, template: ProgrammeTemplate,
+  db: Db,
+  startDate: string,
+  template: ProgrammeTemplate,
   participant: { name: string; email: string } = { name: 'Deelnemer 1', email: 'deelnemer1@example.nl' },
 ): Promise<TrajectoryInput> {
   const run = randomUUID().slice(0, 8);
@@ -21,14 +23,44 @@ export async function seedTrajectory(
   await insertOrganisation(db, { id: employer, name: 'Zorg', kind: 'employer' });
   const cohortId = randomUUID();
   const trajectoryId = randomUUID();
-  await insertCohort(db, { id: cohortId, programme_id: 'welslagen', programme_version: 1, region: 'West-Brabant', start_date: startDate, school_id: school, status: 'launched' }, [{
-    id: trajectoryId, cohort_id: cohortId, reference: 'WB-001', name: participant.name, email: participant.email, employer_id: employer,
-    placement_weekdays: JSON.stringify(['monday', 'tuesday', 'wednesday']), school_weekday: 4, status: 'planned', end_date: addDays(startDate, 137),
-    workflow_id: trajectoryWorkflowId(trajectoryId),
-  }]);
+  await insertCohort(
+    db,
+    {
+      id: cohortId,
+      programme_id: 'welslagen',
+      programme_version: 1,
+      region: 'West-Brabant',
+      start_date: startDate,
+      school_id: school,
+      status: 'launched',
+    },
+    [
+      {
+        id: trajectoryId,
+        cohort_id: cohortId,
+        reference: 'WB-001',
+        name: participant.name,
+        email: participant.email,
+        employer_id: employer,
+        placement_weekdays: JSON.stringify(['monday', 'tuesday', 'wednesday']),
+        school_weekday: 4,
+        status: 'planned',
+        end_date: addDays(startDate, 137),
+        workflow_id: trajectoryWorkflowId(trajectoryId),
+      },
+    ],
+  );
   return {
-    trajectoryId, cohortId, programme: { id: 'welslagen', version: 1, template }, region: 'West-Brabant', startDate, employerId: employer,
-    placementWeekdays: ['monday', 'tuesday', 'wednesday'], schoolWeekday: 'thursday', holidays: dutchHolidays(startDate, addDays(startDate, 365)), closures: [],
+    trajectoryId,
+    cohortId,
+    programme: { id: 'welslagen', version: 1, template },
+    region: 'West-Brabant',
+    startDate,
+    employerId: employer,
+    placementWeekdays: ['monday', 'tuesday', 'wednesday'],
+    schoolWeekday: 'thursday',
+    holidays: dutchHolidays(startDate, addDays(startDate, 365)),
+    closures: [],
   };
 }
 

@@ -4,7 +4,12 @@ import type { AddressInfo } from 'node:net';
 import { simpleParser, type ParsedMail } from 'mailparser';
 import { SMTPServer } from 'smtp-server';
 
-export interface TestSmtp { port: number; received: ParsedMail[]; stop(): Promise<void>; start(): Promise<void> }
+export interface TestSmtp {
+  port: number;
+  received: ParsedMail[];
+  stop(): Promise<void>;
+  start(): Promise<void>;
+}
 
 export async function startSmtp(): Promise<TestSmtp> {
   const received: ParsedMail[] = [];
@@ -15,7 +20,8 @@ export async function startSmtp(): Promise<TestSmtp> {
       authOptional: true,
       disabledCommands: ['STARTTLS'],
       onRcptTo(address, _session, callback) {
-        if (address.address.startsWith('bounce')) return callback(Object.assign(new Error('mailbox unavailable'), { responseCode: 550 }));
+        if (address.address.startsWith('bounce'))
+          return callback(Object.assign(new Error('mailbox unavailable'), { responseCode: 550 }));
         callback();
       },
       onData(stream, _session, callback) {
@@ -27,7 +33,9 @@ export async function startSmtp(): Promise<TestSmtp> {
   };
   await start();
   return {
-    get port() { return port; },
+    get port() {
+      return port;
+    },
     received,
     start,
     stop: () => new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve())),

@@ -23,14 +23,30 @@ export interface Stack {
   stop(signal?: NodeJS.Signals): Promise<number | null>;
 }
 
-export async function startStack(dataDir = mkdtempSync(path.join(os.tmpdir(), 'toeleiding-stack-')), extraEnv: Record<string, string> = {}): Promise<Stack> {
+export async function startStack(
+  dataDir = mkdtempSync(path.join(os.tmpdir(), 'toeleiding-stack-')),
+  extraEnv: Record<string, string> = {},
+): Promise<Stack> {
   const env = {
     ...process.env,
-    DATA_DIR: dataDir, PORT: String(await freePort()), TEMPORAL_DEV_PORT: String(await freePort()), TEMPORAL_UI_PORT: String(await freePort()),
-    DATABASE_URL: '', TEMPORAL_ADDRESS: '', ADMIN_TOKEN: '', BSN_HMAC_KEY: '', PAYLOAD_KEYS: '', SMTP_URL: '', LOG_LEVEL: 'warn',
+    DATA_DIR: dataDir,
+    PORT: String(await freePort()),
+    TEMPORAL_DEV_PORT: String(await freePort()),
+    TEMPORAL_UI_PORT: String(await freePort()),
+    DATABASE_URL: '',
+    TEMPORAL_ADDRESS: '',
+    ADMIN_TOKEN: '',
+    BSN_HMAC_KEY: '',
+    PAYLOAD_KEYS: '',
+    SMTP_URL: '',
+    LOG_LEVEL: 'warn',
     ...extraEnv,
   };
-  const child = spawn(process.execPath, ['--import', 'tsx', path.join(root, 'infra/start.ts')], { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, ['--import', 'tsx', path.join(root, 'infra/start.ts')], {
+    cwd: root,
+    env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let out = '';
   const listeners = new Set<() => void>();
   const onData = (d: Buffer) => {
@@ -54,7 +70,10 @@ export async function startStack(dataDir = mkdtempSync(path.join(os.tmpdir(), 't
           resolve(m);
         }
       };
-      const timer = setTimeout(() => (done(), reject(new Error(`npm start: no ${pattern} within ${ms} ms:\n${out}`))), ms);
+      const timer = setTimeout(
+        () => (done(), reject(new Error(`npm start: no ${pattern} within ${ms} ms:\n${out}`))),
+        ms,
+      );
       listeners.add(check);
       void exited.then((code) => (done(), reject(new Error(`npm start exited (${code}) before ${pattern}:\n${out}`))));
       check();
@@ -67,7 +86,8 @@ export async function startStack(dataDir = mkdtempSync(path.join(os.tmpdir(), 't
     throw e;
   }
   return {
-    child, dataDir,
+    child,
+    dataDir,
     url: /API\s+(http:\/\/\S+)\/v1/.exec(out)![1]!,
     token: /Admin token\s+(\S+)/.exec(out)![1]!,
     databaseUrl: /Database\s+(postgres:\/\/\S+)/.exec(out)![1]!,

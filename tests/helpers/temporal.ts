@@ -41,7 +41,9 @@ export function createTestWorker(env: TestWorkflowEnvironment, db: Db, taskQueue
 }
 
 /** A time-skipping server with a worker polling it; `stop` drains the worker and tears the server down. */
-export async function startWorkerEnv(db: Db): Promise<{ env: TestWorkflowEnvironment; worker: Worker; stop: () => Promise<void> }> {
+export async function startWorkerEnv(
+  db: Db,
+): Promise<{ env: TestWorkflowEnvironment; worker: Worker; stop: () => Promise<void> }> {
   const env = await createTimeSkippingEnv();
   const worker = await createTestWorker(env, db);
   const running = worker.run();

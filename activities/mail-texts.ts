@@ -82,11 +82,15 @@ interface Section {
 const SECTIONS: Record<ReminderKind, { heading: string; note: string }> = {
   attendance_placement: {
     heading: 'Aanwezigheid stagedagen nog niet geregistreerd',
-    note: 'Een hele week voor al uw deelnemers tegelijk kan ook: iedereen aanwezig behalve de afwezigen die u noemt, via POST /v1/organisations/{uw organisatie-id}/attendance-weeks.',
+    note:
+      'Een hele week voor al uw deelnemers tegelijk kan ook: iedereen aanwezig behalve de afwezigen die u ' +
+      'noemt, via POST /v1/organisations/{uw organisatie-id}/attendance-weeks.',
   },
   attendance_school: {
     heading: 'Aanwezigheid ROC-dagen nog niet geregistreerd',
-    note: 'Een hele week voor al uw deelnemers tegelijk kan ook: iedereen aanwezig behalve de afwezigen die u noemt, via POST /v1/organisations/{uw organisatie-id}/attendance-weeks.',
+    note:
+      'Een hele week voor al uw deelnemers tegelijk kan ook: iedereen aanwezig behalve de afwezigen die u ' +
+      'noemt, via POST /v1/organisations/{uw organisatie-id}/attendance-weeks.',
   },
   week_overview: {
     heading: 'Verwacht deze week',
@@ -107,7 +111,9 @@ const SECTIONS: Record<ReminderKind, { heading: string; note: string }> = {
   },
   follow_up: {
     heading: 'Nazorg: hoe gaat het nu?',
-    note: 'Na de overstap naar de BBL vragen we een paar keer hoe het gaat. Uw antwoord telt mee in de resultaten van het programma; een antwoord na de sluitingsdatum telt als "geen antwoord".',
+    note:
+      'Na de overstap naar de BBL vragen we een paar keer hoe het gaat. Uw antwoord telt mee in de resultaten ' +
+      'van het programma; een antwoord na de sluitingsdatum telt als "geen antwoord".',
   },
   escalation: {
     heading: 'Herinnering twee keer genegeerd',
@@ -166,7 +172,8 @@ export function renderDigest(digest: Digest): RenderedMail {
     closing: 'Alvast bedankt. Alles wat vandaag voor u openstaat, staat in dit ene bericht.',
     signature: ['Met vriendelijke groet,', 'Toeleiding'],
     footer:
-      `U ontvangt deze e-mail omdat u in het samenwerkingsconvenant de contactpersoon van ${flat(digest.organisation)} bent voor deze deelnemers. ` +
+      `U ontvangt deze e-mail omdat u in het samenwerkingsconvenant de contactpersoon ` +
+      `van ${flat(digest.organisation)} bent voor deze deelnemers. ` +
       'Het bericht is automatisch verstuurd.',
   };
   return { subject: mail.subject, text: toText(mail), html: toHtml(mail) };
@@ -220,7 +227,8 @@ function entry(item: DigestItem, base: string, date: (d: string) => string): Ent
         facts.push(
           item.followUp.question === 'employed'
             ? `${item.followUp.months} maanden na de start van de BBL: werkt ${flat(item.firstName)} nog bij u?`
-            : `${item.followUp.months} maanden na de start van de BBL: staat ${flat(item.firstName)} nog ingeschreven in de BBL?`,
+            : `${item.followUp.months} maanden na de start van de BBL: staat ${flat(item.firstName)} nog ` +
+                `ingeschreven in de BBL?`,
         );
         facts.push(`Graag antwoord uiterlijk ${date(item.followUp.closesOn)}`);
         action = { verb: 'Antwoord via', url: `${link}/follow-ups/${item.followUp.months}` };

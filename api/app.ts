@@ -109,8 +109,10 @@ export async function buildApp(deps: AppDeps, options: FastifyServerOptions = {}
         version: API_VERSION,
         description:
           'Launch, record, inspect and query regional work-and-learn trajectories.\n\n' +
-          `Versioning: the major version is in the path (${API_PREFIX}); a change that breaks a client needs a new major version and path, ` +
-          'served beside this one while clients move; additions stay in this version. Every response carries the full version (semver) in the `API-Version` header. ' +
+          `Versioning: the major version is in the path (${API_PREFIX}); a change that breaks a client ` +
+          `needs a new major version and path, ` +
+          'served beside this one while clients move; additions stay in this version. Every response ' +
+          'carries the full version (semver) in the `API-Version` header. ' +
           'Errors are RFC 9457 problem details (`application/problem+json`). Paths have no trailing slash.',
       },
       components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },

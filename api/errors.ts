@@ -140,7 +140,8 @@ export function installErrorHandler(app: FastifyInstance): void {
         title: 'Launch not complete',
         status: 409,
         detail:
-          'This trajectory has no workflow yet: its cohort launch was interrupted; repeat the launch request with the same Idempotency-Key',
+          'This trajectory has no workflow yet: its cohort launch was interrupted; repeat the launch ' +
+          'request with the same Idempotency-Key',
         ...base,
       });
     }

@@ -81,7 +81,8 @@ if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
     console.log(`${f.severity === 0 ? 'error' : 'warning'} ${f.code}: ${f.message} (${f.path.join('.')})`);
   const errors = findings.filter((f) => f.severity === 0).length;
   console.log(
-    `openapi: ${JSON.stringify(doc).length} bytes, ${Object.keys(doc.components?.schemas ?? {}).length} component schemas; ${errors} errors, ${findings.length - errors} warnings`,
+    `openapi: ${JSON.stringify(doc).length} bytes, ${Object.keys(doc.components?.schemas ?? {}).length} ` +
+      `component schemas; ${errors} errors, ${findings.length - errors} warnings`,
   );
   process.exit(errors ? 1 : 0);
 }

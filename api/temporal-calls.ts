@@ -87,7 +87,9 @@ const isUnreachable = (e: unknown) =>
 export function temporalProblem(e: unknown, timeoutMs: number): unknown {
   if (e instanceof DomainError) return e;
   // For the people behind a partner's system, in Dutch, like the other texts they may read.
-  const again = `Er is niets verloren: probeer het over ${RETRY_AFTER_SECONDS} seconden opnieuw, een POST met dezelfde Idempotency-Key, dan wordt niets dubbel vastgelegd.`;
+  const again =
+    `Er is niets verloren: probeer het over ${RETRY_AFTER_SECONDS} seconden opnieuw, een POST met dezelfde ` +
+    `Idempotency-Key, dan wordt niets dubbel vastgelegd.`;
   const seconds = String(Math.round(timeoutMs / 100) / 10).replace('.', ',');
   if (isAbortedUpdate(e))
     return new DomainError(

@@ -59,7 +59,8 @@ export function checkWholeText(value: unknown): void {
   if (field)
     throw malformed(
       field,
-      'holds a lone surrogate (\\ud800-\\udfff) or U+FFFD, the replacement character: it is not whole text; send the original text as UTF-8',
+      'holds a lone surrogate (\\ud800-\\udfff) or U+FFFD, the replacement character: it is not whole text; ' +
+        'send the original text as UTF-8',
     );
 }
 

@@ -16,7 +16,9 @@ export const apiKeyRoutes: FastifyPluginAsyncTypebox<{ deps: AppDeps }> = async 
         operationId: 'createApiKey',
         summary: 'Create an API key for an organisation and role; its secret is in this response only',
         description:
-          'Only a hash of the secret is stored. A repeat with the same Idempotency-Key returns the key without its secret: if the first response was lost, revoke the key and create another. Guarded by Idempotency-Key.',
+          'Only a hash of the secret is stored. A repeat with the same Idempotency-Key returns the key ' +
+          'without its secret: if the first response was lost, revoke the key and create another. Guarded ' +
+          'by Idempotency-Key.',
         headers: IdempotencyHeaders,
         body: NewApiKey,
         response: responses(

@@ -15,7 +15,8 @@ export const auditRoutes: FastifyPluginAsyncTypebox<{ deps: AppDeps }> = async (
         operationId: 'listAuditEvents',
         summary: "Who read or changed participants' personal data: when, which key and organisation, which route",
         description:
-          "A coordinator sees the events about its programme office's cohorts and their participants. The log cannot be changed through the API (nor in the database: a trigger refuses it).",
+          "A coordinator sees the events about its programme office's cohorts and their participants. The " +
+          'log cannot be changed through the API (nor in the database: a trigger refuses it).',
         querystring: AuditQuery,
         response: responses(200, Paged(AuditEvent), 'A page of audit events'),
       },

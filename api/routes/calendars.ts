@@ -40,7 +40,8 @@ export const calendarRoutes: FastifyPluginAsyncTypebox<{ deps: AppDeps }> = asyn
         operationId: 'getTrajectoryCalendar',
         summary: "A participant's schedule as an iCalendar feed: placement days, school days and checkpoints",
         description:
-          'All-day events with stable UIDs, so a client updates rather than duplicates them. Holidays, closures and pauses are left out. A later employer sees from its placement on. Audited.',
+          'All-day events with stable UIDs, so a client updates rather than duplicates them. Holidays, ' +
+          'closures and pauses are left out. A later employer sees from its placement on. Audited.',
         params: IdParams,
         response: { 200: CalendarResponse, ...problemResponses },
       },
@@ -82,9 +83,13 @@ export const calendarRoutes: FastifyPluginAsyncTypebox<{ deps: AppDeps }> = asyn
         tags: ['calendars'],
         operationId: 'createCalendarLink',
         summary:
-          "A link to subscribe to a trajectory's or an organisation's calendar feed without an Authorization header; its URL is in this response only",
+          "A link to subscribe to a trajectory's or an organisation's calendar feed without an " +
+          'Authorization header; its URL is in this response only',
         description:
-          'For what the caller may see now (else 404). The link is bound to the calling key: it works until it expires (CALENDAR_LINK_MONTHS, 12 months) or is revoked, as long as that key is not revoked and may still see what the feed shows. Only a hash of the link is stored: a repeat with the same Idempotency-Key answers the link without its URL. Guarded by Idempotency-Key.',
+          'For what the caller may see now (else 404). The link is bound to the calling key: it works until ' +
+          'it expires (CALENDAR_LINK_MONTHS, 12 months) or is revoked, as long as that key is not revoked ' +
+          'and may still see what the feed shows. Only a hash of the link is stored: a repeat with the same ' +
+          'Idempotency-Key answers the link without its URL. Guarded by Idempotency-Key.',
         headers: IdempotencyHeaders,
         body: NewCalendarLink,
         response: responses(
@@ -170,7 +175,9 @@ export const calendarFeedRoutes: FastifyPluginAsyncTypebox<{ deps: AppDeps }> = 
         operationId: 'getCalendarFeed',
         summary: 'A calendar feed behind a link from POST /v1/calendar-links',
         description:
-          'No Authorization header: the link is the credential. An unknown, forged, expired or revoked link, a revoked key, or a trajectory the key no longer sees all answer the same 404 (in Dutch: ask for a new link). Every fetch is audited under the key that made the link.',
+          'No Authorization header: the link is the credential. An unknown, forged, expired or revoked ' +
+          'link, a revoked key, or a trajectory the key no longer sees all answer the same 404 (in Dutch: ' +
+          'ask for a new link). Every fetch is audited under the key that made the link.',
         security: [],
         params: Type.Object({ token: Type.String() }),
         response: { 200: CalendarResponse, 404: Problem, 429: Problem, 503: Problem },

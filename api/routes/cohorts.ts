@@ -18,7 +18,10 @@ export const cohortRoutes: FastifyPluginAsyncTypebox<{ deps: AppDeps }> = async 
         operationId: 'launchCohort',
         summary: 'Launch a cohort: one trajectory workflow per participant',
         description:
-          "Under a covenant the caller's programme office coordinates; its school, employers, jobcoaches and benefit payers must be partners in it. Idempotent under its Idempotency-Key: a repeat returns the same cohort and starts nothing twice; a repeat after an interrupted launch completes it. The same key with a different body is refused with 422.",
+          "Under a covenant the caller's programme office coordinates; its school, employers, jobcoaches " +
+          'and benefit payers must be partners in it. Idempotent under its Idempotency-Key: a repeat returns ' +
+          'the same cohort and starts nothing twice; a repeat after an interrupted launch completes it. The ' +
+          'same key with a different body is refused with 422.',
         headers: IdempotencyHeaders,
         body: NewCohort,
         response: responses(

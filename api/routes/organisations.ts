@@ -37,7 +37,8 @@ export const organisationRoutes: FastifyPluginAsyncTypebox<{ deps: AppDeps }> = 
         tags: ['organisations'],
         operationId: 'listOrganisations',
         summary:
-          "Covenant partners: the office's own, those the admin shares with every office, and those another office shared with it",
+          "Covenant partners: the office's own, those the admin shares with every office, and those another " +
+          'office shared with it',
         querystring: OrganisationQuery,
         response: responses(200, Paged(Organisation), 'A page of organisations'),
       },
@@ -69,7 +70,9 @@ export const organisationRoutes: FastifyPluginAsyncTypebox<{ deps: AppDeps }> = 
         operationId: 'registerOrganisation',
         summary: 'Register a covenant partner (programme office, employer, school, gemeente, UWV)',
         description:
-          "A coordinator's organisation belongs to its programme office; an id it chooses begins with the office's id and a dot. The admin registers programme offices and names the owner of other organisations (or leaves it out: shared with every office, read-only). Guarded by Idempotency-Key.",
+          "A coordinator's organisation belongs to its programme office; an id it chooses begins with the " +
+          "office's id and a dot. The admin registers programme offices and names the owner of other " +
+          'organisations (or leaves it out: shared with every office, read-only). Guarded by Idempotency-Key.',
         headers: IdempotencyHeaders,
         body: NewOrganisation,
         response: responses(201, Organisation, 'The registered organisation'),
@@ -90,9 +93,12 @@ export const organisationRoutes: FastifyPluginAsyncTypebox<{ deps: AppDeps }> = 
         tags: ['organisations'],
         operationId: 'shareOrganisation',
         summary:
-          'Consent that another programme office may use this organisation in its covenants (an ROC or gemeente working with two offices)',
+          'Consent that another programme office may use this organisation in its covenants (an ROC or ' +
+          'gemeente working with two offices)',
         description:
-          'Only the owning office (or the admin) consents. The other office then sees the organisation, adds its own contacts and keys, and sees and mails only its own participants there. Guarded by Idempotency-Key.',
+          'Only the owning office (or the admin) consents. The other office then sees the organisation, ' +
+          'adds its own contacts and keys, and sees and mails only ' +
+          'its own participants there. Guarded by Idempotency-Key.',
         params: IdParams,
         headers: IdempotencyHeaders,
         body: NewShare,
@@ -182,17 +188,23 @@ export const organisationRoutes: FastifyPluginAsyncTypebox<{ deps: AppDeps }> = 
         summary:
           'Record a whole week for every participant the organisation has: all present except the listed absences',
         description:
-          'For an employer the placement days, for an ROC the school days, up to today. Days recorded before are left as they are and listed as alreadyRecorded. ' +
-          "What can be known beforehand (a trajectory that is not the organisation's, a date outside the week or after today, a day not planned) refuses the whole request with 422, recording nothing. " +
-          'Several trajectories cannot be recorded atomically: when one refuses a day at the moment of recording (a change made meanwhile), the rest is still recorded and the answer (200, complete: false) names per trajectory each refused day with the reason. ' +
-          '422 only when nothing at all was recorded. Guarded by Idempotency-Key: a repeat with the same key gets the same answer; a new key records only what is still missing.',
+          'For an employer the placement days, for an ROC the school days, up to today. Days recorded ' +
+          'before are left as they are and listed as alreadyRecorded. ' +
+          "What can be known beforehand (a trajectory that is not the organisation's, a date outside the " +
+          'week or after today, a day not planned) refuses the whole request with 422, recording nothing. ' +
+          'Several trajectories cannot be recorded atomically: when one refuses a day at the moment of ' +
+          'recording (a change made meanwhile), the rest is still recorded and the answer (200, complete: ' +
+          'false) names per trajectory each refused day with the reason. ' +
+          '422 only when nothing at all was recorded. Guarded by Idempotency-Key: a repeat with the same ' +
+          'key gets the same answer; a new key records only what is still missing.',
         params: IdParams,
         headers: IdempotencyHeaders,
         body: WeekAttendance,
         response: responses(
           200,
           WeekAttendanceResult,
-          'Per trajectory: what this request recorded, what was recorded before, and what was refused and why (`complete` says whether anything was refused)',
+          'Per trajectory: what this request recorded, what was recorded before, and what was refused and ' +
+            'why (`complete` says whether anything was refused)',
         ),
       },
     },
@@ -237,7 +249,8 @@ export const organisationRoutes: FastifyPluginAsyncTypebox<{ deps: AppDeps }> = 
         operationId: 'publishClosure',
         summary: 'An ROC publishes a closure period',
         description:
-          "School days in the period become 'not planned' for every trajectory of this ROC that has not yet reached them. Guarded by Idempotency-Key.",
+          "School days in the period become 'not planned' for every trajectory of this ROC that has not yet " +
+          'reached them. Guarded by Idempotency-Key.',
         params: IdParams,
         headers: IdempotencyHeaders,
         body: Closure,

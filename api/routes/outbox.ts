@@ -14,7 +14,8 @@ export const outboxRoutes: FastifyPluginAsyncTypebox<{ deps: AppDeps }> = async 
         tags: ['reminders'],
         operationId: 'listOutbox',
         summary:
-          'What was sent to whom and when, what is queued, and what failed: per trajectory (trajectoryId) or per partner (organisationId)',
+          'What was sent to whom and when, what is queued, and what failed: per trajectory (trajectoryId) ' +
+          'or per partner (organisationId)',
         description: "A coordinator sees the mails about its programme office's participants.",
         querystring: OutboxQuery,
         response: responses(200, Paged(OutboxMail), 'A page of mails with their status and the items each carries'),

@@ -30,15 +30,19 @@ export const outcomeRoutes: FastifyPluginAsyncTypebox<{ deps: AppDeps }> = async
         tags: ['outcomes'],
         operationId: 'getOutcomeFigures',
         summary:
-          'Cohort results for funders: started, where everyone stands, dropout by reason and week, attendance rate, checkpoint results; small cells suppressed',
+          'Cohort results for funders: started, where everyone stands, dropout by reason and week, ' +
+          'attendance rate, checkpoint results; small cells suppressed',
         description:
-          'Filter by programme, region, cohort and period (cohort start). JSON, or CSV with `format=csv` or `Accept: text/csv`. A count of 1 to 4 people is null, and so is the next smallest in its group, so none can be worked out from a total (docs/outcomes.md).',
+          'Filter by programme, region, cohort and period (cohort start). JSON, or CSV with `format=csv` or ' +
+          '`Accept: text/csv`. A count of 1 to 4 people is null, and so is the next smallest in its group, ' +
+          'so none can be worked out from a total (docs/outcomes.md).',
         querystring: FigureQuery,
         produces: ['application/json', 'text/csv'],
         response: responses(
           200,
           OutcomeFigures,
-          'The figures, small cells suppressed: JSON, or CSV (one row per figure) with `format=csv` or `Accept: text/csv`',
+          'The figures, small cells suppressed: JSON, or CSV (one row per figure) with `format=csv` or ' +
+            '`Accept: text/csv`',
         ),
       },
     },
@@ -66,7 +70,8 @@ export const outcomeRoutes: FastifyPluginAsyncTypebox<{ deps: AppDeps }> = async
         tags: ['outcomes'],
         operationId: 'listParticipantOutcomes',
         summary:
-          'Per-participant outcomes by pseudonymous reference: a gemeente or UWV sees the participants whose benefit it pays',
+          'Per-participant outcomes by pseudonymous reference: a gemeente or UWV sees the participants ' +
+          'whose benefit it pays',
         description: 'Audited: every participant listed is recorded in the audit log.',
         querystring: OutcomeQuery,
         response: responses(
@@ -97,7 +102,8 @@ export const outcomeRoutes: FastifyPluginAsyncTypebox<{ deps: AppDeps }> = async
         tags: ['outcomes'],
         operationId: 'lookUpParticipantOutcome',
         summary:
-          'A benefit payer finds its participant by BSN (sent in the body, never in a URL); the BSN is hashed at once and not kept',
+          'A benefit payer finds its participant by BSN (sent in the body, never in a URL); the BSN is ' +
+          'hashed at once and not kept',
         headers: IdempotencyHeaders,
         body: BsnLookup,
         response: responses(

@@ -31,7 +31,9 @@ export const programmeRoutes: FastifyPluginAsyncTypebox<{ deps: AppDeps }> = asy
         operationId: 'publishProgrammeVersion',
         summary: 'Publish a new version of a programme template (affects only cohorts launched afterwards)',
         description:
-          "An office publishes its own programmes, with ids beginning with its own id and a dot; a version changes only that office's launches. Shared templates (WelSlagen) are the admin's and read-only: derive your own with `basedOn`. Guarded by Idempotency-Key.",
+          'An office publishes its own programmes, with ids beginning with its own id and a dot; a version ' +
+          "changes only that office's launches. Shared templates (WelSlagen) are the admin's and read-only: " +
+          'derive your own with `basedOn`. Guarded by Idempotency-Key.',
         headers: IdempotencyHeaders,
         body: NewProgrammeVersion,
         response: responses(201, Programme, 'The published version'),

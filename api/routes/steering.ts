@@ -19,9 +19,12 @@ export const steeringRoutes: FastifyPluginAsyncTypebox<{ deps: AppDeps }> = asyn
         tags: ['steering'],
         operationId: 'getSteering',
         summary:
-          "The coordinator's steering view: risk signals by kind, partners with overdue registrations and checkpoints, checkpoint completion, each cohort week by week",
+          "The coordinator's steering view: risk signals by kind, partners with overdue registrations and " +
+          'checkpoints, checkpoint completion, each cohort week by week',
         description:
-          'Counts only, no participant named (the participants at risk: GET /v1/steering/risks). Filter by programme, region, cohort and period (cohort start); look from another day with asOf. docs/outcomes.md defines each figure.',
+          'Counts only, no participant named (the participants at risk: GET /v1/steering/risks). Filter by ' +
+          'programme, region, cohort and period (cohort start); look from another day with asOf. ' +
+          'docs/outcomes.md defines each figure.',
         querystring: SteeringQuery,
         response: responses(200, Steering, 'The steering view as of `asOf`: counts only'),
       },

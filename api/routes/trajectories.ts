@@ -49,7 +49,9 @@ const recordings: {
     },
     summary: 'Record placement-day (employer) or school-day (ROC) attendance',
     description:
-      'Each date must be a planned day of its kind and not in the future. A date recorded before is a correction: it needs correctionReason, and the earlier recording stays in the events. All entries are accepted or none. An employer records placement days (from its placement on), an ROC school days.',
+      'Each date must be a planned day of its kind and not in the future. A date recorded before is a ' +
+      'correction: it needs correctionReason, and the earlier recording stays in the events. All entries are ' +
+      'accepted or none. An employer records placement days (from its placement on), an ROC school days.',
   },
   {
     path: 'checkpoints',
@@ -73,7 +75,8 @@ const recordings: {
     },
     summary: 'Pause, resume, extend, change employer, drop out, or revert a dropout',
     description:
-      "Pause and resume extend the end date by the paused working days. A dropout can be reverted within 14 days, with a reason. A jobcoach records pauses and resumptions; everything else is the coordinator's.",
+      'Pause and resume extend the end date by the paused working days. A dropout can be reverted within 14 ' +
+      "days, with a reason. A jobcoach records pauses and resumptions; everything else is the coordinator's.",
   },
   {
     path: 'bbl',
@@ -88,7 +91,8 @@ const recordings: {
     },
     summary: 'Confirm the BBL contract (employer) or enrolment (ROC), or a job without BBL',
     description:
-      'From the programme\'s BBL decision week. Doorstroom happens when both are confirmed; if either is missing two weeks after the planned end, the outcome is "no doorstroom".',
+      "From the programme's BBL decision week. Doorstroom happens when both are confirmed; if either is " +
+      'missing two weeks after the planned end, the outcome is "no doorstroom".',
   },
 ];
 
@@ -107,9 +111,12 @@ export const trajectoryRoutes: FastifyPluginAsyncTypebox<{ deps: AppDeps }> = as
         tags: ['trajectories'],
         operationId: 'getTrajectory',
         summary:
-          "A participant's trajectory: live state (week, status, next days, open and overdue items, risk signals, outcome) and the events so far",
+          "A participant's trajectory: live state (week, status, next days, open and overdue items, risk " +
+          'signals, outcome) and the events so far',
         description:
-          'For the coordinator, the ROC, the assigned jobcoach and the employer the participant is placed with (a later employer sees from its placement on; partners other than the coordinator and jobcoach do not see typed notes). Audited.',
+          'For the coordinator, the ROC, the assigned jobcoach and the employer the participant is placed ' +
+          'with (a later employer sees from its placement on; partners other than the coordinator and ' +
+          'jobcoach do not see typed notes). Audited.',
         params: IdParams,
         response: responses(200, Trajectory, 'The trajectory: its live state and its events so far'),
       },
@@ -125,7 +132,8 @@ export const trajectoryRoutes: FastifyPluginAsyncTypebox<{ deps: AppDeps }> = as
         tags: ['trajectories'],
         operationId: 'getSchedule',
         summary:
-          'Every week and day with its status: planned, attended, absent (with reason), not planned (holiday or closure, named), paused',
+          'Every week and day with its status: planned, attended, absent (with reason), not planned ' +
+          '(holiday or closure, named), paused',
         params: IdParams,
         response: responses(200, Schedule, 'The schedule, week by week'),
       },
@@ -169,9 +177,11 @@ export const trajectoryRoutes: FastifyPluginAsyncTypebox<{ deps: AppDeps }> = as
         tags: ['follow-up'],
         operationId: 'getFollowUps',
         summary:
-          'The follow-up after doorstroom: at 3, 6 and 12 months, is the participant still employed and still enrolled?',
+          'The follow-up after doorstroom: at 3, 6 and 12 months, is the participant still employed and ' +
+          'still enrolled?',
         description:
-          'Questions appear on their due date and stay open for the programme\'s answer window (28 days); an answer still missing after it counts as "no answer". Empty before doorstroom.',
+          "Questions appear on their due date and stay open for the programme's answer window (28 days); " +
+          'an answer still missing after it counts as "no answer". Empty before doorstroom.',
         params: IdParams,
         response: responses(
           200,
@@ -198,9 +208,11 @@ export const trajectoryRoutes: FastifyPluginAsyncTypebox<{ deps: AppDeps }> = as
         tags: ['follow-up'],
         operationId: 'answerFollowUp',
         summary:
-          'Answer a follow-up: the employer whether the participant still works there, the ROC whether the participant is still enrolled',
+          'Answer a follow-up: the employer whether the participant still works there, the ROC whether the ' +
+          'participant is still enrolled',
         description:
-          'Only while the question is open (from its due date until it closes); a later answer to the same question replaces the earlier one. A "no" is carried to the later follow-ups. Guarded by Idempotency-Key.',
+          'Only while the question is open (from its due date until it closes); a later answer to the same ' +
+          'question replaces the earlier one. A "no" is carried to the later follow-ups. Guarded by Idempotency-Key.',
         params: FollowUpParams,
         headers: IdempotencyHeaders,
         body: FollowUpAnswer,
@@ -227,7 +239,8 @@ export const trajectoryRoutes: FastifyPluginAsyncTypebox<{ deps: AppDeps }> = as
         tags: ['privacy'],
         operationId: 'exportTrajectory',
         summary:
-          'Everything held about the participant (AVG article 15): the record, events, attendance, checkpoints, placements, and who read or changed it',
+          'Everything held about the participant (AVG article 15): the record, events, attendance, ' +
+          'checkpoints, placements, and who read or changed it',
         params: IdParams,
         response: responses(200, PersonalDataExport, 'Everything held about the participant'),
       },
@@ -245,7 +258,9 @@ export const trajectoryRoutes: FastifyPluginAsyncTypebox<{ deps: AppDeps }> = as
         operationId: 'eraseTrajectory',
         summary: "Erase the participant's personal data (AVG article 17): anonymise a finished trajectory now",
         description:
-          'Only once the trajectory has finished (a running one needs its data; end it with a dropout first). Name, e-mail, reference, BSN hash and typed notes go; dates, statuses, attendance and the outcome stay, so figures do not change. Guarded by Idempotency-Key.',
+          'Only once the trajectory has finished (a running one needs its data; end it with a dropout ' +
+          'first). Name, e-mail, reference, BSN hash and typed notes go; dates, statuses, attendance and the ' +
+          'outcome stay, so figures do not change. Guarded by Idempotency-Key.',
         params: IdParams,
         headers: IdempotencyHeaders,
         body: ErasureRequest,

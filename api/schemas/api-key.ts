@@ -8,7 +8,8 @@ export const NewApiKey = Type.Object(
     organisationId: Id,
     role: Type.Intersect([KeyRole], {
       description:
-        'Must fit the organisation: coordinator (programme office), employer, school (ROC), jobcoach (programme office or gemeente, with contactId), funder (gemeente or UWV)',
+        'Must fit the organisation: coordinator (programme office), employer, school (ROC), jobcoach ' +
+        '(programme office or gemeente, with contactId), funder (gemeente or UWV)',
     }),
     contactId: Type.Optional(
       Type.Intersect([Id], { description: 'For a jobcoach key: the jobcoach (contact) whose participants it sees' }),
@@ -37,7 +38,8 @@ export const ApiKey = Type.Object({
   contactId: Type.Union([Id, Type.Null()]),
   officeId: Type.Union([Id, Type.Null()], {
     description:
-      "The programme office whose coordinator made the key: it sees only that office's cohorts. Null when the admin made it.",
+      "The programme office whose coordinator made the key: it sees only that office's cohorts. Null when " +
+      'the admin made it.',
   }),
   label: Type.String(),
   createdBy: Type.String(),

@@ -41,7 +41,9 @@ export const CalendarLink = Type.Intersect([
   Type.Object({
     url: Type.String({
       description:
-        'An iCalendar feed to subscribe to without an Authorization header; shown once, now (only a hash of it is kept). It works until it expires or is revoked, as long as the key that made it works and may see what it shows',
+        'An iCalendar feed to subscribe to without an Authorization header; shown once, now (only a hash of ' +
+        'it is kept). It works until it expires or is revoked, as long as the key that made it works and may ' +
+        'see what it shows',
     }),
   }),
 ]);

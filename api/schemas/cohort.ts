@@ -16,11 +16,13 @@ export const NewParticipant = Type.Object(
     placementWeekdays: Type.Array(Weekday, { minItems: 0, maxItems: 4, uniqueItems: true }),
     jobcoachId: Type.Intersect([Id], {
       description:
-        'The jobcoach: a contact (role jobcoach) of the programme office or of a covenant member that provides jobcoaching',
+        'The jobcoach: a contact (role jobcoach) of the programme office or of a covenant member that ' +
+        'provides jobcoaching',
     }),
     benefitPayerId: Type.Intersect([Id], {
       description:
-        "The gemeente or UWV that pays the participant's benefit: a funder in the covenant. It may see this participant's outcome.",
+        "The gemeente or UWV that pays the participant's benefit: a funder in the covenant. It may see this " +
+        "participant's outcome.",
     }),
     bsn: Type.Optional(
       Type.Intersect([Bsn], {
@@ -40,7 +42,8 @@ export const NewCohort = Type.Object(
     ),
     covenantId: Type.Intersect([Id], {
       description:
-        "The covenant the cohort runs under: its region, and the partners the school, employers, jobcoaches and benefit payers must be among. The caller's programme office must coordinate it.",
+        'The covenant the cohort runs under: its region, and the partners the school, employers, jobcoaches ' +
+        "and benefit payers must be among. The caller's programme office must coordinate it.",
     }),
     startDate: Type.Intersect([IsoDate], { description: 'The first day of week 1; must be a Monday' }),
     schoolId: Id,

@@ -3,7 +3,8 @@ import { Email, Id, Text } from './common';
 
 export const MemberRole = Type.Enum(['employer', 'school', 'funder', 'jobcoaching'], {
   description:
-    'employer: placements; school: the ROC; funder: a gemeente or UWV paying benefits; jobcoaching: provides jobcoaches',
+    'employer: placements; school: the ROC; funder: a gemeente or UWV paying benefits; jobcoaching: ' +
+    'provides jobcoaches',
 });
 export const Member = Type.Object({ organisationId: Id, role: MemberRole }, { additionalProperties: false });
 

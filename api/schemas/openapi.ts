@@ -33,7 +33,9 @@ export const PROBLEM_DESCRIPTIONS: Record<number, string> = {
   403: "The caller's role may not use this route, or not record this part",
   404: 'Does not exist, or is not visible to the caller (the two look the same)',
   409: 'Conflicts with the current state (or with a row written meanwhile)',
-  422: 'Well-formed, but cannot be carried out; `errors` names each field. Also: an Idempotency-Key reused with another body',
+  422:
+    'Well-formed, but cannot be carried out; `errors` names each field. Also: an Idempotency-Key reused with ' +
+    'another body',
   429: 'Over the rate limit; repeat after `Retry-After` seconds',
   500: 'Something went wrong on our side; `requestId` finds the log line',
   503: 'The database or Temporal is unreachable or too slow; repeat after `Retry-After` seconds',

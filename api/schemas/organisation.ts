@@ -20,7 +20,8 @@ export const NewOrganisation = Type.Object(
     officeId: Type.Optional(
       Type.Intersect([Id], {
         description:
-          "Admin only: the programme office that owns the organisation. Left out: shared, read-only, with every office. A coordinator's organisations belong to its office; a programme office owns itself.",
+          'Admin only: the programme office that owns the organisation. Left out: shared, read-only, with ' +
+          "every office. A coordinator's organisations belong to its office; a programme office owns itself.",
       }),
     ),
   },

@@ -69,7 +69,8 @@ export const OutcomeFigures = Type.Object({
     }),
     {
       description:
-        'Per month after the BBL start (3, 6, 12): how many were asked, and still employed / still enrolled: yes, no, noAnswer (closed unanswered), open',
+        'Per month after the BBL start (3, 6, 12): how many were asked, and still employed / still ' +
+        'enrolled: yes, no, noAnswer (closed unanswered), open',
     },
   ),
   suppression: Type.String(),

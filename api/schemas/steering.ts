@@ -56,7 +56,8 @@ export const Steering = Type.Object({
       name: Type.String(),
       overdueDays: Type.Integer({
         description:
-          'Planned days before asOf that nobody recorded (placement days: the employer of that day; school days: the ROC)',
+          'Planned days before asOf that nobody recorded (placement days: the employer of that day; school ' +
+          'days: the ROC)',
       }),
       overdueCheckpoints: Type.Integer({
         description: "Checkpoints not recorded by the end of their week (the jobcoach's organisation)",

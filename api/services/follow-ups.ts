@@ -45,7 +45,8 @@ export async function answerFollowUp(
     // Not found or completed: there is no follow-up running to answer.
     if ((problem as { status?: number }).status === 409)
       throw conflict(
-        'This trajectory has no open follow-up: it follows BBL doorstroom or a job without BBL, and ends after its last question',
+        'This trajectory has no open follow-up: it follows BBL doorstroom or a job without BBL, and ends ' +
+          'after its last question',
       );
     throw problem;
   }

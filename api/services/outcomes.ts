@@ -97,7 +97,9 @@ export async function outcomeFigures(deps: Pick<AppDeps, 'db'>, p: Principal, q:
       ]),
     ),
     followUp,
-    suppression: `Counts of 1 to ${MIN_CELL - 1} people are null, and so is the next smallest count of a group whose total is shown, so no suppressed count can be worked out by subtraction.`,
+    suppression:
+      `Counts of 1 to ${MIN_CELL - 1} people are null, and so is the next smallest count of a group whose ` +
+      `total is shown, so no suppressed count can be worked out by subtraction.`,
   };
 }
 

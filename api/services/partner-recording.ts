@@ -240,7 +240,9 @@ export async function recordWeek(
           if (!domain) failures.push(e);
           const message = domain
             ? ((e as DomainError).errors?.[0]?.message ?? (e as DomainError).message)
-            : 'the trajectory did not answer (the workflow service was unreachable or too slow), so these days may not be recorded; send the week again with a new Idempotency-Key, which records only what is missing';
+            : 'the trajectory did not answer (the workflow service was unreachable or too slow), so these ' +
+              'days may not be recorded; send the week again with a new Idempotency-Key, which records only ' +
+              'what is missing';
           refused.push(...pending.map((x) => ({ date: x.date, field: fieldOf(x.date), message, retryable: !domain })));
           pending = [];
         }

@@ -31,7 +31,8 @@ export interface Access {
   /** The route reads or changes a participant's personal data: recorded in the audit log on success. */
   audit?: AuditAction;
   /** Role-specific limits on the body (an employer records placement days only). */
-  body?: (principal: Principal, body: any, scope: Scope) => FieldProblem[];
+  // A method, so that each route's check can name its own body type (method parameters are bivariant).
+  body?(principal: Principal, body: unknown, scope: Scope): FieldProblem[];
 }
 
 /** What the caller may see of the resource: for a later employer, only what happened from its placement on. */

@@ -12,8 +12,14 @@ import type { AppDeps } from './deps';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 
+/** An OpenAPI document: the parts read here named, the rest passed on as it is. */
+export interface OpenApiDocument {
+  components?: { schemas?: Record<string, unknown> };
+  [key: string]: unknown;
+}
+
 /** The document as /docs/json serves it, for an API reached at `publicUrl` (relative servers without one). */
-export async function generateOpenApi(publicUrl?: string): Promise<Record<string, any>> {
+export async function generateOpenApi(publicUrl?: string): Promise<OpenApiDocument> {
   const deps = {
     config: {
       TEMPORAL_TASK_QUEUE: 'openapi',
@@ -30,7 +36,7 @@ export async function generateOpenApi(publicUrl?: string): Promise<Record<string
   const app = await buildApp(deps);
   try {
     await app.ready();
-    return structuredClone(app.swagger()) as Record<string, any>;
+    return structuredClone(app.swagger()) as OpenApiDocument;
   } finally {
     await app.close();
   }

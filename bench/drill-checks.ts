@@ -36,7 +36,8 @@ export const CHECKS = {
   'postgres.503': 'the API answered 503 at least once while PostgreSQL was down (writes or /health)',
   'postgres.never-500': 'no answer in drill 2 was a 5xx other than 503, nor a dropped connection',
   'postgres.recovered':
-    'the API was healthy again within 60 s of PostgreSQL starting, by itself: the same API and worker processes as before the outage',
+    'the API was healthy again within 60 s of PostgreSQL starting, by itself: the same API and worker ' +
+    'processes as before the outage',
   'postgres.recorded': 'every trajectory had days recorded, every request answered 2xx in the end',
   'postgres.lost-rows': 'every recorded day is a row in attendance',
   'postgres.extra-rows':
@@ -47,7 +48,8 @@ export const CHECKS = {
   'temporal.down': 'the Temporal server refused connections during the stop, and accepted them again after',
   'temporal.requests-during-outage': 'requests were in flight while Temporal was down',
   'temporal.reconnected':
-    'requests were answered 2xx after the restart, every write in the end, by the same API and worker processes as before (nothing restarted them)',
+    'requests were answered 2xx after the restart, every write in the end, by the same API and worker ' +
+    'processes as before (nothing restarted them)',
   'temporal.never-500': 'no answer in drill 3 was a 5xx other than 503, nor a dropped connection',
   'temporal.recorded': 'every trajectory had days recorded, every request answered 2xx in the end',
   'temporal.lost-rows': 'every recorded day is a row in attendance',
@@ -198,10 +200,13 @@ export function summarize(results: readonly CheckResult[], sabotage?: Sabotage):
     );
     out.push(
       unfinished.length > 0
-        ? `Sabotage ${sabotage} (${SABOTAGES[sabotage].does}): inconclusive, ${unfinished.join(', ')} failed (the drill did not finish).`
+        ? `Sabotage ${sabotage} (${SABOTAGES[sabotage].does}): inconclusive, ${unfinished.join(', ')} failed ` +
+            `(the drill did not finish).`
         : missed.length === 0
-          ? `Sabotage ${sabotage} (${SABOTAGES[sabotage].does}): ${SABOTAGES[sabotage].breaks.join(', ')} failed, as they must.`
-          : `Sabotage ${sabotage} (${SABOTAGES[sabotage].does}): NOT caught by ${missed.join(', ')}; that check is vacuous.`,
+          ? `Sabotage ${sabotage} (${SABOTAGES[sabotage].does}): ${SABOTAGES[sabotage].breaks.join(', ')} ` +
+            `failed, as they must.`
+          : `Sabotage ${sabotage} (${SABOTAGES[sabotage].does}): NOT caught by ${missed.join(', ')}; that ` +
+            `check is vacuous.`,
     );
     // A sabotaged run never passes: it either fails the checks it broke, or exposes a check that cannot fail.
     exitCode = 1;

@@ -50,6 +50,7 @@ import {
   type Span,
 } from './drill-checks';
 import { startOwnPostgres, type OwnPostgres } from './own-postgres';
+import type { Json } from '../tests/helpers/json';
 
 const only = parseOnly(process.env.DRILL_ONLY);
 const sabotage = parseSabotage(process.env.DRILL_SABOTAGE);
@@ -219,7 +220,7 @@ const samples = (s: Seen, bad: (status: string) => boolean) =>
     .join('; ');
 const isBad = (k: string) => k === 'network' || (Number(k) >= 500 && k !== '503');
 
-async function send(s: Seen, method: 'GET' | 'POST', p: string, body?: unknown): Promise<any> {
+async function send(s: Seen, method: 'GET' | 'POST', p: string, body?: unknown): Promise<Json> {
   const key = randomUUID();
   for (let attempt = 0; ; attempt++) {
     if (s.aborted) throw new Error(`${method} ${p}: the drill was aborted`);
@@ -433,7 +434,8 @@ async function audit(name: Drill, ids: string[], recorded: Set<string>): Promise
   checks.that(
     `${name}.extra-rows` as CheckId,
     rows.length > 0 && attendanceEvents.length > 0 && extraRows === 0 && doubled === 0,
-    `attendance rows that were not recorded: ${extraRows} of ${rows.length}; days recorded more than once in the events: ${doubled} (${attendanceEvents.length} attendance events)`,
+    `attendance rows that were not recorded: ${extraRows} of ${rows.length}; days recorded more than once ` +
+      `in the events: ${doubled} (${attendanceEvents.length} attendance events)`,
   );
   checks.none(
     `${name}.in-workflows` as CheckId,
@@ -447,7 +449,11 @@ async function audit(name: Drill, ids: string[], recorded: Set<string>): Promise
     ids.length,
     'trajectories without events or with events not numbered 1..n',
   );
-  return `lost rows ${lostRows}, extra rows ${extraRows}, days recorded twice ${doubled}, missing from workflows ${lostInWorkflows}, event numbering broken ${badSeq} (of ${recorded.size} days, ${ids.length} trajectories)`;
+  return (
+    `lost rows ${lostRows}, extra rows ${extraRows}, days recorded twice ${doubled}, missing from ` +
+    `workflows ${lostInWorkflows}, event numbering broken ${badSeq} (of ${recorded.size} ` +
+    `days, ${ids.length} trajectories)`
+  );
 }
 
 const fmt = (status: Record<string, number>) =>
@@ -522,7 +528,8 @@ async function workerDrill(s: Seen) {
     'worker.never-500',
     badServerAnswers(allWorker),
     s.spans.length,
-    `answers that were a 5xx other than 503 or no answer (all: ${fmt(allWorker)})${samples(s, isBad) ? `; ${samples(s, isBad)}` : ''}`,
+    `answers that were a 5xx other than 503 or no answer ` +
+      `(all: ${fmt(allWorker)})${samples(s, isBad) ? `; ${samples(s, isBad)}` : ''}`,
   );
   checks.atLeast(
     'worker.kills-during-writes',
@@ -561,7 +568,8 @@ async function workerDrill(s: Seen) {
   checks.that(
     'worker.digests',
     digests.length > 0 && finished === digests.length,
-    `${finished} of ${digests.length} digest runs finished${digestError ? `; ${String(digestError).split('\n')[0]}` : ''}`,
+    `${finished} of ${digests.length} digest runs ` +
+      `finished${digestError ? `; ${String(digestError).split('\n')[0]}` : ''}`,
   );
 
   if (sabotage === 'duplicate-mail') {
@@ -605,10 +613,14 @@ async function workerDrill(s: Seen) {
 
   const avg = restartMs.length ? Math.round(restartMs.reduce((x, y) => x + y, 0) / restartMs.length) : 0;
   figures.push([
-    `worker SIGKILLed at ${KILLS} random moments while a cohort of ${COHORT} is recorded, decided and sent ${digests.length} digest runs`,
-    `${killedAt.length} kills, a new worker polling ${(avg / 1000).toFixed(1)} s after each on average; ${recorded.size} days recorded and ${reached} outcomes reached in ${elapsed} s; ${by.sent ?? 0} mails sent, ${received} received`,
+    `worker SIGKILLed at ${KILLS} random moments while a cohort of ${COHORT} is recorded, decided and ` +
+      `sent ${digests.length} digest runs`,
+    `${killedAt.length} kills, a new worker polling ${(avg / 1000).toFixed(1)} s after each on ` +
+      `average; ${recorded.size} days recorded and ${reached} outcomes reached in ${elapsed} ` +
+      `s; ${by.sent ?? 0} mails sent, ${received} received`,
     `${fmt(s.status)}; ${s.retried} retries`,
-    `${lost}; outcomes ${reached} of ${ids.length}; duplicate mails ${duplicates}, uncertain ${by.uncertain ?? 0}, still queued ${(by.queued ?? 0) + (by.sending ?? 0)}`,
+    `${lost}; outcomes ${reached} of ${ids.length}; duplicate mails ${duplicates}, ` +
+      `uncertain ${by.uncertain ?? 0}, still queued ${(by.queued ?? 0) + (by.sending ?? 0)}`,
   ]);
 }
 
@@ -669,7 +681,8 @@ async function postgresDrill(s: Seen) {
   checks.that(
     'postgres.down',
     refusedAtStop && refusedBeforeStart && acceptsAfter,
-    `connections refused right after the stop: ${refusedAtStop}, 3 s later: ${refusedBeforeStart}; accepted after the start: ${acceptsAfter}`,
+    `connections refused right after the stop: ${refusedAtStop}, 3 s later: ${refusedBeforeStart}; accepted ` +
+      `after the start: ${acceptsAfter}`,
   );
   const outageEnd = tRecovered ?? tStart;
   const writesInOutage = overlapping(s.spans, tStop, tStart);
@@ -691,19 +704,28 @@ async function postgresDrill(s: Seen) {
     'postgres.never-500',
     badServerAnswers(all),
     s.spans.length + health.length,
-    `answers that were a 5xx other than 503 or no answer (all: ${fmt(all)})${samples(s, isBad) ? `; ${samples(s, isBad)}` : ''}`,
+    `answers that were a 5xx other than 503 or no answer ` +
+      `(all: ${fmt(all)})${samples(s, isBad) ? `; ${samples(s, isBad)}` : ''}`,
   );
   const same = apiProc!.child.pid === apiPid && alive(apiProc!) && worker!.child.pid === workerPid && alive(worker!);
   checks.that(
     'postgres.recovered',
     tRecovered !== undefined && same,
-    `${tRecovered === undefined ? 'not healthy within 60 s of the start' : `healthy ${tRecovered - tStart} ms after PostgreSQL started`}; API pid ${apiPid} → ${apiProc!.child.pid}${alive(apiProc!) ? '' : ' (exited)'}, worker pid ${workerPid} → ${worker!.child.pid}${alive(worker!) ? '' : ' (exited)'}`,
+    (tRecovered === undefined
+      ? 'not healthy within 60 s of the start'
+      : `healthy ${tRecovered - tStart} ms after PostgreSQL started`) +
+      '; ' +
+      `API pid ${apiPid} → ${apiProc!.child.pid}${alive(apiProc!) ? '' : ' (exited)'}, worker ` +
+      `pid ${workerPid} → ${worker!.child.pid}${alive(worker!) ? '' : ' (exited)'}`,
   );
   const lost = await audit('postgres', ids, recorded);
   const healthCounts = countBy(overlapping(health, tStop, outageEnd));
   figures.push([
     `the drill's own PostgreSQL stopped (fast shutdown) for 3 s during writes, then started`,
-    `down ${tStart - tStop} ms; the API was healthy again ${tRecovered === undefined ? 'never (60 s)' : `${tRecovered - tStart} ms`} after PostgreSQL, by itself; ${recorded.size} days recorded; meanwhile /health answered ${fmt(healthCounts)}, writes ${fmt(countBy(writesInOutage))}`,
+    `down ${tStart - tStop} ms; the API was healthy ` +
+      `again ${tRecovered === undefined ? 'never (60 s)' : `${tRecovered - tStart} ms`} after PostgreSQL, by ` +
+      `itself; ${recorded.size} days recorded; meanwhile /health ` +
+      `answered ${fmt(healthCounts)}, writes ${fmt(countBy(writesInOutage))}`,
     `${fmt(s.status)}; ${s.retried} retries`,
     lost,
   ]);
@@ -743,7 +765,8 @@ async function temporalDrill(s: Seen) {
   checks.that(
     'temporal.down',
     refusedAtStop && refusedBeforeStart && acceptsAfter,
-    `connections refused right after the stop: ${refusedAtStop}, 3 s later: ${refusedBeforeStart}; accepted after the start: ${acceptsAfter}`,
+    `connections refused right after the stop: ${refusedAtStop}, 3 s later: ${refusedBeforeStart}; accepted ` +
+      `after the start: ${acceptsAfter}`,
   );
   const inFlight = overlapping(s.spans, tStop, tStart);
   checks.atLeast(
@@ -757,19 +780,24 @@ async function temporalDrill(s: Seen) {
   checks.that(
     'temporal.reconnected',
     answeredAfter > 0 && same,
-    `${answeredAfter} requests answered 2xx after the restart; API pid ${apiPid} → ${apiProc!.child.pid}${alive(apiProc!) ? '' : ' (exited)'}, worker pid ${workerPid} → ${worker!.child.pid}${alive(worker!) ? '' : ' (exited)'}`,
+    `${answeredAfter} requests answered 2xx after the restart; API pid ${apiPid} ` +
+      `→ ${apiProc!.child.pid}${alive(apiProc!) ? '' : ' (exited)'}, worker ` +
+      `pid ${workerPid} → ${worker!.child.pid}${alive(worker!) ? '' : ' (exited)'}`,
   );
   const all = countBy(s.spans);
   checks.none(
     'temporal.never-500',
     badServerAnswers(all),
     s.spans.length,
-    `answers that were a 5xx other than 503 or no answer (all: ${fmt(all)})${samples(s, isBad) ? `; ${samples(s, isBad)}` : ''}`,
+    `answers that were a 5xx other than 503 or no answer ` +
+      `(all: ${fmt(all)})${samples(s, isBad) ? `; ${samples(s, isBad)}` : ''}`,
   );
   const lost = await audit('temporal', ids, recorded);
   figures.push([
     'Temporal dev server stopped for 3 s during writes, then started on the same SQLite file',
-    `back after ${tStart - tStop} ms; ${inFlight.length} requests in flight meanwhile (${fmt(countBy(inFlight))}); worker and API the same processes; ${recorded.size} days recorded, the last ${doneMs} ms after the stop`,
+    `back after ${tStart - tStop} ms; ${inFlight.length} requests in flight meanwhile ` +
+      `(${fmt(countBy(inFlight))}); worker and API the same processes; ${recorded.size} days recorded, the ` +
+      `last ${doneMs} ms after the stop`,
     `${fmt(s.status)}; ${s.retried} retries`,
     lost,
   ]);
@@ -791,8 +819,10 @@ function finish(): Promise<never> {
     const summary = summarize(checks.results, sabotage);
     console.log(
       [
-        `Fault drills, ${startedAt.toISOString()}: DRILL_ONLY=${only.join(',')} DRILL_KILLS=${KILLS} DRILL_COHORT=${COHORT} DRILL_SEED=${seed}${sabotage ? ` DRILL_SABOTAGE=${sabotage}` : ''}`,
-        `load average (1, 5, 15 min) at start: ${loadAtStart}; at end: ${load()}; ${os.cpus().length} cores; SMTP connections reset by killed workers: ${smtp?.errors.length ?? 0}`,
+        `Fault drills, ${startedAt.toISOString()}: DRILL_ONLY=${only.join(',')} DRILL_KILLS=${KILLS} ` +
+          `DRILL_COHORT=${COHORT} DRILL_SEED=${seed}${sabotage ? ` DRILL_SABOTAGE=${sabotage}` : ''}`,
+        `load average (1, 5, 15 min) at start: ${loadAtStart}; at end: ${load()}; ${os.cpus().length} ` +
+          `cores; SMTP connections reset by killed workers: ${smtp?.errors.length ?? 0}`,
         '',
         '| drill | what happened | answers | what was lost or doubled |',
         '| --- | --- | --- | --- |',

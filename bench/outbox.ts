@@ -64,20 +64,18 @@ async function seed(db: Db, n: number, day: string): Promise<string> {
     })
     .execute();
   await sql`insert into contact (id, organisation_id, role, name, email, office_id)
-    select ${run} || '-jc-' || i, ${office}, 'jobcoach', 'Jobcoach ' || i, 'jobcoach' || i || '.' || ${run} || '@bench.example.nl', ${office} from generate_series(1, ${n}::int) i`.execute(
-    db,
-  );
-  await sql`insert into trajectory (id, cohort_id, reference, name, email, employer_id, placement_weekdays, school_weekday, status, end_date, workflow_id, jobcoach_id)
-    select ${run} || '-t-' || i, ${cohort}, 'B-' || lpad(i::text, 5, '0'), 'Deelnemer ' || i, 'deelnemer' || i || '@example.nl', ${employer}, '["monday","tuesday","wednesday"]', 4, 'active',
-      ${start}::date + 137, 'trajectory-' || ${run} || '-t-' || i, ${run} || '-jc-' || i from generate_series(1, ${n}::int) i`.execute(
-    db,
-  );
-  await sql`insert into placement (trajectory_id, from_date, employer_id) select id, ${start}::date, ${employer} from trajectory where cohort_id = ${cohort}`.execute(
-    db,
-  );
-  await sql`insert into planned_checkpoint (trajectory_id, key, name, week, week_start, week_end) select id, 'intake', 'Intake', 1, ${start}::date, ${start}::date + 4 from trajectory where cohort_id = ${cohort}`.execute(
-    db,
-  );
+    select ${run} || '-jc-' || i, ${office}, 'jobcoach', 'Jobcoach ' || i, 'jobcoach' || i || '.' || ${run} ||
+    '@bench.example.nl', ${office} from generate_series(1, ${n}::int) i`.execute(db);
+  await sql`insert into trajectory (id, cohort_id, reference, name, email, employer_id, placement_weekdays,
+    school_weekday, status, end_date, workflow_id, jobcoach_id)
+    select ${run} || '-t-' || i, ${cohort}, 'B-' || lpad(i::text, 5, '0'), 'Deelnemer ' || i, 'deelnemer' || i ||
+    '@example.nl', ${employer}, '["monday","tuesday","wednesday"]', 4, 'active',
+      ${start}::date + 137, 'trajectory-' || ${run} || '-t-' || i, ${run} || '-jc-' || i from generate_series(1,
+    ${n}::int) i`.execute(db);
+  await sql`insert into placement (trajectory_id, from_date, employer_id) select id, ${start}::date, ${employer} from
+    trajectory where cohort_id = ${cohort}`.execute(db);
+  await sql`insert into planned_checkpoint (trajectory_id, key, name, week, week_start, week_end) select id, 'intake',
+    'Intake', 1, ${start}::date, ${start}::date + 4 from trajectory where cohort_id = ${cohort}`.execute(db);
   return cohort;
 }
 
@@ -198,13 +196,18 @@ export async function benchOutbox(db: Db, n = 10_000, connections = Number(proce
     outboxMs: deliverMs,
   };
   // The end-to-end figure, as a row of its own (bench/run.ts prints the delivery part in its table).
-  console.log(
-    `| ${[
-      `${n.toLocaleString('en')} due reminders composed from the projection and delivered end to end (${connections} pooled SMTP connections, ${rate ? `${rate}/s` : 'no rate limit'}; projection seeded in ${(seedMs / 1000).toFixed(1)} s)`,
-      `the same ${rows.length.toLocaleString('en')} rendered mails through plain nodemailer, pooled the same way, ${connections} in flight: ${directMs.toFixed(0)} ms (${directReceived} received)`,
-      `composeDigests ${composeMs.toFixed(0)} ms (${result.items.toLocaleString('en')} items into ${ids.length.toLocaleString('en')} mails) + deliverMail ${deliverMs.toFixed(0)} ms = ${endToEndMs.toFixed(0)} ms; ${delivered.sent} sent, ${received.length} received, duplicates ${result.duplicates}; a repeated run sent ${again.sent}`,
-      `end to end ${(endToEndMs / directMs).toFixed(2)}, delivery ${(deliverMs / directMs).toFixed(2)}`,
-    ].join(' | ')} |`,
-  );
+  const cells = [
+    `${n.toLocaleString('en')} due reminders composed from the projection and delivered end to end ` +
+      `(${connections} pooled SMTP connections, ${rate ? `${rate}/s` : 'no rate limit'}; projection seeded ` +
+      `in ${(seedMs / 1000).toFixed(1)} s)`,
+    `the same ${rows.length.toLocaleString('en')} rendered mails through plain nodemailer, pooled the ` +
+      `same way, ${connections} in flight: ${directMs.toFixed(0)} ms (${directReceived} received)`,
+    `composeDigests ${composeMs.toFixed(0)} ms (${result.items.toLocaleString('en')} items ` +
+      `into ${ids.length.toLocaleString('en')} mails) + deliverMail ${deliverMs.toFixed(0)} ms ` +
+      `= ${endToEndMs.toFixed(0)} ms; ${delivered.sent} sent, ${received.length} received, ` +
+      `duplicates ${result.duplicates}; a repeated run sent ${again.sent}`,
+    `end to end ${(endToEndMs / directMs).toFixed(2)}, delivery ${(deliverMs / directMs).toFixed(2)}`,
+  ];
+  console.log(`| ${cells.join(' | ')} |`);
   return result;
 }

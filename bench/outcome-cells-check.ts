@@ -49,12 +49,10 @@ try {
     }
   };
   await check('seeded');
-  await sql`update trajectory set status = 'dropped_out', outcome = '{"kind":"dropout","reason":"health","week":3}' where id in ('bench-t-1','bench-t-4','bench-t-7')`.execute(
-    db,
-  );
-  await sql`update trajectory set days_recorded = days_recorded + 5, days_attended = days_attended + 1 where id like 'bench-t-1%'`.execute(
-    db,
-  );
+  await sql`update trajectory set status = 'dropped_out', outcome = '{"kind":"dropout","reason":"health","week":3}'
+    where id in ('bench-t-1','bench-t-4','bench-t-7')`.execute(db);
+  await sql`update trajectory set days_recorded = days_recorded + 5, days_attended = days_attended + 1 where id like
+    'bench-t-1%'`.execute(db);
   await check('statuses, outcomes and attendance counts changed');
   await sql`delete from checkpoint_review where trajectory_id in ('bench-t-2','bench-t-5')`.execute(db);
   await sql`update checkpoint_review set status = 'at_risk' where trajectory_id like 'bench-t-3%'`.execute(db);

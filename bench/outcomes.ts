@@ -24,32 +24,35 @@ import { createKey, seedPartners, type Partners } from '../tests/helpers/partner
 export async function seedOutcomes(db: Db, n: number, p: Partners, attendanceRows: boolean): Promise<void> {
   const cohorts = Math.ceil(n / 20);
   const employer = p.employerIds[0]!;
-  await sql`insert into cohort (id, programme_id, programme_version, region, start_date, school_id, status, covenant_id)
-    select 'bench-c-' || g, 'welslagen', 1, 'Bench', date '2027-01-04' + (g % 52) * 7, ${p.schoolId}, 'launched', ${p.covenantId} from generate_series(1, ${cohorts}) g`.execute(
-    db,
-  );
-  await sql`insert into trajectory (id, cohort_id, reference, name, email, employer_id, placement_weekdays, school_weekday, status, end_date, workflow_id, outcome, days_recorded, days_attended)
-    select 'bench-t-' || g, 'bench-c-' || (1 + g % ${cohorts}), 'R-' || g, 'Deelnemer', 'd@example.nl', ${employer}, '["monday","tuesday","wednesday"]', 4,
+  await sql`insert into cohort (id, programme_id, programme_version, region, start_date, school_id, status,
+    covenant_id)
+    select 'bench-c-' || g, 'welslagen', 1, 'Bench', date '2027-01-04' + (g % 52) * 7, ${p.schoolId}, 'launched',
+    ${p.covenantId} from generate_series(1, ${cohorts}) g`.execute(db);
+  await sql`insert into trajectory (id, cohort_id, reference, name, email, employer_id, placement_weekdays,
+    school_weekday, status, end_date, workflow_id, outcome, days_recorded, days_attended)
+    select 'bench-t-' || g, 'bench-c-' || (1 + g % ${cohorts}), 'R-' || g, 'Deelnemer', 'd@example.nl', ${employer},
+    '["monday","tuesday","wednesday"]', 4,
       (array['active', 'ended', 'dropped_out'])[1 + g % 3], date '2027-06-01', 'bench-wf-' || g,
       case g % 3 when 1 then '{"kind": "bbl_doorstroom", "bblStartDate": "2027-09-01"}'::jsonb
-                 when 2 then jsonb_build_object('kind', 'dropout', 'reason', (array['health', 'motivation', 'moved', 'other'])[1 + g % 4], 'week', 1 + g % 20, 'date', '2027-03-01') end,
+                 when 2 then jsonb_build_object('kind', 'dropout', 'reason', (array['health', 'motivation', 'moved',
+    'other'])[1 + g % 4], 'week', 1 + g % 20, 'date', '2027-03-01') end,
       60, 54
     from generate_series(1, ${n}) g`.execute(db);
   if (attendanceRows) {
     // 60 days, one in ten absent ((g + d) % 10 = 0): 54 attended, as the counts above say.
     await sql`insert into attendance (trajectory_id, date, kind, present, recorded_on, seq)
-      select 'bench-t-' || g, date '2027-01-04' + d, 'placement', (g + d) % 10 <> 0, date '2027-06-01', d + 1 from generate_series(1, ${n}) g, generate_series(0, 59) d`.execute(
-      db,
-    );
+      select 'bench-t-' || g, date '2027-01-04' + d, 'placement', (g + d) % 10 <> 0, date '2027-06-01', d + 1 from
+      generate_series(1, ${n}) g, generate_series(0, 59) d`.execute(db);
   }
-  await sql`insert into follow_up (trajectory_id, months, due_on, closes_on, employer_id, school_id, employed, employed_on, enrolled, enrolled_on, status, seq)
+  await sql`insert into follow_up (trajectory_id, months, due_on, closes_on, employer_id, school_id, employed,
+    employed_on, enrolled, enrolled_on, status, seq)
     select 'bench-t-' || g, m, date '2027-09-01' + m * 30, date '2027-09-29' + m * 30, ${employer}, ${p.schoolId},
-      case when g % 7 = 0 then null else g % 5 <> 0 end, date '2027-09-02' + m * 30, case when g % 11 = 0 then null else g % 4 <> 0 end, date '2027-09-02' + m * 30, 'closed', 3
+      case when g % 7 = 0 then null else g % 5 <> 0 end, date '2027-09-02' + m * 30, case when g % 11 = 0 then null
+    else g % 4 <> 0 end, date '2027-09-02' + m * 30, 'closed', 3
     from generate_series(1, ${n}) g, unnest(array[3, 6, 12]) m where g % 3 = 1`.execute(db);
   await sql`insert into checkpoint_review (trajectory_id, key, status, note, trainer_confirmed, recorded_on, seq)
-    select 'bench-t-' || g, k, (array['on_track', 'concerns', 'at_risk'])[1 + (g + length(k)) % 3], '', true, date '2027-02-01', 100 from generate_series(1, ${n}) g, unnest(array['intake', 'pop']) k`.execute(
-    db,
-  );
+    select 'bench-t-' || g, k, (array['on_track', 'concerns', 'at_risk'])[1 + (g + length(k)) % 3], '', true, date
+    '2027-02-01', 100 from generate_series(1, ${n}) g, unnest(array['intake', 'pop']) k`.execute(db);
   await sql`vacuum analyze`.execute(db);
 }
 
@@ -60,7 +63,8 @@ export async function seedOutcomes(db: Db, n: number, p: Partners, attendanceRow
 export function countedFromRows(db: Db, officeId: string) {
   return countedFromRowsIn(
     db,
-    sql`select t.id from trajectory t join cohort c on c.id = t.cohort_id join covenant v on v.id = c.covenant_id where v.programme_office_id = ${officeId}`,
+    sql`select t.id from trajectory t join cohort c on c.id = t.cohort_id join covenant v on v.id = c.covenant_id
+    where v.programme_office_id = ${officeId}`,
   );
 }
 
@@ -69,19 +73,26 @@ export async function countedFromRowsIn(db: Db, scope: ReturnType<typeof sql>) {
   const q = async (s: ReturnType<typeof sql>) => (await s.execute(db)).rows as Record<string, unknown>[];
   const [statuses, dropouts, attendance, checkpoints, followUps] = await Promise.all([
     q(
-      sql`select t.status, t.outcome->>'kind' as kind, count(*) n from trajectory t where t.id in (${scope}) group by 1, 2`,
+      sql`select t.status, t.outcome->>'kind' as kind, count(*) n from trajectory t where t.id in (${scope}) group by
+    1, 2`,
     ),
     q(
-      sql`select t.outcome->>'reason' as reason, (t.outcome->>'week')::int as week, count(*) n from trajectory t where t.id in (${scope}) and t.outcome->>'kind' = 'dropout' group by 1, 2`,
+      sql`select t.outcome->>'reason' as reason, (t.outcome->>'week')::int as week, count(*) n from trajectory t where
+    t.id in (${scope}) and t.outcome->>'kind' = 'dropout' group by 1, 2`,
     ),
     q(
-      sql`select coalesce(sum(days_recorded), 0) days, coalesce(sum(days_attended), 0) attended, count(*) filter (where days_recorded > 0) participants from trajectory t where t.id in (${scope})`,
+      sql`select coalesce(sum(days_recorded), 0) days, coalesce(sum(days_attended), 0) attended, count(*) filter
+    (where days_recorded > 0) participants from trajectory t where t.id in (${scope})`,
     ),
     q(sql`select key, status, count(*) n from checkpoint_review where trajectory_id in (${scope}) group by 1, 2`),
-    q(sql`select months, count(*) asked, count(*) filter (where employed) employed_yes, count(*) filter (where not employed) employed_no, count(*) filter (where employed is null and status = 'closed') employed_none,
-      count(*) filter (where employed is null and status = 'open') employed_open, count(*) filter (where school_id is not null) enrolment_asked, count(*) filter (where school_id is not null and enrolled) enrolled_yes,
-      count(*) filter (where school_id is not null and not enrolled) enrolled_no, count(*) filter (where school_id is not null and enrolled is null and status = 'closed') enrolled_none,
-      count(*) filter (where school_id is not null and enrolled is null and status = 'open') enrolled_open from follow_up where trajectory_id in (${scope}) group by 1 order by 1`),
+    q(sql`select months, count(*) asked, count(*) filter (where employed) employed_yes, count(*) filter (where not
+      employed) employed_no, count(*) filter (where employed is null and status = 'closed') employed_none,
+      count(*) filter (where employed is null and status = 'open') employed_open, count(*) filter (where school_id is
+      not null) enrolment_asked, count(*) filter (where school_id is not null and enrolled) enrolled_yes,
+      count(*) filter (where school_id is not null and not enrolled) enrolled_no, count(*) filter (where school_id is
+      not null and enrolled is null and status = 'closed') enrolled_none,
+      count(*) filter (where school_id is not null and enrolled is null and status = 'open') enrolled_open from
+      follow_up where trajectory_id in (${scope}) group by 1 order by 1`),
   ]);
   return { statuses, dropouts, attendance: attendance[0]!, checkpoints, followUps };
 }

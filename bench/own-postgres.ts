@@ -121,9 +121,10 @@ export async function startOwnPostgres(port: number): Promise<OwnPostgres> {
     ]);
     await instance.start();
   } catch (e) {
-    const out = `${(e as { stderr?: Buffer | string }).stderr?.toString() ?? ''}${existsSync(log) ? readFileSync(log, 'utf8').slice(-2000) : ''}`;
+    const stderr = (e as { stderr?: Buffer | string }).stderr?.toString() ?? '';
+    const out = `${stderr}${existsSync(log) ? readFileSync(log, 'utf8').slice(-2000) : ''}`;
     instance.remove();
-    throw new Error(`own PostgreSQL did not start: ${(e as Error).message}\n${out}`);
+    throw new Error(`own PostgreSQL did not start: ${(e as Error).message}\n${out}`, { cause: e });
   }
   return instance;
 }

@@ -64,7 +64,9 @@ async function section<T>(name: string, work: () => Promise<T>, toRows: (r: T) =
   const t0 = performance.now();
   console.error(`[bench] ${name}: started ${new Date().toISOString()}, load ${load}`);
   const r = await work();
-  const when = `\`${command}\`, ${at.toISOString().slice(0, 16).replace('T', ' ')} UTC, for ${((performance.now() - t0) / 1000).toFixed(0)} s; load ${load} → ${machineLoad()}`;
+  const when =
+    `\`${command}\`, ${at.toISOString().slice(0, 16).replace('T', ' ')} UTC, ` +
+    `for ${((performance.now() - t0) / 1000).toFixed(0)} s; load ${load} → ${machineLoad()}`;
   for (const row of toRows(r)) rows.push([...row, when]);
   console.error(`[bench] ${name}: done in ${((performance.now() - t0) / 1000).toFixed(0)} s, load ${machineLoad()}`);
   return r;
@@ -80,7 +82,8 @@ try {
       () => benchCohortLaunch(env, db),
       (l) => [
         [
-          `cohort launch, ${l.size} participants (same workflow and input both sides, 50 starts in flight; each sample waits until every workflow's first task is done)`,
+          `cohort launch, ${l.size} participants (same workflow and input both sides, 50 starts in flight; ` +
+            `each sample waits until every workflow's first task is done)`,
           `${l.size} bare workflow starts: ${ms(l.baseline.ms)}`,
           `POST /v1/cohorts over HTTP: ${ms(l.measured.ms)}`,
           x(l.ratio.ms),
@@ -109,7 +112,8 @@ try {
           [['weekly', h.weekly] as const, ['daily', h.daily] as const].map(([pattern, r]) => [
             `20-week trajectory, every day recorded ${pattern} (${r.measured.updates.median} updates, time-skipping)`,
             `nothing recorded: ${r.baseline.events.median} events, ${ms(r.baseline.ms)}`,
-            `${r.measured.events.median} events (min–max ${r.measured.events.min}–${r.measured.events.max}), ${ms(r.measured.ms)}`,
+            `${r.measured.events.median} events ` +
+              `(min–max ${r.measured.events.min}–${r.measured.events.max}), ${ms(r.measured.ms)}`,
             `events ${(r.measured.events.median / r.baseline.events.median).toFixed(1)}; time ${x(r.ratio.ms)}`,
           ]),
       );
@@ -123,9 +127,20 @@ try {
       () => benchOutcomes(db, env.client),
       (o) => [
         [
-          `funders' outcome query, ${o.n.toLocaleString('en')} trajectories${o.attendanceRows ? `, ${(o.n * 60).toLocaleString('en')} attendance rows` : ' (per-trajectory attendance counts only, no attendance rows)'}, ${(o.n * 2).toLocaleString('en')} checkpoint reviews, ${(3 * Math.ceil(o.n / 3)).toLocaleString('en')} follow-ups (seeded in ${(o.seedMs / 1000).toFixed(0)} s); ${o.requests} requests a sample, one after another`,
-          `the same statement(s) (outcomeCounts) on the same pool, run the same way, no HTTP: p50 ${ms(o.baseline.p50)}; p95 ${ms(o.baseline.p95)}; all samples: p50 ${o.pooled.baseline.p50.toFixed(1)} ms, p95 ${o.pooled.baseline.p95.toFixed(1)} ms`,
-          `GET /v1/outcomes over HTTP with a funder's API key (authentication, scope, suppression, JSON): p50 ${ms(o.measured.p50)}; p95 ${ms(o.measured.p95)}; all samples: p50 ${o.pooled.measured.p50.toFixed(1)} ms, p95 ${o.pooled.measured.p95.toFixed(1)} ms`,
+          `funders' outcome query, ${o.n.toLocaleString('en')} ` +
+            'trajectories' +
+            (o.attendanceRows
+              ? `, ${(o.n * 60).toLocaleString('en')} attendance rows`
+              : ' (per-trajectory attendance counts only, no attendance rows)') +
+            `, ${(o.n * 2).toLocaleString('en')} ` +
+            `checkpoint reviews, ${(3 * Math.ceil(o.n / 3)).toLocaleString('en')} follow-ups (seeded ` +
+            `in ${(o.seedMs / 1000).toFixed(0)} s); ${o.requests} requests a sample, one after another`,
+          `the same statement(s) (outcomeCounts) on the same pool, run the same way, no HTTP: ` +
+            `p50 ${ms(o.baseline.p50)}; p95 ${ms(o.baseline.p95)}; all samples: ` +
+            `p50 ${o.pooled.baseline.p50.toFixed(1)} ms, p95 ${o.pooled.baseline.p95.toFixed(1)} ms`,
+          `GET /v1/outcomes over HTTP with a funder's API key (authentication, scope, suppression, JSON): ` +
+            `p50 ${ms(o.measured.p50)}; p95 ${ms(o.measured.p95)}; all samples: ` +
+            `p50 ${o.pooled.measured.p50.toFixed(1)} ms, p95 ${o.pooled.measured.p95.toFixed(1)} ms`,
           `p50 ${x(o.ratio.p50)}; p95 ${x(o.ratio.p95)}`,
         ],
       ],
@@ -149,15 +164,29 @@ try {
         const ceiling = r.results.reduce((best, c) => (http(c) > http(best) ? c : best));
         const peak = 10_000;
         notes.push(
-          `Registrations: ${r.trajectories} trajectories launched through the API for them in ${(r.launchMs / 1000).toFixed(0)} s; each request records one week of one trajectory (the employer's 3 placement days with its key, or the ROC's school day with its key), each connection its own trajectories. ` +
-            `Throughput ceiling over HTTP on this machine: ${http(ceiling).toFixed(0)} registrations/s (median, at ${ceiling.connections} connections; bare updates ${ceiling.baseline.perSecond.median.toFixed(0)}/s there). ` +
-            `A region of ${peak.toLocaleString('en')} trajectories with every employer confirming its week on Monday morning sends ${peak.toLocaleString('en')} requests (and the ROCs another ${peak.toLocaleString('en')} for their day, on their own day): ` +
-            `spread over 08:00-10:00 that is ${(peak / 7200).toFixed(1)}/s, all in one quarter of an hour ${(peak / 900).toFixed(1)}/s; at the ceiling the whole Monday batch takes ${(peak / http(ceiling) / 60).toFixed(1)} minutes.`,
+          `Registrations: ${r.trajectories} trajectories launched through the API for them ` +
+            `in ${(r.launchMs / 1000).toFixed(0)} s; each request records one week of one trajectory (the ` +
+            `employer's 3 placement days with its key, or the ROC's school day with its key), each connection ` +
+            `its own trajectories. ` +
+            `Throughput ceiling over HTTP on this machine: ${http(ceiling).toFixed(0)} registrations/s ` +
+            `(median, at ${ceiling.connections} connections; bare ` +
+            `updates ${ceiling.baseline.perSecond.median.toFixed(0)}/s there). ` +
+            `A region of ${peak.toLocaleString('en')} trajectories with every employer confirming its week ` +
+            `on Monday morning sends ${peak.toLocaleString('en')} requests (and the ROCs ` +
+            `another ${peak.toLocaleString('en')} for their day, on their own day): ` +
+            `spread over 08:00-10:00 that is ${(peak / 7200).toFixed(1)}/s, all in one quarter of an ` +
+            `hour ${(peak / 900).toFixed(1)}/s; at the ceiling the whole Monday batch ` +
+            `takes ${(peak / http(ceiling) / 60).toFixed(1)} minutes.`,
         );
         return r.results.map((c) => [
-          `attendance registrations over HTTP, ${c.connections} connections, ${c.requestsPerSample} requests a sample spread over ${c.connections} partners' own trajectories; ${c.httpRequests} sent, not 2xx: ${Object.keys(c.non2xx).length ? JSON.stringify(c.non2xx) : 'none'}; bare updates failed: ${c.bareErrors}`,
-          `the same recordings as bare updates, ${c.connections} in flight: p50 ${ms(c.baseline.p50)}; p99 ${ms(c.baseline.p99)}; ${spread(c.baseline.perSecond, '/s', 0)}`,
-          `POST /v1/trajectories/{id}/attendance: p50 ${ms(c.measured.p50)}; p99 ${ms(c.measured.p99)}; ${spread(c.measured.perSecond, '/s', 0)}`,
+          `attendance registrations over HTTP, ${c.connections} connections, ${c.requestsPerSample} ` +
+            `requests a sample spread over ${c.connections} partners' own trajectories; ${c.httpRequests} ` +
+            `sent, not 2xx: ${Object.keys(c.non2xx).length ? JSON.stringify(c.non2xx) : 'none'}; bare ` +
+            `updates failed: ${c.bareErrors}`,
+          `the same recordings as bare updates, ${c.connections} in flight: p50 ${ms(c.baseline.p50)}; ` +
+            `p99 ${ms(c.baseline.p99)}; ${spread(c.baseline.perSecond, '/s', 0)}`,
+          `POST /v1/trajectories/{id}/attendance: p50 ${ms(c.measured.p50)}; ` +
+            `p99 ${ms(c.measured.p99)}; ${spread(c.measured.perSecond, '/s', 0)}`,
           `p50 ${x(c.ratio.p50)}; p99 ${x(c.ratio.p99)}; throughput ${x(c.ratio.perSecond)}`,
         ]);
       },
@@ -171,15 +200,21 @@ try {
         [
           `${m.n.toLocaleString('en')} due reminders through the outbox to a local SMTP server (one sample)`,
           `the same mails straight through nodemailer: ${m.directMs.toFixed(0)} ms`,
-          `deliverMail (claim, send, mark): ${m.outboxMs.toFixed(0)} ms; ${m.sent} sent, ${m.received} received, duplicates ${m.duplicates}, resent by a repeated run ${m.resent}`,
+          `deliverMail (claim, send, mark): ${m.outboxMs.toFixed(0)} ms; ${m.sent} sent, ${m.received} ` +
+            `received, duplicates ${m.duplicates}, resent by a repeated run ${m.resent}`,
           (m.outboxMs / m.directMs).toFixed(2),
         ],
       ],
     );
   }
   console.log(
-    `\n${QUICK ? "**QUICK MODE** (smaller sizes, 3 samples a side, no scale or outbox run): for routine checks, not for the README's figures.\n\n" : ''}` +
-      `Command: \`${command}\`; started ${started.toISOString()}, ended ${new Date().toISOString()}; Node ${process.version}; ${runs} samples a side after 1 warm-up, alternating; ` +
+    '\n' +
+      (QUICK
+        ? '**QUICK MODE** (smaller sizes, 3 samples a side, no scale or outbox run): ' +
+          "for routine checks, not for the README's figures.\n\n"
+        : '') +
+      `Command: \`${command}\`; started ${started.toISOString()}, ended ${new Date().toISOString()}; ` +
+      `Node ${process.version}; ${runs} samples a side after 1 warm-up, alternating; ` +
       `spreads are min–max and interquartile range over the samples, ratios per pair of samples.\n`,
   );
   const table = [

@@ -117,15 +117,21 @@ export function scaleOutRows(r: Awaited<ReturnType<typeof benchScaleOut>>): stri
   const n = r.samples.baseline[0]!;
   return [
     [
-      `scale-out (a): the 10:00 digest over ${r.total.toLocaleString('en')} running trajectories at mixed weeks (${n.items.toLocaleString('en')} reminders in ${n.mails} mails), until the SMTP server accepted the last mail; processes started afresh each sample`,
+      `scale-out (a): the 10:00 digest over ${r.total.toLocaleString('en')} running trajectories at mixed ` +
+        `weeks (${n.items.toLocaleString('en')} reminders in ${n.mails} mails), until the SMTP server accepted ` +
+        `the last mail; processes started afresh each sample`,
       `1 worker + 1 API: ${spread(r.baseline.digestMs, 'ms')}`,
       `2 workers + 2 APIs: ${spread(r.measured.digestMs, 'ms')}`,
       spread(r.ratio.digestMs, '×'),
     ],
     [
-      `scale-out (b): attendance registrations over HTTP, ${r.connections} connections (${r.connections * r.perConnection} requests a sample, one week each, weeks never recorded before); with 2 APIs half the connections to each; not 2xx: ${JSON.stringify(r.non2xx)}`,
-      `1 worker + 1 API: p50 ${spread(r.baseline.p50, 'ms')}; p99 ${spread(r.baseline.p99, 'ms')}; ${spread(r.baseline.perSecond, '/s', 0)}`,
-      `2 workers + 2 APIs: p50 ${spread(r.measured.p50, 'ms')}; p99 ${spread(r.measured.p99, 'ms')}; ${spread(r.measured.perSecond, '/s', 0)}`,
+      `scale-out (b): attendance registrations over HTTP, ${r.connections} connections ` +
+        `(${r.connections * r.perConnection} requests a sample, one week each, weeks never recorded before); ` +
+        `with 2 APIs half the connections to each; not 2xx: ${JSON.stringify(r.non2xx)}`,
+      `1 worker + 1 API: p50 ${spread(r.baseline.p50, 'ms')}; ` +
+        `p99 ${spread(r.baseline.p99, 'ms')}; ${spread(r.baseline.perSecond, '/s', 0)}`,
+      `2 workers + 2 APIs: p50 ${spread(r.measured.p50, 'ms')}; ` +
+        `p99 ${spread(r.measured.p99, 'ms')}; ${spread(r.measured.perSecond, '/s', 0)}`,
       `p50 ${spread(r.ratio.p50, '×')}; throughput ${spread(r.ratio.perSecond, '×')}`,
     ],
   ];

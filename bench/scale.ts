@@ -492,7 +492,8 @@ export async function benchScale(total = 10_000, historySample = Number(process.
     const digest = await runDigest(stack);
     const end = { worker: memoryOf(worker), api: memoryOf(api.proc), cache: await stickyCache(stack.metricsPorts[0]!) };
     log(
-      `scale: digest ${digest.sent} mails, ${digest.items} reminders, last accepted ${(digest.lateMs / 1000).toFixed(1)} s after the start; worker peak ${end.worker.peak} MiB`,
+      `scale: digest ${digest.sent} mails, ${digest.items} reminders, last ` +
+        `accepted ${(digest.lateMs / 1000).toFixed(1)} s after the start; worker peak ${end.worker.peak} MiB`,
     );
     return {
       total: Number(inDatabase),
@@ -524,11 +525,31 @@ export function scaleRows(sc: Awaited<ReturnType<typeof benchScale>>): string[][
   const perHistory = (sc.withHistories.worker.rss - sc.idle.worker.rss) / sc.sample;
   return [
     [
-      `${sc.total.toLocaleString('en')} trajectories running (cohorts of 20 under ${sc.regions} covenants, start dates spread over the past 20 weeks), launched through the API process over HTTP in ${(sc.launchMs / 1000).toFixed(0)} s (${(sc.total / (sc.launchMs / 1000)).toFixed(0)}/s); ${sc.sample} of them (${((100 * sc.sample) / sc.total).toFixed(1)}%) with realistic histories (the first ${sc.sample / 20} cohorts, start weeks 0-${Math.min(19, sc.sample / 20 - 1)}; ${sc.histories.requests} requests: employers' weeks, ROCs' days, checkpoints; ${sc.historyEvents.toLocaleString('en')} trajectory_event rows; failed ${JSON.stringify(sc.histories.failed)}), the rest nothing recorded; then the 10:00 digest (one sample)`,
+      `${sc.total.toLocaleString('en')} trajectories running (cohorts of 20 under ${sc.regions} covenants, ` +
+        `start dates spread over the past 20 weeks), launched through the API process over HTTP ` +
+        `in ${(sc.launchMs / 1000).toFixed(0)} s ` +
+        `(${(sc.total / (sc.launchMs / 1000)).toFixed(0)}/s); ${sc.sample} of them ` +
+        `(${((100 * sc.sample) / sc.total).toFixed(1)}%) with realistic histories (the first ${sc.sample / 20} ` +
+        `cohorts, start weeks 0-${Math.min(19, sc.sample / 20 - 1)}; ${sc.histories.requests} requests: ` +
+        `employers' weeks, ROCs' days, checkpoints; ${sc.historyEvents.toLocaleString('en')} trajectory_event ` +
+        `rows; failed ${JSON.stringify(sc.histories.failed)}), the rest nothing recorded; then the 10:00 ` +
+        `digest (one sample)`,
       b
-        ? `${sc.total.toLocaleString('en')} bare workflows each waiting for one timer due at the same moment (started in ${(b.launchMs / 1000).toFixed(0)} s${b.startedBeforeDue ? '' : ', NOT all before the timer was due'}): last woke ${(b.maxLateMs / 1000).toFixed(1)} s late (median ${(b.p50LateMs / 1000).toFixed(1)} s)`
+        ? `${sc.total.toLocaleString('en')} bare workflows each waiting for one timer due at the same moment ` +
+          `(started in ${(b.launchMs / 1000).toFixed(0)} ` +
+          `s${b.startedBeforeDue ? '' : ', NOT all before the timer was due'}): last ` +
+          `woke ${(b.maxLateMs / 1000).toFixed(1)} s late (median ${(b.p50LateMs / 1000).toFixed(1)} s)`
         : 'not run in this run (BENCH_SCALE_BARE=0)',
-      `digest: ${sc.digest.items.toLocaleString('en')} reminders in ${sc.digest.mails} mails (${sc.digest.sent} sent, ${sc.digest.failed} failed); last mail accepted by the SMTP server ${(sc.digest.lateMs / 1000).toFixed(1)} s after 10:00. Worker process: ${sc.idle.worker.rss} MiB idle, ${sc.running.worker.rss} MiB with all running (V8 heap ceiling ${WORKER_HEAP_MIB} MiB as in infra/k8s; sticky cache ${sc.running.cache} workflows, the SDK's default bound ${sc.defaultCache} at a ${sc.heapMiB} MiB heap limit), **peak ${sc.end.worker.peak} MiB** (VmHWM); per cached workflow ≈ ${perFresh.toFixed(2)} MiB fresh, ≈ ${perHistory.toFixed(2)} MiB with its history (RSS growth from idle over the ${sc.sample} cached, an upper bound), ≈ ${((sc.running.worker.rss - sc.idle.worker.rss) / sc.running.cache).toFixed(2)} MiB averaged over the full cache. API process: ${sc.running.api.rss} MiB with all running, peak ${sc.end.api.peak} MiB`,
+      `digest: ${sc.digest.items.toLocaleString('en')} reminders in ${sc.digest.mails} mails ` +
+        `(${sc.digest.sent} sent, ${sc.digest.failed} failed); last mail accepted by the SMTP ` +
+        `server ${(sc.digest.lateMs / 1000).toFixed(1)} s after 10:00. Worker process: ${sc.idle.worker.rss} ` +
+        `MiB idle, ${sc.running.worker.rss} MiB with all running (V8 heap ceiling ${WORKER_HEAP_MIB} MiB as in ` +
+        `infra/k8s; sticky cache ${sc.running.cache} workflows, the SDK's default bound ${sc.defaultCache} at ` +
+        `a ${sc.heapMiB} MiB heap limit), **peak ${sc.end.worker.peak} MiB** (VmHWM); per cached workflow ` +
+        `≈ ${perFresh.toFixed(2)} MiB fresh, ≈ ${perHistory.toFixed(2)} MiB with its history (RSS growth from ` +
+        `idle over the ${sc.sample} cached, an upper bound), ` +
+        `≈ ${((sc.running.worker.rss - sc.idle.worker.rss) / sc.running.cache).toFixed(2)} MiB averaged over ` +
+        `the full cache. API process: ${sc.running.api.rss} MiB with all running, peak ${sc.end.api.peak} MiB`,
       b ? `lateness ${(sc.digest.lateMs / b.maxLateMs).toFixed(2)}× the bare timers'` : '-',
     ],
   ];

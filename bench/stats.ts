@@ -51,7 +51,10 @@ const fmt = (v: number, digits: number) =>
 /** "median 123 ms (min–max 110–140, IQR 118–129, n=5)". */
 export function spread(s: Spread, unit = 'ms', digits = unit === 'ms' ? 0 : 2): string {
   const u = unit === '' ? '' : unit === '×' ? '×' : ` ${unit}`;
-  return `${fmt(s.median, digits)}${u} (min–max ${fmt(s.min, digits)}–${fmt(s.max, digits)}, IQR ${fmt(s.q1, digits)}–${fmt(s.q3, digits)}, n=${s.n})`;
+  return (
+    `${fmt(s.median, digits)}${u} (min–max ${fmt(s.min, digits)}–${fmt(s.max, digits)}, ` +
+    `IQR ${fmt(s.q1, digits)}–${fmt(s.q3, digits)}, n=${s.n})`
+  );
 }
 
 export type Sample = Record<string, number>;

@@ -24,7 +24,8 @@ export async function trajectoryParties(db: Db, id: string): Promise<TrajectoryP
     .select(
       sql<
         { employer_id: string; from_date: string }[]
-      >`coalesce((select json_agg(json_build_object('employer_id', p.employer_id, 'from_date', to_char(p.from_date, 'YYYY-MM-DD')) order by p.from_date)
+      >`coalesce((select json_agg(json_build_object('employer_id', p.employer_id, 'from_date', to_char(p.from_date,
+      'YYYY-MM-DD')) order by p.from_date)
       from placement p where p.trajectory_id = t.id), '[]'::json)`.as('placements'),
     )
     .where('t.id', '=', id)

@@ -42,7 +42,9 @@ export async function postgresBinaries(): Promise<Binaries> {
     bin = (await import(name)) as Binaries;
   } catch (e) {
     throw new Error(
-      `no embedded PostgreSQL for ${os.platform()}-${os.arch()} (${name} is not installed: ${(e as Error).message}); set DATABASE_URL to use your own PostgreSQL`,
+      `no embedded PostgreSQL for ${os.platform()}-${os.arch()} (${name} is not ` +
+        `installed: ${(e as Error).message}); set DATABASE_URL to use your own PostgreSQL`,
+      { cause: e },
     );
   }
   const native = path.resolve(path.dirname(bin.postgres), '..');

@@ -24,7 +24,8 @@ export async function writeFollowUp(db: Db, p: FollowUpProjection): Promise<void
   if (!t || t.anonymised_at) return;
   const status = r.status;
   const school = p.asksSchool
-    ? sql<string>`(select c.school_id from trajectory t join cohort c on c.id = t.cohort_id where t.id = ${p.trajectoryId})`
+    ? sql<string>`(select c.school_id from trajectory t join cohort c on c.id = t.cohort_id where t.id =
+    ${p.trajectoryId})`
     : null;
   await db
     .insertInto('follow_up')

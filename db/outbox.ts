@@ -133,9 +133,8 @@ export async function markUncertain(db: Db, minutes: number): Promise<number> {
 /** A queued digest of an earlier day that a newer one for the same recipient replaces is not sent any more. */
 export async function supersedeStale(db: Db): Promise<void> {
   await sql`update outbox o set status = 'superseded'
-    where o.status = 'queued' and exists (select 1 from outbox n where n.recipient = o.recipient and n.organisation_id = o.organisation_id and n.kind = o.kind and n.day > o.day)`.execute(
-    db,
-  );
+    where o.status = 'queued' and exists (select 1 from outbox n where n.recipient = o.recipient and n.organisation_id
+    = o.organisation_id and n.kind = o.kind and n.day > o.day)`.execute(db);
 }
 
 export async function markMail(

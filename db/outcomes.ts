@@ -104,7 +104,8 @@ function groupCells(db: Db, f: FigureFilter) {
   const where = [sql`true`];
   if (f.programmeOfficeId !== undefined)
     where.push(
-      sql`covenant_id in (${db.selectFrom('covenant').select('id').where('programme_office_id', '=', f.programmeOfficeId)})`,
+      sql`covenant_id in
+      (${db.selectFrom('covenant').select('id').where('programme_office_id', '=', f.programmeOfficeId)})`,
     );
   if (f.programmeId) where.push(sql`programme_id = ${f.programmeId}`);
   if (f.region) where.push(sql`region = ${f.region}`);

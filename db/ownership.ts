@@ -18,9 +18,8 @@ export async function findOwnedOrganisation(db: Db, id: string): Promise<OwnedOr
     .select(
       sql<
         string[]
-      >`coalesce((select array_agg(s.office_id order by s.office_id) from organisation_share s where s.organisation_id = o.id), '{}')`.as(
-        'shared_with',
-      ),
+      >`coalesce((select array_agg(s.office_id order by s.office_id) from organisation_share s where s.organisation_id
+    = o.id), '{}')`.as('shared_with'),
     )
     .where('o.id', '=', id)
     .executeTakeFirst();

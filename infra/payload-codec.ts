@@ -88,7 +88,8 @@ export function createPayloadCodec(keys: readonly PayloadKey[]): PayloadCodec {
     const key = byId.get(id);
     if (!key) {
       throw new ValueError(
-        `a payload is encrypted with key "${id}", which is not in PAYLOAD_KEYS (it has ${known}); put that key back in PAYLOAD_KEYS after the current one`,
+        `a payload is encrypted with key "${id}", which is not in PAYLOAD_KEYS (it has ${known}); put that ` +
+          `key back in PAYLOAD_KEYS after the current one`,
       );
     }
     const data = payload.data ?? new Uint8Array();
@@ -104,7 +105,8 @@ export function createPayloadCodec(keys: readonly PayloadKey[]): PayloadCodec {
       return PayloadMessage.decodeDelimited(plain);
     } catch (e) {
       throw new ValueError(
-        `a payload encrypted with key "${id}" does not decrypt: the key under that id in PAYLOAD_KEYS is not the one it was encrypted with, or the payload was altered`,
+        `a payload encrypted with key "${id}" does not decrypt: the key under that id in PAYLOAD_KEYS is ` +
+          `not the one it was encrypted with, or the payload was altered`,
         e,
       );
     }
@@ -123,7 +125,8 @@ export function createPayloadCodec(keys: readonly PayloadKey[]): PayloadCodec {
 export function payloadDataConverter(config: Pick<Config, 'PAYLOAD_KEYS'>): DataConverter {
   if (!config.PAYLOAD_KEYS) {
     throw new Error(
-      'PAYLOAD_KEYS is not set (npm start generates one under DATA_DIR; a standalone worker or API needs the same keys in its environment, `keyId:<base64 of 32 random bytes>`)',
+      'PAYLOAD_KEYS is not set (npm start generates one under DATA_DIR; a standalone worker or API needs ' +
+        'the same keys in its environment, `keyId:<base64 of 32 random bytes>`)',
     );
   }
   return { payloadCodecs: [createPayloadCodec(parsePayloadKeys(config.PAYLOAD_KEYS))] };

@@ -9,7 +9,8 @@ export const isMain = (moduleUrl: string) =>
 export function requireDatabaseUrl(config: Config): string {
   if (!config.DATABASE_URL) {
     throw new Error(
-      'DATABASE_URL is not set. Set it to your PostgreSQL, or use `npm start`, which serves the embedded database to the API and the worker.',
+      'DATABASE_URL is not set. Set it to your PostgreSQL, or use `npm start`, which serves the embedded ' +
+        'database to the API and the worker.',
     );
   }
   return config.DATABASE_URL;

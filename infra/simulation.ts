@@ -192,7 +192,8 @@ export async function simulate(scenario: Scenario, options: SimulationOptions = 
   try {
     if (scenario.startDate <= localDate(now))
       throw new ScenarioError(
-        `startDate ${scenario.startDate} must lie after today (${localDate(now)}): the simulated clock cannot run backwards; shift the scenario by whole weeks`,
+        `startDate ${scenario.startDate} must lie after today (${localDate(now)}): the simulated clock ` +
+          `cannot run backwards; shift the scenario by whole weeks`,
       );
     if (isoWeekday(scenario.startDate) !== 1)
       throw new ScenarioError(`startDate ${scenario.startDate} is not a Monday`);

@@ -127,7 +127,8 @@ async function main() {
     if (!config.DATABASE_URL && existsSync(pgliteDir) && !existsSync(path.join(config.DATA_DIR, 'postgres'))) {
       throw new Error(
         `${pgliteDir} holds the database of an earlier version (PGlite); the embedded database is now PostgreSQL in ` +
-          `${path.join(config.DATA_DIR, 'postgres')} and nothing is carried over. Move ${config.DATA_DIR} aside to start afresh.`,
+          `${path.join(config.DATA_DIR, 'postgres')} and nothing is carried over. Move ${config.DATA_DIR} ` +
+          `aside to start afresh.`,
       );
     }
     const secret = secrets(config);
@@ -169,14 +170,17 @@ async function main() {
       const password = keptSecret(config, 'database-password', () => randomBytes(24).toString('base64url'));
       log(`starting the embedded PostgreSQL (${dir}${as ? `, as the user ${as.user}` : ''})`);
       const server = await track(startEmbeddedPostgres({ dir, password, log: (line) => log(`database: ${line}`) }));
-      server.exited.then(() => {
+      // A watcher, not awaited: startup goes on while the database server runs.
+      void server.exited.then(() => {
         if (stopping) return;
         log('the embedded database server exited; stopping everything');
         void stopAll(1);
       });
       stops.push(() => server.stop());
       databaseUrl = server.url;
-      databaseShown = `postgres://postgres@127.0.0.1:${server.port}/postgres (password in ${path.join(config.DATA_DIR, 'database-password')})`;
+      databaseShown =
+        `postgres://postgres@127.0.0.1:${server.port}/postgres ` +
+        `(password in ${path.join(config.DATA_DIR, 'database-password')})`;
     }
 
     const db = connectPostgres(databaseUrl, 1);
@@ -210,7 +214,8 @@ async function main() {
         const delay = restartDelay(p.failures);
         p.failures += 1;
         log(
-          `the ${p.name} process exited (${signal ?? code}); restarting it in ${delay / 1000} s (restart ${p.failures} in a row)`,
+          `the ${p.name} process exited (${signal ?? code}); restarting it in ${delay / 1000} s ` +
+            `(restart ${p.failures} in a row)`,
         );
         p.restart = setTimeout(() => {
           p.restart = undefined;

@@ -54,7 +54,8 @@ function resolve(kind: Kind, explicit: string | undefined): string | undefined {
   if (explicit) {
     if (!existsSync(explicit))
       throw new Error(
-        `${kind === 'cli' ? 'TEMPORAL_CLI_PATH' : 'TEMPORAL_TEST_SERVER_PATH'} points to ${explicit}, which does not exist`,
+        `${kind === 'cli' ? 'TEMPORAL_CLI_PATH' : 'TEMPORAL_TEST_SERVER_PATH'} points to ${explicit}, which ` +
+          `does not exist`,
       );
     return explicit;
   }

@@ -59,7 +59,9 @@ export async function ensureSearchAttributes(connection: OperatorConnection, nam
     });
   } catch (e) {
     throw new Error(
-      `search attributes ${missing.join(', ')} are not registered in namespace ${namespace} and could not be added (${(e as Error).message}); register them as keywords (README, "Deploy")`,
+      `search attributes ${missing.join(', ')} are not registered in namespace ${namespace} and could not ` +
+        `be added (${(e as Error).message}); register them as keywords (README, "Deploy")`,
+      { cause: e },
     );
   }
 }

@@ -410,69 +410,78 @@ describe('the authorization matrix', () => {
     expect(CASES.map((c) => `${c.method} ${c.path}`).sort()).toEqual(routes.sort());
   });
 
-  it('lets each role through exactly where it has a part, and answers every other caller as if nothing were there', async () => {
-    const leaks: string[] = [];
-    for (const c of CASES) {
-      const hasResource = c.path.includes('{id}');
-      // What a caller sees for something that does not exist: the shape every refusal must have.
-      const missing = hasResource
-        ? await request(
-            'admin',
-            c.method,
-            c.url().replace(/\/v1\/([a-z-]+)\/[^/]+/, `/v1/$1/${randomUUID()}`),
-            c.body?.(),
-          )
-        : c.missingBody
-          ? await request('admin', c.method, c.url(), c.missingBody())
-          : undefined;
-      for (const name of PRINCIPALS) {
-        const res = await request(name, c.method, c.url(), c.body?.());
-        const label = `${name} ${c.method} ${c.url()} → ${res.statusCode} ${res.body.slice(0, 200)}`;
-        const refused =
-          res.statusCode === 404 || (res.statusCode === 403 && !hasResource && res.json().errors === undefined);
-        if (c.allowed.includes(name)) {
-          if (refused || res.statusCode >= 500) leaks.push(`wrongly refused: ${label}`);
-          continue;
-        }
-        if (hasResource || (c.missingBody && res.statusCode !== 403)) {
-          const { detail: _a, requestId: _b, instance: _c, ...shape } = res.json();
-          const { detail: _d, requestId: _e, instance: _f, ...expected } = missing!.json();
-          if (res.statusCode !== 404 || JSON.stringify(shape) !== JSON.stringify(expected))
-            leaks.push(`not hidden: ${label}`);
-          if (res.body.includes(cohortA.trajectories[0]!.reference) || res.body.includes('Deelnemer'))
-            leaks.push(`data in refusal: ${label}`);
-        } else if (res.statusCode !== 403) {
-          leaks.push(`not refused: ${label}`);
+  it(
+    'lets each role through exactly where it has a part, ' + 'and answers every other caller as if nothing were there',
+    async () => {
+      const leaks: string[] = [];
+      for (const c of CASES) {
+        const hasResource = c.path.includes('{id}');
+        // What a caller sees for something that does not exist: the shape every refusal must have.
+        const missing = hasResource
+          ? await request(
+              'admin',
+              c.method,
+              c.url().replace(/\/v1\/([a-z-]+)\/[^/]+/, `/v1/$1/${randomUUID()}`),
+              c.body?.(),
+            )
+          : c.missingBody
+            ? await request('admin', c.method, c.url(), c.missingBody())
+            : undefined;
+        for (const name of PRINCIPALS) {
+          const res = await request(name, c.method, c.url(), c.body?.());
+          const label = `${name} ${c.method} ${c.url()} → ${res.statusCode} ${res.body.slice(0, 200)}`;
+          const refused =
+            res.statusCode === 404 || (res.statusCode === 403 && !hasResource && res.json().errors === undefined);
+          if (c.allowed.includes(name)) {
+            if (refused || res.statusCode >= 500) leaks.push(`wrongly refused: ${label}`);
+            continue;
+          }
+          if (hasResource || (c.missingBody && res.statusCode !== 403)) {
+            const { detail: _a, requestId: _b, instance: _c, ...shape } = res.json();
+            const { detail: _d, requestId: _e, instance: _f, ...expected } = missing!.json();
+            if (res.statusCode !== 404 || JSON.stringify(shape) !== JSON.stringify(expected))
+              leaks.push(`not hidden: ${label}`);
+            if (res.body.includes(cohortA.trajectories[0]!.reference) || res.body.includes('Deelnemer'))
+              leaks.push(`data in refusal: ${label}`);
+          } else if (res.statusCode !== 403) {
+            leaks.push(`not refused: ${label}`);
+          }
         }
       }
-    }
-    expect(leaks).toEqual([]);
-  }, 120_000);
+      expect(leaks).toEqual([]);
+    },
+    120_000,
+  );
 
-  it('filters lists to the caller: cohorts, covenants, outcomes and audit events of another office never appear', async () => {
-    const ids = async (name: Name, url: string, field = 'id') =>
-      (await request(name, 'GET', url)).json().items.map((i: Record<string, string>) => i[field]);
-    expect(await ids('coordA', '/v1/cohorts?limit=200')).toContain(cohortA.id);
-    expect(await ids('coordB', '/v1/cohorts?limit=200')).not.toContain(cohortA.id);
-    expect(await ids('schoolB', '/v1/cohorts?limit=200')).toEqual([cohortB.id]);
-    expect(await ids('coordB', '/v1/covenants?limit=200')).toEqual([B.covenantId]);
-    expect(await ids('employer', '/v1/covenants')).toEqual([A.covenantId]);
+  it(
+    'filters lists to the caller: cohorts, covenants, ' + 'outcomes and audit events of another office never appear',
+    async () => {
+      const ids = async (name: Name, url: string, field = 'id') =>
+        (await request(name, 'GET', url)).json().items.map((i: Record<string, string>) => i[field]);
+      expect(await ids('coordA', '/v1/cohorts?limit=200')).toContain(cohortA.id);
+      expect(await ids('coordB', '/v1/cohorts?limit=200')).not.toContain(cohortA.id);
+      expect(await ids('schoolB', '/v1/cohorts?limit=200')).toEqual([cohortB.id]);
+      expect(await ids('coordB', '/v1/covenants?limit=200')).toEqual([B.covenantId]);
+      expect(await ids('employer', '/v1/covenants')).toEqual([A.covenantId]);
 
-    // A funder sees the participants whose benefit it pays, and only those.
-    const paid = cohortA.trajectories
-      .filter((_, i) => i % 2 === 0)
-      .map((t) => t.id)
-      .sort();
-    expect((await ids('payer', '/v1/outcomes/participants?limit=200', 'trajectoryId')).sort()).toEqual(paid);
-    expect(await ids('funderB', `/v1/outcomes/participants?cohortId=${cohortA.id}`, 'trajectoryId')).toEqual([]);
-    expect((await ids('coordA', `/v1/outcomes/participants?cohortId=${cohortA.id}`, 'trajectoryId')).sort()).toEqual(
-      cohortA.trajectories.map((t) => t.id).sort(),
-    );
+      // A funder sees the participants whose benefit it pays, and only those.
+      const paid = cohortA.trajectories
+        .filter((_, i) => i % 2 === 0)
+        .map((t) => t.id)
+        .sort();
+      expect((await ids('payer', '/v1/outcomes/participants?limit=200', 'trajectoryId')).sort()).toEqual(paid);
+      expect(await ids('funderB', `/v1/outcomes/participants?cohortId=${cohortA.id}`, 'trajectoryId')).toEqual([]);
+      expect((await ids('coordA', `/v1/outcomes/participants?cohortId=${cohortA.id}`, 'trajectoryId')).sort()).toEqual(
+        cohortA.trajectories.map((t) => t.id).sort(),
+      );
 
-    await request('employer', 'GET', `/v1/trajectories/${target}`);
-    expect((await request('coordA', 'GET', `/v1/audit-events?trajectoryId=${target}`)).json().total).toBeGreaterThan(0);
-    expect((await request('coordB', 'GET', `/v1/audit-events?trajectoryId=${target}`)).json().total).toBe(0);
-  });
+      await request('employer', 'GET', `/v1/trajectories/${target}`);
+      expect((await request('coordA', 'GET', `/v1/audit-events?trajectoryId=${target}`)).json().total).toBeGreaterThan(
+        0,
+      );
+      expect((await request('coordB', 'GET', `/v1/audit-events?trajectoryId=${target}`)).json().total).toBe(0);
+    },
+  );
 
   it('refuses a revoked key at once, and records when a key was last used', async () => {
     const created = await call('POST', '/v1/api-keys', {
@@ -575,22 +584,25 @@ describe('keys made by a coordinator', () => {
     ).toContain(cohortB.id);
   });
 
-  it("cannot be coordinator keys of another office, and a coordinator cannot see or revoke another office's keys", async () => {
-    const res = await request('coordA', 'POST', '/v1/api-keys', {
-      organisationId: B.officeId,
-      role: 'coordinator',
-      label: 'overname',
-    });
-    expect(res.statusCode).toBe(422);
-    expect(res.json().errors[0].field).toBe('organisationId');
-    const bKeys = (await request('coordB', 'GET', '/v1/api-keys?limit=200')).json().items as { id: string }[];
-    const aKeys = new Set(
-      ((await request('coordA', 'GET', '/v1/api-keys?limit=200')).json().items as { id: string }[]).map((k) => k.id),
-    );
-    expect(bKeys.length).toBeGreaterThan(0);
-    for (const k of bKeys) expect(aKeys.has(k.id)).toBe(false);
-    expect((await request('coordA', 'DELETE', `/v1/api-keys/${bKeys[0]!.id}`)).statusCode).toBe(404);
-  });
+  it(
+    'cannot be coordinator keys of another office, and a ' + "coordinator cannot see or revoke another office's keys",
+    async () => {
+      const res = await request('coordA', 'POST', '/v1/api-keys', {
+        organisationId: B.officeId,
+        role: 'coordinator',
+        label: 'overname',
+      });
+      expect(res.statusCode).toBe(422);
+      expect(res.json().errors[0].field).toBe('organisationId');
+      const bKeys = (await request('coordB', 'GET', '/v1/api-keys?limit=200')).json().items as { id: string }[];
+      const aKeys = new Set(
+        ((await request('coordA', 'GET', '/v1/api-keys?limit=200')).json().items as { id: string }[]).map((k) => k.id),
+      );
+      expect(bKeys.length).toBeGreaterThan(0);
+      for (const k of bKeys) expect(aKeys.has(k.id)).toBe(false);
+      expect((await request('coordA', 'DELETE', `/v1/api-keys/${bKeys[0]!.id}`)).statusCode).toBe(404);
+    },
+  );
 });
 
 describe('role limits within a trajectory', () => {
@@ -621,44 +633,48 @@ describe('role limits within a trajectory', () => {
     expect(res.json().errors[0].field).toBe('type');
   });
 
-  it('after an employer change the new employer sees the trajectory from the change date on, and the former one no longer does', async () => {
-    const moved = cohortA.trajectories[1]!; // placed with employer 1
-    const today = localDate(Date.now());
-    const change = await request('coordA', 'POST', `/v1/trajectories/${moved.id}/changes`, {
-      type: 'employer_change',
-      employerId: A.employerIds[0],
-      from: today,
-    });
-    expect(change.statusCode, change.body).toBe(200);
-    const seen = await request('employer', 'GET', `/v1/trajectories/${moved.id}`);
-    expect(seen.statusCode).toBe(200);
-    expect(seen.json().events.length).toBeGreaterThan(0);
-    expect(seen.json().events.every((e: { date: string }) => e.date >= today)).toBe(true);
-    const schedule = await request('employer', 'GET', `/v1/trajectories/${moved.id}/schedule`);
-    expect(
-      schedule
-        .json()
-        .weeks.flatMap((w: { days: { date: string }[] }) => w.days)
-        .every((d: { date: string }) => d.date >= today),
-    ).toBe(true);
-    expect(seen.json().employerId).toBe(A.employerIds[0]);
-    expect(seen.json().live.risks).toEqual([]);
-    expect(seen.json().live.open.attendance.every((d: { date: string }) => d.date >= today)).toBe(true);
-    expect((await request('otherEmployer', 'GET', `/v1/trajectories/${moved.id}`)).statusCode).toBe(404);
-    // Nor does the former employer reach it through a whole week's recording.
-    const week = await request('otherEmployer', 'POST', `/v1/organisations/${A.employerIds[1]}/attendance-weeks`, {
-      weekStart: addDays(thisMonday(), -7),
-      absences: [],
-    });
-    expect(week.statusCode, week.body).toBe(200);
-    expect(week.json().trajectories.map((t: { trajectoryId: string }) => t.trajectoryId)).not.toContain(moved.id);
-    // The coordinator still sees the whole story.
-    expect(
-      (await request('coordA', 'GET', `/v1/trajectories/${moved.id}`))
-        .json()
-        .events.some((e: { type: string }) => e.type === 'started'),
-    ).toBe(true);
-  });
+  it(
+    'after an employer change the new employer sees the trajectory from the change date on, and the former ' +
+      'one no longer does',
+    async () => {
+      const moved = cohortA.trajectories[1]!; // placed with employer 1
+      const today = localDate(Date.now());
+      const change = await request('coordA', 'POST', `/v1/trajectories/${moved.id}/changes`, {
+        type: 'employer_change',
+        employerId: A.employerIds[0],
+        from: today,
+      });
+      expect(change.statusCode, change.body).toBe(200);
+      const seen = await request('employer', 'GET', `/v1/trajectories/${moved.id}`);
+      expect(seen.statusCode).toBe(200);
+      expect(seen.json().events.length).toBeGreaterThan(0);
+      expect(seen.json().events.every((e: { date: string }) => e.date >= today)).toBe(true);
+      const schedule = await request('employer', 'GET', `/v1/trajectories/${moved.id}/schedule`);
+      expect(
+        schedule
+          .json()
+          .weeks.flatMap((w: { days: { date: string }[] }) => w.days)
+          .every((d: { date: string }) => d.date >= today),
+      ).toBe(true);
+      expect(seen.json().employerId).toBe(A.employerIds[0]);
+      expect(seen.json().live.risks).toEqual([]);
+      expect(seen.json().live.open.attendance.every((d: { date: string }) => d.date >= today)).toBe(true);
+      expect((await request('otherEmployer', 'GET', `/v1/trajectories/${moved.id}`)).statusCode).toBe(404);
+      // Nor does the former employer reach it through a whole week's recording.
+      const week = await request('otherEmployer', 'POST', `/v1/organisations/${A.employerIds[1]}/attendance-weeks`, {
+        weekStart: addDays(thisMonday(), -7),
+        absences: [],
+      });
+      expect(week.statusCode, week.body).toBe(200);
+      expect(week.json().trajectories.map((t: { trajectoryId: string }) => t.trajectoryId)).not.toContain(moved.id);
+      // The coordinator still sees the whole story.
+      expect(
+        (await request('coordA', 'GET', `/v1/trajectories/${moved.id}`))
+          .json()
+          .events.some((e: { type: string }) => e.type === 'started'),
+      ).toBe(true);
+    },
+  );
 
   it('refuses an employer change to an organisation outside the covenant', async () => {
     const res = await request('coordA', 'POST', `/v1/trajectories/${cohortA.trajectories[2]!.id}/changes`, {

@@ -116,46 +116,55 @@ const GONE = {
 };
 
 describe("a participant's calendar", () => {
-  it('holds every planned placement and school day on the dates of its schedule, and the checkpoints of its programme', async () => {
-    const t = cohort.trajectories[0]!;
-    const events = await calendar(`/v1/trajectories/${t.id}/calendar.ics`, keys.coordinator);
-    const schedule = (await call('GET', `/v1/trajectories/${t.id}/schedule`, undefined, keys.coordinator)).json;
-    const days = schedule.weeks
-      .flatMap((w: { days: { date: string; kind: string; status: string }[] }) => w.days)
-      .filter((d: { status: string }) => EXPECTED.includes(d.status));
-    expect(days.length).toBeGreaterThan(50);
+  it(
+    'holds every planned placement and school day on the dates ' +
+      'of its schedule, and the checkpoints of its programme',
+    async () => {
+      const t = cohort.trajectories[0]!;
+      const events = await calendar(`/v1/trajectories/${t.id}/calendar.ics`, keys.coordinator);
+      const schedule = (await call('GET', `/v1/trajectories/${t.id}/schedule`, undefined, keys.coordinator)).json;
+      const days = schedule.weeks
+        .flatMap((w: { days: { date: string; kind: string; status: string }[] }) => w.days)
+        .filter((d: { status: string }) => EXPECTED.includes(d.status));
+      expect(days.length).toBeGreaterThan(50);
 
-    const label = { placement: 'Werkplek', school: 'ROC-dag' } as Record<string, string>;
-    const dayEvents = events.filter((e) => !e.summary.startsWith('Checkpoint'));
-    expect(dayEvents.map((e) => [e.start, e.summary]).sort()).toEqual(
-      days.map((d: { date: string; kind: string }) => [d.date, `${label[d.kind]}: Deelnemer (${t.reference})`]).sort(),
-    );
-    for (const e of dayEvents) expect(e.end).toBe(addDays(e.start, 1));
+      const label = { placement: 'Werkplek', school: 'ROC-dag' } as Record<string, string>;
+      const dayEvents = events.filter((e) => !e.summary.startsWith('Checkpoint'));
+      expect(dayEvents.map((e) => [e.start, e.summary]).sort()).toEqual(
+        days
+          .map((d: { date: string; kind: string }) => [d.date, `${label[d.kind]}: Deelnemer (${t.reference})`])
+          .sort(),
+      );
+      for (const e of dayEvents) expect(e.end).toBe(addDays(e.start, 1));
 
-    // WelSlagen's checkpoints, each over Monday to Friday of its week of the trajectory.
-    const checkpoints = events.filter((e) => e.summary.startsWith('Checkpoint'));
-    expect(checkpoints.map((e) => [e.summary, e.start, e.end])).toEqual([
-      [`Checkpoint Intake (0-meting): Deelnemer (${t.reference})`, start, addDays(start, 5)],
-      [
-        `Checkpoint Persoonlijk ontwikkelplan (POP): Deelnemer (${t.reference})`,
-        addDays(start, 14),
-        addDays(start, 19),
-      ],
-      [`Checkpoint Tussenevaluatie: Deelnemer (${t.reference})`, addDays(start, 63), addDays(start, 68)],
-      [`Checkpoint Voorbereiding BBL: Deelnemer (${t.reference})`, addDays(start, 119), addDays(start, 124)],
-    ]);
-  });
+      // WelSlagen's checkpoints, each over Monday to Friday of its week of the trajectory.
+      const checkpoints = events.filter((e) => e.summary.startsWith('Checkpoint'));
+      expect(checkpoints.map((e) => [e.summary, e.start, e.end])).toEqual([
+        [`Checkpoint Intake (0-meting): Deelnemer (${t.reference})`, start, addDays(start, 5)],
+        [
+          `Checkpoint Persoonlijk ontwikkelplan (POP): Deelnemer (${t.reference})`,
+          addDays(start, 14),
+          addDays(start, 19),
+        ],
+        [`Checkpoint Tussenevaluatie: Deelnemer (${t.reference})`, addDays(start, 63), addDays(start, 68)],
+        [`Checkpoint Voorbereiding BBL: Deelnemer (${t.reference})`, addDays(start, 119), addDays(start, 124)],
+      ]);
+    },
+  );
 
-  it("keeps each event's UID from one fetch to the next, so a subscribed client updates rather than duplicates", async () => {
-    const url = `/v1/trajectories/${cohort.trajectories[0]!.id}/calendar.ics`;
-    const first = await calendar(url, keys.employer);
-    const second = await calendar(url, keys.employer);
-    expect(new Set(first.map((e) => e.uid)).size).toBe(first.length);
-    expect(second.map((e) => [e.uid, e.start, e.summary])).toEqual(first.map((e) => [e.uid, e.start, e.summary]));
-    expect(first[0]!.uid).toMatch(
-      new RegExp(`^${cohort.trajectories[0]!.id}-\\d{4}-\\d{2}-\\d{2}-(placement|school)@toeleiding$`),
-    );
-  });
+  it(
+    "keeps each event's UID from one fetch to the next, " + 'so a subscribed client updates rather than duplicates',
+    async () => {
+      const url = `/v1/trajectories/${cohort.trajectories[0]!.id}/calendar.ics`;
+      const first = await calendar(url, keys.employer);
+      const second = await calendar(url, keys.employer);
+      expect(new Set(first.map((e) => e.uid)).size).toBe(first.length);
+      expect(second.map((e) => [e.uid, e.start, e.summary])).toEqual(first.map((e) => [e.uid, e.start, e.summary]));
+      expect(first[0]!.uid).toMatch(
+        new RegExp(`^${cohort.trajectories[0]!.id}-\\d{4}-\\d{2}-\\d{2}-(placement|school)@toeleiding$`),
+      );
+    },
+  );
 
   it('is not there for an employer the participant is not placed with', async () => {
     expect(
@@ -165,38 +174,42 @@ describe("a participant's calendar", () => {
 });
 
 describe("an organisation's calendar", () => {
-  it("an employer's holds the placement days of its own participants only, from a week ago on, and audits each of them", async () => {
-    const events = await calendar(`/v1/organisations/${A.employerIds[0]}/calendar.ics`, keys.employer);
-    const own = cohort.trajectories.filter((t) => t.employerId === A.employerIds[0]);
-    expect(own.length).toBe(2);
-    const since = addDays(localDate(Date.now()), -7);
-    expect(events.length).toBeGreaterThan(0);
-    expect(events.every((e) => e.summary.startsWith('Werkplek: Deelnemer (') && e.start >= since)).toBe(true);
-    const shown = new Set(events.map((e) => /\((.+)\)$/.exec(e.summary)![1]));
-    expect([...shown].sort()).toEqual(own.map((t) => t.reference).sort());
-    // The same days as each participant's own calendar shows from then on.
-    const mine = await calendar(`/v1/trajectories/${own[0]!.id}/calendar.ics`, keys.employer);
-    expect(
-      events
-        .filter((e) => e.uid.startsWith(own[0]!.id))
-        .map((e) => e.uid)
-        .sort(),
-    ).toEqual(
-      mine
-        .filter((e) => e.uid.endsWith('-placement@toeleiding') && e.start >= since)
-        .map((e) => e.uid)
-        .sort(),
-    );
+  it(
+    "an employer's holds the placement days of its own " +
+      'participants only, from a week ago on, and audits each of them',
+    async () => {
+      const events = await calendar(`/v1/organisations/${A.employerIds[0]}/calendar.ics`, keys.employer);
+      const own = cohort.trajectories.filter((t) => t.employerId === A.employerIds[0]);
+      expect(own.length).toBe(2);
+      const since = addDays(localDate(Date.now()), -7);
+      expect(events.length).toBeGreaterThan(0);
+      expect(events.every((e) => e.summary.startsWith('Werkplek: Deelnemer (') && e.start >= since)).toBe(true);
+      const shown = new Set(events.map((e) => /\((.+)\)$/.exec(e.summary)![1]));
+      expect([...shown].sort()).toEqual(own.map((t) => t.reference).sort());
+      // The same days as each participant's own calendar shows from then on.
+      const mine = await calendar(`/v1/trajectories/${own[0]!.id}/calendar.ics`, keys.employer);
+      expect(
+        events
+          .filter((e) => e.uid.startsWith(own[0]!.id))
+          .map((e) => e.uid)
+          .sort(),
+      ).toEqual(
+        mine
+          .filter((e) => e.uid.endsWith('-placement@toeleiding') && e.start >= since)
+          .map((e) => e.uid)
+          .sort(),
+      );
 
-    const audited = await db
-      .selectFrom('audit_event')
-      .select('trajectory_id')
-      .where('route', '=', 'GET /v1/organisations/:id/calendar.ics')
-      .where('organisation_id', '=', A.employerIds[0]!)
-      .where('trajectory_id', 'is not', null)
-      .execute();
-    expect(new Set(audited.map((r) => r.trajectory_id))).toEqual(new Set(own.map((t) => t.id)));
-  });
+      const audited = await db
+        .selectFrom('audit_event')
+        .select('trajectory_id')
+        .where('route', '=', 'GET /v1/organisations/:id/calendar.ics')
+        .where('organisation_id', '=', A.employerIds[0]!)
+        .where('trajectory_id', 'is not', null)
+        .execute();
+      expect(new Set(audited.map((r) => r.trajectory_id))).toEqual(new Set(own.map((t) => t.id)));
+    },
+  );
 
   it("an ROC's holds the school days of all its students", async () => {
     const events = await calendar(`/v1/organisations/${A.schoolId}/calendar.ics`, keys.school);
@@ -262,53 +275,63 @@ describe('calendar links', () => {
     );
   });
 
-  it("answer 404 when tampered with: another secret, another link's id under the same secret, or no token at all", async () => {
-    const path = await feedPath({ trajectoryId: cohort.trajectories[0]!.id }, keys.employer);
-    const other = await feedPath({ trajectoryId: cohort.trajectories[0]!.id }, keys.coordinator);
-    const [id, secret] = path.slice('/feeds/'.length, -'.ics'.length).split('.') as [string, string];
-    const [otherId] = other.slice('/feeds/'.length, -'.ics'.length).split('.') as [string];
-    const flipped = `${secret.slice(0, 5)}${secret[5] === 'A' ? 'B' : 'A'}${secret.slice(6)}`;
-    for (const bad of [
-      `${id}.${flipped}`,
-      `${otherId}.${secret}`,
-      `${id}.`,
-      'x',
-      `${id}.${secret}.${secret}`,
-      `${randomUUID()}.${secret}`,
-    ]) {
-      const res = await get(`/feeds/${bad}.ics`);
-      expect(res.statusCode, bad).toBe(404);
-      expect(refusal(res.json()), bad).toEqual(GONE);
-    }
-    expect((await get(path)).statusCode).toBe(200);
-  });
+  it(
+    'answer 404 when tampered with: another secret, another ' + "link's id under the same secret, or no token at all",
+    async () => {
+      const path = await feedPath({ trajectoryId: cohort.trajectories[0]!.id }, keys.employer);
+      const other = await feedPath({ trajectoryId: cohort.trajectories[0]!.id }, keys.coordinator);
+      const [id, secret] = path.slice('/feeds/'.length, -'.ics'.length).split('.') as [string, string];
+      const [otherId] = other.slice('/feeds/'.length, -'.ics'.length).split('.') as [string];
+      const flipped = `${secret.slice(0, 5)}${secret[5] === 'A' ? 'B' : 'A'}${secret.slice(6)}`;
+      for (const bad of [
+        `${id}.${flipped}`,
+        `${otherId}.${secret}`,
+        `${id}.`,
+        'x',
+        `${id}.${secret}.${secret}`,
+        `${randomUUID()}.${secret}`,
+      ]) {
+        const res = await get(`/feeds/${bad}.ics`);
+        expect(res.statusCode, bad).toBe(404);
+        expect(refusal(res.json()), bad).toEqual(GONE);
+      }
+      expect((await get(path)).statusCode).toBe(200);
+    },
+  );
 
-  it("are refused (404) for what the caller may not see: an employer another employer's participant, or an organisation not its own", async () => {
-    expect((await link({ trajectoryId: cohort.trajectories[0]!.id }, keys.otherEmployer)).statusCode).toBe(404);
-    expect((await link({ organisationId: A.employerIds[0] }, keys.otherEmployer)).statusCode).toBe(404);
-    // A coordinator sees the employer but does not get its organisation calendar.
-    expect((await link({ organisationId: A.employerIds[0] }, keys.coordinator)).statusCode).toBe(404);
-    expect(
-      (await link({ trajectoryId: cohort.trajectories[0]!.id, organisationId: A.employerIds[0] }, keys.coordinator))
-        .statusCode,
-    ).toBe(400);
-  });
+  it(
+    "are refused (404) for what the caller may not see: an employer another employer's participant, or an " +
+      'organisation not its own',
+    async () => {
+      expect((await link({ trajectoryId: cohort.trajectories[0]!.id }, keys.otherEmployer)).statusCode).toBe(404);
+      expect((await link({ organisationId: A.employerIds[0] }, keys.otherEmployer)).statusCode).toBe(404);
+      // A coordinator sees the employer but does not get its organisation calendar.
+      expect((await link({ organisationId: A.employerIds[0] }, keys.coordinator)).statusCode).toBe(404);
+      expect(
+        (await link({ trajectoryId: cohort.trajectories[0]!.id, organisationId: A.employerIds[0] }, keys.coordinator))
+          .statusCode,
+      ).toBe(400);
+    },
+  );
 
-  it('stop working when the key no longer sees the participant: the former employer after an employer change', async () => {
-    const moved = cohort.trajectories[3]!; // placed with employer 1
-    const path = await feedPath({ trajectoryId: moved.id }, keys.otherEmployer);
-    expect((await get(path)).statusCode).toBe(200);
-    const change = await call(
-      'POST',
-      `/v1/trajectories/${moved.id}/changes`,
-      { type: 'employer_change', employerId: A.employerIds[0], from: localDate(Date.now()) },
-      keys.coordinator,
-    );
-    expect(change.status, JSON.stringify(change.json)).toBe(200);
-    // The projection writes the new placement a moment after the update answers.
-    for (let i = 0; i < 50 && (await get(path)).statusCode === 200; i++) await new Promise((r) => setTimeout(r, 100));
-    expect((await get(path)).statusCode).toBe(404);
-  });
+  it(
+    'stop working when the key no longer sees the ' + 'participant: the former employer after an employer change',
+    async () => {
+      const moved = cohort.trajectories[3]!; // placed with employer 1
+      const path = await feedPath({ trajectoryId: moved.id }, keys.otherEmployer);
+      expect((await get(path)).statusCode).toBe(200);
+      const change = await call(
+        'POST',
+        `/v1/trajectories/${moved.id}/changes`,
+        { type: 'employer_change', employerId: A.employerIds[0], from: localDate(Date.now()) },
+        keys.coordinator,
+      );
+      expect(change.status, JSON.stringify(change.json)).toBe(200);
+      // The projection writes the new placement a moment after the update answers.
+      for (let i = 0; i < 50 && (await get(path)).statusCode === 200; i++) await new Promise((r) => setTimeout(r, 100));
+      expect((await get(path)).statusCode).toBe(404);
+    },
+  );
 });
 
 describe('managing calendar links', () => {
@@ -374,35 +397,39 @@ describe('managing calendar links', () => {
     }
   }
 
-  it('answer the URL once: stored as a hash only, not kept for a repeated request, expiring after 12 months by default', async () => {
-    const headers = withKey(keys.coordinator);
-    const body = { trajectoryId: cohort.trajectories[0]!.id };
-    const first = await app.inject({ method: 'POST', url: '/v1/calendar-links', headers, payload: body });
-    expect(first.statusCode, first.body).toBe(200);
-    const made = first.json();
-    expect(made).toMatchObject({ trajectoryId: body.trajectoryId, organisationId: null, revokedAt: null });
-    const token = new URL(made.url).pathname.slice('/feeds/'.length, -'.ics'.length);
-    expect(token.startsWith(`${made.id}.`)).toBe(true);
-    // Twelve calendar months from now.
-    const expires = new Date(made.expiresAt).getTime() - new Date(made.createdAt).getTime();
-    expect(expires).toBeGreaterThanOrEqual(365 * DAY - 3600_000);
-    expect(expires).toBeLessThanOrEqual(366 * DAY + 3600_000);
+  it(
+    'answer the URL once: stored as a hash only, not kept for ' +
+      'a repeated request, expiring after 12 months by default',
+    async () => {
+      const headers = withKey(keys.coordinator);
+      const body = { trajectoryId: cohort.trajectories[0]!.id };
+      const first = await app.inject({ method: 'POST', url: '/v1/calendar-links', headers, payload: body });
+      expect(first.statusCode, first.body).toBe(200);
+      const made = first.json();
+      expect(made).toMatchObject({ trajectoryId: body.trajectoryId, organisationId: null, revokedAt: null });
+      const token = new URL(made.url).pathname.slice('/feeds/'.length, -'.ics'.length);
+      expect(token.startsWith(`${made.id}.`)).toBe(true);
+      // Twelve calendar months from now.
+      const expires = new Date(made.expiresAt).getTime() - new Date(made.createdAt).getTime();
+      expect(expires).toBeGreaterThanOrEqual(365 * DAY - 3600_000);
+      expect(expires).toBeLessThanOrEqual(366 * DAY + 3600_000);
 
-    const again = await app.inject({ method: 'POST', url: '/v1/calendar-links', headers, payload: body });
-    expect(again.headers['idempotent-replayed']).toBe('true');
-    expect(again.json().id).toBe(made.id);
-    expect(again.body).not.toContain(token);
+      const again = await app.inject({ method: 'POST', url: '/v1/calendar-links', headers, payload: body });
+      expect(again.headers['idempotent-replayed']).toBe('true');
+      expect(again.json().id).toBe(made.id);
+      expect(again.body).not.toContain(token);
 
-    const secret = token.split('.')[1]!;
-    const row = await db.selectFrom('calendar_link').selectAll().where('id', '=', made.id).executeTakeFirstOrThrow();
-    expect(JSON.stringify(row)).not.toContain(secret);
-    const stored = await db
-      .selectFrom('idempotency_key')
-      .select('response')
-      .where('resource_id', '=', made.id)
-      .executeTakeFirstOrThrow();
-    expect(stored.response).not.toContain(secret);
-  });
+      const secret = token.split('.')[1]!;
+      const row = await db.selectFrom('calendar_link').selectAll().where('id', '=', made.id).executeTakeFirstOrThrow();
+      expect(JSON.stringify(row)).not.toContain(secret);
+      const stored = await db
+        .selectFrom('idempotency_key')
+        .select('response')
+        .where('resource_id', '=', made.id)
+        .executeTakeFirstOrThrow();
+      expect(stored.response).not.toContain(secret);
+    },
+  );
 
   it('are listed to who made them only, without their URLs; the admin sees them all', async () => {
     const mineA = await feedPath({ trajectoryId: cohort.trajectories[1]!.id }, keys.coordinator);
@@ -442,45 +469,55 @@ describe('managing calendar links', () => {
     expect(page.items.map((l: { id: string }) => l.id)).toEqual([a.items[1]!.id]);
   });
 
-  it('are revoked by who made them: the feed ends at once with the Dutch "ask for a new link" answer, and a repeat changes nothing', async () => {
-    const path = await feedPath({ trajectoryId: cohort.trajectories[0]!.id }, keys.employer);
-    const id = path.slice('/feeds/'.length).split('.')[0]!;
-    expect((await get(path)).statusCode).toBe(200);
+  it(
+    'are revoked by who made them: the feed ends at once with the Dutch "ask for a new link" answer, and a ' +
+      'repeat changes nothing',
+    async () => {
+      const path = await feedPath({ trajectoryId: cohort.trajectories[0]!.id }, keys.employer);
+      const id = path.slice('/feeds/'.length).split('.')[0]!;
+      expect((await get(path)).statusCode).toBe(200);
 
-    const revoked = await revoke(id, keys.employer);
-    expect(revoked.statusCode, revoked.body).toBe(200);
-    expect(revoked.json().revokedAt).not.toBeNull();
-    const gone = await get(path);
-    expect(gone.statusCode).toBe(404);
-    expect(gone.headers['content-type']).toMatch(/^application\/problem\+json/);
-    expect(refusal(gone.json())).toEqual(GONE);
-    expect(gone.body).toContain('Vraag een nieuwe agendalink aan');
+      const revoked = await revoke(id, keys.employer);
+      expect(revoked.statusCode, revoked.body).toBe(200);
+      expect(revoked.json().revokedAt).not.toBeNull();
+      const gone = await get(path);
+      expect(gone.statusCode).toBe(404);
+      expect(gone.headers['content-type']).toMatch(/^application\/problem\+json/);
+      expect(refusal(gone.json())).toEqual(GONE);
+      expect(gone.body).toContain('Vraag een nieuwe agendalink aan');
 
-    const repeated = await revoke(id, keys.employer);
-    expect(repeated.statusCode).toBe(200);
-    expect(repeated.json().revokedAt).toBe(revoked.json().revokedAt);
-    expect((await list(keys.employer)).items.find((l) => l.id === id)?.revokedAt).toBe(revoked.json().revokedAt);
-  });
+      const repeated = await revoke(id, keys.employer);
+      expect(repeated.statusCode).toBe(200);
+      expect(repeated.json().revokedAt).toBe(revoked.json().revokedAt);
+      expect((await list(keys.employer)).items.find((l) => l.id === id)?.revokedAt).toBe(revoked.json().revokedAt);
+    },
+  );
 
-  it("are not another caller's to revoke: another office's coordinator, another key of the same office and a funder get exactly the answer to an unknown link", async () => {
-    const path = await feedPath({ trajectoryId: cohort.trajectories[1]!.id }, keys.coordinator);
-    const id = path.slice('/feeds/'.length).split('.')[0]!;
-    const unknownId = randomUUID();
-    const unknown = await revoke(unknownId, coordB);
-    expect(unknown.statusCode).toBe(404);
-    const funder = await createKey(call, A.gemeenteId, 'funder');
-    for (const token of [coordB, keys.employer, keys.school, funder]) {
-      const res = await revoke(id, token);
-      expect(res.statusCode).toBe(404);
-      const { requestId: _a, ...shape } = res.json();
-      const { requestId: _b, ...expected } = unknown.json();
-      expect(JSON.stringify(shape).replaceAll(id, '<id>')).toBe(JSON.stringify(expected).replaceAll(unknownId, '<id>'));
-    }
-    expect((await get(path)).statusCode).toBe(200);
-    // The admin may revoke any link.
-    expect((await revoke(id, ADMIN_TOKEN)).statusCode).toBe(200);
-    expect(refusal((await get(path)).json())).toEqual(GONE);
-  });
+  it(
+    "are not another caller's to revoke: another office's coordinator, another key of the same office and a " +
+      'funder get exactly the answer to an unknown link',
+    async () => {
+      const path = await feedPath({ trajectoryId: cohort.trajectories[1]!.id }, keys.coordinator);
+      const id = path.slice('/feeds/'.length).split('.')[0]!;
+      const unknownId = randomUUID();
+      const unknown = await revoke(unknownId, coordB);
+      expect(unknown.statusCode).toBe(404);
+      const funder = await createKey(call, A.gemeenteId, 'funder');
+      for (const token of [coordB, keys.employer, keys.school, funder]) {
+        const res = await revoke(id, token);
+        expect(res.statusCode).toBe(404);
+        const { requestId: _a, ...shape } = res.json();
+        const { requestId: _b, ...expected } = unknown.json();
+        expect(JSON.stringify(shape).replaceAll(id, '<id>')).toBe(
+          JSON.stringify(expected).replaceAll(unknownId, '<id>'),
+        );
+      }
+      expect((await get(path)).statusCode).toBe(200);
+      // The admin may revoke any link.
+      expect((await revoke(id, ADMIN_TOKEN)).statusCode).toBe(200);
+      expect(refusal((await get(path)).json())).toEqual(GONE);
+    },
+  );
 
   it('expire after CALENDAR_LINK_MONTHS (12 by default) with the same answer as a forged link', async () => {
     const path = await feedPath({ trajectoryId: cohort.trajectories[0]!.id }, keys.coordinator);

@@ -15,15 +15,16 @@ import jsonpatch, { type Operation } from 'fast-json-patch';
 import { parseAllDocuments, parseDocument } from 'yaml';
 import { afterAll, describe, expect, it } from 'vitest';
 import { ConfigSchema, loadConfig } from '../infra/config';
+import type { Json } from './helpers/json';
 
 const root = path.resolve(import.meta.dirname, '..');
 const k8s = path.join(root, 'infra', 'k8s');
 type Doc = {
   kind: string;
   metadata: { name: string; namespace?: string; labels?: Record<string, string> };
-  [k: string]: any;
+  [k: string]: Json;
 };
-const read = (file: string): any[] =>
+const read = (file: string): Json[] =>
   parseAllDocuments(readFileSync(file, 'utf8')).map((d) => {
     expect(d.errors, file).toEqual([]);
     return d.toJS();
@@ -36,7 +37,7 @@ const selects = (target: { kind?: string; name?: string }, d: Doc) =>
   (!target.kind || anchored(target.kind).test(d.kind)) && (!target.name || anchored(target.name).test(d.metadata.name));
 
 /** A strategic merge for the objects patched here: maps merge, everything else is replaced. */
-function merge(into: any, patch: any): any {
+function merge(into: Json, patch: Json): Json {
   if (
     typeof into !== 'object' ||
     into === null ||
@@ -52,13 +53,13 @@ function merge(into: any, patch: any): any {
 }
 
 /** `spec.template.spec.containers.[name=migrate].image` → the parent object and the key of that field. */
-function locate(doc: any, fieldPath: string): { parent: any; key: string | number } {
+function locate(doc: Json, fieldPath: string): { parent: Json; key: string | number } {
   const segments = fieldPath.match(/\[[^\]]*\]|[^.]+/g)!;
   let node = doc;
   for (const [i, s] of segments.entries()) {
     let key: string | number = s;
     const select = s.match(/^\[(.+)=(.*)\]$/);
-    if (select) key = (node as any[]).findIndex((e) => String(e?.[select[1]!]) === select[2]);
+    if (select) key = (node as Json[]).findIndex((e) => String(e?.[select[1]!]) === select[2]);
     else if (Array.isArray(node) && /^\d+$/.test(s)) key = Number(s);
     expect(key, `${fieldPath} at ${s}`).not.toBe(-1);
     if (i === segments.length - 1) return { parent: node, key };
@@ -80,7 +81,7 @@ function put(current: string, value: string, o: Options = {}) {
   return parts.join(o.delimiter);
 }
 
-function setImages(node: any, images: { name: string; newName?: string; newTag?: string }[]) {
+function setImages(node: Json, images: { name: string; newName?: string; newTag?: string }[]) {
   if (Array.isArray(node)) node.forEach((n) => setImages(n, images));
   else if (node && typeof node === 'object') {
     for (const [k, v] of Object.entries(node)) {
@@ -127,7 +128,7 @@ function render(dir: string): Doc[] {
     docs = docs.map((d) => ({ ...d, metadata: { ...d.metadata, labels: { ...d.metadata.labels, ...pairs } } }));
   }
   if (k.images) docs.forEach((d) => setImages(d, k.images));
-  for (const r of (k.replacements ?? []) as any[]) {
+  for (const r of (k.replacements ?? []) as Json[]) {
     const source = docs.find((d) => selects(r.source, d));
     expect(source, `replacement source ${r.source.kind}/${r.source.name}`).toBeDefined();
     const at = locate(source, r.source.fieldPath);
@@ -172,7 +173,7 @@ const build = (dir: string): Doc[] =>
 
 const workloads = (docs: Doc[]) => docs.filter((d) => d.kind === 'Deployment' || d.kind === 'Job');
 const podOf = (d: Doc) => d.spec.template.spec;
-const containersOf = (d: Doc): any[] => [...(podOf(d).initContainers ?? []), ...podOf(d).containers];
+const containersOf = (d: Doc): Json[] => [...(podOf(d).initContainers ?? []), ...podOf(d).containers];
 const component = (d: Doc): string => d.spec.template.metadata.labels['app.kubernetes.io/name'];
 const sorted = (docs: Doc[]) =>
   [...docs].sort((a, b) => `${a.kind}/${a.metadata.name}`.localeCompare(`${b.kind}/${b.metadata.name}`));
@@ -187,8 +188,8 @@ function bytes(q: string | number): number {
 }
 /** A CPU quantity in millicores. */
 const cpu = (q: string | number) => (String(q).endsWith('m') ? Number(String(q).slice(0, -1)) : Number(q) * 1000);
-const ports = (rules: any[] = []) =>
-  rules.flatMap((r) => (r.ports ?? []).map((p: any) => `${p.protocol ?? 'TCP'}/${p.port}`)).sort();
+const ports = (rules: Json[] = []) =>
+  rules.flatMap((r) => (r.ports ?? []).map((p: Json) => `${p.protocol ?? 'TCP'}/${p.port}`)).sort();
 
 const overlays = readdirSync(path.join(k8s, 'overlays')).filter((o) =>
   existsSync(path.join(k8s, 'overlays', o, 'kustomization.yaml')),
@@ -198,7 +199,8 @@ it('renders with kustomize where it is installed, and the fallback renderer agre
   expect(overlays.sort()).toEqual(['self-hosted-mtls', 'temporal-cloud']);
   if (!kustomize) {
     console.warn(
-      'deploy.test: no kustomize v5+ (standalone or in kubectl) on the PATH; the manifests are rendered by the fallback renderer',
+      'deploy.test: no kustomize v5+ (standalone or in kubectl) on the PATH; the manifests are rendered by ' +
+        'the fallback renderer',
     );
     return;
   }
@@ -238,7 +240,7 @@ describe.each(overlays)('the %s overlay', (overlay) => {
     const known = new Set(Object.keys(ConfigSchema.properties));
     const names = [
       ...Object.keys(config.data),
-      ...workloads(docs).flatMap((d) => containersOf(d).flatMap((c: any) => (c.env ?? []).map((e: any) => e.name))),
+      ...workloads(docs).flatMap((d) => containersOf(d).flatMap((c: Json) => (c.env ?? []).map((e: Json) => e.name))),
     ].filter((n) => n !== 'NODE_OPTIONS');
     expect(names.filter((n) => !known.has(n))).toEqual([]);
     // With the secrets the operator adds (README), the ConfigMap's values parse.
@@ -255,11 +257,11 @@ describe.each(overlays)('the %s overlay', (overlay) => {
     for (const d of workloads(docs).filter((x) => x.kind === 'Deployment')) {
       const pod = podOf(d);
       if (overlay === 'self-hosted-mtls') {
-        const mount = pod.containers[0].volumeMounts.find((m: any) => m.name === 'temporal-tls');
+        const mount = pod.containers[0].volumeMounts.find((m: Json) => m.name === 'temporal-tls');
         expect(config.data.TEMPORAL_TLS_CERT_PATH.startsWith(`${mount.mountPath}/`), d.metadata.name).toBe(true);
-        expect(pod.volumes.find((v: any) => v.name === 'temporal-tls').secret.secretName).toBe('temporal-client-tls');
+        expect(pod.volumes.find((v: Json) => v.name === 'temporal-tls').secret.secretName).toBe('temporal-client-tls');
       } else {
-        expect(pod.containers[0].env.find((e: any) => e.name === 'TEMPORAL_API_KEY').valueFrom.secretKeyRef).toEqual({
+        expect(pod.containers[0].env.find((e: Json) => e.name === 'TEMPORAL_API_KEY').valueFrom.secretKeyRef).toEqual({
           name: 'temporal-cloud-api-key',
           key: 'api-key',
         });
@@ -272,36 +274,40 @@ describe.each(overlays)('the %s overlay', (overlay) => {
     ];
     for (const c of migrating) {
       expect(
-        (c.volumeMounts ?? []).map((m: any) => m.name),
+        (c.volumeMounts ?? []).map((m: Json) => m.name),
         c.name,
       ).toEqual(['tmp']);
       expect(
-        (c.env ?? []).map((e: any) => e.name),
+        (c.env ?? []).map((e: Json) => e.name),
         c.name,
       ).not.toContain('TEMPORAL_API_KEY');
     }
-    expect(podOf(byComponent['toeleiding-migrate']!).volumes.map((v: any) => v.name)).toEqual(['tmp']);
+    expect(podOf(byComponent['toeleiding-migrate']!).volumes.map((v: Json) => v.name)).toEqual(['tmp']);
   });
 
-  it('runs nothing as root, on a read-only root filesystem, without capabilities, under the runtime seccomp profile', () => {
-    for (const d of workloads(docs)) {
-      const pod = podOf(d);
-      expect(pod.securityContext, d.metadata.name).toMatchObject({
-        runAsNonRoot: true,
-        runAsUser: 1000,
-        seccompProfile: { type: 'RuntimeDefault' },
-      });
-      for (const c of containersOf(d)) {
-        expect(c.securityContext, `${d.metadata.name}/${c.name}`).toMatchObject({
-          allowPrivilegeEscalation: false,
-          readOnlyRootFilesystem: true,
+  it(
+    'runs nothing as root, on a read-only root filesystem, ' +
+      'without capabilities, under the runtime seccomp profile',
+    () => {
+      for (const d of workloads(docs)) {
+        const pod = podOf(d);
+        expect(pod.securityContext, d.metadata.name).toMatchObject({
           runAsNonRoot: true,
-          capabilities: { drop: ['ALL'] },
+          runAsUser: 1000,
           seccompProfile: { type: 'RuntimeDefault' },
         });
+        for (const c of containersOf(d)) {
+          expect(c.securityContext, `${d.metadata.name}/${c.name}`).toMatchObject({
+            allowPrivilegeEscalation: false,
+            readOnlyRootFilesystem: true,
+            runAsNonRoot: true,
+            capabilities: { drop: ['ALL'] },
+            seccompProfile: { type: 'RuntimeDefault' },
+          });
+        }
       }
-    }
-  });
+    },
+  );
 
   it('puts everything in one namespace, which enforces the restricted Pod Security Standard', () => {
     const namespaces = docs.filter((d) => d.kind === 'Namespace');
@@ -334,7 +340,7 @@ describe.each(overlays)('the %s overlay', (overlay) => {
         expect(bytes(requests.memory), where).toBeLessThanOrEqual(bytes(limits.memory));
         // A V8 heap ceiling, where set, is under the container's memory limit (V8 collects before the kernel kills).
         const heap = (c.env ?? [])
-          .find((e: any) => e.name === 'NODE_OPTIONS')
+          .find((e: Json) => e.name === 'NODE_OPTIONS')
           ?.value.match(/--max-old-space-size=(\d+)/)?.[1];
         if (heap) expect(Number(heap) * 2 ** 20, where).toBeLessThan(bytes(limits.memory) * 0.8);
       }
@@ -359,10 +365,10 @@ describe.each(overlays)('the %s overlay', (overlay) => {
     }
     const dns = ['TCP/53', 'UDP/53'];
     const metricsPort = podOf(byComponent['toeleiding-worker']!).containers[0].env.find(
-      (e: any) => e.name === 'METRICS_PORT',
+      (e: Json) => e.name === 'METRICS_PORT',
     ).value;
     const apiPort = podOf(byComponent['toeleiding-api']!).containers[0].ports.find(
-      (p: any) => p.name === 'http',
+      (p: Json) => p.name === 'http',
     ).containerPort;
     const otlp = new URL(config.data.OTEL_EXPORTER_OTLP_ENDPOINT);
     const expected: Record<string, { ingress: string[]; egress: string[] }> = {
@@ -408,7 +414,7 @@ describe.each(overlays)('the %s overlay', (overlay) => {
   it('lets the API and the worker reach Temporal where the overlay points them', () => {
     for (const name of ['toeleiding-api', 'toeleiding-worker']) {
       const policy = policies.find((p) => p.metadata.name === name)!;
-      const temporal = policy.spec.egress.filter((r: any) => ports([r]).includes('TCP/7233'));
+      const temporal = policy.spec.egress.filter((r: Json) => ports([r]).includes('TCP/7233'));
       expect(temporal, name).toHaveLength(1);
       if (overlay === 'temporal-cloud') {
         expect(config.data.TEMPORAL_ADDRESS).toMatch(/\.temporal\.io:7233$/);
@@ -450,7 +456,7 @@ describe.each(overlays)('the %s overlay', (overlay) => {
     expect(job.metadata.name).toMatch(/^[a-z0-9]([-a-z0-9.]{0,61}[a-z0-9])?$/);
     expect(job.spec.ttlSecondsAfterFinished).toBeGreaterThan(0);
     // The worker waits for the same (idempotent, locked) migration before it starts.
-    expect(podOf(byComponent['toeleiding-worker']!).initContainers.map((c: any) => c.command.join(' '))).toEqual([
+    expect(podOf(byComponent['toeleiding-worker']!).initContainers.map((c: Json) => c.command.join(' '))).toEqual([
       podOf(job).containers[0].command.join(' '),
     ]);
   });
@@ -468,7 +474,7 @@ describe('a new release', () => {
       cpSync(k8s, copy, { recursive: true });
       const file = path.join(copy, 'overlays', overlay, 'kustomization.yaml');
       const kustomization = parseDocument(readFileSync(file, 'utf8'));
-      const images = kustomization.get('images') as any;
+      const images = kustomization.get('images') as Json;
       const index = (images.toJSON() as { name: string }[]).findIndex((i) => i.name === 'toeleiding');
       const oldTag = kustomization.getIn(['images', index, 'newTag']);
       kustomization.setIn(['images', index, 'newTag'], '0.99.1');

@@ -16,6 +16,7 @@ import { startTestApi, type TestApi } from './helpers/api';
 import { dueItemsByQuery } from './helpers/digest-by-query';
 import { cohortRequest, shortTemplate, thisMonday, uniqueId } from './helpers/fixtures';
 import { createKey, seedPartners, type Call, type Partners } from './helpers/partners';
+import type { Json } from './helpers/json';
 
 let api: TestApi;
 let db: Db;
@@ -30,7 +31,7 @@ type T = { id: string; reference: string; employerId: string };
 const ok = async (what: string, res: Promise<{ status: number; json: unknown }>) => {
   const r = await res;
   expect(r.status, `${what}: ${JSON.stringify(r.json)}`).toBeLessThan(300);
-  return r.json as any;
+  return r.json as Json;
 };
 /** Waits until every trajectory of a cohort has left `planned` (its start is projected). */
 async function until(what: string, done: () => Promise<boolean>): Promise<void> {

@@ -12,6 +12,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { cohortRequest } from './helpers/fixtures';
 import { seedPartners } from './helpers/partners';
 import { freePort } from './helpers/processes';
+import type { Json } from './helpers/json';
 
 const root = path.resolve(import.meta.dirname, '..');
 const dataDir = mkdtempSync(path.join(os.tmpdir(), 'toeleiding-e2e-'));
@@ -97,7 +98,7 @@ describe('npm start, end to end', () => {
       const res = await withRetries(() =>
         fetch(`${url}${p}`, { method, headers, body: body ? JSON.stringify(body) : undefined }),
       );
-      return { status: res.status, body: (await res.json()) as any };
+      return { status: res.status, body: (await res.json()) as Json };
     };
 
     expect((await fetch(`${url}/health`)).status).toBe(200);
@@ -129,7 +130,7 @@ describe('npm start, end to end', () => {
       after.status,
       after.status === 200 ? '' : `${await after.clone().text()}\n${again.output().slice(-4000)}`,
     ).toBe(200);
-    const body = (await after.json()) as any;
+    const body = (await after.json()) as Json;
     expect(body.live).toMatchObject({ status: 'active', week: 1 });
     expect(body.workflowId).toBe(launched.body.trajectories[0].workflowId);
     expect(await stop(running)).toBe(0);

@@ -109,39 +109,44 @@ describe('npm start: the embedded database', () => {
     // It listens on the loopback address only, without a Unix socket.
     const c = await foreignClient(password());
     const { rows } = await c.query<{ listen: string; sockets: string; hba: string }>(
-      "select current_setting('listen_addresses') as listen, current_setting('unix_socket_directories') as sockets, (select string_agg(distinct auth_method, ',') from pg_hba_file_rules) as hba",
+      "select current_setting('listen_addresses') as listen, current_setting('unix_socket_directories') as " +
+        "sockets, (select string_agg(distinct auth_method, ',') from pg_hba_file_rules) as hba",
     );
     expect(rows[0]).toEqual({ listen: '127.0.0.1', sockets: '', hba: 'scram-sha-256' });
   });
 
-  it("keeps a local client's session to itself: a cleared search_path, a read-only session and an idle open transaction break and stall nothing of the API", async () => {
-    // What `pg_dump` does to its session, and worse, with the password (the worst case).
-    const dumper = await foreignClient(password());
-    await dumper.query("select pg_catalog.set_config('search_path', '', false)");
-    await dumper.query('set default_transaction_read_only = on');
-    const idle = await foreignClient(password());
-    await idle.query('begin');
-    await idle.query('select count(*) from api_key'); // holds a lock on the table every request reads
-    await idle.query("set local search_path = ''");
+  it(
+    "keeps a local client's session to itself: a cleared search_path, a read-only session and an idle open " +
+      'transaction break and stall nothing of the API',
+    async () => {
+      // What `pg_dump` does to its session, and worse, with the password (the worst case).
+      const dumper = await foreignClient(password());
+      await dumper.query("select pg_catalog.set_config('search_path', '', false)");
+      await dumper.query('set default_transaction_read_only = on');
+      const idle = await foreignClient(password());
+      await idle.query('begin');
+      await idle.query('select count(*) from api_key'); // holds a lock on the table every request reads
+      await idle.query("set local search_path = ''");
 
-    await healthy();
-    const launched = await call('POST', '/v1/cohorts', cohortRequest({ ...partners, size: 3 }));
-    expect(launched.status).toBe(201);
-    const read = await call('GET', `/v1/cohorts/${launched.json.id}`);
-    expect(read.status).toBe(200);
-    expect(read.json.trajectories).toHaveLength(3);
-    const trajectory = await call('GET', `/v1/trajectories/${read.json.trajectories[0].id}`);
-    expect(trajectory.status, JSON.stringify(trajectory.json)).toBe(200);
+      await healthy();
+      const launched = await call('POST', '/v1/cohorts', cohortRequest({ ...partners, size: 3 }));
+      expect(launched.status).toBe(201);
+      const read = await call('GET', `/v1/cohorts/${launched.json.id}`);
+      expect(read.status).toBe(200);
+      expect(read.json.trajectories).toHaveLength(3);
+      const trajectory = await call('GET', `/v1/trajectories/${read.json.trajectories[0].id}`);
+      expect(trajectory.status, JSON.stringify(trajectory.json)).toBe(200);
 
-    // The foreign sessions kept what they did to themselves, and the transaction was open all along.
-    const { rows } = await dumper.query<{ state: string }>(
-      'select state from pg_catalog.pg_stat_activity where pid = $1',
-      [(idle as unknown as { processID: number }).processID],
-    );
-    expect(rows[0]!.state).toBe('idle in transaction');
-    expect((await dumper.query('show search_path')).rows[0].search_path).toBe('');
-    await idle.query('rollback');
-  });
+      // The foreign sessions kept what they did to themselves, and the transaction was open all along.
+      const { rows } = await dumper.query<{ state: string }>(
+        'select state from pg_catalog.pg_stat_activity where pid = $1',
+        [(idle as unknown as { processID: number }).processID],
+      );
+      expect(rows[0]!.state).toBe('idle in transaction');
+      expect((await dumper.query('show search_path')).rows[0].search_path).toBe('');
+      await idle.query('rollback');
+    },
+  );
 
   it("keeps DATA_DIR its owner's: secrets and the Temporal file 0600, the database folder 0700", () => {
     const mode = (p: string) => statSync(path.join(stack.dataDir, p)).mode & 0o777;
@@ -229,35 +234,39 @@ describe('npm start: a data folder of an earlier version', () => {
 });
 
 describe.runIf(process.getuid?.() === 0)('the embedded database run as root', () => {
-  it('copies binaries the database user cannot reach (a checkout under a 0700 folder) to where it can, and runs them from there', async () => {
-    const as = databaseUser()!;
-    const hidden = mkdtempSync(path.join(os.tmpdir(), 'toeleiding-hidden-')); // 0700, root's
-    const dataDir = mkdtempSync(path.join(os.tmpdir(), 'toeleiding-root-'));
-    // As npm start leaves DATA_DIR under root: the database user's group may pass through.
-    chownSync(dataDir, 0, as.gid);
-    chmodSync(dataDir, 0o710);
-    try {
-      const found = await postgresBinaries();
-      const native = path.resolve(path.dirname(found.postgres), '..');
-      cpSync(path.join(native, '..'), path.join(hidden, 'pkg'), { recursive: true, verbatimSymlinks: true });
-      const unreachable = {
-        postgres: path.join(hidden, 'pkg', 'native', 'bin', 'postgres'),
-        initdb: path.join(hidden, 'pkg', 'native', 'bin', 'initdb'),
-      };
-      const copied = reachableBinaries(unreachable, as, path.join(dataDir, 'postgres-binaries'));
-      expect(copied.postgres.startsWith(path.join(dataDir, 'postgres-binaries'))).toBe(true);
-      expect(statSync(path.join(dataDir, 'postgres-binaries')).mode & 0o777).toBe(0o710);
-      const version = spawnSync(copied.postgres, ['--version'], { uid: as.uid, gid: as.gid, encoding: 'utf8' });
-      expect(version.error).toBeUndefined();
-      expect(version.stdout).toMatch(/PostgreSQL\) \d+/);
-      // Binaries it can reach are used where they are (the copy now is such).
-      expect(reachableBinaries(copied, as, path.join(dataDir, 'other'))).toEqual(copied);
-      expect(existsSync(path.join(dataDir, 'other'))).toBe(false);
-    } finally {
-      rmSync(hidden, { recursive: true, force: true });
-      rmSync(dataDir, { recursive: true, force: true });
-    }
-  });
+  it(
+    'copies binaries the database user cannot reach (a checkout under a 0700 folder) to where it can, and ' +
+      'runs them from there',
+    async () => {
+      const as = databaseUser()!;
+      const hidden = mkdtempSync(path.join(os.tmpdir(), 'toeleiding-hidden-')); // 0700, root's
+      const dataDir = mkdtempSync(path.join(os.tmpdir(), 'toeleiding-root-'));
+      // As npm start leaves DATA_DIR under root: the database user's group may pass through.
+      chownSync(dataDir, 0, as.gid);
+      chmodSync(dataDir, 0o710);
+      try {
+        const found = await postgresBinaries();
+        const native = path.resolve(path.dirname(found.postgres), '..');
+        cpSync(path.join(native, '..'), path.join(hidden, 'pkg'), { recursive: true, verbatimSymlinks: true });
+        const unreachable = {
+          postgres: path.join(hidden, 'pkg', 'native', 'bin', 'postgres'),
+          initdb: path.join(hidden, 'pkg', 'native', 'bin', 'initdb'),
+        };
+        const copied = reachableBinaries(unreachable, as, path.join(dataDir, 'postgres-binaries'));
+        expect(copied.postgres.startsWith(path.join(dataDir, 'postgres-binaries'))).toBe(true);
+        expect(statSync(path.join(dataDir, 'postgres-binaries')).mode & 0o777).toBe(0o710);
+        const version = spawnSync(copied.postgres, ['--version'], { uid: as.uid, gid: as.gid, encoding: 'utf8' });
+        expect(version.error).toBeUndefined();
+        expect(version.stdout).toMatch(/PostgreSQL\) \d+/);
+        // Binaries it can reach are used where they are (the copy now is such).
+        expect(reachableBinaries(copied, as, path.join(dataDir, 'other'))).toEqual(copied);
+        expect(existsSync(path.join(dataDir, 'other'))).toBe(false);
+      } finally {
+        rmSync(hidden, { recursive: true, force: true });
+        rmSync(dataDir, { recursive: true, force: true });
+      }
+    },
+  );
 });
 
 describe('/health', () => {

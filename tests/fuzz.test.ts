@@ -23,6 +23,7 @@ import { startTestApi, type TestApi } from './helpers/api';
 import { ADMIN_TOKEN } from './helpers/app';
 import { cohortRequest } from './helpers/fixtures';
 import { seedPartners, type Call, type Partners } from './helpers/partners';
+import type { Json as Answer } from './helpers/json';
 
 /** Fixed, so a failure reproduces; fast-check prints it with the counterexample. */
 const SEED = 20_260_501;
@@ -530,7 +531,7 @@ const realIds: Record<'organisation' | 'covenant' | 'cohort' | 'trajectory' | 'a
 let workflowIds: string[] = [];
 let before: Record<string, string>;
 
-async function created(url: string, body: unknown): Promise<any> {
+async function created(url: string, body: unknown): Promise<Answer> {
   const res = await call('POST', url, body);
   if (res.status !== 201 && res.status !== 200) throw new Error(`${url}: ${res.status} ${JSON.stringify(res.json)}`);
   return res.json;
@@ -540,9 +541,8 @@ async function created(url: string, body: unknown): Promise<any> {
 async function snapshot(): Promise<Record<string, string>> {
   const tables = await sql<{
     name: string;
-  }>`select table_name as name from information_schema.tables where table_schema = current_schema() and table_type = 'BASE TABLE' order by 1`.execute(
-    db,
-  );
+  }>`select table_name as name from information_schema.tables where table_schema = current_schema() and table_type =
+    'BASE TABLE' order by 1`.execute(db);
   const out: Record<string, string> = {};
   for (const { name } of tables.rows) {
     const volatile = VOLATILE_COLUMNS[name] ?? [];
@@ -772,12 +772,15 @@ describe('bad input against the OpenAPI document', () => {
       );
       if (details.failed)
         failures.push(
-          `${op.label}\n${fc.defaultReportMessage(details)}\n${(details.errorInstance as Error | undefined)?.message ?? ''}`,
+          `${op.label}\n${fc.defaultReportMessage(details)}\n` +
+            `${(details.errorInstance as Error | undefined)?.message ?? ''}`,
         );
     }
     const seconds = ((Date.now() - started) / 1000).toFixed(1);
     console.info(
-      `fuzz: ${sent} bad requests in ${seconds} s; statuses ${JSON.stringify(Object.fromEntries(statuses))}; broken parts ${JSON.stringify(Object.fromEntries(brokenParts))}`,
+      `fuzz: ${sent} bad requests in ${seconds} s; ` +
+        `statuses ${JSON.stringify(Object.fromEntries(statuses))}; ` +
+        `broken parts ${JSON.stringify(Object.fromEntries(brokenParts))}`,
     );
     expect(failures, failures.join('\n\n')).toEqual([]);
     expect(sent).toBeGreaterThanOrEqual(3000);

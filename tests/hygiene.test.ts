@@ -153,20 +153,23 @@ describe('rate limiting', () => {
 });
 
 describe('request ids', () => {
-  it("puts a request id in every response and in every log line about the request, and takes the caller's own", async () => {
-    const res = await app.inject({ method: 'GET', url: '/health', headers: { 'x-request-id': 'partner-trace-42' } });
-    expect(res.headers['x-request-id']).toBe('partner-trace-42');
-    const fresh = await app.inject({
-      method: 'GET',
-      url: '/v1/cohorts/onbekend',
-      headers: { authorization: `Bearer ${ADMIN_TOKEN}` },
-    });
-    const id = fresh.headers['x-request-id'] as string;
-    expect(id).toMatch(/^[0-9a-f-]{36}$/);
-    expect(fresh.json().requestId).toBe(id);
-    const lines = logLines.map((l) => JSON.parse(l)).filter((l) => l.reqId === id);
-    expect(lines.length).toBeGreaterThanOrEqual(2); // incoming request and response
-    // No log line carries a bearer token or a request body.
-    expect(logLines.join('')).not.toContain(ADMIN_TOKEN);
-  });
+  it(
+    'puts a request id in every response and in every log ' + "line about the request, and takes the caller's own",
+    async () => {
+      const res = await app.inject({ method: 'GET', url: '/health', headers: { 'x-request-id': 'partner-trace-42' } });
+      expect(res.headers['x-request-id']).toBe('partner-trace-42');
+      const fresh = await app.inject({
+        method: 'GET',
+        url: '/v1/cohorts/onbekend',
+        headers: { authorization: `Bearer ${ADMIN_TOKEN}` },
+      });
+      const id = fresh.headers['x-request-id'] as string;
+      expect(id).toMatch(/^[0-9a-f-]{36}$/);
+      expect(fresh.json().requestId).toBe(id);
+      const lines = logLines.map((l) => JSON.parse(l)).filter((l) => l.reqId === id);
+      expect(lines.length).toBeGreaterThanOrEqual(2); // incoming request and response
+      // No log line carries a bearer token or a request body.
+      expect(logLines.join('')).not.toContain(ADMIN_TOKEN);
+    },
+  );
 });

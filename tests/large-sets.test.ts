@@ -37,30 +37,33 @@ const mail = (organisationId: string, day: string) => ({
 });
 
 describe('a morning digest for a whole region', () => {
-  it("keeps every item of one recipient's digest, even when it holds more than 16,384 (4 parameters each)", async () => {
-    const t = await seedTrajectory(db, thisMonday(), welslagenTemplate());
-    const day = addDays(thisMonday(), 1);
-    const items = Array.from({ length: 20_000 }, (_, i) => ({
-      trajectory_id: t.trajectoryId,
-      kind: 'attendance',
-      subject: `item-${i}`,
-    }));
-    const id = await enqueueMail(db, mail(t.employerId, day), items);
-    const count = async () =>
-      Number(
-        (
-          await db
-            .selectFrom('outbox_item')
-            .select((eb) => eb.fn.countAll().as('n'))
-            .where('outbox_id', '=', id)
-            .executeTakeFirstOrThrow()
-        ).n,
-      );
-    expect(await count()).toBe(20_000);
-    // Composed again the same morning while still queued: brought up to date, in one transaction.
-    expect(await enqueueMail(db, mail(t.employerId, day), items.slice(0, 17_000))).toBe(id);
-    expect(await count()).toBe(17_000);
-  });
+  it(
+    "keeps every item of one recipient's digest, even " + 'when it holds more than 16,384 (4 parameters each)',
+    async () => {
+      const t = await seedTrajectory(db, thisMonday(), welslagenTemplate());
+      const day = addDays(thisMonday(), 1);
+      const items = Array.from({ length: 20_000 }, (_, i) => ({
+        trajectory_id: t.trajectoryId,
+        kind: 'attendance',
+        subject: `item-${i}`,
+      }));
+      const id = await enqueueMail(db, mail(t.employerId, day), items);
+      const count = async () =>
+        Number(
+          (
+            await db
+              .selectFrom('outbox_item')
+              .select((eb) => eb.fn.countAll().as('n'))
+              .where('outbox_id', '=', id)
+              .executeTakeFirstOrThrow()
+          ).n,
+        );
+      expect(await count()).toBe(20_000);
+      // Composed again the same morning while still queued: brought up to date, in one transaction.
+      expect(await enqueueMail(db, mail(t.employerId, day), items.slice(0, 17_000))).toBe(id);
+      expect(await count()).toBe(17_000);
+    },
+  );
 
   it('writes a digest whole or not at all, even when it goes to PostgreSQL in slices', async () => {
     const t = await seedTrajectory(db, thisMonday(), welslagenTemplate());

@@ -87,41 +87,48 @@ async function queue(n: number, label: string): Promise<string[]> {
 const config = (over: Record<string, string>) => loadConfig({ SMTP_URL: `smtp://127.0.0.1:${port}`, ...over });
 
 describe('delivery over an SMTP pool', () => {
-  it('reads its limits from SMTP_MAX_CONNECTIONS and SMTP_RATE_PER_SECOND (4 and 20 unless set; 0: no rate limit)', () => {
-    expect(loadConfig({})).toMatchObject({ SMTP_MAX_CONNECTIONS: 4, SMTP_RATE_PER_SECOND: 20 });
-    expect(loadConfig({ SMTP_MAX_CONNECTIONS: '8', SMTP_RATE_PER_SECOND: '0' })).toMatchObject({
-      SMTP_MAX_CONNECTIONS: 8,
-      SMTP_RATE_PER_SECOND: 0,
-    });
-    expect(() => loadConfig({ SMTP_MAX_CONNECTIONS: '0' })).toThrow(/SMTP_MAX_CONNECTIONS/);
-  });
+  it(
+    'reads its limits from SMTP_MAX_CONNECTIONS and ' + 'SMTP_RATE_PER_SECOND (4 and 20 unless set; 0: no rate limit)',
+    () => {
+      expect(loadConfig({})).toMatchObject({ SMTP_MAX_CONNECTIONS: 4, SMTP_RATE_PER_SECOND: 20 });
+      expect(loadConfig({ SMTP_MAX_CONNECTIONS: '8', SMTP_RATE_PER_SECOND: '0' })).toMatchObject({
+        SMTP_MAX_CONNECTIONS: 8,
+        SMTP_RATE_PER_SECOND: 0,
+      });
+      expect(() => loadConfig({ SMTP_MAX_CONNECTIONS: '0' })).toThrow(/SMTP_MAX_CONNECTIONS/);
+    },
+  );
 
-  it('delivers N mails in parallel over at most SMTP_MAX_CONNECTIONS connections, each exactly once, also when two deliveries race', async () => {
-    const n = 60;
-    const ids = await queue(n, 'parallel');
-    const mailer = createMailer(config({ SMTP_MAX_CONNECTIONS: '3', SMTP_RATE_PER_SECOND: '0' }), db);
-    expect(mailer.connections).toBe(3);
-    const before = { connections, received: received.length };
-    try {
-      const { deliverMail } = createReminderActivities({ db, mailer, now: () => at10 });
-      // Two attempts of the same delivery at once: each row is claimed (committed) by one of them before its send.
-      const [a, b] = await Promise.all([deliverMail({ ids }), deliverMail({ ids: [...ids].reverse() })]);
-      expect(a.sent + b.sent).toBe(n);
-      expect(a.failed + b.failed).toBe(0);
-      // A repeated delivery sends nothing.
-      expect(await deliverMail({ ids })).toEqual({ sent: 0, failed: 0 });
-    } finally {
-      mailer.close();
-    }
-    const mine = received.slice(before.received);
-    expect(mine).toHaveLength(n);
-    expect(new Set(mine)).toEqual(new Set(ids.map((id) => `<${id}@toeleiding>`)));
-    const opened = connections - before.connections;
-    expect(opened).toBeGreaterThanOrEqual(1);
-    expect(opened).toBeLessThanOrEqual(3);
-    const rows = await db.selectFrom('outbox').select(['status', 'attempts']).where('id', 'in', ids).execute();
-    expect(rows.every((r) => r.status === 'sent' && r.attempts === 1)).toBe(true);
-  });
+  it(
+    'delivers N mails in parallel over at most SMTP_MAX_CONNECTIONS connections, each exactly once, also when ' +
+      'two deliveries race',
+    async () => {
+      const n = 60;
+      const ids = await queue(n, 'parallel');
+      const mailer = createMailer(config({ SMTP_MAX_CONNECTIONS: '3', SMTP_RATE_PER_SECOND: '0' }), db);
+      expect(mailer.connections).toBe(3);
+      const before = { connections, received: received.length };
+      try {
+        const { deliverMail } = createReminderActivities({ db, mailer, now: () => at10 });
+        // Two attempts of the same delivery at once: each row is claimed (committed) by one of them before its send.
+        const [a, b] = await Promise.all([deliverMail({ ids }), deliverMail({ ids: [...ids].reverse() })]);
+        expect(a.sent + b.sent).toBe(n);
+        expect(a.failed + b.failed).toBe(0);
+        // A repeated delivery sends nothing.
+        expect(await deliverMail({ ids })).toEqual({ sent: 0, failed: 0 });
+      } finally {
+        mailer.close();
+      }
+      const mine = received.slice(before.received);
+      expect(mine).toHaveLength(n);
+      expect(new Set(mine)).toEqual(new Set(ids.map((id) => `<${id}@toeleiding>`)));
+      const opened = connections - before.connections;
+      expect(opened).toBeGreaterThanOrEqual(1);
+      expect(opened).toBeLessThanOrEqual(3);
+      const rows = await db.selectFrom('outbox').select(['status', 'attempts']).where('id', 'in', ids).execute();
+      expect(rows.every((r) => r.status === 'sent' && r.attempts === 1)).toBe(true);
+    },
+  );
 
   it('honours SMTP_RATE_PER_SECOND: 12 mails at 5 a second take at least two seconds, each sent once', async () => {
     const ids = await queue(12, 'rate');

@@ -86,28 +86,32 @@ describe('the morning digest mail', () => {
     expect(mail.subject).toBe('Toeleiding – 4 acties en weekoverzicht voor dinsdag 14 april');
   });
 
-  it('names each participant by first name and reference, with Dutch dates and a link to the trajectory, in both bodies', () => {
-    const mail = renderDigest(employerDigest);
-    for (const body of [mail.text, mail.html]) {
-      expect(body).toContain('Beste Marieke de Vries,');
-      for (const item of employerDigest.items) {
-        expect(body).toContain(item.firstName);
-        expect(body).toContain(item.reference);
-        expect(body).toContain(link(item.trajectoryId));
+  it(
+    'names each participant by first name and reference, with Dutch dates and a link to the trajectory, in ' +
+      'both bodies',
+    () => {
+      const mail = renderDigest(employerDigest);
+      for (const body of [mail.text, mail.html]) {
+        expect(body).toContain('Beste Marieke de Vries,');
+        for (const item of employerDigest.items) {
+          expect(body).toContain(item.firstName);
+          expect(body).toContain(item.reference);
+          expect(body).toContain(link(item.trajectoryId));
+        }
+        expect(body).toContain('donderdag 9 april en maandag 13 april'); // Bo's days, in date order
+        expect(body).toContain(`${link('tr-anne')}/attendance`);
+        expect(body).toContain('woensdag 15 april: ROC-dag');
+        expect(body).toContain('maandag 13 april: stagedag');
+        expect(body).toContain('BBL-arbeidsovereenkomst (werkgever) en inschrijving BBL (ROC)');
+        expect(body).toContain(`${link('tr-dewi')}/bbl`);
+        expect(body).toContain('POP-gesprek, had uiterlijk vrijdag 10 april vastgelegd moeten zijn');
+        expect(body).toContain(`${link('tr-eva')}/checkpoints`);
+        expect(body).toContain('contactpersoon van Zorggroep West');
+        expect(body).not.toMatch(/undefined|null|NaN|Invalid Date/);
       }
-      expect(body).toContain('donderdag 9 april en maandag 13 april'); // Bo's days, in date order
-      expect(body).toContain(`${link('tr-anne')}/attendance`);
-      expect(body).toContain('woensdag 15 april: ROC-dag');
-      expect(body).toContain('maandag 13 april: stagedag');
-      expect(body).toContain('BBL-arbeidsovereenkomst (werkgever) en inschrijving BBL (ROC)');
-      expect(body).toContain(`${link('tr-dewi')}/bbl`);
-      expect(body).toContain('POP-gesprek, had uiterlijk vrijdag 10 april vastgelegd moeten zijn');
-      expect(body).toContain(`${link('tr-eva')}/checkpoints`);
-      expect(body).toContain('contactpersoon van Zorggroep West');
-      expect(body).not.toMatch(/undefined|null|NaN|Invalid Date/);
-    }
-    expect(mail.html).toContain(`<a href="${link('tr-cas')}">`);
-  });
+      expect(mail.html).toContain(`<a href="${link('tr-cas')}">`);
+    },
+  );
 
   it('puts the sections under Dutch headings in a fixed order, leaving out empty ones', () => {
     const { text, html } = renderDigest(employerDigest);

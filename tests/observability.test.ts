@@ -117,7 +117,8 @@ describe('metrics', () => {
     const line = (name: string) => res.body.split('\n').find((l) => l.startsWith(name));
     expect(
       line(
-        'toeleiding_http_request_duration_seconds_count{method="POST",route="/v1/trajectories/:id/attendance",status="200"}',
+        'toeleiding_http_request_duration_seconds_count{method="POST",' +
+          'route="/v1/trajectories/:id/attendance",status="200"}',
       ),
     ).toMatch(/ 1$/);
     expect(

@@ -11,6 +11,7 @@ import { startTestApi, type TestApi } from './helpers/api';
 import { cohortRequest, thisMonday, welslagenTemplate } from './helpers/fixtures';
 import { seedPartners, type Call, type Partners } from './helpers/partners';
 import { untilStarted } from './helpers/seed';
+import type { Json } from './helpers/json';
 
 let api: TestApi;
 let db: Db;
@@ -86,7 +87,7 @@ afterAll(async () => {
 });
 
 /** The answer without what differs by request and by the id itself: what a caller can compare. */
-const shape = (res: { status: number; json: any }, id: string) => ({
+const shape = (res: { status: number; json: Json }, id: string) => ({
   status: res.status,
   body: JSON.parse(JSON.stringify(res.json ?? null).replaceAll(id, '<id>')) as unknown,
   requestId: undefined,
@@ -321,7 +322,8 @@ describe("an office with another office's ids", () => {
       expect(strip(shape(theirs, a.theirs)), a.name).toEqual(strip(shape(unknown, a.unknown)));
     }
     console.log(
-      `office isolation: ${results.length} attempts on office B's objects, ${results.filter((r) => r.status >= 400).length} refused`,
+      `office isolation: ${results.length} attempts on office B's ` +
+        `objects, ${results.filter((r) => r.status >= 400).length} refused`,
       results,
     );
   });
@@ -498,27 +500,31 @@ describe('the morning digest', () => {
     expect(rows.filter((r) => r.recipient === EVIL && ofB.has(r.trajectory_id))).toEqual([]);
   });
 
-  it("mails a consenting organisation's contacts about another office's participants only when that office made them", async () => {
-    // B's ROC consents to work with A too; A adds its own ROC contact there. B's ROC contact hears nothing of A's.
-    expect(
-      (await call('POST', `/v1/organisations/${B.schoolId}/shares`, { officeId: A.officeId }, coordB)).status,
-    ).toBe(201);
-    expect((await call('GET', `/v1/organisations/${B.schoolId}`, undefined, coordA)).status).toBe(200);
-    const contacts = await call('GET', `/v1/organisations/${B.schoolId}/contacts`, undefined, coordA);
-    expect(contacts.json.items).toEqual([]);
-    expect(
-      (
-        await call(
-          'POST',
-          `/v1/organisations/${B.schoolId}/contacts`,
-          { role: 'roc_coordinator', name: 'ROC voor A', email: 'roc-voor-a@a.example.nl' },
-          coordA,
-        )
-      ).status,
-    ).toBe(201);
-    const ofB = await call('GET', `/v1/organisations/${B.schoolId}/contacts`, undefined, coordB);
-    expect(ofB.json.items.map((c: { email: string }) => c.email)).toEqual(['roc@b.example.nl']);
-  });
+  it(
+    "mails a consenting organisation's contacts about another " +
+      "office's participants only when that office made them",
+    async () => {
+      // B's ROC consents to work with A too; A adds its own ROC contact there. B's ROC contact hears nothing of A's.
+      expect(
+        (await call('POST', `/v1/organisations/${B.schoolId}/shares`, { officeId: A.officeId }, coordB)).status,
+      ).toBe(201);
+      expect((await call('GET', `/v1/organisations/${B.schoolId}`, undefined, coordA)).status).toBe(200);
+      const contacts = await call('GET', `/v1/organisations/${B.schoolId}/contacts`, undefined, coordA);
+      expect(contacts.json.items).toEqual([]);
+      expect(
+        (
+          await call(
+            'POST',
+            `/v1/organisations/${B.schoolId}/contacts`,
+            { role: 'roc_coordinator', name: 'ROC voor A', email: 'roc-voor-a@a.example.nl' },
+            coordA,
+          )
+        ).status,
+      ).toBe(201);
+      const ofB = await call('GET', `/v1/organisations/${B.schoolId}/contacts`, undefined, coordB);
+      expect(ofB.json.items.map((c: { email: string }) => c.email)).toEqual(['roc@b.example.nl']);
+    },
+  );
 
   it("mails A's participant at the shared ROC to A's own contact there, never to B's", async () => {
     expect(

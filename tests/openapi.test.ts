@@ -10,8 +10,9 @@ import type { AppDeps } from '../api/deps';
 import { generateOpenApi, lintOpenApi } from '../api/openapi-lint';
 import { API_VERSION } from '../api/schemas/openapi';
 import { ADMIN_TOKEN, BSN_HMAC_KEY } from './helpers/app';
+import type { Json } from './helpers/json';
 
-type Doc = Record<string, any>;
+type Doc = Record<string, Json>;
 const METHODS = ['get', 'put', 'post', 'delete', 'patch'];
 
 let app: App;
@@ -83,16 +84,19 @@ describe('the OpenAPI document', () => {
     }
   }, 120_000);
 
-  it('versions the API: info.version is semver, the server carries the major version, paths have no trailing slash', () => {
-    expect(doc.info.version).toBe(API_VERSION);
-    expect(API_VERSION).toMatch(/^\d+\.\d+\.\d+$/);
-    expect(doc.servers.map((s: Doc) => s.url)).toEqual([`/v${API_VERSION.split('.')[0]}`]);
-    expect(doc.info.description).toMatch(/API-Version/);
-    for (const path of Object.keys(doc.paths)) expect(path).not.toMatch(/.\/$/);
-    // The operations outside /v1 carry the root as their own server.
-    expect(doc.paths['/health'].servers[0].url).toBe('/');
-    expect(doc.paths['/cohorts'].servers).toBeUndefined();
-  });
+  it(
+    'versions the API: info.version is semver, the server ' + 'carries the major version, paths have no trailing slash',
+    () => {
+      expect(doc.info.version).toBe(API_VERSION);
+      expect(API_VERSION).toMatch(/^\d+\.\d+\.\d+$/);
+      expect(doc.servers.map((s: Doc) => s.url)).toEqual([`/v${API_VERSION.split('.')[0]}`]);
+      expect(doc.info.description).toMatch(/API-Version/);
+      for (const path of Object.keys(doc.paths)) expect(path).not.toMatch(/.\/$/);
+      // The operations outside /v1 carry the root as their own server.
+      expect(doc.paths['/health'].servers[0].url).toBe('/');
+      expect(doc.paths['/cohorts'].servers).toBeUndefined();
+    },
+  );
 
   it('names every operation (unique camelCase operationId) and summarises it', () => {
     const ops = operations(doc);

@@ -66,12 +66,10 @@ describe('the outcome cells', () => {
   });
 
   it('follow statuses, outcomes and attendance counts', async () => {
-    await sql`update trajectory set status = 'dropped_out', outcome = '{"kind":"dropout","reason":"health","week":3}' where id in ('bench-t-1','bench-t-4','bench-t-7')`.execute(
-      db,
-    );
-    await sql`update trajectory set days_recorded = days_recorded + 5, days_attended = days_attended + 1 where id like 'bench-t-1%'`.execute(
-      db,
-    );
+    await sql`update trajectory set status = 'dropped_out', outcome = '{"kind":"dropout","reason":"health","week":3}'
+      where id in ('bench-t-1','bench-t-4','bench-t-7')`.execute(db);
+    await sql`update trajectory set days_recorded = days_recorded + 5, days_attended = days_attended + 1 where id like
+      'bench-t-1%'`.execute(db);
     await expectCellsEqualRows();
   });
 
@@ -84,9 +82,8 @@ describe('the outcome cells', () => {
   });
 
   it('follow trajectories and cohorts that move', async () => {
-    await sql`update trajectory set cohort_id = 'bench-c-3' where id in ('bench-t-1','bench-t-10','bench-t-100')`.execute(
-      db,
-    );
+    await sql`update trajectory set cohort_id = 'bench-c-3'
+      where id in ('bench-t-1','bench-t-10','bench-t-100')`.execute(db);
     await sql`update cohort set start_date = start_date + 7 where id in ('bench-c-3','bench-c-5')`.execute(db);
     await sql`update cohort set region = 'Elders' where id = 'bench-c-7'`.execute(db);
     await expectCellsEqualRows();

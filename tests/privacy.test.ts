@@ -137,43 +137,46 @@ describe('the BSN', () => {
     expect(res.json.errors).toEqual([{ field: 'note', message: expect.stringContaining('BSN') }]);
   });
 
-  it('appears nowhere in clear: not in a database dump, the logs, the mail sent, or the Temporal histories', async () => {
-    // Work on the participant the way partners do, so there is something to find if it leaked.
-    const id = cohort.trajectories[0]!.id;
-    expect((await call('GET', `/v1/trajectories/${id}`)).status).toBe(200);
-    expect(
-      (
-        await call('POST', `/v1/trajectories/${id}/checkpoints`, {
-          key: 'intake',
-          status: 'on_track',
-          note: 'Goede start',
-          trainerConfirmed: true,
-        })
-      ).status,
-    ).toBe(200);
-    expect((await call('GET', `/v1/trajectories/${id}/export`)).status).toBe(200);
-    expect((await call('POST', '/v1/outcomes/participant-lookups', { bsn: BSN })).status).toBe(200);
+  it(
+    'appears nowhere in clear: not in a database dump, ' + 'the logs, the mail sent, or the Temporal histories',
+    async () => {
+      // Work on the participant the way partners do, so there is something to find if it leaked.
+      const id = cohort.trajectories[0]!.id;
+      expect((await call('GET', `/v1/trajectories/${id}`)).status).toBe(200);
+      expect(
+        (
+          await call('POST', `/v1/trajectories/${id}/checkpoints`, {
+            key: 'intake',
+            status: 'on_track',
+            note: 'Goede start',
+            trainerConfirmed: true,
+          })
+        ).status,
+      ).toBe(200);
+      expect((await call('GET', `/v1/trajectories/${id}/export`)).status).toBe(200);
+      expect((await call('POST', '/v1/outcomes/participant-lookups', { bsn: BSN })).status).toBe(200);
 
-    const dump = execFileSync('pg_dump', ['--data-only', '--no-owner', inject('databaseUrl')], {
-      maxBuffer: 512 * 1024 * 1024,
-    }).toString();
-    expect(dump).toContain(id); // the dump is the real one
-    expect(dump).not.toContain(BSN);
-    // The stored hash is the keyed one: the plain SHA-256 of the BSN, which anyone could compute, is not in it.
-    expect(dump).not.toContain((await import('node:crypto')).createHash('sha256').update(BSN).digest('hex'));
+      const dump = execFileSync('pg_dump', ['--data-only', '--no-owner', inject('databaseUrl')], {
+        maxBuffer: 512 * 1024 * 1024,
+      }).toString();
+      expect(dump).toContain(id); // the dump is the real one
+      expect(dump).not.toContain(BSN);
+      // The stored hash is the keyed one: the plain SHA-256 of the BSN, which anyone could compute, is not in it.
+      expect(dump).not.toContain((await import('node:crypto')).createHash('sha256').update(BSN).digest('hex'));
 
-    expect(logLines.length).toBeGreaterThan(10);
-    expect(logLines.join('')).not.toContain(BSN);
+      expect(logLines.length).toBeGreaterThan(10);
+      expect(logLines.join('')).not.toContain(BSN);
 
-    const mail = await db.selectFrom('dev_mailbox').selectAll().execute();
-    expect(JSON.stringify(mail)).not.toContain(BSN);
+      const mail = await db.selectFrom('dev_mailbox').selectAll().execute();
+      expect(JSON.stringify(mail)).not.toContain(BSN);
 
-    for (const t of cohort.trajectories) {
-      const text = await historyText(t.workflowId);
-      expect(text).toContain(t.id); // decrypted, so the search can find what is there
-      expect(text).not.toContain(BSN);
-    }
-  });
+      for (const t of cohort.trajectories) {
+        const text = await historyText(t.workflowId);
+        expect(text).toContain(t.id); // decrypted, so the search can find what is there
+        expect(text).not.toContain(BSN);
+      }
+    },
+  );
 });
 
 describe('the audit log', () => {

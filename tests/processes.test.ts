@@ -15,6 +15,7 @@ import { cohortRequest, thisMonday } from './helpers/fixtures';
 import { seedPartners, type Call } from './helpers/partners';
 import { createThrowawayDatabase } from './helpers/postgres';
 import { devServer, freePort, spawnEntry, untilUp, type DevServer, type Proc } from './helpers/processes';
+import type { Json } from './helpers/json';
 
 const dir = mkdtempSync(path.join(os.tmpdir(), 'toeleiding-processes-'));
 let database: Awaited<ReturnType<typeof createThrowawayDatabase>>;
@@ -44,7 +45,7 @@ const post = (url: string, p: string, body: unknown, key = randomUUID()) =>
     method: 'POST',
     headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json', 'idempotency-key': key },
     body: JSON.stringify(body),
-  }).then(async (r) => ({ status: r.status, json: (await r.json()) as any }));
+  }).then(async (r) => ({ status: r.status, json: (await r.json()) as Json }));
 
 beforeAll(async () => {
   database = await createThrowawayDatabase();

@@ -86,39 +86,47 @@ const projection = (seq: number, present: boolean, status: string): Projection =
 });
 
 describe('projectTrajectory', () => {
-  it('writes each event once however often it is retried, and keeps the newest state when an older write arrives late', async () => {
-    const { projectTrajectory } = createActivities({ db });
-    await projectTrajectory(projection(1, false, 'active'));
-    await projectTrajectory(projection(2, true, 'paused'));
-    await projectTrajectory(projection(2, true, 'paused')); // a retry
-    await projectTrajectory(projection(1, false, 'active')); // a late retry of the older write
+  it(
+    'writes each event once however often it is retried, and keeps the newest state when an older write ' +
+      'arrives late',
+    async () => {
+      const { projectTrajectory } = createActivities({ db });
+      await projectTrajectory(projection(1, false, 'active'));
+      await projectTrajectory(projection(2, true, 'paused'));
+      await projectTrajectory(projection(2, true, 'paused')); // a retry
+      await projectTrajectory(projection(1, false, 'active')); // a late retry of the older write
 
-    const events = await db
-      .selectFrom('trajectory_event')
-      .select(['seq', 'type'])
-      .where('trajectory_id', '=', trajectoryId)
-      .orderBy('seq')
-      .execute();
-    expect(events).toEqual([
-      { seq: 1, type: 'attendance_recorded' },
-      { seq: 2, type: 'attendance_corrected' },
-    ]);
-    const attendance = await db
-      .selectFrom('attendance')
-      .selectAll()
-      .where('trajectory_id', '=', trajectoryId)
-      .execute();
-    expect(attendance).toEqual([expect.objectContaining({ present: true, correction_reason: 'fout', seq: 2 })]);
-    // The counts behind the funders' attendance rate follow the correction: one day, attended.
-    const row = await db
-      .selectFrom('trajectory')
-      .select(['status', 'projected_seq', 'days_recorded', 'days_attended'])
-      .where('id', '=', trajectoryId)
-      .executeTakeFirstOrThrow();
-    expect(row).toEqual({ status: 'paused', projected_seq: 2, days_recorded: 1, days_attended: 1 });
-    const placements = await db.selectFrom('placement').selectAll().where('trajectory_id', '=', trajectoryId).execute();
-    expect(placements).toHaveLength(1);
-  });
+      const events = await db
+        .selectFrom('trajectory_event')
+        .select(['seq', 'type'])
+        .where('trajectory_id', '=', trajectoryId)
+        .orderBy('seq')
+        .execute();
+      expect(events).toEqual([
+        { seq: 1, type: 'attendance_recorded' },
+        { seq: 2, type: 'attendance_corrected' },
+      ]);
+      const attendance = await db
+        .selectFrom('attendance')
+        .selectAll()
+        .where('trajectory_id', '=', trajectoryId)
+        .execute();
+      expect(attendance).toEqual([expect.objectContaining({ present: true, correction_reason: 'fout', seq: 2 })]);
+      // The counts behind the funders' attendance rate follow the correction: one day, attended.
+      const row = await db
+        .selectFrom('trajectory')
+        .select(['status', 'projected_seq', 'days_recorded', 'days_attended'])
+        .where('id', '=', trajectoryId)
+        .executeTakeFirstOrThrow();
+      expect(row).toEqual({ status: 'paused', projected_seq: 2, days_recorded: 1, days_attended: 1 });
+      const placements = await db
+        .selectFrom('placement')
+        .selectAll()
+        .where('trajectory_id', '=', trajectoryId)
+        .execute();
+      expect(placements).toHaveLength(1);
+    },
+  );
 });
 
 describe('the projected plan', () => {
@@ -140,7 +148,8 @@ describe('the projected plan', () => {
   it('is replaced by a newer plan and never by an older one arriving late', async () => {
     const { projectTrajectory } = createActivities({ db });
     await projectTrajectory(withPlan(10, [day('2027-04-05', true), day('2027-04-12', true)]));
-    await projectTrajectory(withPlan(11, [day('2027-04-05', true), day('2027-04-12', false), day('2027-04-19', true)])); // a pause moved the end
+    // a pause moved the end
+    await projectTrajectory(withPlan(11, [day('2027-04-05', true), day('2027-04-12', false), day('2027-04-19', true)]));
     await projectTrajectory(withPlan(10, [day('2027-04-05', true), day('2027-04-12', true)])); // late retry
 
     const days = await db

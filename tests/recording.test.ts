@@ -63,52 +63,55 @@ afterAll(async () => {
 });
 
 describe('attendance', () => {
-  it('records a past planned day, refuses a future one naming the field, and keeps a correction with its reason', async () => {
-    const t = trajectories[0]!;
-    const [day] = await pastDays(t.id, 'placement');
-    const ok = await post(`/v1/trajectories/${t.id}/attendance`, {
-      entries: [{ date: day!.date, kind: 'placement', present: false, reason: 'unexcused' }],
-    });
-    expect(ok.statusCode, ok.body).toBe(200);
-    expect(ok.json()).toMatchObject({ status: 'active' });
+  it(
+    'records a past planned day, refuses a future one ' + 'naming the field, and keeps a correction with its reason',
+    async () => {
+      const t = trajectories[0]!;
+      const [day] = await pastDays(t.id, 'placement');
+      const ok = await post(`/v1/trajectories/${t.id}/attendance`, {
+        entries: [{ date: day!.date, kind: 'placement', present: false, reason: 'unexcused' }],
+      });
+      expect(ok.statusCode, ok.body).toBe(200);
+      expect(ok.json()).toMatchObject({ status: 'active' });
 
-    const future = await post(`/v1/trajectories/${t.id}/attendance`, {
-      entries: [{ date: addDays(localDate(Date.now()), 7), kind: 'placement', present: true }],
-    });
-    expect(future.statusCode).toBe(422);
-    expect(future.headers['content-type']).toMatch(/^application\/problem\+json/);
-    expect(future.json().errors).toEqual([
-      { field: 'entries[0].date', message: expect.stringMatching(/in the future|not a placement day/) },
-    ]);
+      const future = await post(`/v1/trajectories/${t.id}/attendance`, {
+        entries: [{ date: addDays(localDate(Date.now()), 7), kind: 'placement', present: true }],
+      });
+      expect(future.statusCode).toBe(422);
+      expect(future.headers['content-type']).toMatch(/^application\/problem\+json/);
+      expect(future.json().errors).toEqual([
+        { field: 'entries[0].date', message: expect.stringMatching(/in the future|not a placement day/) },
+      ]);
 
-    const again = await post(`/v1/trajectories/${t.id}/attendance`, {
-      entries: [{ date: day!.date, kind: 'placement', present: true }],
-    });
-    expect(again.statusCode).toBe(422);
-    expect(again.json().errors[0]).toMatchObject({ field: 'entries[0].correctionReason' });
+      const again = await post(`/v1/trajectories/${t.id}/attendance`, {
+        entries: [{ date: day!.date, kind: 'placement', present: true }],
+      });
+      expect(again.statusCode).toBe(422);
+      expect(again.json().errors[0]).toMatchObject({ field: 'entries[0].correctionReason' });
 
-    const corrected = await post(`/v1/trajectories/${t.id}/attendance`, {
-      entries: [{ date: day!.date, kind: 'placement', present: true, correctionReason: 'verkeerd ingevoerd' }],
-    });
-    expect(corrected.statusCode).toBe(200);
-    expect((await schedule(t.id)).find((d) => d.date === day!.date)).toMatchObject({
-      status: 'attended',
-      correctionReason: 'verkeerd ingevoerd',
-    });
+      const corrected = await post(`/v1/trajectories/${t.id}/attendance`, {
+        entries: [{ date: day!.date, kind: 'placement', present: true, correctionReason: 'verkeerd ingevoerd' }],
+      });
+      expect(corrected.statusCode).toBe(200);
+      expect((await schedule(t.id)).find((d) => d.date === day!.date)).toMatchObject({
+        status: 'attended',
+        correctionReason: 'verkeerd ingevoerd',
+      });
 
-    const rows = await db.selectFrom('attendance').selectAll().where('trajectory_id', '=', t.id).execute();
-    expect(rows).toEqual([
-      expect.objectContaining({ date: day!.date, present: true, correction_reason: 'verkeerd ingevoerd' }),
-    ]);
-    const events = await db
-      .selectFrom('trajectory_event')
-      .select(['type', 'data'])
-      .where('trajectory_id', '=', t.id)
-      .orderBy('seq')
-      .execute();
-    expect(events.map((e) => e.type)).toEqual(['started', 'attendance_recorded', 'attendance_corrected']);
-    expect(events[1]!.data).toMatchObject({ present: false, reason: 'unexcused' });
-  });
+      const rows = await db.selectFrom('attendance').selectAll().where('trajectory_id', '=', t.id).execute();
+      expect(rows).toEqual([
+        expect.objectContaining({ date: day!.date, present: true, correction_reason: 'verkeerd ingevoerd' }),
+      ]);
+      const events = await db
+        .selectFrom('trajectory_event')
+        .select(['type', 'data'])
+        .where('trajectory_id', '=', t.id)
+        .orderBy('seq')
+        .execute();
+      expect(events.map((e) => e.type)).toEqual(['started', 'attendance_recorded', 'attendance_corrected']);
+      expect(events[1]!.data).toMatchObject({ present: false, reason: 'unexcused' });
+    },
+  );
 
   it('replays a repeated request under the same Idempotency-Key without recording twice', async () => {
     const t = trajectories[1]!;
@@ -205,32 +208,35 @@ describe('attendance', () => {
 });
 
 describe('checkpoints, risks and the live view', () => {
-  it('shows an unrecorded intake as overdue, with its reason, in the trajectory and in the cohort risk list', async () => {
-    const t = trajectories[2]!;
-    const res = await get(`/v1/trajectories/${t.id}`);
-    expect(res.statusCode).toBe(200);
-    const live = res.json().live;
-    expect(live).toMatchObject({ status: 'active', week: 3 });
-    expect(live.open.overdueCheckpoints.map((c: { key: string }) => c.key)).toEqual(['intake']);
-    expect(live.risks).toContainEqual({
-      kind: 'checkpoint_overdue',
-      reason: expect.stringContaining('Intake (0-meting) (week 1)'),
-    });
-    // Launched after its start date, it started on the day of launch.
-    expect(res.json().events[0]).toMatchObject({ seq: 1, type: 'started', date: localDate(Date.now()) });
+  it(
+    'shows an unrecorded intake as overdue, with its ' + 'reason, in the trajectory and in the cohort risk list',
+    async () => {
+      const t = trajectories[2]!;
+      const res = await get(`/v1/trajectories/${t.id}`);
+      expect(res.statusCode).toBe(200);
+      const live = res.json().live;
+      expect(live).toMatchObject({ status: 'active', week: 3 });
+      expect(live.open.overdueCheckpoints.map((c: { key: string }) => c.key)).toEqual(['intake']);
+      expect(live.risks).toContainEqual({
+        kind: 'checkpoint_overdue',
+        reason: expect.stringContaining('Intake (0-meting) (week 1)'),
+      });
+      // Launched after its start date, it started on the day of launch.
+      expect(res.json().events[0]).toMatchObject({ seq: 1, type: 'started', date: localDate(Date.now()) });
 
-    const cohortId = (
-      await db.selectFrom('trajectory').select('cohort_id').where('id', '=', t.id).executeTakeFirstOrThrow()
-    ).cohort_id;
-    const risks = await get(`/v1/cohorts/${cohortId}/risks`);
-    expect(risks.statusCode).toBe(200);
-    expect(
-      risks
-        .json()
-        .items.find((i: { trajectoryId: string }) => i.trajectoryId === t.id)
-        .risks.map((r: { kind: string }) => r.kind),
-    ).toContain('checkpoint_overdue');
-  });
+      const cohortId = (
+        await db.selectFrom('trajectory').select('cohort_id').where('id', '=', t.id).executeTakeFirstOrThrow()
+      ).cohort_id;
+      const risks = await get(`/v1/cohorts/${cohortId}/risks`);
+      expect(risks.statusCode).toBe(200);
+      expect(
+        risks
+          .json()
+          .items.find((i: { trajectoryId: string }) => i.trajectoryId === t.id)
+          .risks.map((r: { kind: string }) => r.kind),
+      ).toContain('checkpoint_overdue');
+    },
+  );
 
   it('records a checkpoint review and refuses a key the programme does not have', async () => {
     const t = trajectories[3]!;
@@ -288,19 +294,22 @@ describe('changes and BBL', () => {
     ).toBe(addDays(before, 7));
   });
 
-  it('keeps the search attributes current, so the run is findable by cohort, programme, region and status', async () => {
-    const t = trajectories[4]!;
-    const row = await db
-      .selectFrom('trajectory')
-      .select(['workflow_id', 'cohort_id'])
-      .where('id', '=', t.id)
-      .executeTakeFirstOrThrow();
-    const { typedSearchAttributes: sa } = await env.client.workflow.getHandle(row.workflow_id).describe();
-    expect(sa.get(CohortIdKey)).toBe(row.cohort_id);
-    expect(sa.get(ProgrammeIdKey)).toBe('welslagen');
-    expect(sa.get(RegionKey)).toBe('West-Brabant');
-    expect(sa.get(TrajectoryStatusKey)).toBe('active');
-  });
+  it(
+    'keeps the search attributes current, so the run ' + 'is findable by cohort, programme, region and status',
+    async () => {
+      const t = trajectories[4]!;
+      const row = await db
+        .selectFrom('trajectory')
+        .select(['workflow_id', 'cohort_id'])
+        .where('id', '=', t.id)
+        .executeTakeFirstOrThrow();
+      const { typedSearchAttributes: sa } = await env.client.workflow.getHandle(row.workflow_id).describe();
+      expect(sa.get(CohortIdKey)).toBe(row.cohort_id);
+      expect(sa.get(ProgrammeIdKey)).toBe('welslagen');
+      expect(sa.get(RegionKey)).toBe('West-Brabant');
+      expect(sa.get(TrajectoryStatusKey)).toBe('active');
+    },
+  );
 
   it('records a dropout with its week and reverts it within the grace period', async () => {
     const t = trajectories[5]!;

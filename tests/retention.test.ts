@@ -104,17 +104,12 @@ async function figures(trajectoryIds: string[]) {
   const outcomes = await sql<{
     kind: string;
     n: number;
-  }>`select outcome->>'kind' as kind, outcome->>'reason' as reason, count(*)::int as n from trajectory where id in (${sql.join(trajectoryIds)}) group by 1, 2 order by 1, 2`.execute(
-    db,
-  );
-  const attendance =
-    await sql`select kind, present, reason, count(*)::int as n from attendance where trajectory_id in (${sql.join(trajectoryIds)}) group by 1, 2, 3 order by 1, 2, 3`.execute(
-      db,
-    );
-  const checkpoints =
-    await sql`select key, status, count(*)::int as n from checkpoint_review where trajectory_id in (${sql.join(trajectoryIds)}) group by 1, 2 order by 1, 2`.execute(
-      db,
-    );
+  }>`select outcome->>'kind' as kind, outcome->>'reason' as reason, count(*)::int as n from trajectory where id in
+    (${sql.join(trajectoryIds)}) group by 1, 2 order by 1, 2`.execute(db);
+  const attendance = await sql`select kind, present, reason, count(*)::int as n from attendance where trajectory_id in
+    (${sql.join(trajectoryIds)}) group by 1, 2, 3 order by 1, 2, 3`.execute(db);
+  const checkpoints = await sql`select key, status, count(*)::int as n from checkpoint_review where trajectory_id in
+    (${sql.join(trajectoryIds)}) group by 1, 2 order by 1, 2`.execute(db);
   return { outcomes: outcomes.rows, attendance: attendance.rows, checkpoints: checkpoints.rows };
 }
 

@@ -175,34 +175,38 @@ describe('the BBL decision', () => {
 });
 
 describe('checkpoint keys', () => {
-  it("treats every checkpoint of the template as unrecorded until reviewed, whatever its key (regression: 'pop' looked recorded)", () => {
-    // As the workflow calls it: the whole template as the options.
-    const checkpoints = [
-      { key: 'intake', name: 'Intake', week: 1 },
-      { key: 'pop', name: 'POP', week: 3 },
-      { key: 'constructor', name: 'Constructie', week: 3 },
-    ];
-    const template = { weeks: 20, checkpoints, attendanceThreshold: 0.8, bblDecisionFromWeek: 16 };
-    const s: TrajectoryData = {
-      ...initialState(
-        {
-          ...template,
-          startDate: start,
-          placementWeekdays: ['monday'],
-          schoolWeekday: 'thursday',
-          holidays: [],
-          closures: [],
-        },
-        'zorg-breda',
-        template,
-      ),
-      status: 'active',
-    };
-    expect(s.checkpoints).toEqual({});
-    const overdue = riskSignals(s, addDays(start, 28))
-      .filter((r) => r.kind === 'checkpoint_overdue')
-      .map((r) => r.reason);
-    expect(overdue).toHaveLength(3);
-    expect(overdue.join()).toMatch(/POP.*Constructie|Constructie.*POP/);
-  });
+  it(
+    'treats every checkpoint of the template as unrecorded until reviewed, whatever its key (regression: ' +
+      "'pop' looked recorded)",
+    () => {
+      // As the workflow calls it: the whole template as the options.
+      const checkpoints = [
+        { key: 'intake', name: 'Intake', week: 1 },
+        { key: 'pop', name: 'POP', week: 3 },
+        { key: 'constructor', name: 'Constructie', week: 3 },
+      ];
+      const template = { weeks: 20, checkpoints, attendanceThreshold: 0.8, bblDecisionFromWeek: 16 };
+      const s: TrajectoryData = {
+        ...initialState(
+          {
+            ...template,
+            startDate: start,
+            placementWeekdays: ['monday'],
+            schoolWeekday: 'thursday',
+            holidays: [],
+            closures: [],
+          },
+          'zorg-breda',
+          template,
+        ),
+        status: 'active',
+      };
+      expect(s.checkpoints).toEqual({});
+      const overdue = riskSignals(s, addDays(start, 28))
+        .filter((r) => r.kind === 'checkpoint_overdue')
+        .map((r) => r.reason);
+      expect(overdue).toHaveLength(3);
+      expect(overdue.join()).toMatch(/POP.*Constructie|Constructie.*POP/);
+    },
+  );
 });

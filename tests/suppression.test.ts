@@ -21,7 +21,10 @@ describe('small-cell suppression', () => {
           const hidden = Object.keys(cells).filter((k) => shown[k] === null);
           // Every shown cell is 0 or at least MIN_CELL, and is the true count.
           for (const [k, v] of Object.entries(shown))
-            if (v !== null) (expect(v === 0 || v >= MIN_CELL).toBe(true), expect(v).toBe(cells[k]));
+            if (v !== null) {
+              expect(v === 0 || v >= MIN_CELL).toBe(true);
+              expect(v).toBe(cells[k]);
+            }
           // Under a shown total, hidden cells that are not zero: none, or at least two, so the remainder is shared, not
           // exact.
           const hiddenNonZero = hidden.filter((k) => cells[k]! > 0);

@@ -175,65 +175,71 @@ async function timed<T>(p: Promise<T>): Promise<[T, number]> {
 }
 
 describe('a Temporal server that stops answering', () => {
-  it('answers 503 with Retry-After after the deadline, reads and recordings alike, and works again afterwards', async () => {
-    const cohort = await launch(1, 3);
-    const t = cohort.trajectories[0]!.id;
-    const [day] = await pastPlannedDays(t);
-    expect(day).toBeDefined();
-    const key = randomUUID();
-    const body = { entries: [{ date: day!.date, kind: day!.kind, present: true }] };
+  it(
+    'answers 503 with Retry-After after the deadline, ' + 'reads and recordings alike, and works again afterwards',
+    async () => {
+      const cohort = await launch(1, 3);
+      const t = cohort.trajectories[0]!.id;
+      const [day] = await pastPlannedDays(t);
+      expect(day).toBeDefined();
+      const key = randomUUID();
+      const body = { entries: [{ date: day!.date, kind: day!.kind, present: true }] };
 
-    proxy.freeze();
-    try {
-      const [recording, recordingMs] = await timed(post(`/v1/trajectories/${t}/attendance`, body, key));
-      const [read, readMs] = await timed(get(`/v1/trajectories/${t}`));
-      const [schedule, scheduleMs] = await timed(get(`/v1/trajectories/${t}/schedule`));
-      const [health, healthMs] = await timed(get('/health'));
-      console.log(
-        `hung Temporal, deadline ${DEADLINE_MS} ms: recording ${recording.statusCode} in ${recordingMs} ms, trajectory ${read.statusCode} in ${readMs} ms, schedule ${schedule.statusCode} in ${scheduleMs} ms, health ${health.statusCode} in ${healthMs} ms`,
-      );
-      for (const [res, ms] of [
-        [recording, recordingMs],
-        [read, readMs],
-        [schedule, scheduleMs],
-      ] as const) {
-        expect(res.statusCode).toBe(503);
-        expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
-        expect(Number(res.headers['retry-after'])).toBeGreaterThan(0);
-        expect(res.json()).toMatchObject({ status: 503, type: '/problems/temporal-timeout' });
-        expect(res.json().detail).toMatch(
-          /^De workflowdienst \(Temporal\) antwoordde niet binnen 3 s\. Er is niets verloren/,
+      proxy.freeze();
+      try {
+        const [recording, recordingMs] = await timed(post(`/v1/trajectories/${t}/attendance`, body, key));
+        const [read, readMs] = await timed(get(`/v1/trajectories/${t}`));
+        const [schedule, scheduleMs] = await timed(get(`/v1/trajectories/${t}/schedule`));
+        const [health, healthMs] = await timed(get('/health'));
+        console.log(
+          `hung Temporal, deadline ${DEADLINE_MS} ms: recording ${recording.statusCode} in ${recordingMs} ms, ` +
+            `trajectory ${read.statusCode} in ${readMs} ms, schedule ${schedule.statusCode} in ${scheduleMs} ms, ` +
+            `health ${health.statusCode} in ${healthMs} ms`,
         );
-        // Not a timing test: only that it answered, not long after the deadline.
-        expect(ms).toBeGreaterThanOrEqual(DEADLINE_MS - 100);
-        expect(ms).toBeLessThan(3 * DEADLINE_MS);
+        for (const [res, ms] of [
+          [recording, recordingMs],
+          [read, readMs],
+          [schedule, scheduleMs],
+        ] as const) {
+          expect(res.statusCode).toBe(503);
+          expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
+          expect(Number(res.headers['retry-after'])).toBeGreaterThan(0);
+          expect(res.json()).toMatchObject({ status: 503, type: '/problems/temporal-timeout' });
+          expect(res.json().detail).toMatch(
+            /^De workflowdienst \(Temporal\) antwoordde niet binnen 3 s\. Er is niets verloren/,
+          );
+          // Not a timing test: only that it answered, not long after the deadline.
+          expect(ms).toBeGreaterThanOrEqual(DEADLINE_MS - 100);
+          expect(ms).toBeLessThan(3 * DEADLINE_MS);
+        }
+        expect(health.statusCode).toBe(503);
+        expect(healthMs).toBeLessThan(3 * DEADLINE_MS);
+      } finally {
+        proxy.thaw();
       }
-      expect(health.statusCode).toBe(503);
-      expect(healthMs).toBeLessThan(3 * DEADLINE_MS);
-    } finally {
-      proxy.thaw();
-    }
 
-    // The recording that timed out may have reached the server after all; its repeat (same key, so the same
-    // update id) answers what happened and records nothing twice.
-    const statuses: number[] = [];
-    const again = await untilAnswered(() => post(`/v1/trajectories/${t}/attendance`, body, key), statuses);
-    expect(again.statusCode, again.body).toBe(200);
-    console.log(`the same recording repeated after the server answered again: ${statuses.join(', ')}`);
-    expect((await get(`/v1/trajectories/${t}`)).statusCode).toBe(200);
-    const attended = (await get(`/v1/trajectories/${t}/schedule`))
-      .json()
-      .weeks.flatMap((w: { days: { date: string; status: string }[] }) => w.days)
-      .find((d: { date: string }) => d.date === day!.date);
-    expect(attended.status).toBe('attended');
-    const rows = await db
-      .selectFrom('attendance')
-      .selectAll()
-      .where('trajectory_id', '=', t)
-      .where('date', '=', day!.date)
-      .execute();
-    expect(rows).toHaveLength(1);
-  }, 120_000);
+      // The recording that timed out may have reached the server after all; its repeat (same key, so the same
+      // update id) answers what happened and records nothing twice.
+      const statuses: number[] = [];
+      const again = await untilAnswered(() => post(`/v1/trajectories/${t}/attendance`, body, key), statuses);
+      expect(again.statusCode, again.body).toBe(200);
+      console.log(`the same recording repeated after the server answered again: ${statuses.join(', ')}`);
+      expect((await get(`/v1/trajectories/${t}`)).statusCode).toBe(200);
+      const attended = (await get(`/v1/trajectories/${t}/schedule`))
+        .json()
+        .weeks.flatMap((w: { days: { date: string; status: string }[] }) => w.days)
+        .find((d: { date: string }) => d.date === day!.date);
+      expect(attended.status).toBe('attended');
+      const rows = await db
+        .selectFrom('attendance')
+        .selectAll()
+        .where('trajectory_id', '=', t)
+        .where('date', '=', day!.date)
+        .execute();
+      expect(rows).toHaveLength(1);
+    },
+    120_000,
+  );
 
   it('a launch that timed out is completed by its repeat with the same Idempotency-Key', async () => {
     const key = randomUUID();
@@ -284,7 +290,9 @@ describe('many concurrent updates to one trajectory', () => {
     );
     const count = (s: number) => statuses.filter((x) => x === s).length;
     console.log(
-      `32 concurrent recordings on one trajectory: ${statuses.length} answers in ${Date.now() - started} ms; 200: ${count(200)}, 503: ${count(503)} (${[...new Set(problems)].join(', ') || 'none'}), other: ${statuses.filter((s) => s !== 200 && s !== 503).join(', ') || 'none'}`,
+      `32 concurrent recordings on one trajectory: ${statuses.length} answers in ${Date.now() - started} ` +
+        `ms; 200: ${count(200)}, 503: ${count(503)} (${[...new Set(problems)].join(', ') || 'none'}), ` +
+        `other: ${statuses.filter((s) => s !== 200 && s !== 503).join(', ') || 'none'}`,
     );
     expect(
       statuses.filter((s) => s !== 200 && s !== 503),
@@ -338,22 +346,26 @@ describe('which Temporal errors are worth sending again, and which are 503', () 
     ]);
   });
 
-  it('answers 503 for a missed deadline, an unreachable server and an update that could not get through; leaves the rest alone', () => {
-    const type = (e: unknown) => {
-      const p = temporalProblem(e, 5000);
-      return p instanceof DomainError ? `${p.status} ${p.type}` : 'as it was';
-    };
-    expect(
-      [timedOut, queryTimedOut, unreachable, aborted, unprocessed, taskFailed, noWorker, refused].map(type),
-    ).toEqual([
-      '503 temporal-timeout',
-      '503 temporal-timeout',
-      '503 temporal-unavailable',
-      '503 temporal-busy',
-      '503 temporal-busy',
-      '503 temporal-retrying',
-      '503 temporal-no-worker',
-      'as it was',
-    ]);
-  });
+  it(
+    'answers 503 for a missed deadline, an unreachable server and an update that could not get through; ' +
+      'leaves the rest alone',
+    () => {
+      const type = (e: unknown) => {
+        const p = temporalProblem(e, 5000);
+        return p instanceof DomainError ? `${p.status} ${p.type}` : 'as it was';
+      };
+      expect(
+        [timedOut, queryTimedOut, unreachable, aborted, unprocessed, taskFailed, noWorker, refused].map(type),
+      ).toEqual([
+        '503 temporal-timeout',
+        '503 temporal-timeout',
+        '503 temporal-unavailable',
+        '503 temporal-busy',
+        '503 temporal-busy',
+        '503 temporal-retrying',
+        '503 temporal-no-worker',
+        'as it was',
+      ]);
+    },
+  );
 });

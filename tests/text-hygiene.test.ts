@@ -295,25 +295,30 @@ describe('a BSN in any notation', () => {
     sent.add(digits);
   });
 
-  it('leaves numbers that are not a BSN alone: nine digits failing the elfproef, phone numbers, postcodes, dates, amounts', async () => {
-    await fc.assert(
-      fc.asyncProperty(notation(notBsnDigits), async (n) => {
-        const res = await post('/v1/organisations', { name: `Zorggroep ${n.text}`, kind: 'employer' });
-        expect(res.statusCode, `${JSON.stringify(n.text)}: ${res.body}`).toBe(201);
-      }),
-      { seed: SEED, numRuns: 60 },
-    );
-    const note =
-      'Bel 06-12345678 of +31 6 12345678 of 0612345678; postcode 4811 AB Breda; gesprek 04-05-2026 om 10:30 (2026-05-04); ' +
-      'dossier 736160232; IBAN NL91 ABNA 0417 1643 00; KvK 12345678; € 1.234,56';
-    const res = await post(`/v1/trajectories/${trajectoryId}/checkpoints`, {
-      key: 'intake',
-      status: 'on_track',
-      note,
-      trainerConfirmed: true,
-    });
-    expect(res.statusCode, res.body).toBe(200);
-  });
+  it(
+    'leaves numbers that are not a BSN alone: nine digits failing the elfproef, phone numbers, postcodes, ' +
+      'dates, amounts',
+    async () => {
+      await fc.assert(
+        fc.asyncProperty(notation(notBsnDigits), async (n) => {
+          const res = await post('/v1/organisations', { name: `Zorggroep ${n.text}`, kind: 'employer' });
+          expect(res.statusCode, `${JSON.stringify(n.text)}: ${res.body}`).toBe(201);
+        }),
+        { seed: SEED, numRuns: 60 },
+      );
+      const note =
+        'Bel 06-12345678 of +31 6 12345678 of 0612345678; postcode ' +
+        '4811 AB Breda; gesprek 04-05-2026 om 10:30 (2026-05-04); ' +
+        'dossier 736160232; IBAN NL91 ABNA 0417 1643 00; KvK 12345678; € 1.234,56';
+      const res = await post(`/v1/trajectories/${trajectoryId}/checkpoints`, {
+        key: 'intake',
+        status: 'on_track',
+        note,
+        trainerConfirmed: true,
+      });
+      expect(res.statusCode, res.body).toBe(200);
+    },
+  );
 });
 
 describe('a BSN in a header', () => {
@@ -337,57 +342,67 @@ describe('a BSN in a header', () => {
     for (const k of keys) expect(k).not.toMatch(/partner-key/);
   });
 
-  it('in an x-request-id is replaced by its keyed hash: in the response, the audit log and every log line', async () => {
-    await fc.assert(
-      fc.asyncProperty(notation(bsnDigits, { plain: true }), async (n) => {
-        const header = `trace ${n.text}`;
-        sent.add(n.digits).add(n.text).add(header);
-        const get = () =>
-          app.inject({
-            method: 'GET',
-            url: `/v1/trajectories/${trajectoryId}`,
-            headers: { authorization: `Bearer ${ADMIN_TOKEN}`, 'x-request-id': header },
-          });
-        const res = await get();
-        expect(res.statusCode, res.body).toBe(200);
-        const id = res.headers['x-request-id'] as string;
-        expect(id).toMatch(/^bsn-hmac-[0-9a-f]{40}$/);
-        // The same header gives the same id, so the caller can still find its request.
-        expect((await get()).headers['x-request-id']).toBe(id);
-        const audited = await db.selectFrom('audit_event').select('request_id').where('request_id', '=', id).execute();
-        expect(audited.length).toBeGreaterThanOrEqual(2);
-      }),
-      { seed: SEED, numRuns: 10 },
-    );
-    // A caller's own id without a BSN is still kept as it is.
-    const own = await app.inject({
-      method: 'GET',
-      url: '/health',
-      headers: { 'x-request-id': 'partner-trace-736160232' },
-    });
-    expect(own.headers['x-request-id']).toBe('partner-trace-736160232');
-  });
-
-  it('in a url (path or query), or a header Fastify logs (Host, Accept-Version), does not reach a log line', async () => {
-    const digits = '736160231';
-    for (const url of [
-      `/v1/audit-events?actor=${digits}`,
-      '/v1/audit-events?actor=736%20160%20231',
-      `/v1/trajectories/${digits}`,
-      '/v1/cohorts/736.160.231',
-    ]) {
-      await app.inject({
+  it(
+    'in an x-request-id is replaced by its keyed hash: ' + 'in the response, the audit log and every log line',
+    async () => {
+      await fc.assert(
+        fc.asyncProperty(notation(bsnDigits, { plain: true }), async (n) => {
+          const header = `trace ${n.text}`;
+          sent.add(n.digits).add(n.text).add(header);
+          const get = () =>
+            app.inject({
+              method: 'GET',
+              url: `/v1/trajectories/${trajectoryId}`,
+              headers: { authorization: `Bearer ${ADMIN_TOKEN}`, 'x-request-id': header },
+            });
+          const res = await get();
+          expect(res.statusCode, res.body).toBe(200);
+          const id = res.headers['x-request-id'] as string;
+          expect(id).toMatch(/^bsn-hmac-[0-9a-f]{40}$/);
+          // The same header gives the same id, so the caller can still find its request.
+          expect((await get()).headers['x-request-id']).toBe(id);
+          const audited = await db
+            .selectFrom('audit_event')
+            .select('request_id')
+            .where('request_id', '=', id)
+            .execute();
+          expect(audited.length).toBeGreaterThanOrEqual(2);
+        }),
+        { seed: SEED, numRuns: 10 },
+      );
+      // A caller's own id without a BSN is still kept as it is.
+      const own = await app.inject({
         method: 'GET',
-        url,
-        headers: {
-          authorization: `Bearer ${ADMIN_TOKEN}`,
-          host: `h${digits}.example`,
-          'accept-version': `v-${digits}`,
-        },
+        url: '/health',
+        headers: { 'x-request-id': 'partner-trace-736160232' },
       });
-    }
-    sent.add(digits);
-  });
+      expect(own.headers['x-request-id']).toBe('partner-trace-736160232');
+    },
+  );
+
+  it(
+    'in a url (path or query), or a header Fastify logs ' + '(Host, Accept-Version), does not reach a log line',
+    async () => {
+      const digits = '736160231';
+      for (const url of [
+        `/v1/audit-events?actor=${digits}`,
+        '/v1/audit-events?actor=736%20160%20231',
+        `/v1/trajectories/${digits}`,
+        '/v1/cohorts/736.160.231',
+      ]) {
+        await app.inject({
+          method: 'GET',
+          url,
+          headers: {
+            authorization: `Bearer ${ADMIN_TOKEN}`,
+            host: `h${digits}.example`,
+            'accept-version': `v-${digits}`,
+          },
+        });
+      }
+      sent.add(digits);
+    },
+  );
 });
 
 describe('malformed text', () => {

@@ -62,7 +62,8 @@ describe('trajectory workflow', () => {
     expect((await findTrajectory(db, input.trajectoryId))?.status).toBe('ended');
     const history = await handle.fetchHistory();
     console.info(
-      `20-week trajectory on the time-skipping server: ${wallMs} ms wall time, ${history.events?.length} history events`,
+      `20-week trajectory on the time-skipping server: ${wallMs} ms wall time, ${history.events?.length} ` +
+        `history events`,
     );
   });
 

@@ -31,7 +31,7 @@ const recordings: {
   path: string;
   operationId: string;
   body: TSchema;
-  update: UpdateDefinition<RecordedResult, [any]>;
+  update: UpdateDefinition<RecordedResult, [unknown]>;
   access: Access;
   summary: string;
   description: string;

@@ -13,7 +13,8 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('plan_seq', 'integer', (c) => c.notNull().defaultTo(0))
     .execute();
   await sql`update trajectory t set days_recorded = a.recorded, days_attended = a.attended
-            from (select trajectory_id, count(*)::int recorded, (count(*) filter (where present))::int attended from attendance group by trajectory_id) a
+            from (select trajectory_id, count(*)::int recorded, (count(*) filter (where present))::int attended from
+            attendance group by trajectory_id) a
             where a.trajectory_id = t.id`.execute(db);
   // The funders' and the coordinator's filters: cohort by programme, region and start; trajectories by cohort.
   await db.schema.createIndex('trajectory_cohort_idx').on('trajectory').column('cohort_id').execute();

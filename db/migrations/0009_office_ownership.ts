@@ -17,11 +17,11 @@ export async function up(db: Kysely<any>): Promise<void> {
   // protection (kept 30 days) name the key that created an organisation, contact or programme version, and a
   // key names its office (a coordinator's own, or the office whose coordinator made it).
   await sql`create temporary table made_by as
-            select split_part(i.scope, ' ', 3) path, i.response::jsonb body, coalesce(k.office_id, case when k.role = 'coordinator' then k.organisation_id end) office
+            select split_part(i.scope, ' ', 3) path, i.response::jsonb body, coalesce(k.office_id, case when k.role =
+            'coordinator' then k.organisation_id end) office
             from idempotency_key i join api_key k on k.id = split_part(i.scope, ' ', 1)
-            where i.status_code between 200 and 299 and i.response is not null and split_part(i.scope, ' ', 2) = 'POST'`.execute(
-    db,
-  );
+            where i.status_code between 200 and 299 and i.response is not null and split_part(i.scope, ' ', 2) =
+            'POST'`.execute(db);
 
   await db.schema
     .alterTable('organisation')
@@ -33,12 +33,12 @@ export async function up(db: Kysely<any>): Promise<void> {
   // they cannot launch with it until its owner shares it (POST /v1/organisations/{id}/shares).
   await sql`update organisation set office_id = id where kind = 'programme_office'`.execute(db);
   await sql`update organisation o set office_id = m.office from made_by m
-            where m.path = '/v1/organisations' and m.body->>'id' = o.id and m.office is not null and o.kind <> 'programme_office'`.execute(
-    db,
-  );
+            where m.path = '/v1/organisations' and m.body->>'id' = o.id and m.office is not null and o.kind <>
+            'programme_office'`.execute(db);
   await sql`update organisation o set office_id = f.office
             from (select distinct on (m.organisation_id) m.organisation_id, c.programme_office_id office
-                  from covenant_member m join covenant c on c.id = m.covenant_id order by m.organisation_id, c.created_at, c.id) f
+                  from covenant_member m join covenant c on c.id = m.covenant_id order by m.organisation_id,
+            c.created_at, c.id) f
             where f.organisation_id = o.id and o.office_id is null`.execute(db);
   await db.schema.createIndex('organisation_office_idx').on('organisation').column('office_id').execute();
 
@@ -59,8 +59,10 @@ export async function up(db: Kysely<any>): Promise<void> {
             where m.path like '/v1/organisations/%/contacts' and m.body->>'id' = k.id and m.office is not null`.execute(
     db,
   );
-  await sql`update contact k set office_id = case when exists (select 1 from covenant_member m join covenant c on c.id = m.covenant_id
-                                                             where m.organisation_id = k.organisation_id and c.programme_office_id is distinct from o.office_id)
+  await sql`update contact k set office_id = case when exists (select 1 from covenant_member m join covenant c on c.id
+                                                             = m.covenant_id
+                                                             where m.organisation_id = k.organisation_id and
+                                                             c.programme_office_id is distinct from o.office_id)
                                                   then '-' else o.office_id end
             from organisation o where o.id = k.organisation_id and k.office_id is null`.execute(db);
   await db.schema.createIndex('contact_office_idx').on('contact').columns(['organisation_id', 'office_id']).execute();
@@ -72,9 +74,8 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('office_id', 'text', (c) => c.references('organisation.id'))
     .execute();
   await sql`update programme p set office_id = m.office from made_by m
-            where m.path = '/v1/programmes' and m.body->>'id' = p.id and (m.body->>'version')::int = p.version and m.office is not null`.execute(
-    db,
-  );
+            where m.path = '/v1/programmes' and m.body->>'id' = p.id and (m.body->>'version')::int = p.version and
+            m.office is not null`.execute(db);
   await db.schema
     .alterTable('school_closure')
     .addColumn('office_id', 'text', (c) => c.references('organisation.id'))
@@ -82,18 +83,16 @@ export async function up(db: Kysely<any>): Promise<void> {
   await db.schema.alterTable('audit_event').addColumn('office_id', 'text').execute();
   // 'denied': a request refused because the object belongs to another office, recorded for that office.
   await sql`alter table audit_event drop constraint audit_event_action_check`.execute(db);
-  await sql`alter table audit_event add constraint audit_event_action_check check (action in ('read','change','export','erase','anonymise','denied'))`.execute(
-    db,
-  );
+  await sql`alter table audit_event add constraint audit_event_action_check check (action in
+    ('read','change','export','erase','anonymise','denied'))`.execute(db);
   await sql`drop table made_by`.execute(db);
   await db.schema.createIndex('audit_event_office_idx').on('audit_event').columns(['office_id', 'at']).execute();
 }
 
 export async function down(db: Kysely<any>): Promise<void> {
   await sql`alter table audit_event drop constraint audit_event_action_check`.execute(db);
-  await sql`alter table audit_event add constraint audit_event_action_check check (action in ('read','change','export','erase','anonymise'))`.execute(
-    db,
-  );
+  await sql`alter table audit_event add constraint audit_event_action_check check (action in
+    ('read','change','export','erase','anonymise'))`.execute(db);
   await db.schema.alterTable('audit_event').dropColumn('office_id').execute();
   await db.schema.alterTable('school_closure').dropColumn('office_id').execute();
   await db.schema.alterTable('programme').dropColumn('office_id').execute();

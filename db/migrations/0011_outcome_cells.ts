@@ -28,12 +28,18 @@ import { sql, type Kysely } from 'kysely';
 const STRIPES = 16;
 
 /** The cells of trajectory rows (`src` has the trajectory's columns and `sign`). */
-const trajectoryCells = (src: string) => `
-  select cohort_id, 'status' as figure, status as a, outcome->>'kind' as b, abs(hashtext(id)) % ${STRIPES} as stripe, sign::bigint as n from ${src} x
-  union all select cohort_id, 'dropout', outcome->>'reason', ((outcome->>'week')::int)::text, 0, sign from ${src} x where outcome->>'kind' = 'dropout'
-  union all select cohort_id, 'attendance', 'days', null, abs(hashtext(id)) % ${STRIPES}, sign * days_recorded from ${src} x
-  union all select cohort_id, 'attendance', 'attended', null, abs(hashtext(id)) % ${STRIPES}, sign * days_attended from ${src} x
-  union all select cohort_id, 'attendance', 'participants', null, abs(hashtext(id)) % ${STRIPES}, sign * (days_recorded > 0)::int from ${src} x`;
+const trajectoryCells = (src: string) =>
+  `
+  select cohort_id, 'status' as figure, status as a, outcome->>'kind' as b, abs(hashtext(id)) % ${STRIPES} ` +
+  `as stripe, sign::bigint as n from ${src} x
+  union all select cohort_id, 'dropout', outcome->>'reason', ((outcome->>'week')::int)::text, 0, sign ` +
+  `from ${src} x where outcome->>'kind' = 'dropout'
+  union all select cohort_id, 'attendance', 'days', null, abs(hashtext(id)) % ${STRIPES}, sign * ` +
+  `days_recorded from ${src} x
+  union all select cohort_id, 'attendance', 'attended', null, abs(hashtext(id)) % ${STRIPES}, sign * ` +
+  `days_attended from ${src} x
+  union all select cohort_id, 'attendance', 'participants', null, abs(hashtext(id)) % ${STRIPES}, sign * ` +
+  `(days_recorded > 0)::int from ${src} x`;
 
 /** The cells of checkpoint reviews (`src` has the review's columns, its trajectory's `cohort_id` and `sign`). */
 const checkpointCells = (src: string) => `select cohort_id, 'checkpoint', key, status, 0, sign::bigint from ${src} x`;
@@ -42,13 +48,16 @@ const checkpointCells = (src: string) => `select cohort_id, 'checkpoint', key, s
  * The cells of follow-up rows: per month, how many were asked and each kind of answer (as db/outcomes.ts had counted
  * them).
  */
-const followUpCells = (src: string) => `
+const followUpCells = (src: string) =>
+  `
   select x.cohort_id, 'follow_up', x.months::text, v.b, 0, x.sign::bigint from ${src} x cross join lateral (values
     ('asked', true),
     ('employed_yes', x.employed is true), ('employed_no', x.employed is false),
-    ('employed_none', x.employed is null and x.status = 'closed'), ('employed_open', x.employed is null and x.status = 'open'),
+    ('employed_none', x.employed is null and x.status = 'closed'), ('employed_open', x.employed is null and ` +
+  `x.status = 'open'),
     ('enrolment_asked', x.school_id is not null),
-    ('enrolled_yes', x.school_id is not null and x.enrolled is true), ('enrolled_no', x.school_id is not null and x.enrolled is false),
+    ('enrolled_yes', x.school_id is not null and x.enrolled is true), ('enrolled_no', x.school_id is not ` +
+  `null and x.enrolled is false),
     ('enrolled_none', x.school_id is not null and x.enrolled is null and x.status = 'closed'),
     ('enrolled_open', x.school_id is not null and x.enrolled is null and x.status = 'open')
   ) v(b, hit) where v.hit`;
@@ -57,19 +66,28 @@ const followUpCells = (src: string) => `
 const applyStatements = (cells: string) => [
   `
   insert into outcome_cell as o (cohort_id, figure, a, b, stripe, n)
-  select cohort_id, figure, a, b, stripe, sum(n) from (${cells}) c (cohort_id, figure, a, b, stripe, n) group by 1, 2, 3, 4, 5 having sum(n) <> 0 order by 1, 2, 3, 4, 5
+  select cohort_id, figure, a, b, stripe, sum(n) from (${cells}) c (cohort_id, figure, a, b, stripe, n) ` +
+    `group by 1, 2, 3, 4, 5 having sum(n) <> 0 order by 1, 2, 3, 4, 5
   on conflict (cohort_id, figure, a, b, stripe) do update set n = o.n + excluded.n`,
   `
-  insert into outcome_group_cell as o (covenant_id, programme_id, region, start_date, figure, a, b, stripe, n)
-  select h.covenant_id, h.programme_id, h.region, h.start_date, c.figure, c.a, c.b, c.stripe, sum(c.n) from (${cells}) c (cohort_id, figure, a, b, stripe, n) join cohort h on h.id = c.cohort_id
+  insert into outcome_group_cell as o (covenant_id, programme_id, region, start_date, figure, a, b, ` +
+    `stripe, n)
+  select h.covenant_id, h.programme_id, h.region, h.start_date, c.figure, c.a, c.b, c.stripe, sum(c.n) ` +
+    `from (${cells}) c (cohort_id, figure, a, b, stripe, n) join cohort h on h.id = c.cohort_id
   group by 1, 2, 3, 4, 5, 6, 7, 8 having sum(c.n) <> 0 order by 1, 2, 3, 4, 5, 6, 7, 8
-  on conflict (covenant_id, programme_id, region, start_date, figure, a, b, stripe) do update set n = o.n + excluded.n`,
+  on conflict (covenant_id, programme_id, region, start_date, figure, a, b, stripe) do update set n = o.n ` +
+    `+ excluded.n`,
 ];
 const apply = (cells: string) => applyStatements(cells).join(';\n');
 
 /** Rows of a transition table with their sign: `new_rows` +1, `old_rows` -1, or both for an update. */
-const signed = (op: 'INSERT' | 'UPDATE' | 'DELETE', select: (rows: string, sign: number) => string) =>
-  `(${[...(op === 'DELETE' ? [] : [select('new_rows', 1)]), ...(op === 'INSERT' ? [] : [select('old_rows', -1)])].join(' union all ')})`;
+const signed = (op: 'INSERT' | 'UPDATE' | 'DELETE', select: (rows: string, sign: number) => string) => {
+  const rows = [
+    ...(op === 'DELETE' ? [] : [select('new_rows', 1)]),
+    ...(op === 'INSERT' ? [] : [select('old_rows', -1)]),
+  ];
+  return `(${rows.join(' union all ')})`;
+};
 
 const ops = ['INSERT', 'UPDATE', 'DELETE'] as const;
 
@@ -78,10 +96,11 @@ function trajectoryBody(op: (typeof ops)[number]): string {
   let cells = trajectoryCells(rows);
   if (op === 'UPDATE') {
     // A trajectory moved to another cohort takes its checkpoint reviews and follow-ups along.
-    const moved = (
-      table: string,
-    ) => `(select n.cohort_id, k.*, 1 as sign from new_rows n join old_rows o on o.id = n.id and o.cohort_id <> n.cohort_id join ${table} k on k.trajectory_id = n.id
-      union all select o.cohort_id, k.*, -1 from new_rows n join old_rows o on o.id = n.id and o.cohort_id <> n.cohort_id join ${table} k on k.trajectory_id = n.id)`;
+    const moved = (table: string) =>
+      `(select n.cohort_id, k.*, 1 as sign from new_rows n join old_rows o on o.id = n.id and o.cohort_id <> ` +
+      `n.cohort_id join ${table} k on k.trajectory_id = n.id
+      union all select o.cohort_id, k.*, -1 from new_rows n join old_rows o on o.id = n.id and ` +
+      `o.cohort_id <> n.cohort_id join ${table} k on k.trajectory_id = n.id)`;
     cells += ` union all ${checkpointCells(moved('checkpoint_review'))} union all ${followUpCells(moved('follow_up'))}`;
   }
   return apply(cells);
@@ -116,7 +135,8 @@ export async function up(db: Kysely<any>): Promise<void> {
     b text,
     stripe smallint not null,
     n bigint not null,
-    constraint outcome_group_cell_key unique nulls not distinct (covenant_id, programme_id, region, start_date, figure, a, b, stripe)
+    constraint outcome_group_cell_key unique nulls not distinct (covenant_id, programme_id, region, start_date,
+    figure, a, b, stripe)
   )`.execute(db);
   for (const f of functions) {
     // One function per table; the branch taken decides which transition tables the statement reads.
@@ -134,41 +154,49 @@ export async function up(db: Kysely<any>): Promise<void> {
       .execute(db);
     await sql
       .raw(
-        `create trigger ${f.fn}_insert after insert on ${f.table} referencing new table as new_rows for each statement execute function ${f.fn}()`,
+        `create trigger ${f.fn}_insert after insert on ${f.table} referencing new table as new_rows for ` +
+          `each statement execute function ${f.fn}()`,
       )
       .execute(db);
     await sql
       .raw(
-        `create trigger ${f.fn}_update after update on ${f.table} referencing old table as old_rows new table as new_rows for each statement execute function ${f.fn}()`,
+        `create trigger ${f.fn}_update after update on ${f.table} referencing old table as old_rows new ` +
+          `table as new_rows for each statement execute function ${f.fn}()`,
       )
       .execute(db);
     await sql
       .raw(
-        `create trigger ${f.fn}_delete after delete on ${f.table} referencing old table as old_rows for each statement execute function ${f.fn}()`,
+        `create trigger ${f.fn}_delete after delete on ${f.table} referencing old table as old_rows for ` +
+          `each statement execute function ${f.fn}()`,
       )
       .execute(db);
   }
   // A cohort whose covenant, programme, region or start date changes takes its cells to its new group.
-  const regroup = (
-    rows: string,
-    sign: number,
-  ) => `select r.covenant_id, r.programme_id, r.region, r.start_date, k.figure, k.a, k.b, k.stripe, ${sign} * k.n from ${rows} r join outcome_cell k on k.cohort_id = r.id
-    join new_rows n2 on n2.id = r.id join old_rows o2 on o2.id = r.id where (n2.covenant_id, n2.programme_id, n2.region, n2.start_date) is distinct from (o2.covenant_id, o2.programme_id, o2.region, o2.start_date)`;
+  const regroup = (rows: string, sign: number) =>
+    `select r.covenant_id, r.programme_id, r.region, r.start_date, k.figure, k.a, k.b, k.stripe, ${sign} * ` +
+    `k.n from ${rows} r join outcome_cell k on k.cohort_id = r.id
+    join new_rows n2 on n2.id = r.id join old_rows o2 on o2.id = r.id where (n2.covenant_id, ` +
+    `n2.programme_id, n2.region, n2.start_date) is distinct from (o2.covenant_id, o2.programme_id, ` +
+    `o2.region, o2.start_date)`;
   await sql
     .raw(
       `create function outcome_cells_cohort() returns trigger language plpgsql as $body$
     begin
-      insert into outcome_group_cell as o (covenant_id, programme_id, region, start_date, figure, a, b, stripe, n)
-      select c1, c2, c3, c4, c5, c6, c7, c8, sum(c9) from (${regroup('new_rows', 1)} union all ${regroup('old_rows', -1)}) x (c1, c2, c3, c4, c5, c6, c7, c8, c9)
+      insert into outcome_group_cell as o (covenant_id, programme_id, region, start_date, figure, a, ` +
+        `b, stripe, n)
+      select c1, c2, c3, c4, c5, c6, c7, c8, sum(c9) from (${regroup('new_rows', 1)} union ` +
+        `all ${regroup('old_rows', -1)}) x (c1, c2, c3, c4, c5, c6, c7, c8, c9)
       group by 1, 2, 3, 4, 5, 6, 7, 8 having sum(c9) <> 0 order by 1, 2, 3, 4, 5, 6, 7, 8
-      on conflict (covenant_id, programme_id, region, start_date, figure, a, b, stripe) do update set n = o.n + excluded.n;
+      on conflict (covenant_id, programme_id, region, start_date, figure, a, b, stripe) do update set ` +
+        `n = o.n + excluded.n;
       return null;
     end $body$`,
     )
     .execute(db);
   await sql
     .raw(
-      `create trigger outcome_cells_cohort_update after update on cohort referencing old table as old_rows new table as new_rows for each statement execute function outcome_cells_cohort()`,
+      `create trigger outcome_cells_cohort_update after update on cohort referencing old table as old_rows ` +
+        `new table as new_rows for each statement execute function outcome_cells_cohort()`,
     )
     .execute(db);
   // The rows there are now.

@@ -213,9 +213,15 @@ export function dutchRisk(r: { kind: string; reason: string }): string {
     case 'unexcused_absences':
       return `${numbers[0] ?? 'meerdere'} keer ongeoorloofd afwezig binnen twee weken (${dates.join(', ')})`;
     case 'checkpoint_at_risk':
-      return `checkpoint ${r.reason.match(/checkpoint (\S+)/)?.[1] ?? ''} is op ${dates[0] ?? ''} vastgelegd als "risico"`;
+      return (
+        `checkpoint ${r.reason.match(/checkpoint (\S+)/)?.[1] ?? ''} ` +
+        `is op ${dates[0] ?? ''} vastgelegd als "risico"`
+      );
     case 'checkpoint_overdue':
-      return `checkpoint ${r.reason.match(/checkpoint (.+?) \(week/)?.[1] ?? ''} moest uiterlijk ${dates[0] ?? ''} vastgelegd zijn en is dat niet`;
+      return (
+        `checkpoint ${r.reason.match(/checkpoint (.+?) \(week/)?.[1] ?? ''} moest uiterlijk ${dates[0] ?? ''} ` +
+        `vastgelegd zijn en is dat niet`
+      );
     case 'low_attendance': {
       const m = r.reason.match(/attended (\d+) of (\d+) recorded days \((\d+)%\), below the programme's (\d+)%/);
       return m

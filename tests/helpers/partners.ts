@@ -2,13 +2,14 @@
 import { randomUUID } from 'node:crypto';
 import type { CohortPartners } from './fixtures';
 import { uniqueId } from './fixtures';
+import type { Json } from './json';
 
 export type Call = (
   method: string,
   url: string,
   body?: unknown,
   token?: string,
-) => Promise<{ status: number; json: any }>;
+) => Promise<{ status: number; json: Json }>;
 
 export interface Partners extends CohortPartners {
   officeId: string;
@@ -18,7 +19,7 @@ export interface Partners extends CohortPartners {
   otherJobcoachId: string;
 }
 
-async function created(call: Call, url: string, body: unknown): Promise<any> {
+async function created(call: Call, url: string, body: unknown): Promise<Json> {
   const res = await call('POST', url, body);
   if (res.status !== 201 && res.status !== 200) throw new Error(`${url}: ${res.status} ${JSON.stringify(res.json)}`);
   return res.json;

@@ -4,7 +4,7 @@
 // Kerst (2); Bevrijdingsdag only in lustrum years (2025, 2030, ...), as most collective labour agreements
 // in care do. Goede Vrijdag is not a day off.
 import Holidays from 'date-holidays';
-import type { Holiday } from '../workflows/calendar';
+import type { Holiday } from '../domain/calendar';
 
 const nl = new Holidays('NL');
 

@@ -16,13 +16,15 @@ import {
   remindersSentBefore,
   supersedeStale,
 } from '../db/outbox';
-import { OPEN_STATUSES, reminderFacts } from '../db/reminders';
+import { reminderFacts } from '../db/reminders';
 import { mapLimit } from '../infra/map-limit';
 import { findProgramme } from '../db/programmes';
 import { findOwnedOrganisations } from '../db/ownership';
 import { contactOfOffice, organisationRight } from '../api/ownership';
 import type { ContactRole } from '../db/schema';
-import type { ProgrammeTemplate, ReminderRules } from '../api/schemas/programme';
+import type { ProgrammeTemplate, ReminderRules } from '../domain/programme';
+import { riskInDutch, riskKey, type RiskSignal } from '../domain/risks';
+import { isOpen, isRunning, RUNNING_STATUSES } from '../domain/statuses';
 import type { Mailer } from '../infra/mail';
 import {
   addDays,
@@ -33,8 +35,8 @@ import {
   nextWorkingDay,
   weekOf,
   workingDaysBetween,
-} from '../workflows/calendar';
-import { riskReason, type OpenItems, type RiskSignal } from '../workflows/state';
+} from '../domain/calendar';
+import type { OpenItems } from '../domain/state';
 import { dutchHolidays } from './holidays';
 import { renderDigest, type Digest, type DigestItem, type ReminderKind } from './mail-texts';
 
@@ -59,8 +61,6 @@ export const DEFAULT_REMINDERS: ReminderRules = {
 
 /** Digests queued in one transaction while composing. */
 const MAILS_PER_TRANSACTION = 500;
-
-export const RUNNING = ['planned', 'active', 'paused', 'awaiting_bbl'];
 
 export interface Running {
   id: string;
@@ -98,7 +98,7 @@ export async function trajectoriesToRemind(db: Db, date: string): Promise<Runnin
     ])
     .where((eb) =>
       eb.or([
-        eb('t.status', 'in', RUNNING),
+        eb('t.status', 'in', RUNNING_STATUSES),
         eb(
           't.id',
           'in',
@@ -231,23 +231,6 @@ interface OpenOnDate {
   week: string[];
 }
 
-/** A risk signal's reason in Dutch, for the coordinator's mail, from the same facts as the English reason. */
-const DUTCH_RISK = {
-  unexcused_absences: (dates: string[]) =>
-    `${dates.length} keer ongeoorloofd afwezig binnen twee weken (${dates.join(', ')})`,
-  checkpoint_at_risk: (key: string, recordedOn: string) =>
-    `checkpoint ${key} is op ${recordedOn} vastgelegd als "risico"`,
-  checkpoint_overdue: (name: string, weekEnd: string) =>
-    `checkpoint ${name} moest uiterlijk ${weekEnd} vastgelegd zijn en is dat niet`,
-  low_attendance: (attended: number, recorded: number, threshold: number) =>
-    `aanwezig op ${attended} van ${recorded} geregistreerde dagen (${Math.round((100 * attended) / recorded)}%), onder de norm van ${Math.round(100 * threshold)}%`,
-};
-/**
- * The key a signal is raised under once: its kind and the first date in its (English) reason, as the outbox has always
- * stored it.
- */
-const riskSubject = (kind: string, reason: string) => `${kind}:${reason.match(/\d{4}-\d{2}-\d{2}/)?.[0] ?? ''}`;
-
 const groupBy = <T extends { trajectory_id: string }>(rows: T[]) => {
   const out = new Map<string, T[]>();
   for (const r of rows) {
@@ -278,7 +261,7 @@ async function openOnDate(
   monday: boolean,
   templateOf: (t: Running) => ProgrammeTemplate | undefined,
 ): Promise<Map<string, OpenOnDate>> {
-  const running = trajectories.filter((t) => RUNNING.includes(t.status));
+  const running = trajectories.filter((t) => isRunning(t.status));
   const facts = await reminderFacts(
     db,
     running.map((t) => t.id),
@@ -295,7 +278,7 @@ async function openOnDate(
   const out = new Map<string, OpenOnDate>();
   for (const t of running) {
     const template = templateOf(t);
-    const open = (OPEN_STATUSES as readonly string[]).includes(t.status);
+    const open = isOpen(t.status);
     const cps = checkpoints.get(t.id) ?? [];
     const pick = (c: (typeof cps)[number]) => ({ key: c.key, name: c.name, weekEnd: c.week_end });
     const confirmed = bbl.get(t.id);
@@ -306,31 +289,22 @@ async function openOnDate(
       !confirmed?.job_without_bbl;
     const risks: OpenOnDate['risks'] = [];
     if (open) {
-      const raise = (kind: RiskSignal['kind'], reason: string, text: string) =>
-        risks.push({ kind, subject: riskSubject(kind, reason), text });
+      const raise = (signal: RiskSignal) =>
+        risks.push({ kind: signal.kind, subject: riskKey(signal), text: riskInDutch(signal) });
       const dates = unexcused.get(t.id);
-      if (dates)
-        raise('unexcused_absences', riskReason.unexcused_absences(dates), DUTCH_RISK.unexcused_absences(dates));
+      if (dates) raise({ kind: 'unexcused_absences', dates });
       for (const r of atRisk.get(t.id) ?? [])
-        raise(
-          'checkpoint_at_risk',
-          riskReason.checkpoint_at_risk(r.key, r.recorded_on),
-          DUTCH_RISK.checkpoint_at_risk(r.key, r.recorded_on),
-        );
+        raise({ kind: 'checkpoint_at_risk', key: r.key, recordedOn: r.recorded_on });
       for (const c of cps.filter((x) => x.week_end < date))
-        raise(
-          'checkpoint_overdue',
-          riskReason.checkpoint_overdue(c.name, c.week, c.week_end),
-          DUTCH_RISK.checkpoint_overdue(c.name, c.week_end),
-        );
+        raise({ kind: 'checkpoint_overdue', key: c.key, name: c.name, week: c.week, weekEnd: c.week_end });
       const days = recorded.get(t.id);
-      if (days && template && days.attended / days.recorded < template.attendanceThreshold) {
-        raise(
-          'low_attendance',
-          riskReason.low_attendance(days.attended, days.recorded, template.attendanceThreshold),
-          DUTCH_RISK.low_attendance(days.attended, days.recorded, template.attendanceThreshold),
-        );
-      }
+      if (days && template && days.attended / days.recorded < template.attendanceThreshold)
+        raise({
+          kind: 'low_attendance',
+          attended: days.attended,
+          recorded: days.recorded,
+          threshold: template.attendanceThreshold,
+        });
     }
     out.set(t.id, {
       open: {

@@ -7,6 +7,7 @@ import type { FollowUpInput } from '../workflows/follow-up';
 import { followUpWorkflowId } from '../workflows/ids';
 import { writeFollowUp, type FollowUpProjection } from '../db/follow-ups';
 import { setTrajectoryStatus, writeProjection, type Projection } from '../db/trajectories';
+import type { TrajectoryStatus } from '../domain/statuses';
 
 export function createTrajectoryActivities({ db, temporal }: ActivityDeps) {
   return {
@@ -39,7 +40,7 @@ export function createTrajectoryActivities({ db, temporal }: ActivityDeps) {
       await writeFollowUp(db, projection);
     },
     /** Kept for runs of the first workflow version (workflows/legacy.ts). */
-    async recordTrajectoryStatus(input: { trajectoryId: string; status: string }): Promise<void> {
+    async recordTrajectoryStatus(input: { trajectoryId: string; status: TrajectoryStatus }): Promise<void> {
       await setTrajectoryStatus(db, input.trajectoryId, input.status);
     },
   };

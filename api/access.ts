@@ -12,10 +12,11 @@ import type { AuditAction } from '../db/schema';
 import { findCovenant } from '../db/covenants';
 import type { Db } from '../db/connection';
 import { findOwnedOrganisation, ownerOffice } from '../db/ownership';
-import { localDate } from '../workflows/calendar';
+import { localDate } from '../domain/calendar';
 import type { Principal, Role } from './auth';
 import { DomainError, notFound, type FieldProblem } from './errors';
 import { actingOffice, organisationRight } from './ownership';
+import { JOBCOACH_CHANGES, type ChangeType } from '../domain/changes';
 
 export type ResourceKind = 'trajectory' | 'cohort' | 'organisation' | 'covenant' | 'api-key';
 
@@ -342,10 +343,13 @@ export function followUpLimits(p: Principal, body: { employed?: boolean; enrolle
   return [];
 }
 
-export function changeLimits(p: Principal, body: { type: string }): FieldProblem[] {
-  if (p.role === 'jobcoach' && body.type !== 'pause' && body.type !== 'resume')
+export function changeLimits(p: Principal, body: { type: ChangeType }): FieldProblem[] {
+  if (p.role === 'jobcoach' && !JOBCOACH_CHANGES.includes(body.type))
     return [
-      { field: 'type', message: "a jobcoach records pauses and resumptions; other changes are the coordinator's" },
+      {
+        field: 'type',
+        message: `a jobcoach records ${JOBCOACH_CHANGES.join(', ')}; other changes are the coordinator's`,
+      },
     ];
   return [];
 }

@@ -5,7 +5,7 @@ import { context, SpanKind, SpanStatusCode, trace, type Span } from '@openteleme
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
 import { countOverdueRegistrations } from '../db/steering';
-import { localDate } from '../workflows/calendar';
+import { localDate } from '../domain/calendar';
 import type { AppDeps } from './deps';
 
 declare module 'fastify' {

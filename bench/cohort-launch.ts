@@ -15,7 +15,7 @@ import { benchApp } from './app';
 import { alternate, benchRuns, benchSize } from './stats';
 import type { Db } from '../db/connection';
 import { dutchHolidays } from '../activities/holidays';
-import { addDays } from '../workflows/calendar';
+import { addDays } from '../domain/calendar';
 import { TASK_QUEUE, trajectoryWorkflowId } from '../workflows/ids';
 import { trajectoryWorkflow, type TrajectoryInput } from '../workflows/trajectory';
 import { CohortIdKey, ProgrammeIdKey, RegionKey, TrajectoryStatusKey } from '../workflows/search-attributes';

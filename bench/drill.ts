@@ -28,7 +28,7 @@ import pg from 'pg';
 import { connectPostgres, type Db } from '../db/connection';
 import { migrateToLatest } from '../db/migrate';
 import { newPayloadKey, payloadDataConverter } from '../infra/payload-codec';
-import { addDays, localDate } from '../workflows/calendar';
+import { addDays, localDate } from '../domain/calendar';
 import { scheduleQuery } from '../workflows/trajectory';
 import { trajectoryWorkflowId } from '../workflows/ids';
 import { buildWorkflowBundle } from '../infra/workflow-bundle';

@@ -15,7 +15,7 @@ import { dutchHolidays } from '../activities/holidays';
 import { anyOf, type Db } from '../db/connection';
 import { createMailer } from '../infra/mail';
 import { mapLimit } from '../infra/map-limit';
-import { addDays, isoWeekday, isWorkingDay, localDate, localInstant, nextWorkingDay } from '../workflows/calendar';
+import { addDays, isoWeekday, isWorkingDay, localDate, localInstant, nextWorkingDay } from '../domain/calendar';
 import { startSmtp } from '../tests/helpers/smtp';
 
 /**

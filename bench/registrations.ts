@@ -20,7 +20,7 @@ import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { benchApp } from './app';
 import { alternate, benchRuns, percentile, QUICK } from './stats';
 import type { Db } from '../db/connection';
-import { localDate, addDays } from '../workflows/calendar';
+import { localDate, addDays } from '../domain/calendar';
 import { trajectoryWorkflowId } from '../workflows/ids';
 import { recordAttendanceUpdate, scheduleQuery } from '../workflows/trajectory';
 import { cohortRequest, thisMonday } from '../tests/helpers/fixtures';

@@ -12,7 +12,7 @@
 import http from 'node:http';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { localDate } from '../workflows/calendar';
+import { localDate } from '../domain/calendar';
 import { post } from './registrations';
 import { alternate, benchRuns, machineLoad, percentile, spread } from './stats';
 import {

@@ -32,7 +32,7 @@ import { connectPostgres, type Db } from '../db/connection';
 import { newPayloadKey, payloadDataConverter } from '../infra/payload-codec';
 import { DIGEST_SCHEDULE_ID } from '../infra/schedules';
 import { TASK_QUEUE } from '../workflows/ids';
-import { addDays, localDate } from '../workflows/calendar';
+import { addDays, localDate } from '../domain/calendar';
 import { cohortRequest, thisMonday } from '../tests/helpers/fixtures';
 import { createKey, seedPartners, type Call, type Partners } from '../tests/helpers/partners';
 import { createThrowawayDatabase } from '../tests/helpers/postgres';

@@ -6,7 +6,7 @@
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { Db } from '../db/connection';
 import { alternate, benchRuns } from './stats';
-import { addDays, localInstant, planTrajectory } from '../workflows/calendar';
+import { addDays, localInstant, planTrajectory } from '../domain/calendar';
 import { thisMonday, welslagenTemplate } from '../tests/helpers/fixtures';
 import { seedTrajectory } from '../tests/helpers/seed';
 import { TASK_QUEUE, trajectoryWorkflowId } from '../workflows/ids';

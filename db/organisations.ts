@@ -1,6 +1,6 @@
 import type { Db } from './connection';
 import type { NewOrganisation, Organisation } from './schema';
-import type { OrganisationKind } from '../api/schemas/organisation';
+import type { OrganisationKind } from '../domain/roles';
 
 /** Inserts an organisation; an identical repeat is a no-op, a different one under the same id returns undefined. */
 export async function insertOrganisation(db: Db, org: NewOrganisation): Promise<Organisation | undefined> {

@@ -4,17 +4,18 @@
 import { sql, type Insertable } from 'kysely';
 import type { Db } from './connection';
 import type { AuditEventTable } from './schema';
+import { EVENT_TEXT } from '../domain/personal-data';
+import { FINAL_STATUSES } from '../domain/statuses';
 
-/** Free-text fields in event data that may say something about a person. */
-const FREE_TEXT = ['note', 'text', 'correctionReason'];
-/** Event types whose `reason` is free text (an absence or dropout reason is a category and stays). */
-const FREE_TEXT_REASON = ['paused', 'extended', 'dropout_reverted'];
-
-/** Event data without what a person typed (kept for the coordinator and jobcoach; not for other partners). */
-export function withoutFreeText(type: string, data: Record<string, unknown>): Record<string, unknown> {
-  const drop = new Set(FREE_TEXT_REASON.includes(type) ? [...FREE_TEXT, 'reason'] : FREE_TEXT);
-  return Object.fromEntries(Object.entries(data).filter(([k]) => !drop.has(k)));
-}
+/**
+ * Event data without its typed text, per event type as domain/personal-data.ts classifies it: one SQL `case` over
+ * the types that hold any (everything typed is erased, whoever could read it).
+ */
+const withoutTypedText = () => {
+  const types = Object.entries(EVENT_TEXT).filter(([, fields]) => Object.keys(fields).length > 0);
+  const arms = types.map(([type, fields]) => sql`when ${type} then data - ${sql.val(Object.keys(fields))}::text[]`);
+  return sql<string>`case type ${sql.join(arms, sql` `)} else data end`;
+};
 
 export const ANONYMISED_NAME = 'Geanonimiseerd';
 export const anonymisedEmail = (id: string) => `anoniem-${id.slice(0, 8)}@geanonimiseerd.invalid`;
@@ -50,9 +51,7 @@ export async function anonymiseTrajectory(
       .execute();
     await trx
       .updateTable('trajectory_event')
-      .set({
-        data: sql<string>`case when type = any(${sql.val(FREE_TEXT_REASON)}::text[]) then data - ${sql.val(FREE_TEXT)}::text[] - 'reason' else data - ${sql.val(FREE_TEXT)}::text[] end`,
-      })
+      .set({ data: withoutTypedText() })
       .where('trajectory_id', '=', id)
       .execute();
     // No more questions about this participant: open follow-ups close (unanswered counts as no answer).
@@ -83,7 +82,7 @@ export async function trajectoriesPastRetention(db: Db, today: string, months: n
     .selectFrom('trajectory')
     .select('id')
     .where('anonymised_at', 'is', null)
-    .where('status', 'in', ['ended', 'dropped_out'])
+    .where('status', 'in', FINAL_STATUSES)
     .where('end_date', '<', sql<string>`(${today}::date - make_interval(months => ${months}))::date`)
     .orderBy('end_date')
     .limit(limit)

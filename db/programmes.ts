@@ -1,7 +1,7 @@
 import { sql } from 'kysely';
 import type { Db } from './connection';
 import type { Programme } from './schema';
-import type { ProgrammeTemplate } from '../api/schemas/programme';
+import type { ProgrammeTemplate } from '../domain/programme';
 
 /**
  * Every version of every programme; with `officeId`, only that office's own and the shared ones; with null, the shared

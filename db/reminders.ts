@@ -6,10 +6,11 @@
 // digest composed from these rows equals the one composed from the workflows' own answers.
 import { sql } from 'kysely';
 import { anyOf, type Db } from './connection';
-import { RISK_RULES } from '../workflows/state';
+import { RISK_RULES } from '../domain/risks';
+import { OPEN_STATUSES, RUNNING_STATUSES } from '../domain/statuses';
 
-/** The statuses in which days, checkpoints and the BBL decision are still expected (`isOpen` in workflows/state.ts). */
-export const OPEN_STATUSES = ['active', 'paused', 'awaiting_bbl'] as const;
+/** A week overview goes out for a trajectory under way or about to start, not a paused one. */
+const WEEK_OVERVIEW_STATUSES = RUNNING_STATUSES.filter((s) => s !== 'paused');
 
 export interface ReminderFacts {
   /** Planned days before `date` that nobody recorded, per trajectory in date order. */
@@ -47,7 +48,7 @@ export async function reminderFacts(
 ): Promise<ReminderFacts> {
   if (ids.length === 0)
     return { unrecorded: [], checkpoints: [], week: [], bbl: [], unexcused: [], atRisk: [], recorded: [] };
-  const open = sql`(select id from trajectory where id = ${anyOf(ids)} and status in ('active', 'paused', 'awaiting_bbl'))`;
+  const open = sql`(select id from trajectory where id = ${anyOf(ids)} and status = ${anyOf(OPEN_STATUSES)})`;
   const since = sql`${date}::date - ${RISK_RULES.unexcusedWithinDays}::int`;
   const [unrecorded, checkpoints, week, bbl, unexcused, atRisk, recorded] = await Promise.all([
     sql<ReminderFacts['unrecorded'][number]>`
@@ -65,7 +66,7 @@ export async function reminderFacts(
     o.weekOverview
       ? sql<ReminderFacts['week'][number]>`
         select pd.trajectory_id, to_char(pd.date, 'YYYY-MM-DD') date from planned_day pd
-        where pd.trajectory_id in (select id from trajectory where id = ${anyOf(ids)} and status in ('planned', 'active', 'awaiting_bbl'))
+        where pd.trajectory_id in (select id from trajectory where id = ${anyOf(ids)} and status = ${anyOf(WEEK_OVERVIEW_STATUSES)})
           and pd.kind = 'placement' and pd.planned and pd.date >= ${date} and pd.date < ${date}::date + (8 - extract(isodow from ${date}::date))::int
           and not exists (select 1 from attendance a where a.trajectory_id = pd.trajectory_id and a.date = pd.date)
         order by pd.trajectory_id, pd.date`.execute(db)

@@ -1,10 +1,12 @@
 // The one description of the tables. Migrations create them; `tests/migrations.test.ts` checks this
 // interface against the migrated database, so the two cannot drift apart.
 import type { ColumnType, Generated, Insertable, Selectable } from 'kysely';
-import type { ProgrammeTemplate } from '../api/schemas/programme';
-import type { OrganisationKind } from '../api/schemas/organisation';
-import type { Weekday } from '../workflows/calendar';
-import type { Outcome } from '../workflows/state';
+import type { ProgrammeTemplate } from '../domain/programme';
+import type { OrganisationKind } from '../domain/roles';
+import type { Weekday } from '../domain/primitives';
+import type { Outcome } from '../domain/outcomes';
+import type { KeyRole } from '../domain/roles';
+import type { CheckpointStatus, TrajectoryStatus } from '../domain/statuses';
 
 /** A DATE column: read back as 'YYYY-MM-DD' (type parsers in connection.ts), written as the same string. */
 type IsoDate = string;
@@ -64,7 +66,7 @@ export interface TrajectoryTable {
   employer_id: string;
   placement_weekdays: Json<Weekday[]>;
   school_weekday: number;
-  status: string;
+  status: TrajectoryStatus;
   end_date: IsoDate;
   workflow_id: string;
   created_at: CreatedAt;
@@ -111,7 +113,7 @@ export interface AttendanceTable {
 export interface CheckpointReviewTable {
   trajectory_id: string;
   key: string;
-  status: 'on_track' | 'concerns' | 'at_risk';
+  status: CheckpointStatus;
   note: string;
   trainer_confirmed: boolean;
   recorded_on: IsoDate;
@@ -204,7 +206,7 @@ export interface ContactTable {
   office_id: string | null;
 }
 
-export type KeyRole = 'coordinator' | 'employer' | 'school' | 'jobcoach' | 'funder';
+export type { KeyRole };
 export interface ApiKeyTable {
   id: string;
   organisation_id: string;

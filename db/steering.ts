@@ -1,19 +1,18 @@
 // The coordinator's steering view, as SQL over the rows the workflows' projections write: the plan
 // (planned_day, planned_checkpoint), attendance, checkpoint reviews and placements. "Overdue" and "at risk"
-// are computed as of a date, with the same rules the workflow applies (workflows/state.ts, RISK_RULES);
+// are computed as of a date, with the same rules the workflow applies (domain/state.ts, RISK_RULES);
 // tests/steering.test.ts checks both give the same signals for the same trajectories.
 import { sql } from 'kysely';
 import type { Db } from './connection';
 import { figureScope, type FigureFilter } from './outcomes';
-import { RISK_RULES } from '../workflows/state';
+import { RISK_RULES } from '../domain/risks';
+import { OPEN_STATUSES } from '../domain/statuses';
 
-/** The statuses in which days and checkpoints are still expected (openItems in workflows/state.ts). */
-const OPEN = sql`('active', 'paused', 'awaiting_bbl')`;
+/** The open statuses as a SQL list, for the statements written out in SQL. */
+const OPEN = sql`(${sql.join([...OPEN_STATUSES])})`;
 
 export async function riskRows(db: Db, f: FigureFilter, asOf: string) {
-  const open = figureScope(db, f)
-    .select('t.id')
-    .where(sql<boolean>`t.status in ${OPEN}`);
+  const open = figureScope(db, f).select('t.id').where('t.status', 'in', OPEN_STATUSES);
   const since = sql`${asOf}::date - ${RISK_RULES.unexcusedWithinDays}::int`;
   const [unexcused, atRisk, overdue, low] = await Promise.all([
     sql<{ trajectory_id: string; dates: string[] }>`
@@ -23,8 +22,8 @@ export async function riskRows(db: Db, f: FigureFilter, asOf: string) {
     sql<{ trajectory_id: string; key: string; recorded_on: string }>`
       select trajectory_id, key, to_char(recorded_on, 'YYYY-MM-DD') recorded_on from checkpoint_review
       where trajectory_id in (${open}) and status = 'at_risk' order by trajectory_id, key`.execute(db),
-    sql<{ trajectory_id: string; name: string; week: number; week_end: string }>`
-      select pc.trajectory_id, pc.name, pc.week, to_char(pc.week_end, 'YYYY-MM-DD') week_end from planned_checkpoint pc
+    sql<{ trajectory_id: string; key: string; name: string; week: number; week_end: string }>`
+      select pc.trajectory_id, pc.key, pc.name, pc.week, to_char(pc.week_end, 'YYYY-MM-DD') week_end from planned_checkpoint pc
       where pc.trajectory_id in (${open}) and pc.week_end < ${asOf}
         and not exists (select 1 from checkpoint_review r where r.trajectory_id = pc.trajectory_id and r.key = pc.key)
       order by pc.trajectory_id, pc.week_start`.execute(db),
@@ -48,9 +47,7 @@ export async function riskRows(db: Db, f: FigureFilter, asOf: string) {
  * Planned days before `asOf` nobody recorded, per organisation that should have (the employer of that day, or the ROC).
  */
 export async function overdueRegistrations(db: Db, f: FigureFilter, asOf: string) {
-  const open = figureScope(db, f)
-    .select('t.id')
-    .where(sql<boolean>`t.status in ${OPEN}`);
+  const open = figureScope(db, f).select('t.id').where('t.status', 'in', OPEN_STATUSES);
   const { rows } = await sql<{
     organisation_id: string;
     name: string;
@@ -72,9 +69,7 @@ export async function overdueRegistrations(db: Db, f: FigureFilter, asOf: string
 
 /** Checkpoints not recorded by the end of their week, per jobcoaching organisation. */
 export async function overdueCheckpointsByOrganisation(db: Db, f: FigureFilter, asOf: string) {
-  const open = figureScope(db, f)
-    .select('t.id')
-    .where(sql<boolean>`t.status in ${OPEN}`);
+  const open = figureScope(db, f).select('t.id').where('t.status', 'in', OPEN_STATUSES);
   const { rows } = await sql<{
     organisation_id: string;
     name: string;

@@ -1,8 +1,10 @@
 import { sql } from 'kysely';
 import type { Db } from './connection';
 import type { Trajectory, TrajectoryEventRow } from './schema';
-import type { PlannedCheckpoint, PlannedDay } from '../workflows/calendar';
-import type { Attendance, CheckpointReview, Outcome } from '../workflows/state';
+import type { PlannedCheckpoint, PlannedDay } from '../domain/calendar';
+import type { Outcome } from '../domain/outcomes';
+import type { Attendance, CheckpointReview } from '../domain/state';
+import { OPEN_STATUSES, type TrajectoryStatus } from '../domain/statuses';
 import type { TrajectoryEvent } from '../workflows/trajectory';
 
 export function findTrajectory(db: Db, id: string): Promise<Trajectory | undefined> {
@@ -14,7 +16,7 @@ export function listCohortTrajectories(db: Db, cohortId: string): Promise<Trajec
 }
 
 /** Used by the first workflow version only (runs started before recording; see workflows/legacy.ts). */
-export async function setTrajectoryStatus(db: Db, id: string, status: string): Promise<void> {
+export async function setTrajectoryStatus(db: Db, id: string, status: TrajectoryStatus): Promise<void> {
   await db.updateTable('trajectory').set({ status, updated_at: new Date() }).where('id', '=', id).execute();
 }
 
@@ -23,7 +25,7 @@ export interface Projection {
   events: TrajectoryEvent[];
   snapshot: {
     seq: number;
-    status: string;
+    status: TrajectoryStatus;
     endDate: string;
     outcome: Outcome | null;
     employers: { employerId: string; from: string }[];
@@ -163,7 +165,7 @@ export async function trajectoriesWithoutPlan(db: Db) {
     .selectFrom('trajectory')
     .select(['id', 'workflow_id'])
     .where('plan_seq', '=', 0)
-    .where('status', 'in', ['active', 'paused', 'awaiting_bbl'])
+    .where('status', 'in', OPEN_STATUSES)
     .where('anonymised_at', 'is', null)
     .orderBy('id')
     .execute();

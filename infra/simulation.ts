@@ -11,12 +11,14 @@ import { Value } from 'typebox/value';
 import { createActivities } from '../activities';
 import { createReminderActivities } from '../activities/reminders';
 import { buildApp } from '../api/app';
-import { Email, Id, IsoDate, Text, Weekday } from '../api/schemas/common';
-import { AbsenceReason, BblConfirmation, Change, CheckpointRecording, Closure } from '../api/schemas/recording';
+import { Email, Id, IsoDate, Text, Weekday } from '../domain/primitives';
+import { Change } from '../domain/changes';
+import { BblConfirmation, CheckpointRecording, Closure } from '../domain/recording';
+import { AbsenceReason } from '../domain/statuses';
 import { connectPglite, openPglite } from '../db/connection';
 import { migrateToLatest } from '../db/migrate';
 import { listTrajectoryEvents } from '../db/trajectories';
-import { addDays, isoWeekday, localDate, localInstant, WEEKDAYS } from '../workflows/calendar';
+import { addDays, isoWeekday, localDate, localInstant, WEEKDAYS } from '../domain/calendar';
 import { TASK_QUEUE } from '../workflows/ids';
 import { scheduleQuery, type TrajectoryResult } from '../workflows/trajectory';
 import type { Mail, Mailer } from './mail';
@@ -136,12 +138,8 @@ export function shiftScenario(s: Scenario, weeks: number): Scenario {
       if ('closure' in a) return { ...a, on, closure: closure(a.closure) };
       if ('change' in a) {
         const c = a.change;
-        const change =
-          c.type === 'pause' || c.type === 'employer_change'
-            ? { ...c, from: d(c.from) }
-            : c.type === 'resume'
-              ? { ...c, date: d(c.date) }
-              : c;
+        // A change's dates are `from` (it takes effect) or `date` (it ends something), whatever its type.
+        const change = 'from' in c ? { ...c, from: d(c.from) } : 'date' in c ? { ...c, date: d(c.date) } : c;
         return { ...a, on, change };
       }
       if ('bbl' in a && 'contractStartDate' in a.bbl)

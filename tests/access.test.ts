@@ -6,7 +6,7 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { App } from '../api/app';
 import type { Db } from '../db/connection';
-import { addDays, localDate } from '../workflows/calendar';
+import { addDays, localDate } from '../domain/calendar';
 import { startTestApi, type TestApi } from './helpers/api';
 import { withKey } from './helpers/app';
 import { cohortRequest, thisMonday, uniqueId } from './helpers/fixtures';
@@ -375,7 +375,7 @@ const CASES: Case[] = [
       template: {
         weeks: 1,
         placementDaysPerWeek: 0,
-        schoolDaysPerWeek: 0,
+        schoolDaysPerWeek: 1,
         checkpoints: [],
         attendanceThreshold: 0.5,
         bblDecisionFromWeek: 1,

@@ -95,6 +95,67 @@ describe('programmes', () => {
   });
 });
 
+describe('programme templates', () => {
+  it('refuses a programme that cannot run, naming each field, and publishes nothing', async () => {
+    const id = `impossible-${randomUUID().slice(0, 8)}`;
+    const res = await app.inject({
+      method: 'POST',
+      url: '/v1/programmes',
+      headers: key(),
+      payload: {
+        id,
+        name: 'Onmogelijk',
+        template: {
+          weeks: 12,
+          placementDaysPerWeek: 3,
+          schoolDaysPerWeek: 1,
+          checkpoints: [
+            { key: 'intake', name: 'Intake', week: 1 },
+            { key: 'eind', name: 'Eindgesprek', week: 14 },
+            { key: 'intake', name: 'Nog een intake', week: 2 },
+          ],
+          attendanceThreshold: 0.8,
+          bblDecisionFromWeek: 16,
+          intendedOutcome: 'bbl_doorstroom',
+        },
+      },
+    });
+    expect(res.statusCode).toBe(422);
+    expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
+    expect(res.json().errors).toEqual([
+      { field: 'template.checkpoints[1].week', message: "week 14 is after the programme's last week (12)" },
+      { field: 'template.checkpoints[2].key', message: 'intake appears twice' },
+      {
+        field: 'template.bblDecisionFromWeek',
+        message: "the BBL decision would open in week 16, after the programme's last week (12)",
+      },
+    ]);
+    const listed = await app.inject({ method: 'GET', url: '/v1/programmes?limit=200', headers: auth });
+    expect(listed.json().items.map((p: { id: string }) => p.id)).not.toContain(id);
+    // A programme without an ROC day is not one the calendar can plan.
+    const noSchool = await app.inject({
+      method: 'POST',
+      url: '/v1/programmes',
+      headers: key(),
+      payload: {
+        id,
+        name: 'Zonder ROC',
+        template: {
+          weeks: 12,
+          placementDaysPerWeek: 4,
+          schoolDaysPerWeek: 0,
+          checkpoints: [],
+          attendanceThreshold: 0.8,
+          bblDecisionFromWeek: 10,
+          intendedOutcome: 'job',
+        },
+      },
+    });
+    expect(noSchool.statusCode).toBe(400);
+    expect(noSchool.json().detail).toMatch(/schoolDaysPerWeek/);
+  });
+});
+
 describe('organisations', () => {
   it('creates and lists partners by kind', async () => {
     const res = await app.inject({ method: 'GET', url: '/v1/organisations?kind=employer&limit=200', headers: auth });

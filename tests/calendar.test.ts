@@ -9,7 +9,7 @@ import {
   planTrajectory,
   WEEKDAYS,
   type Weekday,
-} from '../workflows/calendar';
+} from '../domain/calendar';
 
 const welslagen = {
   weeks: 20,

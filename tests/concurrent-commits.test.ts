@@ -13,7 +13,7 @@ import { SEARCH_ATTRIBUTES } from '../workflows/search-attributes';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { inject } from 'vitest';
 import { connectPostgres, type Db } from '../db/connection';
-import { addDays } from '../workflows/calendar';
+import { addDays } from '../domain/calendar';
 import { TASK_QUEUE, trajectoryWorkflowId } from '../workflows/ids';
 import { confirmBblUpdate, stateQuery, trajectoryWorkflow } from '../workflows/trajectory';
 import { shortTemplate, thisMonday } from './helpers/fixtures';

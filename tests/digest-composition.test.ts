@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dutchHolidays } from '../activities/holidays';
 import { dueItems, isWeekStart } from '../activities/reminders';
 import type { Db } from '../db/connection';
-import { addDays, addMonths, isoWeekday, isWorkingDay, localDate, nextWorkingDay } from '../workflows/calendar';
+import { addDays, addMonths, isoWeekday, isWorkingDay, localDate, nextWorkingDay } from '../domain/calendar';
 import { startTestApi, type TestApi } from './helpers/api';
 import { dueItemsByQuery } from './helpers/digest-by-query';
 import { cohortRequest, shortTemplate, thisMonday, uniqueId } from './helpers/fixtures';

@@ -12,7 +12,7 @@ import type { App } from '../api/app';
 import type { Db } from '../db/connection';
 import { outcomeCounts } from '../db/outcomes';
 import { createMailer, type Mailer } from '../infra/mail';
-import { addDays, addMonths, isWorkingDay, localDate, localInstant } from '../workflows/calendar';
+import { addDays, addMonths, isWorkingDay, localDate, localInstant } from '../domain/calendar';
 import { dutchHolidays } from '../activities/holidays';
 import { followUpQuery, type followUpWorkflow } from '../workflows/follow-up';
 import { followUpWorkflowId, trajectoryWorkflowId } from '../workflows/ids';

@@ -5,7 +5,7 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connectPostgres, type Db } from '../db/connection';
 import { alreadyRaised, enqueueMail, remindersSentBefore } from '../db/outbox';
-import { addDays } from '../workflows/calendar';
+import { addDays } from '../domain/calendar';
 import { thisMonday, welslagenTemplate } from './helpers/fixtures';
 import { createThrowawayDatabase } from './helpers/postgres';
 import { seedTrajectory } from './helpers/seed';

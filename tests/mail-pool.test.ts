@@ -14,7 +14,7 @@ import { connectPostgres, type Db } from '../db/connection';
 import { enqueueMail } from '../db/outbox';
 import { loadConfig } from '../infra/config';
 import { createMailer } from '../infra/mail';
-import { localDate, localInstant, nextWorkingDay } from '../workflows/calendar';
+import { localDate, localInstant, nextWorkingDay } from '../domain/calendar';
 import { dutchHolidays } from '../activities/holidays';
 import { createThrowawayDatabase } from './helpers/postgres';
 

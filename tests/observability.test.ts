@@ -10,7 +10,7 @@ import { createActivities } from '../activities';
 import { buildApp, type App } from '../api/app';
 import { connectPostgres, type Db } from '../db/connection';
 import { startTracing, tracingClientInterceptors, tracingWorkerOptions, type Tracing } from '../infra/telemetry';
-import { addDays, localDate } from '../workflows/calendar';
+import { addDays, localDate } from '../domain/calendar';
 import { TASK_QUEUE } from '../workflows/ids';
 import { admin, injectCall, testDeps, withKey } from './helpers/app';
 import { cohortRequest, thisMonday } from './helpers/fixtures';

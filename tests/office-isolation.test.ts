@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createActivities } from '../activities';
 import { dutchHolidays } from '../activities/holidays';
 import type { Db } from '../db/connection';
-import { addDays, localInstant, nextWorkingDay } from '../workflows/calendar';
+import { addDays, localInstant, nextWorkingDay } from '../domain/calendar';
 import { startTestApi, type TestApi } from './helpers/api';
 import { cohortRequest, thisMonday, welslagenTemplate } from './helpers/fixtures';
 import { seedPartners, type Call, type Partners } from './helpers/partners';

@@ -11,6 +11,7 @@ import { writeProjection } from '../db/trajectories';
 import { writeFollowUp } from '../db/follow-ups';
 import { injectCall, testDeps } from './helpers/app';
 import { createKey, seedPartners, type Call, type Partners } from './helpers/partners';
+import type { TrajectoryStatus } from '../domain/statuses';
 
 let db: Db;
 let app: App;
@@ -22,8 +23,8 @@ let funder: string;
 let otherOfficeFunder: string;
 
 /** Where each of twelve participants stands, as the projections would have written it. */
-const STANDING: { status: string; outcome?: object }[] = [
-  ...Array.from({ length: 7 }, () => ({ status: 'active' })),
+const STANDING: { status: TrajectoryStatus; outcome?: object }[] = [
+  ...Array.from({ length: 7 }, () => ({ status: 'active' as const })),
   { status: 'dropped_out', outcome: { kind: 'dropout', reason: 'motivation', week: 2, date: '2027-04-14' } },
   { status: 'dropped_out', outcome: { kind: 'dropout', reason: 'motivation', week: 2, date: '2027-04-15' } },
   { status: 'dropped_out', outcome: { kind: 'dropout', reason: 'health', week: 3, date: '2027-04-20' } },

@@ -20,7 +20,7 @@ import {
   parsePayloadKeys,
   payloadDataConverter,
 } from '../infra/payload-codec';
-import { addDays, localInstant } from '../workflows/calendar';
+import { addDays, localInstant } from '../domain/calendar';
 import { TASK_QUEUE, trajectoryWorkflowId } from '../workflows/ids';
 import { recordCheckpointUpdate, trajectoryWorkflow } from '../workflows/trajectory';
 import { thisMonday, welslagenTemplate } from './helpers/fixtures';

@@ -11,7 +11,7 @@ import type { App } from '../api/app';
 import { isBsn } from '../api/bsn';
 import type { Db } from '../db/connection';
 import { decodePayloadsIn } from '../infra/payload-codec';
-import { addDays, localDate } from '../workflows/calendar';
+import { addDays, localDate } from '../domain/calendar';
 import { startTestApi, type TestApi } from './helpers/api';
 import { cohortRequest, thisMonday } from './helpers/fixtures';
 import { createKey, seedPartners, type Call, type Partners } from './helpers/partners';

@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { inject } from 'vitest';
 import { connectPostgres, type Db } from '../db/connection';
 import { newPayloadKey } from '../infra/payload-codec';
-import { addDays, localDate } from '../workflows/calendar';
+import { addDays, localDate } from '../domain/calendar';
 import { cohortRequest, thisMonday } from './helpers/fixtures';
 import { seedPartners, type Call } from './helpers/partners';
 import { createThrowawayDatabase } from './helpers/postgres';

@@ -10,7 +10,8 @@ import { insertOrganisation } from '../db/organisations';
 import type { Projection } from '../db/trajectories';
 import { uniqueId } from './helpers/fixtures';
 import { sql } from 'kysely';
-import { addDays } from '../workflows/calendar';
+import { addDays } from '../domain/calendar';
+import type { TrajectoryStatus } from '../domain/statuses';
 
 let db: Db;
 let trajectoryId: string;
@@ -55,7 +56,7 @@ beforeAll(async () => {
 
 afterAll(async () => db?.destroy());
 
-const projection = (seq: number, present: boolean, status: string): Projection => ({
+const projection = (seq: number, present: boolean, status: TrajectoryStatus): Projection => ({
   trajectoryId,
   events: [
     {

@@ -7,7 +7,7 @@ import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { App } from '../api/app';
 import type { Db } from '../db/connection';
-import { addDays, localDate } from '../workflows/calendar';
+import { addDays, localDate } from '../domain/calendar';
 import { CohortIdKey, ProgrammeIdKey, RegionKey, TrajectoryStatusKey } from '../workflows/search-attributes';
 import { startTestApi, type TestApi } from './helpers/api';
 import { admin as auth, injectCall, withKey as key } from './helpers/app';
@@ -217,10 +217,14 @@ describe('checkpoints, risks and the live view', () => {
       const live = res.json().live;
       expect(live).toMatchObject({ status: 'active', week: 3 });
       expect(live.open.overdueCheckpoints.map((c: { key: string }) => c.key)).toEqual(['intake']);
-      expect(live.risks).toContainEqual({
-        kind: 'checkpoint_overdue',
-        reason: expect.stringContaining('Intake (0-meting) (week 1)'),
-      });
+      expect(live.risks).toContainEqual(
+        expect.objectContaining({
+          kind: 'checkpoint_overdue',
+          key: 'intake',
+          week: 1,
+          reason: expect.stringContaining('Intake (0-meting) (week 1)'),
+        }),
+      );
       // Launched after its start date, it started on the day of launch.
       expect(res.json().events[0]).toMatchObject({ seq: 1, type: 'started', date: localDate(Date.now()) });
 
@@ -249,10 +253,13 @@ describe('checkpoints, risks and the live view', () => {
     expect(ok.statusCode, ok.body).toBe(200);
     const live = (await get(`/v1/trajectories/${t.id}`)).json().live;
     expect(live.open.overdueCheckpoints).toEqual([]);
-    expect(live.risks).toContainEqual({
-      kind: 'checkpoint_at_risk',
-      reason: expect.stringContaining('checkpoint intake was recorded as at risk'),
-    });
+    expect(live.risks).toContainEqual(
+      expect.objectContaining({
+        kind: 'checkpoint_at_risk',
+        key: 'intake',
+        reason: expect.stringContaining('checkpoint intake was recorded as at risk'),
+      }),
+    );
     const row = await db
       .selectFrom('checkpoint_review')
       .selectAll()

@@ -20,7 +20,7 @@ import {
   nextMailMoment,
   nextWorkingDay,
   workingDaysBetween,
-} from '../workflows/calendar';
+} from '../domain/calendar';
 import { digestWorkflow } from '../workflows/digest';
 import { startTestApi, type TestApi } from './helpers/api';
 import { cohortRequest, thisMonday } from './helpers/fixtures';

@@ -11,7 +11,7 @@ import { connectPostgres, type Db } from '../db/connection';
 import { enqueueMail } from '../db/outbox';
 import { ensureRetentionSchedule, RETENTION_SCHEDULE_ID } from '../infra/schedules';
 import { devServerExecutable } from '../infra/temporal-binaries';
-import { addDays, localDate } from '../workflows/calendar';
+import { addDays, localDate } from '../domain/calendar';
 import { welslagenTemplate } from './helpers/fixtures';
 import { seedTrajectory } from './helpers/seed';
 import { testDataConverter } from './helpers/temporal';

@@ -11,7 +11,7 @@ import { inject } from 'vitest';
 import { createActivities } from '../activities';
 import { connectPostgres, type Db } from '../db/connection';
 import { untracedWorkerOptions } from '../infra/telemetry';
-import { addDays, localInstant } from '../workflows/calendar';
+import { addDays, localInstant } from '../domain/calendar';
 import { followUpWorkflowId, trajectoryWorkflowId } from '../workflows/ids';
 import {
   changeUpdate,
@@ -103,9 +103,19 @@ describe('a rolling deployment of new workflow code', () => {
     await start(fresh);
     await env.sleep('7 days');
     await recordWeek(doorstroom, 2);
-    await env.client.workflow
-      .getHandle(trajectoryWorkflowId(dropout.trajectoryId))
-      .executeUpdate(changeUpdate, { args: [{ type: 'dropout', reason: 'moved', text: 'Verhuisd' }] });
+    // A run started on the previous release takes a change that release did not know: a sick leave from the
+    // Monday of week 3. Its placement days stop, its ROC day does not.
+    const leaving = env.client.workflow.getHandle(trajectoryWorkflowId(dropout.trajectoryId));
+    const week3 = addDays(startDate, 14);
+    await leaving.executeUpdate(changeUpdate, { args: [{ type: 'sick_leave', from: week3, reason: 'Griep' }] });
+    const sickWeek = (await leaving.query(scheduleQuery)).weeks.find((w) => w.week === 3)!.days;
+    // (A public holiday in that week keeps its own name.)
+    const expected = sickWeek.filter((d) => d.status !== 'not_planned');
+    expect(expected.filter((d) => d.kind === 'placement').length).toBeGreaterThan(0);
+    expect(expected.map((d) => `${d.kind} ${d.status}`)).toEqual(
+      expected.map((d) => (d.kind === 'placement' ? 'placement sick_leave' : 'school planned')),
+    );
+    await leaving.executeUpdate(changeUpdate, { args: [{ type: 'dropout', reason: 'moved', text: 'Verhuisd' }] });
     await env.sleep(`${15 * 7} days`); // into the BBL decision weeks
     for (const t of [doorstroom, fresh]) {
       const h = env.client.workflow.getHandle(trajectoryWorkflowId(t.trajectoryId));

@@ -9,7 +9,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { inject } from 'vitest';
 import { dutchHolidays } from '../activities/holidays';
 import { parseScenario, shiftScenario, simulate, type Report } from '../infra/simulation';
-import { addDays, daysBetween, isoWeekday, localDate, WEEKDAYS } from '../workflows/calendar';
+import { addDays, daysBetween, isoWeekday, localDate, WEEKDAYS } from '../domain/calendar';
 
 const example = parseScenario(
   JSON.parse(

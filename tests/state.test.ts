@@ -2,11 +2,13 @@
 import { describe, expect, it } from 'vitest';
 import { dutchHolidays } from '../activities/holidays';
 import {
+  applyChange,
   closeBblDecision,
   confirmBbl,
   currentPlan,
   dropout,
   initialState,
+  openItems,
   pause,
   reachEnd,
   recordAttendance,
@@ -16,8 +18,9 @@ import {
   riskSignals,
   schedule,
   type TrajectoryData,
-} from '../workflows/state';
-import { addDays } from '../workflows/calendar';
+} from '../domain/state';
+import { addDays } from '../domain/calendar';
+import { riskInDutch, riskInEnglish, riskKey } from '../domain/risks';
 
 const start = '2027-04-05';
 const fresh = (): TrajectoryData => ({
@@ -100,15 +103,22 @@ describe('checkpoints and risk', () => {
       reason: 'unexcused',
     });
     const signal = riskSignals(s, '2027-04-13').find((r) => r.kind === 'unexcused_absences');
-    expect(signal?.reason).toBe('2 unexcused absences within two weeks (2027-04-06, 2027-04-12)');
+    expect(signal && riskInEnglish(signal)).toBe('2 unexcused absences within two weeks (2027-04-06, 2027-04-12)');
   });
 
   it('marks a checkpoint not recorded in its week as overdue, and an at-risk review as a signal', () => {
     expect(riskSignals(fresh(), '2027-04-09').map((r) => r.kind)).toEqual([]);
-    expect(riskSignals(fresh(), '2027-04-10')).toContainEqual({
+    const [overdue] = riskSignals(fresh(), '2027-04-10');
+    expect(overdue).toEqual({
       kind: 'checkpoint_overdue',
-      reason: 'checkpoint Intake (week 1) was due by 2027-04-09 and is not recorded',
+      key: 'intake',
+      name: 'Intake',
+      week: 1,
+      weekEnd: '2027-04-09',
     });
+    expect(riskInEnglish(overdue!)).toBe('checkpoint Intake (week 1) was due by 2027-04-09 and is not recorded');
+    expect(riskInDutch(overdue!)).toBe('checkpoint Intake moest uiterlijk 2027-04-09 vastgelegd zijn en is dat niet');
+    expect(riskKey(overdue!)).toBe('checkpoint_overdue:2027-04-09');
     const s = recordCheckpoint(fresh(), '2027-04-08', {
       key: 'intake',
       status: 'at_risk',
@@ -132,9 +142,11 @@ describe('checkpoints and risk', () => {
     ] as const) {
       s = recordAttendance(s, '2027-04-14', { date, kind: 'placement', present, reason: present ? undefined : 'sick' });
     }
-    expect(riskSignals(s, '2027-04-14').find((r) => r.kind === 'low_attendance')?.reason).toBe(
-      "attended 3 of 5 recorded days (60%), below the programme's 80%",
-    );
+    expect(
+      riskSignals(s, '2027-04-14')
+        .filter((r) => r.kind === 'low_attendance')
+        .map(riskInEnglish)[0],
+    ).toBe("attended 3 of 5 recorded days (60%), below the programme's 80%");
   });
 });
 
@@ -204,9 +216,78 @@ describe('checkpoint keys', () => {
       expect(s.checkpoints).toEqual({});
       const overdue = riskSignals(s, addDays(start, 28))
         .filter((r) => r.kind === 'checkpoint_overdue')
-        .map((r) => r.reason);
+        .map(riskInEnglish);
       expect(overdue).toHaveLength(3);
       expect(overdue.join()).toMatch(/POP.*Constructie|Constructie.*POP/);
     },
   );
+});
+
+describe('sick leave', () => {
+  const withRules = (sickLeave: Parameters<typeof initialState>[2]['sickLeave']): TrajectoryData => ({
+    ...initialState(fresh().calendar, 'zorg-breda', { attendanceThreshold: 0.8, bblDecisionFromWeek: 16, sickLeave }),
+    status: 'active',
+  });
+  const statuses = (s: TrajectoryData, from: string, to: string) =>
+    schedule(s)
+      .weeks.flatMap((w) => w.days)
+      .filter((d) => d.date >= from && d.date <= to)
+      .map((d) => `${d.date} ${d.kind} ${d.status}`);
+
+  it('stops the placement days while the school day goes on, and moves the end by the sick working days', () => {
+    const end = currentPlan(fresh()).endDate;
+    // Sick from Monday 19 April (week 3), reported on the Wednesday.
+    const sick = applyChange(fresh(), '2027-04-21', { type: 'sick_leave', from: '2027-04-19', reason: 'griep' });
+    expect(statuses(sick, '2027-04-19', '2027-04-22')).toEqual([
+      '2027-04-19 placement sick_leave',
+      '2027-04-20 placement sick_leave',
+      '2027-04-21 placement sick_leave',
+      '2027-04-22 school planned',
+    ]);
+    expect(currentPlan(sick).endDate).toBe(end); // not known yet while it lasts
+    // Back on Monday 3 May: ten working days, so the end moves two weeks (Koningsdag included: a working day).
+    const back = applyChange(sick, '2027-05-03', { type: 'recovery', date: '2027-05-03' });
+    expect(currentPlan(back).endDate).toBe(addDays(end, 14));
+    expect(statuses(back, '2027-05-03', '2027-05-03')).toEqual(['2027-05-03 placement planned']);
+    expect(back.status).toBe('active');
+  });
+
+  it('follows the programme: school days paused too, or the end date kept', () => {
+    const sick = (s: TrajectoryData) => applyChange(s, '2027-04-21', { type: 'sick_leave', from: '2027-04-19' });
+    const schoolToo = sick(withRules({ schoolDays: 'pause' }));
+    expect(statuses(schoolToo, '2027-04-22', '2027-04-22')).toEqual(['2027-04-22 school sick_leave']);
+    const kept = applyChange(sick(withRules({ extendsEnd: false })), '2027-04-26', {
+      type: 'recovery',
+      date: '2027-04-26',
+    });
+    expect(currentPlan(kept).endDate).toBe(currentPlan(fresh()).endDate);
+  });
+
+  it('refuses what cannot be: a date ahead or long past, a second one, a pause on top, a recovery without it', () => {
+    expect(() => applyChange(fresh(), '2027-04-21', { type: 'sick_leave', from: '2027-04-22' })).toThrow(/not ahead/);
+    expect(() => applyChange(fresh(), '2027-06-21', { type: 'sick_leave', from: '2027-05-10' })).toThrow(/31 days/);
+    expect(() => applyChange(fresh(), '2027-04-21', { type: 'recovery', date: '2027-04-22' })).toThrow(
+      /not on sick leave/,
+    );
+    const sick = applyChange(fresh(), '2027-04-21', { type: 'sick_leave', from: '2027-04-19' });
+    expect(() => applyChange(sick, '2027-04-21', { type: 'sick_leave', from: '2027-04-21' })).toThrow(
+      /since 2027-04-19/,
+    );
+    expect(() => pause(sick, '2027-04-21', { from: '2027-04-21', reason: 'x' })).toThrow(/record the recovery first/);
+    expect(() => applyChange(sick, '2027-04-21', { type: 'recovery', date: '2027-04-19' })).toThrow(/after the sick/);
+    // A paused trajectory is not reported sick: it expects no days anyway.
+    const paused = pause(fresh(), '2027-04-21', { from: '2027-04-21', reason: 'x' });
+    expect(() => applyChange(paused, '2027-04-21', { type: 'sick_leave', from: '2027-04-21' })).toThrow(/active/);
+  });
+
+  it('expects no placement day of it: no reminder, nothing counted against attendance', () => {
+    let s = applyChange(fresh(), '2027-04-07', { type: 'sick_leave', from: '2027-04-05' });
+    s = applyChange(s, '2027-04-19', { type: 'recovery', date: '2027-04-19' });
+    // Only the two ROC days of the sick weeks are still to be recorded.
+    expect(openItems(s, '2027-04-19').attendance).toEqual([
+      { date: '2027-04-08', kind: 'school' },
+      { date: '2027-04-15', kind: 'school' },
+    ]);
+    expect(riskSignals(s, '2027-04-19').map((r) => r.kind)).toEqual(['checkpoint_overdue']);
+  });
 });

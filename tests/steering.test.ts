@@ -5,7 +5,7 @@ import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { App } from '../api/app';
 import type { Db } from '../db/connection';
-import { addDays, localDate } from '../workflows/calendar';
+import { addDays, localDate } from '../domain/calendar';
 import { startTestApi, type TestApi } from './helpers/api';
 import { admin, injectCall, withKey } from './helpers/app';
 import { cohortRequest, thisMonday } from './helpers/fixtures';

@@ -1,7 +1,7 @@
 // Small-cell suppression: no count of 1 to 4 people is shown, and none can be worked out from a total.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { MIN_CELL, suppressGroup, suppressTotal } from '../api/suppression';
+import { MIN_CELL, suppressGroup, suppressTotal } from '../domain/suppression';
 
 describe('small-cell suppression', () => {
   it('hides 1 to 4, shows 0 and 5 or more', () => {

@@ -21,7 +21,7 @@ import { DomainError } from '../api/errors';
 import { isAbortedUpdate, temporalProblem } from '../api/temporal-calls';
 import { connectPostgres, type Db } from '../db/connection';
 import { devServerExecutable } from '../infra/temporal-binaries';
-import { addDays, localDate } from '../workflows/calendar';
+import { addDays, localDate } from '../domain/calendar';
 import { SEARCH_ATTRIBUTES } from '../workflows/search-attributes';
 import { admin, injectCall, testDeps } from './helpers/app';
 import { cohortRequest, thisMonday } from './helpers/fixtures';

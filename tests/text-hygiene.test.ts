@@ -13,7 +13,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { App } from '../api/app';
 import { BSN_LEAK_MESSAGE } from '../api/bsn';
 import type { Db } from '../db/connection';
-import { addDays, localDate } from '../workflows/calendar';
+import { addDays, localDate } from '../domain/calendar';
 import { startTestApi, type TestApi } from './helpers/api';
 import { ADMIN_TOKEN } from './helpers/app';
 import { cohortRequest, thisMonday, uniqueId } from './helpers/fixtures';

@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { App } from '../api/app';
 import type { AppDeps } from '../api/deps';
 import type { Db } from '../db/connection';
-import { addDays } from '../workflows/calendar';
+import { addDays } from '../domain/calendar';
 import { startTestApi, type TestApi } from './helpers/api';
 import { admin as auth, injectCall, withKey as key } from './helpers/app';
 import { cohortRequest, thisMonday } from './helpers/fixtures';

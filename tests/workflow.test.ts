@@ -3,7 +3,7 @@ import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Db } from '../db/connection';
 import { findTrajectory } from '../db/trajectories';
-import { addDays, daysBetween, isoWeekday, localDate } from '../workflows/calendar';
+import { addDays, daysBetween, isoWeekday, localDate } from '../domain/calendar';
 import { TASK_QUEUE, trajectoryWorkflowId } from '../workflows/ids';
 import { stateQuery, trajectoryWorkflow } from '../workflows/trajectory';
 import { startTestWorld, type TestWorld } from './helpers/api';

@@ -3,7 +3,7 @@
 // for the next allowed morning outside mail hours; a repeated run composes and sends nothing twice.
 import { proxyActivities } from '@temporalio/workflow';
 import type { Activities } from '../activities';
-import { localDate } from './calendar';
+import { localDate } from '../domain/calendar';
 
 export interface DigestResult {
   date: string;

@@ -13,8 +13,8 @@ import {
   sleep,
 } from '@temporalio/workflow';
 import type { Activities } from '../activities';
-import type { FollowUpRules } from '../api/schemas/programme';
-import { addDays, addMonths, localDate, localInstant } from './calendar';
+import type { FollowUpRules } from '../domain/programme';
+import { addDays, addMonths, localDate, localInstant } from '../domain/calendar';
 
 export const DEFAULT_FOLLOW_UP: FollowUpRules = { months: [3, 6, 12], answerWithinDays: 28 };
 

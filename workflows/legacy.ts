@@ -3,7 +3,7 @@
 // file, and the patch, once no run started before that patch is open or within retention (README).
 import { proxyActivities, setHandler, sleep } from '@temporalio/workflow';
 import type { Activities } from '../activities';
-import { addDays, localDate, localInstant, planTrajectory, weekOf } from './calendar';
+import { addDays, localDate, localInstant, planTrajectory, weekOf } from '../domain/calendar';
 import { stateQuery, type TrajectoryInput, type TrajectoryResult } from './trajectory';
 
 const { recordTrajectoryStatus } = proxyActivities<Activities>({
@@ -36,6 +36,7 @@ export async function legacyTrajectory(input: TrajectoryInput): Promise<Trajecto
       open: { attendance: [], checkpoints: [], overdueCheckpoints: [], bbl: [] },
       risks: [],
       pauses: [],
+      sickLeaves: [],
       extensions: [],
     };
   });

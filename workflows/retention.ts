@@ -2,7 +2,7 @@
 // trajectories that ended more than `months` ago, in batches, until none is left.
 import { proxyActivities } from '@temporalio/workflow';
 import type { Activities } from '../activities';
-import { localDate } from './calendar';
+import { localDate } from '../domain/calendar';
 
 export interface RetentionInput {
   months: number;

@@ -16,8 +16,12 @@ import {
   upsertSearchAttributes,
 } from '@temporalio/workflow';
 import type { Activities } from '../activities';
-import type { ProgrammeTemplate } from '../api/schemas/programme';
-import type { AttendanceRecording, BblConfirmation, Change, CheckpointRecording } from '../api/schemas/recording';
+import { CHANGE_EVENTS, type Change, type EventType } from '../domain/changes';
+import type { Outcome } from '../domain/outcomes';
+import type { ProgrammeTemplate } from '../domain/programme';
+import type { AttendanceRecording, BblConfirmation, CheckpointRecording } from '../domain/recording';
+import type { RiskSignal } from '../domain/risks';
+import type { TrajectoryStatus } from '../domain/statuses';
 import {
   addDays,
   localDate,
@@ -28,42 +32,35 @@ import {
   type PlannedCheckpoint,
   type PlannedDay,
   type Weekday,
-} from './calendar';
+} from '../domain/calendar';
 import { DEFAULT_FOLLOW_UP } from './follow-up';
 import { legacyTrajectory } from './legacy';
 import { TrajectoryStatusKey } from './search-attributes';
 import {
+  applyChange,
   applyClosures,
   BBL_DECISION_DAYS_AFTER_END,
-  changeEmployer,
   closeBblDecision,
   confirmBbl,
   currentEmployer,
   currentPlan,
-  dropout,
   DROPOUT_GRACE_DAYS,
-  extend,
   initialState,
   openItems,
-  pause,
   reachEnd,
   recordAttendance,
   recordCheckpoint,
   Rejection,
-  resume,
-  revertDropout,
   riskSignals,
   schedule,
   start,
   type Attendance,
   type CheckpointReview,
   type OpenItems,
-  type Outcome,
-  type RiskSignal,
   type ScheduleDay,
+  type SickLeave,
   type TrajectoryData,
-  type TrajectoryStatus,
-} from './state';
+} from '../domain/state';
 
 export interface TrajectoryInput {
   trajectoryId: string;
@@ -98,6 +95,8 @@ export interface TrajectoryState {
   open: OpenItems;
   risks: RiskSignal[];
   pauses: { from: string; to?: string; reason: string }[];
+  /** Ziekmeldingen; a reason is health data, blanked by the API for whoever may not read it. */
+  sickLeaves: SickLeave[];
   extensions: { weeks: number; reason: string }[];
   outcome?: Outcome;
 }
@@ -114,21 +113,7 @@ export interface TrajectoryResult {
   outcome?: Outcome;
 }
 
-export type EventType =
-  | 'started'
-  | 'attendance_recorded'
-  | 'attendance_corrected'
-  | 'checkpoint_recorded'
-  | 'paused'
-  | 'resumed'
-  | 'extended'
-  | 'employer_changed'
-  | 'dropped_out'
-  | 'dropout_reverted'
-  | 'bbl_confirmed'
-  | 'closures_applied'
-  | 'awaiting_bbl'
-  | 'ended';
+export type { EventType };
 
 /** `seq` is generated here, in the workflow, so a retried or replayed projection writes the same row. */
 export interface TrajectoryEvent {
@@ -212,32 +197,6 @@ function applyAttendance(s: TrajectoryData, on: string, { entries }: AttendanceR
   }, s);
 }
 
-function applyChange(s: TrajectoryData, on: string, c: Change): TrajectoryData {
-  switch (c.type) {
-    case 'pause':
-      return pause(s, on, c);
-    case 'resume':
-      return resume(s, on, c);
-    case 'extension':
-      return extend(s, on, c);
-    case 'employer_change':
-      return changeEmployer(s, on, c);
-    case 'dropout':
-      return dropout(s, on, c);
-    case 'dropout_revert':
-      return revertDropout(s, on, c);
-  }
-}
-
-const CHANGE_EVENTS: Record<Change['type'], EventType> = {
-  pause: 'paused',
-  resume: 'resumed',
-  extension: 'extended',
-  employer_change: 'employer_changed',
-  dropout: 'dropped_out',
-  dropout_revert: 'dropout_reverted',
-};
-
 export const RECORDING_PATCH = 'recording';
 /**
  * From this version on: the plan (days and checkpoints) is projected whenever it changes, doorstroom starts
@@ -280,7 +239,7 @@ export async function trajectoryWorkflow(input: TrajectoryInput): Promise<Trajec
     const at = seq;
     const plan = currentPlan(s);
     const { endDate } = plan;
-    const planKey = JSON.stringify([s.calendar.closures, s.extensions, s.pauses]);
+    const planKey = JSON.stringify([s.calendar.closures, s.extensions, s.pauses, s.sickLeaves]);
     const sendPlan = current && planKey !== projectedPlan;
     if (sendPlan) projectedPlan = planKey;
     const projection = {
@@ -318,6 +277,7 @@ export async function trajectoryWorkflow(input: TrajectoryInput): Promise<Trajec
       open: openItems(s, on, plan),
       risks: riskSignals(s, on),
       pauses: s.pauses,
+      sickLeaves: s.sickLeaves,
       extensions: s.extensions,
       outcome: s.outcome,
     };

@@ -1,9 +1,9 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { COORDINATION, noteAudit } from '../access';
 import type { Principal } from '../auth';
-import { responses } from '../schemas/common';
+import { pageOf, responses } from '../schemas/common';
 import { Steering, SteeringQuery, SteeringRiskQuery, SteeringRisks } from '../schemas/steering';
-import { atRisk, pageOfRisks, steering } from '../services/steering';
+import { atRisk, steering } from '../services/steering';
 import { today } from '../services/trajectories';
 import type { AppDeps } from '../deps';
 
@@ -51,7 +51,7 @@ export const steeringRoutes: FastifyPluginAsyncTypebox<{ deps: AppDeps }> = asyn
     async (request) => {
       const { asOf, limit, offset, ...filter } = request.query;
       const on = asOf ?? today(deps);
-      const page = pageOfRisks(await atRisk(deps, { ...filter, programmeOfficeId: officeOf(request.principal) }, on), {
+      const page = pageOf(await atRisk(deps, { ...filter, programmeOfficeId: officeOf(request.principal) }, on), {
         limit,
         offset,
       });

@@ -73,10 +73,13 @@ const recordings: {
       audit: 'change',
       body: changeLimits,
     },
-    summary: 'Pause, resume, extend, change employer, drop out, or revert a dropout',
+    summary: 'Pause, resume, report sick or recovered, extend, change employer, drop out, or revert a dropout',
     description:
-      'Pause and resume extend the end date by the paused working days. A dropout can be reverted within 14 ' +
-      "days, with a reason. A jobcoach records pauses and resumptions; everything else is the coordinator's.",
+      'Pause and resume extend the end date by the paused working days. A sick leave (ziekmelding) stops the ' +
+      "placement days from its date until the recovery; school days go on unless the programme's `sickLeave` " +
+      'rules pause them, and the end date moves by the sick working days unless they say it stays. Its reason is ' +
+      'health data: only the coordinator and the jobcoach read it. A dropout can be reverted within 14 days, with ' +
+      "a reason. A jobcoach records pauses, resumptions, sick leave and recovery; everything else is the coordinator's.",
   },
   {
     path: 'bbl',

@@ -1,7 +1,8 @@
 import { Type, type Static } from 'typebox';
+import { KeyRole } from '../../domain/roles';
 import { Id, Text } from './common';
 
-export const KeyRole = Type.Enum(['coordinator', 'employer', 'school', 'jobcoach', 'funder']);
+export { KeyRole };
 
 export const NewApiKey = Type.Object(
   {

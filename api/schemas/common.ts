@@ -1,23 +1,9 @@
-// Shared primitives: every route builds on these, so an id or a date means the same everywhere.
+// What every route shares: the core's primitives (an id or a date means the same everywhere), paging, and the
+// problem details every error answers with.
 import { Type, type Static, type TSchema } from 'typebox';
+import { Id } from '../../domain/primitives';
 
-export const Id = Type.String({ minLength: 1, maxLength: 100, pattern: '^[A-Za-z0-9][A-Za-z0-9._-]*$' });
-export const IsoDate = Type.String({ format: 'date', description: 'A calendar date, YYYY-MM-DD (Europe/Amsterdam)' });
-export const Email = Type.String({ format: 'email', maxLength: 254 });
-// No control characters: PostgreSQL text cannot hold NUL, and none belongs in a name or a note.
-export const Text = (maxLength = 200) => Type.String({ minLength: 1, maxLength, pattern: '^[^\\u0000-\\u001f]+$' });
-
-export const Weekday = Type.Union(
-  [
-    Type.Literal('monday'),
-    Type.Literal('tuesday'),
-    Type.Literal('wednesday'),
-    Type.Literal('thursday'),
-    Type.Literal('friday'),
-  ],
-  { description: 'A working day' },
-);
-export type Weekday = Static<typeof Weekday>;
+export { Email, Id, IsoDate, Text, Weekday } from '../../domain/primitives';
 
 export const IdParams = Type.Object({ id: Id });
 

@@ -1,14 +1,8 @@
 import { Type, type Static } from 'typebox';
+import { OrganisationKind } from '../../domain/roles';
 import { Email, Id, Page, Text } from './common';
 
-export const OrganisationKind = Type.Union([
-  Type.Literal('programme_office'),
-  Type.Literal('employer'),
-  Type.Literal('school'),
-  Type.Literal('gemeente'),
-  Type.Literal('uwv'),
-]);
-export type OrganisationKind = Static<typeof OrganisationKind>;
+export { OrganisationKind };
 
 export const NewOrganisation = Type.Object(
   {

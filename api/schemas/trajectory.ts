@@ -1,8 +1,13 @@
+// A trajectory as partners read it: the core's statuses, outcomes and risk signals (domain/), with the words the
+// API adds (a risk signal's reason in English).
 import { Type, type Static } from 'typebox';
+import { Outcome } from '../../domain/outcomes';
+import { DayKind } from '../../domain/primitives';
+import { RiskSignal as RiskFacts } from '../../domain/risks';
+import { AbsenceReason, DayStatus, TrajectoryStatus } from '../../domain/statuses';
 import { Email, Id, IsoDate } from './common';
-import { AbsenceReason, DayKind } from './recording';
 
-export const TrajectoryStatus = Type.Enum(['planned', 'active', 'paused', 'dropped_out', 'awaiting_bbl', 'ended']);
+export { Outcome, TrajectoryStatus };
 
 export const PlannedDay = Type.Object({
   date: IsoDate,
@@ -12,22 +17,19 @@ export const PlannedDay = Type.Object({
   reason: Type.Optional(Type.String({ description: 'Why the day is not planned: the holiday or closure' })),
 });
 
-export const RiskSignal = Type.Object({
-  kind: Type.Enum(['unexcused_absences', 'checkpoint_at_risk', 'checkpoint_overdue', 'low_attendance']),
-  reason: Type.String({ description: 'Why the signal is raised, in words' }),
-});
-
-export const Outcome = Type.Union([
-  Type.Object({ kind: Type.Literal('bbl_doorstroom'), bblStartDate: IsoDate }),
-  Type.Object({ kind: Type.Literal('job_without_bbl') }),
-  Type.Object({ kind: Type.Literal('dropout'), reason: Type.String(), week: Type.Integer(), date: IsoDate }),
-  Type.Object({ kind: Type.Literal('no_doorstroom'), reason: Type.String() }),
-]);
+/** A risk signal: its facts, and why it is raised in (English) words. */
+export const RiskSignal = Type.Evaluate(
+  Type.Intersect([
+    RiskFacts,
+    Type.Object({ reason: Type.String({ description: 'Why the signal is raised, in words' }) }),
+  ]),
+);
+export type RiskSignal = Static<typeof RiskSignal>;
 
 const DueCheckpoint = Type.Object({ key: Type.String(), name: Type.String(), weekEnd: IsoDate });
 
 export const LiveState = Type.Object({
-  status: Type.String(),
+  status: TrajectoryStatus,
   today: IsoDate,
   week: Type.Integer({ description: '0 before the start, then 1..weeks' }),
   weeks: Type.Integer({ description: "The programme's weeks, plus extensions and paused time" }),
@@ -48,6 +50,16 @@ export const LiveState = Type.Object({
   }),
   risks: Type.Array(RiskSignal),
   pauses: Type.Array(Type.Object({ from: IsoDate, to: Type.Optional(IsoDate), reason: Type.String() })),
+  sickLeaves: Type.Array(
+    Type.Object({
+      from: IsoDate,
+      to: Type.Optional(Type.Intersect([IsoDate], { description: 'The first day back' })),
+      reason: Type.Optional(
+        Type.String({ description: 'Health data: only for the coordinator and the jobcoach (else empty)' }),
+      ),
+    }),
+    { description: 'Ziekmeldingen: placement days are not planned from `from` until the first day back' },
+  ),
   extensions: Type.Array(Type.Object({ weeks: Type.Integer(), reason: Type.String() })),
   outcome: Type.Optional(Outcome),
 });
@@ -69,7 +81,7 @@ export const Trajectory = Type.Object({
   jobcoach: Type.Union([Type.Object({ id: Id, name: Type.String(), email: Email }), Type.Null()]),
   benefitPayerId: Type.Union([Id, Type.Null()]),
   workflowId: Type.String(),
-  status: Type.String({ description: 'As last recorded in the database' }),
+  status: Type.Intersect([TrajectoryStatus], { description: 'As last recorded in the database' }),
   live: LiveState,
   events: Type.Array(TrajectoryEvent, {
     description: 'Every recording and change so far, in order (for a later employer: from its placement on)',
@@ -81,7 +93,7 @@ export const ScheduleDay = Type.Object({
   date: IsoDate,
   week: Type.Integer(),
   kind: DayKind,
-  status: Type.Enum(['planned', 'attended', 'absent', 'not_planned', 'paused']),
+  status: DayStatus,
   reason: Type.Optional(
     Type.String({ description: 'The absence reason, or the holiday or closure that makes the day not planned' }),
   ),
@@ -98,7 +110,7 @@ export type Schedule = Static<typeof Schedule>;
 
 export const Recorded = Type.Object({
   seq: Type.Integer({ description: 'The sequence number of the (last) event this recording added' }),
-  status: Type.String(),
+  status: TrajectoryStatus,
   endDate: IsoDate,
 });
 

@@ -20,7 +20,7 @@ import { insertAuditEvents } from '../../db/audit';
 import { findCohort } from '../../db/cohorts';
 import { findProgramme } from '../../db/programmes';
 import { findTrajectory } from '../../db/trajectories';
-import { addDays, type DayKind } from '../../workflows/calendar';
+import { addDays, type DayKind } from '../../domain/calendar';
 import { scheduleQuery } from '../../workflows/trajectory';
 import { allowed, refusing, type Access, type Scope } from '../access';
 import { ADMIN, principalOf, type Principal } from '../auth';

@@ -11,7 +11,7 @@ import { findProgramme } from '../../db/programmes';
 import { listCohortTrajectories } from '../../db/trajectories';
 import type { Cohort as CohortRow, NewTrajectory, Trajectory } from '../../db/schema';
 import { dutchHolidays } from '../../activities/holidays';
-import { addDays, isMonday, isValidDate, planTrajectory, WEEKDAYS, type Weekday } from '../../workflows/calendar';
+import { addDays, isMonday, isValidDate, planTrajectory, WEEKDAYS, type Weekday } from '../../domain/calendar';
 import { trajectoryWorkflowId } from '../../workflows/ids';
 import { CohortIdKey, ProgrammeIdKey, RegionKey, TrajectoryStatusKey } from '../../workflows/search-attributes';
 import { trajectoryWorkflow, type TrajectoryInput } from '../../workflows/trajectory';

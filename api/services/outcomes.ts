@@ -4,19 +4,13 @@ import { stringify } from 'csv-stringify/sync';
 import { outcomeCounts } from '../../db/outcomes';
 import type { Principal } from '../auth';
 import type { FigureQuery, OutcomeFigures } from '../schemas/outcome';
-import { MIN_CELL, suppressGroup, suppressTotal } from '../suppression';
+import { OUTCOME_KINDS } from '../../domain/outcomes';
+import { RUNNING_STATUSES } from '../../domain/statuses';
+import { MIN_CELL, suppressGroup, suppressTotal } from '../../domain/suppression';
 import type { AppDeps } from '../deps';
 
-const STATES = [
-  'planned',
-  'active',
-  'paused',
-  'awaiting_bbl',
-  'bbl_doorstroom',
-  'job_without_bbl',
-  'no_doorstroom',
-  'dropout',
-] as const;
+/** Where a participant can stand: still under way (by status), or its outcome. */
+const STATES = [...RUNNING_STATUSES, ...OUTCOME_KINDS] as const;
 
 export async function outcomeFigures(deps: Pick<AppDeps, 'db'>, p: Principal, q: FigureQuery): Promise<OutcomeFigures> {
   const { format: _, ...filter } = q;

@@ -9,7 +9,7 @@ import { findOrganisation } from '../../db/organisations';
 import { placementsWithEmployer, trajectoriesAtSchool } from '../../db/trajectories';
 import type { Organisation, SchoolClosure } from '../../db/schema';
 import type { OrganisationKind } from '../schemas/organisation';
-import { addDays, isMonday, isValidDate, type DayKind } from '../../workflows/calendar';
+import { addDays, isMonday, isValidDate, type DayKind } from '../../domain/calendar';
 import { closuresSignal, recordAttendanceUpdate, scheduleQuery } from '../../workflows/trajectory';
 import { DomainError, notFound, unprocessable, type FieldProblem } from '../errors';
 import type { Closure, WeekAttendance } from '../schemas/recording';
@@ -18,12 +18,12 @@ import type { AppDeps } from '../deps';
 import { sendUpdate, today } from './trajectories';
 import { temporalCall } from '../temporal-calls';
 import { mapLimit } from '../../infra/map-limit';
+import { isOpen } from '../../domain/statuses';
 import { trajectoryScope } from '../access';
 import type { Principal } from '../auth';
 
 // The workflow is the truth on status (the database follows a moment later); only 'ended' is final enough
 // to leave out without asking.
-const OPEN = new Set(['active', 'paused', 'awaiting_bbl']);
 const FINISHED = 'ended';
 
 /** The organisation, which must be of one of `kinds` (404 when there is none, 422 when it is of another kind). */
@@ -159,7 +159,7 @@ export async function recordWeek(
     (
       await mapLimit([...participants], 20, async ([id, p]) => {
         const schedule = await temporalCall(deps, (c) => c.workflow.getHandle(p.workflowId).query(scheduleQuery));
-        if (!OPEN.has(schedule.status)) return [id, undefined] as const;
+        if (!isOpen(schedule.status)) return [id, undefined] as const;
         const days = schedule.weeks
           .flatMap((w) => w.days)
           .filter((d) => d.kind === kind && p.dates.has(d.date) && d.date <= now);

@@ -8,6 +8,7 @@ import { refusing } from '../access';
 import { actingOffice, checkChosenId } from '../ownership';
 import type { NewProgrammeVersion, Programme } from '../schemas/programme';
 import type { AppDeps } from '../deps';
+import { checkTemplate } from '../../domain/programme';
 
 type Deps = Pick<AppDeps, 'db'>;
 
@@ -58,6 +59,8 @@ export async function publishProgramme(
     template ??= base?.template;
   } else if (!template)
     problems.push({ field: 'template', message: 'is required (or name a programme in basedOn to start from)' });
+  // A base was checked when it was published; a template given here is checked now.
+  if (body.template) problems.push(...checkTemplate(body.template));
   if (problems.length || !template) throw refusing(unprocessable(problems), chosen.denied);
   // The admin's new programme is shared unless it names an owner; a further version keeps the first one's owner.
   const first = principal.role === 'admin' ? await findProgramme(deps.db, body.id, 1) : undefined;

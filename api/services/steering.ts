@@ -1,5 +1,6 @@
 // The coordinator's steering view and its list of participants at risk, from SQL (db/steering.ts). The
-// reasons are worded by the same functions the workflow uses, so the mail, the trajectory and this view agree.
+// signals are the same facts the workflow raises (domain/risks.ts), worded by the same renderer, so the mail,
+// the trajectory and this view agree.
 import {
   checkpointCompletion,
   cohortProgress,
@@ -8,9 +9,9 @@ import {
   riskRows,
 } from '../../db/steering';
 import { figureScope, type FigureFilter } from '../../db/outcomes';
-import { weekOf } from '../../workflows/calendar';
-import { riskReason, type RiskSignal } from '../../workflows/state';
-import type { Page } from '../schemas/common';
+import { weekOf } from '../../domain/calendar';
+import { riskInEnglish, type RiskSignal as RiskFacts } from '../../domain/risks';
+import type { RiskSignal } from '../schemas/trajectory';
 import type { AtRisk, Steering } from '../schemas/steering';
 import type { AppDeps } from '../deps';
 
@@ -21,21 +22,20 @@ const rate = (part: number, whole: number) => (whole > 0 ? Math.round((1000 * pa
 export async function atRisk(deps: Deps, f: FigureFilter, asOf: string): Promise<AtRisk[]> {
   const rows = await riskRows(deps.db, f, asOf);
   const signals = new Map<string, RiskSignal[]>();
-  const add = (id: string, s: RiskSignal) => signals.set(id, [...(signals.get(id) ?? []), s]);
+  const add = (id: string, facts: RiskFacts) =>
+    signals.set(id, [...(signals.get(id) ?? []), { ...facts, reason: riskInEnglish(facts) }]);
   // In the workflow's order: absences, checkpoints at risk, overdue checkpoints, attendance.
-  for (const r of rows.unexcused)
-    add(r.trajectory_id, { kind: 'unexcused_absences', reason: riskReason.unexcused_absences(r.dates) });
+  for (const r of rows.unexcused) add(r.trajectory_id, { kind: 'unexcused_absences', dates: r.dates });
   for (const r of rows.atRisk)
-    add(r.trajectory_id, { kind: 'checkpoint_at_risk', reason: riskReason.checkpoint_at_risk(r.key, r.recorded_on) });
+    add(r.trajectory_id, { kind: 'checkpoint_at_risk', key: r.key, recordedOn: r.recorded_on });
   for (const r of rows.overdue)
-    add(r.trajectory_id, {
-      kind: 'checkpoint_overdue',
-      reason: riskReason.checkpoint_overdue(r.name, r.week, r.week_end),
-    });
+    add(r.trajectory_id, { kind: 'checkpoint_overdue', key: r.key, name: r.name, week: r.week, weekEnd: r.week_end });
   for (const r of rows.low)
     add(r.trajectory_id, {
       kind: 'low_attendance',
-      reason: riskReason.low_attendance(r.attended, r.recorded, r.threshold),
+      attended: r.attended,
+      recorded: r.recorded,
+      threshold: r.threshold,
     });
   if (signals.size === 0) return [];
   const trajectories = await figureScope(deps.db, f)
@@ -58,13 +58,6 @@ export async function atRisk(deps: Deps, f: FigureFilter, asOf: string): Promise
         a.trajectoryId.localeCompare(b.trajectoryId),
     );
 }
-
-export const pageOfRisks = (items: AtRisk[], page: Page) => ({
-  total: items.length,
-  limit: page.limit,
-  offset: page.offset,
-  items: items.slice(page.offset, page.offset + page.limit),
-});
 
 export async function steering(deps: Deps, f: FigureFilter, asOf: string): Promise<Steering> {
   const [risky, days, checkpointsLate, completion, progress] = await Promise.all([

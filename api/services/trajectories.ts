@@ -5,10 +5,12 @@ import { ApplicationFailure, type UpdateDefinition } from '@temporalio/common';
 import { findCohort } from '../../db/cohorts';
 import { findContact, findCovenant } from '../../db/covenants';
 import { findOwnedOrganisation } from '../../db/ownership';
-import { withoutFreeText } from '../../db/privacy';
 import { findTrajectory, listTrajectoryEvents } from '../../db/trajectories';
 import type { Trajectory as TrajectoryRow } from '../../db/schema';
-import { localDate } from '../../workflows/calendar';
+import { localDate } from '../../domain/calendar';
+import { eventDataFor, mayRead, RECORD_TEXT, recordFor } from '../../domain/personal-data';
+import { riskInEnglish } from '../../domain/risks';
+import type { Role } from '../../domain/roles';
 import { REJECTION, scheduleQuery, stateQuery, type Recorded } from '../../workflows/trajectory';
 import type { Principal } from '../auth';
 import { refusing, type Scope } from '../access';
@@ -31,12 +33,13 @@ async function requireTrajectory(deps: Deps, id: string): Promise<TrajectoryRow>
   return t;
 }
 
-/** Who is looking: partners other than the coordinator and jobcoach do not get typed notes and reasons. */
+/** Who is looking: what typed text each role reads is the core's classification (domain/personal-data.ts). */
 export interface Viewer {
   role: Principal['role'];
   scope: Scope;
 }
-const seesNotes = (v: Viewer) => v.role === 'admin' || v.role === 'coordinator' || v.role === 'jobcoach';
+/** Who reads a trajectory's typed text: nobody once the participant is anonymised (the workflow still holds it). */
+const readerOf = (v: Viewer, t: TrajectoryRow): Role | null => (t.anonymised_at ? null : v.role);
 
 /**
  * A later employer's part of the live state: what lies before its placement (open days, pauses, and the
@@ -63,24 +66,23 @@ export async function getTrajectory(deps: Deps, id: string, viewer: Viewer): Pro
     listTrajectoryEvents(deps.db, id),
     t.jobcoach_id ? findContact(deps.db, t.jobcoach_id) : undefined,
   ]);
-  // After anonymisation nobody gets typed notes back from the workflow's state either.
-  const notes = seesNotes(viewer) && !t.anonymised_at;
+  const reader = readerOf(viewer, t);
   const from = viewer.scope.from;
   const live = limitLive(
-    notes
-      ? state
-      : {
-          ...state,
-          pauses: state.pauses.map((p) => ({ ...p, reason: '' })),
-          extensions: state.extensions.map((x) => ({ ...x, reason: '' })),
-        },
+    {
+      ...state,
+      risks: state.risks.map((r) => ({ ...r, reason: riskInEnglish(r) })),
+      pauses: state.pauses.map((p) => recordFor(reader, 'pause', p)),
+      extensions: state.extensions.map((x) => recordFor(reader, 'extension', x)),
+      sickLeaves: state.sickLeaves.map((l) => recordFor(reader, 'sickLeave', l)),
+    },
     from,
   );
   // An event belongs to the later employer's part when it happened, and what it is about (a recorded day), lies from
   // its placement on.
   const events = rows
     .filter((e) => !from || (e.occurred_on >= from && !(typeof e.data.date === 'string' && e.data.date < from)))
-    .map((e) => ({ ...e, data: notes ? e.data : withoutFreeText(e.type, e.data) }));
+    .map((e) => ({ ...e, data: eventDataFor(reader, e.type, e.data) }));
   return {
     id: t.id,
     cohortId: t.cohort_id,
@@ -101,7 +103,7 @@ export async function getSchedule(deps: Deps, id: string, viewer: Viewer): Promi
   const t = await requireTrajectory(deps, id);
   const s = await temporalCall(deps, (c) => c.workflow.getHandle(t.workflow_id).query(scheduleQuery));
   const from = viewer.scope.from;
-  const notes = seesNotes(viewer) && !t.anonymised_at;
+  const notes = mayRead(readerOf(viewer, t), RECORD_TEXT.attendance.correctionReason);
   const weeks = s.weeks
     .map((w) => ({
       ...w,

@@ -1,24 +1,25 @@
-// The digest's composition as it was before issue 19, kept verbatim (but for its export, and failing loudly
-// where it logged) so tests/digest-composition.test.ts can compare the composition from the projection
-// (activities/reminders.ts, `dueItems`) with it: every running trajectory's workflow asked with a Temporal
-// query (`stateQuery`, and on the week's first working day `scheduleQuery`), one per workflow, and the
-// risk signals' English reasons parsed back into Dutch (`dutchRisk`). Not used by the application.
+// The digest's composition as it was before issue 19, kept (but for its export, failing loudly where it logged,
+// and the risk signals now rendered from their facts instead of parsed back from English) so
+// tests/digest-composition.test.ts can compare the composition from the projection (activities/reminders.ts,
+// `dueItems`) with it: every running trajectory's workflow asked with a Temporal query (`stateQuery`, and on the
+// week's first working day `scheduleQuery`), one per workflow. Not used by the application.
 import { ApplicationFailure } from '@temporalio/activity';
 import { openFollowUps } from '../../db/follow-ups';
 import { findProgramme } from '../../db/programmes';
 import { mapLimit } from '../../infra/map-limit';
+import { riskInDutch, riskKey } from '../../domain/risks';
+import { isRunning } from '../../domain/statuses';
 import type { ReminderRules } from '../../api/schemas/programme';
 import {
   DEFAULT_REMINDERS,
   employerOn,
   isWeekStart,
-  RUNNING,
   trajectoriesToRemind,
   type Due,
   type ReminderDeps,
   type Running,
 } from '../../activities/reminders';
-import { addDays, isoWeekday, isWorkingDay, nextWorkingDay, workingDaysBetween } from '../../workflows/calendar';
+import { addDays, isoWeekday, isWorkingDay, nextWorkingDay, workingDaysBetween } from '../../domain/calendar';
 import { scheduleQuery, stateQuery } from '../../workflows/trajectory';
 
 const QUERIES_IN_FLIGHT = 20;
@@ -47,7 +48,7 @@ export async function dueItemsByQuery(
   // out.
   const skipped: string[] = [];
   const lives = await mapLimit(trajectories, QUERIES_IN_FLIGHT, async (t) => {
-    if (!RUNNING.includes(t.status)) return undefined; // finished: only its follow-up, from SQL
+    if (!isRunning(t.status)) return undefined; // finished: only its follow-up, from SQL
     try {
       return await temporal.workflow.getHandle(t.workflowId).query(stateQuery, date);
     } catch (e) {
@@ -95,7 +96,7 @@ export async function dueItemsByQuery(
     const rules = rulesOf.get(`${t.programmeId}@${t.programmeVersion}`)!;
     const handle = temporal.workflow.getHandle(t.workflowId);
     const live = lives[index];
-    if (!live || !RUNNING.includes(live.status)) continue;
+    if (!live || !isRunning(live.status)) continue;
     const base = { trajectoryId: t.id, firstName: t.firstName, reference: t.reference };
     const coordinator = t.officeId ? { organisationId: t.officeId, role: 'coordinator' as const } : undefined;
 
@@ -193,8 +194,8 @@ export async function dueItemsByQuery(
       for (const r of live.risks)
         due.push({
           to: coordinator,
-          subject: `${r.kind}:${r.reason.match(/\d{4}-\d{2}-\d{2}/)?.[0] ?? ''}`,
-          item: { ...base, kind: 'risk_raised', risk: dutchRisk(r) },
+          subject: riskKey(r),
+          item: { ...base, kind: 'risk_raised', risk: riskInDutch(r) },
         });
     }
   }
@@ -203,32 +204,4 @@ export async function dueItemsByQuery(
     trajectories,
     rulesFor: (t) => rulesOf.get(`${t.programmeId}@${t.programmeVersion}`) ?? DEFAULT_REMINDERS,
   };
-}
-
-/** A risk signal's reason in Dutch, for the coordinator's mail (the API gives it in English). */
-export function dutchRisk(r: { kind: string; reason: string }): string {
-  const dates = r.reason.match(/\d{4}-\d{2}-\d{2}/g) ?? [];
-  const numbers = r.reason.match(/\d+(?=\D)/g) ?? [];
-  switch (r.kind) {
-    case 'unexcused_absences':
-      return `${numbers[0] ?? 'meerdere'} keer ongeoorloofd afwezig binnen twee weken (${dates.join(', ')})`;
-    case 'checkpoint_at_risk':
-      return (
-        `checkpoint ${r.reason.match(/checkpoint (\S+)/)?.[1] ?? ''} ` +
-        `is op ${dates[0] ?? ''} vastgelegd als "risico"`
-      );
-    case 'checkpoint_overdue':
-      return (
-        `checkpoint ${r.reason.match(/checkpoint (.+?) \(week/)?.[1] ?? ''} moest uiterlijk ${dates[0] ?? ''} ` +
-        `vastgelegd zijn en is dat niet`
-      );
-    case 'low_attendance': {
-      const m = r.reason.match(/attended (\d+) of (\d+) recorded days \((\d+)%\), below the programme's (\d+)%/);
-      return m
-        ? `aanwezig op ${m[1]} van ${m[2]} geregistreerde dagen (${m[3]}%), onder de norm van ${m[4]}%`
-        : 'aanwezigheid onder de norm van het programma';
-    }
-    default:
-      return r.reason;
-  }
 }

@@ -1,7 +1,7 @@
 // Builders for realistic requests: a WelSlagen cohort in West-Brabant.
 import type { NewCohort, NewParticipant } from '../../api/schemas/cohort';
 import type { ProgrammeTemplate } from '../../api/schemas/programme';
-import { addDays, isoWeekday, localDate } from '../../workflows/calendar';
+import { addDays, isoWeekday, localDate } from '../../domain/calendar';
 
 let counter = 0;
 export const uniqueId = (prefix: string) => `${prefix}-${process.pid}-${Date.now().toString(36)}-${++counter}`;

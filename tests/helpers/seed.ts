@@ -6,7 +6,7 @@ import type { ProgrammeTemplate } from '../../api/schemas/programme';
 import type { Db } from '../../db/connection';
 import { insertCohort } from '../../db/cohorts';
 import { insertOrganisation } from '../../db/organisations';
-import { addDays } from '../../workflows/calendar';
+import { addDays } from '../../domain/calendar';
 import { trajectoryWorkflowId } from '../../workflows/ids';
 import type { TrajectoryInput } from '../../workflows/trajectory';
 

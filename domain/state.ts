@@ -7,29 +7,23 @@ import {
   planTrajectory,
   weekOf,
   type CalendarInput,
-  type Closure,
   type Plan,
   type PlannedDay,
 } from './calendar';
-
-export type TrajectoryStatus = 'planned' | 'active' | 'paused' | 'dropped_out' | 'awaiting_bbl' | 'ended';
-export type AbsenceReason = 'sick' | 'leave' | 'unexcused' | 'other';
-export type CheckpointStatus = 'on_track' | 'concerns' | 'at_risk';
-export const DROPOUT_REASONS = [
-  'health',
-  'motivation',
-  'personal_circumstances',
-  'found_other_work',
-  'not_suitable',
-  'moved',
-  'other',
-] as const;
-export type DropoutReason = (typeof DROPOUT_REASONS)[number];
-export type Outcome =
-  | { kind: 'bbl_doorstroom'; bblStartDate: string }
-  | { kind: 'job_without_bbl' }
-  | { kind: 'dropout'; reason: DropoutReason; week: number; date: string }
-  | { kind: 'no_doorstroom'; reason: string };
+import type { Change } from './changes';
+import type { DropoutReason, Outcome } from './outcomes';
+import { DEFAULT_SICK_LEAVE, type SickLeaveRules } from './programme';
+import type { Closure } from './recording';
+import { RISK_RULES, type RiskSignal } from './risks';
+import {
+  DAY_OFF,
+  isOpen as isOpenStatus,
+  statusInWords,
+  type AbsenceReason,
+  type CheckpointStatus,
+  type DayStatus,
+  type TrajectoryStatus,
+} from './statuses';
 
 export interface Attendance {
   date: string;
@@ -51,6 +45,12 @@ export interface Pause {
   to?: string;
   reason: string;
 }
+/** A ziekmelding; `to` is the first day back. Its reason is health data (domain/personal-data.ts). */
+export interface SickLeave {
+  from: string;
+  to?: string;
+  reason?: string;
+}
 
 export interface TrajectoryData {
   calendar: CalendarInput;
@@ -60,6 +60,7 @@ export interface TrajectoryData {
   corrections: Attendance[];
   checkpoints: Record<string, CheckpointReview>;
   pauses: Pause[];
+  sickLeaves: SickLeave[];
   extensions: { weeks: number; reason: string }[];
   employers: { employerId: string; from: string }[];
   dropout?: { reason: DropoutReason; text: string; date: string; week: number };
@@ -67,6 +68,7 @@ export interface TrajectoryData {
   outcome?: Outcome;
   attendanceThreshold: number;
   bblDecisionFromWeek: number;
+  sickLeaveRules: SickLeaveRules;
 }
 
 export class Rejection extends Error {
@@ -81,7 +83,7 @@ export class Rejection extends Error {
 export function initialState(
   calendar: CalendarInput,
   employerId: string,
-  opts: { attendanceThreshold: number; bblDecisionFromWeek: number },
+  opts: { attendanceThreshold: number; bblDecisionFromWeek: number; sickLeave?: Partial<SickLeaveRules> },
 ): TrajectoryData {
   return {
     calendar,
@@ -90,6 +92,7 @@ export function initialState(
     corrections: [],
     checkpoints: {},
     pauses: [],
+    sickLeaves: [],
     extensions: [],
     employers: [{ employerId, from: calendar.startDate }],
     bbl: {},
@@ -97,6 +100,7 @@ export function initialState(
     // replace the reviews above (and a checkpoint keyed 'pop' would look recorded by Array.prototype.pop).
     attendanceThreshold: opts.attendanceThreshold,
     bblDecisionFromWeek: opts.bblDecisionFromWeek,
+    sickLeaveRules: { ...DEFAULT_SICK_LEAVE, ...opts.sickLeave },
   };
 }
 
@@ -111,22 +115,42 @@ function workingDaysBetween(from: string, to: string): number {
   return n;
 }
 
-/** The plan as it stands: extensions add weeks, and each paused working day pushes the end out by one working day. */
+/** Working days of the interruptions that have ended (`to` is the first day back); an open one does not count yet. */
+const endedWorkingDays = (spans: { from: string; to?: string }[]) =>
+  spans.reduce((n, p) => n + (p.to ? workingDaysBetween(p.from, addDays(p.to, -1)) : 0), 0);
+const within = (spans: { from: string; to?: string }[], date: string) =>
+  spans.find((p) => p.from <= date && (!p.to || date < p.to));
+
+/**
+ * The plan as it stands: extensions add weeks, and each paused working day pushes the end out by one working day,
+ * as does each working day of a sick leave when the programme says so. Days in a pause are not planned; in a
+ * sick leave the placement days are not (and the school days, when the programme pauses them too).
+ */
 export function currentPlan(s: TrajectoryData): Plan {
   const weeks = s.calendar.weeks + s.extensions.reduce((n, e) => n + e.weeks, 0);
-  // A pause counts once it has ended (`to` is the resume date); while it lasts, its days show as paused.
-  const paused = s.pauses.reduce((n, p) => n + (p.to ? workingDaysBetween(p.from, addDays(p.to, -1)) : 0), 0);
-  const extraWeeks = Math.ceil(paused / 5);
+  const rules = s.sickLeaveRules;
+  const pushed = endedWorkingDays(s.pauses) + (rules.extendsEnd ? endedWorkingDays(s.sickLeaves) : 0);
+  const extraWeeks = Math.ceil(pushed / 5);
   const plan = planTrajectory({ ...s.calendar, weeks: weeks + extraWeeks });
   let endDate = addDays(s.calendar.startDate, (weeks - 1) * 7 + 4);
-  for (let left = paused; left > 0;) {
+  for (let left = pushed; left > 0;) {
     endDate = addDays(endDate, 1);
     if (isoWeekday(endDate) <= 5) left--;
   }
-  const inPause = (date: string) => s.pauses.find((p) => p.from <= date && (!p.to || date < p.to));
+  // A pause covers every day of it, a holiday included; a sick leave only the days that were planned (a holiday
+  // keeps its name).
+  const off = (d: PlannedDay): string | undefined =>
+    within(s.pauses, d.date)
+      ? DAY_OFF.paused
+      : d.planned && (d.kind === 'placement' || rules.schoolDays === 'pause') && within(s.sickLeaves, d.date)
+        ? DAY_OFF.sick_leave
+        : undefined;
   const days = plan.days
     .filter((d) => d.date <= endDate)
-    .map((d) => (inPause(d.date) ? { ...d, planned: false, reason: 'pauze' } : d));
+    .map((d) => {
+      const reason = off(d);
+      return reason ? { ...d, planned: false, reason } : d;
+    });
   return { ...plan, days, endDate };
 }
 
@@ -148,7 +172,7 @@ export function applyClosures(s: TrajectoryData, today: string, closures: Closur
   return { ...s, calendar: { ...s.calendar, closures: [...past, ...ahead] } };
 }
 
-const isOpen = (s: TrajectoryData) => s.status === 'active' || s.status === 'paused' || s.status === 'awaiting_bbl';
+const isOpen = (s: TrajectoryData) => isOpenStatus(s.status);
 
 export function recordAttendance(
   s: TrajectoryData,
@@ -157,7 +181,7 @@ export function recordAttendance(
 ): TrajectoryData {
   if (s.status === 'planned') throw new Rejection('date', 'the trajectory has not started yet');
   if (s.status === 'dropped_out' || s.status === 'ended')
-    throw new Rejection('date', `the trajectory is ${s.status.replace('_', ' ')}`);
+    throw new Rejection('date', `the trajectory is ${statusInWords(s.status)}`);
   if (a.date > today) throw new Rejection('date', `${a.date} is in the future`);
   const day = currentPlan(s).days.find((d) => d.date === a.date && d.kind === a.kind);
   if (!day) throw new Rejection('date', `${a.date} is not a ${a.kind} day of this trajectory`);
@@ -190,17 +214,18 @@ export function recordCheckpoint(
 ): TrajectoryData {
   const cp = currentPlan(s).checkpoints.find((x) => x.key === c.key);
   if (!cp) throw new Rejection('key', `no checkpoint ${c.key} in this programme`);
-  if (!isOpen(s)) throw new Rejection('key', `the trajectory is ${s.status.replace('_', ' ')}`);
+  if (!isOpen(s)) throw new Rejection('key', `the trajectory is ${statusInWords(s.status)}`);
   if (today < cp.weekStart) throw new Rejection('key', `checkpoint ${c.key} is planned from ${cp.weekStart}`);
   return { ...s, checkpoints: { ...s.checkpoints, [c.key]: { ...c, recordedOn: today } } };
 }
 
 export function pause(s: TrajectoryData, today: string, p: { from: string; reason: string }): TrajectoryData {
   if (s.status !== 'active')
-    throw new Rejection('from', `only an active trajectory can be paused (it is ${s.status.replace('_', ' ')})`);
+    throw new Rejection('from', `only an active trajectory can be paused (it is ${statusInWords(s.status)})`);
   if (p.from < (s.pauses.at(-1)?.to ?? s.calendar.startDate))
     throw new Rejection('from', 'must not be before the start or an earlier pause');
   if (p.from > addDays(today, 31)) throw new Rejection('from', 'may be at most 31 days ahead');
+  if (openSickLeave(s)) throw new Rejection('type', 'the participant is on sick leave; record the recovery first');
   return { ...s, status: 'paused', pauses: [...s.pauses, { from: p.from, reason: p.reason }] };
 }
 
@@ -211,8 +236,34 @@ export function resume(s: TrajectoryData, _today: string, r: { date: string }): 
   return { ...s, status: 'active', pauses: [...s.pauses.slice(0, -1), { ...open, to: r.date }] };
 }
 
+const openSickLeave = (s: TrajectoryData) => s.sickLeaves.find((l) => !l.to);
+
+/** A ziekmelding from a date (today or earlier, at most 31 days back): the placement days stop until recovery. */
+export function startSickLeave(s: TrajectoryData, today: string, l: { from: string; reason?: string }): TrajectoryData {
+  if (s.status !== 'active')
+    throw new Rejection('type', `sick leave is recorded on an active trajectory (it is ${statusInWords(s.status)})`);
+  if (openSickLeave(s)) throw new Rejection('type', `the participant is on sick leave since ${openSickLeave(s)!.from}`);
+  const after = [s.calendar.startDate, s.sickLeaves.at(-1)?.to, s.pauses.at(-1)?.to].filter(Boolean).sort().at(-1)!;
+  if (l.from < after)
+    throw new Rejection('from', `must not be before ${after} (the start, or an earlier interruption's end)`);
+  if (l.from > today) throw new Rejection('from', 'a sick leave is recorded from today or a day before, not ahead');
+  if (l.from < addDays(today, -31)) throw new Rejection('from', 'may be at most 31 days back');
+  const leave: SickLeave = l.reason === undefined ? { from: l.from } : { from: l.from, reason: l.reason };
+  return { ...s, sickLeaves: [...s.sickLeaves, leave] };
+}
+
+/** The recovery: `date` is the first day back; the end date moves by the sick working days if the programme says so. */
+export function recover(s: TrajectoryData, today: string, r: { date: string }): TrajectoryData {
+  const open = openSickLeave(s);
+  if (!open || !isOpen(s)) throw new Rejection('type', 'the participant is not on sick leave');
+  if (r.date <= open.from) throw new Rejection('date', `must be after the sick leave began (${open.from})`);
+  const next = { ...s, sickLeaves: [...s.sickLeaves.slice(0, -1), { ...open, to: r.date }] };
+  // Past the end while sick, and the end now moves beyond today: the trajectory is under way again.
+  return s.status === 'awaiting_bbl' && currentPlan(next).endDate >= today ? { ...next, status: 'active' } : next;
+}
+
 export function extend(s: TrajectoryData, _today: string, e: { weeks: number; reason: string }): TrajectoryData {
-  if (!isOpen(s)) throw new Rejection('weeks', `the trajectory is ${s.status.replace('_', ' ')}`);
+  if (!isOpen(s)) throw new Rejection('weeks', `the trajectory is ${statusInWords(s.status)}`);
   return { ...s, status: s.status === 'awaiting_bbl' ? 'active' : s.status, extensions: [...s.extensions, e] };
 }
 
@@ -222,7 +273,7 @@ export function changeEmployer(
   c: { employerId: string; from: string },
 ): TrajectoryData {
   if (!isOpen(s) && s.status !== 'planned')
-    throw new Rejection('employerId', `the trajectory is ${s.status.replace('_', ' ')}`);
+    throw new Rejection('employerId', `the trajectory is ${statusInWords(s.status)}`);
   if (c.employerId === currentEmployer(s, today)) throw new Rejection('employerId', 'is already the employer');
   if (c.from < (s.employers.at(-1)?.from ?? s.calendar.startDate))
     throw new Rejection('from', 'must not be before the current placement began');
@@ -233,7 +284,7 @@ export const currentEmployer = (s: TrajectoryData, date: string) =>
   [...s.employers].reverse().find((e) => e.from <= date)?.employerId ?? s.employers[0]!.employerId;
 
 export function dropout(s: TrajectoryData, today: string, d: { reason: DropoutReason; text: string }): TrajectoryData {
-  if (!isOpen(s)) throw new Rejection('reason', `the trajectory is ${s.status.replace('_', ' ')}`);
+  if (!isOpen(s)) throw new Rejection('reason', `the trajectory is ${statusInWords(s.status)}`);
   const week = Math.max(1, weekOf(s.calendar.startDate, today));
   return {
     ...s,
@@ -258,7 +309,7 @@ export function confirmBbl(
   today: string,
   b: { by: 'employer'; contractStartDate: string } | { by: 'school' } | { by: 'employer'; jobWithoutBbl: true },
 ): TrajectoryData {
-  if (!isOpen(s)) throw new Rejection('by', `the trajectory is ${s.status.replace('_', ' ')}`);
+  if (!isOpen(s)) throw new Rejection('by', `the trajectory is ${statusInWords(s.status)}`);
   if (weekOf(s.calendar.startDate, today) < s.bblDecisionFromWeek)
     throw new Rejection('by', `the BBL decision opens in week ${s.bblDecisionFromWeek}`);
   const bbl = { ...s.bbl };
@@ -266,6 +317,28 @@ export function confirmBbl(
   else if ('jobWithoutBbl' in b) bbl.jobWithoutBbl = true;
   else bbl.contractStartDate = b.contractStartDate;
   return { ...s, bbl };
+}
+
+/** A change by its type: the one place a change type meets its transition. */
+export function applyChange(s: TrajectoryData, today: string, c: Change): TrajectoryData {
+  switch (c.type) {
+    case 'pause':
+      return pause(s, today, c);
+    case 'resume':
+      return resume(s, today, c);
+    case 'extension':
+      return extend(s, today, c);
+    case 'employer_change':
+      return changeEmployer(s, today, c);
+    case 'dropout':
+      return dropout(s, today, c);
+    case 'dropout_revert':
+      return revertDropout(s, today, c);
+    case 'sick_leave':
+      return startSickLeave(s, today, c);
+    case 'recovery':
+      return recover(s, today, c);
+  }
 }
 
 /** At the planned end: BBL doorstroom when both confirmations are in, otherwise wait for them. */
@@ -298,57 +371,33 @@ export const BBL_DECISION_DAYS_AFTER_END = 14;
 
 // --- seeing it ---------------------------------------------------------------------------------------
 
-export interface RiskSignal {
-  kind: 'unexcused_absences' | 'checkpoint_at_risk' | 'checkpoint_overdue' | 'low_attendance';
-  reason: string;
-}
-
 export function overdueCheckpoints(s: TrajectoryData, today: string, plan = currentPlan(s)) {
   return plan.checkpoints.filter((c) => !reviewOf(s, c.key) && c.weekEnd < today);
 }
 
-/** The risk rules, shared with the coordinator's steering view (db/steering.ts), which applies them in SQL. */
-export const RISK_RULES = { unexcusedWithinDays: 14, unexcusedAtLeast: 2, lowAttendanceFromRecordedDays: 5 } as const;
-
-/** Each signal's reason in words; the workflow and the SQL steering view both build it here. */
-export const riskReason = {
-  unexcused_absences: (dates: string[]) => `${dates.length} unexcused absences within two weeks (${dates.join(', ')})`,
-  checkpoint_at_risk: (key: string, recordedOn: string) => `checkpoint ${key} was recorded as at risk on ${recordedOn}`,
-  checkpoint_overdue: (name: string, week: number, weekEnd: string) =>
-    `checkpoint ${name} (week ${week}) was due by ${weekEnd} and is not recorded`,
-  low_attendance: (attended: number, recorded: number, threshold: number) =>
-    `attended ${attended} of ${recorded} recorded days (${Math.round((100 * attended) / recorded)}%), below the programme's ${Math.round(100 * threshold)}%`,
-};
-
-/** Rule-based and explained: each signal says in words why it is raised. */
+/** Rule-based and explained: each signal carries the facts it is raised on (rendered in words by domain/risks.ts). */
 export function riskSignals(s: TrajectoryData, today: string): RiskSignal[] {
-  if (s.status === 'planned' || s.status === 'ended' || s.status === 'dropped_out') return [];
+  if (!isOpen(s)) return [];
   const plan = currentPlan(s);
   const signals: RiskSignal[] = [];
   const unexcused = Object.values(s.attendance)
     .filter((a) => !a.present && a.reason === 'unexcused' && a.date > addDays(today, -RISK_RULES.unexcusedWithinDays))
     .map((a) => a.date)
     .sort();
-  if (unexcused.length >= RISK_RULES.unexcusedAtLeast)
-    signals.push({ kind: 'unexcused_absences', reason: riskReason.unexcused_absences(unexcused) });
+  if (unexcused.length >= RISK_RULES.unexcusedAtLeast) signals.push({ kind: 'unexcused_absences', dates: unexcused });
   for (const c of Object.values(s.checkpoints)) {
-    if (c.status === 'at_risk')
-      signals.push({ kind: 'checkpoint_at_risk', reason: riskReason.checkpoint_at_risk(c.key, c.recordedOn) });
+    if (c.status === 'at_risk') signals.push({ kind: 'checkpoint_at_risk', key: c.key, recordedOn: c.recordedOn });
   }
   for (const c of overdueCheckpoints(s, today, plan))
-    signals.push({ kind: 'checkpoint_overdue', reason: riskReason.checkpoint_overdue(c.name, c.week, c.weekEnd) });
+    signals.push({ kind: 'checkpoint_overdue', key: c.key, name: c.name, week: c.week, weekEnd: c.weekEnd });
   const due = plan.days.filter((d) => d.planned && d.date < today && s.attendance[d.date]);
   const attended = due.filter((d) => s.attendance[d.date]!.present).length;
   if (due.length >= RISK_RULES.lowAttendanceFromRecordedDays && attended / due.length < s.attendanceThreshold) {
-    signals.push({
-      kind: 'low_attendance',
-      reason: riskReason.low_attendance(attended, due.length, s.attendanceThreshold),
-    });
+    signals.push({ kind: 'low_attendance', attended, recorded: due.length, threshold: s.attendanceThreshold });
   }
   return signals;
 }
 
-export type DayStatus = 'planned' | 'attended' | 'absent' | 'not_planned' | 'paused';
 export interface ScheduleDay {
   date: string;
   week: number;
@@ -358,6 +407,10 @@ export interface ScheduleDay {
   correctionReason?: string;
 }
 
+/** A day the plan does not expect: paused, on sick leave, or not planned (a holiday or closure, by its name). */
+const statusOfDayOff = (reason: string | undefined): DayStatus =>
+  reason === DAY_OFF.paused ? 'paused' : reason === DAY_OFF.sick_leave ? 'sick_leave' : 'not_planned';
+
 export function schedule(s: TrajectoryData): { weeks: { week: number; days: ScheduleDay[] }[]; endDate: string } {
   const plan = currentPlan(s);
   const byWeek = new Map<number, ScheduleDay[]>();
@@ -365,7 +418,7 @@ export function schedule(s: TrajectoryData): { weeks: { week: number; days: Sche
     const a = s.attendance[d.date];
     const day: ScheduleDay =
       s.dropout && d.date > s.dropout.date && !a
-        ? { date: d.date, week: d.week, kind: d.kind, status: 'not_planned', reason: 'uitgestroomd' }
+        ? { date: d.date, week: d.week, kind: d.kind, status: 'not_planned', reason: DAY_OFF.dropped_out }
         : a
           ? {
               date: d.date,
@@ -381,7 +434,7 @@ export function schedule(s: TrajectoryData): { weeks: { week: number; days: Sche
                 date: d.date,
                 week: d.week,
                 kind: d.kind,
-                status: d.reason === 'pauze' ? 'paused' : 'not_planned',
+                status: statusOfDayOff(d.reason),
                 reason: d.reason,
               };
     byWeek.set(d.week, [...(byWeek.get(d.week) ?? []), day]);

@@ -3,23 +3,17 @@
 // Dates are 'YYYY-MM-DD' strings in Europe/Amsterdam; day arithmetic runs on UTC noon-free date maths,
 // so summer-time changes cannot shift a day.
 
-export const TIME_ZONE = 'Europe/Amsterdam';
-export const WEEKDAYS = ['monday', 'tuesday', 'wednesday', 'thursday', 'friday'] as const;
-export type Weekday = (typeof WEEKDAYS)[number];
+import type { CheckpointTemplate } from './programme';
+import { WEEKDAYS, type DayKind, type Weekday } from './primitives';
+import type { Closure } from './recording';
 
+export { WEEKDAYS, type DayKind, type Weekday };
+export type { Closure, CheckpointTemplate };
+
+export const TIME_ZONE = 'Europe/Amsterdam';
 export interface Holiday {
   date: string;
   name: string;
-}
-export interface Closure {
-  from: string;
-  to: string;
-  name: string;
-}
-export interface CheckpointTemplate {
-  key: string;
-  name: string;
-  week: number;
 }
 
 export interface CalendarInput {
@@ -31,8 +25,6 @@ export interface CalendarInput {
   holidays: Holiday[];
   closures: Closure[];
 }
-
-export type DayKind = 'placement' | 'school';
 
 export interface PlannedDay {
   date: string;

@@ -1,0 +1,47 @@
+// Where a trajectory, a day and a checkpoint stand: each set of statuses once, with the named groups the rest
+// of the system asks about ("is anything still expected?", "has it finished?"), so no list is written out twice.
+import { Type } from 'typebox';
+
+export const TRAJECTORY_STATUSES = ['planned', 'active', 'paused', 'dropped_out', 'awaiting_bbl', 'ended'] as const;
+export type TrajectoryStatus = (typeof TRAJECTORY_STATUSES)[number];
+export const TrajectoryStatus = Type.Enum(TRAJECTORY_STATUSES, {
+  description: 'planned, active, paused, awaiting_bbl (past the end, waiting for the BBL decision), dropped_out, ended',
+});
+
+/** Days, checkpoints and the BBL decision are still expected: reminders go out, risks are weighed. */
+export const OPEN_STATUSES = ['active', 'paused', 'awaiting_bbl'] as const satisfies readonly TrajectoryStatus[];
+/** The workflow still runs its course (before the start included). */
+export const RUNNING_STATUSES = ['planned', ...OPEN_STATUSES] as const satisfies readonly TrajectoryStatus[];
+/** Finished: the outcome is known (a dropout may still be reverted within its grace period). */
+export const FINAL_STATUSES = ['dropped_out', 'ended'] as const satisfies readonly TrajectoryStatus[];
+
+const among = (set: readonly TrajectoryStatus[]) => (s: string) => (set as readonly string[]).includes(s);
+export const isOpen = among(OPEN_STATUSES);
+export const isRunning = among(RUNNING_STATUSES);
+export const isFinal = among(FINAL_STATUSES);
+
+/** The status in words, for a refusal: "the trajectory is dropped out". */
+export const statusInWords = (s: TrajectoryStatus) => s.replace('_', ' ');
+
+export const ABSENCE_REASONS = ['sick', 'leave', 'unexcused', 'other'] as const;
+export type AbsenceReason = (typeof ABSENCE_REASONS)[number];
+export const AbsenceReason = Type.Enum(ABSENCE_REASONS);
+
+export const CHECKPOINT_STATUSES = ['on_track', 'concerns', 'at_risk'] as const;
+export type CheckpointStatus = (typeof CHECKPOINT_STATUSES)[number];
+export const CheckpointStatus = Type.Enum(CHECKPOINT_STATUSES);
+
+/** A day of the schedule: still to come or to record, recorded either way, or not expected (and why). */
+export const DAY_STATUSES = ['planned', 'attended', 'absent', 'not_planned', 'paused', 'sick_leave'] as const;
+export type DayStatus = (typeof DAY_STATUSES)[number];
+export const DayStatus = Type.Enum(DAY_STATUSES);
+
+/**
+ * Why a day of the plan is not planned when it is not a holiday or a closure (those carry their own name). The
+ * plan (and its projection) holds these words; the schedule turns them back into a day status by this table.
+ */
+export const DAY_OFF = {
+  paused: 'pauze',
+  sick_leave: 'ziekgemeld',
+  dropped_out: 'uitgestroomd',
+} as const satisfies Partial<Record<DayStatus | 'dropped_out', string>>;

@@ -35,6 +35,10 @@ export const CheckpointStatus = Type.Enum(CHECKPOINT_STATUSES);
 export const DAY_STATUSES = ['planned', 'attended', 'absent', 'not_planned', 'paused', 'sick_leave'] as const;
 export type DayStatus = (typeof DAY_STATUSES)[number];
 export const DayStatus = Type.Enum(DAY_STATUSES);
+/** Recorded either way. */
+export const RECORDED_DAY_STATUSES = ['attended', 'absent'] as const satisfies readonly DayStatus[];
+/** Days a participant is expected: still planned, or recorded. Holidays, closures, pauses and sick leave are not. */
+export const EXPECTED_DAY_STATUSES = ['planned', ...RECORDED_DAY_STATUSES] as const satisfies readonly DayStatus[];
 
 /**
  * Why a day of the plan is not planned when it is not a holiday or a closure (those carry their own name). The

@@ -14,7 +14,7 @@ import { buildApp } from '../api/app';
 import { Email, Id, IsoDate, Text, Weekday } from '../domain/primitives';
 import { Change } from '../domain/changes';
 import { BblConfirmation, CheckpointRecording, Closure } from '../domain/recording';
-import { AbsenceReason } from '../domain/statuses';
+import { AbsenceReason, isFinal } from '../domain/statuses';
 import { connectPglite, openPglite } from '../db/connection';
 import { migrateToLatest } from '../db/migrate';
 import { listTrajectoryEvents } from '../db/trajectories';
@@ -409,7 +409,7 @@ export async function simulate(scenario: Scenario, options: SimulationOptions = 
               (await h.query(scheduleQuery)).status,
           ),
         );
-        if (statuses.every((s) => s === 'ended' || s === 'dropped_out')) break;
+        if (statuses.every(isFinal)) break;
         await step.run();
       }
       const results = new Map<string, TrajectoryResult>();

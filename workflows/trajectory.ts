@@ -21,7 +21,7 @@ import type { Outcome } from '../domain/outcomes';
 import type { ProgrammeTemplate } from '../domain/programme';
 import type { AttendanceRecording, BblConfirmation, CheckpointRecording } from '../domain/recording';
 import type { RiskSignal } from '../domain/risks';
-import type { TrajectoryStatus } from '../domain/statuses';
+import { isFinal, type TrajectoryStatus } from '../domain/statuses';
 import {
   addDays,
   localDate,
@@ -272,8 +272,7 @@ export async function trajectoryWorkflow(input: TrajectoryInput): Promise<Trajec
       endDate: plan.endDate,
       programme: { id: input.programme.id, version: input.programme.version },
       employerId: currentEmployer(s, on),
-      nextDays:
-        s.status === 'ended' || s.status === 'dropped_out' ? [] : plan.days.filter((d) => d.date >= on).slice(0, 5),
+      nextDays: isFinal(s.status) ? [] : plan.days.filter((d) => d.date >= on).slice(0, 5),
       open: openItems(s, on, plan),
       risks: riskSignals(s, on),
       pauses: s.pauses,
@@ -332,7 +331,7 @@ export async function trajectoryWorkflow(input: TrajectoryInput): Promise<Trajec
   );
 
   setHandler(closuresSignal, async (closures) => {
-    if (s.status === 'ended' || s.status === 'dropped_out') return;
+    if (isFinal(s.status)) return;
     await commit(applyClosures(s, today(), closures), [{ type: 'closures_applied', data: { closures } }]);
   });
 

@@ -34,6 +34,7 @@ import { organisationParticipants, requireOrganisation } from './partner-recordi
 import { getSchedule, today, type Viewer } from './trajectories';
 import { mapLimit } from '../../infra/map-limit';
 import { temporalCall } from '../temporal-calls';
+import { EXPECTED_DAY_STATUSES } from '../../domain/statuses';
 
 type Deps = Pick<AppDeps, 'db' | 'temporal' | 'now' | 'config'>;
 export type FeedKind = 'trajectory' | 'organisation';
@@ -67,8 +68,7 @@ interface FeedEvent {
   description: string;
 }
 
-/** Days a participant is expected: planned, or already recorded. Holidays, closures and pauses are not. */
-const EXPECTED = new Set(['planned', 'attended', 'absent']);
+const EXPECTED = new Set<string>(EXPECTED_DAY_STATUSES);
 const LABEL: Record<DayKind, string> = { placement: 'Werkplek', school: 'ROC-dag' };
 /** How often a subscribed client should fetch the feed again (X-PUBLISHED-TTL / REFRESH-INTERVAL). */
 const REFRESH_SECONDS = 4 * 3600;

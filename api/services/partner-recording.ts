@@ -18,7 +18,7 @@ import type { AppDeps } from '../deps';
 import { sendUpdate, today } from './trajectories';
 import { temporalCall } from '../temporal-calls';
 import { mapLimit } from '../../infra/map-limit';
-import { isOpen } from '../../domain/statuses';
+import { isFinal, isOpen } from '../../domain/statuses';
 import { trajectoryScope } from '../access';
 import type { Principal } from '../auth';
 
@@ -322,7 +322,7 @@ export async function publishClosure(
       .filter((c) => c.office_id === null || c.office_id === trajectoryOffice)
       .map((c) => ({ from: c.from_date, to: c.to_date, name: c.name }));
   const running = (await trajectoriesAtSchool(deps.db, schoolId)).filter(
-    (t) => t.status !== 'ended' && t.status !== 'dropped_out' && (office === null || t.programme_office_id === office),
+    (t) => !isFinal(t.status) && (office === null || t.programme_office_id === office),
   );
   const notified = await mapLimit(running, 20, async (t) => {
     try {

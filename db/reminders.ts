@@ -57,7 +57,8 @@ export async function reminderFacts(
         and not exists (select 1 from attendance a where a.trajectory_id = pd.trajectory_id and a.date = pd.date)
       order by pd.trajectory_id, pd.date`.execute(db),
     sql<ReminderFacts['checkpoints'][number]>`
-      select pc.trajectory_id, pc.key, pc.name, pc.week, to_char(pc.week_start, 'YYYY-MM-DD') week_start, to_char(pc.week_end, 'YYYY-MM-DD') week_end from planned_checkpoint pc
+      select pc.trajectory_id, pc.key, pc.name, pc.week, to_char(pc.week_start, 'YYYY-MM-DD') week_start,
+      to_char(pc.week_end, 'YYYY-MM-DD') week_end from planned_checkpoint pc
       where pc.trajectory_id in ${open} and pc.week_start <= ${date}
         and not exists (select 1 from checkpoint_review r where r.trajectory_id = pc.trajectory_id and r.key = pc.key)
       order by pc.trajectory_id, pc.week, pc.week_start`.execute(db),
@@ -66,8 +67,10 @@ export async function reminderFacts(
     o.weekOverview
       ? sql<ReminderFacts['week'][number]>`
         select pd.trajectory_id, to_char(pd.date, 'YYYY-MM-DD') date from planned_day pd
-        where pd.trajectory_id in (select id from trajectory where id = ${anyOf(ids)} and status = ${anyOf(WEEK_OVERVIEW_STATUSES)})
-          and pd.kind = 'placement' and pd.planned and pd.date >= ${date} and pd.date < ${date}::date + (8 - extract(isodow from ${date}::date))::int
+        where pd.trajectory_id in (select id from trajectory where id = ${anyOf(ids)} and status =
+        ${anyOf(WEEK_OVERVIEW_STATUSES)})
+          and pd.kind = 'placement' and pd.planned and pd.date >= ${date} and pd.date < ${date}::date + (8 -
+        extract(isodow from ${date}::date))::int
           and not exists (select 1 from attendance a where a.trajectory_id = pd.trajectory_id and a.date = pd.date)
         order by pd.trajectory_id, pd.date`.execute(db)
       : { rows: [] },
@@ -88,9 +91,8 @@ export async function reminderFacts(
       select r.trajectory_id, r.key, to_char(r.recorded_on, 'YYYY-MM-DD') recorded_on from checkpoint_review r
       where r.trajectory_id in ${open} and r.status = 'at_risk'
       order by r.trajectory_id,
-        (select min(e.seq) from trajectory_event e where e.trajectory_id = r.trajectory_id and e.type = 'checkpoint_recorded' and e.data->>'key' = r.key) nulls last, r.seq`.execute(
-      db,
-    ),
+        (select min(e.seq) from trajectory_event e where e.trajectory_id = r.trajectory_id and e.type =
+      'checkpoint_recorded' and e.data->>'key' = r.key) nulls last, r.seq`.execute(db),
     sql<ReminderFacts['recorded'][number]>`
       select a.trajectory_id, count(*)::int recorded, (count(*) filter (where a.present))::int attended
       from attendance a join planned_day pd on pd.trajectory_id = a.trajectory_id and pd.date = a.date and pd.planned

@@ -23,12 +23,14 @@ export async function riskRows(db: Db, f: FigureFilter, asOf: string) {
       select trajectory_id, key, to_char(recorded_on, 'YYYY-MM-DD') recorded_on from checkpoint_review
       where trajectory_id in (${open}) and status = 'at_risk' order by trajectory_id, key`.execute(db),
     sql<{ trajectory_id: string; key: string; name: string; week: number; week_end: string }>`
-      select pc.trajectory_id, pc.key, pc.name, pc.week, to_char(pc.week_end, 'YYYY-MM-DD') week_end from planned_checkpoint pc
+      select pc.trajectory_id, pc.key, pc.name, pc.week, to_char(pc.week_end, 'YYYY-MM-DD') week_end from
+      planned_checkpoint pc
       where pc.trajectory_id in (${open}) and pc.week_end < ${asOf}
         and not exists (select 1 from checkpoint_review r where r.trajectory_id = pc.trajectory_id and r.key = pc.key)
       order by pc.trajectory_id, pc.week_start`.execute(db),
     sql<{ trajectory_id: string; recorded: number; attended: number; threshold: number }>`
-      select a.trajectory_id, count(*)::int recorded, (count(*) filter (where a.present))::int attended, (p.template->>'attendanceThreshold')::float threshold
+      select a.trajectory_id, count(*)::int recorded, (count(*) filter (where a.present))::int attended,
+      (p.template->>'attendanceThreshold')::float threshold
       from attendance a
       join planned_day pd on pd.trajectory_id = a.trajectory_id and pd.date = a.date and pd.planned
       join trajectory t on t.id = a.trajectory_id join cohort c on c.id = t.cohort_id
@@ -36,9 +38,8 @@ export async function riskRows(db: Db, f: FigureFilter, asOf: string) {
       where a.trajectory_id in (${open}) and a.date < ${asOf}
       group by a.trajectory_id, p.template
       having count(*) >= ${RISK_RULES.lowAttendanceFromRecordedDays}
-         and (count(*) filter (where a.present))::float / count(*) < (p.template->>'attendanceThreshold')::float`.execute(
-      db,
-    ),
+         and (count(*) filter (where a.present))::float / count(*) <
+      (p.template->>'attendanceThreshold')::float`.execute(db),
   ]);
   return { unexcused: unexcused.rows, atRisk: atRisk.rows, overdue: overdue.rows, low: low.rows };
 }
@@ -56,11 +57,14 @@ export async function overdueRegistrations(db: Db, f: FigureFilter, asOf: string
     trajectory_ids: string[];
     oldest: string;
   }>`
-    select o.id organisation_id, o.name, pd.kind, count(*)::int days, array_agg(distinct pd.trajectory_id) trajectory_ids, to_char(min(pd.date), 'YYYY-MM-DD') oldest
+    select o.id organisation_id, o.name, pd.kind, count(*)::int days, array_agg(distinct pd.trajectory_id)
+    trajectory_ids, to_char(min(pd.date), 'YYYY-MM-DD') oldest
     from planned_day pd
     join trajectory t on t.id = pd.trajectory_id join cohort c on c.id = t.cohort_id
-    left join lateral (select p.employer_id from placement p where p.trajectory_id = pd.trajectory_id and p.from_date <= pd.date order by p.from_date desc limit 1) e on true
-    join organisation o on o.id = case when pd.kind = 'placement' then coalesce(e.employer_id, t.employer_id) else c.school_id end
+    left join lateral (select p.employer_id from placement p where p.trajectory_id = pd.trajectory_id and p.from_date
+    <= pd.date order by p.from_date desc limit 1) e on true
+    join organisation o on o.id = case when pd.kind = 'placement' then coalesce(e.employer_id, t.employer_id) else
+    c.school_id end
     where pd.trajectory_id in (${open}) and pd.planned and pd.date < ${asOf}
       and not exists (select 1 from attendance a where a.trajectory_id = pd.trajectory_id and a.date = pd.date)
     group by o.id, o.name, pd.kind`.execute(db);
@@ -77,9 +81,11 @@ export async function overdueCheckpointsByOrganisation(db: Db, f: FigureFilter, 
     trajectory_ids: string[];
     oldest: string;
   }>`
-    select o.id organisation_id, o.name, count(*)::int checkpoints, array_agg(distinct pc.trajectory_id) trajectory_ids, to_char(min(pc.week_end), 'YYYY-MM-DD') oldest
+    select o.id organisation_id, o.name, count(*)::int checkpoints, array_agg(distinct pc.trajectory_id)
+    trajectory_ids, to_char(min(pc.week_end), 'YYYY-MM-DD') oldest
     from planned_checkpoint pc
-    join trajectory t on t.id = pc.trajectory_id join contact k on k.id = t.jobcoach_id join organisation o on o.id = k.organisation_id
+    join trajectory t on t.id = pc.trajectory_id join contact k on k.id = t.jobcoach_id join organisation o on o.id =
+    k.organisation_id
     where pc.trajectory_id in (${open}) and pc.week_end < ${asOf}
       and not exists (select 1 from checkpoint_review r where r.trajectory_id = pc.trajectory_id and r.key = pc.key)
     group by o.id, o.name`.execute(db);
@@ -114,7 +120,8 @@ export async function checkpointCompletion(db: Db, f: FigureFilter, asOf: string
     join trajectory t on t.id = pc.trajectory_id
     left join checkpoint_review r on r.trajectory_id = pc.trajectory_id and r.key = pc.key
     where pc.trajectory_id in (${ids})
-      and not coalesce(t.outcome->>'kind' = 'dropout' and pc.week_start > (t.outcome->>'date')::date and r.key is null, false)
+      and not coalesce(t.outcome->>'kind' = 'dropout' and pc.week_start > (t.outcome->>'date')::date and r.key is
+    null, false)
     group by pc.key order by min(pc.week), pc.key`.execute(db);
   return rows;
 }
@@ -133,7 +140,8 @@ export async function cohortProgress(db: Db, f: FigureFilter, asOf: string) {
       recorded: number;
       attended: number;
     }>`
-      select t.cohort_id, pd.week, to_char(min(pd.date), 'YYYY-MM-DD') "from", count(distinct pd.trajectory_id)::int participants,
+      select t.cohort_id, pd.week, to_char(min(pd.date), 'YYYY-MM-DD') "from", count(distinct pd.trajectory_id)::int
+      participants,
         (count(*) filter (where pd.planned))::int planned,
         (count(*) filter (where pd.planned and pd.date < ${asOf}))::int due,
         count(a.date)::int recorded, (count(*) filter (where a.present))::int attended
@@ -141,7 +149,8 @@ export async function cohortProgress(db: Db, f: FigureFilter, asOf: string) {
       join trajectory t on t.id = pd.trajectory_id
       left join attendance a on a.trajectory_id = pd.trajectory_id and a.date = pd.date
       where pd.trajectory_id in (${ids})
-        and not coalesce(t.outcome->>'kind' = 'dropout' and pd.date > (t.outcome->>'date')::date and a.date is null, false)
+        and not coalesce(t.outcome->>'kind' = 'dropout' and pd.date > (t.outcome->>'date')::date and a.date is null,
+      false)
       group by t.cohort_id, pd.week order by t.cohort_id, pd.week`.execute(db),
     sql<{ cohort_id: string; week: number; n: number }>`
       select t.cohort_id, (t.outcome->>'week')::int week, count(*)::int n from trajectory t
@@ -155,8 +164,7 @@ export async function countOverdueRegistrations(db: Db, asOf: string): Promise<n
   const { rows } = await sql<{ n: number }>`
     select count(*)::int n from planned_day pd join trajectory t on t.id = pd.trajectory_id
     where t.status in ${OPEN} and pd.planned and pd.date < ${asOf}
-      and not exists (select 1 from attendance a where a.trajectory_id = pd.trajectory_id and a.date = pd.date)`.execute(
-    db,
-  );
+      and not exists (select 1 from attendance a where a.trajectory_id = pd.trajectory_id and a.date =
+    pd.date)`.execute(db);
   return rows[0]?.n ?? 0;
 }

@@ -79,7 +79,8 @@ const recordings: {
       "placement days from its date until the recovery; school days go on unless the programme's `sickLeave` " +
       'rules pause them, and the end date moves by the sick working days unless they say it stays. Its reason is ' +
       'health data: only the coordinator and the jobcoach read it. A dropout can be reverted within 14 days, with ' +
-      "a reason. A jobcoach records pauses, resumptions, sick leave and recovery; everything else is the coordinator's.",
+      'a reason. A jobcoach records pauses, resumptions, sick ' +
+      "leave and recovery; everything else is the coordinator's.",
   },
   {
     path: 'bbl',

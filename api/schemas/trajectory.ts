@@ -119,7 +119,8 @@ export const RefusedDay = Type.Object({
   date: IsoDate,
   field: Type.String({
     description:
-      "The part of the request it concerns: 'absences[i].date' for a listed absence, 'weekStart' for a day that was to be recorded as present",
+      "The part of the request it concerns: 'absences[i].date' for a listed absence, 'weekStart' for a day " +
+      'that was to be recorded as present',
   }),
   message: Type.String({
     description:
@@ -127,7 +128,9 @@ export const RefusedDay = Type.Object({
   }),
   retryable: Type.Boolean({
     description:
-      'true when the trajectory did not answer (Temporal unreachable or too slow), so the day may not be recorded: sending the week again with a new Idempotency-Key records it if it is missing; false when the trajectory refused the day',
+      'true when the trajectory did not answer (Temporal unreachable or too slow), so the day may not be ' +
+      'recorded: sending the week again with a new Idempotency-Key records it if it is missing; false when ' +
+      'the trajectory refused the day',
   }),
 });
 
@@ -138,7 +141,9 @@ export const WeekAttendanceResult = Type.Object(
     kind: DayKind,
     complete: Type.Boolean({
       description:
-        'true when every open day of the week was recorded (or already was); false when some days were refused, each listed under its trajectory. Nothing at all recorded and something refused answers 422 instead',
+        'true when every open day of the week was recorded (or already was); false when some days were ' +
+        'refused, each listed under its trajectory. Nothing at all recorded and something refused answers ' +
+        '422 instead',
     }),
     trajectories: Type.Array(
       Type.Object({
@@ -150,7 +155,8 @@ export const WeekAttendanceResult = Type.Object(
         }),
         alreadyRecorded: Type.Array(IsoDate, {
           description:
-            'Recorded before (by an earlier request, or by someone else meanwhile); left as they were; correct them per trajectory, with a reason',
+            'Recorded before (by an earlier request, or by someone else meanwhile); left as they were; ' +
+            'correct them per trajectory, with a reason',
         }),
         refused: Type.Array(RefusedDay, { description: 'Not recorded: each day with the reason' }),
       }),
@@ -158,7 +164,9 @@ export const WeekAttendanceResult = Type.Object(
   },
   {
     description:
-      'Several trajectories cannot be recorded at once, atomically: when one refuses a day at the moment of recording (a change made meanwhile), the others are still recorded and this answer names, per trajectory and day, what was recorded, what already was and what was refused',
+      'Several trajectories cannot be recorded at once, atomically: when one refuses a day at the moment of ' +
+      'recording (a change made meanwhile), the others are still recorded and this answer names, per ' +
+      'trajectory and day, what was recorded, what already was and what was refused',
   },
 );
 export type WeekAttendanceResult = Static<typeof WeekAttendanceResult>;

@@ -1,8 +1,8 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { listAuditEvents } from '../../db/audit';
 import { COORDINATION } from '../access';
 import { AuditEvent, AuditQuery } from '../schemas/audit';
 import { Paged, responses } from '../schemas/common';
+import { pageAuditEvents } from '../services/audit';
 import type { AppDeps } from '../deps';
 
 export const auditRoutes: FastifyPluginAsyncTypebox<{ deps: AppDeps }> = async (app, { deps }) => {
@@ -21,30 +21,6 @@ export const auditRoutes: FastifyPluginAsyncTypebox<{ deps: AppDeps }> = async (
         response: responses(200, Paged(AuditEvent), 'A page of audit events'),
       },
     },
-    async (request) => {
-      const p = request.principal;
-      const { items, total } = await listAuditEvents(deps.db, {
-        ...request.query,
-        programmeOfficeId: p.role === 'admin' ? undefined : p.organisationId!,
-      });
-      return {
-        items: items.map((e) => ({
-          id: e.id,
-          at: e.at.toISOString(),
-          actor: e.actor,
-          organisationId: e.organisation_id,
-          role: e.role,
-          action: e.action,
-          resource: e.resource,
-          resourceId: e.resource_id,
-          trajectoryId: e.trajectory_id,
-          route: e.route,
-          requestId: e.request_id,
-        })),
-        total,
-        limit: request.query.limit,
-        offset: request.query.offset,
-      };
-    },
+    async (request) => pageAuditEvents(deps, request.principal, request.query),
   );
 };

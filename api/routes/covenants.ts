@@ -1,10 +1,9 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { findCovenant, listCovenants } from '../../db/covenants';
 import { ALL_ROLES, COORDINATION } from '../access';
 import { IdempotencyHeaders, idempotentReply } from '../idempotency';
 import { IdParams, Page, Paged, responses } from '../schemas/common';
 import { Covenant, NewCovenant, NewMembers } from '../schemas/covenant';
-import { addMembers, covenantView, createCovenant } from '../services/partners';
+import { addMembers, createCovenant, getCovenant, pageCovenants } from '../services/partners';
 import type { AppDeps } from '../deps';
 
 export const covenantRoutes: FastifyPluginAsyncTypebox<{ deps: AppDeps }> = async (app, { deps }) => {
@@ -20,15 +19,7 @@ export const covenantRoutes: FastifyPluginAsyncTypebox<{ deps: AppDeps }> = asyn
         response: responses(200, Paged(Covenant), 'A page of covenants, each with its partners and their roles'),
       },
     },
-    async (request) => {
-      const p = request.principal;
-      const { items, total } = await listCovenants(deps.db, {
-        organisationId: p.role === 'admin' ? undefined : p.organisationId!,
-        officeId: p.officeId ?? undefined,
-        ...request.query,
-      });
-      return { items: items.map(covenantView), total, ...request.query };
-    },
+    async (request) => pageCovenants(deps, request.principal, request.query),
   );
 
   app.get(
@@ -43,7 +34,7 @@ export const covenantRoutes: FastifyPluginAsyncTypebox<{ deps: AppDeps }> = asyn
         response: responses(200, Covenant, 'The covenant with its partners and their roles'),
       },
     },
-    async (request) => covenantView((await findCovenant(deps.db, request.params.id))!),
+    async (request) => getCovenant(deps, request.params.id),
   );
 
   app.post(

@@ -1,7 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { listDevMail } from '../../db/mailbox';
 import { Page, Paged, responses } from '../schemas/common';
 import { DevMail } from '../schemas/mailbox';
+import { pageDevMail } from '../services/mailbox';
 import type { AppDeps } from '../deps';
 
 /** Only when no SMTP_URL is configured: the development mailbox that keeps every message sent. */
@@ -18,19 +18,6 @@ export const mailboxRoutes: FastifyPluginAsyncTypebox<{ deps: AppDeps }> = async
         response: responses(200, Paged(DevMail), 'A page of kept messages'),
       },
     },
-    async (request) => {
-      const { items, total } = await listDevMail(deps.db, request.query);
-      return {
-        items: items.map((m) => ({
-          id: m.id,
-          to: m.recipient,
-          subject: m.subject,
-          text: m.text,
-          sentAt: m.sent_at.toISOString(),
-        })),
-        total,
-        ...request.query,
-      };
-    },
+    async (request) => pageDevMail(deps, request.query),
   );
 };

@@ -1,5 +1,4 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { findOrganisation } from '../../db/organisations';
 import { ALL_ROLES, COORDINATION, type Access } from '../access';
 import { IdempotencyHeaders, idempotentReply } from '../idempotency';
 import { IdParams, Page, Paged, pageOf, responses } from '../schemas/common';
@@ -10,7 +9,7 @@ import { Closure, WeekAttendance } from '../schemas/recording';
 import { ClosureView, WeekAttendanceResult } from '../schemas/trajectory';
 import {
   createContact,
-  organisationView,
+  getOrganisation,
   pageContacts,
   pageOrganisations,
   pageShares,
@@ -58,7 +57,7 @@ export const organisationRoutes: FastifyPluginAsyncTypebox<{ deps: AppDeps }> = 
         response: responses(200, Organisation, 'The organisation'),
       },
     },
-    async (request) => organisationView((await findOrganisation(deps.db, request.params.id))!),
+    async (request) => getOrganisation(deps, request.params.id),
   );
 
   app.post(

@@ -1,25 +1,11 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyReply } from 'fastify';
-import { listParticipantOutcomes } from '../../db/outcomes';
-import { noteAudit, outcomeFilter } from '../access';
-import { bsnHash, isBsn } from '../bsn';
-import { unprocessable } from '../errors';
+import { noteAudit } from '../access';
 import { IdempotencyHeaders, idempotentReply } from '../idempotency';
 import { Paged, responses } from '../schemas/common';
 import { BsnLookup, FigureQuery, OutcomeFigures, OutcomeQuery, ParticipantOutcome } from '../schemas/outcome';
-import { figuresCsv, outcomeFigures } from '../services/outcomes';
+import { figuresCsv, lookUpParticipantOutcomes, outcomeFigures, pageParticipantOutcomes } from '../services/outcomes';
 import type { AppDeps } from '../deps';
-
-type Row = Awaited<ReturnType<typeof listParticipantOutcomes>>['items'][number];
-const toView = (r: Row): ParticipantOutcome => ({
-  trajectoryId: r.id,
-  reference: r.reference,
-  cohortId: r.cohort_id,
-  benefitPayerId: r.benefit_payer_id,
-  status: r.status,
-  endDate: r.end_date,
-  outcome: r.outcome,
-});
 
 export const outcomeRoutes: FastifyPluginAsyncTypebox<{ deps: AppDeps }> = async (app, { deps }) => {
   app.get(
@@ -82,15 +68,12 @@ export const outcomeRoutes: FastifyPluginAsyncTypebox<{ deps: AppDeps }> = async
       },
     },
     async (request) => {
-      const { items, total } = await listParticipantOutcomes(deps.db, {
-        ...request.query,
-        ...outcomeFilter(request.principal),
-      });
+      const page = await pageParticipantOutcomes(deps, request.principal, request.query);
       noteAudit(
         request,
-        items.map((i) => i.id),
+        page.items.map((i) => i.trajectoryId),
       );
-      return { items: items.map(toView), total, limit: request.query.limit, offset: request.query.offset };
+      return page;
     },
   );
 
@@ -118,17 +101,10 @@ export const outcomeRoutes: FastifyPluginAsyncTypebox<{ deps: AppDeps }> = async
         deps,
         request,
         reply,
-        async () => {
-          if (!isBsn(request.body.bsn))
-            throw unprocessable([{ field: 'bsn', message: 'is not a valid BSN (it fails the elfproef)' }]);
-          const { items, total } = await listParticipantOutcomes(deps.db, {
-            bsnHash: bsnHash(deps.config.BSN_HMAC_KEY, request.body.bsn),
-            ...outcomeFilter(request.principal),
-            limit: 50,
-            offset: 0,
-          });
-          return { statusCode: 200, body: { items: items.map(toView), total, limit: 50, offset: 0 } };
-        },
+        async () => ({
+          statusCode: 200,
+          body: await lookUpParticipantOutcomes(deps, request.principal, request.body.bsn),
+        }),
         { audit: (body) => body.items.map((i) => i.trajectoryId) },
       ),
   );

@@ -1,13 +1,49 @@
 // The figures funders query themselves: counts over the projected rows, with small cells suppressed so that
 // no count of 1 to 4 people is shown or can be worked out from a total. docs/outcomes.md defines each figure.
+// And the outcomes per participant, by pseudonymous reference: a benefit payer sees those whose benefit it pays.
 import { stringify } from 'csv-stringify/sync';
-import { outcomeCounts } from '../../db/outcomes';
+import { listParticipantOutcomes, outcomeCounts } from '../../db/outcomes';
+import { outcomeFilter } from '../access';
 import type { Principal } from '../auth';
-import type { FigureQuery, OutcomeFigures } from '../schemas/outcome';
+import { bsnHash, isBsn } from '../bsn';
+import { unprocessable } from '../errors';
+import type { FigureQuery, OutcomeFigures, OutcomeQuery, ParticipantOutcome } from '../schemas/outcome';
 import { OUTCOME_KINDS } from '../../domain/outcomes';
 import { RUNNING_STATUSES } from '../../domain/statuses';
 import { MIN_CELL, suppressGroup, suppressTotal } from '../../domain/suppression';
 import type { AppDeps } from '../deps';
+
+type Row = Awaited<ReturnType<typeof listParticipantOutcomes>>['items'][number];
+const toView = (r: Row): ParticipantOutcome => ({
+  trajectoryId: r.id,
+  reference: r.reference,
+  cohortId: r.cohort_id,
+  benefitPayerId: r.benefit_payer_id,
+  status: r.status,
+  endDate: r.end_date,
+  outcome: r.outcome,
+});
+
+/** A page of per-participant outcomes by reference, within what the caller may see (outcomeFilter). */
+export async function pageParticipantOutcomes(deps: Pick<AppDeps, 'db'>, p: Principal, q: OutcomeQuery) {
+  const { items, total } = await listParticipantOutcomes(deps.db, { ...q, ...outcomeFilter(p) });
+  return { items: items.map(toView), total, limit: q.limit, offset: q.offset };
+}
+
+/**
+ * The participants with this BSN whose outcomes the caller may see (none, or one). The BSN is checked (elfproef)
+ * and hashed at once; it is not kept.
+ */
+export async function lookUpParticipantOutcomes(deps: Pick<AppDeps, 'db' | 'config'>, p: Principal, bsn: string) {
+  if (!isBsn(bsn)) throw unprocessable([{ field: 'bsn', message: 'is not a valid BSN (it fails the elfproef)' }]);
+  const { items, total } = await listParticipantOutcomes(deps.db, {
+    bsnHash: bsnHash(deps.config.BSN_HMAC_KEY, bsn),
+    ...outcomeFilter(p),
+    limit: 50,
+    offset: 0,
+  });
+  return { items: items.map(toView), total, limit: 50, offset: 0 };
+}
 
 /** Where a participant can stand: still under way (by status), or its outcome. */
 const STATES = [...RUNNING_STATUSES, ...OUTCOME_KINDS] as const;

@@ -7,6 +7,7 @@ import {
   insertContact,
   insertCovenant,
   listContacts,
+  listCovenants,
   type CovenantWithMembers,
 } from '../../db/covenants';
 import { findOrganisation, insertOrganisation, listOrganisations } from '../../db/organisations';
@@ -118,6 +119,21 @@ export async function createCovenant(
   return covenantView(c);
 }
 
+/** The covenants the caller coordinates or takes part in, each with its partners and their roles. */
+export async function pageCovenants(deps: Deps, principal: Principal, page: Page) {
+  const { items, total } = await listCovenants(deps.db, {
+    organisationId: principal.role === 'admin' ? undefined : principal.organisationId!,
+    officeId: principal.officeId ?? undefined,
+    ...page,
+  });
+  return { items: items.map(covenantView), total, ...page };
+}
+
+/** A covenant the route's access check has already found and let the caller see. */
+export async function getCovenant(deps: Deps, covenantId: string): Promise<Covenant> {
+  return covenantView((await findCovenant(deps.db, covenantId))!);
+}
+
 export async function addMembers(deps: Deps, covenantId: string, body: NewMembers): Promise<Covenant> {
   const covenant = (await findCovenant(deps.db, covenantId))!;
   const { problems, denied } = await checkMembers(deps, covenant.programme_office_id, body.members, 'members');
@@ -182,6 +198,11 @@ export async function registerOrganisation(
   });
   if (!org) throw conflict(`An organisation with id ${id} already exists with other details`);
   return organisationView(org);
+}
+
+/** An organisation the route's access check has already found and let the caller see. */
+export async function getOrganisation(deps: Deps, organisationId: string): Promise<Organisation> {
+  return organisationView((await findOrganisation(deps.db, organisationId))!);
 }
 
 export async function pageOrganisations(deps: Deps, principal: Principal, q: OrganisationQuery) {

@@ -69,12 +69,13 @@ const EVERYTHING: Scope = { from: null };
  */
 export function trajectoryScope(p: Principal, t: TrajectoryParties, today: string): Scope | undefined {
   // A key made by a coordinator never reaches beyond that coordinator's programme office.
-  if (p.officeId !== null && t.programmeOfficeId !== p.officeId) return undefined;
+  const office = actingOffice(p);
+  if (office !== null && t.programmeOfficeId !== office) return undefined;
   switch (p.role) {
     case 'admin':
       return EVERYTHING;
     case 'coordinator':
-      return t.programmeOfficeId !== null && t.programmeOfficeId === p.organisationId ? EVERYTHING : undefined;
+      return t.programmeOfficeId !== null && t.programmeOfficeId === office ? EVERYTHING : undefined;
     case 'school':
       return t.schoolId === p.organisationId ? EVERYTHING : undefined;
     case 'jobcoach':
@@ -101,6 +102,7 @@ export async function resourceLevel(
   today: string,
 ): Promise<{ level: Level; scope: Scope; trajectoryId?: string } | undefined> {
   const admin = p.role === 'admin';
+  const office = actingOffice(p);
   switch (kind) {
     case 'trajectory': {
       const t = await trajectoryParties(db, id);
@@ -109,8 +111,8 @@ export async function resourceLevel(
     }
     case 'cohort': {
       const c = await cohortParties(db, id);
-      if (!c || (p.officeId !== null && c.programmeOfficeId !== p.officeId)) return undefined;
-      if (admin || (p.role === 'coordinator' && c.programmeOfficeId === p.organisationId))
+      if (!c || (office !== null && c.programmeOfficeId !== office)) return undefined;
+      if (admin || (p.role === 'coordinator' && c.programmeOfficeId === office))
         return { level: 'manage', scope: EVERYTHING };
       if (p.role === 'school' && c.schoolId === p.organisationId) return { level: 'see', scope: EVERYTHING };
       return undefined;
@@ -121,7 +123,6 @@ export async function resourceLevel(
       const org = await findOwnedOrganisation(db, id);
       if (!org) return undefined;
       if (admin) return { level: 'own', scope: EVERYTHING };
-      const office = actingOffice(p);
       if (p.role === 'coordinator' && office !== null) {
         const right = organisationRight(office, org);
         return right && { level: right === 'own' ? 'own' : 'manage', scope: EVERYTHING };
@@ -132,9 +133,10 @@ export async function resourceLevel(
     }
     case 'covenant': {
       const c = await findCovenant(db, id);
-      if (!c || (p.officeId !== null && c.programme_office_id !== p.officeId)) return undefined;
-      if (admin || (p.role === 'coordinator' && c.programme_office_id === p.organisationId))
+      if (!c || (office !== null && c.programme_office_id !== office)) return undefined;
+      if (admin || (p.role === 'coordinator' && c.programme_office_id === office))
         return { level: 'manage', scope: EVERYTHING };
+      // Not the office rule: the partner's own organisation, coordinating the covenant or taking part in it.
       if (c.programme_office_id === p.organisationId || c.members.some((m) => m.organisation_id === p.organisationId))
         return { level: 'see', scope: EVERYTHING };
       return undefined;
@@ -146,7 +148,7 @@ export async function resourceLevel(
       // A coordinator manages the keys its office made, and those the admin made for its own organisation.
       if (
         p.role === 'coordinator' &&
-        (k.office_id === p.officeId || (k.office_id === null && k.organisation_id === p.organisationId))
+        (k.office_id === office || (k.office_id === null && k.organisation_id === p.organisationId))
       )
         return { level: 'manage', scope: EVERYTHING };
       return undefined;
@@ -295,9 +297,10 @@ function auditRows(request: FastifyRequest, action: AuditAction) {
 
 /** Which participants' outcomes a caller may list: a funder those whose benefit it pays. */
 export function outcomeFilter(p: Principal): { benefitPayerId?: string; programmeOfficeId?: string } {
-  const office = p.officeId === null ? {} : { programmeOfficeId: p.officeId };
-  if (p.role === 'funder') return { benefitPayerId: p.organisationId!, ...office };
-  return office;
+  const office = actingOffice(p);
+  const scope = office === null ? {} : { programmeOfficeId: office };
+  if (p.role === 'funder') return { benefitPayerId: p.organisationId!, ...scope };
+  return scope;
 }
 
 // Role-specific limits on what a caller records on a trajectory it can see.

@@ -7,8 +7,14 @@ import type { Principal } from './auth';
 import type { FieldProblem } from './errors';
 
 /**
- * The office a caller acts for: a coordinator's own office, or the office whose coordinator made the key.
- * Null for the admin and for keys the admin made (an employer's own key sees its own participants of every office).
+ * The programme office a caller acts for; every office check, office filter and office owner in api/ asks this,
+ * never `p.officeId` itself, nor a coordinator's `organisationId` in its place. As auth.ts's principalOf sets it:
+ * - a coordinator: its own organisation, which is its programme office (never null: a key has an organisation);
+ * - a key a coordinator made, whatever its role: that coordinator's office;
+ * - the admin: null, meaning every office;
+ * - a key the admin made: null too, bound to no office (an employer's own key sees its own participants of every
+ *   office).
+ * A filter that takes undefined for "no office filter" gets `actingOffice(p) ?? undefined`.
  */
 export const actingOffice = (p: Principal): string | null => p.officeId;
 

@@ -1,14 +1,11 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { COORDINATION, noteAudit } from '../access';
-import type { Principal } from '../auth';
+import { actingOffice } from '../ownership';
 import { pageOf, responses } from '../schemas/common';
 import { Steering, SteeringQuery, SteeringRiskQuery, SteeringRisks } from '../schemas/steering';
 import { atRisk, steering } from '../services/steering';
 import { today } from '../services/trajectories';
 import type { AppDeps } from '../deps';
-
-/** A coordinator steers its own programme office's cohorts; the admin sees all. */
-const officeOf = (p: Principal) => p.officeId ?? (p.role === 'coordinator' ? p.organisationId! : undefined);
 
 export const steeringRoutes: FastifyPluginAsyncTypebox<{ deps: AppDeps }> = async (app, { deps }) => {
   app.get(
@@ -31,7 +28,8 @@ export const steeringRoutes: FastifyPluginAsyncTypebox<{ deps: AppDeps }> = asyn
     },
     async (request) => {
       const { asOf, ...filter } = request.query;
-      return steering(deps, { ...filter, programmeOfficeId: officeOf(request.principal) }, asOf ?? today(deps));
+      const programmeOfficeId = actingOffice(request.principal) ?? undefined;
+      return steering(deps, { ...filter, programmeOfficeId }, asOf ?? today(deps));
     },
   );
 
@@ -51,10 +49,8 @@ export const steeringRoutes: FastifyPluginAsyncTypebox<{ deps: AppDeps }> = asyn
     async (request) => {
       const { asOf, limit, offset, ...filter } = request.query;
       const on = asOf ?? today(deps);
-      const page = pageOf(await atRisk(deps, { ...filter, programmeOfficeId: officeOf(request.principal) }, on), {
-        limit,
-        offset,
-      });
+      const programmeOfficeId = actingOffice(request.principal) ?? undefined;
+      const page = pageOf(await atRisk(deps, { ...filter, programmeOfficeId }, on), { limit, offset });
       noteAudit(
         request,
         page.items.map((i) => i.trajectoryId),

@@ -2,6 +2,7 @@
 // caller's programme office (db/audit.ts).
 import { listAuditEvents } from '../../db/audit';
 import type { Principal } from '../auth';
+import { actingOffice } from '../ownership';
 import type { AuditEvent, AuditQuery } from '../schemas/audit';
 import type { AppDeps } from '../deps';
 
@@ -11,7 +12,7 @@ type Deps = Pick<AppDeps, 'db'>;
 export async function pageAuditEvents(deps: Deps, p: Principal, q: AuditQuery) {
   const { items, total } = await listAuditEvents(deps.db, {
     ...q,
-    programmeOfficeId: p.role === 'admin' ? undefined : p.organisationId!,
+    programmeOfficeId: actingOffice(p) ?? undefined,
   });
   return {
     items: items.map((e): AuditEvent => ({

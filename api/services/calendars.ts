@@ -24,6 +24,7 @@ import { addDays, type DayKind } from '../../domain/calendar';
 import { scheduleQuery } from '../../workflows/trajectory';
 import { allowed, refusing, type Access, type Scope } from '../access';
 import { ADMIN, principalOf, type Principal } from '../auth';
+import { actingOffice } from '../ownership';
 import { DomainError, notFound } from '../errors';
 import type { CalendarLink, CalendarLinkInfo, NewCalendarLink } from '../schemas/calendar';
 import type { Page } from '../schemas/common';
@@ -175,7 +176,11 @@ export async function organisationCalendar(
   const kind: DayKind = org.kind === 'school' ? 'school' : 'placement';
   const asOf = today(deps);
   const since = addDays(asOf, -LOOKBACK_DAYS);
-  const participants = await organisationParticipants(deps, { id: org.id, kind: org.kind, officeId: p.officeId }, asOf);
+  const participants = await organisationParticipants(
+    deps,
+    { id: org.id, kind: org.kind, officeId: actingOffice(p) },
+    asOf,
+  );
   const shown = await mapLimit(participants, 20, async (x) => {
     const [t, schedule] = await Promise.all([
       findTrajectory(deps.db, x.id),
@@ -270,7 +275,7 @@ export async function createCalendarLink(
     feed_id: feedId,
     created_by: p.actor,
     organisation_id: p.organisationId,
-    office_id: p.officeId,
+    office_id: actingOffice(p),
     token_hash: tokenHash(deps.config, p.actor, token),
     created_at: new Date(now),
     expires_at: monthsLater(now, deps.config.CALENDAR_LINK_MONTHS ?? DEFAULT_LINK_MONTHS),

@@ -19,7 +19,7 @@ import type { Principal } from '../auth';
 import { bsnHash, isBsn } from '../bsn';
 import { notFound, unprocessable, type FieldProblem } from '../errors';
 import { refusing, type Denied } from '../access';
-import { contactOfOffice, organisationRight } from '../ownership';
+import { actingOffice, contactOfOffice, organisationRight } from '../ownership';
 import { findOwnedOrganisations } from '../../db/ownership';
 import type { MemberRole } from '../../db/schema';
 import type { OrganisationKind } from '../schemas/organisation';
@@ -37,13 +37,13 @@ async function validate(db: Db, principal: Principal, body: NewCohort) {
   const found = await findCovenant(db, body.covenantId);
   // Another office's covenant is treated as unknown from here on: no later message may depend on its members.
   const covenant =
-    found && (principal.role === 'admin' || found.programme_office_id === principal.organisationId) ? found : undefined;
+    found && (principal.role === 'admin' || found.programme_office_id === actingOffice(principal)) ? found : undefined;
   if (!covenant)
     problems.push({
       field: 'covenantId',
       message: `no covenant ${body.covenantId} that your programme office coordinates`,
     });
-  const office = covenant?.programme_office_id ?? principal.officeId;
+  const office = covenant?.programme_office_id ?? actingOffice(principal);
   // What each organisation is in this covenant: a school must be its school, an employer its employer, and so on.
   const rolesOf = (orgId: string) =>
     new Set(covenant?.members.filter((m) => m.organisation_id === orgId).map((m) => m.role));
@@ -284,7 +284,8 @@ export async function getCohort(db: Db, id: string): Promise<Cohort> {
 
 /** The cohorts a caller may see: a coordinator its programme office's, an ROC those it teaches. */
 export async function pageCohorts(db: Db, principal: Principal, page: Page) {
-  const office = principal.officeId === null ? {} : { programmeOfficeId: principal.officeId };
+  const actingFor = actingOffice(principal);
+  const office = actingFor === null ? {} : { programmeOfficeId: actingFor };
   const filter = principal.role === 'school' ? { schoolId: principal.organisationId!, ...office } : office;
   const { items, total } = await listCohorts(db, { ...page, ...filter });
   return {

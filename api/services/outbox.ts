@@ -2,6 +2,7 @@
 // the caller's programme office (db/outbox.ts).
 import { listOutbox } from '../../db/outbox';
 import type { Principal } from '../auth';
+import { actingOffice } from '../ownership';
 import type { OutboxMail, OutboxQuery } from '../schemas/outbox';
 import type { AppDeps } from '../deps';
 
@@ -11,7 +12,7 @@ type Deps = Pick<AppDeps, 'db'>;
 export async function pageOutbox(deps: Deps, p: Principal, q: OutboxQuery) {
   const { items, total } = await listOutbox(deps.db, {
     ...q,
-    programmeOfficeId: p.role === 'admin' ? undefined : p.organisationId!,
+    programmeOfficeId: actingOffice(p) ?? undefined,
   });
   return {
     items: items.map((m): OutboxMail => ({

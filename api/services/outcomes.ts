@@ -7,6 +7,7 @@ import { outcomeFilter } from '../access';
 import type { Principal } from '../auth';
 import { bsnHash, isBsn } from '../bsn';
 import { unprocessable } from '../errors';
+import { actingOffice } from '../ownership';
 import type { FigureQuery, OutcomeFigures, OutcomeQuery, ParticipantOutcome } from '../schemas/outcome';
 import { OUTCOME_KINDS } from '../../domain/outcomes';
 import { RUNNING_STATUSES } from '../../domain/statuses';
@@ -52,7 +53,7 @@ export async function outcomeFigures(deps: Pick<AppDeps, 'db'>, p: Principal, q:
   const { format: _, ...filter } = q;
   const raw = await outcomeCounts(deps.db, {
     ...filter,
-    programmeOfficeId: p.officeId ?? (p.role === 'coordinator' ? p.organisationId! : undefined),
+    programmeOfficeId: actingOffice(p) ?? undefined,
   });
 
   // Where each participant stands: the outcome once decided, else the status.

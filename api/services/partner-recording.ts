@@ -21,6 +21,7 @@ import { mapLimit } from '../../infra/map-limit';
 import { isFinal, isOpen } from '../../domain/statuses';
 import { trajectoryScope } from '../access';
 import type { Principal } from '../auth';
+import { actingOffice } from '../ownership';
 
 // The workflow is the truth on status (the database follows a moment later); only 'ended' is final enough
 // to leave out without asking.
@@ -151,7 +152,7 @@ export async function recordWeek(
 
   const participants = await participantsInWeek(
     deps,
-    { id: orgId, kind: org.kind, officeId: principal.officeId },
+    { id: orgId, kind: org.kind, officeId: actingOffice(principal) },
     week,
     now,
   );
@@ -280,7 +281,7 @@ const closureView = (c: SchoolClosure) => ({
 /** A school's closures as the caller's office sees them (the admin and the ROC's own key: all). */
 export async function listSchoolClosures(deps: AppDeps, principal: Principal, schoolId: string) {
   await requireOrganisation(deps, schoolId, ['school']);
-  return (await listClosures(deps.db, schoolId, principal.officeId ?? undefined)).map(closureView);
+  return (await listClosures(deps.db, schoolId, actingOffice(principal) ?? undefined)).map(closureView);
 }
 
 /**
@@ -306,7 +307,7 @@ export async function publishClosure(
   else if (addDays(body.from, 366) < body.to) problems.push({ field: 'to', message: 'a closure lasts at most a year' });
   if (problems.length > 0) throw unprocessable(problems);
 
-  const office = principal.officeId;
+  const office = actingOffice(principal);
   await insertClosure(deps.db, {
     id,
     school_id: schoolId,

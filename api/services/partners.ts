@@ -97,13 +97,13 @@ export async function createCovenant(
   const problems: FieldProblem[] = [...chosen.problems];
   const office = await findOrganisation(deps.db, body.programmeOfficeId);
   // A coordinator names its own office; any other answers as if it did not exist.
-  if (office?.kind !== 'programme_office' || (principal.role !== 'admin' && principal.organisationId !== office.id)) {
+  if (office?.kind !== 'programme_office' || (principal.role !== 'admin' && actingOffice(principal) !== office.id)) {
     problems.push({ field: 'programmeOfficeId', message: `no programme office ${body.programmeOfficeId} of yours` });
   }
   // Members are checked with the caller's own office's rights, never with those of the office it names.
   const members = await checkMembers(
     deps,
-    principal.role === 'admin' ? body.programmeOfficeId : principal.officeId!,
+    principal.role === 'admin' ? body.programmeOfficeId : actingOffice(principal)!,
     body.members,
     'members',
   );
@@ -122,8 +122,10 @@ export async function createCovenant(
 /** The covenants the caller coordinates or takes part in, each with its partners and their roles. */
 export async function pageCovenants(deps: Deps, principal: Principal, page: Page) {
   const { items, total } = await listCovenants(deps.db, {
+    // Not the office rule: the caller's own organisation, for the covenants it coordinates or takes part in as a
+    // partner (for a coordinator the same as its office, which the office filter below adds).
     organisationId: principal.role === 'admin' ? undefined : principal.organisationId!,
-    officeId: principal.officeId ?? undefined,
+    officeId: actingOffice(principal) ?? undefined,
     ...page,
   });
   return { items: items.map(covenantView), total, ...page };
@@ -170,14 +172,14 @@ export async function registerOrganisation(
   const problems = [...chosen.problems];
   let owner: string | null;
   if (principal.role !== 'admin') {
-    if (officeId !== undefined && officeId !== principal.officeId)
+    if (officeId !== undefined && officeId !== actingOffice(principal))
       problems.push({
         field: 'officeId',
         message: 'an organisation you register belongs to your own programme office; leave officeId out',
       });
     if (body.kind === 'programme_office')
       problems.push({ field: 'kind', message: 'programme offices are registered by the admin' });
-    owner = principal.officeId;
+    owner = actingOffice(principal);
   } else if (body.kind === 'programme_office') {
     problems.push(...officeIdProblems(id));
     if (officeId !== undefined && officeId !== id)
@@ -356,7 +358,7 @@ export async function createApiKey(
       field: 'role',
       message: `a ${org.kind} cannot hold a ${body.role} key (that is for ${KEY_KINDS[body.role].join(' or ')})`,
     });
-  else if (principal.role === 'coordinator' && body.role === 'coordinator' && org.id !== principal.organisationId)
+  else if (principal.role === 'coordinator' && body.role === 'coordinator' && org.id !== office)
     problems.push({
       field: 'organisationId',
       message: 'a coordinator makes coordinator keys for its own programme office only',

@@ -26,6 +26,8 @@ export const programmeView = (p: ProgrammeRow): Programme => ({
  * key the admin made: the shared ones).
  */
 export async function visibleProgrammes(deps: Deps, principal: Principal): Promise<Programme[]> {
+  // Not only the office rule: here a key the admin made (acting for no office, null) sees the shared programmes
+  // only, while the admin itself (undefined) sees every office's.
   const scope = principal.role === 'admin' ? undefined : actingOffice(principal);
   return (await listProgrammes(deps.db, scope)).map(programmeView);
 }

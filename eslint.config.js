@@ -168,6 +168,25 @@ export default defineConfig(
       'no-restricted-globals': ['error', ...workflowGlobals],
     },
   },
+  {
+    // Routes reach the database in one way only: a route calls a service (api/services/<topic>.ts), and the service
+    // uses db/'s repository functions and maps rows to responses. A route importing db/ would put queries and row
+    // mapping back in the route (issue 16), so even a type from db/ is refused here.
+    files: ['api/routes/**/*.ts'],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              regex: '^(\\.\\./)+db(/|$)',
+              message: 'A route calls a service (api/services/), which uses db/; it does not import db/ itself.',
+            },
+          ],
+        },
+      ],
+    },
+  },
   // Last but one: turns off every rule that would fight Prettier's formatting.
   prettier,
   {

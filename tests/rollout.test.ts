@@ -6,7 +6,7 @@
 import path from 'node:path';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { bundleWorkflowCode, Worker } from '@temporalio/worker';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
 import { inject } from 'vitest';
 import { createActivities } from '../activities';
 import { connectPostgres, type Db } from '../db/connection';
@@ -25,7 +25,11 @@ import { thisMonday, welslagenTemplate } from './helpers/fixtures';
 import { seedTrajectory } from './helpers/seed';
 import { createTimeSkippingEnv, testDataConverter } from './helpers/temporal';
 
-const QUEUE = 'rollout';
+/** A task queue per attempt: a retried attempt never meets the workers or workflows of one that hung. */
+let attempt = 0;
+let QUEUE = 'rollout-0';
+/** The workers of the running attempt, stopped when it finishes however it ends. */
+const running: (() => Promise<void>)[] = [];
 const template = welslagenTemplate({ checkpoints: [{ key: 'intake', name: 'Intake', week: 1 }] });
 let env: TestWorkflowEnvironment;
 let db: Db;
@@ -53,20 +57,26 @@ async function runWorker(bundle: { code: string } | { codePath: string }, curren
     // projection) can be dropped and is then retried after the workflow task timeout, hence the short one.
     ...(!current && { maxCachedWorkflows: 0 }),
   });
-  const running = worker.run();
-  return async () => {
-    worker.shutdown();
-    await running;
+  const run = worker.run();
+  const stop = async () => {
+    if (worker.getState() === 'RUNNING') worker.shutdown();
+    await run;
   };
+  running.push(stop);
+  return stop;
 }
 
-const start = (input: TrajectoryInput) =>
-  env.client.workflow.start(trajectoryWorkflow, {
+/** The attempt's workflows: ended with it, so none is left waiting for a worker (which stops time skipping). */
+const started: string[] = [];
+const start = (input: TrajectoryInput) => {
+  started.push(trajectoryWorkflowId(input.trajectoryId), followUpWorkflowId(input.trajectoryId));
+  return env.client.workflow.start(trajectoryWorkflow, {
     taskQueue: QUEUE,
     workflowId: trajectoryWorkflowId(input.trajectoryId),
     args: [input],
     workflowTaskTimeout: '2 seconds',
   });
+};
 async function recordWeek(input: TrajectoryInput, week: number) {
   const handle = env.client.workflow.getHandle(trajectoryWorkflowId(input.trajectoryId));
   const days = (await handle.query(scheduleQuery)).weeks
@@ -78,99 +88,126 @@ async function recordWeek(input: TrajectoryInput, week: number) {
 }
 
 describe('a rolling deployment of new workflow code', () => {
-  it('lets trajectories started on the previous release finish correctly on the current one', async () => {
-    const { code } = await bundleWorkflowCode({
-      workflowsPath: path.join(import.meta.dirname, 'fixtures', 'release-2026-11-22', 'workflows', 'index.ts'),
-      logger: { log() {}, info() {}, warn() {}, error: console.error, debug() {}, trace() {} } as never,
-    });
-    const startDate = addDays(thisMonday(await env.currentTimeMs()), 7);
-    const [doorstroom, dropout, silent] = [
-      await seedTrajectory(db, startDate, template),
-      await seedTrajectory(db, startDate, template),
-      await seedTrajectory(db, startDate, template),
-    ];
+  it(
+    'lets trajectories started on the previous release finish correctly on the current one',
+    // Alone it takes 10 to 20 s, also at a load of 9 on two cores. Once in CI (the whole suite, 564 s) it did not
+    // finish within 300 s, and that run's log did not say where it stood; it has not happened again in 10 runs
+    // here. The time-skipping server is the suspect (it implements neither sticky-queue timeouts nor
+    // ResetStickyTaskQueue, see runWorker), so one retry on its own task queue and trajectories, each attempt
+    // bounded; a real regression fails both.
+    { timeout: 150_000, retry: 1 },
+    async () => {
+      QUEUE = `rollout-${++attempt}`;
+      onTestFinished(async () => {
+        const ids = started.splice(0);
+        await Promise.all(
+          ids.map((id) =>
+            env.client.workflow
+              .getHandle(id)
+              .terminate('attempt over')
+              .catch(() => {}),
+          ),
+        );
+        await Promise.all(running.splice(0).map((stop) => stop()));
+      });
+      const { code } = await bundleWorkflowCode({
+        workflowsPath: path.join(import.meta.dirname, 'fixtures', 'release-2026-11-22', 'workflows', 'index.ts'),
+        logger: { log() {}, info() {}, warn() {}, error: console.error, debug() {}, trace() {} } as never,
+      });
+      const startDate = addDays(thisMonday(await env.currentTimeMs()), 7);
+      const [doorstroom, dropout, silent] = [
+        await seedTrajectory(db, startDate, template),
+        await seedTrajectory(db, startDate, template),
+        await seedTrajectory(db, startDate, template),
+      ];
 
-    // The previous release: three trajectories start and their first week is recorded.
-    const stopOld = await runWorker({ code }, false);
-    for (const t of [doorstroom, dropout, silent]) await start(t);
-    await env.sleep(localInstant(addDays(startDate, 7), 10) - (await env.currentTimeMs())); // Monday of week 2
-    for (const t of [doorstroom, dropout]) await recordWeek(t, 1);
-    await stopOld();
+      // The previous release: three trajectories start and their first week is recorded.
+      const stopOld = await runWorker({ code }, false);
+      for (const t of [doorstroom, dropout, silent]) await start(t);
+      await env.sleep(localInstant(addDays(startDate, 7), 10) - (await env.currentTimeMs())); // Monday of week 2
+      for (const t of [doorstroom, dropout]) await recordWeek(t, 1);
+      await stopOld();
 
-    // The new release takes over the same task queue; a trajectory started now runs the new code.
-    const stopNew = await runWorker({ codePath: inject('workflowBundlePath') }, true);
-    const fresh = await seedTrajectory(db, addDays(startDate, 7), template);
-    await start(fresh);
-    await env.sleep('7 days');
-    await recordWeek(doorstroom, 2);
-    // A run started on the previous release takes a change that release did not know: a sick leave from the
-    // Monday of week 3. Its placement days stop, its ROC day does not.
-    const leaving = env.client.workflow.getHandle(trajectoryWorkflowId(dropout.trajectoryId));
-    const week3 = addDays(startDate, 14);
-    await leaving.executeUpdate(changeUpdate, { args: [{ type: 'sick_leave', from: week3, reason: 'Griep' }] });
-    const sickWeek = (await leaving.query(scheduleQuery)).weeks.find((w) => w.week === 3)!.days;
-    // (A public holiday in that week keeps its own name.)
-    const expected = sickWeek.filter((d) => d.status !== 'not_planned');
-    expect(expected.filter((d) => d.kind === 'placement').length).toBeGreaterThan(0);
-    expect(expected.map((d) => `${d.kind} ${d.status}`)).toEqual(
-      expected.map((d) => (d.kind === 'placement' ? 'placement sick_leave' : 'school planned')),
-    );
-    await leaving.executeUpdate(changeUpdate, { args: [{ type: 'dropout', reason: 'moved', text: 'Verhuisd' }] });
-    await env.sleep(`${15 * 7} days`); // into the BBL decision weeks
-    for (const t of [doorstroom, fresh]) {
-      const h = env.client.workflow.getHandle(trajectoryWorkflowId(t.trajectoryId));
-      await h.executeUpdate(confirmBblUpdate, { args: [{ by: 'employer', contractStartDate: '2028-09-01' }] });
-      await h.executeUpdate(confirmBblUpdate, { args: [{ by: 'school' }] });
-    }
-    // Past the last decision (the silent one's, two weeks after its end).
-    await env.sleep(localInstant(addDays(startDate, 19 * 7 + 4 + 16)) - (await env.currentTimeMs()));
-    const results = await Promise.all(
-      [doorstroom, dropout, silent, fresh].map((t) =>
-        env.client.workflow.getHandle<typeof trajectoryWorkflow>(trajectoryWorkflowId(t.trajectoryId)).result(),
-      ),
-    );
-    expect(results.map((r) => r.outcome?.kind)).toEqual([
-      'bbl_doorstroom',
-      'dropout',
-      'no_doorstroom',
-      'bbl_doorstroom',
-    ]);
-
-    // Old runs keep the old behaviour to their end: no follow-up; the new run starts one.
-    await expect(
-      env.client.workflow.getHandle(followUpWorkflowId(doorstroom.trajectoryId)).describe(),
-    ).rejects.toThrow();
-    const followUp = env.client.workflow.getHandle(followUpWorkflowId(fresh.trajectoryId));
-    expect((await followUp.describe()).type).toBe('followUpWorkflow');
-    await followUp.terminate('not part of this test').catch(() => undefined);
-    // Every record written once, in order, across the switch.
-    for (const t of [doorstroom, dropout, silent, fresh]) {
-      const seqs = (
-        await db
-          .selectFrom('trajectory_event')
-          .select('seq')
-          .where('trajectory_id', '=', t.trajectoryId)
-          .orderBy('seq')
-          .execute()
-      ).map((e) => e.seq);
-      expect(seqs).toEqual(seqs.map((_, i) => i + 1));
-      expect(
-        (await db.selectFrom('trajectory').select('status').where('id', '=', t.trajectoryId).executeTakeFirstOrThrow())
-          .status,
-      ).toMatch(/ended|dropped_out/);
-    }
-    expect(
-      await db.selectFrom('attendance').select('date').where('trajectory_id', '=', doorstroom.trajectoryId).execute(),
-    ).toHaveLength(8);
-    // And each history, old part and new, replays on the current code.
-    for (const t of [doorstroom, dropout, silent, fresh]) {
-      const history = await env.client.workflow.getHandle(trajectoryWorkflowId(t.trajectoryId)).fetchHistory();
-      await Worker.runReplayHistory(
-        { workflowBundle: { codePath: inject('workflowBundlePath') }, dataConverter: testDataConverter },
-        history,
-        t.trajectoryId,
+      // The new release takes over the same task queue; a trajectory started now runs the new code.
+      const stopNew = await runWorker({ codePath: inject('workflowBundlePath') }, true);
+      const fresh = await seedTrajectory(db, addDays(startDate, 7), template);
+      await start(fresh);
+      await env.sleep('7 days');
+      await recordWeek(doorstroom, 2);
+      // A run started on the previous release takes a change that release did not know: a sick leave from the
+      // Monday of week 3. Its placement days stop, its ROC day does not.
+      const leaving = env.client.workflow.getHandle(trajectoryWorkflowId(dropout.trajectoryId));
+      const week3 = addDays(startDate, 14);
+      await leaving.executeUpdate(changeUpdate, { args: [{ type: 'sick_leave', from: week3, reason: 'Griep' }] });
+      const sickWeek = (await leaving.query(scheduleQuery)).weeks.find((w) => w.week === 3)!.days;
+      // (A public holiday in that week keeps its own name.)
+      const expected = sickWeek.filter((d) => d.status !== 'not_planned');
+      expect(expected.filter((d) => d.kind === 'placement').length).toBeGreaterThan(0);
+      expect(expected.map((d) => `${d.kind} ${d.status}`)).toEqual(
+        expected.map((d) => (d.kind === 'placement' ? 'placement sick_leave' : 'school planned')),
       );
-    }
-    await stopNew();
-  }, 300_000);
+      await leaving.executeUpdate(changeUpdate, { args: [{ type: 'dropout', reason: 'moved', text: 'Verhuisd' }] });
+      await env.sleep(`${15 * 7} days`); // into the BBL decision weeks
+      for (const t of [doorstroom, fresh]) {
+        const h = env.client.workflow.getHandle(trajectoryWorkflowId(t.trajectoryId));
+        await h.executeUpdate(confirmBblUpdate, { args: [{ by: 'employer', contractStartDate: '2028-09-01' }] });
+        await h.executeUpdate(confirmBblUpdate, { args: [{ by: 'school' }] });
+      }
+      // Past the last decision (the silent one's, two weeks after its end).
+      await env.sleep(localInstant(addDays(startDate, 19 * 7 + 4 + 16)) - (await env.currentTimeMs()));
+      const results = await Promise.all(
+        [doorstroom, dropout, silent, fresh].map((t) =>
+          env.client.workflow.getHandle<typeof trajectoryWorkflow>(trajectoryWorkflowId(t.trajectoryId)).result(),
+        ),
+      );
+      expect(results.map((r) => r.outcome?.kind)).toEqual([
+        'bbl_doorstroom',
+        'dropout',
+        'no_doorstroom',
+        'bbl_doorstroom',
+      ]);
+
+      // Old runs keep the old behaviour to their end: no follow-up; the new run starts one.
+      await expect(
+        env.client.workflow.getHandle(followUpWorkflowId(doorstroom.trajectoryId)).describe(),
+      ).rejects.toThrow();
+      const followUp = env.client.workflow.getHandle(followUpWorkflowId(fresh.trajectoryId));
+      expect((await followUp.describe()).type).toBe('followUpWorkflow');
+      await followUp.terminate('not part of this test').catch(() => undefined);
+      // Every record written once, in order, across the switch.
+      for (const t of [doorstroom, dropout, silent, fresh]) {
+        const seqs = (
+          await db
+            .selectFrom('trajectory_event')
+            .select('seq')
+            .where('trajectory_id', '=', t.trajectoryId)
+            .orderBy('seq')
+            .execute()
+        ).map((e) => e.seq);
+        expect(seqs).toEqual(seqs.map((_, i) => i + 1));
+        expect(
+          (
+            await db
+              .selectFrom('trajectory')
+              .select('status')
+              .where('id', '=', t.trajectoryId)
+              .executeTakeFirstOrThrow()
+          ).status,
+        ).toMatch(/ended|dropped_out/);
+      }
+      expect(
+        await db.selectFrom('attendance').select('date').where('trajectory_id', '=', doorstroom.trajectoryId).execute(),
+      ).toHaveLength(8);
+      // And each history, old part and new, replays on the current code.
+      for (const t of [doorstroom, dropout, silent, fresh]) {
+        const history = await env.client.workflow.getHandle(trajectoryWorkflowId(t.trajectoryId)).fetchHistory();
+        await Worker.runReplayHistory(
+          { workflowBundle: { codePath: inject('workflowBundlePath') }, dataConverter: testDataConverter },
+          history,
+          t.trajectoryId,
+        );
+      }
+      await stopNew();
+    },
+  );
 });

@@ -41,6 +41,12 @@ export const ConfigSchema = Type.Object({
   SMTP_MAX_CONNECTIONS: Type.Integer({ minimum: 1, maximum: 100 }),
   /** At most this many mails a second per worker process, the provider's limit; 0: no limit. */
   SMTP_RATE_PER_SECOND: Type.Integer({ minimum: 0, maximum: 100_000 }),
+  /**
+   * Workflows the worker keeps in memory between tasks (its sticky cache); what bounds the worker's memory,
+   * not the number of running trajectories. A workflow outside the cache is replayed from its history when
+   * it next has work. 0: none cached, every task replays.
+   */
+  WORKER_MAX_CACHED_WORKFLOWS: Type.Integer({ minimum: 0, maximum: 100_000 }),
   ADMIN_TOKEN: Type.Optional(Type.String({ minLength: 16 })),
   /** The secret of the keyed hash (HMAC-SHA256) under which a BSN is stored; never the BSN itself. */
   BSN_HMAC_KEY: Type.Optional(Type.String({ minLength: 32 })),
@@ -88,6 +94,10 @@ export const DEFAULTS = {
   MAIL_FROM: 'Toeleiding <noreply@toeleiding.local>',
   SMTP_MAX_CONNECTIONS: '4',
   SMTP_RATE_PER_SECOND: '20',
+  // About 3 MiB a cached trajectory with a realistic history (bench/README.md, the 10,000 scale run): 250 of
+  // them plus the worker's idle 290 MiB and the digest's composing stay under the 1536Mi limit of infra/k8s.
+  // The SDK's own default grows with the V8 heap ceiling (510 at 1 GiB), which peaked at 1,708 MiB.
+  WORKER_MAX_CACHED_WORKFLOWS: '250',
   LOG_LEVEL: 'info',
   RETENTION_MONTHS: '24',
   RATE_LIMIT_PER_MINUTE: '600',

@@ -42,6 +42,8 @@ export async function runWorker(config: Config): Promise<void> {
       ...tracingWorkerOptions(tracing, Boolean(config.WORKFLOW_BUNDLE_PATH)),
       activities: createActivities({ db, mailer, temporal, publicUrl: publicUrl(config) }),
       dataConverter,
+      // Bounds the worker's memory: each cached workflow holds its state and isolate context (README, "Sizing").
+      maxCachedWorkflows: config.WORKER_MAX_CACHED_WORKFLOWS,
     });
     console.log(`worker: polling task queue ${config.TEMPORAL_TASK_QUEUE}`);
     // Resolves once SIGINT/SIGTERM (installed by the SDK's Runtime) has drained the worker.

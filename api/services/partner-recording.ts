@@ -226,11 +226,13 @@ export async function recordWeek(
         pending = [];
       } catch (e) {
         const problem = e instanceof DomainError && e.status < 500 ? e.errors?.[0] : undefined;
-        const at = problem && /^entries\[(\d+)\]\.(\w+)$/.exec(problem.field);
-        const entry = at ? pending[Number(at[1])] : undefined;
+        // The workflow names the refused entry by its path in the update (`entries[i].date`): looked up among the
+        // paths this update has, not parsed.
+        const index = problem ? pending.findIndex((_, i) => problem.field.startsWith(`entries[${i}].`)) : -1;
+        const entry = index >= 0 ? pending[index] : undefined;
         if (entry && problem) {
           // 'recorded before; a correction needs a reason': someone recorded the day meanwhile.
-          if (at![2] === 'correctionReason') already.push(entry.date);
+          if (problem.field === `entries[${index}].correctionReason`) already.push(entry.date);
           else
             refused.push({ date: entry.date, field: fieldOf(entry.date), message: problem.message, retryable: false });
           pending = pending.filter((x) => x !== entry);

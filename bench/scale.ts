@@ -1,22 +1,27 @@
 // N trajectories running at once (BENCH_SCALE_TRAJECTORIES, default 10,000), as in production: the API and
 // the worker each a process of their own (infra/api.ts, infra/worker.ts, spawned with their production
-// configuration) against one Temporal dev server and one throwaway PostgreSQL database.
-//
+// configuration: the 1 GiB V8 heap ceiling of infra/k8s and WORKER_MAX_CACHED_WORKFLOWS, default 250) against
+// one Temporal dev server and one throwaway PostgreSQL database. Set up once, outside every clock:
 // - Launched through the API over HTTP in cohorts of 20, under several covenants (each with its own office,
 //   ROC, two employers and two jobcoaches, as tests/helpers/partners.ts seeds them), the cohorts' start
 //   dates spread over the past 20 weeks (cohort i started i mod 20 weeks ago), so what is due differs per week.
-// - Histories: a sample (BENCH_SCALE_HISTORIES, default 500; the first cohorts launched, every start week)
+// - Histories: a share (BENCH_SCALE_HISTORIES, default 1,000; the first cohorts launched, every start week)
 //   is recorded as partners do: every past week's placement days by the employer (its API key), the school
 //   day by the ROC (its key), each checkpoint of a past week by the jobcoach's office (admin token). The
 //   rest have nothing recorded (their open attendance is all due: the worst case for the digest's size).
-// - Then the morning digest exactly as the Schedule starts it (digestWorkflow on the worker's task queue;
-//   the real Schedule is paused so it cannot fire by itself): "10:00" is the moment it is started, and the
-//   lateness is when the local SMTP server (tests/helpers/smtp.ts, smtp-server as it is) accepted the last
-//   mail. The worker delivers with its production defaults (SMTP pool of 4, 20 mails/s).
-// - Memory from /proc/<pid>/status of the child processes: VmRSS at each stage, VmHWM (peak) at the end;
-//   the worker's sticky cache size from its Prometheus metrics (temporal_sticky_cache_size).
-// The baseline, on the same server in the same run: N bare workflows that each wait for one timer due at the
-// same moment (bench/workflows/timer.ts, in a worker in the bench process), and how late the last woke.
+//   The row states the recording time per trajectory measured on the share, and what all N would take.
+// - One digest (not measured) renders the mails the baseline sends.
+// Then the 10:00 digest, alternating with its baseline (bench/stats.ts: a warm-up pair thrown away, then
+// BENCH_RUNS pairs, default 5), today's outbox emptied before each digest so every sample composes and sends
+// the same digest:
+// - measured: the morning digest exactly as the Schedule starts it (digestWorkflow on the worker's task queue;
+//   the real Schedule is paused so it cannot fire by itself): "10:00" is the moment it is started, the figure
+//   is when the local SMTP server (tests/helpers/smtp.ts, smtp-server as it is) accepted the last mail. The
+//   worker delivers with its production defaults (SMTP pool of 4, 20 mails/s);
+// - baseline: the same rendered mails sent from the bench process through the production mailer with the same
+//   pool and rate, to the same server: the delivery alone, without Temporal, composing and the outbox.
+// Memory from /proc/<pid>/status of the child processes: VmRSS at each stage and after every digest, VmHWM
+// (peak) at the end; the worker's sticky cache size from its Prometheus metrics (temporal_sticky_cache_size).
 import { execFileSync } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -24,11 +29,11 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Client, Connection } from '@temporalio/client';
-import { NativeConnection, Worker } from '@temporalio/worker';
 import type { DataConverter } from '@temporalio/common';
 import { mapLimit } from '../infra/map-limit';
-import type { timerWorkflow } from './workflows/timer';
-import { connectPostgres, type Db } from '../db/connection';
+import { anyOf, connectPostgres, type Db } from '../db/connection';
+import { DEFAULTS } from '../infra/config';
+import { createMailer } from '../infra/mail';
 import { newPayloadKey, payloadDataConverter } from '../infra/payload-codec';
 import { DIGEST_SCHEDULE_ID } from '../infra/schedules';
 import { TASK_QUEUE } from '../workflows/ids';
@@ -46,7 +51,7 @@ import {
   type Proc,
 } from '../tests/helpers/processes';
 import { startSmtp } from '../tests/helpers/smtp';
-import { percentile } from './stats';
+import { alternate, benchRuns, spread } from './stats';
 
 const root = path.resolve(import.meta.dirname, '..');
 const log = (s: string) => console.error(`[bench] ${new Date().toISOString().slice(11, 19)} ${s}`);
@@ -72,7 +77,10 @@ export interface Stack {
 /** The worker's V8 heap ceiling, as infra/k8s/base/worker.yaml sets it (NODE_OPTIONS=--max-old-space-size=1024). */
 export const WORKER_HEAP_MIB = Number(process.env.BENCH_WORKER_HEAP_MIB ?? 1024);
 
-/** The SDK's default maxCachedWorkflows (infra/worker.ts sets none) for a worker with that heap ceiling. */
+/** The worker's workflow cache bound, as infra/config.ts's default sets it (BENCH_WORKER_CACHE overrides). */
+export const WORKER_CACHE = Number(process.env.BENCH_WORKER_CACHE ?? DEFAULTS.WORKER_MAX_CACHED_WORKFLOWS);
+
+/** The SDK's own default maxCachedWorkflows for a worker with that heap ceiling (before the bound was set). */
 export function defaultCachedWorkflows(heapMiB = WORKER_HEAP_MIB): { heapLimitMiB: number; cache: number } {
   const limit =
     Number(
@@ -142,6 +150,7 @@ export async function startStack(o: { workers: number; apis: number }): Promise<
             ...shared,
             METRICS_PORT: String(port),
             NODE_OPTIONS: `--max-old-space-size=${WORKER_HEAP_MIB}`,
+            WORKER_MAX_CACHED_WORKFLOWS: String(WORKER_CACHE),
           }),
         );
       }
@@ -392,70 +401,22 @@ export async function runDigest(
   return { ...r, items: Number(n), lateMs: stack.lastAccepted() - t10, workflowMs };
 }
 
-/** `total` bare workflows, each with one timer due at the same moment; how late they woke. */
-async function bareTimers(address: string, dataConverter: DataConverter, total: number) {
-  const connection = await NativeConnection.connect({ address });
-  const clientConnection = await Connection.connect({ address });
-  const client = new Client({ connection: clientConnection, dataConverter });
-  const taskQueue = `bench-timers-${randomUUID().slice(0, 8)}`;
-  const worker = await Worker.create({
-    connection,
-    taskQueue,
-    workflowsPath: fileURLToPath(new URL('./workflows/timer.ts', import.meta.url)),
-    dataConverter,
-  });
-  const running = worker.run();
-  try {
-    const dueAt = Date.now() + Math.max(60_000, total * 12);
-    const t0 = performance.now();
-    const handles = await mapLimit(
-      Array.from({ length: total }, (_, i) => i),
-      50,
-      (i) =>
-        client.workflow.start<typeof timerWorkflow>('timerWorkflow', {
-          taskQueue,
-          workflowId: `${taskQueue}-${i}`,
-          args: [dueAt],
-        }),
-    );
-    const launchMs = performance.now() - t0;
-    const startedBeforeDue = Date.now() < dueAt;
-    const late = await mapLimit(handles, 50, (h) => h.result());
-    return {
-      launchMs,
-      startedBeforeDue,
-      maxLateMs: percentile(late, 100),
-      p50LateMs: percentile(late, 50),
-      rss: Math.round(process.memoryUsage().rss / 1048576),
-    };
-  } finally {
-    worker.shutdown();
-    await running;
-    await clientConnection.close();
-    await connection.close();
-  }
-}
-
-export async function benchScale(total = 10_000, historySample = Number(process.env.BENCH_SCALE_HISTORIES ?? 500)) {
+export async function benchScale(total = 10_000, historySample = Number(process.env.BENCH_SCALE_HISTORIES ?? 1_000)) {
   const stack = await startStack({ workers: 1, apis: 1 });
   try {
     const [worker] = stack.workers as [Proc];
     const [api] = stack.apis as [{ proc: Proc; url: string }];
     const call = httpCall(() => api.url, stack.token);
-    // The worker's cache bound: the SDK's default (infra/worker.ts sets no maxCachedWorkflows), from the heap limit.
-    const { heapLimitMiB: heapMiB, cache: defaultCache } = defaultCachedWorkflows();
-    // BENCH_SCALE_BARE=0 skips the baseline (it takes minutes at 10,000): the row then says so.
-    const bare =
-      process.env.BENCH_SCALE_BARE === '0'
-        ? undefined
-        : await bareTimers(stack.temporal.address, stack.dataConverter, total);
-    if (bare) log(`scale: baseline done, last woke ${(bare.maxLateMs / 1000).toFixed(1)} s late`);
+    const { heapLimitMiB: heapMiB, cache: sdkDefaultCache } = defaultCachedWorkflows();
     const idle = { worker: memoryOf(worker), api: memoryOf(api.proc) };
+    // Launches wait while this many launched trajectories have yet to start: under the cache bound, so new
+    // workflows' first tasks do not push each other out of the cache (and replay).
+    const pending = Math.max(20, Math.min(300, Math.floor(WORKER_CACHE * 0.8)));
 
     const regions = await seedRegions(call, Math.max(1, Math.min(10, Math.ceil(total / 1000))));
     const sample = Math.min(historySample, total);
     const t0 = performance.now();
-    const first = await launchCohorts(call, regions, sample, 0, 4, stack.db);
+    const first = await launchCohorts(call, regions, sample, 0, 4, stack.db, pending);
     await untilActive(stack.db, first.length);
     const sampleLaunched = { worker: memoryOf(worker), cache: await stickyCache(stack.metricsPorts[0]!) };
     log(`scale: ${first.length} launched; recording their histories`);
@@ -466,15 +427,19 @@ export async function benchScale(total = 10_000, historySample = Number(process.
     const events = await stack.db
       .selectFrom('trajectory_event')
       .select((eb) => eb.fn.countAll<number>().as('n'))
-      .where(
-        'trajectory_id',
-        'in',
-        first.map((t) => t.id),
-      )
+      .where('trajectory_id', '=', anyOf(first.map((t) => t.id)))
       .executeTakeFirstOrThrow();
     log(`scale: ${histories.requests} history requests in ${(historyMs / 1000).toFixed(0)} s; launching the rest`);
     const t2 = performance.now();
-    const rest = await launchCohorts(call, regions, total - first.length, Math.ceil(first.length / 20), 4, stack.db);
+    const rest = await launchCohorts(
+      call,
+      regions,
+      total - first.length,
+      Math.ceil(first.length / 20),
+      4,
+      stack.db,
+      pending,
+    );
     await untilActive(stack.db, first.length + rest.length);
     const restLaunchMs = performance.now() - t2;
     const launchMs = t1 - t0 + restLaunchMs;
@@ -488,14 +453,77 @@ export async function benchScale(total = 10_000, historySample = Number(process.
       .selectFrom('trajectory')
       .select((eb) => eb.fn.countAll<number>().as('c'))
       .executeTakeFirstOrThrow();
-    log(`scale: all ${first.length + rest.length} running (launch ${(launchMs / 1000).toFixed(0)} s); the digest`);
-    const digest = await runDigest(stack);
+    log(`scale: all ${first.length + rest.length} running (launch ${(launchMs / 1000).toFixed(0)} s); the digests`);
+
+    // Every digest composes and sends the same mails: today's outbox emptied before each.
+    const day = localDate(Date.now());
+    const clearDay = async () => {
+      await stack.db
+        .deleteFrom('outbox_item')
+        .where('outbox_id', 'in', stack.db.selectFrom('outbox').select('id').where('day', '=', day))
+        .execute();
+      await stack.db.deleteFrom('outbox').where('day', '=', day).execute();
+    };
+    // Set-up: one digest (not measured), whose rendered mails the baseline sends.
+    const setup = await runDigest(stack);
+    const rendered = await stack.db
+      .selectFrom('outbox')
+      .select(['id', 'recipient', 'subject', 'text', 'html'])
+      .where('day', '=', day)
+      .execute();
+    const afterSetup = { worker: memoryOf(worker) };
+    stack.smtp.received.length = 0;
+    log(`scale: set-up digest ${setup.items} reminders in ${setup.sent} mails, ${(setup.lateMs / 1000).toFixed(1)} s`);
+    const digests: Awaited<ReturnType<typeof runDigest>>[] = [];
+    const rssAfter: number[] = [];
+    const connections = Number(DEFAULTS.SMTP_MAX_CONNECTIONS);
+    const r = await alternate({
+      runs: benchRuns(),
+      warmup: 1,
+      baseline: async (run) => {
+        const mailer = createMailer(
+          {
+            SMTP_URL: `smtp://127.0.0.1:${stack.smtp.port}`,
+            MAIL_FROM: 'Toeleiding <noreply@toeleiding.local>',
+            SMTP_MAX_CONNECTIONS: connections,
+            SMTP_RATE_PER_SECOND: Number(DEFAULTS.SMTP_RATE_PER_SECOND),
+          },
+          stack.db,
+        );
+        const before = stack.smtp.received.length;
+        const t10 = Date.now();
+        await mapLimit(rendered, 2 * connections, (m) =>
+          mailer.send({
+            to: m.recipient,
+            subject: m.subject,
+            text: m.text,
+            html: m.html,
+            messageId: `<b${run}-${m.id}@b>`,
+          }),
+        );
+        const ms = stack.lastAccepted() - t10;
+        mailer.close();
+        if (stack.smtp.received.length - before !== rendered.length) throw new Error('baseline: mails missing');
+        stack.smtp.received.length = 0;
+        return { ms };
+      },
+      measured: async () => {
+        await clearDay();
+        const d = await runDigest(stack);
+        digests.push(d);
+        rssAfter.push(memoryOf(worker).rss);
+        stack.smtp.received.length = 0;
+        return { ms: d.lateMs };
+      },
+      log: 'scale digest',
+    });
     const end = { worker: memoryOf(worker), api: memoryOf(api.proc), cache: await stickyCache(stack.metricsPorts[0]!) };
     log(
-      `scale: digest ${digest.sent} mails, ${digest.items} reminders, last ` +
-        `accepted ${(digest.lateMs / 1000).toFixed(1)} s after the start; worker peak ${end.worker.peak} MiB`,
+      `scale: digest median ${(r.measured.ms.median / 1000).toFixed(1)} s after 10:00; ` +
+        `worker peak ${end.worker.peak} MiB`,
     );
     return {
+      ...r,
       total: Number(inDatabase),
       regions: regions.length,
       sample: first.length,
@@ -503,14 +531,19 @@ export async function benchScale(total = 10_000, historySample = Number(process.
       historyMs,
       histories,
       historyEvents: Number(events.n),
-      digest,
-      bare,
-      defaultCache,
+      setup,
+      renderedMails: rendered.length,
+      digests: digests.slice(-r.measured.ms.n),
+      rssAfter: rssAfter.slice(-r.measured.ms.n),
+      cacheBound: WORKER_CACHE,
+      sdkDefaultCache,
+      pending,
       heapMiB: Math.round(heapMiB),
       idle,
       sampleLaunched,
       withHistories,
       running,
+      afterSetup,
       end,
     };
   } finally {
@@ -520,37 +553,44 @@ export async function benchScale(total = 10_000, historySample = Number(process.
 
 /** The rows for bench/README.md (bench/run.ts's table), from benchScale's result. */
 export function scaleRows(sc: Awaited<ReturnType<typeof benchScale>>): string[][] {
-  const b = sc.bare;
-  const perFresh = (sc.sampleLaunched.worker.rss - sc.idle.worker.rss) / sc.sample;
-  const perHistory = (sc.withHistories.worker.rss - sc.idle.worker.rss) / sc.sample;
+  const perFresh = (sc.sampleLaunched.worker.rss - sc.idle.worker.rss) / Math.min(sc.sample, sc.cacheBound);
+  const perTrajectory = sc.historyMs / 1000 / sc.sample;
+  const items = [...new Set(sc.digests.map((d) => d.items))].map((n) => n.toLocaleString('en')).join(', ');
+  const mails = [...new Set(sc.digests.map((d) => d.sent))].join(', ');
+  const failed = sc.digests.reduce((a, d) => a + d.failed, 0);
+  const within = sc.digests.filter((d) => d.lateMs <= 60_000).length;
   return [
     [
       `${sc.total.toLocaleString('en')} trajectories running (cohorts of 20 under ${sc.regions} covenants, ` +
         `start dates spread over the past 20 weeks), launched through the API process over HTTP ` +
-        `in ${(sc.launchMs / 1000).toFixed(0)} s ` +
-        `(${(sc.total / (sc.launchMs / 1000)).toFixed(0)}/s); ${sc.sample} of them ` +
-        `(${((100 * sc.sample) / sc.total).toFixed(1)}%) with realistic histories (the first ${sc.sample / 20} ` +
-        `cohorts, start weeks 0-${Math.min(19, sc.sample / 20 - 1)}; ${sc.histories.requests} requests: ` +
-        `employers' weeks, ROCs' days, checkpoints; ${sc.historyEvents.toLocaleString('en')} trajectory_event ` +
-        `rows; failed ${JSON.stringify(sc.histories.failed)}), the rest nothing recorded; then the 10:00 ` +
-        `digest (one sample)`,
-      b
-        ? `${sc.total.toLocaleString('en')} bare workflows each waiting for one timer due at the same moment ` +
-          `(started in ${(b.launchMs / 1000).toFixed(0)} ` +
-          `s${b.startedBeforeDue ? '' : ', NOT all before the timer was due'}): last ` +
-          `woke ${(b.maxLateMs / 1000).toFixed(1)} s late (median ${(b.p50LateMs / 1000).toFixed(1)} s)`
-        : 'not run in this run (BENCH_SCALE_BARE=0)',
-      `digest: ${sc.digest.items.toLocaleString('en')} reminders in ${sc.digest.mails} mails ` +
-        `(${sc.digest.sent} sent, ${sc.digest.failed} failed); last mail accepted by the SMTP ` +
-        `server ${(sc.digest.lateMs / 1000).toFixed(1)} s after 10:00. Worker process: ${sc.idle.worker.rss} ` +
-        `MiB idle, ${sc.running.worker.rss} MiB with all running (V8 heap ceiling ${WORKER_HEAP_MIB} MiB as in ` +
-        `infra/k8s; sticky cache ${sc.running.cache} workflows, the SDK's default bound ${sc.defaultCache} at ` +
-        `a ${sc.heapMiB} MiB heap limit), **peak ${sc.end.worker.peak} MiB** (VmHWM); per cached workflow ` +
-        `≈ ${perFresh.toFixed(2)} MiB fresh, ≈ ${perHistory.toFixed(2)} MiB with its history (RSS growth from ` +
-        `idle over the ${sc.sample} cached, an upper bound), ` +
+        `in ${(sc.launchMs / 1000).toFixed(0)} s (${(sc.total / (sc.launchMs / 1000)).toFixed(1)}/s, a cohort ` +
+        `only while fewer than ${sc.pending} launched had yet to start); ${sc.sample.toLocaleString('en')} of them ` +
+        `(${((100 * sc.sample) / sc.total).toFixed(0)}%) with realistic histories (the first ${sc.sample / 20} ` +
+        `cohorts, start weeks 0-${Math.min(19, sc.sample / 20 - 1)}; ${sc.histories.requests.toLocaleString('en')} ` +
+        `requests: employers' weeks, ROCs' days, checkpoints; ${sc.historyEvents.toLocaleString('en')} ` +
+        `trajectory_event rows; failed ${JSON.stringify(sc.histories.failed)}; ` +
+        `in ${(sc.historyMs / 1000).toFixed(0)} ` +
+        `s, ${perTrajectory.toFixed(2)} s a trajectory with 16 partners at once, so all ` +
+        `${sc.total.toLocaleString('en')} would take about ${((perTrajectory * sc.total) / 60).toFixed(0)} ` +
+        `minutes), the rest nothing recorded (every past day due: more reminders than a real morning); then ` +
+        `the 10:00 digest as the Schedule starts it, today's outbox emptied before each. Worker and API each ` +
+        `their own process; the worker with the 1 GiB V8 heap ceiling of infra/k8s and ` +
+        `WORKER_MAX_CACHED_WORKFLOWS=${sc.cacheBound}`,
+      `the same ${sc.renderedMails} rendered mails through the production mailer (4 pooled connections, ` +
+        `20 mails/s) from the bench process, no Temporal, no composing, no outbox: ${spread(sc.baseline.ms)}`,
+      `digest: ${items} reminders in ${mails} mails (failed ${failed}); last mail accepted by the SMTP ` +
+        `server **${spread(sc.measured.ms)} after 10:00** (target 60 s: ${within} of ${sc.digests.length} ` +
+        `samples within). Worker process: ${sc.idle.worker.rss} MiB idle; ${sc.sampleLaunched.worker.rss} MiB ` +
+        `with ${sc.sample} launched (cache ${sc.sampleLaunched.cache}); ${sc.withHistories.worker.rss} MiB after ` +
+        `their histories (cache ${sc.withHistories.cache}); ${sc.running.worker.rss} MiB with all running (cache ` +
+        `${sc.running.cache}; bound ${sc.cacheBound}, the SDK's default at this heap ceiling would be ` +
+        `${sc.sdkDefaultCache}); after each digest ${sc.rssAfter.join(', ')} MiB; **peak ${sc.end.worker.peak} ` +
+        `MiB** (VmHWM over the launch, histories, set-up and all ${2 * (sc.digests.length + 1)} digest and ` +
+        `baseline samples; target < 1,536 MiB). Per cached workflow ≈ ${perFresh.toFixed(2)} MiB fresh, ` +
         `≈ ${((sc.running.worker.rss - sc.idle.worker.rss) / sc.running.cache).toFixed(2)} MiB averaged over ` +
-        `the full cache. API process: ${sc.running.api.rss} MiB with all running, peak ${sc.end.api.peak} MiB`,
-      b ? `lateness ${(sc.digest.lateMs / b.maxLateMs).toFixed(2)}× the bare timers'` : '-',
+        `the full cache (RSS growth from idle: upper bounds). API process: ${sc.running.api.rss} MiB with all ` +
+        `running, peak ${sc.end.api.peak} MiB`,
+      spread(sc.ratio.ms, '×'),
     ],
   ];
 }

@@ -16,6 +16,8 @@ export interface ActivityDeps {
   temporal?: Client;
   publicUrl?: string;
   now?: () => number;
+  /** Signs the personal task links in the digest (web/links.ts), and how many days they work. */
+  links?: { key: Buffer; days: number };
 }
 
 export function createActivities(deps: ActivityDeps) {

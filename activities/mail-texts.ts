@@ -45,6 +45,11 @@ export interface Digest {
   items: DigestItem[];
   /** The API's public base URL, for links to each trajectory (`${baseUrl}/v1/trajectories/${id}`). */
   baseUrl: string;
+  /**
+   * The recipient's own links (web/links.ts) that open a week's attendance page, one per week with days still to
+   * record. None for an organisation's general address: it signs in instead.
+   */
+  weekLinks?: { weekStart: string; url: string }[];
 }
 
 export interface RenderedMail {
@@ -70,27 +75,35 @@ interface Entry {
   reference: string;
   facts: string[];
   action?: Action;
-  link: string;
+  /**
+   * The trajectory in the API: for the tasks that have no page yet and for the coordinator's signals (issue 17);
+   * none where the mail's own week link does the work.
+   */
+  link?: string;
 }
 interface Section {
   heading: string;
   note: string;
+  /** Links that do the section's work for the recipient (a week to confirm). */
+  links?: { label: string; url: string }[];
   entries: Entry[];
 }
+
+const WEEK_NOTE =
+  'Bevestig de week met de link hieronder: iedereen staat al op aanwezig, dus als iedereen er was, is het één ' +
+  'klik; kies alleen bij wie er niet was de reden.';
+const SIGN_IN_NOTE = (base: string) =>
+  `Bevestig de week op ${base}/inloggen: u krijgt een inloglink per e-mail, en vindt de week op de startpagina.`;
 
 /** Fixed order and Dutch heading per kind; a Record, so a new ReminderKind does not compile until it has both. */
 const SECTIONS: Record<ReminderKind, { heading: string; note: string }> = {
   attendance_placement: {
     heading: 'Aanwezigheid stagedagen nog niet geregistreerd',
-    note:
-      'Een hele week voor al uw deelnemers tegelijk kan ook: iedereen aanwezig behalve de afwezigen die u ' +
-      'noemt, via POST /v1/organisations/{uw organisatie-id}/attendance-weeks.',
+    note: WEEK_NOTE,
   },
   attendance_school: {
     heading: 'Aanwezigheid ROC-dagen nog niet geregistreerd',
-    note:
-      'Een hele week voor al uw deelnemers tegelijk kan ook: iedereen aanwezig behalve de afwezigen die u ' +
-      'noemt, via POST /v1/organisations/{uw organisatie-id}/attendance-weeks.',
+    note: WEEK_NOTE,
   },
   week_overview: {
     heading: 'Verwacht deze week',
@@ -145,6 +158,8 @@ const CONFIRMATIONS: Record<Confirmation, string> = {
 
 const DAY_KINDS: Record<DayKind, string> = { placement: 'stagedag', school: 'ROC-dag' };
 
+const ATTENDANCE: ReadonlySet<ReminderKind> = new Set<ReminderKind>(['attendance_placement', 'attendance_school']);
+
 /** The coordinator's kinds: signals to look at, not tasks of their own. */
 const SIGNALS: ReadonlySet<ReminderKind> = new Set<ReminderKind>(['escalation', 'risk_raised']);
 
@@ -155,6 +170,15 @@ export function renderDigest(digest: Digest): RenderedMail {
   const sections = (Object.keys(SECTIONS) as ReminderKind[])
     .map((kind): Section => ({
       ...SECTIONS[kind],
+      ...(ATTENDANCE.has(kind) &&
+        (digest.weekLinks?.length
+          ? {
+              links: digest.weekLinks.map((l) => ({
+                label: `Week van ${dutchDate(l.weekStart, year)} bevestigen`,
+                url: flat(l.url),
+              })),
+            }
+          : { note: SIGN_IN_NOTE(base) })),
       entries: digest.items
         .filter((i) => i.kind === kind)
         .sort(byParticipant)
@@ -200,7 +224,6 @@ function entry(item: DigestItem, base: string, date: (d: string) => string): Ent
     case 'attendance_placement':
     case 'attendance_school':
       if (days.length) facts.push(`Nog te registreren: ${dutchList(days.map((d) => date(d.date)))}`);
-      action = { verb: 'Registreer via', url: `${link}/attendance` };
       break;
     case 'week_overview':
       for (const d of days) facts.push(`${date(d.date)}: ${DAY_KINDS[d.kind]}`);
@@ -244,7 +267,14 @@ function entry(item: DigestItem, base: string, date: (d: string) => string): Ent
       if (item.risk) facts.push(`Signaal: ${flat(item.risk)}`);
       break;
   }
-  return { firstName: flat(item.firstName), reference: flat(item.reference), facts, action, link };
+  const showLink = action !== undefined || SIGNALS.has(item.kind);
+  return {
+    firstName: flat(item.firstName),
+    reference: flat(item.reference),
+    facts,
+    action,
+    link: showLink ? link : undefined,
+  };
 }
 
 interface Mail {
@@ -261,11 +291,13 @@ function toText(m: Mail): string {
   const out = [m.greeting, '', m.intro, ''];
   for (const s of m.sections) {
     out.push(s.heading, '-'.repeat(s.heading.length), s.note, '');
+    if (s.links?.length) out.push(...s.links.map((l) => `${l.label}: ${l.url}`), '');
     for (const e of s.entries) {
       out.push(`- ${e.firstName} (${e.reference})`);
       for (const f of e.facts) out.push(`  ${f}`);
+      // Until every task has its page (issue 17), the tasks without one still name the API; attendance does not.
       if (e.action) out.push(`  ${e.action.verb} POST ${e.action.url}`);
-      out.push(`  Traject: ${e.link}`);
+      if (e.link) out.push(`  Traject: ${e.link}`);
     }
     out.push('');
   }
@@ -284,13 +316,16 @@ function toHtml(m: Mail): string {
     `<p>${h(m.intro)}</p>`,
   ];
   for (const s of m.sections) {
-    out.push(`<h2>${h(s.heading)}</h2>`, `<p>${h(s.note)}</p>`, '<ul>');
+    out.push(`<h2>${h(s.heading)}</h2>`, `<p>${h(s.note)}</p>`);
+    if (s.links?.length)
+      out.push(`<p>${s.links.map((l) => `<a href="${h(l.url)}">${h(l.label)}</a>`).join('<br>')}</p>`);
+    out.push('<ul>');
     for (const e of s.entries) {
       const lines = [
         `<strong>${h(e.firstName)}</strong> (${h(e.reference)})`,
         ...e.facts.map(h),
         ...(e.action ? [`${h(e.action.verb)} <code>POST ${h(e.action.url)}</code>`] : []),
-        `Traject: <a href="${h(e.link)}">${h(e.link)}</a>`,
+        ...(e.link ? [`Traject: <a href="${h(e.link)}">${h(e.link)}</a>`] : []),
       ];
       out.push(`<li>${lines.join('<br>')}</li>`);
     }

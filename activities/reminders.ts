@@ -29,6 +29,7 @@ import type { Mailer } from '../infra/mail';
 import {
   addDays,
   isoWeekday,
+  localInstant,
   isWorkingDay,
   localDate,
   nextMailMoment,
@@ -38,7 +39,33 @@ import {
 } from '../domain/calendar';
 import type { OpenItems } from '../domain/state';
 import { dutchHolidays } from './holidays';
+import { signLink } from '../web/links';
+import { taskOf } from '../web/tasks';
 import { renderDigest, type Digest, type DigestItem, type ReminderKind } from './mail-texts';
+
+/**
+ * A person's links to the weeks with attendance still to record (web/tasks.ts), each opening that week's page
+ * for them alone; none without a signing key or for an organisation's general address.
+ */
+function weekLinks(deps: ReminderDeps, r: Recipient, items: DigestItem[], date: string) {
+  if (!deps.links || !r.contactId) return undefined;
+  const mondays = new Set(
+    items
+      .filter((i) => i.kind === 'attendance_placement' || i.kind === 'attendance_school')
+      .flatMap((i) => i.days ?? [])
+      .map((d) => addDays(d.date, 1 - isoWeekday(d.date))),
+  );
+  const expires = Math.floor(localInstant(addDays(date, deps.links.days)) / 1000);
+  return [...mondays].sort().map((weekStart) => ({
+    weekStart,
+    url: `${(deps.publicUrl ?? 'http://127.0.0.1:3000').replace(/\/+$/, '')}/l/${signLink(deps.links!.key, {
+      purpose: 'task',
+      contactId: r.contactId!,
+      task: taskOf.week(r.organisationId, weekStart),
+      expires,
+    })}`,
+  }));
+}
 
 export interface ReminderDeps {
   db: Db;
@@ -46,6 +73,8 @@ export interface ReminderDeps {
   temporal?: Client;
   publicUrl?: string;
   now?: () => number;
+  /** Signs the task links in the digest (web/links.ts) and how many days they work; no links without it. */
+  links?: { key: Buffer; days: number };
 }
 
 /** The defaults: the reminders the programme office asked for (README, "Reminders"). */
@@ -152,6 +181,8 @@ interface Recipient {
   name: string;
   organisationId: string;
   organisation: string;
+  /** The person (a contact), who gets links of their own; none for an organisation's general address. */
+  contactId?: string;
 }
 
 /**
@@ -187,7 +218,15 @@ async function resolveRecipients(
       out.set(
         key,
         c && ours(officeId, c)
-          ? [{ email: c.email, name: c.name, organisationId: c.organisation_id, organisation: c.organisation }]
+          ? [
+              {
+                email: c.email,
+                name: c.name,
+                organisationId: c.organisation_id,
+                organisation: c.organisation,
+                contactId: c.id,
+              },
+            ]
           : [],
       );
       continue;
@@ -199,7 +238,7 @@ async function resolveRecipients(
     }
     const people = orgContacts
       .filter((c) => c.organisation_id === org.id && c.role === to.role && ours(officeId, c))
-      .map((c) => ({ email: c.email, name: c.name, organisationId: org.id, organisation: org.name }));
+      .map((c) => ({ email: c.email, name: c.name, organisationId: org.id, organisation: org.name, contactId: c.id }));
     // Without a contact in that role, the organisation's own address receives it, so nothing is silently dropped;
     // but only an organisation the office may use (its own, the admin's, or shared with it by consent).
     // The address the organisation's owner registered: only the owner's own participants, or any office's for an
@@ -631,6 +670,7 @@ export function createReminderActivities(deps: ReminderDeps) {
           date,
           items,
           baseUrl: deps.publicUrl ?? 'http://127.0.0.1:3000',
+          weekLinks: weekLinks(deps, recipient, items, date),
         };
         const mail = renderDigest(digest);
         return {

@@ -27,6 +27,7 @@ import { trajectoryRoutes } from './routes/trajectories';
 import { API_PREFIX, API_VERSION, finishDocument, flatDocument } from './schemas/openapi';
 import { installTextChecks } from './text';
 import type { AppDeps } from './deps';
+import { webRoutes } from '../web/app';
 
 export async function buildApp(deps: AppDeps, options: FastifyServerOptions = {}) {
   const app = Fastify({
@@ -127,6 +128,8 @@ export async function buildApp(deps: AppDeps, options: FastifyServerOptions = {}
   installErrorHandler(app);
 
   await app.register(healthRoutes, { deps });
+  // The web pages for people (web/): their own cookies, forms and error pages, the same services and policy.
+  await app.register(webRoutes, { deps });
   await app.register(calendarFeedRoutes, { deps });
   // The same document, self-contained: components inlined, paths absolute (/docs/json has it with components).
   let flat: object | undefined;

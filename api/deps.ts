@@ -16,10 +16,13 @@ export interface AppDeps {
     TEMPORAL_CALL_TIMEOUT_MS?: number;
     /** Months a calendar subscription link works; 12 when absent. */
     CALENDAR_LINK_MONTHS?: number;
+    /** Signs the links in mails (web/links.ts); derived from BSN_HMAC_KEY when absent. */
+    LINK_SIGNING_KEY?: string;
   };
   db: Db;
   temporal: Client;
-  mailer: Pick<Mailer, 'kind'>;
+  /** Transactional mail from the API process: sign-in links (web/app.ts). */
+  mailer: Pick<Mailer, 'kind' | 'send'>;
   /** Where log lines go (default: stdout); tests read them back to check no personal data is logged. */
   logStream?: { write(line: string): void };
   /** The clock; defaults to Date.now. The simulator runs the API on the test server's skipped time. */

@@ -85,14 +85,15 @@ export function installObservability(app: FastifyInstance, deps: Pick<AppDeps, '
 // --- what a request log line shows of the request ----------------------------------------------------------
 
 /**
- * A calendar feed's path is its credential (`/feeds/<token>.ics`), so no log line may show it. Fastify logs
- * every request's url ("incoming request"); this is its request serializer, the same fields as Fastify's own,
- * with a feed's path (matched or not, however spelled) logged as `/feeds/[redacted]`.
+ * Some paths are credentials: a calendar feed's (`/feeds/<token>.ics`), a web task link's (`/l/<token>`) and a
+ * sign-in link's (`/inloggen/<token>`), so no log line may show them. Fastify logs every request's url
+ * ("incoming request"); this is its request serializer, the same fields as Fastify's own, with such a path
+ * (matched or not, however spelled) logged as `/feeds/[redacted]`, `/l/[redacted]` or `/inloggen/[redacted]`.
  */
 export function requestLogSerializer(req: FastifyRequest) {
   return {
     method: req.method,
-    url: redactFeedToken(req.url, req.routeOptions?.url),
+    url: redactTokens(req.url, req.routeOptions?.url),
     version: req.headers?.['accept-version'] as string | undefined,
     host: req.host,
     remoteAddress: req.ip,
@@ -100,15 +101,22 @@ export function requestLogSerializer(req: FastifyRequest) {
   };
 }
 
-/** The url with everything from a `/feeds/` segment on replaced; the feed route's, whatever it looks like. */
-export function redactFeedToken(url: string, route?: string): string {
-  if (route?.startsWith('/feeds/')) return '/feeds/[redacted]';
+/** Path segments after which everything is a credential. */
+const TOKEN_PATHS = ['/feeds/', '/l/', '/inloggen/'];
+
+/** The url with everything from a credential segment on replaced; the token route's, whatever it looks like. */
+export function redactTokens(url: string, route?: string): string {
+  const byRoute = TOKEN_PATHS.find((p) => route?.startsWith(p));
+  if (byRoute) return `${byRoute}[redacted]`;
   let plain = url;
   try {
     plain = decodeURIComponent(url);
   } catch {
     /* a broken %-escape: look at the url as it came */
   }
-  const at = plain.toLowerCase().indexOf('/feeds/');
-  return at < 0 ? url : `${plain.slice(0, at)}/feeds/[redacted]`;
+  const lower = plain.toLowerCase();
+  const found = TOKEN_PATHS.map((p) => ({ p, at: lower.indexOf(p) }))
+    .filter((x) => x.at >= 0)
+    .sort((a, b) => a.at - b.at)[0];
+  return found ? `${plain.slice(0, found.at)}${found.p}[redacted]` : url;
 }

@@ -31,7 +31,8 @@ export async function generateOpenApi(publicUrl?: string): Promise<OpenApiDocume
     db: {} as AppDeps['db'],
     temporal: {} as AppDeps['temporal'],
     // The development mailbox's route is in the document too.
-    mailer: { kind: 'dev-mailbox' },
+    // The document is generated, nothing is sent.
+    mailer: { kind: 'dev-mailbox', send: async () => {} },
   } as AppDeps;
   const app = await buildApp(deps);
   try {

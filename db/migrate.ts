@@ -12,6 +12,7 @@ import * as m0008 from './migrations/0008_steering_and_follow_up';
 import * as m0009 from './migrations/0009_office_ownership';
 import * as m0010 from './migrations/0010_calendar_links';
 import * as m0011 from './migrations/0011_outcome_cells';
+import * as m0012 from './migrations/0012_web_sessions';
 
 // Listed statically rather than read from the folder, so the runner works the same from tsx, a bundle
 // or a container image.
@@ -27,6 +28,7 @@ export const MIGRATIONS: Record<string, Migration> = {
   '0009_office_ownership': m0009,
   '0010_calendar_links': m0010,
   '0011_outcome_cells': m0011,
+  '0012_web_sessions': m0012,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };

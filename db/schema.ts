@@ -204,6 +204,8 @@ export interface ContactTable {
    * on a shared organisation.
    */
   office_id: string | null;
+  /** When the person was invited to sign in to the web pages; null: not (yet) invited. */
+  invited_at: Date | null;
 }
 
 export type { KeyRole };
@@ -351,3 +353,25 @@ export interface Database {
   calendar_link: CalendarLinkTable;
 }
 export type CalendarLink = Selectable<CalendarLinkTable>;
+
+/** A signed-in person's session on the web pages (web/session.ts); `id` is a hash of the cookie's secret. */
+export interface WebSessionTable {
+  id: string;
+  contact_id: string;
+  /** Opened by a task link: that task only. Null: everything the person may do. */
+  task: string | null;
+  created_at: CreatedAt;
+  last_seen_at: ColumnType<Date, Date | undefined, Date>;
+  expires_at: Date;
+  ended_at: Date | null;
+}
+/** A sign-in link that was used (only its hash): it works once. */
+export interface UsedLinkTable {
+  token_hash: string;
+  used_at: CreatedAt;
+}
+export interface Database {
+  web_session: WebSessionTable;
+  used_link: UsedLinkTable;
+}
+export type WebSession = Selectable<WebSessionTable>;

@@ -61,6 +61,13 @@ export const ConfigSchema = Type.Object({
   RETENTION_MONTHS: Type.Integer({ minimum: 1, maximum: 240 }),
   /** Requests per minute per API key, and failed authentications per minute per address. */
   RATE_LIMIT_PER_MINUTE: Type.Integer({ minimum: 1, maximum: 1_000_000 }),
+  /**
+   * Signs the links in mails that open a task or sign a person in (web/links.ts); the API and the worker need the
+   * same one. Unset: derived from BSN_HMAC_KEY (HKDF, its own label). Rotating it ends every link sent.
+   */
+  LINK_SIGNING_KEY: Type.Optional(Type.String({ minLength: 32 })),
+  /** Days a task link in a reminder mail (confirm a week) works. */
+  TASK_LINK_DAYS: Type.Integer({ minimum: 1, maximum: 90 }),
   /** Months a calendar subscription link (POST /v1/calendar-links) works before it must be made again. */
   CALENDAR_LINK_MONTHS: Type.Integer({ minimum: 1, maximum: 120 }),
   /**
@@ -102,11 +109,13 @@ export const DEFAULTS = {
   RETENTION_MONTHS: '24',
   RATE_LIMIT_PER_MINUTE: '600',
   CALENDAR_LINK_MONTHS: '12',
+  TASK_LINK_DAYS: '14',
 } as const;
 
 const SECRETS = new Set([
   'ADMIN_TOKEN',
   'BSN_HMAC_KEY',
+  'LINK_SIGNING_KEY',
   'PAYLOAD_KEYS',
   'TEMPORAL_API_KEY',
   'SMTP_URL',

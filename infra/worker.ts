@@ -3,6 +3,7 @@
 import { Client, Connection } from '@temporalio/client';
 import { Worker } from '@temporalio/worker';
 import { createActivities } from '../activities';
+import { linkKey } from '../web/links';
 import { connectPostgres } from '../db/connection';
 import { loadConfig, publicUrl, type Config } from './config';
 import { createMailer } from './mail';
@@ -40,7 +41,20 @@ export async function runWorker(config: Config): Promise<void> {
       taskQueue: config.TEMPORAL_TASK_QUEUE,
       ...workflowSource(config.WORKFLOW_BUNDLE_PATH),
       ...tracingWorkerOptions(tracing, Boolean(config.WORKFLOW_BUNDLE_PATH)),
-      activities: createActivities({ db, mailer, temporal, publicUrl: publicUrl(config) }),
+      activities: createActivities({
+        db,
+        mailer,
+        temporal,
+        publicUrl: publicUrl(config),
+        // The digest's personal links (confirm a week in one click), signed with the key the API checks them with.
+        links:
+          config.LINK_SIGNING_KEY || config.BSN_HMAC_KEY
+            ? {
+                key: linkKey({ LINK_SIGNING_KEY: config.LINK_SIGNING_KEY, BSN_HMAC_KEY: config.BSN_HMAC_KEY ?? '' }),
+                days: config.TASK_LINK_DAYS,
+              }
+            : undefined,
+      }),
       dataConverter,
       // Bounds the worker's memory: each cached workflow holds its state and isolate context (README, "Sizing").
       maxCachedWorkflows: config.WORKER_MAX_CACHED_WORKFLOWS,

@@ -87,8 +87,8 @@ describe('the morning digest mail', () => {
   });
 
   it(
-    'names each participant by first name and reference, with Dutch dates and a link to the trajectory, in ' +
-      'both bodies',
+    'names each participant by first name and reference, with Dutch dates, in both bodies; attendance by the ' +
+      'week page (sign in, or a personal week link), never by an API call',
     () => {
       const mail = renderDigest(employerDigest);
       for (const body of [mail.text, mail.html]) {
@@ -96,10 +96,12 @@ describe('the morning digest mail', () => {
         for (const item of employerDigest.items) {
           expect(body).toContain(item.firstName);
           expect(body).toContain(item.reference);
-          expect(body).toContain(link(item.trajectoryId));
         }
         expect(body).toContain('donderdag 9 april en maandag 13 april'); // Bo's days, in date order
-        expect(body).toContain(`${link('tr-anne')}/attendance`);
+        expect(body).not.toContain(`${link('tr-anne')}`);
+        expect(body).not.toContain(`${link('tr-cas')}`);
+        expect(body).not.toContain('attendance');
+        expect(body).toContain('https://toeleiding.example.nl/inloggen'); // no personal link: sign in
         expect(body).toContain('woensdag 15 april: ROC-dag');
         expect(body).toContain('maandag 13 april: stagedag');
         expect(body).toContain('BBL-arbeidsovereenkomst (werkgever) en inschrijving BBL (ROC)');
@@ -109,7 +111,14 @@ describe('the morning digest mail', () => {
         expect(body).toContain('contactpersoon van Zorggroep West');
         expect(body).not.toMatch(/undefined|null|NaN|Invalid Date/);
       }
-      expect(mail.html).toContain(`<a href="${link('tr-cas')}">`);
+      // With the recipient's own week links, the section carries them instead.
+      const linked = renderDigest({
+        ...employerDigest,
+        weekLinks: [{ weekStart: '2026-04-13', url: 'https://toeleiding.example.nl/l/abc.def' }],
+      });
+      expect(linked.text).toContain('Week van maandag 13 april bevestigen: https://toeleiding.example.nl/l/abc.def');
+      expect(linked.html).toContain('<a href="https://toeleiding.example.nl/l/abc.def">Week van maandag 13 april');
+      expect(linked.text).not.toContain('/inloggen');
     },
   );
 

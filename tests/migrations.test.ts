@@ -78,7 +78,16 @@ const declared: { [T in keyof Database]: { [C in keyof Database[T]]: true } } = 
   },
   covenant: { id: true, name: true, region: true, programme_office_id: true, created_at: true },
   covenant_member: { covenant_id: true, organisation_id: true, role: true },
-  contact: { id: true, organisation_id: true, role: true, name: true, email: true, created_at: true, office_id: true },
+  contact: {
+    id: true,
+    organisation_id: true,
+    role: true,
+    name: true,
+    email: true,
+    created_at: true,
+    office_id: true,
+    invited_at: true,
+  },
   api_key: {
     id: true,
     organisation_id: true,
@@ -163,6 +172,16 @@ const declared: { [T in keyof Database]: { [C in keyof Database[T]]: true } } = 
     expires_at: true,
     revoked_at: true,
   },
+  web_session: {
+    id: true,
+    contact_id: true,
+    task: true,
+    created_at: true,
+    last_seen_at: true,
+    expires_at: true,
+    ended_at: true,
+  },
+  used_link: { token_hash: true, used_at: true },
 };
 
 async function checkDatabase(db: Db) {
@@ -179,6 +198,7 @@ async function checkDatabase(db: Db) {
     '0009_office_ownership',
     '0010_calendar_links',
     '0011_outcome_cells',
+    '0012_web_sessions',
   ]);
   expect(await migrateToLatest(db)).toEqual([]);
 

@@ -36,7 +36,8 @@ beforeAll(async () => {
     config: { TEMPORAL_TASK_QUEUE: 'openapi-test', LOG_LEVEL: 'silent', ADMIN_TOKEN, BSN_HMAC_KEY },
     db: {} as AppDeps['db'],
     temporal: {} as AppDeps['temporal'],
-    mailer: { kind: 'dev-mailbox' },
+    // The document is generated, nothing is sent.
+    mailer: { kind: 'dev-mailbox', send: async () => {} },
   } as AppDeps;
   app = await buildApp(deps);
   doc = (await app.inject({ method: 'GET', url: '/docs/json' })).json();

@@ -7,6 +7,7 @@ import type { AppDeps } from '../../api/deps';
 import type { Db } from '../../db/connection';
 import { TASK_QUEUE } from '../../workflows/ids';
 import type { Call } from './partners';
+import { createMailer } from '../../infra/mail';
 
 export const ADMIN_TOKEN = 'test-admin-token-0123456789';
 export const BSN_HMAC_KEY = 'test-bsn-hmac-key-0123456789abcdef-0123';
@@ -26,7 +27,7 @@ export function testDeps(db: Db, temporal: Client, over: Partial<AppDeps> = {}):
     },
     db,
     temporal,
-    mailer: { kind: 'dev-mailbox' },
+    mailer: createMailer({ MAIL_FROM: 'Toeleiding <noreply@toeleiding.local>' }, db),
     ...over,
   };
 }

@@ -34,6 +34,11 @@ export interface DigestItem {
   risk?: string;
   /** escalation: what was ignored, by which organisation, and how often it was reminded. */
   ignored?: { kind: ReminderKind; organisation: string; times: number };
+  /**
+   * The recipient's own link to the page that does this item's task (web/tasks.ts), when it has one: the mail
+   * then asks to follow it instead of naming the API.
+   */
+  taskUrl?: string;
 }
 
 export interface Digest {
@@ -69,6 +74,8 @@ type Confirmation = NonNullable<DigestItem['missing']>[number];
 interface Action {
   verb: string;
   url: string;
+  /** A page for a person (a task link), not an API call. */
+  page?: boolean;
 }
 interface Entry {
   firstName: string;
@@ -157,6 +164,14 @@ const CONFIRMATIONS: Record<Confirmation, string> = {
 };
 
 const DAY_KINDS: Record<DayKind, string> = { placement: 'stagedag', school: 'ROC-dag' };
+
+/** What the link to a task's page says, per kind. */
+const PAGE_VERB: Partial<Record<ReminderKind, string>> = {
+  checkpoint_due: 'Leg het gesprek vast',
+  checkpoint_overdue: 'Leg het gesprek vast',
+  bbl_decision: 'Bevestig het BBL-besluit',
+  follow_up: 'Beantwoord de vraag',
+};
 
 const ATTENDANCE: ReadonlySet<ReminderKind> = new Set<ReminderKind>(['attendance_placement', 'attendance_school']);
 
@@ -267,7 +282,9 @@ function entry(item: DigestItem, base: string, date: (d: string) => string): Ent
       if (item.risk) facts.push(`Signaal: ${flat(item.risk)}`);
       break;
   }
-  const showLink = action !== undefined || SIGNALS.has(item.kind);
+  // A page for the task, when there is one, replaces the API call.
+  if (action && item.taskUrl) action = { verb: PAGE_VERB[item.kind] ?? 'Ga naar', url: flat(item.taskUrl), page: true };
+  const showLink = (action !== undefined && !action.page) || SIGNALS.has(item.kind);
   return {
     firstName: flat(item.firstName),
     reference: flat(item.reference),
@@ -296,7 +313,8 @@ function toText(m: Mail): string {
       out.push(`- ${e.firstName} (${e.reference})`);
       for (const f of e.facts) out.push(`  ${f}`);
       // Until every task has its page (issue 17), the tasks without one still name the API; attendance does not.
-      if (e.action) out.push(`  ${e.action.verb} POST ${e.action.url}`);
+      if (e.action)
+        out.push(e.action.page ? `  ${e.action.verb}: ${e.action.url}` : `  ${e.action.verb} POST ${e.action.url}`);
       if (e.link) out.push(`  Traject: ${e.link}`);
     }
     out.push('');
@@ -324,7 +342,13 @@ function toHtml(m: Mail): string {
       const lines = [
         `<strong>${h(e.firstName)}</strong> (${h(e.reference)})`,
         ...e.facts.map(h),
-        ...(e.action ? [`${h(e.action.verb)} <code>POST ${h(e.action.url)}</code>`] : []),
+        ...(e.action
+          ? [
+              e.action.page
+                ? `<a href="${h(e.action.url)}">${h(e.action.verb)}</a>`
+                : `${h(e.action.verb)} <code>POST ${h(e.action.url)}</code>`,
+            ]
+          : []),
         ...(e.link ? [`Traject: <a href="${h(e.link)}">${h(e.link)}</a>`] : []),
       ];
       out.push(`<li>${lines.join('<br>')}</li>`);

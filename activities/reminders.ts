@@ -40,31 +40,49 @@ import {
 import type { OpenItems } from '../domain/state';
 import { dutchHolidays } from './holidays';
 import { signLink } from '../web/links';
-import { taskOf } from '../web/tasks';
+import { taskOf, taskPath } from '../web/tasks';
 import { renderDigest, type Digest, type DigestItem, type ReminderKind } from './mail-texts';
 
-/**
- * A person's links to the weeks with attendance still to record (web/tasks.ts), each opening that week's page
- * for them alone; none without a signing key or for an organisation's general address.
- */
+/** A link signed for the recipient to a task's page; none without a signing key, a person, or a page for it. */
+function taskUrl(deps: ReminderDeps, r: Recipient, task: string, date: string): string | undefined {
+  if (!deps.links || !r.contactId || !taskPath(task)) return undefined;
+  const token = signLink(deps.links.key, {
+    purpose: 'task',
+    contactId: r.contactId,
+    task,
+    expires: Math.floor(localInstant(addDays(date, deps.links.days)) / 1000),
+  });
+  return `${(deps.publicUrl ?? 'http://127.0.0.1:3000').replace(/\/+$/, '')}/l/${token}`;
+}
+
+/** The task an item asks of its recipient, when it is one a page does (web/tasks.ts). */
+function taskOfItem(item: DigestItem, r: Recipient): string | undefined {
+  switch (item.kind) {
+    case 'checkpoint_due':
+    case 'checkpoint_overdue':
+      return item.checkpoint && taskOf.checkpoint(item.trajectoryId, item.checkpoint.key);
+    case 'bbl_decision':
+      return taskOf.bbl(item.trajectoryId, r.organisationId);
+    case 'follow_up':
+      return item.followUp && taskOf.followUp(item.trajectoryId, item.followUp.months);
+    default:
+      return undefined;
+  }
+}
+
+/** A person's links to the weeks with attendance still to record, each opening that week's page for them alone. */
 function weekLinks(deps: ReminderDeps, r: Recipient, items: DigestItem[], date: string) {
-  if (!deps.links || !r.contactId) return undefined;
   const mondays = new Set(
     items
       .filter((i) => i.kind === 'attendance_placement' || i.kind === 'attendance_school')
       .flatMap((i) => i.days ?? [])
       .map((d) => addDays(d.date, 1 - isoWeekday(d.date))),
   );
-  const expires = Math.floor(localInstant(addDays(date, deps.links.days)) / 1000);
-  return [...mondays].sort().map((weekStart) => ({
-    weekStart,
-    url: `${(deps.publicUrl ?? 'http://127.0.0.1:3000').replace(/\/+$/, '')}/l/${signLink(deps.links!.key, {
-      purpose: 'task',
-      contactId: r.contactId!,
-      task: taskOf.week(r.organisationId, weekStart),
-      expires,
-    })}`,
-  }));
+  const links = [...mondays]
+    .sort()
+    .map((weekStart) => ({ weekStart, url: taskUrl(deps, r, taskOf.week(r.organisationId, weekStart), date) }))
+    .filter((l): l is { weekStart: string; url: string } => l.url !== undefined);
+  return links.length ? links : undefined;
 }
 
 export interface ReminderDeps {
@@ -668,7 +686,11 @@ export function createReminderActivities(deps: ReminderDeps) {
           recipient: { name: recipient.name, email: recipient.email },
           organisation: recipient.organisation,
           date,
-          items,
+          items: items.map((i) => {
+            const task = taskOfItem(i, recipient);
+            const url = task && taskUrl(deps, recipient, task, date);
+            return url ? { ...i, taskUrl: url } : i;
+          }),
           baseUrl: deps.publicUrl ?? 'http://127.0.0.1:3000',
           weekLinks: weekLinks(deps, recipient, items, date),
         };

@@ -1,13 +1,24 @@
 // A task is one piece of work a mail asks of a person, named so a task link can carry it and a page can say
-// which task it is: `week:<organisation>:<Monday>` is an employer's or ROC's attendance of one week.
+// which task it is. A task has a page once `taskPath` knows it; the digest links only to tasks that have one
+// (the rest still name the API).
 export const taskOf = {
+  /** An employer's or ROC's attendance of one week (its Monday). */
   week: (organisationId: string, weekStart: string) => `week:${organisationId}:${weekStart}`,
+  /** The jobcoach's checkpoint review of a trajectory. */
+  checkpoint: (trajectoryId: string, key: string) => `checkpoint:${trajectoryId}:${key}`,
+  /** An employer's BBL contract or an ROC's BBL enrolment for a trajectory. */
+  bbl: (trajectoryId: string, organisationId: string) => `bbl:${trajectoryId}:${organisationId}`,
+  /** An employer's or ROC's answer to a follow-up question (3, 6 or 12 months after doorstroom). */
+  followUp: (trajectoryId: string, months: number) => `follow-up:${trajectoryId}:${months}`,
 };
 
-/** The page that does a task; undefined for a task this version does not know. */
+const PAGES: Record<string, ((parts: string[]) => string) | undefined> = {
+  week: ([org, monday]) => `/organisaties/${encodeURIComponent(org!)}/weken/${encodeURIComponent(monday!)}`,
+};
+
+/** The page that does a task; undefined for a task without a page (yet). */
 export function taskPath(task: string): string | undefined {
   const [kind, ...rest] = task.split(':');
-  if (kind === 'week' && rest.length === 2)
-    return `/organisaties/${encodeURIComponent(rest[0]!)}/weken/${encodeURIComponent(rest[1]!)}`;
-  return undefined;
+  const page = PAGES[kind ?? ''];
+  return page && rest.length === 2 && rest.every(Boolean) ? page(rest) : undefined;
 }

@@ -3,81 +3,31 @@
 // the coordinator's steering view shows the week recorded; a person signs in with a one-time link and out
 // again. Every page is checked with axe-core (WCAG 2.1 A and AA): zero violations. The app, Temporal (time-
 // skipping test server) and PostgreSQL are real; mail goes to the development mailbox.
-import { AxeBuilder } from '@axe-core/playwright';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createActivities } from '../activities';
 import { markInvited } from '../db/web-sessions';
-import { addDays, localDate, localInstant } from '../domain/calendar';
-import { createMailer } from '../infra/mail';
-import { linkKey } from '../web/links';
-import { startTestApi, type TestApi } from './helpers/api';
-import { BSN_HMAC_KEY } from './helpers/app';
+import { addDays } from '../domain/calendar';
+import { startWebWorld, type WebWorld } from './helpers/browser';
 import { cohortRequest, thisMonday, uniqueId } from './helpers/fixtures';
 import { createKey, seedPartners, type Partners } from './helpers/partners';
-import { freePort } from './helpers/processes';
 import { untilStarted } from './helpers/seed';
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-let api: TestApi;
+let web: WebWorld;
+let api: WebWorld['api'];
 let base: string;
-let browser: Browser;
-let axeContext: BrowserContext;
 let partners: Partners;
 let trainer: { id: string; email: string };
 let trajectories: { id: string; employerId: string; reference: string }[];
-const logLines: string[] = [];
 const start = addDays(thisMonday(), -14);
 const lastWeek = addDays(thisMonday(), -7);
 
-/** A fresh browser profile as a person has it on a phone or a desktop, without JavaScript. */
-const context = (o: { phone?: boolean } = {}): Promise<BrowserContext> =>
-  browser.newContext({
-    javaScriptEnabled: false,
-    viewport: o.phone ? { width: 375, height: 740 } : { width: 1280, height: 900 },
-    locale: 'nl-NL',
-  });
-
-/**
- * axe-core runs as a script, which the pages' own contexts do not allow (JavaScript is off there): the page's
- * HTML as the person sees it now (after a POST too) is served again at its own address to a context with
- * scripts on, so styles and contrast are the same, and checked there.
- */
-async function noAxeViolations(page: Page) {
-  const content = await page.content();
-  const checker = await axeContext.newPage();
-  await checker.route(page.url(), (route) => route.fulfill({ body: content, contentType: 'text/html; charset=utf-8' }));
-  await checker.goto(page.url());
-  const result = await new AxeBuilder({ page: checker })
-    .withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'])
-    .analyze();
-  await checker.close();
-  expect(result.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`)).toEqual([]);
-}
-
-async function mailTo(email: string, subject: RegExp) {
-  const mails = await api.db
-    .selectFrom('dev_mailbox')
-    .selectAll()
-    .where('recipient', '=', email)
-    .orderBy('id', 'desc')
-    .execute();
-  const mail = mails.find((m) => subject.test(m.subject));
-  expect(mail, `a mail to ${email} about ${subject}`).toBeDefined();
-  return mail!;
-}
+const context = (o?: { phone?: boolean }) => web.context(o);
+const noAxeViolations = (page: Page) => web.noAxeViolations(page);
+const mailTo = (email: string, subject: RegExp) => web.mailTo(email, subject);
 
 beforeAll(async () => {
-  const port = await freePort();
-  base = `http://127.0.0.1:${port}`;
-  api = await startTestApi({
-    ownDatabase: true,
-    deps: (d) => ({
-      config: { ...d.config, PUBLIC_URL: base, LOG_LEVEL: 'info' },
-      logStream: { write: (line: string) => void logLines.push(line) },
-    }),
-  });
-  await api.app.listen({ port, host: '127.0.0.1' });
+  web = await startWebWorld();
+  ({ api, base } = web);
   partners = await seedPartners(api.call);
   const email = `${uniqueId('petra')}@zorggroep.example.nl`;
   const made = await api.call('POST', `/v1/organisations/${partners.employerIds[0]}/contacts`, {
@@ -91,29 +41,16 @@ beforeAll(async () => {
   expect(launched.status).toBe(201);
   trajectories = launched.json.trajectories as typeof trajectories;
   await untilStarted(api.db, launched.json.id as string);
-  browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox'] });
-  axeContext = await browser.newContext({ viewport: { width: 1280, height: 900 } });
 }, 180_000);
 
 afterAll(async () => {
-  await browser?.close();
-  await api?.close();
+  await web?.close();
 });
 
 describe('the workplace trainer', () => {
   it('confirms last week from the morning mail: all present in one click, an absence with the keyboard', async () => {
-    const today = localDate(Date.now());
     // The morning digest, as the worker composes and delivers it at 10:00.
-    const activities = createActivities({
-      db: api.db,
-      temporal: api.env.client,
-      publicUrl: base,
-      mailer: createMailer({ MAIL_FROM: 'Toeleiding <noreply@toeleiding.local>' }, api.db),
-      now: () => localInstant(today, 10),
-      links: { key: linkKey({ BSN_HMAC_KEY }), days: 14 },
-    });
-    const ids = await activities.composeDigests({ date: today });
-    await activities.deliverMail({ ids });
+    await web.sendDigest();
     const mail = await mailTo(trainer.email, /Toeleiding/);
     expect(mail.text).not.toMatch(/POST|\/v1\//); // no mail asks anyone to call an API
     // One link per week with days to record, oldest first: the last is last week's.
@@ -189,8 +126,8 @@ describe('the workplace trainer', () => {
     await noAxeViolations(again);
     // No log line holds a link.
     const token = link!.split('/l/')[1]!;
-    expect(logLines.some((l) => l.includes(token.slice(0, 40)))).toBe(false);
-    expect(logLines.some((l) => l.includes('/l/[redacted]'))).toBe(true);
+    expect(web.logLines.some((l) => l.includes(token.slice(0, 40)))).toBe(false);
+    expect(web.logLines.some((l) => l.includes('/l/[redacted]'))).toBe(true);
     await ctx.close();
   }, 120_000);
 });

@@ -65,6 +65,7 @@ describe('the workplace trainer', () => {
     expect(page.url()).toBe(`${base}/organisaties/${partners.employerIds[0]}/weken/${lastWeek}`);
     await expect(page.locator('h1').textContent()).resolves.toMatch(/^Week van maandag/);
     await noAxeViolations(page);
+    await web.shot(page, 'werkgever-week');
 
     const mine = trajectories.filter((t) => t.employerId === partners.employerIds[0]);
     const selects = page.locator('select');

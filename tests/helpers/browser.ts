@@ -1,6 +1,7 @@
 // The web pages in a real browser: the app listening on a free port with its PUBLIC_URL (links in mails point
 // there), the machine's Chromium driven by playwright-core, contexts without JavaScript as a person's browser,
 // axe-core checks, the morning digest as the worker sends it, and signing a person in by the mailed link.
+import path from 'node:path';
 import { AxeBuilder } from '@axe-core/playwright';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { expect } from 'vitest';
@@ -29,6 +30,11 @@ export interface WebWorld {
   mailTo(email: string, subject: RegExp): Promise<{ subject: string; text: string; html: string | null }>;
   /** Composes and delivers the morning digest of `date` (today by default) as the worker does at 10:00. */
   sendDigest(date?: string): Promise<void>;
+  /**
+   * Saves the page as `docs/screenshots/<name>.png` for the README when SCREENSHOTS_DIR is set (`npm run
+   * screenshots`); nothing otherwise.
+   */
+  shot(page: Page, name: string): Promise<void>;
   /** Invites the contact, asks a sign-in link on the page, and signs in with it: the page, signed in. */
   signIn(contact: { id: string; email: string }, o?: { phone?: boolean }): Promise<Page>;
   close(): Promise<void>;
@@ -109,7 +115,13 @@ export async function startWebWorld(): Promise<WebWorld> {
     return page;
   }
 
+  async function shot(page: Page, name: string) {
+    const dir = process.env.SCREENSHOTS_DIR;
+    if (dir) await page.screenshot({ path: path.join(dir, `${name}.png`), fullPage: true });
+  }
+
   return {
+    shot,
     api,
     base,
     browser,

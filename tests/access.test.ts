@@ -271,6 +271,13 @@ const CASES: Case[] = [
     body: () => ({ role: 'workplace_trainer', name: 'Praktijkopleider', email: 'po@example.nl' }),
     allowed: ['admin', 'coordA', 'employer'],
   },
+  // The jobcoach of office A gets an invitation mail (the development mailbox) from each caller allowed.
+  {
+    method: 'POST',
+    path: '/v1/organisations/{id}/contacts/{contactId}/invitations',
+    url: () => `/v1/organisations/${A.officeId}/contacts/${A.jobcoachId}/invitations`,
+    allowed: ['admin', 'coordA'],
+  },
   {
     method: 'POST',
     path: '/v1/organisations/{id}/attendance-weeks',

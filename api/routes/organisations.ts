@@ -2,7 +2,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { ALL_ROLES, COORDINATION, type Access } from '../access';
 import { IdempotencyHeaders, idempotentReply } from '../idempotency';
 import { IdParams, Page, Paged, pageOf, responses } from '../schemas/common';
-import { Contact, NewContact } from '../schemas/covenant';
+import { Contact, ContactParams, Invitation, NewContact } from '../schemas/covenant';
 import { NewOrganisation, NewShare, Organisation, OrganisationQuery, Share } from '../schemas/organisation';
 import type { AppDeps } from '../deps';
 import { Closure, WeekAttendance } from '../schemas/recording';
@@ -17,6 +17,7 @@ import {
   shareOrganisation,
 } from '../services/partners';
 import { listSchoolClosures, publishClosure, recordWeek } from '../services/partner-recording';
+import { inviteContact } from '../services/invitations';
 
 /** Who may add which contacts: an employer its workplace trainers, an ROC its coordinators; a coordinator anyone. */
 const contactLimits: Access['body'] = (p, body: NewContact) => {
@@ -172,6 +173,34 @@ export const organisationRoutes: FastifyPluginAsyncTypebox<{ deps: AppDeps }> = 
       idempotentReply(deps, request, reply, async (contactId) => ({
         statusCode: 201,
         body: await createContact(deps, request.principal, request.params.id, request.body, contactId),
+      })),
+  );
+
+  app.post(
+    '/organisations/:id/contacts/:contactId/invitations',
+    {
+      config: {
+        access: { roles: ['admin', 'coordinator', 'employer', 'school'], resource: 'organisation', manage: true },
+      },
+      schema: {
+        tags: ['organisations'],
+        operationId: 'inviteContact',
+        summary: 'Invite a contact person to the web pages: a mail with a one-time sign-in link (7 days)',
+        description:
+          'Whoever may add contacts to the organisation invites them. The contact is marked invited (from then ' +
+          'on they may ask for a sign-in link with their e-mail address) and receives a sign-in link that works ' +
+          '7 days and once. A contact of another organisation, or one another programme office added, answers 404 ' +
+          'like an unknown one. Guarded by Idempotency-Key: a repeat with the same key sends no second mail; a ' +
+          'new key sends a new link.',
+        params: ContactParams,
+        headers: IdempotencyHeaders,
+        response: responses(201, Invitation, 'The invitation: to whom it went and until when its link works'),
+      },
+    },
+    async (request, reply) =>
+      idempotentReply(deps, request, reply, async () => ({
+        statusCode: 201,
+        body: await inviteContact(deps, request.principal, request.params.id, request.params.contactId),
       })),
   );
 

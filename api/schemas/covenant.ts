@@ -75,3 +75,16 @@ export const Contact = Type.Object({
   createdAt: Type.String({ format: 'date-time' }),
 });
 export type Contact = Static<typeof Contact>;
+
+export const ContactParams = Type.Object({ id: Id, contactId: Id });
+
+/** An invitation to sign in to the web pages, sent to a contact by mail (api/services/invitations.ts). */
+export const Invitation = Type.Object({
+  contactId: Id,
+  organisationId: Id,
+  email: Email,
+  invitedAt: Type.String({ format: 'date-time' }),
+  /** Until when the mailed one-time sign-in link works. */
+  linkExpiresAt: Type.String({ format: 'date-time' }),
+});
+export type Invitation = Static<typeof Invitation>;

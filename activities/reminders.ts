@@ -201,6 +201,8 @@ interface Recipient {
   organisation: string;
   /** The person (a contact), who gets links of their own; none for an organisation's general address. */
   contactId?: string;
+  /** The informational kinds the person switched off on "Mijn account" (api/services/account.ts). */
+  off?: readonly string[];
 }
 
 /**
@@ -220,7 +222,15 @@ async function resolveRecipients(
       ? db
           .selectFrom('contact as k')
           .innerJoin('organisation as o', 'o.id', 'k.organisation_id')
-          .select(['k.id', 'k.name', 'k.email', 'k.organisation_id', 'k.office_id', 'o.name as organisation'])
+          .select([
+            'k.id',
+            'k.name',
+            'k.email',
+            'k.organisation_id',
+            'k.office_id',
+            'k.mail_preferences',
+            'o.name as organisation',
+          ])
           .where('k.id', 'in', contactIds)
           .execute()
       : [],
@@ -243,6 +253,7 @@ async function resolveRecipients(
                 organisationId: c.organisation_id,
                 organisation: c.organisation,
                 contactId: c.id,
+                off: c.mail_preferences?.off,
               },
             ]
           : [],
@@ -256,7 +267,14 @@ async function resolveRecipients(
     }
     const people = orgContacts
       .filter((c) => c.organisation_id === org.id && c.role === to.role && ours(officeId, c))
-      .map((c) => ({ email: c.email, name: c.name, organisationId: org.id, organisation: org.name, contactId: c.id }));
+      .map((c) => ({
+        email: c.email,
+        name: c.name,
+        organisationId: org.id,
+        organisation: org.name,
+        contactId: c.id,
+        off: c.mail_preferences?.off,
+      }));
     // Without a contact in that role, the organisation's own address receives it, so nothing is silently dropped;
     // but only an organisation the office may use (its own, the admin's, or shared with it by consent).
     // The address the organisation's owner registered: only the owner's own participants, or any office's for an
@@ -663,6 +681,9 @@ export function createReminderActivities(deps: ReminderDeps) {
       >();
       for (const d of all) {
         for (const r of recipients.get(toKey(d.to, officeOf(d))) ?? []) {
+          // A kind the person switched off (only informational ones can be: the week overview, risk signals) is
+          // left out of their digest, and not counted as sent to them.
+          if (r.off?.includes(d.item.kind)) continue;
           // One digest per office too: a person two offices work with gets each office's mail apart, so no mail
           // (nor its subject's count in the outbox view) carries anything of another office.
           const key = `${r.email.toLowerCase()}|${r.organisationId}|${officeOf(d) ?? '-'}`;

@@ -206,6 +206,13 @@ export interface ContactTable {
   office_id: string | null;
   /** When the person was invited to sign in to the web pages; null: not (yet) invited. */
   invited_at: Date | null;
+  /** The reminders the person switched off (db/mail-preferences.ts); null: none, the programme's defaults. */
+  mail_preferences: ColumnType<MailPreferences | null, string | null | undefined, string | null>;
+}
+
+/** What a person chose on "Mijn account": the informational reminder kinds they do not want. */
+export interface MailPreferences {
+  off: ('week_overview' | 'risk_raised')[];
 }
 
 export type { KeyRole };

@@ -87,6 +87,7 @@ const declared: { [T in keyof Database]: { [C in keyof Database[T]]: true } } = 
     created_at: true,
     office_id: true,
     invited_at: true,
+    mail_preferences: true,
   },
   api_key: {
     id: true,
@@ -199,6 +200,7 @@ async function checkDatabase(db: Db) {
     '0010_calendar_links',
     '0011_outcome_cells',
     '0012_web_sessions',
+    '0013_mail_preferences',
   ]);
   expect(await migrateToLatest(db)).toEqual([]);
 

@@ -21,6 +21,7 @@ import { linkHash, linkKey, signLink, SIGN_IN_MINUTES, verifyLink } from './link
 import { identifyPerson, SESSION_COOKIE, startSession } from './session';
 import { taskOf, taskPath } from './tasks';
 import { weekRoutes } from './week';
+import { accountRoutes } from './account';
 
 const require = createRequire(import.meta.url);
 const asset = (pkg: string, file: string) =>
@@ -267,6 +268,7 @@ export async function webRoutes(app: FastifyInstance, { deps }: { deps: AppDeps 
     authorize(pages, deps.db, now);
     await pages.register(homeRoute, { deps });
     await pages.register(weekRoutes, { deps });
+    await pages.register(accountRoutes, { deps });
   });
 }
 
@@ -305,7 +307,8 @@ async function homeRoute(app: FastifyInstance, { deps }: { deps: AppDeps }) {
               title: `Welkom, ${person.name}`,
               person: { name: person.name, organisation: person.organisationName, csrf: reply.generateCsrf() },
             },
-            tasks,
+            html`${tasks}
+              <p class="utrecht-paragraph"><a class="utrecht-link" href="/account">Mijn account</a></p>`,
           ).text,
         );
     },

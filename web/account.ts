@@ -1,0 +1,160 @@
+// "Mijn account", for every signed-in person: who they are here (name, organisation, role, e-mail address) and
+// which reminders they get, within the programme's rules (api/services/account.ts): the informational ones of
+// their role can be switched off, tasks cannot. The morning digest then leaves out what was switched off.
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { AppDeps } from '../api/deps';
+import { DomainError } from '../api/errors';
+import { account, setMailPreferences, type Account, type OptionalKind } from '../api/services/account';
+import type { ContactRole } from '../db/schema';
+import { html, page, type Html } from './html';
+
+const ROLE_TEXT: Record<ContactRole, string> = {
+  workplace_trainer: 'Praktijkopleider',
+  roc_coordinator: 'BPV-coördinator (ROC)',
+  jobcoach: 'Jobcoach',
+  coordinator: 'Coördinator (programmabureau)',
+};
+
+/** What always comes, per role: the tasks, which cannot be switched off. */
+const TASKS_TEXT: Record<ContactRole, string> = {
+  workplace_trainer:
+    'aanwezigheid die nog geregistreerd moet worden, de BBL-beslissing en de vragen 3, 6 en 12 maanden na de start',
+  roc_coordinator:
+    'ROC-dagen die nog geregistreerd moeten worden, de BBL-inschrijving en de vragen 3, 6 en 12 maanden na de start',
+  jobcoach: 'checkpoints die eraan komen of te laat zijn',
+  coordinator: 'herinneringen aan partners die twee keer niet zijn opgevolgd',
+};
+
+const KIND_TEXT: Record<OptionalKind, { label: string; description: string }> = {
+  week_overview: {
+    label: 'Weekoverzicht op maandag',
+    description: 'Wie er deze week op welke dagen bij u verwacht wordt. Ter informatie; er hoeft niets te gebeuren.',
+  },
+  risk_raised: {
+    label: 'Risicosignalen',
+    description: 'Een nieuw risico bij een deelnemer, zoals veel afwezigheid of een checkpoint in gevaar.',
+  },
+};
+
+const FIELD = 'aan';
+
+function accountPage(
+  request: FastifyRequest,
+  reply: FastifyReply,
+  a: Account,
+  o: { notice?: { kind: 'ok' | 'error'; text: string }; error?: string; wanted?: string[] } = {},
+): Html {
+  const person = request.person!;
+  const on = (k: OptionalKind) => (o.wanted ? o.wanted.includes(k) : !a.off.includes(k));
+  return page(
+    {
+      title: 'Mijn account',
+      person: { name: person.name, organisation: person.organisationName, csrf: reply.generateCsrf() },
+      notice: o.notice,
+    },
+    html`<h2 class="utrecht-heading-2">Uw gegevens</h2>
+      <dl class="utrecht-data-list">
+        <div class="utrecht-data-list__item">
+          <dt class="utrecht-data-list__item-key">Naam</dt>
+          <dd class="utrecht-data-list__item-value">${a.name}</dd>
+        </div>
+        <div class="utrecht-data-list__item">
+          <dt class="utrecht-data-list__item-key">Organisatie</dt>
+          <dd class="utrecht-data-list__item-value">${a.organisation}</dd>
+        </div>
+        <div class="utrecht-data-list__item">
+          <dt class="utrecht-data-list__item-key">Rol</dt>
+          <dd class="utrecht-data-list__item-value">${ROLE_TEXT[a.role]}</dd>
+        </div>
+        <div class="utrecht-data-list__item">
+          <dt class="utrecht-data-list__item-key">E-mailadres</dt>
+          <dd class="utrecht-data-list__item-value">${a.email}</dd>
+        </div>
+      </dl>
+      <p class="utrecht-paragraph">Klopt er iets niet? Vraag de organisatie die u uitnodigde het aan te passen.</p>
+      <h2 class="utrecht-heading-2">E-mail</h2>
+      <p class="utrecht-paragraph">
+        U krijgt elke werkdag om 10:00 uur één e-mail met alles wat voor u klaarstaat. Daarin staan altijd
+        ${TASKS_TEXT[a.role]}: die kunt u niet uitzetten.
+      </p>
+      ${
+        a.offered.length === 0
+          ? html`<p class="utrecht-paragraph">Voor uw rol zijn er geen berichten die u kunt uitzetten.</p>`
+          : html`<form method="post" action="/account">
+              <input type="hidden" name="_csrf" value="${reply.generateCsrf()}" />
+              <fieldset
+                class="utrecht-form-fieldset${o.error ? ' utrecht-form-fieldset--invalid' : ''}"
+                ${o.error ? html`aria-describedby="${FIELD}-fout"` : ''}
+              >
+                <legend class="utrecht-form-fieldset__legend">Ook ontvangen in de e-mail</legend>
+                ${o.error ? html`<p class="utrecht-form-field-error-message" id="${FIELD}-fout">${o.error}</p>` : ''}
+                ${a.offered.map(
+                  (k) =>
+                    html`<div class="utrecht-form-field utrecht-form-field--checkbox">
+                      <div class="utrecht-form-field__input">
+                        <input
+                          class="utrecht-checkbox utrecht-checkbox--html-input"
+                          type="checkbox"
+                          id="${FIELD}-${k}"
+                          name="${FIELD}"
+                          value="${k}"
+                          aria-describedby="${FIELD}-${k}-uitleg"
+                          ${o.error ? html`aria-invalid="true"` : ''}
+                          ${on(k) ? html`checked` : ''}
+                        />
+                      </div>
+                      <div class="utrecht-form-field__label">
+                        <label class="utrecht-form-label utrecht-form-label--checkbox" for="${FIELD}-${k}"
+                          >${KIND_TEXT[k].label}</label
+                        >
+                      </div>
+                      <p class="utrecht-form-field-description" id="${FIELD}-${k}-uitleg">
+                        ${KIND_TEXT[k].description}
+                      </p>
+                    </div>`,
+                )}
+              </fieldset>
+              <button type="submit" class="utrecht-button utrecht-button--primary-action">Keuze opslaan</button>
+            </form>`
+      }`,
+  );
+}
+
+const send = (reply: FastifyReply, body: Html, code = 200) =>
+  reply.code(code).type('text/html; charset=utf-8').header('cache-control', 'no-store').send(body.text);
+
+/** Every role a person signs in as (web/session.ts ROLE_OF), and the admin as the API has it. */
+const PEOPLE = ['admin', 'coordinator', 'employer', 'school', 'jobcoach'] as const;
+
+export async function accountRoutes(app: FastifyInstance, { deps }: { deps: AppDeps }) {
+  app.get('/account', { schema: { hide: true }, config: { access: { roles: PEOPLE } } }, async (request, reply) =>
+    send(reply, accountPage(request, reply, await account(deps, request.principal))),
+  );
+
+  app.post<{ Body: Record<string, string | string[] | undefined> }>(
+    '/account',
+    { schema: { hide: true }, preHandler: app.csrfProtection, config: { access: { roles: PEOPLE } } },
+    async (request, reply) => {
+      const given = request.body?.[FIELD];
+      const wanted = (Array.isArray(given) ? given : given === undefined ? [] : [given]).map(String);
+      try {
+        const saved = await setMailPreferences(deps, request.principal, wanted);
+        return send(
+          reply,
+          accountPage(request, reply, saved, { notice: { kind: 'ok', text: 'Uw keuze is opgeslagen.' } }),
+        );
+      } catch (e) {
+        if (!(e instanceof DomainError) || e.status !== 422) throw e;
+        // Nothing saved: the page as it was, with the message next to the choices.
+        const current = await account(deps, request.principal);
+        return send(
+          reply,
+          accountPage(request, reply, current, {
+            error: 'Kies alleen uit de berichten hieronder. Er is niets opgeslagen.',
+          }),
+          422,
+        );
+      }
+    },
+  );
+}

@@ -22,6 +22,8 @@ import { identifyPerson, SESSION_COOKIE, startSession } from './session';
 import { taskOf, taskPath } from './tasks';
 import { weekRoutes } from './week';
 import { accountRoutes } from './account';
+import { jobcoachRoutes } from './jobcoach';
+import { checkpointRoutes } from './checkpoint';
 
 const require = createRequire(import.meta.url);
 const asset = (pkg: string, file: string) =>
@@ -269,6 +271,8 @@ export async function webRoutes(app: FastifyInstance, { deps }: { deps: AppDeps 
     await pages.register(homeRoute, { deps });
     await pages.register(weekRoutes, { deps });
     await pages.register(accountRoutes, { deps });
+    await pages.register(jobcoachRoutes, { deps });
+    await pages.register(checkpointRoutes, { deps });
   });
 }
 
@@ -297,7 +301,9 @@ async function homeRoute(app: FastifyInstance, { deps }: { deps: AppDeps }) {
                 >
               </li>
             </ul>`
-          : html`<p class="utrecht-paragraph">Voor uw rol volgen de pagina's nog; tot dan werkt u via de API.</p>`;
+          : request.principal.role === 'jobcoach'
+            ? html`<p class="utrecht-paragraph"><a class="utrecht-link" href="/deelnemers">Mijn deelnemers</a></p>`
+            : html`<p class="utrecht-paragraph">Voor uw rol volgen de pagina's nog; tot dan werkt u via de API.</p>`;
       return reply
         .type('text/html; charset=utf-8')
         .header('cache-control', 'no-store')

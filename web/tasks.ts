@@ -14,6 +14,8 @@ export const taskOf = {
 
 const PAGES: Record<string, ((parts: string[]) => string) | undefined> = {
   week: ([org, monday]) => `/organisaties/${encodeURIComponent(org!)}/weken/${encodeURIComponent(monday!)}`,
+  checkpoint: ([trajectory, key]) =>
+    `/trajecten/${encodeURIComponent(trajectory!)}/checkpoints/${encodeURIComponent(key!)}`,
 };
 
 /** The page that does a task; undefined for a task without a page (yet). */

@@ -1,6 +1,7 @@
 // 10,000 due reminders composed and delivered end to end by the production path, on a region's shape of
 // recipients (issue 19, item 3): `composeDigests` reads the projection's rows (seeded once as the projections
-// write them), renders one digest per recipient and queues it in the outbox; `deliverMail` claims, sends over
+// write them), renders one digest per recipient (with each person's signed task links, as infra/worker.ts
+// configures them) and queues it in the outbox; `deliverMail` claims, sends over
 // the pooled SMTP transport of infra/mail.ts (the configured SMTP_MAX_CONNECTIONS and SMTP_RATE_PER_SECOND,
 // infra/config.ts's defaults unless BENCH_SMTP_CONNECTIONS / BENCH_SMTP_RATE say otherwise) and marks each, to
 // the local smtp-server test server (tests/helpers/smtp.ts) with its 100 ms greeting delay per connection.
@@ -20,6 +21,7 @@
 //   production mailer (createMailer: same pool, connections and rate), as many in flight as deliverMail has
 //   (two groups of `connections`), to the same server: the same delivery without composing and without the
 //   outbox's claim and mark. Each side gets a fresh mailer per sample, so both open their connections.
+import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createReminderActivities } from '../activities/reminders';
@@ -32,6 +34,7 @@ import { mapLimit } from '../infra/map-limit';
 import { addDays, isoWeekday, isWorkingDay, localDate, localInstant, nextWorkingDay } from '../domain/calendar';
 import { createThrowawayDatabase } from '../tests/helpers/postgres';
 import { startSmtp } from '../tests/helpers/smtp';
+import { linkKey } from '../web/links';
 import { alternate, benchRuns, machineLoad, spread } from './stats';
 
 const log = (s: string) => console.error(`[bench] ${new Date().toISOString().slice(11, 19)} ${s}`);
@@ -220,7 +223,17 @@ export async function benchOutbox(items = Number(process.env.BENCH_OUTBOX_ITEMS 
       SMTP_RATE_PER_SECOND: rate,
     };
     const reminders = (mailer?: ReturnType<typeof createMailer>) =>
-      createReminderActivities({ db, mailer, publicUrl: 'https://toeleiding.example.nl', now: () => at10 });
+      createReminderActivities({
+        db,
+        mailer,
+        publicUrl: 'https://toeleiding.example.nl',
+        now: () => at10,
+        // Each person's signed links to their tasks' pages, as infra/worker.ts gives the activities.
+        links: {
+          key: linkKey({ LINK_SIGNING_KEY: randomBytes(32).toString('base64url'), BSN_HMAC_KEY: '' }),
+          days: Number(DEFAULTS.TASK_LINK_DAYS),
+        },
+      });
     const clearDay = async () => {
       await db
         .deleteFrom('outbox_item')

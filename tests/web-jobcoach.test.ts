@@ -75,6 +75,7 @@ describe('the jobcoach', () => {
     await expect(page.locator('h1').textContent()).resolves.toBe('Gesprek: Intake (0-meting)');
     await expect(page.locator('main').textContent()).resolves.toMatch(/had uiterlijk .* vastgelegd moeten zijn/);
     await noAxeViolations(page);
+    await web.shot(page, 'jobcoach-gesprek');
 
     // Sent without a choice and without a note: a Dutch message next to each field, nothing recorded.
     const refused = page.waitForResponse((r) => r.request().method() === 'POST');
@@ -134,10 +135,13 @@ describe('the jobcoach', () => {
     // The overdue intakes of the others, with the reason of their signal in Dutch.
     expect(text).toMatch(/Te laat:\s+Intake \(0-meting\)/);
     expect(text).toMatch(/Checkpoint Intake \(0-meting\) moest uiterlijk \d{4}-\d{2}-\d{2} vastgelegd zijn/);
-    // On a 375 px screen nothing sticks out: the table scrolls in its own box.
-    for (const box of [await page.locator('main').boundingBox(), await page.locator('.table-scroll').boundingBox()])
+    // On a 375 px screen nothing sticks out: each participant is a section of its own, no wide table.
+    const sections = await page.locator('main section').all();
+    expect(sections).toHaveLength(mine.length);
+    for (const box of await Promise.all([page.locator('main'), ...sections].map((l) => l.boundingBox())))
       expect(box!.x + box!.width).toBeLessThanOrEqual(375);
     await noAxeViolations(page);
+    await web.shot(page, 'jobcoach-deelnemers');
 
     const t = mine.at(-1)!;
     await page.getByRole('link', { name: t.name }).click();

@@ -72,7 +72,7 @@ function formPage(
       notice: o.notice,
     },
     html`<p class="utrecht-paragraph">Deelnemer: ${f.name} (${f.reference}), traject ${STATUS_NL[f.status]}.</p>
-      <p class="utrecht-paragraph">${when}</p>
+      <p class="utrecht-paragraph"><strong>${when}</strong></p>
       <p class="utrecht-paragraph">
         Het driegesprek voert u met de deelnemer en de werkplekbegeleider. Een gesprek kan worden vastgelegd vanaf de
         eerste dag van zijn week; na die week is het te laat en ziet de coördinator het als signaal.
@@ -122,7 +122,7 @@ function formPage(
               name="note"
               rows="6"
               maxlength="${NOTE_MAX}"
-              required
+              aria-required="true"
               ${aria}
             >
 ${state.note ?? ''}</textarea>`,

@@ -47,6 +47,13 @@ const DAY_STATUS_NL: Record<DayStatus, string> = {
   sick_leave: 'ziekgemeld',
 };
 const WEEKDAY = ['zondag', 'maandag', 'dinsdag', 'woensdag', 'donderdag', 'vrijdag', 'zaterdag'];
+const SHORT_WEEKDAY = ['zo', 'ma', 'di', 'wo', 'do', 'vr', 'za'];
+const SHORT_MONTH = ['jan', 'feb', 'mrt', 'apr', 'mei', 'jun', 'jul', 'aug', 'sep', 'okt', 'nov', 'dec'];
+/** 2026-11-16 as "ma 16 nov". */
+const shortDay = (date: string) => {
+  const [, m, d] = date.split('-').map(Number);
+  return `${SHORT_WEEKDAY[isoWeekday(date) % 7]} ${d} ${SHORT_MONTH[m! - 1]}`;
+};
 const dayName = (date: string) => `${WEEKDAY[isoWeekday(date) % 7]} ${dutchDate(date)}`;
 
 const send = (reply: FastifyReply, body: Html, code = 200) =>
@@ -107,8 +114,12 @@ function risks(list: RiskSignal[]): Html {
     : html`<p class="utrecht-paragraph">Geen signalen.</p>`;
 }
 
-const weekOf = (p: JobcoachParticipant) =>
-  !p.live ? '–' : p.live.week === 0 ? 'nog niet begonnen' : `${p.live.week} van ${p.live.weeks}`;
+const weekLine = (p: JobcoachParticipant) =>
+  !p.live
+    ? ''
+    : html`<p class="utrecht-paragraph">
+        ${p.live.week === 0 ? 'Nog niet begonnen' : `Week ${p.live.week} van ${p.live.weeks}`}
+      </p>`;
 
 const capital = (s: string) => s.charAt(0).toUpperCase() + s.slice(1);
 
@@ -121,35 +132,20 @@ function listPage(request: FastifyRequest, reply: FastifyReply, participants: Jo
             De deelnemers die u begeleidt, met wat er open staat en de signalen. Wie het meest aandacht vraagt, staat
             bovenaan.
           </p>
-          <div class="table-scroll">
-            <table class="utrecht-table">
-              <caption class="utrecht-table__caption">
-                Mijn deelnemers (${participants.length})
-              </caption>
-              <thead class="utrecht-table__header">
-                <tr class="utrecht-table__row">
-                  <th class="utrecht-table__header-cell" scope="col">Deelnemer</th>
-                  <th class="utrecht-table__header-cell" scope="col">Week</th>
-                  <th class="utrecht-table__header-cell" scope="col">Open en te laat</th>
-                  <th class="utrecht-table__header-cell" scope="col">Signalen</th>
-                </tr>
-              </thead>
-              <tbody class="utrecht-table__body">
-                ${participants.map(
-                  (p) =>
-                    html`<tr class="utrecht-table__row">
-                      <th class="utrecht-table__header-cell" scope="row">
-                        <a class="utrecht-link" href="/trajecten/${encodeURIComponent(p.trajectoryId)}">${p.name}</a>
-                        (${p.reference})
-                      </th>
-                      <td class="utrecht-table__cell">${weekOf(p)}</td>
-                      <td class="utrecht-table__cell">${openItems(p)}</td>
-                      <td class="utrecht-table__cell">${risks(p.live?.risks ?? [])}</td>
-                    </tr>`,
-                )}
-              </tbody>
-            </table>
-          </div>`,
+          ${participants.map(
+            (p, i) =>
+              html`<section aria-labelledby="deelnemer-${i}">
+                <h2 class="utrecht-heading-2 utrecht-heading-2--distanced" id="deelnemer-${i}">
+                  <a class="utrecht-link" href="/trajecten/${encodeURIComponent(p.trajectoryId)}">${p.name}</a>
+                  (${p.reference})
+                </h2>
+                ${weekLine(p)}
+                <h3 class="utrecht-heading-3 utrecht-heading-3--distanced">Open en te laat</h3>
+                ${openItems(p)}
+                <h3 class="utrecht-heading-3 utrecht-heading-3--distanced">Signalen</h3>
+                ${risks(p.live?.risks ?? [])}
+              </section>`,
+          )}`,
   );
 }
 
@@ -251,7 +247,7 @@ function changeForm(reply: FastifyReply, id: string, type: FormChange, state: Ch
   const e = state?.type === type ? state.errors : {};
   const prefix = type.replace('_', '-');
   return html`<section aria-labelledby="${prefix}-kop">
-    <h3 class="utrecht-heading-3" id="${prefix}-kop">${spec.heading}</h3>
+    <h3 class="utrecht-heading-3 utrecht-heading-3--distanced" id="${prefix}-kop">${spec.heading}</h3>
     <p class="utrecht-paragraph">${spec.rule}</p>
     <form method="post" action="/trajecten/${encodeURIComponent(id)}/wijzigingen" novalidate>
       <input type="hidden" name="_csrf" value="${reply.generateCsrf()}" />
@@ -347,9 +343,6 @@ function interruptions(t: Trajectory): Html {
   if (rows.length === 0) return html`<p class="utrecht-paragraph">Geen pauzes of ziekmeldingen.</p>`;
   return html`<div class="table-scroll">
       <table class="utrecht-table">
-        <caption class="utrecht-table__caption">
-          Pauzes en ziekmeldingen
-        </caption>
         <thead class="utrecht-table__header">
           <tr class="utrecht-table__row">
             <th class="utrecht-table__header-cell" scope="col">Soort</th>
@@ -406,7 +399,7 @@ function participantPage(
         ${STATUS_NL[live.status]} en loopt tot en met ${dutchDate(live.endDate)}.
       </p>
 
-      <h2 class="utrecht-heading-2">Open punten</h2>
+      <h2 class="utrecht-heading-2 utrecht-heading-2--distanced">Open punten</h2>
       ${
         due.length || live.open.attendance.length || live.open.bbl.length
           ? html`<ul class="utrecht-unordered-list">
@@ -426,7 +419,7 @@ function participantPage(
                 live.open.attendance.length
                   ? html`<li>
                       Nog niet geregistreerd door werkgever of ROC:
-                      ${live.open.attendance.map((d) => `${dayName(d.date)} (${DAY_KIND[d.kind]})`).join(', ')}
+                      ${live.open.attendance.map((d) => `${shortDay(d.date)} (${DAY_KIND[d.kind]})`).join(', ')}
                     </li>`
                   : ''
               }
@@ -444,17 +437,17 @@ function participantPage(
           : html`<p class="utrecht-paragraph">Niets open.</p>`
       }
 
-      <h2 class="utrecht-heading-2">Signalen</h2>
+      <h2 class="utrecht-heading-2 utrecht-heading-2--distanced">Signalen</h2>
       ${risks(live.risks)}
 
-      <h2 class="utrecht-heading-2">Rooster van de komende weken</h2>
+      <h2 class="utrecht-heading-2 utrecht-heading-2--distanced">Rooster van de komende weken</h2>
       ${scheduleTables(schedule, live.today)}
 
-      <h2 class="utrecht-heading-2">Pauzes en ziekmeldingen</h2>
+      <h2 class="utrecht-heading-2 utrecht-heading-2--distanced">Pauzes en ziekmeldingen</h2>
       ${interruptions(t)}
       ${
         mayChange
-          ? html`<h2 class="utrecht-heading-2">Wijzigingen doorgeven</h2>
+          ? html`<h2 class="utrecht-heading-2 utrecht-heading-2--distanced">Wijzigingen doorgeven</h2>
               ${
                 changes.length
                   ? changes.map((c) => changeForm(reply, t.id, c, o.form))

@@ -203,6 +203,8 @@ interface Recipient {
   contactId?: string;
   /** The informational kinds the person switched off on "Mijn account" (api/services/account.ts). */
   off?: readonly string[];
+  /** The person chose each item in a mail of its own instead of the one digest. */
+  perItem?: boolean;
 }
 
 /**
@@ -254,6 +256,7 @@ async function resolveRecipients(
                 organisation: c.organisation,
                 contactId: c.id,
                 off: c.mail_preferences?.off,
+                perItem: c.mail_preferences?.perItem,
               },
             ]
           : [],
@@ -274,6 +277,7 @@ async function resolveRecipients(
         organisation: org.name,
         contactId: c.id,
         off: c.mail_preferences?.off,
+        perItem: c.mail_preferences?.perItem,
       }));
     // Without a contact in that role, the organisation's own address receives it, so nothing is silently dropped;
     // but only an organisation the office may use (its own, the admin's, or shared with it by consent).
@@ -677,6 +681,8 @@ export function createReminderActivities(deps: ReminderDeps) {
           officeId: string | null;
           items: DigestItem[];
           keys: { trajectory_id: string; kind: string; subject: string }[];
+          /** The item each key went into (an attendance line takes several days' keys). */
+          owners: DigestItem[];
         }
       >();
       for (const d of all) {
@@ -687,7 +693,7 @@ export function createReminderActivities(deps: ReminderDeps) {
           // One digest per office too: a person two offices work with gets each office's mail apart, so no mail
           // (nor its subject's count in the outbox view) carries anything of another office.
           const key = `${r.email.toLowerCase()}|${r.organisationId}|${officeOf(d) ?? '-'}`;
-          const digest = digests.get(key) ?? { recipient: r, officeId: officeOf(d), items: [], keys: [] };
+          const digest = digests.get(key) ?? { recipient: r, officeId: officeOf(d), items: [], keys: [], owners: [] };
           // One attendance line per participant, with all the days still to record.
           const same = digest.items.find(
             (i) =>
@@ -698,11 +704,22 @@ export function createReminderActivities(deps: ReminderDeps) {
           if (same) same.days = [...(same.days ?? []), ...(d.item.days ?? [])];
           else digest.items.push({ ...d.item, days: d.item.days && [...d.item.days] });
           digest.keys.push({ trajectory_id: d.item.trajectoryId, kind: d.item.kind, subject: d.subject });
+          digest.owners.push(same ?? digest.items.at(-1)!);
           digests.set(key, digest);
         }
       }
       // A few hundred mails to a transaction, each under its own key (so composing again still adds nothing).
-      const mails = [...digests.values()].map(({ recipient, officeId, items, keys }) => {
+      // A person who chose each item in a mail of its own gets one mail per item (an attendance line with all its
+      // days is one item) instead of the digest, each under a key of its own, so composing again adds nothing.
+      const parts = [...digests.values()].flatMap((g) =>
+        g.recipient.perItem && g.items.length > 1
+          ? g.items.map((item) => {
+              const keys = g.keys.filter((_, j) => g.owners[j] === item);
+              return { ...g, items: [item], keys, part: `|${item.kind}|${item.trajectoryId}|${keys[0]!.subject}` };
+            })
+          : [{ ...g, part: '' }],
+      );
+      const mails = parts.map(({ recipient, officeId, items, keys, part }) => {
         const digest: Digest = {
           recipient: { name: recipient.name, email: recipient.email },
           organisation: recipient.organisation,
@@ -719,7 +736,8 @@ export function createReminderActivities(deps: ReminderDeps) {
         return {
           mail: {
             id: crypto.randomUUID(),
-            key: `${recipient.email.toLowerCase()}|${recipient.organisationId}|${officeId ?? '-'}|digest|${date}`,
+            key:
+              `${recipient.email.toLowerCase()}|${recipient.organisationId}|${officeId ?? '-'}|digest|${date}` + part,
             recipient: recipient.email,
             recipient_name: recipient.name,
             organisation_id: recipient.organisationId,

@@ -213,6 +213,8 @@ export interface ContactTable {
 /** What a person chose on "Mijn account": the informational reminder kinds they do not want. */
 export interface MailPreferences {
   off: ('week_overview' | 'risk_raised')[];
+  /** Each item of the morning in a mail of its own instead of the one digest (absent: the digest). */
+  perItem?: boolean;
 }
 
 export type { KeyRole };

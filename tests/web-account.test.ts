@@ -1,7 +1,8 @@
 // People's accounts (issue 17), in a real browser with JavaScript off: the coordinator invites a workplace
 // trainer through the API; the invitation mail's one-time link signs her in (a button, then the start page); on
 // "Mijn account" she switches Monday's week overview off with the keyboard alone, and the next morning's digest
-// leaves the overview out for her while her attendance reminder stays (a colleague who kept it still gets it).
+// leaves the overview out for her while her attendance reminder stays (a colleague who kept it still gets it);
+// an ROC coordinator who chose each task in a mail of its own gets one mail per participant instead of a digest.
 // A contact of another office cannot be invited (404, like an unknown one); the invitation link works once and
 // 7 days. Every state of the account page is checked with axe-core (WCAG 2.1 A and AA): zero violations.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -25,6 +26,8 @@ let coordA: string;
 let coordB: string;
 let petra: { id: string; email: string };
 let jan: { id: string; email: string };
+let ruud: { id: string; email: string };
+let references: string[];
 let invitationLink: string;
 
 const start = addDays(thisMonday(), -14);
@@ -44,14 +47,9 @@ const invite = (token: string, organisationId: string, contactId: string, key = 
     headers: { authorization: `Bearer ${token}`, 'idempotency-key': key },
   });
 
-const addTrainer = async (name: string, token: string) => {
-  const email = `${uniqueId(name.split(' ')[0]!.toLowerCase())}@zorggroep.example.nl`;
-  const made = await api.call(
-    'POST',
-    `/v1/organisations/${A.employerIds[0]}/contacts`,
-    { role: 'workplace_trainer', name, email },
-    token,
-  );
+const addContact = async (name: string, token: string, role = 'workplace_trainer', at = A.employerIds[0]!) => {
+  const email = `${uniqueId(name.split(' ')[0]!.toLowerCase())}@example.nl`;
+  const made = await api.call('POST', `/v1/organisations/${at}/contacts`, { role, name, email }, token);
   expect(made.status).toBe(201);
   return { id: made.json.id as string, email };
 };
@@ -65,10 +63,12 @@ beforeAll(async () => {
   B = await seedPartners(api.call, 'Zeeland');
   coordA = await createKey(api.call, A.officeId, 'coordinator');
   coordB = await createKey(api.call, B.officeId, 'coordinator');
-  petra = await addTrainer('Petra Praktijkopleider', coordA);
-  jan = await addTrainer('Jan Werkbegeleider', coordA);
+  petra = await addContact('Petra Praktijkopleider', coordA);
+  jan = await addContact('Jan Werkbegeleider', coordA);
+  ruud = await addContact('Ruud BPV', coordA, 'roc_coordinator', A.schoolId);
   const launched = await api.call('POST', '/v1/cohorts', cohortRequest({ ...A, size: 4, startDate: start }));
   expect(launched.status).toBe(201);
+  references = (launched.json.trajectories as { reference: string }[]).map((t) => t.reference);
   await untilStarted(api.db, launched.json.id as string);
 }, 180_000);
 
@@ -133,6 +133,27 @@ describe('an invitation', () => {
     expect(row.invited_at).toBeNull();
     const mails = await api.db.selectFrom('dev_mailbox').select('id').where('recipient', '=', jan.email).execute();
     expect(mails).toEqual([]);
+  });
+});
+
+describe('an ROC coordinator', () => {
+  it('chooses each task in a mail of its own instead of the digest', async () => {
+    const page = await web.signIn(ruud);
+    await page.getByRole('link', { name: 'Mijn account' }).click();
+    await expect(h1(page)).resolves.toBe('Mijn account');
+    expect(await page.getByRole('checkbox').count()).toBe(0); // all an ROC's mail is tasks
+    expect(await page.getByRole('radio', { name: 'Alles samen in één e-mail per ochtend' }).isChecked()).toBe(true);
+    await page.getByRole('radio', { name: 'Elke taak in een eigen e-mail' }).check();
+    await page.getByRole('button', { name: 'Keuze opslaan' }).click();
+    await expect(page.getByRole('status').textContent()).resolves.toMatch(/Uw keuze is opgeslagen/);
+    expect(await page.getByRole('radio', { name: 'Elke taak in een eigen e-mail' }).isChecked()).toBe(true);
+    await web.noAxeViolations(page);
+    const saved = await api.db
+      .selectFrom('contact')
+      .select('mail_preferences')
+      .where('id', '=', ruud.id)
+      .executeTakeFirstOrThrow();
+    expect(saved.mail_preferences).toEqual({ off: [], perItem: true });
   });
 });
 
@@ -208,6 +229,15 @@ describe('the workplace trainer', () => {
     const his = await web.mailTo(jan.email, /^Toeleiding/);
     expect(his.text).toMatch(/Aanwezigheid stagedagen nog niet geregistreerd/);
     expect(his.text).toMatch(/Verwacht deze week/);
+    // Ruud (ROC) chose each item apart: one mail per participant's school days, together covering all of them.
+    const rocMails = await api.db.selectFrom('dev_mailbox').selectAll().where('recipient', '=', ruud.email).execute();
+    const items = rocMails.filter((m) => !/inloglink/.test(m.subject));
+    expect(items.length).toBe(references.length);
+    for (const m of items) {
+      expect(m.text).toMatch(/Aanwezigheid ROC-dagen nog niet geregistreerd/);
+      expect(references.filter((r) => m.text.includes(r))).toHaveLength(1);
+    }
+    expect(new Set(items.flatMap((m) => references.filter((r) => m.text.includes(r)))).size).toBe(references.length);
     await ctx.close();
   }, 120_000);
 

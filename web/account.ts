@@ -1,6 +1,7 @@
 // "Mijn account", for every signed-in person: who they are here (name, organisation, role, e-mail address) and
 // which reminders they get, within the programme's rules (api/services/account.ts): the informational ones of
-// their role can be switched off, tasks cannot. The morning digest then leaves out what was switched off.
+// their role can be switched off, tasks cannot; and whether the morning brings one digest or each item in a
+// mail of its own. The morning's mail (activities/reminders.ts) follows the choice.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { AppDeps } from '../api/deps';
 import { DomainError } from '../api/errors';
@@ -37,15 +38,84 @@ const KIND_TEXT: Record<OptionalKind, { label: string; description: string }> = 
 };
 
 const FIELD = 'aan';
+const DELIVERY = 'bezorging';
+const DELIVERY_TEXT = { digest: 'Alles samen in één e-mail per ochtend', 'per-taak': 'Elke taak in een eigen e-mail' };
+
+/** The choices the person may switch off, as checkboxes; a message next to them when the choice was refused. */
+function kindsFieldset(a: Account, error?: string): Html {
+  if (a.offered.length === 0)
+    return html`<p class="utrecht-paragraph">Voor uw rol zijn er geen berichten die u kunt uitzetten.</p>`;
+  return html`<fieldset
+    class="utrecht-form-fieldset${error ? ' utrecht-form-fieldset--invalid' : ''}"
+    ${error ? html`aria-describedby="${FIELD}-fout"` : ''}
+  >
+    <legend class="utrecht-form-fieldset__legend">Ook ontvangen in de e-mail</legend>
+    ${error ? html`<p class="utrecht-form-field-error-message" id="${FIELD}-fout">${error}</p>` : ''}
+    ${a.offered.map(
+      (k) =>
+        html`<div class="utrecht-form-field utrecht-form-field--checkbox">
+          <div class="utrecht-form-field__input">
+            <input
+              class="utrecht-checkbox utrecht-checkbox--html-input"
+              type="checkbox"
+              id="${FIELD}-${k}"
+              name="${FIELD}"
+              value="${k}"
+              aria-describedby="${FIELD}-${k}-uitleg"
+              ${error ? html`aria-invalid="true"` : ''}
+              ${a.off.includes(k) ? '' : html`checked`}
+            />
+          </div>
+          <div class="utrecht-form-field__label">
+            <label class="utrecht-form-label utrecht-form-label--checkbox" for="${FIELD}-${k}"
+              >${KIND_TEXT[k].label}</label
+            >
+          </div>
+          <p class="utrecht-form-field-description" id="${FIELD}-${k}-uitleg">${KIND_TEXT[k].description}</p>
+        </div>`,
+    )}
+  </fieldset>`;
+}
+
+/** Digest or each item apart, as radio buttons. */
+function deliveryFieldset(a: Account, error?: string): Html {
+  return html`<fieldset
+    class="utrecht-form-fieldset${error ? ' utrecht-form-fieldset--invalid' : ''}"
+    ${error ? html`aria-describedby="${DELIVERY}-fout"` : ''}
+  >
+    <legend class="utrecht-form-fieldset__legend">Hoe wilt u uw e-mail ontvangen?</legend>
+    ${error ? html`<p class="utrecht-form-field-error-message" id="${DELIVERY}-fout">${error}</p>` : ''}
+    ${(['digest', 'per-taak'] as const).map(
+      (v) =>
+        html`<div class="utrecht-form-field utrecht-form-field--radio">
+          <div class="utrecht-form-field__input">
+            <input
+              class="utrecht-radio-button utrecht-radio-button--html-input"
+              type="radio"
+              id="${DELIVERY}-${v}"
+              name="${DELIVERY}"
+              value="${v}"
+              ${error ? html`aria-invalid="true"` : ''}
+              ${a.perItem === (v === 'per-taak') ? html`checked` : ''}
+            />
+          </div>
+          <div class="utrecht-form-field__label">
+            <label class="utrecht-form-label utrecht-form-label--radio" for="${DELIVERY}-${v}"
+              >${DELIVERY_TEXT[v]}</label
+            >
+          </div>
+        </div>`,
+    )}
+  </fieldset>`;
+}
 
 function accountPage(
   request: FastifyRequest,
   reply: FastifyReply,
   a: Account,
-  o: { notice?: { kind: 'ok' | 'error'; text: string }; error?: string; wanted?: string[] } = {},
+  o: { notice?: { kind: 'ok' | 'error'; text: string }; errors?: { kinds?: string; delivery?: string } } = {},
 ): Html {
   const person = request.person!;
-  const on = (k: OptionalKind) => (o.wanted ? o.wanted.includes(k) : !a.off.includes(k));
   return page(
     {
       title: 'Mijn account',
@@ -74,49 +144,14 @@ function accountPage(
       <p class="utrecht-paragraph">Klopt er iets niet? Vraag de organisatie die u uitnodigde het aan te passen.</p>
       <h2 class="utrecht-heading-2">E-mail</h2>
       <p class="utrecht-paragraph">
-        U krijgt elke werkdag om 10:00 uur één e-mail met alles wat voor u klaarstaat. Daarin staan altijd
-        ${TASKS_TEXT[a.role]}: die kunt u niet uitzetten.
+        Elke werkdag om 10:00 uur krijgt u wat er voor u klaarstaat. Daarbij zijn altijd ${TASKS_TEXT[a.role]}: die kunt
+        u niet uitzetten.
       </p>
-      ${
-        a.offered.length === 0
-          ? html`<p class="utrecht-paragraph">Voor uw rol zijn er geen berichten die u kunt uitzetten.</p>`
-          : html`<form method="post" action="/account">
-              <input type="hidden" name="_csrf" value="${reply.generateCsrf()}" />
-              <fieldset
-                class="utrecht-form-fieldset${o.error ? ' utrecht-form-fieldset--invalid' : ''}"
-                ${o.error ? html`aria-describedby="${FIELD}-fout"` : ''}
-              >
-                <legend class="utrecht-form-fieldset__legend">Ook ontvangen in de e-mail</legend>
-                ${o.error ? html`<p class="utrecht-form-field-error-message" id="${FIELD}-fout">${o.error}</p>` : ''}
-                ${a.offered.map(
-                  (k) =>
-                    html`<div class="utrecht-form-field utrecht-form-field--checkbox">
-                      <div class="utrecht-form-field__input">
-                        <input
-                          class="utrecht-checkbox utrecht-checkbox--html-input"
-                          type="checkbox"
-                          id="${FIELD}-${k}"
-                          name="${FIELD}"
-                          value="${k}"
-                          aria-describedby="${FIELD}-${k}-uitleg"
-                          ${o.error ? html`aria-invalid="true"` : ''}
-                          ${on(k) ? html`checked` : ''}
-                        />
-                      </div>
-                      <div class="utrecht-form-field__label">
-                        <label class="utrecht-form-label utrecht-form-label--checkbox" for="${FIELD}-${k}"
-                          >${KIND_TEXT[k].label}</label
-                        >
-                      </div>
-                      <p class="utrecht-form-field-description" id="${FIELD}-${k}-uitleg">
-                        ${KIND_TEXT[k].description}
-                      </p>
-                    </div>`,
-                )}
-              </fieldset>
-              <button type="submit" class="utrecht-button utrecht-button--primary-action">Keuze opslaan</button>
-            </form>`
-      }`,
+      <form method="post" action="/account">
+        <input type="hidden" name="_csrf" value="${reply.generateCsrf()}" />
+        ${kindsFieldset(a, o.errors?.kinds)} ${deliveryFieldset(a, o.errors?.delivery)}
+        <button type="submit" class="utrecht-button utrecht-button--primary-action">Keuze opslaan</button>
+      </form>`,
   );
 }
 
@@ -137,20 +172,28 @@ export async function accountRoutes(app: FastifyInstance, { deps }: { deps: AppD
     async (request, reply) => {
       const given = request.body?.[FIELD];
       const wanted = (Array.isArray(given) ? given : given === undefined ? [] : [given]).map(String);
+      const delivery = request.body?.[DELIVERY];
+      // Nothing is saved unless the whole choice is valid; the page then shows the message next to the field.
+      if (delivery !== 'digest' && delivery !== 'per-taak')
+        return send(
+          reply,
+          accountPage(request, reply, await account(deps, request.principal), {
+            errors: { delivery: 'Kies hoe u uw e-mail wilt ontvangen. Er is niets opgeslagen.' },
+          }),
+          422,
+        );
       try {
-        const saved = await setMailPreferences(deps, request.principal, wanted);
+        const saved = await setMailPreferences(deps, request.principal, wanted, delivery === 'per-taak');
         return send(
           reply,
           accountPage(request, reply, saved, { notice: { kind: 'ok', text: 'Uw keuze is opgeslagen.' } }),
         );
       } catch (e) {
         if (!(e instanceof DomainError) || e.status !== 422) throw e;
-        // Nothing saved: the page as it was, with the message next to the choices.
-        const current = await account(deps, request.principal);
         return send(
           reply,
-          accountPage(request, reply, current, {
-            error: 'Kies alleen uit de berichten hieronder. Er is niets opgeslagen.',
+          accountPage(request, reply, await account(deps, request.principal), {
+            errors: { kinds: 'Kies alleen uit de berichten hieronder. Er is niets opgeslagen.' },
           }),
           422,
         );

@@ -2,7 +2,8 @@
 // rules a person may switch off only the informational reminders of their role: a workplace trainer Monday's
 // week overview, a coordinator the risk signals. Tasks (attendance, checkpoints, the BBL decision, follow-up,
 // escalations) always come; a kind no programme of the person's office sends is not offered. The digest
-// (activities/reminders.ts) leaves out what a person switched off.
+// (activities/reminders.ts) leaves out what a person switched off. Anyone may also choose each item of the
+// morning in a mail of its own instead of the one digest.
 import { DEFAULT_REMINDERS } from '../../activities/reminders';
 import { findAccount, saveMailPreferences } from '../../db/mail-preferences';
 import { listProgrammes } from '../../db/programmes';
@@ -29,6 +30,8 @@ export interface Account {
   offered: OptionalKind[];
   /** What the person switched off (only kinds still offered). */
   off: OptionalKind[];
+  /** Each item in a mail of its own instead of the digest. */
+  perItem: boolean;
 }
 
 type Deps = Pick<AppDeps, 'db'>;
@@ -54,6 +57,7 @@ export async function account(deps: Deps, principal: Principal): Promise<Account
     organisation: row.organisation,
     offered,
     off: (row.mail_preferences?.off ?? []).filter((k) => offered.includes(k)),
+    perItem: row.mail_preferences?.perItem === true,
   };
 }
 
@@ -61,13 +65,19 @@ export async function account(deps: Deps, principal: Principal): Promise<Account
  * Keeps `wanted` of the offered kinds and switches the rest off. A kind not offered is refused (422), nothing
  * saved. Setting the same choice twice changes nothing, so a repeated submission needs no idempotency key.
  */
-export async function setMailPreferences(deps: Deps, principal: Principal, wanted: string[]): Promise<Account> {
+export async function setMailPreferences(
+  deps: Deps,
+  principal: Principal,
+  wanted: string[],
+  perItem: boolean,
+): Promise<Account> {
   const { row, offered } = await load(deps, principal);
   const unknown = wanted.filter((k) => !(offered as string[]).includes(k));
   if (unknown.length)
     throw unprocessable([{ field: 'wanted', message: `not a reminder you can choose: ${unknown.join(', ')}` }]);
   // Kinds no longer offered keep their earlier choice, so they are as before should the programme send them again.
   const kept = (row.mail_preferences?.off ?? []).filter((k) => !offered.includes(k));
-  await saveMailPreferences(deps.db, row.id, { off: [...kept, ...offered.filter((k) => !wanted.includes(k))] });
+  const off = [...kept, ...offered.filter((k) => !wanted.includes(k))];
+  await saveMailPreferences(deps.db, row.id, perItem ? { off, perItem } : { off });
   return account(deps, principal);
 }

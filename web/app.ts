@@ -24,6 +24,10 @@ import { weekRoutes } from './week';
 import { accountRoutes } from './account';
 import { jobcoachRoutes } from './jobcoach';
 import { checkpointRoutes } from './checkpoint';
+import { participantRoutes } from './participants';
+import { bblRoutes } from './bbl';
+import { followUpRoutes } from './follow-up';
+import { closureRoutes } from './closures';
 
 const require = createRequire(import.meta.url);
 const asset = (pkg: string, file: string) =>
@@ -273,6 +277,10 @@ export async function webRoutes(app: FastifyInstance, { deps }: { deps: AppDeps 
     await pages.register(accountRoutes, { deps });
     await pages.register(jobcoachRoutes, { deps });
     await pages.register(checkpointRoutes, { deps });
+    await pages.register(participantRoutes, { deps });
+    await pages.register(bblRoutes, { deps });
+    await pages.register(followUpRoutes, { deps });
+    await pages.register(closureRoutes, { deps });
   });
 }
 
@@ -299,6 +307,9 @@ async function homeRoute(app: FastifyInstance, { deps }: { deps: AppDeps }) {
                 <a class="utrecht-link" href="${taskPath(taskOf.week(person.organisationId, mondayOf(today, -7)))}"
                   >Aanwezigheid van vorige week</a
                 >
+              </li>
+              <li>
+                <a class="utrecht-link" href="/organisaties/${person.organisationId}/deelnemers">Mijn deelnemers</a>
               </li>
             </ul>`
           : request.principal.role === 'jobcoach'

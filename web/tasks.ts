@@ -16,6 +16,9 @@ const PAGES: Record<string, ((parts: string[]) => string) | undefined> = {
   week: ([org, monday]) => `/organisaties/${encodeURIComponent(org!)}/weken/${encodeURIComponent(monday!)}`,
   checkpoint: ([trajectory, key]) =>
     `/trajecten/${encodeURIComponent(trajectory!)}/checkpoints/${encodeURIComponent(key!)}`,
+  bbl: ([trajectory]) => `/trajecten/${encodeURIComponent(trajectory!)}/bbl`,
+  'follow-up': ([trajectory, months]) =>
+    `/trajecten/${encodeURIComponent(trajectory!)}/nazorg/${encodeURIComponent(months!)}`,
 };
 
 /** The page that does a task; undefined for a task without a page (yet). */

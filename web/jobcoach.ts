@@ -16,7 +16,7 @@ import type { Schedule, Trajectory } from '../api/schemas/trajectory';
 import { addDays, isoWeekday } from '../domain/calendar';
 import { JOBCOACH_CHANGES, type Change, type ChangeType } from '../domain/changes';
 import { riskInDutch, type RiskSignal } from '../domain/risks';
-import type { DayStatus } from '../domain/statuses';
+import { isFinal, type DayStatus } from '../domain/statuses';
 import { changeUpdate } from '../workflows/trajectory';
 import { formField, readDate, readText } from './form-field';
 import { html, page, type Html } from './html';
@@ -71,7 +71,10 @@ const checkpointLink = (trajectoryId: string, key: string) => taskPath(taskOf.ch
 
 function openItems(p: JobcoachParticipant): Html {
   const live = p.live;
-  if (!live) return html`<p class="utrecht-paragraph">Afgerond: ${STATUS_NL[p.status]}.</p>`;
+  if (!live)
+    return html`<p class="utrecht-paragraph">
+      ${isFinal(p.status) ? `Het traject is ${STATUS_NL[p.status]}.` : 'Nog geen gegevens: het traject start nog.'}
+    </p>`;
   const items: Html[] = [];
   for (const c of live.open.overdueCheckpoints)
     items.push(

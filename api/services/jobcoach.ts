@@ -1,6 +1,7 @@
 // The jobcoach's own view: the participants assigned to the jobcoach (by the rule of access.ts, trajectoryScope),
 // each with where it stands now (the workflow's live state: week, open and overdue items, risk signals), and
 // one checkpoint with its review so far, for the three-way checkpoint form.
+import { WorkflowNotFoundError } from '@temporalio/client';
 import { checkpointWithReview, trajectoriesOfJobcoach } from '../../db/jobcoach';
 import { findTrajectory } from '../../db/trajectories';
 import { mayRead, RECORD_TEXT } from '../../domain/personal-data';
@@ -61,7 +62,15 @@ export async function jobcoachParticipants(deps: Deps, principal: Principal): Pr
   const out = await mapLimit(rows, QUERIES_IN_FLIGHT, async (t): Promise<JobcoachParticipant> => {
     const base = { trajectoryId: t.id, name: t.name, reference: t.reference, status: t.status };
     if (isFinal(t.status)) return { ...base, live: null };
-    const s = await temporalCall(deps, (c) => c.workflow.getHandle(t.workflow_id).query(stateQuery, on));
+    let s: TrajectoryState;
+    try {
+      s = await temporalCall(deps, (c) => c.workflow.getHandle(t.workflow_id).query(stateQuery, on));
+    } catch (e) {
+      // An interrupted launch has no workflow (yet): listed by its status, without live state, so one such
+      // participant does not keep the jobcoach from the rest.
+      if (e instanceof WorkflowNotFoundError) return { ...base, live: null };
+      throw e;
+    }
     return {
       ...base,
       status: s.status,

@@ -2,7 +2,8 @@
 // trainer through the API; the invitation mail's one-time link signs her in (a button, then the start page); on
 // "Mijn account" she switches Monday's week overview off with the keyboard alone, and the next morning's digest
 // leaves the overview out for her while her attendance reminder stays (a colleague who kept it still gets it);
-// an ROC coordinator who chose each task in a mail of its own gets one mail per participant instead of a digest.
+// an ROC coordinator who chose each task in a mail of its own gets one mail per participant instead of a digest;
+// a coordinator is offered risk signals only when a programme her office's cohorts run on sends them.
 // A contact of another office cannot be invited (404, like an unknown one); the invitation link works once and
 // 7 days. Every state of the account page is checked with axe-core (WCAG 2.1 A and AA): zero violations.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -266,5 +267,50 @@ describe('a jobcoach', () => {
     await expect(page.locator('main').textContent()).resolves.toMatch(/geen berichten die u kunt uitzetten/);
     expect(await page.getByRole('checkbox').count()).toBe(0);
     await web.noAxeViolations(page);
+  });
+});
+
+describe('a coordinator', () => {
+  it('may switch risk signals off, unless the programmes of her office do not send them', async () => {
+    const welslagen = (await api.call('GET', '/v1/programmes?limit=200', undefined, coordB)).json.items.find(
+      (p: { id: string }) => p.id === 'welslagen',
+    );
+    // Office B runs its cohorts on a programme of its own that sends neither risk signals nor week overviews.
+    const quietId = `${B.officeId}.stil`;
+    const quiet = await api.call(
+      'POST',
+      '/v1/programmes',
+      {
+        id: quietId,
+        name: 'WelSlagen zonder signalen',
+        template: { ...welslagen.template, reminders: { weekOverview: false, riskSignals: false } },
+      },
+      coordB,
+    );
+    expect(quiet.status, JSON.stringify(quiet.json)).toBe(201);
+    const cohort = await api.call(
+      'POST',
+      '/v1/cohorts',
+      { ...cohortRequest({ ...B, size: 1, startDate: addDays(thisMonday(), 7) }), programmeId: quietId },
+      coordB,
+    );
+    expect(cohort.status, JSON.stringify(cohort.json)).toBe(201);
+
+    const checkboxes = async (contact: { id: string; email: string }) => {
+      const page = await web.signIn(contact);
+      await page.getByRole('link', { name: 'Mijn account' }).click();
+      await expect(h1(page)).resolves.toBe('Mijn account');
+      const names = await page.getByRole('checkbox').evaluateAll((boxes) => boxes.map((b) => b.id));
+      await web.noAxeViolations(page);
+      return { page, names };
+    };
+    const inA = await addContact('Anna Coördinator', coordA, 'coordinator', A.officeId);
+    const a = await checkboxes(inA);
+    expect(a.names).toEqual(['aan-risk_raised']);
+    expect(await a.page.getByRole('checkbox', { name: 'Risicosignalen' }).isChecked()).toBe(true);
+    const inB = await addContact('Bram Coördinator', coordB, 'coordinator', B.officeId);
+    const b = await checkboxes(inB);
+    expect(b.names).toEqual([]);
+    await expect(b.page.locator('main').textContent()).resolves.toMatch(/geen berichten die u kunt uitzetten/);
   });
 });

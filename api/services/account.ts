@@ -5,7 +5,7 @@
 // (activities/reminders.ts) leaves out what a person switched off. Anyone may also choose each item of the
 // morning in a mail of its own instead of the one digest.
 import { DEFAULT_REMINDERS } from '../../activities/reminders';
-import { findAccount, saveMailPreferences } from '../../db/mail-preferences';
+import { findAccount, saveMailPreferences, templatesInUse } from '../../db/mail-preferences';
 import { listProgrammes } from '../../db/programmes';
 import type { ContactRole, MailPreferences } from '../../db/schema';
 import type { ReminderRules } from '../../domain/programme';
@@ -39,11 +39,15 @@ type Deps = Pick<AppDeps, 'db'>;
 async function load(deps: Deps, principal: Principal) {
   const row = principal.contactId ? await findAccount(deps.db, principal.contactId) : undefined;
   if (!row) throw notFound('account');
-  // The programmes the person's office works with (its own and the shared ones; every one for the admin's contacts).
-  const programmes = await listProgrammes(deps.db, row.office_id ?? undefined);
+  // The programmes the person's mail comes from: those the office's cohorts run on; before its first cohort (and
+  // for the admin's contacts, mailed about every office's participants) those it may launch with.
+  const inUse = row.office_id === null ? [] : await templatesInUse(deps.db, row.office_id);
+  const templates = inUse.length
+    ? inUse
+    : (await listProgrammes(deps.db, row.office_id ?? undefined)).map((p) => p.template);
   const offered = (Object.keys(OPTIONAL_KINDS) as OptionalKind[]).filter((kind) => {
     const { role, rule } = OPTIONAL_KINDS[kind];
-    return role === row.role && programmes.some((p) => ({ ...DEFAULT_REMINDERS, ...p.template.reminders })[rule]);
+    return role === row.role && templates.some((t) => ({ ...DEFAULT_REMINDERS, ...t.reminders })[rule]);
   });
   return { row, offered };
 }

@@ -125,6 +125,11 @@ describe('the workplace trainer', () => {
     expect(dead?.status()).toBe(410);
     await expect(again.locator('h1').textContent()).resolves.toBe('Deze link werkt niet meer');
     await noAxeViolations(again);
+    // Every form of a page works on a first visit (one CSRF token per answer): signing out right after the link.
+    const fresh = await (await context()).newPage();
+    await fresh.goto(link!);
+    await fresh.getByRole('button', { name: 'Uitloggen' }).click();
+    await expect(fresh.locator('h1').textContent()).resolves.toBe('U bent uitgelogd');
     // No log line holds a link.
     const token = link!.split('/l/')[1]!;
     expect(web.logLines.some((l) => l.includes(token.slice(0, 40)))).toBe(false);

@@ -28,6 +28,7 @@ import { participantRoutes } from './participants';
 import { bblRoutes } from './bbl';
 import { followUpRoutes } from './follow-up';
 import { closureRoutes } from './closures';
+import { csrfOf } from './form-parts';
 
 const require = createRequire(import.meta.url);
 const asset = (pkg: string, file: string) =>
@@ -123,7 +124,7 @@ export async function webRoutes(app: FastifyInstance, { deps }: { deps: AppDeps 
             U krijgt een link per e-mail waarmee u inlogt. De link werkt ${SIGN_IN_MINUTES} minuten en één keer.
           </p>
           <form method="post" action="/inloggen" novalidate>
-            <input type="hidden" name="_csrf" value="${reply.generateCsrf()}" />
+            <input type="hidden" name="_csrf" value="${csrfOf(reply)}" />
             <div class="utrecht-form-field${o.error ? ' utrecht-form-field--invalid' : ''}">
               <label class="utrecht-form-label" for="email">E-mailadres</label>
               ${o.error ? html`<p class="utrecht-form-field-error-message" id="email-fout">${o.error}</p>` : ''}
@@ -195,7 +196,7 @@ export async function webRoutes(app: FastifyInstance, { deps }: { deps: AppDeps 
       page(
         { title: 'Inloggen' },
         html`<form method="post">
-          <input type="hidden" name="_csrf" value="${reply.generateCsrf()}" />
+          <input type="hidden" name="_csrf" value="${csrfOf(reply)}" />
           <p class="utrecht-paragraph">U logt in als ${contact.name} (${contact.email}).</p>
           <button type="submit" class="utrecht-button utrecht-button--primary-action">Inloggen</button>
         </form>`,
@@ -322,7 +323,7 @@ async function homeRoute(app: FastifyInstance, { deps }: { deps: AppDeps }) {
           page(
             {
               title: `Welkom, ${person.name}`,
-              person: { name: person.name, organisation: person.organisationName, csrf: reply.generateCsrf() },
+              person: { name: person.name, organisation: person.organisationName, csrf: csrfOf(reply) },
             },
             html`${tasks}
               <p class="utrecht-paragraph"><a class="utrecht-link" href="/account">Mijn account</a></p>`,

@@ -18,6 +18,7 @@ import { ariaOf, formField, readText } from './form-field';
 import { html, page, type Html } from './html';
 import { dutchDate, refusalOf, STATUS_NL } from './refusals';
 import { taskOf } from './tasks';
+import { csrfOf } from './form-parts';
 
 type Params = { id: string; key: string };
 
@@ -68,7 +69,7 @@ function formPage(
   return page(
     {
       title: `Gesprek: ${c.name}`,
-      person: { name: person.name, organisation: person.organisationName, csrf: reply.generateCsrf() },
+      person: { name: person.name, organisation: person.organisationName, csrf: csrfOf(reply) },
       notice: o.notice,
     },
     html`<p class="utrecht-paragraph">Deelnemer: ${f.name} (${f.reference}), traject ${STATUS_NL[f.status]}.</p>
@@ -78,7 +79,7 @@ function formPage(
         eerste dag van zijn week; na die week is het te laat en ziet de coördinator het als signaal.
       </p>
       <form method="post" novalidate>
-        <input type="hidden" name="_csrf" value="${reply.generateCsrf()}" />
+        <input type="hidden" name="_csrf" value="${csrfOf(reply)}" />
         <input type="hidden" name="formKey" value="${randomUUID()}" />
         ${e.form ? html`<p class="utrecht-form-field-error-message" id="formulier-fout">${e.form}</p>` : ''}
         <fieldset

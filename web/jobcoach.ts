@@ -22,6 +22,7 @@ import { formField, readDate, readText } from './form-field';
 import { html, page, type Html } from './html';
 import { dutchDate, refusalOf, STATUS_NL } from './refusals';
 import { taskOf, taskPath } from './tasks';
+import { csrfOf } from './form-parts';
 
 type Params = { id: string };
 type Notice = { kind: 'ok' | 'error' | 'info'; text: Html | string };
@@ -62,7 +63,7 @@ const send = (reply: FastifyReply, body: Html, code = 200) =>
 const personOf = (request: FastifyRequest, reply: FastifyReply) => ({
   name: request.person!.name,
   organisation: request.person!.organisationName,
-  csrf: reply.generateCsrf(),
+  csrf: csrfOf(reply),
 });
 
 const checkpointLink = (trajectoryId: string, key: string) => taskPath(taskOf.checkpoint(trajectoryId, key));
@@ -253,7 +254,7 @@ function changeForm(reply: FastifyReply, id: string, type: FormChange, state: Ch
     <h3 class="utrecht-heading-3 utrecht-heading-3--distanced" id="${prefix}-kop">${spec.heading}</h3>
     <p class="utrecht-paragraph">${spec.rule}</p>
     <form method="post" action="/trajecten/${encodeURIComponent(id)}/wijzigingen" novalidate>
-      <input type="hidden" name="_csrf" value="${reply.generateCsrf()}" />
+      <input type="hidden" name="_csrf" value="${csrfOf(reply)}" />
       <input type="hidden" name="formKey" value="${randomUUID()}" />
       <input type="hidden" name="type" value="${type}" />
       ${e.form ? html`<p class="utrecht-form-field-error-message" id="${prefix}-fout">${e.form}</p>` : ''}

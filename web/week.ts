@@ -15,6 +15,7 @@ import { addDays } from '../domain/calendar';
 import { ABSENCE_REASONS, type AbsenceReason } from '../domain/statuses';
 import { html, page, type Html } from './html';
 import { taskOf, taskPath } from './tasks';
+import { csrfOf } from './form-parts';
 
 type Params = { id: string; weekStart: string };
 
@@ -73,7 +74,7 @@ function sheetPage(
   return page(
     {
       title: `Week van ${dayName(sheet.weekStart)}`,
-      person: { name: person.name, organisation: person.organisationName, csrf: reply.generateCsrf() },
+      person: { name: person.name, organisation: person.organisationName, csrf: csrfOf(reply) },
       notice,
     },
     html`<p class="utrecht-paragraph">
@@ -84,7 +85,7 @@ function sheetPage(
         sheet.participants.length === 0
           ? html`<p class="utrecht-paragraph">Deze week heeft u geen deelnemers.</p>`
           : html`<form method="post">
-              <input type="hidden" name="_csrf" value="${reply.generateCsrf()}" />
+              <input type="hidden" name="_csrf" value="${csrfOf(reply)}" />
               <input type="hidden" name="formKey" value="${randomUUID()}" />
               <div class="table-scroll">
                 <table class="utrecht-table">

@@ -48,7 +48,7 @@ export interface Digest {
   /** The morning this digest is for (YYYY-MM-DD, Europe/Amsterdam). */
   date: string;
   items: DigestItem[];
-  /** The API's public base URL, for links to each trajectory (`${baseUrl}/v1/trajectories/${id}`). */
+  /** The public base URL, for the sign-in page and each participant's page (`${baseUrl}/trajecten/${id}`). */
   baseUrl: string;
   /**
    * The recipient's own links (web/links.ts) that open a week's attendance page, one per week with days still to
@@ -74,8 +74,6 @@ type Confirmation = NonNullable<DigestItem['missing']>[number];
 interface Action {
   verb: string;
   url: string;
-  /** A page for a person (a task link), not an API call. */
-  page?: boolean;
 }
 interface Entry {
   firstName: string;
@@ -231,10 +229,8 @@ function subjectOf(digest: Digest): string {
 }
 
 function entry(item: DigestItem, base: string, date: (d: string) => string): Entry {
-  const link = `${base}/v1/trajectories/${encodeURIComponent(flat(item.trajectoryId))}`;
   const days = [...(item.days ?? [])].sort((a, b) => compare(a.date, b.date));
   const facts: string[] = [];
-  let action: Action | undefined;
   switch (item.kind) {
     case 'attendance_placement':
     case 'attendance_school':
@@ -245,19 +241,16 @@ function entry(item: DigestItem, base: string, date: (d: string) => string): Ent
       break;
     case 'checkpoint_due':
       if (item.checkpoint) facts.push(`${flat(item.checkpoint.name)}, uiterlijk ${date(item.checkpoint.weekEnd)}`);
-      action = { verb: 'Leg het gesprek vast via', url: `${link}/checkpoints` };
       break;
     case 'checkpoint_overdue':
       if (item.checkpoint)
         facts.push(
           `${flat(item.checkpoint.name)}, had uiterlijk ${date(item.checkpoint.weekEnd)} vastgelegd moeten zijn`,
         );
-      action = { verb: 'Leg het gesprek vast via', url: `${link}/checkpoints` };
       break;
     case 'bbl_decision': {
       const missing = (Object.keys(CONFIRMATIONS) as Confirmation[]).filter((c) => item.missing?.includes(c));
       if (missing.length) facts.push(`Nog niet bevestigd: ${dutchList(missing.map((c) => CONFIRMATIONS[c]))}`);
-      action = { verb: 'Bevestig via', url: `${link}/bbl` };
       break;
     }
     case 'follow_up':
@@ -269,7 +262,6 @@ function entry(item: DigestItem, base: string, date: (d: string) => string): Ent
                 `ingeschreven in de BBL?`,
         );
         facts.push(`Graag antwoord uiterlijk ${date(item.followUp.closesOn)}`);
-        action = { verb: 'Antwoord via', url: `${link}/follow-ups/${item.followUp.months}` };
       }
       break;
     case 'escalation':
@@ -282,15 +274,21 @@ function entry(item: DigestItem, base: string, date: (d: string) => string): Ent
       if (item.risk) facts.push(`Signaal: ${flat(item.risk)}`);
       break;
   }
-  // A page for the task, when there is one, replaces the API call.
-  if (action && item.taskUrl) action = { verb: PAGE_VERB[item.kind] ?? 'Ga naar', url: flat(item.taskUrl), page: true };
-  const showLink = (action !== undefined && !action.page) || SIGNALS.has(item.kind);
+  // A task is done on its page: by the recipient's own link, or, for a general address, after signing in.
+  const verb = PAGE_VERB[item.kind];
+  const action: Action | undefined = verb
+    ? item.taskUrl
+      ? { verb, url: flat(item.taskUrl) }
+      : { verb: `${verb} na het inloggen`, url: `${base}/inloggen` }
+    : undefined;
+  // The coordinator's signals point to the participant's page (after signing in).
+  const link = SIGNALS.has(item.kind) ? `${base}/trajecten/${encodeURIComponent(flat(item.trajectoryId))}` : undefined;
   return {
     firstName: flat(item.firstName),
     reference: flat(item.reference),
     facts,
     action,
-    link: showLink ? link : undefined,
+    link,
   };
 }
 
@@ -312,10 +310,8 @@ function toText(m: Mail): string {
     for (const e of s.entries) {
       out.push(`- ${e.firstName} (${e.reference})`);
       for (const f of e.facts) out.push(`  ${f}`);
-      // Until every task has its page (issue 17), the tasks without one still name the API; attendance does not.
-      if (e.action)
-        out.push(e.action.page ? `  ${e.action.verb}: ${e.action.url}` : `  ${e.action.verb} POST ${e.action.url}`);
-      if (e.link) out.push(`  Traject: ${e.link}`);
+      if (e.action) out.push(`  ${e.action.verb}: ${e.action.url}`);
+      if (e.link) out.push(`  Bekijk het traject: ${e.link}`);
     }
     out.push('');
   }
@@ -342,14 +338,8 @@ function toHtml(m: Mail): string {
       const lines = [
         `<strong>${h(e.firstName)}</strong> (${h(e.reference)})`,
         ...e.facts.map(h),
-        ...(e.action
-          ? [
-              e.action.page
-                ? `<a href="${h(e.action.url)}">${h(e.action.verb)}</a>`
-                : `${h(e.action.verb)} <code>POST ${h(e.action.url)}</code>`,
-            ]
-          : []),
-        ...(e.link ? [`Traject: <a href="${h(e.link)}">${h(e.link)}</a>`] : []),
+        ...(e.action ? [`<a href="${h(e.action.url)}">${h(e.action.verb)}</a>`] : []),
+        ...(e.link ? [`<a href="${h(e.link)}">Bekijk het traject</a>`] : []),
       ];
       out.push(`<li>${lines.join('<br>')}</li>`);
     }

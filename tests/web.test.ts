@@ -17,6 +17,7 @@ let api: WebWorld['api'];
 let base: string;
 let partners: Partners;
 let trainer: { id: string; email: string };
+let roc: { id: string; email: string };
 let trajectories: { id: string; employerId: string; reference: string }[];
 const start = addDays(thisMonday(), -14);
 const lastWeek = addDays(thisMonday(), -7);
@@ -37,6 +38,14 @@ beforeAll(async () => {
   });
   expect(made.status).toBe(201);
   trainer = { id: made.json.id as string, email };
+  const rocEmail = `${uniqueId('rob')}@roc.example.nl`;
+  const rocMade = await api.call('POST', `/v1/organisations/${partners.schoolId}/contacts`, {
+    role: 'roc_coordinator',
+    name: 'Rob ROC',
+    email: rocEmail,
+  });
+  expect(rocMade.status).toBe(201);
+  roc = { id: rocMade.json.id as string, email: rocEmail };
   const launched = await api.call('POST', '/v1/cohorts', cohortRequest({ ...partners, size: 4, startDate: start }));
   expect(launched.status).toBe(201);
   trajectories = launched.json.trajectories as typeof trajectories;
@@ -135,6 +144,57 @@ describe('the workplace trainer', () => {
     expect(web.logLines.some((l) => l.includes(token.slice(0, 40)))).toBe(false);
     expect(web.logLines.some((l) => l.includes('/l/[redacted]'))).toBe(true);
     await ctx.close();
+  }, 120_000);
+});
+
+describe('the ROC coordinator', () => {
+  it('confirms the ROC days of last week from the morning mail in one click', async () => {
+    await web.sendDigest();
+    const mail = await mailTo(roc.email, /Toeleiding/);
+    expect(mail.text).toMatch(/ROC-dagen nog niet geregistreerd/);
+    expect(mail.text).not.toMatch(/POST|\/v1\//);
+    const link = [...mail.text.matchAll(new RegExp(`Week van [^:]+ bevestigen: (${base}/l/\\S+)`, 'g'))].at(-1)?.[1];
+    expect(link, mail.text).toBeDefined();
+    const page = await (await context({ phone: true })).newPage();
+    await page.goto(link!);
+    expect(page.url()).toBe(`${base}/organisaties/${partners.schoolId}/weken/${lastWeek}`);
+    await expect(page.locator('body').textContent()).resolves.toMatch(/De ROC-dagen van de deelnemers/);
+    // Every planned ROC day of the week, of each of the ROC's participants, on "Aanwezig" (a holiday is not).
+    const planned = await api.db
+      .selectFrom('planned_day')
+      .select('trajectory_id')
+      .where('kind', '=', 'school')
+      .where('planned', '=', true)
+      .where('date', '>=', lastWeek)
+      .where('date', '<', thisMonday())
+      .where(
+        'trajectory_id',
+        'in',
+        trajectories.map((t) => t.id),
+      )
+      .execute();
+    const n = planned.length;
+    expect(await page.locator('select').count()).toBe(n);
+    await noAxeViolations(page);
+    await web.shot(page, 'roc-week');
+    await page.getByRole('button', { name: 'Week bevestigen' }).click();
+    await expect(page.getByRole('status').textContent()).resolves.toMatch(
+      new RegExp(`Vastgelegd: ${n} dag\\(en\\) aanwezig, 0 afwezig`),
+    );
+    const school = await api.db
+      .selectFrom('attendance')
+      .select(['trajectory_id', 'present'])
+      .where('kind', '=', 'school')
+      .where('date', '>=', lastWeek)
+      .where('date', '<', thisMonday())
+      .where(
+        'trajectory_id',
+        'in',
+        trajectories.map((t) => t.id),
+      )
+      .execute();
+    expect(school).toHaveLength(n);
+    expect(school.every((r) => r.present)).toBe(true);
   }, 120_000);
 });
 

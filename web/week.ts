@@ -66,6 +66,8 @@ function sheetPage(
   const person = request.person!;
   const { id } = sheet.organisation;
   const days = (p: WeekSheet['participants'][number]) => new Map(p.days.map((d) => [d.date, d]));
+  // Only the weekdays someone has a day on: an ROC's one school day a week fits a phone's screen.
+  const columns = sheet.dates.filter((d) => sheet.participants.some((p) => p.days.some((x) => x.date === d)));
   const previous = taskPath(taskOf.week(id, addDays(sheet.weekStart, -7)))!;
   const next = taskPath(taskOf.week(id, addDays(sheet.weekStart, 7)))!;
   const kind = sheet.organisation.kind === 'school' ? 'ROC-dagen' : 'stagedagen';
@@ -95,9 +97,7 @@ function sheetPage(
                   <thead class="utrecht-table__header">
                     <tr class="utrecht-table__row">
                       <th class="utrecht-table__header-cell" scope="col">Deelnemer</th>
-                      ${sheet.dates.map(
-                        (d) => html`<th class="utrecht-table__header-cell" scope="col">${dayName(d)}</th>`,
-                      )}
+                      ${columns.map((d) => html`<th class="utrecht-table__header-cell" scope="col">${dayName(d)}</th>`)}
                     </tr>
                   </thead>
                   <tbody class="utrecht-table__body">
@@ -105,7 +105,7 @@ function sheetPage(
                       (p) =>
                         html`<tr class="utrecht-table__row">
                           <th class="utrecht-table__header-cell" scope="row">${p.firstName} (${p.reference})</th>
-                          ${sheet.dates.map((d) => cell(p, days(p).get(d), on))}
+                          ${columns.map((d) => cell(p, days(p).get(d), on))}
                         </tr>`,
                     )}
                   </tbody>

@@ -8,6 +8,7 @@ import { DomainError } from '../api/errors';
 import { account, setMailPreferences, type Account, type OptionalKind } from '../api/services/account';
 import type { ContactRole } from '../db/schema';
 import { html, page, type Html } from './html';
+import { csrfOf } from './form-parts';
 
 const ROLE_TEXT: Record<ContactRole, string> = {
   workplace_trainer: 'Praktijkopleider',
@@ -119,7 +120,7 @@ function accountPage(
   return page(
     {
       title: 'Mijn account',
-      person: { name: person.name, organisation: person.organisationName, csrf: reply.generateCsrf() },
+      person: { name: person.name, organisation: person.organisationName, csrf: csrfOf(reply) },
       notice: o.notice,
     },
     html`<h2 class="utrecht-heading-2">Uw gegevens</h2>
@@ -148,7 +149,7 @@ function accountPage(
         u niet uitzetten.
       </p>
       <form method="post" action="/account">
-        <input type="hidden" name="_csrf" value="${reply.generateCsrf()}" />
+        <input type="hidden" name="_csrf" value="${csrfOf(reply)}" />
         ${kindsFieldset(a, o.errors?.kinds)} ${deliveryFieldset(a, o.errors?.delivery)}
         <button type="submit" class="utrecht-button utrecht-button--primary-action">Keuze opslaan</button>
       </form>`,

@@ -111,6 +111,34 @@ describe('the workplace trainer', () => {
     expect(rows.filter((r) => !r.present)).toEqual([
       { trajectory_id: absentId, date: absentDate, present: false, reason: 'sick' },
     ]);
+    // A correction needs its reason; without one nothing changes. The absence was a mistake: she was there.
+    await page.getByRole('link', { name: 'Een vastgelegde dag corrigeren' }).click();
+    await noAxeViolations(page);
+    const day = page.locator(`select[name="c:${absentId}:${absentDate}"]`);
+    expect(await day.inputValue()).toBe('sick');
+    await day.selectOption('aanwezig');
+    await page.getByRole('button', { name: 'Correctie opslaan' }).click();
+    await expect(page.locator('#reden-fout').textContent()).resolves.toMatch(/reden van de correctie/);
+    await noAxeViolations(page);
+    const unchanged = await api.db
+      .selectFrom('attendance')
+      .select('present')
+      .where('trajectory_id', '=', absentId!)
+      .where('date', '=', absentDate!)
+      .executeTakeFirstOrThrow();
+    expect(unchanged.present).toBe(false);
+    expect(await page.locator(`select[name="c:${absentId}:${absentDate}"]`).inputValue()).toBe('aanwezig'); // kept
+    await page.getByLabel('Reden van de correctie').fill('Verkeerd aangeklikt, ze was er wel');
+    await page.getByRole('button', { name: 'Correctie opslaan' }).click();
+    await expect(page.getByRole('status').textContent()).resolves.toMatch(/Gecorrigeerd: 1 dag/);
+    const corrected = await api.db
+      .selectFrom('attendance')
+      .select(['present', 'correction_reason'])
+      .where('trajectory_id', '=', absentId!)
+      .where('date', '=', absentDate!)
+      .executeTakeFirstOrThrow();
+    expect(corrected).toEqual({ present: true, correction_reason: 'Verkeerd aangeklikt, ze was er wel' });
+
     const coordinator = await createKey(api.call, partners.officeId, 'coordinator');
     const steering = await api.call('GET', '/v1/steering', undefined, coordinator);
     const employer = (steering.json.partners as { organisationId: string; oldest: string | null }[]).find(

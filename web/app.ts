@@ -21,6 +21,7 @@ import { linkHash, linkKey, signLink, SIGN_IN_MINUTES, verifyLink } from './link
 import { identifyPerson, SESSION_COOKIE, startSession } from './session';
 import { taskOf, taskPath } from './tasks';
 import { weekRoutes } from './week';
+import { weekCorrectionRoutes } from './week-corrections';
 import { accountRoutes } from './account';
 import { jobcoachRoutes } from './jobcoach';
 import { checkpointRoutes } from './checkpoint';
@@ -275,6 +276,7 @@ export async function webRoutes(app: FastifyInstance, { deps }: { deps: AppDeps 
     authorize(pages, deps.db, now);
     await pages.register(homeRoute, { deps });
     await pages.register(weekRoutes, { deps });
+    await pages.register(weekCorrectionRoutes, { deps });
     await pages.register(accountRoutes, { deps });
     await pages.register(jobcoachRoutes, { deps });
     await pages.register(checkpointRoutes, { deps });

@@ -19,7 +19,7 @@ import { csrfOf } from './form-parts';
 
 type Params = { id: string; weekStart: string };
 
-const ABSENCE_TEXT: Record<AbsenceReason, string> = {
+export const ABSENCE_TEXT: Record<AbsenceReason, string> = {
   sick: 'ziek',
   leave: 'verlof',
   unexcused: 'ongeoorloofd',
@@ -27,7 +27,7 @@ const ABSENCE_TEXT: Record<AbsenceReason, string> = {
 };
 const WEEKDAY = ['zondag', 'maandag', 'dinsdag', 'woensdag', 'donderdag', 'vrijdag', 'zaterdag'];
 const MONTH = ['jan', 'feb', 'mrt', 'apr', 'mei', 'jun', 'jul', 'aug', 'sep', 'okt', 'nov', 'dec'];
-const dayName = (date: string) => {
+export const dayName = (date: string) => {
   const d = new Date(`${date}T12:00:00Z`);
   return `${WEEKDAY[d.getUTCDay()]} ${d.getUTCDate()} ${MONTH[d.getUTCMonth()]}`;
 };
@@ -119,6 +119,17 @@ function sheetPage(
                   : html`<p class="utrecht-paragraph">Er is deze week niets meer te bevestigen.</p>`
               }
             </form>`
+      }
+      ${
+        sheet.participants.some((p) =>
+          p.days.some((d) => (d.state === 'present' || d.state === 'absent') && d.date <= on),
+        )
+          ? html`<p class="utrecht-paragraph">
+              <a class="utrecht-link" href="${taskPath(taskOf.week(id, sheet.weekStart))}/correcties"
+                >Een vastgelegde dag corrigeren</a
+              >
+            </p>`
+          : ''
       }
       ${
         browse

@@ -1,6 +1,6 @@
 // N trajectories running at once (BENCH_SCALE_TRAJECTORIES, default 10,000), as in production: the API and
 // the worker each a process of their own (infra/api.ts, infra/worker.ts, spawned with their production
-// configuration: the 1 GiB V8 heap ceiling of infra/k8s and WORKER_MAX_CACHED_WORKFLOWS, default 250) against
+// configuration: the 1 GiB V8 heap ceiling of infra/k8s and WORKER_MAX_CACHED_WORKFLOWS, default 100) against
 // one Temporal dev server and one throwaway PostgreSQL database. Set up once, outside every clock:
 // - Launched through the API over HTTP in cohorts of 20, under several covenants (each with its own office,
 //   ROC, two employers and two jobcoaches, as tests/helpers/partners.ts seeds them), the cohorts' start

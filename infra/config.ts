@@ -101,10 +101,11 @@ export const DEFAULTS = {
   MAIL_FROM: 'Toeleiding <noreply@toeleiding.local>',
   SMTP_MAX_CONNECTIONS: '4',
   SMTP_RATE_PER_SECOND: '20',
-  // About 3 MiB a cached trajectory with a realistic history (bench/README.md, the 10,000 scale run): 250 of
-  // them plus the worker's idle 290 MiB and the digest's composing stay under the 1536Mi limit of infra/k8s.
-  // The SDK's own default grows with the V8 heap ceiling (510 at 1 GiB), which peaked at 1,708 MiB.
-  WORKER_MAX_CACHED_WORKFLOWS: '250',
+  // Measured at 10,000 running trajectories with the 1 GiB heap ceiling of infra/k8s (bench/README.md): with 100
+  // the worker peaked at 1,458 MiB during the digest, under the 1536Mi limit; with 250 at 1,825 MiB, with the
+  // SDK's own default (510 at that ceiling) at 1,708 MiB. At 10,000 running a cache of 250 or 100 holds the
+  // same few per cent of them, so the smaller one costs few extra replays.
+  WORKER_MAX_CACHED_WORKFLOWS: '100',
   LOG_LEVEL: 'info',
   RETENTION_MONTHS: '24',
   RATE_LIMIT_PER_MINUTE: '600',

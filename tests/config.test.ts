@@ -40,7 +40,7 @@ describe('configuration', () => {
   });
 
   it("bounds the worker's workflow cache by default, and takes a bound of its own", () => {
-    expect(loadConfig({}).WORKER_MAX_CACHED_WORKFLOWS).toBe(250);
+    expect(loadConfig({}).WORKER_MAX_CACHED_WORKFLOWS).toBe(100);
     expect(loadConfig({ WORKER_MAX_CACHED_WORKFLOWS: '500' }).WORKER_MAX_CACHED_WORKFLOWS).toBe(500);
     expect(() => loadConfig({ WORKER_MAX_CACHED_WORKFLOWS: 'veel' })).toThrow(/WORKER_MAX_CACHED_WORKFLOWS/);
     expect(() => loadConfig({ WORKER_MAX_CACHED_WORKFLOWS: '-1' })).toThrow(/WORKER_MAX_CACHED_WORKFLOWS/);

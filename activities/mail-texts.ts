@@ -1,5 +1,8 @@
 // The Dutch texts of every mail, plain text and HTML, rendered from a digest: what one recipient has to
 // do this morning. Pure functions: the same digest always gives the same mail.
+import { dutchDate, isoDateParts } from '../domain/dutch';
+
+export { dutchDate };
 
 /** What a reminder is about. */
 export type ReminderKind =
@@ -364,45 +367,6 @@ const HTML_ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '
 /** Escapes a value for HTML text and for a double- or single-quoted attribute. */
 export function escapeHtml(value: string): string {
   return value.replace(/[&<>"']/g, (c) => HTML_ESCAPES[c]!);
-}
-
-const WEEKDAYS = ['zondag', 'maandag', 'dinsdag', 'woensdag', 'donderdag', 'vrijdag', 'zaterdag'];
-const MONTHS = [
-  'januari',
-  'februari',
-  'maart',
-  'april',
-  'mei',
-  'juni',
-  'juli',
-  'augustus',
-  'september',
-  'oktober',
-  'november',
-  'december',
-];
-
-/**
- * 'YYYY-MM-DD' as "dinsdag 14 april" (with the year when it differs from `currentYear`). Written by hand
- * rather than with Intl: the date is already a calendar date in Europe/Amsterdam, and a Node built with
- * small ICU would quietly fall back to English.
- */
-export function dutchDate(isoDate: string, currentYear?: number): string {
-  const { year, month, day } = isoDateParts(isoDate);
-  const weekday = new Date(Date.UTC(year, month - 1, day)).getUTCDay();
-  const text = `${WEEKDAYS[weekday]} ${day} ${MONTHS[month - 1]}`;
-  return currentYear === undefined || currentYear === year ? text : `${text} ${year}`;
-}
-
-function isoDateParts(isoDate: string): { year: number; month: number; day: number } {
-  const match = /^(\d{4})-(\d{2})-(\d{2})$/.exec(isoDate);
-  const [year, month, day] = match ? [Number(match[1]), Number(match[2]), Number(match[3])] : [NaN, NaN, NaN];
-  const check = new Date(Date.UTC(year, month - 1, day));
-  // A mail with "Invalid Date" in it helps nobody; a malformed digest is a bug upstream, so say so.
-  if (!match || check.getUTCFullYear() !== year || check.getUTCMonth() !== month - 1 || check.getUTCDate() !== day) {
-    throw new RangeError(`not a calendar date (YYYY-MM-DD): ${JSON.stringify(isoDate)}`);
-  }
-  return { year, month, day };
 }
 
 /** "a", "a en b", "a, b en c". */

@@ -1,10 +1,13 @@
 // The few typed errors services throw, and the one place that turns any error into problem+json.
 import type { FastifyError, FastifyInstance } from 'fastify';
+import type { Refusal } from '../domain/refusals';
 import type { Problem } from './schemas/common';
 
 export interface FieldProblem {
   field: string;
   message: string;
+  /** The trajectory's refusal as a fact, when it is one: the pages word it in Dutch. Not sent over the API. */
+  refusal?: Refusal;
 }
 
 export class DomainError extends Error {
@@ -98,7 +101,7 @@ export function installErrorHandler(app: FastifyInstance): void {
         title: error.title,
         status: error.status,
         detail: error.message,
-        errors: error.errors,
+        errors: error.errors?.map(({ field, message }) => ({ field, message })),
         ...base,
       });
     }

@@ -14,11 +14,11 @@ import type { Change } from './changes';
 import type { DropoutReason, Outcome } from './outcomes';
 import { DEFAULT_SICK_LEAVE, type SickLeaveRules } from './programme';
 import type { Closure } from './recording';
+import { refusal, refusalInEnglish, type Refusal } from './refusals';
 import { RISK_RULES, type RiskSignal } from './risks';
 import {
   DAY_OFF,
   isOpen as isOpenStatus,
-  statusInWords,
   type AbsenceReason,
   type CheckpointStatus,
   type DayStatus,
@@ -71,12 +71,17 @@ export interface TrajectoryData {
   sickLeaveRules: SickLeaveRules;
 }
 
+/** A refused transition: the field it is about, and why (a fact, worded by domain/refusals.ts). */
 export class Rejection extends Error {
   constructor(
     readonly field: string,
-    readonly problem: string,
+    readonly refusal: Refusal,
   ) {
-    super(`${field}: ${problem}`);
+    super(`${field}: ${refusalInEnglish(refusal)}`);
+  }
+  /** The refusal in English: the API's problem detail. */
+  get problem(): string {
+    return refusalInEnglish(this.refusal);
   }
 }
 
@@ -179,19 +184,18 @@ export function recordAttendance(
   today: string,
   a: { date: string; kind: PlannedDay['kind']; present: boolean; reason?: AbsenceReason; correctionReason?: string },
 ): TrajectoryData {
-  if (s.status === 'planned') throw new Rejection('date', 'the trajectory has not started yet');
+  if (s.status === 'planned') throw new Rejection('date', refusal('not_started', {}));
   if (s.status === 'dropped_out' || s.status === 'ended')
-    throw new Rejection('date', `the trajectory is ${statusInWords(s.status)}`);
-  if (a.date > today) throw new Rejection('date', `${a.date} is in the future`);
+    throw new Rejection('date', refusal('not_open', { status: s.status }));
+  if (a.date > today) throw new Rejection('date', refusal('in_future', { date: a.date }));
   const day = currentPlan(s).days.find((d) => d.date === a.date && d.kind === a.kind);
-  if (!day) throw new Rejection('date', `${a.date} is not a ${a.kind} day of this trajectory`);
-  if (!day.planned) throw new Rejection('date', `${a.date} is not planned (${day.reason})`);
-  if (a.present && a.reason) throw new Rejection('reason', 'a reason is only for an absence');
-  if (!a.present && !a.reason)
-    throw new Rejection('reason', 'an absence needs a reason (sick, leave, unexcused, other)');
+  if (!day) throw new Rejection('date', refusal('not_a_day', { date: a.date, kind: a.kind }));
+  if (!day.planned) throw new Rejection('date', refusal('not_planned', { date: a.date, reason: day.reason ?? '' }));
+  if (a.present && a.reason) throw new Rejection('reason', refusal('reason_only_for_absence', {}));
+  if (!a.present && !a.reason) throw new Rejection('reason', refusal('absence_needs_reason', {}));
   const earlier = s.attendance[a.date];
   if (earlier && !a.correctionReason)
-    throw new Rejection('correctionReason', `${a.date} was recorded before; a correction needs a reason`);
+    throw new Rejection('correctionReason', refusal('correction_needs_reason', { date: a.date }));
   const record: Attendance = {
     date: a.date,
     kind: a.kind,
@@ -213,26 +217,26 @@ export function recordCheckpoint(
   c: { key: string; status: CheckpointStatus; note: string; trainerConfirmed: boolean },
 ): TrajectoryData {
   const cp = currentPlan(s).checkpoints.find((x) => x.key === c.key);
-  if (!cp) throw new Rejection('key', `no checkpoint ${c.key} in this programme`);
-  if (!isOpen(s)) throw new Rejection('key', `the trajectory is ${statusInWords(s.status)}`);
-  if (today < cp.weekStart) throw new Rejection('key', `checkpoint ${c.key} is planned from ${cp.weekStart}`);
+  if (!cp) throw new Rejection('key', refusal('no_checkpoint', { key: c.key }));
+  if (!isOpen(s)) throw new Rejection('key', refusal('not_open', { status: s.status }));
+  if (today < cp.weekStart)
+    throw new Rejection('key', refusal('checkpoint_not_yet', { key: c.key, from: cp.weekStart }));
   return { ...s, checkpoints: { ...s.checkpoints, [c.key]: { ...c, recordedOn: today } } };
 }
 
 export function pause(s: TrajectoryData, today: string, p: { from: string; reason: string }): TrajectoryData {
-  if (s.status !== 'active')
-    throw new Rejection('from', `only an active trajectory can be paused (it is ${statusInWords(s.status)})`);
+  if (s.status !== 'active') throw new Rejection('from', refusal('pause_not_active', { status: s.status }));
   if (p.from < (s.pauses.at(-1)?.to ?? s.calendar.startDate))
-    throw new Rejection('from', 'must not be before the start or an earlier pause');
-  if (p.from > addDays(today, 31)) throw new Rejection('from', 'may be at most 31 days ahead');
-  if (openSickLeave(s)) throw new Rejection('type', 'the participant is on sick leave; record the recovery first');
+    throw new Rejection('from', refusal('pause_too_early', {}));
+  if (p.from > addDays(today, 31)) throw new Rejection('from', refusal('pause_too_far', {}));
+  if (openSickLeave(s)) throw new Rejection('type', refusal('pause_while_sick', {}));
   return { ...s, status: 'paused', pauses: [...s.pauses, { from: p.from, reason: p.reason }] };
 }
 
 export function resume(s: TrajectoryData, _today: string, r: { date: string }): TrajectoryData {
   const open = s.pauses.at(-1);
-  if (s.status !== 'paused' || !open || open.to) throw new Rejection('date', 'the trajectory is not paused');
-  if (r.date <= open.from) throw new Rejection('date', `must be after the pause began (${open.from})`);
+  if (s.status !== 'paused' || !open || open.to) throw new Rejection('date', refusal('not_paused', {}));
+  if (r.date <= open.from) throw new Rejection('date', refusal('resume_too_early', { from: open.from }));
   return { ...s, status: 'active', pauses: [...s.pauses.slice(0, -1), { ...open, to: r.date }] };
 }
 
@@ -240,14 +244,12 @@ const openSickLeave = (s: TrajectoryData) => s.sickLeaves.find((l) => !l.to);
 
 /** A ziekmelding from a date (today or earlier, at most 31 days back): the placement days stop until recovery. */
 export function startSickLeave(s: TrajectoryData, today: string, l: { from: string; reason?: string }): TrajectoryData {
-  if (s.status !== 'active')
-    throw new Rejection('type', `sick leave is recorded on an active trajectory (it is ${statusInWords(s.status)})`);
-  if (openSickLeave(s)) throw new Rejection('type', `the participant is on sick leave since ${openSickLeave(s)!.from}`);
+  if (s.status !== 'active') throw new Rejection('type', refusal('sick_not_active', { status: s.status }));
+  if (openSickLeave(s)) throw new Rejection('type', refusal('sick_already', { from: openSickLeave(s)!.from }));
   const after = [s.calendar.startDate, s.sickLeaves.at(-1)?.to, s.pauses.at(-1)?.to].filter(Boolean).sort().at(-1)!;
-  if (l.from < after)
-    throw new Rejection('from', `must not be before ${after} (the start, or an earlier interruption's end)`);
-  if (l.from > today) throw new Rejection('from', 'a sick leave is recorded from today or a day before, not ahead');
-  if (l.from < addDays(today, -31)) throw new Rejection('from', 'may be at most 31 days back');
+  if (l.from < after) throw new Rejection('from', refusal('sick_too_early', { after }));
+  if (l.from > today) throw new Rejection('from', refusal('sick_ahead', {}));
+  if (l.from < addDays(today, -31)) throw new Rejection('from', refusal('sick_too_far_back', {}));
   const leave: SickLeave = l.reason === undefined ? { from: l.from } : { from: l.from, reason: l.reason };
   return { ...s, sickLeaves: [...s.sickLeaves, leave] };
 }
@@ -255,15 +257,15 @@ export function startSickLeave(s: TrajectoryData, today: string, l: { from: stri
 /** The recovery: `date` is the first day back; the end date moves by the sick working days if the programme says so. */
 export function recover(s: TrajectoryData, today: string, r: { date: string }): TrajectoryData {
   const open = openSickLeave(s);
-  if (!open || !isOpen(s)) throw new Rejection('type', 'the participant is not on sick leave');
-  if (r.date <= open.from) throw new Rejection('date', `must be after the sick leave began (${open.from})`);
+  if (!open || !isOpen(s)) throw new Rejection('type', refusal('not_sick', {}));
+  if (r.date <= open.from) throw new Rejection('date', refusal('recovery_too_early', { from: open.from }));
   const next = { ...s, sickLeaves: [...s.sickLeaves.slice(0, -1), { ...open, to: r.date }] };
   // Past the end while sick, and the end now moves beyond today: the trajectory is under way again.
   return s.status === 'awaiting_bbl' && currentPlan(next).endDate >= today ? { ...next, status: 'active' } : next;
 }
 
 export function extend(s: TrajectoryData, _today: string, e: { weeks: number; reason: string }): TrajectoryData {
-  if (!isOpen(s)) throw new Rejection('weeks', `the trajectory is ${statusInWords(s.status)}`);
+  if (!isOpen(s)) throw new Rejection('weeks', refusal('not_open', { status: s.status }));
   return { ...s, status: s.status === 'awaiting_bbl' ? 'active' : s.status, extensions: [...s.extensions, e] };
 }
 
@@ -273,10 +275,10 @@ export function changeEmployer(
   c: { employerId: string; from: string },
 ): TrajectoryData {
   if (!isOpen(s) && s.status !== 'planned')
-    throw new Rejection('employerId', `the trajectory is ${statusInWords(s.status)}`);
-  if (c.employerId === currentEmployer(s, today)) throw new Rejection('employerId', 'is already the employer');
+    throw new Rejection('employerId', refusal('not_open', { status: s.status }));
+  if (c.employerId === currentEmployer(s, today)) throw new Rejection('employerId', refusal('already_employer', {}));
   if (c.from < (s.employers.at(-1)?.from ?? s.calendar.startDate))
-    throw new Rejection('from', 'must not be before the current placement began');
+    throw new Rejection('from', refusal('employer_too_early', {}));
   return { ...s, employers: [...s.employers, c] };
 }
 
@@ -284,7 +286,7 @@ export const currentEmployer = (s: TrajectoryData, date: string) =>
   [...s.employers].reverse().find((e) => e.from <= date)?.employerId ?? s.employers[0]!.employerId;
 
 export function dropout(s: TrajectoryData, today: string, d: { reason: DropoutReason; text: string }): TrajectoryData {
-  if (!isOpen(s)) throw new Rejection('reason', `the trajectory is ${statusInWords(s.status)}`);
+  if (!isOpen(s)) throw new Rejection('reason', refusal('not_open', { status: s.status }));
   const week = Math.max(1, weekOf(s.calendar.startDate, today));
   return {
     ...s,
@@ -297,10 +299,9 @@ export function dropout(s: TrajectoryData, today: string, d: { reason: DropoutRe
 export const DROPOUT_GRACE_DAYS = 14;
 
 export function revertDropout(s: TrajectoryData, today: string, _r: { reason: string }): TrajectoryData {
-  if (s.status !== 'dropped_out' || !s.dropout)
-    throw new Rejection('reason', 'the trajectory has no dropout to revert');
+  if (s.status !== 'dropped_out' || !s.dropout) throw new Rejection('reason', refusal('no_dropout', {}));
   if (today > addDays(s.dropout.date, DROPOUT_GRACE_DAYS))
-    throw new Rejection('reason', `a dropout can be reverted within ${DROPOUT_GRACE_DAYS} days`);
+    throw new Rejection('reason', refusal('revert_too_late', { days: DROPOUT_GRACE_DAYS }));
   return { ...s, status: 'active', dropout: undefined, outcome: undefined };
 }
 
@@ -309,9 +310,9 @@ export function confirmBbl(
   today: string,
   b: { by: 'employer'; contractStartDate: string } | { by: 'school' } | { by: 'employer'; jobWithoutBbl: true },
 ): TrajectoryData {
-  if (!isOpen(s)) throw new Rejection('by', `the trajectory is ${statusInWords(s.status)}`);
+  if (!isOpen(s)) throw new Rejection('by', refusal('not_open', { status: s.status }));
   if (weekOf(s.calendar.startDate, today) < s.bblDecisionFromWeek)
-    throw new Rejection('by', `the BBL decision opens in week ${s.bblDecisionFromWeek}`);
+    throw new Rejection('by', refusal('bbl_not_yet', { week: s.bblDecisionFromWeek }));
   const bbl = { ...s.bbl };
   if (b.by === 'school') bbl.enrolmentConfirmed = true;
   else if ('jobWithoutBbl' in b) bbl.jobWithoutBbl = true;

@@ -1,10 +1,12 @@
 // Every refusal the workflow gives for a change a jobcoach makes (pause, resume, sick leave, recovery) and for a
-// checkpoint has its own Dutch sentence in web/refusals.ts, with the dates of the refusal in it: produced here by
-// the state machine itself (domain/state.ts), so a reworded refusal there shows up as a general message here.
+// checkpoint has its own Dutch sentence (domain/refusals.ts), with the dates of the refusal in it: produced here by
+// the state machine itself (domain/state.ts), as the fact the workflow sends along with its failure.
 import { describe, expect, it } from 'vitest';
 import { applyChange, initialState, recordCheckpoint, Rejection, type TrajectoryData } from '../domain/state';
 import type { Change } from '../domain/changes';
-import { dutchDate, GENERAL_REFUSAL, refusalInDutch, refusalOf } from '../web/refusals';
+import { dutchDay } from '../domain/dutch';
+import { refusalInDutch, type Refusal } from '../domain/refusals';
+import { GENERAL_REFUSAL, refusalOf } from '../web/refusals';
 
 const start = '2027-04-05';
 const fresh = (status: TrajectoryData['status'] = 'active'): TrajectoryData => ({
@@ -24,12 +26,12 @@ const fresh = (status: TrajectoryData['status'] = 'active'): TrajectoryData => (
   status,
 });
 
-/** The refusal's message, as the workflow sends it (ApplicationFailure message: the Rejection's problem). */
-function refusal(run: () => unknown): string {
+/** The refusal, as the workflow sends it along with its failure (the Rejection's fact). */
+function refusal(run: () => unknown): Refusal {
   try {
     run();
   } catch (e) {
-    if (e instanceof Rejection) return e.problem;
+    if (e instanceof Rejection) return e.refusal;
     throw e;
   }
   throw new Error('not refused');
@@ -121,12 +123,22 @@ describe('the Dutch words for a refusal', () => {
   });
 
   it('gives a general Dutch message for a refusal it does not know, and its own for a finished trajectory', () => {
-    expect(refusalInDutch('something new went wrong')).toBe(GENERAL_REFUSAL);
+    // A problem without the fact (an older worker during a rolling deployment): the general message, not a guess.
+    expect(refusalOf({ status: 422, type: 'unprocessable', errors: [{ field: 'from', message: 'x' }] }).text).toBe(
+      GENERAL_REFUSAL,
+    );
     expect(refusalOf({ status: 409, type: 'conflict' }).text).toMatch(/afgerond/);
     expect(refusalOf({ status: 422, type: 'unprocessable', errors: [{ field: 'from', message: 'x' }] })).toEqual({
       field: 'from',
       text: GENERAL_REFUSAL,
     });
-    expect(dutchDate('2027-04-05')).toBe('5 april 2027');
+    expect(dutchDay('2027-04-05')).toBe('5 april 2027');
+    expect(
+      refusalOf({
+        status: 422,
+        type: 'unprocessable',
+        errors: [{ field: 'from', message: 'x', refusal: { code: 'sick_ahead', params: {} } }],
+      }),
+    ).toEqual({ field: 'from', text: expect.stringMatching(/niet op een dag die nog moet komen/) });
   });
 });

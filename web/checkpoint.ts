@@ -16,7 +16,8 @@ import { CHECKPOINT_STATUSES, type CheckpointStatus } from '../domain/statuses';
 import { recordCheckpointUpdate } from '../workflows/trajectory';
 import { ariaOf, formField, readText } from './form-field';
 import { html, page, type Html } from './html';
-import { dutchDate, refusalOf, STATUS_NL } from './refusals';
+import { dutchDay, STATUS_NL } from '../domain/dutch';
+import { refusalOf } from './refusals';
 import { taskOf } from './tasks';
 import { csrfOf } from './form-parts';
 
@@ -58,13 +59,13 @@ function formPage(
   const e = state.errors;
   const when =
     on < c.weekStart
-      ? `Dit gesprek is in week ${c.week} en kan worden vastgelegd vanaf ${dutchDate(c.weekStart)}.`
+      ? `Dit gesprek is in week ${c.week} en kan worden vastgelegd vanaf ${dutchDay(c.weekStart)}.`
       : review
-        ? `Vastgelegd op ${dutchDate(review.recordedOn)} als "${STATUS_TEXT[review.status].label}". ` +
+        ? `Vastgelegd op ${dutchDay(review.recordedOn)} als "${STATUS_TEXT[review.status].label}". ` +
           'U kunt het verslag hieronder aanpassen; de laatste versie telt.'
         : on > c.weekEnd
-          ? `Dit gesprek had uiterlijk ${dutchDate(c.weekEnd)} vastgelegd moeten zijn; leg het zo snel mogelijk vast.`
-          : `Dit gesprek is in week ${c.week}; leg het uiterlijk ${dutchDate(c.weekEnd)} vast.`;
+          ? `Dit gesprek had uiterlijk ${dutchDay(c.weekEnd)} vastgelegd moeten zijn; leg het zo snel mogelijk vast.`
+          : `Dit gesprek is in week ${c.week}; leg het uiterlijk ${dutchDay(c.weekEnd)} vast.`;
   const statusAria = ariaOf('status', { error: e.status });
   return page(
     {

@@ -2,7 +2,7 @@
 // Dutch, reading a date field, and form fields with their Dutch message next to them (the NL Design System's
 // Utrecht form field: the message above the control, the control marked invalid and described by it).
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { dutchDate } from '../activities/mail-texts';
+import { dutchDate } from '../domain/dutch';
 import { isValidDate } from '../domain/calendar';
 import { html, page, type Html, type PageOptions } from './html';
 

@@ -20,7 +20,8 @@ import { isFinal, type DayStatus } from '../domain/statuses';
 import { changeUpdate } from '../workflows/trajectory';
 import { formField, readDate, readText } from './form-field';
 import { html, page, type Html } from './html';
-import { dutchDate, refusalOf, STATUS_NL } from './refusals';
+import { dutchDay, STATUS_NL } from '../domain/dutch';
+import { refusalOf } from './refusals';
 import { taskOf, taskPath } from './tasks';
 import { csrfOf } from './form-parts';
 
@@ -55,7 +56,7 @@ const shortDay = (date: string) => {
   const [, m, d] = date.split('-').map(Number);
   return `${SHORT_WEEKDAY[isoWeekday(date) % 7]} ${d} ${SHORT_MONTH[m! - 1]}`;
 };
-const dayName = (date: string) => `${WEEKDAY[isoWeekday(date) % 7]} ${dutchDate(date)}`;
+const dayName = (date: string) => `${WEEKDAY[isoWeekday(date) % 7]} ${dutchDay(date)}`;
 
 const send = (reply: FastifyReply, body: Html, code = 200) =>
   reply.code(code).type('text/html; charset=utf-8').header('cache-control', 'no-store').send(body.text);
@@ -82,27 +83,27 @@ function openItems(p: JobcoachParticipant): Html {
       html`<li>
         <strong>Te laat:</strong>
         <a class="utrecht-link" href="${checkpointLink(p.trajectoryId, c.key) ?? ''}">${c.name}</a>, uiterlijk
-        ${dutchDate(c.weekEnd)}
+        ${dutchDay(c.weekEnd)}
       </li>`,
     );
   for (const c of live.open.checkpoints)
     items.push(
       html`<li>
         Deze week: <a class="utrecht-link" href="${checkpointLink(p.trajectoryId, c.key) ?? ''}">${c.name}</a>,
-        uiterlijk ${dutchDate(c.weekEnd)}
+        uiterlijk ${dutchDay(c.weekEnd)}
       </li>`,
     );
   if (live.open.attendance.length)
     items.push(
       html`<li>
         ${live.open.attendance.length} ${live.open.attendance.length === 1 ? 'dag' : 'dagen'} nog niet geregistreerd
-        (oudste: ${dutchDate(live.open.attendance[0]!.date)})
+        (oudste: ${dutchDay(live.open.attendance[0]!.date)})
       </li>`,
     );
   const sick = live.sickLeaves.find((l) => !l.to);
   const paused = live.pauses.find((x) => !x.to);
-  if (sick) items.push(html`<li>Ziekgemeld sinds ${dutchDate(sick.from)}</li>`);
-  if (paused) items.push(html`<li>Gepauzeerd sinds ${dutchDate(paused.from)}</li>`);
+  if (sick) items.push(html`<li>Ziekgemeld sinds ${dutchDay(sick.from)}</li>`);
+  if (paused) items.push(html`<li>Gepauzeerd sinds ${dutchDay(paused.from)}</li>`);
   return items.length
     ? html`<ul class="utrecht-unordered-list">
         ${items}
@@ -192,7 +193,7 @@ const CHANGE_FORMS: Record<
       description: 'Alleen de coördinator en u lezen de reden.',
     },
     button: 'Pauze vastleggen',
-    done: (d, end) => `De pauze is vastgelegd vanaf ${dutchDate(d)}. De einddatum is nu ${dutchDate(end)}.`,
+    done: (d, end) => `De pauze is vastgelegd vanaf ${dutchDay(d)}. De einddatum is nu ${dutchDay(end)}.`,
   },
   resume: {
     heading: 'Hervatten',
@@ -201,7 +202,7 @@ const CHANGE_FORMS: Record<
       'gepauzeerde werkdagen.',
     date: { name: 'date', label: 'Eerste dag terug' },
     button: 'Hervatten vastleggen',
-    done: (d, end) => `Het traject loopt weer vanaf ${dutchDate(d)}. De einddatum is nu ${dutchDate(end)}.`,
+    done: (d, end) => `Het traject loopt weer vanaf ${dutchDay(d)}. De einddatum is nu ${dutchDay(end)}.`,
   },
   sick_leave: {
     heading: 'Ziekmelden',
@@ -217,7 +218,7 @@ const CHANGE_FORMS: Record<
         'de werkgever en het ROC niet, en het staat nooit in een e-mail of een cijfer.',
     },
     button: 'Ziekmelding vastleggen',
-    done: (d) => `De ziekmelding is vastgelegd vanaf ${dutchDate(d)}. De stagedagen vervallen tot het herstel.`,
+    done: (d) => `De ziekmelding is vastgelegd vanaf ${dutchDay(d)}. De stagedagen vervallen tot het herstel.`,
   },
   recovery: {
     heading: 'Hersteld melden',
@@ -226,7 +227,7 @@ const CHANGE_FORMS: Record<
       'gepland.',
     date: { name: 'date', label: 'Eerste dag terug' },
     button: 'Herstel vastleggen',
-    done: (d, end) => `Het herstel is vastgelegd: terug vanaf ${dutchDate(d)}. De einddatum is nu ${dutchDate(end)}.`,
+    done: (d, end) => `Het herstel is vastgelegd: terug vanaf ${dutchDay(d)}. De einddatum is nu ${dutchDay(end)}.`,
   },
 };
 
@@ -360,8 +361,8 @@ function interruptions(t: Trajectory): Html {
             (r) =>
               html`<tr class="utrecht-table__row">
                 <td class="utrecht-table__cell">${r.kind}</td>
-                <td class="utrecht-table__cell">${dutchDate(r.from)}</td>
-                <td class="utrecht-table__cell">${r.to ? dutchDate(r.to) : 'nog niet'}</td>
+                <td class="utrecht-table__cell">${dutchDay(r.from)}</td>
+                <td class="utrecht-table__cell">${r.to ? dutchDay(r.to) : 'nog niet'}</td>
                 <td class="utrecht-table__cell">${r.reason || '–'}</td>
               </tr>`,
           )}
@@ -400,7 +401,7 @@ function participantPage(
       }
       <p class="utrecht-paragraph">
         ${live.week === 0 ? 'Nog niet begonnen' : `Week ${live.week} van ${live.weeks}`}; het traject is
-        ${STATUS_NL[live.status]} en loopt tot en met ${dutchDate(live.endDate)}.
+        ${STATUS_NL[live.status]} en loopt tot en met ${dutchDay(live.endDate)}.
       </p>
 
       <h2 class="utrecht-heading-2 utrecht-heading-2--distanced">Open punten</h2>
@@ -416,7 +417,7 @@ function participantPage(
                         ? html`<a class="utrecht-link" href="${checkpointLink(t.id, c.key) ?? ''}">${c.name}</a>`
                         : c.name
                     },
-                    uiterlijk ${dutchDate(c.weekEnd)}
+                    uiterlijk ${dutchDay(c.weekEnd)}
                   </li>`,
               )}
               ${

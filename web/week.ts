@@ -12,6 +12,7 @@ import { recordWeek } from '../api/services/partner-recording';
 import { weekSheet, type SheetDay, type WeekSheet } from '../api/services/week-sheet';
 import { today } from '../api/services/trajectories';
 import { addDays } from '../domain/calendar';
+import { dutchShortDate } from '../domain/dutch';
 import { ABSENCE_REASONS, type AbsenceReason } from '../domain/statuses';
 import { html, page, type Html } from './html';
 import { taskOf, taskPath } from './tasks';
@@ -25,12 +26,8 @@ export const ABSENCE_TEXT: Record<AbsenceReason, string> = {
   unexcused: 'ongeoorloofd',
   other: 'andere reden',
 };
-const WEEKDAY = ['zondag', 'maandag', 'dinsdag', 'woensdag', 'donderdag', 'vrijdag', 'zaterdag'];
-const MONTH = ['jan', 'feb', 'mrt', 'apr', 'mei', 'jun', 'jul', 'aug', 'sep', 'okt', 'nov', 'dec'];
-export const dayName = (date: string) => {
-  const d = new Date(`${date}T12:00:00Z`);
-  return `${WEEKDAY[d.getUTCDay()]} ${d.getUTCDate()} ${MONTH[d.getUTCMonth()]}`;
-};
+/** A day as a column heading: "maandag 23 nov". */
+export const dayName = dutchShortDate;
 
 function cell(p: WeekSheet['participants'][number], day: SheetDay | undefined, on: string): Html {
   if (!day) return html`<td>–</td>`;

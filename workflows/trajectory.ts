@@ -20,6 +20,7 @@ import { CHANGE_EVENTS, type Change, type EventType } from '../domain/changes';
 import type { Outcome } from '../domain/outcomes';
 import type { ProgrammeTemplate } from '../domain/programme';
 import type { AttendanceRecording, BblConfirmation, CheckpointRecording } from '../domain/recording';
+import { refusal, refusalInEnglish } from '../domain/refusals';
 import type { RiskSignal } from '../domain/risks';
 import { isFinal, type TrajectoryStatus } from '../domain/statuses';
 import {
@@ -176,7 +177,8 @@ function guard<T>(transition: () => T, field = (f: string) => f): T {
       throw ApplicationFailure.create({
         type: REJECTION,
         message: e.problem,
-        details: [field(e.field)],
+        // The field, and the refusal as a fact: a page words it in Dutch without parsing the message.
+        details: [field(e.field), e.refusal],
         nonRetryable: true,
       });
     throw e;
@@ -186,11 +188,12 @@ function guard<T>(transition: () => T, field = (f: string) => f): T {
 function applyAttendance(s: TrajectoryData, on: string, { entries }: AttendanceRecording): TrajectoryData {
   return entries.reduce((next, entry, i) => {
     const at = (f: string) => `entries[${i}].${f}`;
+    const twice = refusal('twice', { date: entry.date });
     if (entries.findIndex((e) => e.date === entry.date) !== i)
       throw ApplicationFailure.create({
         type: REJECTION,
-        message: `${entry.date} appears twice`,
-        details: [at('date')],
+        message: refusalInEnglish(twice),
+        details: [at('date'), twice],
         nonRetryable: true,
       });
     return guard(() => recordAttendance(next, on, entry), at);

@@ -8,6 +8,7 @@ import { findOwnedOrganisation } from '../../db/ownership';
 import { findTrajectory, listTrajectoryEvents } from '../../db/trajectories';
 import type { Trajectory as TrajectoryRow } from '../../db/schema';
 import { localDate } from '../../domain/calendar';
+import { isRefusal } from '../../domain/refusals';
 import { eventDataFor, mayRead, RECORD_TEXT, recordFor } from '../../domain/personal-data';
 import { riskInEnglish } from '../../domain/risks';
 import type { Role } from '../../domain/roles';
@@ -120,7 +121,10 @@ export async function getSchedule(deps: Deps, id: string, viewer: Viewer): Promi
 /** A refusal by the workflow's validator becomes a 422 naming the field; a finished trajectory a 409. */
 export function updateProblem(e: unknown): unknown {
   if (e instanceof WorkflowUpdateFailedError && e.cause instanceof ApplicationFailure && e.cause.type === REJECTION) {
-    return unprocessable([{ field: String(e.cause.details?.[0] ?? 'body'), message: e.cause.message }]);
+    const [field, fact] = e.cause.details ?? [];
+    return unprocessable([
+      { field: String(field ?? 'body'), message: e.cause.message, ...(isRefusal(fact) && { refusal: fact }) },
+    ]);
   }
   const err = e as { name?: string; code?: number; message?: string };
   if (

@@ -3,6 +3,7 @@
 // the mail, and the digest raises each signal once under its key. The same rules run in the workflow
 // (state.ts) and in SQL over the projection (db/steering.ts, db/reminders.ts), with the figures below.
 import { Type, type Static } from 'typebox';
+import { dutchDay } from './dutch';
 import { IsoDate } from './primitives';
 
 export const RISK_RULES = { unexcusedWithinDays: 14, unexcusedAtLeast: 2, lowAttendanceFromRecordedDays: 5 } as const;
@@ -59,11 +60,11 @@ export function riskInEnglish(s: RiskSignal): string {
 export function riskInDutch(s: RiskSignal): string {
   switch (s.kind) {
     case 'unexcused_absences':
-      return `${s.dates.length} keer ongeoorloofd afwezig binnen twee weken (${s.dates.join(', ')})`;
+      return `${s.dates.length} keer ongeoorloofd afwezig binnen twee weken (${s.dates.map(dutchDay).join(', ')})`;
     case 'checkpoint_at_risk':
-      return `checkpoint ${s.key} is op ${s.recordedOn} vastgelegd als "risico"`;
+      return `checkpoint ${s.key} is op ${dutchDay(s.recordedOn)} vastgelegd als "risico"`;
     case 'checkpoint_overdue':
-      return `checkpoint ${s.name} moest uiterlijk ${s.weekEnd} vastgelegd zijn en is dat niet`;
+      return `checkpoint ${s.name} moest uiterlijk ${dutchDay(s.weekEnd)} vastgelegd zijn en is dat niet`;
     case 'low_attendance':
       return (
         `aanwezig op ${s.attended} van ${s.recorded} geregistreerde dagen (${percent(s.attended / s.recorded)}%), ` +

@@ -117,7 +117,7 @@ describe('checkpoints and risk', () => {
       weekEnd: '2027-04-09',
     });
     expect(riskInEnglish(overdue!)).toBe('checkpoint Intake (week 1) was due by 2027-04-09 and is not recorded');
-    expect(riskInDutch(overdue!)).toBe('checkpoint Intake moest uiterlijk 2027-04-09 vastgelegd zijn en is dat niet');
+    expect(riskInDutch(overdue!)).toBe('checkpoint Intake moest uiterlijk 9 april 2027 vastgelegd zijn en is dat niet');
     expect(riskKey(overdue!)).toBe('checkpoint_overdue:2027-04-09');
     const s = recordCheckpoint(fresh(), '2027-04-08', {
       key: 'intake',

@@ -134,7 +134,7 @@ describe('the jobcoach', () => {
     expect(text).not.toContain(foreign.reference);
     // The overdue intakes of the others, with the reason of their signal in Dutch.
     expect(text).toMatch(/Te laat:\s+Intake \(0-meting\)/);
-    expect(text).toMatch(/Checkpoint Intake \(0-meting\) moest uiterlijk \d{4}-\d{2}-\d{2} vastgelegd zijn/);
+    expect(text).toMatch(/Checkpoint Intake \(0-meting\) moest uiterlijk \d{1,2} [a-z]+ \d{4} vastgelegd zijn/);
     // On a 375 px screen nothing sticks out: each participant is a section of its own, no wide table.
     const sections = await page.locator('main section').all();
     expect(sections).toHaveLength(mine.length);

@@ -182,7 +182,9 @@ describe('the follow-up after doorstroom', () => {
     expect(to('petra@zorg.example.nl')).toHaveLength(1);
     expect(employerMail!.text).toContain('3 maanden na de start van de BBL: werkt Deelnemer nog bij u?');
     expect(employerMail!.text).toContain('Deelnemer (WB-001)');
-    expect(employerMail!.text).toContain(`/v1/trajectories/${doorstroom.id}/follow-ups/3`);
+    // Answered on its page: after signing in here (these activities sign no personal links), never by the API.
+    expect(employerMail!.text).toContain('Beantwoord de vraag na het inloggen: https://toeleiding.example.nl/inloggen');
+    expect(employerMail!.text).not.toMatch(/\/v1\/|POST/);
     expect(to('rob@roc.example.nl')[0]!.text).toContain('staat Deelnemer nog ingeschreven in de BBL?');
 
     const employed = await answer(doorstroom.id, 3, { employed: true }, keys.employer);

@@ -236,6 +236,7 @@ async function main() {
       [
         '',
         'Toeleiding is running.',
+        `  Pages        ${url}/ (people sign in by a mailed link; invite them through the API)`,
         `  API          ${url}/v1`,
         `  API docs     ${url}/docs`,
         `  Temporal UI  ${temporalUi}`,

@@ -285,6 +285,24 @@ describe('signing in', () => {
     await ctx.close();
   }, 120_000);
 
+  it('sends an address at most five sign-in links in a quarter of an hour', async () => {
+    const page = await (await context()).newPage();
+    const address = `${uniqueId('bom')}@example.nl`;
+    const statuses: number[] = [];
+    for (let i = 0; i < 6; i++) {
+      await page.goto(`${base}/inloggen`);
+      await page.getByLabel('E-mailadres').fill(address);
+      const [response] = await Promise.all([
+        page.waitForResponse((r) => r.request().method() === 'POST'),
+        page.getByRole('button', { name: 'Stuur mij een inloglink' }).click(),
+      ]);
+      statuses.push(response.status());
+    }
+    expect(statuses).toEqual([200, 200, 200, 200, 200, 429]);
+    await expect(page.locator('h1').textContent()).resolves.toBe('Even geduld');
+    await noAxeViolations(page);
+  }, 120_000);
+
   it('keeps another employer out: its week answers as if it did not exist', async () => {
     const ctx = await context();
     const page = await ctx.newPage();

@@ -9,7 +9,8 @@ import path from 'node:path';
 import cookie from '@fastify/cookie';
 import csrf from '@fastify/csrf-protection';
 import formbody from '@fastify/formbody';
-import type { FastifyInstance, FastifyReply } from 'fastify';
+import rateLimit from '@fastify/rate-limit';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { endSession, invitedContactsByEmail, useLink } from '../db/web-sessions';
 import { findContact } from '../db/covenants';
 import { addDays, isoWeekday, localDate } from '../domain/calendar';
@@ -49,6 +50,9 @@ declare module 'fastify' {
   }
 }
 
+/** Sign-in links one address can ask for in 15 minutes. */
+const SIGN_IN_REQUESTS_PER_QUARTER = 5;
+
 /** The answer for a link that does not work: what happened is not told (a forged link looks like an old one). */
 const deadLink = () =>
   page(
@@ -68,6 +72,7 @@ export async function webRoutes(app: FastifyInstance, { deps }: { deps: AppDeps 
 
   await app.register(cookie, { secret: key.toString('base64') });
   await app.register(formbody);
+  await app.register(rateLimit, { global: false });
   await app.register(csrf, {
     sessionPlugin: '@fastify/cookie',
     cookieKey: 'toeleiding_formulier',
@@ -83,14 +88,19 @@ export async function webRoutes(app: FastifyInstance, { deps }: { deps: AppDeps 
         ? ['Formulier verlopen', 'Het formulier is verlopen of geopend in een ander venster. Laad de pagina opnieuw.']
         : status === 404 || status === 403
           ? ['Niet gevonden', 'Deze pagina bestaat niet, of is niet voor u.']
-          : status === 503
+          : status === 429
             ? [
-                'Even niet beschikbaar',
-                'Het systeem is even niet bereikbaar. Probeer het over een paar minuten opnieuw.',
+                'Even geduld',
+                `Er zijn net al inloglinks naar dit adres gestuurd. Probeer het over een kwartier opnieuw.`,
               ]
-            : status < 500
-              ? ['Dat lukte niet', 'Controleer wat u invulde en probeer het opnieuw.']
-              : ['Er ging iets mis', 'Er ging iets mis aan onze kant. Probeer het later opnieuw.'];
+            : status === 503
+              ? [
+                  'Even niet beschikbaar',
+                  'Het systeem is even niet bereikbaar. Probeer het over een paar minuten opnieuw.',
+                ]
+              : status < 500
+                ? ['Dat lukte niet', 'Controleer wat u invulde en probeer het opnieuw.']
+                : ['Er ging iets mis', 'Er ging iets mis aan onze kant. Probeer het later opnieuw.'];
     if (status >= 500) request.log.error({ err: error }, 'page failed');
     const code = error.code?.startsWith('FST_CSRF') ? 403 : status === 403 ? 404 : status;
     return reply
@@ -150,7 +160,22 @@ export async function webRoutes(app: FastifyInstance, { deps }: { deps: AppDeps 
 
   app.post<{ Body: { email?: string } }>(
     '/inloggen',
-    { schema: { hide: true }, preHandler: app.csrfProtection },
+    {
+      schema: { hide: true },
+      preHandler: app.csrfProtection,
+      // Nobody fills a person's mailbox with sign-in links: a few per address per quarter of an hour.
+      config: {
+        rateLimit: {
+          max: SIGN_IN_REQUESTS_PER_QUARTER,
+          timeWindow: '15 minutes',
+          hook: 'preHandler',
+          keyGenerator: (request: FastifyRequest) =>
+            String((request.body as { email?: string } | undefined)?.email ?? '')
+              .trim()
+              .toLowerCase() || request.ip,
+        },
+      },
+    },
     async (request, reply) => {
       const email = String(request.body?.email ?? '').trim();
       if (!/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(email) || email.length > 254)

@@ -2,6 +2,7 @@
 // transaction, each recorded in the audit log. Repeating a run is harmless: anonymised rows are skipped.
 import { anonymiseTrajectory, forgetIdempotencyKeys, forgetMailBodies, trajectoriesPastRetention } from '../db/privacy';
 import type { Client } from '@temporalio/client';
+import { forgetSessions } from '../db/web-sessions';
 import { followUpWorkflowId } from '../workflows/ids';
 import type { ActivityDeps } from './index';
 
@@ -46,6 +47,7 @@ export function createRetentionActivities({ db, temporal }: ActivityDeps) {
       }
       const forgottenKeys = await forgetIdempotencyKeys(db, IDEMPOTENCY_DAYS);
       await forgetMailBodies(db, IDEMPOTENCY_DAYS);
+      await forgetSessions(db);
       return { anonymised, forgottenKeys };
     },
   };

@@ -83,3 +83,24 @@ export async function markInvited(db: Db, contactId: string): Promise<void> {
     .where('id', '=', contactId)
     .execute();
 }
+
+/**
+ * What signing in leaves behind, forgotten once it can no longer matter (run by retention): sessions ended or
+ * expired a day ago, and the hashes of used sign-in links older than any link lives (an invitation's 7 days).
+ */
+export async function forgetSessions(db: Db): Promise<{ sessions: number; links: number }> {
+  const sessions = await db
+    .deleteFrom('web_session')
+    .where((eb) =>
+      eb.or([
+        eb('ended_at', '<', sql<Date>`now() - interval '1 day'`),
+        eb('expires_at', '<', sql<Date>`now() - interval '1 day'`),
+      ]),
+    )
+    .executeTakeFirst();
+  const links = await db
+    .deleteFrom('used_link')
+    .where('used_at', '<', sql<Date>`now() - interval '8 days'`)
+    .executeTakeFirst();
+  return { sessions: Number(sessions.numDeletedRows), links: Number(links.numDeletedRows) };
+}

@@ -5,7 +5,8 @@
 // skipping test server) and PostgreSQL are real; mail goes to the development mailbox.
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { markInvited } from '../db/web-sessions';
+import { sql } from 'kysely';
+import { forgetSessions, markInvited } from '../db/web-sessions';
 import { addDays } from '../domain/calendar';
 import { startWebWorld, type WebWorld } from './helpers/browser';
 import { cohortRequest, thisMonday, uniqueId } from './helpers/fixtures';
@@ -284,6 +285,38 @@ describe('signing in', () => {
     expect(reads.map((r) => r.route)).toContain('GET /organisaties/:id/weken/:weekStart');
     await ctx.close();
   }, 120_000);
+
+  it('forgets ended sessions and old sign-in link hashes, and keeps what still matters', async () => {
+    const { db } = api;
+    const contact = (await db.selectFrom('contact').select('id').limit(1).executeTakeFirstOrThrow()).id;
+    const at = (sqlText: string) => sql<Date>`now() - ${sql.raw(`interval '${sqlText}'`)}`;
+    await db
+      .insertInto('web_session')
+      .values([
+        { id: uniqueId('ended'), contact_id: contact, task: null, expires_at: new Date(Date.now() + 3_600_000) },
+        { id: uniqueId('live'), contact_id: contact, task: null, expires_at: new Date(Date.now() + 3_600_000) },
+        { id: uniqueId('expired'), contact_id: contact, task: null, expires_at: new Date(Date.now() - 2 * 86_400_000) },
+      ])
+      .execute();
+    await db
+      .updateTable('web_session')
+      .set({ ended_at: at('2 days') })
+      .where('id', 'like', 'ended%')
+      .execute();
+    await db
+      .insertInto('used_link')
+      .values([{ token_hash: uniqueId('old') }, { token_hash: uniqueId('new') }])
+      .execute();
+    // used_at is set by the database only (the schema types it so); the test ages it directly.
+    await sql`update used_link set used_at = now() - interval '9 days' where token_hash like 'old%'`.execute(db);
+    await forgetSessions(db);
+    const sessions = (await db.selectFrom('web_session').select('id').execute()).map((r) => r.id);
+    expect(sessions.some((id) => id.startsWith('live'))).toBe(true);
+    expect(sessions.some((id) => id.startsWith('ended') || id.startsWith('expired'))).toBe(false);
+    const links = (await db.selectFrom('used_link').select('token_hash').execute()).map((r) => r.token_hash);
+    expect(links.some((h) => h.startsWith('new'))).toBe(true);
+    expect(links.some((h) => h.startsWith('old'))).toBe(false);
+  });
 
   it('sends an address at most five sign-in links in a quarter of an hour', async () => {
     const page = await (await context()).newPage();

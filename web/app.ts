@@ -17,7 +17,7 @@ import { addDays, isoWeekday, localDate } from '../domain/calendar';
 import { authorize } from '../api/access';
 import type { AppDeps } from '../api/deps';
 import { DomainError } from '../api/errors';
-import { html, page, type Html } from './html';
+import { html, page } from './html';
 import { linkHash, linkKey, signLink, SIGN_IN_MINUTES, verifyLink } from './links';
 import { identifyPerson, SESSION_COOKIE, startSession } from './session';
 import { taskOf, taskPath } from './tasks';
@@ -30,7 +30,7 @@ import { participantRoutes } from './participants';
 import { bblRoutes } from './bbl';
 import { followUpRoutes } from './follow-up';
 import { closureRoutes } from './closures';
-import { csrfOf } from './form-parts';
+import { csrfOf, sendPage } from './form-parts';
 
 const require = createRequire(import.meta.url);
 const asset = (pkg: string, file: string) =>
@@ -115,9 +115,6 @@ export async function webRoutes(app: FastifyInstance, { deps }: { deps: AppDeps 
       );
   });
 
-  const send = (reply: FastifyReply, body: Html, code = 200) =>
-    reply.code(code).type('text/html; charset=utf-8').header('cache-control', 'no-store').send(body.text);
-
   app.get<{ Params: { file: string } }>('/assets/:file', { schema: { hide: true } }, async (request, reply) => {
     const body = ASSETS[request.params.file];
     if (!body) return reply.code(404).type('text/plain').send('Niet gevonden');
@@ -127,7 +124,7 @@ export async function webRoutes(app: FastifyInstance, { deps }: { deps: AppDeps 
   // --- signing in ------------------------------------------------------------------------------------------
 
   const signInForm = (reply: FastifyReply, o: { email?: string; error?: string } = {}) =>
-    send(
+    sendPage(
       reply,
       page(
         { title: 'Inloggen' },
@@ -196,7 +193,7 @@ export async function webRoutes(app: FastifyInstance, { deps }: { deps: AppDeps 
             'dit bericht negeren.\n\nMet vriendelijke groet,\nToeleiding',
         });
       }
-      return send(
+      return sendPage(
         reply,
         page(
           { title: 'Kijk in uw e-mail' },
@@ -214,10 +211,10 @@ export async function webRoutes(app: FastifyInstance, { deps }: { deps: AppDeps 
   // message would otherwise use up the one-time link before its owner does.
   app.get<{ Params: { token: string } }>('/inloggen/:token', { schema: { hide: true } }, async (request, reply) => {
     const claims = verifyLink(key, request.params.token, now());
-    if (claims?.purpose !== 'sign-in') return send(reply, deadLink(), 410);
+    if (claims?.purpose !== 'sign-in') return sendPage(reply, deadLink(), 410);
     const contact = await findContact(deps.db, claims.contactId);
-    if (!contact) return send(reply, deadLink(), 410);
-    return send(
+    if (!contact) return sendPage(reply, deadLink(), 410);
+    return sendPage(
       reply,
       page(
         { title: 'Inloggen' },
@@ -236,7 +233,7 @@ export async function webRoutes(app: FastifyInstance, { deps }: { deps: AppDeps 
     async (request, reply) => {
       const claims = verifyLink(key, request.params.token, now());
       if (claims?.purpose !== 'sign-in' || !(await useLink(deps.db, linkHash(request.params.token))))
-        return send(reply, deadLink(), 410);
+        return sendPage(reply, deadLink(), 410);
       await startSession(deps.db, reply, { contactId: claims.contactId, task: null, secure });
       return reply.redirect('/', 303);
     },
@@ -246,7 +243,7 @@ export async function webRoutes(app: FastifyInstance, { deps }: { deps: AppDeps 
   app.get<{ Params: { token: string } }>('/l/:token', { schema: { hide: true } }, async (request, reply) => {
     const claims = verifyLink(key, request.params.token, now());
     const target = claims?.purpose === 'task' && claims.task ? taskPath(claims.task) : undefined;
-    if (!claims || !target || !(await findContact(deps.db, claims.contactId))) return send(reply, deadLink(), 410);
+    if (!claims || !target || !(await findContact(deps.db, claims.contactId))) return sendPage(reply, deadLink(), 410);
     await startSession(deps.db, reply, { contactId: claims.contactId, task: claims.task!, secure });
     // The link's text leaves the address bar at once (and with it browser history and Referer headers).
     return reply.header('referrer-policy', 'no-referrer').redirect(target, 303);
@@ -256,7 +253,7 @@ export async function webRoutes(app: FastifyInstance, { deps }: { deps: AppDeps 
     await identifyPerson(deps.db, request);
     if (request.person) await endSession(deps.db, request.person.sessionId);
     void reply.clearCookie(SESSION_COOKIE, { path: '/' });
-    return send(
+    return sendPage(
       reply,
       page(
         { title: 'U bent uitgelogd' },
@@ -272,7 +269,7 @@ export async function webRoutes(app: FastifyInstance, { deps }: { deps: AppDeps 
       await identifyPerson(deps.db, request);
       if (!request.person) {
         if (request.method === 'GET') return reply.redirect('/inloggen', 303);
-        return send(
+        return sendPage(
           reply,
           page(
             { title: 'Niet ingelogd' },
@@ -286,7 +283,7 @@ export async function webRoutes(app: FastifyInstance, { deps }: { deps: AppDeps 
       // A session from a task link reaches its own task's page only.
       const task = request.routeOptions.config.task?.(request);
       if (request.person.task !== null && task !== request.person.task)
-        return send(
+        return sendPage(
           reply,
           page(
             { title: 'Log in voor deze pagina' },

@@ -16,7 +16,7 @@ import { dutchShortDate } from '../domain/dutch';
 import { ABSENCE_REASONS, type AbsenceReason } from '../domain/statuses';
 import { html, page, type Html } from './html';
 import { taskOf, taskPath } from './tasks';
-import { csrfOf } from './form-parts';
+import { csrfOf, sendPage } from './form-parts';
 
 type Params = { id: string; weekStart: string };
 
@@ -139,9 +139,6 @@ function sheetPage(
   );
 }
 
-const send = (reply: FastifyReply, body: Html, code = 200) =>
-  reply.code(code).type('text/html; charset=utf-8').header('cache-control', 'no-store').send(body.text);
-
 export async function weekRoutes(app: FastifyInstance, { deps }: { deps: AppDeps }) {
   const task = (request: FastifyRequest) => {
     const p = request.params as Params;
@@ -163,7 +160,7 @@ export async function weekRoutes(app: FastifyInstance, { deps }: { deps: AppDeps
         request,
         sheet.participants.map((p) => p.trajectoryId),
       );
-      return send(reply, sheetPage(request, reply, sheet, today(deps)));
+      return sendPage(reply, sheetPage(request, reply, sheet, today(deps)));
     },
   );
 
@@ -225,7 +222,7 @@ export async function weekRoutes(app: FastifyInstance, { deps }: { deps: AppDeps
         };
       }
       const sheet = await weekSheet(deps, request.principal, id, weekStart);
-      return send(reply, sheetPage(request, reply, sheet, today(deps), notice), notice.kind === 'ok' ? 200 : 422);
+      return sendPage(reply, sheetPage(request, reply, sheet, today(deps), notice), notice.kind === 'ok' ? 200 : 422);
     },
   );
 }

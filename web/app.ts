@@ -31,6 +31,10 @@ import { bblRoutes } from './bbl';
 import { followUpRoutes } from './follow-up';
 import { closureRoutes } from './closures';
 import { csrfOf, sendPage } from './form-parts';
+import { cohortLaunchRoutes } from './cohort-launch';
+import { steeringRoutes } from './steering';
+import { officeRoutes } from './office';
+import { outcomeRoutes } from './outcomes';
 
 const require = createRequire(import.meta.url);
 const asset = (pkg: string, file: string) =>
@@ -306,6 +310,10 @@ export async function webRoutes(app: FastifyInstance, { deps }: { deps: AppDeps 
     await pages.register(bblRoutes, { deps });
     await pages.register(followUpRoutes, { deps });
     await pages.register(closureRoutes, { deps });
+    await pages.register(cohortLaunchRoutes, { deps });
+    await pages.register(steeringRoutes, { deps });
+    await pages.register(officeRoutes, { deps });
+    await pages.register(outcomeRoutes, { deps });
   });
 }
 
@@ -315,7 +323,7 @@ async function homeRoute(app: FastifyInstance, { deps }: { deps: AppDeps }) {
     '/',
     {
       schema: { hide: true },
-      config: { access: { roles: ['admin', 'coordinator', 'employer', 'school', 'jobcoach'] } },
+      config: { access: { roles: ['admin', 'coordinator', 'employer', 'school', 'jobcoach', 'funder'] } },
     },
     async (request, reply) => {
       const person = request.person!;
@@ -339,7 +347,15 @@ async function homeRoute(app: FastifyInstance, { deps }: { deps: AppDeps }) {
             </ul>`
           : request.principal.role === 'jobcoach'
             ? html`<p class="utrecht-paragraph"><a class="utrecht-link" href="/deelnemers">Mijn deelnemers</a></p>`
-            : html`<p class="utrecht-paragraph">Voor uw rol volgen de pagina's nog; tot dan werkt u via de API.</p>`;
+            : request.principal.role === 'coordinator'
+              ? html`<ul class="utrecht-unordered-list">
+                  <li><a class="utrecht-link" href="/sturing">Sturing: cohorten, achterstanden en risico's</a></li>
+                  <li><a class="utrecht-link" href="/cohorten/nieuw">Een cohort starten vanuit een spreadsheet</a></li>
+                  <li><a class="utrecht-link" href="/partners">Partners: wie is wie, uitnodigingen en sleutels</a></li>
+                  <li><a class="utrecht-link" href="/auditlog">Auditlog: wie las of wijzigde wat</a></li>
+                  <li><a class="utrecht-link" href="/uitkomsten">Uitkomsten</a></li>
+                </ul>`
+              : html`<p class="utrecht-paragraph"><a class="utrecht-link" href="/uitkomsten">Uitkomsten</a></p>`;
       return reply
         .type('text/html; charset=utf-8')
         .header('cache-control', 'no-store')

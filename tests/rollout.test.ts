@@ -3,6 +3,7 @@
 // current code (as a rolling deployment replaces pods), and every trajectory finishes correctly on the new
 // code: old runs keep the old behaviour (patch `steering-and-follow-up` is false for them), new runs get
 // the new one, and every history replays on the current bundle.
+import { appendFileSync } from 'node:fs';
 import path from 'node:path';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { bundleWorkflowCode, Worker } from '@temporalio/worker';
@@ -30,6 +31,13 @@ let attempt = 0;
 let QUEUE = 'rollout-0';
 /** The workers of the running attempt, stopped when it finishes however it ends. */
 const running: (() => Promise<void>)[] = [];
+/** Where the attempt stands, on stderr: a run that does not finish says at which step it stopped. */
+let began = 0;
+const step = (what: string) => {
+  const line = `rollout ${QUEUE} +${((Date.now() - began) / 1000).toFixed(1)} s: ${what}\n`;
+  process.stderr.write(line);
+  if (process.env.ROLLOUT_LOG) appendFileSync(process.env.ROLLOUT_LOG, line);
+};
 const template = welslagenTemplate({ checkpoints: [{ key: 'intake', name: 'Intake', week: 1 }] });
 let env: TestWorkflowEnvironment;
 let db: Db;
@@ -98,6 +106,7 @@ describe('a rolling deployment of new workflow code', () => {
     { timeout: 150_000, retry: 1 },
     async () => {
       QUEUE = `rollout-${++attempt}`;
+      began = Date.now();
       onTestFinished(async () => {
         const ids = started.splice(0);
         await Promise.all(
@@ -122,18 +131,25 @@ describe('a rolling deployment of new workflow code', () => {
       ];
 
       // The previous release: three trajectories start and their first week is recorded.
+      step('old worker');
       const stopOld = await runWorker({ code }, false);
       for (const t of [doorstroom, dropout, silent]) await start(t);
+      step('started, sleeping to week 2');
       await env.sleep(localInstant(addDays(startDate, 7), 10) - (await env.currentTimeMs())); // Monday of week 2
       for (const t of [doorstroom, dropout]) await recordWeek(t, 1);
+      step('week 1 recorded, stopping old worker');
       await stopOld();
+      step('new worker');
 
       // The new release takes over the same task queue; a trajectory started now runs the new code.
       const stopNew = await runWorker({ codePath: inject('workflowBundlePath') }, true);
       const fresh = await seedTrajectory(db, addDays(startDate, 7), template);
       await start(fresh);
+      step('fresh started, sleeping 7 days');
       await env.sleep('7 days');
+      step('recording week 2');
       await recordWeek(doorstroom, 2);
+      step('sick leave');
       // A run started on the previous release takes a change that release did not know: a sick leave from the
       // Monday of week 3. Its placement days stop, its ROC day does not.
       const leaving = env.client.workflow.getHandle(trajectoryWorkflowId(dropout.trajectoryId));
@@ -147,7 +163,9 @@ describe('a rolling deployment of new workflow code', () => {
         expected.map((d) => (d.kind === 'placement' ? 'placement sick_leave' : 'school planned')),
       );
       await leaving.executeUpdate(changeUpdate, { args: [{ type: 'dropout', reason: 'moved', text: 'Verhuisd' }] });
+      step('dropout recorded, sleeping 15 weeks');
       await env.sleep(`${15 * 7} days`); // into the BBL decision weeks
+      step('confirming BBL');
       for (const t of [doorstroom, fresh]) {
         const h = env.client.workflow.getHandle(trajectoryWorkflowId(t.trajectoryId));
         await h.executeUpdate(confirmBblUpdate, { args: [{ by: 'employer', contractStartDate: '2028-09-01' }] });
@@ -155,6 +173,7 @@ describe('a rolling deployment of new workflow code', () => {
       }
       // Past the last decision (the silent one's, two weeks after its end).
       await env.sleep(localInstant(addDays(startDate, 19 * 7 + 4 + 16)) - (await env.currentTimeMs()));
+      step('waiting for results');
       const results = await Promise.all(
         [doorstroom, dropout, silent, fresh].map((t) =>
           env.client.workflow.getHandle<typeof trajectoryWorkflow>(trajectoryWorkflowId(t.trajectoryId)).result(),
@@ -198,6 +217,7 @@ describe('a rolling deployment of new workflow code', () => {
       expect(
         await db.selectFrom('attendance').select('date').where('trajectory_id', '=', doorstroom.trajectoryId).execute(),
       ).toHaveLength(8);
+      step('replaying');
       // And each history, old part and new, replays on the current code.
       for (const t of [doorstroom, dropout, silent, fresh]) {
         const history = await env.client.workflow.getHandle(trajectoryWorkflowId(t.trajectoryId)).fetchHistory();
@@ -207,7 +227,9 @@ describe('a rolling deployment of new workflow code', () => {
           t.trajectoryId,
         );
       }
+      step('stopping new worker');
       await stopNew();
+      step('done');
     },
   );
 });

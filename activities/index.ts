@@ -2,6 +2,7 @@
 import type { Client } from '@temporalio/client';
 import type { Db } from '../db/connection';
 import type { Mailer } from '../infra/mail';
+import { createRecruitmentActivities } from './recruitment';
 import { createReminderActivities } from './reminders';
 import { createRetentionActivities } from './retention';
 import { createTrajectoryActivities } from './trajectory';
@@ -21,7 +22,12 @@ export interface ActivityDeps {
 }
 
 export function createActivities(deps: ActivityDeps) {
-  return { ...createTrajectoryActivities(deps), ...createRetentionActivities(deps), ...createReminderActivities(deps) };
+  return {
+    ...createTrajectoryActivities(deps),
+    ...createRetentionActivities(deps),
+    ...createReminderActivities(deps),
+    ...createRecruitmentActivities(deps),
+  };
 }
 
 export type Activities = ReturnType<typeof createActivities>;

@@ -5,6 +5,7 @@ import type { ProgrammeTemplate } from '../domain/programme';
 import type { OrganisationKind } from '../domain/roles';
 import type { Weekday } from '../domain/primitives';
 import type { Outcome } from '../domain/outcomes';
+import type { CandidateState, CandidateStatus, Draaiboek, LeaveReason } from '../domain/recruitment';
 import type { KeyRole } from '../domain/roles';
 import type { CheckpointStatus, TrajectoryStatus } from '../domain/statuses';
 
@@ -384,3 +385,51 @@ export interface Database {
   used_link: UsedLinkTable;
 }
 export type WebSession = Selectable<WebSessionTable>;
+
+/** A recruitment round of an office (issue 20): candidates go through its draaiboek towards a cohort. */
+export interface RecruitmentRoundTable {
+  id: string;
+  office_id: string;
+  programme_id: string;
+  region: string;
+  name: string;
+  draaiboek: Json<Draaiboek>;
+  created_at: CreatedAt;
+}
+/** A candidate: who it is, and the projection of its durable process (workflows/candidate.ts), guarded by seq. */
+export interface CandidateTable {
+  id: string;
+  round_id: string;
+  reference: string;
+  first_name: string;
+  last_name: string;
+  email: string | null;
+  date_of_birth: IsoDate | null;
+  bsn_hash: string | null;
+  source_id: string | null;
+  status: ColumnType<CandidateStatus, CandidateStatus | undefined, CandidateStatus>;
+  step: string;
+  due_on: IsoDate;
+  overdue: ColumnType<boolean, boolean | undefined, boolean>;
+  employer_id: string | null;
+  left_reason: LeaveReason | null;
+  left_on: IsoDate | null;
+  state: Json<CandidateState>;
+  seq: ColumnType<number, number | undefined, number>;
+  created_at: CreatedAt;
+  updated_at: ColumnType<Date, Date | undefined, Date>;
+}
+export interface CandidateEventTable {
+  candidate_id: string;
+  seq: number;
+  type: string;
+  occurred_on: IsoDate;
+  data: Json<Record<string, unknown>>;
+}
+export interface Database {
+  recruitment_round: RecruitmentRoundTable;
+  candidate: CandidateTable;
+  candidate_event: CandidateEventTable;
+}
+export type RecruitmentRound = Selectable<RecruitmentRoundTable>;
+export type Candidate = Selectable<CandidateTable>;

@@ -160,8 +160,9 @@ export type CandidateStatus = 'in_progress' | 'left' | 'matched';
 
 export interface CandidateState {
   status: CandidateStatus;
-  /** Index of the step the candidate is at (for a matched candidate: the last). */
+  /** Index and key of the step the candidate is at (for a matched candidate: the last; for one who left: theirs). */
   step: number;
+  stepKey: string;
   /** When the candidate reached the current step, and its deadline. */
   reachedOn: string;
   dueOn: string;
@@ -175,7 +176,8 @@ export interface CandidateState {
 export const dueOf = (step: RecruitmentStep, reachedOn: string) => addDays(reachedOn, step.withinDays);
 
 export function enterRound(d: Draaiboek, on: string): CandidateState {
-  return { status: 'in_progress', step: 0, reachedOn: on, dueOn: dueOf(d.steps[0]!, on), history: [] };
+  const first = d.steps[0]!;
+  return { status: 'in_progress', step: 0, stepKey: first.key, reachedOn: on, dueOn: dueOf(first, on), history: [] };
 }
 
 export const StepResult = Type.Object(
@@ -259,7 +261,17 @@ export function recordStep(
     };
   if (s.step === d.steps.length - 1) return { state: { ...s, status: 'matched', history, employerId } };
   const next = d.steps[s.step + 1]!;
-  return { state: { ...s, step: s.step + 1, reachedOn: r.on, dueOn: dueOf(next, r.on), history, employerId } };
+  return {
+    state: {
+      ...s,
+      step: s.step + 1,
+      stepKey: next.key,
+      reachedOn: r.on,
+      dueOn: dueOf(next, r.on),
+      history,
+      employerId,
+    },
+  };
 }
 
 /** The candidate leaves at their current step, for a reason of the fixed list. */

@@ -3,3 +3,4 @@ export { trajectoryWorkflow } from './trajectory';
 export { retentionWorkflow } from './retention';
 export { digestWorkflow } from './digest';
 export { followUpWorkflow } from './follow-up';
+export { candidateWorkflow } from './candidate';

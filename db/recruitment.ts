@@ -1,0 +1,59 @@
+// Recruitment rounds and their candidates. A candidate's process is a workflow; its row here is the projection,
+// written in one transaction and guarded by seq, so a retried or late projection never overwrites a newer one.
+import type { Db } from './connection';
+import type { Candidate, RecruitmentRound } from './schema';
+import type { CandidateState } from '../domain/recruitment';
+
+export interface CandidateProjection {
+  candidateId: string;
+  seq: number;
+  state: CandidateState;
+  overdue: boolean;
+  event: { type: string; on: string; data: Record<string, unknown> };
+}
+
+export async function writeCandidate(db: Db, p: CandidateProjection): Promise<void> {
+  const s = p.state;
+  await db.transaction().execute(async (trx) => {
+    await trx
+      .insertInto('candidate_event')
+      .values({
+        candidate_id: p.candidateId,
+        seq: p.seq,
+        type: p.event.type,
+        occurred_on: p.event.on,
+        data: JSON.stringify(p.event.data),
+      })
+      .onConflict((oc) => oc.columns(['candidate_id', 'seq']).doNothing())
+      .execute();
+    await trx
+      .updateTable('candidate')
+      .set({
+        status: s.status,
+        step: s.stepKey,
+        due_on: s.dueOn,
+        overdue: p.overdue,
+        employer_id: s.employerId ?? null,
+        left_reason: s.left?.reason ?? null,
+        left_on: s.left?.on ?? null,
+        state: JSON.stringify(s),
+        seq: p.seq,
+        updated_at: new Date(),
+      })
+      .where('id', '=', p.candidateId)
+      .where('seq', '<', p.seq)
+      .execute();
+  });
+}
+
+export function findRound(db: Db, id: string): Promise<RecruitmentRound | undefined> {
+  return db.selectFrom('recruitment_round').selectAll().where('id', '=', id).executeTakeFirst();
+}
+
+export function findCandidate(db: Db, id: string): Promise<Candidate | undefined> {
+  return db.selectFrom('candidate').selectAll().where('id', '=', id).executeTakeFirst();
+}
+
+export function candidateEvents(db: Db, id: string) {
+  return db.selectFrom('candidate_event').selectAll().where('candidate_id', '=', id).orderBy('seq').execute();
+}

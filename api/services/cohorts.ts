@@ -26,13 +26,38 @@ import type { OrganisationKind } from '../schemas/organisation';
 import { programmeForOffice } from './programmes';
 import { temporalCall } from '../temporal-calls';
 import { mapLimit } from '../../infra/map-limit';
-import type { Cohort, NewCohort } from '../schemas/cohort';
+import type { Cohort, NewCohort, NewParticipant } from '../schemas/cohort';
 import type { Page } from '../schemas/common';
 import type { AppDeps } from '../deps';
 
 const START_CONCURRENCY = 50;
 
-async function validate(db: Db, principal: Principal, body: NewCohort) {
+/**
+ * What a launch takes: the API's body, or the same with participants whose BSN was checked and hashed before (a
+ * launch from a spreadsheet keeps only the hash between the upload and the launch).
+ */
+export type LaunchBody = Omit<NewCohort, 'participants'> & {
+  participants: (NewParticipant & { bsnHash?: string })[];
+};
+
+/**
+ * The public holidays and the ROC's closures a cohort's trajectories are planned with: the same at the launch and
+ * in the plan a coordinator sees before it (a year past the planned end, so pauses and extensions stay covered).
+ */
+export async function cohortCalendar(
+  db: Db,
+  o: { startDate: string; weeks: number; schoolId: string; office: string | null },
+) {
+  const holidays = dutchHolidays(o.startDate, addDays(o.startDate, o.weeks * 7 + 365));
+  const closures = (await listClosures(db, o.schoolId, o.office)).map((c) => ({
+    from: c.from_date,
+    to: c.to_date,
+    name: c.name,
+  }));
+  return { holidays, closures };
+}
+
+async function validate(db: Db, principal: Principal, body: LaunchBody) {
   const problems: FieldProblem[] = [];
   const found = await findCovenant(db, body.covenantId);
   // Another office's covenant is treated as unknown from here on: no later message may depend on its members.
@@ -192,7 +217,7 @@ export async function launchCohort(
   deps: AppDeps,
   principal: Principal,
   cohortId: string,
-  body: NewCohort,
+  body: LaunchBody,
 ): Promise<Cohort> {
   const { db } = deps;
   if (!(await findCohort(db, cohortId))) {
@@ -218,7 +243,7 @@ export async function launchCohort(
         school_weekday: weekdayNumber(body.schoolWeekday),
         jobcoach_id: p.jobcoachId,
         benefit_payer_id: p.benefitPayerId,
-        bsn_hash: p.bsn === undefined ? null : bsnHash(deps.config.BSN_HMAC_KEY, p.bsn),
+        bsn_hash: p.bsn === undefined ? (p.bsnHash ?? null) : bsnHash(deps.config.BSN_HMAC_KEY, p.bsn),
         status: 'planned',
         end_date: endDate,
         workflow_id: trajectoryWorkflowId(id),
@@ -244,16 +269,15 @@ export async function launchCohort(
   const trajectories = await listCohortTrajectories(db, cohortId);
   if (cohort.status === 'launching') {
     const programme = (await findProgramme(db, cohort.programme_id, cohort.programme_version))!;
-    // Holidays for a year past the planned end, so pauses and extensions stay covered.
-    const holidays = dutchHolidays(cohort.start_date, addDays(cohort.start_date, programme.template.weeks * 7 + 365));
     const office = cohort.covenant_id
       ? ((await findCovenant(db, cohort.covenant_id))?.programme_office_id ?? null)
       : null;
-    const closures = (await listClosures(db, cohort.school_id, office)).map((c) => ({
-      from: c.from_date,
-      to: c.to_date,
-      name: c.name,
-    }));
+    const { holidays, closures } = await cohortCalendar(db, {
+      startDate: cohort.start_date,
+      weeks: programme.template.weeks,
+      schoolId: cohort.school_id,
+      office,
+    });
     const inputs = trajectories.map((t): TrajectoryInput => ({
       trajectoryId: t.id,
       cohortId,

@@ -14,6 +14,7 @@ import * as m0010 from './migrations/0010_calendar_links';
 import * as m0011 from './migrations/0011_outcome_cells';
 import * as m0012 from './migrations/0012_web_sessions';
 import * as m0013 from './migrations/0013_mail_preferences';
+import * as m0014 from './migrations/0014_funder_analyst';
 import * as m0017 from './migrations/0017_cohort_drafts';
 import * as m0018 from './migrations/0018_recruitment';
 
@@ -33,6 +34,7 @@ export const MIGRATIONS: Record<string, Migration> = {
   '0011_outcome_cells': m0011,
   '0012_web_sessions': m0012,
   '0013_mail_preferences': m0013,
+  '0014_funder_analyst': m0014,
   '0017_cohort_drafts': m0017,
   '0018_recruitment': m0018,
 };

@@ -6,7 +6,7 @@ import type { OrganisationKind } from '../domain/roles';
 import type { Weekday } from '../domain/primitives';
 import type { Outcome } from '../domain/outcomes';
 import type { CandidateState, CandidateStatus, Draaiboek, LeaveReason } from '../domain/recruitment';
-import type { KeyRole } from '../domain/roles';
+import type { ContactRole, KeyRole } from '../domain/roles';
 import type { CheckpointStatus, TrajectoryStatus } from '../domain/statuses';
 
 /** A DATE column: read back as 'YYYY-MM-DD' (type parsers in connection.ts), written as the same string. */
@@ -192,7 +192,8 @@ export interface CovenantMemberTable {
   role: MemberRole;
 }
 
-export type ContactRole = 'coordinator' | 'jobcoach' | 'workplace_trainer' | 'roc_coordinator';
+/** Defined with the key roles (domain/roles.ts); funder_analyst: a gemeente's or UWV's analyst (migration 0014). */
+export type { ContactRole };
 export interface ContactTable {
   id: string;
   organisation_id: string;

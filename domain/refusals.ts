@@ -4,6 +4,7 @@
 // nothing is parsed back from text.
 import { dutchDay, STATUS_NL } from './dutch';
 import type { DayKind } from './primitives';
+import type { ContactRole, OrganisationKind } from './roles';
 import { statusInWords, type TrajectoryStatus } from './statuses';
 
 type Words = { en: string; nl: string };
@@ -122,6 +123,31 @@ const REFUSALS = {
     en: `the BBL decision opens in week ${p.week}`,
     nl: `Het BBL-besluit kan worden bevestigd vanaf week ${p.week}.`,
   })) as Say<{ week: number }>,
+  // Not the trajectory's: which organisation a contact of a role belongs to (api/services/partners.ts).
+  contact_role_kind: ((p) => ({
+    en: `a ${p.kind} has no ${p.role} (that is for ${p.allowed.join(' or ')})`,
+    nl:
+      `Een ${CONTACT_ROLE_NL[p.role]} hoort bij ${p.allowed.map((k) => ORGANISATION_KIND_NL[k]).join(' of ')}, ` +
+      `niet bij ${ORGANISATION_KIND_NL[p.kind]}.`,
+  })) as Say<{ kind: OrganisationKind; role: ContactRole; allowed: OrganisationKind[] }>,
+};
+
+/** A contact's role in a sentence ("een analist van een financier"). */
+const CONTACT_ROLE_NL: Record<ContactRole, string> = {
+  coordinator: 'coördinator',
+  jobcoach: 'jobcoach',
+  workplace_trainer: 'praktijkopleider',
+  roc_coordinator: 'BPV-coördinator',
+  funder_analyst: 'analist van een financier',
+};
+
+/** A kind of organisation in a sentence, with its article. */
+const ORGANISATION_KIND_NL: Record<OrganisationKind, string> = {
+  programme_office: 'een programmabureau',
+  employer: 'een werkgever',
+  school: 'een ROC',
+  gemeente: 'een gemeente',
+  uwv: 'het UWV',
 };
 
 type Table = typeof REFUSALS;

@@ -9,6 +9,19 @@ export const KeyRole = Type.Enum(KEY_ROLES);
 export const ROLES = ['admin', ...KEY_ROLES] as const;
 export type Role = (typeof ROLES)[number];
 
+/**
+ * The roles a person (a contact) has under its organisation; each acts in a key role (web/session.ts ROLE_OF).
+ * funder_analyst: a gemeente's or UWV's analyst, who reads the outcome figures as a funder.
+ */
+export const CONTACT_ROLES = [
+  'coordinator',
+  'jobcoach',
+  'workplace_trainer',
+  'roc_coordinator',
+  'funder_analyst',
+] as const;
+export type ContactRole = (typeof CONTACT_ROLES)[number];
+
 export const ORGANISATION_KINDS = ['programme_office', 'employer', 'school', 'gemeente', 'uwv'] as const;
 export type OrganisationKind = (typeof ORGANISATION_KINDS)[number];
 export const OrganisationKind = Type.Enum(ORGANISATION_KINDS);

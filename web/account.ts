@@ -15,16 +15,18 @@ const ROLE_TEXT: Record<ContactRole, string> = {
   roc_coordinator: 'BPV-coördinator (ROC)',
   jobcoach: 'Jobcoach',
   coordinator: 'Coördinator (programmabureau)',
+  funder_analyst: 'Analist (financier)',
 };
 
-/** What always comes, per role: the tasks, which cannot be switched off. */
-const TASKS_TEXT: Record<ContactRole, string> = {
+/** What always comes, per role: the tasks, which cannot be switched off; null: the role gets no mail. */
+const TASKS_TEXT: Record<ContactRole, string | null> = {
   workplace_trainer:
     'aanwezigheid die nog geregistreerd moet worden, de BBL-beslissing en de vragen 3, 6 en 12 maanden na de start',
   roc_coordinator:
     'ROC-dagen die nog geregistreerd moeten worden, de BBL-inschrijving en de vragen 3, 6 en 12 maanden na de start',
   jobcoach: 'checkpoints die eraan komen of te laat zijn',
   coordinator: 'herinneringen aan partners die twee keer niet zijn opgevolgd',
+  funder_analyst: null,
 };
 
 const KIND_TEXT: Record<OptionalKind, { label: string; description: string }> = {
@@ -144,15 +146,22 @@ function accountPage(
       </dl>
       <p class="utrecht-paragraph">Klopt er iets niet? Vraag de organisatie die u uitnodigde het aan te passen.</p>
       <h2 class="utrecht-heading-2">E-mail</h2>
-      <p class="utrecht-paragraph">
-        Elke werkdag om 10:00 uur krijgt u wat er voor u klaarstaat. Daarbij zijn altijd ${TASKS_TEXT[a.role]}: die kunt
-        u niet uitzetten.
-      </p>
-      <form method="post" action="/account">
-        <input type="hidden" name="_csrf" value="${csrfOf(reply)}" />
-        ${kindsFieldset(a, o.errors?.kinds)} ${deliveryFieldset(a, o.errors?.delivery)}
-        <button type="submit" class="utrecht-button utrecht-button--primary-action">Keuze opslaan</button>
-      </form>`,
+      ${
+        TASKS_TEXT[a.role] === null
+          ? html`<p class="utrecht-paragraph">
+              U krijgt geen herinneringen per e-mail. De cijfers leest u op de pagina
+              <a class="utrecht-link" href="/uitkomsten">Uitkomsten</a>.
+            </p>`
+          : html`<p class="utrecht-paragraph">
+                Elke werkdag om 10:00 uur krijgt u wat er voor u klaarstaat. Daarbij zijn altijd ${TASKS_TEXT[a.role]}:
+                die kunt u niet uitzetten.
+              </p>
+              <form method="post" action="/account">
+                <input type="hidden" name="_csrf" value="${csrfOf(reply)}" />
+                ${kindsFieldset(a, o.errors?.kinds)} ${deliveryFieldset(a, o.errors?.delivery)}
+                <button type="submit" class="utrecht-button utrecht-button--primary-action">Keuze opslaan</button>
+              </form>`
+      }`,
   );
 }
 
@@ -160,7 +169,7 @@ const send = (reply: FastifyReply, body: Html, code = 200) =>
   reply.code(code).type('text/html; charset=utf-8').header('cache-control', 'no-store').send(body.text);
 
 /** Every role a person signs in as (web/session.ts ROLE_OF), and the admin as the API has it. */
-const PEOPLE = ['admin', 'coordinator', 'employer', 'school', 'jobcoach'] as const;
+const PEOPLE = ['admin', 'coordinator', 'employer', 'school', 'jobcoach', 'funder'] as const;
 
 export async function accountRoutes(app: FastifyInstance, { deps }: { deps: AppDeps }) {
   app.get('/account', { schema: { hide: true }, config: { access: { roles: PEOPLE } } }, async (request, reply) =>

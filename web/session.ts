@@ -16,12 +16,16 @@ export const IDLE_MINUTES = 30;
 /** Hours after which a session ends whatever happens. */
 const MAX_HOURS = 24;
 
-/** The role a contact acts in: a workplace trainer for its employer, an ROC coordinator for its ROC. */
+/**
+ * The role a contact acts in: a workplace trainer for its employer, an ROC coordinator for its ROC, a funder's analyst
+ * for its gemeente or UWV (the outcome figures, as a funder key reads them).
+ */
 export const ROLE_OF: Record<ContactRole, KeyRole> = {
   workplace_trainer: 'employer',
   roc_coordinator: 'school',
   jobcoach: 'jobcoach',
   coordinator: 'coordinator',
+  funder_analyst: 'funder',
 };
 
 export interface Person {
@@ -44,7 +48,12 @@ declare module 'fastify' {
 
 const hashOf = (secret: string) => createHash('sha256').update(secret).digest('hex');
 
-/** The person's principal: the actor the audit log names is the contact, not a key. */
+/**
+ * The person's principal: the actor the audit log names is the contact, not a key. Its office is the one that made the
+ * contact, as a key's is the office whose coordinator made it (a coordinator's: its own organisation); so a funder's
+ * analyst sees what a funder key of that office sees (api/access.ts outcomeFilter), and one the admin made on a
+ * shared gemeente or UWV what an admin-made funder key sees.
+ */
 export function principalOfPerson(p: {
   contact_id: string;
   contact_role: ContactRole;

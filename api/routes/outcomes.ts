@@ -4,7 +4,13 @@ import { noteAudit } from '../access';
 import { IdempotencyHeaders, idempotentReply } from '../idempotency';
 import { Paged, responses } from '../schemas/common';
 import { BsnLookup, FigureQuery, OutcomeFigures, OutcomeQuery, ParticipantOutcome } from '../schemas/outcome';
-import { figuresCsv, lookUpParticipantOutcomes, outcomeFigures, pageParticipantOutcomes } from '../services/outcomes';
+import {
+  figuresCsv,
+  figuresDutchCsv,
+  lookUpParticipantOutcomes,
+  outcomeFigures,
+  pageParticipantOutcomes,
+} from '../services/outcomes';
 import type { AppDeps } from '../deps';
 
 export const outcomeRoutes: FastifyPluginAsyncTypebox<{ deps: AppDeps }> = async (app, { deps }) => {
@@ -20,20 +26,27 @@ export const outcomeRoutes: FastifyPluginAsyncTypebox<{ deps: AppDeps }> = async
           'attendance rate, checkpoint results; small cells suppressed',
         description:
           'Filter by programme, region, cohort and period (cohort start). JSON, or CSV with `format=csv` or ' +
-          '`Accept: text/csv`. A count of 1 to 4 people is null, and so is the next smallest in its group, ' +
-          'so none can be worked out from a total (docs/outcomes.md).',
+          '`Accept: text/csv`, or CSV for Dutch Excel with `format=csv-nl` (semicolons, a byte-order mark, a ' +
+          'decimal comma, Dutch headers and words, a suppressed count as "< 5", the attendance rate in percent; ' +
+          'the same figures in the same order). A count of 1 to 4 people is null, and so is the next smallest in ' +
+          'its group, so none can be worked out from a total (docs/outcomes.md).',
         querystring: FigureQuery,
         produces: ['application/json', 'text/csv'],
         response: responses(
           200,
           OutcomeFigures,
           'The figures, small cells suppressed: JSON, or CSV (one row per figure) with `format=csv` or ' +
-            '`Accept: text/csv`',
+            '`Accept: text/csv`, or CSV for Dutch Excel with `format=csv-nl`',
         ),
       },
     },
     async (request, reply) => {
       const figures = await outcomeFigures(deps, request.principal, request.query);
+      if (request.query.format === 'csv-nl')
+        return (reply as FastifyReply)
+          .type('text/csv; charset=utf-8')
+          .header('content-disposition', 'attachment; filename="uitkomsten.csv"')
+          .send(figuresDutchCsv(figures));
       if (
         request.query.format === 'csv' ||
         (request.query.format === undefined && /text\/csv/.test(request.headers.accept ?? ''))

@@ -1,5 +1,6 @@
 import { Type, type Static } from 'typebox';
 import { Email, Id, Text } from './common';
+import { CONTACT_ROLES } from '../../domain/roles';
 
 export const MemberRole = Type.Enum(['employer', 'school', 'funder', 'jobcoaching'], {
   description:
@@ -56,7 +57,12 @@ export const Covenant = Type.Object({
 });
 export type Covenant = Static<typeof Covenant>;
 
-export const ContactRole = Type.Enum(['coordinator', 'jobcoach', 'workplace_trainer', 'roc_coordinator']);
+export const ContactRole = Type.Enum(CONTACT_ROLES, {
+  description:
+    "coordinator: a programme office's coordinator; jobcoach: of a programme office or gemeente; workplace_trainer: " +
+    "an employer's; roc_coordinator: an ROC's; funder_analyst: a gemeente's or UWV's analyst, who signs in to read " +
+    'the outcome figures (role funder, as a funder key)',
+});
 export const NewContact = Type.Object(
   { id: Type.Optional(Id), role: ContactRole, name: Text(), email: Email },
   {

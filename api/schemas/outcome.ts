@@ -30,8 +30,11 @@ export const FigureQuery = Type.Object({
   from: Type.Optional(Type.Intersect([IsoDate], { description: 'Cohorts that started on or after this date' })),
   to: Type.Optional(Type.Intersect([IsoDate], { description: 'Cohorts that started on or before this date' })),
   format: Type.Optional(
-    Type.Enum(['json', 'csv'], {
-      description: 'csv: one row per figure (figure, category, count); also chosen by Accept: text/csv',
+    Type.Enum(['json', 'csv', 'csv-nl'], {
+      description:
+        'csv: one row per figure (figure, category, count); also chosen by Accept: text/csv. csv-nl: the same ' +
+        'rows for Dutch Excel: semicolons, UTF-8 with a byte-order mark, CRLF, a decimal comma, Dutch headers and ' +
+        'words (Cijfer, Categorie, Aantal), a suppressed count as "< 5", the attendance rate as a percentage',
     }),
   ),
 });

@@ -44,8 +44,11 @@ export async function inviteContact(
     to: contact.email,
     subject: 'Toeleiding – uitnodiging en uw inloglink',
     text:
-      `Beste ${contact.name},\n\nU bent uitgenodigd voor Toeleiding, de pagina's waarop u de aanwezigheid en ` +
-      `andere taken voor uw deelnemers bijhoudt. Met deze link logt u de eerste keer in. Hij werkt ` +
+      `Beste ${contact.name},\n\nU bent uitgenodigd voor Toeleiding, de pagina's waarop u ` +
+      (contact.role === 'funder_analyst'
+        ? 'de uitkomsten van de trajecten leest'
+        : 'de aanwezigheid en andere taken voor uw deelnemers bijhoudt') +
+      `. Met deze link logt u de eerste keer in. Hij werkt ` +
       `${INVITATION_DAYS} dagen en één keer:\n\n${base}/inloggen/${token}\n\nDaarna vraagt u op ${base}/inloggen ` +
       'met uw e-mailadres een nieuwe inloglink aan wanneer u die nodig hebt.\n\nMet vriendelijke groet,\nToeleiding',
   });

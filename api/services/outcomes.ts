@@ -13,6 +13,15 @@ import { OUTCOME_KINDS } from '../../domain/outcomes';
 import { RUNNING_STATUSES } from '../../domain/statuses';
 import { MIN_CELL, suppressGroup, suppressTotal } from '../../domain/suppression';
 import type { AppDeps } from '../deps';
+import {
+  ANSWER_NL,
+  CHECKPOINT_STATUS_NL,
+  DROPOUT_REASON_NL,
+  STANDING_NL,
+  SUPPRESSED_NL,
+  wordFor,
+} from '../../domain/outcome-words';
+import { dutchCsvOf, type Column } from '../../web/spreadsheet';
 
 type Row = Awaited<ReturnType<typeof listParticipantOutcomes>>['items'][number];
 const toView = (r: Row): ParticipantOutcome => ({
@@ -134,27 +143,67 @@ export async function outcomeFigures(deps: Pick<AppDeps, 'db'>, p: Principal, q:
   };
 }
 
-/** One row per figure: figure, category, count (empty when suppressed). */
-export function figuresCsv(f: OutcomeFigures): string {
-  const rows: (string | number | null)[][] = [
-    ['figure', 'category', 'count'],
-    ['started', '', f.started],
-  ];
-  for (const [k, v] of Object.entries(f.participants)) rows.push(['participants', k, v]);
-  for (const [k, v] of Object.entries(f.dropoutByReason)) rows.push(['dropout_by_reason', k, v]);
-  for (const [k, v] of Object.entries(f.dropoutByWeek)) rows.push(['dropout_by_week', k, v]);
-  rows.push(
-    ['attendance', 'participants', f.attendance.participants],
-    ['attendance', 'recorded_days', f.attendance.recordedDays],
-    ['attendance', 'rate', f.attendance.rate],
+/**
+ * One figure: what is counted and of which category, by the keys of today's CSV (`figure`, `category`) and in Dutch
+ * words (`nl`), and the count (null when suppressed). The attendance rate is a fraction; in Dutch a percentage.
+ */
+export interface FigureRow {
+  figure: string;
+  category: string;
+  count: number | null;
+  nl: { figure: string; category: string; count: number | null };
+}
+
+/** Every figure as a row, in one order for every format: the CSV, the CSV for Dutch Excel, the page's downloads. */
+export function figureRows(f: OutcomeFigures): FigureRow[] {
+  const rows: FigureRow[] = [];
+  const add = (figure: string, category: string, count: number | null, nl: [string, string], nlCount = count) =>
+    rows.push({ figure, category, count, nl: { figure: nl[0], category: nl[1], count: nlCount } });
+  add('started', '', f.started, ['Gestart', 'Deelnemers']);
+  for (const [k, v] of Object.entries(f.participants))
+    add('participants', k, v, ['Stand van de deelnemers', wordFor(STANDING_NL, k)]);
+  for (const [k, v] of Object.entries(f.dropoutByReason))
+    add('dropout_by_reason', k, v, ['Uitval naar reden', wordFor(DROPOUT_REASON_NL, k)]);
+  for (const [k, v] of Object.entries(f.dropoutByWeek)) add('dropout_by_week', k, v, ['Uitval naar week', `Week ${k}`]);
+  add('attendance', 'participants', f.attendance.participants, ['Aanwezigheid', 'Deelnemers met geregistreerde dagen']);
+  add('attendance', 'recorded_days', f.attendance.recordedDays, ['Aanwezigheid', 'Geregistreerde dagen']);
+  const percent = f.attendance.rate === null ? null : Math.round(f.attendance.rate * 1000) / 10;
+  add(
+    'attendance',
+    'rate',
+    f.attendance.rate,
+    ['Aanwezigheid', 'Aanwezig (procent van de geregistreerde dagen)'],
+    percent,
   );
   for (const [key, cells] of Object.entries(f.checkpoints))
-    for (const [k, v] of Object.entries(cells)) rows.push([`checkpoint_${key}`, k, v]);
+    for (const [k, v] of Object.entries(cells))
+      add(`checkpoint_${key}`, k, v, [`Checkpoint ${key}`, wordFor(CHECKPOINT_STATUS_NL, k)]);
   for (const [months, g] of Object.entries(f.followUp)) {
-    rows.push([`follow_up_${months}m`, 'asked', g.asked]);
-    for (const [k, v] of Object.entries(g.employed)) rows.push([`follow_up_${months}m_employed`, k, v]);
-    rows.push([`follow_up_${months}m`, 'enrolment_asked', g.enrolmentAsked]);
-    for (const [k, v] of Object.entries(g.enrolled)) rows.push([`follow_up_${months}m_enrolled`, k, v]);
+    const after = `Nazorg na ${months} maanden`;
+    add(`follow_up_${months}m`, 'asked', g.asked, [after, 'Gevraagd naar werk']);
+    for (const [k, v] of Object.entries(g.employed))
+      add(`follow_up_${months}m_employed`, k, v, [`${after}: werkt nog bij de werkgever`, wordFor(ANSWER_NL, k)]);
+    add(`follow_up_${months}m`, 'enrolment_asked', g.enrolmentAsked, [after, 'Gevraagd naar BBL-inschrijving']);
+    for (const [k, v] of Object.entries(g.enrolled))
+      add(`follow_up_${months}m_enrolled`, k, v, [`${after}: nog ingeschreven bij het ROC`, wordFor(ANSWER_NL, k)]);
   }
-  return stringify(rows.map((r) => r.map((v) => (v === null ? '' : v))));
+  return rows;
 }
+
+/** One row per figure: figure, category, count (empty when suppressed). The format existing callers read. */
+export function figuresCsv(f: OutcomeFigures): string {
+  return stringify([
+    ['figure', 'category', 'count'],
+    ...figureRows(f).map((r) => [r.figure, r.category, r.count === null ? '' : r.count]),
+  ]);
+}
+
+/** The figures as Dutch Excel shows them: Dutch headers and words, a suppressed count as "< 5". */
+export const DUTCH_FIGURE_COLUMNS: Column<FigureRow>[] = [
+  { header: 'Cijfer', value: (r) => r.nl.figure, width: 44 },
+  { header: 'Categorie', value: (r) => r.nl.category, width: 44 },
+  { header: 'Aantal', value: (r) => r.nl.count ?? SUPPRESSED_NL, width: 10 },
+];
+
+/** CSV for Dutch Excel (web/spreadsheet.ts: semicolons, a byte-order mark, a decimal comma), Dutch headers. */
+export const figuresDutchCsv = (f: OutcomeFigures): string => dutchCsvOf(DUTCH_FIGURE_COLUMNS, figureRows(f));

@@ -14,11 +14,18 @@ import type { Db } from '../db/connection';
 import { findOwnedOrganisation, ownerOffice } from '../db/ownership';
 import { localDate } from '../domain/calendar';
 import type { Principal, Role } from './auth';
-import { DomainError, notFound, type FieldProblem } from './errors';
+import { DomainError, notFound, says, type FieldProblem, type Text } from './errors';
 import { actingOffice, organisationRight } from './ownership';
 import { JOBCOACH_CHANGES, type ChangeType } from '../domain/changes';
 
-export type ResourceKind = 'trajectory' | 'cohort' | 'organisation' | 'covenant' | 'api-key';
+export type ResourceKind =
+  | 'trajectory'
+  | 'cohort'
+  | 'organisation'
+  | 'covenant'
+  | 'api-key'
+  | 'recruitment-round'
+  | 'candidate';
 
 export interface Access {
   /** Who may call the route at all. */
@@ -57,8 +64,19 @@ declare module 'fastify' {
 export const ALL_ROLES: readonly Role[] = ['admin', 'coordinator', 'employer', 'school', 'jobcoach', 'funder'];
 export const COORDINATION: readonly Role[] = ['admin', 'coordinator'];
 
-export const forbidden = (detail: string, errors?: FieldProblem[]) =>
-  new DomainError(403, 'forbidden', 'Forbidden', detail, errors);
+export const forbidden = (detail: Text, errors?: FieldProblem[]) =>
+  new DomainError(403, 'forbidden', says('Forbidden', 'Niet toegestaan'), detail, errors);
+
+/** How a 404 names a resource the caller may not see, in both languages. */
+const RESOURCE_NL: Record<ResourceKind, string> = {
+  trajectory: 'traject',
+  cohort: 'cohort',
+  organisation: 'organisatie',
+  covenant: 'convenant',
+  'api-key': 'API-sleutel',
+  'recruitment-round': 'wervingsronde',
+  candidate: 'kandidaat',
+};
 
 const EVERYTHING: Scope = { from: null };
 
@@ -141,6 +159,14 @@ export async function resourceLevel(
         return { level: 'see', scope: EVERYTHING };
       return undefined;
     }
+    case 'recruitment-round':
+    case 'candidate': {
+      // Recruitment is the office's own work: its coordinators see and manage its rounds and candidates.
+      const owner = await ownerOffice(db, kind, id);
+      if (owner === undefined || owner === null) return undefined;
+      if (admin || (p.role === 'coordinator' && owner === office)) return { level: 'manage', scope: EVERYTHING };
+      return undefined;
+    }
     case 'api-key': {
       const k = await findApiKey(db, id);
       if (!k) return undefined;
@@ -188,17 +214,29 @@ export function authorize(app: FastifyInstance, db: Db, now: () => number): void
       const found = await allowed(db, p, access, id, localDate(now()));
       if (!found) {
         request.denied.push({ resource: access.resource, id });
-        throw notFound(`${access.resource} ${id}`);
+        throw notFound(says(`${access.resource} ${id}`, `${RESOURCE_NL[access.resource]} ${id}`));
       }
       request.scope = found.scope;
       if (found.trajectoryId) request.auditTrajectories.push(found.trajectoryId);
     } else {
       if (!access.roles.includes(p.role))
-        throw forbidden(`A ${p.role} key cannot use ${request.method} ${request.routeOptions.url}`);
+        throw forbidden(
+          says(
+            `A ${p.role} key cannot use ${request.method} ${request.routeOptions.url}`,
+            `Een ${p.role}-sleutel kan ${request.method} ${request.routeOptions.url} niet gebruiken`,
+          ),
+        );
       request.scope = EVERYTHING;
     }
     const problems = access.body?.(p, request.body, request.scope) ?? [];
-    if (problems.length > 0) throw forbidden(problems.map((x) => `${x.field}: ${x.message}`).join('; '), problems);
+    if (problems.length > 0)
+      throw forbidden(
+        says(
+          problems.map((x) => `${x.field}: ${x.message}`).join('; '),
+          problems.map((x) => `${x.field}: ${x.nl}`).join('; '),
+        ),
+        problems,
+      );
   });
 
   // A refusal that named objects in the body (another office's organisation as a covenant member, ...).
@@ -317,11 +355,13 @@ export function attendanceLimits(
       out.push({
         field: `entries[${i}].kind`,
         message: `a${p.role === 'employer' ? 'n employer' : ' school'} records ${own} days only`,
+        nl: `een ${p.role === 'employer' ? 'werkgever legt alleen stagedagen' : 'ROC legt alleen ROC-dagen'} vast`,
       });
     else if (scope.from && e.date < scope.from)
       out.push({
         field: `entries[${i}].date`,
         message: `lies before this trajectory was placed with you (${scope.from})`,
+        nl: `ligt vóór de dag waarop dit traject bij u werd geplaatst (${scope.from})`,
       });
   });
   return out;
@@ -333,6 +373,7 @@ export function bblLimits(p: Principal, body: { by: string }): FieldProblem[] {
       {
         field: 'by',
         message: `a ${p.role} key confirms for ${p.role === 'employer' ? 'the employer' : 'the school'} only`,
+        nl: `een ${p.role}-sleutel bevestigt alleen voor ${p.role === 'employer' ? 'de werkgever' : 'het ROC'}`,
       },
     ];
   return [];
@@ -340,9 +381,21 @@ export function bblLimits(p: Principal, body: { by: string }): FieldProblem[] {
 
 export function followUpLimits(p: Principal, body: { employed?: boolean; enrolled?: boolean }): FieldProblem[] {
   if (p.role === 'employer' && body.enrolled !== undefined)
-    return [{ field: 'enrolled', message: 'the ROC answers for the enrolment; an employer answers employed' }];
+    return [
+      {
+        field: 'enrolled',
+        message: 'the ROC answers for the enrolment; an employer answers employed',
+        nl: 'het ROC antwoordt over de inschrijving; een werkgever antwoordt employed',
+      },
+    ];
   if (p.role === 'school' && body.employed !== undefined)
-    return [{ field: 'employed', message: 'the employer answers for the employment; an ROC answers enrolled' }];
+    return [
+      {
+        field: 'employed',
+        message: 'the employer answers for the employment; an ROC answers enrolled',
+        nl: 'de werkgever antwoordt over het dienstverband; een ROC antwoordt enrolled',
+      },
+    ];
   return [];
 }
 
@@ -352,6 +405,7 @@ export function changeLimits(p: Principal, body: { type: ChangeType }): FieldPro
       {
         field: 'type',
         message: `a jobcoach records ${JOBCOACH_CHANGES.join(', ')}; other changes are the coordinator's`,
+        nl: `een jobcoach legt ${JOBCOACH_CHANGES.join(', ')} vast; andere wijzigingen zijn aan de coördinator`,
       },
     ];
   return [];

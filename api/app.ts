@@ -9,7 +9,7 @@ import rateLimit from '@fastify/rate-limit';
 import { authorize } from './access';
 import { authenticate } from './auth';
 import { BSN_LEAK_MESSAGE, bsnLeaks, redactLogLine, requestId } from './bsn';
-import { DomainError, installErrorHandler, unprocessable } from './errors';
+import { DomainError, fastifyRefusal, installErrorHandler, problemFor, says, unprocessable } from './errors';
 import { installObservability, requestLogSerializer } from './observability';
 import { apiKeyRoutes } from './routes/api-keys';
 import { auditRoutes } from './routes/audit';
@@ -56,19 +56,20 @@ export async function buildApp(deps: AppDeps, options: FastifyServerOptions = {}
     // handler; they get the same problem body here.
     frameworkErrors: (error, request, reply) => {
       const status = error.statusCode && error.statusCode >= 400 && error.statusCode < 500 ? error.statusCode : 400;
-      void (reply as FastifyReply)
+      const r = reply as FastifyReply;
+      void r
         .code(status)
         .type('application/problem+json')
         .header('x-request-id', request.id)
         .header('API-Version', API_VERSION)
-        .send({
-          type: '/problems/bad-request',
-          title: 'Bad request',
-          status,
-          detail: error.message,
-          instance: request.url,
-          requestId: request.id,
-        });
+        .send(
+          problemFor(request, r, {
+            type: '/problems/bad-request',
+            title: says('Bad request', 'Onjuist verzoek'),
+            status,
+            detail: fastifyRefusal(error),
+          }),
+        );
     },
     ...options,
   }).withTypeProvider<TypeBoxTypeProvider>();
@@ -89,14 +90,17 @@ export async function buildApp(deps: AppDeps, options: FastifyServerOptions = {}
       return reply
         .code(404)
         .type('application/problem+json')
-        .send({
-          type: '/problems/not-found',
-          title: 'Not found',
-          status: 404,
-          detail: `No route ${request.method} ${path}: paths have no trailing slash`,
-          instance: request.url,
-          requestId: request.id,
-        });
+        .send(
+          problemFor(request, reply, {
+            type: '/problems/not-found',
+            title: says('Not found', 'Niet gevonden'),
+            status: 404,
+            detail: says(
+              `No route ${request.method} ${path}: paths have no trailing slash`,
+              `Geen route ${request.method} ${path}: paden eindigen niet op een schuine streep`,
+            ),
+          }),
+        );
     }
   });
 
@@ -114,7 +118,12 @@ export async function buildApp(deps: AppDeps, options: FastifyServerOptions = {}
           `needs a new major version and path, ` +
           'served beside this one while clients move; additions stay in this version. Every response ' +
           'carries the full version (semver) in the `API-Version` header. ' +
-          'Errors are RFC 9457 problem details (`application/problem+json`). Paths have no trailing slash.',
+          'Errors are RFC 9457 problem details (`application/problem+json`). Paths have no trailing slash.\n\n' +
+          'Languages: errors are in English unless the request prefers Dutch: with `Accept-Language: nl` ' +
+          '(also `nl-NL`, or a weighted list that puts Dutch above English) the `title`, the `detail` and each ' +
+          '`errors[].message` are Dutch, while `type`, `status`, the structure and every `errors[].field` stay the ' +
+          'same, so a client matches on those and shows the words. Such an answer says `Content-Language: nl` ' +
+          '(otherwise `en`) and `Vary: Accept-Language`.',
       },
       components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
       security: [{ bearer: [] }],
@@ -147,8 +156,12 @@ export async function buildApp(deps: AppDeps, options: FastifyServerOptions = {}
             new DomainError(
               429,
               'rate-limited',
-              'Too many requests',
-              `At most ${context.max} requests per minute per key; try again in ${Math.ceil(context.ttl / 1000)} s`,
+              says('Too many requests', 'Te veel verzoeken'),
+              says(
+                `At most ${context.max} requests per minute per key; try again in ${Math.ceil(context.ttl / 1000)} s`,
+                `Hoogstens ${context.max} verzoeken per minuut per sleutel; probeer het over ` +
+                  `${Math.ceil(context.ttl / 1000)} s opnieuw`,
+              ),
             ),
         });
       }
@@ -157,7 +170,8 @@ export async function buildApp(deps: AppDeps, options: FastifyServerOptions = {}
       // any field but `bsn`, before anything is stored.
       v1.addHook('preHandler', async (request) => {
         const fields = bsnLeaks(request.body);
-        if (fields.length) throw unprocessable(fields.map((field) => ({ field, message: BSN_LEAK_MESSAGE })));
+        if (fields.length)
+          throw unprocessable(fields.map((field) => ({ field, message: BSN_LEAK_MESSAGE, nl: BSN_LEAK_MESSAGE })));
       });
       const routes = [
         programmeRoutes,

@@ -5,7 +5,7 @@ import type { FastifyInstance } from 'fastify';
 import { findLiveKey, touchApiKey } from '../db/api-keys';
 import type { Db } from '../db/connection';
 import type { ApiKey, KeyRole } from '../db/schema';
-import { DomainError, unauthorized } from './errors';
+import { DomainError, says, unauthorized } from './errors';
 
 export type Role = 'admin' | KeyRole;
 
@@ -90,8 +90,12 @@ export function authenticate(app: FastifyInstance, db: Db, adminToken: string, f
       throw new DomainError(
         429,
         'rate-limited',
-        'Too many requests',
-        `At most ${failuresPerMinute} failed authentications per minute per address; try again in ${wait} s`,
+        says('Too many requests', 'Te veel verzoeken'),
+        says(
+          `At most ${failuresPerMinute} failed authentications per minute per address; try again in ${wait} s`,
+          `Hoogstens ${failuresPerMinute} mislukte aanmeldingen per minuut per adres; ` +
+            `probeer het over ${wait} s opnieuw`,
+        ),
       );
     }
     const principal = await identify(request.headers.authorization);

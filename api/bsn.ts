@@ -108,6 +108,12 @@ export function bsnLeaks(body: unknown, path = ''): string[] {
   });
 }
 
+/** The answer to a BSN that fails the elfproef (the value is never echoed: a typo'd BSN is still personal data). */
+export const BSN_FAILS_ELFPROEF = {
+  message: 'is not a valid BSN (it fails the elfproef)',
+  nl: 'is geen geldig BSN (het voldoet niet aan de elfproef)',
+};
+
 /** The answer for each such field: in words for the person who typed it, and without the number. */
 export const BSN_LEAK_MESSAGE =
   'bevat een burgerservicenummer (BSN); laat dat weg: een BSN hoort alleen in het veld bsn van een deelnemer';

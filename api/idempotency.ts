@@ -9,7 +9,7 @@ import type { Db } from '../db/connection';
 import { noteAudit } from './access';
 import { bsnHash, withoutBsn } from './bsn';
 import { claimIdempotencyKey, completeIdempotencyKey, releaseIdempotencyKey } from '../db/idempotency';
-import { DomainError } from './errors';
+import { DomainError, says } from './errors';
 
 export const IdempotencyHeaders = Type.Object({
   'idempotency-key': Type.String({
@@ -40,9 +40,19 @@ export async function idempotent<T>(
     throw new DomainError(
       422,
       'idempotency-key-reused',
-      'Idempotency-Key reused',
-      'This Idempotency-Key was used before with a different request body; use a new key for a new request',
-      [{ field: 'headers.idempotency-key', message: 'was used before with a different body' }],
+      says('Idempotency-Key reused', 'Idempotency-Key opnieuw gebruikt'),
+      says(
+        'This Idempotency-Key was used before with a different request body; use a new key for a new request',
+        'Deze Idempotency-Key is eerder gebruikt met een andere body; gebruik een nieuwe sleutel voor een ' +
+          'nieuw verzoek',
+      ),
+      [
+        {
+          field: 'headers.idempotency-key',
+          message: 'was used before with a different body',
+          nl: 'is eerder gebruikt met een andere body',
+        },
+      ],
     );
   }
   if (claim.status_code !== null && claim.response !== null) {

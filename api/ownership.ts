@@ -45,9 +45,21 @@ export function chosenIdProblems(p: Principal, id: string | undefined, field = '
   if (id === undefined || p.role === 'admin') return [];
   const office = actingOffice(p);
   if (office === null)
-    return [{ field, message: 'a key made by the admin cannot choose ids; leave the id out and one is made for you' }];
+    return [
+      {
+        field,
+        message: 'a key made by the admin cannot choose ids; leave the id out and one is made for you',
+        nl: 'een sleutel van de beheerder kan geen ids kiezen; laat het id weg, dan wordt er een voor u gemaakt',
+      },
+    ];
   if (!id.startsWith(`${office}.`) || id.length === office.length + 1)
-    return [{ field, message: `an id you choose begins with your programme office's id and a dot: "${office}.…"` }];
+    return [
+      {
+        field,
+        message: `an id you choose begins with your programme office's id and a dot: "${office}.…"`,
+        nl: `een id dat u kiest begint met het id van uw programmabureau en een punt: "${office}.…"`,
+      },
+    ];
   return [];
 }
 
@@ -68,5 +80,11 @@ export function checkChosenId(
 /** A programme office's id holds no dot, so `<office>.<name>` always names exactly one office. */
 export const officeIdProblems = (id: string, field = 'id'): FieldProblem[] =>
   id.includes('.')
-    ? [{ field, message: "a programme office's id cannot contain a dot (ids chosen under it are '<office>.<name>')" }]
+    ? [
+        {
+          field,
+          message: "a programme office's id cannot contain a dot (ids chosen under it are '<office>.<name>')",
+          nl: "het id van een programmabureau mag geen punt bevatten (ids daaronder zijn '<bureau>.<naam>')",
+        },
+      ]
     : [];

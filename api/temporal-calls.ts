@@ -5,7 +5,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { WorkflowUpdateFailedError, WorkflowUpdateRPCTimeoutOrCancelledError, type Client } from '@temporalio/client';
 import { ApplicationFailure, type UpdateDefinition } from '@temporalio/common';
-import { DomainError, RETRY_AFTER_SECONDS } from './errors';
+import { DomainError, RETRY_AFTER_SECONDS, says } from './errors';
 
 /** The default of TEMPORAL_CALL_TIMEOUT_MS (infra/config.ts). */
 export const DEFAULT_TEMPORAL_CALL_TIMEOUT_MS = 5000;
@@ -84,6 +84,9 @@ const isUnreachable = (e: unknown) =>
  * A missed deadline, an unreachable server or an aborted update as the 503 problem it is for the caller; anything else
  * as it was.
  */
+/** These details were written in Dutch for every caller; an English request gets them as they always read. */
+const dutchOnly = (text: string) => says(text, text);
+
 export function temporalProblem(e: unknown, timeoutMs: number): unknown {
   if (e instanceof DomainError) return e;
   // For the people behind a partner's system, in Dutch, like the other texts they may read.
@@ -95,36 +98,36 @@ export function temporalProblem(e: unknown, timeoutMs: number): unknown {
     return new DomainError(
       503,
       'temporal-busy',
-      'Service unavailable',
-      `Er kwamen te veel registraties tegelijk binnen voor dit traject. ${again}`,
+      says('Service unavailable', 'Dienst niet beschikbaar'),
+      dutchOnly(`Er kwamen te veel registraties tegelijk binnen voor dit traject. ${again}`),
     );
   if (isWorkflowTaskFailed(e))
     return new DomainError(
       503,
       'temporal-retrying',
-      'Service unavailable',
-      `De workflow van dit traject wordt net hervat (een worker viel weg). ${again}`,
+      says('Service unavailable', 'Dienst niet beschikbaar'),
+      dutchOnly(`De workflow van dit traject wordt net hervat (een worker viel weg). ${again}`),
     );
   if (isWithoutWorker(e))
     return new DomainError(
       503,
       'temporal-no-worker',
-      'Service unavailable',
-      `Er draait op dit moment geen worker die dit traject kan lezen (hij start net opnieuw). ${again}`,
+      says('Service unavailable', 'Dienst niet beschikbaar'),
+      dutchOnly(`Er draait op dit moment geen worker die dit traject kan lezen (hij start net opnieuw). ${again}`),
     );
   if (isDeadline(e))
     return new DomainError(
       503,
       'temporal-timeout',
-      'Service unavailable',
-      `De workflowdienst (Temporal) antwoordde niet binnen ${seconds} s. ${again}`,
+      says('Service unavailable', 'Dienst niet beschikbaar'),
+      dutchOnly(`De workflowdienst (Temporal) antwoordde niet binnen ${seconds} s. ${again}`),
     );
   if (isUnreachable(e))
     return new DomainError(
       503,
       'temporal-unavailable',
-      'Service unavailable',
-      `De workflowdienst (Temporal) is niet bereikbaar. ${again}`,
+      says('Service unavailable', 'Dienst niet beschikbaar'),
+      dutchOnly(`De workflowdienst (Temporal) is niet bereikbaar. ${again}`),
     );
   return e;
 }

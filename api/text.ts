@@ -2,11 +2,17 @@
 // surrogate escaped in it ("\ud800"), a query with a %-escape that is no UTF-8. Each is refused with 400 naming
 // the problem, so nothing is stored with U+FFFD where a letter was, or with half a character.
 import type { FastifyInstance } from 'fastify';
-import { DomainError } from './errors';
+import { DomainError, says, type Text } from './errors';
 
 const utf8 = new TextDecoder('utf-8', { fatal: true });
-const malformed = (field: string, message: string) =>
-  new DomainError(400, 'malformed-text', 'Malformed text', `${field}: ${message}`, [{ field, message }]);
+const malformed = (field: string, message: Text) =>
+  new DomainError(
+    400,
+    'malformed-text',
+    says('Malformed text', 'Onleesbare tekst'),
+    says(`${field}: ${message.en}`, `${field}: ${message.nl}`),
+    [{ field, message: message.en, nl: message.nl }],
+  );
 
 /** The charset a Content-Type declares, lower-cased; undefined when it declares none. */
 function declaredCharset(contentType: string | undefined): string | undefined {
@@ -19,13 +25,21 @@ export function utf8Body(body: Buffer, contentType: string | undefined): string 
   if (charset !== undefined && charset !== 'utf-8' && charset !== 'utf8') {
     throw malformed(
       'headers.content-type',
-      `declares charset ${JSON.stringify(charset.slice(0, 40))}; send the body as UTF-8 (charset=utf-8, or no charset)`,
+      says(
+        `declares charset ${JSON.stringify(charset.slice(0, 40))}; send the body as UTF-8 ` +
+          '(charset=utf-8, or no charset)',
+        `noemt tekenset ${JSON.stringify(charset.slice(0, 40))}; stuur de body als UTF-8 ` +
+          '(charset=utf-8, of geen charset)',
+      ),
     );
   }
   try {
     return utf8.decode(body);
   } catch {
-    throw malformed('body', 'is not valid UTF-8; send the body as UTF-8');
+    throw malformed(
+      'body',
+      says('is not valid UTF-8; send the body as UTF-8', 'is geen geldige UTF-8; stuur de body als UTF-8'),
+    );
   }
 }
 
@@ -59,8 +73,12 @@ export function checkWholeText(value: unknown): void {
   if (field)
     throw malformed(
       field,
-      'holds a lone surrogate (\\ud800-\\udfff) or U+FFFD, the replacement character: it is not whole text; ' +
-        'send the original text as UTF-8',
+      says(
+        'holds a lone surrogate (\\ud800-\\udfff) or U+FFFD, the replacement character: it is not whole text; ' +
+          'send the original text as UTF-8',
+        'bevat een losse surrogaat (\\ud800-\\udfff) of U+FFFD, het vervangingsteken: het is geen hele tekst; ' +
+          'stuur de oorspronkelijke tekst als UTF-8',
+      ),
     );
 }
 
@@ -77,7 +95,13 @@ export function checkQuery(url: string): void {
     try {
       utf8.decode(bytes);
     } catch {
-      throw malformed('query', 'has a %-escape that is not UTF-8; encode the query as UTF-8');
+      throw malformed(
+        'query',
+        says(
+          'has a %-escape that is not UTF-8; encode the query as UTF-8',
+          'heeft een %-escape die geen UTF-8 is; codeer de query als UTF-8',
+        ),
+      );
     }
   }
 }

@@ -114,7 +114,10 @@ export type ProgrammeTemplate = Static<typeof ProgrammeTemplate>;
 
 export interface TemplateProblem {
   field: string;
+  /** In English, as the API has always said it. */
   message: string;
+  /** The same in Dutch (Accept-Language: nl). */
+  nl: string;
 }
 
 /** What the template's fields say together; empty when the programme can run. Fields are named from `at`. */
@@ -127,6 +130,9 @@ export function checkTemplate(t: ProgrammeTemplate, at = 'template'): TemplatePr
       message:
         `${t.placementDaysPerWeek} placement days and ${t.schoolDaysPerWeek} school day ` +
         'do not fit in a week of 5 working days',
+      nl:
+        `${t.placementDaysPerWeek} stagedagen en ${t.schoolDaysPerWeek} schooldag ` +
+        'passen niet in een week van 5 werkdagen',
     });
   const seen = new Set<string>();
   t.checkpoints.forEach((c, i) => {
@@ -134,8 +140,14 @@ export function checkTemplate(t: ProgrammeTemplate, at = 'template'): TemplatePr
       problems.push({
         field: `${at}.checkpoints[${i}].week`,
         message: `week ${c.week} is after the programme's last week (${t.weeks})`,
+        nl: `week ${c.week} ligt na de laatste week van het programma (${t.weeks})`,
       });
-    if (seen.has(c.key)) problems.push({ field: `${at}.checkpoints[${i}].key`, message: `${c.key} appears twice` });
+    if (seen.has(c.key))
+      problems.push({
+        field: `${at}.checkpoints[${i}].key`,
+        message: `${c.key} appears twice`,
+        nl: `${c.key} komt twee keer voor`,
+      });
     seen.add(c.key);
   });
   if (t.bblDecisionFromWeek > t.weeks)
@@ -144,6 +156,9 @@ export function checkTemplate(t: ProgrammeTemplate, at = 'template'): TemplatePr
       message:
         `the BBL decision would open in week ${t.bblDecisionFromWeek}, ` +
         `after the programme's last week (${t.weeks})`,
+      nl:
+        `het BBL-besluit zou in week ${t.bblDecisionFromWeek} opengaan, ` +
+        `na de laatste week van het programma (${t.weeks})`,
     });
   return problems;
 }

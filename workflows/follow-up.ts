@@ -60,8 +60,9 @@ const { projectFollowUp } = proxyLocalActivities<Activities>({
   retry: { initialInterval: '1 second', maximumInterval: '1 minute', backoffCoefficient: 2 },
 });
 
-const reject = (field: string, message: string) =>
-  ApplicationFailure.create({ type: FOLLOW_UP_REJECTION, message, details: [field], nonRetryable: true });
+/** A refused answer: its field, its message (the API's English) and the same in Dutch (Accept-Language: nl). */
+const reject = (field: string, message: string, nl: string) =>
+  ApplicationFailure.create({ type: FOLLOW_UP_REJECTION, message, details: [field, null, nl], nonRetryable: true });
 
 /** The rounds planned from the input: due dates and answer windows. */
 export function followUpRounds(input: Pick<FollowUpInput, 'from' | 'rules'>): FollowUpRound[] {
@@ -82,12 +83,27 @@ export function checkAnswer(
 ): FollowUpRound {
   const round = rounds.find((r) => r.months === a.months);
   if (!round)
-    throw reject('months', `no follow-up at ${a.months} months; there are: ${rounds.map((r) => r.months).join(', ')}`);
-  if (round.status === 'pending') throw reject('months', `the ${a.months}-month follow-up opens on ${round.dueOn}`);
-  if (round.status === 'closed') throw reject('months', `the ${a.months}-month follow-up closed on ${round.closesOn}`);
-  if (a.employed === undefined && a.enrolled === undefined) throw reject('employed', 'give employed, enrolled or both');
+    throw reject(
+      'months',
+      `no follow-up at ${a.months} months; there are: ${rounds.map((r) => r.months).join(', ')}`,
+      `geen nameting na ${a.months} maanden; die zijn er na: ${rounds.map((r) => r.months).join(', ')}`,
+    );
+  if (round.status === 'pending')
+    throw reject(
+      'months',
+      `the ${a.months}-month follow-up opens on ${round.dueOn}`,
+      `de nameting na ${a.months} maanden gaat open op ${round.dueOn}`,
+    );
+  if (round.status === 'closed')
+    throw reject(
+      'months',
+      `the ${a.months}-month follow-up closed on ${round.closesOn}`,
+      `de nameting na ${a.months} maanden is gesloten op ${round.closesOn}`,
+    );
+  if (a.employed === undefined && a.enrolled === undefined)
+    throw reject('employed', 'give employed, enrolled or both', 'geef employed, enrolled of beide');
   if (a.enrolled !== undefined && outcome !== 'bbl_doorstroom')
-    throw reject('enrolled', 'is asked only after BBL doorstroom');
+    throw reject('enrolled', 'is asked only after BBL doorstroom', 'wordt alleen gevraagd na BBL-doorstroom');
   return {
     ...round,
     ...(a.employed !== undefined && { employed: a.employed, employedOn: today }),

@@ -8,7 +8,7 @@ import rateLimit from '@fastify/rate-limit';
 import type { FastifyReply } from 'fastify';
 import { Type } from 'typebox';
 import { ALL_ROLES, noteAudit } from '../access';
-import { DomainError } from '../errors';
+import { DomainError, says } from '../errors';
 import { IdempotencyHeaders, idempotentReply } from '../idempotency';
 import { CalendarLink, CalendarLinkInfo, CalendarResponse, NewCalendarLink } from '../schemas/calendar';
 import { IdParams, Page, Paged, Problem, problemResponses, responses } from '../schemas/common';
@@ -162,8 +162,12 @@ export const calendarFeedRoutes: FastifyPluginAsyncTypebox<{ deps: AppDeps }> = 
         new DomainError(
           429,
           'rate-limited',
-          'Too many requests',
-          `At most ${context.max} requests per minute per address; try again in ${Math.ceil(context.ttl / 1000)} s`,
+          says('Too many requests', 'Te veel verzoeken'),
+          says(
+            `At most ${context.max} requests per minute per address; try again in ${Math.ceil(context.ttl / 1000)} s`,
+            `Hoogstens ${context.max} verzoeken per minuut per adres; probeer het over ` +
+              `${Math.ceil(context.ttl / 1000)} s opnieuw`,
+          ),
         ),
     });
   }

@@ -22,9 +22,17 @@ import { inviteContact } from '../services/invitations';
 /** Who may add which contacts: an employer its workplace trainers, an ROC its coordinators; a coordinator anyone. */
 const contactLimits: Access['body'] = (p, body: NewContact) => {
   if (p.role === 'employer' && body.role !== 'workplace_trainer')
-    return [{ field: 'role', message: 'an employer adds its workplace trainers' }];
+    return [
+      {
+        field: 'role',
+        message: 'an employer adds its workplace trainers',
+        nl: 'een werkgever voegt zijn praktijkbegeleiders toe',
+      },
+    ];
   if (p.role === 'school' && body.role !== 'roc_coordinator')
-    return [{ field: 'role', message: 'an ROC adds its ROC coordinators' }];
+    return [
+      { field: 'role', message: 'an ROC adds its ROC coordinators', nl: 'een ROC voegt zijn ROC-coördinatoren toe' },
+    ];
   return [];
 };
 

@@ -11,7 +11,7 @@ import type { ContactRole, MailPreferences } from '../../db/schema';
 import type { ReminderRules } from '../../domain/programme';
 import type { Principal } from '../auth';
 import type { AppDeps } from '../deps';
-import { notFound, unprocessable } from '../errors';
+import { notFound, unprocessable, says } from '../errors';
 
 export type OptionalKind = MailPreferences['off'][number];
 
@@ -38,7 +38,7 @@ type Deps = Pick<AppDeps, 'db'>;
 
 async function load(deps: Deps, principal: Principal) {
   const row = principal.contactId ? await findAccount(deps.db, principal.contactId) : undefined;
-  if (!row) throw notFound('account');
+  if (!row) throw notFound(says('account', 'account'));
   // The programmes the person's mail comes from: those the office's cohorts run on; before its first cohort (and
   // for the admin's contacts, mailed about every office's participants) those it may launch with.
   const inUse = row.office_id === null ? [] : await templatesInUse(deps.db, row.office_id);
@@ -78,7 +78,13 @@ export async function setMailPreferences(
   const { row, offered } = await load(deps, principal);
   const unknown = wanted.filter((k) => !(offered as string[]).includes(k));
   if (unknown.length)
-    throw unprocessable([{ field: 'wanted', message: `not a reminder you can choose: ${unknown.join(', ')}` }]);
+    throw unprocessable([
+      {
+        field: 'wanted',
+        message: `not a reminder you can choose: ${unknown.join(', ')}`,
+        nl: `geen herinnering die u kunt kiezen: ${unknown.join(', ')}`,
+      },
+    ]);
   // Kinds no longer offered keep their earlier choice, so they are as before should the programme send them again.
   const kept = (row.mail_preferences?.off ?? []).filter((k) => !offered.includes(k));
   const off = [...kept, ...offered.filter((k) => !wanted.includes(k))];

@@ -25,7 +25,7 @@ import { scheduleQuery } from '../../workflows/trajectory';
 import { allowed, refusing, type Access, type Scope } from '../access';
 import { ADMIN, principalOf, type Principal } from '../auth';
 import { actingOffice } from '../ownership';
-import { DomainError, notFound } from '../errors';
+import { DomainError, notFound, says } from '../errors';
 import type { CalendarLink, CalendarLinkInfo, NewCalendarLink } from '../schemas/calendar';
 import type { Page } from '../schemas/common';
 import type { CalendarLink as CalendarLinkRow } from '../../db/schema';
@@ -122,7 +122,7 @@ const clock = (deps: Pick<AppDeps, 'now'>) => deps.now?.() ?? Date.now();
 /** A participant's expected days and the checkpoints of its programme, as far as the viewer may see them. */
 export async function trajectoryCalendar(deps: Deps, id: string, viewer: Viewer): Promise<string> {
   const t = await findTrajectory(deps.db, id);
-  if (!t) throw notFound(`Trajectory ${id}`);
+  if (!t) throw notFound(says(`Trajectory ${id}`, `Traject ${id}`));
   const schedule = await getSchedule(deps, id, viewer);
   const cohort = await findCohort(deps.db, t.cohort_id);
   const programme = cohort && (await findProgramme(deps.db, cohort.programme_id, cohort.programme_version));
@@ -265,7 +265,10 @@ export async function createCalendarLink(
     'trajectoryId' in body ? ['trajectory', body.trajectoryId] : ['organisation', body.organisationId];
   // Refused ids are handed to the audit hook, which records the attempt only where an owning office exists.
   if (!(await feedScope(deps, p, kind, feedId)))
-    throw refusing(notFound(`${kind} ${feedId}`), [{ resource: kind, id: feedId }]);
+    throw refusing(
+      notFound(says(`${kind} ${feedId}`, `${kind === 'trajectory' ? 'traject' : 'organisatie'} ${feedId}`)),
+      [{ resource: kind, id: feedId }],
+    );
   if (kind === 'organisation') await requireOrganisation(deps, feedId, ['employer', 'school']);
   const token = `${id}.${randomBytes(32).toString('base64url')}`;
   const now = clock(deps);
@@ -297,7 +300,10 @@ export async function pageCalendarLinks(deps: Deps, p: Principal, page: Page) {
 export async function revokeCalendarLink(deps: Deps, p: Principal, id: string): Promise<CalendarLinkInfo> {
   const row = await findCalendarLink(deps.db, id);
   if (!row || (p.role !== 'admin' && row.created_by !== p.actor))
-    throw refusing(notFound(`Calendar link ${id}`), row ? [{ resource: 'calendar-link', id }] : []);
+    throw refusing(
+      notFound(says(`Calendar link ${id}`, `Agendalink ${id}`)),
+      row ? [{ resource: 'calendar-link', id }] : [],
+    );
   return linkView((await revokeLinkRow(deps.db, id, new Date(clock(deps))))!);
 }
 
@@ -305,12 +311,16 @@ export async function revokeCalendarLink(deps: Deps, p: Principal, id: string): 
  * The one answer to a link that does not work, whatever the reason (unknown, forged, expired, revoked, its
  * key revoked, the participant no longer visible to that key): nothing tells one reason from another.
  */
+// Written in Dutch for the participant's calendar app, whatever language it asks for.
 export const linkGone = () =>
   new DomainError(
     404,
     'not-found',
-    'Agendalink werkt niet',
-    'Deze agendalink werkt niet (meer): hij is verlopen, ingetrokken of onjuist. Vraag een nieuwe agendalink aan.',
+    says('Agendalink werkt niet', 'Agendalink werkt niet'),
+    says(
+      'Deze agendalink werkt niet (meer): hij is verlopen, ingetrokken of onjuist. Vraag een nieuwe agendalink aan.',
+      'Deze agendalink werkt niet (meer): hij is verlopen, ingetrokken of onjuist. Vraag een nieuwe agendalink aan.',
+    ),
   );
 
 /** The live link a token stands for, or undefined. */

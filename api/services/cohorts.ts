@@ -16,8 +16,8 @@ import { trajectoryWorkflowId } from '../../workflows/ids';
 import { CohortIdKey, ProgrammeIdKey, RegionKey, TrajectoryStatusKey } from '../../workflows/search-attributes';
 import { trajectoryWorkflow, type TrajectoryInput } from '../../workflows/trajectory';
 import type { Principal } from '../auth';
-import { bsnHash, isBsn } from '../bsn';
-import { notFound, unprocessable, type FieldProblem } from '../errors';
+import { BSN_FAILS_ELFPROEF, bsnHash, isBsn } from '../bsn';
+import { notFound, unprocessable, type FieldProblem, says } from '../errors';
 import { refusing, type Denied } from '../access';
 import { actingOffice, contactOfOffice, organisationRight } from '../ownership';
 import { findOwnedOrganisations } from '../../db/ownership';
@@ -67,6 +67,7 @@ async function validate(db: Db, principal: Principal, body: LaunchBody) {
     problems.push({
       field: 'covenantId',
       message: `no covenant ${body.covenantId} that your programme office coordinates`,
+      nl: `geen convenant ${body.covenantId} dat uw programmabureau coördineert`,
     });
   const office = covenant?.programme_office_id ?? actingOffice(principal);
   // What each organisation is in this covenant: a school must be its school, an employer its employer, and so on.
@@ -80,12 +81,22 @@ async function validate(db: Db, principal: Principal, body: LaunchBody) {
     problems.push({
       field: body.programmeVersion ? 'programmeVersion' : 'programmeId',
       message: `no programme ${body.programmeId}${body.programmeVersion ? ` version ${body.programmeVersion}` : ''}`,
+      nl: `geen programma ${body.programmeId}${body.programmeVersion ? ` versie ${body.programmeVersion}` : ''}`,
     });
-  if (!isValidDate(body.startDate)) problems.push({ field: 'startDate', message: 'is not a calendar date' });
+  if (!isValidDate(body.startDate))
+    problems.push({ field: 'startDate', message: 'is not a calendar date', nl: 'is geen bestaande datum' });
   else if (body.startDate < '2000-01-01' || body.startDate > '2100-12-31')
-    problems.push({ field: 'startDate', message: 'must lie between 2000 and 2100' });
+    problems.push({
+      field: 'startDate',
+      message: 'must lie between 2000 and 2100',
+      nl: 'moet tussen 2000 en 2100 liggen',
+    });
   else if (!isMonday(body.startDate))
-    problems.push({ field: 'startDate', message: 'must be a Monday (the first day of week 1)' });
+    problems.push({
+      field: 'startDate',
+      message: 'must be a Monday (the first day of week 1)',
+      nl: 'moet een maandag zijn (de eerste dag van week 1)',
+    });
 
   // The partners are checked only against a covenant of the caller's: without one nothing is looked up, so the
   // answer never tells whether an organisation or contact exists elsewhere.
@@ -110,22 +121,36 @@ async function validate(db: Db, principal: Principal, body: LaunchBody) {
     return kinds.includes(org.kind) && rolesOf(id).has(role);
   };
   const inCovenant = ` in covenant ${body.covenantId}`;
+  const inConvenant = ` in convenant ${body.covenantId}`;
   if (covenant && !partner(body.schoolId, ['school'], 'school'))
-    problems.push({ field: 'schoolId', message: `no school (ROC) ${body.schoolId}${inCovenant}` });
+    problems.push({
+      field: 'schoolId',
+      message: `no school (ROC) ${body.schoolId}${inCovenant}`,
+      nl: `geen school (ROC) ${body.schoolId}${inConvenant}`,
+    });
 
   const seen = new Set<string>();
   body.participants.forEach((p, i) => {
     const at = `participants[${i}]`;
     if (seen.has(p.reference))
-      problems.push({ field: `${at}.reference`, message: `duplicate participant reference ${p.reference}` });
+      problems.push({
+        field: `${at}.reference`,
+        message: `duplicate participant reference ${p.reference}`,
+        nl: `deelnemerskenmerk ${p.reference} komt twee keer voor`,
+      });
     seen.add(p.reference);
     if (covenant) {
       if (!partner(p.employerId, ['employer'], 'employer'))
-        problems.push({ field: `${at}.employerId`, message: `no employer ${p.employerId}${inCovenant}` });
+        problems.push({
+          field: `${at}.employerId`,
+          message: `no employer ${p.employerId}${inCovenant}`,
+          nl: `geen werkgever ${p.employerId}${inConvenant}`,
+        });
       if (!partner(p.benefitPayerId, ['gemeente', 'uwv'], 'funder'))
         problems.push({
           field: `${at}.benefitPayerId`,
           message: `no gemeente or UWV ${p.benefitPayerId} funding${inCovenant}`,
+          nl: `geen financierende gemeente of UWV ${p.benefitPayerId}${inConvenant}`,
         });
       const coach = jobcoaches.get(p.jobcoachId);
       const ours = coach && contactOfOffice(covenant.programme_office_id, coach);
@@ -138,18 +163,23 @@ async function validate(db: Db, principal: Principal, body: LaunchBody) {
         problems.push({
           field: `${at}.jobcoachId`,
           message: `no jobcoach ${p.jobcoachId} of the programme office or a jobcoaching partner${inCovenant}`,
+          nl: `geen jobcoach ${p.jobcoachId} van het programmabureau of een jobcoachingspartner${inConvenant}`,
         });
       }
     }
     // The value is never echoed: a typo'd BSN is still someone's personal data.
-    if (p.bsn !== undefined && !isBsn(p.bsn))
-      problems.push({ field: `${at}.bsn`, message: 'is not a valid BSN (it fails the elfproef)' });
+    if (p.bsn !== undefined && !isBsn(p.bsn)) problems.push({ field: `${at}.bsn`, ...BSN_FAILS_ELFPROEF });
     if (p.placementWeekdays.includes(body.schoolWeekday))
-      problems.push({ field: `${at}.placementWeekdays`, message: `includes the ROC day (${body.schoolWeekday})` });
+      problems.push({
+        field: `${at}.placementWeekdays`,
+        message: `includes the ROC day (${body.schoolWeekday})`,
+        nl: `bevat de ROC-dag (${body.schoolWeekday})`,
+      });
     if (programme && p.placementWeekdays.length !== programme.template.placementDaysPerWeek) {
       problems.push({
         field: `${at}.placementWeekdays`,
         message: `must name ${programme.template.placementDaysPerWeek} weekdays, as the programme prescribes`,
+        nl: `moet ${programme.template.placementDaysPerWeek} weekdagen noemen, zoals het programma voorschrijft`,
       });
     }
   });
@@ -302,7 +332,7 @@ const weekdayName = (n: number): Weekday => WEEKDAYS[n - 1]!;
 
 export async function getCohort(db: Db, id: string): Promise<Cohort> {
   const cohort = await findCohort(db, id);
-  if (!cohort) throw notFound(`Cohort ${id}`);
+  if (!cohort) throw notFound(says(`Cohort ${id}`, `Cohort ${id}`));
   return toView(cohort, await listCohortTrajectories(db, id));
 }
 

@@ -3,7 +3,7 @@
 // with the answers so far (getFollowUps), or none when that follow-up has not been asked.
 import { findTrajectory } from '../../db/trajectories';
 import type { AppDeps } from '../deps';
-import { notFound } from '../errors';
+import { notFound, says } from '../errors';
 import type { FollowUp } from '../schemas/follow-up';
 import { getFollowUps } from './follow-ups';
 import { today } from './trajectories';
@@ -20,7 +20,7 @@ export interface FollowUpSheet {
 
 export async function followUpSheet(deps: AppDeps, id: string, months: number): Promise<FollowUpSheet> {
   const t = await findTrajectory(deps.db, id);
-  if (!t) throw notFound(`Trajectory ${id}`);
+  if (!t) throw notFound(says(`Trajectory ${id}`, `Traject ${id}`));
   const { followUps } = await getFollowUps(deps, id);
   return {
     trajectoryId: id,

@@ -4,7 +4,7 @@ import { listFollowUps } from '../../db/follow-ups';
 import { findTrajectory } from '../../db/trajectories';
 import { answerFollowUpUpdate, type FollowUpAnswer } from '../../workflows/follow-up';
 import { followUpWorkflowId } from '../../workflows/ids';
-import { conflict, notFound } from '../errors';
+import { conflict, notFound, says } from '../errors';
 import type { FollowUp, FollowUps } from '../schemas/follow-up';
 import type { AppDeps } from '../deps';
 import { updateProblem } from './trajectories';
@@ -36,7 +36,7 @@ export async function answerFollowUp(
   answer: FollowUpAnswer,
   updateId: string,
 ): Promise<FollowUp> {
-  if (!(await findTrajectory(deps.db, id))) throw notFound(`Trajectory ${id}`);
+  if (!(await findTrajectory(deps.db, id))) throw notFound(says(`Trajectory ${id}`, `Traject ${id}`));
   try {
     await temporalUpdate(deps, followUpWorkflowId(id), answerFollowUpUpdate, answer, updateId);
   } catch (e) {
@@ -45,8 +45,12 @@ export async function answerFollowUp(
     // Not found or completed: there is no follow-up running to answer.
     if ((problem as { status?: number }).status === 409)
       throw conflict(
-        'This trajectory has no open follow-up: it follows BBL doorstroom or a job without BBL, and ends ' +
-          'after its last question',
+        says(
+          'This trajectory has no open follow-up: it follows BBL doorstroom or a job without BBL, and ends ' +
+            'after its last question',
+          'Dit traject heeft geen lopende nameting: die volgt op BBL-doorstroom of een baan zonder BBL, en stopt ' +
+            'na de laatste vraag',
+        ),
       );
     throw problem;
   }

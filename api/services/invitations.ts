@@ -9,7 +9,7 @@ import { linkKey, signLink } from '../../web/links';
 import { refusing } from '../access';
 import type { Principal } from '../auth';
 import type { AppDeps } from '../deps';
-import { notFound } from '../errors';
+import { notFound, says } from '../errors';
 import { actingOffice, contactOfOffice } from '../ownership';
 import type { Invitation } from '../schemas/covenant';
 
@@ -32,9 +32,14 @@ export async function inviteContact(
   const contact = await findContact(deps.db, contactId);
   const office = actingOffice(principal);
   if (!contact || contact.organisation_id !== organisationId)
-    throw refusing(notFound(`contact ${contactId}`), contact ? [{ resource: 'contact', id: contactId }] : []);
+    throw refusing(
+      notFound(says(`contact ${contactId}`, `contactpersoon ${contactId}`)),
+      contact ? [{ resource: 'contact', id: contactId }] : [],
+    );
   if (office !== null && !contactOfOffice(office, contact))
-    throw refusing(notFound(`contact ${contactId}`), [{ resource: 'contact', id: contactId }]);
+    throw refusing(notFound(says(`contact ${contactId}`, `contactpersoon ${contactId}`)), [
+      { resource: 'contact', id: contactId },
+    ]);
   const now = deps.now?.() ?? Date.now();
   const expires = Math.floor(now / 1000) + INVITATION_DAYS * 24 * 60 * 60;
   const token = signLink(linkKey(deps.config), { purpose: 'sign-in', contactId: contact.id, expires });

@@ -12,7 +12,7 @@ import { stateQuery, type TrajectoryState } from '../../workflows/trajectory';
 import { trajectoryScope } from '../access';
 import type { Principal, Role } from '../auth';
 import type { AppDeps } from '../deps';
-import { notFound } from '../errors';
+import { notFound, says } from '../errors';
 import { temporalCall } from '../temporal-calls';
 import { today } from './trajectories';
 
@@ -113,7 +113,10 @@ export async function checkpointForm(
     findTrajectory(deps.db, trajectoryId),
     checkpointWithReview(deps.db, trajectoryId, key),
   ]);
-  if (!t || !c) throw notFound(`Checkpoint ${key} of trajectory ${trajectoryId}`);
+  if (!t || !c)
+    throw notFound(
+      says(`Checkpoint ${key} of trajectory ${trajectoryId}`, `Gesprek ${key} of trajectory ${trajectoryId}`),
+    );
   return {
     trajectoryId: t.id,
     name: t.name,

@@ -5,7 +5,7 @@ import { stringify } from 'csv-stringify/sync';
 import { listParticipantOutcomes, outcomeCounts } from '../../db/outcomes';
 import { outcomeFilter } from '../access';
 import type { Principal } from '../auth';
-import { bsnHash, isBsn } from '../bsn';
+import { BSN_FAILS_ELFPROEF, bsnHash, isBsn } from '../bsn';
 import { unprocessable } from '../errors';
 import { actingOffice } from '../ownership';
 import type { FigureQuery, OutcomeFigures, OutcomeQuery, ParticipantOutcome } from '../schemas/outcome';
@@ -45,7 +45,7 @@ export async function pageParticipantOutcomes(deps: Pick<AppDeps, 'db'>, p: Prin
  * and hashed at once; it is not kept.
  */
 export async function lookUpParticipantOutcomes(deps: Pick<AppDeps, 'db' | 'config'>, p: Principal, bsn: string) {
-  if (!isBsn(bsn)) throw unprocessable([{ field: 'bsn', message: 'is not a valid BSN (it fails the elfproef)' }]);
+  if (!isBsn(bsn)) throw unprocessable([{ field: 'bsn', ...BSN_FAILS_ELFPROEF }]);
   const { items, total } = await listParticipantOutcomes(deps.db, {
     bsnHash: bsnHash(deps.config.BSN_HMAC_KEY, bsn),
     ...outcomeFilter(p),

@@ -11,7 +11,7 @@ import type { Organisation, SchoolClosure } from '../../db/schema';
 import type { OrganisationKind } from '../schemas/organisation';
 import { addDays, isMonday, isValidDate, type DayKind } from '../../domain/calendar';
 import { closuresSignal, recordAttendanceUpdate, scheduleQuery } from '../../workflows/trajectory';
-import { DomainError, notFound, unprocessable, type FieldProblem } from '../errors';
+import { DomainError, notFound, unprocessable, type FieldProblem, says } from '../errors';
 import type { Closure, WeekAttendance } from '../schemas/recording';
 import type { WeekAttendanceResult } from '../schemas/trajectory';
 import type { AppDeps } from '../deps';
@@ -34,10 +34,14 @@ export async function requireOrganisation<K extends OrganisationKind>(
   kinds: K[],
 ): Promise<Organisation & { kind: K }> {
   const org = await findOrganisation(deps.db, id);
-  if (!org) throw notFound(`Organisation ${id}`);
+  if (!org) throw notFound(says(`Organisation ${id}`, `Organisatie ${id}`));
   if (!kinds.includes(org.kind as K))
     throw unprocessable([
-      { field: 'id', message: `organisation ${id} is a ${org.kind}; this is for ${kinds.join(' or ')} organisations` },
+      {
+        field: 'id',
+        message: `organisation ${id} is a ${org.kind}; this is for ${kinds.join(' or ')} organisations`,
+        nl: `organisatie ${id} is een ${org.kind}; dit is voor organisaties van de soort ${kinds.join(' of ')}`,
+      },
     ]);
   return org as Organisation & { kind: K };
 }
@@ -145,9 +149,12 @@ export async function recordWeek(
   const org = await requireOrganisation(deps, orgId, ['employer', 'school']);
   const kind: DayKind = org.kind === 'school' ? 'school' : 'placement';
   if (!isValidDate(body.weekStart) || !isMonday(body.weekStart))
-    throw unprocessable([{ field: 'weekStart', message: 'must be a Monday' }]);
+    throw unprocessable([{ field: 'weekStart', message: 'must be a Monday', nl: 'moet een maandag zijn' }]);
   const now = today(deps);
-  if (body.weekStart > now) throw unprocessable([{ field: 'weekStart', message: 'the week has not begun' }]);
+  if (body.weekStart > now)
+    throw unprocessable([
+      { field: 'weekStart', message: 'the week has not begun', nl: 'de week is nog niet begonnen' },
+    ]);
   const week = [0, 1, 2, 3, 4].map((i) => addDays(body.weekStart, i));
 
   const participants = await participantsInWeek(
@@ -175,21 +182,33 @@ export async function recordWeek(
     const days = plans.get(a.trajectoryId);
     const day = days?.find((d) => d.date === a.date);
     if (!days)
-      problems.push({ field: `absences[${i}].trajectoryId`, message: `is not a participant of ${orgId} in this week` });
+      problems.push({
+        field: `absences[${i}].trajectoryId`,
+        message: `is not a participant of ${orgId} in this week`,
+        nl: `is deze week geen deelnemer van ${orgId}`,
+      });
     else if (!day)
       problems.push({
         field: `absences[${i}].date`,
         message: `${a.date} is not a ${kind} day of this participant in this week, up to today`,
+        nl:
+          `${a.date} is deze week, tot en met vandaag, geen ${kind === 'school' ? 'ROC-dag' : 'stagedag'} ` +
+          'van deze deelnemer',
       });
     else if (day.status === 'attended')
       problems.push({
         field: `absences[${i}].date`,
         message: `${a.date} is already recorded as present; correct it on the trajectory, with a reason`,
+        nl: `${a.date} is al als aanwezig vastgelegd; corrigeer dat op het traject, met een reden`,
       });
     else if (day.status !== 'planned' && day.status !== 'absent')
-      problems.push({ field: `absences[${i}].date`, message: `${a.date} is not planned (${day.reason})` });
+      problems.push({
+        field: `absences[${i}].date`,
+        message: `${a.date} is not planned (${day.reason})`,
+        nl: `op ${a.date} wordt de deelnemer niet verwacht (${day.reason})`,
+      });
     else if (absences.get(a.trajectoryId)?.has(a.date))
-      problems.push({ field: `absences[${i}].date`, message: 'appears twice' });
+      problems.push({ field: `absences[${i}].date`, message: 'appears twice', nl: 'staat er twee keer in' });
     // A day already recorded as absent (by an earlier request, say) is left as it is and listed as alreadyRecorded.
     else
       absences.set(
@@ -200,6 +219,8 @@ export async function recordWeek(
   if (problems.length > 0) throw unprocessable(problems);
 
   const failures: unknown[] = [];
+  // The Dutch of each refused day's message, for a 422 in Dutch; the 200's `refused` list reads in English.
+  const dutch = new Map<Refused, string>();
   const results = await mapLimit([...plans], 10, async ([id, days]) => {
     const absent = absences.get(id) ?? new Map<string, Absence>();
     const fieldOf = (date: string) => (absent.has(date) ? `absences[${absent.get(date)!.index}].date` : 'weekStart');
@@ -233,20 +254,33 @@ export async function recordWeek(
         if (entry && problem) {
           // 'recorded before; a correction needs a reason': someone recorded the day meanwhile.
           if (problem.field === `entries[${index}].correctionReason`) already.push(entry.date);
-          else
-            refused.push({ date: entry.date, field: fieldOf(entry.date), message: problem.message, retryable: false });
+          else {
+            const r = { date: entry.date, field: fieldOf(entry.date), message: problem.message, retryable: false };
+            dutch.set(r, problem.nl);
+            refused.push(r);
+          }
           pending = pending.filter((x) => x !== entry);
         } else {
           // The trajectory as a whole refused (it finished meanwhile), or it did not answer: then whether its days
           // were recorded is unknown; a new request records them if they are missing.
           const domain = e instanceof DomainError && e.status < 500;
           if (!domain) failures.push(e);
+          const first = domain ? (e as DomainError).errors?.[0] : undefined;
           const message = domain
-            ? ((e as DomainError).errors?.[0]?.message ?? (e as DomainError).message)
+            ? (first?.message ?? (e as DomainError).message)
             : 'the trajectory did not answer (the workflow service was unreachable or too slow), so these ' +
               'days may not be recorded; send the week again with a new Idempotency-Key, which records only ' +
               'what is missing';
-          refused.push(...pending.map((x) => ({ date: x.date, field: fieldOf(x.date), message, retryable: !domain })));
+          const nl = domain
+            ? (first?.nl ?? (e as DomainError).dutch?.detail ?? message)
+            : 'het traject antwoordde niet (de workflowdienst was onbereikbaar of te traag), dus deze dagen zijn ' +
+              'misschien niet vastgelegd; stuur de week opnieuw met een nieuwe Idempotency-Key, dan wordt alleen ' +
+              'vastgelegd wat ontbreekt';
+          for (const x of pending) {
+            const r = { date: x.date, field: fieldOf(x.date), message, retryable: !domain };
+            dutch.set(r, nl);
+            refused.push(r);
+          }
           pending = [];
         }
       }
@@ -262,12 +296,20 @@ export async function recordWeek(
   });
   const trajectories = results.sort((a, b) => a.reference.localeCompare(b.reference));
   const anyRecorded = trajectories.some((t) => t.present.length + t.absent.length > 0);
-  const refusals = trajectories.flatMap((t) => t.refused.map((r) => ({ ...r, reference: t.reference })));
+  const refusals = trajectories.flatMap((t) =>
+    t.refused.map((r) => ({ ...r, nl: dutch.get(r) ?? r.message, reference: t.reference })),
+  );
   if (!anyRecorded && refusals.length > 0) {
     // Nothing changed: a trajectory that could not be reached makes it a 503 (a repeat with the same key
     // resumes); refusals alone a 422 naming every refused day.
     if (failures.length > 0) throw failures[0];
-    throw unprocessable(refusals.map((r) => ({ field: r.field, message: `${r.reference}, ${r.date}: ${r.message}` })));
+    throw unprocessable(
+      refusals.map((r) => ({
+        field: r.field,
+        message: `${r.reference}, ${r.date}: ${r.message}`,
+        nl: `${r.reference}, ${r.date}: ${r.nl}`,
+      })),
+    );
   }
   return { organisationId: orgId, weekStart: body.weekStart, kind, complete: refusals.length === 0, trajectories };
 }
@@ -303,10 +345,18 @@ export async function publishClosure(
 ) {
   await requireOrganisation(deps, schoolId, ['school']);
   const problems: FieldProblem[] = [];
-  if (!isValidDate(body.from)) problems.push({ field: 'from', message: 'is not a calendar date' });
-  if (!isValidDate(body.to)) problems.push({ field: 'to', message: 'is not a calendar date' });
-  else if (body.to < body.from) problems.push({ field: 'to', message: 'must not be before from' });
-  else if (addDays(body.from, 366) < body.to) problems.push({ field: 'to', message: 'a closure lasts at most a year' });
+  if (!isValidDate(body.from))
+    problems.push({ field: 'from', message: 'is not a calendar date', nl: 'is geen bestaande datum' });
+  if (!isValidDate(body.to))
+    problems.push({ field: 'to', message: 'is not a calendar date', nl: 'is geen bestaande datum' });
+  else if (body.to < body.from)
+    problems.push({ field: 'to', message: 'must not be before from', nl: 'mag niet vóór from liggen' });
+  else if (addDays(body.from, 366) < body.to)
+    problems.push({
+      field: 'to',
+      message: 'a closure lasts at most a year',
+      nl: 'een sluiting duurt hoogstens een jaar',
+    });
   if (problems.length > 0) throw unprocessable(problems);
 
   const office = actingOffice(principal);

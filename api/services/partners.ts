@@ -24,13 +24,12 @@ import type {
 import type { Principal } from '../auth';
 import { hashSecret, newSecret } from '../auth';
 import { refusing, type Denied } from '../access';
-import { conflict, unprocessable, type FieldProblem } from '../errors';
+import { conflict, unprocessable, type FieldProblem, says } from '../errors';
 import { actingOffice, checkChosenId, contactOfOffice, officeIdProblems, organisationRight } from '../ownership';
 import type { ApiKey, CreatedApiKey, NewApiKey } from '../schemas/api-key';
 import type { Page } from '../schemas/common';
 import type { Contact, Covenant, NewContact, NewCovenant, NewMembers } from '../schemas/covenant';
 import type { AppDeps } from '../deps';
-import { refusal, refusalInDutch, refusalInEnglish } from '../../domain/refusals';
 
 type Deps = Pick<AppDeps, 'db'>;
 
@@ -74,13 +73,20 @@ async function checkMembers(
     const org = orgs.get(m.organisationId);
     if (!org || !organisationRight(officeId, org)) {
       if (org) denied.push({ resource: 'organisation', id: org.id });
-      return [{ field: `${field}[${i}].organisationId`, message: `no organisation ${m.organisationId}` }];
+      return [
+        {
+          field: `${field}[${i}].organisationId`,
+          message: `no organisation ${m.organisationId}`,
+          nl: `geen organisatie ${m.organisationId}`,
+        },
+      ];
     }
     if (!MEMBER_KINDS[m.role].includes(org.kind))
       return [
         {
           field: `${field}[${i}].role`,
           message: `a ${org.kind} cannot take part as ${m.role} (needs ${MEMBER_KINDS[m.role].join(' or ')})`,
+          nl: `een ${org.kind} kan niet meedoen als ${m.role} (nodig: ${MEMBER_KINDS[m.role].join(' of ')})`,
         },
       ];
     return [];
@@ -99,7 +105,11 @@ export async function createCovenant(
   const office = await findOrganisation(deps.db, body.programmeOfficeId);
   // A coordinator names its own office; any other answers as if it did not exist.
   if (office?.kind !== 'programme_office' || (principal.role !== 'admin' && actingOffice(principal) !== office.id)) {
-    problems.push({ field: 'programmeOfficeId', message: `no programme office ${body.programmeOfficeId} of yours` });
+    problems.push({
+      field: 'programmeOfficeId',
+      message: `no programme office ${body.programmeOfficeId} of yours`,
+      nl: `geen programmabureau ${body.programmeOfficeId} van u`,
+    });
   }
   // Members are checked with the caller's own office's rights, never with those of the office it names.
   const members = await checkMembers(
@@ -116,7 +126,13 @@ export async function createCovenant(
     { id: covenantId, name: body.name, region: body.region, programme_office_id: body.programmeOfficeId },
     body.members.map((m) => ({ organisation_id: m.organisationId, role: m.role })),
   );
-  if (!c) throw conflict(`A covenant with id ${covenantId} already exists with other details`);
+  if (!c)
+    throw conflict(
+      says(
+        `A covenant with id ${covenantId} already exists with other details`,
+        `Er is al een convenant met id ${covenantId}, met andere gegevens`,
+      ),
+    );
   return covenantView(c);
 }
 
@@ -177,19 +193,32 @@ export async function registerOrganisation(
       problems.push({
         field: 'officeId',
         message: 'an organisation you register belongs to your own programme office; leave officeId out',
+        nl: 'een organisatie die u registreert hoort bij uw eigen programmabureau; laat officeId weg',
       });
     if (body.kind === 'programme_office')
-      problems.push({ field: 'kind', message: 'programme offices are registered by the admin' });
+      problems.push({
+        field: 'kind',
+        message: 'programme offices are registered by the admin',
+        nl: 'programmabureaus worden door de beheerder geregistreerd',
+      });
     owner = actingOffice(principal);
   } else if (body.kind === 'programme_office') {
     problems.push(...officeIdProblems(id));
     if (officeId !== undefined && officeId !== id)
-      problems.push({ field: 'officeId', message: 'a programme office owns itself; leave officeId out' });
+      problems.push({
+        field: 'officeId',
+        message: 'a programme office owns itself; leave officeId out',
+        nl: 'een programmabureau is van zichzelf; laat officeId weg',
+      });
     owner = id;
   } else {
     owner = officeId ?? null;
     if (officeId !== undefined && (await findOrganisation(deps.db, officeId))?.kind !== 'programme_office')
-      problems.push({ field: 'officeId', message: `no programme office ${officeId}` });
+      problems.push({
+        field: 'officeId',
+        message: `no programme office ${officeId}`,
+        nl: `geen programmabureau ${officeId}`,
+      });
   }
   if (problems.length) throw refusing(unprocessable(problems), chosen.denied);
   const org = await insertOrganisation(deps.db, {
@@ -199,7 +228,13 @@ export async function registerOrganisation(
     email: email ?? null,
     office_id: owner,
   });
-  if (!org) throw conflict(`An organisation with id ${id} already exists with other details`);
+  if (!org)
+    throw conflict(
+      says(
+        `An organisation with id ${id} already exists with other details`,
+        `Er is al een organisatie met id ${id}, met andere gegevens`,
+      ),
+    );
   return organisationView(org);
 }
 
@@ -225,12 +260,21 @@ export async function shareOrganisation(
   const org = (await findOwnedOrganisation(deps.db, organisationId))!;
   // The target is not looked up: whether an office of that id exists is not the owner's business to learn here.
   if (body.officeId === org.office_id || body.officeId === org.id)
-    throw unprocessable([{ field: 'officeId', message: 'the organisation already belongs to that office' }]);
+    throw unprocessable([
+      {
+        field: 'officeId',
+        message: 'the organisation already belongs to that office',
+        nl: 'de organisatie hoort al bij dat programmabureau',
+      },
+    ]);
   if (org.kind === 'programme_office')
     throw unprocessable([
       {
         field: 'officeId',
         message: 'a programme office is not shared; it takes part in another covenant by that office registering it',
+        nl:
+          'een programmabureau wordt niet gedeeld; het doet mee in een ander convenant doordat dat bureau het ' +
+          'registreert',
       },
     ]);
   await insertShare(deps.db, {
@@ -275,7 +319,6 @@ const CONTACT_KINDS: Record<NewContact['role'], OrganisationKind[]> = {
   jobcoach: ['programme_office', 'gemeente'],
   workplace_trainer: ['employer'],
   roc_coordinator: ['school'],
-  funder_analyst: ['gemeente', 'uwv'],
 };
 
 /**
@@ -292,12 +335,12 @@ export async function createContact(
   const org = (await findOrganisation(deps.db, organisationId))!;
   const chosen = checkChosenId(principal, body.id, 'contact');
   const problems = [...chosen.problems];
-  if (!CONTACT_KINDS[body.role].includes(org.kind)) {
-    const why = refusal('contact_role_kind', { kind: org.kind, role: body.role, allowed: CONTACT_KINDS[body.role] });
-    // In both languages: the API's message, its Dutch (Accept-Language: nl), and the fact for the pages.
-    const problem = { field: 'role', message: refusalInEnglish(why), nl: refusalInDutch(why), refusal: why };
-    problems.push(problem);
-  }
+  if (!CONTACT_KINDS[body.role].includes(org.kind))
+    problems.push({
+      field: 'role',
+      message: `a ${org.kind} has no ${body.role} (that is for ${CONTACT_KINDS[body.role].join(' or ')})`,
+      nl: `een ${org.kind} heeft geen ${body.role} (die is er bij ${CONTACT_KINDS[body.role].join(' of ')})`,
+    });
   if (problems.length) throw refusing(unprocessable(problems), chosen.denied);
   const contactId = body.id ?? id;
   const office = actingOffice(principal) ?? org.office_id;
@@ -309,7 +352,13 @@ export async function createContact(
     email: body.email,
     office_id: office,
   });
-  if (!c) throw conflict(`A contact with id ${contactId} already exists with other details`);
+  if (!c)
+    throw conflict(
+      says(
+        `A contact with id ${contactId} already exists with other details`,
+        `Er is al een contactpersoon met id ${contactId}, met andere gegevens`,
+      ),
+    );
   return contactView(c);
 }
 
@@ -355,16 +404,19 @@ export async function createApiKey(
     problems.push({
       field: 'organisationId',
       message: `no organisation ${body.organisationId} under your programme office`,
+      nl: `geen organisatie ${body.organisationId} onder uw programmabureau`,
     });
   else if (!KEY_KINDS[body.role].includes(org.kind))
     problems.push({
       field: 'role',
       message: `a ${org.kind} cannot hold a ${body.role} key (that is for ${KEY_KINDS[body.role].join(' or ')})`,
+      nl: `een ${org.kind} kan geen ${body.role}-sleutel hebben (die is voor ${KEY_KINDS[body.role].join(' of ')})`,
     });
   else if (principal.role === 'coordinator' && body.role === 'coordinator' && org.id !== office)
     problems.push({
       field: 'organisationId',
       message: 'a coordinator makes coordinator keys for its own programme office only',
+      nl: 'een coördinator maakt alleen coördinatorsleutels voor zijn eigen programmabureau',
     });
   if (body.role === 'jobcoach') {
     const contact = body.contactId ? await findContact(deps.db, body.contactId) : undefined;
@@ -374,8 +426,14 @@ export async function createApiKey(
       problems.push({
         field: 'contactId',
         message: `a jobcoach key needs a jobcoach contact of ${body.organisationId}`,
+        nl: `een jobcoachsleutel hoort bij een jobcoach (contactpersoon) van ${body.organisationId}`,
       });
-  } else if (body.contactId) problems.push({ field: 'contactId', message: 'only a jobcoach key names a contact' });
+  } else if (body.contactId)
+    problems.push({
+      field: 'contactId',
+      message: 'only a jobcoach key names a contact',
+      nl: 'alleen een jobcoachsleutel noemt een contactpersoon',
+    });
   if (problems.length) throw refusing(unprocessable(problems), denied);
   const secret = newSecret();
   // A coordinator's key is bound to its office: whatever partner holds it, it sees only that office's cohorts.

@@ -2,7 +2,7 @@
 import { anonymiseTrajectory, personalDataOf } from '../../db/privacy';
 import { findTrajectory } from '../../db/trajectories';
 import { stopFollowUp } from '../../activities/retention';
-import { conflict, notFound } from '../errors';
+import { conflict, notFound, says } from '../errors';
 import type { Erasure, PersonalDataExport } from '../schemas/trajectory';
 import type { AppDeps } from '../deps';
 import { temporalCall } from '../temporal-calls';
@@ -13,7 +13,7 @@ const json = <T extends object>(row: T) => JSON.parse(JSON.stringify(row)) as Re
 
 export async function exportTrajectory(deps: Deps, id: string): Promise<PersonalDataExport> {
   const data = await personalDataOf(deps.db, id);
-  if (!data) throw notFound(`Trajectory ${id}`);
+  if (!data) throw notFound(says(`Trajectory ${id}`, `Traject ${id}`));
   // The hash is no information to the participant; say only whether a BSN was given.
   const { bsn_hash, ...trajectory } = data.trajectory;
   return {
@@ -38,7 +38,7 @@ export async function eraseTrajectory(
   audit: Parameters<typeof anonymiseTrajectory>[2],
 ): Promise<Erasure> {
   const t = await findTrajectory(deps.db, id);
-  if (!t) throw notFound(`Trajectory ${id}`);
+  if (!t) throw notFound(says(`Trajectory ${id}`, `Traject ${id}`));
   if (!t.anonymised_at) {
     const { status } = await temporalCall(deps, (c) => c.workflow.getHandle(t.workflow_id).describe()).catch(
       (e: Error) => {
@@ -48,7 +48,11 @@ export async function eraseTrajectory(
     );
     if (status.name === 'RUNNING')
       throw conflict(
-        'This trajectory is still running and needs its data; end it first (a dropout with reason), then erase',
+        says(
+          'This trajectory is still running and needs its data; end it first (a dropout with reason), then erase',
+          'Dit traject loopt nog en heeft zijn gegevens nodig; beëindig het eerst (een uitstroom met reden) en ' +
+            'wis daarna',
+        ),
       );
     // The follow-up after doorstroom would go on asking about the participant: it stops first, so it
     // cannot write about the participant after the anonymisation closed its open questions.

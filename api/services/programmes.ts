@@ -3,7 +3,7 @@
 import { addProgrammeVersion, findProgramme, findProgrammeFor, listProgrammes } from '../../db/programmes';
 import type { Programme as ProgrammeRow } from '../../db/schema';
 import type { Principal } from '../auth';
-import { conflict, unprocessable, type FieldProblem } from '../errors';
+import { conflict, unprocessable, type FieldProblem, says } from '../errors';
 import { refusing } from '../access';
 import { actingOffice, checkChosenId } from '../ownership';
 import type { NewProgrammeVersion, Programme } from '../schemas/programme';
@@ -46,7 +46,11 @@ export async function publishProgramme(
   const chosen = checkChosenId(principal, body.id, 'programme');
   const problems: FieldProblem[] = [...chosen.problems];
   if (principal.role !== 'admin' && body.officeId !== undefined)
-    problems.push({ field: 'officeId', message: 'your programmes belong to your own office; leave officeId out' });
+    problems.push({
+      field: 'officeId',
+      message: 'your programmes belong to your own office; leave officeId out',
+      nl: 'uw programma’s horen bij uw eigen programmabureau; laat officeId weg',
+    });
   let template = body.template;
   if (body.basedOn) {
     const base =
@@ -57,10 +61,15 @@ export async function publishProgramme(
       problems.push({
         field: 'basedOn.id',
         message: `no programme ${body.basedOn.id}${body.basedOn.version ? ` version ${body.basedOn.version}` : ''}`,
+        nl: `geen programma ${body.basedOn.id}${body.basedOn.version ? ` versie ${body.basedOn.version}` : ''}`,
       });
     template ??= base?.template;
   } else if (!template)
-    problems.push({ field: 'template', message: 'is required (or name a programme in basedOn to start from)' });
+    problems.push({
+      field: 'template',
+      message: 'is required (or name a programme in basedOn to start from)',
+      nl: 'is verplicht (of noem in basedOn een programma om van uit te gaan)',
+    });
   // A base was checked when it was published; a template given here is checked now.
   if (body.template) problems.push(...checkTemplate(body.template));
   if (problems.length || !template) throw refusing(unprocessable(problems), chosen.denied);
@@ -69,6 +78,11 @@ export async function publishProgramme(
   const owner = principal.role === 'admin' ? (first ? first.office_id : (body.officeId ?? null)) : office;
   const row = await addProgrammeVersion(deps.db, { id: body.id, name: body.name, template, office_id: owner });
   if (!row)
-    throw conflict(`Programme ${body.id} belongs to another owner; the admin publishes its versions as that owner`);
+    throw conflict(
+      says(
+        `Programme ${body.id} belongs to another owner; the admin publishes its versions as that owner`,
+        `Programma ${body.id} is van een andere eigenaar; de beheerder publiceert de versies ervan als die eigenaar`,
+      ),
+    );
   return programmeView(row);
 }

@@ -8,7 +8,7 @@ import { findOwnedOrganisation } from '../../db/ownership';
 import { findTrajectory, listTrajectoryEvents } from '../../db/trajectories';
 import type { Trajectory as TrajectoryRow } from '../../db/schema';
 import { localDate } from '../../domain/calendar';
-import { isRefusal } from '../../domain/refusals';
+import { isRefusal, refusalInDutch } from '../../domain/refusals';
 import { eventDataFor, mayRead, RECORD_TEXT, recordFor } from '../../domain/personal-data';
 import { riskInEnglish } from '../../domain/risks';
 import type { Role } from '../../domain/roles';
@@ -16,7 +16,7 @@ import { REJECTION, scheduleQuery, stateQuery, type Recorded } from '../../workf
 import type { Principal } from '../auth';
 import { refusing, type Scope } from '../access';
 import { organisationRight } from '../ownership';
-import { conflict, notFound, unprocessable } from '../errors';
+import { conflict, notFound, unprocessable, says } from '../errors';
 import { temporalCall, temporalUpdate, type TemporalDeps } from '../temporal-calls';
 import { atRisk } from './steering';
 import type { CohortRisks, Schedule, Trajectory } from '../schemas/trajectory';
@@ -30,7 +30,7 @@ export const today = (deps: Pick<AppDeps, 'now'>) => localDate(deps.now?.() ?? D
 
 async function requireTrajectory(deps: Deps, id: string): Promise<TrajectoryRow> {
   const t = await findTrajectory(deps.db, id);
-  if (!t) throw notFound(`Trajectory ${id}`);
+  if (!t) throw notFound(says(`Trajectory ${id}`, `Traject ${id}`));
   return t;
 }
 
@@ -121,9 +121,11 @@ export async function getSchedule(deps: Deps, id: string, viewer: Viewer): Promi
 /** A refusal by the workflow's validator becomes a 422 naming the field; a finished trajectory a 409. */
 export function updateProblem(e: unknown): unknown {
   if (e instanceof WorkflowUpdateFailedError && e.cause instanceof ApplicationFailure && e.cause.type === REJECTION) {
-    const [field, fact] = e.cause.details ?? [];
+    // [field, the refusal as a fact (the trajectory's), the Dutch words (the follow-up's)]
+    const [field, fact, dutch] = e.cause.details ?? [];
+    const nl = isRefusal(fact) ? refusalInDutch(fact) : typeof dutch === 'string' ? dutch : e.cause.message;
     return unprocessable([
-      { field: String(field ?? 'body'), message: e.cause.message, ...(isRefusal(fact) && { refusal: fact }) },
+      { field: String(field ?? 'body'), message: e.cause.message, nl, ...(isRefusal(fact) && { refusal: fact }) },
     ]);
   }
   const err = e as { name?: string; code?: number; message?: string };
@@ -131,7 +133,12 @@ export function updateProblem(e: unknown): unknown {
     err?.name === 'WorkflowNotFoundError' ||
     /already completed|workflow execution already/i.test(err?.message ?? '')
   ) {
-    return conflict('This trajectory has finished (or its launch is incomplete); it takes no more recordings');
+    return conflict(
+      says(
+        'This trajectory has finished (or its launch is incomplete); it takes no more recordings',
+        'Dit traject is afgelopen (of de start is niet afgerond); het neemt geen registraties meer aan',
+      ),
+    );
   }
   return e;
 }
@@ -175,7 +182,11 @@ async function requireCovenantEmployer(deps: Deps, cohortId: string, employerId:
     : org?.kind === 'employer';
   if (!ok) {
     const problem = unprocessable([
-      { field: 'employerId', message: `no employer ${employerId}${covenant ? ` in covenant ${covenant.id}` : ''}` },
+      {
+        field: 'employerId',
+        message: `no employer ${employerId}${covenant ? ` in covenant ${covenant.id}` : ''}`,
+        nl: `geen werkgever ${employerId}${covenant ? ` in convenant ${covenant.id}` : ''}`,
+      },
     ]);
     throw refusing(problem, org && !usable ? [{ resource: 'organisation', id: employerId }] : []);
   }
@@ -183,7 +194,7 @@ async function requireCovenantEmployer(deps: Deps, cohortId: string, employerId:
 
 /** Everyone in the cohort with at least one risk signal, most signals first: from SQL, like the steering view. */
 export async function cohortRisks(deps: Deps, cohortId: string, page: Page): Promise<CohortRisks> {
-  if (!(await findCohort(deps.db, cohortId))) throw notFound(`Cohort ${cohortId}`);
+  if (!(await findCohort(deps.db, cohortId))) throw notFound(says(`Cohort ${cohortId}`, `Cohort ${cohortId}`));
   const asOf = today(deps);
   const items = (await atRisk(deps, { cohortId }, asOf)).map(({ cohortId: _, ...i }) => i);
   return { cohortId, asOf, ...pageOf(items, page) };

@@ -35,7 +35,7 @@ export async function weekSheet(
 ): Promise<WeekSheet> {
   const org = await requireOrganisation(deps, orgId, ['employer', 'school']);
   if (!isValidDate(weekStart) || !isMonday(weekStart))
-    throw unprocessable([{ field: 'weekStart', message: 'must be a Monday' }]);
+    throw unprocessable([{ field: 'weekStart', message: 'must be a Monday', nl: 'moet een maandag zijn' }]);
   const now = today(deps);
   const dates = [0, 1, 2, 3, 4].map((i) => addDays(weekStart, i));
   const participants = await organisationParticipants(

@@ -30,6 +30,7 @@ import type { ApiKey, CreatedApiKey, NewApiKey } from '../schemas/api-key';
 import type { Page } from '../schemas/common';
 import type { Contact, Covenant, NewContact, NewCovenant, NewMembers } from '../schemas/covenant';
 import type { AppDeps } from '../deps';
+import { refusal, refusalInDutch, refusalInEnglish } from '../../domain/refusals';
 
 type Deps = Pick<AppDeps, 'db'>;
 
@@ -319,6 +320,7 @@ const CONTACT_KINDS: Record<NewContact['role'], OrganisationKind[]> = {
   jobcoach: ['programme_office', 'gemeente'],
   workplace_trainer: ['employer'],
   roc_coordinator: ['school'],
+  funder_analyst: ['gemeente', 'uwv'],
 };
 
 /**
@@ -335,12 +337,12 @@ export async function createContact(
   const org = (await findOrganisation(deps.db, organisationId))!;
   const chosen = checkChosenId(principal, body.id, 'contact');
   const problems = [...chosen.problems];
-  if (!CONTACT_KINDS[body.role].includes(org.kind))
-    problems.push({
-      field: 'role',
-      message: `a ${org.kind} has no ${body.role} (that is for ${CONTACT_KINDS[body.role].join(' or ')})`,
-      nl: `een ${org.kind} heeft geen ${body.role} (die is er bij ${CONTACT_KINDS[body.role].join(' of ')})`,
-    });
+  if (!CONTACT_KINDS[body.role].includes(org.kind)) {
+    const why = refusal('contact_role_kind', { kind: org.kind, role: body.role, allowed: CONTACT_KINDS[body.role] });
+    // In both languages: the API's message, its Dutch (Accept-Language: nl), and the fact for the pages.
+    const problem = { field: 'role', message: refusalInEnglish(why), nl: refusalInDutch(why), refusal: why };
+    problems.push(problem);
+  }
   if (problems.length) throw refusing(unprocessable(problems), chosen.denied);
   const contactId = body.id ?? id;
   const office = actingOffice(principal) ?? org.office_id;

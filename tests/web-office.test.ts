@@ -74,6 +74,18 @@ async function launch(p: Partners, prefix: string, size: number) {
   return made.json.trajectories as Launched[];
 }
 
+/** A form as the browser would send it now: where to, and its fields (hidden ones, texts, checked choices). */
+async function formOf(page: Page, button: string) {
+  const form = page.locator('form').filter({ has: page.getByRole('button', { name: button, exact: true }) });
+  const fields: Record<string, string> = {};
+  for (const input of await form.locator('input').all()) {
+    const [name, type] = [await input.getAttribute('name'), await input.getAttribute('type')];
+    if (!name || ((type === 'radio' || type === 'checkbox') && !(await input.isChecked()))) continue;
+    fields[name] = await input.inputValue();
+  }
+  return { action: new URL((await form.getAttribute('action')) ?? page.url(), page.url()).href, fields };
+}
+
 /** The page is usable at 375 px: nothing but the scroll containers is wider than the screen. */
 async function fitsPhone(page: Page) {
   const main = await page.locator('main').boundingBox();
@@ -152,6 +164,18 @@ describe('the coordinator', () => {
       expect(links).not.toContain(`/partners/${id}`);
     await noAxeViolations(page);
     await web.shot(page, 'coordinator-partners');
+
+    // The office's own page: its coordinators and jobcoaches, and keys for a jobcoach.
+    await page.getByRole('link', { name: 'Programmabureau WelSlagen' }).click();
+    await expect(h1(page)).resolves.toBe('Programmabureau WelSlagen');
+    expect(await page.getByRole('group', { name: /Jobcoach \(alleen voor een jobcoachsleutel\)/ }).count()).toBe(1);
+    await noAxeViolations(page);
+
+    // On a phone the tables scroll within their own frame.
+    const phone = await as(carla, { phone: true });
+    await phone.goto(`${base}/partners`);
+    await fitsPhone(phone);
+    await noAxeViolations(phone);
   }, 120_000);
 
   it('adds a contact (a wrong e-mail refused in Dutch), invites her, and she signs in from the mail', async () => {
@@ -175,6 +199,7 @@ describe('the coordinator', () => {
 
     const email = `${uniqueId('mo')}@zorggroep.example.nl`;
     await page.getByLabel('E-mailadres').fill(email);
+    const contactForm = await formOf(page, 'Contactpersoon toevoegen');
     expect((await submit(page, 'Contactpersoon toevoegen')).status()).toBe(200);
     await expect(page.getByRole('status').textContent()).resolves.toMatch(
       /Mo Mentor is toegevoegd als Praktijkopleider \(mentor op de werkvloer\)/,
@@ -184,13 +209,21 @@ describe('the coordinator', () => {
     const mo = after.find((c) => c.email === email);
     expect(mo).toMatchObject({ name: 'Mo Mentor', role: 'workplace_trainer' });
     expect(after).toHaveLength(before.length + 1);
+    // The same form again (a double click, a reload) adds nobody twice.
+    expect((await page.request.post(contactForm.action, { form: contactForm.fields })).status()).toBe(200);
+    expect(await contactsOf(partners.employerIds[0]!)).toEqual(after);
 
+    const inviteForm = await formOf(page, 'Mo Mentor uitnodigen');
     expect((await submit(page, 'Mo Mentor uitnodigen')).status()).toBe(200);
     await expect(page.getByRole('status').textContent()).resolves.toMatch(
       new RegExp(`De uitnodiging is verstuurd naar ${email.replace(/\./g, '\\.')}`),
     );
     await noAxeViolations(page);
     const mail = await web.mailTo(email, /uitnodiging/);
+    // Sent again by the same form: no second mail.
+    expect((await page.request.post(inviteForm.action, { form: inviteForm.fields })).status()).toBe(200);
+    const invitations = await api.db.selectFrom('dev_mailbox').select('id').where('recipient', '=', email).execute();
+    expect(invitations).toHaveLength(1);
     const link = new RegExp(`(${base}/inloggen/\\S+)`).exec(mail.text)?.[1];
     expect(link, mail.text).toBeDefined();
 
@@ -215,6 +248,7 @@ describe('the coordinator', () => {
     expect((await api.call('GET', '/v1/api-keys?limit=200', undefined, coordinatorKey)).json.total).toBe(keysBefore);
 
     await page.getByLabel('Naam van de sleutel').fill('Roosterkoppeling Zorggroep');
+    const keyForm = await formOf(page, 'Sleutel aanmaken');
     const created = await submit(page, 'Sleutel aanmaken');
     expect(created.status()).toBe(200);
     expect(created.headers()['cache-control']).toBe('no-store');
@@ -226,6 +260,16 @@ describe('the coordinator', () => {
     // The secret works against the API, as the employer's key.
     const own = await api.call('GET', `/v1/organisations/${partners.employerIds[0]}`, undefined, secret);
     expect(own.status).toBe(200);
+
+    // The same form again (a reload): no second key, and the secret is not shown again.
+    const replay = await page.request.post(keyForm.action, { form: keyForm.fields });
+    expect(replay.status()).toBe(200);
+    const replayed = await replay.text();
+    expect(replayed).toMatch(/was al aangemaakt/);
+    expect(replayed).not.toContain(secret);
+    expect((await api.call('GET', '/v1/api-keys?limit=200', undefined, coordinatorKey)).json.total).toBe(
+      keysBefore + 1,
+    );
 
     // Never shown again: not on the organisation, not in the list, not in any mail or log line.
     await page.goto(orgPage);

@@ -580,6 +580,210 @@ function heartbeat(): void {
   }
 }
 
+/**
+ * Whether a send failed for good: the receiving server refused this address (5xx on the envelope). Any other
+ * refusal (authentication, a server-wide 554) is the server's and waits for it to be fixed.
+ */
+export function refusedAddress(e: unknown): boolean {
+  const err = e as { responseCode?: number; code?: string; command?: string };
+  return !!err.responseCode && err.responseCode >= 500 && (err.code === 'EENVELOPE' || /RCPT/i.test(err.command ?? ''));
+}
+
+/** A digest as composed: the outbox row it becomes, its items' keys, and the office whose participants it is about. */
+export interface ComposedMail {
+  officeId: string | null;
+  mail: {
+    id: string;
+    key: string;
+    recipient: string;
+    recipient_name: string;
+    organisation_id: string;
+    kind: 'digest';
+    day: string;
+    subject: string;
+    text: string;
+    html: string;
+  };
+  items: { trajectory_id: string; kind: string; subject: string }[];
+}
+
+/**
+ * The morning's digests of `date` as they would be queued, without writing anything: composeDigests queues
+ * these, and the coordinator's preview (web/steering.ts, previewDigests) shows them. Reads the outbox (what was
+ * sent and raised before) but never writes it.
+ */
+export async function composeMails(
+  deps: ReminderDeps,
+  date: string,
+  holidays: ReadonlySet<string>,
+): Promise<ComposedMail[]> {
+  const { due, trajectories, rulesFor } = await dueItems(deps.db, date, holidays);
+
+  // Escalation: a partner's reminder about the same thing sent (at least) twice before, and still due.
+  const sent = new Map(
+    (
+      await remindersSentBefore(
+        deps.db,
+        trajectories.map((t) => t.id),
+        date,
+      )
+    ).map((s) => [`${s.trajectory_id}|${s.kind}|${s.subject}|${s.organisation_id}`, s]),
+  );
+  const raised = await alreadyRaised(
+    deps.db,
+    trajectories.map((t) => t.id),
+  );
+  const byId = new Map(trajectories.map((t) => [t.id, t]));
+  // Names of the organisations reminded before, and the organisation of each jobcoach: one query each.
+  const remindedOrgs = [...new Set([...sent.values()].map((x) => x.organisation_id))];
+  const orgNames = new Map(
+    remindedOrgs.length
+      ? (await deps.db.selectFrom('organisation').select(['id', 'name']).where('id', 'in', remindedOrgs).execute()).map(
+          (o) => [o.id, o.name],
+        )
+      : [],
+  );
+  const contactIds = [...new Set(due.flatMap((d) => ('contactId' in d.to ? [d.to.contactId] : [])))];
+  const contactOrg = new Map(
+    contactIds.length
+      ? (
+          await deps.db.selectFrom('contact').select(['id', 'organisation_id']).where('id', 'in', contactIds).execute()
+        ).map((c) => [c.id, c.organisation_id])
+      : [],
+  );
+  const all: Due[] = [];
+  for (const d of due) {
+    if (d.item.kind === 'risk_raised') {
+      if (!raised.has(`${d.item.trajectoryId}|risk_raised|${d.subject}`)) all.push(d);
+      continue;
+    }
+    all.push(d);
+    if (!PARTNER_KINDS.includes(d.item.kind)) continue;
+    // Counted per organisation reminded: the employer and the ROC each answer for their own BBL part.
+    const orgOf = 'organisationId' in d.to ? d.to.organisationId : contactOrg.get(d.to.contactId);
+    const previous = sent.get(`${d.item.trajectoryId}|${d.item.kind}|${d.subject}|${orgOf}`);
+    const trajectory = byId.get(d.item.trajectoryId)!;
+    const officeId = trajectory.officeId;
+    const escalation = `${d.item.kind}:${d.subject}`;
+    if (
+      previous &&
+      Number(previous.times) >= rulesFor(trajectory).escalateAfterReminders &&
+      officeId &&
+      !raised.has(`${d.item.trajectoryId}|escalation|${escalation}`)
+    ) {
+      raised.add(`${d.item.trajectoryId}|escalation|${escalation}`);
+      all.push({
+        to: { organisationId: officeId, role: 'coordinator' },
+        subject: escalation,
+        item: {
+          ...d.item,
+          kind: 'escalation',
+          ignored: {
+            kind: d.item.kind,
+            organisation: orgNames.get(previous.organisation_id) ?? previous.organisation_id,
+            times: Number(previous.times),
+          },
+        },
+      });
+    }
+  }
+
+  const officeOf = (d: Due) => byId.get(d.item.trajectoryId)?.officeId ?? null;
+  const recipients = await resolveRecipients(
+    deps.db,
+    all.map((d) => ({ to: d.to, officeId: officeOf(d) })),
+  );
+  const digests = new Map<
+    string,
+    {
+      recipient: Recipient;
+      officeId: string | null;
+      items: DigestItem[];
+      keys: { trajectory_id: string; kind: string; subject: string }[];
+      /** The item each key went into (an attendance line takes several days' keys). */
+      owners: DigestItem[];
+    }
+  >();
+  for (const d of all) {
+    for (const r of recipients.get(toKey(d.to, officeOf(d))) ?? []) {
+      // A kind the person switched off (only informational ones can be: the week overview, risk signals) is
+      // left out of their digest, and not counted as sent to them.
+      if (r.off?.includes(d.item.kind)) continue;
+      // One digest per office too: a person two offices work with gets each office's mail apart, so no mail
+      // (nor its subject's count in the outbox view) carries anything of another office.
+      const key = `${r.email.toLowerCase()}|${r.organisationId}|${officeOf(d) ?? '-'}`;
+      const digest = digests.get(key) ?? { recipient: r, officeId: officeOf(d), items: [], keys: [], owners: [] };
+      // One attendance line per participant, with all the days still to record.
+      const same = digest.items.find(
+        (i) =>
+          i.trajectoryId === d.item.trajectoryId &&
+          i.kind === d.item.kind &&
+          (i.kind === 'attendance_placement' || i.kind === 'attendance_school'),
+      );
+      if (same) same.days = [...(same.days ?? []), ...(d.item.days ?? [])];
+      else digest.items.push({ ...d.item, days: d.item.days && [...d.item.days] });
+      digest.keys.push({ trajectory_id: d.item.trajectoryId, kind: d.item.kind, subject: d.subject });
+      digest.owners.push(same ?? digest.items.at(-1)!);
+      digests.set(key, digest);
+    }
+  }
+  // A few hundred mails to a transaction, each under its own key (so composing again still adds nothing).
+  // A person who chose each item in a mail of its own gets one mail per item (an attendance line with all its
+  // days is one item) instead of the digest, each under a key of its own, so composing again adds nothing.
+  const parts = [...digests.values()].flatMap((g) =>
+    g.recipient.perItem && g.items.length > 1
+      ? g.items.map((item) => {
+          const keys = g.keys.filter((_, j) => g.owners[j] === item);
+          return { ...g, items: [item], keys, part: `|${item.kind}|${item.trajectoryId}|${keys[0]!.subject}` };
+        })
+      : [{ ...g, part: '' }],
+  );
+  const mails = parts.map(({ recipient, officeId, items, keys, part }): ComposedMail => {
+    const digest: Digest = {
+      recipient: { name: recipient.name, email: recipient.email },
+      organisation: recipient.organisation,
+      date,
+      items: items.map((i) => {
+        const task = taskOfItem(i, recipient);
+        const url = task && taskUrl(deps, recipient, task, date);
+        return url ? { ...i, taskUrl: url } : i;
+      }),
+      baseUrl: deps.publicUrl ?? 'http://127.0.0.1:3000',
+      weekLinks: weekLinks(deps, recipient, items, date),
+    };
+    const mail = renderDigest(digest);
+    return {
+      officeId,
+      mail: {
+        id: crypto.randomUUID(),
+        key: `${recipient.email.toLowerCase()}|${recipient.organisationId}|${officeId ?? '-'}|digest|${date}` + part,
+        recipient: recipient.email,
+        recipient_name: recipient.name,
+        organisation_id: recipient.organisationId,
+        kind: 'digest' as const,
+        day: date,
+        subject: mail.subject,
+        text: mail.text,
+        html: mail.html,
+        // (recipient, office, kind, day): the recipient is a person at an organisation, so one address with two
+        // roles gets two digests.
+      },
+      items: keys,
+    };
+  });
+  return mails;
+}
+
+/**
+ * What the morning mail of `date` will send, composed by the same code as composeDigests but queued nowhere, and
+ * without the signed task links (they would let the reader act as the recipient). Nothing on Sundays and holidays.
+ */
+export async function previewDigests(deps: ReminderDeps, date: string): Promise<ComposedMail[]> {
+  const holidays = new Set(dutchHolidays(addDays(date, -30), addDays(date, 60)).map((h) => h.date));
+  if (isoWeekday(date) === 7 || holidays.has(date)) return [];
+  return composeMails({ ...deps, links: undefined }, date, holidays);
+}
+
 export function createReminderActivities(deps: ReminderDeps) {
   const now = () => deps.now?.() ?? Date.now();
   const holidaysAround = (date: string) =>
@@ -594,164 +798,7 @@ export function createReminderActivities(deps: ReminderDeps) {
       const { date } = input;
       const holidays = holidaysAround(date);
       if (isoWeekday(date) === 7 || holidays.has(date)) return [];
-      const { due, trajectories, rulesFor } = await dueItems(deps.db, date, holidays);
-
-      // Escalation: a partner's reminder about the same thing sent (at least) twice before, and still due.
-      const sent = new Map(
-        (
-          await remindersSentBefore(
-            deps.db,
-            trajectories.map((t) => t.id),
-            date,
-          )
-        ).map((s) => [`${s.trajectory_id}|${s.kind}|${s.subject}|${s.organisation_id}`, s]),
-      );
-      const raised = await alreadyRaised(
-        deps.db,
-        trajectories.map((t) => t.id),
-      );
-      const byId = new Map(trajectories.map((t) => [t.id, t]));
-      // Names of the organisations reminded before, and the organisation of each jobcoach: one query each.
-      const remindedOrgs = [...new Set([...sent.values()].map((x) => x.organisation_id))];
-      const orgNames = new Map(
-        remindedOrgs.length
-          ? (
-              await deps.db.selectFrom('organisation').select(['id', 'name']).where('id', 'in', remindedOrgs).execute()
-            ).map((o) => [o.id, o.name])
-          : [],
-      );
-      const contactIds = [...new Set(due.flatMap((d) => ('contactId' in d.to ? [d.to.contactId] : [])))];
-      const contactOrg = new Map(
-        contactIds.length
-          ? (
-              await deps.db
-                .selectFrom('contact')
-                .select(['id', 'organisation_id'])
-                .where('id', 'in', contactIds)
-                .execute()
-            ).map((c) => [c.id, c.organisation_id])
-          : [],
-      );
-      const all: Due[] = [];
-      for (const d of due) {
-        if (d.item.kind === 'risk_raised') {
-          if (!raised.has(`${d.item.trajectoryId}|risk_raised|${d.subject}`)) all.push(d);
-          continue;
-        }
-        all.push(d);
-        if (!PARTNER_KINDS.includes(d.item.kind)) continue;
-        // Counted per organisation reminded: the employer and the ROC each answer for their own BBL part.
-        const orgOf = 'organisationId' in d.to ? d.to.organisationId : contactOrg.get(d.to.contactId);
-        const previous = sent.get(`${d.item.trajectoryId}|${d.item.kind}|${d.subject}|${orgOf}`);
-        const trajectory = byId.get(d.item.trajectoryId)!;
-        const officeId = trajectory.officeId;
-        const escalation = `${d.item.kind}:${d.subject}`;
-        if (
-          previous &&
-          Number(previous.times) >= rulesFor(trajectory).escalateAfterReminders &&
-          officeId &&
-          !raised.has(`${d.item.trajectoryId}|escalation|${escalation}`)
-        ) {
-          raised.add(`${d.item.trajectoryId}|escalation|${escalation}`);
-          all.push({
-            to: { organisationId: officeId, role: 'coordinator' },
-            subject: escalation,
-            item: {
-              ...d.item,
-              kind: 'escalation',
-              ignored: {
-                kind: d.item.kind,
-                organisation: orgNames.get(previous.organisation_id) ?? previous.organisation_id,
-                times: Number(previous.times),
-              },
-            },
-          });
-        }
-      }
-
-      const officeOf = (d: Due) => byId.get(d.item.trajectoryId)?.officeId ?? null;
-      const recipients = await resolveRecipients(
-        deps.db,
-        all.map((d) => ({ to: d.to, officeId: officeOf(d) })),
-      );
-      const digests = new Map<
-        string,
-        {
-          recipient: Recipient;
-          officeId: string | null;
-          items: DigestItem[];
-          keys: { trajectory_id: string; kind: string; subject: string }[];
-          /** The item each key went into (an attendance line takes several days' keys). */
-          owners: DigestItem[];
-        }
-      >();
-      for (const d of all) {
-        for (const r of recipients.get(toKey(d.to, officeOf(d))) ?? []) {
-          // A kind the person switched off (only informational ones can be: the week overview, risk signals) is
-          // left out of their digest, and not counted as sent to them.
-          if (r.off?.includes(d.item.kind)) continue;
-          // One digest per office too: a person two offices work with gets each office's mail apart, so no mail
-          // (nor its subject's count in the outbox view) carries anything of another office.
-          const key = `${r.email.toLowerCase()}|${r.organisationId}|${officeOf(d) ?? '-'}`;
-          const digest = digests.get(key) ?? { recipient: r, officeId: officeOf(d), items: [], keys: [], owners: [] };
-          // One attendance line per participant, with all the days still to record.
-          const same = digest.items.find(
-            (i) =>
-              i.trajectoryId === d.item.trajectoryId &&
-              i.kind === d.item.kind &&
-              (i.kind === 'attendance_placement' || i.kind === 'attendance_school'),
-          );
-          if (same) same.days = [...(same.days ?? []), ...(d.item.days ?? [])];
-          else digest.items.push({ ...d.item, days: d.item.days && [...d.item.days] });
-          digest.keys.push({ trajectory_id: d.item.trajectoryId, kind: d.item.kind, subject: d.subject });
-          digest.owners.push(same ?? digest.items.at(-1)!);
-          digests.set(key, digest);
-        }
-      }
-      // A few hundred mails to a transaction, each under its own key (so composing again still adds nothing).
-      // A person who chose each item in a mail of its own gets one mail per item (an attendance line with all its
-      // days is one item) instead of the digest, each under a key of its own, so composing again adds nothing.
-      const parts = [...digests.values()].flatMap((g) =>
-        g.recipient.perItem && g.items.length > 1
-          ? g.items.map((item) => {
-              const keys = g.keys.filter((_, j) => g.owners[j] === item);
-              return { ...g, items: [item], keys, part: `|${item.kind}|${item.trajectoryId}|${keys[0]!.subject}` };
-            })
-          : [{ ...g, part: '' }],
-      );
-      const mails = parts.map(({ recipient, officeId, items, keys, part }) => {
-        const digest: Digest = {
-          recipient: { name: recipient.name, email: recipient.email },
-          organisation: recipient.organisation,
-          date,
-          items: items.map((i) => {
-            const task = taskOfItem(i, recipient);
-            const url = task && taskUrl(deps, recipient, task, date);
-            return url ? { ...i, taskUrl: url } : i;
-          }),
-          baseUrl: deps.publicUrl ?? 'http://127.0.0.1:3000',
-          weekLinks: weekLinks(deps, recipient, items, date),
-        };
-        const mail = renderDigest(digest);
-        return {
-          mail: {
-            id: crypto.randomUUID(),
-            key:
-              `${recipient.email.toLowerCase()}|${recipient.organisationId}|${officeId ?? '-'}|digest|${date}` + part,
-            recipient: recipient.email,
-            recipient_name: recipient.name,
-            organisation_id: recipient.organisationId,
-            kind: 'digest',
-            day: date,
-            subject: mail.subject,
-            text: mail.text,
-            html: mail.html,
-            // (recipient, office, kind, day): the recipient is a person at an organisation, so one address with two
-            // roles gets two digests.
-          },
-          items: keys,
-        };
-      });
+      const mails = await composeMails(deps, date, holidays);
       const ids: string[] = [];
       for (let i = 0; i < mails.length; i += MAILS_PER_TRANSACTION) {
         heartbeat();
@@ -811,14 +858,8 @@ export function createReminderActivities(deps: ReminderDeps) {
               });
               accepted.push(mail.id);
             } catch (e) {
-              // Permanent only when the receiving server refused this address; any other refusal (authentication,
-              // a server-wide 554) is the server's and waits for it to be fixed.
-              const err = e as { responseCode?: number; message?: string; code?: string; command?: string };
-              if (
-                err.responseCode &&
-                err.responseCode >= 500 &&
-                (err.code === 'EENVELOPE' || /RCPT/i.test(err.command ?? ''))
-              ) {
+              const err = e as { responseCode?: number; message?: string };
+              if (refusedAddress(e)) {
                 await markMail(deps.db, mail.id, {
                   status: 'failed',
                   error: `${err.responseCode} ${err.message ?? ''}`,

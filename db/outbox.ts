@@ -271,3 +271,39 @@ export async function listOutbox(db: Db, q: OutboxQuery) {
     total: Number(count.n),
   };
 }
+
+/**
+ * Whether a mail is in an office's view of the outbox (about one of its participants); every mail for the admin
+ * (no office). Undefined when it is not there at all, as for an unknown id.
+ */
+export function findOutboxMail(db: Db, id: string, programmeOfficeId: string | undefined) {
+  let q = db.selectFrom('outbox as o').select(['o.id', 'o.status', 'o.recipient']).where('o.id', '=', id);
+  if (programmeOfficeId !== undefined)
+    q = q.where(
+      'o.id',
+      'in',
+      db
+        .selectFrom('outbox_item as i')
+        .innerJoin('trajectory as t', 't.id', 'i.trajectory_id')
+        .innerJoin('cohort as c', 'c.id', 't.cohort_id')
+        .innerJoin('covenant as v', 'v.id', 'c.covenant_id')
+        .select('i.outbox_id')
+        .where('v.programme_office_id', '=', programmeOfficeId),
+    );
+  return q.executeTakeFirst();
+}
+
+/**
+ * A failed mail queued again, in one statement: only while it is `failed`, so of two requests at once (a double
+ * click) one requeues it and the other finds it queued already. True when this call requeued it.
+ */
+export async function requeueFailed(db: Db, id: string): Promise<boolean> {
+  const row = await db
+    .updateTable('outbox')
+    .set({ status: 'queued' })
+    .where('id', '=', id)
+    .where('status', '=', 'failed')
+    .returning('id')
+    .executeTakeFirst();
+  return row !== undefined;
+}

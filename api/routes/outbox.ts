@@ -1,8 +1,8 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { COORDINATION } from '../access';
-import { Paged, responses } from '../schemas/common';
-import { OutboxMail, OutboxQuery } from '../schemas/outbox';
-import { pageOutbox } from '../services/outbox';
+import { IdParams, Paged, responses } from '../schemas/common';
+import { OutboxMail, OutboxQuery, Resent } from '../schemas/outbox';
+import { pageOutbox, resendMail } from '../services/outbox';
 import type { AppDeps } from '../deps';
 
 export const outboxRoutes: FastifyPluginAsyncTypebox<{ deps: AppDeps }> = async (app, { deps }) => {
@@ -22,5 +22,25 @@ export const outboxRoutes: FastifyPluginAsyncTypebox<{ deps: AppDeps }> = async 
       },
     },
     async (request) => pageOutbox(deps, request.principal, request.query),
+  );
+
+  app.post(
+    '/outbox/:id/resend',
+    {
+      config: { access: { roles: COORDINATION } },
+      schema: {
+        tags: ['reminders'],
+        operationId: 'resendMail',
+        summary: 'Send a failed mail again, now',
+        description:
+          'Only a mail whose status is failed is queued again and delivered at once; a second request (a double ' +
+          'click) finds it no longer failed and sends nothing (requeued: false). A refusal of the address makes ' +
+          'it failed again, and so does a mail server that is down (lastError says which). A coordinator ' +
+          "resends the mails about its programme office's participants; another office's mail answers 404.",
+        params: IdParams,
+        response: responses(200, Resent, "The mail's status after the attempt, and whether this request queued it"),
+      },
+    },
+    async (request) => resendMail(deps, request.principal, request.params.id),
   );
 };

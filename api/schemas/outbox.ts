@@ -35,3 +35,12 @@ export const OutboxMail = Type.Object({
   items: Type.Array(Type.Object({ trajectoryId: Id, kind: Type.String(), subject: Type.String() })),
 });
 export type OutboxMail = Static<typeof OutboxMail>;
+
+export const Resent = Type.Object({
+  id: Type.String(),
+  status: OutboxStatus,
+  requeued: Type.Boolean({
+    description: 'Whether this request queued the failed mail again (false: it was not failed)',
+  }),
+  lastError: Type.Union([Type.String(), Type.Null()]),
+});

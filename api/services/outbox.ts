@@ -1,6 +1,8 @@
 // The outbox as coordinators read it: what was sent to whom and when, what is queued, and what failed, scoped to
 // the caller's programme office (db/outbox.ts).
-import { listOutbox } from '../../db/outbox';
+import { claimMail, findOutboxMail, listOutbox, markMail, markSent, requeueFailed } from '../../db/outbox';
+import { refusedAddress } from '../../activities/reminders';
+import { notFound, says } from '../errors';
 import type { Principal } from '../auth';
 import { actingOffice } from '../ownership';
 import type { OutboxMail, OutboxQuery } from '../schemas/outbox';
@@ -34,4 +36,51 @@ export async function pageOutbox(deps: Deps, p: Principal, q: OutboxQuery) {
     limit: q.limit,
     offset: q.offset,
   };
+}
+
+/**
+ * Sends a failed mail again (the coordinator corrected the address, or the recipient's server is fixed): queued
+ * again only while it is `failed` (one statement, so a double click queues it once), then delivered at once the
+ * way the morning's delivery does it (claimed before the SMTP conversation, marked after it). A refusal of the
+ * address again makes it `failed` again; so does a mail server that is down (with its error, to try later).
+ * Another office's mail answers 404 as an unknown one. `requeued` is false when it was not failed (resent already).
+ */
+export async function resendMail(
+  deps: Pick<AppDeps, 'db' | 'mailer'>,
+  p: Principal,
+  id: string,
+): Promise<{ id: string; status: OutboxMail['status']; requeued: boolean; lastError: string | null }> {
+  const office = actingOffice(p) ?? undefined;
+  if (!(await findOutboxMail(deps.db, id, office))) throw notFound(says(`Mail ${id}`, `Mail ${id}`));
+  const requeued = await requeueFailed(deps.db, id);
+  if (requeued) {
+    const mail = await claimMail(deps.db, id);
+    if (mail) {
+      try {
+        await deps.mailer.send({
+          to: mail.recipient,
+          subject: mail.subject,
+          text: mail.text,
+          html: mail.html ?? undefined,
+          messageId: `<${mail.id}@toeleiding>`,
+        });
+        await markSent(deps.db, [mail.id]);
+      } catch (e) {
+        const message = (e as { message?: string }).message ?? String(e);
+        const code = (e as { responseCode?: number }).responseCode;
+        await markMail(
+          deps.db,
+          mail.id,
+          // Failed either way, so it can be sent again by hand: no morning delivery takes up an older mail.
+          { status: 'failed', error: refusedAddress(e) ? `${code} ${message}` : `mail server: ${message}` },
+        );
+      }
+    }
+  }
+  const now = await deps.db
+    .selectFrom('outbox')
+    .select(['status', 'last_error'])
+    .where('id', '=', id)
+    .executeTakeFirstOrThrow();
+  return { id, status: now.status, requeued, lastError: now.last_error };
 }

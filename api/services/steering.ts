@@ -9,7 +9,11 @@ import {
   riskRows,
 } from '../../db/steering';
 import { figureScope, type FigureFilter } from '../../db/outcomes';
-import { weekOf } from '../../domain/calendar';
+import { addDays, isoWeekday, localDate, localInstant, weekOf } from '../../domain/calendar';
+import { dutchHolidays } from '../../activities/holidays';
+import { previewDigests, type ComposedMail } from '../../activities/reminders';
+import type { Principal } from '../auth';
+import { actingOffice } from '../ownership';
 import { riskInEnglish, type RiskSignal as RiskFacts } from '../../domain/risks';
 import type { RiskSignal } from '../schemas/trajectory';
 import type { AtRisk, Steering } from '../schemas/steering';
@@ -142,4 +146,101 @@ export async function steering(deps: Deps, f: FigureFilter, asOf: string): Promi
     })),
     cohorts: [...cohorts.values()],
   };
+}
+
+/** A partner that lags behind: what it has overdue (as employer, ROC or jobcoaching organisation), and for whom. */
+export interface LaggingPartner {
+  organisationId: string;
+  name: string;
+  placementDays: number;
+  schoolDays: number;
+  checkpoints: number;
+  oldest: string;
+  participants: { trajectoryId: string; reference: string }[];
+}
+
+/**
+ * The partners with overdue registrations or checkpoints (the steering view's `partners`), each with the
+ * participants it has them for: the coordinator's list of who lags behind. Most overdue first.
+ */
+export async function laggingPartners(deps: Deps, f: FigureFilter, asOf: string): Promise<LaggingPartner[]> {
+  const [days, checkpointsLate] = await Promise.all([
+    overdueRegistrations(deps.db, f, asOf),
+    overdueCheckpointsByOrganisation(deps.db, f, asOf),
+  ]);
+  const ids = [...new Set([...days, ...checkpointsLate].flatMap((r) => r.trajectory_ids))];
+  const references = new Map(
+    ids.length
+      ? (await figureScope(deps.db, f).select(['t.id', 't.reference']).where('t.id', 'in', ids).execute()).map((t) => [
+          t.id,
+          t.reference,
+        ])
+      : [],
+  );
+  const out = new Map<string, LaggingPartner & { ids: Set<string> }>();
+  const partner = (id: string, name: string) =>
+    out.get(id) ??
+    out
+      .set(id, {
+        organisationId: id,
+        name,
+        placementDays: 0,
+        schoolDays: 0,
+        checkpoints: 0,
+        oldest: '9999-12-31',
+        participants: [],
+        ids: new Set(),
+      })
+      .get(id)!;
+  for (const r of days) {
+    const p = partner(r.organisation_id, r.name);
+    if (r.kind === 'placement') p.placementDays += r.days;
+    else p.schoolDays += r.days;
+    if (r.oldest < p.oldest) p.oldest = r.oldest;
+    for (const id of r.trajectory_ids) p.ids.add(id);
+  }
+  for (const r of checkpointsLate) {
+    const p = partner(r.organisation_id, r.name);
+    p.checkpoints += r.checkpoints;
+    if (r.oldest < p.oldest) p.oldest = r.oldest;
+    for (const id of r.trajectory_ids) p.ids.add(id);
+  }
+  const total = (p: LaggingPartner) => p.placementDays + p.schoolDays + p.checkpoints;
+  return [...out.values()]
+    .map(({ ids: set, ...p }) => ({
+      ...p,
+      participants: [...set]
+        .filter((id) => references.has(id))
+        .map((id) => ({ trajectoryId: id, reference: references.get(id)! }))
+        .sort((a, b) => a.reference.localeCompare(b.reference)),
+    }))
+    .sort((a, b) => total(b) - total(a) || a.name.localeCompare(b.name));
+}
+
+/**
+ * The morning whose digest is next: today before 10:00 (when the Schedule composes it, infra/schedules.ts),
+ * else the next day; Sundays and public holidays have none.
+ */
+export function nextDigestDate(now: number): string {
+  let date = localDate(now);
+  if (now >= localInstant(date, 10)) date = addDays(date, 1);
+  const holidays = new Set(dutchHolidays(date, addDays(date, 30)).map((h) => h.date));
+  while (isoWeekday(date) === 7 || holidays.has(date)) date = addDays(date, 1);
+  return date;
+}
+
+/**
+ * What the morning mail of `date` will send to whom, as composeDigests composes it (activities/reminders.ts
+ * previewDigests: the same code, nothing queued): for a coordinator only the mails about its office's participants.
+ */
+export async function morningPreview(
+  deps: Pick<AppDeps, 'db' | 'config'>,
+  p: Principal,
+  date: string,
+): Promise<ComposedMail[]> {
+  const office = actingOffice(p);
+  const mails = await previewDigests({ db: deps.db, publicUrl: deps.config.PUBLIC_URL }, date);
+  return mails
+    .filter((m) => office === null || m.officeId === office)
+    .sort((a, b) => a.mail.recipient.localeCompare(b.mail.recipient) || a.mail.key.localeCompare(b.mail.key));
 }

@@ -8,11 +8,14 @@
 import { readFileSync } from 'node:fs';
 import ExcelJS from 'exceljs';
 import iconv from 'iconv-lite';
-import type { Page, Response } from 'playwright-core';
+import type { BrowserContext, Page, Response } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isBsn } from '../api/bsn';
 import { SHEET_COLUMNS } from '../api/services/cohort-sheet';
+import { launchCohort } from '../api/services/cohorts';
+import { findCohortDraft, markLaunchRequested } from '../db/cohort-drafts';
 import { readSheet } from '../web/spreadsheet';
+import { testDeps } from './helpers/app';
 import { startWebWorld, type WebWorld } from './helpers/browser';
 import { cohortRequest, uniqueId } from './helpers/fixtures';
 import { createKey, seedPartners, type Partners } from './helpers/partners';
@@ -27,6 +30,13 @@ let anna: { id: string; email: string };
 let bram: { id: string; email: string };
 let trainer: { id: string; email: string };
 let roc: { id: string; email: string };
+/** Anna's browser, signed in once (sign-in links are limited to five per address per quarter of an hour). */
+let annaContext: BrowserContext;
+async function asAnna(o: { phone?: boolean } = {}): Promise<Page> {
+  const page = await annaContext.newPage();
+  if (o.phone) await page.setViewportSize({ width: 375, height: 740 });
+  return page;
+}
 /** The BSN of a participant already running in WelSlagen at office A. */
 const RUNNING_BSN = '111222333';
 /** A Monday: Tweede paasdag. The 20 weeks hold Koningsdag, Hemelvaartsdag (a Thursday: the ROC day) and Pinksteren. */
@@ -156,6 +166,7 @@ beforeAll(async () => {
     name: 'Studiedag ROC',
   });
   expect(closure.status, JSON.stringify(closure.json)).toBe(201);
+  annaContext = (await web.signIn(anna)).context();
 }, 240_000);
 
 afterAll(async () => {
@@ -164,7 +175,8 @@ afterAll(async () => {
 
 describe('the coordinator launches a cohort from a spreadsheet', () => {
   it('gets every mistake by row and column, then the plan of the corrected file, and launches it once', async () => {
-    const page = await web.signIn(anna);
+    const page = await asAnna();
+    await page.goto(`${base}/`);
     await page.getByRole('link', { name: 'Een cohort starten vanuit een spreadsheet' }).click();
     expect(page.url()).toBe(`${base}/cohorten/nieuw`);
     await web.noAxeViolations(page);
@@ -297,7 +309,7 @@ describe('the coordinator launches a cohort from a spreadsheet', () => {
 
 describe('an uploaded sheet', () => {
   it('is read from a CSV as Dutch Excel saves it: semicolons, Windows-1252', async () => {
-    const page = await web.signIn(anna);
+    const page = await asAnna();
     await page.goto(`${base}/cohorten/nieuw`);
     const rows = participants(3, 'CSV');
     rows[0]!.Naam = 'Anaïs Müller';
@@ -315,7 +327,7 @@ describe('an uploaded sheet', () => {
   }, 60_000);
 
   it('with a participant twice names both rows, and a BSN failing the elfproef without showing it', async () => {
-    const page = await web.signIn(anna);
+    const page = await asAnna();
     await page.goto(`${base}/cohorten/nieuw`);
     const rows = participants(4, 'DUB');
     rows[3] = { ...rows[0]!, Referentie: 'DUB-999', 'E-mailadres': `ander-${uniqueId('d')}@example.nl` };
@@ -330,7 +342,7 @@ describe('an uploaded sheet', () => {
   }, 60_000);
 
   it('too large gets a Dutch message next to the file field, and the upload page fits a phone', async () => {
-    const page = await web.signIn(anna, { phone: true });
+    const page = await asAnna({ phone: true });
     await page.goto(`${base}/cohorten/nieuw`);
     await web.noAxeViolations(page);
     for (const selector of ['h1', '#bestand', 'button[type=submit]', '#roc']) {
@@ -346,7 +358,7 @@ describe('an uploaded sheet', () => {
 
 describe('a draft', () => {
   it("is not found by another office's coordinator, an employer or an ROC; they cannot launch it", async () => {
-    const page = await web.signIn(anna);
+    const page = await asAnna();
     await page.goto(`${base}/cohorten/nieuw`);
     expect(await upload(page, await asXlsx(participants(2, 'GEH')), 'Geheim')).toBe(303);
     const draftUrl = page.url();
@@ -379,4 +391,89 @@ describe('a draft', () => {
     await page.goto(draftUrl);
     await expect(page.locator('h1').textContent()).resolves.toBe('Cohort controleren en starten');
   }, 90_000);
+});
+
+describe('a launch interrupted halfway', () => {
+  it('shows how many have started; resuming starts the rest and nobody twice', async () => {
+    const page = await asAnna();
+    await page.goto(`${base}/cohorten/nieuw`);
+    const rows = participants(20, 'ONB');
+    expect(await upload(page, await asXlsx(rows), 'Onderbroken')).toBe(303);
+    const draftUrl = page.url();
+    const draft = (await findCohortDraft(api.db, draftUrl.split('/').at(-1)!, A.officeId))!;
+
+    // The draft's launch dies after 8 workflow starts (Temporal gone), as a crash or a lost connection leaves it.
+    let starts = 0;
+    const real = api.env.client;
+    const workflow = Object.create(real.workflow, {
+      start: {
+        value: async (...args: Parameters<typeof real.workflow.start>) => {
+          if (++starts > 8) throw new Error('Temporal is even weg');
+          return real.workflow.start(...args);
+        },
+      },
+    }) as typeof real.workflow;
+    const broken = Object.create(real, { workflow: { value: workflow } }) as typeof real;
+    const principal = {
+      actor: `contact:${anna.id}`,
+      role: 'coordinator' as const,
+      organisationId: A.officeId,
+      contactId: anna.id,
+      officeId: A.officeId,
+    };
+    await expect(
+      launchCohort(testDeps(api.db, broken), principal, draft.cohort_id, {
+        programmeId: draft.programme_id,
+        programmeVersion: draft.programme_version,
+        covenantId: draft.covenant_id,
+        startDate: draft.start_date,
+        schoolId: draft.school_id,
+        schoolWeekday: draft.school_weekday,
+        participants: draft.participants.map(({ line: _, ...p }) => p),
+      }),
+    ).rejects.toThrow();
+    await markLaunchRequested(api.db, draft.id);
+    const trajectories = await api.db
+      .selectFrom('trajectory')
+      .select(['id', 'workflow_id'])
+      .where('cohort_id', '=', draft.cohort_id)
+      .execute();
+    expect(trajectories).toHaveLength(20);
+    const runs = new Map<string, string>();
+    for (const t of trajectories)
+      await real.workflow
+        .getHandle(t.workflow_id)
+        .describe()
+        .then((d) => runs.set(t.workflow_id, d.runId))
+        .catch(() => undefined);
+    expect(runs.size).toBe(8);
+
+    // The page shows how far it came, and resumes.
+    await page.goto(draftUrl);
+    await expect(page.locator('h1').textContent()).resolves.toBe('Cohort wordt gestart');
+    await expect(page.locator('#voortgang').textContent()).resolves.toBe('8 van de 20 trajecten zijn gestart.');
+    await web.noAxeViolations(page);
+    expect(await submit(page, 'Starten hervatten')).toBe(303);
+    await untilLaunched(page);
+    await expect(page.locator('#voortgang').textContent()).resolves.toBe(
+      'Het cohort is gestart: 20 van de 20 trajecten lopen.',
+    );
+    await web.noAxeViolations(page);
+
+    // Still 20 trajectories, each running once: the 8 that had started are the same runs.
+    const after = await api.db
+      .selectFrom('trajectory')
+      .select('workflow_id')
+      .where('cohort_id', '=', draft.cohort_id)
+      .execute();
+    expect(after).toHaveLength(20);
+    for (const t of after) {
+      const d = await real.workflow.getHandle(t.workflow_id).describe();
+      expect(d.status.name).toBe('RUNNING');
+      if (runs.has(t.workflow_id)) expect(d.runId).toBe(runs.get(t.workflow_id));
+    }
+    const cohort = await api.call('GET', `/v1/cohorts/${draft.cohort_id}`, undefined, coordA);
+    expect(cohort.json).toMatchObject({ status: 'launched' });
+    expect((cohort.json.trajectories as unknown[]).length).toBe(20);
+  }, 120_000);
 });

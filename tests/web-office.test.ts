@@ -28,6 +28,7 @@ let jobcoach: { id: string; email: string };
 let launched: Launched[];
 /** A live key of this office, made by its coordinator through the API. */
 let liveKeyId: string;
+let liveKey: string;
 let foreign: { partners: Partners; coordinator: { id: string; email: string }; trajectory: Launched };
 
 const noAxeViolations = (page: Page) => web.noAxeViolations(page);
@@ -124,6 +125,7 @@ beforeAll(async () => {
   );
   expect(live.status).toBe(201);
   liveKeyId = live.json.id as string;
+  liveKey = live.json.secret as string;
 
   const other = await seedPartners(api.call, 'Zeeland');
   foreign = {
@@ -368,6 +370,20 @@ describe('the coordinator', () => {
       expect(sheet.getRow(r).getCell(header).value).toBe('Carla Coördinator (Coördinator programmabureau)');
       expect(sheet.getRow(r).getCell(trajectory).value).toBe(t.id);
     }
+
+    // A key is named by its label: the employer's system reading its participant.
+    const placed = launched.find((x) => x.employerId === partners.employerIds[1])!;
+    expect((await api.call('GET', `/v1/trajectories/${placed.id}`, undefined, liveKey)).status).toBe(200);
+    await page.goto(`${base}/auditlog`);
+    await page
+      .getByLabel('Wie')
+      .selectOption({ label: 'API-sleutel ‘Live sleutel Roosendaal’ (Thuiszorg Roosendaal)' });
+    await page.getByRole('button', { name: 'Filter toepassen' }).click();
+    await page.waitForLoadState();
+    const byKey = await rows.allTextContents();
+    expect(byKey).toHaveLength(1);
+    expect(byKey[0]).toMatch(/API-sleutel ‘Live sleutel Roosendaal’\s*gelezen/);
+    expect(byKey[0]).toContain(`traject ${placed.id}`);
 
     // A date that is no date: refused next to its field.
     await page.goto(`${base}/auditlog?van=31-02-2026`);

@@ -7,6 +7,7 @@ import { COORDINATION } from '../api/access';
 import type { AppDeps } from '../api/deps';
 import { actingOffice, contactOfOffice } from '../api/ownership';
 import { pageAuditEvents } from '../api/services/audit';
+import { pageApiKeys } from '../api/services/partners';
 import { findTrajectoriesByReference } from '../api/services/trajectory-search';
 import type { AuditEvent } from '../api/schemas/audit';
 import { findApiKey } from '../db/api-keys';
@@ -132,9 +133,15 @@ async function auditPage(
   const who = await actorNames(deps, request, result.items);
   // The people and keys of the office, to choose from.
   const { partners } = await whoIsWho(deps, request);
-  const people = [...partners.values()].flatMap((p) =>
-    p.contacts.map((c) => ({ value: `contact:${c.id}`, label: `${c.name} (${p.organisation.name})` })),
-  );
+  const people = [
+    ...[...partners.values()].flatMap((p) =>
+      p.contacts.map((c) => ({ value: `contact:${c.id}`, label: `${c.name} (${p.organisation.name})` })),
+    ),
+    ...(await allPages((page) => pageApiKeys(deps, request.principal, page))).map((k) => ({
+      value: k.id,
+      label: `API-sleutel ‘${k.label}’ (${partners.get(k.organisationId)?.organisation.name ?? k.organisationId})`,
+    })),
+  ];
   const pages = Math.max(1, Math.ceil(result.total / PER_PAGE));
   const chosen = String(q.wie ?? '');
   const page = personPage(

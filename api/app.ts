@@ -15,6 +15,7 @@ import { apiKeyRoutes } from './routes/api-keys';
 import { auditRoutes } from './routes/audit';
 import { calendarFeedRoutes, calendarRoutes } from './routes/calendars';
 import { covenantRoutes } from './routes/covenants';
+import { recruitmentRoutes } from './routes/recruitment';
 import { outboxRoutes } from './routes/outbox';
 import { outcomeRoutes } from './routes/outcomes';
 import { steeringRoutes } from './routes/steering';
@@ -185,6 +186,7 @@ export async function buildApp(deps: AppDeps, options: FastifyServerOptions = {}
         steeringRoutes,
         auditRoutes,
         outboxRoutes,
+        recruitmentRoutes,
       ];
       for (const r of routes) await v1.register(r, { deps });
       if (deps.mailer.kind === 'dev-mailbox') await v1.register(mailboxRoutes, { deps });

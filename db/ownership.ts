@@ -93,6 +93,18 @@ export async function ownerOffice(db: Db, kind: string, id: string): Promise<str
           .where('t.id', '=', id)
           .executeTakeFirst()
       )?.programme_office_id;
+    case 'recruitment-round':
+      return (await db.selectFrom('recruitment_round').select('office_id').where('id', '=', id).executeTakeFirst())
+        ?.office_id;
+    case 'candidate':
+      return (
+        await db
+          .selectFrom('candidate as c')
+          .innerJoin('recruitment_round as r', 'r.id', 'c.round_id')
+          .select('r.office_id')
+          .where('c.id', '=', id)
+          .executeTakeFirst()
+      )?.office_id;
     case 'api-key': {
       const k = await db
         .selectFrom('api_key as k')

@@ -18,6 +18,7 @@ import * as organisation from './organisation';
 import * as outbox from './outbox';
 import * as outcome from './outcome';
 import * as programme from './programme';
+import * as recruitment from './recruitment';
 import * as recording from './recording';
 import * as steering from './steering';
 import * as trajectory from './trajectory';
@@ -59,6 +60,7 @@ const TAGS: Record<string, string> = {
   organisations: 'Covenant partners, their contacts, shares and (ROC) closures',
   covenants: 'Regional covenants: who takes part in which role',
   'api keys': "Partners' API keys",
+  recruitment: 'Recruitment rounds: candidates through the draaiboek towards a cohort',
   cohorts: 'Launching cohorts, and what became of them',
   trajectories: "A participant's trajectory and schedule",
   recording: 'Attendance, checkpoints, changes and BBL confirmations',
@@ -100,6 +102,7 @@ export function namedSchemas(): Record<string, TSchema> {
     outcome,
     programme,
     recording,
+    recruitment,
     steering,
     trajectory,
   ];

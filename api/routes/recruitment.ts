@@ -1,0 +1,145 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { IdempotencyHeaders, idempotentReply } from '../idempotency';
+import { IdParams, responses } from '../schemas/common';
+import {
+  CandidatesAdded,
+  CandidateView,
+  LeaveBody,
+  NewCandidates,
+  NewRound,
+  RoundView,
+  StepBody,
+} from '../schemas/recruitment';
+import {
+  addCandidates,
+  candidateLeaves,
+  createRound,
+  getCandidate,
+  getRound,
+  recordCandidateStep,
+} from '../services/recruitment';
+import type { AppDeps } from '../deps';
+
+/** Recruitment is the office's own work: its coordinators (and the admin) only; partners come in later. */
+const OFFICE = ['admin', 'coordinator'] as const;
+
+export const recruitmentRoutes: FastifyPluginAsyncTypebox<{ deps: AppDeps }> = async (app, { deps }) => {
+  app.post(
+    '/recruitment-rounds',
+    {
+      config: { access: { roles: ['coordinator'], audit: 'change' } },
+      schema: {
+        tags: ['recruitment'],
+        operationId: 'createRecruitmentRound',
+        summary: "Open a recruitment round of the caller's office for a programme and region",
+        description:
+          "The draaiboek (the steps a candidate goes through, each with its deadline) is WelSlagen's unless " +
+          'given; an impossible one (no selection, the match not last) is refused. Idempotent under its ' +
+          'Idempotency-Key.',
+        headers: IdempotencyHeaders,
+        body: NewRound,
+        response: responses(201, RoundView, 'The round, empty'),
+      },
+    },
+    async (request, reply) =>
+      idempotentReply(deps, request, reply, async (id) => ({
+        statusCode: 201,
+        body: await createRound(deps, request.principal, id, request.body),
+      })),
+  );
+
+  app.get(
+    '/recruitment-rounds/:id',
+    {
+      config: { access: { roles: OFFICE, resource: 'recruitment-round', audit: 'read' } },
+      schema: {
+        tags: ['recruitment'],
+        operationId: 'getRecruitmentRound',
+        summary: 'A round as a pipeline: per step who is at it, who is overdue and who left; every candidate',
+        params: IdParams,
+        response: responses(200, RoundView, 'The round with its pipeline and candidates'),
+      },
+    },
+    async (request) => getRound(deps, request.params.id),
+  );
+
+  app.post(
+    '/recruitment-rounds/:id/candidates',
+    {
+      config: { access: { roles: OFFICE, resource: 'recruitment-round', audit: 'change' } },
+      schema: {
+        tags: ['recruitment'],
+        operationId: 'addCandidates',
+        summary: "Add candidates from a gemeente's or UWV's list: all of them, or none",
+        description:
+          'Every row is checked before any is added: a BSN failing the elfproef, a source that is not a gemeente ' +
+          'or UWV the office works with, the same person twice in the list, someone already in the round (on ' +
+          'the BSN hash, or name, birth date and e-mail together) or in a running trajectory of the programme. ' +
+          'A near match (a typo in the name with the same birth date, or the same e-mail) is refused until a ' +
+          "person names it in `distinctFrom`. Each candidate gets a pseudonymous reference and starts the round's " +
+          'draaiboek. Idempotent under its Idempotency-Key: a repeat after an interruption starts what is missing.',
+        headers: IdempotencyHeaders,
+        params: IdParams,
+        body: NewCandidates,
+        response: responses(201, CandidatesAdded, 'The candidates added'),
+      },
+    },
+    async (request, reply) =>
+      idempotentReply(deps, request, reply, async (requestId) => ({
+        statusCode: 201,
+        body: await addCandidates(deps, request.params.id, requestId, request.body),
+      })),
+  );
+
+  app.get(
+    '/candidates/:id',
+    {
+      config: { access: { roles: OFFICE, resource: 'candidate', audit: 'read' } },
+      schema: {
+        tags: ['recruitment'],
+        operationId: 'getCandidate',
+        summary: 'A candidate: where it stands in the draaiboek, and what happened so far',
+        params: IdParams,
+        response: responses(200, CandidateView, 'The candidate'),
+      },
+    },
+    async (request) => getCandidate(deps, request.params.id),
+  );
+
+  app.post(
+    '/candidates/:id/steps',
+    {
+      config: { access: { roles: OFFICE, resource: 'candidate', audit: 'change' } },
+      schema: {
+        tags: ['recruitment'],
+        operationId: 'recordCandidateStep',
+        summary: "Record the outcome of the candidate's current step",
+        description:
+          'Outcomes per kind of step: voorlichting attended|absent, groepsintake passed|not_passed, meeloopdag ' +
+          'positive|negative (with employerId), vog received|refused, selectie selected|rejected, match ' +
+          'matched|no_match (matched with employerId). The first goes on to the next step, the second ends the ' +
+          'candidacy with the reason it implies. Another step than the current one is refused with 422.',
+        params: IdParams,
+        body: StepBody,
+        response: responses(200, CandidateView, 'The candidate after the step'),
+      },
+    },
+    async (request) => recordCandidateStep(deps, request.params.id, request.body),
+  );
+
+  app.post(
+    '/candidates/:id/leave',
+    {
+      config: { access: { roles: OFFICE, resource: 'candidate', audit: 'change' } },
+      schema: {
+        tags: ['recruitment'],
+        operationId: 'candidateLeaves',
+        summary: 'The candidate leaves the round, with a reason from the fixed list',
+        params: IdParams,
+        body: LeaveBody,
+        response: responses(200, CandidateView, 'The candidate, left'),
+      },
+    },
+    async (request) => candidateLeaves(deps, request.params.id, request.body),
+  );
+};

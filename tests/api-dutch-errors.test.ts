@@ -199,6 +199,37 @@ describe('problem details in Dutch, the same answer otherwise', () => {
     ]);
   });
 
+  it('400s before any route: JSON that does not parse, a body in another charset, a broken %-escape', async () => {
+    const json = { 'content-type': 'application/json' };
+    const cases: [() => Request, RegExp][] = [
+      [
+        () => ({
+          method: 'POST',
+          url: '/v1/organisations',
+          headers: { ...withKey(), ...json },
+          payload: '{"name":' as never,
+        }),
+        /^De body is geen geldige JSON/,
+      ],
+      [
+        () => ({
+          method: 'POST',
+          url: '/v1/organisations',
+          headers: { ...withKey(), 'content-type': 'application/json; charset=latin1' },
+          payload: '{"name":"Caf\u00e9","kind":"employer"}' as never,
+        }),
+        /^headers\.content-type: noemt tekenset "latin1"/,
+      ],
+      [() => ({ method: 'GET', url: '/v1/cohorts/%E0%A4%A', headers: admin }), /URL/],
+    ];
+    for (const [req, dutch] of cases) {
+      const { en, nl } = await bothWays(req);
+      expect(en.res.statusCode).toBe(400);
+      expectSameProblemInDutch(en, nl);
+      expect(nl.body.detail).toMatch(dutch);
+    }
+  });
+
   it('a BSN that fails the elfproef, in either language, without echoing it', async () => {
     const { en, nl } = await bothWays(() => {
       const body = cohortRequest({ ...partners, size: 1 });

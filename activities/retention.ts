@@ -3,6 +3,7 @@
 import { anonymiseTrajectory, forgetIdempotencyKeys, forgetMailBodies, trajectoriesPastRetention } from '../db/privacy';
 import type { Client } from '@temporalio/client';
 import { forgetSessions } from '../db/web-sessions';
+import { forgetCohortDrafts } from '../db/cohort-drafts';
 import { followUpWorkflowId } from '../workflows/ids';
 import type { ActivityDeps } from './index';
 
@@ -48,6 +49,7 @@ export function createRetentionActivities({ db, temporal }: ActivityDeps) {
       const forgottenKeys = await forgetIdempotencyKeys(db, IDEMPOTENCY_DAYS);
       await forgetMailBodies(db, IDEMPOTENCY_DAYS);
       await forgetSessions(db);
+      await forgetCohortDrafts(db);
       return { anonymised, forgottenKeys };
     },
   };

@@ -1,7 +1,7 @@
 // Cohort launches waiting for their confirmation (migration 0017): the rows of an uploaded spreadsheet after they
 // passed every check, for the office that uploaded them. The table is declared here rather than in schema.ts's
 // Database, so only this module reaches it.
-import type { ColumnType, Insertable, Selectable } from 'kysely';
+import { sql, type ColumnType, type Insertable, type Selectable } from 'kysely';
 import { anyOf, type Db } from './connection';
 import type { Weekday } from '../domain/primitives';
 import { RUNNING_STATUSES } from '../domain/statuses';
@@ -95,4 +95,21 @@ export async function runningParticipants(
       ]),
     )
     .execute();
+}
+
+/** Once launched, the trajectories hold the participants: the draft keeps no copy (an erasure must reach all). */
+export async function forgetDraftParticipants(db: Db, id: string): Promise<void> {
+  await drafts(db).updateTable('cohort_draft').set({ participants: '[]' }).where('id', '=', id).execute();
+}
+
+/** Days a draft is kept: long enough to come back to a plan, short enough not to become a second register. */
+export const DRAFT_DAYS = 14;
+
+/** Drafts older than DRAFT_DAYS, launched or not, forgotten (run by retention); how many. */
+export async function forgetCohortDrafts(db: Db): Promise<number> {
+  const deleted = await drafts(db)
+    .deleteFrom('cohort_draft')
+    .where('created_at', '<', sql<Date>`now() - make_interval(days => ${DRAFT_DAYS})`)
+    .executeTakeFirst();
+  return Number(deleted.numDeletedRows);
 }

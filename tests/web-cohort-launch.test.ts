@@ -8,12 +8,13 @@
 import { readFileSync } from 'node:fs';
 import ExcelJS from 'exceljs';
 import iconv from 'iconv-lite';
+import { sql } from 'kysely';
 import type { BrowserContext, Page, Response } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isBsn } from '../api/bsn';
 import { SHEET_COLUMNS } from '../api/services/cohort-sheet';
 import { launchCohort } from '../api/services/cohorts';
-import { findCohortDraft, markLaunchRequested } from '../db/cohort-drafts';
+import { findCohortDraft, forgetCohortDrafts, markLaunchRequested } from '../db/cohort-drafts';
 import { readSheet } from '../web/spreadsheet';
 import { testDeps } from './helpers/app';
 import { startWebWorld, type WebWorld } from './helpers/browser';
@@ -304,6 +305,8 @@ describe('the coordinator launches a cohort from a spreadsheet', () => {
       .where('action', '=', 'change')
       .execute();
     expect(new Set(audited.map((a) => a.trajectory_id))).toEqual(new Set(cohort.trajectories.map((t) => t.id)));
+    // The draft keeps no copy of the participants once the trajectories hold them.
+    expect((await findCohortDraft(api.db, planUrl.split('/').at(-1)!, A.officeId))!.participants).toEqual([]);
   }, 180_000);
 });
 
@@ -390,6 +393,14 @@ describe('a draft', () => {
     // The owner still sees it.
     await page.goto(draftUrl);
     await expect(page.locator('h1').textContent()).resolves.toBe('Cohort controleren en starten');
+
+    // Retention forgets it after 14 days: then it is gone for the owner too.
+    const draftId = draftUrl.split('/').at(-1)!;
+    await sql`update cohort_draft set created_at = now() - interval '15 days' where id = ${draftId}::uuid`.execute(
+      api.db,
+    );
+    expect(await forgetCohortDrafts(api.db)).toBe(1);
+    expect((await page.goto(draftUrl))!.status()).toBe(404);
   }, 90_000);
 });
 

@@ -27,7 +27,13 @@ import {
 } from '../api/services/cohort-sheet';
 import { launchCohort } from '../api/services/cohorts';
 import { today } from '../api/services/trajectories';
-import { findCohortDraft, insertCohortDraft, markLaunchRequested, type CohortDraft } from '../db/cohort-drafts';
+import {
+  findCohortDraft,
+  forgetDraftParticipants,
+  insertCohortDraft,
+  markLaunchRequested,
+  type CohortDraft,
+} from '../db/cohort-drafts';
 import { findProgramme } from '../db/programmes';
 import { isMonday, WEEKDAYS, type Weekday } from '../domain/calendar';
 import { dutchDay } from '../domain/dutch';
@@ -246,14 +252,15 @@ function launch(deps: AppDeps, request: FastifyRequest, draft: CohortDraft): Pro
     schoolWeekday: draft.school_weekday,
     participants: draft.participants.map(({ line: _, ...p }) => p),
   })
-    .then((cohort) =>
-      auditNow(
+    .then(async (cohort) => {
+      await auditNow(
         deps.db,
         request,
         'change',
         cohort.trajectories.map((t) => t.id),
-      ),
-    )
+      );
+      await forgetDraftParticipants(deps.db, draft.id);
+    })
     .catch((e: unknown) => {
       const refused = e instanceof DomainError && e.status < 500;
       if (!refused) request.log.error({ err: e }, 'cohort launch from a draft stopped');
@@ -278,7 +285,9 @@ async function draftPage(deps: AppDeps, request: FastifyRequest, reply: FastifyR
   const nameOf = (list: { id: string; name: string }[] | undefined, id: string) =>
     list?.find((x) => x.id === id)?.name ?? id;
   const school = nameOf(covenant?.schools, draft.school_id);
-  const n = draft.participants.length;
+  // After the launch the draft no longer holds the participants; the cohort says how many there are.
+  const progress = draft.launch_requested_at ? await launchProgress(deps, draft.cohort_id) : undefined;
+  const n = progress?.launched ? progress.written : draft.participants.length;
   const { plan, weeks } = await cohortPlan(deps, {
     template: programme.template,
     startDate: draft.start_date,
@@ -302,8 +311,7 @@ async function draftPage(deps: AppDeps, request: FastifyRequest, reply: FastifyR
     ],
   ]);
 
-  if (draft.launch_requested_at) {
-    const progress = await launchProgress(deps, draft.cohort_id);
+  if (progress) {
     const busy = running.has(draft.id);
     const why = stopped.get(draft.id);
     const done = progress.launched;

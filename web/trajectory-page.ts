@@ -493,6 +493,11 @@ function trajectoryPage(
       ${calendar(schedule, live.today)}
 
       <h2 class="utrecht-heading-2 utrecht-heading-2--distanced">Wijzigingen</h2>
+      <p class="utrecht-paragraph">
+        Een ziekmelding of hersteldmelding geeft u door op
+        <a class="utrecht-link" href="/trajecten/${encodeURIComponent(t.id)}">de pagina van de deelnemer</a>, waar ook
+        de jobcoach dat doet.
+      </p>
       ${
         forms.length
           ? forms.map((f) => changeForm(reply, t, f, o.state, employers))

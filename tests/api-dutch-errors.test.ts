@@ -11,13 +11,14 @@ import { preferredLanguage } from '../api/language';
 import { refusalInDutch, refusalInEnglish, type Refusal } from '../domain/refusals';
 import { addDays, localDate } from '../domain/calendar';
 import { startTestApi, type TestApi } from './helpers/api';
-import { admin, injectCall, withKey } from './helpers/app';
+import { admin, buildApp, injectCall, testDeps, withKey } from './helpers/app';
 import { cohortRequest, type CohortPartners } from './helpers/fixtures';
 import { seedPartners } from './helpers/partners';
 
 let api: TestApi;
 let app: App;
 let partners: CohortPartners;
+const config = () => testDeps(api.db, api.env.client).config;
 
 beforeAll(async () => {
   api = await startTestApi();
@@ -227,6 +228,30 @@ describe('problem details in Dutch, the same answer otherwise', () => {
       expect(en.res.statusCode).toBe(400);
       expectSameProblemInDutch(en, nl);
       expect(nl.body.detail).toMatch(dutch);
+    }
+  });
+
+  it('429: too many requests for a key', async () => {
+    const limited = await buildApp(
+      testDeps(api.db, api.env.client, { config: { ...config(), RATE_LIMIT_PER_MINUTE: 1 } }),
+    );
+    try {
+      const get = (headers: Record<string, string>) =>
+        limited.inject({ method: 'GET', url: '/v1/cohorts', headers: { ...admin, ...headers } });
+      expect((await get({})).statusCode).toBe(200);
+      const en = await get({});
+      const nl = await get({ 'accept-language': 'nl-NL' });
+      const [a, b] = [
+        { res: en, body: en.json<Problem>() },
+        { res: nl, body: nl.json<Problem>() },
+      ];
+      expect(en.statusCode).toBe(429);
+      expectSameProblemInDutch(a, b);
+      expect(b.body.title).toBe('Te veel verzoeken');
+      expect(b.body.detail).toMatch(/^Hoogstens 1 verzoeken per minuut per sleutel/);
+      expect(nl.headers['retry-after'] ?? nl.headers['x-ratelimit-reset']).toBeDefined();
+    } finally {
+      await limited.close();
     }
   });
 

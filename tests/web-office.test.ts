@@ -347,6 +347,12 @@ describe('the coordinator', () => {
       expect(r).toContain(`traject ${t.id}`);
     }
     expect(filtered.some((r) => /gelezen/.test(r) && r.includes('/privacy/trajecten/:id'))).toBe(true);
+    await expect(
+      page
+        .getByRole('link', { name: `traject ${t.id}` })
+        .first()
+        .getAttribute('href'),
+    ).resolves.toBe(`/sturing/trajecten/${t.id}`);
     await noAxeViolations(page);
     await web.shot(page, 'coordinator-auditlog');
 

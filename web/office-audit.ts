@@ -106,6 +106,12 @@ async function actorNames(deps: Pick<AppDeps, 'db'>, request: FastifyRequest, ev
 const subjectOf = (e: AuditEvent) =>
   e.trajectoryId ? `traject ${e.trajectoryId}` : `${RESOURCE_NL[e.resource] ?? e.resource} ${e.resourceId}`;
 
+/** The subject on the page: a trajectory links to its page on the steering pages (which audits the read). */
+const subjectCell = (e: AuditEvent) =>
+  e.trajectoryId
+    ? html`<a class="utrecht-link" href="/sturing/trajecten/${e.trajectoryId}">${subjectOf(e)}</a>`
+    : subjectOf(e);
+
 const queryString = (q: Query, pagina?: number) => {
   const p = new URLSearchParams();
   for (const k of ['van', 'tot', 'wie', 'traject'] as const) if (q[k]) p.set(k, String(q[k]));
@@ -216,7 +222,7 @@ async function auditPage(
                                 <td class="utrecht-table__cell">${dutchMoment(e.at)}</td>
                                 <th class="utrecht-table__header-cell" scope="row">${who(e.actor)}</th>
                                 <td class="utrecht-table__cell">${ACTION_NL[e.action] ?? e.action}</td>
-                                <td class="utrecht-table__cell">${subjectOf(e)}</td>
+                                <td class="utrecht-table__cell">${subjectCell(e)}</td>
                                 <td class="utrecht-table__cell"><code>${e.route}</code></td>
                               </tr>`,
                           )}

@@ -185,6 +185,9 @@ export async function officePrivacyRoutes(app: FastifyInstance, { deps }: { deps
                 ? ([['Gewist op', dutchMoment(t.anonymised_at.toISOString())]] as [string, string][])
                 : []),
             ])}
+            <p class="utrecht-paragraph">
+              <a class="utrecht-link" href="/sturing/trajecten/${t.id}">Naar het traject</a>
+            </p>
             <h2 class="utrecht-heading-2">Inzage (artikel 15)</h2>
             <p class="utrecht-paragraph">
               Een bestand met alles wat Toeleiding over deze deelnemer bewaart: de gegevens van het traject, de

@@ -28,6 +28,7 @@ export const CONTACT_ROLE_NL: Record<string, string> = {
   jobcoach: 'Jobcoach (trajectbegeleider)',
   workplace_trainer: 'Praktijkopleider (mentor op de werkvloer)',
   roc_coordinator: 'ROC-coördinator (bpv-begeleider)',
+  funder_analyst: 'Analist van de financier',
 };
 
 /** What each contact role does: the page's "wie is wie". */
@@ -48,15 +49,19 @@ export const WHO_IS_WHO: [string, string][] = [
     CONTACT_ROLE_NL.roc_coordinator!,
     'Begeleidt de beroepspraktijkvorming namens het ROC en vult de aanwezigheid op de schooldag in.',
   ],
+  [
+    CONTACT_ROLE_NL.funder_analyst!,
+    'Leest namens de gemeente of het UWV de uitkomsten van het programma, zonder namen van deelnemers.',
+  ],
 ];
 
 /** Which contacts an organisation of a kind can have (as the partners service allows). */
 export const CONTACT_ROLES_OF: Record<string, string[]> = {
   programme_office: ['coordinator', 'jobcoach'],
-  gemeente: ['jobcoach'],
+  gemeente: ['jobcoach', 'funder_analyst'],
   employer: ['workplace_trainer'],
   school: ['roc_coordinator'],
-  uwv: [],
+  uwv: ['funder_analyst'],
 };
 
 export const KEY_ROLE_NL: Record<string, string> = {

@@ -75,7 +75,9 @@ function selectField(o: {
   const error = o.errors[o.name];
   const describedBy = [o.hint ? `${o.name}-uitleg` : '', error ? `${o.name}-fout` : ''].filter(Boolean).join(' ');
   return html`<div class="utrecht-form-field${error ? ' utrecht-form-field--invalid' : ''}">
-    <label class="utrecht-form-label" for="${o.name}">${o.label}</label>
+    <div class="utrecht-form-field__label">
+      <label class="utrecht-form-label" for="${o.name}">${o.label}</label>
+    </div>
     ${o.hint ? html`<p class="utrecht-form-field-description" id="${o.name}-uitleg">${o.hint}</p>` : ''}
     ${error ? html`<p class="utrecht-form-field-error-message" id="${o.name}-fout">${error}</p>` : ''}
     <select
@@ -178,7 +180,7 @@ function uploadPage(
                 label: 'Programma',
                 options: choices.programmes.map((p) => ({
                   value: p.id,
-                  label: `${p.name} (versie ${p.version}, ${p.template.weeks} weken)`,
+                  label: `${p.name} (${p.template.weeks} weken, versie ${p.version})`,
                 })),
                 chosen: form.programma,
                 errors,

@@ -310,7 +310,7 @@ function selectField(o: {
 }): Html {
   const error = o.errors[o.name];
   return html`<div class="utrecht-form-field${error ? ' utrecht-form-field--invalid' : ''}">
-    <label class="utrecht-form-label" for="${o.name}">${o.label}</label>
+    <div class="utrecht-form-field__label"><label class="utrecht-form-label" for="${o.name}">${o.label}</label></div>
     ${error ? html`<p class="utrecht-form-field-error-message" id="${o.name}-fout">${error}</p>` : ''}
     <select
       class="utrecht-select utrecht-select--html-select"

@@ -271,6 +271,12 @@ describe('isolation', () => {
     await expect(page.locator('main').textContent()).resolves.toMatch(/Gestart in deze selectie: 0 deelnemers/);
     await noSmallCounts(page);
     await noAxeViolations(page);
+
+    // Her account names her role; she gets no reminders by mail, so there is nothing to switch off.
+    await page.goto(`${base}/account`);
+    await expect(page.locator('main').textContent()).resolves.toMatch(/Analist \(financier\)[\s\S]*geen herinneringen/);
+    expect(await page.getByRole('checkbox').count()).toBe(0);
+    await noAxeViolations(page);
   }, 120_000);
 
   it('an employer gets no outcomes: the page and its downloads answer 404', async () => {

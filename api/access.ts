@@ -19,13 +19,7 @@ import { actingOffice, organisationRight } from './ownership';
 import { JOBCOACH_CHANGES, type ChangeType } from '../domain/changes';
 
 export type ResourceKind =
-  | 'trajectory'
-  | 'cohort'
-  | 'organisation'
-  | 'covenant'
-  | 'api-key'
-  | 'recruitment-round'
-  | 'candidate';
+  'trajectory' | 'cohort' | 'organisation' | 'covenant' | 'api-key' | 'recruitment-round' | 'candidate' | 'mail';
 
 export interface Access {
   /** Who may call the route at all. */
@@ -76,6 +70,7 @@ const RESOURCE_NL: Record<ResourceKind, string> = {
   'api-key': 'API-sleutel',
   'recruitment-round': 'wervingsronde',
   candidate: 'kandidaat',
+  mail: 'mail',
 };
 
 const EVERYTHING: Scope = { from: null };
@@ -160,8 +155,9 @@ export async function resourceLevel(
       return undefined;
     }
     case 'recruitment-round':
-    case 'candidate': {
-      // Recruitment is the office's own work: its coordinators see and manage its rounds and candidates.
+    case 'candidate':
+    case 'mail': {
+      // The office's own work: its coordinators see and manage its rounds, candidates and mails.
       const owner = await ownerOffice(db, kind, id);
       if (owner === undefined || owner === null) return undefined;
       if (admin || (p.role === 'coordinator' && owner === office)) return { level: 'manage', scope: EVERYTHING };
@@ -257,7 +253,7 @@ export function authorize(app: FastifyInstance, db: Db, now: () => number): void
   app.addHook('onSend', async (request, reply, payload) => {
     const access = request.routeOptions.config?.access;
     if (!access?.audit || reply.statusCode >= 400 || !request.principal) return payload;
-    await insertAuditEvents(db, auditRows(request, access.audit));
+    await insertAuditEvents(db, await auditRows(db, request, access.audit));
     return payload;
   });
 }
@@ -323,13 +319,23 @@ const trajectoryRows = (base: ReturnType<typeof auditBy>, ids: Iterable<string>)
     trajectory_id: t,
   }));
 
-function auditRows(request: FastifyRequest, action: AuditAction) {
+async function auditRows(db: Db, request: FastifyRequest, action: AuditAction) {
   const access = request.routeOptions.config.access!;
   const id = (request.params as { id?: string }).id;
   const base = auditBy(request, action);
-  const rows = trajectoryRows(base, request.auditTrajectories);
+  const rows: (ReturnType<typeof trajectoryRows>[number] & { office_id?: string | null })[] = trajectoryRows(
+    base,
+    request.auditTrajectories,
+  );
+  // Named with its office, so the row shows in that office's log (a candidate is no trajectory of a cohort).
   if (access.resource && access.resource !== 'trajectory' && id !== undefined)
-    rows.push({ ...base, resource: access.resource, resource_id: id, trajectory_id: null });
+    rows.push({
+      ...base,
+      resource: access.resource,
+      resource_id: id,
+      trajectory_id: null,
+      office_id: (await ownerOffice(db, access.resource, id)) ?? null,
+    });
   return rows;
 }
 

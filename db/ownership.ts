@@ -93,6 +93,18 @@ export async function ownerOffice(db: Db, kind: string, id: string): Promise<str
           .where('t.id', '=', id)
           .executeTakeFirst()
       )?.programme_office_id;
+    case 'mail':
+      // A mail belongs to the office of the participants it is about (a digest is per office).
+      return (
+        await db
+          .selectFrom('outbox_item as i')
+          .innerJoin('trajectory as t', 't.id', 'i.trajectory_id')
+          .innerJoin('cohort as c', 'c.id', 't.cohort_id')
+          .innerJoin('covenant as v', 'v.id', 'c.covenant_id')
+          .select('v.programme_office_id')
+          .where('i.outbox_id', '=', id)
+          .executeTakeFirst()
+      )?.programme_office_id;
     case 'recruitment-round':
       return (await db.selectFrom('recruitment_round').select('office_id').where('id', '=', id).executeTakeFirst())
         ?.office_id;

@@ -28,6 +28,11 @@ const tokens: Record<string, string> = {};
 let disposableKey: string;
 /** A calendar link coordinator A made: its maker and the admin may revoke it. */
 let linkA: string;
+/** A mail about participant 0 of cohort A, already sent (resending it sends nothing). */
+let mailA: string;
+/** Office A's recruitment round and one of its candidates. */
+let roundA: string;
+let candidateA: string;
 
 const PRINCIPALS = [
   'admin',
@@ -86,6 +91,43 @@ beforeAll(async () => {
   );
   disposableKey = created.json.id;
   linkA = (await call('POST', '/v1/calendar-links', { trajectoryId: target }, tokens.coordA)).json.id;
+  mailA = randomUUID();
+  await db
+    .insertInto('outbox')
+    .values({
+      id: mailA,
+      key: `access-${mailA}`,
+      recipient: 'trainer@example.nl',
+      recipient_name: 'Trainer',
+      organisation_id: A.employerIds[0]!,
+      kind: 'digest',
+      day: localDate(Date.now()),
+      subject: 'Toeleiding',
+      text: 'x',
+      html: 'x',
+      status: 'sent',
+    })
+    .execute();
+  await db
+    .insertInto('outbox_item')
+    .values({ outbox_id: mailA, trajectory_id: target, kind: 'attendance', subject: 'x' })
+    .execute();
+  roundA = (
+    await call(
+      'POST',
+      '/v1/recruitment-rounds',
+      { programmeId: 'welslagen', region: 'West-Brabant', name: 'Ronde A' },
+      tokens.coordA,
+    )
+  ).json.id;
+  candidateA = (
+    await call(
+      'POST',
+      `/v1/recruitment-rounds/${roundA}/candidates`,
+      { candidates: [{ firstName: 'Zoë', lastName: 'de Vries', dateOfBirth: '1994-03-02' }] },
+      tokens.coordA,
+    )
+  ).json.candidates[0].id;
 });
 
 afterAll(async () => {
@@ -393,6 +435,52 @@ const CASES: Case[] = [
   },
   { method: 'GET', path: '/v1/mailbox', url: () => '/v1/mailbox', allowed: ['admin'] },
   { method: 'GET', path: '/v1/outbox', url: () => '/v1/outbox', allowed: ['admin', 'coordA', 'coordB'] },
+  {
+    method: 'POST',
+    path: '/v1/outbox/{id}/resend',
+    url: () => `/v1/outbox/${mailA}/resend`,
+    allowed: ['admin', 'coordA'],
+  },
+  {
+    method: 'POST',
+    path: '/v1/recruitment-rounds',
+    url: () => '/v1/recruitment-rounds',
+    body: () => ({ programmeId: 'welslagen', region: 'West-Brabant', name: 'Ronde' }),
+    allowed: ['coordA', 'coordB'],
+  },
+  {
+    method: 'GET',
+    path: '/v1/recruitment-rounds/{id}',
+    url: () => `/v1/recruitment-rounds/${roundA}`,
+    allowed: ['admin', 'coordA'],
+  },
+  {
+    method: 'POST',
+    path: '/v1/recruitment-rounds/{id}/candidates',
+    url: () => `/v1/recruitment-rounds/${roundA}/candidates`,
+    body: () => ({ candidates: [{ firstName: 'Ahmed', lastName: 'Öztürk', dateOfBirth: '1989-11-20' }] }),
+    allowed: ['admin', 'coordA'],
+  },
+  {
+    method: 'GET',
+    path: '/v1/candidates/{id}',
+    url: () => `/v1/candidates/${candidateA}`,
+    allowed: ['admin', 'coordA'],
+  },
+  {
+    method: 'POST',
+    path: '/v1/candidates/{id}/steps',
+    url: () => `/v1/candidates/${candidateA}/steps`,
+    body: () => ({ step: 'groepsintake', outcome: 'passed', on: localDate(Date.now()) }),
+    allowed: ['admin', 'coordA'],
+  },
+  {
+    method: 'POST',
+    path: '/v1/candidates/{id}/leave',
+    url: () => `/v1/candidates/${candidateA}/leave`,
+    body: () => ({ reason: 'other', on: localDate(Date.now()) }),
+    allowed: ['admin', 'coordA'],
+  },
   { method: 'GET', path: '/v1/steering', url: () => '/v1/steering', allowed: ['admin', 'coordA', 'coordB'] },
   {
     method: 'GET',

@@ -111,7 +111,7 @@ describe('a candidate through the draaiboek', () => {
     expect(events.map((e) => e.type)).toEqual(['entered', ...steps.map(() => 'step_recorded')]);
   });
 
-  it('refuses an outcome for another step: nothing recorded, the reason as a fact the pages word in Dutch', async () => {
+  it('refuses an outcome for another step: nothing recorded, the reason a fact the pages word in Dutch', async () => {
     const today = localDate(await env.currentTimeMs());
     const { id, handle } = await startCandidate(today);
     const refused = await handle

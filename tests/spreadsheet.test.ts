@@ -58,6 +58,15 @@ describe('spreadsheets for Dutch Excel', () => {
     expect(sheet.rows[0]).toEqual({ line: 2, cells: ['Zoë de Vries', '87.5', 'ziek; hersteld'] });
   });
 
+  it('refuses a sheet with one cell far outside the table before walking it', async () => {
+    const book = new ExcelJS.Workbook();
+    const tab = book.addWorksheet('Blad1');
+    tab.getCell('A1').value = 'Naam';
+    tab.getCell('XFD1048576').value = 'x';
+    const bytes = Buffer.from(await book.xlsx.writeBuffer());
+    await expect(readSheet(bytes)).rejects.toThrow(/te groot/);
+  });
+
   it('refuses a file that claims to be xlsx but is not, in Dutch', async () => {
     const broken = Buffer.concat([Buffer.from([0x50, 0x4b, 0x03, 0x04]), Buffer.alloc(50)]);
     await expect(readSheet(broken)).rejects.toBeInstanceOf(UnreadableSheet);

@@ -76,6 +76,10 @@ export interface UploadedSheet {
 
 export class UnreadableSheet extends Error {}
 
+/** Beyond any list a page takes (a cohort: 500 rows): a larger sheet is refused before it is read. */
+const MAX_SHEET_ROWS = 10_000;
+const MAX_SHEET_COLUMNS = 100;
+
 const isXlsx = (bytes: Buffer) => bytes.length > 4 && bytes.readUInt32LE(0) === 0x04034b50; // a zip file
 
 /** UTF-8 when the bytes are valid UTF-8 (with or without a byte-order mark), else Windows-1252. */
@@ -110,6 +114,12 @@ export async function readSheet(bytes: Buffer): Promise<UploadedSheet> {
     }
     const tab = book.worksheets[0];
     if (!tab) throw new UnreadableSheet('Het Excel-bestand heeft geen werkblad.');
+    // One cell far out (XFD1048576) makes a tiny file a sheet of billions of cells: refuse it before walking it.
+    if (tab.rowCount > MAX_SHEET_ROWS || tab.columnCount > MAX_SHEET_COLUMNS)
+      throw new UnreadableSheet(
+        `Het werkblad is te groot: hoogstens ${MAX_SHEET_ROWS} rijen en ${MAX_SHEET_COLUMNS} kolommen. ` +
+          'Staat er iets ver buiten de tabel? Haal dat weg en probeer het opnieuw.',
+      );
     table = [];
     tab.eachRow({ includeEmpty: true }, (row, n) => {
       const cells: string[] = [];

@@ -27,7 +27,7 @@ export const outboxRoutes: FastifyPluginAsyncTypebox<{ deps: AppDeps }> = async 
   app.post(
     '/outbox/:id/resend',
     {
-      config: { access: { roles: COORDINATION } },
+      config: { access: { roles: COORDINATION, resource: 'mail' } },
       schema: {
         tags: ['reminders'],
         operationId: 'resendMail',

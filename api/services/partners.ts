@@ -343,6 +343,14 @@ export async function createContact(
     const problem = { field: 'role', message: refusalInEnglish(why), nl: refusalInDutch(why), refusal: why };
     problems.push(problem);
   }
+  // A coordinator acts for the office it belongs to: an office makes coordinators for itself only, whatever
+  // organisation it may otherwise manage (defence in depth: offices cannot be shared today).
+  if (body.role === 'coordinator' && principal.role !== 'admin' && organisationId !== actingOffice(principal))
+    problems.push({
+      field: 'role',
+      message: 'an office adds coordinators to itself only',
+      nl: 'een programmabureau voegt alleen aan zichzelf coördinatoren toe',
+    });
   if (problems.length) throw refusing(unprocessable(problems), chosen.denied);
   const contactId = body.id ?? id;
   const office = actingOffice(principal) ?? org.office_id;

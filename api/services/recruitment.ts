@@ -204,7 +204,10 @@ async function candidateProblems(
           await db
             .selectFrom('trajectory as t')
             .innerJoin('cohort as c', 'c.id', 't.cohort_id')
+            .innerJoin('covenant as v', 'v.id', 'c.covenant_id')
             .select('t.bsn_hash')
+            // The office's own trajectories only: another office's would make this an oracle of who runs there.
+            .where('v.programme_office_id', '=', round.office_id)
             .where('c.programme_id', '=', round.programme_id)
             .where('t.status', 'in', OPEN_STATUSES)
             .where('t.bsn_hash', 'in', hashes)

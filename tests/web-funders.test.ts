@@ -252,6 +252,29 @@ describe('a gemeente’s analyst', () => {
   }, 120_000);
 });
 
+describe('the programme office’s coordinator', () => {
+  it('reads the same page, choosing a cohort of the office from a list', async () => {
+    const carla = person('Carla Coördinator');
+    const added = await addContact(west.officeId, 'coordinator', carla, westCoordinator);
+    expect(added.status).toBe(201);
+    const page = await web.signIn({ id: added.json.id as string, email: carla.email });
+    await page.getByRole('link', { name: 'Uitkomsten' }).click();
+    await expect(h1(page)).resolves.toBe('Uitkomsten');
+    // Only this office's cohort is offered (Zeeland's two are another office's).
+    const cohorts = page.getByLabel('Cohort', { exact: true });
+    expect(await cohorts.locator('option').allTextContents()).toEqual([
+      'Alle cohorten',
+      'West-Brabant, gestart 5 april 2027',
+    ]);
+    await cohorts.selectOption({ label: 'West-Brabant, gestart 5 april 2027' });
+    await page.getByRole('button', { name: 'Toon cijfers' }).click();
+    expect(new URL(page.url()).searchParams.get('cohort')).toBe(westCohort);
+    await expect(page.locator('main').textContent()).resolves.toMatch(/Gestart in deze selectie: 14 deelnemers/);
+    await noSmallCounts(page);
+    await noAxeViolations(page);
+  }, 120_000);
+});
+
 describe('isolation', () => {
   it('another office’s gemeente analyst sees the figures of its own office only', async () => {
     const coordinator = await createKey(api.call, zeeland.officeId, 'coordinator');

@@ -352,7 +352,9 @@ async function homeRoute(app: FastifyInstance, { deps }: { deps: AppDeps }) {
                   <li><a class="utrecht-link" href="/sturing">Sturing: cohorten, achterstanden en risico's</a></li>
                   <li><a class="utrecht-link" href="/cohorten/nieuw">Een cohort starten vanuit een spreadsheet</a></li>
                   <li><a class="utrecht-link" href="/partners">Partners: wie is wie, uitnodigingen en sleutels</a></li>
+                  <li><a class="utrecht-link" href="/sleutels">API-sleutels van uw programmabureau</a></li>
                   <li><a class="utrecht-link" href="/auditlog">Auditlog: wie las of wijzigde wat</a></li>
+                  <li><a class="utrecht-link" href="/privacy">AVG-verzoeken: inzage en wissen</a></li>
                   <li><a class="utrecht-link" href="/uitkomsten">Uitkomsten</a></li>
                 </ul>`
               : html`<p class="utrecht-paragraph"><a class="utrecht-link" href="/uitkomsten">Uitkomsten</a></p>`;

@@ -1,3 +1,4 @@
+import { IdempotencyHeaders, idempotentReply } from '../idempotency';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { COORDINATION } from '../access';
 import { IdParams, Paged, responses } from '../schemas/common';
@@ -37,10 +38,15 @@ export const outboxRoutes: FastifyPluginAsyncTypebox<{ deps: AppDeps }> = async 
           'click) finds it no longer failed and sends nothing (requeued: false). A refusal of the address makes ' +
           'it failed again, and so does a mail server that is down (lastError says which). A coordinator ' +
           "resends the mails about its programme office's participants; another office's mail answers 404.",
+        headers: IdempotencyHeaders,
         params: IdParams,
         response: responses(200, Resent, "The mail's status after the attempt, and whether this request queued it"),
       },
     },
-    async (request) => resendMail(deps, request.principal, request.params.id),
+    async (request, reply) =>
+      idempotentReply(deps, request, reply, async () => ({
+        statusCode: 200,
+        body: await resendMail(deps, request.principal, request.params.id),
+      })),
   );
 };

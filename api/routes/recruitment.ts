@@ -118,13 +118,19 @@ export const recruitmentRoutes: FastifyPluginAsyncTypebox<{ deps: AppDeps }> = a
           'Outcomes per kind of step: voorlichting attended|absent, groepsintake passed|not_passed, meeloopdag ' +
           'positive|negative (with employerId), vog received|refused, selectie selected|rejected, match ' +
           'matched|no_match (matched with employerId). The first goes on to the next step, the second ends the ' +
-          'candidacy with the reason it implies. Another step than the current one is refused with 422.',
+          'candidacy with the reason it implies. Another step than the current one is refused with 422. Guarded by ' +
+          'Idempotency-Key.',
+        headers: IdempotencyHeaders,
         params: IdParams,
         body: StepBody,
         response: responses(200, CandidateView, 'The candidate after the step'),
       },
     },
-    async (request) => recordCandidateStep(deps, request.params.id, request.body),
+    async (request, reply) =>
+      idempotentReply(deps, request, reply, async (updateId) => ({
+        statusCode: 200,
+        body: await recordCandidateStep(deps, request.params.id, request.body, updateId),
+      })),
   );
 
   app.post(
@@ -135,11 +141,16 @@ export const recruitmentRoutes: FastifyPluginAsyncTypebox<{ deps: AppDeps }> = a
         tags: ['recruitment'],
         operationId: 'candidateLeaves',
         summary: 'The candidate leaves the round, with a reason from the fixed list',
+        headers: IdempotencyHeaders,
         params: IdParams,
         body: LeaveBody,
         response: responses(200, CandidateView, 'The candidate, left'),
       },
     },
-    async (request) => candidateLeaves(deps, request.params.id, request.body),
+    async (request, reply) =>
+      idempotentReply(deps, request, reply, async (updateId) => ({
+        statusCode: 200,
+        body: await candidateLeaves(deps, request.params.id, request.body, updateId),
+      })),
   );
 };

@@ -334,7 +334,12 @@ async function update<A>(
   return getCandidate(deps, id);
 }
 
-export async function recordCandidateStep(deps: Deps, id: string, body: StepResult): Promise<CandidateView> {
+export async function recordCandidateStep(
+  deps: Deps,
+  id: string,
+  body: StepResult,
+  updateId?: string,
+): Promise<CandidateView> {
   if (body.employerId) {
     const org = await findOwnedOrganisation(deps.db, body.employerId);
     const round = await deps.db
@@ -352,9 +357,14 @@ export async function recordCandidateStep(deps: Deps, id: string, body: StepResu
         },
       ]);
   }
-  return update(deps, id, (h) => h.executeUpdate(recordStepUpdate, { args: [body] }));
+  return update(deps, id, (h) => h.executeUpdate(recordStepUpdate, { args: [body], updateId }));
 }
 
-export async function candidateLeaves(deps: Deps, id: string, body: LeaveBody): Promise<CandidateView> {
-  return update(deps, id, (h) => h.executeUpdate(leaveRoundUpdate, { args: [body] }));
+export async function candidateLeaves(
+  deps: Deps,
+  id: string,
+  body: LeaveBody,
+  updateId?: string,
+): Promise<CandidateView> {
+  return update(deps, id, (h) => h.executeUpdate(leaveRoundUpdate, { args: [body], updateId }));
 }

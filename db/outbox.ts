@@ -200,22 +200,22 @@ export interface OutboxQuery {
   offset: number;
 }
 
+/** The ids of the mails about an office's participants: what its coordinators may see and resend. */
+const mailsAboutOffice = (db: Db, office: string) =>
+  db
+    .selectFrom('outbox_item as i')
+    .innerJoin('trajectory as t', 't.id', 'i.trajectory_id')
+    .innerJoin('cohort as c', 'c.id', 't.cohort_id')
+    .innerJoin('covenant as v', 'v.id', 'c.covenant_id')
+    .select('i.outbox_id')
+    .where('v.programme_office_id', '=', office);
+
 /** What was sent to whom and when, and what is queued; a coordinator's view is limited to its office's participants. */
 export async function listOutbox(db: Db, q: OutboxQuery) {
   let base = db.selectFrom('outbox as o');
   if (q.programmeOfficeId !== undefined) {
     const office = q.programmeOfficeId;
-    base = base.where(
-      'o.id',
-      'in',
-      db
-        .selectFrom('outbox_item as i')
-        .innerJoin('trajectory as t', 't.id', 'i.trajectory_id')
-        .innerJoin('cohort as c', 'c.id', 't.cohort_id')
-        .innerJoin('covenant as v', 'v.id', 'c.covenant_id')
-        .select('i.outbox_id')
-        .where('v.programme_office_id', '=', office),
-    );
+    base = base.where('o.id', 'in', mailsAboutOffice(db, office));
   }
   if (q.trajectoryId)
     base = base.where(
@@ -278,18 +278,7 @@ export async function listOutbox(db: Db, q: OutboxQuery) {
  */
 export function findOutboxMail(db: Db, id: string, programmeOfficeId: string | undefined) {
   let q = db.selectFrom('outbox as o').select(['o.id', 'o.status', 'o.recipient']).where('o.id', '=', id);
-  if (programmeOfficeId !== undefined)
-    q = q.where(
-      'o.id',
-      'in',
-      db
-        .selectFrom('outbox_item as i')
-        .innerJoin('trajectory as t', 't.id', 'i.trajectory_id')
-        .innerJoin('cohort as c', 'c.id', 't.cohort_id')
-        .innerJoin('covenant as v', 'v.id', 'c.covenant_id')
-        .select('i.outbox_id')
-        .where('v.programme_office_id', '=', programmeOfficeId),
-    );
+  if (programmeOfficeId !== undefined) q = q.where('o.id', 'in', mailsAboutOffice(db, programmeOfficeId));
   return q.executeTakeFirst();
 }
 

@@ -35,6 +35,7 @@ import { cohortLaunchRoutes } from './cohort-launch';
 import { steeringRoutes } from './steering';
 import { officeRoutes } from './office';
 import { outcomeRoutes } from './outcomes';
+import { recruitmentRoutes } from './recruitment';
 
 const require = createRequire(import.meta.url);
 const asset = (pkg: string, file: string) =>
@@ -314,6 +315,7 @@ export async function webRoutes(app: FastifyInstance, { deps }: { deps: AppDeps 
     await pages.register(steeringRoutes, { deps });
     await pages.register(officeRoutes, { deps });
     await pages.register(outcomeRoutes, { deps });
+    await pages.register(recruitmentRoutes, { deps });
   });
 }
 
@@ -350,6 +352,7 @@ async function homeRoute(app: FastifyInstance, { deps }: { deps: AppDeps }) {
             : request.principal.role === 'coordinator'
               ? html`<ul class="utrecht-unordered-list">
                   <li><a class="utrecht-link" href="/sturing">Sturing: cohorten, achterstanden en risico's</a></li>
+                  <li><a class="utrecht-link" href="/werving">Werving en selectie: wie staat waar</a></li>
                   <li><a class="utrecht-link" href="/cohorten/nieuw">Een cohort starten vanuit een spreadsheet</a></li>
                   <li><a class="utrecht-link" href="/partners">Partners: wie is wie, uitnodigingen en sleutels</a></li>
                   <li><a class="utrecht-link" href="/sleutels">API-sleutels van uw programmabureau</a></li>

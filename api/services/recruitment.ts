@@ -368,3 +368,25 @@ export async function candidateLeaves(
 ): Promise<CandidateView> {
   return update(deps, id, (h) => h.executeUpdate(leaveRoundUpdate, { args: [body], updateId }));
 }
+
+/** The rounds a caller may see: its office's (the admin every office's), newest first. */
+export async function listRounds(
+  deps: Pick<Deps, 'db'>,
+  p: Principal,
+): Promise<{ id: string; name: string; region: string; programmeId: string; candidates: number }[]> {
+  const office = actingOffice(p);
+  let q = deps.db
+    .selectFrom('recruitment_round as r')
+    .leftJoin('candidate as c', 'c.round_id', 'r.id')
+    .select((eb) => ['r.id', 'r.name', 'r.region', 'r.programme_id', eb.fn.count<string>('c.id').as('candidates')])
+    .groupBy(['r.id', 'r.name', 'r.region', 'r.programme_id', 'r.created_at'])
+    .orderBy('r.created_at', 'desc');
+  if (p.role !== 'admin') q = q.where('r.office_id', '=', office ?? '');
+  return (await q.execute()).map((r) => ({
+    id: r.id,
+    name: r.name,
+    region: r.region,
+    programmeId: r.programme_id,
+    candidates: Number(r.candidates),
+  }));
+}

@@ -71,6 +71,12 @@ const recordedDays = async (id: string) =>
     .orderBy('date')
     .execute();
 
+/**
+ * A request id of letters only: the API keeps a caller's id unless it holds a BSN, and a UUID's digits pass the
+ * elfproef now and then (CI met one), which replaced the id and hid the audit rows this file looks up by it.
+ */
+const letterId = () => `req-${randomUUID().replace(/[^a-f]/g, '')}`;
+
 const auditedTrajectories = async (requestId: string) =>
   (
     await db
@@ -157,7 +163,7 @@ describe('whole-week recording when a trajectory refuses a day at the moment of 
 
       const aAbsent = plannedOf(aDays)[0]!;
       const body = { weekStart, absences: [{ trajectoryId: a!.id, date: aAbsent, reason: 'sick' }] };
-      const headers = { ...key(), 'x-request-id': randomUUID() };
+      const headers = { ...key(), 'x-request-id': letterId() };
       const res = await post(weekUrl(employers[0]!), body, headers);
       expect(res.statusCode, res.body).toBe(200);
       expect(beforeRecording.size).toBe(0);
@@ -219,7 +225,7 @@ describe('whole-week recording when a trajectory refuses a day at the moment of 
       expect(await auditedTrajectories(headers['x-request-id'])).toEqual([a!.id, b!.id, d!.id].sort());
 
       // The same Idempotency-Key: the same answer, nothing recorded again.
-      const replay = await post(weekUrl(employers[0]!), body, { ...headers, 'x-request-id': randomUUID() });
+      const replay = await post(weekUrl(employers[0]!), body, { ...headers, 'x-request-id': letterId() });
       expect(replay.statusCode).toBe(200);
       expect(replay.headers['idempotent-replayed']).toBe('true');
       expect(replay.json()).toEqual(answer);
@@ -276,7 +282,7 @@ describe('whole-week recording when a trajectory refuses a day at the moment of 
         ),
       );
       const first = mine[0]!;
-      const headers = { ...key(), 'x-request-id': randomUUID() };
+      const headers = { ...key(), 'x-request-id': letterId() };
       const res = await post(
         weekUrl(employers[1]!),
         { weekStart, absences: [{ trajectoryId: first.id, date: days.get(first.id)![0], reason: 'sick' }] },
@@ -351,7 +357,7 @@ describe('whole-week recording when a trajectory refuses a day at the moment of 
         expect.objectContaining({ date: unreachable!.days[0] }),
       );
 
-      const headers = { ...key(), 'x-request-id': randomUUID() };
+      const headers = { ...key(), 'x-request-id': letterId() };
       const again = await post(weekUrl(school), { weekStart, absences: [] }, headers);
       expect(again.statusCode, again.body).toBe(200);
       expect(again.json().complete).toBe(true);

@@ -290,14 +290,6 @@ export async function getCandidate(deps: Pick<Deps, 'db'>, id: string): Promise<
   return candidateView(c);
 }
 
-const FIELD_OF: Record<CandidateRefusal['kind'], string> = {
-  not_in_progress: 'step',
-  not_current_step: 'step',
-  unknown_outcome: 'outcome',
-  needs_employer: 'employerId',
-  before_reached: 'on',
-};
-
 /** The process's refusal as a 422 in the caller's language; a finished process a 409. */
 function candidateProblem(e: unknown): unknown {
   if (
@@ -305,9 +297,10 @@ function candidateProblem(e: unknown): unknown {
     e.cause instanceof ApplicationFailure &&
     e.cause.type === CANDIDATE_REJECTION
   ) {
-    const refusal = e.cause.details?.[1] as CandidateRefusal;
+    // [the field, the refusal as a fact], as the workflow sends them (workflows/candidate.ts names the field).
+    const [field, refusal] = (e.cause.details ?? []) as [string, CandidateRefusal];
     const words = candidateRefusalInWords(refusal);
-    return unprocessable([{ field: FIELD_OF[refusal.kind], message: words.en, nl: words.nl }]);
+    return unprocessable([{ field, message: words.en, nl: words.nl }]);
   }
   const err = e as { name?: string; message?: string };
   if (err?.name === 'WorkflowNotFoundError' || /already completed/i.test(err?.message ?? ''))

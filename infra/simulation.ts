@@ -14,6 +14,7 @@ import { buildApp } from '../api/app';
 import { Email, Id, IsoDate, Text, Weekday } from '../domain/primitives';
 import { Change } from '../domain/changes';
 import { BblConfirmation, CheckpointRecording, Closure } from '../domain/recording';
+import { LEAVE_REASONS, StepResult } from '../domain/recruitment';
 import { AbsenceReason, isFinal } from '../domain/statuses';
 import { connectPglite, openPglite } from '../db/connection';
 import { migrateToLatest } from '../db/migrate';
@@ -31,12 +32,49 @@ import { workflowsPath } from './workflows-path';
 const On = Type.Intersect([IsoDate], { description: 'The day the partner acts (at noon, Amsterdam time)' });
 const Participant = Type.String({ minLength: 1, maxLength: 64, description: 'A participant reference' });
 
+/**
+ * The recruitment round before the cohort (issue 20): candidates from the gemeente's list go through the draaiboek
+ * on their dates; those matched are launched into the cohort as the participant they name, under the
+ * pseudonymous reference the round gave them.
+ */
+const Recruitment = Type.Object(
+  {
+    name: Text(),
+    openedOn: Type.Intersect([IsoDate], { description: 'The round opens and the list comes in (at 09:00)' }),
+    launchOn: Type.Intersect([IsoDate], {
+      description: 'The matched candidates are launched into the cohort (at 09:00); before the start date',
+    }),
+    candidates: Type.Array(
+      Type.Object(
+        {
+          firstName: Text(100),
+          lastName: Text(100),
+          dateOfBirth: Type.Optional(IsoDate),
+          email: Type.Optional(Email),
+          participant: Type.Optional(Participant),
+          steps: Type.Optional(Type.Array(StepResult)),
+          leaves: Type.Optional(
+            Type.Object(
+              { on: IsoDate, reason: Type.Enum(Object.keys(LEAVE_REASONS) as (keyof typeof LEAVE_REASONS)[]) },
+              { additionalProperties: false },
+            ),
+          ),
+        },
+        { additionalProperties: false },
+      ),
+      { minItems: 1, maxItems: 400 },
+    ),
+  },
+  { additionalProperties: false },
+);
+
 export const Scenario = Type.Object(
   {
     programme: Type.Optional(
       Type.Object({ id: Id, version: Type.Optional(Type.Integer({ minimum: 1 })) }, { additionalProperties: false }),
     ),
     region: Text(100),
+    recruitment: Type.Optional(Recruitment),
     startDate: Type.Intersect([IsoDate], {
       description: 'A Monday after today: the simulated clock starts now and only runs forward',
     }),
@@ -93,7 +131,22 @@ type Action = NonNullable<Scenario['actions']>[number];
 export interface Report {
   cohortId: string;
   startDate: string;
+  /** The recruitment round, when the scenario has one: every candidate with where it ended. */
+  recruitment?: {
+    roundId: string;
+    candidates: {
+      reference: string;
+      participant?: string;
+      status: string;
+      step: string;
+      leftReason: string | null;
+      history: { step: string; outcome: string; on: string }[];
+    }[];
+  };
   participants: {
+    /** The participant as the scenario names it (e.g. WB-001). */
+    label: string;
+    /** The reference in the system: the scenario's, or the candidate's pseudonymous one when it was recruited. */
     reference: string;
     trajectoryId: string;
     plan: {
@@ -131,6 +184,16 @@ export function shiftScenario(s: Scenario, weeks: number): Scenario {
   return {
     ...s,
     startDate: d(s.startDate),
+    recruitment: s.recruitment && {
+      ...s.recruitment,
+      openedOn: d(s.recruitment.openedOn),
+      launchOn: d(s.recruitment.launchOn),
+      candidates: s.recruitment.candidates.map((c) => ({
+        ...c,
+        steps: c.steps?.map((x) => ({ ...x, on: d(x.on) })),
+        leaves: c.leaves && { ...c.leaves, on: d(c.leaves.on) },
+      })),
+    },
     school: { ...s.school, closures: s.school.closures?.map(closure) },
     absences: s.absences?.map((a) => ({ ...a, date: d(a.date) })),
     actions: s.actions?.map((a): Action => {
@@ -160,6 +223,134 @@ export interface SimulationOptions {
 }
 
 let runtimeInstalled = false;
+
+type Call = (method: 'GET' | 'POST', url: string, payload?: object, as?: string) => Promise<unknown>;
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- the API's JSON answer, as `must` in simulate gives it
+type Must = (method: 'GET' | 'POST', url: string, payload?: object, as?: string) => Promise<any>;
+type Step = { at: number; run: () => Promise<unknown> };
+
+interface RoundCandidate {
+  id: string;
+  reference: string;
+  firstName: string;
+  lastName: string;
+  status: string;
+  step: string;
+  employerId: string | null;
+  leftReason: string | null;
+  history: { step: string; outcome: string; on: string }[];
+}
+
+/**
+ * The recruitment round before the cohort, through the coordinator's own API calls: the list comes in when the
+ * round opens, each candidate's steps happen at noon on their dates, the morning digests go out as every morning,
+ * and on the launch day the candidates named for a participant must have been matched.
+ */
+async function recruit(
+  round: Static<typeof Recruitment>,
+  ctx: {
+    call: Call;
+    must: Must;
+    play: (steps: Step[]) => Promise<void>;
+    digestAt: (date: string) => Step;
+    officeKey: string;
+    programmeId: string;
+    region: string;
+    sourceId: string;
+  },
+) {
+  const { call, must, officeKey } = ctx;
+  let roundId = '';
+  let ids: string[] = [];
+  const steps: Step[] = [
+    {
+      at: localInstant(round.openedOn, 9),
+      run: async () => {
+        roundId = (
+          await must(
+            'POST',
+            '/v1/recruitment-rounds',
+            { programmeId: ctx.programmeId, region: ctx.region, name: round.name },
+            officeKey,
+          )
+        ).id;
+        const added = await must(
+          'POST',
+          `/v1/recruitment-rounds/${roundId}/candidates`,
+          {
+            candidates: round.candidates.map((c) => ({
+              firstName: c.firstName,
+              lastName: c.lastName,
+              ...(c.dateOfBirth && { dateOfBirth: c.dateOfBirth }),
+              ...(c.email && { email: c.email }),
+              sourceId: ctx.sourceId,
+            })),
+          },
+          officeKey,
+        );
+        ids = added.candidates.map((c: { id: string }) => c.id);
+      },
+    },
+  ];
+  round.candidates.forEach((c, i) => {
+    for (const s of c.steps ?? [])
+      steps.push({
+        at: localInstant(s.on, 12),
+        run: () => call('POST', `/v1/candidates/${ids[i]}/steps`, s, officeKey),
+      });
+    if (c.leaves)
+      steps.push({
+        at: localInstant(c.leaves.on, 12),
+        run: () => call('POST', `/v1/candidates/${ids[i]}/leave`, c.leaves, officeKey),
+      });
+  });
+  for (let day = round.openedOn; day < round.launchOn; day = addDays(day, 1))
+    if (isoWeekday(day) !== 7) steps.push(ctx.digestAt(day));
+  steps.push({ at: localInstant(round.launchOn, 9), run: async () => {} });
+  await ctx.play(steps);
+
+  const candidates = async (): Promise<RoundCandidate[]> =>
+    (await must('GET', `/v1/recruitment-rounds/${roundId}`, undefined, officeKey)).candidates;
+  const byId = new Map((await candidates()).map((c) => [c.id, c]));
+  const launch = round.candidates.flatMap((c, i) => {
+    if (!c.participant) return [];
+    const got = byId.get(ids[i]!)!;
+    if (got.status !== 'matched')
+      throw new ScenarioError(
+        `recruitment: ${c.firstName} ${c.lastName} (${c.participant}) is ${got.status} at step ${got.step} on ` +
+          `${round.launchOn}, not matched: the cohort cannot start with them`,
+      );
+    return [
+      {
+        participant: c.participant,
+        reference: got.reference,
+        name: `${got.firstName} ${got.lastName}`,
+        email: c.email,
+        employerId: got.employerId ?? undefined,
+      },
+    ];
+  });
+  return {
+    launch,
+    report: async (): Promise<NonNullable<Report['recruitment']>> => {
+      const now = new Map((await candidates()).map((c) => [c.id, c]));
+      return {
+        roundId,
+        candidates: round.candidates.map((c, i) => {
+          const got = now.get(ids[i]!)!;
+          return {
+            reference: got.reference,
+            ...(c.participant && { participant: c.participant }),
+            status: got.status,
+            step: got.step,
+            leftReason: got.leftReason,
+            history: got.history.map((h) => ({ step: h.step, outcome: h.outcome, on: h.on })),
+          };
+        }),
+      };
+    },
+  };
+}
 
 export async function simulate(scenario: Scenario, options: SimulationOptions = {}): Promise<Report> {
   if (!runtimeInstalled) {
@@ -195,6 +386,13 @@ export async function simulate(scenario: Scenario, options: SimulationOptions = 
       );
     if (isoWeekday(scenario.startDate) !== 1)
       throw new ScenarioError(`startDate ${scenario.startDate} is not a Monday`);
+    const round = scenario.recruitment;
+    if (round && !(localDate(now) < round.openedOn && round.openedOn < round.launchOn))
+      throw new ScenarioError(
+        `recruitment: openedOn ${round.openedOn} must lie after today and before launchOn ${round.launchOn}`,
+      );
+    if (round && round.launchOn >= scenario.startDate)
+      throw new ScenarioError(`recruitment: launchOn ${round.launchOn} must lie before startDate`);
     await ensureSearchAttributes(env.connection, env.namespace ?? 'default');
     const worker = await Worker.create({
       connection: env.nativeConnection,
@@ -221,12 +419,12 @@ export async function simulate(scenario: Scenario, options: SimulationOptions = 
         now: () => now,
       });
       const refused: Report['refused'] = [];
-      const call = async (method: 'GET' | 'POST', url: string, payload?: object) => {
+      const call = async (method: 'GET' | 'POST', url: string, payload?: object, as: string = token) => {
         const res = await app.inject({
           method,
           url,
           payload,
-          headers: { authorization: `Bearer ${token}`, 'idempotency-key': randomUUID() },
+          headers: { authorization: `Bearer ${as}`, 'idempotency-key': randomUUID() },
         });
         if (res.statusCode >= 400)
           refused.push({
@@ -237,8 +435,8 @@ export async function simulate(scenario: Scenario, options: SimulationOptions = 
           });
         return res;
       };
-      const must = async (method: 'GET' | 'POST', url: string, payload?: object) => {
-        const res = await call(method, url, payload);
+      const must = async (method: 'GET' | 'POST', url: string, payload?: object, as: string = token) => {
+        const res = await call(method, url, payload, as);
         if (res.statusCode >= 400)
           throw new ScenarioError(`${method} ${url}: ${res.statusCode} ${res.json().detail ?? res.body}`);
         return res.json();
@@ -302,6 +500,58 @@ export async function simulate(scenario: Scenario, options: SimulationOptions = 
       });
       for (const c of scenario.school.closures ?? [])
         await must('POST', `/v1/organisations/${scenario.school.id}/closures`, c);
+
+      // Every morning but Sunday at 10:00 the digests go out, as the worker's Schedule does.
+      const reminders = createReminderActivities({
+        db,
+        mailer,
+        temporal: env.client,
+        publicUrl: 'https://toeleiding.example.nl',
+        now: () => now,
+      });
+      const digestAt = (date: string): Step => ({
+        at: localInstant(date, 10),
+        run: async () => {
+          const ids = await reminders.composeDigests({ date });
+          if (ids.length) await reminders.deliverMail({ ids });
+        },
+      });
+      /** Runs the steps in time order, the simulated clock moving to each; `until` stops before a step. */
+      const play = async (steps: Step[], until: () => Promise<boolean> = async () => false) => {
+        steps.sort((a, b) => a.at - b.at);
+        for (const step of steps) {
+          const wait = step.at - (await env.currentTimeMs());
+          if (wait > 0) await env.sleep(wait);
+          now = await env.currentTimeMs();
+          if (await until()) break;
+          await step.run();
+        }
+      };
+
+      const recruited = round
+        ? await recruit(round, {
+            call,
+            must,
+            play,
+            digestAt,
+            officeKey: (
+              await must('POST', '/v1/api-keys', {
+                organisationId: office.id,
+                role: 'coordinator',
+                label: 'Simulatie: programmacoördinator',
+              })
+            ).secret,
+            programmeId: scenario.programme?.id ?? 'welslagen',
+            region: scenario.region,
+            sourceId: gemeente.id,
+          })
+        : undefined;
+      const launched = new Map(recruited?.launch.map((c) => [c.participant, c]));
+      const referenceOf = new Map(
+        scenario.participants.map((p) => [p.reference, launched.get(p.reference)?.reference ?? p.reference]),
+      );
+      const labelOf = new Map([...referenceOf].map(([label, reference]) => [reference, label]));
+
       const cohort = await must('POST', '/v1/cohorts', {
         programmeId: scenario.programme?.id ?? 'welslagen',
         ...(scenario.programme?.version ? { programmeVersion: scenario.programme.version } : {}),
@@ -310,17 +560,18 @@ export async function simulate(scenario: Scenario, options: SimulationOptions = 
         schoolId: scenario.school.id,
         schoolWeekday: scenario.schoolWeekday,
         participants: scenario.participants.map((p, i) => ({
-          reference: p.reference,
-          name: p.name ?? `Deelnemer ${i + 1}`,
-          email: p.email ?? `deelnemer${i + 1}@example.nl`,
-          employerId: p.employerId,
+          reference: referenceOf.get(p.reference)!,
+          name: launched.get(p.reference)?.name ?? p.name ?? `Deelnemer ${i + 1}`,
+          email: launched.get(p.reference)?.email ?? p.email ?? `deelnemer${i + 1}@example.nl`,
+          // A recruited participant goes to the employer it was matched with.
+          employerId: launched.get(p.reference)?.employerId ?? p.employerId,
           placementWeekdays: p.placementWeekdays,
           jobcoachId: jobcoach.id,
           benefitPayerId: gemeente.id,
         })),
       });
       const idOf = new Map<string, string>(
-        cohort.trajectories.map((t: { reference: string; id: string }) => [t.reference, t.id]),
+        cohort.trajectories.map((t: { reference: string; id: string }) => [labelOf.get(t.reference)!, t.id]),
       );
       const handles = cohort.trajectories.map((t: { workflowId: string }) =>
         env.client.workflow.getHandle(t.workflowId),
@@ -334,7 +585,6 @@ export async function simulate(scenario: Scenario, options: SimulationOptions = 
       const isSchoolDay = (date: string) => WEEKDAYS[isoWeekday(date) - 1] === scenario.schoolWeekday;
 
       // The timeline: each action at noon on its day, each week's recording on Friday at 16:00.
-      type Step = { at: number; run: () => Promise<unknown> };
       const steps: Step[] = (scenario.actions ?? []).map((a) => ({
         at: localInstant(a.on, 12),
         run: () =>
@@ -375,33 +625,11 @@ export async function simulate(scenario: Scenario, options: SimulationOptions = 
           });
         }
       }
-      // Every morning but Sunday at 10:00 the digests go out, as the worker's Schedule does.
-      const reminders = createReminderActivities({
-        db,
-        mailer,
-        temporal: env.client,
-        publicUrl: 'https://toeleiding.example.nl',
-        now: () => now,
-      });
-      for (let day = scenario.startDate; day <= addDays(scenario.startDate, 40 * 7); day = addDays(day, 1)) {
-        if (isoWeekday(day) === 7) continue;
-        const date = day;
-        steps.push({
-          at: localInstant(date, 10),
-          run: async () => {
-            const ids = await reminders.composeDigests({ date });
-            if (ids.length) await reminders.deliverMail({ ids });
-          },
-        });
-      }
-      steps.sort((a, b) => a.at - b.at);
-
+      for (let day = scenario.startDate; day <= addDays(scenario.startDate, 40 * 7); day = addDays(day, 1))
+        if (isoWeekday(day) !== 7) steps.push(digestAt(day));
       // Results are awaited only at the end: waiting on a result lets the test server skip time freely,
       // which would run the clock past the steps still to come.
-      for (const step of steps) {
-        const wait = step.at - (await env.currentTimeMs());
-        if (wait > 0) await env.sleep(wait);
-        now = await env.currentTimeMs();
+      await play(steps, async () => {
         // A query waits for any workflow task in flight, so every timer due by now has been handled.
         const statuses = await Promise.all(
           handles.map(
@@ -409,9 +637,8 @@ export async function simulate(scenario: Scenario, options: SimulationOptions = 
               (await h.query(scheduleQuery)).status,
           ),
         );
-        if (statuses.every(isFinal)) break;
-        await step.run();
-      }
+        return statuses.every(isFinal);
+      });
       const results = new Map<string, TrajectoryResult>();
       for (const h of handles as { workflowId: string; result(): Promise<TrajectoryResult> }[])
         results.set(h.workflowId, await h.result());
@@ -424,6 +651,7 @@ export async function simulate(scenario: Scenario, options: SimulationOptions = 
         const result = results.get(t.workflowId)!;
         const events = await listTrajectoryEvents(db, t.id);
         participants.push({
+          label: labelOf.get(t.reference)!,
           reference: t.reference,
           trajectoryId: t.id,
           plan: { endDate: plan.endDate, weeks: plan.weeks },
@@ -432,10 +660,14 @@ export async function simulate(scenario: Scenario, options: SimulationOptions = 
           endDate: result.endDate,
         });
         if (options.onHistory)
-          await options.onHistory(t.reference, await decodePayloadsIn(await handle.fetchHistory(), codec));
+          await options.onHistory(
+            labelOf.get(t.reference)!,
+            await decodePayloadsIn(await handle.fetchHistory(), codec),
+          );
       }
+      const recruitment = recruited && (await recruited.report());
       await app.close();
-      return { cohortId: cohort.id, startDate: scenario.startDate, participants, mails, refused };
+      return { cohortId: cohort.id, startDate: scenario.startDate, recruitment, participants, mails, refused };
     });
   } finally {
     await env.teardown();

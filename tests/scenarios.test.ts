@@ -33,7 +33,7 @@ const HISTORIES: Record<string, string> = {
 };
 
 let report: Report;
-const of = (ref: string) => report.participants.find((p) => p.reference === ref)!;
+const of = (label: string) => report.participants.find((p) => p.label === label)!;
 const days = (ref: string) => of(ref).plan.weeks.flatMap((w) => w.days);
 
 beforeAll(async () => {
@@ -47,7 +47,7 @@ beforeAll(async () => {
         );
     },
   });
-}, 240_000);
+}, 480_000);
 
 describe('the West-Brabant spring cohort', () => {
   it('plans around Koningsdag, Hemelvaart, Pinksteren and the ROC closures, naming each', () => {
@@ -125,6 +125,28 @@ describe('the West-Brabant spring cohort', () => {
   it('WB-005 ends on time with a job without BBL', () => {
     expect(of('WB-005').outcome).toEqual({ kind: 'job_without_bbl' });
     expect(of('WB-005').endDate).toBe(d('2027-08-20'));
+  });
+
+  it('launches the candidates matched in the recruitment round under the reference the round gave them', () => {
+    const round = report.recruitment!;
+    for (const p of scenario.participants) {
+      const candidate = round.candidates.find((c) => c.participant === p.reference)!;
+      expect(candidate, p.reference).toMatchObject({ status: 'matched', step: 'match' });
+      expect(candidate.reference).toMatch(/^K-[0-9A-F]{10}$/);
+      expect(of(p.reference).reference).toBe(candidate.reference);
+    }
+    // WB-003's VOG came five days after its lead time: still matched, on the employer of its trial day.
+    const anouk = round.candidates.find((c) => c.participant === 'WB-003')!;
+    expect(anouk.history.map((h) => [h.step, h.on])).toContainEqual(['vog', d('2027-03-15')]);
+  });
+
+  it('lets the candidates who did not get through leave the round with the reason of their step', () => {
+    const left = report.recruitment!.candidates.filter((c) => !c.participant);
+    expect(left.map((c) => [c.status, c.step, c.leftReason])).toEqual([
+      ['left', 'voorlichting', 'no_show'],
+      ['left', 'meeloopdag', 'found_work'],
+      ['left', 'vog', 'vog_refused'],
+    ]);
   });
 
   it('refused no partner action', () => {

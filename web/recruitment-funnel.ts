@@ -75,6 +75,8 @@ function reasonRows(steps: FunnelStep[]): (string | number)[][] {
 // --- the funders' figures -------------------------------------------------------------------------------------
 
 type FigureValues = Record<'programma' | 'regio' | 'per', string>;
+const PROGRAMME_HINT = 'Leeg: alle programma’s. Bijvoorbeeld welslagen.';
+const REGION_HINT = 'Leeg: alle regio’s. Bijvoorbeeld West-Brabant.';
 
 function readFigureFilter(q: Partial<FigureValues>) {
   const values: FigureValues = {
@@ -316,8 +318,8 @@ export async function recruitmentFunnelRoutes(app: FastifyInstance, { deps }: { 
       const form = html`<form method="get" action="/uitkomsten/werving" novalidate>
         <fieldset class="utrecht-form-fieldset utrecht-form-fieldset--html-fieldset">
           <legend class="utrecht-form-fieldset__legend utrecht-form-fieldset__legend--html-legend">Selectie</legend>
-          ${textField({ name: 'programma', label: 'Programma', value: values.programma, hint: 'Bijvoorbeeld welslagen.', errors })}
-          ${textField({ name: 'regio', label: 'Regio', value: values.regio, hint: 'Bijvoorbeeld West-Brabant.', errors })}
+          ${textField({ name: 'programma', label: 'Programma', value: values.programma, hint: PROGRAMME_HINT, errors })}
+          ${textField({ name: 'regio', label: 'Regio', value: values.regio, hint: REGION_HINT, errors })}
           <div class="utrecht-form-field">
             <div class="utrecht-form-field__label"><label class="utrecht-form-label" for="per">Per</label></div>
             <select class="utrecht-select utrecht-select--html-select" id="per" name="per">

@@ -6,7 +6,16 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addDays, localDate, localInstant } from '../domain/calendar';
 import { suppressFunnel, type Funnel } from '../domain/funnel';
-import { LEAVE_REASONS, type LeaveReason } from '../domain/recruitment';
+import {
+  enterRound,
+  LEAVE_REASONS,
+  recordStep,
+  STEP_OUTCOMES,
+  urgencyOf,
+  WELSLAGEN_DRAAIBOEK,
+  type CandidateState,
+  type LeaveReason,
+} from '../domain/recruitment';
 import { withKey } from './helpers/app';
 import { startTestApi, type TestApi } from './helpers/api';
 import { createKey, seedPartners, type Partners } from './helpers/partners';
@@ -240,6 +249,27 @@ describe("a round's dates, previewed", () => {
     ]);
     expect(p.steps[1]!.holidays.map((h) => h.name)).toEqual(['Koningsdag']);
     expect(res.json.cohortStart).toBe('2027-06-28');
+  });
+
+  it("is what the candidate's process does: each step done on its latest day is on time, then matched", async () => {
+    const p = (
+      await call('POST', '/v1/recruitment-rounds/preview', {
+        programmeId: 'welslagen',
+        informationSession: '2027-04-13',
+      })
+    ).json as { steps: { step: string; from: string; deadline: string; latest: string }[] };
+    const d = WELSLAGEN_DRAAIBOEK;
+    // A candidate entered on the first day the preview allows, through the draaiboek's own rules.
+    let state: CandidateState = enterRound(d, p.steps[0]!.from);
+    for (const [i, s] of p.steps.entries()) {
+      expect([state.stepKey, state.dueOn], s.step).toEqual([s.step, s.deadline]);
+      expect(urgencyOf(d, state, s.latest), s.step).not.toBe('overdue');
+      const outcome = STEP_OUTCOMES[d.steps[i]!.kind][0];
+      const r = recordStep(d, state, { step: s.step, outcome, on: s.latest, employerId: 'werkgever' });
+      if (!('state' in r)) throw new Error(JSON.stringify(r.refusal));
+      state = r.state;
+    }
+    expect(state.status).toBe('matched');
   });
 
   it('starts the cohort after Tweede Pinksterdag, and refuses a session on a holiday in Dutch', async () => {

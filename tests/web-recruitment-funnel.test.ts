@@ -200,6 +200,16 @@ describe("the funders' recruitment figures", () => {
     ]);
     const lines = readFileSync((await csv.path())!, 'utf8').split('\r\n');
     expect(lines.find((l) => l.includes('Trechterronde;Voorlichtingsbijeenkomst'))).toMatch(/;7;< 5;< 5;/);
+    const [xlsx] = await Promise.all([
+      page.waitForEvent('download'),
+      page.getByRole('link', { name: 'Deze cijfers als Excel-bestand' }).click(),
+    ]);
+    const book = new ExcelJS.Workbook();
+    await book.xlsx.load(readFileSync((await xlsx.path())!) as unknown as ArrayBuffer);
+    const sheet = book.getWorksheet('Werving')!;
+    const first = sheet.getRows(2, sheet.rowCount - 1)!.find((r) => r.getCell(3).value === 'Trechterronde')!;
+    expect([4, 5, 6, 7].map((c) => first.getCell(c).value)).toEqual(['Voorlichtingsbijeenkomst', 7, '< 5', '< 5']);
+    expect(String(book.getWorksheet('Toelichting')!.getCell('A2').value)).toMatch(/^"< 5": 1 tot en met 4/);
     const phone = await web.signIn(analyst, { phone: true });
     await phone.goto(`${web.base}/uitkomsten/werving?regio=West-Brabant`);
     await fitsPhone(phone);

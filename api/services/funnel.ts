@@ -142,8 +142,24 @@ export const figureRowsOf = (f: RecruitmentFigures): FigureRow[] =>
   f.groups.flatMap((group) => group.steps.map((step) => ({ group, step })));
 
 export const figuresCsv = (f: RecruitmentFigures) => dutchCsvOf(FIGURE_COLUMNS, figureRowsOf(f));
+/** What "< 5" and an empty median mean, in the workbook itself: it travels without the page beside it. */
+const FIGURE_NOTES = [
+  `"${SUPPRESSED_NL}": 1 tot en met ${MIN_CELL - 1} kandidaten, of het kleinste andere aantal van dezelfde stap, ` +
+    'verborgen zodat een klein aantal niet uit het totaal is terug te rekenen. Wie een stap doorkomt, bereikt de ' +
+    'volgende: is dat aantal verborgen, dan ook de stappen erna. Een 0 is echt 0.',
+  `Dagen: de mediaan van de dagen van het bereiken van de stap tot de uitkomst, alleen bij ${MIN_CELL} of meer ` +
+    'uitkomsten en zichtbare aantallen.',
+];
+
 export const figuresXlsx = (f: RecruitmentFigures) =>
-  xlsxOf(sheetOf({ name: 'Werving', columns: FIGURE_COLUMNS, rows: figureRowsOf(f) }));
+  xlsxOf(
+    sheetOf({ name: 'Werving', columns: FIGURE_COLUMNS, rows: figureRowsOf(f) }),
+    sheetOf({
+      name: 'Toelichting',
+      columns: [{ header: 'Toelichting', value: (r: string) => r, width: 120 }],
+      rows: FIGURE_NOTES,
+    }),
+  );
 
 // --- preview -------------------------------------------------------------------------------------------------
 

@@ -234,7 +234,7 @@ describe('the funders’ recruitment figures', () => {
     const mineGroup = (region.json.groups as { region: string; roundId: null; rounds: number }[]).find(
       (g) => g.region === 'West-Brabant',
     );
-    // Added up, the region shows what neither round shows alone: six still at the intake, all from the second.
+    // Added up per step: the second round's six are the six still at the intake.
     expect(mineGroup).toMatchObject({ roundId: null, rounds: 2, candidates: 18 });
     const steps = (mineGroup as unknown as { steps: { entered: number; passed: number; left: number }[] }).steps;
     expect(steps.slice(0, 2)).toEqual([

@@ -481,6 +481,25 @@ const CASES: Case[] = [
     body: () => ({ reason: 'other', on: localDate(Date.now()) }),
     allowed: ['admin', 'coordA'],
   },
+  {
+    method: 'GET',
+    path: '/v1/recruitment-rounds/{id}/funnel',
+    url: () => `/v1/recruitment-rounds/${roundA}/funnel`,
+    allowed: ['admin', 'coordA'],
+  },
+  {
+    method: 'GET',
+    path: '/v1/recruitment-figures',
+    url: () => '/v1/recruitment-figures',
+    allowed: ['admin', 'coordA', 'coordB', 'payer', 'otherFunder', 'funderB'],
+  },
+  {
+    method: 'POST',
+    path: '/v1/recruitment-rounds/preview',
+    url: () => '/v1/recruitment-rounds/preview',
+    body: () => ({ programmeId: 'welslagen', informationSession: '2027-04-13' }),
+    allowed: ['admin', 'coordA', 'coordB'],
+  },
   { method: 'GET', path: '/v1/steering', url: () => '/v1/steering', allowed: ['admin', 'coordA', 'coordB'] },
   {
     method: 'GET',

@@ -405,7 +405,8 @@ export async function outcomeRoutes(app: FastifyInstance, { deps }: { deps: AppD
       const form = await filterForm(deps, request, values, errors);
       const intro = html`<p class="utrecht-paragraph">
         De resultaten van de trajecten die u mag zien, in aantallen: nooit een persoon. Kies hieronder welke cohorten
-        meetellen.
+        meetellen. De cijfers van werving en selectie vóór het cohort staan op
+        <a class="utrecht-link" href="/uitkomsten/werving">Werving in cijfers</a>.
       </p>`;
       if (invalid)
         return sendPage(

@@ -19,6 +19,7 @@ import * as outbox from './outbox';
 import * as outcome from './outcome';
 import * as programme from './programme';
 import * as recruitment from './recruitment';
+import * as candidatePeople from './candidate-people';
 import * as recording from './recording';
 import * as steering from './steering';
 import * as trajectory from './trajectory';
@@ -103,6 +104,7 @@ export function namedSchemas(): Record<string, TSchema> {
     programme,
     recording,
     recruitment,
+    candidatePeople,
     steering,
     trajectory,
   ];

@@ -455,6 +455,26 @@ export function noteAudit(request: FastifyRequest, trajectoryIds: Iterable<strin
   request.auditTrajectories.push(...trajectoryIds);
 }
 
+/** Audits the reading of the candidates a list shows, each once, in its office's log (a candidate is no trajectory). */
+export async function auditCandidateReads(
+  db: Db,
+  request: FastifyRequest,
+  candidates: { id: string; officeId: string }[],
+): Promise<void> {
+  if (candidates.length === 0) return;
+  const base = auditBy(request, 'read');
+  await insertAuditEvents(
+    db,
+    candidates.map((c) => ({
+      ...base,
+      resource: 'candidate',
+      resource_id: c.id,
+      trajectory_id: null,
+      office_id: c.officeId,
+    })),
+  );
+}
+
 /** Audits changes at once, for a request that is about to fail after changing some participants' data. */
 export async function auditNow(
   db: Db,

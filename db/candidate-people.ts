@@ -35,3 +35,28 @@ export function candidatesOf(db: Db, who: { employerId: string } | { jobcoachId:
   if (officeId !== null) q = q.where('r.office_id', '=', officeId);
   return q.orderBy('c.status').orderBy('c.due_on').orderBy('c.reference').execute();
 }
+
+/** The jobcoaches an office may assign: contacts it made or the admin made, of organisations it may use. */
+export function jobcoachesOfOffice(db: Db, officeId: string) {
+  return db
+    .selectFrom('contact as c')
+    .innerJoin('organisation as o', 'o.id', 'c.organisation_id')
+    .select(['c.id', 'c.name', 'o.name as organisation_name'])
+    .where('c.role', '=', 'jobcoach')
+    .where((eb) => eb.or([eb('c.office_id', '=', officeId), eb('c.office_id', 'is', null)]))
+    .where((eb) =>
+      eb.or([
+        eb('o.id', '=', officeId),
+        eb('o.office_id', '=', officeId),
+        eb('o.office_id', 'is', null),
+        eb(
+          'o.id',
+          'in',
+          eb.selectFrom('organisation_share').select('organisation_id').where('office_id', '=', officeId),
+        ),
+      ]),
+    )
+    .orderBy('c.name')
+    .orderBy('c.id')
+    .execute();
+}

@@ -2,10 +2,11 @@
 // candidate's process, so the draaiboek's rules decide) and assigns a jobcoach (a plain assignment); the employer
 // judges its own trial day; the employer and the jobcoach read a minimised card. Who may do which is decided by the
 // one access policy (api/access.ts) before any of this runs; the checks here are the office rule on what is named.
-import { candidateParties, assignJobcoach, candidatesOf } from '../../db/candidate-people';
+import { assignJobcoach, candidateParties, candidatesOf, jobcoachesOfOffice } from '../../db/candidate-people';
+import { findOrganisations, listOrganisations } from '../../db/organisations';
 import { findContact } from '../../db/covenants';
 import { findOwnedOrganisation } from '../../db/ownership';
-import { findCandidate } from '../../db/recruitment';
+import { candidateEvents, findCandidate } from '../../db/recruitment';
 import type { Candidate } from '../../db/schema';
 import { STEP_NL, type Draaiboek, type StepKind, type StepResult } from '../../domain/recruitment';
 import { proposeEmployerUpdate } from '../../workflows/candidate';
@@ -157,7 +158,10 @@ export async function assignCandidateJobcoach(
 }
 
 /** The candidates proposed to the caller's organisation (an employer) or assigned to it (a jobcoach), as cards. */
-export async function partnerCandidates(deps: Pick<Deps, 'db'>, p: Principal): Promise<CandidateCard[]> {
+export async function partnerCandidates(
+  deps: Pick<Deps, 'db'>,
+  p: Principal,
+): Promise<{ card: CandidateCard; officeId: string }[]> {
   const who =
     p.role === 'employer' && p.organisationId
       ? { employerId: p.organisationId }
@@ -166,5 +170,26 @@ export async function partnerCandidates(deps: Pick<Deps, 'db'>, p: Principal): P
         : undefined;
   if (!who) return [];
   const rows = await candidatesOf(deps.db, who, actingOffice(p));
-  return rows.map((r) => cardOf(r, r.draaiboek, p.role));
+  return rows.map((r) => ({ card: cardOf(r, r.draaiboek, p.role), officeId: r.office_id }));
+}
+
+/** What the office's forms offer on a candidate: its employers and jobcoaches, and the names to show. */
+export async function candidateChoices(deps: Pick<Deps, 'db'>, id: string) {
+  const { officeId } = await rowAndDraaiboek(deps, id);
+  const [employers, jobcoaches] = await Promise.all([
+    listOrganisations(deps.db, { kind: 'employer', officeId, limit: 500, offset: 0 }),
+    jobcoachesOfOffice(deps.db, officeId),
+  ]);
+  return {
+    employers: employers.items.map((o) => ({ id: o.id, name: o.name })),
+    jobcoaches: jobcoaches.map((c) => ({ id: c.id, name: `${c.name} (${c.organisation_name})` })),
+  };
+}
+
+/** What happened to the candidate, in order, with the day of each (the process's events). */
+export const candidateHistory = (deps: Pick<Deps, 'db'>, id: string) => candidateEvents(deps.db, id);
+
+/** Names of organisations, for pages that show an employer by name. */
+export async function organisationNames(deps: Pick<Deps, 'db'>, ids: string[]): Promise<Map<string, string>> {
+  return new Map((await findOrganisations(deps.db, [...new Set(ids)])).map((o) => [o.id, o.name]));
 }

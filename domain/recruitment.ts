@@ -158,6 +158,13 @@ export function checkDraaiboek(d: Draaiboek, at = 'draaiboek'): DraaiboekProblem
 
 export type CandidateStatus = 'in_progress' | 'left' | 'matched';
 
+/** A candidate's status in the pages' words. */
+export const CANDIDATE_STATUS_NL: Record<CandidateStatus, string> = {
+  in_progress: 'Bezig',
+  matched: 'Gematcht',
+  left: 'Gestopt',
+};
+
 export interface CandidateState {
   status: CandidateStatus;
   /** Index and key of the step the candidate is at (for a matched candidate: the last; for one who left: theirs). */

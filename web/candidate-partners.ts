@@ -13,7 +13,7 @@ import { idempotent } from '../api/idempotency';
 import type { CandidateCard } from '../api/schemas/candidate-people';
 import { partnerCandidates, recordStepAs } from '../api/services/candidate-people';
 import { localDate } from '../domain/calendar';
-import { OUTCOME_NL } from '../domain/recruitment';
+import { CANDIDATE_STATUS_NL, OUTCOME_NL } from '../domain/recruitment';
 import { readText } from './form-field';
 import {
   csrfOf,
@@ -37,10 +37,8 @@ interface Judgement {
   errors: Errors;
 }
 
-const STATUS_NL = { in_progress: 'Bezig', matched: 'Gematcht', left: 'Gestopt' } as const;
-
 function where(c: CandidateCard, today: string): Html {
-  if (c.status !== 'in_progress') return html`${STATUS_NL[c.status]} (${c.stepName})`;
+  if (c.status !== 'in_progress') return html`${CANDIDATE_STATUS_NL[c.status]} (${c.stepName})`;
   return html`${c.stepName}, uiterlijk ${inWords(c.dueOn, today)}${c.overdue ? html` <strong>(te laat)</strong>` : ''}`;
 }
 

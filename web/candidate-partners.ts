@@ -97,7 +97,7 @@ function listPage(
       : html`<p class="utrecht-paragraph">
             ${
               employer
-                ? 'Het programmabureau stelde deze kandidaten voor voor een meeloopdag. Geef na de dag uw oordeel.'
+                ? 'Het programmabureau stelt u deze kandidaten voor een meeloopdag voor. Geef na de dag uw oordeel.'
                 : 'De kandidaten die u begeleidt, en waar elk staat in de werving.'
             }
           </p>

@@ -7,6 +7,7 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { cohortParties, trajectoryParties, type TrajectoryParties } from '../db/access';
 import { findApiKey } from '../db/api-keys';
+import { candidateParties } from '../db/candidate-people';
 import { insertAuditEvents } from '../db/audit';
 import type { AuditAction } from '../db/schema';
 import { findCovenant } from '../db/covenants';
@@ -35,11 +36,18 @@ export interface Access {
   /** Role-specific limits on the body (an employer records placement days only). */
   // A method, so that each route's check can name its own body type (method parameters are bivariant).
   body?(principal: Principal, body: unknown, scope: Scope): FieldProblem[];
+  /**
+   * The body asks for something of the resource the caller's part does not reach (an employer recording another
+   * step than its trial day): answered exactly as an unknown resource, 404, not as a refusal that confirms it exists.
+   */
+  conceals?(principal: Principal, body: unknown, scope: Scope): boolean;
 }
 
 /** What the caller may see of the resource: for a later employer, only what happened from its placement on. */
 export interface Scope {
   from: string | null;
+  /** For an employer on a candidate proposed to it: the key of the draaiboek's trial day, the one step it records. */
+  trialDayStep?: string;
 }
 
 declare module 'fastify' {
@@ -154,8 +162,20 @@ export async function resourceLevel(
         return { level: 'see', scope: EVERYTHING };
       return undefined;
     }
+    case 'candidate': {
+      // The office's coordinators; the employer proposed for the trial day; the jobcoach assigned. Nobody else.
+      const c = await candidateParties(db, id);
+      if (!c || (office !== null && c.office_id !== office)) return undefined;
+      if (admin || (p.role === 'coordinator' && c.office_id === office)) return { level: 'manage', scope: EVERYTHING };
+      if (p.role === 'employer' && c.proposed_employer_id !== null && c.proposed_employer_id === p.organisationId) {
+        const trialDay = c.draaiboek.steps.find((s) => s.kind === 'meeloopdag');
+        return trialDay && { level: 'see', scope: { from: null, trialDayStep: trialDay.key } };
+      }
+      if (p.role === 'jobcoach' && c.jobcoach_id !== null && c.jobcoach_id === p.contactId)
+        return { level: 'see', scope: EVERYTHING };
+      return undefined;
+    }
     case 'recruitment-round':
-    case 'candidate':
     case 'mail': {
       // The office's own work: its coordinators see and manage its rounds, candidates and mails.
       const owner = await ownerOffice(db, kind, id);
@@ -208,7 +228,7 @@ export function authorize(app: FastifyInstance, db: Db, now: () => number): void
     const id = (request.params as { id?: string }).id;
     if (access.resource && id !== undefined) {
       const found = await allowed(db, p, access, id, localDate(now()));
-      if (!found) {
+      if (!found || access.conceals?.(p, request.body, found.scope)) {
         request.denied.push({ resource: access.resource, id });
         throw notFound(says(`${access.resource} ${id}`, `${RESOURCE_NL[access.resource]} ${id}`));
       }
@@ -405,6 +425,19 @@ export function followUpLimits(p: Principal, body: { employed?: boolean; enrolle
   return [];
 }
 
+/**
+ * An employer records one thing on a candidate: the outcome of the trial day proposed to it, as itself. Any other
+ * step, or another organisation as the employer, is concealed (404) like a candidate it does not know.
+ */
+export function trialDayOnly(p: Principal, body: { step?: string; employerId?: string }, scope: Scope): boolean {
+  if (p.role !== 'employer') return false;
+  return (
+    scope.trialDayStep === undefined ||
+    body?.step !== scope.trialDayStep ||
+    (body.employerId !== undefined && body.employerId !== p.organisationId)
+  );
+}
+
 export function changeLimits(p: Principal, body: { type: ChangeType }): FieldProblem[] {
   if (p.role === 'jobcoach' && !JOBCOACH_CHANGES.includes(body.type))
     return [
@@ -420,6 +453,26 @@ export function changeLimits(p: Principal, body: { type: ChangeType }): FieldPro
 /** Names the trajectories a list response holds, so the audit log records each participant whose data was read. */
 export function noteAudit(request: FastifyRequest, trajectoryIds: Iterable<string>): void {
   request.auditTrajectories.push(...trajectoryIds);
+}
+
+/** Audits the reading of the candidates a list shows, each once, in its office's log (a candidate is no trajectory). */
+export async function auditCandidateReads(
+  db: Db,
+  request: FastifyRequest,
+  candidates: { id: string; officeId: string }[],
+): Promise<void> {
+  if (candidates.length === 0) return;
+  const base = auditBy(request, 'read');
+  await insertAuditEvents(
+    db,
+    candidates.map((c) => ({
+      ...base,
+      resource: 'candidate',
+      resource_id: c.id,
+      trajectory_id: null,
+      office_id: c.officeId,
+    })),
+  );
 }
 
 /** Audits changes at once, for a request that is about to fail after changing some participants' data. */

@@ -34,6 +34,7 @@ export async function writeCandidate(db: Db, p: CandidateProjection): Promise<vo
         due_on: s.dueOn,
         overdue: p.overdue,
         employer_id: s.employerId ?? null,
+        proposed_employer_id: s.proposal?.employerId ?? null,
         left_reason: s.left?.reason ?? null,
         left_on: s.left?.on ?? null,
         state: JSON.stringify(s),

@@ -413,6 +413,10 @@ export interface CandidateTable {
   due_on: IsoDate;
   overdue: ColumnType<boolean, boolean | undefined, boolean>;
   employer_id: string | null;
+  /** The employer proposed for the trial day (projected from the process, migration 0020). */
+  proposed_employer_id: ColumnType<string | null, string | null | undefined, string | null>;
+  /** The jobcoach contact the office assigned (migration 0020). */
+  jobcoach_id: ColumnType<string | null, string | null | undefined, string | null>;
   left_reason: LeaveReason | null;
   left_on: IsoDate | null;
   state: Json<CandidateState>;

@@ -158,6 +158,13 @@ export function checkDraaiboek(d: Draaiboek, at = 'draaiboek'): DraaiboekProblem
 
 export type CandidateStatus = 'in_progress' | 'left' | 'matched';
 
+/** A candidate's status in the pages' words. */
+export const CANDIDATE_STATUS_NL: Record<CandidateStatus, string> = {
+  in_progress: 'Bezig',
+  matched: 'Gematcht',
+  left: 'Gestopt',
+};
+
 export interface CandidateState {
   status: CandidateStatus;
   /** Index and key of the step the candidate is at (for a matched candidate: the last; for one who left: theirs). */
@@ -171,6 +178,16 @@ export interface CandidateState {
   left?: { reason: LeaveReason; on: string; atStep: string };
   /** The employer the candidate went to on a trial day and was matched with. */
   employerId?: string;
+  /** The employer the coordinator proposed for the trial day: it judges the meeloopdag step. */
+  proposal?: Proposal;
+}
+
+/** The employer the office proposes for the candidate's trial day (meeloopdag), and the planned day if known. */
+export interface Proposal {
+  employerId: string;
+  on: string;
+  trialDayOn?: string;
+  note?: string;
 }
 
 export const dueOf = (step: RecruitmentStep, reachedOn: string) => addDays(reachedOn, step.withinDays);
@@ -192,12 +209,19 @@ export const StepResult = Type.Object(
 );
 export type StepResult = Static<typeof StepResult>;
 
+/** Who recorded a step when it was not the office: the employer judging its own trial day. */
+export type StepRecorder = 'employer';
+
 export type CandidateRefusal =
   | { kind: 'not_in_progress'; status: CandidateStatus }
   | { kind: 'not_current_step'; step: string; current: string }
   | { kind: 'unknown_outcome'; outcome: string; allowed: readonly string[] }
   | { kind: 'needs_employer'; step: string }
-  | { kind: 'before_reached'; on: string; reachedOn: string };
+  | { kind: 'before_reached'; on: string; reachedOn: string }
+  | { kind: 'no_trial_day' }
+  | { kind: 'trial_day_done'; step: string }
+  | { kind: 'not_proposed_employer'; employerId: string; proposed: string }
+  | { kind: 'trial_day_before_proposal'; trialDayOn: string; on: string };
 
 export function candidateRefusalInWords(r: CandidateRefusal): { en: string; nl: string } {
   switch (r.kind) {
@@ -226,7 +250,66 @@ export function candidateRefusalInWords(r: CandidateRefusal): { en: string; nl: 
         en: `${r.on} is before the candidate reached this step (${r.reachedOn})`,
         nl: 'Deze datum ligt voor het moment waarop de kandidaat bij deze stap kwam.',
       };
+    case 'no_trial_day':
+      return {
+        en: 'this draaiboek has no trial day (meeloopdag) to propose an employer for',
+        nl: 'Dit draaiboek heeft geen meeloopdag waarvoor u een werkgever kunt voorstellen.',
+      };
+    case 'trial_day_done':
+      return {
+        en: `the trial day (${r.step}) is already behind the candidate`,
+        nl: 'De meeloopdag ligt al achter de kandidaat.',
+      };
+    case 'not_proposed_employer':
+      return {
+        en: `the trial day was proposed with ${r.proposed}, not ${r.employerId}: propose that employer first`,
+        nl: 'De meeloopdag is bij een andere werkgever voorgesteld. Stel eerst deze werkgever voor.',
+      };
+    case 'trial_day_before_proposal':
+      return {
+        en: `the trial day ${r.trialDayOn} lies before the proposal (${r.on})`,
+        nl: 'De meeloopdag ligt voor de dag van het voorstel.',
+      };
   }
+}
+
+/** Outcomes of each step in the words the pages use; the API keeps the English codes. */
+export const OUTCOME_NL: { [K in StepKind]: Record<(typeof STEP_OUTCOMES)[K][number], string> } = {
+  voorlichting: { attended: 'aanwezig', absent: 'niet verschenen' },
+  groepsintake: { passed: 'geslaagd', not_passed: 'niet geslaagd' },
+  meeloopdag: { positive: 'positief', negative: 'negatief' },
+  vog: { received: 'ontvangen', refused: 'geweigerd' },
+  selectie: { selected: 'geselecteerd', rejected: 'afgewezen' },
+  match: { matched: 'gematcht', no_match: 'geen match' },
+};
+
+/** An outcome in Dutch, whatever step it belongs to (the code itself when unknown). */
+export const outcomeInDutch = (outcome: string): string => {
+  for (const words of Object.values(OUTCOME_NL) as Record<string, string>[])
+    if (outcome in words) return words[outcome]!;
+  return outcome;
+};
+
+/** The index of the draaiboek's trial day, or -1 when it has none. */
+export const trialDayIndex = (d: Draaiboek) => d.steps.findIndex((s) => s.kind === 'meeloopdag');
+
+/**
+ * The office proposes an employer for the trial day: while the candidate is in the round and has not passed the
+ * meeloopdag. A new proposal replaces the last (another employer after a cancelled day). Which employers the office
+ * may propose is the API's check (the office rule); this is the process's.
+ */
+export function proposeEmployer(
+  d: Draaiboek,
+  s: CandidateState,
+  p: Proposal,
+): { state: CandidateState } | { refusal: CandidateRefusal } {
+  if (s.status !== 'in_progress') return { refusal: { kind: 'not_in_progress', status: s.status } };
+  const trial = trialDayIndex(d);
+  if (trial < 0) return { refusal: { kind: 'no_trial_day' } };
+  if (s.step > trial) return { refusal: { kind: 'trial_day_done', step: d.steps[trial]!.key } };
+  if (p.trialDayOn && p.trialDayOn < p.on)
+    return { refusal: { kind: 'trial_day_before_proposal', trialDayOn: p.trialDayOn, on: p.on } };
+  return { state: { ...s, proposal: { ...p } } };
 }
 
 /**
@@ -236,18 +319,30 @@ export function candidateRefusalInWords(r: CandidateRefusal): { en: string; nl: 
 export function recordStep(
   d: Draaiboek,
   s: CandidateState,
-  r: StepResult,
+  given: StepResult & { by?: StepRecorder },
 ): { state: CandidateState } | { refusal: CandidateRefusal } {
+  let r = given;
   if (s.status !== 'in_progress') return { refusal: { kind: 'not_in_progress', status: s.status } };
   const step = d.steps[s.step]!;
   if (r.step !== step.key) return { refusal: { kind: 'not_current_step', step: r.step, current: step.key } };
   const allowed = STEP_OUTCOMES[step.kind];
   if (!(allowed as readonly string[]).includes(r.outcome))
     return { refusal: { kind: 'unknown_outcome', outcome: r.outcome, allowed } };
+  // With a proposal, the trial day is at the proposed employer: its judgement, or the office's on its behalf.
+  if (step.kind === 'meeloopdag' && s.proposal) {
+    if (r.employerId && r.employerId !== s.proposal.employerId)
+      return {
+        refusal: { kind: 'not_proposed_employer', employerId: r.employerId, proposed: s.proposal.employerId },
+      };
+    r = { ...r, employerId: s.proposal.employerId };
+  }
   if ((step.kind === 'meeloopdag' || (step.kind === 'match' && r.outcome === 'matched')) && !r.employerId)
     return { refusal: { kind: 'needs_employer', step: step.key } };
   if (r.on < s.reachedOn) return { refusal: { kind: 'before_reached', on: r.on, reachedOn: s.reachedOn } };
-  const history = [...s.history, { step: step.key, outcome: r.outcome, on: r.on, note: r.note }];
+  const history = [
+    ...s.history,
+    { step: step.key, outcome: r.outcome, on: r.on, note: r.note, ...(r.by && { by: r.by }) },
+  ];
   const employerId = r.employerId ?? s.employerId;
   if (r.outcome !== allowed[0])
     return {

@@ -476,6 +476,21 @@ const CASES: Case[] = [
   },
   {
     method: 'POST',
+    path: '/v1/candidates/{id}/proposal',
+    url: () => `/v1/candidates/${candidateA}/proposal`,
+    // The second employer: the matrix's employer key stays a stranger to candidate A (404 above and below).
+    body: () => ({ employerId: A.employerIds[1], on: localDate(Date.now()) }),
+    allowed: ['admin', 'coordA'],
+  },
+  {
+    method: 'POST',
+    path: '/v1/candidates/{id}/jobcoach',
+    url: () => `/v1/candidates/${candidateA}/jobcoach`,
+    body: () => ({ jobcoachId: A.otherJobcoachId }),
+    allowed: ['admin', 'coordA'],
+  },
+  {
+    method: 'POST',
     path: '/v1/candidates/{id}/leave',
     url: () => `/v1/candidates/${candidateA}/leave`,
     body: () => ({ reason: 'other', on: localDate(Date.now()) }),

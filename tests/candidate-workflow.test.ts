@@ -14,7 +14,13 @@ import { connectPostgres, type Db } from '../db/connection';
 import { candidateEvents, findCandidate } from '../db/recruitment';
 import { addDays, localDate, localInstant } from '../domain/calendar';
 import { candidateRefusalInWords, WELSLAGEN_DRAAIBOEK, type CandidateRefusal } from '../domain/recruitment';
-import { candidateQuery, candidateWorkflow, leaveRoundUpdate, recordStepUpdate } from '../workflows/candidate';
+import {
+  candidateQuery,
+  candidateWorkflow,
+  leaveRoundUpdate,
+  proposeEmployerUpdate,
+  recordStepUpdate,
+} from '../workflows/candidate';
 import { candidateWorkflowId, TASK_QUEUE } from '../workflows/ids';
 import { uniqueId } from './helpers/fixtures';
 import { createTestWorker, createTimeSkippingEnv, testDataConverter } from './helpers/temporal';
@@ -26,6 +32,7 @@ let worker: Worker;
 let running: Promise<void>;
 let officeId: string;
 let employerId: string;
+let otherEmployerId: string;
 let roundId: string;
 
 beforeAll(async () => {
@@ -35,11 +42,13 @@ beforeAll(async () => {
   running = worker.run();
   officeId = uniqueId('office');
   employerId = uniqueId('zorg');
+  otherEmployerId = uniqueId('thuiszorg');
   await db
     .insertInto('organisation')
     .values([
       { id: officeId, name: 'Programmabureau', kind: 'programme_office', office_id: officeId },
       { id: employerId, name: 'Zorg West', kind: 'employer', office_id: officeId },
+      { id: otherEmployerId, name: 'Thuiszorg Oost', kind: 'employer', office_id: officeId },
     ])
     .execute();
   roundId = uniqueId('ronde');
@@ -158,6 +167,87 @@ describe('a candidate through the draaiboek', () => {
       const history = await decodePayloadsIn(await handle.fetchHistory(), testDataConverter.payloadCodecs![0]!);
       writeFileSync(
         path.join(import.meta.dirname, 'histories', 'candidate-overdue-then-leaves.json'),
+        historyToJSON(history as never),
+      );
+    }
+  });
+
+  it('takes a proposed employer for the trial day, whose judgement then is the meeloopdag outcome', async () => {
+    const today = localDate(await env.currentTimeMs());
+    const { id, handle } = await startCandidate(today);
+    const refusal = async (p: Promise<unknown>) => {
+      const e = (await p.catch((x: unknown) => x)) as WorkflowUpdateFailedError;
+      expect(e).toBeInstanceOf(WorkflowUpdateFailedError);
+      const [field, fact] = (e.cause as unknown as { details: [string, CandidateRefusal] }).details;
+      return { field, kind: fact.kind, nl: candidateRefusalInWords(fact).nl };
+    };
+    // A trial day planned before the proposal itself is refused; nothing is recorded.
+    expect(
+      await refusal(
+        handle.executeUpdate(proposeEmployerUpdate, {
+          args: [{ employerId, on: today, trialDayOn: addDays(today, -1) }],
+        }),
+      ),
+    ).toEqual({
+      field: 'trialDayOn',
+      kind: 'trial_day_before_proposal',
+      nl: 'De meeloopdag ligt voor de dag van het voorstel.',
+    });
+    expect((await handle.query(candidateQuery)).proposal).toBeUndefined();
+    // Proposed ahead of the trial day, then replaced by another employer (the first could not).
+    await handle.executeUpdate(proposeEmployerUpdate, { args: [{ employerId: otherEmployerId, on: today }] });
+    const trialDayOn = addDays(today, 10);
+    const proposed = await handle.executeUpdate(proposeEmployerUpdate, {
+      args: [{ employerId, on: today, trialDayOn }],
+    });
+    expect(proposed.proposal).toEqual({ employerId, on: today, trialDayOn });
+    expect(proposed).toMatchObject({ stepKey: 'voorlichting', dueOn: addDays(today, 21), overdue: false });
+    expect(await findCandidate(db, id)).toMatchObject({ proposed_employer_id: employerId, step: 'voorlichting' });
+    for (const [step, outcome] of [
+      ['voorlichting', 'attended'],
+      ['groepsintake', 'passed'],
+    ] as const)
+      await handle.executeUpdate(recordStepUpdate, { args: [{ step, outcome, on: today }] });
+    // Another employer's judgement of the trial day is refused: the day is at the proposed one.
+    expect(
+      await refusal(
+        handle.executeUpdate(recordStepUpdate, {
+          args: [{ step: 'meeloopdag', outcome: 'positive', on: trialDayOn, employerId: otherEmployerId }],
+        }),
+      ),
+    ).toMatchObject({ field: 'employerId', kind: 'not_proposed_employer' });
+    // The employer's own judgement, without naming itself: the proposal says who it is.
+    const judged = await handle.executeUpdate(recordStepUpdate, {
+      args: [{ step: 'meeloopdag', outcome: 'positive', on: trialDayOn, by: 'employer', note: 'Goede dag' }],
+    });
+    expect(judged).toMatchObject({ stepKey: 'vog', employerId, dueOn: addDays(trialDayOn, 28) });
+    expect(judged.history.at(-1)).toEqual({
+      step: 'meeloopdag',
+      outcome: 'positive',
+      on: trialDayOn,
+      by: 'employer',
+      note: 'Goede dag',
+    });
+    // The trial day is behind the candidate: no new proposal.
+    expect(
+      await refusal(
+        handle.executeUpdate(proposeEmployerUpdate, { args: [{ employerId: otherEmployerId, on: today }] }),
+      ),
+    ).toMatchObject({ kind: 'trial_day_done', nl: 'De meeloopdag ligt al achter de kandidaat.' });
+    expect((await candidateEvents(db, id)).map((e) => e.type)).toEqual([
+      'entered',
+      'proposed',
+      'proposed',
+      'step_recorded',
+      'step_recorded',
+      'step_recorded',
+    ]);
+    await handle.executeUpdate(leaveRoundUpdate, { args: [{ reason: 'found_work', on: trialDayOn }] });
+    await handle.result();
+    if (process.env.RECORD_HISTORIES) {
+      const history = await decodePayloadsIn(await handle.fetchHistory(), testDataConverter.payloadCodecs![0]!);
+      writeFileSync(
+        path.join(import.meta.dirname, 'histories', 'candidate-proposal-then-judged.json'),
         historyToJSON(history as never),
       );
     }

@@ -207,6 +207,8 @@ const declared: { [T in keyof Database]: { [C in keyof Database[T]]: true } } = 
     due_on: true,
     overdue: true,
     employer_id: true,
+    proposed_employer_id: true,
+    jobcoach_id: true,
     left_reason: true,
     left_on: true,
     state: true,

@@ -37,6 +37,8 @@ import { officeRoutes } from './office';
 import { outcomeRoutes } from './outcomes';
 import { recruitmentRoutes } from './recruitment';
 import { recruitmentFunnelRoutes } from './recruitment-funnel';
+import { candidateRoutes } from './candidate';
+import { candidatePartnerRoutes } from './candidate-partners';
 
 const require = createRequire(import.meta.url);
 const asset = (pkg: string, file: string) =>
@@ -318,6 +320,8 @@ export async function webRoutes(app: FastifyInstance, { deps }: { deps: AppDeps 
     await pages.register(outcomeRoutes, { deps });
     await pages.register(recruitmentRoutes, { deps });
     await pages.register(recruitmentFunnelRoutes, { deps });
+    await pages.register(candidateRoutes, { deps });
+    await pages.register(candidatePartnerRoutes, { deps });
   });
 }
 
@@ -348,9 +352,17 @@ async function homeRoute(app: FastifyInstance, { deps }: { deps: AppDeps }) {
               <li>
                 <a class="utrecht-link" href="/organisaties/${person.organisationId}/deelnemers">Mijn deelnemers</a>
               </li>
+              ${
+                person.organisationKind === 'employer'
+                  ? html`<li><a class="utrecht-link" href="/kandidaten">Voorgestelde kandidaten: meeloopdagen</a></li>`
+                  : ''
+              }
             </ul>`
           : request.principal.role === 'jobcoach'
-            ? html`<p class="utrecht-paragraph"><a class="utrecht-link" href="/deelnemers">Mijn deelnemers</a></p>`
+            ? html`<ul class="utrecht-unordered-list">
+                <li><a class="utrecht-link" href="/deelnemers">Mijn deelnemers</a></li>
+                <li><a class="utrecht-link" href="/kandidaten">Mijn kandidaten in de werving</a></li>
+              </ul>`
             : request.principal.role === 'coordinator'
               ? html`<ul class="utrecht-unordered-list">
                   <li><a class="utrecht-link" href="/sturing">Sturing: cohorten, achterstanden en risico's</a></li>

@@ -38,7 +38,17 @@ import { findProgramme } from '../db/programmes';
 import { isMonday, WEEKDAYS, type Weekday } from '../domain/calendar';
 import { dutchDay } from '../domain/dutch';
 import { html, type Html } from './html';
-import { csrfOf, facts, inWords, personPage, readDate, sendPage, textField, type Errors } from './form-parts';
+import {
+  csrfOf,
+  facts,
+  inWords,
+  personPage,
+  readDate,
+  selectField,
+  sendPage,
+  textField,
+  type Errors,
+} from './form-parts';
 import { readSheet, sendDownload, sheetOf, UnreadableSheet, xlsxOf } from './spreadsheet';
 
 /** The largest upload: 2 MB holds thousands of rows, far more than one cohort. */
@@ -62,37 +72,6 @@ const headerCells = (names: string[]) =>
 /** A table in a scroll container a keyboard can reach, so it fits a phone. */
 const scrollTable = (label: string, table: Html) =>
   html`<div class="table-scroll" tabindex="0" role="region" aria-label="${label}">${table}</div>`;
-
-/** A select box with its label and error, like textField. */
-function selectField(o: {
-  name: string;
-  label: string;
-  options: { value: string; label: string }[];
-  chosen?: string;
-  hint?: string;
-  errors: Errors;
-}): Html {
-  const error = o.errors[o.name];
-  const describedBy = [o.hint ? `${o.name}-uitleg` : '', error ? `${o.name}-fout` : ''].filter(Boolean).join(' ');
-  return html`<div class="utrecht-form-field${error ? ' utrecht-form-field--invalid' : ''}">
-    <div class="utrecht-form-field__label">
-      <label class="utrecht-form-label" for="${o.name}">${o.label}</label>
-    </div>
-    ${o.hint ? html`<p class="utrecht-form-field-description" id="${o.name}-uitleg">${o.hint}</p>` : ''}
-    ${error ? html`<p class="utrecht-form-field-error-message" id="${o.name}-fout">${error}</p>` : ''}
-    <select
-      class="utrecht-select utrecht-select--html-select"
-      id="${o.name}"
-      name="${o.name}"
-      ${error ? html`aria-invalid="true"` : ''}
-      ${describedBy ? html`aria-describedby="${describedBy}"` : ''}
-    >
-      ${o.options.map(
-        (x) => html`<option value="${x.value}" ${x.value === o.chosen ? 'selected' : ''}>${x.label}</option>`,
-      )}
-    </select>
-  </div>`;
-}
 
 /** A covenant and one of its ROCs, as one choice. */
 const covenantSchool = (covenantId: string, schoolId: string) => `${covenantId}::${schoolId}`;

@@ -155,3 +155,34 @@ export const facts = (rows: [string, Html | string][]) =>
         </div>`,
     )}
   </dl>`;
+
+/** A select box with its label and error, like textField. */
+export function selectField(o: {
+  name: string;
+  label: string;
+  options: { value: string; label: string }[];
+  chosen?: string;
+  hint?: string;
+  errors: Errors;
+}): Html {
+  const error = o.errors[o.name];
+  const describedBy = [o.hint ? `${o.name}-uitleg` : '', error ? `${o.name}-fout` : ''].filter(Boolean).join(' ');
+  return html`<div class="utrecht-form-field${error ? ' utrecht-form-field--invalid' : ''}">
+    <div class="utrecht-form-field__label">
+      <label class="utrecht-form-label" for="${o.name}">${o.label}</label>
+    </div>
+    ${o.hint ? html`<p class="utrecht-form-field-description" id="${o.name}-uitleg">${o.hint}</p>` : ''}
+    ${error ? html`<p class="utrecht-form-field-error-message" id="${o.name}-fout">${error}</p>` : ''}
+    <select
+      class="utrecht-select utrecht-select--html-select"
+      id="${o.name}"
+      name="${o.name}"
+      ${error ? html`aria-invalid="true"` : ''}
+      ${describedBy ? html`aria-describedby="${describedBy}"` : ''}
+    >
+      ${o.options.map(
+        (x) => html`<option value="${x.value}" ${x.value === o.chosen ? 'selected' : ''}>${x.label}</option>`,
+      )}
+    </select>
+  </div>`;
+}

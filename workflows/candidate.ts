@@ -17,8 +17,11 @@ import {
   candidateRefusalInWords,
   enterRound,
   leaveRound,
+  proposeEmployer,
   recordStep,
   type CandidateRefusal,
+  type Proposal,
+  type StepRecorder,
   type CandidateState,
   type Draaiboek,
   type LeaveReason,
@@ -44,8 +47,10 @@ export interface Leaving {
 }
 
 export const candidateQuery = defineQuery<CandidateView>('candidate');
-export const recordStepUpdate = defineUpdate<CandidateView, [StepResult]>('recordStep');
+export const recordStepUpdate = defineUpdate<CandidateView, [StepResult & { by?: StepRecorder }]>('recordStep');
 export const leaveRoundUpdate = defineUpdate<CandidateView, [Leaving]>('leaveRound');
+/** The office proposes an employer for the trial day; that employer then judges the meeloopdag step. */
+export const proposeEmployerUpdate = defineUpdate<CandidateView, [Proposal]>('proposeEmployer');
 
 /** A refused step: the API turns it into a 422 naming the field, in the caller's language. */
 export const CANDIDATE_REJECTION = 'CandidateRejection';
@@ -62,6 +67,10 @@ const FIELD_OF: Record<CandidateRefusal['kind'], string> = {
   unknown_outcome: 'outcome',
   needs_employer: 'employerId',
   before_reached: 'on',
+  no_trial_day: 'employerId',
+  trial_day_done: 'employerId',
+  not_proposed_employer: 'employerId',
+  trial_day_before_proposal: 'trialDayOn',
 };
 
 function applied(r: { state: CandidateState } | { refusal: CandidateRefusal }): CandidateState {
@@ -105,6 +114,17 @@ export async function candidateWorkflow(input: CandidateInput): Promise<Candidat
       return view();
     },
     { validator: (l) => void applied(leaveRound(d, state, l.reason, l.on)) },
+  );
+  // A new update: histories recorded before it never hold one, so they replay as they were (no patch needed).
+  // It does not touch the deadline or the overdue mark: a proposal is no step.
+  setHandler(
+    proposeEmployerUpdate,
+    async (p) => {
+      state = applied(proposeEmployer(d, state, p));
+      await save('proposed', p.on, { ...p });
+      return view();
+    },
+    { validator: (p) => void applied(proposeEmployer(d, state, p)) },
   );
 
   await save('entered', input.enteredOn, { step: state.stepKey, dueOn: state.dueOn });

@@ -10,15 +10,11 @@ import {
   RoundView,
   StepBody,
 } from '../schemas/recruitment';
-import {
-  addCandidates,
-  candidateLeaves,
-  createRound,
-  getCandidate,
-  getRound,
-  recordCandidateStep,
-} from '../services/recruitment';
+import { addCandidates, candidateLeaves, createRound, getRound } from '../services/recruitment';
 import type { AppDeps } from '../deps';
+import { trialDayOnly } from '../access';
+import { CandidateAnswer } from '../schemas/candidate-people';
+import { candidateFor, recordStepAs } from '../services/candidate-people';
 
 /** Recruitment is the office's own work: its coordinators (and the admin) only; partners come in later. */
 const OFFICE = ['admin', 'coordinator'] as const;
@@ -94,22 +90,29 @@ export const recruitmentRoutes: FastifyPluginAsyncTypebox<{ deps: AppDeps }> = a
   app.get(
     '/candidates/:id',
     {
-      config: { access: { roles: OFFICE, resource: 'candidate', audit: 'read' } },
+      // The employer proposed for the trial day and the assigned jobcoach read a minimised card.
+      config: { access: { roles: [...OFFICE, 'employer', 'jobcoach'], resource: 'candidate', audit: 'read' } },
       schema: {
         tags: ['recruitment'],
         operationId: 'getCandidate',
         summary: 'A candidate: where it stands in the draaiboek, and what happened so far',
+        description:
+          "The office's coordinators get the full view. The employer proposed for the trial day and the jobcoach " +
+          'assigned get a card: reference, first name, step and deadline, the trial day (the jobcoach also the ' +
+          'e-mail address); never a BSN hash, date of birth or who handed the candidate over.',
         params: IdParams,
-        response: responses(200, CandidateView, 'The candidate'),
+        response: responses(200, CandidateAnswer, 'The candidate'),
       },
     },
-    async (request) => getCandidate(deps, request.params.id),
+    async (request) => candidateFor(deps, request.principal, request.params.id),
   );
 
   app.post(
     '/candidates/:id/steps',
     {
-      config: { access: { roles: OFFICE, resource: 'candidate', audit: 'change' } },
+      config: {
+        access: { roles: [...OFFICE, 'employer'], resource: 'candidate', audit: 'change', conceals: trialDayOnly },
+      },
       schema: {
         tags: ['recruitment'],
         operationId: 'recordCandidateStep',
@@ -118,18 +121,20 @@ export const recruitmentRoutes: FastifyPluginAsyncTypebox<{ deps: AppDeps }> = a
           'Outcomes per kind of step: voorlichting attended|absent, groepsintake passed|not_passed, meeloopdag ' +
           'positive|negative (with employerId), vog received|refused, selectie selected|rejected, match ' +
           'matched|no_match (matched with employerId). The first goes on to the next step, the second ends the ' +
-          'candidacy with the reason it implies. Another step than the current one is refused with 422. Guarded by ' +
-          'Idempotency-Key.',
+          'candidacy with the reason it implies. Another step than the current one is refused with 422. After a ' +
+          "proposal the trial day is the proposed employer's (employerId may be left out). The employer itself " +
+          'records only the meeloopdag of a candidate proposed to it, as itself; anything else answers 404 as an ' +
+          'unknown candidate. Guarded by Idempotency-Key.',
         headers: IdempotencyHeaders,
         params: IdParams,
         body: StepBody,
-        response: responses(200, CandidateView, 'The candidate after the step'),
+        response: responses(200, CandidateAnswer, 'The candidate after the step'),
       },
     },
     async (request, reply) =>
       idempotentReply(deps, request, reply, async (updateId) => ({
         statusCode: 200,
-        body: await recordCandidateStep(deps, request.params.id, request.body, updateId),
+        body: await recordStepAs(deps, request.principal, request.params.id, request.body, updateId),
       })),
   );
 

@@ -20,6 +20,7 @@ import * as outcome from './outcome';
 import * as programme from './programme';
 import * as recruitment from './recruitment';
 import * as funnel from './funnel';
+import * as candidatePeople from './candidate-people';
 import * as recording from './recording';
 import * as steering from './steering';
 import * as trajectory from './trajectory';
@@ -105,6 +106,7 @@ export function namedSchemas(): Record<string, TSchema> {
     recording,
     recruitment,
     funnel,
+    candidatePeople,
     steering,
     trajectory,
   ];

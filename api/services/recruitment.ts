@@ -19,6 +19,7 @@ import {
   WELSLAGEN_DRAAIBOEK,
   type CandidateIdentity,
   type CandidateRefusal,
+  type StepRecorder,
   type StepResult,
 } from '../../domain/recruitment';
 import { OPEN_STATUSES } from '../../domain/statuses';
@@ -38,7 +39,7 @@ import { mapLimit } from '../../infra/map-limit';
 type Deps = Pick<AppDeps, 'db' | 'temporal' | 'config' | 'now'>;
 const today = (deps: Deps) => localDate(deps.now?.() ?? Date.now());
 
-const candidateView = (c: Candidate): CandidateView => ({
+export const candidateView = (c: Candidate): CandidateView => ({
   id: c.id,
   reference: c.reference,
   roundId: c.round_id,
@@ -291,7 +292,7 @@ export async function getCandidate(deps: Pick<Deps, 'db'>, id: string): Promise<
 }
 
 /** The process's refusal as a 422 in the caller's language; a finished process a 409. */
-function candidateProblem(e: unknown): unknown {
+export function candidateProblem(e: unknown): unknown {
   if (
     e instanceof WorkflowUpdateFailedError &&
     e.cause instanceof ApplicationFailure &&
@@ -313,7 +314,7 @@ function candidateProblem(e: unknown): unknown {
   return e;
 }
 
-async function update<A>(
+export async function update<A>(
   deps: Deps,
   id: string,
   run: (h: ReturnType<Deps['temporal']['workflow']['getHandle']>) => Promise<A>,
@@ -330,7 +331,7 @@ async function update<A>(
 export async function recordCandidateStep(
   deps: Deps,
   id: string,
-  body: StepResult,
+  body: StepResult & { by?: StepRecorder },
   updateId?: string,
 ): Promise<CandidateView> {
   if (body.employerId) {

@@ -481,6 +481,13 @@ const CASES: Case[] = [
     body: () => ({ reason: 'other', on: localDate(Date.now()) }),
     allowed: ['admin', 'coordA'],
   },
+  {
+    method: 'POST',
+    path: '/v1/recruitment-rounds/{id}/cohort',
+    url: () => `/v1/recruitment-rounds/${roundA}/cohort`,
+    body: () => ({ covenantId: A.covenantId, startDate: '2027-01-04', schoolWeekday: 'friday' }),
+    allowed: ['admin', 'coordA'],
+  },
   { method: 'GET', path: '/v1/steering', url: () => '/v1/steering', allowed: ['admin', 'coordA', 'coordB'] },
   {
     method: 'GET',

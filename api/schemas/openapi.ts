@@ -19,6 +19,7 @@ import * as outbox from './outbox';
 import * as outcome from './outcome';
 import * as programme from './programme';
 import * as recruitment from './recruitment';
+import * as candidateLaunch from './candidate-launch';
 import * as recording from './recording';
 import * as steering from './steering';
 import * as trajectory from './trajectory';
@@ -92,6 +93,7 @@ export function namedSchemas(): Record<string, TSchema> {
     apiKey,
     audit,
     calendar,
+    candidateLaunch,
     cohort,
     covenant,
     followUp,

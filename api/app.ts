@@ -17,6 +17,7 @@ import { calendarFeedRoutes, calendarRoutes } from './routes/calendars';
 import { covenantRoutes } from './routes/covenants';
 import { recruitmentRoutes } from './routes/recruitment';
 import { candidateLaunchRoutes } from './routes/candidate-launch';
+import { candidatePrivacyRoutes } from './routes/candidate-privacy';
 import { outboxRoutes } from './routes/outbox';
 import { outcomeRoutes } from './routes/outcomes';
 import { steeringRoutes } from './routes/steering';
@@ -189,6 +190,7 @@ export async function buildApp(deps: AppDeps, options: FastifyServerOptions = {}
         outboxRoutes,
         recruitmentRoutes,
         candidateLaunchRoutes,
+        candidatePrivacyRoutes,
       ];
       for (const r of routes) await v1.register(r, { deps });
       if (deps.mailer.kind === 'dev-mailbox') await v1.register(mailboxRoutes, { deps });

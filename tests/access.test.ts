@@ -488,6 +488,19 @@ const CASES: Case[] = [
     body: () => ({ covenantId: A.covenantId, startDate: '2027-01-04', schoolWeekday: 'friday' }),
     allowed: ['admin', 'coordA'],
   },
+  {
+    method: 'GET',
+    path: '/v1/candidates/{id}/export',
+    url: () => `/v1/candidates/${candidateA}/export`,
+    allowed: ['admin', 'coordA'],
+  },
+  {
+    method: 'POST',
+    path: '/v1/candidates/{id}/erasure',
+    url: () => `/v1/candidates/${candidateA}/erasure`,
+    body: () => ({}),
+    allowed: ['admin', 'coordA'],
+  },
   { method: 'GET', path: '/v1/steering', url: () => '/v1/steering', allowed: ['admin', 'coordA', 'coordB'] },
   {
     method: 'GET',

@@ -20,6 +20,7 @@ import * as outcome from './outcome';
 import * as programme from './programme';
 import * as recruitment from './recruitment';
 import * as candidateLaunch from './candidate-launch';
+import * as candidatePrivacy from './candidate-privacy';
 import * as recording from './recording';
 import * as steering from './steering';
 import * as trajectory from './trajectory';
@@ -94,6 +95,7 @@ export function namedSchemas(): Record<string, TSchema> {
     audit,
     calendar,
     candidateLaunch,
+    candidatePrivacy,
     cohort,
     covenant,
     followUp,

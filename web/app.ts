@@ -36,6 +36,7 @@ import { steeringRoutes } from './steering';
 import { officeRoutes } from './office';
 import { outcomeRoutes } from './outcomes';
 import { recruitmentRoutes } from './recruitment';
+import { candidateLaunchRoutes } from './candidate-launch';
 
 const require = createRequire(import.meta.url);
 const asset = (pkg: string, file: string) =>
@@ -316,6 +317,7 @@ export async function webRoutes(app: FastifyInstance, { deps }: { deps: AppDeps 
     await pages.register(officeRoutes, { deps });
     await pages.register(outcomeRoutes, { deps });
     await pages.register(recruitmentRoutes, { deps });
+    await pages.register(candidateLaunchRoutes, { deps });
   });
 }
 

@@ -233,3 +233,87 @@ describe('launching matched candidates into a cohort', () => {
     expect(trajectories).toHaveLength(2);
   });
 });
+
+describe("the README's worked example, extended to a recruitment round", () => {
+  // The same requests, in the same order and with the same bodies, as the example in the README (ids of the
+  // seeded partners in place of the installation's own).
+  it('opens a round, adds the list, takes Zoë to a match and Ahmed out, and launches Zoë on 5 April 2027', async () => {
+    const opened = await call('POST', '/v1/recruitment-rounds', {
+      programmeId: 'welslagen',
+      region: 'West-Brabant',
+      name: 'West-Brabant voorjaar 2027',
+    });
+    expect(opened.status).toBe(201);
+    const round = (opened.json as { id: string }).id;
+    const list = await call('POST', `/v1/recruitment-rounds/${round}/candidates`, {
+      candidates: [
+        {
+          firstName: 'Zoë',
+          lastName: 'de Vries',
+          dateOfBirth: '1994-03-02',
+          email: `zoe.devries.${letters()}@example.nl`,
+          bsn: '111222333',
+          sourceId: mine.gemeenteId,
+        },
+        {
+          firstName: 'Ahmed',
+          lastName: 'Öztürk',
+          dateOfBirth: '1989-11-20',
+          email: `ahmed.ozturk.${letters()}@example.nl`,
+          sourceId: mine.uwvId,
+        },
+      ],
+    });
+    expect(list.status).toBe(201);
+    const [zoe, ahmed] = (list.json as { candidates: { id: string; reference: string; step: string }[] }).candidates;
+    expect([zoe!.step, ahmed!.step]).toEqual(['voorlichting', 'voorlichting']);
+    const zorggroep = mine.employerIds[0]!;
+    for (const body of [
+      { step: 'voorlichting', outcome: 'attended' },
+      { step: 'groepsintake', outcome: 'passed' },
+      { step: 'meeloopdag', outcome: 'positive', employerId: zorggroep },
+      { step: 'vog', outcome: 'received' },
+      { step: 'selectie', outcome: 'selected' },
+      { step: 'match', outcome: 'matched', employerId: zorggroep },
+    ])
+      expect((await call('POST', `/v1/candidates/${zoe!.id}/steps`, { ...body, on: today })).status).toBe(200);
+    expect((await call('GET', `/v1/candidates/${zoe!.id}`)).json).toMatchObject({
+      status: 'matched',
+      employerId: zorggroep,
+    });
+    await call('POST', `/v1/candidates/${ahmed!.id}/steps`, { step: 'voorlichting', outcome: 'attended', on: today });
+    expect(
+      (
+        await call('POST', `/v1/candidates/${ahmed!.id}/steps`, {
+          step: 'groepsintake',
+          outcome: 'not_passed',
+          on: today,
+        })
+      ).json,
+    ).toMatchObject({ status: 'left', leftReason: 'not_suitable' });
+    const launched = await call('POST', `/v1/recruitment-rounds/${round}/cohort`, {
+      covenantId: mine.covenantId,
+      startDate: '2027-04-05',
+      schoolWeekday: 'thursday',
+      jobcoachId: mine.jobcoachId,
+    });
+    expect(launched.status, JSON.stringify(launched.json)).toBe(201);
+    const out = launched.json as {
+      cohort: { startDate: string; trajectories: { reference: string; employerId: string; endDate: string }[] };
+      candidates: { reference: string }[];
+    };
+    expect(out.cohort.startDate).toBe('2027-04-05');
+    expect(out.cohort.trajectories).toEqual([
+      expect.objectContaining({ reference: zoe!.reference, employerId: zorggroep }),
+    ]);
+    const again = await call('POST', `/v1/recruitment-rounds/${round}/cohort`, {
+      covenantId: mine.covenantId,
+      startDate: '2027-04-05',
+      schoolWeekday: 'thursday',
+      jobcoachId: mine.jobcoachId,
+    });
+    expect(again.status).toBe(422);
+    // Twenty weeks from Monday 5 April 2027: the last day is Friday 20 August, as for WB-001 in the README.
+    expect(out.cohort.trajectories[0]!.endDate).toBe('2027-08-20');
+  });
+});

@@ -17,6 +17,7 @@ let roundId: string;
 let coordinator: { id: string; email: string };
 let intruder: { id: string; email: string };
 const refs: Record<string, string> = {};
+let sanne: { id: string; reference: string };
 const letters = () => randomUUID().replace(/[^a-f]/g, '');
 const today = localDate(Date.now());
 const nextMonday = addDays(today, 8 - isoWeekday(today));
@@ -65,6 +66,10 @@ beforeAll(async () => {
     ['selectie', 'selected'],
     ['match', 'matched'],
   ];
+  sanne = added.json.candidates[2];
+  expect((await api.call('POST', `/v1/candidates/${sanne.id}/leave`, { reason: 'moved', on: today }, key)).status).toBe(
+    200,
+  );
   for (const c of added.json.candidates.slice(0, 2) as { id: string; reference: string; firstName: string }[]) {
     refs[c.firstName] = c.reference;
     for (const [step, outcome] of steps)
@@ -127,5 +132,29 @@ describe('the launch page of a round', () => {
     const theirs = await page.goto(`${web.base}/werving/${roundId}/cohort`);
     const unknown = await page.goto(`${web.base}/werving/${roundId}x/cohort`);
     expect([theirs?.status(), unknown?.status()]).toEqual([404, 404]);
+  });
+});
+
+describe("a candidate's AVG requests on the privacy pages", () => {
+  it('find the candidate by reference, export everything, and erase only after the confirm', async () => {
+    const page = await web.signIn(coordinator);
+    await page.goto(`${web.base}/privacy?referentie=${sanne.reference}`);
+    await web.noAxeViolations(page);
+    await page.getByRole('link', { name: sanne.reference }).click();
+    expect(page.url()).toContain(`/privacy/kandidaten/${sanne.id}`);
+    await web.noAxeViolations(page);
+    const exported = await page.request.get(`${web.base}/privacy/kandidaten/${sanne.id}/export`);
+    expect(exported.status()).toBe(200);
+    expect((await exported.json()).candidate).toMatchObject({ first_name: 'Sanne', last_name: 'Jansen' });
+    await page.getByRole('button', { name: 'Definitief wissen' }).click();
+    expect(await page.locator('#bevestigd-fout').textContent()).toContain('Er is nog niets gewist');
+    await page.getByLabel(/wil de gegevens definitief wissen/).check();
+    await page.getByRole('button', { name: 'Definitief wissen' }).click();
+    expect(await page.locator('main').textContent()).toContain('De persoonsgegevens zijn gewist op');
+    await web.noAxeViolations(page);
+    const row = await api.db.selectFrom('candidate').selectAll().where('id', '=', sanne.id).executeTakeFirstOrThrow();
+    expect(row).toMatchObject({ first_name: 'Geanonimiseerd', email: null });
+    const intruderPage = await web.signIn(intruder);
+    expect((await intruderPage.goto(`${web.base}/privacy/kandidaten/${sanne.id}`))?.status()).toBe(404);
   });
 });

@@ -37,6 +37,7 @@ import { officeRoutes } from './office';
 import { outcomeRoutes } from './outcomes';
 import { recruitmentRoutes } from './recruitment';
 import { candidateLaunchRoutes } from './candidate-launch';
+import { candidatePrivacyRoutes } from './candidate-privacy';
 
 const require = createRequire(import.meta.url);
 const asset = (pkg: string, file: string) =>
@@ -318,6 +319,7 @@ export async function webRoutes(app: FastifyInstance, { deps }: { deps: AppDeps 
     await pages.register(outcomeRoutes, { deps });
     await pages.register(recruitmentRoutes, { deps });
     await pages.register(candidateLaunchRoutes, { deps });
+    await pages.register(candidatePrivacyRoutes, { deps });
   });
 }
 

@@ -14,7 +14,10 @@ export type ReminderKind =
   | 'bbl_decision' // from the BBL decision week, weekly until both confirmations are in (employer, ROC)
   | 'follow_up' // 3, 6 and 12 months after the BBL start: still employed (employer), still enrolled (ROC)?
   | 'escalation' // to the coordinator: a reminder ignored twice
-  | 'risk_raised'; // to the coordinator: a new risk signal
+  | 'risk_raised' // to the coordinator: a new risk signal
+  | 'candidate_overdue' // to the coordinator: a candidate's step past its deadline (activities/candidate-reminders.ts)
+  | 'candidate_due' // to the coordinator: a candidate's step whose reminder day has come
+  | 'candidate_escalation'; // to the coordinator: a candidate's step still overdue after two reminders
 
 export interface DigestItem {
   kind: ReminderKind;
@@ -35,6 +38,11 @@ export interface DigestItem {
    * checkpoints).
    */
   risk?: string;
+  /**
+   * candidate_*: the candidate (then `trajectoryId` holds the candidate's id), the step of the draaiboek it is at, its
+   * deadline and round; the office is whose coordinators get it (never rendered).
+   */
+  candidate?: { id: string; officeId: string; step: string; dueOn: string; round: string };
   /** escalation: what was ignored, by which organisation, and how often it was reminded. */
   ignored?: { kind: ReminderKind; organisation: string; times: number };
   /**
@@ -84,10 +92,10 @@ interface Entry {
   facts: string[];
   action?: Action;
   /**
-   * The trajectory in the API: for the tasks that have no page yet and for the coordinator's signals (issue 17);
-   * none where the mail's own week link does the work.
+   * The participant's (or candidate's) page: for the coordinator's signals (issue 17) and candidates' steps; none
+   * where the mail's own week link does the work.
    */
-  link?: string;
+  link?: { label: string; url: string };
 }
 interface Section {
   heading: string;
@@ -144,6 +152,20 @@ const SECTIONS: Record<ReminderKind, { heading: string; note: string }> = {
     heading: 'Nieuw risicosignaal',
     note: 'Bekijk het traject en bespreek het signaal met de jobcoach.',
   },
+  candidate_escalation: {
+    heading: 'Kandidaat: stap na herhaalde herinnering nog open',
+    note:
+      'Deze stappen zijn te laat en u kreeg er al vaker een herinnering over. Neem contact op met de kandidaat, of ' +
+      'leg vast dat de kandidaat stopt (met de reden).',
+  },
+  candidate_overdue: {
+    heading: 'Kandidaat: stap te laat',
+    note: 'De termijn van deze stap in het draaiboek is verstreken. Leg de uitkomst vast zodra die er is.',
+  },
+  candidate_due: {
+    heading: 'Kandidaat: termijn nadert',
+    note: 'De termijn van deze stap in het draaiboek loopt binnenkort af.',
+  },
 };
 
 /** What a reminder asked for, as the coordinator reads it in an escalation. */
@@ -157,6 +179,9 @@ const REMINDED_TO: Record<ReminderKind, string> = {
   follow_up: 'nazorgvraag beantwoorden',
   escalation: 'escalatie opvolgen',
   risk_raised: 'risicosignaal opvolgen',
+  candidate_overdue: 'te late stap van een kandidaat vastleggen',
+  candidate_due: 'stap van een kandidaat vastleggen',
+  candidate_escalation: 'escalatie over een kandidaat opvolgen',
 };
 
 const CONFIRMATIONS: Record<Confirmation, string> = {
@@ -177,7 +202,7 @@ const PAGE_VERB: Partial<Record<ReminderKind, string>> = {
 const ATTENDANCE: ReadonlySet<ReminderKind> = new Set<ReminderKind>(['attendance_placement', 'attendance_school']);
 
 /** The coordinator's kinds: signals to look at, not tasks of their own. */
-const SIGNALS: ReadonlySet<ReminderKind> = new Set<ReminderKind>(['escalation', 'risk_raised']);
+const SIGNALS: ReadonlySet<ReminderKind> = new Set<ReminderKind>(['escalation', 'risk_raised', 'candidate_escalation']);
 
 export function renderDigest(digest: Digest): RenderedMail {
   const base = flat(digest.baseUrl).replace(/\/+$/, '');
@@ -276,6 +301,18 @@ function entry(item: DigestItem, base: string, date: (d: string) => string): Ent
     case 'risk_raised':
       if (item.risk) facts.push(`Signaal: ${flat(item.risk)}`);
       break;
+    case 'candidate_due':
+    case 'candidate_overdue':
+    case 'candidate_escalation':
+      if (item.candidate) {
+        const late = item.kind !== 'candidate_due';
+        facts.push(
+          `${flat(item.candidate.step)} in ${flat(item.candidate.round)}, ` +
+            `${late ? 'termijn verstreken op' : 'uiterlijk'} ${date(item.candidate.dueOn)}`,
+        );
+      }
+      if (item.ignored) facts.push(`Al ${item.ignored.times} keer herinnerd`);
+      break;
   }
   // A task is done on its page: by the recipient's own link, or, for a general address, after signing in.
   const verb = PAGE_VERB[item.kind];
@@ -284,8 +321,12 @@ function entry(item: DigestItem, base: string, date: (d: string) => string): Ent
       ? { verb, url: flat(item.taskUrl) }
       : { verb: `${verb} na het inloggen`, url: `${base}/inloggen` }
     : undefined;
-  // The coordinator's signals point to the participant's page (after signing in).
-  const link = SIGNALS.has(item.kind) ? `${base}/trajecten/${encodeURIComponent(flat(item.trajectoryId))}` : undefined;
+  // The coordinator's signals point to the participant's page (after signing in); a candidate item to the candidate's.
+  const link = item.candidate
+    ? { label: 'Bekijk de kandidaat', url: `${base}/werving/kandidaten/${encodeURIComponent(flat(item.candidate.id))}` }
+    : SIGNALS.has(item.kind)
+      ? { label: 'Bekijk het traject', url: `${base}/trajecten/${encodeURIComponent(flat(item.trajectoryId))}` }
+      : undefined;
   return {
     firstName: flat(item.firstName),
     reference: flat(item.reference),
@@ -314,7 +355,7 @@ function toText(m: Mail): string {
       out.push(`- ${e.firstName} (${e.reference})`);
       for (const f of e.facts) out.push(`  ${f}`);
       if (e.action) out.push(`  ${e.action.verb}: ${e.action.url}`);
-      if (e.link) out.push(`  Bekijk het traject: ${e.link}`);
+      if (e.link) out.push(`  ${e.link.label}: ${e.link.url}`);
     }
     out.push('');
   }
@@ -342,7 +383,7 @@ function toHtml(m: Mail): string {
         `<strong>${h(e.firstName)}</strong> (${h(e.reference)})`,
         ...e.facts.map(h),
         ...(e.action ? [`<a href="${h(e.action.url)}">${h(e.action.verb)}</a>`] : []),
-        ...(e.link ? [`<a href="${h(e.link)}">Bekijk het traject</a>`] : []),
+        ...(e.link ? [`<a href="${h(e.link.url)}">${h(e.link.label)}</a>`] : []),
       ];
       out.push(`<li>${lines.join('<br>')}</li>`);
     }

@@ -42,6 +42,7 @@ import { dutchHolidays } from './holidays';
 import { signLink } from '../web/links';
 import { taskOf, taskPath } from '../web/tasks';
 import { renderDigest, type Digest, type DigestItem, type ReminderKind } from './mail-texts';
+import { candidateDues } from './candidate-reminders';
 
 /** A link signed for the recipient to a task's page; none without a signing key, a person, or a page for it. */
 function taskUrl(deps: ReminderDeps, r: Recipient, task: string, date: string): string | undefined {
@@ -605,6 +606,8 @@ export interface ComposedMail {
     html: string;
   };
   items: { trajectory_id: string; kind: string; subject: string }[];
+  /** The candidates' items it carries (activities/candidate-reminders.ts), kept apart from the trajectories'. */
+  candidateItems?: { candidate_id: string; kind: string; subject: string }[];
 }
 
 /**
@@ -688,7 +691,10 @@ export async function composeMails(
     }
   }
 
-  const officeOf = (d: Due) => byId.get(d.item.trajectoryId)?.officeId ?? null;
+  // Candidates' deadlines go to their office's coordinators, in the same one mail.
+  all.push(...(await candidateDues(deps.db, date, DEFAULT_REMINDERS.escalateAfterReminders)));
+
+  const officeOf = (d: Due) => d.item.candidate?.officeId ?? byId.get(d.item.trajectoryId)?.officeId ?? null;
   const recipients = await resolveRecipients(
     deps.db,
     all.map((d) => ({ to: d.to, officeId: officeOf(d) })),
@@ -738,7 +744,13 @@ export async function composeMails(
         })
       : [{ ...g, part: '' }],
   );
-  const mails = parts.map(({ recipient, officeId, items, keys, part }): ComposedMail => {
+  const mails = parts.map(({ recipient, officeId, items, keys: all, part }): ComposedMail => {
+    // A candidate item's key names the candidate (in trajectory_id), kept in a table of its own.
+    const ofCandidate = (k: { kind: string }) => k.kind.startsWith('candidate_');
+    const keys = all.filter((k) => !ofCandidate(k));
+    const candidateItems = all
+      .filter(ofCandidate)
+      .map((k) => ({ candidate_id: k.trajectory_id, kind: k.kind, subject: k.subject }));
     const digest: Digest = {
       recipient: { name: recipient.name, email: recipient.email },
       organisation: recipient.organisation,
@@ -769,6 +781,7 @@ export async function composeMails(
         // roles gets two digests.
       },
       items: keys,
+      ...(candidateItems.length ? { candidateItems } : {}),
     };
   });
   return mails;

@@ -5,6 +5,7 @@ import type { Client } from '@temporalio/client';
 import { forgetSessions } from '../db/web-sessions';
 import { forgetCohortDrafts } from '../db/cohort-drafts';
 import { followUpWorkflowId } from '../workflows/ids';
+import { anonymiseCandidate, candidatesPastRetention } from '../db/candidate-privacy';
 import type { ActivityDeps } from './index';
 
 /** Stops a trajectory's follow-up after doorstroom, if one is running: before its participant is anonymised. */
@@ -22,6 +23,18 @@ export async function stopFollowUp(temporal: Client, trajectoryId: string, reaso
  */
 const IDEMPOTENCY_DAYS = 30;
 
+/** CANDIDATE_RETENTION_MONTHS's default (infra/config.ts says why), for a schedule made before it existed. */
+export const CANDIDATE_RETENTION_MONTHS = 6;
+
+const RETENTION_AUDIT = {
+  actor: 'retention',
+  organisation_id: null,
+  role: 'system',
+  action: 'anonymise',
+  route: 'schedule retention',
+  request_id: null,
+} as const;
+
 export function createRetentionActivities({ db, temporal }: ActivityDeps) {
   return {
     /** Anonymises up to `batch` trajectories that ended more than `months` before `today`; returns how many. */
@@ -29,28 +42,23 @@ export function createRetentionActivities({ db, temporal }: ActivityDeps) {
       today: string;
       months: number;
       batch: number;
-    }): Promise<{ anonymised: number; forgottenKeys: number }> {
+      candidateMonths?: number;
+    }): Promise<{ anonymised: number; forgottenKeys: number; candidates: number }> {
       let anonymised = 0;
       for (const id of await trajectoriesPastRetention(db, input.today, input.months, input.batch)) {
         // A follow-up may run longer than the retention period (up to 36 months): it stops with the data.
         if (temporal) await stopFollowUp(temporal, id, 'the retention period has passed');
-        if (
-          await anonymiseTrajectory(db, id, {
-            actor: 'retention',
-            organisation_id: null,
-            role: 'system',
-            action: 'anonymise',
-            route: 'schedule retention',
-            request_id: null,
-          })
-        )
-          anonymised++;
+        if (await anonymiseTrajectory(db, id, RETENTION_AUDIT)) anonymised++;
       }
+      let candidates = 0;
+      const months = input.candidateMonths ?? CANDIDATE_RETENTION_MONTHS;
+      for (const id of await candidatesPastRetention(db, input.today, months, input.batch))
+        if (await anonymiseCandidate(db, id, RETENTION_AUDIT)) candidates++;
       const forgottenKeys = await forgetIdempotencyKeys(db, IDEMPOTENCY_DAYS);
       await forgetMailBodies(db, IDEMPOTENCY_DAYS);
       await forgetSessions(db);
       await forgetCohortDrafts(db);
-      return { anonymised, forgottenKeys };
+      return { anonymised, forgottenKeys, candidates };
     },
   };
 }

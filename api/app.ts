@@ -18,6 +18,8 @@ import { covenantRoutes } from './routes/covenants';
 import { recruitmentRoutes } from './routes/recruitment';
 import { funnelRoutes } from './routes/funnel';
 import { candidatePeopleRoutes } from './routes/candidate-people';
+import { candidateLaunchRoutes } from './routes/candidate-launch';
+import { candidatePrivacyRoutes } from './routes/candidate-privacy';
 import { outboxRoutes } from './routes/outbox';
 import { outcomeRoutes } from './routes/outcomes';
 import { steeringRoutes } from './routes/steering';
@@ -191,6 +193,8 @@ export async function buildApp(deps: AppDeps, options: FastifyServerOptions = {}
         recruitmentRoutes,
         funnelRoutes,
         candidatePeopleRoutes,
+        candidateLaunchRoutes,
+        candidatePrivacyRoutes,
       ];
       for (const r of routes) await v1.register(r, { deps });
       if (deps.mailer.kind === 'dev-mailbox') await v1.register(mailboxRoutes, { deps });

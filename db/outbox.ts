@@ -24,7 +24,12 @@ export async function enqueueMail(
  */
 export async function enqueueMails(
   db: Db,
-  mails: { mail: Insertable<OutboxTable>; items: Omit<Insertable<OutboxItemTable>, 'outbox_id'>[] }[],
+  mails: {
+    mail: Insertable<OutboxTable>;
+    items: Omit<Insertable<OutboxItemTable>, 'outbox_id'>[];
+    /** Candidates' reminders the mail carries (activities/candidate-reminders.ts). */
+    candidateItems?: { candidate_id: string; kind: string; subject: string }[];
+  }[],
 ): Promise<string[]> {
   if (mails.length === 0) return [];
   return db.transaction().execute(async (trx) => {
@@ -53,7 +58,8 @@ export async function enqueueMails(
     );
     const ids: string[] = [];
     const fill: { outbox_id: string; trajectory_id: string; kind: string; subject: string }[] = [];
-    for (const { mail, items } of mails) {
+    const candidateFill: { outbox_id: string; candidate_id: string; kind: string; subject: string }[] = [];
+    for (const { mail, items, candidateItems } of mails) {
       let id = inserted.get(mail.key);
       if (!id) {
         const e = existing.get(mail.key)!;
@@ -66,11 +72,20 @@ export async function enqueueMails(
           .where('id', '=', id)
           .execute();
         await trx.deleteFrom('outbox_item').where('outbox_id', '=', id).execute();
+        await trx.deleteFrom('outbox_candidate_item').where('outbox_id', '=', id).execute();
       } else {
         ids.push(id);
       }
       for (const i of items) fill.push({ ...i, outbox_id: id });
+      for (const i of candidateItems ?? []) candidateFill.push({ ...i, outbox_id: id });
     }
+    await inSlices(candidateFill, 1000, (slice) =>
+      trx
+        .insertInto('outbox_candidate_item')
+        .values(slice)
+        .onConflict((oc) => oc.doNothing())
+        .execute(),
+    );
     await inSlices(fill, 1000, (slice) =>
       trx
         .insertInto('outbox_item')

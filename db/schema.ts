@@ -423,6 +423,10 @@ export interface CandidateTable {
   seq: ColumnType<number, number | undefined, number>;
   created_at: CreatedAt;
   updated_at: ColumnType<Date, Date | undefined, Date>;
+  /** The cohort a launch claimed the candidate for (before the cohort exists), and the trajectory it became. */
+  launch_cohort_id: ColumnType<string | null, string | null | undefined, string | null>;
+  trajectory_id: ColumnType<string | null, string | null | undefined, string | null>;
+  anonymised_at: ColumnType<Date | null, never, Date | null>;
 }
 export interface CandidateEventTable {
   candidate_id: string;
@@ -435,6 +439,14 @@ export interface Database {
   recruitment_round: RecruitmentRoundTable;
   candidate: CandidateTable;
   candidate_event: CandidateEventTable;
+  outbox_candidate_item: OutboxCandidateItemTable;
+}
+/** A candidate's reminder carried by a mail (migration 0022): counted for escalations like outbox_item. */
+export interface OutboxCandidateItemTable {
+  outbox_id: string;
+  candidate_id: string;
+  kind: string;
+  subject: string;
 }
 export type RecruitmentRound = Selectable<RecruitmentRoundTable>;
 export type Candidate = Selectable<CandidateTable>;

@@ -59,6 +59,8 @@ export const ConfigSchema = Type.Object({
   ),
   /** Months after a trajectory's end before its personal data is anonymised. */
   RETENTION_MONTHS: Type.Integer({ minimum: 1, maximum: 240 }),
+  /** Months after a candidate left a round (or was matched and never launched) before its data is anonymised. */
+  CANDIDATE_RETENTION_MONTHS: Type.Integer({ minimum: 1, maximum: 60 }),
   /** Requests per minute per API key, and failed authentications per minute per address. */
   RATE_LIMIT_PER_MINUTE: Type.Integer({ minimum: 1, maximum: 1_000_000 }),
   /**
@@ -108,6 +110,9 @@ export const DEFAULTS = {
   WORKER_MAX_CACHED_WORKFLOWS: '100',
   LOG_LEVEL: 'info',
   RETENTION_MONTHS: '24',
+  // Long enough to recognise a re-application in the next round (rounds run about twice a year) and to answer a
+  // question about a selection; a candidate who did not enter has no outcome a funder needs (README, Privacy).
+  CANDIDATE_RETENTION_MONTHS: '6',
   RATE_LIMIT_PER_MINUTE: '600',
   CALENDAR_LINK_MONTHS: '12',
   TASK_LINK_DAYS: '14',

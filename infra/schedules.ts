@@ -2,7 +2,7 @@
 // at once. The worker makes sure they exist (and carry the configured settings) when it starts.
 import { ScheduleAlreadyRunning, ScheduleOverlapPolicy, type Client } from '@temporalio/client';
 import { digestWorkflow } from '../workflows/digest';
-import { retentionWorkflow } from '../workflows/retention';
+import { retentionWorkflow, type RetentionInput } from '../workflows/retention';
 
 export const RETENTION_SCHEDULE_ID = 'retention';
 export const DIGEST_SCHEDULE_ID = 'digest';
@@ -44,11 +44,14 @@ export async function ensureDigestSchedule(client: Client, o: { taskQueue: strin
 }
 
 /** Every night at 03:15 Amsterdam time: anonymise what has passed its retention period. */
-export async function ensureRetentionSchedule(client: Client, o: { taskQueue: string; months: number }): Promise<void> {
+export async function ensureRetentionSchedule(
+  client: Client,
+  o: { taskQueue: string; months: number; candidateMonths?: number },
+): Promise<void> {
   const action = {
     type: 'startWorkflow' as const,
     workflowType: retentionWorkflow,
-    args: [{ months: o.months }] as [{ months: number }],
+    args: [{ months: o.months, candidateMonths: o.candidateMonths }] as [RetentionInput],
     taskQueue: o.taskQueue,
     workflowId: 'retention',
   };

@@ -33,7 +33,11 @@ export async function runWorker(config: Config): Promise<void> {
       interceptors: tracingClientInterceptors(),
     });
     // Housekeeping Schedules exist, with this configuration's settings, before any work is taken.
-    await ensureRetentionSchedule(temporal, { taskQueue: config.TEMPORAL_TASK_QUEUE, months: config.RETENTION_MONTHS });
+    await ensureRetentionSchedule(temporal, {
+      taskQueue: config.TEMPORAL_TASK_QUEUE,
+      months: config.RETENTION_MONTHS,
+      candidateMonths: config.CANDIDATE_RETENTION_MONTHS,
+    });
     await ensureDigestSchedule(temporal, { taskQueue: config.TEMPORAL_TASK_QUEUE });
     const worker = await Worker.create({
       connection,

@@ -503,6 +503,13 @@ const CASES: Case[] = [
     allowed: ['admin', 'coordA'],
   },
   {
+    method: 'POST',
+    path: '/v1/recruitment-rounds/{id}/cohort',
+    url: () => `/v1/recruitment-rounds/${roundA}/cohort`,
+    body: () => ({ covenantId: A.covenantId, startDate: '2027-01-04', schoolWeekday: 'friday' }),
+    allowed: ['admin', 'coordA'],
+  },
+  {
     method: 'GET',
     path: '/v1/recruitment-figures',
     url: () => '/v1/recruitment-figures',
@@ -514,6 +521,19 @@ const CASES: Case[] = [
     url: () => '/v1/recruitment-rounds/preview',
     body: () => ({ programmeId: 'welslagen', informationSession: '2027-04-13' }),
     allowed: ['admin', 'coordA', 'coordB'],
+  },
+  {
+    method: 'GET',
+    path: '/v1/candidates/{id}/export',
+    url: () => `/v1/candidates/${candidateA}/export`,
+    allowed: ['admin', 'coordA'],
+  },
+  {
+    method: 'POST',
+    path: '/v1/candidates/{id}/erasure',
+    url: () => `/v1/candidates/${candidateA}/erasure`,
+    body: () => ({}),
+    allowed: ['admin', 'coordA'],
   },
   { method: 'GET', path: '/v1/steering', url: () => '/v1/steering', allowed: ['admin', 'coordA', 'coordB'] },
   {

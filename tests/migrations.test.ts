@@ -215,8 +215,12 @@ const declared: { [T in keyof Database]: { [C in keyof Database[T]]: true } } = 
     seq: true,
     created_at: true,
     updated_at: true,
+    launch_cohort_id: true,
+    trajectory_id: true,
+    anonymised_at: true,
   },
   candidate_event: { candidate_id: true, seq: true, type: true, occurred_on: true, data: true },
+  outbox_candidate_item: { outbox_id: true, candidate_id: true, kind: true, subject: true },
 };
 
 async function checkDatabase(db: Db) {

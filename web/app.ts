@@ -39,6 +39,8 @@ import { recruitmentRoutes } from './recruitment';
 import { recruitmentFunnelRoutes } from './recruitment-funnel';
 import { candidateRoutes } from './candidate';
 import { candidatePartnerRoutes } from './candidate-partners';
+import { candidateLaunchRoutes } from './candidate-launch';
+import { candidatePrivacyRoutes } from './candidate-privacy';
 
 const require = createRequire(import.meta.url);
 const asset = (pkg: string, file: string) =>
@@ -322,6 +324,8 @@ export async function webRoutes(app: FastifyInstance, { deps }: { deps: AppDeps 
     await pages.register(recruitmentFunnelRoutes, { deps });
     await pages.register(candidateRoutes, { deps });
     await pages.register(candidatePartnerRoutes, { deps });
+    await pages.register(candidateLaunchRoutes, { deps });
+    await pages.register(candidatePrivacyRoutes, { deps });
   });
 }
 

@@ -15,6 +15,7 @@ import { isFinal } from '../domain/statuses';
 import { html, type Html } from './html';
 import { checkboxField, csrfOf, facts, personPage, sendPage, textField, type Errors } from './form-parts';
 import { dutchMoment, pageLinks } from './office-words';
+import { candidatesFound, findCandidatesByReference } from './candidate-privacy';
 
 type Params = { id: string };
 const trajectoryAccess = { roles: COORDINATION, resource: 'trajectory' as const, manage: true };
@@ -102,8 +103,10 @@ export async function officePrivacyRoutes(app: FastifyInstance, { deps }: { deps
       const found = reference
         ? await findTrajectoriesByReference(deps, request.principal, reference, { prefix: true, limit: 50 })
         : [];
-      if (reference && found.length === 0)
-        errors.referentie = 'Geen traject van uw programmabureau met deze referentie.';
+      // A candidate of a recruitment round (K-…) has the same rights.
+      const candidates = reference ? await findCandidatesByReference(deps, request, reference) : [];
+      if (reference && found.length === 0 && candidates.length === 0)
+        errors.referentie = 'Geen traject of kandidaat van uw programmabureau met deze referentie.';
       // The names listed are personal data read: audited for each participant shown.
       noteAudit(
         request,
@@ -118,7 +121,8 @@ export async function officePrivacyRoutes(app: FastifyInstance, { deps }: { deps
           html`${pageLinks}
             <p class="utrecht-paragraph">
               Vraagt een deelnemer welke gegevens we bewaren (inzage, artikel 15) of wil hij of zij dat ze worden gewist
-              (artikel 17)? Zoek het traject op met de referentie van de deelnemer.
+              (artikel 17)? Zoek het traject op met de referentie van de deelnemer, of een kandidaat van een
+              wervingsronde met zijn referentie (K-…).
             </p>
             <form method="get" action="/privacy" novalidate>
               ${textField({
@@ -159,9 +163,10 @@ export async function officePrivacyRoutes(app: FastifyInstance, { deps }: { deps
                     </table>
                   </div>`
                 : ''
-            }`,
+            }
+            ${candidates.length ? candidatesFound(candidates) : ''}`,
         ),
-        reference && found.length === 0 ? 422 : 200,
+        reference && found.length === 0 && candidates.length === 0 ? 422 : 200,
       );
     },
   );

@@ -21,6 +21,8 @@ import * as programme from './programme';
 import * as recruitment from './recruitment';
 import * as funnel from './funnel';
 import * as candidatePeople from './candidate-people';
+import * as candidateLaunch from './candidate-launch';
+import * as candidatePrivacy from './candidate-privacy';
 import * as recording from './recording';
 import * as steering from './steering';
 import * as trajectory from './trajectory';
@@ -94,6 +96,8 @@ export function namedSchemas(): Record<string, TSchema> {
     apiKey,
     audit,
     calendar,
+    candidateLaunch,
+    candidatePrivacy,
     cohort,
     covenant,
     followUp,

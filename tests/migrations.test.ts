@@ -215,6 +215,18 @@ const declared: { [T in keyof Database]: { [C in keyof Database[T]]: true } } = 
     updated_at: true,
   },
   candidate_event: { candidate_id: true, seq: true, type: true, occurred_on: true, data: true },
+  candidate_upload: {
+    id: true,
+    office_id: true,
+    round_id: true,
+    created_by: true,
+    request_id: true,
+    entries: true,
+    near: true,
+    decisions: true,
+    added_at: true,
+    created_at: true,
+  },
 };
 
 async function checkDatabase(db: Db) {

@@ -64,7 +64,7 @@ const scrollTable = (label: string, table: Html) =>
   html`<div class="table-scroll" tabindex="0" role="region" aria-label="${label}">${table}</div>`;
 
 /** A select box with its label and error, like textField. */
-function selectField(o: {
+export function selectField(o: {
   name: string;
   label: string;
   options: { value: string; label: string }[];

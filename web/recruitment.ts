@@ -120,7 +120,7 @@ async function roundsPage(
                   ${textField({
                     name: 'naam',
                     label: 'Naam van de ronde',
-                    hint: 'Voor uzelf, bijvoorbeeld Voorjaar 2027',
+                    hint: 'Voor uzelf, bijvoorbeeld Zorg najaar 2027',
                     value: form.naam,
                     errors,
                   })}
@@ -170,7 +170,7 @@ export async function recruitmentRoutes(app: FastifyInstance, { deps }: { deps: 
       if (!programmes.some((p) => p.id === form.programma)) errors.programma = 'Kies een programma.';
       if (form.regio === '') errors.regio = 'Vul de regio in, bijvoorbeeld West-Brabant.';
       else if (form.regio!.length > 100) errors.regio = 'Gebruik hoogstens 100 tekens.';
-      if (form.naam === '') errors.naam = 'Vul een naam in, bijvoorbeeld Voorjaar 2027.';
+      if (form.naam === '') errors.naam = 'Vul een naam in, bijvoorbeeld Zorg najaar 2027.';
       else if (form.naam!.length > 200) errors.naam = 'Gebruik hoogstens 200 tekens.';
       // The form's own id, chosen when it was shown: a double submit opens the same round once.
       if (!UUID.test(form.ronde ?? '')) form.ronde = randomUUID();

@@ -88,10 +88,11 @@ export async function settleDecisions(db: Db, id: string, decisions: NearDecisio
   return row.decisions ?? decisions;
 }
 
+/** Once added, the candidates hold the rows: the upload keeps no copy (an erasure must reach all). */
 export async function markUploadAdded(db: Db, id: string): Promise<void> {
   await db
     .updateTable('candidate_upload')
-    .set({ added_at: new Date() })
+    .set({ added_at: new Date(), entries: '[]', near: '[]' })
     .where('id', '=', id)
     .where('added_at', 'is', null)
     .execute();

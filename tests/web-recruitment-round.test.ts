@@ -299,6 +299,9 @@ describe("the coordinator's recruitment round", () => {
       api.db,
     );
     for (const u of uploads.rows) for (const bsn of BSNS) expect(u.t).not.toContain(bsn);
+    // Once added, the upload keeps no copy of the rows.
+    const kept = await api.db.selectFrom('candidate_upload').select(['entries', 'added_at']).execute();
+    expect(kept.filter((u) => u.added_at !== null).map((u) => u.entries)).toEqual([[]]);
   }, 120_000);
 
   it('shows each near match side by side; the coordinator decides same person or someone else', async () => {

@@ -28,7 +28,6 @@ import {
   settleDecisions,
   type CandidateUpload,
   type NearDecision,
-  type UploadEntry,
 } from '../db/candidate-uploads';
 import { findRound } from '../db/recruitment';
 import { dutchDay } from '../domain/dutch';
@@ -184,7 +183,6 @@ function uploadPage(
   const errors = o.errors ?? {};
   const decided = upload.decisions;
   const base = `/werving/${roundId}`;
-  const row = (e: UploadEntry) => e;
   const side = (m: CandidateUpload['near'][number]) => {
     const mine = upload.entries[m.index]!;
     const other =
@@ -198,7 +196,7 @@ function uploadPage(
           }
         : {
             title: `Uit het bestand: rij ${upload.entries[m.other.index]!.line}`,
-            ...row(upload.entries[m.other.index]!),
+            ...upload.entries[m.other.index]!,
           };
     return { mine, other };
   };
@@ -441,6 +439,8 @@ export async function candidateUploadRoutes(app: FastifyInstance, { deps }: { de
     { schema: { hide: true }, preHandler: app.csrfProtection, config: CHANGE },
     async (request, reply) => {
       const upload = await uploadOf(deps, request);
+      // Added before (a reload, a third press): the candidates are in the round, the upload holds no rows anymore.
+      if (upload.added_at) return reply.redirect(`/werving/${upload.round_id}`, 303);
       const form = request.body ?? {};
       const choices = upload.near.map((_, n) => form[`keuze-${n}`]);
       if (!upload.decisions) {

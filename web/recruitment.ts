@@ -233,7 +233,13 @@ export async function recruitmentRoutes(app: FastifyInstance, { deps }: { deps: 
           },
           html`<p class="utrecht-paragraph">${round.region}. Gematcht met een werkplek: ${round.matched}.</p>
             <ul class="utrecht-unordered-list">
-              <li><a class="utrecht-link" href="${base}/lijsten/nieuw">Kandidaten toevoegen uit een lijst</a></li>
+              ${
+                request.principal.role === 'coordinator'
+                  ? html`<li>
+                      <a class="utrecht-link" href="${base}/lijsten/nieuw">Kandidaten toevoegen uit een lijst</a>
+                    </li>`
+                  : ''
+              }
               <li>
                 <a class="utrecht-link" href="${base}/kandidaten.xlsx" download>Kandidaten downloaden (Excel)</a>
               </li>

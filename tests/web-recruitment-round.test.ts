@@ -364,6 +364,12 @@ describe("the coordinator's recruitment round", () => {
         ]),
       ),
     ).toBe(303);
+    const uploadId = page.url().split('/').at(-1)!;
+    const waiting = await api.db
+      .selectFrom('candidate_upload')
+      .selectAll()
+      .where('id', '=', uploadId)
+      .executeTakeFirst();
     const second = await page.context().newPage();
     await second.goto(page.url());
     const csrf = await page.locator('form[action$="/toevoegen"] input[name=_csrf]').inputValue();
@@ -373,6 +379,15 @@ describe("the coordinator's recruitment round", () => {
     expect([a, b]).toEqual([303, 303]);
     const third = await page.context().request.post(`${base}${action}`, { form: { _csrf: csrf }, maxRedirects: 0 });
     expect(third.status()).toBe(303);
+    expect((await candidatesOf()).length).toBe(before + 2);
+    // A crash after the candidates were written but before the upload was marked: the upload as it was, added again.
+    await api.db
+      .updateTable('candidate_upload')
+      .set({ added_at: null, entries: JSON.stringify(waiting!.entries), near: '[]' } as never)
+      .where('id', '=', uploadId)
+      .execute();
+    const repeat = await page.context().request.post(`${base}${action}`, { form: { _csrf: csrf }, maxRedirects: 0 });
+    expect(repeat.status()).toBe(303);
     const now = await candidatesOf();
     expect(now.length).toBe(before + 2);
     expect(now.filter((c) => c.lastName === 'Visser' || c.lastName === 'Mulder')).toHaveLength(2);

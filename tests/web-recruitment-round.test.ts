@@ -307,6 +307,12 @@ describe("the coordinator's recruitment round", () => {
   it('shows each near match side by side; the coordinator decides same person or someone else', async () => {
     const page = await asAnna();
     const before = (await candidatesOf()).length;
+    // Someone already in the round (the same BSN) is no question: the round's check refuses the row.
+    const again = csv1252([{ Voornaam: 'Zoë', Achternaam: 'de Vries', Geboortedatum: '2-3-1994', BSN: BSNS[0] }]);
+    expect(await upload(page, again)).toBe(422);
+    expect(await problems(page)).toEqual([
+      ['2', 'BSN', expect.stringMatching(/^Deze persoon staat al in deze ronde als K-[0-9A-F]{10}\.$/)],
+    ]);
     const file = await asXlsx([
       { Voornaam: 'Zoe', Achternaam: 'de Vries', Geboortedatum: '2-3-1994' }, // row 2: like Zoë de Vries
       { Voornaam: 'Sanne', Achternaam: 'Janssen', Geboortedatum: '14-7-1999' }, // row 3: like Sanne Jansen

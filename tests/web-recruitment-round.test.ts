@@ -234,6 +234,20 @@ describe("the coordinator's recruitment round", () => {
     for (const bsn of [RUNNING_BSN, '123456789', ...BSNS.slice(0, 2)]) expect(errorHtml).not.toContain(bsn);
     expect(await candidatesOf()).toEqual([]);
     await web.noAxeViolations(page);
+    await web.shot(page, 'coordinator-recruitment-upload-errors');
+
+    // A file that is no spreadsheet, and one over 2 MB: the form again, the message next to the file field.
+    const junk = {
+      name: 'kandidaten.xlsx',
+      mimeType: 'application/octet-stream',
+      buffer: Buffer.from('PK\x03\x04kapot'),
+    };
+    expect(await upload(page, junk)).toBe(422);
+    await expect(page.locator('#bestand-fout').textContent()).resolves.toMatch(/^Het bestand is geen leesbaar Excel/);
+    const huge = { name: 'kandidaten.csv', mimeType: 'text/csv', buffer: Buffer.alloc(2 * 1024 * 1024 + 10, 'a') };
+    expect(await upload(page, huge)).toBe(413);
+    await expect(page.locator('#bestand-fout').textContent()).resolves.toMatch(/^Het bestand is groter dan 2 MB/);
+    await web.noAxeViolations(page);
 
     // An xlsx with a real date cell and one bad row: the same checks.
     const xlsxBad = await asXlsx([
@@ -336,6 +350,7 @@ describe("the coordinator's recruitment round", () => {
       expect.stringMatching(/^E-mail niet opgegeven zoe-/),
     ]);
     await web.noAxeViolations(page);
+    await web.shot(page, 'coordinator-recruitment-near-matches');
 
     // Without a choice: nobody added, the question marked in Dutch.
     expect(await submit(page, 'Kandidaten toevoegen')).toBe(422);
@@ -356,6 +371,7 @@ describe("the coordinator's recruitment round", () => {
       'Piet Bakker',
     ]);
     expect(now.filter((c) => c.lastName === 'de Vries')).toHaveLength(1);
+    await web.shot(page, 'coordinator-recruitment-round');
   }, 90_000);
 
   it('adds nobody twice when "add" is pressed twice, in two tabs or by a repeat', async () => {

@@ -13,6 +13,8 @@ import type { BrowserContext, Page, Response } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isBsn } from '../api/bsn';
 import { CANDIDATE_COLUMNS } from '../api/services/candidate-sheet';
+import { addDays, localDate } from '../domain/calendar';
+import { dutchDate } from '../domain/dutch';
 import { candidateWorkflowId } from '../workflows/ids';
 import { readSheet } from '../web/spreadsheet';
 import { startWebWorld, type WebWorld } from './helpers/browser';
@@ -337,9 +339,9 @@ describe("the coordinator's recruitment round", () => {
     waitingUpload = page.url();
     const pairs = (await page.locator('section.near-match caption').allTextContents()).map((t) => t.trim());
     expect(pairs).toEqual([
-      expect.stringMatching(/^Rij 2 naast In deze ronde: K-[0-9A-F]{10}$/),
-      expect.stringMatching(/^Rij 3 naast In deze ronde: K-[0-9A-F]{10}$/),
-      'Rij 5 naast Uit het bestand: rij 4',
+      expect.stringMatching(/^Rij 2 naast in deze ronde: K-[0-9A-F]{10}$/),
+      expect.stringMatching(/^Rij 3 naast in deze ronde: K-[0-9A-F]{10}$/),
+      'Rij 5 naast uit het bestand: rij 4',
     ]);
     const first = page.locator('section.near-match').first();
     const sideBySide = await first.locator('tbody tr').allTextContents();
@@ -364,6 +366,12 @@ describe("the coordinator's recruitment round", () => {
     await decide(2, 'Iemand anders (toevoegen)');
     expect(await submit(page, 'Kandidaten toevoegen')).toBe(303);
     await expect(page.locator('main').textContent()).resolves.toMatch(/3 kandidaten toegevoegd/);
+    // At once at the first step with its deadline (21 days in WelSlagen's draaiboek), before any projection.
+    const today = localDate(Date.now());
+    const pieter = page.locator('table', { hasText: 'Kenmerk' }).locator('tr', { hasText: 'Pieter Bakker' });
+    expect((await pieter.locator('td').last().textContent())!.replace(/\s+/g, ' ').trim()).toBe(
+      `Voorlichtingsbijeenkomst, uiterlijk ${dutchDate(addDays(today, 21), Number(today.slice(0, 4)))}`,
+    );
     const now = await candidatesOf();
     expect(now.slice(before).map((c) => `${c.firstName} ${c.lastName}`)).toEqual([
       'Sanne Janssen',

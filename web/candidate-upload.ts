@@ -253,7 +253,7 @@ function uploadPage(
               `Rij ${mine.line} naast wie erop lijkt`,
               html`<table class="utrecht-table">
                 <caption class="utrecht-table__caption">
-                  Rij ${mine.line} naast ${other.title}
+                  Rij ${mine.line} naast ${other.title.charAt(0).toLowerCase()}${other.title.slice(1)}
                 </caption>
                 ${headerCells(['', `Uit het bestand: rij ${mine.line}`, other.title])}
                 <tbody class="utrecht-table__body">

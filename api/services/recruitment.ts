@@ -14,6 +14,7 @@ import { localDate } from '../../domain/calendar';
 import {
   candidateRefusalInWords,
   checkDraaiboek,
+  enterRound,
   matchIdentity,
   STEP_NL,
   WELSLAGEN_DRAAIBOEK,
@@ -240,6 +241,8 @@ export async function addCandidateEntries(
   const known = new Set(
     (await db.selectFrom('candidate').select('id').where('id', 'in', ids).execute()).map((c) => c.id),
   );
+  const enteredOn = today(deps);
+  const entered = enterRound(round.draaiboek, enteredOn);
   if (known.size === 0) {
     const problems = (await checkCandidates(deps, round, entries)).map(findingProblem);
     if (problems.length > 0) throw unprocessable(problems);
@@ -256,15 +259,15 @@ export async function addCandidateEntries(
           date_of_birth: c.dateOfBirth ?? null,
           bsn_hash: c.bsnHash ?? null,
           source_id: c.sourceId ?? null,
-          step: round.draaiboek.steps[0]!.key,
-          due_on: today(deps),
-          state: JSON.stringify({ history: [] }),
+          // Where the process starts it, so the page shows the right deadline before the first projection.
+          step: entered.stepKey,
+          due_on: entered.dueOn,
+          state: JSON.stringify(entered),
         })),
       )
       .onConflict((oc) => oc.doNothing())
       .execute();
   }
-  const enteredOn = today(deps);
   await mapLimit(ids, 8, (id) =>
     temporalCall(deps, (client) =>
       client.workflow

@@ -495,6 +495,28 @@ describe("the coordinator's recruitment round", () => {
       page.locator('table', { hasText: 'Kenmerk' }).locator('tbody td').last().textContent(),
     ).resolves.toMatch(/\(te laat\)$/);
     await web.noAxeViolations(page);
+    // The round's candidates as Excel: every one, where each stands, the overdue in words.
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      page.getByRole('link', { name: 'Kandidaten downloaden (Excel)' }).click(),
+    ]);
+    const sheet = await readSheet(readFileSync(await download.path()));
+    expect(sheet.headers).toEqual([
+      'Kenmerk',
+      'Voornaam',
+      'Achternaam',
+      'Status',
+      'Stap',
+      'Uiterlijk',
+      'Te laat',
+      'Reden gestopt',
+    ]);
+    expect(sheet.rows).toHaveLength(all.length);
+    expect(sheet.rows.find((r) => r.cells[1] === 'Sanne' && r.cells[2] === 'Jansen')!.cells.slice(3, 5)).toEqual([
+      'Bezig',
+      'Voorlichtingsbijeenkomst',
+    ]);
+    expect(sheet.rows.find((r) => r.cells[1] === 'Sanne' && r.cells[2] === 'Jansen')!.cells[6]).toBe('ja');
     // The list of rounds counts them.
     await page.goto(`${base}/werving`);
     const row = (await page.locator('table tbody tr').first().locator('th, td').allTextContents()).map((t) => t.trim());

@@ -4,6 +4,7 @@ import { anonymiseTrajectory, forgetIdempotencyKeys, forgetMailBodies, trajector
 import type { Client } from '@temporalio/client';
 import { forgetSessions } from '../db/web-sessions';
 import { forgetCohortDrafts } from '../db/cohort-drafts';
+import { forgetCandidateUploads } from '../db/candidate-uploads';
 import { followUpWorkflowId } from '../workflows/ids';
 import { anonymiseCandidate, candidatesPastRetention } from '../db/candidate-privacy';
 import type { ActivityDeps } from './index';
@@ -58,6 +59,7 @@ export function createRetentionActivities({ db, temporal }: ActivityDeps) {
       await forgetMailBodies(db, IDEMPOTENCY_DAYS);
       await forgetSessions(db);
       await forgetCohortDrafts(db);
+      await forgetCandidateUploads(db);
       return { anonymised, forgottenKeys, candidates };
     },
   };

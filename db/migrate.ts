@@ -19,6 +19,7 @@ import * as m0017 from './migrations/0017_cohort_drafts';
 import * as m0018 from './migrations/0018_recruitment';
 import * as m0020 from './migrations/0020_candidate_people';
 import * as m0022 from './migrations/0022_candidate_launch';
+import * as m0019 from './migrations/0019_candidate_uploads';
 
 // Listed statically rather than read from the folder, so the runner works the same from tsx, a bundle
 // or a container image.
@@ -41,6 +42,7 @@ export const MIGRATIONS: Record<string, Migration> = {
   '0018_recruitment': m0018,
   '0020_candidate_people': m0020,
   '0022_candidate_launch': m0022,
+  '0019_candidate_uploads': m0019,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };

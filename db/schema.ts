@@ -6,6 +6,7 @@ import type { OrganisationKind } from '../domain/roles';
 import type { Weekday } from '../domain/primitives';
 import type { Outcome } from '../domain/outcomes';
 import type { CandidateState, CandidateStatus, Draaiboek, LeaveReason } from '../domain/recruitment';
+import type { NearDecision, UploadEntry, UploadNearMatch } from './candidate-uploads';
 import type { ContactRole, KeyRole } from '../domain/roles';
 import type { CheckpointStatus, TrajectoryStatus } from '../domain/statuses';
 
@@ -435,11 +436,25 @@ export interface CandidateEventTable {
   occurred_on: IsoDate;
   data: Json<Record<string, unknown>>;
 }
+/** An uploaded list of candidates waiting for the coordinator's decisions on its near matches (0019). */
+export interface CandidateUploadTable {
+  id: string;
+  office_id: string;
+  round_id: string;
+  created_by: string;
+  request_id: string;
+  entries: Json<UploadEntry[]>;
+  near: Json<UploadNearMatch[]>;
+  decisions: ColumnType<NearDecision[] | null, never, string>;
+  added_at: ColumnType<Date | null, never, Date>;
+  created_at: CreatedAt;
+}
 export interface Database {
   recruitment_round: RecruitmentRoundTable;
   candidate: CandidateTable;
   candidate_event: CandidateEventTable;
   outbox_candidate_item: OutboxCandidateItemTable;
+  candidate_upload: CandidateUploadTable;
 }
 /** A candidate's reminder carried by a mail (migration 0022): counted for escalations like outbox_item. */
 export interface OutboxCandidateItemTable {

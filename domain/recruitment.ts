@@ -427,11 +427,14 @@ function editDistance(a: string, b: string, limit: number): number {
  */
 export function matchIdentity(a: CandidateIdentity, b: CandidateIdentity): 'same' | 'near' | 'different' {
   if (a.bsnHash && b.bsnHash) return a.bsnHash === b.bsnHash ? 'same' : 'different';
-  const nameA = normalName(`${a.firstName} ${a.lastName}`);
-  const nameB = normalName(`${b.firstName} ${b.lastName}`);
   const email = (x: CandidateIdentity) => x.email?.trim().toLowerCase() || undefined;
   const sameEmail = email(a) !== undefined && email(a) === email(b);
   const sameBirth = !!a.dateOfBirth && a.dateOfBirth === b.dateOfBirth;
+  // Neither shared: two people, whatever the names say. Decided before the names are normalised, which is what
+  // takes the time when a list of hundreds is held against a round of hundreds.
+  if (!sameBirth && !sameEmail) return 'different';
+  const nameA = normalName(`${a.firstName} ${a.lastName}`);
+  const nameB = normalName(`${b.firstName} ${b.lastName}`);
   if (nameA === nameB && sameBirth && sameEmail) return 'same';
   if (sameBirth && editDistance(nameA, nameB, 2) <= 2) return 'near';
   if (sameEmail) return 'near';

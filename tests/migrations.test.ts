@@ -221,6 +221,18 @@ const declared: { [T in keyof Database]: { [C in keyof Database[T]]: true } } = 
   },
   candidate_event: { candidate_id: true, seq: true, type: true, occurred_on: true, data: true },
   outbox_candidate_item: { outbox_id: true, candidate_id: true, kind: true, subject: true },
+  candidate_upload: {
+    id: true,
+    office_id: true,
+    round_id: true,
+    created_by: true,
+    request_id: true,
+    entries: true,
+    near: true,
+    decisions: true,
+    added_at: true,
+    created_at: true,
+  },
 };
 
 async function checkDatabase(db: Db) {

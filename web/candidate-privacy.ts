@@ -11,14 +11,14 @@ import { actingOffice } from '../api/ownership';
 import { eraseCandidate, exportCandidate } from '../api/services/candidate-privacy';
 import { findCandidate } from '../db/recruitment';
 import type { Candidate } from '../db/schema';
+import { CANDIDATE_STATUS_NL } from '../domain/recruitment';
 import { html, type Html } from './html';
 import { checkboxField, csrfOf, facts, personPage, sendPage, type Errors } from './form-parts';
 import { dutchMoment, pageLinks } from './office-words';
 
 type Params = { id: string };
 const ACCESS = { roles: ['admin', 'coordinator'] as const, resource: 'candidate' as const };
-const STATUS_NL = { in_progress: 'doet mee', matched: 'gematcht', left: 'gestopt' } as const;
-const statusOf = (c: Candidate) => (c.anonymised_at ? 'gewist' : STATUS_NL[c.status]);
+const statusOf = (c: Candidate) => (c.anonymised_at ? 'gewist' : CANDIDATE_STATUS_NL[c.status].toLowerCase());
 
 /**
  * The caller's office's candidates whose reference starts with `reference`, each read audited by candidate (the

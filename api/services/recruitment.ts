@@ -14,6 +14,7 @@ import { localDate } from '../../domain/calendar';
 import {
   candidateRefusalInWords,
   checkDraaiboek,
+  enterRound,
   matchIdentity,
   STEP_NL,
   WELSLAGEN_DRAAIBOEK,
@@ -122,6 +123,90 @@ export async function getRound(deps: Pick<Deps, 'db'>, id: string): Promise<Roun
 /** A pseudonymous reference from the candidate's id: the same on a repeat, meaningless outside the system. */
 const referenceOf = (id: string) => `K-${createHash('sha256').update(id).digest('hex').slice(0, 10).toUpperCase()}`;
 
+/** A candidate as the checks and the insert see it: the BSN already as its keyed hash, never in clear. */
+export interface CandidateEntry {
+  firstName: string;
+  lastName: string;
+  email?: string;
+  dateOfBirth?: string;
+  bsnHash?: string | null;
+  /** A BSN was given but fails the elfproef (its hash is then not made). */
+  bsnFailsElfproef?: boolean;
+  sourceId?: string;
+  /** References of candidates in the round a person found to be someone else. */
+  distinctFrom?: string[];
+  /** Earlier entries of the same list (by index) a person found to be someone else. */
+  distinctFromEntries?: number[];
+}
+
+/** A candidate already in the round, as a near match is shown to the person who decides. */
+export interface RoundCandidate {
+  reference: string;
+  firstName: string;
+  lastName: string;
+  dateOfBirth: string | null;
+  email: string | null;
+}
+
+/** What the check found about entry `index` of a list; the API and the upload each put it in their words. */
+export type CandidateFinding =
+  | { index: number; kind: 'bsn_elfproef' }
+  | { index: number; kind: 'unknown_source'; sourceId: string }
+  | { index: number; kind: 'running' }
+  | { index: number; kind: 'in_round'; match: 'same' | 'near'; other: RoundCandidate }
+  | { index: number; kind: 'in_list'; match: 'same' | 'near'; other: number };
+
+/** A finding as the API words it: the field of the request body, English and Dutch. */
+function findingProblem(f: CandidateFinding): FieldProblem {
+  const at = `candidates[${f.index}]`;
+  switch (f.kind) {
+    case 'bsn_elfproef':
+      return { field: `${at}.bsn`, ...BSN_FAILS_ELFPROEF };
+    case 'unknown_source':
+      return {
+        field: `${at}.sourceId`,
+        message: `${f.sourceId} is not a gemeente or UWV your office works with`,
+        nl: `${f.sourceId} is geen gemeente of UWV waarmee uw programmabureau werkt`,
+      };
+    case 'running':
+      return {
+        field: `${at}.bsn`,
+        message: 'this person already takes part in a running trajectory of this programme',
+        nl: 'deze persoon doet al mee aan een lopend traject van dit programma',
+      };
+    case 'in_round': {
+      const o = f.other;
+      return f.match === 'same'
+        ? {
+            field: at,
+            message: `is already in this round as ${o.reference}`,
+            nl: `staat al in deze ronde als ${o.reference}`,
+          }
+        : {
+            field: at,
+            message:
+              `looks like ${o.reference} in this round (${o.firstName} ${o.lastName}); if it is ` +
+              `someone else, add it with distinctFrom: ["${o.reference}"]`,
+            nl:
+              `lijkt op ${o.reference} in deze ronde (${o.firstName} ${o.lastName}); is het iemand ` +
+              `anders, voeg dan toe met distinctFrom: ["${o.reference}"]`,
+          };
+    }
+    case 'in_list':
+      return {
+        field: at,
+        message:
+          f.match === 'same'
+            ? `is the same person as candidates[${f.other}]`
+            : `looks like candidates[${f.other}]; add one of them first, then the other with distinctFrom`,
+        nl:
+          f.match === 'same'
+            ? `is dezelfde persoon als candidates[${f.other}]`
+            : `lijkt op candidates[${f.other}]; voeg eerst een van beiden toe, dan de ander met distinctFrom`,
+      };
+  }
+}
+
 /**
  * Adds the list's candidates to the round, all or none: every row is checked first (BSN, source, duplicates in the
  * list, in the round, and among the programme's running trajectories). Ids derive from the request's id, so a
@@ -133,20 +218,39 @@ export async function addCandidates(
   requestId: string,
   body: NewCandidates,
 ): Promise<{ candidates: CandidateView[] }> {
-  const { db, config } = deps;
+  const entries = body.candidates.map(({ bsn, ...c }): CandidateEntry => {
+    if (!bsn) return c;
+    return isBsn(bsn) ? { ...c, bsnHash: bsnHash(deps.config.BSN_HMAC_KEY, bsn) } : { ...c, bsnFailsElfproef: true };
+  });
+  return addCandidateEntries(deps, roundId, requestId, entries);
+}
+
+/**
+ * The one way candidates enter a round, from the API and from an uploaded list alike: all the entries after
+ * `checkCandidates` found nothing, or none (a 422 naming each). Candidate `i` gets the id `${requestId}-${i + 1}`.
+ */
+export async function addCandidateEntries(
+  deps: Deps,
+  roundId: string,
+  requestId: string,
+  entries: CandidateEntry[],
+): Promise<{ candidates: CandidateView[] }> {
+  const { db } = deps;
   const round = await findRound(db, roundId);
   if (!round) throw notFound(says(`Recruitment round ${roundId}`, `Wervingsronde ${roundId}`));
-  const ids = body.candidates.map((_, i) => `${requestId}-${i + 1}`);
+  const ids = entries.map((_, i) => `${requestId}-${i + 1}`);
   const known = new Set(
     (await db.selectFrom('candidate').select('id').where('id', 'in', ids).execute()).map((c) => c.id),
   );
+  const enteredOn = today(deps);
+  const entered = enterRound(round.draaiboek, enteredOn);
   if (known.size === 0) {
-    const problems = await candidateProblems(deps, round, body);
+    const problems = (await checkCandidates(deps, round, entries)).map(findingProblem);
     if (problems.length > 0) throw unprocessable(problems);
     await db
       .insertInto('candidate')
       .values(
-        body.candidates.map((c, i) => ({
+        entries.map((c, i) => ({
           id: ids[i]!,
           round_id: roundId,
           reference: referenceOf(ids[i]!),
@@ -154,17 +258,17 @@ export async function addCandidates(
           last_name: c.lastName,
           email: c.email ?? null,
           date_of_birth: c.dateOfBirth ?? null,
-          bsn_hash: c.bsn ? bsnHash(config.BSN_HMAC_KEY, c.bsn) : null,
+          bsn_hash: c.bsnHash ?? null,
           source_id: c.sourceId ?? null,
-          step: round.draaiboek.steps[0]!.key,
-          due_on: today(deps),
-          state: JSON.stringify({ history: [] }),
+          // Where the process starts it, so the page shows the right deadline before the first projection.
+          step: entered.stepKey,
+          due_on: entered.dueOn,
+          state: JSON.stringify(entered),
         })),
       )
       .onConflict((oc) => oc.doNothing())
       .execute();
   }
-  const enteredOn = today(deps);
   await mapLimit(ids, 8, (id) =>
     temporalCall(deps, (client) =>
       client.workflow
@@ -184,20 +288,26 @@ export async function addCandidates(
   return { candidates: rows.sort((a, b) => order.get(a.id)! - order.get(b.id)!).map(candidateView) };
 }
 
-async function candidateProblems(
-  deps: Deps,
+/**
+ * Every entry of a list checked at once, before any is added: the BSN's elfproef, the source (a gemeente or UWV
+ * the office works with), someone in a running trajectory of the office's programme, someone already in the round
+ * (same, or near: a person decides) and the same person twice in the list. Empty when the list can be added.
+ */
+export async function checkCandidates(
+  deps: Pick<Deps, 'db'>,
   round: { id: string; office_id: string; programme_id: string },
-  body: NewCandidates,
-): Promise<FieldProblem[]> {
-  const { db, config } = deps;
-  const problems: FieldProblem[] = [];
-  const hashOf = (bsn?: string) => (bsn && isBsn(bsn) ? bsnHash(config.BSN_HMAC_KEY, bsn) : null);
+  entries: CandidateEntry[],
+): Promise<CandidateFinding[]> {
+  const { db } = deps;
+  const findings: CandidateFinding[] = [];
   const inRound = await db
     .selectFrom('candidate')
     .select(['reference', 'first_name', 'last_name', 'email', 'date_of_birth', 'bsn_hash'])
     .where('round_id', '=', round.id)
+    .orderBy('created_at')
+    .orderBy('id')
     .execute();
-  const hashes = body.candidates.map((c) => hashOf(c.bsn)).filter((h): h is string => h !== null);
+  const hashes = entries.map((c) => c.bsnHash).filter((h): h is string => !!h);
   const running = new Set(
     hashes.length === 0
       ? []
@@ -215,74 +325,47 @@ async function candidateProblems(
             .execute()
         ).map((t) => t.bsn_hash),
   );
-  const identity = (c: NewCandidates['candidates'][number]): CandidateIdentity => ({
-    bsnHash: hashOf(c.bsn),
+  const identity = (c: CandidateEntry): CandidateIdentity => ({
+    bsnHash: c.bsnHash ?? null,
     firstName: c.firstName,
     lastName: c.lastName,
     dateOfBirth: c.dateOfBirth,
     email: c.email,
   });
-  for (const [i, c] of body.candidates.entries()) {
-    const at = `candidates[${i}]`;
-    if (c.bsn && !isBsn(c.bsn)) problems.push({ field: `${at}.bsn`, ...BSN_FAILS_ELFPROEF });
+  const sources = new Map<string, boolean>();
+  for (const [index, c] of entries.entries()) {
+    if (c.bsnFailsElfproef) findings.push({ index, kind: 'bsn_elfproef' });
     if (c.sourceId) {
-      const org = await findOwnedOrganisation(db, c.sourceId);
-      if (!org || !organisationRight(round.office_id, org) || !['gemeente', 'uwv'].includes(org.kind))
-        problems.push({
-          field: `${at}.sourceId`,
-          message: `${c.sourceId} is not a gemeente or UWV your office works with`,
-          nl: `${c.sourceId} is geen gemeente of UWV waarmee uw programmabureau werkt`,
-        });
+      if (!sources.has(c.sourceId)) {
+        const org = await findOwnedOrganisation(db, c.sourceId);
+        sources.set(
+          c.sourceId,
+          !!org && !!organisationRight(round.office_id, org) && ['gemeente', 'uwv'].includes(org.kind),
+        );
+      }
+      if (!sources.get(c.sourceId)) findings.push({ index, kind: 'unknown_source', sourceId: c.sourceId });
     }
     const me = identity(c);
-    if (me.bsnHash && running.has(me.bsnHash))
-      problems.push({
-        field: `${at}.bsn`,
-        message: 'this person already takes part in a running trajectory of this programme',
-        nl: 'deze persoon doet al mee aan een lopend traject van dit programma',
-      });
-    for (const other of inRound) {
-      const match = matchIdentity(me, {
-        bsnHash: other.bsn_hash,
-        firstName: other.first_name,
-        lastName: other.last_name,
-        dateOfBirth: other.date_of_birth,
-        email: other.email,
-      });
-      if (match === 'same')
-        problems.push({
-          field: at,
-          message: `is already in this round as ${other.reference}`,
-          nl: `staat al in deze ronde als ${other.reference}`,
-        });
-      else if (match === 'near' && !c.distinctFrom?.includes(other.reference))
-        problems.push({
-          field: at,
-          message:
-            `looks like ${other.reference} in this round (${other.first_name} ${other.last_name}); if it is ` +
-            `someone else, add it with distinctFrom: ["${other.reference}"]`,
-          nl:
-            `lijkt op ${other.reference} in deze ronde (${other.first_name} ${other.last_name}); is het iemand ` +
-            `anders, voeg dan toe met distinctFrom: ["${other.reference}"]`,
-        });
+    if (me.bsnHash && running.has(me.bsnHash)) findings.push({ index, kind: 'running' });
+    for (const o of inRound) {
+      const other: RoundCandidate = {
+        reference: o.reference,
+        firstName: o.first_name,
+        lastName: o.last_name,
+        dateOfBirth: o.date_of_birth,
+        email: o.email,
+      };
+      const match = matchIdentity(me, { ...other, bsnHash: o.bsn_hash });
+      if (match === 'same' || (match === 'near' && !c.distinctFrom?.includes(o.reference)))
+        findings.push({ index, kind: 'in_round', match, other });
     }
-    for (const [j, earlier] of body.candidates.slice(0, i).entries()) {
+    for (const [j, earlier] of entries.slice(0, index).entries()) {
       const match = matchIdentity(me, identity(earlier));
-      if (match !== 'different')
-        problems.push({
-          field: at,
-          message:
-            match === 'same'
-              ? `is the same person as candidates[${j}]`
-              : `looks like candidates[${j}]; add one of them first, then the other with distinctFrom`,
-          nl:
-            match === 'same'
-              ? `is dezelfde persoon als candidates[${j}]`
-              : `lijkt op candidates[${j}]; voeg eerst een van beiden toe, dan de ander met distinctFrom`,
-        });
+      if (match === 'same' || (match === 'near' && !c.distinctFromEntries?.includes(j)))
+        findings.push({ index, kind: 'in_list', match, other: j });
     }
   }
-  return problems;
+  return findings;
 }
 
 export async function getCandidate(deps: Pick<Deps, 'db'>, id: string): Promise<CandidateView> {
@@ -363,16 +446,39 @@ export async function candidateLeaves(
   return update(deps, id, (h) => h.executeUpdate(leaveRoundUpdate, { args: [body], updateId }));
 }
 
-/** The rounds a caller may see: its office's (the admin every office's), newest first. */
+/** The rounds a caller may see: its office's (the admin every office's), newest first, with their counts. */
 export async function listRounds(
   deps: Pick<Deps, 'db'>,
   p: Principal,
-): Promise<{ id: string; name: string; region: string; programmeId: string; candidates: number }[]> {
+): Promise<
+  {
+    id: string;
+    name: string;
+    region: string;
+    programmeId: string;
+    candidates: number;
+    inProgress: number;
+    overdue: number;
+    matched: number;
+  }[]
+> {
   const office = actingOffice(p);
   let q = deps.db
     .selectFrom('recruitment_round as r')
     .leftJoin('candidate as c', 'c.round_id', 'r.id')
-    .select((eb) => ['r.id', 'r.name', 'r.region', 'r.programme_id', eb.fn.count<string>('c.id').as('candidates')])
+    .select((eb) => [
+      'r.id',
+      'r.name',
+      'r.region',
+      'r.programme_id',
+      eb.fn.count<string>('c.id').as('candidates'),
+      eb.fn.count<string>('c.id').filterWhere('c.status', '=', 'in_progress').as('in_progress'),
+      eb.fn
+        .count<string>('c.id')
+        .filterWhere((w) => w.and([w('c.status', '=', 'in_progress'), w('c.overdue', '=', true)]))
+        .as('overdue'),
+      eb.fn.count<string>('c.id').filterWhere('c.status', '=', 'matched').as('matched'),
+    ])
     .groupBy(['r.id', 'r.name', 'r.region', 'r.programme_id', 'r.created_at'])
     .orderBy('r.created_at', 'desc');
   if (p.role !== 'admin') q = q.where('r.office_id', '=', office ?? '');
@@ -382,5 +488,8 @@ export async function listRounds(
     region: r.region,
     programmeId: r.programme_id,
     candidates: Number(r.candidates),
+    inProgress: Number(r.in_progress),
+    overdue: Number(r.overdue),
+    matched: Number(r.matched),
   }));
 }

@@ -3,6 +3,7 @@
 // the week cannot hold), so an impossible programme is refused when it is published, not found out mid-cohort.
 import { Type, type Static } from 'typebox';
 import { Id, Text } from './primitives';
+import { Crebo } from './readiness';
 
 export const CheckpointTemplate = Type.Object({
   key: Id,
@@ -109,6 +110,11 @@ export const ProgrammeTemplate = Type.Object({
   reminders: Type.Optional(Type.Partial(ReminderRules)),
   followUp: Type.Optional(Type.Partial(FollowUpRules)),
   sickLeave: Type.Optional(Type.Partial(SickLeaveRules)),
+  crebo: Type.Optional(
+    Type.Intersect([Crebo], {
+      description: 'The BBL qualification the programme leads to; employers need SBB recognition for it (25491)',
+    }),
+  ),
 });
 export type ProgrammeTemplate = Static<typeof ProgrammeTemplate>;
 

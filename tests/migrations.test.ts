@@ -9,7 +9,16 @@ import { createThrowawayDatabase } from './helpers/postgres';
 // TypeScript makes this list complete: a column missing here, or one too many, fails to compile.
 const declared: { [T in keyof Database]: { [C in keyof Database[T]]: true } } = {
   programme: { id: true, version: true, name: true, template: true, created_at: true, office_id: true },
-  organisation: { id: true, name: true, kind: true, region: true, email: true, created_at: true, office_id: true },
+  organisation: {
+    id: true,
+    name: true,
+    kind: true,
+    region: true,
+    email: true,
+    created_at: true,
+    office_id: true,
+    kvk: true,
+  },
   organisation_share: { organisation_id: true, office_id: true, granted_by: true, granted_at: true },
   cohort: {
     id: true,
@@ -215,6 +224,33 @@ const declared: { [T in keyof Database]: { [C in keyof Database[T]]: true } } = 
     updated_at: true,
   },
   candidate_event: { candidate_id: true, seq: true, type: true, occurred_on: true, data: true },
+  employer_readiness: {
+    office_id: true,
+    employer_id: true,
+    crebo: true,
+    recognition_number: true,
+    recognised_on: true,
+    recognition_checked_on: true,
+    recognition_checked_by: true,
+    mentor_contact_id: true,
+    mentor_hours_per_week: true,
+    mentor_confirmed_on: true,
+    checklist: true,
+    places: true,
+    updated_by: true,
+    updated_at: true,
+  },
+  readiness_override: {
+    id: true,
+    office_id: true,
+    employer_id: true,
+    crebo: true,
+    trajectory_id: true,
+    reason: true,
+    missing: true,
+    actor: true,
+    at: true,
+  },
 };
 
 async function checkDatabase(db: Db) {

@@ -81,6 +81,11 @@ export interface Gap {
   key: GapKey;
   en: string;
   nl: string;
+  /**
+   * Whether it stops a placement from starting. The issue blocks on the checklist, the recognition and the places;
+   * a praktijkopleider not yet named is shown as missing but does not block (the checklist's "mentor time" does).
+   */
+  blocks: boolean;
 }
 
 export interface ReadinessVerdict {
@@ -104,6 +109,7 @@ export function readinessVerdict(facts: ReadinessFacts | undefined, inUse: numbe
           key: 'not_checked',
           en: 'readiness has not been checked',
           nl: 'de randvoorwaarden zijn niet gecontroleerd',
+          blocks: true,
         },
       ],
     };
@@ -113,28 +119,40 @@ export function readinessVerdict(facts: ReadinessFacts | undefined, inUse: numbe
       key: 'recognition',
       en: 'no SBB recognition as erkend leerbedrijf recorded',
       nl: 'geen SBB-erkenning als leerbedrijf vastgelegd',
+      blocks: true,
     });
   if (!facts.mentor || facts.mentor.hoursPerWeek < 1)
     missing.push({
       key: 'mentor',
       en: 'no praktijkopleider (mentor) with hours per week named',
       nl: 'geen praktijkopleider met uren per week genoemd',
+      blocks: false,
     });
   for (const item of CHECKLIST_ITEMS)
     if (!facts.checklist[item])
-      missing.push({ key: item, en: `checklist: ${CHECKLIST_EN[item]}`, nl: `randvoorwaarde: ${CHECKLIST[item]}` });
+      missing.push({
+        key: item,
+        en: `checklist: ${CHECKLIST_EN[item]}`,
+        nl: `randvoorwaarde: ${CHECKLIST[item]}`,
+        blocks: true,
+      });
   const placesLeft = Math.max(0, facts.places - inUse);
   if (placesLeft < starting)
     missing.push({
       key: 'places',
       en: `${placesLeft} of ${facts.places} places left, ${starting} needed`,
       nl: `${placesLeft} van ${facts.places} plaatsen vrij, ${starting} nodig`,
+      blocks: true,
     });
-  return { canStart: missing.length === 0, missing, placesLeft };
+  return { canStart: !missing.some((g) => g.blocks), missing, placesLeft };
 }
 
-/** The gaps in one sentence, in either language. */
-export const gapsInWords = (missing: Gap[], lang: 'en' | 'nl') => missing.map((g) => g[lang]).join('; ');
+/** The gaps that block a start, in one sentence, in either language. */
+export const gapsInWords = (missing: Gap[], lang: 'en' | 'nl') =>
+  missing
+    .filter((g) => g.blocks)
+    .map((g) => g[lang])
+    .join('; ');
 
 /** An override of a refused start: the coordinator's reason, recorded with their name. */
 export const ReadinessOverride = Type.Object(

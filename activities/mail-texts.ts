@@ -14,7 +14,8 @@ export type ReminderKind =
   | 'bbl_decision' // from the BBL decision week, weekly until both confirmations are in (employer, ROC)
   | 'follow_up' // 3, 6 and 12 months after the BBL start: still employed (employer), still enrolled (ROC)?
   | 'escalation' // to the coordinator: a reminder ignored twice
-  | 'risk_raised'; // to the coordinator: a new risk signal
+  | 'risk_raised' // to the coordinator: a new risk signal
+  | 'recognition_recheck'; // to the coordinator: an employer's SBB recognition to re-check before the BBL decision
 
 export interface DigestItem {
   kind: ReminderKind;
@@ -37,6 +38,8 @@ export interface DigestItem {
   risk?: string;
   /** escalation: what was ignored, by which organisation, and how often it was reminded. */
   ignored?: { kind: ReminderKind; organisation: string; times: number };
+  /** recognition_recheck: the employer, its qualification, the last check, the decision and SBB's register. */
+  recheck?: { employer: string; crebo: string; checkedOn: string | null; bblDecisionOn: string; registerUrl: string };
   /**
    * The recipient's own link to the page that does this item's task (web/tasks.ts), when it has one: the mail
    * then asks to follow it instead of naming the API.
@@ -144,6 +147,12 @@ const SECTIONS: Record<ReminderKind, { heading: string; note: string }> = {
     heading: 'Nieuw risicosignaal',
     note: 'Bekijk het traject en bespreek het signaal met de jobcoach.',
   },
+  recognition_recheck: {
+    heading: 'Erkenning leerbedrijf opnieuw controleren',
+    note:
+      'Vóór het BBL-besluit moet de werkgever nog erkend leerbedrijf zijn. Controleer de erkenning in het ' +
+      'register van SBB en leg de controle vast bij de werkgever op de partnerpagina.',
+  },
 };
 
 /** What a reminder asked for, as the coordinator reads it in an escalation. */
@@ -157,6 +166,7 @@ const REMINDED_TO: Record<ReminderKind, string> = {
   follow_up: 'nazorgvraag beantwoorden',
   escalation: 'escalatie opvolgen',
   risk_raised: 'risicosignaal opvolgen',
+  recognition_recheck: 'erkenning leerbedrijf controleren',
 };
 
 const CONFIRMATIONS: Record<Confirmation, string> = {
@@ -276,14 +286,24 @@ function entry(item: DigestItem, base: string, date: (d: string) => string): Ent
     case 'risk_raised':
       if (item.risk) facts.push(`Signaal: ${flat(item.risk)}`);
       break;
+    case 'recognition_recheck':
+      if (item.recheck) {
+        const r = item.recheck;
+        facts.push(`Werkgever: ${flat(r.employer)} (crebo ${flat(r.crebo)})`);
+        facts.push(r.checkedOn ? `Laatst gecontroleerd op ${date(r.checkedOn)}` : 'Nog nooit gecontroleerd');
+        facts.push(`BBL-besluit vanaf ${date(r.bblDecisionOn)}`);
+      }
+      break;
   }
   // A task is done on its page: by the recipient's own link, or, for a general address, after signing in.
   const verb = PAGE_VERB[item.kind];
-  const action: Action | undefined = verb
-    ? item.taskUrl
-      ? { verb, url: flat(item.taskUrl) }
-      : { verb: `${verb} na het inloggen`, url: `${base}/inloggen` }
-    : undefined;
+  const action: Action | undefined = item.recheck
+    ? { verb: 'Controleer de erkenning in het register van SBB', url: flat(item.recheck.registerUrl) }
+    : verb
+      ? item.taskUrl
+        ? { verb, url: flat(item.taskUrl) }
+        : { verb: `${verb} na het inloggen`, url: `${base}/inloggen` }
+      : undefined;
   // The coordinator's signals point to the participant's page (after signing in).
   const link = SIGNALS.has(item.kind) ? `${base}/trajecten/${encodeURIComponent(flat(item.trajectoryId))}` : undefined;
   return {

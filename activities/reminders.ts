@@ -42,6 +42,7 @@ import { dutchHolidays } from './holidays';
 import { signLink } from '../web/links';
 import { taskOf, taskPath } from '../web/tasks';
 import { renderDigest, type Digest, type DigestItem, type ReminderKind } from './mail-texts';
+import { recognitionRechecks } from './readiness-reminders';
 
 /** A link signed for the recipient to a task's page; none without a signing key, a person, or a page for it. */
 function taskUrl(deps: ReminderDeps, r: Recipient, task: string, date: string): string | undefined {
@@ -111,6 +112,7 @@ const MAILS_PER_TRANSACTION = 500;
 
 export interface Running {
   id: string;
+  cohortId: string;
   workflowId: string;
   status: string;
   reference: string;
@@ -132,6 +134,7 @@ export async function trajectoriesToRemind(db: Db, date: string): Promise<Runnin
     .leftJoin('covenant as v', 'v.id', 'c.covenant_id')
     .select([
       't.id',
+      't.cohort_id',
       't.workflow_id',
       't.status',
       't.reference',
@@ -168,6 +171,7 @@ export async function trajectoriesToRemind(db: Db, date: string): Promise<Runnin
   );
   return rows.map((r) => ({
     id: r.id,
+    cohortId: r.cohort_id,
     workflowId: r.workflow_id,
     status: r.status,
     reference: r.reference,
@@ -552,6 +556,17 @@ export async function dueItems(
         due.push({ to: coordinator, subject: r.subject, item: { ...base, kind: 'risk_raised', risk: r.text } });
     }
   }
+  // The coordinator: employers' SBB recognitions to re-check before a cohort's BBL decision.
+  due.push(
+    ...(await recognitionRechecks(db, {
+      date,
+      monday,
+      holidays,
+      trajectories,
+      templateOf: (t) => programmes.get(pk(t)),
+      employerOn,
+    })),
+  );
   return { due, trajectories, rulesFor: (t) => rulesOf.get(pk(t)) ?? DEFAULT_REMINDERS };
 }
 

@@ -42,6 +42,15 @@ export const ReminderRules = Type.Object(
         'After doorstroom, employer and ROC are asked on the first working morning of each follow-up ' +
         'and weekly while it is open (true)',
     }),
+    recognitionRecheckDaysBefore: Type.Optional(
+      Type.Integer({
+        minimum: 1,
+        maximum: 120,
+        description:
+          "The coordinator hears this many days before a cohort's BBL decision of each employer whose SBB " +
+          'recognition was last checked before the cohort started or over a year ago (28)',
+      }),
+    ),
   },
   { additionalProperties: false },
 );

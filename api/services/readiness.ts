@@ -5,7 +5,9 @@
 // their name and audited.
 import type { Insertable } from 'kysely';
 import type { Db } from '../../db/connection';
-import { findContact, findContacts } from '../../db/covenants';
+import { findContact, findContacts, findCovenant } from '../../db/covenants';
+import { findCohort } from '../../db/cohorts';
+import { findProgramme } from '../../db/programmes';
 import { findOwnedOrganisation, findOwnedOrganisations } from '../../db/ownership';
 import {
   findEmployersByKvk,
@@ -21,6 +23,7 @@ import { insertAuditEvents } from '../../db/audit';
 import { localDate } from '../../domain/calendar';
 import {
   CREBO_NAMES,
+  creboOf,
   EMPTY_CHECKLIST,
   gapsInWords,
   readinessVerdict,
@@ -431,4 +434,30 @@ export async function recordOverrides(
   }));
   await insertOverrides(db, overrides);
   await insertAuditEvents(db, audit);
+}
+
+/**
+ * The guard at an employer change of a running trajectory: the new employer must be ready for the cohort's office
+ * and crebo, with a place for one more. Returns what to record once the change is made (nothing when ready).
+ */
+export async function guardEmployerChange(
+  db: Db,
+  t: { cohortId: string; reference: string },
+  employerId: string,
+  override: ReadinessOverride | undefined,
+): Promise<{ officeId: string; crebo: string; overridden: Overridden[] } | undefined> {
+  const cohort = await findCohort(db, t.cohortId);
+  const covenant = cohort?.covenant_id ? await findCovenant(db, cohort.covenant_id) : undefined;
+  // A cohort from before covenants has no office whose readiness could be asked.
+  if (!cohort || !covenant) return undefined;
+  const programme = await findProgramme(db, cohort.programme_id, cohort.programme_version);
+  const crebo = creboOf(programme?.template ?? {});
+  const officeId = covenant.programme_office_id;
+  const overridden = await readinessGuard(db, {
+    officeId,
+    crebo,
+    override,
+    placements: [{ field: 'employerId', reference: t.reference, employerId }],
+  });
+  return { officeId, crebo, overridden };
 }

@@ -35,6 +35,7 @@ import { cohortLaunchRoutes } from './cohort-launch';
 import { steeringRoutes } from './steering';
 import { officeRoutes } from './office';
 import { outcomeRoutes } from './outcomes';
+import { readinessPageRoutes } from './readiness';
 import { recruitmentRoutes } from './recruitment';
 
 const require = createRequire(import.meta.url);
@@ -316,6 +317,7 @@ export async function webRoutes(app: FastifyInstance, { deps }: { deps: AppDeps 
     await pages.register(officeRoutes, { deps });
     await pages.register(outcomeRoutes, { deps });
     await pages.register(recruitmentRoutes, { deps });
+    await pages.register(readinessPageRoutes, { deps });
   });
 }
 

@@ -368,6 +368,28 @@ export async function readinessGuard(
   db: Db,
   o: { officeId: string; crebo: string; placements: Placement[]; override?: ReadinessOverride },
 ): Promise<Overridden[]> {
+  const refused = await readinessGaps(db, o);
+  if (refused.length && !o.override) {
+    throw unprocessable(
+      refused.map(({ placement: p, missing, employerName: name }): FieldProblem => ({
+        field: p.field,
+        message:
+          `participant ${p.reference}: employer ${name} (${p.employerId}) is not ready for crebo ${o.crebo}: ` +
+          `${gapsInWords(missing, 'en')}; give readinessOverride.reason to start anyway`,
+        nl:
+          `deelnemer ${p.reference}: werkgever ${name} (${p.employerId}) is niet gereed voor crebo ${o.crebo}: ` +
+          `${gapsInWords(missing, 'nl')}; geef readinessOverride.reason om toch te starten`,
+      })),
+    );
+  }
+  return refused;
+}
+
+/** The placements that may not start without an override, each with what its employer misses (the guard's check). */
+export async function readinessGaps(
+  db: Db,
+  o: { officeId: string; crebo: string; placements: Placement[] },
+): Promise<(Overridden & { employerName: string })[]> {
   const employerIds = [...new Set(o.placements.map((p) => p.employerId))];
   if (employerIds.length === 0) return [];
   const inUse = await placesInUse(db, o.officeId, employerIds);
@@ -379,25 +401,13 @@ export async function readinessGuard(
     const verdict = readinessVerdict(row && factsOf(row), inUse.get(employerId) ?? 0, starting);
     if (!verdict.canStart) gaps.set(employerId, verdict.missing);
   }
-  const refused = o.placements.filter((p) => gaps.has(p.employerId));
-  if (refused.length && !o.override) {
-    throw unprocessable(
-      refused.map((p): FieldProblem => {
-        const missing = gaps.get(p.employerId)!;
-        const name = names.get(p.employerId) ?? p.employerId;
-        return {
-          field: p.field,
-          message:
-            `participant ${p.reference}: employer ${name} (${p.employerId}) is not ready for crebo ${o.crebo}: ` +
-            `${gapsInWords(missing, 'en')}; give readinessOverride.reason to start anyway`,
-          nl:
-            `deelnemer ${p.reference}: werkgever ${name} (${p.employerId}) is niet gereed voor crebo ${o.crebo}: ` +
-            `${gapsInWords(missing, 'nl')}; geef readinessOverride.reason om toch te starten`,
-        };
-      }),
-    );
-  }
-  return refused.map((p) => ({ placement: p, missing: gaps.get(p.employerId)! }));
+  return o.placements
+    .filter((p) => gaps.has(p.employerId))
+    .map((p) => ({
+      placement: p,
+      missing: gaps.get(p.employerId)!,
+      employerName: names.get(p.employerId) ?? p.employerId,
+    }));
 }
 
 /**

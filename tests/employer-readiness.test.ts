@@ -136,7 +136,7 @@ describe("an employer's readiness over the API", () => {
   it('shows what is missing; the seeded employers are ready, with the register link', async () => {
     const seeded = await readiness(mine.employerIds[0]!);
     expect(seeded.status).toBe(200);
-    expect(seeded.json.items).toEqual([
+    expect(seeded.json.records).toEqual([
       expect.objectContaining({
         officeId: mine.officeId,
         crebo: '25491',
@@ -180,7 +180,7 @@ describe("an employer's readiness over the API", () => {
     expect(confirmed.status).toBe(200);
     expect(confirmed.json.mentor.confirmedOn).toBe(localDate(Date.now()));
     // The employer reads its own record; it cannot change it.
-    expect((await readiness(mine.employerIds[1]!, employerKey)).json.items[0].mentor.name).toBe(
+    expect((await readiness(mine.employerIds[1]!, employerKey)).json.records[0].mentor.name).toBe(
       'Anna Praktijkopleider',
     );
     expect((await put(mine.employerIds[1]!, { checklist: ALL, places: 9 }, employerKey)).status).toBe(404);
@@ -316,7 +316,7 @@ describe("an employer's readiness over the API", () => {
       'recognitions[1].employerId',
       'recognitions[2].kvk',
     ]);
-    expect((await readiness(mine.employerIds[0]!)).json.items[0].recognition.number).toBe('SBB-100234');
+    expect((await readiness(mine.employerIds[0]!)).json.records[0].recognition.number).toBe('SBB-100234');
     const right = await call('POST', '/v1/readiness/sbb-imports', {
       agreement: 'SBB-overeenkomst 2026-14',
       recognitions: [rows[0], { ...rows[1], employerId: mine.employerIds[1] }],
@@ -325,13 +325,13 @@ describe("an employer's readiness over the API", () => {
     expect(right.json).toEqual({ imported: 2, employerIds: [mine.employerIds[0], mine.employerIds[1]] });
     const after = (await readiness(mine.employerIds[0]!)).json;
     expect(after.kvk).toBe('12345678');
-    expect(after.items[0].recognition).toEqual({
+    expect(after.records[0].recognition).toEqual({
       number: 'SBB-777',
       recognisedOn: '2026-01-05',
       checkedOn: localDate(Date.now()),
       checkedBy: 'SBB-import',
     });
-    expect(after.items[0].registerLink).toContain('zoekterm=12345678');
+    expect(after.records[0].registerLink).toContain('zoekterm=12345678');
   });
 
   it("answers another office's coordinator 404, exactly as for an unknown employer", async () => {

@@ -124,11 +124,11 @@ export async function readinessSection(
 ): Promise<Html> {
   if (org.kind !== 'employer') return html``;
   const list = await getReadiness(deps, request.principal, org.id);
-  const names = await checkers(deps, list.items);
+  const names = await checkers(deps, list.records);
   const trainers = (await allPages((page) => pageContacts(deps, request.principal, org.id, page), 1000)).filter(
     (c) => c.role === 'workplace_trainer',
   );
-  const f = o.form ?? formOf(list.items[0], list.kvk);
+  const f = o.form ?? formOf(list.records[0], list.kvk);
   const e = o.errors ?? {};
   return html`<section aria-labelledby="gereedheid-kop">
     <h2 class="utrecht-heading-2" id="gereedheid-kop">Gereedheid als leerbedrijf</h2>
@@ -144,8 +144,8 @@ export async function readinessSection(
       voldoet en een plaats vrij heeft.
     </p>
     ${
-      list.items.length
-        ? list.items.map((r) => status(r, names, today(deps)))
+      list.records.length
+        ? list.records.map((r) => status(r, names, today(deps)))
         : html`<p class="utrecht-paragraph">
             Nog niet gecontroleerd: een plaatsing kan hier niet starten, tenzij u bij de start een reden opgeeft.
           </p>`

@@ -104,7 +104,7 @@ export type Readiness = Static<typeof Readiness>;
 export const ReadinessList = Type.Object({
   employerId: Id,
   kvk: Type.Union([Kvk, Type.Null()]),
-  items: Type.Array(Readiness),
+  records: Type.Array(Readiness, { description: 'One per office and qualification (crebo)' }),
 });
 export type ReadinessList = Static<typeof ReadinessList>;
 

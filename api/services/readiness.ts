@@ -117,7 +117,7 @@ export async function getReadiness(deps: Deps, principal: Principal, employerId:
   if (!org) throw notFound(says(`Organisation ${employerId}`, `Organisatie ${employerId}`));
   const office = principal.role === 'employer' ? null : actingOffice(principal);
   const rows = org.kind === 'employer' ? await listReadiness(deps.db, employerId, office) : [];
-  return { employerId, kvk: org.kvk, items: await viewsOf(deps.db, org, rows) };
+  return { employerId, kvk: org.kvk, records: await viewsOf(deps.db, org, rows) };
 }
 
 /** The office a coordinator records for: its own; the admin names one in the body. */

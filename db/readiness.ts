@@ -1,10 +1,9 @@
 // Employer readiness per office, employer and crebo, the places in use, and the log of overridden starts. Only
 // reads and writes: the rules are in domain/readiness.ts, the decisions in api/services/readiness.ts.
-import { sql, type Insertable } from 'kysely';
+import type { Insertable } from 'kysely';
 import { anyOf, type Db } from './connection';
 import type { EmployerReadiness, EmployerReadinessTable, ReadinessOverrideTable } from './schema';
 import { RUNNING_STATUSES } from '../domain/statuses';
-import { WELSLAGEN_CREBO } from '../domain/readiness';
 
 export function findReadiness(
   db: Db,
@@ -68,12 +67,6 @@ export async function insertOverrides(db: Db, rows: Insertable<ReadinessOverride
   if (rows.length) await db.insertInto('readiness_override').values(rows).execute();
 }
 
-export function listOverrides(db: Db, employerId: string, officeId: string | null) {
-  let q = db.selectFrom('readiness_override').selectAll().where('employer_id', '=', employerId);
-  if (officeId !== null) q = q.where('office_id', '=', officeId);
-  return q.orderBy('at', 'desc').orderBy('id', 'desc').limit(50).execute();
-}
-
 export function findEmployersByKvk(db: Db, kvks: string[]) {
   if (kvks.length === 0) return Promise.resolve([]);
   return db.selectFrom('organisation').select(['id', 'kvk']).where('kvk', '=', anyOf(kvks)).execute();
@@ -81,34 +74,4 @@ export function findEmployersByKvk(db: Db, kvks: string[]) {
 
 export async function setKvk(db: Db, organisationId: string, kvk: string): Promise<void> {
   await db.updateTable('organisation').set({ kvk }).where('id', '=', organisationId).execute();
-}
-
-/**
- * Launched cohorts of the office with, per employer placed in them, the readiness record for the cohort's
- * programme's crebo (the recognition's last check): what the re-check reminder weighs.
- */
-export async function recognitionsOfRunningCohorts(db: Db, officeId: string) {
-  return db
-    .selectFrom('cohort as c')
-    .innerJoin('covenant as v', 'v.id', 'c.covenant_id')
-    .innerJoin('trajectory as t', 't.cohort_id', 'c.id')
-    .innerJoin('organisation as e', 'e.id', 't.employer_id')
-    .innerJoin('programme as p', (j) =>
-      j.onRef('p.id', '=', 'c.programme_id').onRef('p.version', '=', 'c.programme_version'),
-    )
-    .select([
-      'c.id as cohort_id',
-      'c.start_date',
-      'p.template',
-      't.employer_id',
-      'e.name as employer_name',
-      'e.kvk',
-      sql<string | null>`(select r.recognition_checked_on::text from employer_readiness r
-        where r.office_id = v.programme_office_id and r.employer_id = t.employer_id
-        and r.crebo = coalesce(p.template->>'crebo', ${WELSLAGEN_CREBO}))`.as('checked_on'),
-    ])
-    .where('v.programme_office_id', '=', officeId)
-    .where('t.status', 'in', [...RUNNING_STATUSES])
-    .distinct()
-    .execute();
 }

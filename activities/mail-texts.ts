@@ -17,7 +17,8 @@ export type ReminderKind =
   | 'risk_raised' // to the coordinator: a new risk signal
   | 'candidate_overdue' // to the coordinator: a candidate's step past its deadline (activities/candidate-reminders.ts)
   | 'candidate_due' // to the coordinator: a candidate's step whose reminder day has come
-  | 'candidate_escalation'; // to the coordinator: a candidate's step still overdue after two reminders
+  | 'candidate_escalation' // to the coordinator: a candidate's step still overdue after two reminders
+  | 'recognition_recheck'; // to the coordinator: an employer's SBB recognition to re-check before the BBL decision
 
 export interface DigestItem {
   kind: ReminderKind;
@@ -45,6 +46,8 @@ export interface DigestItem {
   candidate?: { id: string; officeId: string; step: string; dueOn: string; round: string };
   /** escalation: what was ignored, by which organisation, and how often it was reminded. */
   ignored?: { kind: ReminderKind; organisation: string; times: number };
+  /** recognition_recheck: the employer, its qualification, the last check, the decision and SBB's register. */
+  recheck?: { employer: string; crebo: string; checkedOn: string | null; bblDecisionOn: string; registerUrl: string };
   /**
    * The recipient's own link to the page that does this item's task (web/tasks.ts), when it has one: the mail
    * then asks to follow it instead of naming the API.
@@ -166,6 +169,12 @@ const SECTIONS: Record<ReminderKind, { heading: string; note: string }> = {
     heading: 'Kandidaat: termijn nadert',
     note: 'De termijn van deze stap in het draaiboek loopt binnenkort af.',
   },
+  recognition_recheck: {
+    heading: 'Erkenning leerbedrijf opnieuw controleren',
+    note:
+      'Vóór het BBL-besluit moet de werkgever nog erkend leerbedrijf zijn. Controleer de erkenning in het ' +
+      'register van SBB en leg de controle vast bij de werkgever op de partnerpagina.',
+  },
 };
 
 /** What a reminder asked for, as the coordinator reads it in an escalation. */
@@ -182,6 +191,7 @@ const REMINDED_TO: Record<ReminderKind, string> = {
   candidate_overdue: 'te late stap van een kandidaat vastleggen',
   candidate_due: 'stap van een kandidaat vastleggen',
   candidate_escalation: 'escalatie over een kandidaat opvolgen',
+  recognition_recheck: 'erkenning leerbedrijf controleren',
 };
 
 const CONFIRMATIONS: Record<Confirmation, string> = {
@@ -313,14 +323,24 @@ function entry(item: DigestItem, base: string, date: (d: string) => string): Ent
       }
       if (item.ignored) facts.push(`Al ${item.ignored.times} keer herinnerd`);
       break;
+    case 'recognition_recheck':
+      if (item.recheck) {
+        const r = item.recheck;
+        facts.push(`Werkgever: ${flat(r.employer)} (crebo ${flat(r.crebo)})`);
+        facts.push(r.checkedOn ? `Laatst gecontroleerd op ${date(r.checkedOn)}` : 'Nog nooit gecontroleerd');
+        facts.push(`BBL-besluit vanaf ${date(r.bblDecisionOn)}`);
+      }
+      break;
   }
   // A task is done on its page: by the recipient's own link, or, for a general address, after signing in.
   const verb = PAGE_VERB[item.kind];
-  const action: Action | undefined = verb
-    ? item.taskUrl
-      ? { verb, url: flat(item.taskUrl) }
-      : { verb: `${verb} na het inloggen`, url: `${base}/inloggen` }
-    : undefined;
+  const action: Action | undefined = item.recheck
+    ? { verb: 'Controleer de erkenning in het register van SBB', url: flat(item.recheck.registerUrl) }
+    : verb
+      ? item.taskUrl
+        ? { verb, url: flat(item.taskUrl) }
+        : { verb: `${verb} na het inloggen`, url: `${base}/inloggen` }
+      : undefined;
   // The coordinator's signals point to the participant's page (after signing in); a candidate item to the candidate's.
   const link = item.candidate
     ? { label: 'Bekijk de kandidaat', url: `${base}/werving/kandidaten/${encodeURIComponent(flat(item.candidate.id))}` }

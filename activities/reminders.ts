@@ -43,6 +43,7 @@ import { signLink } from '../web/links';
 import { taskOf, taskPath } from '../web/tasks';
 import { renderDigest, type Digest, type DigestItem, type ReminderKind } from './mail-texts';
 import { candidateDues } from './candidate-reminders';
+import { recognitionRechecks } from './readiness-reminders';
 
 /** A link signed for the recipient to a task's page; none without a signing key, a person, or a page for it. */
 function taskUrl(deps: ReminderDeps, r: Recipient, task: string, date: string): string | undefined {
@@ -112,6 +113,7 @@ const MAILS_PER_TRANSACTION = 500;
 
 export interface Running {
   id: string;
+  cohortId: string;
   workflowId: string;
   status: string;
   reference: string;
@@ -133,6 +135,7 @@ export async function trajectoriesToRemind(db: Db, date: string): Promise<Runnin
     .leftJoin('covenant as v', 'v.id', 'c.covenant_id')
     .select([
       't.id',
+      't.cohort_id',
       't.workflow_id',
       't.status',
       't.reference',
@@ -169,6 +172,7 @@ export async function trajectoriesToRemind(db: Db, date: string): Promise<Runnin
   );
   return rows.map((r) => ({
     id: r.id,
+    cohortId: r.cohort_id,
     workflowId: r.workflow_id,
     status: r.status,
     reference: r.reference,
@@ -553,6 +557,17 @@ export async function dueItems(
         due.push({ to: coordinator, subject: r.subject, item: { ...base, kind: 'risk_raised', risk: r.text } });
     }
   }
+  // The coordinator: employers' SBB recognitions to re-check before a cohort's BBL decision.
+  due.push(
+    ...(await recognitionRechecks(db, {
+      date,
+      monday,
+      holidays,
+      trajectories,
+      templateOf: (t) => programmes.get(pk(t)),
+      employerOn,
+    })),
+  );
   return { due, trajectories, rulesFor: (t) => rulesOf.get(pk(t)) ?? DEFAULT_REMINDERS };
 }
 

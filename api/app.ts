@@ -20,6 +20,7 @@ import { funnelRoutes } from './routes/funnel';
 import { candidatePeopleRoutes } from './routes/candidate-people';
 import { candidateLaunchRoutes } from './routes/candidate-launch';
 import { candidatePrivacyRoutes } from './routes/candidate-privacy';
+import { readinessRoutes } from './routes/readiness';
 import { outboxRoutes } from './routes/outbox';
 import { outcomeRoutes } from './routes/outcomes';
 import { steeringRoutes } from './routes/steering';
@@ -195,6 +196,7 @@ export async function buildApp(deps: AppDeps, options: FastifyServerOptions = {}
         candidatePeopleRoutes,
         candidateLaunchRoutes,
         candidatePrivacyRoutes,
+        readinessRoutes,
       ];
       for (const r of routes) await v1.register(r, { deps });
       if (deps.mailer.kind === 'dev-mailbox') await v1.register(mailboxRoutes, { deps });

@@ -5,7 +5,13 @@ import type { Cohort, NewCohort, NewTrajectory } from './schema';
  * Writes a cohort and all its trajectories in one transaction: either the whole cohort exists or none of it.
  * A repeat with the same cohort id (a resumed launch) changes nothing.
  */
-export async function insertCohort(db: Db, cohort: NewCohort, trajectories: NewTrajectory[]): Promise<void> {
+export async function insertCohort(
+  db: Db,
+  cohort: NewCohort,
+  trajectories: NewTrajectory[],
+  /** More that belongs to the launch (an override of the readiness guard), in the same transaction. */
+  also?: (trx: Db) => Promise<void>,
+): Promise<void> {
   await db.transaction().execute(async (trx) => {
     const inserted = await trx
       .insertInto('cohort')
@@ -21,6 +27,7 @@ export async function insertCohort(db: Db, cohort: NewCohort, trajectories: NewT
         .values(slice.map((t) => ({ trajectory_id: t.id, from_date: cohort.start_date, employer_id: t.employer_id })))
         .execute();
     });
+    await also?.(trx);
   });
 }
 

@@ -17,9 +17,10 @@ import * as m0013 from './migrations/0013_mail_preferences';
 import * as m0014 from './migrations/0014_funder_analyst';
 import * as m0017 from './migrations/0017_cohort_drafts';
 import * as m0018 from './migrations/0018_recruitment';
-import * as m0020 from './migrations/0020_candidate_people';
-import * as m0022 from './migrations/0022_candidate_launch';
 import * as m0019 from './migrations/0019_candidate_uploads';
+import * as m0020 from './migrations/0020_candidate_people';
+import * as m0021 from './migrations/0021_employer_readiness';
+import * as m0022 from './migrations/0022_candidate_launch';
 
 // Listed statically rather than read from the folder, so the runner works the same from tsx, a bundle
 // or a container image.
@@ -40,9 +41,10 @@ export const MIGRATIONS: Record<string, Migration> = {
   '0014_funder_analyst': m0014,
   '0017_cohort_drafts': m0017,
   '0018_recruitment': m0018,
-  '0020_candidate_people': m0020,
-  '0022_candidate_launch': m0022,
   '0019_candidate_uploads': m0019,
+  '0020_candidate_people': m0020,
+  '0021_employer_readiness': m0021,
+  '0022_candidate_launch': m0022,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };

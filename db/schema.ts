@@ -5,6 +5,7 @@ import type { ProgrammeTemplate } from '../domain/programme';
 import type { OrganisationKind } from '../domain/roles';
 import type { Weekday } from '../domain/primitives';
 import type { Outcome } from '../domain/outcomes';
+import type { Checklist, Gap } from '../domain/readiness';
 import type { CandidateState, CandidateStatus, Draaiboek, LeaveReason } from '../domain/recruitment';
 import type { NearDecision, UploadEntry, UploadNearMatch } from './candidate-uploads';
 import type { ContactRole, KeyRole } from '../domain/roles';
@@ -34,6 +35,8 @@ export interface OrganisationTable {
   created_at: CreatedAt;
   /** The owning programme office (an office owns itself); null: registered by the admin and shared, read-only. */
   office_id: string | null;
+  /** The KvK number, by which SBB's data names a leerbedrijf (0021); null: not known. */
+  kvk: ColumnType<string | null, string | null | undefined, string | null>;
 }
 
 /** The owner's consent that another office may use the organisation in its covenants. */
@@ -465,3 +468,40 @@ export interface OutboxCandidateItemTable {
 }
 export type RecruitmentRound = Selectable<RecruitmentRoundTable>;
 export type Candidate = Selectable<CandidateTable>;
+
+/** Employer readiness per office, employer and BBL qualification (0021, domain/readiness.ts). */
+export interface EmployerReadinessTable {
+  office_id: string;
+  employer_id: string;
+  crebo: string;
+  recognition_number: string | null;
+  recognised_on: IsoDate | null;
+  recognition_checked_on: IsoDate | null;
+  /** A person's name or actor, or 'SBB-import' for a recognition taken from SBB's data. */
+  recognition_checked_by: string | null;
+  mentor_contact_id: string | null;
+  mentor_hours_per_week: number | null;
+  /** When the employer confirmed its praktijkopleider; null: not (yet). */
+  mentor_confirmed_on: IsoDate | null;
+  checklist: Json<Checklist>;
+  places: number;
+  updated_by: string;
+  updated_at: ColumnType<Date, Date | undefined, Date>;
+}
+/** A placement started although the employer was not ready: the coordinator's reason and name. */
+export interface ReadinessOverrideTable {
+  id: Generated<number>;
+  office_id: string;
+  employer_id: string;
+  crebo: string;
+  trajectory_id: string;
+  reason: string;
+  missing: Json<Gap[]>;
+  actor: string;
+  at: CreatedAt;
+}
+export interface Database {
+  employer_readiness: EmployerReadinessTable;
+  readiness_override: ReadinessOverrideTable;
+}
+export type EmployerReadiness = Selectable<EmployerReadinessTable>;

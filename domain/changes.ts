@@ -5,6 +5,7 @@
 import { Type, type Static } from 'typebox';
 import { DropoutReason } from './outcomes';
 import { Id, IsoDate, Text } from './primitives';
+import { ReadinessOverride } from './readiness';
 
 export const Change = Type.Union(
   [
@@ -18,7 +19,13 @@ export const Change = Type.Union(
       { additionalProperties: false, title: 'Extension' },
     ),
     Type.Object(
-      { type: Type.Literal('employer_change'), employerId: Id, from: IsoDate },
+      {
+        type: Type.Literal('employer_change'),
+        employerId: Id,
+        from: IsoDate,
+        // Taken off by the API before the workflow sees the change (api/services/trajectories.ts recordOn).
+        readinessOverride: Type.Optional(ReadinessOverride),
+      },
       { additionalProperties: false, title: 'EmployerChange' },
     ),
     Type.Object(

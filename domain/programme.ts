@@ -3,6 +3,7 @@
 // the week cannot hold), so an impossible programme is refused when it is published, not found out mid-cohort.
 import { Type, type Static } from 'typebox';
 import { Id, Text } from './primitives';
+import { Crebo } from './readiness';
 
 export const CheckpointTemplate = Type.Object({
   key: Id,
@@ -41,6 +42,15 @@ export const ReminderRules = Type.Object(
         'After doorstroom, employer and ROC are asked on the first working morning of each follow-up ' +
         'and weekly while it is open (true)',
     }),
+    recognitionRecheckDaysBefore: Type.Optional(
+      Type.Integer({
+        minimum: 1,
+        maximum: 120,
+        description:
+          "The coordinator hears this many days before a cohort's BBL decision of each employer whose SBB " +
+          'recognition was last checked before the cohort started or over a year ago (28)',
+      }),
+    ),
   },
   { additionalProperties: false },
 );
@@ -109,6 +119,11 @@ export const ProgrammeTemplate = Type.Object({
   reminders: Type.Optional(Type.Partial(ReminderRules)),
   followUp: Type.Optional(Type.Partial(FollowUpRules)),
   sickLeave: Type.Optional(Type.Partial(SickLeaveRules)),
+  crebo: Type.Optional(
+    Type.Intersect([Crebo], {
+      description: 'The BBL qualification the programme leads to; employers need SBB recognition for it (25491)',
+    }),
+  ),
 });
 export type ProgrammeTemplate = Static<typeof ProgrammeTemplate>;
 

@@ -14,10 +14,12 @@ import { buildApp } from '../api/app';
 import { Email, Id, IsoDate, Text, Weekday } from '../domain/primitives';
 import { Change } from '../domain/changes';
 import { BblConfirmation, CheckpointRecording, Closure } from '../domain/recording';
+import { creboOf } from '../domain/readiness';
 import { LEAVE_REASONS, StepResult } from '../domain/recruitment';
 import { AbsenceReason, isFinal } from '../domain/statuses';
 import { connectPglite, openPglite } from '../db/connection';
 import { migrateToLatest } from '../db/migrate';
+import { findProgramme } from '../db/programmes';
 import { listTrajectoryEvents } from '../db/trajectories';
 import { addDays, isoWeekday, localDate, localInstant, WEEKDAYS } from '../domain/calendar';
 import { TASK_QUEUE } from '../workflows/ids';
@@ -419,7 +421,7 @@ export async function simulate(scenario: Scenario, options: SimulationOptions = 
         now: () => now,
       });
       const refused: Report['refused'] = [];
-      const call = async (method: 'GET' | 'POST', url: string, payload?: object, as: string = token) => {
+      const call = async (method: 'GET' | 'POST' | 'PUT', url: string, payload?: object, as: string = token) => {
         const res = await app.inject({
           method,
           url,
@@ -435,7 +437,7 @@ export async function simulate(scenario: Scenario, options: SimulationOptions = 
           });
         return res;
       };
-      const must = async (method: 'GET' | 'POST', url: string, payload?: object, as: string = token) => {
+      const must = async (method: 'GET' | 'POST' | 'PUT', url: string, payload?: object, as: string = token) => {
         const res = await call(method, url, payload, as);
         if (res.statusCode >= 400)
           throw new ScenarioError(`${method} ${url}: ${res.statusCode} ${res.json().detail ?? res.body}`);
@@ -500,6 +502,16 @@ export async function simulate(scenario: Scenario, options: SimulationOptions = 
       });
       for (const c of scenario.school.closures ?? [])
         await must('POST', `/v1/organisations/${scenario.school.id}/closures`, c);
+      // Each employer as the office recorded it before the first start: a recognised leerbedrijf for the
+      // programme's qualification, every precondition met, a place for everyone (a placement starts only then).
+      const programme = await findProgramme(db, scenario.programme?.id ?? 'welslagen', scenario.programme?.version);
+      for (const e of scenario.employers)
+        await must('PUT', `/v1/organisations/${e.id}/readiness/${creboOf(programme?.template ?? {})}`, {
+          officeId: office.id,
+          recognition: { number: `SBB-${e.id}`, recognisedOn: '2024-06-03', checkedOn: localDate(now) },
+          checklist: { suitableWork: true, safeWorkplace: true, mentorTime: true, agreement: true },
+          places: scenario.participants.length,
+        });
 
       // Every morning but Sunday at 10:00 the digests go out, as the worker's Schedule does.
       const reminders = createReminderActivities({

@@ -535,6 +535,42 @@ const CASES: Case[] = [
     body: () => ({}),
     allowed: ['admin', 'coordA'],
   },
+  {
+    method: 'GET',
+    path: '/v1/organisations/{id}/readiness',
+    url: () => `/v1/organisations/${A.employerIds[0]}/readiness`,
+    allowed: ['admin', 'coordA', 'employer'],
+  },
+  {
+    method: 'PUT',
+    path: '/v1/organisations/{id}/readiness/{crebo}',
+    url: () => `/v1/organisations/${A.employerIds[0]}/readiness/25491`,
+    body: () => ({
+      recognition: { number: 'SBB-1', recognisedOn: '2024-01-08', checkedOn: '2025-01-06' },
+      checklist: { suitableWork: true, safeWorkplace: true, mentorTime: true, agreement: true },
+      places: 1000,
+    }),
+    allowed: ['admin', 'coordA'],
+  },
+  {
+    method: 'POST',
+    path: '/v1/organisations/{id}/readiness/{crebo}/mentor-confirmation',
+    url: () => `/v1/organisations/${A.employerIds[0]}/readiness/25491/mentor-confirmation`,
+    body: () => ({ officeId: A.officeId }),
+    allowed: ['employer'],
+  },
+  {
+    method: 'POST',
+    path: '/v1/readiness/sbb-imports',
+    url: () => '/v1/readiness/sbb-imports',
+    body: () => ({
+      agreement: 'SBB-overeenkomst 1',
+      recognitions: [
+        { employerId: A.employerIds[0], crebo: '25491', recognitionNumber: 'SBB-1', recognisedOn: '2024-01-08' },
+      ],
+    }),
+    allowed: ['admin', 'coordA', 'coordB'],
+  },
   { method: 'GET', path: '/v1/steering', url: () => '/v1/steering', allowed: ['admin', 'coordA', 'coordB'] },
   {
     method: 'GET',

@@ -24,7 +24,7 @@ import {
 import { digestWorkflow } from '../workflows/digest';
 import { startTestApi, type TestApi } from './helpers/api';
 import { cohortRequest, thisMonday } from './helpers/fixtures';
-import { createKey, seedPartners, type Call, type Partners } from './helpers/partners';
+import { createKey, seedPartners, seedReadiness, type Call, type Partners } from './helpers/partners';
 import { untilStarted } from './helpers/seed';
 import { startSmtp, type TestSmtp } from './helpers/smtp';
 import { testDataConverter } from './helpers/temporal';
@@ -471,6 +471,8 @@ describe('a partner working for two programme offices', () => {
       coordinatorOfB,
     );
     expect(petraOfB.status).toBe(201);
+    // Office B records its own readiness of the employer (per office: its own agreement and places).
+    await seedReadiness(call, other.officeId, employer);
     const launched = await call(
       'POST',
       '/v1/cohorts',

@@ -35,6 +35,7 @@ import { cohortLaunchRoutes } from './cohort-launch';
 import { steeringRoutes } from './steering';
 import { officeRoutes } from './office';
 import { outcomeRoutes } from './outcomes';
+import { readinessPageRoutes } from './readiness';
 import { recruitmentRoutes } from './recruitment';
 import { recruitmentFunnelRoutes } from './recruitment-funnel';
 import { candidateRoutes } from './candidate';
@@ -326,6 +327,7 @@ export async function webRoutes(app: FastifyInstance, { deps }: { deps: AppDeps 
     await pages.register(candidatePartnerRoutes, { deps });
     await pages.register(candidateLaunchRoutes, { deps });
     await pages.register(candidatePrivacyRoutes, { deps });
+    await pages.register(readinessPageRoutes, { deps });
   });
 }
 

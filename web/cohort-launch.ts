@@ -26,6 +26,8 @@ import {
   type SheetProblem,
 } from '../api/services/cohort-sheet';
 import { launchCohort } from '../api/services/cohorts';
+import { readinessGaps } from '../api/services/readiness';
+import { creboOf, gapsInWords } from '../domain/readiness';
 import { today } from '../api/services/trajectories';
 import {
   findCohortDraft,
@@ -220,7 +222,7 @@ const running = new Map<string, Promise<void>>();
 /** Why the last launch of a draft stopped, in Dutch, until it is tried again. */
 const stopped = new Map<string, string>();
 
-function launch(deps: AppDeps, request: FastifyRequest, draft: CohortDraft): Promise<void> {
+function launch(deps: AppDeps, request: FastifyRequest, draft: CohortDraft, override?: string): Promise<void> {
   const already = running.get(draft.id);
   if (already) return already;
   stopped.delete(draft.id);
@@ -232,6 +234,7 @@ function launch(deps: AppDeps, request: FastifyRequest, draft: CohortDraft): Pro
     schoolId: draft.school_id,
     schoolWeekday: draft.school_weekday,
     participants: draft.participants.map(({ line: _, ...p }) => p),
+    ...(override ? { readinessOverride: { reason: override } } : {}),
   })
     .then(async (cohort) => {
       await auditNow(
@@ -259,7 +262,13 @@ function launch(deps: AppDeps, request: FastifyRequest, draft: CohortDraft): Pro
   return work;
 }
 
-async function draftPage(deps: AppDeps, request: FastifyRequest, reply: FastifyReply, draft: CohortDraft) {
+async function draftPage(
+  deps: AppDeps,
+  request: FastifyRequest,
+  reply: FastifyReply,
+  draft: CohortDraft,
+  o: { reason?: string; reasonError?: string } = {},
+) {
   const on = today(deps);
   const programme = (await findProgramme(deps.db, draft.programme_id, draft.programme_version))!;
   const covenant = await covenantChoice(deps.db, draft.office_id, draft.covenant_id);
@@ -343,10 +352,14 @@ async function draftPage(deps: AppDeps, request: FastifyRequest, reply: FastifyR
   const payer = names(covenant?.payers);
   const coach = names(covenant?.jobcoaches);
   const daysOff = weeks.flatMap((w) => w.daysOff);
+  const unready = await draftReadiness(deps, draft, programme.template);
   return personPage(
     request,
     reply,
-    { title: 'Cohort controleren en starten' },
+    {
+      title: 'Cohort controleren en starten',
+      notice: o.reasonError ? { kind: 'error', text: 'Niet gestart: geef een reden om toch te starten.' } : undefined,
+    },
     html`<div class="utrecht-alert utrecht-alert--ok" role="status">
         <p class="utrecht-paragraph">
           Alle ${n} rijen zijn goed. Controleer de planning en de deelnemers; er is nog niemand gestart.
@@ -419,8 +432,20 @@ async function draftPage(deps: AppDeps, request: FastifyRequest, reply: FastifyR
           </tbody>
         </table>`,
       )}
-      <form method="post" action="/cohorten/concepten/${draft.id}/starten">
+      ${unready.length ? readinessWarning(unready) : ''}
+      <form method="post" action="/cohorten/concepten/${draft.id}/starten" novalidate>
         <input type="hidden" name="_csrf" value="${csrfOf(reply)}" />
+        ${
+          unready.length
+            ? textField({
+                name: 'reden',
+                label: 'Reden om toch te starten',
+                hint: 'Wordt met uw naam vastgelegd bij elke deelnemer van een werkgever die niet gereed is.',
+                value: o.reason,
+                errors: o.reasonError ? { reden: o.reasonError } : {},
+              })
+            : ''
+        }
         <button type="submit" class="utrecht-button utrecht-button--primary-action">
           Cohort starten met ${n} deelnemers
         </button>
@@ -429,6 +454,39 @@ async function draftPage(deps: AppDeps, request: FastifyRequest, reply: FastifyR
         <a class="utrecht-link" href="/cohorten/nieuw">Een ander bestand uploaden</a>
       </p>`,
   );
+}
+
+/** The draft's participants whose employer is not ready (domain/readiness.ts), before anyone starts. */
+async function draftReadiness(deps: AppDeps, draft: CohortDraft, template: { crebo?: string }) {
+  return readinessGaps(deps.db, {
+    officeId: draft.office_id,
+    crebo: creboOf(template),
+    placements: draft.participants.map((p) => ({
+      field: `rij ${p.line}`,
+      reference: p.reference,
+      employerId: p.employerId,
+    })),
+  });
+}
+
+function readinessWarning(unready: Awaited<ReturnType<typeof draftReadiness>>): Html {
+  return html`<div class="utrecht-alert utrecht-alert--warning" role="status" id="gereedheid">
+    <h2 class="utrecht-heading-2">Niet elke werkgever is gereed</h2>
+    <p class="utrecht-paragraph">
+      Deze deelnemers beginnen bij een werkgever die nog niet gereed is. Maak de werkgever gereed op zijn partnerpagina,
+      of geef hieronder een reden om toch te starten.
+    </p>
+    <ul class="utrecht-unordered-list">
+      ${unready.map(
+        (u) =>
+          html`<li>
+            ${u.placement.field}, ${u.placement.reference}:
+            <a class="utrecht-link" href="/partners/${u.placement.employerId}">${u.employerName}</a>:
+            ${gapsInWords(u.missing, 'nl')}
+          </li>`,
+      )}
+    </ul>
+  </div>`;
 }
 
 const NO_DATE = 'Dit is geen bestaande datum. Vul dag-maand-jaar in, bijvoorbeeld 4-1-2027.';
@@ -584,8 +642,22 @@ export async function cohortLaunchRoutes(app: FastifyInstance, { deps }: { deps:
     { schema: { hide: true }, preHandler: app.csrfProtection, config: ACCESS },
     async (request, reply) => {
       const draft = await draftOf(deps, request);
+      const programme = (await findProgramme(deps.db, draft.programme_id, draft.programme_version))!;
+      // A start at an employer that is not ready needs the coordinator's reason (api/services/readiness.ts).
+      const reason = String((request.body as { reden?: string } | undefined)?.reden ?? '')
+        .replace(/\s+/g, ' ')
+        .trim();
+      if (!draft.launch_requested_at && (await draftReadiness(deps, draft, programme.template)).length) {
+        const reasonError = !reason
+          ? 'Vul de reden in om toch te starten, of maak de werkgever eerst gereed op de partnerpagina.'
+          : reason.length > 500
+            ? 'Gebruik hoogstens 500 tekens.'
+            : undefined;
+        if (reasonError)
+          return sendPage(reply, await draftPage(deps, request, reply, draft, { reason, reasonError }), 422);
+      }
       await markLaunchRequested(deps.db, draft.id);
-      const work = launch(deps, request, draft);
+      const work = launch(deps, request, draft, reason || undefined);
       // A small cohort is started before the page comes: it shows the result at once; a large one its progress.
       await Promise.race([work, new Promise((r) => setTimeout(r, WAIT_FOR_LAUNCH_MS))]);
       return reply.redirect(`/cohorten/concepten/${draft.id}`, 303);

@@ -24,6 +24,7 @@ import type { Contact } from '../api/schemas/covenant';
 import type { Organisation } from '../api/schemas/organisation';
 import { findApiKey } from '../db/api-keys';
 import { html, type Html } from './html';
+import { readinessSection } from './readiness';
 import { csrfOf, facts, personPage, radioField, sendPage, textField, type Errors } from './form-parts';
 import {
   allPages,
@@ -134,7 +135,7 @@ const officeKeys = async (deps: Pick<AppDeps, 'db'>, request: FastifyRequest) =>
 
 /** One organisation: its facts, contact persons (each with an invitation button), keys, and the two forms. */
 async function organisationPage(
-  deps: Pick<AppDeps, 'db'>,
+  deps: Pick<AppDeps, 'db' | 'now'>,
   request: FastifyRequest,
   reply: FastifyReply,
   org: Organisation,
@@ -157,6 +158,9 @@ async function organisationPage(
   const ce = o.contactErrors ?? {};
   const ke = o.keyErrors ?? {};
   const csrf = csrfOf(reply);
+  const readiness = await readinessSection(deps, request, reply, org, {
+    saved: (request.query as { gereedheid?: string } | undefined)?.gereedheid === 'opgeslagen',
+  });
   return personPage(
     request,
     reply,
@@ -263,6 +267,7 @@ async function organisationPage(
             </form>`
           : html`<p class="utrecht-paragraph">Een ${kindLabel(org.kind)} heeft geen contactpersonen in Toeleiding.</p>`
       }
+      ${readiness}
       <h2 class="utrecht-heading-2">API-sleutels</h2>
       <p class="utrecht-paragraph">
         Met een API-sleutel koppelt ${org.name} een eigen systeem aan Toeleiding. De sleutel ziet alleen de deelnemers

@@ -565,7 +565,10 @@ export async function trajectoryPageRoutes(app: FastifyInstance, { deps }: { dep
               key: String(form.formKey ?? randomUUID()),
               body: change,
             },
-            async (updateId) => ({ statusCode: 200, body: await recordOn(deps, id, changeUpdate, change, updateId) }),
+            async (updateId) => ({
+              statusCode: 200,
+              body: await recordOn(deps, id, changeUpdate, change, updateId, request.principal),
+            }),
           );
           notice = { kind: 'ok', text: done(change, outcome.body.endDate) };
         } catch (e) {

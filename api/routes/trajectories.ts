@@ -168,7 +168,7 @@ export const trajectoryRoutes: FastifyPluginAsyncTypebox<{ deps: AppDeps }> = as
       async (request, reply) =>
         idempotentReply(deps, request, reply, async (updateId) => ({
           statusCode: 200,
-          body: await recordOn(deps, request.params.id, r.update, request.body, updateId),
+          body: await recordOn(deps, request.params.id, r.update, request.body, updateId, request.principal),
         })),
     );
   }

@@ -1,6 +1,7 @@
 import { Type, type Static } from 'typebox';
 import { Email, Id, IsoDate, Text, Weekday } from './common';
 import { Bsn } from './outcome';
+import { ReadinessOverride } from './readiness';
 
 export const NewParticipant = Type.Object(
   {
@@ -49,6 +50,7 @@ export const NewCohort = Type.Object(
     schoolId: Id,
     schoolWeekday: Weekday,
     participants: Type.Array(NewParticipant, { minItems: 1, maxItems: 5000 }),
+    readinessOverride: Type.Optional(ReadinessOverride),
   },
   {
     additionalProperties: false,

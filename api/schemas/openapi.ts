@@ -18,6 +18,7 @@ import * as organisation from './organisation';
 import * as outbox from './outbox';
 import * as outcome from './outcome';
 import * as programme from './programme';
+import * as readiness from './readiness';
 import * as recruitment from './recruitment';
 import * as funnel from './funnel';
 import * as candidatePeople from './candidate-people';
@@ -65,6 +66,7 @@ const TAGS: Record<string, string> = {
   covenants: 'Regional covenants: who takes part in which role',
   'api keys': "Partners' API keys",
   recruitment: 'Recruitment rounds: candidates through the draaiboek towards a cohort',
+  readiness: 'Employer readiness: SBB recognition, praktijkopleider, checklist and places before a placement',
   cohorts: 'Launching cohorts, and what became of them',
   trajectories: "A participant's trajectory and schedule",
   recording: 'Attendance, checkpoints, changes and BBL confirmations',
@@ -107,6 +109,7 @@ export function namedSchemas(): Record<string, TSchema> {
     outbox,
     outcome,
     programme,
+    readiness,
     recording,
     recruitment,
     funnel,

@@ -24,6 +24,8 @@ import { findOwnedOrganisations } from '../../db/ownership';
 import type { MemberRole } from '../../db/schema';
 import type { OrganisationKind } from '../schemas/organisation';
 import { programmeForOffice } from './programmes';
+import { readinessGuard, recordOverrides } from './readiness';
+import { creboOf } from '../../domain/readiness';
 import { temporalCall } from '../temporal-calls';
 import { mapLimit } from '../../infra/map-limit';
 import type { Cohort, NewCohort, NewParticipant } from '../schemas/cohort';
@@ -185,7 +187,18 @@ async function validate(db: Db, principal: Principal, body: LaunchBody) {
   });
   if (!covenant && found) denied.push({ resource: 'covenant', id: found.id });
   if (problems.length > 0 || !programme || !covenant) throw refusing(unprocessable(problems), denied);
-  return { programme, covenant };
+  const crebo = creboOf(programme.template);
+  const overridden = await readinessGuard(db, {
+    officeId: covenant.programme_office_id,
+    crebo,
+    override: body.readinessOverride,
+    placements: body.participants.map((p, i) => ({
+      field: `participants[${i}].employerId`,
+      reference: p.reference,
+      employerId: p.employerId,
+    })),
+  });
+  return { programme, covenant, crebo, overridden };
 }
 
 function toView(cohort: CohortRow, trajectories: Trajectory[]): Cohort {
@@ -251,7 +264,7 @@ export async function launchCohort(
 ): Promise<Cohort> {
   const { db } = deps;
   if (!(await findCohort(db, cohortId))) {
-    const { programme, covenant } = await validate(db, principal, body);
+    const { programme, covenant, crebo, overridden } = await validate(db, principal, body);
     const endDate = planTrajectory({
       ...programme.template,
       startDate: body.startDate,
@@ -292,6 +305,22 @@ export async function launchCohort(
         status: 'launching',
       },
       trajectories,
+      (trx) =>
+        recordOverrides(
+          trx,
+          principal,
+          {
+            officeId: covenant.programme_office_id,
+            crebo,
+            reason: body.readinessOverride?.reason ?? '',
+            route: 'POST /v1/cohorts',
+          },
+          overridden.map((o) => ({
+            trajectoryId: trajectories.find((t) => t.reference === o.placement.reference)!.id,
+            employerId: o.placement.employerId,
+            missing: o.missing,
+          })),
+        ),
     );
   }
   // From here on everything comes from the database, so a resumed launch starts exactly what the first one meant to.

@@ -19,6 +19,8 @@ import { organisationRight } from '../ownership';
 import { conflict, notFound, unprocessable, says } from '../errors';
 import { temporalCall, temporalUpdate, type TemporalDeps } from '../temporal-calls';
 import { atRisk } from './steering';
+import { guardEmployerChange, recordOverrides } from './readiness';
+import type { ReadinessOverride } from '../../domain/readiness';
 import type { CohortRisks, Schedule, Trajectory } from '../schemas/trajectory';
 import { pageOf, type Page } from '../schemas/common';
 import type { AppDeps } from '../deps';
@@ -150,11 +152,30 @@ export async function recordOn<Arg>(
   update: UpdateDefinition<Recorded, [Arg]>,
   arg: Arg,
   updateId: string,
+  /** Who records it: named in the audit log when an employer change overrides the readiness guard. */
+  by?: Principal,
 ): Promise<Recorded> {
   const t = await requireTrajectory(deps, id);
-  const change = arg as { type?: string; employerId?: string };
-  if (change.type === 'employer_change') await requireCovenantEmployer(deps, t.cohort_id, change.employerId!);
-  return sendUpdate(deps, t.workflow_id, update, arg, updateId);
+  const change = arg as { type?: string; employerId?: string; readinessOverride?: ReadinessOverride };
+  if (change.type !== 'employer_change') return sendUpdate(deps, t.workflow_id, update, arg, updateId);
+  await requireCovenantEmployer(deps, t.cohort_id, change.employerId!);
+  const { readinessOverride, ...toWorkflow } = change;
+  const guard = await guardEmployerChange(
+    deps.db,
+    { cohortId: t.cohort_id, reference: t.reference },
+    change.employerId!,
+    readinessOverride,
+  );
+  // The override is the API's business, never the workflow's: its history holds the change as it always did.
+  const recorded = await sendUpdate(deps, t.workflow_id, update, toWorkflow as Arg, updateId);
+  if (guard?.overridden.length && by)
+    await recordOverrides(
+      deps.db,
+      by,
+      { ...guard, reason: readinessOverride!.reason, route: 'POST /v1/trajectories/{id}/changes' },
+      guard.overridden.map((o) => ({ trajectoryId: t.id, employerId: o.placement.employerId, missing: o.missing })),
+    );
+  return recorded;
 }
 
 export async function sendUpdate<Arg>(

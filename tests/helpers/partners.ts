@@ -58,6 +58,9 @@ export async function seedPartners(call: Call, region = 'West-Brabant'): Promise
       { organisationId: uwvId, role: 'funder' },
     ],
   });
+  // Its employers are ready for WelSlagen's qualification (the launch guard, api/services/readiness.ts), with places
+  // to spare, so a test launches as before; tests/employer-readiness.test.ts makes its own employers that are not.
+  for (const employerId of employerIds) await seedReadiness(call, officeId, employerId);
   return {
     covenantId: covenant.id,
     officeId,
@@ -81,4 +84,16 @@ export async function createKey(call: Call, organisationId: string, role: string
       label: `${role} test key ${randomUUID().slice(0, 8)}`,
     })
   ).secret as string;
+}
+
+/** Records an employer as ready for the office: recognised by SBB (as imported), the checklist complete, places. */
+export async function seedReadiness(call: Call, officeId: string, employerId: string, places = 1000): Promise<void> {
+  const res = await call('PUT', `/v1/organisations/${employerId}/readiness/25491`, {
+    officeId,
+    // Checked on the day the partners are seeded (a later start of a cohort makes a re-check due before its BBL).
+    recognition: { number: 'SBB-100234', recognisedOn: '2024-06-03', checkedOn: new Date().toISOString().slice(0, 10) },
+    checklist: { suitableWork: true, safeWorkplace: true, mentorTime: true, agreement: true },
+    places,
+  });
+  if (res.status !== 200) throw new Error(`readiness of ${employerId}: ${res.status} ${JSON.stringify(res.json)}`);
 }

@@ -32,6 +32,7 @@ import {
 import { findRound } from '../db/recruitment';
 import { dutchDay } from '../domain/dutch';
 import { html, type Html } from './html';
+import { cell, headerCells, scrollTable, sheetProblems } from './table-parts';
 import { csrfOf, personPage, radioField, sendPage, type Errors } from './form-parts';
 import { readSheet, sendDownload, sheetOf, UnreadableSheet, xlsxOf } from './spreadsheet';
 
@@ -43,16 +44,6 @@ const UPLOAD = { access: { roles: ['coordinator'] as const, resource: 'recruitme
 const CHANGE = { access: { ...UPLOAD.access, audit: 'change' as const } };
 
 const unknown = () => new DomainError(404, 'not-found', 'Niet gevonden');
-
-const cell = (content: Html | string | number) => html`<td class="utrecht-table__cell">${content}</td>`;
-const headerCells = (names: string[]) =>
-  html`<thead class="utrecht-table__header">
-    <tr class="utrecht-table__row">
-      ${names.map((n) => html`<th class="utrecht-table__header-cell" scope="col">${n}</th>`)}
-    </tr>
-  </thead>`;
-const scrollTable = (label: string, table: Html) =>
-  html`<div class="table-scroll" tabindex="0" role="region" aria-label="${label}">${table}</div>`;
 
 /** A request id of letters only: digits in an id could by chance read as a BSN and get refused somewhere. */
 const letterId = () => `lijst-${[...randomBytes(16)].map((b) => String.fromCharCode(97 + (b % 26))).join('')}`;
@@ -66,35 +57,10 @@ async function uploadForm(
   const round = (await findRound(deps.db, request.params.id))!;
   const problems = o.problems ?? [];
   const base = `/werving/${round.id}`;
-  const summary =
-    problems.length > 0
-      ? html`<div class="utrecht-alert utrecht-alert--error" role="alert" aria-labelledby="fouten-kop">
-            <h2 class="utrecht-heading-2" id="fouten-kop">
-              ${problems.length === 1 ? 'Er is 1 fout' : `Er zijn ${problems.length} fouten`} in het bestand
-            </h2>
-            <p class="utrecht-paragraph">
-              Er is niemand toegevoegd. Verbeter de rijen in uw spreadsheet en upload het bestand nog een keer.
-            </p>
-          </div>
-          ${scrollTable(
-            'Fouten per rij',
-            html`<table class="utrecht-table" id="fouten">
-              <caption class="utrecht-table__caption">
-                Fouten per rij en kolom
-              </caption>
-              ${headerCells(['Rij', 'Kolom', 'Wat er niet klopt'])}
-              <tbody class="utrecht-table__body">
-                ${problems.map(
-                  (p) =>
-                    html`<tr class="utrecht-table__row">
-                      <th class="utrecht-table__header-cell" scope="row">${p.line}</th>
-                      ${cell(p.column)} ${cell(p.message)}
-                    </tr>`,
-                )}
-              </tbody>
-            </table>`,
-          )}`
-      : '';
+  const summary = sheetProblems(
+    problems,
+    'Er is niemand toegevoegd. Verbeter de rijen in uw spreadsheet en upload het bestand nog een keer.',
+  );
   const fileError = o.fileError;
   return personPage(
     request,

@@ -40,6 +40,7 @@ import { findProgramme } from '../db/programmes';
 import { isMonday, WEEKDAYS, type Weekday } from '../domain/calendar';
 import { dutchDay } from '../domain/dutch';
 import { html, type Html } from './html';
+import { cell, headerCells, scrollTable, sheetProblems } from './table-parts';
 import {
   csrfOf,
   facts,
@@ -64,17 +65,6 @@ const ACCESS = { access: { roles: COORDINATION } };
 /** Not found: the page answers 404 as for an unknown address. */
 const unknown = () => new DomainError(404, 'not-found', 'Niet gevonden');
 
-const cell = (content: Html | string) => html`<td class="utrecht-table__cell">${content}</td>`;
-const headerCells = (names: string[]) =>
-  html`<thead class="utrecht-table__header">
-    <tr class="utrecht-table__row">
-      ${names.map((n) => html`<th class="utrecht-table__header-cell" scope="col">${n}</th>`)}
-    </tr>
-  </thead>`;
-/** A table in a scroll container a keyboard can reach, so it fits a phone. */
-const scrollTable = (label: string, table: Html) =>
-  html`<div class="table-scroll" tabindex="0" role="region" aria-label="${label}">${table}</div>`;
-
 /** A covenant and one of its ROCs, as one choice. */
 const covenantSchool = (covenantId: string, schoolId: string) => `${covenantId}::${schoolId}`;
 
@@ -91,36 +81,11 @@ function uploadPage(
     c.schools.map((s) => ({ value: covenantSchool(c.id, s.id), label: `${s.name} (convenant ${c.name})` })),
   );
   const fileError = errors.bestand;
-  const summary =
-    problems.length > 0
-      ? html`<div class="utrecht-alert utrecht-alert--error" role="alert" aria-labelledby="fouten-kop">
-            <h2 class="utrecht-heading-2" id="fouten-kop">
-              ${problems.length === 1 ? 'Er is 1 fout' : `Er zijn ${problems.length} fouten`} in het bestand
-            </h2>
-            <p class="utrecht-paragraph">
-              Er is niets gestart. Verbeter de rijen in uw spreadsheet, kies de gegevens hieronder opnieuw en upload het
-              bestand nog een keer.
-            </p>
-          </div>
-          ${scrollTable(
-            'Fouten per rij',
-            html`<table class="utrecht-table" id="fouten">
-              <caption class="utrecht-table__caption">
-                Fouten per rij en kolom
-              </caption>
-              ${headerCells(['Rij', 'Kolom', 'Wat er niet klopt'])}
-              <tbody class="utrecht-table__body">
-                ${problems.map(
-                  (p) =>
-                    html`<tr class="utrecht-table__row">
-                      <th class="utrecht-table__header-cell" scope="row">${p.line}</th>
-                      ${cell(p.column)} ${cell(p.message)}
-                    </tr>`,
-                )}
-              </tbody>
-            </table>`,
-          )}`
-      : '';
+  const summary = sheetProblems(
+    problems,
+    'Er is niets gestart. Verbeter de rijen in uw spreadsheet, kies de gegevens hieronder opnieuw en upload ' +
+      'het bestand nog een keer.',
+  );
   return personPage(
     request,
     reply,

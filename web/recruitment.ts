@@ -23,6 +23,7 @@ import {
 } from '../domain/recruitment';
 import { candidateUploadRoutes } from './candidate-upload';
 import { html, type Html } from './html';
+import { cell, headerCells } from './table-parts';
 import {
   checkboxField,
   csrfOf,
@@ -38,14 +39,6 @@ import { sendDownload, sheetOf, xlsxOf } from './spreadsheet';
 const OFFICE = ['admin', 'coordinator'] as const;
 
 type Form = Record<string, string | undefined>;
-
-const headerCells = (names: string[]) =>
-  html`<thead class="utrecht-table__header">
-    <tr class="utrecht-table__row">
-      ${names.map((n) => html`<th class="utrecht-table__header-cell" scope="col">${n}</th>`)}
-    </tr>
-  </thead>`;
-const cell = (content: Html | string | number) => html`<td class="utrecht-table__cell">${content}</td>`;
 
 /** The programmes an office may open a round for: each once, its newest version's name. */
 async function programmeChoices(deps: AppDeps, request: FastifyRequest) {

@@ -435,7 +435,8 @@ async function draftReadiness(deps: AppDeps, draft: CohortDraft, template: { cre
 }
 
 function readinessWarning(unready: Awaited<ReturnType<typeof draftReadiness>>): Html {
-  return html`<div class="utrecht-alert utrecht-alert--warning" role="status" id="gereedheid">
+  // Part of the draft page, not news of an action: no live region (the launch's progress is the page's status).
+  return html`<div class="utrecht-alert utrecht-alert--warning" id="gereedheid">
     <h2 class="utrecht-heading-2">Niet elke werkgever is gereed</h2>
     <p class="utrecht-paragraph">
       Deze deelnemers beginnen bij een werkgever die nog niet gereed is. Maak de werkgever gereed op zijn partnerpagina,

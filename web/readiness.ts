@@ -43,11 +43,13 @@ async function checkers(deps: Pick<AppDeps, 'db'>, items: Readiness[]): Promise<
 const checkerName = (by: string, names: Map<string, string>) =>
   by === 'SBB-import' ? 'de import uit de gegevens van SBB' : (names.get(by) ?? `sleutel ${by}`);
 
+// The verdict is no live region (role="status"): it is part of the page, not news of what the person just did,
+// and the page's own status message after saving must stay the one a screen reader announces.
 function status(r: Readiness, names: Map<string, string>, on: string): Html {
   const blocking = r.missing.filter((g) => g.blocks);
   const open = r.missing.filter((g) => !g.blocks);
   return html`<h3 class="utrecht-heading-3">${r.qualification}, crebo ${r.crebo}</h3>
-    <div class="utrecht-alert utrecht-alert--${blocking.length ? 'warning' : 'ok'}" role="status">
+    <div class="utrecht-alert utrecht-alert--${blocking.length ? 'warning' : 'ok'}">
       <p class="utrecht-paragraph">
         ${
           blocking.length

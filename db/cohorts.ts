@@ -1,11 +1,17 @@
 import { inSlices, type Db } from './connection';
-import type { Cohort, NewCohort, NewTrajectory } from './schema';
+import type { Insertable } from 'kysely';
+import type { BenefitInstrumentTable, Cohort, NewCohort, NewTrajectory } from './schema';
 
 /**
  * Writes a cohort and all its trajectories in one transaction: either the whole cohort exists or none of it.
  * A repeat with the same cohort id (a resumed launch) changes nothing.
  */
-export async function insertCohort(db: Db, cohort: NewCohort, trajectories: NewTrajectory[]): Promise<void> {
+export async function insertCohort(
+  db: Db,
+  cohort: NewCohort,
+  trajectories: NewTrajectory[],
+  benefits: Insertable<BenefitInstrumentTable>[] = [],
+): Promise<void> {
   await db.transaction().execute(async (trx) => {
     const inserted = await trx
       .insertInto('cohort')
@@ -21,6 +27,8 @@ export async function insertCohort(db: Db, cohort: NewCohort, trajectories: NewT
         .values(slice.map((t) => ({ trajectory_id: t.id, from_date: cohort.start_date, employer_id: t.employer_id })))
         .execute();
     });
+    // In the same transaction: a participant never exists without the instrument its launch named.
+    await inSlices(benefits, 500, (slice) => trx.insertInto('benefit_instrument').values(slice).execute());
   });
 }
 

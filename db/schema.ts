@@ -445,6 +445,7 @@ export interface BenefitInstrumentTable {
   start_date: IsoDate;
   decision_date: IsoDate;
   /** The payer confirmed, at the BBL contract start, that the benefit was adjusted or ended. */
+  adjustment_outcome: 'adjusted' | 'ended' | null;
   adjustment_confirmed_on: IsoDate | null;
   adjustment_confirmed_by: string | null;
   updated_at: ColumnType<Date, Date | undefined, Date>;

@@ -92,7 +92,7 @@ export function ruleSetFor(payerKind: PayerKind, region: string): RuleSet {
   return RULE_SETS[key] ?? RULE_SETS.participatiewet!;
 }
 
-/** What a participant's payer uses unless told otherwise: the UWV its proefplaatsing, a gemeente a werkervaringsplaats. */
+/** A payer's instrument unless told otherwise: the UWV its proefplaatsing, a gemeente a werkervaringsplaats. */
 export const defaultInstrument = (payerKind: PayerKind): Instrument =>
   payerKind === 'uwv' ? 'uwv_proefplaatsing' : 'werkervaringsplaats';
 
@@ -154,7 +154,9 @@ export function extensionProblem(
   if (x.until > ceiling)
     return {
       field: 'until',
-      en: `${rule.legalBasis}: an extension reaches at most ${ceiling} (${rule.ceilingMonths} months from ${b.startDate})`,
+      en:
+        `${rule.legalBasis}: an extension reaches at most ${ceiling} ` +
+        `(${rule.ceilingMonths} months from ${b.startDate})`,
       nl:
         `${rule.nameNl}: een verlenging loopt tot uiterlijk ${dutchDay(ceiling)} (${rule.ceilingMonths} maanden ` +
         `vanaf ${dutchDay(b.startDate)})`,

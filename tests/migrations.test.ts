@@ -222,6 +222,7 @@ const declared: { [T in keyof Database]: { [C in keyof Database[T]]: true } } = 
     rule_set: true,
     start_date: true,
     decision_date: true,
+    adjustment_outcome: true,
     adjustment_confirmed_on: true,
     adjustment_confirmed_by: true,
     updated_at: true,

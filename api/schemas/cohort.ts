@@ -1,6 +1,7 @@
 import { Type, type Static } from 'typebox';
 import { Email, Id, IsoDate, Text, Weekday } from './common';
 import { Bsn } from './outcome';
+import { BenefitAtLaunch } from './benefit';
 
 export const NewParticipant = Type.Object(
   {
@@ -29,6 +30,7 @@ export const NewParticipant = Type.Object(
         description: 'Only to match the participant with the benefit payer; stored as a keyed hash, never in clear',
       }),
     ),
+    benefit: Type.Optional(BenefitAtLaunch),
   },
   { additionalProperties: false },
 );

@@ -13,6 +13,7 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('rule_set', 'text', (c) => c.notNull())
     .addColumn('start_date', 'date', (c) => c.notNull())
     .addColumn('decision_date', 'date', (c) => c.notNull())
+    .addColumn('adjustment_outcome', 'text')
     .addColumn('adjustment_confirmed_on', 'date')
     .addColumn('adjustment_confirmed_by', 'text')
     .addColumn('updated_at', 'timestamptz', (c) => c.notNull().defaultTo(sql`now()`))

@@ -103,9 +103,15 @@ export const ChangePreview = Type.Object(
     accepted: Type.Boolean({ description: 'Whether /changes would take it now' }),
     endBefore: Type.Union([IsoDate, Type.Null()]),
     endAfter: Type.Union([IsoDate, Type.Null()]),
-    errors: Type.Array(Type.Object({ field: Type.String(), message: Type.String() }, { additionalProperties: false }), {
-      description: 'Why /changes would refuse it, as its 422 would name it',
-    }),
+    errors: Type.Array(
+      Type.Object(
+        { field: Type.String(), message: Type.String(), nl: Type.String({ description: 'The same in Dutch' }) },
+        { additionalProperties: false },
+      ),
+      {
+        description: 'Why /changes would refuse it, as its 422 would name it',
+      },
+    ),
     benefit: Type.Union([BenefitCheckView, Type.Null()], { description: 'Null when no instrument is recorded' }),
   },
   { additionalProperties: false },

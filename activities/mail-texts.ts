@@ -14,7 +14,9 @@ export type ReminderKind =
   | 'bbl_decision' // from the BBL decision week, weekly until both confirmations are in (employer, ROC)
   | 'follow_up' // 3, 6 and 12 months after the BBL start: still employed (employer), still enrolled (ROC)?
   | 'escalation' // to the coordinator: a reminder ignored twice
-  | 'risk_raised'; // to the coordinator: a new risk signal
+  | 'risk_raised' // to the coordinator: a new risk signal
+  | 'benefit_maximum' // to the benefit payer: the instrument's maximum comes near while the trajectory runs past it
+  | 'benefit_adjustment'; // to the benefit payer: from the BBL contract start until it confirms the adjustment
 
 export interface DigestItem {
   kind: ReminderKind;
@@ -35,6 +37,8 @@ export interface DigestItem {
    * checkpoints).
    */
   risk?: string;
+  /** benefit_*: the instrument by its Dutch name, its maximum and the planned end, or the BBL contract start. */
+  benefit?: { instrument: string; maximumEnd?: string; plannedEnd?: string; contractStart?: string };
   /** escalation: what was ignored, by which organisation, and how often it was reminded. */
   ignored?: { kind: ReminderKind; organisation: string; times: number };
   /**
@@ -136,6 +140,18 @@ const SECTIONS: Record<ReminderKind, { heading: string; note: string }> = {
       'Na de overstap naar de BBL vragen we een paar keer hoe het gaat. Uw antwoord telt mee in de resultaten ' +
       'van het programma; een antwoord na de sluitingsdatum telt als "geen antwoord".',
   },
+  benefit_maximum: {
+    heading: 'Uitkeringsinstrument loopt af',
+    note:
+      'Het traject loopt langer dan het instrument waarmee de deelnemer de uitkering behoudt. Leg een ' +
+      'verlengingsbesluit vast in Toeleiding, of overleg met het programmabureau over het einde.',
+  },
+  benefit_adjustment: {
+    heading: 'Uitkering aanpassen of beëindigen',
+    note:
+      'De deelnemer is met een BBL-arbeidsovereenkomst begonnen. Pas de uitkering aan of beëindig haar, en ' +
+      'bevestig dat in Toeleiding; tot dan herinneren wij u elke week.',
+  },
   escalation: {
     heading: 'Herinnering twee keer genegeerd',
     note: 'Neem contact op met de organisatie die de herinneringen niet heeft opgevolgd.',
@@ -155,6 +171,8 @@ const REMINDED_TO: Record<ReminderKind, string> = {
   checkpoint_overdue: 'te laat checkpoint vastleggen',
   bbl_decision: 'BBL-besluit bevestigen',
   follow_up: 'nazorgvraag beantwoorden',
+  benefit_maximum: 'verlenging van het uitkeringsinstrument',
+  benefit_adjustment: 'uitkering aanpassen of beëindigen',
   escalation: 'escalatie opvolgen',
   risk_raised: 'risicosignaal opvolgen',
 };
@@ -275,6 +293,20 @@ function entry(item: DigestItem, base: string, date: (d: string) => string): Ent
       break;
     case 'risk_raised':
       if (item.risk) facts.push(`Signaal: ${flat(item.risk)}`);
+      break;
+    case 'benefit_maximum':
+      if (item.benefit?.maximumEnd && item.benefit.plannedEnd)
+        facts.push(
+          `${flat(item.benefit.instrument)} loopt tot en met ${date(item.benefit.maximumEnd)}; het traject loopt ` +
+            `tot ${date(item.benefit.plannedEnd)}`,
+        );
+      break;
+    case 'benefit_adjustment':
+      if (item.benefit?.contractStart)
+        facts.push(
+          `BBL-contract vanaf ${date(item.benefit.contractStart)}: ${flat(item.benefit.instrument).toLowerCase()} ` +
+            'en uitkering aanpassen of beëindigen',
+        );
       break;
   }
   // A task is done on its page: by the recipient's own link, or, for a general address, after signing in.

@@ -42,6 +42,7 @@ import { dutchHolidays } from './holidays';
 import { signLink } from '../web/links';
 import { taskOf, taskPath } from '../web/tasks';
 import { renderDigest, type Digest, type DigestItem, type ReminderKind } from './mail-texts';
+import { benefitDue } from './benefit-reminders';
 
 /** A link signed for the recipient to a task's page; none without a signing key, a person, or a page for it. */
 function taskUrl(deps: ReminderDeps, r: Recipient, task: string, date: string): string | undefined {
@@ -191,6 +192,8 @@ export interface Due {
   to: To;
   item: DigestItem;
   subject: string;
+  /** The participant's office, for an item about a trajectory that no longer runs (the payer's BBL task). */
+  officeId?: string | null;
 }
 
 /** One mail per recipient per morning, grouped by address. */
@@ -552,6 +555,8 @@ export async function dueItems(
         due.push({ to: coordinator, subject: r.subject, item: { ...base, kind: 'risk_raised', risk: r.text } });
     }
   }
+  // The benefit payer's reminders and BBL task (issue 21), composed from the projections like the rest.
+  due.push(...(await benefitDue(db, date, holidays, monday)));
   return { due, trajectories, rulesFor: (t) => rulesOf.get(pk(t)) ?? DEFAULT_REMINDERS };
 }
 
@@ -688,7 +693,7 @@ export async function composeMails(
     }
   }
 
-  const officeOf = (d: Due) => byId.get(d.item.trajectoryId)?.officeId ?? null;
+  const officeOf = (d: Due) => byId.get(d.item.trajectoryId)?.officeId ?? d.officeId ?? null;
   const recipients = await resolveRecipients(
     deps.db,
     all.map((d) => ({ to: d.to, officeId: officeOf(d) })),

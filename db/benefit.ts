@@ -1,6 +1,7 @@
 // A participant's benefit instrument, the payer's extension decisions, and a payer's provisions for a month.
-import type { Insertable } from 'kysely';
+import { sql, type Insertable } from 'kysely';
 import type { Db } from './connection';
+import type { TrajectoryStatus } from '../domain/statuses';
 import type { BenefitExtensionTable, BenefitInstrumentRow, BenefitInstrumentTable } from './schema';
 
 export interface BenefitRecord extends BenefitInstrumentRow {
@@ -98,5 +99,52 @@ export function listPayerExtensions(db: Db, payerId: string) {
     .innerJoin('benefit_instrument as b', 'b.trajectory_id', 'x.trajectory_id')
     .select(['x.trajectory_id', 'x.until', 'x.decided_on', 'x.reference'])
     .where('b.payer_id', '=', payerId)
+    .execute();
+}
+
+/**
+ * What the morning mail needs of the instruments, set-based: those of running trajectories (the maximum may come
+ * near), and those whose BBL contract start was confirmed while the payer has not confirmed the adjustment yet.
+ */
+export function benefitReminderFacts(db: Db, running: readonly TrajectoryStatus[]) {
+  const contractStart = sql<string | null>`(select max(e.data->>'contractStartDate') from trajectory_event e
+    where e.trajectory_id = t.id and e.type = 'bbl_confirmed')`;
+  return db
+    .selectFrom('benefit_instrument as b')
+    .innerJoin('trajectory as t', 't.id', 'b.trajectory_id')
+    .innerJoin('cohort as c', 'c.id', 't.cohort_id')
+    .leftJoin('covenant as v', 'v.id', 'c.covenant_id')
+    .select([
+      'b.trajectory_id',
+      'b.payer_id',
+      'b.instrument',
+      'b.rule_set',
+      'b.start_date',
+      'b.decision_date',
+      'b.adjustment_confirmed_on',
+      't.reference',
+      't.name',
+      't.status',
+      't.end_date',
+      'v.programme_office_id',
+    ])
+    .select(contractStart.as('contract_start'))
+    .where('t.anonymised_at', 'is', null)
+    .where((eb) =>
+      eb.or([
+        eb('t.status', 'in', running),
+        eb.and([eb('b.adjustment_confirmed_on', 'is', null), eb(contractStart, 'is not', null)]),
+      ]),
+    )
+    .orderBy('b.trajectory_id')
+    .execute();
+}
+
+export function listExtensionsOf(db: Db, trajectoryIds: string[]) {
+  if (trajectoryIds.length === 0) return Promise.resolve([]);
+  return db
+    .selectFrom('benefit_extension')
+    .select(['trajectory_id', 'until', 'decided_on'])
+    .where('trajectory_id', 'in', trajectoryIds)
     .execute();
 }

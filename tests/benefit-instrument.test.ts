@@ -3,7 +3,11 @@
 // its maximum (Dutch on request, the field named), accepted once the payer recorded an extension decision, the
 // preview saying the same before anything is recorded, and a gemeente's monthly provisions, its own only.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { addDays, addMonths, localDate } from '../domain/calendar';
+import { createActivities } from '../activities';
+import { dutchHolidays } from '../activities/holidays';
+import { isWeekStart } from '../activities/reminders';
+import { createMailer, type Mailer } from '../infra/mail';
+import { addDays, addMonths, isWorkingDay, localDate, localInstant } from '../domain/calendar';
 import { dutchDay } from '../domain/dutch';
 import { startTestApi, type TestApi } from './helpers/api';
 import { withKey } from './helpers/app';
@@ -11,6 +15,7 @@ import { cohortRequest, thisMonday } from './helpers/fixtures';
 import type { Json } from './helpers/json';
 import { createKey, seedPartners, type Partners } from './helpers/partners';
 import { untilStarted } from './helpers/seed';
+import { startSmtp, type TestSmtp } from './helpers/smtp';
 
 let api: TestApi;
 let A: Partners;
@@ -288,5 +293,121 @@ describe('the monthly provisions of a gemeente', () => {
     // A month before any provision: empty.
     const before = addMonths(start, -2).slice(0, 7);
     expect((await get(`/v1/benefit-provisions?month=${before}`, keys.gemeente)).json().items).toEqual([]);
+  });
+});
+
+describe("the payer's morning mail", () => {
+  let smtp: TestSmtp;
+  let mailer: Mailer;
+  const greet = 'greet@gemeente-breda.example.nl';
+  const bert = 'bert@gemeente-zeeland.example.nl';
+  const holidays = new Set(dutchHolidays(today, addDays(today, 400)).map((h) => h.date));
+  const working = (d: string, step: number) => {
+    let x = d;
+    while (!isWorkingDay(x, holidays)) x = addDays(x, step);
+    return x;
+  };
+  const nextWeekStart = (d: string) => {
+    let x = addDays(d, 1);
+    while (!isWeekStart(x, holidays)) x = addDays(x, 1);
+    return x;
+  };
+  /** Composes and delivers the morning mail of `date` over SMTP; answers the mails it brought to `address`. */
+  const morning = async (date: string, address: string) => {
+    const before = smtp.received.length;
+    const activities = createActivities({
+      db: api.db,
+      mailer,
+      temporal: api.env.client,
+      publicUrl: 'https://toeleiding.example.nl',
+      now: () => localInstant(date, 10),
+    });
+    const ids = await activities.composeDigests({ date });
+    await activities.deliverMail({ ids });
+    return smtp.received.slice(before).filter((m) => (m.to as { text: string } | undefined)?.text === address);
+  };
+
+  beforeAll(async () => {
+    smtp = await startSmtp();
+    mailer = createMailer(
+      { SMTP_URL: `smtp://127.0.0.1:${smtp.port}`, MAIL_FROM: 'Toeleiding <noreply@x.nl>' },
+      api.db,
+    );
+    const contact = async (org: string, name: string, email: string) =>
+      expect(
+        (await api.call('POST', `/v1/organisations/${org}/contacts`, { role: 'funder_analyst', name, email })).status,
+      ).toBe(201);
+    await contact(A.gemeenteId, 'Greet Gemeente', greet);
+    await contact(B.gemeenteId, 'Bert Gemeente', bert);
+  });
+  afterAll(async () => {
+    mailer?.close();
+    await smtp?.stop();
+  });
+
+  // In date order: a morning's mail once a later morning's went out counts as stale (the outbox supersedes it).
+  it('gives the payer the BBL task at the contract start, weekly until it confirms the adjustment', async () => {
+    const request = cohortRequest({ ...A, size: 1, startDate: addDays(thisMonday(), -15 * 7) });
+    request.participants[0]!.reference = 'WB-BBL-001';
+    request.participants[0]!.benefit = {};
+    const launched = await call('POST', '/v1/cohorts', request, keys.coordinator);
+    expect(launched.statusCode, launched.body).toBe(201);
+    await untilStarted(api.db, launched.json().id);
+    const t = launched.json().trajectories[0] as { id: string; reference: string };
+    const contractStart = working(addDays(today, 22), 1);
+    const bbl = await call(
+      'POST',
+      `/v1/trajectories/${t.id}/bbl`,
+      { by: 'employer', contractStartDate: contractStart },
+      keys.coordinator,
+    );
+    expect(bbl.statusCode, bbl.body).toBe(200);
+    const task = (mails: { text?: string }[]) =>
+      mails.filter((m) => m.text?.includes('Uitkering aanpassen of beëindigen') && m.text.includes(t.reference));
+
+    expect(task(await morning(working(addDays(contractStart, -1), -1), greet))).toEqual([]);
+    const [first] = task(await morning(contractStart, greet));
+    expect(first, 'the task on the contract start').toBeDefined();
+    expect(first!.text).toMatch(/BBL-contract vanaf/);
+    const weekLater = nextWeekStart(contractStart);
+    expect(task(await morning(weekLater, greet))).toHaveLength(1);
+
+    const confirmed = await call(
+      'POST',
+      `/v1/trajectories/${t.id}/benefit-adjustment`,
+      { outcome: 'ended', date: contractStart },
+      keys.gemeente,
+    );
+    expect(confirmed.statusCode, confirmed.body).toBe(200);
+    expect(confirmed.json().adjustment).toEqual({ outcome: 'ended', date: contractStart });
+    expect(task(await morning(nextWeekStart(weekLater), greet))).toEqual([]);
+  });
+
+  it('reminds the payer 14 days before the maximum of a trajectory that runs past it, not a day earlier', async () => {
+    const t = cohort.trajectories[2]!;
+    const set = await call(
+      'POST',
+      `/v1/trajectories/${t.id}/benefit`,
+      { instrument: 'werkervaringsplaats', startDate: start, decisionDate: start },
+      keys.gemeente,
+    );
+    expect(set.statusCode, set.body).toBe(200);
+    const { maximumEnd, pastMaximum } = set.json().check;
+    expect(pastMaximum).toBe(true);
+    const first = working(addDays(maximumEnd, -14), 1);
+    const dayBefore = working(addDays(first, -1), -1);
+    const early = await morning(dayBefore, greet);
+    expect(early.filter((m) => m.text?.includes(t.reference))).toEqual([]);
+
+    const [mail] = await morning(first, greet);
+    expect(mail, 'a mail to the gemeente').toBeDefined();
+    expect(mail!.text).toContain('Uitkeringsinstrument loopt af');
+    expect(mail!.text).toContain(t.reference);
+    expect(mail!.text).toMatch(/Werkervaringsplaats loopt tot en met \w+ \d+ \w+; het traject loopt tot/);
+    // Another gemeente hears nothing of it, and the payer never of another payer's participant.
+    expect((await morning(working(addDays(first, 1), 1), bert)).filter((m) => m.text?.includes(t.reference))).toEqual(
+      [],
+    );
+    expect(mail!.text).not.toContain(uwvOne().reference);
   });
 });

@@ -18,6 +18,7 @@ import {
   previewChange,
   provisionsCsv,
   provisionsOf,
+  provisionsPage,
   recordAdjustment,
   recordExtension,
   setBenefit,
@@ -153,22 +154,32 @@ export const benefitRoutes: FastifyPluginAsyncTypebox<{ deps: AppDeps }> = async
         summary: "A gemeente's (or UWV's) provisions that ran in a month, for its SRG delivery to CBS",
         description:
           "Only the caller's own participants, by pseudonymous reference: instrument, legal basis, start, end " +
-          '(the planned end, the maximum or the dropout, whichever comes first) and decision date. JSON, or CSV ' +
-          'for Dutch Excel with `format=csv`. Audited per participant.',
+          '(the planned end, the maximum or the dropout, whichever comes first) and decision date. JSON, a page at a ' +
+          'time, or the whole month as CSV for Dutch Excel with `format=csv`. Audited per participant.',
         querystring: ProvisionsQuery,
         produces: ['application/json', 'text/csv'],
         response: responses(200, Provisions, 'The provisions of the month'),
       },
     },
     async (request, reply) => {
-      const { ids, ...provisions } = await provisionsOf(deps, request.principal, request.query.month);
-      noteAudit(request, ids);
-      if (request.query.format === 'csv')
+      const { month, format, limit, offset } = request.query;
+      const all = await provisionsOf(deps, request.principal, month);
+      if (format === 'csv') {
+        noteAudit(
+          request,
+          all.items.map((i) => i.trajectoryId),
+        );
         return (reply as FastifyReply)
           .type('text/csv; charset=utf-8')
-          .header('content-disposition', `attachment; filename="voorzieningen-${request.query.month}.csv"`)
-          .send(provisionsCsv(provisions));
-      return provisions;
+          .header('content-disposition', `attachment; filename="voorzieningen-${month}.csv"`)
+          .send(provisionsCsv(all.items));
+      }
+      const page = provisionsPage(all, { limit, offset });
+      noteAudit(
+        request,
+        all.items.slice(offset, offset + limit).map((i) => i.trajectoryId),
+      );
+      return page;
     },
   );
 };

@@ -3,7 +3,7 @@
 import { Type, type Static } from 'typebox';
 import { Change } from '../../domain/changes';
 import { ExtensionDecision, Instrument } from '../../domain/benefit';
-import { Id, IsoDate } from './common';
+import { Id, IsoDate, Page } from './common';
 
 export { Instrument, ExtensionDecision };
 
@@ -121,7 +121,10 @@ export type ChangePreview = Static<typeof ChangePreview>;
 export const ProvisionsQuery = Type.Object(
   {
     month: Type.String({ pattern: '^[0-9]{4}-(0[1-9]|1[0-2])$', description: 'YYYY-MM' }),
-    format: Type.Optional(Type.Enum(['json', 'csv'], { default: 'json', description: 'csv: for Dutch Excel' })),
+    format: Type.Optional(
+      Type.Enum(['json', 'csv'], { default: 'json', description: 'csv: the whole month, for Dutch Excel' }),
+    ),
+    ...Page.properties,
   },
   { additionalProperties: false },
 );
@@ -144,7 +147,10 @@ export const Provisions = Type.Object(
   {
     payerId: Id,
     month: Type.String(),
-    items: Type.Array(Provision, { description: 'Every provision that ran on a day of the month' }),
+    items: Type.Array(Provision, { description: 'The provisions that ran on a day of the month, by reference' }),
+    limit: Type.Integer(),
+    offset: Type.Integer(),
+    total: Type.Integer(),
   },
   { additionalProperties: false },
 );

@@ -44,6 +44,7 @@ import type {
   ChangePreview,
   Provisions,
 } from '../schemas/benefit';
+import { pageOf, type Page } from '../schemas/common';
 import type { AppDeps } from '../deps';
 import { today } from './trajectories';
 
@@ -266,7 +267,7 @@ export async function provisionsOf(
   deps: Deps,
   principal: Principal,
   month: string,
-): Promise<Provisions & { ids: string[] }> {
+): Promise<{ payerId: string; month: string; items: ProvisionRow[] }> {
   const payerId = principal.organisationId!;
   const first = `${month}-01`;
   const last = addDays(addMonths(first, 1), -1);
@@ -302,15 +303,10 @@ export async function provisionsOf(
       decisionDate: r.decision_date,
     });
   }
-  return {
-    payerId,
-    month,
-    items: items.map(({ trajectoryId: _, ...i }) => i),
-    ids: items.map((i) => i.trajectoryId),
-  };
+  return { payerId, month, items };
 }
 
-const PROVISION_COLUMNS: Column<Provisions['items'][number]>[] = [
+const PROVISION_COLUMNS: Column<ProvisionRow>[] = [
   { header: 'Kenmerk deelnemer', value: (r) => r.reference },
   { header: 'Instrument', value: (r) => r.instrument },
   { header: 'Wettelijke grondslag', value: (r) => r.legalBasis, width: 60 },
@@ -320,4 +316,13 @@ const PROVISION_COLUMNS: Column<Provisions['items'][number]>[] = [
 ];
 
 /** The same rows as CSV for Dutch Excel (web/spreadsheet.ts: semicolons, a byte-order mark). */
-export const provisionsCsv = (p: Provisions) => dutchCsvOf(PROVISION_COLUMNS, p.items);
+export const provisionsCsv = (rows: ProvisionRow[]) => dutchCsvOf(PROVISION_COLUMNS, rows);
+
+/** A page of them as JSON, without the trajectory ids (the audit log gets those). */
+export const provisionsPage = (
+  p: { payerId: string; month: string; items: ProvisionRow[] },
+  page: Page,
+): Provisions => {
+  const { items, ...rest } = pageOf(p.items, page);
+  return { payerId: p.payerId, month: p.month, items: items.map(({ trajectoryId: _, ...i }) => i), ...rest };
+};

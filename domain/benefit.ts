@@ -170,6 +170,9 @@ export function extensionProblem(
   return null;
 }
 
+/** 'Proefplaatsing UWV' inside a sentence: 'proefplaatsing UWV'. */
+const lowerFirst = (s: string) => s.charAt(0).toLowerCase() + s.slice(1);
+
 /** The check: the trajectory's planned end (after a proposed change) against the instrument's maximum. */
 export interface BenefitCheck {
   instrument: Instrument;
@@ -196,7 +199,7 @@ export function checkPlannedEnd(b: BenefitInstrument, rule: InstrumentRule, plan
             ? `; the payer can record an extension decision up to ${ceiling}`
             : '; it cannot be extended further'),
         nl:
-          `het traject zou eindigen op ${dutchDay(plannedEnd)}, na het einde van de ${rule.nameNl.toLowerCase()} ` +
+          `het traject zou eindigen op ${dutchDay(plannedEnd)}, na het einde van de ${lowerFirst(rule.nameNl)} ` +
           `die begon op ${dutchDay(b.startDate)} en loopt tot en met ${dutchDay(max)} (${rule.legalBasis})` +
           (extendable
             ? `; de uitkeringsverstrekker kan een verlenging vastleggen tot uiterlijk ${dutchDay(ceiling)}`

@@ -1,14 +1,16 @@
 // Keeping the benefit: a participant's instrument as the payer set it, the payer's extension decisions and BBL
 // adjustment, the guard every change to a running trajectory passes (and its preview), and a payer's provisions of
 // a month. The rules are domain/benefit.ts; the planned end after a change is the workflow's own answer.
+import { QueryNotRegisteredError } from '@temporalio/client';
 import {
-  findBenefit,
   confirmAdjustment,
+  findBenefit,
   insertExtension,
   listPayerBenefits,
   listPayerExtensions,
+  upsertBenefit,
+  type BenefitRecord,
 } from '../../db/benefit';
-import { upsertBenefit, type BenefitRecord } from '../../db/benefit';
 import { findCohort } from '../../db/cohorts';
 import { findOrganisation } from '../../db/organisations';
 import { findTrajectory } from '../../db/trajectories';
@@ -194,8 +196,10 @@ async function endAfter(deps: Deps, t: TrajectoryRow, change: Change): Promise<E
       c.workflow.getHandle(t.workflow_id).query(endAfterChangeQuery, change, today(deps)),
     );
   } catch (e) {
-    // A run on the frozen first version has no such query; the update itself still decides.
-    if (/query|not registered|unknown/i.test((e as Error)?.message ?? '')) return undefined;
+    // A run on the frozen first version has no such query; the update itself still decides. Anything else (Temporal
+    // unreachable or late: a 503) is answered as it is, never taken as "no check".
+    if (e instanceof QueryNotRegisteredError || /did not register a handler for endAfterChange/.test(String(e)))
+      return undefined;
     throw e;
   }
 }

@@ -43,7 +43,7 @@ export interface RuleSet {
 const UWV_PROEFPLAATSING: InstrumentRule = {
   payerKind: 'uwv',
   nameNl: 'Proefplaatsing UWV',
-  legalBasis: 'UWV proefplaatsing (art. 76a WW, art. 36a Wet WIA, Wajong): 2 maanden, verlengbaar tot 6 maanden',
+  legalBasis: 'UWV proefplaatsing (WW, WIA, Wajong): 2 maanden, verlengbaar tot 6 maanden',
   maximumMonths: 2,
   ceilingMonths: 6,
 };
@@ -51,7 +51,7 @@ const UWV_PROEFPLAATSING: InstrumentRule = {
 const participatiewet = (nameNl: string, maximumMonths: number, ceilingMonths: number): InstrumentRule => ({
   payerKind: 'gemeente',
   nameNl,
-  legalBasis: 'Participatiewet (art. 7 en 10a), met de re-integratieverordening van de gemeente',
+  legalBasis: 'Participatiewet, met de re-integratieverordening van de gemeente',
   maximumMonths,
   ceilingMonths,
 });

@@ -90,7 +90,7 @@ describe('the maximum', () => {
     expect(check).toMatchObject({ maximumEnd: '2027-04-30', ceiling: '2027-08-31', pastMaximum: true });
     expect(check.explanation!.en).toBe(
       'the trajectory would end on 2027-05-14, past the maximum of the uwv_proefplaatsing (UWV proefplaatsing ' +
-        '(art. 76a WW, art. 36a Wet WIA, Wajong): 2 maanden, verlengbaar tot 6 maanden) that started on 2027-03-01 ' +
+        '(WW, WIA, Wajong): 2 maanden, verlengbaar tot 6 maanden) that started on 2027-03-01 ' +
         'and covers up to 2027-04-30; the payer can record an extension decision up to 2027-08-31',
     );
     expect(

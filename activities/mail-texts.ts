@@ -18,7 +18,9 @@ export type ReminderKind =
   | 'candidate_overdue' // to the coordinator: a candidate's step past its deadline (activities/candidate-reminders.ts)
   | 'candidate_due' // to the coordinator: a candidate's step whose reminder day has come
   | 'candidate_escalation' // to the coordinator: a candidate's step still overdue after two reminders
-  | 'recognition_recheck'; // to the coordinator: an employer's SBB recognition to re-check before the BBL decision
+  | 'recognition_recheck' // to the coordinator: an employer's SBB recognition to re-check before the BBL decision
+  | 'benefit_maximum' // to the benefit payer: the instrument's maximum comes near while the trajectory runs past it
+  | 'benefit_adjustment'; // to the benefit payer: from the BBL contract start until it confirms the adjustment
 
 export interface DigestItem {
   kind: ReminderKind;
@@ -44,6 +46,8 @@ export interface DigestItem {
    * deadline and round; the office is whose coordinators get it (never rendered).
    */
   candidate?: { id: string; officeId: string; step: string; dueOn: string; round: string };
+  /** benefit_*: the instrument by its Dutch name, its maximum and the planned end, or the BBL contract start. */
+  benefit?: { instrument: string; maximumEnd?: string; plannedEnd?: string; contractStart?: string };
   /** escalation: what was ignored, by which organisation, and how often it was reminded. */
   ignored?: { kind: ReminderKind; organisation: string; times: number };
   /** recognition_recheck: the employer, its qualification, the last check, the decision and SBB's register. */
@@ -147,6 +151,18 @@ const SECTIONS: Record<ReminderKind, { heading: string; note: string }> = {
       'Na de overstap naar de BBL vragen we een paar keer hoe het gaat. Uw antwoord telt mee in de resultaten ' +
       'van het programma; een antwoord na de sluitingsdatum telt als "geen antwoord".',
   },
+  benefit_maximum: {
+    heading: 'Uitkeringsinstrument loopt af',
+    note:
+      'Het traject loopt langer dan het instrument waarmee de deelnemer de uitkering behoudt. Leg een ' +
+      'verlengingsbesluit vast in Toeleiding, of overleg met het programmabureau over het einde.',
+  },
+  benefit_adjustment: {
+    heading: 'Uitkering aanpassen of beëindigen',
+    note:
+      'De deelnemer is met een BBL-arbeidsovereenkomst begonnen. Pas de uitkering aan of beëindig haar, en ' +
+      'bevestig dat in Toeleiding; tot dan herinneren wij u elke week.',
+  },
   escalation: {
     heading: 'Herinnering twee keer genegeerd',
     note: 'Neem contact op met de organisatie die de herinneringen niet heeft opgevolgd.',
@@ -186,6 +202,8 @@ const REMINDED_TO: Record<ReminderKind, string> = {
   checkpoint_overdue: 'te laat checkpoint vastleggen',
   bbl_decision: 'BBL-besluit bevestigen',
   follow_up: 'nazorgvraag beantwoorden',
+  benefit_maximum: 'verlenging van het uitkeringsinstrument',
+  benefit_adjustment: 'uitkering aanpassen of beëindigen',
   escalation: 'escalatie opvolgen',
   risk_raised: 'risicosignaal opvolgen',
   candidate_overdue: 'te late stap van een kandidaat vastleggen',
@@ -330,6 +348,20 @@ function entry(item: DigestItem, base: string, date: (d: string) => string): Ent
         facts.push(r.checkedOn ? `Laatst gecontroleerd op ${date(r.checkedOn)}` : 'Nog nooit gecontroleerd');
         facts.push(`BBL-besluit vanaf ${date(r.bblDecisionOn)}`);
       }
+      break;
+    case 'benefit_maximum':
+      if (item.benefit?.maximumEnd && item.benefit.plannedEnd)
+        facts.push(
+          `${flat(item.benefit.instrument)} loopt tot en met ${date(item.benefit.maximumEnd)}; het traject loopt ` +
+            `tot ${date(item.benefit.plannedEnd)}`,
+        );
+      break;
+    case 'benefit_adjustment':
+      if (item.benefit?.contractStart)
+        facts.push(
+          `BBL-contract vanaf ${date(item.benefit.contractStart)}: ${flat(item.benefit.instrument).toLowerCase()} ` +
+            'en uitkering aanpassen of beëindigen',
+        );
       break;
   }
   // A task is done on its page: by the recipient's own link, or, for a general address, after signing in.

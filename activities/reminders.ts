@@ -44,6 +44,7 @@ import { taskOf, taskPath } from '../web/tasks';
 import { renderDigest, type Digest, type DigestItem, type ReminderKind } from './mail-texts';
 import { candidateDues } from './candidate-reminders';
 import { recognitionRechecks } from './readiness-reminders';
+import { benefitDue } from './benefit-reminders';
 
 /** A link signed for the recipient to a task's page; none without a signing key, a person, or a page for it. */
 function taskUrl(deps: ReminderDeps, r: Recipient, task: string, date: string): string | undefined {
@@ -196,6 +197,8 @@ export interface Due {
   to: To;
   item: DigestItem;
   subject: string;
+  /** The participant's office, for an item about a trajectory that no longer runs (the payer's BBL task). */
+  officeId?: string | null;
 }
 
 /** One mail per recipient per morning, grouped by address. */
@@ -568,6 +571,8 @@ export async function dueItems(
       employerOn,
     })),
   );
+  // The benefit payer's reminders and BBL task (issue 21), composed from the projections like the rest.
+  due.push(...(await benefitDue(db, date, holidays, monday)));
   return { due, trajectories, rulesFor: (t) => rulesOf.get(pk(t)) ?? DEFAULT_REMINDERS };
 }
 
@@ -709,7 +714,8 @@ export async function composeMails(
   // Candidates' deadlines go to their office's coordinators, in the same one mail.
   all.push(...(await candidateDues(deps.db, date, DEFAULT_REMINDERS.escalateAfterReminders)));
 
-  const officeOf = (d: Due) => d.item.candidate?.officeId ?? byId.get(d.item.trajectoryId)?.officeId ?? null;
+  const officeOf = (d: Due) =>
+    d.item.candidate?.officeId ?? byId.get(d.item.trajectoryId)?.officeId ?? d.officeId ?? null;
   const recipients = await resolveRecipients(
     deps.db,
     all.map((d) => ({ to: d.to, officeId: officeOf(d) })),

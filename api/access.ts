@@ -20,7 +20,15 @@ import { actingOffice, organisationRight } from './ownership';
 import { JOBCOACH_CHANGES, type ChangeType } from '../domain/changes';
 
 export type ResourceKind =
-  'trajectory' | 'cohort' | 'organisation' | 'covenant' | 'api-key' | 'recruitment-round' | 'candidate' | 'mail';
+  | 'trajectory'
+  | 'benefit'
+  | 'cohort'
+  | 'organisation'
+  | 'covenant'
+  | 'api-key'
+  | 'recruitment-round'
+  | 'candidate'
+  | 'mail';
 
 export interface Access {
   /** Who may call the route at all. */
@@ -72,6 +80,7 @@ export const forbidden = (detail: Text, errors?: FieldProblem[]) =>
 /** How a 404 names a resource the caller may not see, in both languages. */
 const RESOURCE_NL: Record<ResourceKind, string> = {
   trajectory: 'traject',
+  benefit: 'traject',
   cohort: 'cohort',
   organisation: 'organisatie',
   covenant: 'convenant',
@@ -129,6 +138,15 @@ export async function resourceLevel(
       const t = await trajectoryParties(db, id);
       const scope = t && trajectoryScope(p, t, today);
       return scope && { level: p.role === 'coordinator' || admin ? 'manage' : 'see', scope, trajectoryId: id };
+    }
+    case 'benefit': {
+      // A participant's benefit instrument: the office's coordinators as for the trajectory, and the participant's
+      // own benefit payer (gemeente or UWV), who sees nothing else of the trajectory.
+      const t = await trajectoryParties(db, id);
+      if (!t || (office !== null && t.programmeOfficeId !== office)) return undefined;
+      const payer = p.role === 'funder' && t.benefitPayerId !== null && t.benefitPayerId === p.organisationId;
+      const coordination = (admin || p.role === 'coordinator') && trajectoryScope(p, t, today);
+      return payer || coordination ? { level: 'manage', scope: EVERYTHING, trajectoryId: id } : undefined;
     }
     case 'cohort': {
       const c = await cohortParties(db, id);
@@ -348,7 +366,7 @@ async function auditRows(db: Db, request: FastifyRequest, action: AuditAction) {
     request.auditTrajectories,
   );
   // Named with its office, so the row shows in that office's log (a candidate is no trajectory of a cohort).
-  if (access.resource && access.resource !== 'trajectory' && id !== undefined)
+  if (access.resource && access.resource !== 'trajectory' && access.resource !== 'benefit' && id !== undefined)
     rows.push({
       ...base,
       resource: access.resource,

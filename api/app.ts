@@ -21,6 +21,7 @@ import { candidatePeopleRoutes } from './routes/candidate-people';
 import { candidateLaunchRoutes } from './routes/candidate-launch';
 import { candidatePrivacyRoutes } from './routes/candidate-privacy';
 import { readinessRoutes } from './routes/readiness';
+import { benefitRoutes } from './routes/benefit';
 import { outboxRoutes } from './routes/outbox';
 import { outcomeRoutes } from './routes/outcomes';
 import { steeringRoutes } from './routes/steering';
@@ -197,6 +198,7 @@ export async function buildApp(deps: AppDeps, options: FastifyServerOptions = {}
         candidateLaunchRoutes,
         candidatePrivacyRoutes,
         readinessRoutes,
+        benefitRoutes,
       ];
       for (const r of routes) await v1.register(r, { deps });
       if (deps.mailer.kind === 'dev-mailbox') await v1.register(mailboxRoutes, { deps });

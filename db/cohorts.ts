@@ -1,5 +1,6 @@
 import { inSlices, type Db } from './connection';
-import type { Cohort, NewCohort, NewTrajectory } from './schema';
+import type { Insertable } from 'kysely';
+import type { BenefitInstrumentTable, Cohort, NewCohort, NewTrajectory } from './schema';
 
 /**
  * Writes a cohort and all its trajectories in one transaction: either the whole cohort exists or none of it.
@@ -9,6 +10,7 @@ export async function insertCohort(
   db: Db,
   cohort: NewCohort,
   trajectories: NewTrajectory[],
+  benefits: Insertable<BenefitInstrumentTable>[] = [],
   /** More that belongs to the launch (an override of the readiness guard), in the same transaction. */
   also?: (trx: Db) => Promise<void>,
 ): Promise<void> {
@@ -27,6 +29,8 @@ export async function insertCohort(
         .values(slice.map((t) => ({ trajectory_id: t.id, from_date: cohort.start_date, employer_id: t.employer_id })))
         .execute();
     });
+    // In the same transaction: a participant never exists without the instrument its launch named.
+    await inSlices(benefits, 500, (slice) => trx.insertInto('benefit_instrument').values(slice).execute());
     await also?.(trx);
   });
 }

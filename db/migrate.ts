@@ -21,6 +21,7 @@ import * as m0019 from './migrations/0019_candidate_uploads';
 import * as m0020 from './migrations/0020_candidate_people';
 import * as m0021 from './migrations/0021_employer_readiness';
 import * as m0022 from './migrations/0022_candidate_launch';
+import * as m0023 from './migrations/0023_benefit_instrument';
 
 // Listed statically rather than read from the folder, so the runner works the same from tsx, a bundle
 // or a container image.
@@ -45,6 +46,7 @@ export const MIGRATIONS: Record<string, Migration> = {
   '0020_candidate_people': m0020,
   '0021_employer_readiness': m0021,
   '0022_candidate_launch': m0022,
+  '0023_benefit_instrument': m0023,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };

@@ -84,6 +84,7 @@ export async function ownerOffice(db: Db, kind: string, id: string): Promise<str
           .executeTakeFirst()
       )?.programme_office_id;
     case 'trajectory':
+    case 'benefit':
       return (
         await db
           .selectFrom('trajectory as t')

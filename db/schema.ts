@@ -8,6 +8,7 @@ import type { Outcome } from '../domain/outcomes';
 import type { Checklist, Gap } from '../domain/readiness';
 import type { CandidateState, CandidateStatus, Draaiboek, LeaveReason } from '../domain/recruitment';
 import type { NearDecision, UploadEntry, UploadNearMatch } from './candidate-uploads';
+import type { Instrument } from '../domain/benefit';
 import type { ContactRole, KeyRole } from '../domain/roles';
 import type { CheckpointStatus, TrajectoryStatus } from '../domain/statuses';
 
@@ -505,3 +506,32 @@ export interface Database {
   readiness_override: ReadinessOverrideTable;
 }
 export type EmployerReadiness = Selectable<EmployerReadinessTable>;
+/** A participant's benefit instrument (migration 0023): domain/benefit.ts holds the rules it is judged by. */
+export interface BenefitInstrumentTable {
+  trajectory_id: string;
+  payer_id: string;
+  instrument: Instrument;
+  rule_set: string;
+  start_date: IsoDate;
+  decision_date: IsoDate;
+  /** The payer confirmed, at the BBL contract start, that the benefit was adjusted or ended. */
+  adjustment_outcome: 'adjusted' | 'ended' | null;
+  adjustment_confirmed_on: IsoDate | null;
+  adjustment_confirmed_by: string | null;
+  updated_at: ColumnType<Date, Date | undefined, Date>;
+}
+/** A payer's extension decision, once per request (its Idempotency-Key or update id). */
+export interface BenefitExtensionTable {
+  request_id: string;
+  trajectory_id: string;
+  until: IsoDate;
+  decided_on: IsoDate;
+  reference: string | null;
+  recorded_by: string;
+  recorded_at: CreatedAt;
+}
+export interface Database {
+  benefit_instrument: BenefitInstrumentTable;
+  benefit_extension: BenefitExtensionTable;
+}
+export type BenefitInstrumentRow = Selectable<BenefitInstrumentTable>;

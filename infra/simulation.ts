@@ -13,6 +13,8 @@ import { createReminderActivities } from '../activities/reminders';
 import { buildApp } from '../api/app';
 import { Email, Id, IsoDate, Text, Weekday } from '../domain/primitives';
 import { Change } from '../domain/changes';
+import { ExtensionDecision } from '../domain/benefit';
+import { BenefitAtLaunch } from '../api/schemas/benefit';
 import { BblConfirmation, CheckpointRecording, Closure } from '../domain/recording';
 import { creboOf } from '../domain/readiness';
 import { LEAVE_REASONS, StepResult } from '../domain/recruitment';
@@ -94,6 +96,7 @@ export const Scenario = Type.Object(
           placementWeekdays: Type.Array(Weekday, { uniqueItems: true }),
           name: Type.Optional(Text()),
           email: Type.Optional(Email),
+          benefit: Type.Optional(BenefitAtLaunch),
         },
         { additionalProperties: false },
       ),
@@ -120,6 +123,10 @@ export const Scenario = Type.Object(
           ),
           Type.Object({ on: On, participant: Participant, change: Change }, { additionalProperties: false }),
           Type.Object({ on: On, participant: Participant, bbl: BblConfirmation }, { additionalProperties: false }),
+          Type.Object(
+            { on: On, participant: Participant, benefitExtension: ExtensionDecision },
+            { additionalProperties: false },
+          ),
           Type.Object({ on: On, closure: Closure }, { additionalProperties: false }),
         ]),
       ),
@@ -196,6 +203,18 @@ export function shiftScenario(s: Scenario, weeks: number): Scenario {
         leaves: c.leaves && { ...c.leaves, on: d(c.leaves.on) },
       })),
     },
+    participants: s.participants.map((p) =>
+      p.benefit
+        ? {
+            ...p,
+            benefit: {
+              ...p.benefit,
+              ...(p.benefit.startDate && { startDate: d(p.benefit.startDate) }),
+              ...(p.benefit.decisionDate && { decisionDate: d(p.benefit.decisionDate) }),
+            },
+          }
+        : p,
+    ),
     school: { ...s.school, closures: s.school.closures?.map(closure) },
     absences: s.absences?.map((a) => ({ ...a, date: d(a.date) })),
     actions: s.actions?.map((a): Action => {
@@ -206,6 +225,10 @@ export function shiftScenario(s: Scenario, weeks: number): Scenario {
         // A change's dates are `from` (it takes effect) or `date` (it ends something), whatever its type.
         const change = 'from' in c ? { ...c, from: d(c.from) } : 'date' in c ? { ...c, date: d(c.date) } : c;
         return { ...a, on, change };
+      }
+      if ('benefitExtension' in a) {
+        const x = a.benefitExtension;
+        return { ...a, on, benefitExtension: { ...x, until: d(x.until), decidedOn: d(x.decidedOn) } };
       }
       if ('bbl' in a && 'contractStartDate' in a.bbl)
         return { ...a, on, bbl: { ...a.bbl, contractStartDate: d(a.bbl.contractStartDate) } };
@@ -580,6 +603,7 @@ export async function simulate(scenario: Scenario, options: SimulationOptions = 
           placementWeekdays: p.placementWeekdays,
           jobcoachId: jobcoach.id,
           benefitPayerId: gemeente.id,
+          ...(p.benefit && { benefit: p.benefit }),
         })),
       });
       const idOf = new Map<string, string>(
@@ -606,7 +630,9 @@ export async function simulate(scenario: Scenario, options: SimulationOptions = 
               ? call('POST', `/v1/trajectories/${trajectory(a.participant)}/checkpoints`, a.checkpoint)
               : 'change' in a
                 ? call('POST', `/v1/trajectories/${trajectory(a.participant)}/changes`, a.change)
-                : call('POST', `/v1/trajectories/${trajectory(a.participant)}/bbl`, a.bbl),
+                : 'benefitExtension' in a
+                  ? call('POST', `/v1/trajectories/${trajectory(a.participant)}/benefit-extensions`, a.benefitExtension)
+                  : call('POST', `/v1/trajectories/${trajectory(a.participant)}/bbl`, a.bbl),
       }));
       if (scenario.weeklyAttendance !== false) {
         // far enough for extensions; finished trajectories are skipped

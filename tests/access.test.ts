@@ -128,6 +128,9 @@ beforeAll(async () => {
       tokens.coordA,
     )
   ).json.candidates[0].id;
+  // The target's benefit instrument (issue 21), so its routes answer past authorization rather than 404 for none.
+  const instrument = { startDate: start, decisionDate: start };
+  expect((await call('POST', `/v1/trajectories/${target}/benefit`, instrument, tokens.coordA)).status).toBe(200);
 });
 
 afterAll(async () => {
@@ -583,6 +586,47 @@ const CASES: Case[] = [
     path: '/v1/outcomes',
     url: () => '/v1/outcomes',
     allowed: ['admin', 'coordA', 'coordB', 'payer', 'otherFunder', 'funderB'],
+  },
+  // Benefit instruments: the office and the participant's own payer (A.gemeenteId), no other funder.
+  {
+    method: 'GET',
+    path: '/v1/trajectories/{id}/benefit',
+    url: () => `/v1/trajectories/${target}/benefit`,
+    allowed: ['admin', 'coordA', 'payer'],
+  },
+  {
+    method: 'POST',
+    path: '/v1/trajectories/{id}/benefit',
+    url: () => `/v1/trajectories/${target}/benefit`,
+    body: () => ({ startDate: addDays(thisMonday(), -14), decisionDate: addDays(thisMonday(), -14) }),
+    allowed: ['admin', 'coordA', 'payer'],
+  },
+  {
+    method: 'POST',
+    path: '/v1/trajectories/{id}/benefit-extensions',
+    url: () => `/v1/trajectories/${target}/benefit-extensions`,
+    body: () => ({ until: addDays(thisMonday(), 60), decidedOn: localDate(Date.now()) }),
+    allowed: ['admin', 'coordA', 'payer'],
+  },
+  {
+    method: 'POST',
+    path: '/v1/trajectories/{id}/benefit-adjustment',
+    url: () => `/v1/trajectories/${target}/benefit-adjustment`,
+    body: () => ({ outcome: 'adjusted', date: localDate(Date.now()) }),
+    allowed: ['admin', 'coordA', 'payer'],
+  },
+  {
+    method: 'POST',
+    path: '/v1/trajectories/{id}/change-previews',
+    url: () => `/v1/trajectories/${target}/change-previews`,
+    body: () => ({ type: 'resume', date: localDate(Date.now()) }),
+    allowed: ['admin', 'coordA', 'jobcoach'],
+  },
+  {
+    method: 'GET',
+    path: '/v1/benefit-provisions',
+    url: () => `/v1/benefit-provisions?month=${localDate(Date.now()).slice(0, 7)}`,
+    allowed: ['payer', 'otherFunder', 'funderB'],
   },
 ];
 

@@ -269,6 +269,27 @@ const declared: { [T in keyof Database]: { [C in keyof Database[T]]: true } } = 
     added_at: true,
     created_at: true,
   },
+  benefit_instrument: {
+    trajectory_id: true,
+    payer_id: true,
+    instrument: true,
+    rule_set: true,
+    start_date: true,
+    decision_date: true,
+    adjustment_outcome: true,
+    adjustment_confirmed_on: true,
+    adjustment_confirmed_by: true,
+    updated_at: true,
+  },
+  benefit_extension: {
+    request_id: true,
+    trajectory_id: true,
+    until: true,
+    decided_on: true,
+    reference: true,
+    recorded_by: true,
+    recorded_at: true,
+  },
 };
 
 async function checkDatabase(db: Db) {

@@ -34,6 +34,7 @@ import {
   type PlannedDay,
   type Weekday,
 } from '../domain/calendar';
+import { endAfterChange, endAfterChangeQuery } from './benefit';
 import { DEFAULT_FOLLOW_UP } from './follow-up';
 import { legacyTrajectory } from './legacy';
 import { TrajectoryStatusKey } from './search-attributes';
@@ -285,6 +286,8 @@ export async function trajectoryWorkflow(input: TrajectoryInput): Promise<Trajec
     };
   });
   setHandler(scheduleQuery, () => ({ status: s.status, ...schedule(s) }));
+  // Issue 21 (benefit instruments): a proposed change's planned end, for the API's check; read-only, no patch needed.
+  setHandler(endAfterChangeQuery, (change, on) => endAfterChange(s, on, change));
   setHandler(planQuery, () => {
     const { days, checkpoints } = currentPlan(s);
     return { seq, days, checkpoints };

@@ -2,6 +2,7 @@ import { Type, type Static } from 'typebox';
 import { Email, Id, IsoDate, Text, Weekday } from './common';
 import { Bsn } from './outcome';
 import { ReadinessOverride } from './readiness';
+import { BenefitAtLaunch } from './benefit';
 
 export const NewParticipant = Type.Object(
   {
@@ -30,6 +31,7 @@ export const NewParticipant = Type.Object(
         description: 'Only to match the participant with the benefit payer; stored as a keyed hash, never in clear',
       }),
     ),
+    benefit: Type.Optional(BenefitAtLaunch),
   },
   { additionalProperties: false },
 );

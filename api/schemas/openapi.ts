@@ -7,6 +7,7 @@
 import type { TSchema } from 'typebox';
 import * as apiKey from './api-key';
 import * as audit from './audit';
+import * as benefit from './benefit';
 import * as calendar from './calendar';
 import * as cohort from './cohort';
 import * as common from './common';
@@ -67,6 +68,9 @@ const TAGS: Record<string, string> = {
   'api keys': "Partners' API keys",
   recruitment: 'Recruitment rounds: candidates through the draaiboek towards a cohort',
   readiness: 'Employer readiness: SBB recognition, praktijkopleider, checklist and places before a placement',
+  benefit:
+    "Keeping the benefit: each participant's instrument (UWV proefplaatsing, Participatiewet), its maximum, the " +
+    "payer's extension decisions, the BBL adjustment and a gemeente's monthly provisions",
   cohorts: 'Launching cohorts, and what became of them',
   trajectories: "A participant's trajectory and schedule",
   recording: 'Attendance, checkpoints, changes and BBL confirmations',
@@ -97,6 +101,7 @@ export function namedSchemas(): Record<string, TSchema> {
     common,
     apiKey,
     audit,
+    benefit,
     calendar,
     candidateLaunch,
     candidatePrivacy,

@@ -23,6 +23,7 @@ import { actingOffice, contactOfOffice, organisationRight } from '../ownership';
 import { findOwnedOrganisations } from '../../db/ownership';
 import type { MemberRole } from '../../db/schema';
 import type { OrganisationKind } from '../schemas/organisation';
+import { instrumentAtLaunch } from './benefit';
 import { programmeForOffice } from './programmes';
 import { readinessGuard, recordOverrides } from './readiness';
 import { creboOf } from '../../domain/readiness';
@@ -154,6 +155,11 @@ async function validate(db: Db, principal: Principal, body: LaunchBody) {
           message: `no gemeente or UWV ${p.benefitPayerId} funding${inCovenant}`,
           nl: `geen financierende gemeente of UWV ${p.benefitPayerId}${inConvenant}`,
         });
+      const payer = orgs.get(p.benefitPayerId);
+      if (p.benefit && payer && (payer.kind === 'gemeente' || payer.kind === 'uwv')) {
+        const b = instrumentAtLaunch(payer.kind, covenant.region, body.startDate, p.benefit);
+        if ('field' in b) problems.push({ field: `${at}.benefit.${b.field}`, message: b.en, nl: b.nl });
+      }
       const coach = jobcoaches.get(p.jobcoachId);
       const ours = coach && contactOfOffice(covenant.programme_office_id, coach);
       if (coach && !ours) denied.push({ resource: 'contact', id: coach.id });
@@ -198,7 +204,7 @@ async function validate(db: Db, principal: Principal, body: LaunchBody) {
       employerId: p.employerId,
     })),
   });
-  return { programme, covenant, crebo, overridden };
+  return { programme, covenant, crebo, overridden, payerKind: (id: string) => orgs.get(id)?.kind };
 }
 
 function toView(cohort: CohortRow, trajectories: Trajectory[]): Cohort {
@@ -264,7 +270,7 @@ export async function launchCohort(
 ): Promise<Cohort> {
   const { db } = deps;
   if (!(await findCohort(db, cohortId))) {
-    const { programme, covenant, crebo, overridden } = await validate(db, principal, body);
+    const { programme, covenant, crebo, overridden, payerKind } = await validate(db, principal, body);
     const endDate = planTrajectory({
       ...programme.template,
       startDate: body.startDate,
@@ -305,6 +311,12 @@ export async function launchCohort(
         status: 'launching',
       },
       trajectories,
+      body.participants.flatMap((p, i) => {
+        const kind = payerKind(p.benefitPayerId);
+        if (!p.benefit || (kind !== 'gemeente' && kind !== 'uwv')) return [];
+        const b = instrumentAtLaunch(kind, covenant.region, body.startDate, p.benefit);
+        return 'field' in b ? [] : [{ ...b, trajectory_id: trajectories[i]!.id, payer_id: p.benefitPayerId }];
+      }),
       (trx) =>
         recordOverrides(
           trx,

@@ -12,7 +12,9 @@ import { isRefusal, refusalInDutch } from '../../domain/refusals';
 import { eventDataFor, mayRead, RECORD_TEXT, recordFor } from '../../domain/personal-data';
 import { riskInEnglish } from '../../domain/risks';
 import type { Role } from '../../domain/roles';
-import { REJECTION, scheduleQuery, stateQuery, type Recorded } from '../../workflows/trajectory';
+import { changeUpdate, REJECTION, scheduleQuery, stateQuery, type Recorded } from '../../workflows/trajectory';
+import type { Change } from '../../domain/changes';
+import { guardBenefit } from './benefit';
 import type { Principal } from '../auth';
 import { refusing, type Scope } from '../access';
 import { organisationRight } from '../ownership';
@@ -157,9 +159,11 @@ export async function recordOn<Arg>(
 ): Promise<Recorded> {
   const t = await requireTrajectory(deps, id);
   const change = arg as { type?: string; employerId?: string; readinessOverride?: ReadinessOverride };
-  if (change.type !== 'employer_change') return sendUpdate(deps, t.workflow_id, update, arg, updateId);
-  await requireCovenantEmployer(deps, t.cohort_id, change.employerId!);
   const { readinessOverride, ...toWorkflow } = change;
+  if (change.type === 'employer_change') await requireCovenantEmployer(deps, t.cohort_id, change.employerId!);
+  // Only a change (not a recording) can carry the participant past the benefit instrument's maximum.
+  if ((update as { name: string }).name === changeUpdate.name) await guardBenefit(deps, t, toWorkflow as Change);
+  if (change.type !== 'employer_change') return sendUpdate(deps, t.workflow_id, update, arg, updateId);
   const guard = await guardEmployerChange(
     deps.db,
     { cohortId: t.cohort_id, reference: t.reference },

@@ -16,6 +16,7 @@ import { auditRoutes } from './routes/audit';
 import { calendarFeedRoutes, calendarRoutes } from './routes/calendars';
 import { covenantRoutes } from './routes/covenants';
 import { recruitmentRoutes } from './routes/recruitment';
+import { praktijkverklaringRoutes } from './routes/praktijkverklaring';
 import { outboxRoutes } from './routes/outbox';
 import { outcomeRoutes } from './routes/outcomes';
 import { steeringRoutes } from './routes/steering';
@@ -187,6 +188,7 @@ export async function buildApp(deps: AppDeps, options: FastifyServerOptions = {}
         auditRoutes,
         outboxRoutes,
         recruitmentRoutes,
+        praktijkverklaringRoutes,
       ];
       for (const r of routes) await v1.register(r, { deps });
       if (deps.mailer.kind === 'dev-mailbox') await v1.register(mailboxRoutes, { deps });

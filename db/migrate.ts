@@ -17,6 +17,7 @@ import * as m0013 from './migrations/0013_mail_preferences';
 import * as m0014 from './migrations/0014_funder_analyst';
 import * as m0017 from './migrations/0017_cohort_drafts';
 import * as m0018 from './migrations/0018_recruitment';
+import * as m0024 from './migrations/0024_praktijkverklaring';
 
 // Listed statically rather than read from the folder, so the runner works the same from tsx, a bundle
 // or a container image.
@@ -37,6 +38,7 @@ export const MIGRATIONS: Record<string, Migration> = {
   '0014_funder_analyst': m0014,
   '0017_cohort_drafts': m0017,
   '0018_recruitment': m0018,
+  '0024_praktijkverklaring': m0024,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };

@@ -44,6 +44,9 @@ export async function anonymiseTrajectory(
       .executeTakeFirst();
     if (done.numUpdatedRows === 0n) return false;
     await trx.updateTable('checkpoint_review').set({ note: '' }).where('trajectory_id', '=', id).execute();
+    // The praktijkopleider's evidence notes are typed text about the participant; which work process was shown
+    // when stays (the statement's facts), not what was written.
+    await trx.updateTable('work_process_evidence').set({ note: '' }).where('trajectory_id', '=', id).execute();
     await trx
       .updateTable('attendance')
       .set({ correction_reason: sql<string | null>`case when correction_reason is null then null else '' end` })

@@ -231,7 +231,8 @@ describe('launching a cohort', () => {
       week: 1,
       weeks: 20,
       startDate: cohort.startDate,
-      programme: { id: 'welslagen', version: 1 },
+      // The newest WelSlagen version: 2 since migration 0024 named its work processes.
+      programme: { id: 'welslagen', version: 2 },
     });
     expect(traj.json().live.nextDays.length).toBeGreaterThan(0);
   });

@@ -253,6 +253,27 @@ describe('the praktijkopleider records a work process', () => {
   });
 });
 
+describe("the jobcoach's checkpoint", () => {
+  it("may refer to work processes of the participant's programme, and only to those", async () => {
+    const url = `/v1/trajectories/${participant(0)}/checkpoints`;
+    const review = { key: 'intake', status: 'on_track', note: 'Goede start op de afdeling.', trainerConfirmed: true };
+    const unknown = await dutch('jobcoach', 'POST', url, { ...review, workProcesses: ['B1-K1-W1', 'B1-K1-W9'] });
+    expect(unknown.statusCode).toBe(422);
+    expect(unknown.json().errors).toEqual([
+      expect.objectContaining({ field: 'workProcesses', message: 'B1-K1-W9: geen werkproces van het programma' }),
+    ]);
+    const done = await as('jobcoach', 'POST', url, { ...review, workProcesses: ['B1-K1-W1'] });
+    expect(done.status, JSON.stringify(done.json)).toBe(200);
+    const events = await api.db
+      .selectFrom('trajectory_event')
+      .select('data')
+      .where('trajectory_id', '=', participant(0))
+      .where('type', '=', 'checkpoint_recorded')
+      .execute();
+    expect(events.map((e) => e.data.workProcesses)).toEqual([['B1-K1-W1']]);
+  });
+});
+
 describe('the praktijkverklaring', () => {
   it('is refused in Dutch before the end, and when no work process was shown', async () => {
     const early = await dutch('school', 'POST', `/v1/trajectories/${participant(0)}/praktijkverklaring`, {});

@@ -278,3 +278,11 @@ export const EXPORT_COLUMNS: Column<PraktijkverklaringExportRow>[] = [
 export const exportDutchCsv = (e: PraktijkverklaringExport) => dutchCsvOf(EXPORT_COLUMNS, e.rows);
 export const exportXlsx = (e: PraktijkverklaringExport) =>
   xlsxOf(sheetOf({ name: 'Praktijkverklaring', columns: EXPORT_COLUMNS, rows: e.rows }));
+
+/** A checkpoint review may name work processes: only those of the trajectory's own programme (422 otherwise). */
+export async function checkReferredWorkProcesses(deps: Deps, trajectoryId: string, codes: string[] | undefined) {
+  if (!codes?.length) return;
+  const t = await trajectoryOf(deps, trajectoryId);
+  const unknown = unknownCodes(codes, (t.template as ProgrammeTemplate).workProcesses);
+  if (unknown.length > 0) throw unprocessable([notInTemplate('workProcesses', unknown)]);
+}

@@ -65,7 +65,7 @@ const rowOf = async (page: Page, code: string) =>
   ).map((c) => c.replace(/\s+/g, ' ').trim());
 
 describe('the work processes page', () => {
-  it("lets the participant's own praktijkopleider record a work process; a missing choice refused in Dutch", async () => {
+  it("lets the participant's own praktijkopleider record; a missing choice is refused in Dutch", async () => {
     const page = await web.signIn(trainer, { phone: true });
     const res = await page.goto(`${web.base}${path()}`);
     expect(res?.status()).toBe(200);

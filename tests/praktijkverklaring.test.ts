@@ -9,6 +9,7 @@ import { randomUUID } from 'node:crypto';
 import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { checkTemplate } from '../domain/programme';
+import { suppressPart } from '../domain/suppression';
 import { localDate } from '../domain/calendar';
 import { startTestApi, type TestApi } from './helpers/api';
 import { cohortRequest, thisMonday, welslagenTemplate } from './helpers/fixtures';
@@ -308,15 +309,13 @@ describe('the praktijkverklaring', () => {
     expect(twice.status).toBe(409);
   });
 
-  it('counts in the outcome figures, suppressed below 5 like every figure', async () => {
+  it('counts in the outcome figures, suppressed below 5 and where it leaves fewer than 5 without one', async () => {
     const figures = async () =>
       (await as('coordinator', 'GET', `/v1/outcomes?cohortId=${cohort.id}`)).json.praktijkverklaring;
-    expect(await figures()).toEqual({
-      confirmed: null,
-      byOutcome: { no_doorstroom: null, dropout: null, job_without_bbl: null },
-    });
-    // Four more: each shown at the participant's own placement, then dropped out and confirmed by the ROC.
-    for (const i of [1, 2, 3, 4]) {
+    const hidden = { confirmed: null, byOutcome: { no_doorstroom: null, dropout: null, job_without_bbl: null } };
+    expect(await figures()).toEqual(hidden);
+    // The rest: each shown at the participant's own placement, dropped out, and confirmed by the ROC.
+    const confirm = async (i: number) => {
       const employer = cohort.trajectories[i]!.employerId === mine.employerIds[0] ? 'employer' : 'otherEmployer';
       const rec = await as(employer, 'POST', `/v1/trajectories/${participant(i)}/work-processes`, {
         code: 'B1-K1-W3',
@@ -325,14 +324,17 @@ describe('the praktijkverklaring', () => {
         assessor: 'Piet Jansen',
       });
       expect(rec.status, JSON.stringify(rec.json)).toBe(200);
-      await dropOut(i);
-      expect((await as('school', 'POST', `/v1/trajectories/${participant(i)}/praktijkverklaring`, {})).status).toBe(
-        200,
-      );
-    }
+      if (i !== 5) await dropOut(i);
+      const done = await as('school', 'POST', `/v1/trajectories/${participant(i)}/praktijkverklaring`, {});
+      expect(done.status).toBe(200);
+    };
+    for (const i of [1, 2, 3, 4]) await confirm(i);
+    // 5 of the 6 dropouts have one: showing 5 would show that 1 dropout left without one.
+    expect(await figures()).toEqual(hidden);
+    await confirm(5);
     expect(await figures()).toEqual({
-      confirmed: 5,
-      byOutcome: { no_doorstroom: 0, dropout: 5, job_without_bbl: 0 },
+      confirmed: 6,
+      byOutcome: { no_doorstroom: 0, dropout: 6, job_without_bbl: 0 },
     });
     const csv = await api.app.inject({
       method: 'GET',
@@ -340,8 +342,28 @@ describe('the praktijkverklaring', () => {
       headers: { authorization: `Bearer ${keys.coordinator}` },
     });
     expect(csv.body.split('\n')).toEqual(
-      expect.arrayContaining(['praktijkverklaring,confirmed,5', 'praktijkverklaring_by_outcome,dropout,5']),
+      expect.arrayContaining(['praktijkverklaring,confirmed,6', 'praktijkverklaring_by_outcome,dropout,6']),
     );
+  });
+
+  it('is suppressed across to the outcome counts it is part of', () => {
+    const whole = { no_doorstroom: 9, dropout: 20, job_without_bbl: 0 };
+    // 9 - 6 = 3 without one: hidden, and so the next smallest, or the total would give it away.
+    expect(suppressPart({ no_doorstroom: 6, dropout: 10, job_without_bbl: 0 }, whole, whole)).toEqual({
+      total: 16,
+      cells: { no_doorstroom: null, dropout: null, job_without_bbl: 0 },
+    });
+    expect(suppressPart(whole, whole, whole)).toEqual({ total: 29, cells: whole });
+    // 16 - 13 = 3 without one in all: the total goes, and everything within it.
+    const few = { no_doorstroom: 9, dropout: 7, job_without_bbl: 0 };
+    expect(suppressPart({ no_doorstroom: 6, dropout: 7, job_without_bbl: 0 }, few, few)).toEqual({
+      total: null,
+      cells: { no_doorstroom: null, dropout: null, job_without_bbl: null },
+    });
+    // A hidden whole gives nothing away: its part is judged on its own.
+    expect(
+      suppressPart({ no_doorstroom: 6, dropout: 10, job_without_bbl: 0 }, whole, { ...whole, no_doorstroom: null }),
+    ).toEqual({ total: 16, cells: { no_doorstroom: 6, dropout: 10, job_without_bbl: 0 } });
   });
 });
 

@@ -13,7 +13,7 @@ import { actingOffice } from '../ownership';
 import type { FigureQuery, OutcomeFigures, OutcomeQuery, ParticipantOutcome } from '../schemas/outcome';
 import { OUTCOME_KINDS } from '../../domain/outcomes';
 import { RUNNING_STATUSES } from '../../domain/statuses';
-import { MIN_CELL, suppressGroup, suppressTotal } from '../../domain/suppression';
+import { MIN_CELL, suppressGroup, suppressPart, suppressTotal } from '../../domain/suppression';
 import type { AppDeps } from '../deps';
 import {
   ANSWER_NL,
@@ -120,7 +120,7 @@ export async function outcomeFigures(deps: Pick<AppDeps, 'db'>, p: Principal, q:
   // Praktijkverklaringen: a total of its own, and by the ending it followed, suppressed as every group.
   const byOutcome: Record<string, number> = Object.fromEntries(WITHOUT_BBL.map((k) => [k, 0]));
   for (const s of statements) byOutcome[s.kind] = (byOutcome[s.kind] ?? 0) + Number(s.n);
-  const confirmed = suppressTotal(Object.values(byOutcome).reduce((a, b) => a + b, 0));
+  const statementFigures = suppressPart(byOutcome, participants, shownParticipants);
 
   const attendanceParticipants = Number(raw.attendance.participants);
   const enough = attendanceParticipants >= MIN_CELL;
@@ -145,7 +145,7 @@ export async function outcomeFigures(deps: Pick<AppDeps, 'db'>, p: Principal, q:
       ]),
     ),
     followUp,
-    praktijkverklaring: { confirmed, byOutcome: suppressGroup(byOutcome, confirmed) },
+    praktijkverklaring: { confirmed: statementFigures.total, byOutcome: statementFigures.cells },
     suppression:
       `Counts of 1 to ${MIN_CELL - 1} people are null, and so is the next smallest count of a group whose ` +
       `total is shown, so no suppressed count can be worked out by subtraction.`,

@@ -67,8 +67,9 @@ const rowOf = async (page: Page, code: string) =>
 describe('the work processes page', () => {
   it("lets the participant's own praktijkopleider record; a missing choice is refused in Dutch", async () => {
     const page = await web.signIn(trainer, { phone: true });
-    const res = await page.goto(`${web.base}${path()}`);
-    expect(res?.status()).toBe(200);
+    await page.goto(`${web.base}/organisaties/${mine.employerIds[0]}/deelnemers`);
+    await page.getByRole('link', { name: 'Werkprocessen van Deelnemer' }).click();
+    expect(page.url()).toBe(`${web.base}${path()}`);
     await web.noAxeViolations(page);
     expect(await page.locator('html').evaluate((el) => el.scrollWidth)).toBeLessThanOrEqual(375);
 

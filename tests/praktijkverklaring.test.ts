@@ -8,6 +8,7 @@
 import { randomUUID } from 'node:crypto';
 import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { anonymiseTrajectory } from '../db/privacy';
 import { checkTemplate } from '../domain/programme';
 import { suppressPart } from '../domain/suppression';
 import { localDate } from '../domain/calendar';
@@ -364,6 +365,32 @@ describe('the praktijkverklaring', () => {
     expect(
       suppressPart({ no_doorstroom: 6, dropout: 10, job_without_bbl: 0 }, whole, { ...whole, no_doorstroom: null }),
     ).toEqual({ total: 16, cells: { no_doorstroom: 6, dropout: 10, job_without_bbl: 0 } });
+  });
+});
+
+describe("the participant's rights", () => {
+  it('the AVG export holds the evidence and the statement; anonymisation keeps the facts, not the note', async () => {
+    const exported = (await as('coordinator', 'GET', `/v1/trajectories/${participant(1)}/export`)).json;
+    expect(exported.workProcesses).toEqual([
+      expect.objectContaining({ code: 'B1-K1-W3', note: 'Begeleidt de middagactiviteit zelfstandig.' }),
+    ]);
+    expect(exported.praktijkverklaring).toMatchObject({ codes: ['B1-K1-W3'], confirmed_on: today });
+    // As the retention schedule anonymises it (the erasure route waits until the dropout can no longer be reverted).
+    await anonymiseTrajectory(api.db, participant(1), {
+      actor: 'retention',
+      organisation_id: null,
+      role: 'system',
+      action: 'anonymise',
+      route: 'schedule retention',
+      request_id: null,
+    });
+    expect(
+      await api.db
+        .selectFrom('work_process_evidence')
+        .select(['code', 'note'])
+        .where('trajectory_id', '=', participant(1))
+        .execute(),
+    ).toEqual([{ code: 'B1-K1-W3', note: '' }]);
   });
 });
 

@@ -22,6 +22,7 @@ import { candidateLaunchRoutes } from './routes/candidate-launch';
 import { candidatePrivacyRoutes } from './routes/candidate-privacy';
 import { readinessRoutes } from './routes/readiness';
 import { benefitRoutes } from './routes/benefit';
+import { praktijkverklaringRoutes } from './routes/praktijkverklaring';
 import { outboxRoutes } from './routes/outbox';
 import { outcomeRoutes } from './routes/outcomes';
 import { steeringRoutes } from './routes/steering';
@@ -199,6 +200,7 @@ export async function buildApp(deps: AppDeps, options: FastifyServerOptions = {}
         candidatePrivacyRoutes,
         readinessRoutes,
         benefitRoutes,
+        praktijkverklaringRoutes,
       ];
       for (const r of routes) await v1.register(r, { deps });
       if (deps.mailer.kind === 'dev-mailbox') await v1.register(mailboxRoutes, { deps });

@@ -22,6 +22,7 @@ import * as m0020 from './migrations/0020_candidate_people';
 import * as m0021 from './migrations/0021_employer_readiness';
 import * as m0022 from './migrations/0022_candidate_launch';
 import * as m0023 from './migrations/0023_benefit_instrument';
+import * as m0024 from './migrations/0024_praktijkverklaring';
 
 // Listed statically rather than read from the folder, so the runner works the same from tsx, a bundle
 // or a container image.
@@ -47,6 +48,7 @@ export const MIGRATIONS: Record<string, Migration> = {
   '0021_employer_readiness': m0021,
   '0022_candidate_launch': m0022,
   '0023_benefit_instrument': m0023,
+  '0024_praktijkverklaring': m0024,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };

@@ -44,6 +44,9 @@ export async function anonymiseTrajectory(
       .executeTakeFirst();
     if (done.numUpdatedRows === 0n) return false;
     await trx.updateTable('checkpoint_review').set({ note: '' }).where('trajectory_id', '=', id).execute();
+    // The praktijkopleider's evidence notes are typed text about the participant; which work process was shown
+    // when stays (the statement's facts), not what was written.
+    await trx.updateTable('work_process_evidence').set({ note: '' }).where('trajectory_id', '=', id).execute();
     await trx
       .updateTable('attendance')
       .set({ correction_reason: sql<string | null>`case when correction_reason is null then null else '' end` })
@@ -115,14 +118,29 @@ export async function forgetMailBodies(db: Db, days: number): Promise<number> {
 
 /** Everything held about one participant (AVG article 15). */
 export async function personalDataOf(db: Db, id: string) {
-  const [trajectory, events, attendance, checkpoints, placements, followUps, audit] = await Promise.all([
-    db.selectFrom('trajectory').selectAll().where('id', '=', id).executeTakeFirst(),
-    db.selectFrom('trajectory_event').selectAll().where('trajectory_id', '=', id).orderBy('seq').execute(),
-    db.selectFrom('attendance').selectAll().where('trajectory_id', '=', id).orderBy('date').execute(),
-    db.selectFrom('checkpoint_review').selectAll().where('trajectory_id', '=', id).orderBy('key').execute(),
-    db.selectFrom('placement').selectAll().where('trajectory_id', '=', id).orderBy('from_date').execute(),
-    db.selectFrom('follow_up').selectAll().where('trajectory_id', '=', id).orderBy('months').execute(),
-    db.selectFrom('audit_event').selectAll().where('trajectory_id', '=', id).orderBy('at').orderBy('id').execute(),
-  ]);
-  return trajectory && { trajectory, events, attendance, checkpoints, placements, followUps, audit };
+  const [trajectory, events, attendance, checkpoints, placements, followUps, audit, workProcesses, statement] =
+    await Promise.all([
+      db.selectFrom('trajectory').selectAll().where('id', '=', id).executeTakeFirst(),
+      db.selectFrom('trajectory_event').selectAll().where('trajectory_id', '=', id).orderBy('seq').execute(),
+      db.selectFrom('attendance').selectAll().where('trajectory_id', '=', id).orderBy('date').execute(),
+      db.selectFrom('checkpoint_review').selectAll().where('trajectory_id', '=', id).orderBy('key').execute(),
+      db.selectFrom('placement').selectAll().where('trajectory_id', '=', id).orderBy('from_date').execute(),
+      db.selectFrom('follow_up').selectAll().where('trajectory_id', '=', id).orderBy('months').execute(),
+      db.selectFrom('audit_event').selectAll().where('trajectory_id', '=', id).orderBy('at').orderBy('id').execute(),
+      db.selectFrom('work_process_evidence').selectAll().where('trajectory_id', '=', id).orderBy('code').execute(),
+      db.selectFrom('praktijkverklaring').selectAll().where('trajectory_id', '=', id).execute(),
+    ]);
+  return (
+    trajectory && {
+      trajectory,
+      events,
+      attendance,
+      checkpoints,
+      placements,
+      followUps,
+      audit,
+      workProcesses,
+      praktijkverklaring: statement[0] ?? null,
+    }
+  );
 }

@@ -535,3 +535,39 @@ export interface Database {
   benefit_extension: BenefitExtensionTable;
 }
 export type BenefitInstrumentRow = Selectable<BenefitInstrumentTable>;
+/** Which work processes of a programme's qualification an employer's placement can offer (issue 21). */
+export interface PlacementWorkProcessTable {
+  employer_id: string;
+  programme_id: string;
+  code: string;
+  set_by: string;
+  set_at: CreatedAt;
+}
+/** When the praktijkopleider saw the participant show a work process, with a short evidence note. */
+export interface WorkProcessEvidenceTable {
+  trajectory_id: string;
+  code: string;
+  shown_on: IsoDate;
+  note: string;
+  /** The praktijkopleider's name: the assessor the Praktijkloket asks for. */
+  assessor: string;
+  employer_id: string;
+  recorded_by: string;
+  /** When it was last recorded: a later recording of the same work process replaces the earlier one. */
+  recorded_at: ColumnType<Date, Date | undefined, Date>;
+}
+/** The ROC's confirmed praktijkverklaring: the work processes it states, kept beside the trajectory's outcome. */
+export interface PraktijkverklaringTable {
+  trajectory_id: string;
+  school_id: string;
+  codes: Json<string[]>;
+  confirmed_on: IsoDate;
+  confirmed_by: string;
+  created_at: CreatedAt;
+}
+export interface Database {
+  placement_work_process: PlacementWorkProcessTable;
+  work_process_evidence: WorkProcessEvidenceTable;
+  praktijkverklaring: PraktijkverklaringTable;
+}
+export type WorkProcessEvidence = Selectable<WorkProcessEvidenceTable>;

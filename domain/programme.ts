@@ -12,6 +12,22 @@ export const CheckpointTemplate = Type.Object({
 });
 export type CheckpointTemplate = Static<typeof CheckpointTemplate>;
 
+/**
+ * A work process (werkproces) of the qualification the programme leads to, as its kwalificatiedossier names it:
+ * what a praktijkverklaring can state the participant showed. The code's form is checked by `checkTemplate`.
+ */
+export const WorkProcess = Type.Object(
+  {
+    code: Type.String({ minLength: 1, maxLength: 20, description: "The dossier's code, e.g. B1-K1-W1" }),
+    name: Text(),
+  },
+  { additionalProperties: false },
+);
+export type WorkProcess = Static<typeof WorkProcess>;
+
+/** A work process code: B (basisdeel) or P (profieldeel), kerntaak K, werkproces W, as in B1-K1-W1 or P2-K1-W3. */
+export const WORK_PROCESS_CODE = /^[BP][1-9]\d?-K[1-9]\d?-W[1-9]\d?$/;
+
 /** Which reminders a programme sends, and when; every rule left out takes its default (in brackets). */
 export const ReminderRules = Type.Object(
   {
@@ -124,6 +140,14 @@ export const ProgrammeTemplate = Type.Object({
       description: 'The BBL qualification the programme leads to; employers need SBB recognition for it (25491)',
     }),
   ),
+  workProcesses: Type.Optional(
+    Type.Array(WorkProcess, {
+      maxItems: 60,
+      description:
+        'The work processes of the qualification the programme leads to (kwalificatiedossier): the ones a ' +
+        'praktijkverklaring can name',
+    }),
+  ),
 });
 export type ProgrammeTemplate = Static<typeof ProgrammeTemplate>;
 
@@ -164,6 +188,22 @@ export function checkTemplate(t: ProgrammeTemplate, at = 'template'): TemplatePr
         nl: `${c.key} komt twee keer voor`,
       });
     seen.add(c.key);
+  });
+  const codes = new Set<string>();
+  (t.workProcesses ?? []).forEach((w, i) => {
+    if (!WORK_PROCESS_CODE.test(w.code))
+      problems.push({
+        field: `${at}.workProcesses[${i}].code`,
+        message: `${w.code} is not a work process code such as B1-K1-W1`,
+        nl: `${w.code} is geen werkprocescode zoals B1-K1-W1`,
+      });
+    if (codes.has(w.code))
+      problems.push({
+        field: `${at}.workProcesses[${i}].code`,
+        message: `${w.code} appears twice`,
+        nl: `${w.code} komt twee keer voor`,
+      });
+    codes.add(w.code);
   });
   if (t.bblDecisionFromWeek > t.weeks)
     problems.push({

@@ -60,6 +60,15 @@ export const CheckpointRecording = Type.Object(
     status: CheckpointStatus,
     note: Text(1000),
     trainerConfirmed: Type.Boolean({ description: 'The workplace trainer confirmed the review' }),
+    workProcesses: Type.Optional(
+      Type.Array(Type.String({ minLength: 1, maxLength: 20 }), {
+        maxItems: 20,
+        uniqueItems: true,
+        description:
+          "Work processes of the programme's qualification the review refers to (codes such as B1-K1-W1); " +
+          'kept with the checkpoint in its event',
+      }),
+    ),
   },
   {
     additionalProperties: false,

@@ -24,3 +24,32 @@ export function suppressGroup(cells: Cells, total: number | null): Shown {
 
 /** A total on its own: hidden when it counts 1 to 4 people. */
 export const suppressTotal = (n: number): number | null => (small(n) ? null : n);
+
+/**
+ * Suppresses a group that counts a part of other, shown counts (praktijkverklaringen within the outcomes they
+ * followed): besides the group's own rules, a shown part never leaves a small rest of its shown whole (whole minus
+ * part of 1 to 4 people, who would be the ones without), and the group's total not of the wholes' sum.
+ */
+export function suppressPart(part: Cells, whole: Cells, shownWhole: Shown): { total: number | null; cells: Shown } {
+  const sum = (c: Cells) => Object.values(c).reduce((a, b) => a + b, 0);
+  let total = suppressTotal(sum(part));
+  const keys = Object.keys(part);
+  if (total !== null && keys.every((k) => shownWhole[k] !== null) && small(sum(whole) - total)) total = null;
+  const cells = suppressGroup(part, total);
+  for (let changed = true; changed;) {
+    changed = false;
+    for (const k of keys)
+      if (cells[k] !== null && shownWhole[k] !== null && small((whole[k] ?? 0) - part[k]!)) {
+        cells[k] = null;
+        changed = true;
+      }
+    const hidden = keys.filter((k) => cells[k] === null && part[k]! > 0);
+    if (changed && total !== null && hidden.length === 1) {
+      const next = keys
+        .filter((k) => cells[k] !== null && part[k]! > 0)
+        .sort((a, b) => part[a]! - part[b]! || a.localeCompare(b))[0];
+      if (next) cells[next] = null;
+    }
+  }
+  return { total, cells };
+}

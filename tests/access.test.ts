@@ -196,6 +196,40 @@ const CASES: Case[] = [
     body: () => ({ by: 'employer', jobWithoutBbl: true }),
     allowed: ['admin', 'coordA', 'employer', 'school'],
   },
+  // The praktijkverklaring route (issue 21): the participant's own employer records, the ROC confirms.
+  {
+    method: 'GET',
+    path: '/v1/trajectories/{id}/work-processes',
+    url: () => `/v1/trajectories/${target}/work-processes`,
+    allowed: ['admin', 'coordA', 'employer', 'school', 'jobcoach'],
+  },
+  {
+    method: 'POST',
+    path: '/v1/trajectories/{id}/work-processes',
+    url: () => `/v1/trajectories/${target}/work-processes`,
+    body: () => ({ code: 'B1-K1-W1', shownOn: future(), note: 'x', assessor: 'Praktijkopleider' }),
+    allowed: ['employer'],
+  },
+  {
+    method: 'POST',
+    path: '/v1/trajectories/{id}/praktijkverklaring',
+    url: () => `/v1/trajectories/${target}/praktijkverklaring`,
+    body: () => ({}),
+    allowed: ['admin', 'school'],
+  },
+  {
+    method: 'GET',
+    path: '/v1/trajectories/{id}/praktijkverklaring/export',
+    url: () => `/v1/trajectories/${target}/praktijkverklaring/export`,
+    allowed: ['admin', 'coordA', 'school'],
+  },
+  {
+    method: 'POST',
+    path: '/v1/organisations/{id}/work-processes',
+    url: () => `/v1/organisations/${A.employerIds[0]}/work-processes`,
+    body: () => ({ programmeId: 'welslagen', codes: ['B9-K9-W9'] }),
+    allowed: ['admin', 'coordA'],
+  },
   {
     method: 'GET',
     path: '/v1/trajectories/{id}/calendar.ics',

@@ -207,7 +207,7 @@ describe('launching a cohort', () => {
     const res = await app.inject({ method: 'POST', url: '/v1/cohorts', headers: key(), payload: cohortRequest() });
     expect(res.statusCode).toBe(201);
     const cohort = res.json();
-    expect(cohort).toMatchObject({ programmeId: 'welslagen', programmeVersion: 1, status: 'launched' });
+    expect(cohort).toMatchObject({ programmeId: 'welslagen', programmeVersion: 2, status: 'launched' });
     expect(cohort.trajectories).toHaveLength(20);
     for (const t of cohort.trajectories) {
       expect(t.workflowId).toBe(`trajectory-${t.id}`);
@@ -231,7 +231,8 @@ describe('launching a cohort', () => {
       week: 1,
       weeks: 20,
       startDate: cohort.startDate,
-      programme: { id: 'welslagen', version: 1 },
+      // The newest WelSlagen version: 2 since migration 0024 named its work processes.
+      programme: { id: 'welslagen', version: 2 },
     });
     expect(traj.json().live.nextDays.length).toBeGreaterThan(0);
   });

@@ -192,6 +192,25 @@ const declared: { [T in keyof Database]: { [C in keyof Database[T]]: true } } = 
     ended_at: true,
   },
   used_link: { token_hash: true, used_at: true },
+  placement_work_process: { employer_id: true, programme_id: true, code: true, set_by: true, set_at: true },
+  work_process_evidence: {
+    trajectory_id: true,
+    code: true,
+    shown_on: true,
+    note: true,
+    assessor: true,
+    employer_id: true,
+    recorded_by: true,
+    recorded_at: true,
+  },
+  praktijkverklaring: {
+    trajectory_id: true,
+    school_id: true,
+    codes: true,
+    confirmed_on: true,
+    confirmed_by: true,
+    created_at: true,
+  },
   recruitment_round: {
     id: true,
     office_id: true,
@@ -304,7 +323,7 @@ async function checkDatabase(db: Db) {
   for (const [table, columns] of Object.entries(declared)) {
     expect(actual[table], table).toEqual(Object.keys(columns).sort());
   }
-  const programme = await db.selectFrom('programme').selectAll().executeTakeFirstOrThrow();
+  const programme = await db.selectFrom('programme').selectAll().orderBy('version').executeTakeFirstOrThrow();
   expect(programme).toMatchObject({ id: 'welslagen', version: 1 });
   expect(programme.template.weeks).toBe(20);
 }

@@ -43,6 +43,10 @@ function csvAsBefore(f: OutcomeFigures): string {
     rows.push([`follow_up_${months}m`, 'enrolment_asked', g.enrolmentAsked]);
     for (const [k, v] of Object.entries(g.enrolled)) rows.push([`follow_up_${months}m_enrolled`, k, v]);
   }
+  // Issue 21 added a figure after all of these, so every earlier row stays where it was.
+  rows.push(['praktijkverklaring', 'confirmed', f.praktijkverklaring.confirmed]);
+  for (const [k, v] of Object.entries(f.praktijkverklaring.byOutcome))
+    rows.push(['praktijkverklaring_by_outcome', k, v]);
   return stringify(rows.map((r) => r.map((v) => (v === null ? '' : v))));
 }
 

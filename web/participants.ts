@@ -1,6 +1,7 @@
 // "Mijn deelnemers": an employer's participants (an ROC's students) with their next days, and the way to this
-// week's and last week's attendance, to each participant's BBL decision, and for an ROC to its closures. Read
-// through a service (participantDays) under the same rule as the week page: the organisation's own, audited.
+// week's and last week's attendance, to each participant's BBL decision and work processes (praktijkverklaring),
+// and for an ROC to its closures. Read through a service (participantDays) under the same rule as the week page:
+// the organisation's own, audited.
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { noteAudit } from '../api/access';
 import type { AppDeps } from '../api/deps';
@@ -9,6 +10,7 @@ import { addDays, isoWeekday } from '../domain/calendar';
 import { html } from './html';
 import { inWords, personPage, sendPage } from './form-parts';
 import { taskOf, taskPath } from './tasks';
+import { workProcessesPath } from './work-processes';
 
 const mondayOf = (date: string, shift = 0) => addDays(date, 1 - isoWeekday(date) + shift);
 
@@ -61,6 +63,7 @@ export async function participantRoutes(app: FastifyInstance, { deps }: { deps: 
                         Volgende ${school ? 'ROC-dagen' : 'stagedagen'}
                       </th>
                       <th class="utrecht-table__header-cell" scope="col">BBL</th>
+                      <th class="utrecht-table__header-cell" scope="col">Werkprocessen</th>
                     </tr>
                   </thead>
                   <tbody class="utrecht-table__body">
@@ -83,6 +86,11 @@ export async function participantRoutes(app: FastifyInstance, { deps }: { deps: 
                                   >`
                                 : '–'
                             }
+                          </td>
+                          <td class="utrecht-table__cell">
+                            <a class="utrecht-link" href="${workProcessesPath(p.trajectoryId)}"
+                              >Werkprocessen van ${p.firstName}</a
+                            >
                           </td>
                         </tr>`,
                     )}

@@ -19,6 +19,7 @@ import {
 } from '../access';
 import { getSchedule, getTrajectory, recordOn } from '../services/trajectories';
 import { eraseTrajectory, exportTrajectory } from '../services/privacy';
+import { checkReferredWorkProcesses } from '../services/praktijkverklaring';
 import { answerFollowUp, getFollowUps } from '../services/follow-ups';
 import { FollowUp, FollowUpAnswer, FollowUpParams, FollowUps } from '../schemas/follow-up';
 import { IdempotencyHeaders, idempotentReply } from '../idempotency';
@@ -35,6 +36,8 @@ const recordings: {
   access: Access;
   summary: string;
   description: string;
+  /** What the route checks against the trajectory's records before the workflow sees the body. */
+  check?: (deps: AppDeps, id: string, body: never) => Promise<void>;
 }[] = [
   {
     path: 'attendance',
@@ -60,7 +63,10 @@ const recordings: {
     update: recordCheckpointUpdate,
     access: { roles: ['admin', 'coordinator', 'jobcoach'], resource: 'trajectory', audit: 'change' },
     summary: "Record a jobcoach checkpoint (three-way review) of the programme's template",
-    description: 'From the first day of its week on. A checkpoint not recorded by the end of its week is overdue.',
+    description:
+      'From the first day of its week on. A checkpoint not recorded by the end of its week is overdue. It may ' +
+      "name work processes of the programme's qualification (praktijkverklaring route); an unknown code is refused.",
+    check: (deps, id, body: { workProcesses?: string[] }) => checkReferredWorkProcesses(deps, id, body.workProcesses),
   },
   {
     path: 'changes',
@@ -166,10 +172,13 @@ export const trajectoryRoutes: FastifyPluginAsyncTypebox<{ deps: AppDeps }> = as
         },
       },
       async (request, reply) =>
-        idempotentReply(deps, request, reply, async (updateId) => ({
-          statusCode: 200,
-          body: await recordOn(deps, request.params.id, r.update, request.body, updateId, request.principal),
-        })),
+        idempotentReply(deps, request, reply, async (updateId) => {
+          await r.check?.(deps, request.params.id, request.body as never);
+          return {
+            statusCode: 200,
+            body: await recordOn(deps, request.params.id, r.update, request.body, updateId, request.principal),
+          };
+        }),
     );
   }
 

@@ -18,6 +18,7 @@ import * as mailbox from './mailbox';
 import * as organisation from './organisation';
 import * as outbox from './outbox';
 import * as outcome from './outcome';
+import * as praktijkverklaring from './praktijkverklaring';
 import * as programme from './programme';
 import * as readiness from './readiness';
 import * as recruitment from './recruitment';
@@ -75,6 +76,9 @@ const TAGS: Record<string, string> = {
   trajectories: "A participant's trajectory and schedule",
   recording: 'Attendance, checkpoints, changes and BBL confirmations',
   'follow-up': 'The follow-up after doorstroom',
+  praktijkverklaring:
+    "The praktijkverklaring route: work processes a placement offers, what the participant showed, the ROC's " +
+    'confirmation and its export for the Praktijkloket',
   calendars: 'Schedules as iCalendar feeds, and links to subscribe to them',
   outcomes: 'Figures for funders (small cells suppressed), and per-participant outcomes',
   steering: "The coordinator's steering view",
@@ -113,6 +117,7 @@ export function namedSchemas(): Record<string, TSchema> {
     organisation,
     outbox,
     outcome,
+    praktijkverklaring,
     programme,
     readiness,
     recording,

@@ -76,6 +76,17 @@ export const OutcomeFigures = Type.Object({
         'enrolled: yes, no, noAnswer (closed unanswered), open',
     },
   ),
+  praktijkverklaring: Type.Object(
+    {
+      confirmed: Count,
+      byOutcome: Counts,
+    },
+    {
+      description:
+        'Participants who ended without BBL and left with a praktijkverklaring the ROC confirmed, in total and by ' +
+        'how the trajectory ended (no_doorstroom, job_without_bbl, dropout)',
+    },
+  ),
   suppression: Type.String(),
 });
 export type OutcomeFigures = Static<typeof OutcomeFigures>;

@@ -2,7 +2,13 @@ import { Type, type Static } from 'typebox';
 import { ProgrammeTemplate } from '../../domain/programme';
 import { Id, Text } from './common';
 
-export { CheckpointTemplate, FollowUpRules, ProgrammeTemplate, ReminderRules } from '../../domain/programme';
+export {
+  CheckpointTemplate,
+  FollowUpRules,
+  ProgrammeTemplate,
+  ReminderRules,
+  WorkProcess,
+} from '../../domain/programme';
 
 export const Programme = Type.Object({
   id: Id,

@@ -207,6 +207,8 @@ export const PersonalDataExport = Type.Object({
   checkpoints: Type.Array(Row),
   placements: Type.Array(Row),
   followUps: Type.Array(Row, { description: 'Answers to the follow-up after doorstroom' }),
+  workProcesses: Type.Array(Row, { description: 'The work processes the praktijkopleider saw shown, with the note' }),
+  praktijkverklaring: Type.Union([Row, Type.Null()], { description: "The ROC's praktijkverklaring, once confirmed" }),
   audit: Type.Array(Row, { description: 'Who read or changed this personal data, and when' }),
 });
 export type PersonalDataExport = Static<typeof PersonalDataExport>;

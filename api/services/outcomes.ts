@@ -3,6 +3,8 @@
 // And the outcomes per participant, by pseudonymous reference: a benefit payer sees those whose benefit it pays.
 import { stringify } from 'csv-stringify/sync';
 import { listParticipantOutcomes, outcomeCounts } from '../../db/outcomes';
+import { praktijkverklaringCounts } from '../../db/praktijkverklaring';
+import { WITHOUT_BBL } from '../../domain/praktijkverklaring';
 import { outcomeFilter } from '../access';
 import type { Principal } from '../auth';
 import { BSN_FAILS_ELFPROEF, bsnHash, isBsn } from '../bsn';
@@ -11,7 +13,7 @@ import { actingOffice } from '../ownership';
 import type { FigureQuery, OutcomeFigures, OutcomeQuery, ParticipantOutcome } from '../schemas/outcome';
 import { OUTCOME_KINDS } from '../../domain/outcomes';
 import { RUNNING_STATUSES } from '../../domain/statuses';
-import { MIN_CELL, suppressGroup, suppressTotal } from '../../domain/suppression';
+import { MIN_CELL, suppressGroup, suppressPart, suppressTotal } from '../../domain/suppression';
 import type { AppDeps } from '../deps';
 import {
   ANSWER_NL,
@@ -60,10 +62,11 @@ const STATES = [...RUNNING_STATUSES, ...OUTCOME_KINDS] as const;
 
 export async function outcomeFigures(deps: Pick<AppDeps, 'db'>, p: Principal, q: FigureQuery): Promise<OutcomeFigures> {
   const { format: _, ...filter } = q;
-  const raw = await outcomeCounts(deps.db, {
-    ...filter,
-    programmeOfficeId: actingOffice(p) ?? undefined,
-  });
+  const scope = { ...filter, programmeOfficeId: actingOffice(p) ?? undefined };
+  const [raw, statements] = await Promise.all([
+    outcomeCounts(deps.db, scope),
+    praktijkverklaringCounts(deps.db, scope),
+  ]);
 
   // Where each participant stands: the outcome once decided, else the status.
   const participants: Record<string, number> = Object.fromEntries(STATES.map((s) => [s, 0]));
@@ -114,6 +117,11 @@ export async function outcomeFigures(deps: Pick<AppDeps, 'db'>, p: Principal, q:
     };
   }
 
+  // Praktijkverklaringen: a total of its own, and by the ending it followed, suppressed as every group.
+  const byOutcome: Record<string, number> = Object.fromEntries(WITHOUT_BBL.map((k) => [k, 0]));
+  for (const s of statements) byOutcome[s.kind] = (byOutcome[s.kind] ?? 0) + Number(s.n);
+  const statementFigures = suppressPart(byOutcome, participants, shownParticipants);
+
   const attendanceParticipants = Number(raw.attendance.participants);
   const enough = attendanceParticipants >= MIN_CELL;
   return {
@@ -137,6 +145,7 @@ export async function outcomeFigures(deps: Pick<AppDeps, 'db'>, p: Principal, q:
       ]),
     ),
     followUp,
+    praktijkverklaring: { confirmed: statementFigures.total, byOutcome: statementFigures.cells },
     suppression:
       `Counts of 1 to ${MIN_CELL - 1} people are null, and so is the next smallest count of a group whose ` +
       `total is shown, so no suppressed count can be worked out by subtraction.`,
@@ -187,6 +196,12 @@ export function figureRows(f: OutcomeFigures): FigureRow[] {
     for (const [k, v] of Object.entries(g.enrolled))
       add(`follow_up_${months}m_enrolled`, k, v, [`${after}: nog ingeschreven bij het ROC`, wordFor(ANSWER_NL, k)]);
   }
+  add('praktijkverklaring', 'confirmed', f.praktijkverklaring.confirmed, [
+    'Praktijkverklaring',
+    'Bevestigd door het ROC',
+  ]);
+  for (const [k, v] of Object.entries(f.praktijkverklaring.byOutcome))
+    add('praktijkverklaring_by_outcome', k, v, ['Praktijkverklaring naar einde', wordFor(STANDING_NL, k)]);
   return rows;
 }
 

@@ -27,6 +27,8 @@ export async function exportTrajectory(deps: Deps, id: string): Promise<Personal
     checkpoints: data.checkpoints.map(json),
     placements: data.placements.map(json),
     followUps: data.followUps.map(json),
+    workProcesses: data.workProcesses.map(json),
+    praktijkverklaring: data.praktijkverklaring && json(data.praktijkverklaring),
     audit: data.audit.map(json),
   };
 }

@@ -13,6 +13,8 @@ export async function insertCohort(
   benefits: Insertable<BenefitInstrumentTable>[] = [],
   /** More that belongs to the launch (an override of the readiness guard), in the same transaction. */
   also?: (trx: Db) => Promise<void>,
+  /** A check once the cohort is claimed and before its trajectories are written (the readiness guard, again). */
+  check?: (trx: Db) => Promise<void>,
 ): Promise<void> {
   await db.transaction().execute(async (trx) => {
     const inserted = await trx
@@ -22,6 +24,7 @@ export async function insertCohort(
       .returning('id')
       .executeTakeFirst();
     if (!inserted) return;
+    await check?.(trx);
     await inSlices(trajectories, 500, async (slice) => {
       await trx.insertInto('trajectory').values(slice).execute();
       await trx

@@ -75,7 +75,13 @@ export const readinessRoutes: FastifyPluginAsyncTypebox<{ deps: AppDeps }> = asy
     async (request, reply) =>
       idempotentReply(deps, request, reply, async () => ({
         statusCode: 200,
-        body: await confirmMentor(deps, request.params.id, request.params.crebo, request.body.officeId),
+        body: await confirmMentor(
+          deps,
+          request.principal,
+          request.params.id,
+          request.params.crebo,
+          request.body.officeId,
+        ),
       })),
   );
 

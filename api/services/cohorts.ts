@@ -194,7 +194,7 @@ async function validate(db: Db, principal: Principal, body: LaunchBody) {
   if (!covenant && found) denied.push({ resource: 'covenant', id: found.id });
   if (problems.length > 0 || !programme || !covenant) throw refusing(unprocessable(problems), denied);
   const crebo = creboOf(programme.template);
-  const overridden = await readinessGuard(db, {
+  const guard = {
     officeId: covenant.programme_office_id,
     crebo,
     override: body.readinessOverride,
@@ -203,8 +203,10 @@ async function validate(db: Db, principal: Principal, body: LaunchBody) {
       reference: p.reference,
       employerId: p.employerId,
     })),
-  });
-  return { programme, covenant, crebo, overridden, payerKind: (id: string) => orgs.get(id)?.kind };
+  };
+  // Checked here to refuse early; checked again, under a lock, in the transaction that writes the starts.
+  const overridden = await readinessGuard(db, guard);
+  return { programme, covenant, crebo, guard, overridden, payerKind: (id: string) => orgs.get(id)?.kind };
 }
 
 function toView(cohort: CohortRow, trajectories: Trajectory[]): Cohort {
@@ -270,7 +272,8 @@ export async function launchCohort(
 ): Promise<Cohort> {
   const { db } = deps;
   if (!(await findCohort(db, cohortId))) {
-    const { programme, covenant, crebo, overridden, payerKind } = await validate(db, principal, body);
+    const { programme, covenant, crebo, guard, payerKind, ...checked } = await validate(db, principal, body);
+    let overridden = checked.overridden;
     const endDate = planTrajectory({
       ...programme.template,
       startDate: body.startDate,
@@ -333,6 +336,11 @@ export async function launchCohort(
             missing: o.missing,
           })),
         ),
+      // Two launches at once must not both take an employer's last place: the guard again, under a lock per
+      // (office, employer) held until the starts are written; what it finds now is what is refused or recorded.
+      async (trx) => {
+        overridden = await readinessGuard(trx, guard);
+      },
     );
   }
   // From here on everything comes from the database, so a resumed launch starts exactly what the first one meant to.

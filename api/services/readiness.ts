@@ -3,7 +3,7 @@
 // API or a spreadsheet, and an employer change): a start at an employer that is not ready is refused with 422
 // naming the participant and the employer, unless the coordinator overrides it with a reason, which is kept with
 // their name and audited.
-import type { Insertable } from 'kysely';
+import { sql, type Insertable } from 'kysely';
 import type { Db } from '../../db/connection';
 import { findContact, findContacts, findCovenant } from '../../db/covenants';
 import { findCohort } from '../../db/cohorts';
@@ -109,13 +109,15 @@ async function viewsOf(db: Db, org: { id: string; name: string; kvk: string | nu
 }
 
 /**
- * An employer's readiness: a coordinator sees its own office's records, the employer its own records of every
- * office it works with, the admin all. The route's policy has already decided the caller may see the employer.
+ * An employer's readiness: a coordinator sees its own office's records, the employer's key the admin made its own
+ * records of every office it works with, an employer's key an office made only that office's records (the office
+ * may merely use the employer), the admin all. The route's policy has already decided the caller may see the
+ * employer.
  */
 export async function getReadiness(deps: Deps, principal: Principal, employerId: string): Promise<ReadinessList> {
   const org = await findOwnedOrganisation(deps.db, employerId);
   if (!org) throw notFound(says(`Organisation ${employerId}`, `Organisatie ${employerId}`));
-  const office = principal.role === 'employer' ? null : actingOffice(principal);
+  const office = actingOffice(principal);
   const rows = org.kind === 'employer' ? await listReadiness(deps.db, employerId, office) : [];
   return { employerId, kvk: org.kvk, records: await viewsOf(deps.db, org, rows) };
 }
@@ -185,12 +187,20 @@ export async function setReadiness(
       });
   }
   if (body.kvk !== undefined && body.kvk !== org.kvk) {
-    const taken = (await findEmployersByKvk(db, [body.kvk])).some((o) => o.id !== employerId);
-    if (taken)
+    // The KvK number is the organisation's own, seen by every office that uses it: only its owner (or the admin)
+    // records or changes it. An office that merely uses the organisation may repeat the number as it stands.
+    if (principal.role !== 'admin' && organisationRight(office, org) !== 'own')
       problems.push({
         field: 'kvk',
-        message: 'is the KvK number of another organisation',
-        nl: 'is het KvK-nummer van een andere organisatie',
+        message: 'only the programme office that registered the organisation records its KvK number; leave kvk out',
+        nl: 'alleen het programmabureau dat de organisatie heeft geregistreerd legt het KvK-nummer vast; laat kvk weg',
+      });
+    // One answer for every number that cannot be recorded, never whose it is.
+    else if ((await findEmployersByKvk(db, [body.kvk])).some((o) => o.id !== employerId))
+      problems.push({
+        field: 'kvk',
+        message: 'this KvK number cannot be recorded for this organisation; check the number',
+        nl: 'dit KvK-nummer kan niet voor deze organisatie worden vastgelegd; controleer het nummer',
       });
   }
   if (body.recognition && body.recognition.recognisedOn > body.recognition.checkedOn)
@@ -230,14 +240,20 @@ export async function setReadiness(
   return (await viewsOf(db, { ...org, kvk }, [row]))[0]!;
 }
 
-/** The employer confirms the praktijkopleider an office's record names for it. */
+/**
+ * The employer confirms the praktijkopleider an office's record names for it. A key an office made confirms only
+ * that office's record: another office's answers exactly like a record that does not exist.
+ */
 export async function confirmMentor(
   deps: Deps,
+  principal: Principal,
   employerId: string,
   crebo: string,
   officeId: string,
 ): Promise<Readiness> {
-  const row = await findReadiness(deps.db, { officeId, employerId, crebo });
+  const office = actingOffice(principal);
+  const row =
+    office === null || office === officeId ? await findReadiness(deps.db, { officeId, employerId, crebo }) : undefined;
   if (!row) throw notFound(says(`Readiness ${employerId}/${crebo}`, `Gereedheid ${employerId}/${crebo}`));
   if (!row.mentor_contact_id)
     throw unprocessable([
@@ -385,13 +401,18 @@ export async function readinessGuard(
   return refused;
 }
 
-/** The placements that may not start without an override, each with what its employer misses (the guard's check). */
+/**
+ * The placements that may not start without an override, each with what its employer misses (the guard's check).
+ * Inside a transaction it first locks the places of each (office, employer) until the transaction ends, so the
+ * transaction that writes the starts counts places no other start can take meanwhile.
+ */
 export async function readinessGaps(
   db: Db,
   o: { officeId: string; crebo: string; placements: Placement[] },
 ): Promise<(Overridden & { employerName: string })[]> {
   const employerIds = [...new Set(o.placements.map((p) => p.employerId))];
   if (employerIds.length === 0) return [];
+  if (db.isTransaction) await lockPlaces(db, o.officeId, employerIds);
   const inUse = await placesInUse(db, o.officeId, employerIds);
   const names = new Map((await findOwnedOrganisations(db, employerIds)).map((x) => [x.id, x.name]));
   const gaps = new Map<string, Gap[]>();
@@ -408,6 +429,17 @@ export async function readinessGaps(
       missing: gaps.get(p.employerId)!,
       employerName: names.get(p.employerId) ?? p.employerId,
     }));
+}
+
+/**
+ * Takes the places of (office, employer) for the rest of the transaction, so two starts at once cannot both count
+ * the same free place: the second waits until the first has committed, then counts again. Taken in one order
+ * (sorted), so two launches never wait on each other. A lock of the pair of keys, apart from the one-key locks
+ * elsewhere (programmes); PGlite has it too.
+ */
+async function lockPlaces(trx: Db, officeId: string, employerIds: string[]): Promise<void> {
+  for (const employerId of [...employerIds].sort())
+    await sql`select pg_advisory_xact_lock(hashtext(${officeId}), hashtext(${employerId}))`.execute(trx);
 }
 
 /**

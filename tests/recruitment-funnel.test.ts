@@ -188,7 +188,8 @@ describe("a round's funnel", () => {
 
 describe('the funders’ recruitment figures', () => {
   it('hide every count of 1 to 4, and the next smallest of its step, so none can be worked out', async () => {
-    const res = await call('GET', `/v1/recruitment-figures?roundId=${roundId}`, undefined, funder);
+    // Per round: the office's own coordinator (a funder gets programme and region only, below).
+    const res = await call('GET', `/v1/recruitment-figures?roundId=${roundId}`);
     expect(res.status).toBe(200);
     const [g] = res.json.groups as {
       candidates: number | null;
@@ -244,7 +245,7 @@ describe('the funders’ recruitment figures', () => {
     const csv = await api.app.inject({
       method: 'GET',
       url: `/v1/recruitment-figures?roundId=${roundId}&format=csv-nl`,
-      headers: { authorization: `Bearer ${funder}` },
+      headers: { authorization: `Bearer ${coordinator}` },
     });
     const rows = csv.body
       .replace(/^\ufeff/, '')
@@ -253,6 +254,83 @@ describe('the funders’ recruitment figures', () => {
     expect(rows[3]).toMatch(/^welslagen;West-Brabant;Najaar;Meeloopdag bij een werkgever;6;< 5;0;/);
     const theirs = await call('GET', `/v1/recruitment-figures?roundId=${roundId}`, undefined, intruder);
     expect(theirs.json.groups).toEqual([]);
+  });
+});
+
+describe("a funder's recruitment figures: one level only, so no round comes back by subtraction", () => {
+  const region = 'Zuid-Oost';
+  type Group = { roundId: string | null; rounds: number; candidates: number | null; region: string };
+
+  async function round(name: string, n: number): Promise<string> {
+    const id = (await call('POST', '/v1/recruitment-rounds', { programmeId: 'welslagen', region, name })).json
+      .id as string;
+    const added = await call('POST', `/v1/recruitment-rounds/${id}/candidates`, {
+      candidates: Array.from({ length: n }, (_, i) => ({
+        firstName: `${name} ${letters(i)}`,
+        lastName: `Achternaam ${letters(i)}`,
+        dateOfBirth: `197${i}-0${i + 1}-1${i}`,
+      })),
+    });
+    expect(added.status, JSON.stringify(added.json)).toBe(201);
+    // The projection writes the candidates' events shortly after: wait until the round counts all of them.
+    for (let i = 0; i < 100; i++) {
+      if ((await call('GET', `/v1/recruitment-rounds/${id}/funnel`)).json.candidates === n) break;
+      await new Promise((r) => setTimeout(r, 200));
+    }
+    return id;
+  }
+
+  it('refuses a funder per round or one round in Dutch naming the field, and answers per region alone', async () => {
+    const big = await round('Groot', 6);
+    const small = await round('Klein', 3);
+    const q = `programmeId=welslagen&region=${region}`;
+    // The office's own coordinator still sees its rounds: six, and three hidden.
+    const own = await call('GET', `/v1/recruitment-figures?${q}&per=round`);
+    expect(own.status).toBe(200);
+    const ownGroups = own.json.groups as Group[];
+    expect(ownGroups.find((g) => g.roundId === big)!.candidates).toBe(6);
+    expect(ownGroups.find((g) => g.roundId === small)!.candidates).toBeNull();
+    // A funder: per round, or one round, is refused (422, the field named, in Dutch too); never a 500.
+    for (const [url, field] of [
+      [`/v1/recruitment-figures?${q}&per=round`, 'per'],
+      [`/v1/recruitment-figures?${q}&per=round&format=csv-nl`, 'per'],
+      [`/v1/recruitment-figures?roundId=${small}&per=region`, 'roundId'],
+      [`/v1/recruitment-figures?roundId=${big}&format=xlsx`, 'roundId'],
+    ] as const) {
+      const res = await api.app.inject({
+        method: 'GET',
+        url,
+        headers: { ...withKey(funder), 'accept-language': 'nl' },
+      });
+      expect(res.statusCode, url).toBe(422);
+      const body = res.json() as { errors: { field: string; message: string }[] };
+      expect(body.errors.map((e) => e.field)).toContain(field);
+      expect(body.errors.find((e) => e.field === field)!.message).toMatch(/programmabureau/);
+    }
+    const english = await call('GET', `/v1/recruitment-figures?${q}&per=round`, undefined, funder);
+    expect(english.json.errors).toEqual([
+      { field: 'per', message: 'figures per round are for the coordinators of its own office; ask per=region' },
+    ]);
+    // Without per a funder gets the region: nine, and no round beside it to subtract.
+    const answers = await Promise.all(
+      [
+        `/v1/recruitment-figures?${q}`,
+        `/v1/recruitment-figures?${q}&per=region`,
+        `/v1/recruitment-figures?region=${region}`,
+        '/v1/recruitment-figures?programmeId=welslagen',
+        '/v1/recruitment-figures',
+      ].map((url) => call('GET', url, undefined, funder)),
+    );
+    const groups = answers.map((a) => {
+      expect(a.status).toBe(200);
+      expect(a.json.per).toBe('region');
+      expect((a.json.groups as Group[]).every((g) => g.roundId === null)).toBe(true);
+      return (a.json.groups as Group[]).find((g) => g.region === region)!;
+    });
+    expect(groups[0]).toMatchObject({ roundId: null, rounds: 2, candidates: 9 });
+    // Whatever a funder asks, the region is the same figures: nothing to subtract one answer from another.
+    for (const g of groups) expect(g).toEqual(groups[0]);
+    expect(JSON.stringify(answers.map((a) => a.json))).not.toMatch(/Groot|Klein/);
   });
 });
 

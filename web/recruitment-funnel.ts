@@ -17,6 +17,7 @@ import {
   previewRoundDates,
   recruitmentFigures,
   roundFunnel,
+  seesRounds,
 } from '../api/services/funnel';
 import { visibleProgrammes } from '../api/services/programmes';
 import { dutchDay } from '../domain/dutch';
@@ -78,11 +79,15 @@ type FigureValues = Record<'programma' | 'regio' | 'per', string>;
 const PROGRAMME_HINT = 'Leeg: alle programma’s. Bijvoorbeeld welslagen.';
 const REGION_HINT = 'Leeg: alle regio’s. Bijvoorbeeld West-Brabant.';
 
-function readFigureFilter(q: Partial<FigureValues>) {
+/**
+ * The page's selection; `rounds`: whether the caller may see figures per round (services/funnel.ts seesRounds). A
+ * funder gets programme and region only, whatever the address asks, so no round is shown beside its region's total.
+ */
+function readFigureFilter(q: Partial<FigureValues>, rounds: boolean) {
   const values: FigureValues = {
     programma: String(q.programma ?? '').trim(),
     regio: String(q.regio ?? '').trim(),
-    per: String(q.per ?? '').trim() === 'regio' ? 'regio' : 'ronde',
+    per: rounds && String(q.per ?? '').trim() !== 'regio' ? 'ronde' : 'regio',
   };
   const errors: Errors = {};
   const filter: RecruitmentFigureQuery = { per: values.per === 'regio' ? 'region' : 'round' };
@@ -313,14 +318,11 @@ export async function recruitmentFunnelRoutes(app: FastifyInstance, { deps }: { 
     '/uitkomsten/werving',
     { schema: { hide: true }, config: { access: { roles: FIGURES } } },
     async (request, reply) => {
-      const { values, filter, errors } = readFigureFilter(request.query ?? {});
+      const rounds = seesRounds(request.principal);
+      const { values, filter, errors } = readFigureFilter(request.query ?? {}, rounds);
       const invalid = Object.keys(errors).length > 0;
-      const form = html`<form method="get" action="/uitkomsten/werving" novalidate>
-        <fieldset class="utrecht-form-fieldset utrecht-form-fieldset--html-fieldset">
-          <legend class="utrecht-form-fieldset__legend utrecht-form-fieldset__legend--html-legend">Selectie</legend>
-          ${textField({ name: 'programma', label: 'Programma', value: values.programma, hint: PROGRAMME_HINT, errors })}
-          ${textField({ name: 'regio', label: 'Regio', value: values.regio, hint: REGION_HINT, errors })}
-          <div class="utrecht-form-field">
+      const perField = rounds
+        ? html`<div class="utrecht-form-field">
             <div class="utrecht-form-field__label"><label class="utrecht-form-label" for="per">Per</label></div>
             <select class="utrecht-select utrecht-select--html-select" id="per" name="per">
               <option value="ronde" ${values.per === 'ronde' ? 'selected' : ''}>Wervingsronde</option>
@@ -328,7 +330,16 @@ export async function recruitmentFunnelRoutes(app: FastifyInstance, { deps }: { 
                 Programma en regio, rondes opgeteld
               </option>
             </select>
-          </div>
+          </div>`
+        : html`<p class="utrecht-paragraph">
+            De cijfers staan per programma en regio, met de rondes opgeteld. Cijfers per wervingsronde zijn er alleen
+            voor het programmabureau zelf: naast het totaal van de regio zou een klein aantal terug te rekenen zijn.
+          </p>`;
+      const form = html`<form method="get" action="/uitkomsten/werving" novalidate>
+        <fieldset class="utrecht-form-fieldset utrecht-form-fieldset--html-fieldset">
+          <legend class="utrecht-form-fieldset__legend utrecht-form-fieldset__legend--html-legend">Selectie</legend>
+          ${textField({ name: 'programma', label: 'Programma', value: values.programma, hint: PROGRAMME_HINT, errors })}
+          ${textField({ name: 'regio', label: 'Regio', value: values.regio, hint: REGION_HINT, errors })} ${perField}
         </fieldset>
         <button type="submit" class="utrecht-button utrecht-button--primary-action">Toon cijfers</button>
       </form>`;
@@ -384,7 +395,7 @@ export async function recruitmentFunnelRoutes(app: FastifyInstance, { deps }: { 
   const figuresDownload =
     (kind: 'xlsx' | 'csv') =>
     async (request: FastifyRequest<{ Querystring: Partial<FigureValues> }>, reply: FastifyReply) => {
-      const { values, filter, errors } = readFigureFilter(request.query ?? {});
+      const { values, filter, errors } = readFigureFilter(request.query ?? {}, seesRounds(request.principal));
       if (Object.keys(errors).length > 0) return reply.redirect(`/uitkomsten/werving${queryOf(values)}`, 303);
       const figures = await recruitmentFigures(deps, request.principal, filter);
       return sendDownload(

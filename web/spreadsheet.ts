@@ -41,16 +41,29 @@ export async function xlsxOf(...sheets: Sheet<unknown>[]): Promise<Buffer> {
 /** A number as Dutch Excel reads it: 12,5 (a decimal comma, no thousands separator). */
 const dutchNumber = (n: number) => String(n).replace('.', ',');
 
-/** CSV for Dutch Excel: semicolon-separated, UTF-8 with a byte-order mark (else Excel guesses 1252), CRLF. */
+/**
+ * Text a spreadsheet would run as a formula (CSV injection: a name someone typed, such as `=HYPERLINK(…)`): a
+ * cell starting with = + - @, a tab or a carriage return gets a leading apostrophe, as OWASP advises, so Excel
+ * shows it as text. Only text: a number (also a negative one) stays a number.
+ */
+export const inertText = (s: string) => (/^[=+\-@\t\r]/.test(s) ? `'${s}` : s);
+
+/**
+ * CSV for Dutch Excel: semicolon-separated, UTF-8 with a byte-order mark (else Excel guesses 1252), CRLF; text
+ * that would start a formula made inert (`inertText`), headers too.
+ */
 export function dutchCsvOf<Row>(columns: Column<Row>[], rows: readonly Row[]): string {
   const cells = (row: Row) =>
     columns.map((c) => {
       const v = c.value(row);
-      return typeof v === 'number' ? dutchNumber(v) : (v ?? '');
+      return typeof v === 'number' ? dutchNumber(v) : inertText(v ?? '');
     });
   return (
     '\ufeff' +
-    stringify([columns.map((c) => c.header), ...rows.map(cells)], { delimiter: ';', record_delimiter: 'windows' })
+    stringify([columns.map((c) => inertText(c.header)), ...rows.map(cells)], {
+      delimiter: ';',
+      record_delimiter: 'windows',
+    })
   );
 }
 

@@ -63,7 +63,11 @@ export const funnelRoutes: FastifyPluginAsyncTypebox<{ deps: AppDeps }> = async 
         summary: 'Recruitment funnels for funders, per round or per programme and region; small cells suppressed',
         description:
           'Per step how many reached it, went on, left (per reason) and are still at it, and the median days to ' +
-          "its outcome. A coordinator sees its office's rounds, a funder every office's. A count of 1 to 4 people " +
+          "its outcome. A coordinator sees its office's rounds, a funder every office's (or, with a key a " +
+          "coordinator made, that office's). Per round (the default for a coordinator and the admin) only for a " +
+          'coordinator and the admin; everyone else gets the figures per programme and region only (the default ' +
+          'for them), and `per=round` or a `roundId` answers 422, so a region total minus the rounds shown never ' +
+          'gives a hidden round back. A count of 1 to 4 people ' +
           'is null, and so is the next smallest of its step, so none can be worked out from a total; a null passed ' +
           "hides every later step (it is the next step's total). A median needs 5 outcomes and all counts of the " +
           'step shown. `per=region` adds up the rounds of a programme and region that share their steps. ' +

@@ -60,7 +60,9 @@ export const RecruitmentFigureQuery = Type.Object({
   roundId: Type.Optional(Id),
   per: Type.Optional(
     Type.Enum(['round', 'region'], {
-      description: 'round (default): a funnel per round; region: the rounds of a programme and region added up',
+      description:
+        'round: a funnel per round (a coordinator and the admin only, and their default); region: the rounds of a ' +
+        'programme and region added up (the only level, and the default, for a funder)',
     }),
   ),
   format: Type.Optional(download),

@@ -73,12 +73,41 @@ export const SUPPRESSION_RULE =
 /** Rounds go together when they count the same steps in the same order (their programme and region's draaiboek). */
 const stepsOf = (r: FunnelRound) => r.draaiboek.steps.map((s) => `${s.key}:${s.kind}`).join(',');
 
+/**
+ * Whether a caller may see the figures per round: a coordinator (of its own office's rounds only, as every round
+ * it is shown is its own) and the admin, who read each round's exact funnel anyway. Everyone else (a funder, any
+ * key a coordinator made for someone else) gets ONE level only, per programme and region: suppressing each
+ * level on its own is not enough, as a region's total minus the rounds shown would give a hidden round back.
+ */
+export const seesRounds = (p: Principal) => p.role === 'admin' || p.role === 'coordinator';
+
 export async function recruitmentFigures(
   deps: Deps,
   p: Principal,
   q: RecruitmentFigureQuery,
 ): Promise<RecruitmentFigures> {
-  const per = q.per ?? 'round';
+  const roundLevel = seesRounds(p);
+  const per = q.per ?? (roundLevel ? 'round' : 'region');
+  if (!roundLevel) {
+    const problems: FieldProblem[] = [];
+    if (per === 'round')
+      problems.push({
+        field: 'per',
+        message: 'figures per round are for the coordinators of its own office; ask per=region',
+        nl:
+          'cijfers per wervingsronde zijn alleen voor de coördinatoren van het eigen programmabureau; ' +
+          'vraag per=region',
+      });
+    if (q.roundId !== undefined)
+      problems.push({
+        field: 'roundId',
+        message: 'figures of one round are for the coordinators of its own office; leave roundId out',
+        nl:
+          'cijfers van één wervingsronde zijn alleen voor de coördinatoren van het eigen programmabureau; ' +
+          'laat roundId weg',
+      });
+    if (problems.length > 0) throw unprocessable(problems);
+  }
   const office = actingOffice(p);
   const rounds = await roundsWithin(deps.db, {
     officeId: office ?? undefined,
@@ -125,7 +154,12 @@ const shown = (n: number | null) => n ?? SUPPRESSED_NL;
 export const FIGURE_COLUMNS: Column<FigureRow>[] = [
   { header: 'Programma', value: (r) => r.group.programmeId, width: 16 },
   { header: 'Regio', value: (r) => r.group.region, width: 18 },
-  { header: 'Ronde', value: (r) => (r.group.roundId === null ? `${r.group.rounds} rondes` : r.group.name), width: 24 },
+  {
+    header: 'Ronde',
+    value: (r) =>
+      r.group.roundId !== null ? r.group.name : `${r.group.rounds} ${r.group.rounds === 1 ? 'ronde' : 'rondes'}`,
+    width: 24,
+  },
   { header: 'Stap', value: (r) => r.step.name, width: 32 },
   { header: 'Bereikt', value: (r) => shown(r.step.entered), width: 10 },
   { header: 'Door naar de volgende stap', value: (r) => shown(r.step.passed), width: 14 },

@@ -495,6 +495,27 @@ export async function auditCandidateReads(
   );
 }
 
+/**
+ * Audits the reading of candidates a page or answer of one round shows (names, notes), each in the candidate's own
+ * audit trail, so its export lists who read it: one insert for all of them, under the round's office.
+ */
+export async function auditRoundCandidateReads(
+  db: Db,
+  request: FastifyRequest,
+  roundId: string,
+  candidateIds: Iterable<string>,
+): Promise<void> {
+  const ids = [...new Set(candidateIds)];
+  if (ids.length === 0) return;
+  const office = await ownerOffice(db, 'recruitment-round', roundId);
+  if (!office) return;
+  await auditCandidateReads(
+    db,
+    request,
+    ids.map((id) => ({ id, officeId: office })),
+  );
+}
+
 /** Audits changes at once, for a request that is about to fail after changing some participants' data. */
 export async function auditNow(
   db: Db,

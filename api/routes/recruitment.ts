@@ -12,7 +12,7 @@ import {
 } from '../schemas/recruitment';
 import { addCandidates, candidateLeaves, createRound, getRound } from '../services/recruitment';
 import type { AppDeps } from '../deps';
-import { trialDayOnly } from '../access';
+import { auditRoundCandidateReads, trialDayOnly } from '../access';
 import { CandidateAnswer } from '../schemas/candidate-people';
 import { candidateFor, recordStepAs } from '../services/candidate-people';
 
@@ -56,7 +56,17 @@ export const recruitmentRoutes: FastifyPluginAsyncTypebox<{ deps: AppDeps }> = a
         response: responses(200, RoundView, 'The round with its pipeline and candidates'),
       },
     },
-    async (request) => getRound(deps, request.params.id),
+    async (request) => {
+      const round = await getRound(deps, request.params.id);
+      // Every candidate's name and notes are in the answer: each candidate's own audit trail records the read.
+      await auditRoundCandidateReads(
+        deps.db,
+        request,
+        round.id,
+        round.candidates.map((c) => c.id),
+      );
+      return round;
+    },
   );
 
   app.post(

@@ -109,7 +109,9 @@ export const recruitmentRoutes: FastifyPluginAsyncTypebox<{ deps: AppDeps }> = a
         description:
           "The office's coordinators get the full view. The employer proposed for the trial day and the jobcoach " +
           'assigned get a card: reference, first name, step and deadline, the trial day (the jobcoach also the ' +
-          'e-mail address); never a BSN hash, date of birth or who handed the candidate over.',
+          'e-mail address); never a BSN hash, date of birth or who handed the candidate over. The employer reads ' +
+          'the candidate while it is in progress up to the trial day, and for 14 days after the trial day was ' +
+          'judged; after that, or once the candidate left before it, the candidate is unknown to it (404).',
         params: IdParams,
         response: responses(200, CandidateAnswer, 'The candidate'),
       },

@@ -7,17 +7,18 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { cohortParties, trajectoryParties, type TrajectoryParties } from '../db/access';
 import { findApiKey } from '../db/api-keys';
-import { candidateParties } from '../db/candidate-people';
+import { candidateParties, EMPLOYER_AFTER_JUDGEMENT_DAYS } from '../db/candidate-people';
 import { insertAuditEvents } from '../db/audit';
 import type { AuditAction } from '../db/schema';
 import { findCovenant } from '../db/covenants';
 import type { Db } from '../db/connection';
 import { findOwnedOrganisation, ownerOffice } from '../db/ownership';
-import { localDate } from '../domain/calendar';
+import { addDays, localDate } from '../domain/calendar';
 import type { Principal, Role } from './auth';
 import { DomainError, notFound, says, type FieldProblem, type Text } from './errors';
 import { actingOffice, organisationRight } from './ownership';
 import { JOBCOACH_CHANGES, type ChangeType } from '../domain/changes';
+import type { CandidateState, Draaiboek } from '../domain/recruitment';
 
 export type ResourceKind =
   | 'trajectory'
@@ -120,6 +121,25 @@ export function trajectoryScope(p: Principal, t: TrajectoryParties, today: strin
   }
 }
 
+/**
+ * Whether the employer proposed for a candidate's trial day still sees it: while the candidate is in progress at or
+ * before the trial day, and for EMPLOYER_AFTER_JUDGEMENT_DAYS after the trial day was judged (to see what it
+ * recorded); after that, or once the candidate left before it, not at all. The trial day's step key, or undefined.
+ */
+export function employerSeesCandidate(
+  c: { status: string; step: string; state: CandidateState; draaiboek: Draaiboek },
+  today: string,
+): string | undefined {
+  const steps = c.draaiboek.steps;
+  const trialDay = steps.findIndex((s) => s.kind === 'meeloopdag');
+  if (trialDay < 0) return undefined;
+  const key = steps[trialDay]!.key;
+  const at = steps.findIndex((s) => s.key === c.step);
+  if (c.status === 'in_progress' && at >= 0 && at <= trialDay) return key;
+  const judged = c.state.history?.filter((h) => h.step === key).at(-1);
+  return judged && addDays(judged.on, EMPLOYER_AFTER_JUDGEMENT_DAYS) >= today ? key : undefined;
+}
+
 /** See it; manage its set-up (contacts, keys, members); own it (decide who else may use it). */
 type Level = 'see' | 'manage' | 'own';
 
@@ -186,8 +206,8 @@ export async function resourceLevel(
       if (!c || (office !== null && c.office_id !== office)) return undefined;
       if (admin || (p.role === 'coordinator' && c.office_id === office)) return { level: 'manage', scope: EVERYTHING };
       if (p.role === 'employer' && c.proposed_employer_id !== null && c.proposed_employer_id === p.organisationId) {
-        const trialDay = c.draaiboek.steps.find((s) => s.kind === 'meeloopdag');
-        return trialDay && { level: 'see', scope: { from: null, trialDayStep: trialDay.key } };
+        const trialDay = employerSeesCandidate(c, today);
+        return trialDay === undefined ? undefined : { level: 'see', scope: { from: null, trialDayStep: trialDay } };
       }
       if (p.role === 'jobcoach' && c.jobcoach_id !== null && c.jobcoach_id === p.contactId)
         return { level: 'see', scope: EVERYTHING };
@@ -490,6 +510,27 @@ export async function auditCandidateReads(
       trajectory_id: null,
       office_id: c.officeId,
     })),
+  );
+}
+
+/**
+ * Audits the reading of candidates a page or answer of one round shows (names, notes), each in the candidate's own
+ * audit trail, so its export lists who read it: one insert for all of them, under the round's office.
+ */
+export async function auditRoundCandidateReads(
+  db: Db,
+  request: FastifyRequest,
+  roundId: string,
+  candidateIds: Iterable<string>,
+): Promise<void> {
+  const ids = [...new Set(candidateIds)];
+  if (ids.length === 0) return;
+  const office = await ownerOffice(db, 'recruitment-round', roundId);
+  if (!office) return;
+  await auditCandidateReads(
+    db,
+    request,
+    ids.map((id) => ({ id, officeId: office })),
   );
 }
 

@@ -1,8 +1,8 @@
 // A candidate's personal data at the end of its life (issue 20): the export of everything held (AVG art. 15) and
 // anonymisation, on request (art. 17) or by retention. Anonymisation keeps what the funnel figures need (round,
 // step, status, dates, the reason for leaving from the fixed list, the employer, the source) and removes who it
-// was: name, e-mail, date of birth, BSN hash, the reference, the notes typed at steps, and the text of mails about
-// the candidate.
+// was: name, e-mail, date of birth, BSN hash, the reference, the notes typed at steps, the text of mails about
+// the candidate, and the uploads waiting for a decision that show it beside a row.
 import { sql, type Insertable } from 'kysely';
 import type { Db } from './connection';
 import type { AuditEventTable } from './schema';
@@ -35,6 +35,13 @@ export async function anonymiseCandidate(
   audit: Omit<Insertable<AuditEventTable>, 'resource' | 'resource_id' | 'trajectory_id'>,
 ): Promise<boolean> {
   return db.transaction().execute(async (trx) => {
+    // Read before the reference is replaced: waiting uploads name the candidate by it.
+    const before = await trx
+      .selectFrom('candidate')
+      .select(['round_id', 'reference'])
+      .where('id', '=', id)
+      .where('anonymised_at', 'is', null)
+      .executeTakeFirst();
     const done = await trx
       .updateTable('candidate')
       .set({
@@ -58,12 +65,27 @@ export async function anonymiseCandidate(
       .set({ data: sql<string>`data - 'note'` })
       .where('candidate_id', '=', id)
       .execute();
-    // Mails that named the candidate keep who got them and when, not what they said.
+    // A list waiting for its near-match decisions holds a copy of the candidate (name, date of birth, e-mail) to show
+    // beside a row: the whole upload goes, not just that near match. The decisions are kept by position (keuze-0,
+    // keuze-1, ...), so dropping one entry would pair a page already open with the wrong matches; a deleted upload
+    // answers "not found" and the coordinator uploads the list again, checked against the round as it is now.
+    if (before)
+      await trx
+        .deleteFrom('candidate_upload')
+        .where('round_id', '=', before.round_id)
+        .where('added_at', 'is', null)
+        .where(
+          sql<boolean>`near @> ${JSON.stringify([{ other: { kind: 'round', reference: before.reference } }])}::jsonb`,
+        )
+        .execute();
+    // Mails that named the candidate keep who got them and when, not what they said: every mail that will not be
+    // sent (again) by the outbox on its own. Not a queued one (it would go out empty, or a digest about others would
+    // be lost) and not one being sent now (its text is the SMTP conversation's).
     await trx
       .updateTable('outbox')
       .set({ text: '', html: '' })
       .where('id', 'in', trx.selectFrom('outbox_candidate_item').select('outbox_id').where('candidate_id', '=', id))
-      .where('status', 'in', ['sent', 'failed'])
+      .where('status', 'in', ['sent', 'failed', 'uncertain', 'superseded'])
       .execute();
     const office = await trx
       .selectFrom('candidate as c')

@@ -4,7 +4,10 @@
 // candidate, and the process unchanged); employer and jobcoach read a minimised card; every read is audited by
 // candidate.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { localDate } from '../domain/calendar';
+import { sql } from 'kysely';
+import type { Principal } from '../api/auth';
+import { partnerCandidates } from '../api/services/candidate-people';
+import { addDays, localDate } from '../domain/calendar';
 import { startTestApi, type TestApi } from './helpers/api';
 import { withKey } from './helpers/app';
 import { createKey, seedPartners, type Partners } from './helpers/partners';
@@ -213,5 +216,92 @@ describe('the people around a candidate', () => {
     expect(rows.every((r) => r.office_id === mine.officeId && r.actor.length > 0)).toBe(true);
     // Refused attempts of strangers show in the office's log too.
     expect(by('employer', 'denied').length).toBeGreaterThan(0);
+  });
+
+  it('shows the employer a candidate up to its trial day and 14 days after judging it; then unknown', async () => {
+    const round = (
+      await call('coordinator', 'POST', '/v1/recruitment-rounds', {
+        programmeId: 'welslagen',
+        region: 'West-Brabant',
+        name: 'Najaar 2027',
+      })
+    ).json as { id: string };
+    const added = await call('coordinator', 'POST', `/v1/recruitment-rounds/${round.id}/candidates`, {
+      candidates: [
+        { firstName: 'Lotte', lastName: 'Afgewezen', dateOfBirth: '1990-02-02', email: 'lotte.afgewezen@example.nl' },
+        { firstName: 'Mees', lastName: 'Vertrokken', dateOfBirth: '1992-03-03', email: 'mees.vertrokken@example.nl' },
+      ],
+    });
+    const [lotte, mees] = (added.json as { candidates: { id: string }[] }).candidates.map((c) => c.id) as [
+      string,
+      string,
+    ];
+    for (const id of [lotte, mees]) {
+      for (const [step, outcome] of [
+        ['voorlichting', 'attended'],
+        ['groepsintake', 'passed'],
+      ])
+        expect(
+          (await call('coordinator', 'POST', `/v1/candidates/${id}/steps`, { step, outcome, on: today })).status,
+        ).toBe(200);
+      const proposed = await call('coordinator', 'POST', `/v1/candidates/${id}/proposal`, {
+        employerId: mine.employerIds[0],
+        on: today,
+      });
+      expect(proposed.status, JSON.stringify(proposed.json)).toBe(200);
+    }
+    const employer: Principal = {
+      actor: 'test-employer',
+      role: 'employer',
+      organisationId: mine.employerIds[0]!,
+      contactId: null,
+      officeId: mine.officeId,
+    };
+    const listed = async () =>
+      (await partnerCandidates({ db: api.db }, employer))
+        .map((x) => x.card.id)
+        .filter((id) => id === lotte || id === mees);
+    expect(await listed()).toEqual(expect.arrayContaining([lotte, mees]));
+    const shape = (j: Json) => {
+      const { detail: _d, instance: _i, requestId: _r, ...rest } = j as Record<string, unknown>;
+      return rest;
+    };
+    const unknown = await call('employer', 'GET', '/v1/candidates/nope');
+
+    // Mees leaves before the trial day: the employer never judged, the relation is over.
+    expect(
+      (await call('coordinator', 'POST', `/v1/candidates/${mees}/leave`, { reason: 'moved', on: today })).status,
+    ).toBe(200);
+    const gone = await call('employer', 'GET', `/v1/candidates/${mees}`);
+    expect(gone.status).toBe(404);
+    expect(shape(gone.json)).toEqual(shape(unknown.json));
+
+    // Lotte's trial day is negative: she has left, and the employer still sees what it recorded for 14 days.
+    const judged = await call('employer', 'POST', `/v1/candidates/${lotte}/steps`, {
+      step: 'meeloopdag',
+      outcome: 'negative',
+      on: today,
+    });
+    expect(judged.json).toMatchObject({ status: 'left' });
+    expect(await get('employer', lotte)).toMatchObject({ firstName: 'Lotte', status: 'left' });
+    const judgedOn = (date: string) =>
+      api.db
+        .updateTable('candidate')
+        .set({
+          state: sql`jsonb_set(state, array['history', (jsonb_array_length(state->'history') - 1)::text, 'on'],
+            to_jsonb(${date}::text))`,
+        })
+        .where('id', '=', lotte)
+        .execute();
+    await judgedOn(addDays(today, -14));
+    expect((await call('employer', 'GET', `/v1/candidates/${lotte}`)).status).toBe(200);
+    expect(await listed()).toEqual([lotte]);
+    await judgedOn(addDays(today, -15));
+    const later = await call('employer', 'GET', `/v1/candidates/${lotte}`);
+    expect(later.status).toBe(404);
+    expect(shape(later.json)).toEqual(shape(unknown.json));
+    expect(await listed()).toEqual([]);
+    // The office keeps reading both.
+    for (const id of [lotte, mees]) expect((await call('coordinator', 'GET', `/v1/candidates/${id}`)).status).toBe(200);
   });
 });

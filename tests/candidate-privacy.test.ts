@@ -7,6 +7,7 @@ import { randomUUID } from 'node:crypto';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createActivities } from '../activities';
+import { insertCandidateUpload } from '../db/candidate-uploads';
 import { localDate } from '../domain/calendar';
 import { withKey } from './helpers/app';
 import { startTestApi, type TestApi } from './helpers/api';
@@ -141,6 +142,94 @@ describe("a candidate's personal data", () => {
     );
     const again = await call('POST', `/v1/candidates/${id}/erasure`, {});
     expect(again.json).toEqual(res.json);
+  });
+
+  it('is erased from uploads waiting beside it and from mails that will not be sent any more', async () => {
+    const added = await call('POST', `/v1/recruitment-rounds/${roundId}/candidates`, {
+      candidates: [
+        { firstName: 'Wessel', lastName: 'Gewist', dateOfBirth: '1988-08-08', email: 'wessel.gewist@example.nl' },
+      ],
+    });
+    expect(added.status, JSON.stringify(added.json)).toBe(201);
+    const wessel = (added.json as { candidates: { id: string; reference: string }[] }).candidates[0]!;
+    // An upload whose row looks like Wessel (his data shown beside it), and one that does not name him.
+    const upload = async (near: unknown[]) => {
+      const id = randomUUID();
+      await insertCandidateUpload(api.db, {
+        id,
+        office_id: mine.officeId,
+        round_id: roundId,
+        created_by: 'test',
+        request_id: `upload${letters()}`,
+        entries: [{ line: 2, firstName: 'Wesel', lastName: 'Gewist' }],
+        near: near as never,
+      });
+      return id;
+    };
+    const holding = await upload([
+      {
+        index: 0,
+        other: {
+          kind: 'round',
+          reference: wessel.reference,
+          firstName: 'Wessel',
+          lastName: 'Gewist',
+          dateOfBirth: '1988-08-08',
+          email: 'wessel.gewist@example.nl',
+        },
+      },
+    ]);
+    const unrelated = await upload([]);
+    // Mails about Wessel in every status: the text goes from all but one waiting to be sent or being sent now.
+    const statuses = ['sent', 'failed', 'uncertain', 'superseded', 'queued', 'sending'] as const;
+    const mails: Record<string, string> = {};
+    for (const status of statuses) {
+      const id = randomUUID();
+      mails[status] = id;
+      await api.db
+        .insertInto('outbox')
+        .values({
+          id,
+          key: `wessel-${status}-${letters()}`,
+          recipient: 'coordinator@example.nl',
+          recipient_name: 'Coördinator',
+          organisation_id: mine.officeId,
+          kind: 'candidate-reminders',
+          day: today,
+          subject: 'Kandidaten',
+          text: 'Wessel Gewist is te laat',
+          html: '<p>Wessel Gewist is te laat</p>',
+          status,
+        })
+        .execute();
+      await api.db
+        .insertInto('outbox_candidate_item')
+        .values({ outbox_id: id, candidate_id: wessel.id, kind: 'overdue', subject: 'voorlichting' })
+        .execute();
+    }
+    expect((await call('POST', `/v1/candidates/${wessel.id}/leave`, { reason: 'moved', on: today })).status).toBe(200);
+    expect((await call('POST', `/v1/candidates/${wessel.id}/erasure`, {})).status).toBe(200);
+
+    const uploads = await api.db
+      .selectFrom('candidate_upload')
+      .select('id')
+      .where('id', 'in', [holding, unrelated])
+      .execute();
+    expect(uploads).toEqual([{ id: unrelated }]);
+    const left = await api.db
+      .selectFrom('outbox')
+      .select(['id', 'status', 'text', 'html'])
+      .where('id', 'in', Object.values(mails))
+      .execute();
+    const text = Object.fromEntries(left.map((m) => [m.status, m.text + m.html]));
+    expect(text).toEqual({
+      sent: '',
+      failed: '',
+      uncertain: '',
+      superseded: '',
+      queued: 'Wessel Gewist is te laat<p>Wessel Gewist is te laat</p>',
+      sending: 'Wessel Gewist is te laat<p>Wessel Gewist is te laat</p>',
+    });
   });
 
   it('is anonymised by retention once the candidate left longer ago than the retention period', async () => {

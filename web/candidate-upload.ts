@@ -11,6 +11,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import multipart from '@fastify/multipart';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { AppDeps } from '../api/deps';
+import { auditRoundCandidateReads } from '../api/access';
 import { DomainError } from '../api/errors';
 import { actingOffice } from '../api/ownership';
 import {
@@ -379,6 +380,15 @@ export async function candidateUploadRoutes(app: FastifyInstance, { deps }: { de
     o: { errors?: Errors; failure?: string } = {},
   ) => {
     const round = await getRound(deps, request.params.id);
+    // The page shows each near match's candidate of the round (name, date of birth, e-mail) beside the row: a read of
+    // that candidate, in its own audit trail.
+    const shown = new Set(upload.near.flatMap((m) => (m.other.kind === 'round' ? [m.other.reference] : [])));
+    await auditRoundCandidateReads(
+      deps.db,
+      request,
+      round.id,
+      round.candidates.filter((c) => shown.has(c.reference)).map((c) => c.id),
+    );
     const sources = new Map(
       (await candidateSources(deps, upload.office_id)).map((s) => [s.id, s.name] as [string, string]),
     );

@@ -7,6 +7,7 @@
 import { randomUUID } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { AppDeps } from '../api/deps';
+import { auditRoundCandidateReads } from '../api/access';
 import { DomainError } from '../api/errors';
 import { actingOffice } from '../api/ownership';
 import { visibleProgrammes } from '../api/services/programmes';
@@ -219,6 +220,13 @@ export async function recruitmentRoutes(app: FastifyInstance, { deps }: { deps: 
         ${inWords(c.dueOn, today)}${c.overdue ? html` <strong class="overdue">(te laat)</strong>` : ''}`;
       };
       const { step, overdue, candidates } = filterOf(round, request.query);
+      // The candidates the page lists, each in its own audit trail (the round's read is recorded by the hook).
+      await auditRoundCandidateReads(
+        deps.db,
+        request,
+        round.id,
+        candidates.map((c) => c.id),
+      );
       const filtered = step !== undefined || overdue;
       const base = `/werving/${round.id}`;
       const count = (n: number, query: string) =>
@@ -327,6 +335,12 @@ export async function recruitmentRoutes(app: FastifyInstance, { deps }: { deps: 
     { schema: { hide: true }, config: { access: { roles: OFFICE, resource: 'recruitment-round', audit: 'read' } } },
     async (request, reply) => {
       const round = await getRound(deps, request.params.id);
+      await auditRoundCandidateReads(
+        deps.db,
+        request,
+        round.id,
+        round.candidates.map((c) => c.id),
+      );
       const stepName = new Map(round.draaiboek.steps.map((s) => [s.key, s.name || STEP_NL[s.kind as StepKind]]));
       type Row = RoundView['candidates'][number];
       const xlsx = await xlsxOf(

@@ -12,7 +12,7 @@ import {
 } from '../schemas/recruitment';
 import { addCandidates, candidateLeaves, createRound, getRound } from '../services/recruitment';
 import type { AppDeps } from '../deps';
-import { trialDayOnly } from '../access';
+import { auditRoundCandidateReads, trialDayOnly } from '../access';
 import { CandidateAnswer } from '../schemas/candidate-people';
 import { candidateFor, recordStepAs } from '../services/candidate-people';
 
@@ -56,7 +56,17 @@ export const recruitmentRoutes: FastifyPluginAsyncTypebox<{ deps: AppDeps }> = a
         response: responses(200, RoundView, 'The round with its pipeline and candidates'),
       },
     },
-    async (request) => getRound(deps, request.params.id),
+    async (request) => {
+      const round = await getRound(deps, request.params.id);
+      // Every candidate's name and notes are in the answer: each candidate's own audit trail records the read.
+      await auditRoundCandidateReads(
+        deps.db,
+        request,
+        round.id,
+        round.candidates.map((c) => c.id),
+      );
+      return round;
+    },
   );
 
   app.post(
@@ -99,7 +109,9 @@ export const recruitmentRoutes: FastifyPluginAsyncTypebox<{ deps: AppDeps }> = a
         description:
           "The office's coordinators get the full view. The employer proposed for the trial day and the jobcoach " +
           'assigned get a card: reference, first name, step and deadline, the trial day (the jobcoach also the ' +
-          'e-mail address); never a BSN hash, date of birth or who handed the candidate over.',
+          'e-mail address); never a BSN hash, date of birth or who handed the candidate over. The employer reads ' +
+          'the candidate while it is in progress up to the trial day, and for 14 days after the trial day was ' +
+          'judged; after that, or once the candidate left before it, the candidate is unknown to it (404).',
         params: IdParams,
         response: responses(200, CandidateAnswer, 'The candidate'),
       },

@@ -8,9 +8,11 @@ import { findContact } from '../../db/covenants';
 import { findOwnedOrganisation } from '../../db/ownership';
 import { candidateEvents, findCandidate } from '../../db/recruitment';
 import type { Candidate } from '../../db/schema';
+import { localDate } from '../../domain/calendar';
 import { STEP_NL, type Draaiboek, type StepKind, type StepResult } from '../../domain/recruitment';
 import { proposeEmployerUpdate } from '../../workflows/candidate';
 import type { Principal } from '../auth';
+import { employerSeesCandidate } from '../access';
 import type { AppDeps } from '../deps';
 import { notFound, says, unprocessable } from '../errors';
 import { actingOffice, contactOfOffice, organisationRight } from '../ownership';
@@ -159,7 +161,7 @@ export async function assignCandidateJobcoach(
 
 /** The candidates proposed to the caller's organisation (an employer) or assigned to it (a jobcoach), as cards. */
 export async function partnerCandidates(
-  deps: Pick<Deps, 'db'>,
+  deps: Pick<Deps, 'db' | 'now'>,
   p: Principal,
 ): Promise<{ card: CandidateCard; officeId: string }[]> {
   const who =
@@ -169,7 +171,10 @@ export async function partnerCandidates(
         ? { jobcoachId: p.contactId }
         : undefined;
   if (!who) return [];
-  const rows = await candidatesOf(deps.db, who, actingOffice(p));
+  const all = await candidatesOf(deps.db, who, actingOffice(p));
+  // The employer's list is the candidates it may read, as GET /v1/candidates/{id} decides.
+  const today = localDate(deps.now?.() ?? Date.now());
+  const rows = 'employerId' in who ? all.filter((r) => employerSeesCandidate(r, today) !== undefined) : all;
   return rows.map((r) => ({ card: cardOf(r, r.draaiboek, p.role), officeId: r.office_id }));
 }
 

@@ -220,7 +220,7 @@ const samples = (s: Seen, bad: (status: string) => boolean) =>
     .join('; ');
 const isBad = (k: string) => k === 'network' || (Number(k) >= 500 && k !== '503');
 
-async function send(s: Seen, method: 'GET' | 'POST', p: string, body?: unknown): Promise<Json> {
+async function send(s: Seen, method: 'GET' | 'POST' | 'PUT', p: string, body?: unknown): Promise<Json> {
   const key = randomUUID();
   for (let attempt = 0; ; attempt++) {
     if (s.aborted) throw new Error(`${method} ${p}: the drill was aborted`);
@@ -233,7 +233,7 @@ async function send(s: Seen, method: 'GET' | 'POST', p: string, body?: unknown):
         headers: {
           authorization: `Bearer ${token}`,
           ...(body !== undefined && { 'content-type': 'application/json' }),
-          ...(method === 'POST' && { 'idempotency-key': key }),
+          ...((method === 'POST' || method === 'PUT') && { 'idempotency-key': key }),
         },
         body: body === undefined ? undefined : JSON.stringify(body),
       });
@@ -263,7 +263,7 @@ async function send(s: Seen, method: 'GET' | 'POST', p: string, body?: unknown):
 }
 const call =
   (s: Seen): Call =>
-  async (method, p, body) => ({ status: 200, json: await send(s, method as 'GET' | 'POST', p, body) });
+  async (method, p, body) => ({ status: 200, json: await send(s, method as 'GET' | 'POST' | 'PUT', p, body) });
 
 /** Runs one drill with a deadline; a throw or the deadline is a failed `<drill>.completed` check. */
 async function drill(name: Drill, deadlineMs: number, run: (s: Seen) => Promise<void>) {

@@ -194,7 +194,7 @@ export const httpCall =
         headers: {
           authorization: `Bearer ${key ?? admin}`,
           ...(body !== undefined && { 'content-type': 'application/json' }),
-          ...(method === 'POST' && { 'idempotency-key': idempotencyKey }),
+          ...((method === 'POST' || method === 'PUT') && { 'idempotency-key': idempotencyKey }),
         },
         body: body === undefined ? undefined : JSON.stringify(body),
       });

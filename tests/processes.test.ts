@@ -34,7 +34,7 @@ const callOn =
       headers: {
         authorization: `Bearer ${key ?? token}`,
         ...(body !== undefined && { 'content-type': 'application/json' }),
-        ...(method === 'POST' && { 'idempotency-key': randomUUID() }),
+        ...((method === 'POST' || method === 'PUT') && { 'idempotency-key': randomUUID() }),
       },
       body: body === undefined ? undefined : JSON.stringify(body),
     });

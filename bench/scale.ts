@@ -413,7 +413,9 @@ export async function benchScale(total = 10_000, historySample = Number(process.
     // workflows' first tasks do not push each other out of the cache (and replay).
     const pending = Math.max(20, Math.min(300, Math.floor(WORKER_CACHE * 0.8)));
 
-    const regions = await seedRegions(call, Math.max(1, Math.min(10, Math.ceil(total / 1000))));
+    // A covenant per 1,000 trajectories (two employers each): no employer needs more places than its readiness
+    // record may hold (READINESS_LIMITS.places), so a province of 50,000 launches as a region of 10,000 does.
+    const regions = await seedRegions(call, Math.max(1, Math.ceil(total / 1000)));
     const sample = Math.min(historySample, total);
     const t0 = performance.now();
     const first = await launchCohorts(call, regions, sample, 0, 4, stack.db, pending);

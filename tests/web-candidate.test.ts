@@ -6,8 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { localDate } from '../domain/calendar';
 import { startWebWorld, type WebWorld } from './helpers/browser';
-import { uniqueId } from './helpers/fixtures';
-import { createKey, seedPartners, type Partners } from './helpers/partners';
+import { addContact, createKey, type Partners, seedPartners } from './helpers/partners';
 
 let web: WebWorld;
 let api: WebWorld['api'];
@@ -20,12 +19,8 @@ let otherTrainer: { id: string; email: string };
 let jobcoach: { id: string; email: string };
 const today = localDate(Date.now());
 
-async function contact(organisationId: string, role: string, name: string) {
-  const email = `${uniqueId(role)}@example.nl`;
-  const made = await api.call('POST', `/v1/organisations/${organisationId}/contacts`, { role, name, email });
-  expect(made.status, JSON.stringify(made.json)).toBe(201);
-  return { id: made.json.id as string, email };
-}
+const contact = (organisationId: string, role: string, name: string) =>
+  addContact(api.call, organisationId, role, name);
 
 beforeAll(async () => {
   web = await startWebWorld();

@@ -19,7 +19,7 @@ import { readSheet } from '../web/spreadsheet';
 import { testDeps } from './helpers/app';
 import { startWebWorld, type WebWorld } from './helpers/browser';
 import { cohortRequest, uniqueId } from './helpers/fixtures';
-import { createKey, seedPartners, type Partners } from './helpers/partners';
+import { addContact, createKey, type Partners, seedPartners } from './helpers/partners';
 
 let web: WebWorld;
 let api: WebWorld['api'];
@@ -138,12 +138,8 @@ async function untilLaunched(page: Page) {
 const cohortIdsOf = async (token: string) =>
   ((await api.call('GET', '/v1/cohorts?limit=100', undefined, token)).json.items as { id: string }[]).map((c) => c.id);
 
-async function contact(organisationId: string, role: string, name: string) {
-  const email = `${uniqueId(role)}@example.nl`;
-  const made = await api.call('POST', `/v1/organisations/${organisationId}/contacts`, { role, name, email });
-  expect(made.status, JSON.stringify(made.json)).toBe(201);
-  return { id: made.json.id as string, email };
-}
+const contact = (organisationId: string, role: string, name: string) =>
+  addContact(api.call, organisationId, role, name);
 
 beforeAll(async () => {
   web = await startWebWorld();

@@ -10,7 +10,7 @@ import type { Page, Response } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startWebWorld, type WebWorld } from './helpers/browser';
 import { cohortRequest, uniqueId } from './helpers/fixtures';
-import { createKey, seedPartners, type Partners } from './helpers/partners';
+import { addContact, createKey, type Partners, seedPartners } from './helpers/partners';
 import { untilStarted } from './helpers/seed';
 
 type Launched = { id: string; reference: string; workflowId: string; employerId: string };
@@ -57,12 +57,8 @@ async function submit(page: Page, name: string | RegExp): Promise<Response> {
   return response;
 }
 
-async function contact(organisationId: string, role: string, name: string) {
-  const email = `${uniqueId(role)}@example.nl`;
-  const made = await api.call('POST', `/v1/organisations/${organisationId}/contacts`, { role, name, email });
-  expect(made.status, JSON.stringify(made.json)).toBe(201);
-  return { id: made.json.id as string, email };
-}
+const contact = (organisationId: string, role: string, name: string) =>
+  addContact(api.call, organisationId, role, name);
 
 async function launch(p: Partners, prefix: string, size: number) {
   const request = cohortRequest({ ...p, size });

@@ -9,8 +9,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { insertCohortDraft } from '../db/cohort-drafts';
 import { addDays } from '../domain/calendar';
 import { startWebWorld, type WebWorld } from './helpers/browser';
-import { thisMonday, uniqueId } from './helpers/fixtures';
-import { seedPartners, type Partners } from './helpers/partners';
+import { thisMonday } from './helpers/fixtures';
+import { addContact, type Partners, seedPartners } from './helpers/partners';
 
 let web: WebWorld;
 let api: WebWorld['api'];
@@ -19,12 +19,8 @@ let coordinator: { id: string; email: string };
 let intruder: { id: string; email: string };
 let unready: string;
 
-async function contact(organisationId: string, role: string, name: string) {
-  const email = `${uniqueId(role)}@example.nl`;
-  const made = await api.call('POST', `/v1/organisations/${organisationId}/contacts`, { role, name, email });
-  expect(made.status, JSON.stringify(made.json)).toBe(201);
-  return { id: made.json.id as string, email };
-}
+const contact = (organisationId: string, role: string, name: string) =>
+  addContact(api.call, organisationId, role, name);
 
 /** Presses a form's button and answers the status of the POST (a 303 is followed to its page). */
 async function submit(page: Page, button: string | RegExp): Promise<number> {

@@ -19,7 +19,7 @@ import { candidateWorkflowId } from '../workflows/ids';
 import { readSheet } from '../web/spreadsheet';
 import { startWebWorld, type WebWorld } from './helpers/browser';
 import { cohortRequest, uniqueId } from './helpers/fixtures';
-import { createKey, seedPartners, type Partners } from './helpers/partners';
+import { addContact, createKey, type Partners, seedPartners } from './helpers/partners';
 
 let web: WebWorld;
 let api: WebWorld['api'];
@@ -105,12 +105,8 @@ const asAnna = async (o: { phone?: boolean } = {}) => {
   return page;
 };
 
-async function contact(organisationId: string, role: string, name: string) {
-  const email = `${uniqueId(role)}@example.nl`;
-  const made = await api.call('POST', `/v1/organisations/${organisationId}/contacts`, { role, name, email });
-  expect(made.status, JSON.stringify(made.json)).toBe(201);
-  return { id: made.json.id as string, email };
-}
+const contact = (organisationId: string, role: string, name: string) =>
+  addContact(api.call, organisationId, role, name);
 
 beforeAll(async () => {
   web = await startWebWorld();

@@ -34,7 +34,7 @@ import { findRound } from '../db/recruitment';
 import { dutchDay } from '../domain/dutch';
 import { html, type Html } from './html';
 import { cell, headerCells, scrollTable, sheetProblems } from './table-parts';
-import { csrfOf, personPage, radioField, sendPage, type Errors } from './form-parts';
+import { csrfOf, personPage, radioField, sendPage, type Errors, fileField } from './form-parts';
 import { readSheet, sendDownload, sheetOf, UnreadableSheet, xlsxOf } from './spreadsheet';
 
 /** The largest upload: 2 MB holds thousands of rows, far more than one round's list. */
@@ -81,20 +81,7 @@ async function uploadForm(
       <h2 class="utrecht-heading-2">2. Bestand uploaden</h2>
       <form method="post" action="${base}/lijsten" enctype="multipart/form-data" novalidate>
         <input type="hidden" name="_csrf" value="${csrfOf(reply)}" />
-        <div class="utrecht-form-field${fileError ? ' utrecht-form-field--invalid' : ''}">
-          <label class="utrecht-form-label" for="bestand">Bestand met kandidaten</label>
-          <p class="utrecht-form-field-description" id="bestand-uitleg">Excel (xlsx) of CSV, hoogstens 2 MB</p>
-          ${fileError ? html`<p class="utrecht-form-field-error-message" id="bestand-fout">${fileError}</p>` : ''}
-          <input
-            class="utrecht-textbox utrecht-textbox--html-input"
-            id="bestand"
-            name="bestand"
-            type="file"
-            accept=".xlsx,.csv,text/csv,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-            aria-describedby="bestand-uitleg${fileError ? ' bestand-fout' : ''}"
-            ${fileError ? html`aria-invalid="true"` : ''}
-          />
-        </div>
+        ${fileField('Bestand met kandidaten', fileError)}
         <button type="submit" class="utrecht-button utrecht-button--primary-action">Bestand controleren</button>
       </form>
       <p class="utrecht-paragraph"><a class="utrecht-link" href="${base}">Terug naar de ronde</a></p>`,

@@ -51,6 +51,7 @@ import {
   sendPage,
   textField,
   type Errors,
+  fileField,
 } from './form-parts';
 import { readSheet, sendDownload, sheetOf, UnreadableSheet, xlsxOf } from './spreadsheet';
 
@@ -154,20 +155,7 @@ function uploadPage(
                 value: form.startdatum,
                 errors,
               })}
-              <div class="utrecht-form-field${fileError ? ' utrecht-form-field--invalid' : ''}">
-                <label class="utrecht-form-label" for="bestand">Bestand met deelnemers</label>
-                <p class="utrecht-form-field-description" id="bestand-uitleg">Excel (xlsx) of CSV, hoogstens 2 MB</p>
-                ${fileError ? html`<p class="utrecht-form-field-error-message" id="bestand-fout">${fileError}</p>` : ''}
-                <input
-                  class="utrecht-textbox utrecht-textbox--html-input"
-                  id="bestand"
-                  name="bestand"
-                  type="file"
-                  accept=".xlsx,.csv,text/csv,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-                  aria-describedby="bestand-uitleg${fileError ? ' bestand-fout' : ''}"
-                  ${fileError ? html`aria-invalid="true"` : ''}
-                />
-              </div>
+              ${fileField('Bestand met deelnemers', fileError)}
               <button type="submit" class="utrecht-button utrecht-button--primary-action">Bestand controleren</button>
             </form>`
       }`,

@@ -186,3 +186,21 @@ export function selectField(o: {
     </select>
   </div>`;
 }
+
+/** The file input of an upload form (xlsx or CSV, as Dutch Excel saves it), with its hint and error. */
+export function fileField(label: string, error?: string): Html {
+  return html`<div class="utrecht-form-field${error ? ' utrecht-form-field--invalid' : ''}">
+    <label class="utrecht-form-label" for="bestand">${label}</label>
+    <p class="utrecht-form-field-description" id="bestand-uitleg">Excel (xlsx) of CSV, hoogstens 2 MB</p>
+    ${error ? html`<p class="utrecht-form-field-error-message" id="bestand-fout">${error}</p>` : ''}
+    <input
+      class="utrecht-textbox utrecht-textbox--html-input"
+      id="bestand"
+      name="bestand"
+      type="file"
+      accept=".xlsx,.csv,text/csv,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+      aria-describedby="bestand-uitleg${error ? ' bestand-fout' : ''}"
+      ${error ? html`aria-invalid="true"` : ''}
+    />
+  </div>`;
+}

@@ -25,6 +25,13 @@ async function created(call: Call, url: string, body: unknown): Promise<Json> {
   return res.json;
 }
 
+/** Adds a contact to the organisation under a fresh address; its id and address. */
+export async function addContact(call: Call, organisationId: string, role: string, name: string) {
+  const email = `${uniqueId(role)}@example.nl`;
+  const made = await created(call, `/v1/organisations/${organisationId}/contacts`, { role, name, email });
+  return { id: made.id as string, email };
+}
+
 export async function seedPartners(call: Call, region = 'West-Brabant'): Promise<Partners> {
   // The admin registers the office, and the partners as that office's own (each office owns what it works with).
   const org = async (kind: string, name: string, officeId?: string) =>

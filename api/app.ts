@@ -23,6 +23,7 @@ import { candidatePrivacyRoutes } from './routes/candidate-privacy';
 import { readinessRoutes } from './routes/readiness';
 import { benefitRoutes } from './routes/benefit';
 import { praktijkverklaringRoutes } from './routes/praktijkverklaring';
+import { praktijkovereenkomstRoutes } from './routes/praktijkovereenkomst';
 import { outboxRoutes } from './routes/outbox';
 import { outcomeRoutes } from './routes/outcomes';
 import { steeringRoutes } from './routes/steering';
@@ -201,6 +202,7 @@ export async function buildApp(deps: AppDeps, options: FastifyServerOptions = {}
         readinessRoutes,
         benefitRoutes,
         praktijkverklaringRoutes,
+        praktijkovereenkomstRoutes,
       ];
       for (const r of routes) await v1.register(r, { deps });
       if (deps.mailer.kind === 'dev-mailbox') await v1.register(mailboxRoutes, { deps });

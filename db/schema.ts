@@ -571,3 +571,26 @@ export interface Database {
   praktijkverklaring: PraktijkverklaringTable;
 }
 export type WorkProcessEvidence = Selectable<WorkProcessEvidenceTable>;
+/**
+ * The praktijkovereenkomst of a participant entering BBL (migration 0025): each step's date and who recorded it,
+ * the employer that signed and the one the last bpv-blad is for. domain/praktijkovereenkomst.ts judges it.
+ */
+export interface PraktijkovereenkomstTable {
+  trajectory_id: string;
+  drawn_up_on: IsoDate | null;
+  drawn_up_by: string | null;
+  participant_on: IsoDate | null;
+  participant_by: string | null;
+  employer_on: IsoDate | null;
+  employer_by: string | null;
+  employer_id: string | null;
+  school_on: IsoDate | null;
+  school_by: string | null;
+  bpv_blad_on: IsoDate | null;
+  bpv_blad_by: string | null;
+  bpv_blad_employer_id: string | null;
+  updated_at: ColumnType<Date, Date | undefined, Date>;
+}
+export interface Database {
+  praktijkovereenkomst: PraktijkovereenkomstTable;
+}

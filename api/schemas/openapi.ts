@@ -19,6 +19,7 @@ import * as organisation from './organisation';
 import * as outbox from './outbox';
 import * as outcome from './outcome';
 import * as praktijkverklaring from './praktijkverklaring';
+import * as praktijkovereenkomst from './praktijkovereenkomst';
 import * as programme from './programme';
 import * as readiness from './readiness';
 import * as recruitment from './recruitment';
@@ -79,6 +80,9 @@ const TAGS: Record<string, string> = {
   praktijkverklaring:
     "The praktijkverklaring route: work processes a placement offers, what the participant showed, the ROC's " +
     'confirmation and its export for the Praktijkloket',
+  praktijkovereenkomst:
+    'The praktijkovereenkomst (POK) of a participant entering BBL: drawn up, signed per party, its deadline, the ' +
+    "employer's SBB recognition at signing and a new bpv-blad after an employer change",
   calendars: 'Schedules as iCalendar feeds, and links to subscribe to them',
   outcomes: 'Figures for funders (small cells suppressed), and per-participant outcomes',
   steering: "The coordinator's steering view",
@@ -118,6 +122,7 @@ export function namedSchemas(): Record<string, TSchema> {
     outbox,
     outcome,
     praktijkverklaring,
+    praktijkovereenkomst,
     programme,
     readiness,
     recording,

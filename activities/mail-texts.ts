@@ -20,7 +20,10 @@ export type ReminderKind =
   | 'candidate_escalation' // to the coordinator: a candidate's step still overdue after two reminders
   | 'recognition_recheck' // to the coordinator: an employer's SBB recognition to re-check before the BBL decision
   | 'benefit_maximum' // to the benefit payer: the instrument's maximum comes near while the trajectory runs past it
-  | 'benefit_adjustment'; // to the benefit payer: from the BBL contract start until it confirms the adjustment
+  | 'benefit_adjustment' // to the benefit payer: from the BBL contract start until it confirms the adjustment
+  | 'pok_due' // to the ROC: the praktijkovereenkomst is not signed by all, 14 days or less before the BBL start
+  | 'pok_late' // to the ROC and the coordinator: the BBL contract started without a POK signed by all
+  | 'bpv_blad'; // to the ROC: the employer changed after it signed the POK; a new bpv-blad is needed
 
 export interface DigestItem {
   kind: ReminderKind;
@@ -48,6 +51,8 @@ export interface DigestItem {
   candidate?: { id: string; officeId: string; step: string; dueOn: string; round: string };
   /** benefit_*: the instrument by its Dutch name, its maximum and the planned end, or the BBL contract start. */
   benefit?: { instrument: string; maximumEnd?: string; plannedEnd?: string; contractStart?: string };
+  /** pok_*, bpv_blad: the BBL contract start (the POK's deadline), the steps still missing, the new employer. */
+  pok?: { deadline: string; missing: string[]; employer?: string };
   /** escalation: what was ignored, by which organisation, and how often it was reminded. */
   ignored?: { kind: ReminderKind; organisation: string; times: number };
   /** recognition_recheck: the employer, its qualification, the last check, the decision and SBB's register. */
@@ -163,6 +168,24 @@ const SECTIONS: Record<ReminderKind, { heading: string; note: string }> = {
       'De deelnemer is met een BBL-arbeidsovereenkomst begonnen. Pas de uitkering aan of beëindig haar, en ' +
       'bevestig dat in Toeleiding; tot dan herinneren wij u elke week.',
   },
+  pok_due: {
+    heading: 'Praktijkovereenkomst nog niet rond',
+    note:
+      'Een BBL-plaats telt pas met een praktijkovereenkomst die de student, het leerbedrijf en het ROC hebben ' +
+      'getekend, uiterlijk op de startdatum van het BBL-contract. Leg elke handtekening vast in Toeleiding.',
+  },
+  pok_late: {
+    heading: 'Praktijkovereenkomst te laat',
+    note:
+      'Het BBL-contract is begonnen zonder praktijkovereenkomst die door alle partijen is getekend. Zonder die ' +
+      'overeenkomst telt de doorstroom niet. Zorg dat de ontbrekende handtekeningen er komen en leg ze vast.',
+  },
+  bpv_blad: {
+    heading: 'Nieuw bpv-blad nodig',
+    note:
+      'De deelnemer heeft een andere werkgever dan het leerbedrijf dat de praktijkovereenkomst tekende. Stel een ' +
+      'nieuw bpv-blad op en leg het vast in Toeleiding.',
+  },
   escalation: {
     heading: 'Herinnering twee keer genegeerd',
     note: 'Neem contact op met de organisatie die de herinneringen niet heeft opgevolgd.',
@@ -204,6 +227,9 @@ const REMINDED_TO: Record<ReminderKind, string> = {
   follow_up: 'nazorgvraag beantwoorden',
   benefit_maximum: 'verlenging van het uitkeringsinstrument',
   benefit_adjustment: 'uitkering aanpassen of beëindigen',
+  pok_due: 'praktijkovereenkomst laten tekenen',
+  pok_late: 'te late praktijkovereenkomst laten tekenen',
+  bpv_blad: 'nieuw bpv-blad vastleggen',
   escalation: 'escalatie opvolgen',
   risk_raised: 'risicosignaal opvolgen',
   candidate_overdue: 'te late stap van een kandidaat vastleggen',
@@ -225,6 +251,9 @@ const PAGE_VERB: Partial<Record<ReminderKind, string>> = {
   checkpoint_overdue: 'Leg het gesprek vast',
   bbl_decision: 'Bevestig het BBL-besluit',
   follow_up: 'Beantwoord de vraag',
+  pok_due: 'Leg de handtekeningen vast',
+  pok_late: 'Leg de handtekeningen vast',
+  bpv_blad: 'Leg het nieuwe bpv-blad vast',
 };
 
 const ATTENDANCE: ReadonlySet<ReminderKind> = new Set<ReminderKind>(['attendance_placement', 'attendance_school']);
@@ -355,6 +384,18 @@ function entry(item: DigestItem, base: string, date: (d: string) => string): Ent
           `${flat(item.benefit.instrument)} loopt tot en met ${date(item.benefit.maximumEnd)}; het traject loopt ` +
             `tot ${date(item.benefit.plannedEnd)}`,
         );
+      break;
+    case 'pok_due':
+    case 'pok_late':
+      if (item.pok) {
+        facts.push(
+          `${item.kind === 'pok_late' ? 'BBL-contract begonnen op' : 'Uiterlijk getekend op'} ${date(item.pok.deadline)}`,
+        );
+        if (item.pok.missing.length) facts.push(`Nog niet: ${dutchList(item.pok.missing.map(flat))}`);
+      }
+      break;
+    case 'bpv_blad':
+      if (item.pok?.employer) facts.push(`Nieuwe werkgever: ${flat(item.pok.employer)}`);
       break;
     case 'benefit_adjustment':
       if (item.benefit?.contractStart)

@@ -15,6 +15,10 @@ const contractStart = sql<string | null>`(select max(e.data->>'contractStartDate
 const lastEmployer = sql<string>`coalesce((select p.employer_id from placement p where p.trajectory_id = t.id
   order by p.from_date desc limit 1), t.employer_id)`;
 
+/** The day the last employer change was recorded: a bpv-blad is needed from then (or from the employer's signing). */
+const employerChangedOn = sql<string | null>`(select max(e.occurred_on)::text from trajectory_event e
+  where e.trajectory_id = t.id and e.type = 'employer_changed')`;
+
 /** A trajectory with what its POK is judged by, and the POK as recorded (left joined: null columns when none). */
 function pokRows(db: Db) {
   return db
@@ -50,7 +54,11 @@ function pokRows(db: Db) {
       'k.bpv_blad_by',
       'k.bpv_blad_employer_id',
     ])
-    .select([contractStart.as('contract_start'), lastEmployer.as('current_employer_id')]);
+    .select([
+      contractStart.as('contract_start'),
+      lastEmployer.as('current_employer_id'),
+      employerChangedOn.as('employer_changed_on'),
+    ]);
 }
 export type PokRow = Awaited<ReturnType<typeof findPokFacts>> & object;
 

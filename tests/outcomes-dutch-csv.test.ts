@@ -47,6 +47,7 @@ function csvAsBefore(f: OutcomeFigures): string {
   rows.push(['praktijkverklaring', 'confirmed', f.praktijkverklaring.confirmed]);
   for (const [k, v] of Object.entries(f.praktijkverklaring.byOutcome))
     rows.push(['praktijkverklaring_by_outcome', k, v]);
+  rows.push(['doorstroom_pok', 'valid', f.doorstroomPok.valid], ['doorstroom_pok', 'pending', f.doorstroomPok.pending]);
   return stringify(rows.map((r) => r.map((v) => (v === null ? '' : v))));
 }
 

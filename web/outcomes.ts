@@ -234,6 +234,14 @@ function figuresContent(f: OutcomeFigures): Html {
     <h2 class="utrecht-heading-2">Deelnemers</h2>
     <p class="utrecht-paragraph">Gestart in deze selectie: <strong>${count(f.started)}</strong> deelnemers.</p>
     ${figureTable('Waar de deelnemers nu staan', bars(f.participants, STANDING_NL), { head: 'Stand' })}
+    ${figureTable(
+      'Doorstroom naar de BBL: telt alleen met een getekende praktijkovereenkomst',
+      [
+        { label: 'Doorstroom (praktijkovereenkomst rond)', value: f.doorstroomPok.valid },
+        { label: 'Doorstroom, POK nog niet rond', value: f.doorstroomPok.pending },
+      ],
+      { head: 'Doorstroom' },
+    )}
     <h2 class="utrecht-heading-2">Uitval</h2>
     ${
       Object.keys(f.dropoutByReason).length === 0

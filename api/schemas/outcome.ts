@@ -87,6 +87,15 @@ export const OutcomeFigures = Type.Object({
         'how the trajectory ended (no_doorstroom, job_without_bbl, dropout)',
     },
   ),
+  doorstroomPok: Type.Object(
+    { valid: Count, pending: Count },
+    {
+      description:
+        'BBL doorstroom (participants.bbl_doorstroom) split by the praktijkovereenkomst: valid (signed by the ' +
+        'participant, the employer and the ROC, no new bpv-blad missing), which is the doorstroom that counts, ' +
+        'and pending (doorstroom, POK nog niet rond)',
+    },
+  ),
   suppression: Type.String(),
 });
 export type OutcomeFigures = Static<typeof OutcomeFigures>;

@@ -4,6 +4,7 @@
 import { stringify } from 'csv-stringify/sync';
 import { listParticipantOutcomes, outcomeCounts } from '../../db/outcomes';
 import { praktijkverklaringCounts } from '../../db/praktijkverklaring';
+import { doorstroomPokCounts } from '../../db/praktijkovereenkomst';
 import { WITHOUT_BBL } from '../../domain/praktijkverklaring';
 import { outcomeFilter } from '../access';
 import type { Principal } from '../auth';
@@ -63,9 +64,10 @@ const STATES = [...RUNNING_STATUSES, ...OUTCOME_KINDS] as const;
 export async function outcomeFigures(deps: Pick<AppDeps, 'db'>, p: Principal, q: FigureQuery): Promise<OutcomeFigures> {
   const { format: _, ...filter } = q;
   const scope = { ...filter, programmeOfficeId: actingOffice(p) ?? undefined };
-  const [raw, statements] = await Promise.all([
+  const [raw, statements, poks] = await Promise.all([
     outcomeCounts(deps.db, scope),
     praktijkverklaringCounts(deps.db, scope),
+    doorstroomPokCounts(deps.db, scope),
   ]);
 
   // Where each participant stands: the outcome once decided, else the status.
@@ -122,6 +124,13 @@ export async function outcomeFigures(deps: Pick<AppDeps, 'db'>, p: Principal, q:
   for (const s of statements) byOutcome[s.kind] = (byOutcome[s.kind] ?? 0) + Number(s.n);
   const statementFigures = suppressPart(byOutcome, participants, shownParticipants);
 
+  // Doorstroom counts only with a valid POK: BBL doorstroom split in two, a group adding up to its shown count. Read
+  // by its own statement (not from the outcome cells): a signature changes it without changing the outcome.
+  const doorstroomPok = suppressGroup(
+    { valid: poks.valid, pending: Math.max(0, (participants.bbl_doorstroom ?? 0) - poks.valid) },
+    shownParticipants.bbl_doorstroom ?? null,
+  );
+
   const attendanceParticipants = Number(raw.attendance.participants);
   const enough = attendanceParticipants >= MIN_CELL;
   return {
@@ -146,6 +155,7 @@ export async function outcomeFigures(deps: Pick<AppDeps, 'db'>, p: Principal, q:
     ),
     followUp,
     praktijkverklaring: { confirmed: statementFigures.total, byOutcome: statementFigures.cells },
+    doorstroomPok: { valid: doorstroomPok.valid ?? null, pending: doorstroomPok.pending ?? null },
     suppression:
       `Counts of 1 to ${MIN_CELL - 1} people are null, and so is the next smallest count of a group whose ` +
       `total is shown, so no suppressed count can be worked out by subtraction.`,
@@ -202,6 +212,14 @@ export function figureRows(f: OutcomeFigures): FigureRow[] {
   ]);
   for (const [k, v] of Object.entries(f.praktijkverklaring.byOutcome))
     add('praktijkverklaring_by_outcome', k, v, ['Praktijkverklaring naar einde', wordFor(STANDING_NL, k)]);
+  add('doorstroom_pok', 'valid', f.doorstroomPok.valid, [
+    'Doorstroom naar BBL en praktijkovereenkomst',
+    'Doorstroom (praktijkovereenkomst rond)',
+  ]);
+  add('doorstroom_pok', 'pending', f.doorstroomPok.pending, [
+    'Doorstroom naar BBL en praktijkovereenkomst',
+    'Doorstroom, POK nog niet rond',
+  ]);
   return rows;
 }
 

@@ -23,6 +23,8 @@ import { candidatePrivacyRoutes } from './routes/candidate-privacy';
 import { readinessRoutes } from './routes/readiness';
 import { benefitRoutes } from './routes/benefit';
 import { praktijkverklaringRoutes } from './routes/praktijkverklaring';
+import { legalHoldRoutes } from './routes/legal-holds';
+import { evidenceRoutes } from './routes/evidence';
 import { outboxRoutes } from './routes/outbox';
 import { outcomeRoutes } from './routes/outcomes';
 import { steeringRoutes } from './routes/steering';
@@ -201,6 +203,8 @@ export async function buildApp(deps: AppDeps, options: FastifyServerOptions = {}
         readinessRoutes,
         benefitRoutes,
         praktijkverklaringRoutes,
+        legalHoldRoutes,
+        evidenceRoutes,
       ];
       for (const r of routes) await v1.register(r, { deps });
       if (deps.mailer.kind === 'dev-mailbox') await v1.register(mailboxRoutes, { deps });

@@ -1,6 +1,7 @@
 // The Dutch texts of every mail, plain text and HTML, rendered from a digest: what one recipient has to
 // do this morning. Pure functions: the same digest always gives the same mail.
 import { dutchDate, isoDateParts } from '../domain/dutch';
+import { MAX_SUBSIDY_WEEKS } from '../domain/subsidy';
 
 export { dutchDate };
 
@@ -20,7 +21,8 @@ export type ReminderKind =
   | 'candidate_escalation' // to the coordinator: a candidate's step still overdue after two reminders
   | 'recognition_recheck' // to the coordinator: an employer's SBB recognition to re-check before the BBL decision
   | 'benefit_maximum' // to the benefit payer: the instrument's maximum comes near while the trajectory runs past it
-  | 'benefit_adjustment'; // to the benefit payer: from the BBL contract start until it confirms the adjustment
+  | 'benefit_adjustment' // to the benefit payer: from the BBL contract start until it confirms the adjustment
+  | 'subsidy_deadline'; // to the employer: the praktijkleren subsidy's application deadline comes near
 
 export interface DigestItem {
   kind: ReminderKind;
@@ -48,6 +50,8 @@ export interface DigestItem {
   candidate?: { id: string; officeId: string; step: string; dueOn: string; round: string };
   /** benefit_*: the instrument by its Dutch name, its maximum and the planned end, or the BBL contract start. */
   benefit?: { instrument: string; maximumEnd?: string; plannedEnd?: string; contractStart?: string };
+  /** subsidy_deadline: the school year, its application deadline, and the participant's supervised weeks in it. */
+  subsidy?: { schoolYear: string; deadline: string; weeks: number; counted: number; employerId: string };
   /** escalation: what was ignored, by which organisation, and how often it was reminded. */
   ignored?: { kind: ReminderKind; organisation: string; times: number };
   /** recognition_recheck: the employer, its qualification, the last check, the decision and SBB's register. */
@@ -163,6 +167,13 @@ const SECTIONS: Record<ReminderKind, { heading: string; note: string }> = {
       'De deelnemer is met een BBL-arbeidsovereenkomst begonnen. Pas de uitkering aan of beëindig haar, en ' +
       'bevestig dat in Toeleiding; tot dan herinneren wij u elke week.',
   },
+  subsidy_deadline: {
+    heading: 'Subsidie praktijkleren aanvragen',
+    note:
+      'Het schooljaar is voorbij. Vraag bij RVO de subsidie praktijkleren aan voor deze deelnemers (alleen voor ' +
+      'wie een BBL-opleiding volgt met een praktijkovereenkomst). Het bestand met de begeleide weken per deelnemer ' +
+      'staat in Toeleiding; bewaar het 5 jaar.',
+  },
   escalation: {
     heading: 'Herinnering twee keer genegeerd',
     note: 'Neem contact op met de organisatie die de herinneringen niet heeft opgevolgd.',
@@ -204,6 +215,7 @@ const REMINDED_TO: Record<ReminderKind, string> = {
   follow_up: 'nazorgvraag beantwoorden',
   benefit_maximum: 'verlenging van het uitkeringsinstrument',
   benefit_adjustment: 'uitkering aanpassen of beëindigen',
+  subsidy_deadline: 'subsidie praktijkleren aanvragen',
   escalation: 'escalatie opvolgen',
   risk_raised: 'risicosignaal opvolgen',
   candidate_overdue: 'te late stap van een kandidaat vastleggen',
@@ -354,6 +366,14 @@ function entry(item: DigestItem, base: string, date: (d: string) => string): Ent
         facts.push(
           `${flat(item.benefit.instrument)} loopt tot en met ${date(item.benefit.maximumEnd)}; het traject loopt ` +
             `tot ${date(item.benefit.plannedEnd)}`,
+        );
+      break;
+    case 'subsidy_deadline':
+      if (item.subsidy)
+        facts.push(
+          `Schooljaar ${flat(item.subsidy.schoolYear)}: ${item.subsidy.weeks} ` +
+            `${item.subsidy.weeks === 1 ? 'week' : 'weken'} met begeleiding (${item.subsidy.counted} tellen mee, ` +
+            `ten hoogste ${MAX_SUBSIDY_WEEKS}); aanvragen uiterlijk ${date(item.subsidy.deadline)}`,
         );
       break;
     case 'benefit_adjustment':

@@ -45,6 +45,7 @@ import { renderDigest, type Digest, type DigestItem, type ReminderKind } from '.
 import { candidateDues } from './candidate-reminders';
 import { recognitionRechecks } from './readiness-reminders';
 import { benefitDue } from './benefit-reminders';
+import { subsidyDue } from './subsidy-reminders';
 
 /** A link signed for the recipient to a task's page; none without a signing key, a person, or a page for it. */
 function taskUrl(deps: ReminderDeps, r: Recipient, task: string, date: string): string | undefined {
@@ -573,6 +574,8 @@ export async function dueItems(
   );
   // The benefit payer's reminders and BBL task (issue 21), composed from the projections like the rest.
   due.push(...(await benefitDue(db, date, holidays, monday)));
+  // The employer's praktijkleren subsidy deadline (issue 21), on its days only (domain/subsidy.ts).
+  due.push(...(await subsidyDue(db, date, holidays)));
   return { due, trajectories, rulesFor: (t) => rulesOf.get(pk(t)) ?? DEFAULT_REMINDERS };
 }
 

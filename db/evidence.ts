@@ -107,3 +107,26 @@ export async function trajectoriesByBsnHash(
   }
   return out;
 }
+
+/**
+ * The morning mail's subsidy reminder facts: per employer and participant, the weeks of the school year `from`..`to`
+ * with a placement day recorded present at that employer, and the participant's office (whose mail it goes in).
+ */
+export function subsidyReminderFacts(db: Db, from: string, to: string) {
+  return db
+    .selectFrom('attendance as a')
+    .innerJoin('trajectory as t', 't.id', 'a.trajectory_id')
+    .innerJoin('cohort as c', 'c.id', 't.cohort_id')
+    .leftJoin('covenant as v', 'v.id', 'c.covenant_id')
+    .select(['a.trajectory_id', 't.reference', 't.name', 'v.programme_office_id'])
+    .select(employerOnDay.as('employer_id'))
+    .select(sql<number>`count(distinct date_trunc('week', a.date))::int`.as('weeks'))
+    .where('a.kind', '=', 'placement')
+    .where('a.present', '=', true)
+    .where('a.date', '>=', from)
+    .where('a.date', '<=', to)
+    .where('t.anonymised_at', 'is', null)
+    .groupBy(['a.trajectory_id', 't.reference', 't.name', 'v.programme_office_id', employerOnDay])
+    .orderBy('a.trajectory_id')
+    .execute();
+}

@@ -144,7 +144,7 @@ export const evidenceRoutes: FastifyPluginAsyncTypebox<{ deps: AppDeps }> = asyn
         deps,
         request.principal,
         request.body.bsn,
-        request.query.payerId,
+        request.body.payerId ?? request.query.payerId,
       );
       noteAudit(request, trajectoryIds);
       return report;

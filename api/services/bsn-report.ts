@@ -5,19 +5,28 @@
 import { trajectoriesByBsnHash } from '../../db/evidence';
 import { findOrganisation } from '../../db/organisations';
 import { participationOf } from '../../domain/participation';
+import { resourceLevel } from '../access';
 import type { Principal } from '../auth';
 import { BSN_FAILS_ELFPROEF, bsnHash, isBsn } from '../bsn';
 import { notFound, says, unprocessable } from '../errors';
 import { actingOffice } from '../ownership';
 import type { BsnReport } from '../schemas/evidence';
 import type { AppDeps } from '../deps';
+import { today } from './trajectories';
 
-type Deps = Pick<AppDeps, 'db' | 'config'>;
+type Deps = Pick<AppDeps, 'db' | 'config' | 'now'>;
 
-/** Whose participants the caller's list is matched against: a payer's own, within the caller's office. */
+/**
+ * Whose participants the caller's list is matched against: a payer's key its own (naming another payer is answered
+ * as an unknown one), a coordinator the payer it names, within its office; a payer the caller may not see is 404.
+ */
 async function scopeOf(deps: Deps, p: Principal, payerId: string | undefined) {
   const office = actingOffice(p) ?? undefined;
-  if (p.role === 'funder') return { payerId: p.organisationId!, officeId: office };
+  const unknown = (id: string) => notFound(says(`Benefit payer ${id}`, `Uitkeringsverstrekker ${id}`));
+  if (p.role === 'funder') {
+    if (payerId !== undefined && payerId !== p.organisationId) throw unknown(payerId);
+    return { payerId: p.organisationId!, officeId: office };
+  }
   if (payerId === undefined)
     throw unprocessable([
       {
@@ -27,8 +36,8 @@ async function scopeOf(deps: Deps, p: Principal, payerId: string | undefined) {
       },
     ]);
   const payer = await findOrganisation(deps.db, payerId);
-  if (!payer || (payer.kind !== 'gemeente' && payer.kind !== 'uwv'))
-    throw notFound(says(`Benefit payer ${payerId}`, `Uitkeringsverstrekker ${payerId}`));
+  const visible = payer && (await resourceLevel(deps.db, p, 'organisation', payerId, today(deps)));
+  if (!payer || !visible || (payer.kind !== 'gemeente' && payer.kind !== 'uwv')) throw unknown(payerId);
   return { payerId, officeId: office };
 }
 

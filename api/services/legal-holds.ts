@@ -95,12 +95,9 @@ export async function liftHold(
 ): Promise<LegalHolds> {
   await recordOf(deps, subject, id);
   const lifted = await liftHolds(deps.db, subject, id, { on: today(deps), by: by(principal), reason: body.reason });
-  if (lifted === 0) {
-    // A repeat of a lift that went through answers as the first one did (the hold lifted today by this request).
-    const holds = await holdsOf(deps.db, subject, id);
-    if (!holds.some((h) => h.lifted_on === today(deps)))
-      throw conflict(says('No legal hold is in force on this record', 'Op deze gegevens rust geen bewaarplicht'));
-  }
+  // A repeated request is answered from the idempotency store; a new one with nothing in force is refused.
+  if (lifted === 0)
+    throw conflict(says('No legal hold is in force on this record', 'Op deze gegevens rust geen bewaarplicht'));
   return legalHolds(deps, subject, id);
 }
 

@@ -34,7 +34,7 @@ export function employerPlacementDays(db: Db, employerId: string, from: string, 
   return q.orderBy('t.reference').orderBy('a.trajectory_id').orderBy('a.date').execute();
 }
 
-/** A project's (covenant's) participants with their recorded activities counted, and whether a praktijkverklaring came. */
+/** A project's (covenant's) participants, their recorded activities counted, and whether a praktijkverklaring came. */
 export function projectParticipants(db: Db, covenantId: string) {
   const count = (where: string) =>
     sql<number>`(select count(*)::int from attendance a where a.trajectory_id = t.id and ${sql.raw(where)})`;
@@ -44,9 +44,7 @@ export function projectParticipants(db: Db, covenantId: string) {
     .select(['t.id', 't.reference', 't.status', 't.outcome', 't.end_date', 'c.start_date'])
     .select(count(`a.kind = 'placement' and a.present`).as('placement_days'))
     .select(count(`a.kind = 'school' and a.present`).as('school_days'))
-    .select(
-      sql<number>`(select count(*)::int from checkpoint_review r where r.trajectory_id = t.id)`.as('checkpoints'),
-    )
+    .select(sql<number>`(select count(*)::int from checkpoint_review r where r.trajectory_id = t.id)`.as('checkpoints'))
     .select(sql<boolean>`exists (select 1 from praktijkverklaring p where p.trajectory_id = t.id)`.as('verklaring'))
     .where('c.covenant_id', '=', covenantId)
     .orderBy('c.start_date')
@@ -85,11 +83,7 @@ export function staffHoursOf(db: Db, covenantId: string) {
  * The trajectories whose keyed BSN hash is among `hashes`, of one payer and/or office: what the BSN report returns.
  * Anonymised trajectories hold no hash any more and never match.
  */
-export async function trajectoriesByBsnHash(
-  db: Db,
-  hashes: string[],
-  scope: { payerId?: string; officeId?: string },
-) {
+export async function trajectoriesByBsnHash(db: Db, hashes: string[], scope: { payerId?: string; officeId?: string }) {
   const out = [];
   // In slices, so a list of 100,000 stays within a statement's parameters.
   for (let i = 0; i < hashes.length; i += 5000) {

@@ -586,7 +586,7 @@ export interface LegalHoldTable {
   lifted_by: string | null;
   lift_reason: string | null;
 }
-/** Staff hours an organisation spent on an ESF+ project (a covenant) in a month (YYYY-MM): what nothing else records. */
+/** Staff hours an organisation spent on an ESF+ project (a covenant) in a month (YYYY-MM): recorded nowhere else. */
 export interface EsfStaffHoursTable {
   covenant_id: string;
   organisation_id: string;

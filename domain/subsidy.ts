@@ -63,7 +63,9 @@ export function supervisedWeeks(
       const monday = mondayOf(d.date);
       perWeek.set(monday, (perWeek.get(monday) ?? 0) + 1);
     }
-  const weeks = [...perWeek.entries()].sort(([a], [b]) => (a < b ? -1 : 1)).map(([monday, n]) => ({ monday, daysPresent: n }));
+  const weeks = [...perWeek.entries()]
+    .sort(([a], [b]) => (a < b ? -1 : 1))
+    .map(([monday, n]) => ({ monday, daysPresent: n }));
   return { weeks, recorded: weeks.length, counted: Math.min(weeks.length, MAX_SUBSIDY_WEEKS) };
 }
 

@@ -183,7 +183,11 @@ describe("the employer's subsidy file", () => {
     const res = await as('employer', 'GET', url(mine.employerIds[0]!));
     expect(res.status, JSON.stringify(res.json)).toBe(200);
     const e = res.json;
-    expect(e).toMatchObject({ schoolYear: schoolYearOf(start).label, maxWeeks: 40, applicationDeadline: expect.any(String) });
+    expect(e).toMatchObject({
+      schoolYear: schoolYearOf(start).label,
+      maxWeeks: 40,
+      applicationDeadline: expect.any(String),
+    });
     const byRef = Object.fromEntries(e.students.map((s: { reference: string }) => [s.reference, s]));
     expect(Object.keys(byRef).sort()).toEqual([cohort.trajectories[0]!.reference, cohort.trajectories[2]!.reference]);
     expect(byRef[cohort.trajectories[0]!.reference]).toMatchObject({ weeksRecorded: 3, weeksCounted: 3, pok: null });
@@ -212,7 +216,7 @@ describe("the employer's subsidy file", () => {
     expect(csv.body).toContain(`${cohort.trajectories[0]!.reference};Deelnemer 1;;3;3;`);
   });
 
-  it("is audited per participant, and an empty school year says so with no students", async () => {
+  it('is audited per participant, and an empty school year says so with no students', async () => {
     const audited = await api.db
       .selectFrom('audit_event')
       .select(['trajectory_id', 'action'])
@@ -225,10 +229,13 @@ describe("the employer's subsidy file", () => {
     expect(earlier.json.students).toEqual([]);
     const bad = await raw('employer', 'GET', url(mine.employerIds[0]!, '2019-2021'));
     expect(bad.statusCode).toBe(422);
-    expect(bad.json().errors[0]).toMatchObject({ field: 'schoolYear', message: expect.stringContaining('opeenvolgende') });
+    expect(bad.json().errors[0]).toMatchObject({
+      field: 'schoolYear',
+      message: expect.stringContaining('opeenvolgende'),
+    });
   });
 
-  it("goes to the employer itself and its office's coordinator only: others get 404 as for an unknown one", async () => {
+  it("goes to the employer itself and its office's coordinator only: others get 404 as for unknown", async () => {
     expect((await as('coordinator', 'GET', url(mine.employerIds[0]!))).json.students).toHaveLength(2);
     const unknown = await raw('coordinator', 'GET', url(randomUUID()));
     for (const who of ['otherEmployer', 'theirCoordinator']) {
@@ -302,7 +309,7 @@ describe("the employer's subsidy file", () => {
 describe("an ESF+ project's file", () => {
   const url = (format = '') => `/v1/covenants/${mine.covenantId}/esf-evidence${format && `?format=${format}`}`;
 
-  it('lists the participants by reference with intake, activities and result, and the staff hours recorded', async () => {
+  it('lists the participants by reference with intake, activities and result, and the staff hours', async () => {
     const hours = await as('coordinator', 'POST', `/v1/covenants/${mine.covenantId}/staff-hours`, {
       organisationId: mine.schoolId,
       month: start.slice(0, 7),
@@ -322,12 +329,17 @@ describe("an ESF+ project's file", () => {
       hours: 1,
     });
     expect(outsider.statusCode).toBe(422);
-    expect(outsider.json().errors[0]).toMatchObject({ field: 'organisationId', message: 'neemt geen deel aan dit convenant' });
+    expect(outsider.json().errors[0]).toMatchObject({
+      field: 'organisationId',
+      message: 'neemt geen deel aan dit convenant',
+    });
 
     const res = await as('coordinator', 'GET', url());
     expect(res.status, JSON.stringify(res.json)).toBe(200);
     expect(res.json.participants).toHaveLength(4);
-    const first = res.json.participants.find((p: { reference: string }) => p.reference === cohort.trajectories[0]!.reference);
+    const first = res.json.participants.find(
+      (p: { reference: string }) => p.reference === cohort.trajectories[0]!.reference,
+    );
     expect(first).toEqual({
       reference: cohort.trajectories[0]!.reference,
       intakeDate: start,
@@ -340,7 +352,13 @@ describe("an ESF+ project's file", () => {
     expect(first.placementDays).toBeGreaterThanOrEqual(3);
     expect(JSON.stringify(res.json)).not.toContain('Deelnemer 1');
     expect(res.json.hours).toEqual([
-      { organisationId: mine.schoolId, organisationName: 'ROC West-Brabant', month: start.slice(0, 7), hours: 40, note: null },
+      {
+        organisationId: mine.schoolId,
+        organisationName: 'ROC West-Brabant',
+        month: start.slice(0, 7),
+        hours: 40,
+        note: null,
+      },
     ]);
     expect(res.json.totalHours).toBe(40);
 
@@ -368,7 +386,8 @@ describe("an ESF+ project's file", () => {
 });
 
 describe('the BSN report', () => {
-  const report = (who: string, body: unknown) => raw(who, 'POST', '/v1/bsn-reports', body, { 'content-type': 'application/json' });
+  const report = (who: string, body: unknown) =>
+    raw(who, 'POST', '/v1/bsn-reports', body, { 'content-type': 'application/json' });
 
   it("matches a gemeente's own list only to its own participants, and answers an invalid row in Dutch", async () => {
     const list = [bsns[0], bsns[1], bsns[2], bsns[4], '123456789', bsns[5]];
@@ -437,7 +456,7 @@ describe('the BSN report', () => {
 describe('a legal hold', () => {
   const holds = (id: string) => `/v1/trajectories/${id}/legal-holds`;
 
-  it('keeps a finished trajectory from retention and erasure until it is lifted; erasure names the reason', async () => {
+  it('keeps a finished trajectory from retention and erasure until lifted; erasure names its reason', async () => {
     const t = cohort.trajectories[3]!;
     const dropped = await as('coordinator', 'POST', `/v1/trajectories/${t.id}/changes`, {
       type: 'dropout',
@@ -446,7 +465,11 @@ describe('a legal hold', () => {
     });
     expect(dropped.status, JSON.stringify(dropped.json)).toBe(200);
     for (let i = 0; i < 100; i++) {
-      const row = await api.db.selectFrom('trajectory').select('status').where('id', '=', t.id).executeTakeFirstOrThrow();
+      const row = await api.db
+        .selectFrom('trajectory')
+        .select('status')
+        .where('id', '=', t.id)
+        .executeTakeFirstOrThrow();
       if (row.status === 'dropped_out') break;
       await new Promise((r) => setTimeout(r, 100));
     }
@@ -480,7 +503,11 @@ describe('a legal hold', () => {
     const retention = createActivities({ db: api.db }).anonymiseExpired;
     const later = addDays(today, 3 * 366);
     await retention({ today: later, months: 24, batch: 500 });
-    const kept = await api.db.selectFrom('trajectory').select(['anonymised_at', 'name']).where('id', '=', t.id).executeTakeFirstOrThrow();
+    const kept = await api.db
+      .selectFrom('trajectory')
+      .select(['anonymised_at', 'name'])
+      .where('id', '=', t.id)
+      .executeTakeFirstOrThrow();
     expect(kept.anonymised_at).toBeNull();
 
     const refused = await raw('coordinator', 'POST', `/v1/trajectories/${t.id}/erasure`, {});
@@ -497,7 +524,9 @@ describe('a legal hold', () => {
     expect(lifted.status, JSON.stringify(lifted.json)).toBe(200);
     expect(lifted.json.inForce).toBeNull();
     expect(lifted.json.holds[0].lifted).toMatchObject({ on: today, reason: 'Verantwoording goedgekeurd' });
-    expect((await raw('coordinator', 'POST', `/v1/trajectories/${t.id}/legal-hold-lift`, { reason: 'nog eens' })).statusCode).toBe(409);
+    expect(
+      (await raw('coordinator', 'POST', `/v1/trajectories/${t.id}/legal-hold-lift`, { reason: 'nog eens' })).statusCode,
+    ).toBe(409);
     const erased = await raw('coordinator', 'POST', `/v1/trajectories/${t.id}/erasure`, {});
     expect(erased.statusCode, erased.body).toBe(200);
     const actions = await api.db
@@ -539,18 +568,29 @@ describe('a legal hold', () => {
       .where('id', '=', id)
       .execute();
     const until = addDays(today, 30);
-    expect((await as('coordinator', 'POST', `/v1/candidates/${id}/legal-holds`, { reason: 'Klacht in behandeling', until })).status).toBe(201);
+    expect(
+      (await as('coordinator', 'POST', `/v1/candidates/${id}/legal-holds`, { reason: 'Klacht in behandeling', until }))
+        .status,
+    ).toBe(201);
     const refused = await raw('coordinator', 'POST', `/v1/candidates/${id}/erasure`, {});
     expect(refused.statusCode).toBe(409);
     expect(refused.json().detail).toContain('Klacht in behandeling');
 
     const retention = createActivities({ db: api.db }).anonymiseExpired;
     await retention({ today, months: 24, batch: 500, candidateMonths: 6 });
-    const held = await api.db.selectFrom('candidate').select('anonymised_at').where('id', '=', id).executeTakeFirstOrThrow();
+    const held = await api.db
+      .selectFrom('candidate')
+      .select('anonymised_at')
+      .where('id', '=', id)
+      .executeTakeFirstOrThrow();
     expect(held.anonymised_at).toBeNull();
     // The day after the hold's end, retention takes it as any other.
     await retention({ today: addDays(until, 1), months: 24, batch: 500, candidateMonths: 6 });
-    const gone = await api.db.selectFrom('candidate').select('anonymised_at').where('id', '=', id).executeTakeFirstOrThrow();
+    const gone = await api.db
+      .selectFrom('candidate')
+      .select('anonymised_at')
+      .where('id', '=', id)
+      .executeTakeFirstOrThrow();
     expect(gone.anonymised_at).not.toBeNull();
   });
 });

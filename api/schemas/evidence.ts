@@ -124,7 +124,7 @@ export const BsnReportBody = Type.Object(
       maxItems: 100000,
       description: "The gemeente's own BSN list; also accepted as text/csv, one BSN a line (a header line is skipped)",
     }),
- 
+
     payerId: Type.Optional(
       Type.Intersect([Id], {
         description: "The coordinator's (or admin's) choice of benefit payer (or `payerId` in the query for a CSV)",

@@ -21,7 +21,10 @@ type Hours = EsfEvidence['hours'][number];
 export async function esfEvidence(deps: Deps, covenantId: string): Promise<EsfEvidence & { trajectoryIds: string[] }> {
   const covenant = await findCovenant(deps.db, covenantId);
   if (!covenant) throw notFound(says(`Covenant ${covenantId}`, `Convenant ${covenantId}`));
-  const [rows, hours] = await Promise.all([projectParticipants(deps.db, covenantId), staffHoursOf(deps.db, covenantId)]);
+  const [rows, hours] = await Promise.all([
+    projectParticipants(deps.db, covenantId),
+    staffHoursOf(deps.db, covenantId),
+  ]);
   const participants: Participant[] = rows.map((r) => ({
     trajectoryId: r.id,
     reference: r.reference,
@@ -80,9 +83,16 @@ export async function recordStaffHours(
     month: body.month,
     hours: body.hours,
     note: body.note ?? null,
-    recorded_by: principal.role === 'admin' ? 'admin' : `${principal.role}:${principal.organisationId ?? principal.actor}`,
+    recorded_by:
+      principal.role === 'admin' ? 'admin' : `${principal.role}:${principal.organisationId ?? principal.actor}`,
   });
-  return { organisationId: org.id, organisationName: org.name, month: body.month, hours: body.hours, note: body.note ?? null };
+  return {
+    organisationId: org.id,
+    organisationName: org.name,
+    month: body.month,
+    hours: body.hours,
+    note: body.note ?? null,
+  };
 }
 
 const PARTICIPANT_COLUMNS: Column<EsfEvidence['participants'][number]>[] = [
@@ -114,7 +124,11 @@ const EXPLANATION = (e: EsfEvidence) =>
 
 export const esfXlsx = (e: EsfEvidence) =>
   xlsxOf(
-    sheetOf({ name: 'Toelichting', columns: [{ header: 'Toelichting', value: (r) => r.text, width: 120 }], rows: EXPLANATION(e) }),
+    sheetOf({
+      name: 'Toelichting',
+      columns: [{ header: 'Toelichting', value: (r) => r.text, width: 120 }],
+      rows: EXPLANATION(e),
+    }),
     sheetOf({ name: 'Deelnemers', columns: PARTICIPANT_COLUMNS, rows: e.participants }),
     sheetOf({ name: 'Uren', columns: HOUR_COLUMNS, rows: e.hours }),
   );

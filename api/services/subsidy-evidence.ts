@@ -37,7 +37,8 @@ export async function subsidyEvidence(
       },
     ]);
   const employer = await findOrganisation(deps.db, employerId);
-  if (!employer || employer.kind !== 'employer') throw notFound(says(`Employer ${employerId}`, `Werkgever ${employerId}`));
+  if (!employer || employer.kind !== 'employer')
+    throw notFound(says(`Employer ${employerId}`, `Werkgever ${employerId}`));
   const rows = await employerPlacementDays(deps.db, employerId, year.from, year.to, actingOffice(principal));
   const byTrajectory = new Map<string, typeof rows>();
   for (const r of rows) byTrajectory.set(r.trajectory_id, [...(byTrajectory.get(r.trajectory_id) ?? []), r]);
@@ -105,7 +106,11 @@ function explanation(e: SubsidyEvidence): { text: string }[] {
 
 export const subsidyXlsx = (e: SubsidyEvidence) =>
   xlsxOf(
-    sheetOf({ name: 'Toelichting', columns: [{ header: 'Toelichting', value: (r) => r.text, width: 120 }], rows: explanation(e) }),
+    sheetOf({
+      name: 'Toelichting',
+      columns: [{ header: 'Toelichting', value: (r) => r.text, width: 120 }],
+      rows: explanation(e),
+    }),
     sheetOf({ name: 'Deelnemers', columns: STUDENT_COLUMNS, rows: e.students }),
     sheetOf({
       name: 'Weken',

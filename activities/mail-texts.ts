@@ -1,6 +1,7 @@
 // The Dutch texts of every mail, plain text and HTML, rendered from a digest: what one recipient has to
 // do this morning. Pure functions: the same digest always gives the same mail.
 import { dutchDate, isoDateParts } from '../domain/dutch';
+import { MAX_SUBSIDY_WEEKS } from '../domain/subsidy';
 
 export { dutchDate };
 
@@ -23,7 +24,8 @@ export type ReminderKind =
   | 'benefit_adjustment' // to the benefit payer: from the BBL contract start until it confirms the adjustment
   | 'pok_due' // to the ROC: the praktijkovereenkomst is not signed by all, 14 days or less before the BBL start
   | 'pok_late' // to the ROC and the coordinator: the BBL contract started without a POK signed by all
-  | 'bpv_blad'; // to the ROC: the employer changed after it signed the POK; a new bpv-blad is needed
+  | 'bpv_blad' // to the ROC: the employer changed after it signed the POK; a new bpv-blad is needed
+  | 'subsidy_deadline'; // to the employer: the praktijkleren subsidy's application deadline comes near
 
 export interface DigestItem {
   kind: ReminderKind;
@@ -53,6 +55,8 @@ export interface DigestItem {
   benefit?: { instrument: string; maximumEnd?: string; plannedEnd?: string; contractStart?: string };
   /** pok_*, bpv_blad: the BBL contract start (the POK's deadline), the steps still missing, the new employer. */
   pok?: { deadline: string; missing: string[]; employer?: string };
+  /** subsidy_deadline: the school year, its application deadline, and the participant's supervised weeks in it. */
+  subsidy?: { schoolYear: string; deadline: string; weeks: number; counted: number; employerId: string };
   /** escalation: what was ignored, by which organisation, and how often it was reminded. */
   ignored?: { kind: ReminderKind; organisation: string; times: number };
   /** recognition_recheck: the employer, its qualification, the last check, the decision and SBB's register. */
@@ -185,6 +189,12 @@ const SECTIONS: Record<ReminderKind, { heading: string; note: string }> = {
     note:
       'De deelnemer heeft een andere werkgever dan het leerbedrijf dat de praktijkovereenkomst tekende. Stel een ' +
       'nieuw bpv-blad op en leg het vast in Toeleiding.',
+  subsidy_deadline: {
+    heading: 'Subsidie praktijkleren aanvragen',
+    note:
+      'Het schooljaar is voorbij. Vraag bij RVO de subsidie praktijkleren aan voor deze deelnemers (alleen voor ' +
+      'wie een BBL-opleiding volgt met een praktijkovereenkomst). Het bestand met de begeleide weken per deelnemer ' +
+      'staat in Toeleiding; bewaar het 5 jaar.',
   },
   escalation: {
     heading: 'Herinnering twee keer genegeerd',
@@ -230,6 +240,7 @@ const REMINDED_TO: Record<ReminderKind, string> = {
   pok_due: 'praktijkovereenkomst laten tekenen',
   pok_late: 'te late praktijkovereenkomst laten tekenen',
   bpv_blad: 'nieuw bpv-blad vastleggen',
+  subsidy_deadline: 'subsidie praktijkleren aanvragen',
   escalation: 'escalatie opvolgen',
   risk_raised: 'risicosignaal opvolgen',
   candidate_overdue: 'te late stap van een kandidaat vastleggen',
@@ -396,6 +407,14 @@ function entry(item: DigestItem, base: string, date: (d: string) => string): Ent
       break;
     case 'bpv_blad':
       if (item.pok?.employer) facts.push(`Nieuwe werkgever: ${flat(item.pok.employer)}`);
+      break;
+    case 'subsidy_deadline':
+      if (item.subsidy)
+        facts.push(
+          `Schooljaar ${flat(item.subsidy.schoolYear)}: ${item.subsidy.weeks} ` +
+            `${item.subsidy.weeks === 1 ? 'week' : 'weken'} met begeleiding (${item.subsidy.counted} tellen mee, ` +
+            `ten hoogste ${MAX_SUBSIDY_WEEKS}); aanvragen uiterlijk ${date(item.subsidy.deadline)}`,
+        );
       break;
     case 'benefit_adjustment':
       if (item.benefit?.contractStart)

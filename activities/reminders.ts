@@ -46,6 +46,7 @@ import { candidateDues } from './candidate-reminders';
 import { recognitionRechecks } from './readiness-reminders';
 import { benefitDue } from './benefit-reminders';
 import { pokDue } from './pok-reminders';
+import { subsidyDue } from './subsidy-reminders';
 
 /** A link signed for the recipient to a task's page; none without a signing key, a person, or a page for it. */
 function taskUrl(deps: ReminderDeps, r: Recipient, task: string, date: string): string | undefined {
@@ -576,6 +577,8 @@ export async function dueItems(
   due.push(...(await benefitDue(db, date, holidays, monday)));
   // The praktijkovereenkomst's deadline, its escalation and the bpv-blad (issue 21), the same way.
   due.push(...(await pokDue(db, date, holidays, monday)));
+  // The employer's praktijkleren subsidy deadline (issue 21), on its days only (domain/subsidy.ts).
+  due.push(...(await subsidyDue(db, date, holidays)));
   return { due, trajectories, rulesFor: (t) => rulesOf.get(pk(t)) ?? DEFAULT_REMINDERS };
 }
 

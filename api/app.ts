@@ -24,6 +24,8 @@ import { readinessRoutes } from './routes/readiness';
 import { benefitRoutes } from './routes/benefit';
 import { praktijkverklaringRoutes } from './routes/praktijkverklaring';
 import { praktijkovereenkomstRoutes } from './routes/praktijkovereenkomst';
+import { legalHoldRoutes } from './routes/legal-holds';
+import { evidenceRoutes } from './routes/evidence';
 import { outboxRoutes } from './routes/outbox';
 import { outcomeRoutes } from './routes/outcomes';
 import { steeringRoutes } from './routes/steering';
@@ -203,6 +205,8 @@ export async function buildApp(deps: AppDeps, options: FastifyServerOptions = {}
         benefitRoutes,
         praktijkverklaringRoutes,
         praktijkovereenkomstRoutes,
+        legalHoldRoutes,
+        evidenceRoutes,
       ];
       for (const r of routes) await v1.register(r, { deps });
       if (deps.mailer.kind === 'dev-mailbox') await v1.register(mailboxRoutes, { deps });

@@ -5,6 +5,7 @@
 // the candidate, and the uploads waiting for a decision that show it beside a row.
 import { sql, type Insertable } from 'kysely';
 import type { Db } from './connection';
+import { notHeld } from './legal-holds';
 import type { AuditEventTable } from './schema';
 import { ANONYMISED_NAME } from './privacy';
 
@@ -103,7 +104,8 @@ export async function anonymiseCandidate(
 
 /**
  * Candidates whose data has served its purpose: left the round, or matched but never launched, more than `months`
- * before `today`; and those launched whose trajectory was anonymised (the trajectory held them since).
+ * before `today`; and those launched whose trajectory was anonymised (the trajectory held them since). Never one a
+ * legal hold keeps (db/legal-holds.ts).
  */
 export async function candidatesPastRetention(db: Db, today: string, months: number, limit = 500): Promise<string[]> {
   const before = sql<string>`(${today}::date - make_interval(months => ${months}))::date`;
@@ -112,6 +114,7 @@ export async function candidatesPastRetention(db: Db, today: string, months: num
     .leftJoin('trajectory as t', 't.id', 'c.trajectory_id')
     .select('c.id')
     .where('c.anonymised_at', 'is', null)
+    .where(notHeld('candidate', 'c.id', today))
     .where((eb) =>
       eb.or([
         eb.and([eb('c.status', '=', 'left'), eb('c.left_on', '<', before)]),

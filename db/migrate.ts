@@ -24,6 +24,7 @@ import * as m0022 from './migrations/0022_candidate_launch';
 import * as m0023 from './migrations/0023_benefit_instrument';
 import * as m0024 from './migrations/0024_praktijkverklaring';
 import * as m0025 from './migrations/0025_praktijkovereenkomst';
+import * as m0026 from './migrations/0026_evidence_and_legal_hold';
 
 // Listed statically rather than read from the folder, so the runner works the same from tsx, a bundle
 // or a container image.
@@ -51,6 +52,7 @@ export const MIGRATIONS: Record<string, Migration> = {
   '0023_benefit_instrument': m0023,
   '0024_praktijkverklaring': m0024,
   '0025_praktijkovereenkomst': m0025,
+  '0026_evidence_and_legal_hold': m0026,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };

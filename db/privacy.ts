@@ -3,6 +3,7 @@
 // attendance, checkpoint statuses, outcomes with their reason category) and removes who it was about.
 import { sql, type Insertable } from 'kysely';
 import type { Db } from './connection';
+import { notHeld } from './legal-holds';
 import type { AuditEventTable } from './schema';
 import { EVENT_TEXT } from '../domain/personal-data';
 import { FINAL_STATUSES } from '../domain/statuses';
@@ -79,13 +80,17 @@ export async function anonymiseTrajectory(
   });
 }
 
-/** Trajectories whose end lies more than `months` before `today` and that still hold personal data. */
+/**
+ * Trajectories whose end lies more than `months` before `today` and that still hold personal data, except those a
+ * legal hold keeps (db/legal-holds.ts).
+ */
 export async function trajectoriesPastRetention(db: Db, today: string, months: number, limit = 500): Promise<string[]> {
   const rows = await db
     .selectFrom('trajectory')
     .select('id')
     .where('anonymised_at', 'is', null)
     .where('status', 'in', FINAL_STATUSES)
+    .where(notHeld('trajectory', 'trajectory.id', today))
     .where('end_date', '<', sql<string>`(${today}::date - make_interval(months => ${months}))::date`)
     .orderBy('end_date')
     .limit(limit)

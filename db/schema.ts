@@ -594,3 +594,33 @@ export interface PraktijkovereenkomstTable {
 export interface Database {
   praktijkovereenkomst: PraktijkovereenkomstTable;
 }
+/** A legal hold on a trajectory or candidate (0026): anonymisation waits until `until`, unless lifted earlier. */
+export interface LegalHoldTable {
+  id: string;
+  request_id: string;
+  subject: 'trajectory' | 'candidate';
+  subject_id: string;
+  office_id: string | null;
+  reason: string;
+  until: IsoDate;
+  placed_by: string;
+  placed_at: CreatedAt;
+  lifted_on: IsoDate | null;
+  lifted_by: string | null;
+  lift_reason: string | null;
+}
+/** Staff hours an organisation spent on an ESF+ project (a covenant) in a month (YYYY-MM): recorded nowhere else. */
+export interface EsfStaffHoursTable {
+  covenant_id: string;
+  organisation_id: string;
+  month: string;
+  hours: number;
+  note: string | null;
+  recorded_by: string;
+  recorded_at: ColumnType<Date, Date | undefined, Date>;
+}
+export interface Database {
+  legal_hold: LegalHoldTable;
+  esf_staff_hours: EsfStaffHoursTable;
+}
+export type LegalHold = Selectable<LegalHoldTable>;

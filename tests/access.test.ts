@@ -662,6 +662,55 @@ const CASES: Case[] = [
     url: () => `/v1/benefit-provisions?month=${localDate(Date.now()).slice(0, 7)}`,
     allowed: ['payer', 'otherFunder', 'funderB'],
   },
+  // Evidence and legal holds (issue 21, part 4).
+  ...(['trajectories', 'candidates'] as const).flatMap((kind): Case[] => {
+    const url = (rest: string) => () => `/v1/${kind}/${kind === 'trajectories' ? target : candidateA}/${rest}`;
+    return [
+      { method: 'GET', path: `/v1/${kind}/{id}/legal-holds`, url: url('legal-holds'), allowed: ['admin', 'coordA'] },
+      {
+        method: 'POST',
+        path: `/v1/${kind}/{id}/legal-holds`,
+        url: url('legal-holds'),
+        body: () => ({ reason: 'Bewaarplicht subsidie', until: addDays(localDate(Date.now()), 400) }),
+        allowed: ['admin', 'coordA'],
+      },
+      {
+        method: 'POST',
+        path: `/v1/${kind}/{id}/legal-hold-lift`,
+        url: url('legal-hold-lift'),
+        body: () => ({ reason: 'Niet meer nodig' }),
+        allowed: ['admin', 'coordA'],
+      },
+    ];
+  }),
+  {
+    method: 'GET',
+    path: '/v1/organisations/{id}/subsidy-evidence',
+    url: () => `/v1/organisations/${A.employerIds[0]}/subsidy-evidence?schoolYear=2026-2027`,
+    allowed: ['admin', 'coordA', 'employer'],
+  },
+  {
+    method: 'GET',
+    path: '/v1/covenants/{id}/esf-evidence',
+    url: () => `/v1/covenants/${A.covenantId}/esf-evidence`,
+    allowed: ['admin', 'coordA'],
+  },
+  {
+    method: 'POST',
+    path: '/v1/covenants/{id}/staff-hours',
+    url: () => `/v1/covenants/${A.covenantId}/staff-hours`,
+    body: () => ({ organisationId: A.schoolId, month: '2026-10', hours: 12.5 }),
+    allowed: ['admin', 'coordA'],
+  },
+  {
+    method: 'POST',
+    path: '/v1/bsn-reports',
+    url: () => '/v1/bsn-reports',
+    body: () => ({ bsn: ['111222333'], payerId: A.gemeenteId }),
+    // A payer another office works with, or another payer than the caller itself, answers as an unknown one.
+    missingBody: () => ({ bsn: ['111222333'], payerId: randomUUID() }),
+    allowed: ['admin', 'coordA', 'payer'],
+  },
 ];
 
 describe('the authorization matrix', () => {

@@ -20,6 +20,8 @@ import * as outbox from './outbox';
 import * as outcome from './outcome';
 import * as praktijkverklaring from './praktijkverklaring';
 import * as praktijkovereenkomst from './praktijkovereenkomst';
+import * as legalHold from './legal-hold';
+import * as evidence from './evidence';
 import * as programme from './programme';
 import * as readiness from './readiness';
 import * as recruitment from './recruitment';
@@ -86,7 +88,10 @@ const TAGS: Record<string, string> = {
   calendars: 'Schedules as iCalendar feeds, and links to subscribe to them',
   outcomes: 'Figures for funders (small cells suppressed), and per-participant outcomes',
   steering: "The coordinator's steering view",
-  privacy: 'Audit log, export and erasure of personal data (AVG)',
+  evidence:
+    "Evidence for funders: the employer's praktijkleren subsidy file, an ESF+ project's participant list and " +
+    'staff hours, and the BSN report matched through the keyed hash',
+  privacy: 'Audit log, export, erasure and legal holds of personal data (AVG)',
   reminders: 'The outbox of reminder mail',
   operations: 'Health probes',
   development: 'Only in development',
@@ -123,6 +128,8 @@ export function namedSchemas(): Record<string, TSchema> {
     outcome,
     praktijkverklaring,
     praktijkovereenkomst,
+    legalHold,
+    evidence,
     programme,
     readiness,
     recording,

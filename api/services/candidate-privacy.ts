@@ -5,8 +5,9 @@ import { findCandidate } from '../../db/recruitment';
 import { conflict, notFound, says } from '../errors';
 import type { CandidateDataExport, CandidateErasure } from '../schemas/candidate-privacy';
 import type { AppDeps } from '../deps';
+import { refuseWhileHeld } from './legal-holds';
 
-type Deps = Pick<AppDeps, 'db'>;
+type Deps = Pick<AppDeps, 'db' | 'now'>;
 const json = <T extends object>(row: T) => JSON.parse(JSON.stringify(row)) as Record<string, unknown>;
 
 export async function exportCandidate(deps: Deps, id: string): Promise<CandidateDataExport> {
@@ -30,6 +31,7 @@ export async function eraseCandidate(
   const c = await findCandidate(deps.db, id);
   if (!c) throw notFound(says(`Candidate ${id}`, `Kandidaat ${id}`));
   if (!c.anonymised_at) {
+    await refuseWhileHeld(deps, 'candidate', id);
     if (c.status === 'in_progress')
       throw conflict(
         says(

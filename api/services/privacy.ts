@@ -6,8 +6,9 @@ import { conflict, notFound, says } from '../errors';
 import type { Erasure, PersonalDataExport } from '../schemas/trajectory';
 import type { AppDeps } from '../deps';
 import { temporalCall } from '../temporal-calls';
+import { refuseWhileHeld } from './legal-holds';
 
-type Deps = Pick<AppDeps, 'db' | 'temporal' | 'config'>;
+type Deps = Pick<AppDeps, 'db' | 'temporal' | 'config' | 'now'>;
 
 const json = <T extends object>(row: T) => JSON.parse(JSON.stringify(row)) as Record<string, unknown>;
 
@@ -33,7 +34,10 @@ export async function exportTrajectory(deps: Deps, id: string): Promise<Personal
   };
 }
 
-/** Anonymises a finished trajectory. A running one still needs its data: the coordinator ends it first. */
+/**
+ * Anonymises a finished trajectory. A running one still needs its data: the coordinator ends it first; one under a
+ * legal hold is refused with the hold's reason and end date.
+ */
 export async function eraseTrajectory(
   deps: Deps,
   id: string,
@@ -42,6 +46,8 @@ export async function eraseTrajectory(
   const t = await findTrajectory(deps.db, id);
   if (!t) throw notFound(says(`Trajectory ${id}`, `Traject ${id}`));
   if (!t.anonymised_at) {
+    // A legal hold keeps the data until its end date: the request is answered with its reason (409).
+    await refuseWhileHeld(deps, 'trajectory', id);
     const { status } = await temporalCall(deps, (c) => c.workflow.getHandle(t.workflow_id).describe()).catch(
       (e: Error) => {
         if (e.name === 'WorkflowNotFoundError') return { status: { name: 'GONE' } };

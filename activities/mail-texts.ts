@@ -189,6 +189,7 @@ const SECTIONS: Record<ReminderKind, { heading: string; note: string }> = {
     note:
       'De deelnemer heeft een andere werkgever dan het leerbedrijf dat de praktijkovereenkomst tekende. Stel een ' +
       'nieuw bpv-blad op en leg het vast in Toeleiding.',
+  },
   subsidy_deadline: {
     heading: 'Subsidie praktijkleren aanvragen',
     note:

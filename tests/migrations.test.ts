@@ -226,6 +226,7 @@ const declared: { [T in keyof Database]: { [C in keyof Database[T]]: true } } = 
     bpv_blad_by: true,
     bpv_blad_employer_id: true,
     updated_at: true,
+  },
   legal_hold: {
     id: true,
     request_id: true,

@@ -4,13 +4,7 @@
 // office's coordinator may record any step; each request is audited by the route. An employer change after the
 // employer signed needs a new bpv-blad, which the ROC records. Kept beside the workflow, like the praktijkverklaring:
 // the signatures come in around the BBL start, when the trajectory's workflow may have finished.
-import {
-  findPokFacts,
-  listBblPoks,
-  pokRecordOf,
-  recordPokStep,
-  type PokRow,
-} from '../../db/praktijkovereenkomst';
+import { findPokFacts, listBblPoks, pokRecordOf, recordPokStep, type PokRow } from '../../db/praktijkovereenkomst';
 import { findReadiness } from '../../db/readiness';
 import { localDate } from '../../domain/calendar';
 import {
@@ -100,7 +94,11 @@ export async function recordPok(
   const problems: FieldProblem[] = [];
   if (refusal) problems.push({ field: refusal.field, message: refusal.en, nl: refusal.nl });
   if (t.anonymised_at)
-    problems.push({ field: 'trajectory', message: 'the participant is anonymised', nl: 'de deelnemer is geanonimiseerd' });
+    problems.push({
+      field: 'trajectory',
+      message: 'the participant is anonymised',
+      nl: 'de deelnemer is geanonimiseerd',
+    });
   if (body.on > date) problems.push({ field: 'on', message: 'lies in the future', nl: 'ligt in de toekomst' });
   if (problems.length > 0) throw unprocessable(problems);
 

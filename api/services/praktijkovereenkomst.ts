@@ -20,6 +20,7 @@ import type { Principal } from '../auth';
 import type { AppDeps } from '../deps';
 import { conflict, notFound, says, unprocessable, type FieldProblem } from '../errors';
 import { actingOffice } from '../ownership';
+import { pageOf } from '../schemas/common';
 import type { PokList, PokListQuery, PokStepRecording, PokView } from '../schemas/praktijkovereenkomst';
 
 type Deps = Pick<AppDeps, 'db' | 'now'>;
@@ -164,7 +165,7 @@ export async function listPoks(deps: Deps, p: Principal, q: PokListQuery): Promi
     schoolId: p.role === 'school' ? p.organisationId! : undefined,
   });
   const date = today(deps);
-  const items = rows
+  const all = rows
     .map((r) => pokViewOf(r, date))
     .filter((v) => q.status === 'all' || !v.valid)
     .sort(
@@ -173,5 +174,5 @@ export async function listPoks(deps: Deps, p: Principal, q: PokListQuery): Promi
         (a.deadline ?? '').localeCompare(b.deadline ?? '') ||
         a.trajectoryId.localeCompare(b.trajectoryId),
     );
-  return { items };
+  return pageOf(all, q);
 }

@@ -1,8 +1,8 @@
 // The praktijkovereenkomst page in a real browser (Chromium, JavaScript off): the ROC finds it from the BBL decision
 // once the employer confirmed a BBL contract, is refused in Dutch next to the fields when it chooses nothing (nothing
 // recorded), and records drawing it up; the praktijkopleider of the participant's own placement records the
-// employer's signature (the only step offered to it); another employer's praktijkopleider gets 404 as for an unknown
-// participant. axe-core (WCAG 2.1 A and AA) on every page: zero violations; a phone's width.
+// employer's signature (the only step offered to it); the office's coordinator finds it from the participant's page and
+// records another party's step; another employer's praktijkopleider gets 404 as for an unknown participant. axe-core (WCAG 2.1 A and AA) on every page: zero violations; a phone's width.
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addDays, localDate } from '../domain/calendar';
@@ -18,6 +18,7 @@ let trajectoryId: string;
 let trainer: { id: string; email: string };
 let otherTrainer: { id: string; email: string };
 let roc: { id: string; email: string };
+let coordinator: { id: string; email: string };
 const today = localDate(Date.now());
 
 beforeAll(async () => {
@@ -27,6 +28,7 @@ beforeAll(async () => {
   trainer = await addContact(api.call, mine.employerIds[0]!, 'workplace_trainer', 'Petra Praktijkopleider');
   otherTrainer = await addContact(api.call, mine.employerIds[1]!, 'workplace_trainer', 'Otto Opleider');
   roc = await addContact(api.call, mine.schoolId, 'roc_coordinator', 'Rita ROC');
+  coordinator = await addContact(api.call, mine.officeId, 'coordinator', 'Cor Coördinator');
   const coordinatorKey = await createKey(api.call, mine.officeId, 'coordinator');
   // Week 16: the BBL decision is open.
   const cohort = await api.call(
@@ -98,6 +100,21 @@ describe('the praktijkovereenkomst page', () => {
     expect(await page.locator('main').textContent()).toContain('Dank u wel.');
     await web.noAxeViolations(page);
     expect(await pok()).toMatchObject({ employer_on: today, employer_id: mine.employerIds[0] });
+  });
+
+  it("lets the office's coordinator reach it from the participant's page and record any party's step", async () => {
+    const page = await web.signIn(coordinator);
+    await page.goto(`${web.base}/sturing/trajecten/${trajectoryId}`);
+    await page.getByRole('link', { name: 'Praktijkovereenkomst', exact: true }).click();
+    expect(page.url()).toBe(`${web.base}${path()}`);
+    await web.noAxeViolations(page);
+    // Drawn up and the employer's signature recorded: the participant's and the ROC's remain.
+    expect(await page.getByRole('radio').count()).toBe(2);
+    await page.getByLabel('Getekend door de deelnemer').check();
+    await page.getByLabel('Op welke dag?').fill(today);
+    await page.getByRole('button', { name: 'Vastleggen' }).click();
+    expect(await page.locator('main').textContent()).toContain('Vastgelegd: getekend door de deelnemer.');
+    expect((await pok())?.participant_on).toBe(today);
   });
 
   it("is another employer's nothing: 404 exactly as for an unknown participant", async () => {

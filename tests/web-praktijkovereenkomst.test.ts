@@ -2,7 +2,8 @@
 // once the employer confirmed a BBL contract, is refused in Dutch next to the fields when it chooses nothing (nothing
 // recorded), and records drawing it up; the praktijkopleider of the participant's own placement records the
 // employer's signature (the only step offered to it); the office's coordinator finds it from the participant's page and
-// records another party's step; another employer's praktijkopleider gets 404 as for an unknown participant. axe-core (WCAG 2.1 A and AA) on every page: zero violations; a phone's width.
+// records another party's step; another employer's praktijkopleider gets 404 as for an unknown participant.
+// axe-core (WCAG 2.1 A and AA) on every page: zero violations; a phone's width.
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addDays, localDate } from '../domain/calendar';

@@ -400,9 +400,8 @@ function entry(item: DigestItem, base: string, date: (d: string) => string): Ent
     case 'pok_due':
     case 'pok_late':
       if (item.pok) {
-        facts.push(
-          `${item.kind === 'pok_late' ? 'BBL-contract begonnen op' : 'Uiterlijk getekend op'} ${date(item.pok.deadline)}`,
-        );
+        const when = item.kind === 'pok_late' ? 'BBL-contract begonnen op' : 'Uiterlijk getekend op';
+        facts.push(`${when} ${date(item.pok.deadline)}`);
         if (item.pok.missing.length) facts.push(`Nog niet: ${dutchList(item.pok.missing.map(flat))}`);
       }
       break;

@@ -137,9 +137,7 @@ export async function doorstroomPokCounts(db: Db, f: FigureFilter) {
     .select([
       (eb) => eb.fn.countAll<string>().as('n'),
       sql<string>`count(*) filter (where k.participant_on is not null and k.employer_on is not null
-        and k.school_on is not null and coalesce(k.bpv_blad_employer_id, k.employer_id) = ${lastEmployer})`.as(
-        'valid',
-      ),
+        and k.school_on is not null and coalesce(k.bpv_blad_employer_id, k.employer_id) = ${lastEmployer})`.as('valid'),
     ])
     .where(sql`t.outcome->>'kind'`, '=', 'bbl_doorstroom')
     .executeTakeFirstOrThrow();

@@ -123,7 +123,7 @@ export async function forgetMailBodies(db: Db, days: number): Promise<number> {
 
 /** Everything held about one participant (AVG article 15). */
 export async function personalDataOf(db: Db, id: string) {
-  const [trajectory, events, attendance, checkpoints, placements, followUps, audit, workProcesses, statement] =
+  const [trajectory, events, attendance, checkpoints, placements, followUps, audit, workProcesses, statement, pok] =
     await Promise.all([
       db.selectFrom('trajectory').selectAll().where('id', '=', id).executeTakeFirst(),
       db.selectFrom('trajectory_event').selectAll().where('trajectory_id', '=', id).orderBy('seq').execute(),
@@ -134,6 +134,7 @@ export async function personalDataOf(db: Db, id: string) {
       db.selectFrom('audit_event').selectAll().where('trajectory_id', '=', id).orderBy('at').orderBy('id').execute(),
       db.selectFrom('work_process_evidence').selectAll().where('trajectory_id', '=', id).orderBy('code').execute(),
       db.selectFrom('praktijkverklaring').selectAll().where('trajectory_id', '=', id).execute(),
+      db.selectFrom('praktijkovereenkomst').selectAll().where('trajectory_id', '=', id).execute(),
     ]);
   return (
     trajectory && {
@@ -146,6 +147,7 @@ export async function personalDataOf(db: Db, id: string) {
       audit,
       workProcesses,
       praktijkverklaring: statement[0] ?? null,
+      praktijkovereenkomst: pok[0] ?? null,
     }
   );
 }

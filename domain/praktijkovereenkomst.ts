@@ -100,7 +100,7 @@ export function pokStanding(r: PokRecord, o: { contractStart: string; currentEmp
     signed,
     bpvBladNeeded,
     valid: signed && !bpvBladNeeded,
-    due: !signed && o.date >= addDays(deadline, -POK_DUE_DAYS_BEFORE) && o.date <= deadline,
+    due: !signed && o.date >= pokDueStart(deadline) && o.date <= deadline,
     late: !signed && o.date > deadline,
   } satisfies PokStanding;
 }
@@ -186,5 +186,7 @@ export function recognitionRefusal(
   return undefined;
 }
 
-/** The first day on which an item of a weekly reminder goes out: the day itself or each week's first morning. */
-export const pokDueStart = (deadline: string) => addDays(deadline, -POK_DUE_DAYS_BEFORE);
+/** The first day the POK is due: POK_DUE_DAYS_BEFORE days before its deadline. */
+export function pokDueStart(deadline: string): string {
+  return addDays(deadline, -POK_DUE_DAYS_BEFORE);
+}

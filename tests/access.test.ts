@@ -223,6 +223,27 @@ const CASES: Case[] = [
     url: () => `/v1/trajectories/${target}/praktijkverklaring/export`,
     allowed: ['admin', 'coordA', 'school'],
   },
+  // The praktijkovereenkomst (issue 21): the ROC, the employer (its own signature) and the office's coordinator.
+  {
+    method: 'GET',
+    path: '/v1/trajectories/{id}/praktijkovereenkomst',
+    url: () => `/v1/trajectories/${target}/praktijkovereenkomst`,
+    allowed: ['admin', 'coordA', 'employer', 'school', 'jobcoach'],
+  },
+  {
+    method: 'POST',
+    path: '/v1/trajectories/{id}/praktijkovereenkomst',
+    url: () => `/v1/trajectories/${target}/praktijkovereenkomst`,
+    body: () => ({ step: 'drawn_up', on: localDate(Date.now()) }),
+    // The employer reaches it, and is refused the ROC's step with 403 naming `step` (tests/praktijkovereenkomst).
+    allowed: ['admin', 'coordA', 'employer', 'school'],
+  },
+  {
+    method: 'GET',
+    path: '/v1/praktijkovereenkomsten',
+    url: () => '/v1/praktijkovereenkomsten',
+    allowed: ['admin', 'coordA', 'coordB', 'school', 'schoolB'],
+  },
   {
     method: 'POST',
     path: '/v1/organisations/{id}/work-processes',

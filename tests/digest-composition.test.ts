@@ -228,7 +228,10 @@ describe('the digest composed from the projection', () => {
     const kinds = new Set<string>();
     for (const date of mornings) {
       const before = await dueItemsByQuery({ db, temporal: env.client }, date, holidays);
-      const after = await dueItems(db, date, holidays);
+      const all = await dueItems(db, date, holidays);
+      // The praktijkovereenkomst's items (issue 21) were never the workflows' to give: they come from its own table
+      // (activities/pok-reminders.ts, tested in tests/praktijkovereenkomst.test.ts).
+      const after = { ...all, due: all.due.filter((d) => !['pok_due', 'pok_late', 'bpv_blad'].includes(d.item.kind)) };
       expect(after.trajectories).toEqual(before.trajectories);
       expect(after.due, date).toEqual(before.due);
       for (const d of after.due)

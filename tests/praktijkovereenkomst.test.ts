@@ -219,6 +219,9 @@ describe('the praktijkovereenkomst per party', () => {
       bpvBladNeeded: false,
       valid: true,
     });
+    // The participant's data export (AVG art. 15) holds it.
+    const exported = (await get(`/v1/trajectories/${cohort.trajectories[0]!.id}/export`, keys.coordinator)).json();
+    expect(exported.praktijkovereenkomst).toMatchObject({ employer_on: today, employer_id: A.employerIds[0] });
     // Recorded again: the same date changes nothing, another date is a conflict; a replayed request answers the same.
     expect((await record(0, 'employer', today, keys.employer)).statusCode).toBe(200);
     expect((await record(0, 'employer', addDays(today, -1), keys.employer)).statusCode).toBe(409);

@@ -25,6 +25,7 @@ import {
   textField,
   type Errors,
 } from './form-parts';
+import { pokPath } from './praktijkovereenkomst';
 import { taskOf } from './tasks';
 
 type Params = { id: string };
@@ -137,6 +138,14 @@ function bblPage(
         ['Werkgever', done.employer ?? 'Nog niet bevestigd'],
         ['ROC', done.school ?? 'Nog niet bevestigd'],
       ])}
+      ${
+        t.events.some((e) => e.type === 'bbl_confirmed' && (e.data as { contractStartDate?: string }).contractStartDate)
+          ? html`<p class="utrecht-paragraph">
+              <a class="utrecht-link" href="${pokPath(t.id)}">Praktijkovereenkomst van ${firstName}</a>: opgesteld door
+              het ROC, getekend door ${firstName}, de werkgever en het ROC.
+            </p>`
+          : ''
+      }
       ${sides.includes('employer') ? employerForm : ''} ${sides.includes('school') ? schoolForm : ''}`,
   );
 }

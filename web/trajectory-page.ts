@@ -24,6 +24,7 @@ import { formField, readDate, readText } from './form-field';
 import { csrfOf, personPage, sendPage } from './form-parts';
 import { html, type Html } from './html';
 import { refusalOf } from './refusals';
+import { pokPath } from './praktijkovereenkomst';
 
 export const trajectoryPath = (id: string) => `/sturing/trajecten/${encodeURIComponent(id)}`;
 
@@ -479,6 +480,13 @@ function trajectoryPage(
             </div>`,
         )}
       </dl>
+      ${
+        t.events.some((e) => e.type === 'bbl_confirmed' && (e.data as { contractStartDate?: string }).contractStartDate)
+          ? html`<p class="utrecht-paragraph">
+              <a class="utrecht-link" href="${pokPath(t.id)}">Praktijkovereenkomst</a> van de BBL-plaats.
+            </p>`
+          : ''
+      }
 
       <h2 class="utrecht-heading-2 utrecht-heading-2--distanced">Signalen</h2>
       ${

@@ -32,7 +32,11 @@ export const praktijkovereenkomstRoutes: FastifyPluginAsyncTypebox<{ deps: AppDe
     '/trajectories/:id/praktijkovereenkomst',
     {
       config: {
-        access: { roles: ['admin', 'coordinator', 'employer', 'school', 'jobcoach'], resource: 'trajectory', audit: 'read' },
+        access: {
+          roles: ['admin', 'coordinator', 'employer', 'school', 'jobcoach'],
+          resource: 'trajectory',
+          audit: 'read',
+        },
       },
       schema: {
         tags: ['praktijkovereenkomst'],
@@ -65,7 +69,7 @@ export const praktijkovereenkomstRoutes: FastifyPluginAsyncTypebox<{ deps: AppDe
         summary: 'Record a step of the praktijkovereenkomst: drawn up, a signature, or a new bpv-blad',
         description:
           "The ROC draws it up and records its own and the participant's signature and a new bpv-blad; the employer " +
-          'records its own signature, refused (422) unless SBB recognised it for the programme\'s qualification on ' +
+          "records its own signature, refused (422) unless SBB recognised it for the programme's qualification on " +
           'that day (its readiness); the coordinator of the office may record any step. Only after the employer ' +
           'confirmed a BBL contract start. Recorded again with the same date it changes nothing; with another date ' +
           'it is a conflict. Guarded by Idempotency-Key.',

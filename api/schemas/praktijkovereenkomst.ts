@@ -2,7 +2,7 @@
 // the POK's standing per party with its deadline, and the open POKs of an office or ROC.
 import { Type, type Static } from 'typebox';
 import { POK_STEPS } from '../../domain/praktijkovereenkomst';
-import { Id, IsoDate } from './common';
+import { Id, IsoDate, Page, Paged } from './common';
 
 export const PokStepName = Type.Enum(POK_STEPS, {
   description:
@@ -61,17 +61,17 @@ export const PokView = Type.Object({
 });
 export type PokView = Static<typeof PokView>;
 
-export const PokListQuery = Type.Object(
-  {
+export const PokListQuery = Type.Intersect([
+  Page,
+  Type.Object({
     status: Type.Optional(
       Type.Union([Type.Literal('open'), Type.Literal('all')], {
         description: 'open (default): not valid yet (unsigned, or a bpv-blad missing); all: every BBL participant',
       }),
     ),
-  },
-  { additionalProperties: false },
-);
+  }),
+]);
 export type PokListQuery = Static<typeof PokListQuery>;
 
-export const PokList = Type.Object({ items: Type.Array(PokView) });
+export const PokList = Paged(PokView);
 export type PokList = Static<typeof PokList>;

@@ -209,6 +209,9 @@ export const PersonalDataExport = Type.Object({
   followUps: Type.Array(Row, { description: 'Answers to the follow-up after doorstroom' }),
   workProcesses: Type.Array(Row, { description: 'The work processes the praktijkopleider saw shown, with the note' }),
   praktijkverklaring: Type.Union([Row, Type.Null()], { description: "The ROC's praktijkverklaring, once confirmed" }),
+  praktijkovereenkomst: Type.Union([Row, Type.Null()], {
+    description: 'The praktijkovereenkomst: when drawn up and signed, and who recorded it',
+  }),
   audit: Type.Array(Row, { description: 'Who read or changed this personal data, and when' }),
 });
 export type PersonalDataExport = Static<typeof PersonalDataExport>;

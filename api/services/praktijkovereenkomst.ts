@@ -4,13 +4,7 @@
 // office's coordinator may record any step; each request is audited by the route. An employer change after the
 // employer signed needs a new bpv-blad, which the ROC records. Kept beside the workflow, like the praktijkverklaring:
 // the signatures come in around the BBL start, when the trajectory's workflow may have finished.
-import {
-  findPokFacts,
-  listBblPoks,
-  pokRecordOf,
-  recordPokStep,
-  type PokRow,
-} from '../../db/praktijkovereenkomst';
+import { findPokFacts, listBblPoks, pokRecordOf, recordPokStep, type PokRow } from '../../db/praktijkovereenkomst';
 import { findReadiness } from '../../db/readiness';
 import { localDate } from '../../domain/calendar';
 import {
@@ -26,6 +20,7 @@ import type { Principal } from '../auth';
 import type { AppDeps } from '../deps';
 import { conflict, notFound, says, unprocessable, type FieldProblem } from '../errors';
 import { actingOffice } from '../ownership';
+import { pageOf } from '../schemas/common';
 import type { PokList, PokListQuery, PokStepRecording, PokView } from '../schemas/praktijkovereenkomst';
 
 type Deps = Pick<AppDeps, 'db' | 'now'>;
@@ -100,7 +95,11 @@ export async function recordPok(
   const problems: FieldProblem[] = [];
   if (refusal) problems.push({ field: refusal.field, message: refusal.en, nl: refusal.nl });
   if (t.anonymised_at)
-    problems.push({ field: 'trajectory', message: 'the participant is anonymised', nl: 'de deelnemer is geanonimiseerd' });
+    problems.push({
+      field: 'trajectory',
+      message: 'the participant is anonymised',
+      nl: 'de deelnemer is geanonimiseerd',
+    });
   if (body.on > date) problems.push({ field: 'on', message: 'lies in the future', nl: 'ligt in de toekomst' });
   if (problems.length > 0) throw unprocessable(problems);
 
@@ -166,7 +165,7 @@ export async function listPoks(deps: Deps, p: Principal, q: PokListQuery): Promi
     schoolId: p.role === 'school' ? p.organisationId! : undefined,
   });
   const date = today(deps);
-  const items = rows
+  const all = rows
     .map((r) => pokViewOf(r, date))
     .filter((v) => q.status === 'all' || !v.valid)
     .sort(
@@ -175,5 +174,5 @@ export async function listPoks(deps: Deps, p: Principal, q: PokListQuery): Promi
         (a.deadline ?? '').localeCompare(b.deadline ?? '') ||
         a.trajectoryId.localeCompare(b.trajectoryId),
     );
-  return { items };
+  return pageOf(all, q);
 }

@@ -30,6 +30,7 @@ export async function exportTrajectory(deps: Deps, id: string): Promise<Personal
     followUps: data.followUps.map(json),
     workProcesses: data.workProcesses.map(json),
     praktijkverklaring: data.praktijkverklaring && json(data.praktijkverklaring),
+    praktijkovereenkomst: data.praktijkovereenkomst && json(data.praktijkovereenkomst),
     audit: data.audit.map(json),
   };
 }

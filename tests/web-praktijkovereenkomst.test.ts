@@ -1,0 +1,129 @@
+// The praktijkovereenkomst page in a real browser (Chromium, JavaScript off): the ROC finds it from the BBL decision
+// once the employer confirmed a BBL contract, is refused in Dutch next to the fields when it chooses nothing (nothing
+// recorded), and records drawing it up; the praktijkopleider of the participant's own placement records the
+// employer's signature (the only step offered to it); the office's coordinator finds it from the participant's page and
+// records another party's step; another employer's praktijkopleider gets 404 as for an unknown participant.
+// axe-core (WCAG 2.1 A and AA) on every page: zero violations; a phone's width.
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { addDays, localDate } from '../domain/calendar';
+import { startWebWorld, type WebWorld } from './helpers/browser';
+import { cohortRequest, thisMonday } from './helpers/fixtures';
+import { addContact, createKey, seedPartners, type Partners } from './helpers/partners';
+import { untilStarted } from './helpers/seed';
+
+let web: WebWorld;
+let api: WebWorld['api'];
+let mine: Partners;
+let trajectoryId: string;
+let trainer: { id: string; email: string };
+let otherTrainer: { id: string; email: string };
+let roc: { id: string; email: string };
+let coordinator: { id: string; email: string };
+const today = localDate(Date.now());
+
+beforeAll(async () => {
+  web = await startWebWorld();
+  api = web.api;
+  mine = await seedPartners(api.call);
+  trainer = await addContact(api.call, mine.employerIds[0]!, 'workplace_trainer', 'Petra Praktijkopleider');
+  otherTrainer = await addContact(api.call, mine.employerIds[1]!, 'workplace_trainer', 'Otto Opleider');
+  roc = await addContact(api.call, mine.schoolId, 'roc_coordinator', 'Rita ROC');
+  coordinator = await addContact(api.call, mine.officeId, 'coordinator', 'Cor Coördinator');
+  const coordinatorKey = await createKey(api.call, mine.officeId, 'coordinator');
+  // Week 16: the BBL decision is open.
+  const cohort = await api.call(
+    'POST',
+    '/v1/cohorts',
+    cohortRequest({ ...mine, size: 2, startDate: addDays(thisMonday(), -15 * 7) }),
+    coordinatorKey,
+  );
+  expect(cohort.status, JSON.stringify(cohort.json)).toBe(201);
+  trajectoryId = cohort.json.trajectories[0].id;
+  await untilStarted(api.db, cohort.json.id);
+  const bbl = await api.call(
+    'POST',
+    `/v1/trajectories/${trajectoryId}/bbl`,
+    { by: 'employer', contractStartDate: addDays(today, 20) },
+    coordinatorKey,
+  );
+  expect(bbl.status, JSON.stringify(bbl.json)).toBe(200);
+}, 180_000);
+afterAll(async () => web?.close());
+
+const path = () => `/trajecten/${trajectoryId}/praktijkovereenkomst`;
+const rowOf = async (page: Page, step: string) =>
+  (
+    await page
+      .locator('tr', { has: page.locator('th', { hasText: step }) })
+      .locator('th, td')
+      .allTextContents()
+  ).map((c) => c.replace(/\s+/g, ' ').trim());
+const pok = () =>
+  api.db.selectFrom('praktijkovereenkomst').selectAll().where('trajectory_id', '=', trajectoryId).executeTakeFirst();
+
+describe('the praktijkovereenkomst page', () => {
+  it('lets the ROC draw it up from the BBL decision; nothing chosen is refused in Dutch', async () => {
+    const page = await web.signIn(roc, { phone: true });
+    await page.goto(`${web.base}/trajecten/${trajectoryId}/bbl`);
+    await page.getByRole('link', { name: 'Praktijkovereenkomst van Deelnemer' }).click();
+    expect(page.url()).toBe(`${web.base}${path()}`);
+    await web.noAxeViolations(page);
+    expect(await page.locator('html').evaluate((el) => el.scrollWidth)).toBeLessThanOrEqual(375);
+    // The ROC does not sign for the employer, and nothing is signed before it is drawn up.
+    expect(await page.getByRole('radio').count()).toBe(1);
+
+    await page.getByRole('button', { name: 'Vastleggen' }).click();
+    await expect
+      .poll(() => page.locator('.utrecht-form-field-error-message').allTextContents())
+      .toEqual(['Kies wat u vastlegt.', 'Vul de datum in.']);
+    await web.noAxeViolations(page);
+    expect(await pok()).toBeUndefined();
+
+    await page.getByLabel('Opgesteld door het ROC').check();
+    await page.getByLabel('Op welke dag?').fill(today);
+    await page.getByRole('button', { name: 'Vastleggen' }).click();
+    expect(await page.locator('main').textContent()).toContain('Vastgelegd: opgesteld door het ROC.');
+    expect((await rowOf(page, 'opgesteld door het ROC'))[1]).not.toBe('Nog niet');
+    expect(await page.getByRole('radio').count()).toBe(2); // the participant's and its own signature
+    await web.noAxeViolations(page);
+    expect((await pok())?.drawn_up_on).toBe(today);
+  });
+
+  it("lets the participant's own praktijkopleider record the employer's signature, and only that", async () => {
+    const page = await web.signIn(trainer);
+    await page.goto(`${web.base}${path()}`);
+    await web.noAxeViolations(page);
+    expect(await page.getByRole('radio').count()).toBe(1);
+    await page.getByLabel('Getekend door de werkgever (leerbedrijf)').check();
+    await page.getByLabel('Op welke dag?').fill(today);
+    await page.getByRole('button', { name: 'Vastleggen' }).click();
+    expect(await page.locator('main').textContent()).toContain('Dank u wel.');
+    await web.noAxeViolations(page);
+    expect(await pok()).toMatchObject({ employer_on: today, employer_id: mine.employerIds[0] });
+  });
+
+  it("lets the office's coordinator reach it from the participant's page and record any party's step", async () => {
+    const page = await web.signIn(coordinator);
+    await page.goto(`${web.base}/sturing/trajecten/${trajectoryId}`);
+    await page.getByRole('link', { name: 'Praktijkovereenkomst', exact: true }).click();
+    expect(page.url()).toBe(`${web.base}${path()}`);
+    await web.noAxeViolations(page);
+    // Drawn up and the employer's signature recorded: the participant's and the ROC's remain.
+    expect(await page.getByRole('radio').count()).toBe(2);
+    await page.getByLabel('Getekend door de deelnemer').check();
+    await page.getByLabel('Op welke dag?').fill(today);
+    await page.getByRole('button', { name: 'Vastleggen' }).click();
+    expect(await page.locator('main').textContent()).toContain('Vastgelegd: getekend door de deelnemer.');
+    expect((await pok())?.participant_on).toBe(today);
+  });
+
+  it("is another employer's nothing: 404 exactly as for an unknown participant", async () => {
+    const page = await web.signIn(otherTrainer);
+    const theirs = await page.goto(`${web.base}${path()}`);
+    const theirsText = await page.locator('main').textContent();
+    const unknown = await page.goto(`${web.base}/trajecten/${trajectoryId}x/praktijkovereenkomst`);
+    expect([theirs?.status(), unknown?.status()]).toEqual([404, 404]);
+    expect(await page.locator('main').textContent()).toBe(theirsText);
+  });
+});

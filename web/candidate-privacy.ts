@@ -210,7 +210,13 @@ export async function candidatePrivacyRoutes(app: FastifyInstance, { deps }: { d
         return sendPage(
           reply,
           await candidatePage(request, reply, id, {
-            notice: { kind: 'error', text: 'Er is niets gewist: deze kandidaat doet nog mee.' },
+            notice: {
+              kind: 'error',
+              text:
+                e.type === 'legal-hold'
+                  ? `Er is niets gewist. ${e.dutch?.detail ?? e.message}`
+                  : 'Er is niets gewist: deze kandidaat doet nog mee.',
+            },
           }),
           409,
         );

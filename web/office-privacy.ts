@@ -3,14 +3,18 @@
 // (article 17, as POST /v1/trajectories/{id}/erasure) after a confirm page that says what goes, what stays and
 // why; only an explicit confirm erases, and confirming again changes nothing. Another office's trajectory
 // answers 404 like an unknown one (the route policy's resource check).
+import { randomUUID } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { auditBy, COORDINATION, noteAudit } from '../api/access';
 import type { AppDeps } from '../api/deps';
 import { DomainError } from '../api/errors';
 import { eraseTrajectory, exportTrajectory } from '../api/services/privacy';
+import { legalHolds, liftHold, placeHold } from '../api/services/legal-holds';
+import type { LegalHolds } from '../api/schemas/legal-hold';
 import { findTrajectoriesByReference } from '../api/services/trajectory-search';
 import { findTrajectory } from '../db/trajectories';
-import { STATUS_NL } from '../domain/dutch';
+import { isValidDate } from '../domain/calendar';
+import { dutchDay, STATUS_NL } from '../domain/dutch';
 import { isFinal } from '../domain/statuses';
 import { html, type Html } from './html';
 import { checkboxField, csrfOf, facts, personPage, sendPage, textField, type Errors } from './form-parts';
@@ -91,6 +95,119 @@ function confirmPage(
         <a class="utrecht-link" href="/privacy/trajecten/${t.id}">Niet wissen, terug</a>
       </form>`,
   );
+}
+
+/** The AVG requests of one trajectory: inzage, the legal hold (with its forms), and erasure. */
+async function requestsPage(
+  deps: Pick<AppDeps, 'db' | 'now'>,
+  request: FastifyRequest,
+  reply: FastifyReply,
+  id: string,
+  o: { errors?: Errors; reason?: string; until?: string } = {},
+): Promise<Html> {
+  const t = await trajectoryOf(deps, id);
+  const holds = await legalHolds(deps, 'trajectory', id);
+  return personPage(
+    request,
+    reply,
+    { title: `AVG-verzoeken van ${t.name} (${t.reference})` },
+    html`${pageLinks}
+      ${facts([
+        ['Referentie', t.reference],
+        ['Status', t.anonymised_at ? 'gewist' : STATUS_NL[t.status]],
+        ...(t.anonymised_at ? ([['Gewist op', dutchMoment(t.anonymised_at.toISOString())]] as [string, string][]) : []),
+      ])}
+      <p class="utrecht-paragraph">
+        <a class="utrecht-link" href="/sturing/trajecten/${t.id}">Naar het traject</a>
+      </p>
+      <h2 class="utrecht-heading-2">Inzage (artikel 15)</h2>
+      <p class="utrecht-paragraph">
+        Een bestand met alles wat Toeleiding over deze deelnemer bewaart: de gegevens van het traject, de
+        gebeurtenissen, de aanwezigheid, de checkpoints, de werkplekken, de vervolgvragen en wie de gegevens las of
+        wijzigde. Het BSN staat er niet in: dat bewaren we alleen versleuteld. Het downloaden wordt vastgelegd in het
+        auditlog.
+      </p>
+      <p class="utrecht-paragraph">
+        <a class="utrecht-link" href="/privacy/trajecten/${t.id}/export" download
+          >Download alle gegevens (JSON-bestand)</a
+        >
+      </p>
+      ${holdSection(reply, t, holds, o)}
+      <h2 class="utrecht-heading-2">Wissen (artikel 17)</h2>
+      ${
+        t.anonymised_at
+          ? html`<p class="utrecht-paragraph">De persoonsgegevens van dit traject zijn al gewist.</p>`
+          : html`<p class="utrecht-paragraph">
+              <a class="utrecht-link" href="/privacy/trajecten/${t.id}/wissen">Gegevens wissen</a>: u ziet eerst wat er
+              wordt gewist en wat blijft, en bevestigt dan.
+            </p>`
+      }`,
+  );
+}
+
+/** The legal hold: the one in force with the form to lift it, or the form to place one; earlier holds listed. */
+function holdSection(
+  reply: FastifyReply,
+  t: Awaited<ReturnType<typeof trajectoryOf>>,
+  holds: LegalHolds,
+  o: { errors?: Errors; reason?: string; until?: string },
+): Html {
+  const errors = o.errors ?? {};
+  const h = holds.inForce;
+  const earlier = holds.holds.filter((x) => x.id !== h?.id);
+  return html`<h2 class="utrecht-heading-2">Bewaarplicht (legal hold)</h2>
+    ${
+      h
+        ? html`<p class="utrecht-paragraph">
+              Deze gegevens vallen onder een bewaarplicht tot en met ${dutchDay(h.until)}: ${h.reason}. Tot dan worden
+              ze niet geanonimiseerd, ook niet op verzoek.
+            </p>
+            <form method="post" action="/privacy/trajecten/${t.id}/bewaarplicht/opheffen" novalidate>
+              <input type="hidden" name="_csrf" value="${csrfOf(reply)}" />
+              ${textField({ name: 'reden_opheffen', label: 'Waarom eindigt de bewaarplicht eerder?', errors })}
+              <button type="submit" class="utrecht-button utrecht-button--secondary-action">
+                Bewaarplicht opheffen
+              </button>
+            </form>`
+        : t.anonymised_at
+          ? ''
+          : html`<p class="utrecht-paragraph">
+                Vraagt een wet of regeling om de gegevens langer te bewaren dan de bewaartermijn (bijvoorbeeld 5 jaar
+                voor de subsidie praktijkleren of ESF+), of loopt er een geschil? Leg dan een bewaarplicht vast, met de
+                reden en de laatste dag. Daarna geldt de gewone bewaartermijn weer.
+              </p>
+              <form method="post" action="/privacy/trajecten/${t.id}/bewaarplicht" novalidate>
+                <input type="hidden" name="_csrf" value="${csrfOf(reply)}" />
+                <input type="hidden" name="sleutel" value="${randomUUID()}" />
+                ${textField({ name: 'reden', label: 'Reden', value: o.reason ?? '', errors })}
+                ${textField({
+                  name: 'tot',
+                  label: 'Bewaren tot en met',
+                  type: 'date',
+                  value: o.until ?? '',
+                  errors,
+                })}
+                <button type="submit" class="utrecht-button utrecht-button--secondary-action">
+                  Bewaarplicht vastleggen
+                </button>
+              </form>`
+    }
+    ${
+      earlier.length
+        ? html`<p class="utrecht-paragraph">Eerder:</p>
+            <ul class="utrecht-unordered-list">
+              ${earlier.map(
+                (x) =>
+                  html`<li>
+                    ${x.reason}, tot en met
+                    ${dutchDay(x.until)}${
+                      x.lifted ? html`; opgeheven op ${dutchDay(x.lifted.on)}: ${x.lifted.reason}` : ''
+                    }
+                  </li>`,
+              )}
+            </ul>`
+        : ''
+    }`;
 }
 
 export async function officePrivacyRoutes(app: FastifyInstance, { deps }: { deps: AppDeps }) {
@@ -174,48 +291,62 @@ export async function officePrivacyRoutes(app: FastifyInstance, { deps }: { deps
   app.get<{ Params: Params }>(
     '/privacy/trajecten/:id',
     { schema: { hide: true }, config: { access: { ...trajectoryAccess, audit: 'read' } } },
+    async (request, reply) => sendPage(reply, await requestsPage(deps, request, reply, request.params.id)),
+  );
+
+  app.post<{ Params: Params; Body: { reden?: string; tot?: string; sleutel?: string } }>(
+    '/privacy/trajecten/:id/bewaarplicht',
+    {
+      schema: { hide: true },
+      preHandler: app.csrfProtection,
+      config: { access: { ...trajectoryAccess, audit: 'change' } },
+    },
     async (request, reply) => {
-      const t = await trajectoryOf(deps, request.params.id);
-      return sendPage(
-        reply,
-        personPage(
-          request,
-          reply,
-          { title: `AVG-verzoeken van ${t.name} (${t.reference})` },
-          html`${pageLinks}
-            ${facts([
-              ['Referentie', t.reference],
-              ['Status', t.anonymised_at ? 'gewist' : STATUS_NL[t.status]],
-              ...(t.anonymised_at
-                ? ([['Gewist op', dutchMoment(t.anonymised_at.toISOString())]] as [string, string][])
-                : []),
-            ])}
-            <p class="utrecht-paragraph">
-              <a class="utrecht-link" href="/sturing/trajecten/${t.id}">Naar het traject</a>
-            </p>
-            <h2 class="utrecht-heading-2">Inzage (artikel 15)</h2>
-            <p class="utrecht-paragraph">
-              Een bestand met alles wat Toeleiding over deze deelnemer bewaart: de gegevens van het traject, de
-              gebeurtenissen, de aanwezigheid, de checkpoints, de werkplekken, de vervolgvragen en wie de gegevens las
-              of wijzigde. Het BSN staat er niet in: dat bewaren we alleen versleuteld. Het downloaden wordt vastgelegd
-              in het auditlog.
-            </p>
-            <p class="utrecht-paragraph">
-              <a class="utrecht-link" href="/privacy/trajecten/${t.id}/export" download
-                >Download alle gegevens (JSON-bestand)</a
-              >
-            </p>
-            <h2 class="utrecht-heading-2">Wissen (artikel 17)</h2>
-            ${
-              t.anonymised_at
-                ? html`<p class="utrecht-paragraph">De persoonsgegevens van dit traject zijn al gewist.</p>`
-                : html`<p class="utrecht-paragraph">
-                    <a class="utrecht-link" href="/privacy/trajecten/${t.id}/wissen">Gegevens wissen</a>: u ziet eerst
-                    wat er wordt gewist en wat blijft, en bevestigt dan.
-                  </p>`
-            }`,
-        ),
-      );
+      const id = request.params.id;
+      const reason = String(request.body?.reden ?? '').trim();
+      const until = String(request.body?.tot ?? '').trim();
+      const errors: Errors = {};
+      if (!reason || reason.length > 500) errors.reden = 'Vul de reden in (ten hoogste 500 tekens).';
+      if (!/^\d{4}-\d{2}-\d{2}$/.test(until) || !isValidDate(until))
+        errors.tot = 'Vul de laatste dag van de bewaarplicht in als datum.';
+      if (Object.keys(errors).length === 0)
+        try {
+          // The form's own key: a double submission places one hold.
+          const key = String(request.body?.sleutel ?? '') || randomUUID();
+          await placeHold(deps, request.principal, 'trajectory', id, { reason, until }, `web:${key}`);
+          return reply.redirect(`/privacy/trajecten/${id}`, 303);
+        } catch (e) {
+          if (!(e instanceof DomainError) || e.status >= 500) throw e;
+          const field = e.errors?.find((x) => x.field === 'until');
+          if (field) errors.tot = `De laatste dag ${field.nl}.`;
+          else errors.reden = e.dutch?.detail ?? e.message;
+        }
+      return sendPage(reply, await requestsPage(deps, request, reply, id, { errors, reason, until }), 422);
+    },
+  );
+
+  app.post<{ Params: Params; Body: { reden_opheffen?: string } }>(
+    '/privacy/trajecten/:id/bewaarplicht/opheffen',
+    {
+      schema: { hide: true },
+      preHandler: app.csrfProtection,
+      config: { access: { ...trajectoryAccess, audit: 'change' } },
+    },
+    async (request, reply) => {
+      const id = request.params.id;
+      const reason = String(request.body?.reden_opheffen ?? '').trim();
+      const errors: Errors = {};
+      if (!reason || reason.length > 500) errors.reden_opheffen = 'Vul in waarom de bewaarplicht eerder eindigt.';
+      else
+        try {
+          await liftHold(deps, request.principal, 'trajectory', id, { reason });
+          return reply.redirect(`/privacy/trajecten/${id}`, 303);
+        } catch (e) {
+          // Lifted already (a second click): the page shows how it stands.
+          if (!(e instanceof DomainError) || e.status !== 409) throw e;
+          return reply.redirect(`/privacy/trajecten/${id}`, 303);
+        }
+      return sendPage(reply, await requestsPage(deps, request, reply, id, { errors }), 422);
     },
   );
 
@@ -268,8 +399,10 @@ export async function officePrivacyRoutes(app: FastifyInstance, { deps }: { deps
             notice: {
               kind: 'error',
               text:
-                'Er is niets gewist: dit traject loopt nog en heeft zijn gegevens nodig. Beëindig het eerst ' +
-                '(uitval met reden) en wis daarna.',
+                e.type === 'legal-hold'
+                  ? `Er is niets gewist. ${e.dutch?.detail ?? e.message}`
+                  : 'Er is niets gewist: dit traject loopt nog en heeft zijn gegevens nodig. Beëindig het eerst ' +
+                    '(uitval met reden) en wis daarna.',
             },
           }),
           409,

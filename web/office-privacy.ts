@@ -3,23 +3,21 @@
 // (article 17, as POST /v1/trajectories/{id}/erasure) after a confirm page that says what goes, what stays and
 // why; only an explicit confirm erases, and confirming again changes nothing. Another office's trajectory
 // answers 404 like an unknown one (the route policy's resource check).
-import { randomUUID } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { auditBy, COORDINATION, noteAudit } from '../api/access';
 import type { AppDeps } from '../api/deps';
 import { DomainError } from '../api/errors';
 import { eraseTrajectory, exportTrajectory } from '../api/services/privacy';
-import { legalHolds, liftHold, placeHold } from '../api/services/legal-holds';
-import type { LegalHolds } from '../api/schemas/legal-hold';
+import { legalHolds } from '../api/services/legal-holds';
 import { findTrajectoriesByReference } from '../api/services/trajectory-search';
 import { findTrajectory } from '../db/trajectories';
-import { isValidDate } from '../domain/calendar';
-import { dutchDay, STATUS_NL } from '../domain/dutch';
+import { STATUS_NL } from '../domain/dutch';
 import { isFinal } from '../domain/statuses';
 import { html, type Html } from './html';
 import { checkboxField, csrfOf, facts, personPage, sendPage, textField, type Errors } from './form-parts';
 import { dutchMoment, pageLinks } from './office-words';
 import { candidatesFound, findCandidatesByReference } from './candidate-privacy';
+import { holdSection, legalHoldForms, type HoldForm } from './legal-hold';
 
 type Params = { id: string };
 const trajectoryAccess = { roles: COORDINATION, resource: 'trajectory' as const, manage: true };
@@ -103,7 +101,7 @@ async function requestsPage(
   request: FastifyRequest,
   reply: FastifyReply,
   id: string,
-  o: { errors?: Errors; reason?: string; until?: string } = {},
+  o: HoldForm = {},
 ): Promise<Html> {
   const t = await trajectoryOf(deps, id);
   const holds = await legalHolds(deps, 'trajectory', id);
@@ -132,7 +130,7 @@ async function requestsPage(
           >Download alle gegevens (JSON-bestand)</a
         >
       </p>
-      ${holdSection(reply, t, holds, o)}
+      ${holdSection(reply, { path: `/privacy/trajecten/${t.id}`, anonymised: !!t.anonymised_at, holds, ...o })}
       <h2 class="utrecht-heading-2">Wissen (artikel 17)</h2>
       ${
         t.anonymised_at
@@ -143,71 +141,6 @@ async function requestsPage(
             </p>`
       }`,
   );
-}
-
-/** The legal hold: the one in force with the form to lift it, or the form to place one; earlier holds listed. */
-function holdSection(
-  reply: FastifyReply,
-  t: Awaited<ReturnType<typeof trajectoryOf>>,
-  holds: LegalHolds,
-  o: { errors?: Errors; reason?: string; until?: string },
-): Html {
-  const errors = o.errors ?? {};
-  const h = holds.inForce;
-  const earlier = holds.holds.filter((x) => x.id !== h?.id);
-  return html`<h2 class="utrecht-heading-2">Bewaarplicht (legal hold)</h2>
-    ${
-      h
-        ? html`<p class="utrecht-paragraph">
-              Deze gegevens vallen onder een bewaarplicht tot en met ${dutchDay(h.until)}: ${h.reason}. Tot dan worden
-              ze niet geanonimiseerd, ook niet op verzoek.
-            </p>
-            <form method="post" action="/privacy/trajecten/${t.id}/bewaarplicht/opheffen" novalidate>
-              <input type="hidden" name="_csrf" value="${csrfOf(reply)}" />
-              ${textField({ name: 'reden_opheffen', label: 'Waarom eindigt de bewaarplicht eerder?', errors })}
-              <button type="submit" class="utrecht-button utrecht-button--secondary-action">
-                Bewaarplicht opheffen
-              </button>
-            </form>`
-        : t.anonymised_at
-          ? ''
-          : html`<p class="utrecht-paragraph">
-                Vraagt een wet of regeling om de gegevens langer te bewaren dan de bewaartermijn (bijvoorbeeld 5 jaar
-                voor de subsidie praktijkleren of ESF+), of loopt er een geschil? Leg dan een bewaarplicht vast, met de
-                reden en de laatste dag. Daarna geldt de gewone bewaartermijn weer.
-              </p>
-              <form method="post" action="/privacy/trajecten/${t.id}/bewaarplicht" novalidate>
-                <input type="hidden" name="_csrf" value="${csrfOf(reply)}" />
-                <input type="hidden" name="sleutel" value="${randomUUID()}" />
-                ${textField({ name: 'reden', label: 'Reden', value: o.reason ?? '', errors })}
-                ${textField({
-                  name: 'tot',
-                  label: 'Bewaren tot en met',
-                  type: 'date',
-                  value: o.until ?? '',
-                  errors,
-                })}
-                <button type="submit" class="utrecht-button utrecht-button--secondary-action">
-                  Bewaarplicht vastleggen
-                </button>
-              </form>`
-    }
-    ${
-      earlier.length
-        ? html`<p class="utrecht-paragraph">Eerder:</p>
-            <ul class="utrecht-unordered-list">
-              ${earlier.map(
-                (x) =>
-                  html`<li>
-                    ${x.reason}, tot en met
-                    ${dutchDay(x.until)}${
-                      x.lifted ? html`; opgeheven op ${dutchDay(x.lifted.on)}: ${x.lifted.reason}` : ''
-                    }
-                  </li>`,
-              )}
-            </ul>`
-        : ''
-    }`;
 }
 
 export async function officePrivacyRoutes(app: FastifyInstance, { deps }: { deps: AppDeps }) {
@@ -294,61 +227,12 @@ export async function officePrivacyRoutes(app: FastifyInstance, { deps }: { deps
     async (request, reply) => sendPage(reply, await requestsPage(deps, request, reply, request.params.id)),
   );
 
-  app.post<{ Params: Params; Body: { reden?: string; tot?: string; sleutel?: string } }>(
-    '/privacy/trajecten/:id/bewaarplicht',
-    {
-      schema: { hide: true },
-      preHandler: app.csrfProtection,
-      config: { access: { ...trajectoryAccess, audit: 'change' } },
-    },
-    async (request, reply) => {
-      const id = request.params.id;
-      const reason = String(request.body?.reden ?? '').trim();
-      const until = String(request.body?.tot ?? '').trim();
-      const errors: Errors = {};
-      if (!reason || reason.length > 500) errors.reden = 'Vul de reden in (ten hoogste 500 tekens).';
-      if (!/^\d{4}-\d{2}-\d{2}$/.test(until) || !isValidDate(until))
-        errors.tot = 'Vul de laatste dag van de bewaarplicht in als datum.';
-      if (Object.keys(errors).length === 0)
-        try {
-          // The form's own key: a double submission places one hold.
-          const key = String(request.body?.sleutel ?? '') || randomUUID();
-          await placeHold(deps, request.principal, 'trajectory', id, { reason, until }, `web:${key}`);
-          return reply.redirect(`/privacy/trajecten/${id}`, 303);
-        } catch (e) {
-          if (!(e instanceof DomainError) || e.status >= 500) throw e;
-          const field = e.errors?.find((x) => x.field === 'until');
-          if (field) errors.tot = `De laatste dag ${field.nl}.`;
-          else errors.reden = e.dutch?.detail ?? e.message;
-        }
-      return sendPage(reply, await requestsPage(deps, request, reply, id, { errors, reason, until }), 422);
-    },
-  );
-
-  app.post<{ Params: Params; Body: { reden_opheffen?: string } }>(
-    '/privacy/trajecten/:id/bewaarplicht/opheffen',
-    {
-      schema: { hide: true },
-      preHandler: app.csrfProtection,
-      config: { access: { ...trajectoryAccess, audit: 'change' } },
-    },
-    async (request, reply) => {
-      const id = request.params.id;
-      const reason = String(request.body?.reden_opheffen ?? '').trim();
-      const errors: Errors = {};
-      if (!reason || reason.length > 500) errors.reden_opheffen = 'Vul in waarom de bewaarplicht eerder eindigt.';
-      else
-        try {
-          await liftHold(deps, request.principal, 'trajectory', id, { reason });
-          return reply.redirect(`/privacy/trajecten/${id}`, 303);
-        } catch (e) {
-          // Lifted already (a second click): the page shows how it stands.
-          if (!(e instanceof DomainError) || e.status !== 409) throw e;
-          return reply.redirect(`/privacy/trajecten/${id}`, 303);
-        }
-      return sendPage(reply, await requestsPage(deps, request, reply, id, { errors }), 422);
-    },
-  );
+  await legalHoldForms(app, deps, {
+    subject: 'trajectory',
+    path: '/privacy/trajecten/:id',
+    access: trajectoryAccess,
+    page: (request, reply, id, o) => requestsPage(deps, request, reply, id, o),
+  });
 
   app.get<{ Params: Params }>(
     '/privacy/trajecten/:id/export',

@@ -436,9 +436,16 @@ function entry(item: DigestItem, base: string, date: (d: string) => string): Ent
   // The coordinator's signals point to the participant's page (after signing in); a candidate item to the candidate's.
   const link = item.candidate
     ? { label: 'Bekijk de kandidaat', url: `${base}/werving/kandidaten/${encodeURIComponent(flat(item.candidate.id))}` }
-    : SIGNALS.has(item.kind)
-      ? { label: 'Bekijk het traject', url: `${base}/trajecten/${encodeURIComponent(flat(item.trajectoryId))}` }
-      : undefined;
+    : item.subsidy
+      ? {
+          label: 'Het bestand met de begeleide weken (na het inloggen)',
+          url:
+            `${base}/organisaties/${encodeURIComponent(flat(item.subsidy.employerId))}/subsidie` +
+            `?schooljaar=${encodeURIComponent(flat(item.subsidy.schoolYear))}`,
+        }
+      : SIGNALS.has(item.kind)
+        ? { label: 'Bekijk het traject', url: `${base}/trajecten/${encodeURIComponent(flat(item.trajectoryId))}` }
+        : undefined;
   return {
     firstName: flat(item.firstName),
     reference: flat(item.reference),

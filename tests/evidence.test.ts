@@ -414,7 +414,9 @@ describe('the BSN report', () => {
 
   it('takes a CSV as the gemeente keeps it, and the coordinator names the payer', async () => {
     const csv = `bsn\r\n${bsns[0]}\r\n${bsns[1]};extra\r\n`;
-    const res = await raw('gemeente', 'POST', '/v1/bsn-reports', csv, { 'content-type': 'text/csv' });
+    const res = await raw('gemeente', 'POST', '/v1/bsn-reports', '\ufeff' + csv, {
+      'content-type': 'text/csv; charset=utf-8',
+    });
     expect(res.statusCode, res.body).toBe(200);
     expect(res.json()).toMatchObject({ received: 2, unmatched: 1 });
     const byCoordinator = await report('coordinator', JSON.stringify({ bsn: [bsns[1]], payerId: mine.uwvId }));

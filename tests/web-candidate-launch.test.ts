@@ -141,6 +141,19 @@ describe("a candidate's AVG requests on the privacy pages", () => {
     const exported = await page.request.get(`${web.base}/privacy/kandidaten/${sanne.id}/export`);
     expect(exported.status()).toBe(200);
     expect((await exported.json()).candidate).toMatchObject({ first_name: 'Sanne', last_name: 'Jansen' });
+    // Under a legal hold the erasure names the hold and erases nothing, until the hold is lifted.
+    await page.getByLabel('Reden', { exact: true }).fill('Klacht in behandeling');
+    await page.getByLabel('Bewaren tot en met').fill(new Date(Date.now() + 60 * 864e5).toISOString().slice(0, 10));
+    await page.getByRole('button', { name: 'Bewaarplicht vastleggen' }).click();
+    expect(await page.locator('main').textContent()).toMatch(/bewaarplicht tot en met .*: Klacht in behandeling/);
+    await web.noAxeViolations(page);
+    await page.getByLabel(/wil de gegevens definitief wissen/).check();
+    await page.getByRole('button', { name: 'Definitief wissen' }).click();
+    expect(await page.locator('main').textContent()).toMatch(/Er is niets gewist\. Deze kandidaat valt onder een/);
+    await web.noAxeViolations(page);
+    await page.getByLabel('Waarom eindigt de bewaarplicht eerder?').fill('Klacht afgehandeld');
+    await page.getByRole('button', { name: 'Bewaarplicht opheffen' }).click();
+    expect(await page.locator('main').textContent()).toMatch(/opgeheven op .*: Klacht afgehandeld/);
     await page.getByRole('button', { name: 'Definitief wissen' }).click();
     expect(await page.locator('#bevestigd-fout').textContent()).toContain('Er is nog niets gewist');
     await page.getByLabel(/wil de gegevens definitief wissen/).check();

@@ -450,6 +450,32 @@ describe('the coordinator', () => {
     });
     expect(dropout.status, JSON.stringify(dropout.json)).toBe(200);
     await api.env.client.workflow.getHandle(t.workflowId).result();
+
+    // Under a legal hold the erasure is refused, naming the reason, until the hold is lifted.
+    await page.goto(`${base}/privacy/trajecten/${t.id}`);
+    expect((await submit(page, 'Bewaarplicht vastleggen')).status()).toBe(422);
+    await expect(errorOf(page, 'reden')).resolves.toMatch(/Vul de reden in/);
+    await noAxeViolations(page);
+    await page.getByLabel('Reden', { exact: true }).fill('Bewaarplicht subsidie praktijkleren');
+    await page.getByLabel('Bewaren tot en met').fill(new Date(Date.now() + 400 * 864e5).toISOString().slice(0, 10));
+    expect((await submit(page, 'Bewaarplicht vastleggen')).status()).toBe(303);
+    await expect(page.locator('main').textContent()).resolves.toMatch(
+      /vallen onder een bewaarplicht tot en met .*: Bewaarplicht subsidie praktijkleren/,
+    );
+    await noAxeViolations(page);
+    await page.goto(`${base}/privacy/trajecten/${t.id}/wissen`);
+    await page.getByLabel(/wil de gegevens definitief wissen/).check();
+    expect((await submit(page, 'Definitief wissen')).status()).toBe(409);
+    await expect(page.getByRole('alert').textContent()).resolves.toMatch(
+      /Er is niets gewist\. Dit traject valt onder een bewaarplicht \(legal hold\) tot en met .*Bewaarplicht subsidie/,
+    );
+    await noAxeViolations(page);
+    await page.goto(`${base}/privacy/trajecten/${t.id}`);
+    await page.getByLabel('Waarom eindigt de bewaarplicht eerder?').fill('De deelnemer vraagt erom; geen subsidie');
+    expect((await submit(page, 'Bewaarplicht opheffen')).status()).toBe(303);
+    await expect(page.locator('main').textContent()).resolves.toMatch(/opgeheven op .*: De deelnemer vraagt erom/);
+    await noAxeViolations(page);
+
     await page.goto(`${base}/privacy/trajecten/${t.id}/wissen`);
     const csrf = await page.locator('input[name="_csrf"]').first().inputValue();
     await page.getByLabel(/wil de gegevens definitief wissen/).check();

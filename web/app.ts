@@ -30,6 +30,7 @@ import { participantRoutes } from './participants';
 import { bblRoutes } from './bbl';
 import { workProcessRoutes } from './work-processes';
 import { pokRoutes } from './praktijkovereenkomst';
+import { subsidyRoutes } from './subsidy';
 import { followUpRoutes } from './follow-up';
 import { closureRoutes } from './closures';
 import { csrfOf, sendPage } from './form-parts';
@@ -319,6 +320,7 @@ export async function webRoutes(app: FastifyInstance, { deps }: { deps: AppDeps 
     await pages.register(bblRoutes, { deps });
     await pages.register(workProcessRoutes, { deps });
     await pages.register(pokRoutes, { deps });
+    await pages.register(subsidyRoutes, { deps });
     await pages.register(followUpRoutes, { deps });
     await pages.register(closureRoutes, { deps });
     await pages.register(cohortLaunchRoutes, { deps });

@@ -3,18 +3,20 @@
 // held (the same file as GET /v1/candidates/{id}/export) and erasure after an explicit confirm (as POST
 // /v1/candidates/{id}/erasure): what goes, what stays and why. Another office's candidate answers 404 like an
 // unknown one (the route policy's resource check).
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { auditBy } from '../api/access';
 import type { AppDeps } from '../api/deps';
 import { DomainError } from '../api/errors';
 import { actingOffice } from '../api/ownership';
 import { eraseCandidate, exportCandidate } from '../api/services/candidate-privacy';
+import { legalHolds } from '../api/services/legal-holds';
 import { findCandidate } from '../db/recruitment';
 import type { Candidate } from '../db/schema';
 import { CANDIDATE_STATUS_NL } from '../domain/recruitment';
 import { html, type Html } from './html';
-import { checkboxField, csrfOf, facts, personPage, sendPage, type Errors } from './form-parts';
+import { checkboxField, csrfOf, facts, personPage, sendPage } from './form-parts';
 import { dutchMoment, pageLinks } from './office-words';
+import { holdSection, legalHoldForms, type HoldForm } from './legal-hold';
 
 type Params = { id: string };
 const ACCESS = { roles: ['admin', 'coordinator'] as const, resource: 'candidate' as const };
@@ -101,9 +103,10 @@ export async function candidatePrivacyRoutes(app: FastifyInstance, { deps }: { d
     request: FastifyRequest,
     reply: Parameters<typeof personPage>[1],
     id: string,
-    o: { errors?: Errors; notice?: { kind: 'error' | 'ok'; text: string } } = {},
+    o: HoldForm & { notice?: { kind: 'error' | 'ok'; text: string } } = {},
   ) => {
     const c = (await findCandidate(deps.db, id))!;
+    const holds = await legalHolds(deps, 'candidate', id);
     return personPage(
       request,
       reply,
@@ -131,6 +134,12 @@ export async function candidatePrivacyRoutes(app: FastifyInstance, { deps }: { d
             >Download alle gegevens (JSON-bestand)</a
           >
         </p>
+        ${holdSection(reply as FastifyReply, {
+          path: `/privacy/kandidaten/${c.id}`,
+          anonymised: !!c.anonymised_at,
+          holds,
+          ...o,
+        })}
         <h2 class="utrecht-heading-2">Wissen (artikel 17)</h2>
         ${
           c.anonymised_at
@@ -169,6 +178,13 @@ export async function candidatePrivacyRoutes(app: FastifyInstance, { deps }: { d
     { schema: { hide: true }, config: { access: { ...ACCESS, audit: 'read' } } },
     async (request, reply) => sendPage(reply, await candidatePage(request, reply, request.params.id)),
   );
+
+  await legalHoldForms(app, deps, {
+    subject: 'candidate',
+    path: '/privacy/kandidaten/:id',
+    access: ACCESS,
+    page: (request, reply, id, form) => candidatePage(request, reply, id, form),
+  });
 
   app.get<{ Params: Params }>(
     '/privacy/kandidaten/:id/export',
@@ -210,7 +226,13 @@ export async function candidatePrivacyRoutes(app: FastifyInstance, { deps }: { d
         return sendPage(
           reply,
           await candidatePage(request, reply, id, {
-            notice: { kind: 'error', text: 'Er is niets gewist: deze kandidaat doet nog mee.' },
+            notice: {
+              kind: 'error',
+              text:
+                e.type === 'legal-hold'
+                  ? `Er is niets gewist. ${e.dutch?.detail ?? e.message}`
+                  : 'Er is niets gewist: deze kandidaat doet nog mee.',
+            },
           }),
           409,
         );

@@ -8,6 +8,7 @@ import { auditBy, COORDINATION, noteAudit } from '../api/access';
 import type { AppDeps } from '../api/deps';
 import { DomainError } from '../api/errors';
 import { eraseTrajectory, exportTrajectory } from '../api/services/privacy';
+import { legalHolds } from '../api/services/legal-holds';
 import { findTrajectoriesByReference } from '../api/services/trajectory-search';
 import { findTrajectory } from '../db/trajectories';
 import { STATUS_NL } from '../domain/dutch';
@@ -16,6 +17,7 @@ import { html, type Html } from './html';
 import { checkboxField, csrfOf, facts, personPage, sendPage, textField, type Errors } from './form-parts';
 import { dutchMoment, pageLinks } from './office-words';
 import { candidatesFound, findCandidatesByReference } from './candidate-privacy';
+import { holdSection, legalHoldForms, type HoldForm } from './legal-hold';
 
 type Params = { id: string };
 const trajectoryAccess = { roles: COORDINATION, resource: 'trajectory' as const, manage: true };
@@ -90,6 +92,54 @@ function confirmPage(
         <button type="submit" class="utrecht-button utrecht-button--primary-action">Definitief wissen</button>
         <a class="utrecht-link" href="/privacy/trajecten/${t.id}">Niet wissen, terug</a>
       </form>`,
+  );
+}
+
+/** The AVG requests of one trajectory: inzage, the legal hold (with its forms), and erasure. */
+async function requestsPage(
+  deps: Pick<AppDeps, 'db' | 'now'>,
+  request: FastifyRequest,
+  reply: FastifyReply,
+  id: string,
+  o: HoldForm = {},
+): Promise<Html> {
+  const t = await trajectoryOf(deps, id);
+  const holds = await legalHolds(deps, 'trajectory', id);
+  return personPage(
+    request,
+    reply,
+    { title: `AVG-verzoeken van ${t.name} (${t.reference})` },
+    html`${pageLinks}
+      ${facts([
+        ['Referentie', t.reference],
+        ['Status', t.anonymised_at ? 'gewist' : STATUS_NL[t.status]],
+        ...(t.anonymised_at ? ([['Gewist op', dutchMoment(t.anonymised_at.toISOString())]] as [string, string][]) : []),
+      ])}
+      <p class="utrecht-paragraph">
+        <a class="utrecht-link" href="/sturing/trajecten/${t.id}">Naar het traject</a>
+      </p>
+      <h2 class="utrecht-heading-2">Inzage (artikel 15)</h2>
+      <p class="utrecht-paragraph">
+        Een bestand met alles wat Toeleiding over deze deelnemer bewaart: de gegevens van het traject, de
+        gebeurtenissen, de aanwezigheid, de checkpoints, de werkplekken, de vervolgvragen en wie de gegevens las of
+        wijzigde. Het BSN staat er niet in: dat bewaren we alleen versleuteld. Het downloaden wordt vastgelegd in het
+        auditlog.
+      </p>
+      <p class="utrecht-paragraph">
+        <a class="utrecht-link" href="/privacy/trajecten/${t.id}/export" download
+          >Download alle gegevens (JSON-bestand)</a
+        >
+      </p>
+      ${holdSection(reply, { path: `/privacy/trajecten/${t.id}`, anonymised: !!t.anonymised_at, holds, ...o })}
+      <h2 class="utrecht-heading-2">Wissen (artikel 17)</h2>
+      ${
+        t.anonymised_at
+          ? html`<p class="utrecht-paragraph">De persoonsgegevens van dit traject zijn al gewist.</p>`
+          : html`<p class="utrecht-paragraph">
+              <a class="utrecht-link" href="/privacy/trajecten/${t.id}/wissen">Gegevens wissen</a>: u ziet eerst wat er
+              wordt gewist en wat blijft, en bevestigt dan.
+            </p>`
+      }`,
   );
 }
 
@@ -174,50 +224,15 @@ export async function officePrivacyRoutes(app: FastifyInstance, { deps }: { deps
   app.get<{ Params: Params }>(
     '/privacy/trajecten/:id',
     { schema: { hide: true }, config: { access: { ...trajectoryAccess, audit: 'read' } } },
-    async (request, reply) => {
-      const t = await trajectoryOf(deps, request.params.id);
-      return sendPage(
-        reply,
-        personPage(
-          request,
-          reply,
-          { title: `AVG-verzoeken van ${t.name} (${t.reference})` },
-          html`${pageLinks}
-            ${facts([
-              ['Referentie', t.reference],
-              ['Status', t.anonymised_at ? 'gewist' : STATUS_NL[t.status]],
-              ...(t.anonymised_at
-                ? ([['Gewist op', dutchMoment(t.anonymised_at.toISOString())]] as [string, string][])
-                : []),
-            ])}
-            <p class="utrecht-paragraph">
-              <a class="utrecht-link" href="/sturing/trajecten/${t.id}">Naar het traject</a>
-            </p>
-            <h2 class="utrecht-heading-2">Inzage (artikel 15)</h2>
-            <p class="utrecht-paragraph">
-              Een bestand met alles wat Toeleiding over deze deelnemer bewaart: de gegevens van het traject, de
-              gebeurtenissen, de aanwezigheid, de checkpoints, de werkplekken, de vervolgvragen en wie de gegevens las
-              of wijzigde. Het BSN staat er niet in: dat bewaren we alleen versleuteld. Het downloaden wordt vastgelegd
-              in het auditlog.
-            </p>
-            <p class="utrecht-paragraph">
-              <a class="utrecht-link" href="/privacy/trajecten/${t.id}/export" download
-                >Download alle gegevens (JSON-bestand)</a
-              >
-            </p>
-            <h2 class="utrecht-heading-2">Wissen (artikel 17)</h2>
-            ${
-              t.anonymised_at
-                ? html`<p class="utrecht-paragraph">De persoonsgegevens van dit traject zijn al gewist.</p>`
-                : html`<p class="utrecht-paragraph">
-                    <a class="utrecht-link" href="/privacy/trajecten/${t.id}/wissen">Gegevens wissen</a>: u ziet eerst
-                    wat er wordt gewist en wat blijft, en bevestigt dan.
-                  </p>`
-            }`,
-        ),
-      );
-    },
+    async (request, reply) => sendPage(reply, await requestsPage(deps, request, reply, request.params.id)),
   );
+
+  await legalHoldForms(app, deps, {
+    subject: 'trajectory',
+    path: '/privacy/trajecten/:id',
+    access: trajectoryAccess,
+    page: (request, reply, id, o) => requestsPage(deps, request, reply, id, o),
+  });
 
   app.get<{ Params: Params }>(
     '/privacy/trajecten/:id/export',
@@ -268,8 +283,10 @@ export async function officePrivacyRoutes(app: FastifyInstance, { deps }: { deps
             notice: {
               kind: 'error',
               text:
-                'Er is niets gewist: dit traject loopt nog en heeft zijn gegevens nodig. Beëindig het eerst ' +
-                '(uitval met reden) en wis daarna.',
+                e.type === 'legal-hold'
+                  ? `Er is niets gewist. ${e.dutch?.detail ?? e.message}`
+                  : 'Er is niets gewist: dit traject loopt nog en heeft zijn gegevens nodig. Beëindig het eerst ' +
+                    '(uitval met reden) en wis daarna.',
             },
           }),
           409,

@@ -11,6 +11,7 @@ import { html } from './html';
 import { inWords, personPage, sendPage } from './form-parts';
 import { taskOf, taskPath } from './tasks';
 import { workProcessesPath } from './work-processes';
+import { subsidyPath } from './subsidy';
 
 const mondayOf = (date: string, shift = 0) => addDays(date, 1 - isoWeekday(date) + shift);
 
@@ -45,7 +46,9 @@ export async function participantRoutes(app: FastifyInstance, { deps }: { deps: 
               ? html`<li>
                   <a class="utrecht-link" href="/organisaties/${encodeURIComponent(id)}/sluitingen">Sluitingsdagen</a>
                 </li>`
-              : ''
+              : html`<li>
+                  <a class="utrecht-link" href="${subsidyPath(id)}">Subsidie praktijkleren: begeleide weken</a>
+                </li>`
           }
         </ul>
         ${

@@ -1,0 +1,96 @@
+// The employer's subsidy page in a real browser (Chromium, JavaScript off): the praktijkopleider finds it from
+// "Mijn deelnemers", sees each participant's supervised weeks of the school year and downloads the file; another
+// employer's praktijkopleider gets 404 as for an unknown organisation. axe-core (WCAG 2.1 A and AA): zero violations.
+import ExcelJS from 'exceljs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { addDays } from '../domain/calendar';
+import { schoolYearOf } from '../domain/subsidy';
+import { startWebWorld, type WebWorld } from './helpers/browser';
+import { cohortRequest, thisMonday, uniqueId } from './helpers/fixtures';
+import { createKey, seedPartners, type Partners } from './helpers/partners';
+import { untilStarted } from './helpers/seed';
+
+let web: WebWorld;
+let api: WebWorld['api'];
+let mine: Partners;
+let start: string;
+let reference: string;
+let trainer: { id: string; email: string };
+let otherTrainer: { id: string; email: string };
+
+async function contact(organisationId: string, role: string, name: string) {
+  const email = `${uniqueId(role).replace(/[^a-z-]/g, '')}@example.nl`;
+  const made = await api.call('POST', `/v1/organisations/${organisationId}/contacts`, { role, name, email });
+  expect(made.status, JSON.stringify(made.json)).toBe(201);
+  return { id: made.json.id as string, email };
+}
+
+beforeAll(async () => {
+  web = await startWebWorld();
+  api = web.api;
+  mine = await seedPartners(api.call);
+  trainer = await contact(mine.employerIds[0]!, 'workplace_trainer', 'Petra Praktijkopleider');
+  otherTrainer = await contact(mine.employerIds[1]!, 'workplace_trainer', 'Otto Opleider');
+  const coordinatorKey = await createKey(api.call, mine.officeId, 'coordinator');
+  // Two whole weeks behind us, in one school year.
+  start = addDays(thisMonday(), -3 * 7);
+  if (schoolYearOf(start).label !== schoolYearOf(addDays(start, 13)).label) start = addDays(start, -3 * 7);
+  const cohort = await api.call(
+    'POST',
+    '/v1/cohorts',
+    cohortRequest({ ...mine, size: 1, startDate: start }),
+    coordinatorKey,
+  );
+  expect(cohort.status, JSON.stringify(cohort.json)).toBe(201);
+  const t = cohort.json.trajectories[0] as { id: string; reference: string };
+  reference = t.reference;
+  await untilStarted(api.db, cohort.json.id);
+  const schedule = await api.call('GET', `/v1/trajectories/${t.id}/schedule`, undefined, coordinatorKey);
+  const days = (schedule.json.weeks as { days: { date: string; kind: string; status: string }[] }[])
+    .flatMap((w) => w.days)
+    .filter((d) => d.kind === 'placement' && d.status === 'planned' && d.date < addDays(start, 14));
+  const recorded = await api.call(
+    'POST',
+    `/v1/trajectories/${t.id}/attendance`,
+    { entries: days.map((d) => ({ date: d.date, kind: 'placement', present: true })) },
+    coordinatorKey,
+  );
+  expect(recorded.status, JSON.stringify(recorded.json)).toBe(200);
+}, 180_000);
+afterAll(async () => web?.close());
+
+describe("the employer's subsidy page", () => {
+  it('shows the supervised weeks of the school year and downloads the file', async () => {
+    const page = await web.signIn(trainer);
+    await page.goto(`${web.base}/organisaties/${mine.employerIds[0]}/deelnemers`);
+    await page.getByRole('link', { name: 'Subsidie praktijkleren: begeleide weken' }).click();
+    await page.getByLabel('Schooljaar').selectOption(schoolYearOf(start).label);
+    await page.getByRole('button', { name: 'Toon' }).click();
+    await page.waitForLoadState();
+    expect(await page.locator('h1').textContent()).toBe(
+      `Subsidie praktijkleren, schooljaar ${schoolYearOf(start).label}`,
+    );
+    const row = (await page.locator('tbody tr').first().locator('th, td').allTextContents()).map((c) => c.trim());
+    expect(row).toEqual([`Deelnemer 1 (${reference})`, '2', '2', '–']);
+    expect(await page.locator('main').textContent()).toMatch(/bewaar het bestand 5\s+jaar/);
+    await web.noAxeViolations(page);
+
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      page.getByRole('link', { name: 'Download als Excel-bestand' }).click(),
+    ]);
+    const book = new ExcelJS.Workbook();
+    await book.xlsx.readFile((await download.path())!);
+    expect(book.worksheets.map((w) => w.name)).toEqual(['Toelichting', 'Deelnemers', 'Weken']);
+    expect(book.getWorksheet('Weken')!.rowCount).toBe(3);
+  });
+
+  it("is another employer's nothing: 404 as for an unknown organisation", async () => {
+    const page = await web.signIn(otherTrainer);
+    const theirs = await page.goto(`${web.base}/organisaties/${mine.employerIds[0]}/subsidie`);
+    const theirsText = await page.locator('main').textContent();
+    const unknown = await page.goto(`${web.base}/organisaties/${mine.employerIds[0]}x/subsidie`);
+    expect([theirs?.status(), unknown?.status()]).toEqual([404, 404]);
+    expect(await page.locator('main').textContent()).toBe(theirsText);
+  });
+});

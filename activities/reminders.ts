@@ -29,6 +29,7 @@ import type { Mailer } from '../infra/mail';
 import {
   addDays,
   isoWeekday,
+  isWeekStart,
   localInstant,
   isWorkingDay,
   localDate,
@@ -44,7 +45,7 @@ import { taskOf, taskPath } from '../web/tasks';
 import { renderDigest, type Digest, type DigestItem, type ReminderKind } from './mail-texts';
 import { candidateDues } from './candidate-reminders';
 import { recognitionRechecks } from './readiness-reminders';
-import { benefitDue } from './benefit-reminders';
+import { deadlineDues } from './deadlines';
 
 /** A link signed for the recipient to a task's page; none without a signing key, a person, or a page for it. */
 function taskUrl(deps: ReminderDeps, r: Recipient, task: string, date: string): string | undefined {
@@ -571,17 +572,12 @@ export async function dueItems(
       employerOn,
     })),
   );
-  // The benefit payer's reminders and BBL task (issue 21), composed from the projections like the rest.
-  due.push(...(await benefitDue(db, date, holidays, monday)));
+  // The deadlines the trajectories' timers reached (issue 21: the benefit payer's), each mailed once.
+  due.push(...(await deadlineDues(db, date)));
   return { due, trajectories, rulesFor: (t) => rulesOf.get(pk(t)) ?? DEFAULT_REMINDERS };
 }
 
-/** The week's first working day: Monday, or Tuesday after Tweede Paasdag or Tweede Pinksterdag. */
-export function isWeekStart(date: string, holidays: ReadonlySet<string>): boolean {
-  let d = addDays(date, 1 - isoWeekday(date));
-  while (!isWorkingDay(d, holidays) && isoWeekday(d) < 5) d = addDays(d, 1);
-  return d === date;
-}
+export { isWeekStart };
 
 /** Reminders that escalate when ignored (a checkpoint merely due is not late yet). */
 const PARTNER_KINDS: ReminderKind[] = [

@@ -23,6 +23,7 @@ import * as m0021 from './migrations/0021_employer_readiness';
 import * as m0022 from './migrations/0022_candidate_launch';
 import * as m0023 from './migrations/0023_benefit_instrument';
 import * as m0024 from './migrations/0024_praktijkverklaring';
+import * as m0027 from './migrations/0027_deadline_reached';
 
 // Listed statically rather than read from the folder, so the runner works the same from tsx, a bundle
 // or a container image.
@@ -49,6 +50,7 @@ export const MIGRATIONS: Record<string, Migration> = {
   '0022_candidate_launch': m0022,
   '0023_benefit_instrument': m0023,
   '0024_praktijkverklaring': m0024,
+  '0027_deadline_reached': m0027,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };

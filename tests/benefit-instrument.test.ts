@@ -315,7 +315,8 @@ describe("the payer's morning mail", () => {
   };
   /**
    * Moves the test server's clock to 10:00 on `date`, so the deadlines' timers on the way fire
-   * (workflows/deadlines.ts), and waits (in real time) until every trajectory's deadlines workflow recorded what they brought.
+   * (workflows/deadlines.ts), and waits (in real time) until every trajectory's deadlines workflow
+   * recorded what they brought.
    */
   const skipTo = async (date: string) => {
     const wait = localInstant(date, 10) - (await api.env.currentTimeMs());

@@ -19,7 +19,15 @@ import type { Db } from '../db/connection';
 import { deadlineSubject, reachedSubject, reachedToMail, recordReached, unmailedOf, withdraw } from '../db/deadlines';
 import { benefitAdjustmentDeadline, benefitMaximumDeadline, type BenefitDeadlineFacts } from '../domain/benefit';
 import { addDays } from '../domain/calendar';
-import { isDeadline, nextReached, reachedOn, type Deadline, type DeadlineRule } from '../domain/deadlines';
+import {
+  isDeadline,
+  nextReached,
+  reachedOn,
+  RECHECK_DAYS,
+  type Deadline,
+  type DeadlineRule,
+} from '../domain/deadlines';
+import { BBL_DECISION_DAYS_AFTER_END } from '../domain/state';
 import { isRunning } from '../domain/statuses';
 import type { DeadlinesInput } from '../workflows/deadlines';
 import { deadlinesWorkflowId } from '../workflows/ids';
@@ -70,24 +78,37 @@ export const KINDS: DeadlineKind<unknown>[] = [
 const holidaysAround = (today: string) =>
   new Set(dutchHolidays(addDays(today, -14), addDays(today, 400)).map((h) => h.date));
 
+interface Rules {
+  rules: { kind: string; rule: DeadlineRule; facts: boolean }[];
+  /** The trajectory's planned end; undefined once it is anonymised or unknown. */
+  endDate?: string;
+}
+
 /** Every kind's rule for a trajectory as the facts stand; done for all once it is anonymised or unknown. */
-async function rulesOf(db: Db, trajectoryId: string): Promise<{ kind: string; rule: DeadlineRule }[]> {
+async function rulesOf(db: Db, trajectoryId: string): Promise<Rules> {
   const subject = await deadlineSubject(db, trajectoryId);
-  if (!subject) return KINDS.map((k) => ({ kind: k.kind, rule: 'done' as const }));
-  return Promise.all(
+  if (!subject) return { rules: KINDS.map((k) => ({ kind: k.kind, rule: 'done' as const, facts: false })) };
+  const rules = await Promise.all(
     KINDS.map(async (k) => {
       const facts = await k.facts(db, trajectoryId);
       // No facts yet (no instrument recorded): one may still come while the trajectory runs.
       const rule: DeadlineRule = facts === undefined ? (isRunning(subject.status) ? 'waiting' : 'done') : k.rule(facts);
       if (isDeadline(rule) && rule.kind !== k.kind) throw new Error(`rule of ${k.kind} answered ${rule.kind}`);
-      return { kind: k.kind, rule };
+      return { kind: k.kind, rule, facts: facts !== undefined };
     }),
   );
+  return { rules, endDate: subject.end_date };
 }
 
 export interface NextDeadline {
-  /** The next day a deadline is reached; undefined: none known now (the workflow looks again within a week). */
+  /** The next day a deadline is reached; undefined: none known now. */
   on?: string;
+  /**
+   * When to compute again without a signal, should none come: within a week while a kind has facts (a signal lost
+   * costs at most that); with none at all (no instrument recorded), once the trajectory's own workflow will have
+   * ended, when `done` can be told.
+   */
+  recheckOn: string;
   /** Nothing of any kind can come anymore: the workflow ends. */
   done: boolean;
 }
@@ -100,7 +121,7 @@ export function createDeadlineActivities({ db, temporal }: ActivityDeps) {
      */
     async nextDeadline(input: { trajectoryId: string; after: string; today: string }): Promise<NextDeadline> {
       const holidays = holidaysAround(input.today);
-      const rules = await rulesOf(db, input.trajectoryId);
+      const { rules, endDate } = await rulesOf(db, input.trajectoryId);
       const byKind = new Map(rules.map((r) => [r.kind, r.rule]));
       const stale = (await unmailedOf(db, input.trajectoryId, input.today)).filter((row) => {
         const rule = byKind.get(row.kind);
@@ -113,12 +134,15 @@ export function createDeadlineActivities({ db, temporal }: ActivityDeps) {
         .map((d) => nextReached(d, input.after, input.today, holidays))
         .filter((d): d is string => d !== undefined)
         .sort();
-      return { on: days[0], done: rules.every((r) => r.rule === 'done') };
+      const week = addDays(input.today, RECHECK_DAYS);
+      const afterItsEnd = endDate && addDays(endDate, BBL_DECISION_DAYS_AFTER_END + 1);
+      const recheckOn = rules.some((r) => r.facts) || !afterItsEnd || afterItsEnd < week ? week : afterItsEnd;
+      return { on: days[0], recheckOn, done: rules.every((r) => r.rule === 'done') };
     },
     /** Records every deadline of the trajectory reached on `on`, as the facts stand now; once per kind and day. */
     async reachDeadlines(input: { trajectoryId: string; on: string }): Promise<string[]> {
       const holidays = holidaysAround(input.on);
-      const reached = (await rulesOf(db, input.trajectoryId))
+      const reached = (await rulesOf(db, input.trajectoryId)).rules
         .map((r) => r.rule)
         .filter((r): r is Deadline => isDeadline(r) && reachedOn(r, input.on, holidays));
       await recordReached(

@@ -17,7 +17,7 @@ export interface Reached {
 export function deadlineSubject(db: Db, trajectoryId: string) {
   return db
     .selectFrom('trajectory')
-    .select(['id', 'status'])
+    .select(['id', 'status', 'end_date'])
     .where('id', '=', trajectoryId)
     .where('anonymised_at', 'is', null)
     .executeTakeFirst();

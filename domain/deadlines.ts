@@ -5,6 +5,9 @@
 import { addDays, firstWorkingDay, isWeekStart } from './calendar';
 import type { ContactRole } from './roles';
 
+/** A subject's deadlines are computed again at least this often without a signal, while a kind has facts. */
+export const RECHECK_DAYS = 7;
+
 export interface Deadline {
   kind: string;
   /** The day it falls due; it is reached on the first working day from it. */

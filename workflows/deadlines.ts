@@ -3,7 +3,8 @@
 // contract start, after the 20 weeks). It holds no facts: an activity computes the next day a deadline is reached
 // from the database with the pure rules (activities/deadlines.ts), the workflow sleeps until that day, and on it an
 // activity records what is reached for the next morning's mail. The API signals `deadlinesChanged` when the facts
-// change, which wakes it to compute again; so does a week without a signal, so a lost signal costs at most a week.
+// change, which wakes it to compute again; so does a week without a signal, so a lost signal costs at most a week
+// (a trajectory without any facts yet, no instrument recorded, sleeps until its own workflow will have ended).
 import {
   condition,
   continueAsNew,
@@ -24,8 +25,6 @@ export interface DeadlinesInput {
 /** The facts of a deadline changed (an instrument, an extension decision, a confirmation, a pause): compute again. */
 export const deadlinesChangedSignal = defineSignal('deadlinesChanged');
 
-/** Looks again at least this often when nothing is due or no signal came. */
-export const RECHECK_DAYS = 7;
 /** Rounds per run before continuing as new: each is at most a week, so a run's history stays small. */
 export const ROUNDS_PER_RUN = 100;
 
@@ -49,7 +48,7 @@ export async function deadlinesWorkflow(input: DeadlinesInput): Promise<void> {
     changed = false;
     const next = await nextDeadline({ trajectoryId, after, today: today() });
     if (next.done) return;
-    const recheck = localInstant(addDays(today(), RECHECK_DAYS));
+    const recheck = localInstant(next.recheckOn);
     // The day starts at midnight in Amsterdam, so what it brings is recorded before the 10:00 digest.
     const due = next.on === undefined ? undefined : localInstant(next.on);
     const until = due !== undefined && due < recheck ? due : recheck;

@@ -2,7 +2,8 @@
 // release's workflow code (tests/fixtures/release-2026-11-22), that worker is replaced by one running the
 // current code (as a rolling deployment replaces pods), and every trajectory finishes correctly on the new
 // code: old runs keep the old behaviour (patch `steering-and-follow-up` is false for them), new runs get
-// the new one, and every history replays on the current bundle.
+// the new one, every run starts its deadlines workflow (patch `deadline-timers`, taken by the old runs at their
+// next activation), and every history replays on the current bundle.
 import { appendFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { historyToJSON } from '@temporalio/common/lib/proto-utils';

@@ -9,6 +9,7 @@ import path from 'node:path';
 import { historyToJSON } from '@temporalio/common/lib/proto-utils';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createActivities } from '../activities';
+import { benefitAdjustmentDeadline, benefitMaximumDeadline, type BenefitDeadlineFacts } from '../domain/benefit';
 import { dutchHolidays } from '../activities/holidays';
 import { addDays, addMonths, firstWorkingDay, isWeekStart, localDate, localInstant } from '../domain/calendar';
 import { nextReached, reachedOn, type Deadline } from '../domain/deadlines';
@@ -52,6 +53,48 @@ describe('the days a deadline is reached on', () => {
     const missed = nextReached(weekly, first, weeksLater, holidays)!;
     expect(missed <= weeksLater && missed > addDays(weeksLater, -7)).toBe(true);
     expect(isWeekStart(missed, holidays)).toBe(true);
+  });
+});
+
+describe("the payer's two deadlines as rules", () => {
+  const facts: BenefitDeadlineFacts = {
+    benefit: {
+      instrument: 'werkervaringsplaats',
+      ruleSet: 'west-brabant',
+      startDate: '2027-03-01',
+      decisionDate: '2027-03-01',
+      extensions: [],
+    },
+    payerId: 'gemeente',
+    plannedEnd: '2027-07-16',
+    running: true,
+    contractStart: null,
+    adjustmentConfirmedOn: null,
+  };
+
+  it('reminds 14 days before the maximum while the trajectory runs past it, and watches one within it', () => {
+    expect(benefitMaximumDeadline(facts)).toMatchObject({
+      kind: 'benefit_maximum',
+      from: '2027-05-17',
+      weekly: true,
+      to: { organisationId: 'gemeente', role: 'funder_analyst' },
+      data: { maximumEnd: '2027-05-31', plannedEnd: '2027-07-16' },
+    });
+    expect(benefitMaximumDeadline({ ...facts, plannedEnd: '2027-05-28' })).toBe('waiting');
+    expect(benefitMaximumDeadline({ ...facts, running: false })).toBe('done');
+  });
+
+  it('gives the adjustment task from the contract start until the payer confirms it', () => {
+    expect(benefitAdjustmentDeadline(facts)).toBe('waiting');
+    expect(benefitAdjustmentDeadline({ ...facts, running: false })).toBe('done');
+    expect(benefitAdjustmentDeadline({ ...facts, running: false, contractStart: '2027-09-01' })).toMatchObject({
+      kind: 'benefit_adjustment',
+      from: '2027-09-01',
+      weekly: true,
+    });
+    expect(
+      benefitAdjustmentDeadline({ ...facts, contractStart: '2027-09-01', adjustmentConfirmedOn: '2027-09-03' }),
+    ).toBe('done');
   });
 });
 

@@ -357,21 +357,24 @@ export async function trajectoryWorkflow(input: TrajectoryInput): Promise<Trajec
     return !(await condition(() => version !== seen, wait));
   }
 
-  let deadlinesStarted = false;
-  async function startDeadlinesOnce(): Promise<void> {
-    if (deadlinesStarted || !patched(DEADLINES_PATCH)) return;
-    deadlinesStarted = true;
-    await startDeadlines({ trajectoryId: input.trajectoryId });
+  /**
+   * Starting the deadlines workflow, once. Not waited for where it begins: the trajectory starts (and is `active` to
+   * a query) at once; only its completion waits for it, so the start is never abandoned.
+   */
+  let startingDeadlines: Promise<void> | undefined;
+  function startDeadlinesOnce(): void {
+    if (startingDeadlines || !patched(DEADLINES_PATCH)) return;
+    startingDeadlines = startDeadlines({ trajectoryId: input.trajectoryId });
   }
 
   for (;;) {
-    await startDeadlinesOnce();
+    startDeadlinesOnce();
     if (await waitUntil(localInstant(s.calendar.startDate))) break;
   }
   await commit(start(s), [{ type: 'started', data: { employerId: input.employerId } }]);
 
   for (;;) {
-    await startDeadlinesOnce();
+    startDeadlinesOnce();
     const { endDate } = currentPlan(s);
     if (s.status === 'active') {
       if (await waitUntil(localInstant(addDays(endDate, 1)))) {
@@ -409,6 +412,7 @@ export async function trajectoryWorkflow(input: TrajectoryInput): Promise<Trajec
     });
   }
 
+  await startingDeadlines;
   await condition(allHandlersFinished);
   return { status: s.status, endDate: currentPlan(s).endDate, outcome: s.outcome };
 }

@@ -2,6 +2,7 @@
 import type { Client } from '@temporalio/client';
 import type { Db } from '../db/connection';
 import type { Mailer } from '../infra/mail';
+import { createDeadlineActivities } from './deadlines';
 import { createRecruitmentActivities } from './recruitment';
 import { createReminderActivities } from './reminders';
 import { createRetentionActivities } from './retention';
@@ -27,6 +28,7 @@ export function createActivities(deps: ActivityDeps) {
     ...createRetentionActivities(deps),
     ...createReminderActivities(deps),
     ...createRecruitmentActivities(deps),
+    ...createDeadlineActivities(deps),
   };
 }
 

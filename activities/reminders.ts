@@ -29,6 +29,7 @@ import type { Mailer } from '../infra/mail';
 import {
   addDays,
   isoWeekday,
+  isWeekStart,
   localInstant,
   isWorkingDay,
   localDate,
@@ -44,7 +45,7 @@ import { taskOf, taskPath } from '../web/tasks';
 import { renderDigest, type Digest, type DigestItem, type ReminderKind } from './mail-texts';
 import { candidateDues } from './candidate-reminders';
 import { recognitionRechecks } from './readiness-reminders';
-import { benefitDue } from './benefit-reminders';
+import { deadlineDues } from './deadlines';
 import { pokDue } from './pok-reminders';
 import { subsidyDue } from './subsidy-reminders';
 
@@ -573,21 +574,16 @@ export async function dueItems(
       employerOn,
     })),
   );
-  // The benefit payer's reminders and BBL task (issue 21), composed from the projections like the rest.
-  due.push(...(await benefitDue(db, date, holidays, monday)));
-  // The praktijkovereenkomst's deadline, its escalation and the bpv-blad (issue 21), the same way.
+  // The deadlines the trajectories' timers reached (issue 21: the benefit payer's), each mailed once.
+  due.push(...(await deadlineDues(db, date)));
+  // The praktijkovereenkomst's deadline, its escalation and the bpv-blad (issue 21), composed from the projections.
   due.push(...(await pokDue(db, date, holidays, monday)));
   // The employer's praktijkleren subsidy deadline (issue 21), on its days only (domain/subsidy.ts).
   due.push(...(await subsidyDue(db, date, holidays)));
   return { due, trajectories, rulesFor: (t) => rulesOf.get(pk(t)) ?? DEFAULT_REMINDERS };
 }
 
-/** The week's first working day: Monday, or Tuesday after Tweede Paasdag or Tweede Pinksterdag. */
-export function isWeekStart(date: string, holidays: ReadonlySet<string>): boolean {
-  let d = addDays(date, 1 - isoWeekday(date));
-  while (!isWorkingDay(d, holidays) && isoWeekday(d) < 5) d = addDays(d, 1);
-  return d === date;
-}
+export { isWeekStart };
 
 /** Reminders that escalate when ignored (a checkpoint merely due is not late yet). */
 const PARTNER_KINDS: ReminderKind[] = [

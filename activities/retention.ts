@@ -5,7 +5,7 @@ import type { Client } from '@temporalio/client';
 import { forgetSessions } from '../db/web-sessions';
 import { forgetCohortDrafts } from '../db/cohort-drafts';
 import { forgetCandidateUploads } from '../db/candidate-uploads';
-import { followUpWorkflowId } from '../workflows/ids';
+import { deadlinesWorkflowId, followUpWorkflowId } from '../workflows/ids';
 import { anonymiseCandidate, candidatesPastRetention } from '../db/candidate-privacy';
 import type { ActivityDeps } from './index';
 
@@ -13,6 +13,16 @@ import type { ActivityDeps } from './index';
 export async function stopFollowUp(temporal: Client, trajectoryId: string, reason: string): Promise<void> {
   await temporal.workflow
     .getHandle(followUpWorkflowId(trajectoryId))
+    .terminate(reason)
+    .catch((e: Error) => {
+      if (e.name !== 'WorkflowNotFoundError') throw e;
+    });
+}
+
+/** Stops a trajectory's deadlines workflow, if one runs: nothing more is due about a participant anonymised. */
+export async function stopDeadlines(temporal: Client, trajectoryId: string, reason: string): Promise<void> {
+  await temporal.workflow
+    .getHandle(deadlinesWorkflowId(trajectoryId))
     .terminate(reason)
     .catch((e: Error) => {
       if (e.name !== 'WorkflowNotFoundError') throw e;
@@ -49,6 +59,7 @@ export function createRetentionActivities({ db, temporal }: ActivityDeps) {
       for (const id of await trajectoriesPastRetention(db, input.today, input.months, input.batch)) {
         // A follow-up may run longer than the retention period (up to 36 months): it stops with the data.
         if (temporal) await stopFollowUp(temporal, id, 'the retention period has passed');
+        if (temporal) await stopDeadlines(temporal, id, 'the retention period has passed');
         if (await anonymiseTrajectory(db, id, RETENTION_AUDIT)) anonymised++;
       }
       let candidates = 0;

@@ -1,7 +1,6 @@
 // A participant's benefit instrument, the payer's extension decisions, and a payer's provisions for a month.
 import { sql, type Insertable } from 'kysely';
 import type { Db } from './connection';
-import type { TrajectoryStatus } from '../domain/statuses';
 import type { BenefitExtensionTable, BenefitInstrumentRow, BenefitInstrumentTable } from './schema';
 
 export interface BenefitRecord extends BenefitInstrumentRow {
@@ -103,17 +102,15 @@ export function listPayerExtensions(db: Db, payerId: string) {
 }
 
 /**
- * What the morning mail needs of the instruments, set-based: those of running trajectories (the maximum may come
- * near), and those whose BBL contract start was confirmed while the payer has not confirmed the adjustment yet.
+ * What the payer's deadlines of one trajectory are computed from (domain/benefit.ts benefitMaximumDeadline and
+ * benefitAdjustmentDeadline): its instrument, status, planned end, the BBL contract start; none when anonymised.
  */
-export function benefitReminderFacts(db: Db, running: readonly TrajectoryStatus[]) {
+export function benefitDeadlineFacts(db: Db, trajectoryId: string) {
   const contractStart = sql<string | null>`(select max(e.data->>'contractStartDate') from trajectory_event e
     where e.trajectory_id = t.id and e.type = 'bbl_confirmed')`;
   return db
     .selectFrom('benefit_instrument as b')
     .innerJoin('trajectory as t', 't.id', 'b.trajectory_id')
-    .innerJoin('cohort as c', 'c.id', 't.cohort_id')
-    .leftJoin('covenant as v', 'v.id', 'c.covenant_id')
     .select([
       'b.trajectory_id',
       'b.payer_id',
@@ -122,22 +119,13 @@ export function benefitReminderFacts(db: Db, running: readonly TrajectoryStatus[
       'b.start_date',
       'b.decision_date',
       'b.adjustment_confirmed_on',
-      't.reference',
-      't.name',
       't.status',
       't.end_date',
-      'v.programme_office_id',
     ])
     .select(contractStart.as('contract_start'))
     .where('t.anonymised_at', 'is', null)
-    .where((eb) =>
-      eb.or([
-        eb('t.status', 'in', running),
-        eb.and([eb('b.adjustment_confirmed_on', 'is', null), eb(contractStart, 'is not', null)]),
-      ]),
-    )
-    .orderBy('b.trajectory_id')
-    .execute();
+    .where('b.trajectory_id', '=', trajectoryId)
+    .executeTakeFirst();
 }
 
 export function listExtensionsOf(db: Db, trajectoryIds: string[]) {

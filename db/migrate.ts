@@ -25,6 +25,7 @@ import * as m0023 from './migrations/0023_benefit_instrument';
 import * as m0024 from './migrations/0024_praktijkverklaring';
 import * as m0025 from './migrations/0025_praktijkovereenkomst';
 import * as m0026 from './migrations/0026_evidence_and_legal_hold';
+import * as m0027 from './migrations/0027_deadline_reached';
 
 // Listed statically rather than read from the folder, so the runner works the same from tsx, a bundle
 // or a container image.
@@ -53,6 +54,7 @@ export const MIGRATIONS: Record<string, Migration> = {
   '0024_praktijkverklaring': m0024,
   '0025_praktijkovereenkomst': m0025,
   '0026_evidence_and_legal_hold': m0026,
+  '0027_deadline_reached': m0027,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };

@@ -624,3 +624,20 @@ export interface Database {
   esf_staff_hours: EsfStaffHoursTable;
 }
 export type LegalHold = Selectable<LegalHoldTable>;
+/**
+ * A deadline a subject's deadlines workflow reached (migration 0027), once per trajectory, kind and day; the
+ * morning digest mails it to the organisation's contacts in `role` (workflows/deadlines.ts, activities/deadlines.ts).
+ */
+export interface DeadlineReachedTable {
+  trajectory_id: string;
+  kind: string;
+  on: IsoDate;
+  organisation_id: string;
+  role: ContactRole;
+  /** What the mail says of it (dates, the instrument's name): never personal data, which the digest joins in. */
+  data: Json<Record<string, unknown>>;
+  recorded_at: CreatedAt;
+}
+export interface Database {
+  deadline_reached: DeadlineReachedTable;
+}

@@ -3,6 +3,7 @@
 // trajectory's planned end lie past the instrument's maximum, given the payer's recorded extension decisions?
 import { Type, type Static } from 'typebox';
 import { addDays, addMonths } from './calendar';
+import type { DeadlineRule } from './deadlines';
 import { dutchDay } from './dutch';
 import { IsoDate, Text } from './primitives';
 
@@ -207,4 +208,52 @@ export function checkPlannedEnd(b: BenefitInstrument, rule: InstrumentRule, plan
       }
     : null;
   return { instrument: b.instrument, plannedEnd, maximumEnd: max, ceiling, pastMaximum, explanation };
+}
+
+/** What the payer's deadlines are computed from: the instrument and what the trajectory's projection says. */
+export interface BenefitDeadlineFacts {
+  benefit: BenefitInstrument;
+  payerId: string;
+  /** The trajectory's planned end, as its workflow last projected it. */
+  plannedEnd: string;
+  /** The workflow still runs its course (domain/statuses.ts RUNNING_STATUSES). */
+  running: boolean;
+  /** The BBL contract's start, once the employer confirmed it. */
+  contractStart: string | null;
+  adjustmentConfirmedOn: string | null;
+}
+
+/**
+ * The reminder before the instrument's maximum (the payer's rule set: 14 days) of a trajectory running past it,
+ * on its first working morning and weekly after, while the trajectory runs; none once it ends, or within the maximum.
+ */
+export function benefitMaximumDeadline(f: BenefitDeadlineFacts): DeadlineRule {
+  if (!f.running) return 'done';
+  const rule = ruleOf(f.benefit);
+  if (isProblem(rule)) return 'done';
+  const check = checkPlannedEnd(f.benefit, rule, f.plannedEnd);
+  // A change still to come (a pause, an extension) can carry it past the maximum: it stays watched.
+  if (!check.pastMaximum) return 'waiting';
+  return {
+    kind: 'benefit_maximum',
+    from: addDays(check.maximumEnd, -(RULE_SETS[f.benefit.ruleSet]?.reminderDaysBefore ?? 14)),
+    weekly: true,
+    to: { organisationId: f.payerId, role: 'funder_analyst' },
+    data: { instrument: rule.nameNl, maximumEnd: check.maximumEnd, plannedEnd: f.plannedEnd },
+  };
+}
+
+/** "Uitkering aanpassen of beëindigen" from the BBL contract start, weekly until the payer confirms it. */
+export function benefitAdjustmentDeadline(f: BenefitDeadlineFacts): DeadlineRule {
+  if (f.adjustmentConfirmedOn) return 'done';
+  const rule = ruleOf(f.benefit);
+  if (isProblem(rule)) return 'done';
+  if (!f.contractStart) return f.running ? 'waiting' : 'done';
+  return {
+    kind: 'benefit_adjustment',
+    from: f.contractStart,
+    weekly: true,
+    to: { organisationId: f.payerId, role: 'funder_analyst' },
+    data: { instrument: rule.nameNl, contractStart: f.contractStart },
+  };
 }

@@ -179,6 +179,20 @@ export function isWorkingDay(date: string, holidays: ReadonlySet<string>): boole
   return isoWeekday(date) <= 5 && !holidays.has(date);
 }
 
+/** The week's first working day: Monday, or Tuesday after Tweede Paasdag or Tweede Pinksterdag. */
+export function isWeekStart(date: string, holidays: ReadonlySet<string>): boolean {
+  let d = addDays(date, 1 - isoWeekday(date));
+  while (!isWorkingDay(d, holidays) && isoWeekday(d) < 5) d = addDays(d, 1);
+  return d === date;
+}
+
+/** The first working day on or after `date`. */
+export function firstWorkingDay(date: string, holidays: ReadonlySet<string>): string {
+  let d = date;
+  while (!isWorkingDay(d, holidays)) d = addDays(d, 1);
+  return d;
+}
+
 /** The first working day after `date`. */
 export function nextWorkingDay(date: string, holidays: ReadonlySet<string>): string {
   let d = addDays(date, 1);

@@ -348,6 +348,15 @@ const declared: { [T in keyof Database]: { [C in keyof Database[T]]: true } } = 
     recorded_by: true,
     recorded_at: true,
   },
+  deadline_reached: {
+    trajectory_id: true,
+    kind: true,
+    on: true,
+    organisation_id: true,
+    role: true,
+    data: true,
+    recorded_at: true,
+  },
 };
 
 async function checkDatabase(db: Db) {

@@ -171,7 +171,12 @@ describe('a trajectory on the Temporal server', () => {
       expect(places).toContain(place);
     // Markers' bookkeeping is written by the SDK's core, outside the codec: the patch id of patched(), and a
     // local activity's seq, type and times. Its arguments never enter history; its result goes through the codec.
-    const bookkeeping = /\.markerRecordedEventAttributes\.details\.(patch-data|data)\.payloads$/;
+    // An activity's header carries the tracing interceptor's context (trace and span ids), also outside it.
+    const bookkeeping =
+      /\.markerRecordedEventAttributes\.details\.(patch-data|data)\.payloads$|\.header\.fields\._tracer-data$/;
+    const tracing = payloads.filter((p) => p.at.endsWith('._tracer-data'));
+    for (const { payload } of tracing)
+      expect(Buffer.from(payload.data!).toString()).toMatch(/^\{"traceparent":"[\w-]+"\}$/);
     for (const { at, payload } of payloads.filter((p) => !bookkeeping.test(p.at))) {
       expect(text(payload.metadata![METADATA_ENCODING_KEY]), at).toBe(ENCRYPTED_ENCODING);
       expect(text(payload.metadata![KEY_ID_METADATA]), at).toBe(testPayloadKeys.split(':')[0]);

@@ -2,18 +2,21 @@
 // release's workflow code (tests/fixtures/release-2026-11-22), that worker is replaced by one running the
 // current code (as a rolling deployment replaces pods), and every trajectory finishes correctly on the new
 // code: old runs keep the old behaviour (patch `steering-and-follow-up` is false for them), new runs get
-// the new one, and every history replays on the current bundle.
-import { appendFileSync } from 'node:fs';
+// the new one, every run starts its deadlines workflow (patch `deadline-timers`, taken by the old runs at their
+// next activation), and every history replays on the current bundle.
+import { appendFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { historyToJSON } from '@temporalio/common/lib/proto-utils';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { bundleWorkflowCode, Worker } from '@temporalio/worker';
 import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
 import { inject } from 'vitest';
 import { createActivities } from '../activities';
 import { connectPostgres, type Db } from '../db/connection';
+import { decodePayloadsIn } from '../infra/payload-codec';
 import { untracedWorkerOptions } from '../infra/telemetry';
 import { addDays, localInstant } from '../domain/calendar';
-import { followUpWorkflowId, trajectoryWorkflowId } from '../workflows/ids';
+import { deadlinesWorkflowId, followUpWorkflowId, trajectoryWorkflowId } from '../workflows/ids';
 import {
   changeUpdate,
   confirmBblUpdate,
@@ -79,7 +82,11 @@ async function runWorker(bundle: { code: string } | { codePath: string }, curren
 /** The attempt's workflows: ended with it, so none is left waiting for a worker (which stops time skipping). */
 const started: string[] = [];
 const start = (input: TrajectoryInput) => {
-  started.push(trajectoryWorkflowId(input.trajectoryId), followUpWorkflowId(input.trajectoryId));
+  started.push(
+    trajectoryWorkflowId(input.trajectoryId),
+    followUpWorkflowId(input.trajectoryId),
+    deadlinesWorkflowId(input.trajectoryId),
+  );
   return env.client.workflow.start(trajectoryWorkflow, {
     taskQueue: QUEUE,
     workflowId: trajectoryWorkflowId(input.trajectoryId),
@@ -220,10 +227,22 @@ describe('a rolling deployment of new workflow code', () => {
       expect(
         await db.selectFrom('attendance').select('date').where('trajectory_id', '=', doorstroom.trajectoryId).execute(),
       ).toHaveLength(8);
+      // Every run, old or new, started its deadlines workflow once: the old ones at their first activation on the
+      // current code (patch `deadline-timers`), in the middle of their history.
+      for (const t of [doorstroom, dropout, silent, fresh])
+        expect((await env.client.workflow.getHandle(deadlinesWorkflowId(t.trajectoryId)).describe()).type).toBe(
+          'deadlinesWorkflow',
+        );
       step('replaying');
       // And each history, old part and new, replays on the current code.
       for (const t of [doorstroom, dropout, silent, fresh]) {
         const history = await env.client.workflow.getHandle(trajectoryWorkflowId(t.trajectoryId)).fetchHistory();
+        // The old run that took an update in the activation its deadlines workflow was started in.
+        if (process.env.RECORD_HISTORIES && t === dropout)
+          writeFileSync(
+            path.join(import.meta.dirname, 'histories', 'trajectory-deadlines-started-mid-run.json'),
+            historyToJSON((await decodePayloadsIn(history, testDataConverter.payloadCodecs![0]!)) as never),
+          );
         await Worker.runReplayHistory(
           { workflowBundle: { codePath: inject('workflowBundlePath') }, dataConverter: testDataConverter },
           history,

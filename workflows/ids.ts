@@ -5,3 +5,4 @@ export const TASK_QUEUE = 'toeleiding';
 export const trajectoryWorkflowId = (trajectoryId: string) => `trajectory-${trajectoryId}`;
 export const followUpWorkflowId = (trajectoryId: string) => `follow-up-${trajectoryId}`;
 export const candidateWorkflowId = (candidateId: string) => `candidate-${candidateId}`;
+export const deadlinesWorkflowId = (trajectoryId: string) => `deadlines-${trajectoryId}`;

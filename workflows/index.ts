@@ -4,3 +4,4 @@ export { retentionWorkflow } from './retention';
 export { digestWorkflow } from './digest';
 export { followUpWorkflow } from './follow-up';
 export { candidateWorkflow } from './candidate';
+export { deadlinesWorkflow } from './deadlines';

@@ -161,8 +161,8 @@ const { projectTrajectory } = proxyLocalActivities<Activities>({
   retry: { initialInterval: '1 second', maximumInterval: '1 minute', backoffCoefficient: 2 },
 });
 
-/** Starting the follow-up is one client call; retried until it is done. */
-const { startFollowUp } = proxyActivities<Activities>({
+/** Starting the follow-up or the deadlines workflow is one client call; retried until it is done. */
+const { startFollowUp, startDeadlines } = proxyActivities<Activities>({
   startToCloseTimeout: '1 minute',
   retry: { initialInterval: '1 second', maximumInterval: '5 minutes' },
 });
@@ -209,6 +209,14 @@ export const RECORDING_PATCH = 'recording';
  * commits.test.ts). Runs that began before it keep the earlier behaviour to their end.
  */
 export const STEERING_PATCH = 'steering-and-follow-up';
+
+/**
+ * From this version on the trajectory's deadlines run on durable timers in a workflow of their own
+ * (workflows/deadlines.ts), which this one starts once. Asked where the workflow wakes rather than once at the start,
+ * so that a run begun before it starts its deadlines workflow at its next activation: replaying its history up to
+ * there, `patched()` is false; from the first new workflow task on it is true and leaves its marker.
+ */
+export const DEADLINES_PATCH = 'deadline-timers';
 
 export async function trajectoryWorkflow(input: TrajectoryInput): Promise<TrajectoryResult> {
   // Runs started before recording existed replay on the frozen first version.
@@ -349,10 +357,24 @@ export async function trajectoryWorkflow(input: TrajectoryInput): Promise<Trajec
     return !(await condition(() => version !== seen, wait));
   }
 
-  while (!(await waitUntil(localInstant(s.calendar.startDate))));
+  /**
+   * Starting the deadlines workflow, once. Not waited for where it begins: the trajectory starts (and is `active` to
+   * a query) at once; only its completion waits for it, so the start is never abandoned.
+   */
+  let startingDeadlines: Promise<void> | undefined;
+  function startDeadlinesOnce(): void {
+    if (startingDeadlines || !patched(DEADLINES_PATCH)) return;
+    startingDeadlines = startDeadlines({ trajectoryId: input.trajectoryId });
+  }
+
+  for (;;) {
+    startDeadlinesOnce();
+    if (await waitUntil(localInstant(s.calendar.startDate))) break;
+  }
   await commit(start(s), [{ type: 'started', data: { employerId: input.employerId } }]);
 
   for (;;) {
+    startDeadlinesOnce();
     const { endDate } = currentPlan(s);
     if (s.status === 'active') {
       if (await waitUntil(localInstant(addDays(endDate, 1)))) {
@@ -390,6 +412,7 @@ export async function trajectoryWorkflow(input: TrajectoryInput): Promise<Trajec
     });
   }
 
+  await startingDeadlines;
   await condition(allHandlersFinished);
   return { status: s.status, endDate: currentPlan(s).endDate, outcome: s.outcome };
 }

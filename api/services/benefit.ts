@@ -14,6 +14,7 @@ import {
 import { findCohort } from '../../db/cohorts';
 import { findOrganisation } from '../../db/organisations';
 import { findTrajectory } from '../../db/trajectories';
+import { deadlinesChanged } from './deadlines';
 import type { Trajectory as TrajectoryRow } from '../../db/schema';
 import {
   checkPlannedEnd,
@@ -142,6 +143,7 @@ export async function setBenefit(deps: Deps, id: string, body: BenefitBody): Pro
   const b = instrumentAtLaunch(payer.kind, cohort.region, body.startDate, body);
   if ('field' in b) throw unprocessable([{ field: b.field, message: b.en, nl: b.nl }]);
   await upsertBenefit(deps.db, { ...b, trajectory_id: id, payer_id: payer.id });
+  await deadlinesChanged(deps, id);
   return getBenefit(deps, id);
 }
 
@@ -166,6 +168,7 @@ export async function recordExtension(
     reference: body.reference ?? null,
     recorded_by: recorder(principal),
   });
+  await deadlinesChanged(deps, id);
   return getBenefit(deps, id);
 }
 
@@ -178,6 +181,7 @@ export async function recordAdjustment(
 ): Promise<BenefitView> {
   await requireBenefit(deps, id);
   await confirmAdjustment(deps.db, id, { outcome: body.outcome, date: body.date, by: recorder(principal) });
+  await deadlinesChanged(deps, id);
   return getBenefit(deps, id);
 }
 

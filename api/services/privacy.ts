@@ -1,7 +1,7 @@
 // The participant's rights: an export of everything held (AVG art. 15) and erasure (art. 17).
 import { anonymiseTrajectory, personalDataOf } from '../../db/privacy';
 import { findTrajectory } from '../../db/trajectories';
-import { stopFollowUp } from '../../activities/retention';
+import { stopDeadlines, stopFollowUp } from '../../activities/retention';
 import { conflict, notFound, says } from '../errors';
 import type { Erasure, PersonalDataExport } from '../schemas/trajectory';
 import type { AppDeps } from '../deps';
@@ -66,6 +66,7 @@ export async function eraseTrajectory(
     // The follow-up after doorstroom would go on asking about the participant: it stops first, so it
     // cannot write about the participant after the anonymisation closed its open questions.
     await temporalCall(deps, (c) => stopFollowUp(c, id, 'the participant asked for erasure'));
+    await temporalCall(deps, (c) => stopDeadlines(c, id, 'the participant asked for erasure'));
     await anonymiseTrajectory(deps.db, id, audit);
   }
   const after = (await findTrajectory(deps.db, id))!;

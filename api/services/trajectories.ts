@@ -12,7 +12,15 @@ import { isRefusal, refusalInDutch } from '../../domain/refusals';
 import { eventDataFor, mayRead, RECORD_TEXT, recordFor } from '../../domain/personal-data';
 import { riskInEnglish } from '../../domain/risks';
 import type { Role } from '../../domain/roles';
-import { changeUpdate, REJECTION, scheduleQuery, stateQuery, type Recorded } from '../../workflows/trajectory';
+import {
+  changeUpdate,
+  confirmBblUpdate,
+  REJECTION,
+  scheduleQuery,
+  stateQuery,
+  type Recorded,
+} from '../../workflows/trajectory';
+import { deadlinesChanged } from './deadlines';
 import type { Change } from '../../domain/changes';
 import { guardBenefit } from './benefit';
 import type { Principal } from '../auth';
@@ -163,7 +171,13 @@ export async function recordOn<Arg>(
   if (change.type === 'employer_change') await requireCovenantEmployer(deps, t.cohort_id, change.employerId!);
   // Only a change (not a recording) can carry the participant past the benefit instrument's maximum.
   if ((update as { name: string }).name === changeUpdate.name) await guardBenefit(deps, t, toWorkflow as Change);
-  if (change.type !== 'employer_change') return sendUpdate(deps, t.workflow_id, update, arg, updateId);
+  // A change moves the planned end or the status, a BBL confirmation brings the contract start: both move deadlines.
+  const moves = [changeUpdate.name, confirmBblUpdate.name].includes((update as { name: string }).name);
+  if (change.type !== 'employer_change') {
+    const recorded = await sendUpdate(deps, t.workflow_id, update, arg, updateId);
+    if (moves) await deadlinesChanged(deps, t.id);
+    return recorded;
+  }
   const guard = await guardEmployerChange(
     deps.db,
     { cohortId: t.cohort_id, reference: t.reference },
@@ -172,6 +186,7 @@ export async function recordOn<Arg>(
   );
   // The override is the API's business, never the workflow's: its history holds the change as it always did.
   const recorded = await sendUpdate(deps, t.workflow_id, update, toWorkflow as Arg, updateId);
+  await deadlinesChanged(deps, t.id);
   if (guard?.overridden.length && by)
     await recordOverrides(
       deps.db,

@@ -13,6 +13,7 @@ import { applicationDeadline, schoolYear, schoolYearOf } from '../domain/subsidy
 import { html } from './html';
 import { personPage, selectField, sendPage } from './form-parts';
 import { sendDownload } from './spreadsheet';
+import { taskOf } from './tasks';
 
 /** The address of an employer's subsidy page, for a school year. */
 export const subsidyPath = (employerId: string, year?: string) =>
@@ -30,7 +31,15 @@ export async function subsidyRoutes(app: FastifyInstance, { deps }: { deps: AppD
     '/organisaties/:id/subsidie',
     {
       schema: { hide: true },
-      config: { access: { roles: ['admin', 'coordinator', 'employer'], resource: 'organisation', audit: 'export' } },
+      config: {
+        // The deadline mail's task: this employer's file of the school year it names (its downloads included).
+        task: (request) =>
+          taskOf.subsidy(
+            (request.params as { id: string }).id,
+            String((request.query as { schooljaar?: string } | undefined)?.schooljaar ?? ''),
+          ),
+        access: { roles: ['admin', 'coordinator', 'employer'], resource: 'organisation', audit: 'export' },
+      },
     },
     async (request, reply) => {
       const on = today(deps);

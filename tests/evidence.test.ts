@@ -255,7 +255,13 @@ describe("the employer's subsidy file", () => {
     const half = await as('employer', 'GET', url(mine.employerIds[0]!));
     expect(pokOf(half.json, t.reference)).toEqual({ status: 'niet rond', bpvBladNeeded: false });
     const signedOn = addDays(today, -5);
-    await recordPokStep(api.db, { trajectoryId: t.id, step: 'employer', on: signedOn, by: 'test', employerId: t.employerId });
+    await recordPokStep(api.db, {
+      trajectoryId: t.id,
+      step: 'employer',
+      on: signedOn,
+      by: 'test',
+      employerId: t.employerId,
+    });
 
     const res = await as('employer', 'GET', url(mine.employerIds[0]!));
     expect(res.status, JSON.stringify(res.json)).toBe(200);

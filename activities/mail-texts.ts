@@ -437,12 +437,14 @@ function entry(item: DigestItem, base: string, date: (d: string) => string): Ent
   const link = item.candidate
     ? { label: 'Bekijk de kandidaat', url: `${base}/werving/kandidaten/${encodeURIComponent(flat(item.candidate.id))}` }
     : item.subsidy
-      ? {
-          label: 'Het bestand met de begeleide weken (na het inloggen)',
-          url:
-            `${base}/organisaties/${encodeURIComponent(flat(item.subsidy.employerId))}/subsidie` +
-            `?schooljaar=${encodeURIComponent(flat(item.subsidy.schoolYear))}`,
-        }
+      ? item.taskUrl
+        ? { label: 'Het bestand met de begeleide weken', url: flat(item.taskUrl) }
+        : {
+            label: 'Het bestand met de begeleide weken (na het inloggen)',
+            url:
+              `${base}/organisaties/${encodeURIComponent(flat(item.subsidy.employerId))}/subsidie` +
+              `?schooljaar=${encodeURIComponent(flat(item.subsidy.schoolYear))}`,
+          }
       : SIGNALS.has(item.kind)
         ? { label: 'Bekijk het traject', url: `${base}/trajecten/${encodeURIComponent(flat(item.trajectoryId))}` }
         : undefined;

@@ -71,6 +71,12 @@ function taskOfItem(item: DigestItem, r: Recipient): string | undefined {
       return taskOf.bbl(item.trajectoryId, r.organisationId);
     case 'follow_up':
       return item.followUp && taskOf.followUp(item.trajectoryId, item.followUp.months);
+    case 'pok_due':
+    case 'pok_late':
+    case 'bpv_blad':
+      return taskOf.pok(item.trajectoryId, r.organisationId);
+    case 'subsidy_deadline':
+      return item.subsidy && taskOf.subsidy(item.subsidy.employerId, item.subsidy.schoolYear);
     default:
       return undefined;
   }

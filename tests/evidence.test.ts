@@ -13,6 +13,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createActivities } from '../activities';
 import { dutchHolidays } from '../activities/holidays';
 import { isBsn } from '../api/bsn';
+import { recordPokStep } from '../db/praktijkovereenkomst';
 import { addDays, localDate, localInstant } from '../domain/calendar';
 import { holdInForce } from '../domain/legal-hold';
 import {
@@ -190,7 +191,11 @@ describe("the employer's subsidy file", () => {
     });
     const byRef = Object.fromEntries(e.students.map((s: { reference: string }) => [s.reference, s]));
     expect(Object.keys(byRef).sort()).toEqual([cohort.trajectories[0]!.reference, cohort.trajectories[2]!.reference]);
-    expect(byRef[cohort.trajectories[0]!.reference]).toMatchObject({ weeksRecorded: 3, weeksCounted: 3, pok: null });
+    expect(byRef[cohort.trajectories[0]!.reference]).toMatchObject({
+      weeksRecorded: 3,
+      weeksCounted: 3,
+      pok: { status: 'geen', bpvBladNeeded: false },
+    });
     expect(byRef[cohort.trajectories[0]!.reference].weeks.map((w: { monday: string }) => w.monday)).toEqual([
       start,
       addDays(start, 7),
@@ -214,6 +219,64 @@ describe("the employer's subsidy file", () => {
     expect(csv.body).toMatch(/^\ufeff"?Toelichting/);
     expect(csv.body).toContain('5 jaar');
     expect(csv.body).toContain(`${cohort.trajectories[0]!.reference};Deelnemer 1;;3;3;`);
+  });
+
+  it('shows the POK as recorded: valid once signed by all, none for a participant without one', async () => {
+    // Participant 0's employer confirmed a BBL contract and the POK was signed by all three; participant 2 has none.
+    // (Written as the POK routes write it: this cohort is weeks from its BBL decision.)
+    const t = cohort.trajectories[0]!;
+    const contractStart = addDays(today, -3);
+    const { seq } = await api.db
+      .selectFrom('trajectory_event')
+      .select((eb) => eb.fn.max('seq').as('seq'))
+      .where('trajectory_id', '=', t.id)
+      .executeTakeFirstOrThrow();
+    await api.db
+      .insertInto('trajectory_event')
+      .values({
+        trajectory_id: t.id,
+        seq: Number(seq) + 1,
+        type: 'bbl_confirmed',
+        occurred_on: addDays(today, -20),
+        data: JSON.stringify({ by: 'employer', contractStartDate: contractStart }),
+      })
+      .execute();
+    const steps = [
+      ['drawn_up', addDays(today, -15)],
+      ['participant', addDays(today, -12)],
+      ['school', addDays(today, -11)],
+    ] as const;
+    const before = await as('employer', 'GET', url(mine.employerIds[0]!));
+    const pokOf = (e: { students: { reference: string; pok: unknown }[] }, ref: string) =>
+      e.students.find((s) => s.reference === ref)!.pok;
+    expect(pokOf(before.json, t.reference)).toEqual({ status: 'geen', bpvBladNeeded: false });
+    for (const [step, on] of steps) await recordPokStep(api.db, { trajectoryId: t.id, step, on, by: 'test' });
+    // Drawn up, the employer's signature missing: not yet valid.
+    const half = await as('employer', 'GET', url(mine.employerIds[0]!));
+    expect(pokOf(half.json, t.reference)).toEqual({ status: 'niet rond', bpvBladNeeded: false });
+    const signedOn = addDays(today, -5);
+    await recordPokStep(api.db, {
+      trajectoryId: t.id,
+      step: 'employer',
+      on: signedOn,
+      by: 'test',
+      employerId: t.employerId,
+    });
+
+    const res = await as('employer', 'GET', url(mine.employerIds[0]!));
+    expect(res.status, JSON.stringify(res.json)).toBe(200);
+    expect(pokOf(res.json, t.reference)).toEqual({ status: 'geldig', signedOn, bpvBladNeeded: false });
+    expect(pokOf(res.json, cohort.trajectories[2]!.reference)).toEqual({ status: 'geen', bpvBladNeeded: false });
+    const csv = await raw('employer', 'GET', url(mine.employerIds[0]!, undefined, 'csv-nl'));
+    expect(csv.body).toContain('POK-status');
+    expect(csv.body).toContain(`${t.reference};Deelnemer 1;${contractStart};3;3;geldig, getekend ${signedOn}`);
+    expect(csv.body).toMatch(new RegExp(`${cohort.trajectories[2]!.reference};[^\\r]*;geen\\r`));
+    const xlsx = await raw('employer', 'GET', url(mine.employerIds[0]!, undefined, 'xlsx'));
+    const book = new ExcelJS.Workbook();
+    await book.xlsx.load(xlsx.rawPayload as unknown as ArrayBuffer);
+    const cells = book.getWorksheet('Deelnemers')!.getColumn(6).values;
+    expect(cells).toContain(`geldig, getekend ${signedOn}`);
+    expect(cells).toContain('geen');
   });
 
   it('is audited per participant, and an empty school year says so with no students', async () => {

@@ -6,7 +6,8 @@
 // axe-core (WCAG 2.1 A and AA) on every page: zero violations; a phone's width.
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { addDays, localDate } from '../domain/calendar';
+import { dutchHolidays } from '../activities/holidays';
+import { addDays, isWorkingDay, localDate } from '../domain/calendar';
 import { startWebWorld, type WebWorld } from './helpers/browser';
 import { cohortRequest, thisMonday } from './helpers/fixtures';
 import { addContact, createKey, seedPartners, type Partners } from './helpers/partners';
@@ -16,6 +17,7 @@ let web: WebWorld;
 let api: WebWorld['api'];
 let mine: Partners;
 let trajectoryId: string;
+let reference: string;
 let trainer: { id: string; email: string };
 let otherTrainer: { id: string; email: string };
 let roc: { id: string; email: string };
@@ -40,6 +42,7 @@ beforeAll(async () => {
   );
   expect(cohort.status, JSON.stringify(cohort.json)).toBe(201);
   trajectoryId = cohort.json.trajectories[0].id;
+  reference = cohort.json.trajectories[0].reference;
   await untilStarted(api.db, cohort.json.id);
   const bbl = await api.call(
     'POST',
@@ -61,6 +64,36 @@ const rowOf = async (page: Page, step: string) =>
   ).map((c) => c.replace(/\s+/g, ' ').trim());
 const pok = () =>
   api.db.selectFrom('praktijkovereenkomst').selectAll().where('trajectory_id', '=', trajectoryId).executeTakeFirst();
+
+describe("the ROC's task link", () => {
+  it('opens the POK page from the morning mail for the ROC contact, and that task only', async () => {
+    // The POK is due from 14 days before the BBL start: its first working morning.
+    const holidays = new Set(dutchHolidays(today, addDays(today, 60)).map((h) => h.date));
+    let morning = addDays(today, 20 - 14);
+    while (!isWorkingDay(morning, holidays)) morning = addDays(morning, 1);
+    await web.sendDigest(morning);
+    const mail = await web.mailTo(roc.email, /^Toeleiding – (?!uw inloglink)/);
+    expect(mail.text).toContain('Praktijkovereenkomst nog niet rond');
+    expect(mail.text).not.toContain('Leg de handtekeningen vast na het inloggen');
+    const link = new RegExp(
+      `\\(${reference}\\)\\n(?: {2}.*\\n)*? {2}Leg de handtekeningen vast: (${web.base}/l/\\S+)`,
+    ).exec(mail.text)?.[1];
+    expect(link, mail.text).toBeDefined();
+
+    const page = await (await web.context()).newPage();
+    await page.goto(link!);
+    expect(page.url()).toBe(`${web.base}${path()}`);
+    await expect(page.locator('h1').textContent()).resolves.toBe(`Praktijkovereenkomst (${reference})`);
+    // The ROC's own steps, as when signed in: drawing it up first.
+    expect(await page.getByRole('radio').count()).toBe(1);
+    await web.noAxeViolations(page);
+    // The link's session reaches this task only: not the BBL decision of the same participant.
+    await page.goto(`${web.base}/trajecten/${trajectoryId}/bbl`);
+    await expect(page.locator('h1').textContent()).resolves.toBe('Log in voor deze pagina');
+    // Opening it records nothing.
+    expect(await pok()).toBeUndefined();
+  }, 120_000);
+});
 
 describe('the praktijkovereenkomst page', () => {
   it('lets the ROC draw it up from the BBL decision; nothing chosen is refused in Dutch', async () => {

@@ -1,10 +1,12 @@
 // The employer's subsidy page in a real browser (Chromium, JavaScript off): the praktijkopleider finds it from
-// "Mijn deelnemers", sees each participant's supervised weeks of the school year and downloads the file; another
-// employer's praktijkopleider gets 404 as for an unknown organisation. axe-core (WCAG 2.1 A and AA): zero violations.
+// "Mijn deelnemers", sees each participant's supervised weeks and POK status of the school year and downloads the
+// file, or opens it from the deadline mail's task link (that school year only); another employer's praktijkopleider
+// gets 404 as for an unknown organisation. axe-core (WCAG 2.1 A and AA): zero violations.
 import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { dutchHolidays } from '../activities/holidays';
 import { addDays } from '../domain/calendar';
-import { schoolYearOf } from '../domain/subsidy';
+import { schoolYearOf, subsidyReminderDue } from '../domain/subsidy';
 import { startWebWorld, type WebWorld } from './helpers/browser';
 import { cohortRequest, thisMonday, uniqueId } from './helpers/fixtures';
 import { createKey, seedPartners, type Partners } from './helpers/partners';
@@ -71,7 +73,7 @@ describe("the employer's subsidy page", () => {
       `Subsidie praktijkleren, schooljaar ${schoolYearOf(start).label}`,
     );
     const row = (await page.locator('tbody tr').first().locator('th, td').allTextContents()).map((c) => c.trim());
-    expect(row).toEqual([`Deelnemer 1 (${reference})`, '2', '2', '–']);
+    expect(row).toEqual([`Deelnemer 1 (${reference})`, '2', '2', '–', 'Nog niet opgesteld']);
     expect(await page.locator('main').textContent()).toMatch(/bewaar het bestand 5\s+jaar/);
     await web.noAxeViolations(page);
 
@@ -83,6 +85,33 @@ describe("the employer's subsidy page", () => {
     await book.xlsx.readFile((await download.path())!);
     expect(book.worksheets.map((w) => w.name)).toEqual(['Toelichting', 'Deelnemers', 'Weken']);
     expect(book.getWorksheet('Weken')!.rowCount).toBe(3);
+  });
+
+  it("opens the school year's file from the deadline mail's task link, and that task only", async () => {
+    // The first reminder after the school year ended: the mail links the file of that year for the trainer alone.
+    const year = schoolYearOf(start);
+    const holidays = new Set(dutchHolidays(year.to, addDays(year.to, 60)).map((h) => h.date));
+    let morning = addDays(year.to, 1);
+    while (!subsidyReminderDue(morning, holidays)) morning = addDays(morning, 1);
+    await web.sendDigest(morning);
+    const mail = await web.mailTo(trainer.email, /^Toeleiding – (?!uw inloglink)/);
+    expect(mail.text).not.toContain('(na het inloggen)');
+    const link = new RegExp(`Het bestand met de begeleide weken: (${web.base}/l/\\S+)`).exec(mail.text)?.[1];
+    expect(link, mail.text).toBeDefined();
+
+    const page = await (await web.context()).newPage();
+    await page.goto(link!);
+    expect(page.url()).toBe(`${web.base}/organisaties/${mine.employerIds[0]}/subsidie?schooljaar=${year.label}`);
+    expect(await page.locator('h1').textContent()).toBe(`Subsidie praktijkleren, schooljaar ${year.label}`);
+    await web.noAxeViolations(page);
+    // Its download is the same task; another school year is not.
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      page.getByRole('link', { name: 'Download als Excel-bestand' }).click(),
+    ]);
+    expect(await download.failure()).toBeNull();
+    await page.goto(`${web.base}/organisaties/${mine.employerIds[0]}/subsidie?schooljaar=2019-2020`);
+    await expect(page.locator('h1').textContent()).resolves.toBe('Log in voor deze pagina');
   });
 
   it("is another employer's nothing: 404 as for an unknown organisation", async () => {

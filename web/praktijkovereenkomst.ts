@@ -27,6 +27,7 @@ import {
   type Errors,
 } from './form-parts';
 import { html, type Html } from './html';
+import { taskOf } from './tasks';
 
 type Params = { id: string };
 type Form = Record<string, string | undefined>;
@@ -139,9 +140,12 @@ const errorsOf = (problems: FieldProblem[] | undefined, fallback: string): Error
   Object.fromEntries((problems ?? []).map((p) => [FIELD[p.field] ?? fallback, `${capital(p.nl)}.`]));
 
 export async function pokRoutes(app: FastifyInstance, { deps }: { deps: AppDeps }) {
+  // The task a POK mail links to: this trajectory's POK for the addressee's organisation (web/tasks.ts `pok`).
+  const task = (request: FastifyRequest) =>
+    taskOf.pok((request.params as Params).id, request.person?.organisationId ?? '');
   app.get<{ Params: Params }>(
     '/trajecten/:id/praktijkovereenkomst',
-    { schema: { hide: true }, config: { access: { roles: READERS, resource: 'trajectory', audit: 'read' } } },
+    { schema: { hide: true }, config: { task, access: { roles: READERS, resource: 'trajectory', audit: 'read' } } },
     async (request, reply) =>
       sendPage(reply, pokPage(request, reply, { id: request.params.id, view: await getPok(deps, request.params.id) })),
   );
@@ -152,6 +156,7 @@ export async function pokRoutes(app: FastifyInstance, { deps }: { deps: AppDeps 
       schema: { hide: true },
       preHandler: app.csrfProtection,
       config: {
+        task,
         // The API's policy, the form's `stap` standing for the body's `step`.
         access: {
           roles: ['admin', 'coordinator', 'employer', 'school'],

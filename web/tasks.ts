@@ -10,6 +10,10 @@ export const taskOf = {
   bbl: (trajectoryId: string, organisationId: string) => `bbl:${trajectoryId}:${organisationId}`,
   /** An employer's or ROC's answer to a follow-up question (3, 6 or 12 months after doorstroom). */
   followUp: (trajectoryId: string, months: number) => `follow-up:${trajectoryId}:${months}`,
+  /** An ROC's (or, once late, the coordinator's) praktijkovereenkomst steps for a trajectory. */
+  pok: (trajectoryId: string, organisationId: string) => `pok:${trajectoryId}:${organisationId}`,
+  /** An employer's praktijkleren subsidy file of one school year (`2025-2026`), to apply with. */
+  subsidy: (employerId: string, schoolYear: string) => `subsidy:${employerId}:${schoolYear}`,
 };
 
 const PAGES: Record<string, ((parts: string[]) => string) | undefined> = {
@@ -19,6 +23,9 @@ const PAGES: Record<string, ((parts: string[]) => string) | undefined> = {
   bbl: ([trajectory]) => `/trajecten/${encodeURIComponent(trajectory!)}/bbl`,
   'follow-up': ([trajectory, months]) =>
     `/trajecten/${encodeURIComponent(trajectory!)}/nazorg/${encodeURIComponent(months!)}`,
+  pok: ([trajectory]) => `/trajecten/${encodeURIComponent(trajectory!)}/praktijkovereenkomst`,
+  subsidy: ([employer, year]) =>
+    `/organisaties/${encodeURIComponent(employer!)}/subsidie?schooljaar=${encodeURIComponent(year!)}`,
 };
 
 /** The page that does a task; undefined for a task without a page (yet). */

@@ -26,6 +26,25 @@ export const SupervisedWeek = Type.Object({
   daysPresent: Type.Integer({ description: 'Placement days the employer recorded the student present that week' }),
 });
 
+export const SubsidyPok = Type.Object(
+  {
+    status: Type.Union([Type.Literal('geldig'), Type.Literal('niet rond'), Type.Literal('geen')], {
+      description:
+        'geldig: signed by the participant, the employer and the ROC, and no new bpv-blad missing; ' +
+        'niet rond: drawn up, but a signature or a bpv-blad is missing; geen: no POK recorded',
+    }),
+    signedOn: Type.Optional(IsoDate),
+    bpvBladNeeded: Type.Boolean({
+      description: 'The employer changed after it signed and the ROC has not recorded a new bpv-blad yet',
+    }),
+  },
+  {
+    description:
+      'The praktijkovereenkomst (POK) as recorded in Toeleiding, judged today; signedOn: the last of the three ' +
+      'signatures, once signed by all',
+  },
+);
+
 export const SubsidyStudent = Type.Object({
   trajectoryId: Type.String(),
   reference: Type.String(),
@@ -36,9 +55,7 @@ export const SubsidyStudent = Type.Object({
   weeksRecorded: Type.Integer({ description: 'Weeks with at least one placement day recorded present' }),
   weeksCounted: Type.Integer({ description: 'The weeks that count: at most 40 a school year' }),
   weeks: Type.Array(SupervisedWeek),
-  pok: Type.Null({
-    description: 'The praktijkovereenkomst (POK) reference and status: not recorded by Toeleiding yet, always null',
-  }),
+  pok: SubsidyPok,
 });
 
 export const SubsidyEvidence = Type.Object({

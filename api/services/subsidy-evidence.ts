@@ -1,8 +1,11 @@
 // The employer's praktijkleren subsidy file (issue 21, part 4): per school year, its students' weeks of supervised
 // placement as the employer confirmed them week by week (domain/subsidy.ts counts them), as JSON, xlsx or CSV for
-// Dutch Excel. The POK column stays empty until Toeleiding records praktijkovereenkomsten.
+// Dutch Excel, with each student's praktijkovereenkomst as recorded (domain/praktijkovereenkomst.ts judges it).
 import { employerPlacementDays } from '../../db/evidence';
 import { findOrganisation } from '../../db/organisations';
+import { findPokFacts, pokRecordOf, type PokRow } from '../../db/praktijkovereenkomst';
+import { localDate } from '../../domain/calendar';
+import { pokStanding } from '../../domain/praktijkovereenkomst';
 import {
   applicationDeadline,
   MAX_SUBSIDY_WEEKS,
@@ -18,7 +21,7 @@ import { actingOffice } from '../ownership';
 import type { SubsidyEvidence } from '../schemas/evidence';
 import type { AppDeps } from '../deps';
 
-type Deps = Pick<AppDeps, 'db'>;
+type Deps = Pick<AppDeps, 'db' | 'now'>;
 type Student = SubsidyEvidence['students'][number];
 
 export async function subsidyEvidence(
@@ -42,6 +45,7 @@ export async function subsidyEvidence(
   const rows = await employerPlacementDays(deps.db, employerId, year.from, year.to, actingOffice(principal));
   const byTrajectory = new Map<string, typeof rows>();
   for (const r of rows) byTrajectory.set(r.trajectory_id, [...(byTrajectory.get(r.trajectory_id) ?? []), r]);
+  const today = localDate(deps.now?.() ?? Date.now());
   const students: Student[] = [];
   for (const [trajectoryId, days] of byTrajectory) {
     const w = supervisedWeeks(days, year);
@@ -55,7 +59,7 @@ export async function subsidyEvidence(
       weeksRecorded: w.recorded,
       weeksCounted: w.counted,
       weeks: w.weeks,
-      pok: null,
+      pok: pokOf(await findPokFacts(deps.db, trajectoryId), today),
     });
   }
   return {
@@ -71,14 +75,35 @@ export async function subsidyEvidence(
   };
 }
 
+/**
+ * The POK's status for the file, judged today: none until the ROC drew it up (it cannot before the BBL contract
+ * start is confirmed); valid by the domain's rule; signed on the day of the last of the three signatures.
+ */
+function pokOf(t: PokRow | undefined, today: string): Student['pok'] {
+  if (!t?.contract_start || !t.drawn_up_on) return { status: 'geen', bpvBladNeeded: false };
+  const s = pokStanding(pokRecordOf(t), {
+    contractStart: t.contract_start,
+    currentEmployer: t.current_employer_id,
+    date: today,
+  });
+  const signedOn = s.signed ? [t.participant_on!, t.employer_on!, t.school_on!].sort().at(-1) : undefined;
+  return { status: s.valid ? 'geldig' : 'niet rond', ...(signedOn && { signedOn }), bpvBladNeeded: s.bpvBladNeeded };
+}
+
+const pokCell = (p: Student['pok']) =>
+  [
+    p.status,
+    ...(p.signedOn ? [`getekend ${p.signedOn}`] : []),
+    ...(p.bpvBladNeeded ? ['nieuw bpv-blad nodig'] : []),
+  ].join(', ');
+
 const STUDENT_COLUMNS: Column<Student>[] = [
   { header: 'Kenmerk deelnemer', value: (s) => s.reference },
   { header: 'Naam', value: (s) => s.name, width: 28 },
   { header: 'BBL-contract vanaf', value: (s) => s.bblContractStart ?? '' },
   { header: 'Weken met begeleiding', value: (s) => s.weeksRecorded },
   { header: `Weken die tellen (max. ${MAX_SUBSIDY_WEEKS})`, value: (s) => s.weeksCounted, width: 24 },
-  // Filled once Toeleiding records praktijkovereenkomsten (issue 21, part 2); until then the employer adds it.
-  { header: 'POK-kenmerk en status', value: () => '', width: 24 },
+  { header: 'POK-status', value: (s) => pokCell(s.pok), width: 36 },
 ];
 
 type WeekRow = { reference: string; name: string; monday: string; daysPresent: number };
@@ -98,7 +123,10 @@ function explanation(e: SubsidyEvidence): { text: string }[] {
       `(de wekelijkse bevestiging van de aanwezigheid, met begeleiding op de werkplek). Per schooljaar tellen ten ` +
       `hoogste ${e.maxWeeks} weken.`,
     'De subsidie geldt alleen voor een BBL-student met een geldige praktijkovereenkomst (POK) bij een erkend ' +
-      'leerbedrijf. Toeleiding legt de POK nog niet vast: vul het POK-kenmerk zelf aan.',
+      'leerbedrijf. De kolom POK-status geeft de POK zoals die in Toeleiding is vastgelegd: geldig (getekend door ' +
+      'de deelnemer, het leerbedrijf en het ROC, met de datum van de laatste handtekening), niet rond (een ' +
+      'handtekening of een nieuw bpv-blad ontbreekt) of geen (nog niet opgesteld). Het POK-kenmerk staat op de ' +
+      'POK zelf.',
     `Vraag de subsidie aan vóór ${dutchDay(e.applicationDeadline)} (controleer de datum bij RVO).`,
     `Bewaar dit bestand met de POK's 5 jaar, tot en met ${e.keepUntil}: RVO kan er om vragen.`,
   ].map((text) => ({ text }));

@@ -38,15 +38,9 @@ import { newPayloadKey, payloadDataConverter } from '../infra/payload-codec';
 import { DIGEST_SCHEDULE_ID } from '../infra/schedules';
 import { TASK_QUEUE } from '../workflows/ids';
 import { addDays, localDate, localInstant } from '../domain/calendar';
-import { cohortRequest, thisMonday, uniqueId } from '../tests/helpers/fixtures';
-import {
-  addContact,
-  createKey,
-  seedPartners,
-  seedReadiness,
-  type Call,
-  type Partners,
-} from '../tests/helpers/partners';
+import { cohortRequest, thisMonday } from '../tests/helpers/fixtures';
+import type { Json } from '../tests/helpers/json';
+import { createKey, seedPartners, seedReadiness, type Call, type Partners } from '../tests/helpers/partners';
 import { createThrowawayDatabase } from '../tests/helpers/postgres';
 import {
   devServerInMemory,
@@ -256,6 +250,9 @@ export interface Region extends Partners {
  * A region's digest recipients, as bench/outbox.ts seeds them: one employer (with its workplace trainer) per 3
  * participants, one jobcoach per 25, the covenant's ROC coordinator and the office's coordinator.
  */
+/** A number in letters (0 a, 1 b, ... 9 j). */
+const letters = (n: number) => String(n).replace(/\d/g, (d) => 'abcdefghij'[Number(d)]!);
+
 export const REGION_SHAPE = { perTrainer: 3, perJobcoach: 25 } as const;
 
 /**
@@ -264,9 +261,22 @@ export const REGION_SHAPE = { perTrainer: 3, perJobcoach: 25 } as const;
  * (places for its participants: the launch guard passes, as at a ready employer) and covenant membership.
  */
 export async function shapeRegions(call: Call, regions: Region[], perRegion: number): Promise<void> {
-  const ok = (what: string, res: { status: number; json: unknown }) => {
+  const ok = (what: string, res: { status: number; json: Json }) => {
     if (res.status !== 200 && res.status !== 201) throw new Error(`${what}: ${res.status} ${JSON.stringify(res.json)}`);
+    return res.json;
   };
+  // Ids and addresses in letters only: thousands of numbered ones would now and then hold digits that pass the
+  // BSN's elfproef, which the API refuses (api/bsn.ts).
+  const run = letters(Date.now());
+  const contact = async (org: string, role: string, n: string) =>
+    ok(
+      'contact',
+      await call('POST', `/v1/organisations/${org}/contacts`, {
+        role,
+        name: `${role} ${n}`,
+        email: `${role}.${run}.${n}@example.nl`,
+      }),
+    ).id as string;
   await mapLimit(
     regions.map((region, r) => ({ region, r })),
     2,
@@ -276,16 +286,18 @@ export async function shapeRegions(call: Call, regions: Region[], perRegion: num
         Array.from({ length: employers }, (_, e) => e),
         8,
         async (e) => {
-          const res = await call('POST', '/v1/organisations', {
-            id: uniqueId('employer'),
-            name: `Zorgaanbieder ${r + 1}.${e + 1}`,
-            kind: 'employer',
-            region: `Regio ${r + 1}`,
-            officeId: region.officeId,
-          });
-          ok('employer', res);
-          const id = res.json.id as string;
-          await addContact(call, id, 'workplace_trainer', `Praktijkopleider ${r + 1}.${e + 1}`);
+          const n = `${letters(r)}.${letters(e)}`;
+          const id = ok(
+            'employer',
+            await call('POST', '/v1/organisations', {
+              id: `werkgever-${run}-${letters(r)}-${letters(e)}`,
+              name: `Zorgaanbieder ${n}`,
+              kind: 'employer',
+              region: `Regio ${r + 1}`,
+              officeId: region.officeId,
+            }),
+          ).id as string;
+          await contact(id, 'workplace_trainer', n);
           await seedReadiness(call, region.officeId, id, REGION_SHAPE.perTrainer);
           return id;
         },
@@ -302,7 +314,7 @@ export async function shapeRegions(call: Call, regions: Region[], perRegion: num
       region.jobcoachIds = await mapLimit(
         Array.from({ length: Math.ceil(perRegion / REGION_SHAPE.perJobcoach) }, (_, j) => j),
         8,
-        async (j) => (await addContact(call, region.officeId, 'jobcoach', `Jobcoach ${r + 1}.${j + 1}`)).id,
+        (j) => contact(region.officeId, 'jobcoach', `${letters(r)}.${letters(j)}`),
       );
     },
   );

@@ -741,7 +741,8 @@ export function scaleRows(sc: Awaited<ReturnType<typeof benchScale>>): string[][
         `the SDK's default at this heap ceiling would be ${sc.sdkDefaultCache}); after each digest ` +
         `${sc.rssAfter.map((x) => x.join(' + ')).join('; ')}; ` +
         `**peak ${sc.end.workers.map((w) => w.peak).join(' + ')} MiB** (VmHWM over the launch, histories, ` +
-        `set-up and all ${2 * (sc.digests.length + 1)} digest and baseline samples; target < 1,536 MiB a process). Per cached workflow ≈ ${perFresh.toFixed(2)} MiB fresh, ` +
+        `set-up and all ${2 * (sc.digests.length + 1)} digest and baseline samples; target < 1,536 MiB a ` +
+        `process). Per cached workflow ≈ ${perFresh.toFixed(2)} MiB fresh, ` +
         `≈ ${perCached.toFixed(2)} MiB averaged over the full caches (RSS growth from idle: upper bounds). API ` +
         `process: ${sc.running.api.rss} MiB with all running, peak ${sc.end.api.peak} MiB`,
       spread(sc.ratio.ms, '×'),

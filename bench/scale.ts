@@ -727,8 +727,9 @@ export function scaleRows(sc: Awaited<ReturnType<typeof benchScale>>): string[][
         `limits as configuration: SMTP_MAX_CONNECTIONS=${sc.smtp.connections}, ` +
         `SMTP_RATE_PER_SECOND=${sc.smtp.rate}` +
         (sc.clockShift
-          ? `; the run fell after the mail hours (20:00 in Amsterdam), so the workers' wall clock read ` +
-            `${(sc.clockShift / 3_600_000).toFixed(1)} h moved, to 10:00 (bench/worker-clock.mjs)`
+          ? `; the run fell outside the mail hours (07:00-20:00 in Amsterdam), so the workers' wall clock was ` +
+            `moved ${sc.clockShift < 0 ? 'back' : 'ahead'} ${(Math.abs(sc.clockShift) / 3_600_000).toFixed(1)} h, ` +
+            `to 10:00 (bench/worker-clock.mjs)`
           : ''),
       `the same ${sc.renderedMails.toLocaleString('en')} rendered mails through the production mailer (${smtp}) ` +
         `from the bench process, no Temporal, no composing, no outbox: ${spread(sc.baseline.ms)}`,

@@ -53,7 +53,8 @@ export async function benchCohortLaunch(
   const app = await benchApp(db, env.client);
   const url = await app.listen({ port: 0, host: '127.0.0.1' });
   try {
-    const partners = await seedPartners(injectCall(app));
+    const call = injectCall(app);
+    const partners = await seedPartners(call);
     // A year ahead: every workflow's first task only sets the timer to its start, as a launched cohort's does.
     const startDate = addDays(thisMonday(), 52 * 7);
     const { rows } = await sql<{
@@ -107,6 +108,11 @@ export async function benchCohortLaunch(
     };
 
     const api = async () => {
+      // Fresh partners for each launch, outside the clock: the launch guard (issue 20) counts an employer's places
+      // in use, and seedPartners records 1,000 places for each of its two employers (READINESS_LIMITS.places), so
+      // the samples' 500 a launch would otherwise fill them by the third launch. Each launch finds its employers
+      // ready with 500 places left, as a production launch at ready employers does.
+      const request = cohortRequest({ ...(await seedPartners(call)), size, startDate });
       const t0 = performance.now();
       const res = await fetch(`${url}/v1/cohorts`, {
         method: 'POST',

@@ -27,7 +27,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Client, Connection } from '@temporalio/client';
 import type { DataConverter } from '@temporalio/common';
 import { mapLimit } from '../infra/map-limit';
@@ -37,9 +37,10 @@ import { createMailer } from '../infra/mail';
 import { newPayloadKey, payloadDataConverter } from '../infra/payload-codec';
 import { DIGEST_SCHEDULE_ID } from '../infra/schedules';
 import { TASK_QUEUE } from '../workflows/ids';
-import { addDays, localDate } from '../domain/calendar';
+import { addDays, localDate, localInstant } from '../domain/calendar';
 import { cohortRequest, thisMonday } from '../tests/helpers/fixtures';
-import { createKey, seedPartners, type Call, type Partners } from '../tests/helpers/partners';
+import type { Json } from '../tests/helpers/json';
+import { createKey, seedPartners, seedReadiness, type Call, type Partners } from '../tests/helpers/partners';
 import { createThrowawayDatabase } from '../tests/helpers/postgres';
 import {
   devServerInMemory,
@@ -67,6 +68,8 @@ export interface Stack {
   apis: { proc: Proc; url: string }[];
   metricsPorts: number[];
   dataConverter: DataConverter;
+  /** How far the workers' wall clock was moved (workerClockShift), ms. */
+  clockShift: number;
   /** Time (Date.now()) the SMTP server last accepted a mail. */
   lastAccepted(): number;
   /** Replaces the processes with `workers` workers and `apis` APIs (same server, database and keys). */
@@ -80,6 +83,16 @@ export const WORKER_HEAP_MIB = Number(process.env.BENCH_WORKER_HEAP_MIB ?? 1024)
 /** The worker's workflow cache bound, as infra/config.ts's default sets it (BENCH_WORKER_CACHE overrides). */
 export const WORKER_CACHE = Number(process.env.BENCH_WORKER_CACHE ?? DEFAULTS.WORKER_MAX_CACHED_WORKFLOWS);
 
+/**
+ * The mail provider's limits the workers are configured with (SMTP_MAX_CONNECTIONS, SMTP_RATE_PER_SECOND): a
+ * configuration, not code. infra/config.ts's defaults unless BENCH_SMTP_CONNECTIONS / BENCH_SMTP_RATE say otherwise
+ * (as bench/outbox.ts); the baseline's mailer gets the same.
+ */
+export const SMTP_LIMITS = {
+  connections: Number(process.env.BENCH_SMTP_CONNECTIONS ?? DEFAULTS.SMTP_MAX_CONNECTIONS),
+  rate: Number(process.env.BENCH_SMTP_RATE ?? DEFAULTS.SMTP_RATE_PER_SECOND),
+};
+
 /** The SDK's own default maxCachedWorkflows for a worker with that heap ceiling (before the bound was set). */
 export function defaultCachedWorkflows(heapMiB = WORKER_HEAP_MIB): { heapLimitMiB: number; cache: number } {
   const limit =
@@ -91,6 +104,16 @@ export function defaultCachedWorkflows(heapMiB = WORKER_HEAP_MIB): { heapLimitMi
       ),
     ) / 1048576;
   return { heapLimitMiB: Math.round(limit), cache: Math.max(Math.floor((Math.max(limit - 200, 0) * 600) / 1024), 10) };
+}
+
+/**
+ * How far the workers' clock is moved (bench/worker-clock.mjs): 0 from 07:00 to 17:00 in Amsterdam; else to 10:00 of
+ * today, so that digests run later in the evening still fall within the mail hours (07:00-20:00).
+ */
+export function workerClockShift(now = Date.now()): number {
+  const today = localDate(now);
+  if (now >= localInstant(today, 7) && now < localInstant(today, 17)) return 0;
+  return localInstant(today, 10) - now;
 }
 
 export async function startStack(o: { workers: number; apis: number }): Promise<Stack> {
@@ -111,6 +134,8 @@ export async function startStack(o: { workers: number; apis: number }): Promise<
     return push(...m);
   };
   const token = randomBytes(24).toString('base64url');
+  const clock = pathToFileURL(path.join(root, 'bench/worker-clock.mjs')).href;
+  const clockShift = workerClockShift();
   const keys = newPayloadKey();
   const dataConverter = payloadDataConverter({ PAYLOAD_KEYS: keys });
   const shared = {
@@ -122,6 +147,8 @@ export async function startStack(o: { workers: number; apis: number }): Promise<
     BSN_HMAC_KEY: randomBytes(32).toString('base64url'),
     LOG_LEVEL: 'warn',
     SMTP_URL: `smtp://127.0.0.1:${smtp.port}`,
+    SMTP_MAX_CONNECTIONS: String(SMTP_LIMITS.connections),
+    SMTP_RATE_PER_SECOND: String(SMTP_LIMITS.rate),
     RATE_LIMIT_PER_MINUTE: '1000000',
   };
   const connection = await Connection.connect({ address: temporal.address });
@@ -136,6 +163,7 @@ export async function startStack(o: { workers: number; apis: number }): Promise<
     apis: [],
     metricsPorts: [],
     dataConverter,
+    clockShift,
     lastAccepted: () => last,
     async processes(workers, apis) {
       await Promise.all([...stack.apis.map((a) => a.proc.stop()), ...stack.workers.map((w) => w.stop())]);
@@ -149,7 +177,8 @@ export async function startStack(o: { workers: number; apis: number }): Promise<
           spawnEntry(`worker ${n}`, 'infra/worker.ts', {
             ...shared,
             METRICS_PORT: String(port),
-            NODE_OPTIONS: `--max-old-space-size=${WORKER_HEAP_MIB}`,
+            NODE_OPTIONS: `--max-old-space-size=${WORKER_HEAP_MIB} --import=${clock}`,
+            BENCH_WORKER_CLOCK_SHIFT_MS: String(clockShift),
             WORKER_MAX_CACHED_WORKFLOWS: String(WORKER_CACHE),
           }),
         );
@@ -211,6 +240,84 @@ export const httpCall =
 export interface Region extends Partners {
   employerKeys: Map<string, string>;
   schoolKey: string;
+  /** With a region's shape (shapeRegions): the employers, one workplace trainer each, participants are spread over. */
+  trainerEmployers?: string[];
+  /** With a region's shape: the jobcoaches participants are spread over. */
+  jobcoachIds?: string[];
+}
+
+/**
+ * A region's digest recipients, as bench/outbox.ts seeds them: one employer (with its workplace trainer) per 3
+ * participants, one jobcoach per 25, the covenant's ROC coordinator and the office's coordinator.
+ */
+/** A number in letters (0 a, 1 b, ... 9 j). */
+const letters = (n: number) => String(n).replace(/\d/g, (d) => 'abcdefghij'[Number(d)]!);
+
+export const REGION_SHAPE = { perTrainer: 3, perJobcoach: 25 } as const;
+
+/**
+ * Gives each region (a covenant) the employers and jobcoaches for `perRegion` participants in REGION_SHAPE, through
+ * the API as an office records them: each employer its organisation, workplace trainer, readiness for WelSlagen
+ * (places for its participants: the launch guard passes, as at a ready employer) and covenant membership.
+ */
+export async function shapeRegions(call: Call, regions: Region[], perRegion: number): Promise<void> {
+  const ok = (what: string, res: { status: number; json: Json }) => {
+    if (res.status !== 200 && res.status !== 201) throw new Error(`${what}: ${res.status} ${JSON.stringify(res.json)}`);
+    return res.json;
+  };
+  // Ids and addresses in letters only: thousands of numbered ones would now and then hold digits that pass the
+  // BSN's elfproef, which the API refuses (api/bsn.ts).
+  const run = letters(Date.now());
+  const contact = async (org: string, role: string, n: string) =>
+    ok(
+      'contact',
+      await call('POST', `/v1/organisations/${org}/contacts`, {
+        role,
+        name: `${role} ${n}`,
+        email: `${role}.${run}.${n}@example.nl`,
+      }),
+    ).id as string;
+  await mapLimit(
+    regions.map((region, r) => ({ region, r })),
+    2,
+    async ({ region, r }) => {
+      const employers = Math.ceil(perRegion / REGION_SHAPE.perTrainer);
+      region.trainerEmployers = await mapLimit(
+        Array.from({ length: employers }, (_, e) => e),
+        8,
+        async (e) => {
+          const n = `${letters(r)}.${letters(e)}`;
+          const id = ok(
+            'employer',
+            await call('POST', '/v1/organisations', {
+              id: `werkgever-${run}-${letters(r)}-${letters(e)}`,
+              name: `Zorgaanbieder ${n}`,
+              kind: 'employer',
+              region: `Regio ${r + 1}`,
+              officeId: region.officeId,
+            }),
+          ).id as string;
+          await contact(id, 'workplace_trainer', n);
+          await seedReadiness(call, region.officeId, id, REGION_SHAPE.perTrainer);
+          return id;
+        },
+      );
+      for (let i = 0; i < employers; i += 500)
+        ok(
+          'members',
+          await call('POST', `/v1/covenants/${region.covenantId}/members`, {
+            members: region.trainerEmployers
+              .slice(i, i + 500)
+              .map((organisationId) => ({ organisationId, role: 'employer' })),
+          }),
+        );
+      region.jobcoachIds = await mapLimit(
+        Array.from({ length: Math.ceil(perRegion / REGION_SHAPE.perJobcoach) }, (_, j) => j),
+        8,
+        (j) => contact(region.officeId, 'jobcoach', `${letters(r)}.${letters(j)}`),
+      );
+    },
+  );
 }
 
 /** `n` covenants, each with its office, ROC, two employers and two jobcoaches, and their digest contacts and keys. */
@@ -281,11 +388,16 @@ export async function launchCohorts(
     }
     sent += 20;
     const region = regions[i % regions.length]!;
-    const res = await call(
-      'POST',
-      '/v1/cohorts',
-      cohortRequest({ ...region, size: 20, startDate: addDays(thisMonday(), -7 * (i % 20)) }),
-    );
+    const request = cohortRequest({ ...region, size: 20, startDate: addDays(thisMonday(), -7 * (i % 20)) });
+    // In a region's shape participant j of the region goes to employer j / 3 and jobcoach j / 25.
+    const { trainerEmployers: employers, jobcoachIds: coaches } = region;
+    if (employers && coaches)
+      request.participants.forEach((p, k) => {
+        const j = Math.floor(i / regions.length) * 20 + k;
+        p.employerId = employers[Math.floor(j / REGION_SHAPE.perTrainer)]!;
+        p.jobcoachId = coaches[Math.floor(j / REGION_SHAPE.perJobcoach)]!;
+      });
+    const res = await call('POST', '/v1/cohorts', request);
     if (res.status !== 201) throw new Error(`launch: ${res.status} ${JSON.stringify(res.json)}`);
     return (res.json.trajectories as { id: string; employerId: string }[]).map((t) => ({ ...t, region }));
   });
@@ -401,31 +513,46 @@ export async function runDigest(
   return { ...r, items: Number(n), lateMs: stack.lastAccepted() - t10, workflowMs };
 }
 
+/** Worker processes of the scale run (BENCH_SCALE_WORKERS, default 1), each with the same configuration. */
+export const SCALE_WORKERS = Number(process.env.BENCH_SCALE_WORKERS ?? 1);
+
 export async function benchScale(total = 10_000, historySample = Number(process.env.BENCH_SCALE_HISTORIES ?? 1_000)) {
-  const stack = await startStack({ workers: 1, apis: 1 });
+  const stack = await startStack({ workers: SCALE_WORKERS, apis: 1 });
   try {
-    const [worker] = stack.workers as [Proc];
     const [api] = stack.apis as [{ proc: Proc; url: string }];
     const call = httpCall(() => api.url, stack.token);
     const { heapLimitMiB: heapMiB, cache: sdkDefaultCache } = defaultCachedWorkflows();
-    const idle = { worker: memoryOf(worker), api: memoryOf(api.proc) };
-    // Launches wait while this many launched trajectories have yet to start: under the cache bound, so new
-    // workflows' first tasks do not push each other out of the cache (and replay).
-    const pending = Math.max(20, Math.min(300, Math.floor(WORKER_CACHE * 0.8)));
+    const workers = () => stack.workers.map((w) => memoryOf(w));
+    const caches = () => Promise.all(stack.metricsPorts.map((port) => stickyCache(port)));
+    const idle = { workers: workers(), api: memoryOf(api.proc) };
+    // Launches wait while this many launched trajectories have yet to start: under the workers' cache bounds, so
+    // new workflows' first tasks do not push each other out of the cache (and replay).
+    const pending = Math.max(20, Math.min(300 * SCALE_WORKERS, Math.floor(WORKER_CACHE * SCALE_WORKERS * 0.8)));
 
-    // A covenant per 1,000 trajectories (two employers each): no employer needs more places than its readiness
-    // record may hold (READINESS_LIMITS.places), so a province of 50,000 launches as a region of 10,000 does.
+    // A covenant per 1,000 trajectories, each with its office, ROC and funders (seedRegions), given a region's
+    // shape of recipients: an employer with its workplace trainer per 3 participants, a jobcoach per 25.
+    const t00 = performance.now();
     const regions = await seedRegions(call, Math.max(1, Math.ceil(total / 1000)));
+    const perRegion = Math.ceil(total / 20 / regions.length) * 20;
+    await shapeRegions(call, regions, perRegion);
+    const seedMs = performance.now() - t00;
+    log(`scale: ${regions.length} regions of ${perRegion} seeded in ${(seedMs / 1000).toFixed(0)} s`);
     const sample = Math.min(historySample, total);
     const t0 = performance.now();
     const first = await launchCohorts(call, regions, sample, 0, 4, stack.db, pending);
     await untilActive(stack.db, first.length);
-    const sampleLaunched = { worker: memoryOf(worker), cache: await stickyCache(stack.metricsPorts[0]!) };
+    const sampleLaunched = { workers: workers(), caches: await caches() };
+    // The employers' keys for the histories' placement days (only the employers of the sample need one).
+    await mapLimit([...new Set(first.map((t) => `${t.employerId}`))], 8, async (employerId) => {
+      const region = first.find((t) => t.employerId === employerId)!.region;
+      if (!region.employerKeys.has(employerId))
+        region.employerKeys.set(employerId, await createKey(call, employerId, 'employer'));
+    });
     log(`scale: ${first.length} launched; recording their histories`);
     const t1 = performance.now();
     const histories = await recordHistories(call, first);
     const historyMs = performance.now() - t1;
-    const withHistories = { worker: memoryOf(worker), cache: await stickyCache(stack.metricsPorts[0]!) };
+    const withHistories = { workers: workers(), caches: await caches() };
     const events = await stack.db
       .selectFrom('trajectory_event')
       .select((eb) => eb.fn.countAll<number>().as('n'))
@@ -446,11 +573,7 @@ export async function benchScale(total = 10_000, historySample = Number(process.
     const restLaunchMs = performance.now() - t2;
     const launchMs = t1 - t0 + restLaunchMs;
     log(`scale: launched and active in ${(restLaunchMs / 1000).toFixed(0)} s`);
-    const running = {
-      worker: memoryOf(worker),
-      api: memoryOf(api.proc),
-      cache: await stickyCache(stack.metricsPorts[0]!),
-    };
+    const running = { workers: workers(), api: memoryOf(api.proc), caches: await caches() };
     const { c: inDatabase } = await stack.db
       .selectFrom('trajectory')
       .select((eb) => eb.fn.countAll<number>().as('c'))
@@ -473,12 +596,18 @@ export async function benchScale(total = 10_000, historySample = Number(process.
       .select(['id', 'recipient', 'subject', 'text', 'html'])
       .where('day', '=', day)
       .execute();
-    const afterSetup = { worker: memoryOf(worker) };
+    const recipients = await stack.db
+      .selectFrom('outbox')
+      .leftJoin('contact', 'contact.email', 'outbox.recipient')
+      .select(['contact.role', (eb) => eb.fn.countAll<number>().as('n')])
+      .where('outbox.day', '=', day)
+      .groupBy('contact.role')
+      .execute();
+    const afterSetup = { workers: workers() };
     stack.smtp.received.length = 0;
     log(`scale: set-up digest ${setup.items} reminders in ${setup.sent} mails, ${(setup.lateMs / 1000).toFixed(1)} s`);
     const digests: Awaited<ReturnType<typeof runDigest>>[] = [];
-    const rssAfter: number[] = [];
-    const connections = Number(DEFAULTS.SMTP_MAX_CONNECTIONS);
+    const rssAfter: number[][] = [];
     const r = await alternate({
       runs: benchRuns(),
       warmup: 1,
@@ -487,14 +616,14 @@ export async function benchScale(total = 10_000, historySample = Number(process.
           {
             SMTP_URL: `smtp://127.0.0.1:${stack.smtp.port}`,
             MAIL_FROM: 'Toeleiding <noreply@toeleiding.local>',
-            SMTP_MAX_CONNECTIONS: connections,
-            SMTP_RATE_PER_SECOND: Number(DEFAULTS.SMTP_RATE_PER_SECOND),
+            SMTP_MAX_CONNECTIONS: SMTP_LIMITS.connections,
+            SMTP_RATE_PER_SECOND: SMTP_LIMITS.rate,
           },
           stack.db,
         );
         const before = stack.smtp.received.length;
         const t10 = Date.now();
-        await mapLimit(rendered, 2 * connections, (m) =>
+        await mapLimit(rendered, 2 * SMTP_LIMITS.connections, (m) =>
           mailer.send({
             to: m.recipient,
             subject: m.subject,
@@ -513,27 +642,33 @@ export async function benchScale(total = 10_000, historySample = Number(process.
         await clearDay();
         const d = await runDigest(stack);
         digests.push(d);
-        rssAfter.push(memoryOf(worker).rss);
+        rssAfter.push(workers().map((w) => w.rss));
         stack.smtp.received.length = 0;
         return { ms: d.lateMs };
       },
       log: 'scale digest',
     });
-    const end = { worker: memoryOf(worker), api: memoryOf(api.proc), cache: await stickyCache(stack.metricsPorts[0]!) };
+    const end = { workers: workers(), api: memoryOf(api.proc), caches: await caches() };
     log(
       `scale: digest median ${(r.measured.ms.median / 1000).toFixed(1)} s after 10:00; ` +
-        `worker peak ${end.worker.peak} MiB`,
+        `worker peaks ${end.workers.map((w) => w.peak).join(', ')} MiB`,
     );
     return {
       ...r,
       total: Number(inDatabase),
       regions: regions.length,
+      perRegion,
+      seedMs,
+      workerCount: SCALE_WORKERS,
+      clockShift: stack.clockShift,
+      smtp: SMTP_LIMITS,
       sample: first.length,
       launchMs,
       historyMs,
       histories,
       historyEvents: Number(events.n),
       setup,
+      recipients: Object.fromEntries(recipients.map((x) => [x.role ?? 'other', Number(x.n)])),
       renderedMails: rendered.length,
       digests: digests.slice(-r.measured.ms.n),
       rssAfter: rssAfter.slice(-r.measured.ms.n),
@@ -555,43 +690,62 @@ export async function benchScale(total = 10_000, historySample = Number(process.
 
 /** The rows for bench/README.md (bench/run.ts's table), from benchScale's result. */
 export function scaleRows(sc: Awaited<ReturnType<typeof benchScale>>): string[][] {
-  const perFresh = (sc.sampleLaunched.worker.rss - sc.idle.worker.rss) / Math.min(sc.sample, sc.cacheBound);
+  const sum = (xs: number[]) => xs.reduce((a, b) => a + b, 0);
+  const rss = (m: { workers: { rss: number }[] }) => m.workers.map((w) => w.rss).join(' + ');
+  const idleRss = sum(sc.idle.workers.map((w) => w.rss));
+  const perFresh =
+    (sum(sc.sampleLaunched.workers.map((w) => w.rss)) - idleRss) / Math.min(sc.sample, sc.cacheBound * sc.workerCount);
+  const perCached = (sum(sc.running.workers.map((w) => w.rss)) - idleRss) / sum(sc.running.caches);
   const perTrajectory = sc.historyMs / 1000 / sc.sample;
   const items = [...new Set(sc.digests.map((d) => d.items))].map((n) => n.toLocaleString('en')).join(', ');
-  const mails = [...new Set(sc.digests.map((d) => d.sent))].join(', ');
+  const mails = [...new Set(sc.digests.map((d) => d.sent))].map((n) => n.toLocaleString('en')).join(', ');
   const failed = sc.digests.reduce((a, d) => a + d.failed, 0);
   const within = sc.digests.filter((d) => d.lateMs <= 60_000).length;
+  const workers = sc.workerCount === 1 ? 'one worker process' : `${sc.workerCount} worker processes`;
+  const smtp = `${sc.smtp.connections} pooled SMTP connections, ${sc.smtp.rate} mails/s`;
+  const who = Object.entries(sc.recipients)
+    .map(([role, n]) => `${n.toLocaleString('en')} ${role}`)
+    .join(', ');
   return [
     [
-      `${sc.total.toLocaleString('en')} trajectories running (cohorts of 20 under ${sc.regions} covenants, ` +
-        `start dates spread over the past 20 weeks), launched through the API process over HTTP ` +
-        `in ${(sc.launchMs / 1000).toFixed(0)} s (${(sc.total / (sc.launchMs / 1000)).toFixed(1)}/s, a cohort ` +
-        `only while fewer than ${sc.pending} launched had yet to start); ${sc.sample.toLocaleString('en')} of them ` +
+      `${sc.total.toLocaleString('en')} trajectories running (cohorts of 20 under ${sc.regions} covenants of ` +
+        `${sc.perRegion.toLocaleString('en')}, in a region's shape: an employer with its workplace trainer per 3 ` +
+        `participants, a jobcoach per 25, a ROC coordinator per covenant, a coordinator per office; seeded through ` +
+        `the API in ${(sc.seedMs / 1000).toFixed(0)} s; start dates spread over the past 20 weeks), launched ` +
+        `through the API process over HTTP in ${(sc.launchMs / 1000).toFixed(0)} s ` +
+        `(${(sc.total / (sc.launchMs / 1000)).toFixed(1)}/s, a cohort only while fewer than ${sc.pending} launched ` +
+        `had yet to start); ${sc.sample.toLocaleString('en')} of them ` +
         `(${((100 * sc.sample) / sc.total).toFixed(0)}%) with realistic histories (the first ${sc.sample / 20} ` +
         `cohorts, start weeks 0-${Math.min(19, sc.sample / 20 - 1)}; ${sc.histories.requests.toLocaleString('en')} ` +
         `requests: employers' weeks, ROCs' days, checkpoints; ${sc.historyEvents.toLocaleString('en')} ` +
         `trajectory_event rows; failed ${JSON.stringify(sc.histories.failed)}; ` +
         `in ${(sc.historyMs / 1000).toFixed(0)} ` +
-        `s, ${perTrajectory.toFixed(2)} s a trajectory with 16 partners at once, so all ` +
-        `${sc.total.toLocaleString('en')} would take about ${((perTrajectory * sc.total) / 60).toFixed(0)} ` +
-        `minutes), the rest nothing recorded (every past day due: more reminders than a real morning); then ` +
-        `the 10:00 digest as the Schedule starts it, today's outbox emptied before each. Worker and API each ` +
-        `their own process; the worker with the 1 GiB V8 heap ceiling of infra/k8s and ` +
-        `WORKER_MAX_CACHED_WORKFLOWS=${sc.cacheBound}`,
-      `the same ${sc.renderedMails} rendered mails through the production mailer (4 pooled connections, ` +
-        `20 mails/s) from the bench process, no Temporal, no composing, no outbox: ${spread(sc.baseline.ms)}`,
-      `digest: ${items} reminders in ${mails} mails (failed ${failed}); last mail accepted by the SMTP ` +
+        `s, ${perTrajectory.toFixed(2)} s a trajectory with 16 partners at once), the rest nothing recorded (every ` +
+        `past day due: more reminders than a real morning); then the 10:00 digest as the Schedule starts it, ` +
+        `today's outbox emptied before each. API and ${workers} each their own process; each worker with the ` +
+        `1 GiB V8 heap ceiling of infra/k8s, WORKER_MAX_CACHED_WORKFLOWS=${sc.cacheBound} and the provider's ` +
+        `limits as configuration: SMTP_MAX_CONNECTIONS=${sc.smtp.connections}, ` +
+        `SMTP_RATE_PER_SECOND=${sc.smtp.rate}` +
+        (sc.clockShift
+          ? `; the run fell outside the mail hours (07:00-20:00 in Amsterdam), so the workers' wall clock was ` +
+            `moved ${sc.clockShift < 0 ? 'back' : 'ahead'} ${(Math.abs(sc.clockShift) / 3_600_000).toFixed(1)} h, ` +
+            `to 10:00 (bench/worker-clock.mjs)`
+          : ''),
+      `the same ${sc.renderedMails.toLocaleString('en')} rendered mails through the production mailer (${smtp}) ` +
+        `from the bench process, no Temporal, no composing, no outbox: ${spread(sc.baseline.ms)}`,
+      `digest: ${items} reminders in ${mails} mails (${who}; failed ${failed}); last mail accepted by the SMTP ` +
         `server **${spread(sc.measured.ms)} after 10:00** (target 60 s: ${within} of ${sc.digests.length} ` +
-        `samples within). Worker process: ${sc.idle.worker.rss} MiB idle; ${sc.sampleLaunched.worker.rss} MiB ` +
-        `with ${sc.sample} launched (cache ${sc.sampleLaunched.cache}); ${sc.withHistories.worker.rss} MiB after ` +
-        `their histories (cache ${sc.withHistories.cache}); ${sc.running.worker.rss} MiB with all running (cache ` +
-        `${sc.running.cache}; bound ${sc.cacheBound}, the SDK's default at this heap ceiling would be ` +
-        `${sc.sdkDefaultCache}); after each digest ${sc.rssAfter.join(', ')} MiB; **peak ${sc.end.worker.peak} ` +
-        `MiB** (VmHWM over the launch, histories, set-up and all ${2 * (sc.digests.length + 1)} digest and ` +
-        `baseline samples; target < 1,536 MiB). Per cached workflow ≈ ${perFresh.toFixed(2)} MiB fresh, ` +
-        `≈ ${((sc.running.worker.rss - sc.idle.worker.rss) / sc.running.cache).toFixed(2)} MiB averaged over ` +
-        `the full cache (RSS growth from idle: upper bounds). API process: ${sc.running.api.rss} MiB with all ` +
-        `running, peak ${sc.end.api.peak} MiB`,
+        `samples within). Worker processes (MiB, one figure each): ${rss(sc.idle)} idle; ` +
+        `${rss(sc.sampleLaunched)} with ${sc.sample} launched (cache ${sc.sampleLaunched.caches.join(' + ')}); ` +
+        `${rss(sc.withHistories)} after their histories (cache ${sc.withHistories.caches.join(' + ')}); ` +
+        `${rss(sc.running)} with all running (cache ${sc.running.caches.join(' + ')}; bound ${sc.cacheBound} each, ` +
+        `the SDK's default at this heap ceiling would be ${sc.sdkDefaultCache}); after each digest ` +
+        `${sc.rssAfter.map((x) => x.join(' + ')).join('; ')}; ` +
+        `**peak ${sc.end.workers.map((w) => w.peak).join(' + ')} MiB** (VmHWM over the launch, histories, ` +
+        `set-up and all ${2 * (sc.digests.length + 1)} digest and baseline samples; target < 1,536 MiB a ` +
+        `process). Per cached workflow ≈ ${perFresh.toFixed(2)} MiB fresh, ` +
+        `≈ ${perCached.toFixed(2)} MiB averaged over the full caches (RSS growth from idle: upper bounds). API ` +
+        `process: ${sc.running.api.rss} MiB with all running, peak ${sc.end.api.peak} MiB`,
       spread(sc.ratio.ms, '×'),
     ],
   ];

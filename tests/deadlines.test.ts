@@ -34,7 +34,7 @@ describe('the days a deadline is reached on', () => {
     kind: 'benefit_adjustment',
     from: saturday,
     weekly: true,
-    to: { organisationId: 'x', role: 'funder_analyst' },
+    to: [{ organisationId: 'x', role: 'funder_analyst' }],
     data: {},
   };
   const first = firstWorkingDay(saturday, holidays);

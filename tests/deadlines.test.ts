@@ -77,7 +77,7 @@ describe("the payer's two deadlines as rules", () => {
       kind: 'benefit_maximum',
       from: '2027-05-17',
       weekly: true,
-      to: { organisationId: 'gemeente', role: 'funder_analyst' },
+      to: [{ organisationId: 'gemeente', role: 'funder_analyst' }],
       data: { maximumEnd: '2027-05-31', plannedEnd: '2027-07-16' },
     });
     expect(benefitMaximumDeadline({ ...facts, plannedEnd: '2027-05-28' })).toBe('waiting');

@@ -3,8 +3,8 @@
 // each time: a payer's extension decision, a rule set a region edits, a confirmation through the API), its rule
 // (pure, in domain/: a Deadline, 'waiting' or 'done') and what the morning mail says of it. The workflow asks for
 // the next day any kind is reached, sleeps on a timer until then (woken by `deadlinesChanged` when the API changes
-// the workflow sleeps until then (woken by `deadlinesChanged`), and on that day records what is reached, once per
-// (trajectory, kind, day, recipient), in `deadline_reached`;
+// the facts), and on that day records what is reached, once per (trajectory, kind, day, recipient), in
+// `deadline_reached`;
 // the digest mails each recorded row once (deadlineDues).
 //
 // Adding a kind:

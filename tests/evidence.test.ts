@@ -13,7 +13,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createActivities } from '../activities';
 import { dutchHolidays } from '../activities/holidays';
 import { isBsn } from '../api/bsn';
-import { addDays, localDate, localInstant } from '../domain/calendar';
+import { addDays, firstWorkingDay, localDate, localInstant } from '../domain/calendar';
 import { holdInForce } from '../domain/legal-hold';
 import {
   applicationDeadline,
@@ -611,6 +611,14 @@ describe("the employer's subsidy reminder", () => {
       // Only the employer's own participants: employer 1's student is in another mail.
       expect(mail!.text).not.toContain(cohort.trajectories[1]!.reference);
       expect(mail!.text).not.toMatch(/[0-9]{9}/);
+      const [second] = await morning(firstWorkingDay(addDays(deadline, -7), holidays));
+      expect(second, 'the second reminder, 7 days before').toBeDefined();
+      // Past the deadline, with the trajectory ended and no supervised weeks to come, its deadlines workflow ends.
+      await skipTo(addDays(deadline, 2 * 7 + 1));
+      const { status } = await api.env.client.workflow
+        .getHandle(deadlinesWorkflowId(cohort.trajectories[0]!.id))
+        .describe();
+      expect(status.name).toBe('COMPLETED');
     } finally {
       mailer.close();
       await smtp.stop();

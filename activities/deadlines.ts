@@ -3,10 +3,11 @@
 // each time: a payer's extension decision, a rule set a region edits, a confirmation through the API), its rule
 // (pure, in domain/: a Deadline, 'waiting' or 'done') and what the morning mail says of it. The workflow asks for
 // the next day any kind is reached, sleeps on a timer until then (woken by `deadlinesChanged` when the API changes
-// the facts), and on that day records what is reached, once per (trajectory, kind, day), in `deadline_reached`;
+// the facts), and on that day records what is reached, once per (trajectory, kind, day, recipient), in
+// `deadline_reached`;
 // the digest mails each recorded row once (deadlineDues).
 //
-// Adding a kind (the POK's signing deadline, the subsidy application reminder):
+// Adding a kind:
 //   1. its rule in domain/ (a function of its facts returning DeadlineRule: `from`, `weekly`, `to`, `data`);
 //   2. a facts query in db/ (undefined when the subject has none yet);
 //   3. an entry in KINDS below, and its ReminderKind, text and subject line in activities/mail-texts.ts;
@@ -17,6 +18,8 @@ import { WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
 import { benefitDeadlineFacts, listExtensionsOf } from '../db/benefit';
 import type { Db } from '../db/connection';
 import { deadlineSubject, reachedSubject, reachedToMail, recordReached, unmailedOf, withdraw } from '../db/deadlines';
+import { subsidyWeeksOf } from '../db/evidence';
+import { findPokFacts, pokRecordOf } from '../db/praktijkovereenkomst';
 import { benefitAdjustmentDeadline, benefitMaximumDeadline, type BenefitDeadlineFacts } from '../domain/benefit';
 import { addDays } from '../domain/calendar';
 import {
@@ -25,8 +28,16 @@ import {
   reachedOn,
   RECHECK_DAYS,
   type Deadline,
+  type DeadlineRecipient,
   type DeadlineRule,
 } from '../domain/deadlines';
+import {
+  pokDueDeadline,
+  pokLateDeadline,
+  pokTrajectoryRefusal,
+  type PokDeadlineFacts,
+} from '../domain/praktijkovereenkomst';
+import { MAX_SUBSIDY_WEEKS, subsidyDeadline, subsidyYearDue, type SubsidyDeadlineFacts } from '../domain/subsidy';
 import { BBL_DECISION_DAYS_AFTER_END } from '../domain/state';
 import { isRunning } from '../domain/statuses';
 import type { DeadlinesInput } from '../workflows/deadlines';
@@ -38,10 +49,11 @@ import type { Due } from './reminders';
 
 interface DeadlineKind<F> {
   kind: ReminderKind;
-  facts: (db: Db, trajectoryId: string) => Promise<F | undefined>;
+  /** `date`: the day the rule is asked for (the subsidy's school year is the one whose deadline comes next). */
+  facts: (db: Db, trajectoryId: string, date: string) => Promise<F | undefined>;
   rule: (facts: F) => DeadlineRule;
-  /** What the digest item carries of the recorded row's `data`. */
-  item: (data: Record<string, unknown>) => Partial<DigestItem>;
+  /** What the digest item carries of the recorded row's `data`, for the row's recipient. */
+  item: (data: Record<string, unknown>, to: DeadlineRecipient) => Partial<DigestItem>;
 }
 
 const kind = <F>(k: DeadlineKind<F>) => k as DeadlineKind<unknown>;
@@ -68,10 +80,60 @@ async function benefitFacts(db: Db, trajectoryId: string): Promise<BenefitDeadli
 
 const benefitItem = (data: Record<string, unknown>) => ({ benefit: data as unknown as DigestItem['benefit'] });
 
-/** The kinds of deadline: the benefit payer's two (Keeping the benefit, README). */
+/** A POK's facts once the employer confirmed the BBL contract's start and the trajectory did not end otherwise. */
+async function pokFacts(db: Db, trajectoryId: string): Promise<PokDeadlineFacts | undefined> {
+  const r = await findPokFacts(db, trajectoryId);
+  if (!r || r.anonymised_at || pokTrajectoryRefusal({ outcome: r.outcome, contractStart: r.contract_start }))
+    return undefined;
+  return {
+    record: pokRecordOf(r),
+    contractStart: r.contract_start!,
+    currentEmployer: r.current_employer_id,
+    schoolId: r.school_id,
+    officeId: r.programme_office_id,
+  };
+}
+
+const pokItem = (data: Record<string, unknown>) => ({ pok: data as unknown as DigestItem['pok'] });
+
+async function subsidyFacts(db: Db, trajectoryId: string, date: string): Promise<SubsidyDeadlineFacts | undefined> {
+  const subject = await deadlineSubject(db, trajectoryId);
+  if (!subject) return undefined;
+  const { schoolYear, deadline } = subsidyYearDue(date);
+  const { weeks, later } = await subsidyWeeksOf(db, trajectoryId, schoolYear.from, schoolYear.to);
+  return {
+    schoolYear,
+    deadline,
+    weeks: weeks.map((w) => ({ employerId: w.employer_id, weeks: w.weeks })),
+    more: later || isRunning(subject.status),
+  };
+}
+
+/** Each employer's mail shows its own weeks with the participant. */
+function subsidyItem(data: Record<string, unknown>, to: DeadlineRecipient): Partial<DigestItem> {
+  const d = data as { schoolYear: string; deadline: string; weeks: Record<string, number> };
+  const weeks = d.weeks[to.organisationId] ?? 0;
+  return {
+    subsidy: {
+      schoolYear: d.schoolYear,
+      deadline: d.deadline,
+      weeks,
+      counted: Math.min(weeks, MAX_SUBSIDY_WEEKS),
+      employerId: to.organisationId,
+    },
+  };
+}
+
+/**
+ * The kinds of deadline: the benefit payer's two (Keeping the benefit), the POK's due item and its escalation (The
+ * praktijkovereenkomst) and the employer's subsidy reminders (Evidence for subsidy and ESF+), README.
+ */
 export const KINDS: DeadlineKind<unknown>[] = [
   kind({ kind: 'benefit_maximum', facts: benefitFacts, rule: benefitMaximumDeadline, item: benefitItem }),
   kind({ kind: 'benefit_adjustment', facts: benefitFacts, rule: benefitAdjustmentDeadline, item: benefitItem }),
+  kind({ kind: 'pok_due', facts: pokFacts, rule: pokDueDeadline, item: pokItem }),
+  kind({ kind: 'pok_late', facts: pokFacts, rule: pokLateDeadline, item: pokItem }),
+  kind({ kind: 'subsidy_deadline', facts: subsidyFacts, rule: subsidyDeadline, item: subsidyItem }),
 ];
 
 /** The public holidays around `today`, for the working days deadlines are reached on. */
@@ -85,12 +147,12 @@ interface Rules {
 }
 
 /** Every kind's rule for a trajectory as the facts stand; done for all once it is anonymised or unknown. */
-async function rulesOf(db: Db, trajectoryId: string): Promise<Rules> {
+async function rulesOf(db: Db, trajectoryId: string, date: string): Promise<Rules> {
   const subject = await deadlineSubject(db, trajectoryId);
   if (!subject) return { rules: KINDS.map((k) => ({ kind: k.kind, rule: 'done' as const, facts: false })) };
   const rules = await Promise.all(
     KINDS.map(async (k) => {
-      const facts = await k.facts(db, trajectoryId);
+      const facts = await k.facts(db, trajectoryId, date);
       // No facts yet (no instrument recorded): one may still come while the trajectory runs.
       const rule: DeadlineRule = facts === undefined ? (isRunning(subject.status) ? 'waiting' : 'done') : k.rule(facts);
       if (isDeadline(rule) && rule.kind !== k.kind) throw new Error(`rule of ${k.kind} answered ${rule.kind}`);
@@ -121,7 +183,7 @@ export function createDeadlineActivities({ db, temporal }: ActivityDeps) {
      */
     async nextDeadline(input: { trajectoryId: string; after: string; today: string }): Promise<NextDeadline> {
       const holidays = holidaysAround(input.today);
-      const { rules, endDate } = await rulesOf(db, input.trajectoryId);
+      const { rules, endDate } = await rulesOf(db, input.trajectoryId, input.today);
       const byKind = new Map(rules.map((r) => [r.kind, r.rule]));
       const stale = (await unmailedOf(db, input.trajectoryId, input.today)).filter((row) => {
         const rule = byKind.get(row.kind);
@@ -142,19 +204,21 @@ export function createDeadlineActivities({ db, temporal }: ActivityDeps) {
     /** Records every deadline of the trajectory reached on `on`, as the facts stand now; once per kind and day. */
     async reachDeadlines(input: { trajectoryId: string; on: string }): Promise<string[]> {
       const holidays = holidaysAround(input.on);
-      const reached = (await rulesOf(db, input.trajectoryId)).rules
+      const reached = (await rulesOf(db, input.trajectoryId, input.on)).rules
         .map((r) => r.rule)
         .filter((r): r is Deadline => isDeadline(r) && reachedOn(r, input.on, holidays));
       await recordReached(
         db,
-        reached.map((d) => ({
-          trajectory_id: input.trajectoryId,
-          kind: d.kind,
-          on: input.on,
-          organisation_id: d.to.organisationId,
-          role: d.to.role,
-          data: d.data,
-        })),
+        reached.flatMap((d) =>
+          d.to.map((to) => ({
+            trajectory_id: input.trajectoryId,
+            kind: d.kind,
+            on: input.on,
+            organisation_id: to.organisationId,
+            role: to.role,
+            data: d.data,
+          })),
+        ),
       );
       return reached.map((d) => d.kind);
     },
@@ -195,7 +259,7 @@ export async function deadlineDues(db: Db, date: string): Promise<Due[]> {
           firstName: r.name.split(/\s+/)[0] ?? r.name,
           reference: r.reference,
           kind: r.kind as ReminderKind,
-          ...item(r.data),
+          ...item(r.data, { organisationId: r.organisation_id, role: r.role }),
         },
       },
     ];

@@ -1,18 +1,15 @@
-// The praktijkovereenkomst's part of the morning mail (issue 21, part 2): to the ROC, from 14 days before the BBL
-// contract start while the POK is not signed by all (pok_due); once the start has passed without it, to the ROC and
-// the office's coordinator (pok_late, the escalation); and to the ROC while a new bpv-blad is needed after an
-// employer change (bpv_blad). Each on its first working morning, then on every week's first morning until done.
-// Composed by the digest from the database, like activities/benefit-reminders.ts, and kept in this one module so
-// the firing can move onto a durable timer (the deadlines workflow of issue 21 part 5) without touching the rules
-// (domain/praktijkovereenkomst.ts) or the facts (db/praktijkovereenkomst.ts).
+// The praktijkovereenkomst's bpv-blad item in the morning mail (issue 21, part 2): to the ROC while a new bpv-blad is
+// needed after an employer change, on its first working morning, then on every week's first morning until recorded.
+// A condition an employer change raises, not a deadline: composed by the digest from the database. The POK's
+// deadlines (pok_due, pok_late) are durable timers in the trajectory's deadlines workflow (activities/deadlines.ts).
 import type { Db } from '../db/connection';
 import { listBblPoks, pokRecordOf } from '../db/praktijkovereenkomst';
 import { addDays, isWorkingDay } from '../domain/calendar';
-import { pokDueStart, pokStanding, POK_STEP_NL } from '../domain/praktijkovereenkomst';
+import { pokStanding, POK_STEP_NL } from '../domain/praktijkovereenkomst';
 import type { DigestItem } from './mail-texts';
 import type { Due } from './reminders';
 
-/** The POK items of `date` (`weekStart`: the week's first working morning, when open items come again). */
+/** The bpv-blad items of `date` (`weekStart`: the week's first working morning, when open items come again). */
 export async function pokDue(db: Db, date: string, holidays: ReadonlySet<string>, weekStart: boolean): Promise<Due[]> {
   const rows = await listBblPoks(db, {});
   if (rows.length === 0) return [];
@@ -44,18 +41,6 @@ export async function pokDue(db: Db, date: string, holidays: ReadonlySet<string>
     const roc = { organisationId: r.school_id, role: 'roc_coordinator' as const };
     const officeId = r.programme_office_id;
     const item = (kind: DigestItem['kind'], extra = {}): DigestItem => ({ ...base, kind, pok: { ...pok, ...extra } });
-    if (s.due && on(pokDueStart(s.deadline)))
-      due.push({ to: roc, officeId, subject: `pok-${s.deadline}`, item: item('pok_due') });
-    if (s.late && on(addDays(s.deadline, 1))) {
-      due.push({ to: roc, officeId, subject: `pok-late-${s.deadline}`, item: item('pok_late') });
-      if (officeId)
-        due.push({
-          to: { organisationId: officeId, role: 'coordinator' },
-          officeId,
-          subject: `pok-late-${s.deadline}`,
-          item: item('pok_late'),
-        });
-    }
     if (s.bpvBladNeeded) {
       const from = [r.employer_on!, r.employer_changed_on ?? r.employer_on!].sort().at(-1)!;
       if (on(from))

@@ -47,7 +47,6 @@ import { candidateDues } from './candidate-reminders';
 import { recognitionRechecks } from './readiness-reminders';
 import { deadlineDues } from './deadlines';
 import { pokDue } from './pok-reminders';
-import { subsidyDue } from './subsidy-reminders';
 
 /** A link signed for the recipient to a task's page; none without a signing key, a person, or a page for it. */
 function taskUrl(deps: ReminderDeps, r: Recipient, task: string, date: string): string | undefined {
@@ -580,12 +579,11 @@ export async function dueItems(
       employerOn,
     })),
   );
-  // The deadlines the trajectories' timers reached (issue 21: the benefit payer's), each mailed once.
+  // The deadlines the trajectories' timers reached (issue 21: the benefit payer's, the POK's due item and its
+  // escalation, the employer's subsidy reminders), each mailed once.
   due.push(...(await deadlineDues(db, date)));
-  // The praktijkovereenkomst's deadline, its escalation and the bpv-blad (issue 21), composed from the projections.
+  // The bpv-blad after an employer change (issue 21), a condition rather than a deadline: from the projections.
   due.push(...(await pokDue(db, date, holidays, monday)));
-  // The employer's praktijkleren subsidy deadline (issue 21), on its days only (domain/subsidy.ts).
-  due.push(...(await subsidyDue(db, date, holidays)));
   return { due, trajectories, rulesFor: (t) => rulesOf.get(pk(t)) ?? DEFAULT_REMINDERS };
 }
 

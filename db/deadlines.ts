@@ -29,7 +29,7 @@ export async function recordReached(db: Db, rows: Reached[]): Promise<void> {
   await db
     .insertInto('deadline_reached')
     .values(rows.map((r) => ({ ...r, data: JSON.stringify(r.data) })))
-    .onConflict((oc) => oc.columns(['trajectory_id', 'kind', 'on']).doNothing())
+    .onConflict((oc) => oc.columns(['trajectory_id', 'kind', 'on', 'organisation_id', 'role']).doNothing())
     .execute();
 }
 

@@ -103,24 +103,31 @@ export async function trajectoriesByBsnHash(db: Db, hashes: string[], scope: { p
 }
 
 /**
- * The morning mail's subsidy reminder facts: per employer and participant, the weeks of the school year `from`..`to`
- * with a placement day recorded present at that employer, and the participant's office (whose mail it goes in).
+ * A participant's supervised weeks between `from` and `to` (a school year) per employer, for the subsidy reminders'
+ * facts (activities/deadlines.ts); and whether placement days after `to` exist. Empty once anonymised.
  */
-export function subsidyReminderFacts(db: Db, from: string, to: string) {
-  return db
+export async function subsidyWeeksOf(db: Db, trajectoryId: string, from: string, to: string) {
+  const weeks = await db
     .selectFrom('attendance as a')
     .innerJoin('trajectory as t', 't.id', 'a.trajectory_id')
-    .innerJoin('cohort as c', 'c.id', 't.cohort_id')
-    .leftJoin('covenant as v', 'v.id', 'c.covenant_id')
-    .select(['a.trajectory_id', 't.reference', 't.name', 'v.programme_office_id'])
     .select(employerOnDay.as('employer_id'))
     .select(sql<number>`count(distinct date_trunc('week', a.date))::int`.as('weeks'))
+    .where('a.trajectory_id', '=', trajectoryId)
     .where('a.kind', '=', 'placement')
     .where('a.present', '=', true)
     .where('a.date', '>=', from)
     .where('a.date', '<=', to)
     .where('t.anonymised_at', 'is', null)
-    .groupBy(['a.trajectory_id', 't.reference', 't.name', 'v.programme_office_id', employerOnDay])
-    .orderBy('a.trajectory_id')
+    .groupBy(employerOnDay)
+    .orderBy('employer_id')
     .execute();
+  const later = await db
+    .selectFrom('attendance')
+    .select('trajectory_id')
+    .where('trajectory_id', '=', trajectoryId)
+    .where('kind', '=', 'placement')
+    .where('date', '>', to)
+    .limit(1)
+    .executeTakeFirst();
+  return { weeks, later: later !== undefined };
 }

@@ -238,7 +238,7 @@ export function benefitMaximumDeadline(f: BenefitDeadlineFacts): DeadlineRule {
     kind: 'benefit_maximum',
     from: addDays(check.maximumEnd, -(RULE_SETS[f.benefit.ruleSet]?.reminderDaysBefore ?? 14)),
     weekly: true,
-    to: { organisationId: f.payerId, role: 'funder_analyst' },
+    to: [{ organisationId: f.payerId, role: 'funder_analyst' }],
     data: { instrument: rule.nameNl, maximumEnd: check.maximumEnd, plannedEnd: f.plannedEnd },
   };
 }
@@ -253,7 +253,7 @@ export function benefitAdjustmentDeadline(f: BenefitDeadlineFacts): DeadlineRule
     kind: 'benefit_adjustment',
     from: f.contractStart,
     weekly: true,
-    to: { organisationId: f.payerId, role: 'funder_analyst' },
+    to: [{ organisationId: f.payerId, role: 'funder_analyst' }],
     data: { instrument: rule.nameNl, contractStart: f.contractStart },
   };
 }

@@ -8,14 +8,23 @@ import type { ContactRole } from './roles';
 /** A subject's deadlines are computed again at least this often without a signal, while a kind has facts. */
 export const RECHECK_DAYS = 7;
 
+export interface DeadlineRecipient {
+  organisationId: string;
+  role: ContactRole;
+}
+
 export interface Deadline {
   kind: string;
   /** The day it falls due; it is reached on the first working day from it. */
   from: string;
-  /** Reached again on each week's first working day after, until the facts say it is done. */
+  /** Reached again on each week's first working day after, until the facts say it is done (or `until`). */
   weekly: boolean;
-  /** Whose contacts the morning mail tells: an organisation's contacts in a role. */
-  to: { organisationId: string; role: ContactRole };
+  /** The last day a weekly deadline is reached again (the POK's due item stops at the deadline, late takes over). */
+  until?: string;
+  /** Later days it is reached once more (on the first working day from each): the subsidy's second reminder. */
+  again?: string[];
+  /** Whose contacts the morning mail tells: organisations' contacts in a role (the escalation adds the office). */
+  to: DeadlineRecipient[];
   /** What the mail says of it (dates, names of instruments); never personal data. */
   data: Record<string, unknown>;
 }
@@ -31,7 +40,8 @@ export const isDeadline = (r: DeadlineRule): r is Deadline => typeof r === 'obje
 /** Whether the deadline is reached on `day`. */
 export function reachedOn(d: Deadline, day: string, holidays: ReadonlySet<string>): boolean {
   const first = firstWorkingDay(d.from, holidays);
-  return day === first || (d.weekly && day > first && isWeekStart(day, holidays));
+  if (day === first || (d.again ?? []).some((a) => firstWorkingDay(a, holidays) === day)) return true;
+  return d.weekly && day > first && (d.until === undefined || day <= d.until) && isWeekStart(day, holidays);
 }
 
 /**
@@ -47,7 +57,7 @@ export function nextReached(
 ): string | undefined {
   const first = firstWorkingDay(d.from, holidays);
   if (first > after) return first;
-  if (!d.weekly) return undefined;
+  if (!d.weekly) return (d.again ?? []).map((a) => firstWorkingDay(a, holidays)).find((a) => a > after);
   const missedFrom = [addDays(after, 1), addDays(today, -6)].reduce((a, b) => (a > b ? a : b));
   for (let day = today; day >= missedFrom; day = addDays(day, -1)) if (reachedOn(d, day, holidays)) return day;
   for (let day = addDays(today > after ? today : after, 1), i = 0; i < 14; day = addDays(day, 1), i++)

@@ -4,6 +4,7 @@
 // The rules are here, once: who records which step, the deadline, what is due or late on a day, whether the
 // employer's recognition holds on the day it signs, and whether the POK counts (doorstroom counts only with one).
 import { addDays } from './calendar';
+import type { DeadlineRecipient, DeadlineRule } from './deadlines';
 import type { Outcome } from './outcomes';
 import type { Role } from './roles';
 
@@ -189,4 +190,38 @@ export function recognitionRefusal(
 /** The first day the POK is due: POK_DUE_DAYS_BEFORE days before its deadline. */
 export function pokDueStart(deadline: string): string {
   return addDays(deadline, -POK_DUE_DAYS_BEFORE);
+}
+
+/** What a POK's deadlines are computed from (issue 21 part 5: the deadlines workflow's timers). */
+export interface PokDeadlineFacts {
+  record: PokRecord;
+  contractStart: string;
+  currentEmployer: string;
+  /** The ROC that draws the POK up and gets the signatures in. */
+  schoolId: string;
+  /** The programme office whose coordinators get the escalation; null when the cohort has none. */
+  officeId: string | null;
+}
+
+/** What the mail says of a POK deadline: the day and the Dutch names of the steps still missing. */
+function pokData(f: PokDeadlineFacts) {
+  const s = pokStanding(f.record, { ...f, date: f.contractStart });
+  return { s, data: { deadline: s.deadline, missing: s.missing.map((m) => POK_STEP_NL[m]) } };
+}
+
+/** The ROC's item from POK_DUE_DAYS_BEFORE days before the deadline, weekly up to it, until signed by all. */
+export function pokDueDeadline(f: PokDeadlineFacts): DeadlineRule {
+  const { s, data } = pokData(f);
+  if (s.signed) return 'done';
+  const to = [{ organisationId: f.schoolId, role: 'roc_coordinator' as const }];
+  return { kind: 'pok_due', from: pokDueStart(s.deadline), weekly: true, until: s.deadline, to, data };
+}
+
+/** The escalation once the contract started without all signatures: the ROC and the office's coordinators, weekly. */
+export function pokLateDeadline(f: PokDeadlineFacts): DeadlineRule {
+  const { s, data } = pokData(f);
+  if (s.signed) return 'done';
+  const to: DeadlineRecipient[] = [{ organisationId: f.schoolId, role: 'roc_coordinator' }];
+  if (f.officeId) to.push({ organisationId: f.officeId, role: 'coordinator' });
+  return { kind: 'pok_late', from: addDays(s.deadline, 1), weekly: true, to, data };
 }

@@ -2,7 +2,8 @@
 // 31 July) the weeks of real supervision a student had at the leerbedrijf count, at most 40 a year, and the employer
 // applies after the school year, historically by 16 September; it keeps the evidence 5 years. The application date
 // is set by the regulation each year: a year whose date differs is a row of APPLICATION_DEADLINES.
-import { addDays, isoWeekday, isWorkingDay } from './calendar';
+import { addDays, firstWorkingDay, isoWeekday } from './calendar';
+import type { DeadlineRule } from './deadlines';
 
 /** At most this many weeks of a student count in a school year (the regulation's maximum). */
 export const MAX_SUBSIDY_WEEKS = 40;
@@ -69,6 +70,50 @@ export function supervisedWeeks(
   return { weeks, recorded: weeks.length, counted: Math.min(weeks.length, MAX_SUBSIDY_WEEKS) };
 }
 
+/** The school year whose application deadline comes next from `date` (the one that ended, until its deadline). */
+export function subsidyYearDue(
+  date: string,
+  deadlines: Readonly<Record<string, string>> = APPLICATION_DEADLINES,
+): { schoolYear: SchoolYear; deadline: string } {
+  const current = schoolYearOf(date);
+  const ended = schoolYearOf(addDays(current.from, -1));
+  const endedDeadline = applicationDeadline(ended, deadlines);
+  if (date <= endedDeadline) return { schoolYear: ended, deadline: endedDeadline };
+  return { schoolYear: current, deadline: applicationDeadline(current, deadlines) };
+}
+
+/** What a participant's subsidy reminders are computed from, on a day (subsidyYearDue of it). */
+export interface SubsidyDeadlineFacts {
+  schoolYear: SchoolYear;
+  deadline: string;
+  /** The participant's supervised weeks in that school year, per employer. */
+  weeks: { employerId: string; weeks: number }[];
+  /** Supervised weeks can still come: the trajectory runs, or has placement days after that school year. */
+  more: boolean;
+}
+
+/**
+ * The employers' reminders before the application deadline: on the first working morning from each
+ * SUBSIDY_REMINDER_DAYS_BEFORE day before it, to each employer the participant had supervised weeks with in the
+ * school year. The deadline's data carries every employer's weeks; each employer's mail shows its own.
+ */
+export function subsidyDeadline(f: SubsidyDeadlineFacts): DeadlineRule {
+  if (f.weeks.length === 0) return f.more ? 'waiting' : 'done';
+  const [first, ...again] = SUBSIDY_REMINDER_DAYS_BEFORE.map((d) => addDays(f.deadline, -d));
+  return {
+    kind: 'subsidy_deadline',
+    from: first!,
+    again,
+    weekly: false,
+    to: f.weeks.map((w) => ({ organisationId: w.employerId, role: 'workplace_trainer' as const })),
+    data: {
+      schoolYear: f.schoolYear.label,
+      deadline: f.deadline,
+      weeks: Object.fromEntries(f.weeks.map((w) => [w.employerId, w.weeks])),
+    },
+  };
+}
+
 /** A reminder due to employers: which school year, its deadline, and how many days before it the reminder falls. */
 export interface SubsidyReminder {
   schoolYear: SchoolYear;
@@ -77,22 +122,17 @@ export interface SubsidyReminder {
 }
 
 /**
- * Which subsidy reminder is due on `date`, if any: for the school year that ended before it, on the first working
- * morning from each SUBSIDY_REMINDER_DAYS_BEFORE day before the deadline (never after the deadline itself).
+ * Which subsidy reminder falls on `date`, if any: the days subsidyDeadline's timer is reached on (the first working
+ * morning from each SUBSIDY_REMINDER_DAYS_BEFORE day before the deadline), told for one date.
  */
 export function subsidyReminderDue(
   date: string,
   holidays: ReadonlySet<string>,
   deadlines: Readonly<Record<string, string>> = APPLICATION_DEADLINES,
 ): SubsidyReminder | undefined {
-  const current = schoolYearOf(date);
-  const ended = schoolYearOf(addDays(current.from, -1));
-  const deadline = applicationDeadline(ended, deadlines);
-  if (date > deadline) return undefined;
-  for (const daysBefore of SUBSIDY_REMINDER_DAYS_BEFORE) {
-    let d = addDays(deadline, -daysBefore);
-    while (!isWorkingDay(d, holidays)) d = addDays(d, 1);
-    if (d === date) return { schoolYear: ended, deadline, daysBefore };
-  }
-  return undefined;
+  const { schoolYear, deadline } = subsidyYearDue(date, deadlines);
+  const daysBefore = SUBSIDY_REMINDER_DAYS_BEFORE.find(
+    (d) => firstWorkingDay(addDays(deadline, -d), holidays) === date,
+  );
+  return daysBefore === undefined ? undefined : { schoolYear, deadline, daysBefore };
 }

@@ -12,7 +12,9 @@ import { createActivities } from '../activities';
 import { benefitAdjustmentDeadline, benefitMaximumDeadline, type BenefitDeadlineFacts } from '../domain/benefit';
 import { dutchHolidays } from '../activities/holidays';
 import { addDays, addMonths, firstWorkingDay, isWeekStart, localDate, localInstant } from '../domain/calendar';
-import { nextReached, reachedOn, type Deadline } from '../domain/deadlines';
+import { isDeadline, nextReached, reachedOn, type Deadline } from '../domain/deadlines';
+import { NO_POK, pokDueDeadline, pokLateDeadline, type PokDeadlineFacts } from '../domain/praktijkovereenkomst';
+import { schoolYear, subsidyDeadline, subsidyYearDue } from '../domain/subsidy';
 import { createMailer, type Mailer } from '../infra/mail';
 import { decodePayloadsIn } from '../infra/payload-codec';
 import { deadlinesWorkflowId } from '../workflows/ids';
@@ -34,7 +36,7 @@ describe('the days a deadline is reached on', () => {
     kind: 'benefit_adjustment',
     from: saturday,
     weekly: true,
-    to: { organisationId: 'x', role: 'funder_analyst' },
+    to: [{ organisationId: 'x', role: 'funder_analyst' }],
     data: {},
   };
   const first = firstWorkingDay(saturday, holidays);
@@ -77,7 +79,7 @@ describe("the payer's two deadlines as rules", () => {
       kind: 'benefit_maximum',
       from: '2027-05-17',
       weekly: true,
-      to: { organisationId: 'gemeente', role: 'funder_analyst' },
+      to: [{ organisationId: 'gemeente', role: 'funder_analyst' }],
       data: { maximumEnd: '2027-05-31', plannedEnd: '2027-07-16' },
     });
     expect(benefitMaximumDeadline({ ...facts, plannedEnd: '2027-05-28' })).toBe('waiting');
@@ -95,6 +97,53 @@ describe("the payer's two deadlines as rules", () => {
     expect(
       benefitAdjustmentDeadline({ ...facts, contractStart: '2027-09-01', adjustmentConfirmedOn: '2027-09-03' }),
     ).toBe('done');
+  });
+});
+
+describe("the POK's and the subsidy's deadlines as rules", () => {
+  const pok: PokDeadlineFacts = {
+    record: { ...NO_POK, drawnUpOn: '2027-01-04' },
+    contractStart: '2027-02-01',
+    currentEmployer: 'werkgever',
+    schoolId: 'roc',
+    officeId: 'bureau',
+  };
+
+  it('gives the ROC the due item weekly up to the contract start, then the ROC and the office the late one', () => {
+    const due = pokDueDeadline(pok);
+    expect(due).toMatchObject({ kind: 'pok_due', from: '2027-01-18', weekly: true, until: '2027-02-01' });
+    expect(isDeadline(due) && due.to).toEqual([{ organisationId: 'roc', role: 'roc_coordinator' }]);
+    const none = new Set<string>();
+    // Monday 25 January is reached, Monday 8 February (after the start) is not: the late item takes over.
+    expect(isDeadline(due) && reachedOn(due, '2027-01-25', none)).toBe(true);
+    expect(isDeadline(due) && reachedOn(due, '2027-02-08', none)).toBe(false);
+    const late = pokLateDeadline(pok);
+    expect(late).toMatchObject({ kind: 'pok_late', from: '2027-02-02', weekly: true });
+    expect(isDeadline(late) && late.to.map((t) => t.role)).toEqual(['roc_coordinator', 'coordinator']);
+    const signed = { ...pok.record, participantOn: '2027-01-05', employerOn: '2027-01-05', schoolOn: '2027-01-05' };
+    expect(pokDueDeadline({ ...pok, record: signed })).toBe('done');
+    expect(pokLateDeadline({ ...pok, record: signed })).toBe('done');
+  });
+
+  it('reminds each employer 28 and 7 days before the application deadline, and is done once nothing can come', () => {
+    const year = schoolYear('2025-2026')!;
+    const facts = {
+      schoolYear: year,
+      deadline: '2026-09-16',
+      weeks: [{ employerId: 'werkgever', weeks: 3 }],
+      more: false,
+    };
+    const d = subsidyDeadline(facts);
+    if (!isDeadline(d)) throw new Error('expected a deadline');
+    const none = new Set<string>();
+    expect(nextReached(d, '2026-08-01', '2026-08-01', none)).toBe('2026-08-19');
+    expect(nextReached(d, '2026-08-19', '2026-08-19', none)).toBe('2026-09-09');
+    expect(nextReached(d, '2026-09-09', '2026-09-09', none)).toBeUndefined();
+    expect(d.to).toEqual([{ organisationId: 'werkgever', role: 'workplace_trainer' }]);
+    expect(subsidyDeadline({ ...facts, weeks: [] })).toBe('done');
+    expect(subsidyDeadline({ ...facts, weeks: [], more: true })).toBe('waiting');
+    expect(subsidyYearDue('2026-09-17').schoolYear.label).toBe('2026-2027');
+    expect(subsidyYearDue('2026-09-16').schoolYear.label).toBe('2025-2026');
   });
 });
 

@@ -229,8 +229,9 @@ describe('the digest composed from the projection', () => {
     for (const date of mornings) {
       const before = await dueItemsByQuery({ db, temporal: env.client }, date, holidays);
       const all = await dueItems(db, date, holidays);
-      // The praktijkovereenkomst's items (issue 21) were never the workflows' to give: they come from its own table
-      // (activities/pok-reminders.ts, tested in tests/praktijkovereenkomst.test.ts).
+      // The praktijkovereenkomst's items (issue 21) were never the trajectory workflows' to give: the deadlines
+      // workflow's timers (pok_due, pok_late) and its own table (bpv_blad, activities/pok-reminders.ts); tested in
+      // tests/praktijkovereenkomst.test.ts.
       const after = { ...all, due: all.due.filter((d) => !['pok_due', 'pok_late', 'bpv_blad'].includes(d.item.kind)) };
       expect(after.trajectories).toEqual(before.trajectories);
       expect(after.due, date).toEqual(before.due);

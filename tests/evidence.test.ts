@@ -14,7 +14,7 @@ import { createActivities } from '../activities';
 import { dutchHolidays } from '../activities/holidays';
 import { isBsn } from '../api/bsn';
 import { recordPokStep } from '../db/praktijkovereenkomst';
-import { addDays, localDate, localInstant } from '../domain/calendar';
+import { addDays, firstWorkingDay, localDate, localInstant } from '../domain/calendar';
 import { holdInForce } from '../domain/legal-hold';
 import {
   applicationDeadline,
@@ -26,6 +26,7 @@ import {
 } from '../domain/subsidy';
 import { createMailer } from '../infra/mail';
 import { startTestApi, type TestApi } from './helpers/api';
+import { deadlinesWorkflowId } from '../workflows/ids';
 import { cohortRequest, thisMonday } from './helpers/fixtures';
 import { createKey, seedPartners, type Partners } from './helpers/partners';
 import { untilStarted } from './helpers/seed';
@@ -313,59 +314,6 @@ describe("the employer's subsidy file", () => {
     expect(own.json.students.map((s: { reference: string }) => s.reference)).toEqual([
       cohort.trajectories[1]!.reference,
     ]);
-  });
-
-  it('reminds the employer by mail before the application deadline, on the rule’s days only', async () => {
-    const smtp = await startSmtp();
-    const mailer = createMailer(
-      { SMTP_URL: `smtp://127.0.0.1:${smtp.port}`, MAIL_FROM: 'Toeleiding <noreply@x.nl>' },
-      api.db,
-    );
-    const trainer = `trainer.${randomUUID().replace(/[^a-f]/g, '')}@zorggroep.example.nl`;
-    expect(
-      (
-        await api.call('POST', `/v1/organisations/${mine.employerIds[0]}/contacts`, {
-          role: 'workplace_trainer',
-          name: 'Wim Werkbegeleider',
-          email: trainer,
-        })
-      ).status,
-    ).toBe(201);
-    try {
-      const year = schoolYearOf(start);
-      const deadline = applicationDeadline(year);
-      const from = addDays(deadline, -40);
-      const holidays = new Set(dutchHolidays(from, deadline).map((h) => h.date));
-      let first = from;
-      while (!subsidyReminderDue(first, holidays)) first = addDays(first, 1);
-      const morning = async (date: string) => {
-        const before = smtp.received.length;
-        const activities = createActivities({
-          db: api.db,
-          mailer,
-          temporal: api.env.client,
-          publicUrl: 'https://toeleiding.example.nl',
-          now: () => localInstant(date, 10),
-        });
-        await activities.deliverMail({ ids: await activities.composeDigests({ date }) });
-        return smtp.received
-          .slice(before)
-          .filter((m) => (m.to as { text: string } | undefined)?.text === trainer)
-          .filter((m) => m.text?.includes('Subsidie praktijkleren aanvragen'));
-      };
-      const dayBefore = addDays(first, -1);
-      expect(await morning(dayBefore)).toEqual([]);
-      const [mail] = await morning(first);
-      expect(mail, 'the reminder on its day').toBeDefined();
-      expect(mail!.text).toContain(`Schooljaar ${year.label}: 3 weken met begeleiding (3 tellen mee, ten hoogste 40)`);
-      expect(mail!.text).toContain(cohort.trajectories[0]!.reference);
-      // Only the employer's own participants: employer 1's student is in another mail.
-      expect(mail!.text).not.toContain(cohort.trajectories[1]!.reference);
-      expect(mail!.text).not.toMatch(/[0-9]{9}/);
-    } finally {
-      mailer.close();
-      await smtp.stop();
-    }
   });
 });
 
@@ -657,5 +605,86 @@ describe('a legal hold', () => {
       .where('id', '=', id)
       .executeTakeFirstOrThrow();
     expect(gone.anonymised_at).not.toBeNull();
+  });
+});
+
+// Last: the test server's clock moves to the next application deadline, months ahead, and the trajectories with it.
+describe("the employer's subsidy reminder", () => {
+  it('reminds the employer by mail before the application deadline, on the rule’s days only', async () => {
+    const smtp = await startSmtp();
+    const mailer = createMailer(
+      { SMTP_URL: `smtp://127.0.0.1:${smtp.port}`, MAIL_FROM: 'Toeleiding <noreply@x.nl>' },
+      api.db,
+    );
+    const trainer = `trainer.${randomUUID().replace(/[^a-f]/g, '')}@zorggroep.example.nl`;
+    expect(
+      (
+        await api.call('POST', `/v1/organisations/${mine.employerIds[0]}/contacts`, {
+          role: 'workplace_trainer',
+          name: 'Wim Werkbegeleider',
+          email: trainer,
+        })
+      ).status,
+    ).toBe(201);
+    try {
+      const year = schoolYearOf(start);
+      const deadline = applicationDeadline(year);
+      const from = addDays(deadline, -40);
+      const holidays = new Set(dutchHolidays(from, deadline).map((h) => h.date));
+      let first = from;
+      while (!subsidyReminderDue(first, holidays)) first = addDays(first, 1);
+      /**
+       * Moves the test server's clock to 10:00 on `date`, so the deadlines' timers on the way fire (the subsidy
+       * reminder is a timer in each trajectory's deadlines workflow), and waits until they recorded what they brought.
+       */
+      const skipTo = async (date: string) => {
+        const wait = localInstant(date, 10) - (await api.env.currentTimeMs());
+        if (wait > 0) await api.env.sleep(wait);
+        for (const t of cohort.trajectories) {
+          const handle = api.env.client.workflow.getHandle(deadlinesWorkflowId(t.id));
+          for (let i = 0; i < 100; i++) {
+            const { raw } = await handle.describe();
+            if (!raw.pendingActivities?.length && !raw.pendingWorkflowTask) break;
+            await new Promise((r) => setTimeout(r, 50));
+          }
+        }
+      };
+      const morning = async (date: string) => {
+        await skipTo(date);
+        const before = smtp.received.length;
+        const activities = createActivities({
+          db: api.db,
+          mailer,
+          temporal: api.env.client,
+          publicUrl: 'https://toeleiding.example.nl',
+          now: () => localInstant(date, 10),
+        });
+        await activities.deliverMail({ ids: await activities.composeDigests({ date }) });
+        return smtp.received
+          .slice(before)
+          .filter((m) => (m.to as { text: string } | undefined)?.text === trainer)
+          .filter((m) => m.text?.includes('Subsidie praktijkleren aanvragen'));
+      };
+      const dayBefore = addDays(first, -1);
+      expect(await morning(dayBefore)).toEqual([]);
+      const [mail] = await morning(first);
+      expect(mail, 'the reminder on its day').toBeDefined();
+      expect(mail!.text).toContain(`Schooljaar ${year.label}: 3 weken met begeleiding (3 tellen mee, ten hoogste 40)`);
+      expect(mail!.text).toContain(cohort.trajectories[0]!.reference);
+      // Only the employer's own participants: employer 1's student is in another mail.
+      expect(mail!.text).not.toContain(cohort.trajectories[1]!.reference);
+      expect(mail!.text).not.toMatch(/[0-9]{9}/);
+      const [second] = await morning(firstWorkingDay(addDays(deadline, -7), holidays));
+      expect(second, 'the second reminder, 7 days before').toBeDefined();
+      // Past the deadline, with the trajectory ended and no supervised weeks to come, its deadlines workflow ends.
+      await skipTo(addDays(deadline, 2 * 7 + 1));
+      const { status } = await api.env.client.workflow
+        .getHandle(deadlinesWorkflowId(cohort.trajectories[0]!.id))
+        .describe();
+      expect(status.name).toBe('COMPLETED');
+    } finally {
+      mailer.close();
+      await smtp.stop();
+    }
   });
 });

@@ -19,6 +19,7 @@ import { withKey } from './helpers/app';
 import { cohortRequest, thisMonday } from './helpers/fixtures';
 import { addContact, createKey, seedPartners, seedReadiness, type Partners } from './helpers/partners';
 import { untilStarted } from './helpers/seed';
+import { deadlinesWorkflowId } from '../workflows/ids';
 import { startSmtp, type TestSmtp } from './helpers/smtp';
 
 let api: TestApi;
@@ -122,48 +123,6 @@ beforeAll(async () => {
 afterAll(async () => {
   mailer?.close();
   await smtp?.stop();
-});
-
-describe('the deadline in the morning mail', () => {
-  // In date order, and before the next week's morning below: a morning's mail once a later morning's went out counts
-  // as stale.
-  it('reminds the ROC before the BBL start, then escalates to the ROC and the coordinator once it passed', async () => {
-    const t = cohort.trajectories[2]!;
-    // A contract that started last week without a POK signed by all.
-    const contractStart = working(addDays(today, -8), -1);
-    await confirmContract(2, contractStart);
-    expect((await record(2, 'drawn_up', addDays(contractStart, -20), keys.school)).statusCode).toBe(200);
-    // (Every participant's reference is in the ROC's attendance lines too: the POK's lines name the heading.)
-    const about = (mails: { text?: string | false }[]) =>
-      mails.filter(
-        (m) => typeof m.text === 'string' && /Praktijkovereenkomst/.test(m.text) && m.text.includes(t.reference),
-      );
-
-    const dueFrom = working(addDays(contractStart, -14), 1);
-    expect(about(await morning(working(addDays(dueFrom, -1), -1), contacts.roc))).toEqual([]);
-    const [due] = about(await morning(dueFrom, contacts.roc));
-    expect(due, 'the due item on its first morning').toBeDefined();
-    expect(due!.text).toContain('Praktijkovereenkomst nog niet rond');
-    expect(due!.text).toMatch(/Nog niet: getekend door de deelnemer, getekend door de werkgever/);
-
-    const lateFrom = working(addDays(contractStart, 1), 1);
-    const rocMails = await morning(lateFrom, contacts.roc);
-    const [late] = about(rocMails);
-    expect(late?.text).toContain('Praktijkovereenkomst te laat');
-    expect(late?.text).toContain('BBL-contract begonnen op');
-    const coordinator = smtp.received.filter(
-      (m) => (m.to as { text: string }).text === contacts.coordinator && m.text && about([m]).length > 0,
-    );
-    expect(coordinator.at(-1)?.text).toContain('Praktijkovereenkomst te laat');
-
-    // Once all have signed, nothing more is said.
-    for (const step of ['participant', 'school'])
-      expect((await record(2, step, today, keys.school)).statusCode).toBe(200);
-    expect((await record(2, 'employer', today, keys.employer)).statusCode).toBe(200);
-    // (Previewed, not sent: a later morning's mail would make the ones composed below stale.)
-    const preview = await previewDigests({ db: api.db }, nextWeekStart(nextWeekStart(today)));
-    expect(preview.filter((m) => m.mail.text.includes('Praktijkovereenkomst'))).toEqual([]);
-  });
 });
 
 describe('the praktijkovereenkomst per party', () => {
@@ -419,5 +378,67 @@ describe('doorstroom counted only with a valid POK', () => {
       late: true,
       valid: false,
     });
+  });
+});
+
+// Last: the test server's clock it moves weeks ahead is the trajectories' too (their events' days).
+describe('the deadline in the morning mail', () => {
+  /**
+   * Moves the test server's clock to 10:00 on `date`, so the deadlines' timers on the way fire
+   * (workflows/deadlines.ts), and waits until the trajectory's deadlines workflow recorded what they brought.
+   */
+  const skipTo = async (date: string, trajectoryId: string) => {
+    const wait = localInstant(date, 10) - (await api.env.currentTimeMs());
+    if (wait > 0) await api.env.sleep(wait);
+    const handle = api.env.client.workflow.getHandle(deadlinesWorkflowId(trajectoryId));
+    for (let i = 0; i < 100; i++) {
+      const { raw } = await handle.describe();
+      if (!raw.pendingActivities?.length && !raw.pendingWorkflowTask) break;
+      await new Promise((r) => setTimeout(r, 50));
+    }
+  };
+  // Previewed, not sent: a later morning's mail would make the ones the other tests send stale.
+  const mailsTo = async (date: string, address: string) =>
+    (await previewDigests({ db: api.db }, date)).filter((m) => m.mail.recipient === address).map((m) => m.mail.text);
+
+  it('reminds the ROC before the BBL start, then escalates to the ROC and the coordinator once it passed', async () => {
+    const t = cohort.trajectories[2]!;
+    // A contract that starts in three weeks; the POK's deadlines are timers on the test server's clock.
+    const contractStart = working(addDays(today, 21), 1);
+    await confirmContract(2, contractStart);
+    expect((await record(2, 'drawn_up', today, keys.school)).statusCode).toBe(200);
+    // (Every participant's reference is in the ROC's attendance lines too: the POK's line names the deadline.)
+    const pokLine = new RegExp(`\\(${t.reference}\\)\\n\\s+(Uiterlijk getekend op|BBL-contract begonnen op)`);
+    const about = (texts: string[]) => texts.filter((text) => pokLine.test(text));
+
+    const dueFrom = working(addDays(contractStart, -14), 1);
+    const before = working(addDays(dueFrom, -1), -1);
+    await skipTo(before, t.id);
+    expect(about(await mailsTo(before, contacts.roc)), 'not before its day').toEqual([]);
+    await skipTo(dueFrom, t.id);
+    const [due] = about(await mailsTo(dueFrom, contacts.roc));
+    expect(due, 'the due item on its first morning').toBeDefined();
+    expect(due).toContain('Praktijkovereenkomst nog niet rond');
+    expect(due).toMatch(/Nog niet: getekend door de deelnemer, getekend door de werkgever/);
+
+    const lateFrom = working(addDays(contractStart, 1), 1);
+    await skipTo(lateFrom, t.id);
+    const [late] = about(await mailsTo(lateFrom, contacts.roc));
+    expect(late).toContain('Praktijkovereenkomst te laat');
+    expect(late).toContain('BBL-contract begonnen op');
+    const [escalated] = about(await mailsTo(lateFrom, contacts.coordinator));
+    expect(escalated, 'the escalation to the coordinator').toContain('Praktijkovereenkomst te laat');
+
+    // Once all have signed, the signal withdraws what was reached but not mailed, and nothing more is said.
+    for (const step of ['participant', 'school'])
+      expect((await record(2, step, today, keys.school)).statusCode).toBe(200);
+    expect((await record(2, 'employer', today, keys.employer)).statusCode).toBe(200);
+    // (The signal is handled by the workflow after the API answered: polled.)
+    const said = async () =>
+      about([...(await mailsTo(lateFrom, contacts.roc)), ...(await mailsTo(lateFrom, contacts.coordinator))]);
+    await expect.poll(said, { timeout: 15_000 }).toEqual([]);
+    const later = nextWeekStart(nextWeekStart(lateFrom));
+    await skipTo(later, t.id);
+    expect(about(await mailsTo(later, contacts.roc))).toEqual([]);
   });
 });

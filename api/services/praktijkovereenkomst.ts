@@ -18,12 +18,13 @@ import {
 import { CREBO_NAMES, creboOf } from '../../domain/readiness';
 import type { Principal } from '../auth';
 import type { AppDeps } from '../deps';
+import { deadlinesChanged } from './deadlines';
 import { conflict, notFound, says, unprocessable, type FieldProblem } from '../errors';
 import { actingOffice } from '../ownership';
 import { pageOf } from '../schemas/common';
 import type { PokList, PokListQuery, PokStepRecording, PokView } from '../schemas/praktijkovereenkomst';
 
-type Deps = Pick<AppDeps, 'db' | 'now'>;
+type Deps = Pick<AppDeps, 'db' | 'temporal' | 'now' | 'config'>;
 const today = (deps: Deps) => localDate(deps.now?.() ?? Date.now());
 
 async function factsOf(deps: Deps, id: string): Promise<NonNullable<PokRow>> {
@@ -144,6 +145,8 @@ export async function recordPok(
       throw unprocessable([{ field: notRecognised.field, message: notRecognised.en, nl: notRecognised.nl }]);
   }
   const done = await recordPokStep(deps.db, { trajectoryId, step: body.step, on: body.on, by: p.actor, employerId });
+  // A signature or the drawing up moves or ends the POK's deadlines: their timers compute again.
+  if (done) await deadlinesChanged(deps, trajectoryId);
   const after = await factsOf(deps, trajectoryId);
   if (!done && recordedOn(after, body.step) !== body.on)
     throw conflict(

@@ -4,7 +4,6 @@
 // `dueItems`) with it: every running trajectory's workflow asked with a Temporal query (`stateQuery`, and on the
 // week's first working day `scheduleQuery`), one per workflow. Not used by the application.
 import { ApplicationFailure } from '@temporalio/activity';
-import { subsidyDue } from '../../activities/subsidy-reminders';
 import { openFollowUps } from '../../db/follow-ups';
 import { findProgramme } from '../../db/programmes';
 import { mapLimit } from '../../infra/map-limit';
@@ -200,8 +199,6 @@ export async function dueItemsByQuery(
         });
     }
   }
-  // The employer's subsidy deadline is no workflow's (it concerns a school year that ended): from the rows, as there.
-  due.push(...(await subsidyDue(deps.db, date, holidays)));
   return {
     due,
     trajectories,

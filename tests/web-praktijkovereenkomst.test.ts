@@ -6,6 +6,7 @@
 // axe-core (WCAG 2.1 A and AA) on every page: zero violations; a phone's width.
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createDeadlineActivities } from '../activities/deadlines';
 import { dutchHolidays } from '../activities/holidays';
 import { addDays, isWorkingDay, localDate } from '../domain/calendar';
 import { startWebWorld, type WebWorld } from './helpers/browser';
@@ -71,6 +72,9 @@ describe("the ROC's task link", () => {
     const holidays = new Set(dutchHolidays(today, addDays(today, 60)).map((h) => h.date));
     let morning = addDays(today, 20 - 14);
     while (!isWorkingDay(morning, holidays)) morning = addDays(morning, 1);
+    // On that day the trajectory's deadlines workflow runs reachDeadlines (its timer firing is tested in
+    // deadlines.test.ts and praktijkovereenkomst.test.ts); here what it records goes out in the morning mail.
+    await createDeadlineActivities({ db: api.db }).reachDeadlines({ trajectoryId, on: morning });
     await web.sendDigest(morning);
     const mail = await web.mailTo(roc.email, /^Toeleiding – (?!uw inloglink)/);
     expect(mail.text).toContain('Praktijkovereenkomst nog niet rond');

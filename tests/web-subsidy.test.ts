@@ -4,6 +4,7 @@
 // gets 404 as for an unknown organisation. axe-core (WCAG 2.1 A and AA): zero violations.
 import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createDeadlineActivities } from '../activities/deadlines';
 import { dutchHolidays } from '../activities/holidays';
 import { addDays } from '../domain/calendar';
 import { schoolYearOf, subsidyReminderDue } from '../domain/subsidy';
@@ -17,6 +18,7 @@ let api: WebWorld['api'];
 let mine: Partners;
 let start: string;
 let reference: string;
+let trajectoryId: string;
 let trainer: { id: string; email: string };
 let otherTrainer: { id: string; email: string };
 
@@ -46,6 +48,7 @@ beforeAll(async () => {
   expect(cohort.status, JSON.stringify(cohort.json)).toBe(201);
   const t = cohort.json.trajectories[0] as { id: string; reference: string };
   reference = t.reference;
+  trajectoryId = t.id;
   await untilStarted(api.db, cohort.json.id);
   const schedule = await api.call('GET', `/v1/trajectories/${t.id}/schedule`, undefined, coordinatorKey);
   const days = (schedule.json.weeks as { days: { date: string; kind: string; status: string }[] }[])
@@ -93,6 +96,9 @@ describe("the employer's subsidy page", () => {
     const holidays = new Set(dutchHolidays(year.to, addDays(year.to, 60)).map((h) => h.date));
     let morning = addDays(year.to, 1);
     while (!subsidyReminderDue(morning, holidays)) morning = addDays(morning, 1);
+    // On that day the trajectory's deadlines workflow runs reachDeadlines (its timer firing is tested in
+    // deadlines.test.ts and evidence.test.ts); here what it records goes out in the morning mail.
+    await createDeadlineActivities({ db: api.db }).reachDeadlines({ trajectoryId, on: morning });
     await web.sendDigest(morning);
     const mail = await web.mailTo(trainer.email, /^Toeleiding – (?!uw inloglink)/);
     expect(mail.text).not.toContain('(na het inloggen)');

@@ -1,6 +1,7 @@
 // The deadlines a subject's timers reached (workflows/deadlines.ts), each once, and which of them the next morning's
 // digest still has to mail: those no digest of an earlier day carried (a superseded digest does not count).
 import { sql } from 'kysely';
+import { FINAL_STATUSES } from '../domain/statuses';
 import type { Db } from './connection';
 import type { ContactRole } from './schema';
 
@@ -76,5 +77,20 @@ export function reachedToMail(db: Db, date: string) {
     .orderBy('r.trajectory_id')
     .orderBy('r.kind')
     .orderBy('r.on')
+    .execute();
+}
+
+/**
+ * Finished trajectories, not anonymised, that ended on or after `since`: their own workflow may have closed before
+ * deadlines were timers, so nothing started their deadlines workflow (infra/deadlines-backfill.ts).
+ */
+export function finishedSince(db: Db, since: string) {
+  return db
+    .selectFrom('trajectory')
+    .select('id')
+    .where('status', 'in', FINAL_STATUSES)
+    .where('anonymised_at', 'is', null)
+    .where('end_date', '>=', since)
+    .orderBy('id')
     .execute();
 }

@@ -9,6 +9,7 @@ import { loadConfig, publicUrl, type Config } from './config';
 import { createMailer } from './mail';
 import { payloadDataConverter } from './payload-codec';
 import { isMain, requireDatabaseUrl } from './process';
+import { startMissingDeadlines } from './deadlines-backfill';
 import { backfillPlans } from './plan-backfill';
 import { ensureDigestSchedule, ensureRetentionSchedule } from './schedules';
 import { connectWorker, ensureSearchAttributes, temporalConnectionOptions } from './temporal';
@@ -73,6 +74,14 @@ export async function runWorker(config: Config): Promise<void> {
           console.log(`worker: filled in the plan of ${filled} running trajectories (${failed} could not answer)`);
       },
       (e: Error) => console.warn(`worker: plan backfill failed: ${e.message}`),
+    );
+    // Finished trajectories whose deadlines workflow never started (closed before the patch deadline-timers).
+    startMissingDeadlines(db, temporal, config.TEMPORAL_TASK_QUEUE).then(
+      ({ started, failed }) => {
+        if (started || failed)
+          console.log(`worker: started the deadlines of ${started} finished trajectories (${failed} failed)`);
+      },
+      (e: Error) => console.warn(`worker: deadlines backfill failed: ${e.message}`),
     );
     await running;
   } finally {

@@ -11,12 +11,12 @@ import { addDays, addMonths, isWorkingDay, localDate, localInstant } from '../do
 import { dutchDay } from '../domain/dutch';
 import { startTestApi, type TestApi } from './helpers/api';
 import { withKey } from './helpers/app';
-import { deadlinesWorkflowId } from '../workflows/ids';
 import { cohortRequest, thisMonday } from './helpers/fixtures';
 import type { Json } from './helpers/json';
 import { createKey, seedPartners, type Partners } from './helpers/partners';
 import { untilStarted } from './helpers/seed';
 import { startSmtp, type TestSmtp } from './helpers/smtp';
+import { skipToMorning } from './helpers/temporal';
 
 let api: TestApi;
 let A: Partners;
@@ -313,24 +313,12 @@ describe("the payer's morning mail", () => {
     while (!isWeekStart(x, holidays)) x = addDays(x, 1);
     return x;
   };
-  /**
-   * Moves the test server's clock to 10:00 on `date`, so the deadlines' timers on the way fire
-   * (workflows/deadlines.ts), and waits (in real time) until every trajectory's deadlines workflow
-   * recorded what they brought.
-   */
-  const skipTo = async (date: string) => {
-    const wait = localInstant(date, 10) - (await api.env.currentTimeMs());
-    if (wait > 0) await api.env.sleep(wait);
-    const ids = (await api.db.selectFrom('trajectory').select('id').execute()).map((r) => r.id);
-    for (const id of ids) {
-      const handle = api.env.client.workflow.getHandle(deadlinesWorkflowId(id));
-      for (let i = 0; i < 100; i++) {
-        const { raw } = await handle.describe();
-        if (!raw.pendingActivities?.length && !raw.pendingWorkflowTask) break;
-        await new Promise((r) => setTimeout(r, 50));
-      }
-    }
-  };
+  const skipTo = async (date: string) =>
+    skipToMorning(
+      api.env,
+      date,
+      (await api.db.selectFrom('trajectory').select('id').execute()).map((r) => r.id),
+    );
   /** Composes and delivers the morning mail of `date` over SMTP; answers the mails it brought to `address`. */
   const morning = async (date: string, address: string) => {
     await skipTo(date);

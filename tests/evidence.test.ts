@@ -26,11 +26,12 @@ import {
 } from '../domain/subsidy';
 import { createMailer } from '../infra/mail';
 import { startTestApi, type TestApi } from './helpers/api';
-import { deadlinesWorkflowId } from '../workflows/ids';
 import { cohortRequest, thisMonday } from './helpers/fixtures';
 import { createKey, seedPartners, type Partners } from './helpers/partners';
 import { untilStarted } from './helpers/seed';
 import { startSmtp } from './helpers/smtp';
+import { skipToMorning } from './helpers/temporal';
+import { deadlinesWorkflowId } from '../workflows/ids';
 
 /** Valid BSNs (the elfproef), none typed by hand. */
 const bsns = (() => {
@@ -633,22 +634,12 @@ describe("the employer's subsidy reminder", () => {
       const holidays = new Set(dutchHolidays(from, deadline).map((h) => h.date));
       let first = from;
       while (!subsidyReminderDue(first, holidays)) first = addDays(first, 1);
-      /**
-       * Moves the test server's clock to 10:00 on `date`, so the deadlines' timers on the way fire (the subsidy
-       * reminder is a timer in each trajectory's deadlines workflow), and waits until they recorded what they brought.
-       */
-      const skipTo = async (date: string) => {
-        const wait = localInstant(date, 10) - (await api.env.currentTimeMs());
-        if (wait > 0) await api.env.sleep(wait);
-        for (const t of cohort.trajectories) {
-          const handle = api.env.client.workflow.getHandle(deadlinesWorkflowId(t.id));
-          for (let i = 0; i < 100; i++) {
-            const { raw } = await handle.describe();
-            if (!raw.pendingActivities?.length && !raw.pendingWorkflowTask) break;
-            await new Promise((r) => setTimeout(r, 50));
-          }
-        }
-      };
+      const skipTo = (date: string) =>
+        skipToMorning(
+          api.env,
+          date,
+          cohort.trajectories.map((t) => t.id),
+        );
       const morning = async (date: string) => {
         await skipTo(date);
         const before = smtp.received.length;

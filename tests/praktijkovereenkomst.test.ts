@@ -19,8 +19,8 @@ import { withKey } from './helpers/app';
 import { cohortRequest, thisMonday } from './helpers/fixtures';
 import { addContact, createKey, seedPartners, seedReadiness, type Partners } from './helpers/partners';
 import { untilStarted } from './helpers/seed';
-import { deadlinesWorkflowId } from '../workflows/ids';
 import { startSmtp, type TestSmtp } from './helpers/smtp';
+import { skipToMorning } from './helpers/temporal';
 
 let api: TestApi;
 let A: Partners;
@@ -383,20 +383,7 @@ describe('doorstroom counted only with a valid POK', () => {
 
 // Last: the test server's clock it moves weeks ahead is the trajectories' too (their events' days).
 describe('the deadline in the morning mail', () => {
-  /**
-   * Moves the test server's clock to 10:00 on `date`, so the deadlines' timers on the way fire
-   * (workflows/deadlines.ts), and waits until the trajectory's deadlines workflow recorded what they brought.
-   */
-  const skipTo = async (date: string, trajectoryId: string) => {
-    const wait = localInstant(date, 10) - (await api.env.currentTimeMs());
-    if (wait > 0) await api.env.sleep(wait);
-    const handle = api.env.client.workflow.getHandle(deadlinesWorkflowId(trajectoryId));
-    for (let i = 0; i < 100; i++) {
-      const { raw } = await handle.describe();
-      if (!raw.pendingActivities?.length && !raw.pendingWorkflowTask) break;
-      await new Promise((r) => setTimeout(r, 50));
-    }
-  };
+  const skipTo = (date: string, trajectoryId: string) => skipToMorning(api.env, date, [trajectoryId]);
   // Previewed, not sent: a later morning's mail would make the ones the other tests send stale.
   const mailsTo = async (date: string, address: string) =>
     (await previewDigests({ db: api.db }, date)).filter((m) => m.mail.recipient === address).map((m) => m.mail.text);

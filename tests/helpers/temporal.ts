@@ -8,7 +8,8 @@ import type { Db } from '../../db/connection';
 import { newPayloadKey, payloadDataConverter } from '../../infra/payload-codec';
 import { testServerExecutable } from '../../infra/temporal-binaries';
 import { ensureSearchAttributes } from '../../infra/temporal';
-import { TASK_QUEUE } from '../../workflows/ids';
+import { localInstant } from '../../domain/calendar';
+import { deadlinesWorkflowId, TASK_QUEUE } from '../../workflows/ids';
 import { untracedWorkerOptions } from '../../infra/telemetry';
 
 export const testPayloadKeys = newPayloadKey();
@@ -56,4 +57,22 @@ export async function startWorkerEnv(
       await env.teardown();
     },
   };
+}
+
+/**
+ * Moves the test server's clock to 10:00 on `date` (Amsterdam), so the deadlines' timers on the way fire
+ * (workflows/deadlines.ts), and waits (in real time) until each trajectory's deadlines workflow has no activity or
+ * workflow task pending: what the timers brought is recorded by then.
+ */
+export async function skipToMorning(env: TestWorkflowEnvironment, date: string, trajectoryIds: readonly string[]) {
+  const wait = localInstant(date, 10) - (await env.currentTimeMs());
+  if (wait > 0) await env.sleep(wait);
+  for (const id of trajectoryIds) {
+    const handle = env.client.workflow.getHandle(deadlinesWorkflowId(id));
+    for (let i = 0; i < 100; i++) {
+      const { raw } = await handle.describe();
+      if (!raw.pendingActivities?.length && !raw.pendingWorkflowTask) break;
+      await new Promise((r) => setTimeout(r, 50));
+    }
+  }
 }

@@ -410,13 +410,18 @@ describe('a launch interrupted halfway', () => {
     const draft = (await findCohortDraft(api.db, draftUrl.split('/').at(-1)!, A.officeId))!;
 
     // The draft's launch dies after 8 workflow starts (Temporal gone), as a crash or a lost connection leaves it.
+    // The launch fails as soon as the ninth start fails, while some of the first 8 may still be on their way: the
+    // test waits for those before it counts what reached the server.
     let starts = 0;
+    const sent: Promise<unknown>[] = [];
     const real = api.env.client;
     const workflow = Object.create(real.workflow, {
       start: {
         value: async (...args: Parameters<typeof real.workflow.start>) => {
           if (++starts > 8) throw new Error('Temporal is even weg');
-          return real.workflow.start(...args);
+          const start = real.workflow.start(...args);
+          sent.push(start);
+          return start;
         },
       },
     }) as typeof real.workflow;
@@ -439,6 +444,7 @@ describe('a launch interrupted halfway', () => {
         participants: draft.participants.map(({ line: _, ...p }) => p),
       }),
     ).rejects.toThrow();
+    await Promise.allSettled(sent);
     await markLaunchRequested(api.db, draft.id);
     const trajectories = await api.db
       .selectFrom('trajectory')

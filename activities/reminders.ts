@@ -49,13 +49,24 @@ import { deadlineDues } from './deadlines';
 import { pokDue } from './pok-reminders';
 
 /** A link signed for the recipient to a task's page; none without a signing key, a person, or a page for it. */
+/** When the morning's task links stop working, in seconds; one time zone computation a morning, not one a link. */
+const expiries = new WeakMap<Buffer, Map<string, number>>();
+function linkExpiry(deps: ReminderDeps, date: string): number {
+  const { key, days } = deps.links!;
+  const byDate = expiries.get(key) ?? new Map<string, number>();
+  expiries.set(key, byDate);
+  const k = `${date}|${days}`;
+  if (!byDate.has(k)) byDate.set(k, Math.floor(localInstant(addDays(date, days)) / 1000));
+  return byDate.get(k)!;
+}
+
 function taskUrl(deps: ReminderDeps, r: Recipient, task: string, date: string): string | undefined {
   if (!deps.links || !r.contactId || !taskPath(task)) return undefined;
   const token = signLink(deps.links.key, {
     purpose: 'task',
     contactId: r.contactId,
     task,
-    expires: Math.floor(localInstant(addDays(date, deps.links.days)) / 1000),
+    expires: linkExpiry(deps, date),
   });
   return `${(deps.publicUrl ?? 'http://127.0.0.1:3000').replace(/\/+$/, '')}/l/${token}`;
 }
@@ -255,12 +266,17 @@ async function resolveRecipients(
   ]);
   const ours = (officeId: string | null, c: { office_id: string | null }) =>
     officeId === null ? c.office_id === null : contactOfOffice(officeId, c);
+  // Looked up by id, not searched: a province's morning has tens of thousands of organisations and contacts.
+  const contactById = new Map(contacts.map((c) => [c.id, c]));
+  const orgById = new Map(orgs.map((o) => [o.id, o]));
+  const contactsOf = new Map<string, typeof orgContacts>();
+  for (const c of orgContacts) contactsOf.set(c.organisation_id, [...(contactsOf.get(c.organisation_id) ?? []), c]);
   const out = new Map<string, Recipient[]>();
   for (const { to, officeId } of targets) {
     const key = toKey(to, officeId);
     if (out.has(key)) continue;
     if ('contactId' in to) {
-      const c = contacts.find((x) => x.id === to.contactId);
+      const c = contactById.get(to.contactId);
       out.set(
         key,
         c && ours(officeId, c)
@@ -279,13 +295,13 @@ async function resolveRecipients(
       );
       continue;
     }
-    const org = orgs.find((o) => o.id === to.organisationId);
+    const org = orgById.get(to.organisationId);
     if (!org) {
       out.set(key, []);
       continue;
     }
-    const people = orgContacts
-      .filter((c) => c.organisation_id === org.id && c.role === to.role && ours(officeId, c))
+    const people = (contactsOf.get(org.id) ?? [])
+      .filter((c) => c.role === to.role && ours(officeId, c))
       .map((c) => ({
         email: c.email,
         name: c.name,
@@ -735,6 +751,8 @@ export async function composeMails(
       keys: { trajectory_id: string; kind: string; subject: string }[];
       /** The item each key went into (an attendance line takes several days' keys). */
       owners: DigestItem[];
+      /** Each participant's attendance line of each kind, to add the next day to. */
+      lines: Map<string, DigestItem>;
     }
   >();
   for (const d of all) {
@@ -745,16 +763,24 @@ export async function composeMails(
       // One digest per office too: a person two offices work with gets each office's mail apart, so no mail
       // (nor its subject's count in the outbox view) carries anything of another office.
       const key = `${r.email.toLowerCase()}|${r.organisationId}|${officeOf(d) ?? '-'}`;
-      const digest = digests.get(key) ?? { recipient: r, officeId: officeOf(d), items: [], keys: [], owners: [] };
-      // One attendance line per participant, with all the days still to record.
-      const same = digest.items.find(
-        (i) =>
-          i.trajectoryId === d.item.trajectoryId &&
-          i.kind === d.item.kind &&
-          (i.kind === 'attendance_placement' || i.kind === 'attendance_school'),
-      );
+      const digest = digests.get(key) ?? {
+        recipient: r,
+        officeId: officeOf(d),
+        items: [],
+        keys: [],
+        owners: [],
+        lines: new Map<string, DigestItem>(),
+      };
+      // One attendance line per participant, with all the days still to record (found by a map: a coordinator's
+      // or an ROC's digest holds thousands of items at a province's size, so searching the list was quadratic).
+      const attendance = d.item.kind === 'attendance_placement' || d.item.kind === 'attendance_school';
+      const line = `${d.item.trajectoryId}|${d.item.kind}`;
+      const same = attendance ? digest.lines.get(line) : undefined;
       if (same) same.days = [...(same.days ?? []), ...(d.item.days ?? [])];
-      else digest.items.push({ ...d.item, days: d.item.days && [...d.item.days] });
+      else {
+        digest.items.push({ ...d.item, days: d.item.days && [...d.item.days] });
+        if (attendance) digest.lines.set(line, digest.items.at(-1)!);
+      }
       digest.keys.push({ trajectory_id: d.item.trajectoryId, kind: d.item.kind, subject: d.subject });
       digest.owners.push(same ?? digest.items.at(-1)!);
       digests.set(key, digest);
@@ -763,14 +789,15 @@ export async function composeMails(
   // A few hundred mails to a transaction, each under its own key (so composing again still adds nothing).
   // A person who chose each item in a mail of its own gets one mail per item (an attendance line with all its
   // days is one item) instead of the digest, each under a key of its own, so composing again adds nothing.
-  const parts = [...digests.values()].flatMap((g) =>
-    g.recipient.perItem && g.items.length > 1
-      ? g.items.map((item) => {
-          const keys = g.keys.filter((_, j) => g.owners[j] === item);
-          return { ...g, items: [item], keys, part: `|${item.kind}|${item.trajectoryId}|${keys[0]!.subject}` };
-        })
-      : [{ ...g, part: '' }],
-  );
+  const parts = [...digests.values()].flatMap((g) => {
+    if (!(g.recipient.perItem && g.items.length > 1)) return [{ ...g, part: '' }];
+    const keysOf = new Map<DigestItem, typeof g.keys>();
+    g.keys.forEach((k, j) => keysOf.set(g.owners[j]!, [...(keysOf.get(g.owners[j]!) ?? []), k]));
+    return g.items.map((item) => {
+      const keys = keysOf.get(item)!;
+      return { ...g, items: [item], keys, part: `|${item.kind}|${item.trajectoryId}|${keys[0]!.subject}` };
+    });
+  });
   const mails = parts.map(({ recipient, officeId, items, keys: all, part }): ComposedMail => {
     // A candidate item's key names the candidate (in trajectory_id), kept in a table of its own.
     const ofCandidate = (k: { kind: string }) => k.kind.startsWith('candidate_');

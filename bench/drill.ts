@@ -34,6 +34,7 @@ import { trajectoryWorkflowId } from '../workflows/ids';
 import { buildWorkflowBundle } from '../infra/workflow-bundle';
 import { cohortRequest, shortTemplate, thisMonday, uniqueId } from '../tests/helpers/fixtures';
 import { seedPartners, type Call, type Partners } from '../tests/helpers/partners';
+import { workerClockEnv, workerClockShift } from './mail-hours';
 import { devServer, freePort, spawnEntry, untilUp, type DevServer, type Proc } from '../tests/helpers/processes';
 import { startDrillSmtp, type DrillSmtp } from './drill-smtp';
 import {
@@ -139,7 +140,9 @@ let api = '';
 let token = '';
 let env: Record<string, string> = {};
 const spawnApi = (port: number) => spawnEntry('api', 'infra/api.ts', { ...env, PORT: String(port), HOST: '127.0.0.1' });
-const spawnWorker = () => spawnEntry('worker', 'infra/worker.ts', env);
+// Run in the evening, the digest drill's worker reads 10:00 (bench/mail-hours.ts), or its digests would wait for 07:00.
+const clockShift = workerClockShift();
+const spawnWorker = () => spawnEntry('worker', 'infra/worker.ts', { ...env, ...workerClockEnv(clockShift) });
 
 async function startStack() {
   own = await startOwnPostgres(await freePort());
@@ -822,7 +825,8 @@ function finish(): Promise<never> {
         `Fault drills, ${startedAt.toISOString()}: DRILL_ONLY=${only.join(',')} DRILL_KILLS=${KILLS} ` +
           `DRILL_COHORT=${COHORT} DRILL_SEED=${seed}${sabotage ? ` DRILL_SABOTAGE=${sabotage}` : ''}`,
         `load average (1, 5, 15 min) at start: ${loadAtStart}; at end: ${load()}; ${os.cpus().length} ` +
-          `cores; SMTP connections reset by killed workers: ${smtp?.errors.length ?? 0}`,
+          `cores; SMTP connections reset by killed workers: ${smtp?.errors.length ?? 0}` +
+          (clockShift ? `; the worker's wall clock moved ${(clockShift / 3_600_000).toFixed(1)} h to 10:00` : ''),
         '',
         '| drill | what happened | answers | what was lost or doubled |',
         '| --- | --- | --- | --- |',

@@ -27,7 +27,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { fileURLToPath } from 'node:url';
 import { Client, Connection } from '@temporalio/client';
 import type { DataConverter } from '@temporalio/common';
 import { mapLimit } from '../infra/map-limit';
@@ -37,7 +37,7 @@ import { createMailer } from '../infra/mail';
 import { newPayloadKey, payloadDataConverter } from '../infra/payload-codec';
 import { DIGEST_SCHEDULE_ID } from '../infra/schedules';
 import { TASK_QUEUE } from '../workflows/ids';
-import { addDays, localDate, localInstant } from '../domain/calendar';
+import { addDays, localDate } from '../domain/calendar';
 import { cohortRequest, thisMonday } from '../tests/helpers/fixtures';
 import type { Json } from '../tests/helpers/json';
 import { createKey, seedPartners, seedReadiness, type Call, type Partners } from '../tests/helpers/partners';
@@ -52,6 +52,7 @@ import {
   type Proc,
 } from '../tests/helpers/processes';
 import { startSmtp } from '../tests/helpers/smtp';
+import { workerClockEnv, workerClockShift } from './mail-hours';
 import { alternate, benchRuns, spread } from './stats';
 
 const root = path.resolve(import.meta.dirname, '..');
@@ -106,16 +107,6 @@ export function defaultCachedWorkflows(heapMiB = WORKER_HEAP_MIB): { heapLimitMi
   return { heapLimitMiB: Math.round(limit), cache: Math.max(Math.floor((Math.max(limit - 200, 0) * 600) / 1024), 10) };
 }
 
-/**
- * How far the workers' clock is moved (bench/worker-clock.mjs): 0 from 07:00 to 17:00 in Amsterdam; else to 10:00 of
- * today, so that digests run later in the evening still fall within the mail hours (07:00-20:00).
- */
-export function workerClockShift(now = Date.now()): number {
-  const today = localDate(now);
-  if (now >= localInstant(today, 7) && now < localInstant(today, 17)) return 0;
-  return localInstant(today, 10) - now;
-}
-
 export async function startStack(o: { workers: number; apis: number }): Promise<Stack> {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'toeleiding-scale-'));
   const bundle = path.join(dir, 'workflow-bundle.js');
@@ -134,7 +125,6 @@ export async function startStack(o: { workers: number; apis: number }): Promise<
     return push(...m);
   };
   const token = randomBytes(24).toString('base64url');
-  const clock = pathToFileURL(path.join(root, 'bench/worker-clock.mjs')).href;
   const clockShift = workerClockShift();
   const keys = newPayloadKey();
   const dataConverter = payloadDataConverter({ PAYLOAD_KEYS: keys });
@@ -177,8 +167,7 @@ export async function startStack(o: { workers: number; apis: number }): Promise<
           spawnEntry(`worker ${n}`, 'infra/worker.ts', {
             ...shared,
             METRICS_PORT: String(port),
-            NODE_OPTIONS: `--max-old-space-size=${WORKER_HEAP_MIB} --import=${clock}`,
-            BENCH_WORKER_CLOCK_SHIFT_MS: String(clockShift),
+            ...workerClockEnv(clockShift, `--max-old-space-size=${WORKER_HEAP_MIB}`),
             WORKER_MAX_CACHED_WORKFLOWS: String(WORKER_CACHE),
           }),
         );

@@ -148,7 +148,16 @@ export interface Running {
 }
 
 /** Running trajectories, and finished ones with a follow-up question open on `date`. */
-export async function trajectoriesToRemind(db: Db, date: string): Promise<Running[]> {
+/**
+ * One programme office's part of a morning (its id, or null for trajectories under no office's covenant): the
+ * digest workflow composes and delivers each office's mails in an activity of its own, so the work spreads over
+ * the worker processes and one activity's memory is bounded by the largest office, not by the whole installation.
+ */
+export interface Office {
+  officeId: string | null;
+}
+
+export async function trajectoriesToRemind(db: Db, date: string, office?: Office): Promise<Running[]> {
   const rows = await db
     .selectFrom('trajectory as t')
     .innerJoin('cohort as c', 'c.id', 't.cohort_id')
@@ -178,6 +187,11 @@ export async function trajectoriesToRemind(db: Db, date: string): Promise<Runnin
       ]),
     )
     .where('t.anonymised_at', 'is', null)
+    .$if(office !== undefined, (q) =>
+      office!.officeId === null
+        ? q.where('v.programme_office_id', 'is', null)
+        : q.where('v.programme_office_id', '=', office!.officeId),
+    )
     .orderBy('t.id')
     .execute();
   const placements = groupBy(
@@ -441,8 +455,9 @@ export async function dueItems(
   db: Db,
   date: string,
   holidays: ReadonlySet<string>,
+  office?: Office,
 ): Promise<{ due: Due[]; trajectories: Running[]; rulesFor: (t: Running) => ReminderRules }> {
-  const trajectories = await trajectoriesToRemind(db, date);
+  const trajectories = await trajectoriesToRemind(db, date, office);
   const programmes = new Map<string, ProgrammeTemplate | undefined>();
   const due: Due[] = [];
   const monday = isWeekStart(date, holidays);
@@ -661,8 +676,17 @@ export async function composeMails(
   deps: ReminderDeps,
   date: string,
   holidays: ReadonlySet<string>,
+  office?: Office,
 ): Promise<ComposedMail[]> {
-  const { due, trajectories, rulesFor } = await dueItems(deps.db, date, holidays);
+  const morning = await dueItems(deps.db, date, holidays, office);
+  const { trajectories, rulesFor } = morning;
+  const byId = new Map(trajectories.map((t) => [t.id, t]));
+  const officeOf = (d: Due) =>
+    d.item.candidate?.officeId ?? byId.get(d.item.trajectoryId)?.officeId ?? d.officeId ?? null;
+  // One office's part of the morning: its trajectories were read alone; what the other sources (deadlines, POKs,
+  // candidates) give is kept only when it is about this office's participants. Every mail is one office's anyway.
+  const ofOffice = (d: Due) => office === undefined || officeOf(d) === office.officeId;
+  const due = morning.due.filter(ofOffice);
 
   // Escalation: a partner's reminder about the same thing sent (at least) twice before, and still due.
   const sent = new Map(
@@ -678,7 +702,6 @@ export async function composeMails(
     deps.db,
     trajectories.map((t) => t.id),
   );
-  const byId = new Map(trajectories.map((t) => [t.id, t]));
   // Names of the organisations reminded before, and the organisation of each jobcoach: one query each.
   const remindedOrgs = [...new Set([...sent.values()].map((x) => x.organisation_id))];
   const orgNames = new Map(
@@ -734,10 +757,8 @@ export async function composeMails(
   }
 
   // Candidates' deadlines go to their office's coordinators, in the same one mail.
-  all.push(...(await candidateDues(deps.db, date, DEFAULT_REMINDERS.escalateAfterReminders)));
+  all.push(...(await candidateDues(deps.db, date, DEFAULT_REMINDERS.escalateAfterReminders)).filter(ofOffice));
 
-  const officeOf = (d: Due) =>
-    d.item.candidate?.officeId ?? byId.get(d.item.trajectoryId)?.officeId ?? d.officeId ?? null;
   const recipients = await resolveRecipients(
     deps.db,
     all.map((d) => ({ to: d.to, officeId: officeOf(d) })),
@@ -858,14 +879,30 @@ export function createReminderActivities(deps: ReminderDeps) {
 
   return {
     /**
+     * The offices whose parts the morning's digest composes one by one: every programme office, and null for
+     * what is under no office's covenant. An office with nothing due costs a few empty queries.
+     */
+    async digestOffices(): Promise<(string | null)[]> {
+      const offices = await deps.db
+        .selectFrom('organisation')
+        .select('id')
+        .where('kind', '=', 'programme_office')
+        .orderBy('id')
+        .execute();
+      return [...offices.map((o) => o.id), null];
+    },
+
+    /**
      * Composes the morning's digests into the outbox: one row per recipient and day, so composing again
      * (a retried activity, a second run) adds nothing. Returns the ids of the day's queued mails.
      */
-    async composeDigests(input: { date: string }): Promise<string[]> {
+    async composeDigests(input: { date: string; officeId?: string | null }): Promise<string[]> {
       const { date } = input;
       const holidays = holidaysAround(date);
       if (isoWeekday(date) === 7 || holidays.has(date)) return [];
-      const mails = await composeMails(deps, date, holidays);
+      // Without an office (a digest run started before the morning was split per office): every office at once.
+      const office = input.officeId !== undefined ? { officeId: input.officeId } : undefined;
+      const mails = await composeMails(deps, date, holidays, office);
       const ids: string[] = [];
       for (let i = 0; i < mails.length; i += MAILS_PER_TRANSACTION) {
         heartbeat();

@@ -3,7 +3,10 @@
 // receives them (parsed back with mailparser): one mail per recipient per morning, never twice, not at night,
 // queued while the mail server is down, and a refused address recorded, not retried.
 import { spawn } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { historyToJSON } from '@temporalio/common/lib/proto-utils';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Worker } from '@temporalio/worker';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -21,7 +24,12 @@ import {
   nextWorkingDay,
   workingDaysBetween,
 } from '../domain/calendar';
+import { composeMails, type ComposedMail } from '../activities/reminders';
 import { digestWorkflow } from '../workflows/digest';
+import { decodePayloadsIn } from '../infra/payload-codec';
+
+/** The digest run recorded for tests/replay.test.ts (RECORD_HISTORIES=1); v1-digest-* ran before the split. */
+const DIGEST_HISTORY = 'digest-per-office-waits-out-mail-outage.json';
 import { startTestApi, type TestApi } from './helpers/api';
 import { cohortRequest, thisMonday } from './helpers/fixtures';
 import { createKey, seedPartners, seedReadiness, type Call, type Partners } from './helpers/partners';
@@ -433,7 +441,15 @@ describe('delivery faults', () => {
         )
         .toBe(true);
       await smtp.start();
-      return handle.result();
+      const result = await handle.result();
+      if (process.env.RECORD_HISTORIES)
+        writeFileSync(
+          path.join(import.meta.dirname, 'histories', DIGEST_HISTORY),
+          historyToJSON(
+            (await decodePayloadsIn(await handle.fetchHistory(), testDataConverter.payloadCodecs![0]!)) as never,
+          ),
+        );
+      return result;
     });
     expect(result.date).toBe(day);
     expect(result.mails).toBeGreaterThan(0);
@@ -519,5 +535,33 @@ describe('a partner working for two programme offices', () => {
     // Neither office's view holds the other's mail to the same person.
     expect(viewB.json.items.map((m: { id: string }) => m.id)).not.toContain(petra.id);
     expect(viewA.json.items.map((m: { id: string }) => m.id)).not.toContain(mailOfB.id);
+
+    // The digest workflow composes the morning one office at a time (workflows/digest.ts): the offices' parts
+    // together are exactly the morning composed at once, mail by mail and item by item, and no part holds a mail
+    // of another office.
+    const next = nextWorkingDay(day, holidays);
+    const deps = { db, publicUrl: 'https://toeleiding.example.nl' };
+    const shape = (m: ComposedMail) => ({
+      key: m.mail.key,
+      officeId: m.officeId,
+      text: m.mail.text,
+      items: m.items.map((i) => `${i.trajectory_id}|${i.kind}|${i.subject}`).sort(),
+    });
+    const whole = (await composeMails(deps, next, holidays)).map(shape);
+    const offices = await activities().digestOffices();
+    expect(offices).toEqual(expect.arrayContaining([partners.officeId, other.officeId, null]));
+    const parts = await Promise.all(
+      offices.map(async (officeId) => {
+        const part = (await composeMails(deps, next, holidays, { officeId })).map(shape);
+        expect(part.every((m) => m.officeId === officeId)).toBe(true);
+        return part;
+      }),
+    );
+    const byKey = (a: { key: string }, b: { key: string }) => a.key.localeCompare(b.key);
+    expect(whole.length).toBeGreaterThan(2);
+    expect(parts.flat().sort(byKey)).toEqual([...whole].sort(byKey));
+    expect(parts[offices.indexOf(other.officeId)]!.flatMap((m) => m.items)).toEqual(
+      expect.arrayContaining([expect.stringContaining(theirs)]),
+    );
   });
 });

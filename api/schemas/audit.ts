@@ -1,4 +1,5 @@
 import { Type, type Static } from 'typebox';
+import { AuditAction } from '../../domain/audit';
 import { Id, Page } from './common';
 
 export const AuditQuery = Type.Intersect([
@@ -19,9 +20,7 @@ export const AuditEvent = Type.Object({
   actor: Type.String(),
   organisationId: Type.Union([Type.String(), Type.Null()]),
   role: Type.String(),
-  action: Type.Enum(['read', 'change', 'export', 'erase', 'anonymise', 'denied'], {
-    description: "denied: a request refused because the object belongs to another office (or none of the caller's)",
-  }),
+  action: AuditAction,
   resource: Type.String(),
   resourceId: Type.String(),
   trajectoryId: Type.Union([Type.String(), Type.Null()]),

@@ -1,12 +1,8 @@
 import { Type, type Static } from 'typebox';
 import { Email, Id, Text } from './common';
-import { CONTACT_ROLES } from '../../domain/roles';
+import { CONTACT_ROLES, MemberRole } from '../../domain/roles';
 
-export const MemberRole = Type.Enum(['employer', 'school', 'funder', 'jobcoaching'], {
-  description:
-    'employer: placements; school: the ROC; funder: a gemeente or UWV paying benefits; jobcoaching: ' +
-    'provides jobcoaches',
-});
+export { MemberRole };
 export const Member = Type.Object({ organisationId: Id, role: MemberRole }, { additionalProperties: false });
 
 export const NewCovenant = Type.Object(

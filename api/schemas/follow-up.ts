@@ -1,5 +1,6 @@
 // The follow-up after doorstroom: questions at 3, 6 and 12 months and the partners' answers.
 import { Type, type Static } from 'typebox';
+import { FollowUpStatus } from '../../domain/statuses';
 import { Id, IsoDate } from './common';
 
 export const FollowUpParams = Type.Object({
@@ -23,7 +24,7 @@ export const FollowUp = Type.Object({
   months: Type.Integer(),
   dueOn: IsoDate,
   closesOn: IsoDate,
-  status: Type.Enum(['open', 'closed']),
+  status: FollowUpStatus,
   employerId: Id,
   employed: Answer,
   employedOn: Type.Union([IsoDate, Type.Null()]),

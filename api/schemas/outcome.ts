@@ -1,4 +1,6 @@
 import { Type, type Static } from 'typebox';
+import { Outcome } from '../../domain/outcomes';
+import { TrajectoryStatus } from '../../domain/statuses';
 import { Id, IsoDate, Page } from './common';
 
 export const Bsn = Type.String({
@@ -14,9 +16,9 @@ export const ParticipantOutcome = Type.Object({
   reference: Type.String({ description: "The programme office's pseudonymous reference" }),
   cohortId: Id,
   benefitPayerId: Type.Union([Id, Type.Null()]),
-  status: Type.String(),
+  status: TrajectoryStatus,
   endDate: IsoDate,
-  outcome: Type.Union([Type.Record(Type.String(), Type.Unknown()), Type.Null()]),
+  outcome: Type.Union([Outcome, Type.Null()]),
 });
 export type ParticipantOutcome = Static<typeof ParticipantOutcome>;
 

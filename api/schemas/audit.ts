@@ -1,15 +1,15 @@
 import { Type, type Static } from 'typebox';
 import { AuditAction } from '../../domain/audit';
-import { Id, Page } from './common';
+import { EXAMPLE_ID, Id, Page, withExample } from './common';
 
 export const AuditQuery = Type.Intersect([
   Page,
   Type.Object({
-    trajectoryId: Type.Optional(Id),
-    actor: Type.Optional(Type.Intersect([Id], { description: "An API key's id, or 'admin'" })),
-    organisationId: Type.Optional(Id),
-    from: Type.Optional(Type.String({ format: 'date-time' })),
-    to: Type.Optional(Type.String({ format: 'date-time' })),
+    trajectoryId: Type.Optional(withExample(Id, EXAMPLE_ID)),
+    actor: Type.Optional(Type.Intersect([Id], { description: "An API key's id, or 'admin'", examples: ['admin'] })),
+    organisationId: Type.Optional(withExample(Id, 'po-west')),
+    from: Type.Optional(Type.String({ format: 'date-time', examples: ['2027-03-01T00:00:00Z'] })),
+    to: Type.Optional(Type.String({ format: 'date-time', examples: ['2027-04-01T00:00:00Z'] })),
   }),
 ]);
 export type AuditQuery = Static<typeof AuditQuery>;

@@ -118,9 +118,13 @@ export type ChangePreview = Static<typeof ChangePreview>;
 
 export const ProvisionsQuery = Type.Object(
   {
-    month: Type.String({ pattern: '^[0-9]{4}-(0[1-9]|1[0-2])$', description: 'YYYY-MM' }),
+    month: Type.String({ pattern: '^[0-9]{4}-(0[1-9]|1[0-2])$', description: 'YYYY-MM', examples: ['2027-03'] }),
     format: Type.Optional(
-      Type.Enum(['json', 'csv'], { default: 'json', description: 'csv: the whole month, for Dutch Excel' }),
+      Type.Enum(['json', 'csv'], {
+        default: 'json',
+        description: 'csv: the whole month, for Dutch Excel',
+        examples: ['csv'],
+      }),
     ),
     ...Page.properties,
   },

@@ -1,5 +1,5 @@
 import { Type, type Static } from 'typebox';
-import { Email, Id, Text } from './common';
+import { Email, Id, Text, withExample } from './common';
 import { CONTACT_ROLES, MemberRole } from '../../domain/roles';
 
 export { MemberRole };
@@ -78,7 +78,10 @@ export const Contact = Type.Object({
 });
 export type Contact = Static<typeof Contact>;
 
-export const ContactParams = Type.Object({ id: Id, contactId: Id });
+export const ContactParams = Type.Object({
+  id: withExample(Id, 'po-west.bakkerij-de-hoek'),
+  contactId: withExample(Id, 'po-west.jan-jansen'),
+});
 
 /** An invitation to sign in to the web pages, sent to a contact by mail (api/services/invitations.ts). */
 export const Invitation = Type.Object({

@@ -1,11 +1,16 @@
 // The follow-up after doorstroom: questions at 3, 6 and 12 months and the partners' answers.
 import { Type, type Static } from 'typebox';
 import { FollowUpStatus } from '../../domain/statuses';
-import { Id, IsoDate } from './common';
+import { EXAMPLE_ID, Id, IsoDate, withExample } from './common';
 
 export const FollowUpParams = Type.Object({
-  id: Id,
-  months: Type.Integer({ minimum: 1, maximum: 36, description: 'Which follow-up: months after the BBL start' }),
+  id: withExample(Id, EXAMPLE_ID),
+  months: Type.Integer({
+    minimum: 1,
+    maximum: 36,
+    description: 'Which follow-up: months after the BBL start',
+    examples: [6],
+  }),
 });
 
 export const FollowUpAnswer = Type.Object(

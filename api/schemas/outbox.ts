@@ -1,15 +1,15 @@
 import { Type, type Static } from 'typebox';
 import { OutboxStatus } from '../../domain/statuses';
-import { Id, IsoDate, Page } from './common';
+import { EXAMPLE_ID, Id, IsoDate, Page, withExample } from './common';
 
 export { OutboxStatus };
 
 export const OutboxQuery = Type.Intersect([
   Page,
   Type.Object({
-    trajectoryId: Type.Optional(Id),
-    organisationId: Type.Optional(Id),
-    status: Type.Optional(OutboxStatus),
+    trajectoryId: Type.Optional(withExample(Id, EXAMPLE_ID)),
+    organisationId: Type.Optional(withExample(Id, 'po-west.bakkerij-de-hoek')),
+    status: Type.Optional(withExample(OutboxStatus, 'failed')),
   }),
 ]);
 export type OutboxQuery = Static<typeof OutboxQuery>;

@@ -11,7 +11,10 @@ export const SteeringQuery = Type.Object(
   {
     ...filters,
     asOf: Type.Optional(
-      Type.Intersect([IsoDate], { description: 'The day to look from (default: today, Europe/Amsterdam)' }),
+      Type.Intersect([IsoDate], {
+        description: 'The day to look from (default: today, Europe/Amsterdam)',
+        examples: ['2027-03-01'],
+      }),
     ),
   },
   { additionalProperties: false },

@@ -1,6 +1,6 @@
 // A programme is data: the engine runs any template of this shape. The schema checks each field; `checkTemplate`
-// checks what fields say together (a checkpoint after the last week, a decision week after the end, a rhythm
-// the week cannot hold), so an impossible programme is refused when it is published, not found out mid-cohort.
+// checks what fields say together (a checkpoint after the last week or twice, a decision week after the end), so
+// an impossible programme is refused when it is published, not found out mid-cohort.
 import { Type, type Static } from 'typebox';
 import { Id, Text } from './primitives';
 import { Crebo } from './readiness';

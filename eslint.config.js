@@ -1,5 +1,6 @@
-// ESLint (flat config) for every TypeScript source: `npm run lint` (eslint, then prettier --check); CI runs it
-// after the typecheck. Formatting is Prettier's (.prettierrc.json); this file only checks what Prettier cannot.
+// ESLint (flat config) for every TypeScript and JavaScript source: `npm run lint` (eslint, then prettier --check);
+// CI runs it after the typecheck. Formatting is Prettier's (.prettierrc.json); this file only checks what Prettier
+// cannot.
 import eslint from '@eslint/js';
 import prettier from 'eslint-config-prettier/flat';
 import { defineConfig } from 'eslint/config';
@@ -108,6 +109,12 @@ export default defineConfig(
     },
   },
   {
+    // The few plain JavaScript files (this one, bench/worker-clock.mjs): ESLint's recommended rules, run by Node.
+    files: ['**/*.{js,mjs}'],
+    extends: [eslint.configs.recommended],
+    languageOptions: { globals: { process: 'readonly', console: 'readonly' } },
+  },
+  {
     // Kysely's migrations take `Kysely<any>` (its Migration interface, and its advice): a migration must not depend
     // on the application's current schema type, which changes after the migration was written.
     files: ['db/migrations/**/*.ts'],
@@ -138,7 +145,11 @@ export default defineConfig(
       'no-restricted-globals': ['error', ...workflowGlobals],
       'no-restricted-properties': [
         'error',
-        { object: 'crypto', property: 'randomUUID', message: 'Random on replay; use uuid4() from @temporalio/workflow.' },
+        {
+          object: 'crypto',
+          property: 'randomUUID',
+          message: 'Random on replay; use uuid4() from @temporalio/workflow.',
+        },
         { object: 'globalThis', property: 'process', message: 'Not in the workflow sandbox.' },
         { object: 'globalThis', property: 'crypto', message: 'Not deterministic; use uuid4().' },
         { object: 'globalThis', property: 'performance', message: 'Not deterministic; use Date.now().' },
@@ -192,7 +203,7 @@ export default defineConfig(
   {
     // After eslint-config-prettier (which turns max-len off): no source line over 120 characters, not even in a
     // string, comment or template literal; only a line holding a URL may be longer.
-    files: ['**/*.ts'],
+    files: ['**/*.{ts,js,mjs}'],
     rules: {
       'max-len': ['error', { code: 120, ignoreUrls: true }],
     },

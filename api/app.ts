@@ -123,6 +123,8 @@ export async function buildApp(deps: AppDeps, options: FastifyServerOptions = {}
       info: {
         title: 'Toeleiding API',
         version: API_VERSION,
+        // Keys, access and questions go through the programme office that runs the installation, not a vendor.
+        contact: { name: 'The programme office that runs this installation: ask its coordinator' },
         description:
           'Launch, record, inspect and query regional work-and-learn trajectories.\n\n' +
           `Versioning: the major version is in the path (${API_PREFIX}); a change that breaks a client ` +

@@ -16,6 +16,7 @@ export const IdempotencyHeaders = Type.Object({
     minLength: 8,
     maxLength: 200,
     description: 'A unique key per intended write, e.g. a UUID',
+    examples: ['0b7e4c2d-5a19-4f6e-8c3b-71d2e9a4f605'],
   }),
 });
 

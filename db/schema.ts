@@ -10,7 +10,19 @@ import type { CandidateState, CandidateStatus, Draaiboek, LeaveReason } from '..
 import type { NearDecision, UploadEntry, UploadNearMatch } from './candidate-uploads';
 import type { Instrument } from '../domain/benefit';
 import type { ContactRole, KeyRole } from '../domain/roles';
-import type { CheckpointStatus, TrajectoryStatus } from '../domain/statuses';
+import type { AuditAction } from '../domain/audit';
+import type { AdjustmentOutcome } from '../domain/benefit';
+import type { EventType } from '../domain/changes';
+import type { HoldSubject } from '../domain/legal-hold';
+import type { DayKind } from '../domain/primitives';
+import type { MemberRole } from '../domain/roles';
+import type {
+  CheckpointStatus,
+  CohortStatus,
+  FollowUpStatus,
+  OutboxStatus,
+  TrajectoryStatus,
+} from '../domain/statuses';
 
 /** A DATE column: read back as 'YYYY-MM-DD' (type parsers in connection.ts), written as the same string. */
 type IsoDate = string;
@@ -48,7 +60,7 @@ export interface OrganisationShareTable {
   granted_at: CreatedAt;
 }
 
-export type CohortStatus = 'launching' | 'launched';
+export type { CohortStatus };
 
 export interface CohortTable {
   id: string;
@@ -99,7 +111,7 @@ export interface TrajectoryTable {
 export interface TrajectoryEventTable {
   trajectory_id: string;
   seq: number;
-  type: string;
+  type: EventType;
   occurred_on: IsoDate;
   data: Json<Record<string, unknown>>;
   recorded_at: CreatedAt;
@@ -108,7 +120,7 @@ export interface TrajectoryEventTable {
 export interface AttendanceTable {
   trajectory_id: string;
   date: IsoDate;
-  kind: 'placement' | 'school';
+  kind: DayKind;
   present: boolean;
   reason: string | null;
   correction_reason: string | null;
@@ -149,7 +161,7 @@ export interface SchoolClosureTable {
 export interface PlannedDayTable {
   trajectory_id: string;
   date: IsoDate;
-  kind: 'placement' | 'school';
+  kind: DayKind;
   week: number;
   planned: boolean;
   reason: string | null;
@@ -178,7 +190,7 @@ export interface FollowUpTable {
   employed_on: IsoDate | null;
   enrolled: boolean | null;
   enrolled_on: IsoDate | null;
-  status: 'open' | 'closed';
+  status: FollowUpStatus;
   seq: number;
 }
 
@@ -190,7 +202,7 @@ export interface CovenantTable {
   created_at: CreatedAt;
 }
 
-export type MemberRole = 'employer' | 'school' | 'funder' | 'jobcoaching';
+export type { MemberRole };
 export interface CovenantMemberTable {
   covenant_id: string;
   organisation_id: string;
@@ -240,7 +252,7 @@ export interface ApiKeyTable {
   office_id: string | null;
 }
 
-export type AuditAction = 'read' | 'change' | 'export' | 'erase' | 'anonymise' | 'denied';
+export type { AuditAction };
 export interface AuditEventTable {
   id: Generated<number>;
   at: CreatedAt;
@@ -257,7 +269,7 @@ export interface AuditEventTable {
   office_id: ColumnType<string | null, string | null | undefined, never>;
 }
 
-export type OutboxStatus = 'queued' | 'sending' | 'sent' | 'failed' | 'uncertain' | 'superseded';
+export type { OutboxStatus };
 export interface OutboxTable {
   id: string;
   key: string;
@@ -515,7 +527,7 @@ export interface BenefitInstrumentTable {
   start_date: IsoDate;
   decision_date: IsoDate;
   /** The payer confirmed, at the BBL contract start, that the benefit was adjusted or ended. */
-  adjustment_outcome: 'adjusted' | 'ended' | null;
+  adjustment_outcome: AdjustmentOutcome | null;
   adjustment_confirmed_on: IsoDate | null;
   adjustment_confirmed_by: string | null;
   updated_at: ColumnType<Date, Date | undefined, Date>;
@@ -598,7 +610,7 @@ export interface Database {
 export interface LegalHoldTable {
   id: string;
   request_id: string;
-  subject: 'trajectory' | 'candidate';
+  subject: HoldSubject;
   subject_id: string;
   office_id: string | null;
   reason: string;

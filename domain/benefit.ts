@@ -23,6 +23,13 @@ export const Instrument = Type.Enum(INSTRUMENTS, {
 });
 export type Instrument = (typeof INSTRUMENTS)[number];
 
+/** What the payer confirmed at the BBL contract start. */
+export const ADJUSTMENT_OUTCOMES = ['adjusted', 'ended'] as const;
+export type AdjustmentOutcome = (typeof ADJUSTMENT_OUTCOMES)[number];
+export const AdjustmentOutcome = Type.Enum(ADJUSTMENT_OUTCOMES, {
+  description: 'adjusted: the benefit was lowered for the BBL wage; ended: it stopped',
+});
+
 export interface InstrumentRule {
   payerKind: PayerKind;
   nameNl: string;

@@ -1,7 +1,13 @@
 // A legal hold: a record (a trajectory or a candidate) kept from anonymisation, by retention or on request, while a
 // legal obligation needs it (the praktijkleren subsidy's and ESF+'s retention of evidence, a dispute), with its
 // reason and end date. From the day after the end date (or once lifted) the normal retention applies again.
+import { Type } from 'typebox';
 import { dutchDay } from './dutch';
+
+/** What a hold keeps: a trajectory or a candidate. */
+export const HOLD_SUBJECTS = ['trajectory', 'candidate'] as const;
+export type HoldSubject = (typeof HOLD_SUBJECTS)[number];
+export const HoldSubject = Type.Union([Type.Literal('trajectory'), Type.Literal('candidate')]);
 
 export interface HoldFacts {
   reason: string;
@@ -18,7 +24,7 @@ export function holdInForce<H extends HoldFacts>(holds: readonly H[], today: str
 }
 
 /** Why an erasure request is refused while the hold lasts, naming its reason and end date. */
-export function erasureRefusal(h: HoldFacts, what: 'trajectory' | 'candidate'): { en: string; nl: string } {
+export function erasureRefusal(h: HoldFacts, what: HoldSubject): { en: string; nl: string } {
   const nl = what === 'trajectory' ? 'Dit traject' : 'Deze kandidaat';
   const en = what === 'trajectory' ? 'This trajectory' : 'This candidate';
   return {

@@ -1,6 +1,6 @@
 // A programme is data: the engine runs any template of this shape. The schema checks each field; `checkTemplate`
-// checks what fields say together (a checkpoint after the last week, a decision week after the end, a rhythm
-// the week cannot hold), so an impossible programme is refused when it is published, not found out mid-cohort.
+// checks what fields say together (a checkpoint after the last week or twice, a decision week after the end), so
+// an impossible programme is refused when it is published, not found out mid-cohort.
 import { Type, type Static } from 'typebox';
 import { Id, Text } from './primitives';
 import { Crebo } from './readiness';
@@ -161,18 +161,9 @@ export interface TemplateProblem {
 
 /** What the template's fields say together; empty when the programme can run. Fields are named from `at`. */
 export function checkTemplate(t: ProgrammeTemplate, at = 'template'): TemplateProblem[] {
+  // That the days fit in the week needs no check here: the schema caps them at 4 + 1, the five working days (a
+  // launch refuses a placement weekday that is the ROC day, api/services/cohorts.ts).
   const problems: TemplateProblem[] = [];
-  const days = t.placementDaysPerWeek + t.schoolDaysPerWeek;
-  if (days > 5)
-    problems.push({
-      field: `${at}.placementDaysPerWeek`,
-      message:
-        `${t.placementDaysPerWeek} placement days and ${t.schoolDaysPerWeek} school day ` +
-        'do not fit in a week of 5 working days',
-      nl:
-        `${t.placementDaysPerWeek} stagedagen en ${t.schoolDaysPerWeek} schooldag ` +
-        'passen niet in een week van 5 werkdagen',
-    });
   const seen = new Set<string>();
   t.checkpoints.forEach((c, i) => {
     if (c.week > t.weeks)

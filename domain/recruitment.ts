@@ -156,7 +156,9 @@ export function checkDraaiboek(d: Draaiboek, at = 'draaiboek'): DraaiboekProblem
 
 // --- one candidate ---------------------------------------------------------------------------------------------
 
-export type CandidateStatus = 'in_progress' | 'left' | 'matched';
+export const CANDIDATE_STATUSES = ['in_progress', 'left', 'matched'] as const;
+export type CandidateStatus = (typeof CANDIDATE_STATUSES)[number];
+export const CandidateStatus = Type.Union([Type.Literal('in_progress'), Type.Literal('left'), Type.Literal('matched')]);
 
 /** A candidate's status in the pages' words. */
 export const CANDIDATE_STATUS_NL: Record<CandidateStatus, string> = {

@@ -22,6 +22,15 @@ export const CONTACT_ROLES = [
 ] as const;
 export type ContactRole = (typeof CONTACT_ROLES)[number];
 
+/** The role an organisation takes part in a covenant in. */
+export const MEMBER_ROLES = ['employer', 'school', 'funder', 'jobcoaching'] as const;
+export type MemberRole = (typeof MEMBER_ROLES)[number];
+export const MemberRole = Type.Enum(MEMBER_ROLES, {
+  description:
+    'employer: placements; school: the ROC; funder: a gemeente or UWV paying benefits; jobcoaching: ' +
+    'provides jobcoaches',
+});
+
 export const ORGANISATION_KINDS = ['programme_office', 'employer', 'school', 'gemeente', 'uwv'] as const;
 export type OrganisationKind = (typeof ORGANISATION_KINDS)[number];
 export const OrganisationKind = Type.Enum(ORGANISATION_KINDS);

@@ -1,5 +1,6 @@
-// Where a trajectory, a day and a checkpoint stand: each set of statuses once, with the named groups the rest
-// of the system asks about ("is anything still expected?", "has it finished?"), so no list is written out twice.
+// Where a trajectory, a day, a checkpoint, a cohort, a follow-up question and a reminder mail stand: each set of
+// statuses once (the API's schemas and the database's row types import them), with the named groups the rest of
+// the system asks about ("is anything still expected?", "has it finished?"), so no list is written out twice.
 import { Type } from 'typebox';
 
 export const TRAJECTORY_STATUSES = ['planned', 'active', 'paused', 'dropped_out', 'awaiting_bbl', 'ended'] as const;
@@ -49,3 +50,24 @@ export const DAY_OFF = {
   sick_leave: 'ziekgemeld',
   dropped_out: 'uitgestroomd',
 } as const satisfies Partial<Record<DayStatus | 'dropped_out', string>>;
+
+/** A cohort is launching while its trajectories' workflows are being started, launched once every one runs. */
+export const COHORT_STATUSES = ['launching', 'launched'] as const;
+export type CohortStatus = (typeof COHORT_STATUSES)[number];
+export const CohortStatus = Type.Union([Type.Literal('launching'), Type.Literal('launched')]);
+
+/** A follow-up question (3, 6, 12 months after the BBL start): open for answers, or closed on its closing day. */
+export const FOLLOW_UP_STATUSES = ['open', 'closed'] as const;
+export type FollowUpStatus = (typeof FOLLOW_UP_STATUSES)[number];
+export const FollowUpStatus = Type.Enum(FOLLOW_UP_STATUSES);
+
+/** A reminder mail in the outbox. */
+export const OUTBOX_STATUSES = ['queued', 'sending', 'sent', 'failed', 'uncertain', 'superseded'] as const;
+export type OutboxStatus = (typeof OUTBOX_STATUSES)[number];
+export const OutboxStatus = Type.Enum(OUTBOX_STATUSES, {
+  description:
+    'queued: waiting (mail hours, or the mail server is down); sending: being handed to the mail server; ' +
+    'sent; failed: the receiving server refused the address, not retried; uncertain: the worker sending it ' +
+    'stopped before it could record whether the server took it; it is never sent again, so check with the ' +
+    'recipient; superseded: not sent because a newer digest for the same recipient replaced it',
+});

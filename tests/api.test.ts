@@ -153,6 +153,30 @@ describe('programme templates', () => {
     });
     expect(noSchool.statusCode).toBe(400);
     expect(noSchool.json().detail).toMatch(/schoolDaysPerWeek/);
+    // Five placement days and the ROC day do not fit in the five working days: the schema's caps (4 + 1) refuse
+    // it, which is why checkTemplate has no check of its own for it.
+    const sixDays = await app.inject({
+      method: 'POST',
+      url: '/v1/programmes',
+      headers: key(),
+      payload: {
+        id,
+        name: 'Zes dagen',
+        template: {
+          weeks: 12,
+          placementDaysPerWeek: 5,
+          schoolDaysPerWeek: 1,
+          checkpoints: [],
+          attendanceThreshold: 0.8,
+          bblDecisionFromWeek: 10,
+          intendedOutcome: 'job',
+        },
+      },
+    });
+    expect(sixDays.statusCode).toBe(400);
+    expect(sixDays.json().errors).toEqual([
+      { field: 'template.placementDaysPerWeek', message: expect.stringMatching(/4/) },
+    ]);
   });
 });
 

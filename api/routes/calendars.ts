@@ -11,7 +11,7 @@ import { ALL_ROLES, noteAudit } from '../access';
 import { DomainError, says } from '../errors';
 import { IdempotencyHeaders, idempotentReply } from '../idempotency';
 import { CalendarLink, CalendarLinkInfo, CalendarResponse, NewCalendarLink } from '../schemas/calendar';
-import { IdParams, Page, Paged, Problem, problemResponses, responses } from '../schemas/common';
+import { EXAMPLE_ID, IdParams, Page, Paged, Problem, problemResponses, responses } from '../schemas/common';
 import {
   calendarFeed,
   createCalendarLink,
@@ -183,7 +183,12 @@ export const calendarFeedRoutes: FastifyPluginAsyncTypebox<{ deps: AppDeps }> = 
           'link, a revoked key, or a trajectory the key no longer sees all answer the same 404 (in Dutch: ' +
           'ask for a new link). Every fetch is audited under the key that made the link.',
         security: [],
-        params: Type.Object({ token: Type.String() }),
+        params: Type.Object({
+          token: Type.String({
+            description: 'The signed link from POST /v1/calendar-links',
+            examples: [`${EXAMPLE_ID}.q8Zr4Xw1Lm0Tn6Vb3Kd9Ys2Hg5Jc7Fp1Ae4Ru8Wi0Oo`],
+          }),
+        }),
         response: { 200: CalendarResponse, 404: Problem, 429: Problem, 503: Problem },
       },
     },

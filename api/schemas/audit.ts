@@ -1,14 +1,15 @@
 import { Type, type Static } from 'typebox';
-import { Id, Page } from './common';
+import { AuditAction } from '../../domain/audit';
+import { EXAMPLE_ID, Id, Page, withExample } from './common';
 
 export const AuditQuery = Type.Intersect([
   Page,
   Type.Object({
-    trajectoryId: Type.Optional(Id),
-    actor: Type.Optional(Type.Intersect([Id], { description: "An API key's id, or 'admin'" })),
-    organisationId: Type.Optional(Id),
-    from: Type.Optional(Type.String({ format: 'date-time' })),
-    to: Type.Optional(Type.String({ format: 'date-time' })),
+    trajectoryId: Type.Optional(withExample(Id, EXAMPLE_ID)),
+    actor: Type.Optional(Type.Intersect([Id], { description: "An API key's id, or 'admin'", examples: ['admin'] })),
+    organisationId: Type.Optional(withExample(Id, 'po-west')),
+    from: Type.Optional(Type.String({ format: 'date-time', examples: ['2027-03-01T00:00:00Z'] })),
+    to: Type.Optional(Type.String({ format: 'date-time', examples: ['2027-04-01T00:00:00Z'] })),
   }),
 ]);
 export type AuditQuery = Static<typeof AuditQuery>;
@@ -19,9 +20,7 @@ export const AuditEvent = Type.Object({
   actor: Type.String(),
   organisationId: Type.Union([Type.String(), Type.Null()]),
   role: Type.String(),
-  action: Type.Enum(['read', 'change', 'export', 'erase', 'anonymise', 'denied'], {
-    description: "denied: a request refused because the object belongs to another office (or none of the caller's)",
-  }),
+  action: AuditAction,
   resource: Type.String(),
   resourceId: Type.String(),
   trajectoryId: Type.Union([Type.String(), Type.Null()]),

@@ -2,7 +2,7 @@
 // change goes through (also as a preview), and a gemeente's monthly provisions. Rules: domain/benefit.ts.
 import { Type, type Static } from 'typebox';
 import { Change } from '../../domain/changes';
-import { ExtensionDecision, Instrument } from '../../domain/benefit';
+import { AdjustmentOutcome, ExtensionDecision, Instrument } from '../../domain/benefit';
 import { Id, IsoDate, Page } from './common';
 
 export { Instrument, ExtensionDecision };
@@ -49,9 +49,7 @@ export const ExtensionBody = Type.Intersect([ExtensionDecision], {
 
 export const AdjustmentBody = Type.Object(
   {
-    outcome: Type.Enum(['adjusted', 'ended'], {
-      description: 'adjusted: the benefit was lowered for the BBL wage; ended: it stopped',
-    }),
+    outcome: AdjustmentOutcome,
     date: Type.Intersect([IsoDate], { description: 'The date the adjustment took effect' }),
   },
   { additionalProperties: false, examples: [{ outcome: 'ended', date: '2027-09-01' }] },
@@ -84,7 +82,7 @@ export const BenefitView = Type.Object(
     decisionDate: IsoDate,
     extensions: Type.Array(ExtensionDecision),
     adjustment: Type.Union([
-      Type.Object({ outcome: Type.String(), date: IsoDate }, { additionalProperties: false }),
+      Type.Object({ outcome: AdjustmentOutcome, date: IsoDate }, { additionalProperties: false }),
       Type.Null(),
     ]),
     check: BenefitCheckView,
@@ -120,9 +118,13 @@ export type ChangePreview = Static<typeof ChangePreview>;
 
 export const ProvisionsQuery = Type.Object(
   {
-    month: Type.String({ pattern: '^[0-9]{4}-(0[1-9]|1[0-2])$', description: 'YYYY-MM' }),
+    month: Type.String({ pattern: '^[0-9]{4}-(0[1-9]|1[0-2])$', description: 'YYYY-MM', examples: ['2027-03'] }),
     format: Type.Optional(
-      Type.Enum(['json', 'csv'], { default: 'json', description: 'csv: the whole month, for Dutch Excel' }),
+      Type.Enum(['json', 'csv'], {
+        default: 'json',
+        description: 'csv: the whole month, for Dutch Excel',
+        examples: ['csv'],
+      }),
     ),
     ...Page.properties,
   },

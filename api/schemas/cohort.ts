@@ -1,4 +1,5 @@
 import { Type, type Static } from 'typebox';
+import { CohortStatus, TrajectoryStatus } from '../../domain/statuses';
 import { Email, Id, IsoDate, Text, Weekday } from './common';
 import { Bsn } from './outcome';
 import { ReadinessOverride } from './readiness';
@@ -87,7 +88,7 @@ export const TrajectorySummary = Type.Object({
   reference: Type.String(),
   workflowId: Type.String(),
   employerId: Id,
-  status: Type.String(),
+  status: TrajectoryStatus,
   endDate: IsoDate,
 });
 export type TrajectorySummary = Static<typeof TrajectorySummary>;
@@ -100,7 +101,7 @@ export const Cohort = Type.Object({
   region: Type.String(),
   startDate: IsoDate,
   schoolId: Id,
-  status: Type.Union([Type.Literal('launching'), Type.Literal('launched')]),
+  status: CohortStatus,
   createdAt: Type.String({ format: 'date-time' }),
   trajectories: Type.Array(TrajectorySummary),
 });

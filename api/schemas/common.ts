@@ -5,11 +5,20 @@ import { Id } from '../../domain/primitives';
 
 export { Email, Id, IsoDate, Text, Weekday } from '../../domain/primitives';
 
-export const IdParams = Type.Object({ id: Id });
+/**
+ * A parameter's schema with an example, so the document shows a request for every operation, those without a body
+ * too (the ids, paging and filters carry one). `examples` is an annotation: validation is the schema's.
+ */
+export const withExample = <T extends TSchema>(schema: T, example: unknown): T => ({ ...schema, examples: [example] });
+
+/** An id in a path or filter, as the document shows it (trajectories, cohorts and keys have UUIDs). */
+export const EXAMPLE_ID = '6c1f3a52-8e4d-4b7a-a0c9-3d5e7f9b1a24';
+
+export const IdParams = Type.Object({ id: withExample(Id, EXAMPLE_ID) });
 
 export const Page = Type.Object({
-  limit: Type.Integer({ minimum: 1, maximum: 200, default: 50 }),
-  offset: Type.Integer({ minimum: 0, maximum: 1_000_000, default: 0 }),
+  limit: Type.Integer({ minimum: 1, maximum: 200, default: 50, examples: [20] }),
+  offset: Type.Integer({ minimum: 0, maximum: 1_000_000, default: 0, examples: [40] }),
 });
 export type Page = Static<typeof Page>;
 

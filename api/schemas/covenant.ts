@@ -1,12 +1,8 @@
 import { Type, type Static } from 'typebox';
-import { Email, Id, Text } from './common';
-import { CONTACT_ROLES } from '../../domain/roles';
+import { Email, Id, Text, withExample } from './common';
+import { CONTACT_ROLES, MemberRole } from '../../domain/roles';
 
-export const MemberRole = Type.Enum(['employer', 'school', 'funder', 'jobcoaching'], {
-  description:
-    'employer: placements; school: the ROC; funder: a gemeente or UWV paying benefits; jobcoaching: ' +
-    'provides jobcoaches',
-});
+export { MemberRole };
 export const Member = Type.Object({ organisationId: Id, role: MemberRole }, { additionalProperties: false });
 
 export const NewCovenant = Type.Object(
@@ -82,7 +78,10 @@ export const Contact = Type.Object({
 });
 export type Contact = Static<typeof Contact>;
 
-export const ContactParams = Type.Object({ id: Id, contactId: Id });
+export const ContactParams = Type.Object({
+  id: withExample(Id, 'po-west.bakkerij-de-hoek'),
+  contactId: withExample(Id, 'po-west.jan-jansen'),
+});
 
 /** An invitation to sign in to the web pages, sent to a contact by mail (api/services/invitations.ts). */
 export const Invitation = Type.Object({

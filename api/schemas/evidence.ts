@@ -6,6 +6,7 @@ import { Id, IsoDate, Text } from './common';
 const Format = Type.Optional(
   Type.Union([Type.Literal('json'), Type.Literal('xlsx'), Type.Literal('csv-nl')], {
     description: 'json (default), xlsx, or CSV for Dutch Excel (semicolons, a byte-order mark)',
+    examples: ['xlsx'],
   }),
 );
 
@@ -14,6 +15,7 @@ export const SubsidyEvidenceQuery = Type.Object(
     schoolYear: Type.String({
       pattern: '^[0-9]{4}-[0-9]{4}$',
       description: 'The school year, 1 August to 31 July: `2025-2026`',
+      examples: ['2026-2027'],
     }),
     format: Format,
   },
@@ -77,6 +79,7 @@ export const EsfEvidenceQuery = Type.Object(
     part: Type.Optional(
       Type.Union([Type.Literal('participants'), Type.Literal('hours')], {
         description: 'For `format=csv-nl`: which list (a CSV holds one); participants by default',
+        examples: ['hours'],
       }),
     ),
   },
@@ -127,6 +130,7 @@ export const BsnReportQuery = Type.Object(
     payerId: Type.Optional(
       Type.Intersect([Id], {
         description: "The coordinator's (or admin's) choice of benefit payer; a gemeente's own key needs none",
+        examples: ['gemeente-breda'],
       }),
     ),
   },

@@ -1,10 +1,16 @@
 // The follow-up after doorstroom: questions at 3, 6 and 12 months and the partners' answers.
 import { Type, type Static } from 'typebox';
-import { Id, IsoDate } from './common';
+import { FollowUpStatus } from '../../domain/statuses';
+import { EXAMPLE_ID, Id, IsoDate, withExample } from './common';
 
 export const FollowUpParams = Type.Object({
-  id: Id,
-  months: Type.Integer({ minimum: 1, maximum: 36, description: 'Which follow-up: months after the BBL start' }),
+  id: withExample(Id, EXAMPLE_ID),
+  months: Type.Integer({
+    minimum: 1,
+    maximum: 36,
+    description: 'Which follow-up: months after the BBL start',
+    examples: [6],
+  }),
 });
 
 export const FollowUpAnswer = Type.Object(
@@ -23,7 +29,7 @@ export const FollowUp = Type.Object({
   months: Type.Integer(),
   dueOn: IsoDate,
   closesOn: IsoDate,
-  status: Type.Enum(['open', 'closed']),
+  status: FollowUpStatus,
   employerId: Id,
   employed: Answer,
   employedOn: Type.Union([IsoDate, Type.Null()]),

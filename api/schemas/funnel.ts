@@ -2,7 +2,7 @@
 // the preview of a round's dates.
 import { Type, type Static } from 'typebox';
 import { Draaiboek, LEAVE_REASONS } from '../../domain/recruitment';
-import { Id, IsoDate } from './common';
+import { EXAMPLE_ID, Id, IsoDate, withExample } from './common';
 
 const Count = Type.Integer({ minimum: 0 });
 const Shown = Type.Union([Count, Type.Null()], { description: 'null: 1 to 4 people, or would give such a count away' });
@@ -12,6 +12,7 @@ const download = Type.Enum(['json', 'csv-nl', 'xlsx'], {
   description:
     'csv-nl: one row per step for Dutch Excel (semicolons, UTF-8 with a byte-order mark, CRLF, a decimal comma, ' +
     'Dutch headers); xlsx: the same rows as an Excel workbook; both as a download',
+  examples: ['csv-nl'],
 });
 
 export const FunnelQuery = Type.Object({ format: Type.Optional(download) });
@@ -55,11 +56,12 @@ export const RoundFunnel = Type.Object({
 export type RoundFunnel = Static<typeof RoundFunnel>;
 
 export const RecruitmentFigureQuery = Type.Object({
-  programmeId: Type.Optional(Id),
-  region: Type.Optional(Type.String({ minLength: 1, maxLength: 100 })),
-  roundId: Type.Optional(Id),
+  programmeId: Type.Optional(withExample(Id, 'welslagen')),
+  region: Type.Optional(Type.String({ minLength: 1, maxLength: 100, examples: ['West-Brabant'] })),
+  roundId: Type.Optional(withExample(Id, EXAMPLE_ID)),
   per: Type.Optional(
     Type.Enum(['round', 'region'], {
+      examples: ['region'],
       description:
         'round: a funnel per round (a coordinator and the admin only, and their default); region: the rounds of a ' +
         'programme and region added up (the only level, and the default, for a funder)',

@@ -1,6 +1,7 @@
 // Legal holds over HTTP (issue 21, part 4): placing one on a trajectory or candidate, lifting it early, and the
 // record's holds with the one in force.
 import { Type, type Static } from 'typebox';
+import { HoldSubject } from '../../domain/legal-hold';
 import { IsoDate, Text } from './common';
 
 export const HoldBody = Type.Object(
@@ -31,7 +32,7 @@ export const LegalHoldView = Type.Object({
 });
 
 export const LegalHolds = Type.Object({
-  subject: Type.Union([Type.Literal('trajectory'), Type.Literal('candidate')]),
+  subject: HoldSubject,
   id: Type.String(),
   inForce: Type.Union([Type.Null(), LegalHoldView], {
     description: 'The hold that keeps the record today, if any: retention and erasure wait for its end',

@@ -1,6 +1,6 @@
 import { Type, type Static } from 'typebox';
 import { OrganisationKind } from '../../domain/roles';
-import { Email, Id, Page, Text } from './common';
+import { Email, Id, Page, Text, withExample } from './common';
 
 export { OrganisationKind };
 
@@ -47,7 +47,10 @@ export const Organisation = Type.Object({
 });
 export type Organisation = Static<typeof Organisation>;
 
-export const OrganisationQuery = Type.Intersect([Page, Type.Object({ kind: Type.Optional(OrganisationKind) })]);
+export const OrganisationQuery = Type.Intersect([
+  Page,
+  Type.Object({ kind: Type.Optional(withExample(OrganisationKind, 'employer')) }),
+]);
 export type OrganisationQuery = Static<typeof OrganisationQuery>;
 
 export const NewShare = Type.Object(

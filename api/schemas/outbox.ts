@@ -1,20 +1,15 @@
 import { Type, type Static } from 'typebox';
-import { Id, IsoDate, Page } from './common';
+import { OutboxStatus } from '../../domain/statuses';
+import { EXAMPLE_ID, Id, IsoDate, Page, withExample } from './common';
 
-export const OutboxStatus = Type.Enum(['queued', 'sending', 'sent', 'failed', 'uncertain', 'superseded'], {
-  description:
-    'queued: waiting (mail hours, or the mail server is down); sending: being handed to the mail server; ' +
-    'sent; failed: the receiving server refused the address, not retried; uncertain: the worker sending it ' +
-    'stopped before it could record whether the server took it; it is never sent again, so check with the ' +
-    'recipient; superseded: not sent because a newer digest for the same recipient replaced it',
-});
+export { OutboxStatus };
 
 export const OutboxQuery = Type.Intersect([
   Page,
   Type.Object({
-    trajectoryId: Type.Optional(Id),
-    organisationId: Type.Optional(Id),
-    status: Type.Optional(OutboxStatus),
+    trajectoryId: Type.Optional(withExample(Id, EXAMPLE_ID)),
+    organisationId: Type.Optional(withExample(Id, 'po-west.bakkerij-de-hoek')),
+    status: Type.Optional(withExample(OutboxStatus, 'failed')),
   }),
 ]);
 export type OutboxQuery = Static<typeof OutboxQuery>;

@@ -1,12 +1,17 @@
 import { Type, type Static } from 'typebox';
-import { Id, IsoDate, Page } from './common';
+import { Outcome } from '../../domain/outcomes';
+import { TrajectoryStatus } from '../../domain/statuses';
+import { EXAMPLE_ID, Id, IsoDate, Page, withExample } from './common';
 
 export const Bsn = Type.String({
   pattern: '^[0-9]{9}$',
   description: 'Burgerservicenummer: 9 digits passing the elfproef. Stored only as a keyed hash.',
 });
 
-export const OutcomeQuery = Type.Intersect([Page, Type.Object({ cohortId: Type.Optional(Id) })]);
+export const OutcomeQuery = Type.Intersect([
+  Page,
+  Type.Object({ cohortId: Type.Optional(withExample(Id, EXAMPLE_ID)) }),
+]);
 export type OutcomeQuery = Static<typeof OutcomeQuery>;
 
 export const ParticipantOutcome = Type.Object({
@@ -14,9 +19,9 @@ export const ParticipantOutcome = Type.Object({
   reference: Type.String({ description: "The programme office's pseudonymous reference" }),
   cohortId: Id,
   benefitPayerId: Type.Union([Id, Type.Null()]),
-  status: Type.String(),
+  status: TrajectoryStatus,
   endDate: IsoDate,
-  outcome: Type.Union([Type.Record(Type.String(), Type.Unknown()), Type.Null()]),
+  outcome: Type.Union([Outcome, Type.Null()]),
 });
 export type ParticipantOutcome = Static<typeof ParticipantOutcome>;
 
@@ -24,13 +29,18 @@ export const BsnLookup = Type.Object({ bsn: Bsn }, { additionalProperties: false
 export type BsnLookup = Static<typeof BsnLookup>;
 
 export const FigureQuery = Type.Object({
-  programmeId: Type.Optional(Id),
-  region: Type.Optional(Type.String({ minLength: 1, maxLength: 100 })),
-  cohortId: Type.Optional(Id),
-  from: Type.Optional(Type.Intersect([IsoDate], { description: 'Cohorts that started on or after this date' })),
-  to: Type.Optional(Type.Intersect([IsoDate], { description: 'Cohorts that started on or before this date' })),
+  programmeId: Type.Optional(withExample(Id, 'welslagen')),
+  region: Type.Optional(Type.String({ minLength: 1, maxLength: 100, examples: ['West-Brabant'] })),
+  cohortId: Type.Optional(withExample(Id, EXAMPLE_ID)),
+  from: Type.Optional(
+    Type.Intersect([IsoDate], { description: 'Cohorts that started on or after this date', examples: ['2027-01-01'] }),
+  ),
+  to: Type.Optional(
+    Type.Intersect([IsoDate], { description: 'Cohorts that started on or before this date', examples: ['2027-12-31'] }),
+  ),
   format: Type.Optional(
     Type.Enum(['json', 'csv', 'csv-nl'], {
+      examples: ['csv-nl'],
       description:
         'csv: one row per figure (figure, category, count); also chosen by Accept: text/csv. csv-nl: the same ' +
         'rows for Dutch Excel: semicolons, UTF-8 with a byte-order mark, CRLF, a decimal comma, Dutch headers and ' +

@@ -67,6 +67,7 @@ export const PokListQuery = Type.Intersect([
     status: Type.Optional(
       Type.Union([Type.Literal('open'), Type.Literal('all')], {
         description: 'open (default): not valid yet (unsigned, or a bpv-blad missing); all: every BBL participant',
+        examples: ['all'],
       }),
     ),
   }),

@@ -99,6 +99,7 @@ export const ExportQuery = Type.Object(
     format: Type.Optional(
       Type.Union([Type.Literal('json'), Type.Literal('xlsx'), Type.Literal('csv-nl')], {
         description: 'json (default), xlsx, or CSV for Dutch Excel (semicolons, a byte-order mark)',
+        examples: ['xlsx'],
       }),
     ),
   },

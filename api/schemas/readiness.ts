@@ -2,7 +2,7 @@
 // answers (with what is missing), and the import of recognitions from SBB's data.
 import { Type, type Static } from 'typebox';
 import { Checklist, Crebo, ReadinessOverride as Override, READINESS_LIMITS } from '../../domain/readiness';
-import { Email, Id, IsoDate, Text } from './common';
+import { Email, Id, IsoDate, Text, withExample } from './common';
 
 export const ReadinessOverride = Type.Intersect([Override], {
   description:
@@ -13,7 +13,10 @@ export const ReadinessOverride = Type.Intersect([Override], {
 export const Kvk = Type.String({ pattern: '^[0-9]{8}$', description: 'A KvK number (eight digits)' });
 const RecognitionNumber = Type.String({ pattern: '^[A-Za-z0-9-]{1,30}$', description: "SBB's recognition number" });
 
-export const ReadinessParams = Type.Object({ id: Id, crebo: Crebo });
+export const ReadinessParams = Type.Object({
+  id: withExample(Id, 'po-west.bakkerij-de-hoek'),
+  crebo: withExample(Crebo, '25491'),
+});
 
 export const ReadinessInput = Type.Object(
   {

@@ -1,5 +1,5 @@
 import { Type, type Static } from 'typebox';
-import { Draaiboek, LEAVE_REASONS, StepResult } from '../../domain/recruitment';
+import { CandidateStatus, Draaiboek, LEAVE_REASONS, StepResult } from '../../domain/recruitment';
 import { Email, Id, IsoDate, Text } from './common';
 import { Bsn } from './outcome';
 
@@ -68,7 +68,7 @@ export const CandidateView = Type.Object({
   roundId: Type.String(),
   firstName: Type.String(),
   lastName: Type.String(),
-  status: Type.Union([Type.Literal('in_progress'), Type.Literal('left'), Type.Literal('matched')]),
+  status: CandidateStatus,
   step: Type.String({ description: 'The step the candidate is at (or left at, or was matched in)' }),
   dueOn: IsoDate,
   overdue: Type.Boolean(),

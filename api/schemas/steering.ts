@@ -1,6 +1,7 @@
 // The coordinator's steering view: who needs attention and why, which partner lags behind, how the
 // checkpoints and the cohorts are going. docs/outcomes.md defines each figure.
 import { Type, type Static } from 'typebox';
+import { TrajectoryStatus } from '../../domain/statuses';
 import { Id, IsoDate, Page } from './common';
 import { FigureQuery } from './outcome';
 import { RiskSignal } from './trajectory';
@@ -10,7 +11,10 @@ export const SteeringQuery = Type.Object(
   {
     ...filters,
     asOf: Type.Optional(
-      Type.Intersect([IsoDate], { description: 'The day to look from (default: today, Europe/Amsterdam)' }),
+      Type.Intersect([IsoDate], {
+        description: 'The day to look from (default: today, Europe/Amsterdam)',
+        examples: ['2027-03-01'],
+      }),
     ),
   },
   { additionalProperties: false },
@@ -27,7 +31,7 @@ export const AtRisk = Type.Object({
   trajectoryId: Id,
   reference: Type.String(),
   cohortId: Id,
-  status: Type.String(),
+  status: TrajectoryStatus,
   week: Type.Integer(),
   risks: Type.Array(RiskSignal),
 });

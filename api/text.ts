@@ -15,7 +15,7 @@ const malformed = (field: string, message: Text) =>
   );
 
 /** The charset a Content-Type declares, lower-cased; undefined when it declares none. */
-function declaredCharset(contentType: string | undefined): string | undefined {
+export function declaredCharset(contentType: string | undefined): string | undefined {
   return /;\s*charset\s*=\s*"?([^";,\s]*)"?/i.exec(contentType ?? '')?.[1]?.toLowerCase();
 }
 

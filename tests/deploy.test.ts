@@ -374,7 +374,8 @@ describe.each(overlays)('the %s overlay', (overlay) => {
     const expected: Record<string, { ingress: string[]; egress: string[] }> = {
       'toeleiding-api': {
         ingress: [`TCP/${apiPort}`, `TCP/${apiPort}`],
-        egress: ['TCP/7233', 'TCP/5432', ...dns, `TCP/${otlp.port}`],
+        // The API sends invitations and sign-in links itself, so it reaches the SMTP relay as the worker does.
+        egress: ['TCP/7233', 'TCP/5432', 'TCP/587', 'TCP/465', 'TCP/25', ...dns, `TCP/${otlp.port}`],
       },
       'toeleiding-worker': {
         ingress: [`TCP/${metricsPort}`],
@@ -397,6 +398,14 @@ describe.each(overlays)('the %s overlay', (overlay) => {
         [...expected[name]!.egress].sort(),
       );
     }
+    // Mail leaves the API and the worker only for the one SMTP relay, the same for both.
+    const smtp = (name: string) =>
+      policies
+        .find((p) => p.metadata.name === name)!
+        .spec.egress.filter((r: Json) => ports([r]).some((port) => ['TCP/587', 'TCP/465', 'TCP/25'].includes(port)));
+    expect(smtp('toeleiding-api')).toHaveLength(1);
+    expect(smtp('toeleiding-api')[0].to).toEqual([{ ipBlock: { cidr: expect.stringMatching(/\/32$/) } }]);
+    expect(smtp('toeleiding-api')).toEqual(smtp('toeleiding-worker'));
     // DNS only to the cluster's DNS; the trace collector in the namespace of OTEL_EXPORTER_OTLP_ENDPOINT.
     for (const p of policies) {
       for (const rule of p.spec.egress ?? []) {

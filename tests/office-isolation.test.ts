@@ -2,6 +2,7 @@
 // keys, programme and cohort. Coordinator A, as an attacker holding its own office's key, tries every write on
 // office B's objects and every client-chosen id of B's; each must be refused exactly as an unknown object would
 // be, and show in B's audit log. Then the morning digest runs: nothing of B's reaches any contact of A.
+import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createActivities } from '../activities';
 import { dutchHolidays } from '../activities/holidays';
@@ -23,6 +24,8 @@ let coordAKeyId: string;
 let coordB: string;
 let keyOfB: string;
 let linkOfB: string;
+let contactOfB: string;
+let mailOfB: string;
 let cohortB: { id: string; trajectories: { id: string }[] };
 let cohortA: { id: string; trajectories: { id: string }[] };
 const start = addDays(thisMonday(), -14);
@@ -47,11 +50,12 @@ beforeAll(async () => {
   coordB = (await key(B.officeId, 'coordinator')).secret;
   keyOfB = (await key(B.employerIds[0]!, 'employer', coordB)).id;
   // Office B's people: they, and only they, hear about B's participants.
-  const contact = async (org: string, role: string, email: string, token: string) =>
-    expect(
-      (await call('POST', `/v1/organisations/${org}/contacts`, { role, name: 'Contact', email }, token)).status,
-    ).toBe(201);
-  await contact(B.employerIds[0]!, 'workplace_trainer', 'trainer@b.example.nl', coordB);
+  const contact = async (org: string, role: string, email: string, token: string) => {
+    const made = await call('POST', `/v1/organisations/${org}/contacts`, { role, name: 'Contact', email }, token);
+    expect(made.status).toBe(201);
+    return made.json.id as string;
+  };
+  contactOfB = await contact(B.employerIds[0]!, 'workplace_trainer', 'trainer@b.example.nl', coordB);
   await contact(B.schoolId, 'roc_coordinator', 'roc@b.example.nl', coordB);
   await contact(B.officeId, 'coordinator', 'coordinator@b.example.nl', coordB);
   // Office A's contacts, among them the attacker's address, on A's own organisations.
@@ -80,6 +84,36 @@ beforeAll(async () => {
   await untilStarted(db, cohortB.id);
   await untilStarted(db, cohortA.id);
   linkOfB = (await call('POST', '/v1/calendar-links', { trajectoryId: cohortB.trajectories[0]!.id }, coordB)).json?.id;
+  // A mail of B's that failed (a digest about B's participant, on a day long past, so the morning digest below
+  // composes its own): B's coordinator may resend it, nobody of A.
+  mailOfB = randomUUID();
+  await db
+    .insertInto('outbox')
+    .values({
+      id: mailOfB,
+      key: `trainer@b.example.nl|digest|2020-01-06`,
+      recipient: 'trainer@b.example.nl',
+      recipient_name: 'Contact',
+      organisation_id: B.employerIds[0]!,
+      kind: 'digest',
+      day: '2020-01-06',
+      subject: 'Toeleiding: uw taken',
+      text: 'Taken',
+      html: '<p>Taken</p>',
+      status: 'failed',
+      attempts: 5,
+      last_error: '550 mailbox unavailable',
+    })
+    .execute();
+  await db
+    .insertInto('outbox_item')
+    .values({
+      outbox_id: mailOfB,
+      trajectory_id: cohortB.trajectories[0]!.id,
+      kind: 'attendance_placement',
+      subject: 'Taken',
+    })
+    .execute();
 });
 
 afterAll(async () => {
@@ -307,6 +341,29 @@ const attempts = (): Attempt[] => [
     theirs: B.jobcoachId,
     unknown: 'coach-die-niet-bestaat',
   },
+  {
+    // Without a share: B's ROC is not A's to publish for (the share is made further down).
+    name: "publish a closure for B's ROC",
+    method: 'POST',
+    url: (id) => `/v1/organisations/${id}/closures`,
+    body: () => ({ from: addDays(thisMonday(), 35), to: addDays(thisMonday(), 35), name: 'Kaping' }),
+    theirs: B.schoolId,
+    unknown: 'roc-dat-niet-bestaat',
+  },
+  {
+    name: "invite B's employer's contact (a sign-in link to whoever B added)",
+    method: 'POST',
+    url: (id) => `/v1/organisations/${id}/contacts/${contactOfB}/invitations`,
+    theirs: B.employerIds[0]!,
+    unknown: 'zorg-die-niet-bestaat',
+  },
+  {
+    name: "resend B's failed mail",
+    method: 'POST',
+    url: (id) => `/v1/outbox/${id}/resend`,
+    theirs: mailOfB,
+    unknown: '00000000-0000-4000-8000-000000000004',
+  },
 ];
 
 describe("an office with another office's ids", () => {
@@ -321,6 +378,17 @@ describe("an office with another office's ids", () => {
       expect(theirs.status, a.name).toBeLessThan(500);
       expect(strip(shape(theirs, a.theirs)), a.name).toEqual(strip(shape(unknown, a.unknown)));
     }
+    // And nothing happened to B's objects: no closure, no sign-in link to B's contact, B's mail not sent again.
+    const closures = await db.selectFrom('school_closure').select('name').where('school_id', '=', B.schoolId).execute();
+    expect(closures.map((c) => c.name)).not.toContain('Kaping');
+    const mails = await db
+      .selectFrom('dev_mailbox')
+      .select('subject')
+      .where('recipient', '=', 'trainer@b.example.nl')
+      .execute();
+    expect(mails).toEqual([]);
+    const mail = await db.selectFrom('outbox').select(['status', 'attempts']).where('id', '=', mailOfB).execute();
+    expect(mail).toEqual([{ status: 'failed', attempts: 5 }]);
     console.log(
       `office isolation: ${results.length} attempts on office B's ` +
         `objects, ${results.filter((r) => r.status >= 400).length} refused`,

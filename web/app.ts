@@ -8,7 +8,6 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import cookie from '@fastify/cookie';
 import csrf from '@fastify/csrf-protection';
-import formbody from '@fastify/formbody';
 import rateLimit from '@fastify/rate-limit';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { endSession, invitedContactsByEmail, useLink } from '../db/web-sessions';
@@ -34,6 +33,7 @@ import { subsidyRoutes } from './subsidy';
 import { followUpRoutes } from './follow-up';
 import { closureRoutes } from './closures';
 import { csrfOf, sendPage } from './form-parts';
+import { checkFormText, installFormParser, refusedFormPage } from './form-text';
 import { cohortLaunchRoutes } from './cohort-launch';
 import { steeringRoutes } from './steering';
 import { officeRoutes } from './office';
@@ -85,7 +85,8 @@ export async function webRoutes(app: FastifyInstance, { deps }: { deps: AppDeps 
   const now = () => deps.now?.() ?? Date.now();
 
   await app.register(cookie, { secret: key.toString('base64') });
-  await app.register(formbody);
+  // Forms as UTF-8 only, decoded strictly (web/form-text.ts).
+  await installFormParser(app);
   await app.register(rateLimit, { global: false });
   await app.register(csrf, {
     sessionPlugin: '@fastify/cookie',
@@ -96,6 +97,8 @@ export async function webRoutes(app: FastifyInstance, { deps }: { deps: AppDeps 
 
   // Pages are for people: any error is a page in Dutch, never a problem document or a stack trace.
   app.setErrorHandler(async (error: Error & { statusCode?: number; code?: string }, request, reply) => {
+    const refused = refusedFormPage(request, error);
+    if (refused) return sendPage(reply, refused.body, refused.status);
     const status = error instanceof DomainError ? error.status : (error.statusCode ?? 500);
     const [title, text] =
       error.code === 'FST_CSRF_INVALID_TOKEN' || error.code === 'FST_CSRF_MISSING_SECRET'
@@ -310,6 +313,9 @@ export async function webRoutes(app: FastifyInstance, { deps }: { deps: AppDeps 
         );
     });
     authorize(pages, deps.db, now);
+    // One rule for every form behind a session, after the access check (another office's object answers as an
+    // unknown one, and is audited, whatever the form holds): no damaged text, no BSN, before anything is stored.
+    pages.addHook('preHandler', async (request) => checkFormText(request));
     await pages.register(homeRoute, { deps });
     await pages.register(weekRoutes, { deps });
     await pages.register(weekCorrectionRoutes, { deps });

@@ -17,6 +17,7 @@ import { createThrowawayDatabase } from '../tests/helpers/postgres';
 import { benchCohortLaunch } from './cohort-launch';
 import { benchTrajectoryHistory } from './trajectory-history';
 import { benchOutcomes } from './outcomes';
+import { benchDigestProvince, digestProvinceRows } from './digest-province';
 import { benchOutbox, outboxRows } from './outbox';
 import { benchRegistrations } from './registrations';
 import { benchScale, scaleRows } from './scale';
@@ -195,6 +196,10 @@ try {
   if (!skip('OUTBOX', true)) {
     // Its own database and SMTP server (bench/outbox.ts): the production compose and delivery, no workflow.
     await section('outbox', () => benchOutbox(), outboxRows);
+  }
+  if (!skip('PROVINCE', true)) {
+    // The digest at 50,000 (bench/digest-province.ts): its own dev server, database and worker processes.
+    await section('province', () => benchDigestProvince(), digestProvinceRows);
   }
   console.log(
     '\n' +

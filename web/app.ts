@@ -28,6 +28,7 @@ import { jobcoachRoutes } from './jobcoach';
 import { checkpointRoutes } from './checkpoint';
 import { participantRoutes } from './participants';
 import { bblRoutes } from './bbl';
+import { benefitRoutes } from './benefit';
 import { workProcessRoutes } from './work-processes';
 import { pokRoutes } from './praktijkovereenkomst';
 import { subsidyRoutes } from './subsidy';
@@ -318,6 +319,7 @@ export async function webRoutes(app: FastifyInstance, { deps }: { deps: AppDeps 
     await pages.register(checkpointRoutes, { deps });
     await pages.register(participantRoutes, { deps });
     await pages.register(bblRoutes, { deps });
+    await pages.register(benefitRoutes, { deps });
     await pages.register(workProcessRoutes, { deps });
     await pages.register(pokRoutes, { deps });
     await pages.register(subsidyRoutes, { deps });

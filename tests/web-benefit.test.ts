@@ -107,6 +107,8 @@ describe("the payer's analyst", () => {
     expect(main).toContain('Werkervaringsplaats');
     expect(main).toContain('Participatiewet');
     expect(main).toMatch(/Uitkering voor de BBL\s*Nog niet bevestigd/);
+    // The 20 weeks run past the 3 months: the page says so, with the dates, and what the payer can do.
+    expect(main).toMatch(/Let op: Het traject zou eindigen op .* Leg hieronder uw verlengingsbesluit vast/);
     // Nothing of the trajectory beyond the instrument: no name, no employer, no school.
     expect(main).not.toMatch(/Deelnemer 1|Zorggroep|ROC West-Brabant/);
     await web.noAxeViolations(page);
@@ -166,7 +168,8 @@ describe("the payer's analyst", () => {
     await page.getByLabel('Uw kenmerk (niet verplicht)').focus();
     expect(await pressEnter(page)).toBe(200);
     await expect(page.getByRole('status').textContent()).resolves.toMatch(/Vastgelegd: verlengd tot en met/);
-    // At the ceiling there is nothing left to extend: the form is gone.
+    // Covered now to the ceiling, past the planned end: no warning, and nothing left to extend, so no form.
+    await expect(page.locator('main').textContent()).resolves.not.toMatch(/Let op/);
     expect(await page.getByLabel('Verlengd tot en met').count()).toBe(0);
     await web.noAxeViolations(page);
     expect((await benefit()).extensions).toEqual([{ until: ceiling, decidedOn: today, reference: 'WB-BESLUIT-TWEE' }]);

@@ -105,8 +105,13 @@ function benefitPage(
         v.check.pastMaximum && v.check.explanation
           ? html`<div class="utrecht-alert utrecht-alert--warning">
               <p class="utrecht-paragraph">
-                <strong>Let op: ${capital(v.check.explanation.nl)}.</strong> Leg vóór ${day(v.check.maximumEnd)} een
-                verlengingsbesluit vast, of overleg met het programmabureau over het einde van het traject.
+                <strong>Let op: ${capital(v.check.explanation.nl)}.</strong>
+                ${
+                  extendable(v)
+                    ? 'Leg hieronder uw verlengingsbesluit vast, of overleg met het programmabureau over het einde ' +
+                      'van het traject.'
+                    : 'Overleg met het programmabureau over het einde van het traject.'
+                }
               </p>
             </div>`
           : ''

@@ -266,6 +266,8 @@ const PAGE_VERB: Partial<Record<ReminderKind, string>> = {
   pok_due: 'Leg de handtekeningen vast',
   pok_late: 'Leg de handtekeningen vast',
   bpv_blad: 'Leg het nieuwe bpv-blad vast',
+  benefit_maximum: 'Bekijk de termijn of leg een verlenging vast',
+  benefit_adjustment: 'Bevestig de aanpassing',
 };
 
 const ATTENDANCE: ReadonlySet<ReminderKind> = new Set<ReminderKind>(['attendance_placement', 'attendance_school']);

@@ -87,6 +87,9 @@ function taskOfItem(item: DigestItem, r: Recipient): string | undefined {
       return taskOf.pok(item.trajectoryId, r.organisationId);
     case 'subsidy_deadline':
       return item.subsidy && taskOf.subsidy(item.subsidy.employerId, item.subsidy.schoolYear);
+    case 'benefit_maximum':
+    case 'benefit_adjustment':
+      return taskOf.benefit(item.trajectoryId, r.organisationId);
     default:
       return undefined;
   }

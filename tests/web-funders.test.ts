@@ -295,9 +295,13 @@ describe('isolation', () => {
     await noSmallCounts(page);
     await noAxeViolations(page);
 
-    // Her account names her role; she gets no reminders by mail, so there is nothing to switch off.
+    // Her account names her role and the reminders a payer's analyst gets (the benefit's deadlines), none of which
+    // can be switched off.
     await page.goto(`${base}/account`);
-    await expect(page.locator('main').textContent()).resolves.toMatch(/Analist \(financier\)[\s\S]*geen herinneringen/);
+    await expect(page.locator('main').textContent()).resolves.toMatch(
+      /Analist \(financier\)[\s\S]*altijd de uitkeringstermijnen van uw deelnemers/,
+    );
+    await expect(page.locator('main').textContent()).resolves.not.toMatch(/geen herinneringen/);
     expect(await page.getByRole('checkbox').count()).toBe(0);
     await noAxeViolations(page);
   }, 120_000);

@@ -262,6 +262,20 @@ describe('signing in', () => {
     await page.getByRole('button', { name: 'Inloggen' }).click();
     await expect(page.locator('h1').textContent()).resolves.toBe('Welkom, Petra Praktijkopleider');
     await noAxeViolations(page);
+    // The start page lists every week with days still to record: the trajectories' first week, two weeks back,
+    // which nobody confirmed; not last week, confirmed from the mail. Once confirmed, the older week goes too.
+    const openWeeks = page.getByRole('list', { name: 'Nog te registreren' });
+    const weekOf = (monday: string) => `/organisaties/${partners.employerIds[0]}/weken/${monday}`;
+    expect(await openWeeks.locator(`a[href="${weekOf(start)}"]`).textContent()).toMatch(/^Week van maandag/);
+    await expect(openWeeks.textContent()).resolves.toMatch(/Week van maandag .*: \d+ dagen open/);
+    expect(await openWeeks.locator(`a[href="${weekOf(lastWeek)}"]`).count()).toBe(0);
+    await openWeeks.locator(`a[href="${weekOf(start)}"]`).click();
+    expect(page.url()).toBe(`${base}${weekOf(start)}`);
+    await page.getByRole('button', { name: 'Week bevestigen' }).click();
+    await expect(page.getByRole('status').textContent()).resolves.toMatch(/Vastgelegd: \d+ dag\(en\) aanwezig/);
+    await page.goto(`${base}/`);
+    expect(await page.locator(`main a[href="${weekOf(start)}"]`).count()).toBe(0);
+    await noAxeViolations(page);
     // The home page leads to the week pages; a signed-in person may browse between weeks.
     await page.getByRole('link', { name: 'Aanwezigheid van vorige week' }).click();
     expect(page.url()).toBe(`${base}/organisaties/${partners.employerIds[0]}/weken/${lastWeek}`);

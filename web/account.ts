@@ -18,15 +18,27 @@ const ROLE_TEXT: Record<ContactRole, string> = {
   funder_analyst: 'Analist (financier)',
 };
 
-/** What always comes, per role: the tasks, which cannot be switched off; null: the role gets no mail. */
-const TASKS_TEXT: Record<ContactRole, string | null> = {
+/**
+ * What always comes, per role: the tasks, which cannot be switched off. Each kind the morning mail sends the role
+ * (activities/reminders.ts and the deadlines in activities/deadlines.ts, candidate-reminders.ts, pok-reminders.ts,
+ * readiness-reminders.ts); only week_overview and risk_raised can be switched off (KIND_TEXT).
+ */
+const TASKS_TEXT: Record<ContactRole, string> = {
   workplace_trainer:
-    'aanwezigheid die nog geregistreerd moet worden, de BBL-beslissing en de vragen 3, 6 en 12 maanden na de start',
+    'aanwezigheid die nog geregistreerd moet worden, de BBL-beslissing, de vragen 3, 6 en 12 maanden na de start ' +
+    'en de termijn om subsidie praktijkleren aan te vragen',
   roc_coordinator:
-    'ROC-dagen die nog geregistreerd moeten worden, de BBL-inschrijving en de vragen 3, 6 en 12 maanden na de start',
+    'ROC-dagen die nog geregistreerd moeten worden, de BBL-inschrijving, de praktijkovereenkomst die nog getekend ' +
+    'moet worden (ook als die te laat is), een nieuw bpv-blad na een wisseling van werkgever en de vragen 3, 6 en 12 ' +
+    'maanden na de start',
   jobcoach: 'checkpoints die eraan komen of te laat zijn',
-  coordinator: 'herinneringen aan partners die twee keer niet zijn opgevolgd',
-  funder_analyst: null,
+  coordinator:
+    'herinneringen aan partners die twee keer niet zijn opgevolgd, praktijkovereenkomsten die te laat zijn, ' +
+    'stappen van kandidaten in de werving die eraan komen, te laat zijn of niet zijn opgevolgd, en het opnieuw ' +
+    'controleren van de erkenning van leerbedrijven vóór het BBL-besluit',
+  funder_analyst:
+    'de uitkeringstermijnen van uw deelnemers: een instrument dat afloopt terwijl het traject nog doorloopt, en ' +
+    'het aanpassen of beëindigen van de uitkering zodra de BBL-arbeidsovereenkomst begint',
 };
 
 const KIND_TEXT: Record<OptionalKind, { label: string; description: string }> = {
@@ -146,22 +158,23 @@ function accountPage(
       </dl>
       <p class="utrecht-paragraph">Klopt er iets niet? Vraag de organisatie die u uitnodigde het aan te passen.</p>
       <h2 class="utrecht-heading-2">E-mail</h2>
+      <p class="utrecht-paragraph">
+        Elke werkdag om 10:00 uur krijgt u wat er voor u klaarstaat. Daarbij zijn altijd ${TASKS_TEXT[a.role]}: die kunt
+        u niet uitzetten.
+      </p>
       ${
-        TASKS_TEXT[a.role] === null
+        a.role === 'funder_analyst'
           ? html`<p class="utrecht-paragraph">
-              U krijgt geen herinneringen per e-mail. De cijfers leest u op de pagina
+              De cijfers van het programma leest u op de pagina
               <a class="utrecht-link" href="/uitkomsten">Uitkomsten</a>.
             </p>`
-          : html`<p class="utrecht-paragraph">
-                Elke werkdag om 10:00 uur krijgt u wat er voor u klaarstaat. Daarbij zijn altijd ${TASKS_TEXT[a.role]}:
-                die kunt u niet uitzetten.
-              </p>
-              <form method="post" action="/account">
-                <input type="hidden" name="_csrf" value="${csrfOf(reply)}" />
-                ${kindsFieldset(a, o.errors?.kinds)} ${deliveryFieldset(a, o.errors?.delivery)}
-                <button type="submit" class="utrecht-button utrecht-button--primary-action">Keuze opslaan</button>
-              </form>`
-      }`,
+          : ''
+      }
+      <form method="post" action="/account">
+        <input type="hidden" name="_csrf" value="${csrfOf(reply)}" />
+        ${kindsFieldset(a, o.errors?.kinds)} ${deliveryFieldset(a, o.errors?.delivery)}
+        <button type="submit" class="utrecht-button utrecht-button--primary-action">Keuze opslaan</button>
+      </form>`,
   );
 }
 

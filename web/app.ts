@@ -27,13 +27,15 @@ import { jobcoachRoutes } from './jobcoach';
 import { checkpointRoutes } from './checkpoint';
 import { participantRoutes } from './participants';
 import { bblRoutes } from './bbl';
+import { benefitRoutes } from './benefit';
 import { workProcessRoutes } from './work-processes';
 import { pokRoutes } from './praktijkovereenkomst';
 import { subsidyRoutes } from './subsidy';
 import { followUpRoutes } from './follow-up';
 import { closureRoutes } from './closures';
-import { csrfOf, sendPage } from './form-parts';
+import { csrfOf, inWords, sendPage } from './form-parts';
 import { checkFormText, installFormParser, refusedFormPage } from './form-text';
+import { openWeeks } from '../api/services/week-sheet';
 import { cohortLaunchRoutes } from './cohort-launch';
 import { steeringRoutes } from './steering';
 import { officeRoutes } from './office';
@@ -324,6 +326,7 @@ export async function webRoutes(app: FastifyInstance, { deps }: { deps: AppDeps 
     await pages.register(checkpointRoutes, { deps });
     await pages.register(participantRoutes, { deps });
     await pages.register(bblRoutes, { deps });
+    await pages.register(benefitRoutes, { deps });
     await pages.register(workProcessRoutes, { deps });
     await pages.register(pokRoutes, { deps });
     await pages.register(subsidyRoutes, { deps });
@@ -354,9 +357,26 @@ async function homeRoute(app: FastifyInstance, { deps }: { deps: AppDeps }) {
     async (request, reply) => {
       const person = request.person!;
       const today = localDate(deps.now?.() ?? Date.now());
-      const tasks =
-        person.organisationKind === 'employer' || person.organisationKind === 'school'
-          ? html`<ul class="utrecht-unordered-list">
+      const partner = person.organisationKind === 'employer' || person.organisationKind === 'school';
+      // Every week with days still to record, not only this and last week: the mail keeps reminding of them.
+      const weeks = partner ? await openWeeks(deps, request.principal, person.organisationId) : [];
+      const open = html`<h2 class="utrecht-heading-2" id="open-weken">Nog te registreren</h2>
+        ${
+          weeks.length
+            ? html`<ul class="utrecht-unordered-list" aria-labelledby="open-weken">
+                ${weeks.map(
+                  (w) =>
+                    html`<li>
+                      <a class="utrecht-link" href="${taskPath(taskOf.week(person.organisationId, w.weekStart))}"
+                        >Week van ${inWords(w.weekStart, today)}</a
+                      >: ${w.open === 1 ? '1 dag' : `${w.open} dagen`} open
+                    </li>`,
+                )}
+              </ul>`
+            : html`<p class="utrecht-paragraph">Alle dagen tot vandaag zijn geregistreerd.</p>`
+        }`;
+      const tasks = partner
+        ? html`<ul class="utrecht-unordered-list">
               <li>
                 <a class="utrecht-link" href="${taskPath(taskOf.week(person.organisationId, mondayOf(today)))}"
                   >Aanwezigheid van deze week</a
@@ -375,24 +395,25 @@ async function homeRoute(app: FastifyInstance, { deps }: { deps: AppDeps }) {
                   ? html`<li><a class="utrecht-link" href="/kandidaten">Voorgestelde kandidaten: meeloopdagen</a></li>`
                   : ''
               }
+            </ul>
+            ${open}`
+        : request.principal.role === 'jobcoach'
+          ? html`<ul class="utrecht-unordered-list">
+              <li><a class="utrecht-link" href="/deelnemers">Mijn deelnemers</a></li>
+              <li><a class="utrecht-link" href="/kandidaten">Mijn kandidaten in de werving</a></li>
             </ul>`
-          : request.principal.role === 'jobcoach'
+          : request.principal.role === 'coordinator'
             ? html`<ul class="utrecht-unordered-list">
-                <li><a class="utrecht-link" href="/deelnemers">Mijn deelnemers</a></li>
-                <li><a class="utrecht-link" href="/kandidaten">Mijn kandidaten in de werving</a></li>
+                <li><a class="utrecht-link" href="/sturing">Sturing: cohorten, achterstanden en risico's</a></li>
+                <li><a class="utrecht-link" href="/werving">Werving en selectie: wie staat waar</a></li>
+                <li><a class="utrecht-link" href="/cohorten/nieuw">Een cohort starten vanuit een spreadsheet</a></li>
+                <li><a class="utrecht-link" href="/partners">Partners: wie is wie, uitnodigingen en sleutels</a></li>
+                <li><a class="utrecht-link" href="/sleutels">API-sleutels van uw programmabureau</a></li>
+                <li><a class="utrecht-link" href="/auditlog">Auditlog: wie las of wijzigde wat</a></li>
+                <li><a class="utrecht-link" href="/privacy">AVG-verzoeken: inzage en wissen</a></li>
+                <li><a class="utrecht-link" href="/uitkomsten">Uitkomsten</a></li>
               </ul>`
-            : request.principal.role === 'coordinator'
-              ? html`<ul class="utrecht-unordered-list">
-                  <li><a class="utrecht-link" href="/sturing">Sturing: cohorten, achterstanden en risico's</a></li>
-                  <li><a class="utrecht-link" href="/werving">Werving en selectie: wie staat waar</a></li>
-                  <li><a class="utrecht-link" href="/cohorten/nieuw">Een cohort starten vanuit een spreadsheet</a></li>
-                  <li><a class="utrecht-link" href="/partners">Partners: wie is wie, uitnodigingen en sleutels</a></li>
-                  <li><a class="utrecht-link" href="/sleutels">API-sleutels van uw programmabureau</a></li>
-                  <li><a class="utrecht-link" href="/auditlog">Auditlog: wie las of wijzigde wat</a></li>
-                  <li><a class="utrecht-link" href="/privacy">AVG-verzoeken: inzage en wissen</a></li>
-                  <li><a class="utrecht-link" href="/uitkomsten">Uitkomsten</a></li>
-                </ul>`
-              : html`<p class="utrecht-paragraph"><a class="utrecht-link" href="/uitkomsten">Uitkomsten</a></p>`;
+            : html`<p class="utrecht-paragraph"><a class="utrecht-link" href="/uitkomsten">Uitkomsten</a></p>`;
       return reply
         .type('text/html; charset=utf-8')
         .header('cache-control', 'no-store')

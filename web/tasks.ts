@@ -14,6 +14,8 @@ export const taskOf = {
   pok: (trajectoryId: string, organisationId: string) => `pok:${trajectoryId}:${organisationId}`,
   /** An employer's praktijkleren subsidy file of one school year (`2025-2026`), to apply with. */
   subsidy: (employerId: string, schoolYear: string) => `subsidy:${employerId}:${schoolYear}`,
+  /** A benefit payer's (gemeente's or UWV's) work on a participant's instrument: an extension, the BBL adjustment. */
+  benefit: (trajectoryId: string, payerId: string) => `benefit:${trajectoryId}:${payerId}`,
 };
 
 const PAGES: Record<string, ((parts: string[]) => string) | undefined> = {
@@ -26,6 +28,7 @@ const PAGES: Record<string, ((parts: string[]) => string) | undefined> = {
   pok: ([trajectory]) => `/trajecten/${encodeURIComponent(trajectory!)}/praktijkovereenkomst`,
   subsidy: ([employer, year]) =>
     `/organisaties/${encodeURIComponent(employer!)}/subsidie?schooljaar=${encodeURIComponent(year!)}`,
+  benefit: ([trajectory]) => `/trajecten/${encodeURIComponent(trajectory!)}/uitkering`,
 };
 
 /** The page that does a task; undefined for a task without a page (yet). */

@@ -127,6 +127,19 @@ export async function getBenefit(deps: Deps, id: string): Promise<BenefitView> {
   };
 }
 
+/**
+ * The payer's page (web/benefit.ts): the instrument exactly as GET /v1/trajectories/{id}/benefit gives it, with the
+ * participant's pseudonymous reference the payer already has from its provisions, and today. Nothing else of the
+ * trajectory: the payer sees no more of it than through the API.
+ */
+export async function benefitSheet(
+  deps: Deps,
+  id: string,
+): Promise<{ view: BenefitView; reference: string; today: string }> {
+  const t = await requireTrajectory(deps, id);
+  return { view: await getBenefit(deps, id), reference: t.reference, today: today(deps) };
+}
+
 /** The coordinator or the payer sets the instrument; the rule set follows the payer (UWV) or the cohort's region. */
 export async function setBenefit(deps: Deps, id: string, body: BenefitBody): Promise<BenefitView> {
   const t = await requireTrajectory(deps, id);

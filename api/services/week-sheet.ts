@@ -1,8 +1,8 @@
 // An employer's or ROC's week as a sheet: its participants that week, each day planned, recorded (present or
 // absent with its reason) or not expected (and why). The same participants as the whole-week recording
 // (organisationParticipants: by the rule of access.ts), from the projection's rows.
-import { weekDays } from '../../db/week-days';
-import { addDays, isMonday, isValidDate } from '../../domain/calendar';
+import { unrecordedDays, weekDays } from '../../db/week-days';
+import { addDays, isMonday, isoWeekday, isValidDate } from '../../domain/calendar';
 import type { AbsenceReason } from '../../domain/statuses';
 import type { Principal } from '../auth';
 import type { AppDeps } from '../deps';
@@ -81,4 +81,39 @@ export async function weekSheet(
     participants: [...byTrajectory.values()],
     open,
   };
+}
+
+/**
+ * The weeks in which the organisation's participants still have days to record (planned, before today, nobody
+ * recorded them), newest first, with how many: what the morning mail reminds of, so a week left open long ago is
+ * found from the start page too. The same participants, and for an employer the same days, as the week sheet.
+ */
+export async function openWeeks(
+  deps: AppDeps,
+  principal: Principal,
+  orgId: string,
+): Promise<{ weekStart: string; open: number }[]> {
+  const org = await requireOrganisation(deps, orgId, ['employer', 'school']);
+  const now = today(deps);
+  const participants = await organisationParticipants(
+    deps,
+    { id: orgId, kind: org.kind, officeId: actingOffice(principal) },
+    now,
+  );
+  const owned = new Map(participants.map((p) => [p.id, p]));
+  const days = await unrecordedDays(
+    deps.db,
+    participants.map((p) => p.id),
+    org.kind === 'school' ? 'school' : 'placement',
+    now,
+  );
+  const weeks = new Map<string, number>();
+  for (const d of days) {
+    if (!owned.get(d.trajectory_id)?.owns(d.date)) continue;
+    const monday = addDays(d.date, 1 - isoWeekday(d.date));
+    weeks.set(monday, (weeks.get(monday) ?? 0) + 1);
+  }
+  return [...weeks]
+    .map(([weekStart, open]) => ({ weekStart, open }))
+    .sort((a, b) => b.weekStart.localeCompare(a.weekStart));
 }

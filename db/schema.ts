@@ -10,7 +10,8 @@ import type { CandidateState, CandidateStatus, Draaiboek, LeaveReason } from '..
 import type { NearDecision, UploadEntry, UploadNearMatch } from './candidate-uploads';
 import type { Instrument } from '../domain/benefit';
 import type { ContactRole, KeyRole } from '../domain/roles';
-import type { CheckpointStatus, TrajectoryStatus } from '../domain/statuses';
+import type { EventType } from '../domain/changes';
+import type { CheckpointStatus, DayOff, TrajectoryStatus } from '../domain/statuses';
 
 /** A DATE column: read back as 'YYYY-MM-DD' (type parsers in connection.ts), written as the same string. */
 type IsoDate = string;
@@ -99,7 +100,7 @@ export interface TrajectoryTable {
 export interface TrajectoryEventTable {
   trajectory_id: string;
   seq: number;
-  type: string;
+  type: EventType;
   occurred_on: IsoDate;
   data: Json<Record<string, unknown>>;
   recorded_at: CreatedAt;
@@ -152,6 +153,8 @@ export interface PlannedDayTable {
   kind: 'placement' | 'school';
   week: number;
   planned: boolean;
+  /** Why the day is not planned (migration 0029); `reason` is its name, to show. */
+  off: DayOff | null;
   reason: string | null;
 }
 

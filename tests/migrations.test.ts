@@ -143,7 +143,7 @@ const declared: { [T in keyof Database]: { [C in keyof Database[T]]: true } } = 
     sent_at: true,
     claimed_at: true,
   },
-  planned_day: { trajectory_id: true, date: true, kind: true, week: true, planned: true, reason: true },
+  planned_day: { trajectory_id: true, date: true, kind: true, week: true, planned: true, off: true, reason: true },
   planned_checkpoint: { trajectory_id: true, key: true, name: true, week: true, week_start: true, week_end: true },
   follow_up: {
     trajectory_id: true,

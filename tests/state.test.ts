@@ -177,7 +177,8 @@ describe('changes', () => {
       { date: '2027-05-03', status: 'paused', off: 'paused', reason: 'pauze' },
     ]);
     // The plan the projection writes carries the same kind.
-    expect(currentPlan(s).days.find((d) => d.date === '2027-04-15')).toMatchObject({ planned: false, off: 'closure' });
+    const closure = currentPlan(s).days.find((d) => d.date === '2027-04-15');
+    expect(closure).toMatchObject({ planned: false, off: 'closure' });
   });
 
   it('records a dropout with its week, revertible within the grace period', () => {

@@ -161,7 +161,7 @@ describe('changes', () => {
     expect(week5.days.map((d) => d.status)).toEqual(['paused', 'paused', 'paused', 'paused']);
   });
 
-  it('keeps an ROC closure a closure whatever it is called: "pauze" is not a pause, "ziekgemeld" not a sick leave', () => {
+  it('keeps an ROC closure a closure whatever its name: "pauze" is no pause, "ziekgemeld" no sick leave', () => {
     const s = applyClosures(fresh(), '2027-04-05', [
       { from: '2027-04-15', to: '2027-04-15', name: 'pauze' },
       { from: '2027-04-22', to: '2027-04-22', name: 'ziekgemeld' },

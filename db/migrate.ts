@@ -27,6 +27,7 @@ import * as m0025 from './migrations/0025_praktijkovereenkomst';
 import * as m0026 from './migrations/0026_evidence_and_legal_hold';
 import * as m0027 from './migrations/0027_deadline_reached';
 import * as m0028 from './migrations/0028_deadline_recipients';
+import * as m0029 from './migrations/0029_planned_day_off';
 
 // Listed statically rather than read from the folder, so the runner works the same from tsx, a bundle
 // or a container image.
@@ -57,6 +58,7 @@ export const MIGRATIONS: Record<string, Migration> = {
   '0026_evidence_and_legal_hold': m0026,
   '0027_deadline_reached': m0027,
   '0028_deadline_recipients': m0028,
+  '0029_planned_day_off': m0029,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };

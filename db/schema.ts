@@ -19,6 +19,7 @@ import type { MemberRole } from '../domain/roles';
 import type {
   CheckpointStatus,
   CohortStatus,
+  DayOff,
   FollowUpStatus,
   OutboxStatus,
   TrajectoryStatus,
@@ -164,6 +165,8 @@ export interface PlannedDayTable {
   kind: DayKind;
   week: number;
   planned: boolean;
+  /** Why the day is not planned (migration 0029); `reason` is its name, to show. */
+  off: DayOff | null;
   reason: string | null;
 }
 

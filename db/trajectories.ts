@@ -192,6 +192,7 @@ async function writePlan(trx: Db, id: string, plan: NonNullable<Projection['plan
           kind: d.kind,
           week: d.week,
           planned: d.planned,
+          off: d.off ?? null,
           reason: d.reason ?? null,
         })),
       )

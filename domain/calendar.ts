@@ -3,9 +3,11 @@
 // Dates are 'YYYY-MM-DD' strings in Europe/Amsterdam; day arithmetic runs on UTC noon-free date maths,
 // so summer-time changes cannot shift a day.
 
+import { Type, type Static } from 'typebox';
 import type { CheckpointTemplate } from './programme';
-import { WEEKDAYS, type DayKind, type Weekday } from './primitives';
+import { DayKind, IsoDate, WEEKDAYS, type Weekday } from './primitives';
 import type { Closure } from './recording';
+import { DayOff } from './statuses';
 
 export { WEEKDAYS, type DayKind, type Weekday };
 export type { Closure, CheckpointTemplate };
@@ -26,14 +28,22 @@ export interface CalendarInput {
   closures: Closure[];
 }
 
-export interface PlannedDay {
-  date: string;
-  week: number;
-  kind: DayKind;
-  /** false on a public holiday or ROC closure day: no attendance expected, no reminder. */
-  planned: boolean;
-  reason?: string;
-}
+/** A day of the plan. Not planned (no attendance expected, no reminder): `off` says why, `reason` names it. */
+export const PlannedDay = Type.Object({
+  date: IsoDate,
+  week: Type.Integer(),
+  kind: DayKind,
+  planned: Type.Boolean(),
+  off: Type.Optional(DayOff),
+  reason: Type.Optional(
+    Type.String({
+      description:
+        "The day off's name, to show: the holiday or closure (as the ROC named it), or pauze, ziekgemeld, " +
+        'uitgestroomd; `off` is what it is',
+    }),
+  ),
+});
+export type PlannedDay = Static<typeof PlannedDay>;
 
 export interface PlannedCheckpoint extends CheckpointTemplate {
   weekStart: string;
@@ -113,8 +123,9 @@ export function planTrajectory(input: CalendarInput): Plan {
       if (!kind) return;
       const holiday = holidays.get(date);
       const closure = kind === 'school' ? closureOn(date) : undefined;
-      const reason = holiday ?? closure?.name;
-      days.push(reason ? { date, week, kind, planned: false, reason } : { date, week, kind, planned: true });
+      if (holiday !== undefined) days.push({ date, week, kind, planned: false, off: 'holiday', reason: holiday });
+      else if (closure) days.push({ date, week, kind, planned: false, off: 'closure', reason: closure.name });
+      else days.push({ date, week, kind, planned: true });
     });
   }
   const checkpoints = input.checkpoints

@@ -112,3 +112,4 @@ export const EVENT_TYPES = [
   ...Object.values(CHANGE_EVENTS),
 ] as const;
 export type EventType = (typeof EVENT_TYPES)[number];
+export const EventType = Type.Enum(EVENT_TYPES);

@@ -1,7 +1,8 @@
 // Dates and statuses in Dutch words, for everything a person reads: mails, pages, refusals. Written by hand
 // rather than with Intl: the date is already a calendar date in Europe/Amsterdam, and a Node built with small
 // ICU would quietly fall back to English.
-import type { TrajectoryStatus } from './statuses';
+import type { EventType } from './changes';
+import type { AbsenceReason, DayOff, DayStatus, TrajectoryStatus } from './statuses';
 
 const WEEKDAYS = ['zondag', 'maandag', 'dinsdag', 'woensdag', 'donderdag', 'vrijdag', 'zaterdag'];
 const MONTHS = [
@@ -61,4 +62,51 @@ export const STATUS_NL: Record<TrajectoryStatus, string> = {
   dropped_out: 'uitgestroomd',
   awaiting_bbl: 'wacht op het BBL-besluit',
   ended: 'afgerond',
+};
+
+/** A day of the schedule in one word; a day off adds its name ("vrij (Koningsdag)"). */
+export const DAY_STATUS_NL: Record<DayStatus, string> = {
+  planned: 'gepland',
+  attended: 'aanwezig',
+  absent: 'afwezig',
+  not_planned: 'vrij',
+  paused: 'pauze',
+  sick_leave: 'ziekgemeld',
+};
+
+/**
+ * The name a day off carries when it has none of its own (a holiday and a closure have theirs). Shown only: the kind
+ * of day off is PlannedDay.off, so a closure that happens to be called "pauze" stays a closure.
+ */
+export const DAY_OFF_NL = {
+  paused: 'pauze',
+  sick_leave: 'ziekgemeld',
+  dropped_out: 'uitgestroomd',
+} as const satisfies Partial<Record<DayOff, string>>;
+
+export const ABSENCE_NL: Record<AbsenceReason, string> = {
+  sick: 'ziek',
+  leave: 'verlof',
+  unexcused: 'ongeoorloofd',
+  other: 'andere reden',
+};
+
+/** An event of a trajectory's history, as its page lists it; a new event type does not compile without one. */
+export const EVENT_NL: Record<EventType, string> = {
+  started: 'Gestart',
+  attendance_recorded: 'Aanwezigheid geregistreerd',
+  attendance_corrected: 'Aanwezigheid gecorrigeerd',
+  checkpoint_recorded: 'Gesprek vastgelegd',
+  bbl_confirmed: 'BBL-besluit bevestigd',
+  closures_applied: 'Sluitingen van het ROC verwerkt',
+  awaiting_bbl: 'Wacht op het BBL-besluit',
+  ended: 'Afgerond',
+  paused: 'Gepauzeerd',
+  resumed: 'Hervat',
+  extended: 'Verlengd',
+  employer_changed: 'Andere werkgever',
+  dropped_out: 'Uitgestroomd',
+  dropout_reverted: 'Uitstroom teruggedraaid',
+  sick_leave_started: 'Ziekgemeld',
+  recovered: 'Hersteld gemeld',
 };

@@ -11,19 +11,24 @@ import {
   type PlannedDay,
 } from './calendar';
 import type { Change } from './changes';
+import { DAY_OFF_NL } from './dutch';
 import type { DropoutReason, Outcome } from './outcomes';
+import type { Extension, Pause, SickLeave } from './plan-changes';
 import { DEFAULT_SICK_LEAVE, type SickLeaveRules } from './programme';
 import type { Closure } from './recording';
 import { refusal, refusalInEnglish, type Refusal } from './refusals';
 import { RISK_RULES, type RiskSignal } from './risks';
 import {
-  DAY_OFF,
+  DAY_STATUS_OF_DAY_OFF,
   isOpen as isOpenStatus,
   type AbsenceReason,
   type CheckpointStatus,
+  type DayOff,
   type DayStatus,
   type TrajectoryStatus,
 } from './statuses';
+
+export type { Extension, Pause, SickLeave };
 
 export interface Attendance {
   date: string;
@@ -40,17 +45,6 @@ export interface CheckpointReview {
   trainerConfirmed: boolean;
   recordedOn: string;
 }
-export interface Pause {
-  from: string;
-  to?: string;
-  reason: string;
-}
-/** A ziekmelding; `to` is the first day back. Its reason is health data (domain/personal-data.ts). */
-export interface SickLeave {
-  from: string;
-  to?: string;
-  reason?: string;
-}
 
 export interface TrajectoryData {
   calendar: CalendarInput;
@@ -61,7 +55,7 @@ export interface TrajectoryData {
   checkpoints: Record<string, CheckpointReview>;
   pauses: Pause[];
   sickLeaves: SickLeave[];
-  extensions: { weeks: number; reason: string }[];
+  extensions: Extension[];
   employers: { employerId: string; from: string }[];
   dropout?: { reason: DropoutReason; text: string; date: string; week: number };
   bbl: { contractStartDate?: string; enrolmentConfirmed?: boolean; jobWithoutBbl?: boolean };
@@ -144,17 +138,17 @@ export function currentPlan(s: TrajectoryData): Plan {
   }
   // A pause covers every day of it, a holiday included; a sick leave only the days that were planned (a holiday
   // keeps its name).
-  const off = (d: PlannedDay): string | undefined =>
+  const offFor = (d: PlannedDay): 'paused' | 'sick_leave' | undefined =>
     within(s.pauses, d.date)
-      ? DAY_OFF.paused
+      ? 'paused'
       : d.planned && (d.kind === 'placement' || rules.schoolDays === 'pause') && within(s.sickLeaves, d.date)
-        ? DAY_OFF.sick_leave
+        ? 'sick_leave'
         : undefined;
   const days = plan.days
     .filter((d) => d.date <= endDate)
-    .map((d) => {
-      const reason = off(d);
-      return reason ? { ...d, planned: false, reason } : d;
+    .map((d): PlannedDay => {
+      const off = offFor(d);
+      return off ? { ...d, planned: false, off, reason: DAY_OFF_NL[off] } : d;
     });
   return { ...plan, days, endDate };
 }
@@ -404,13 +398,11 @@ export interface ScheduleDay {
   week: number;
   kind: PlannedDay['kind'];
   status: DayStatus;
+  /** Why a day is not expected, when it is not (its status says less: a holiday and a closure are both not_planned). */
+  off?: DayOff;
   reason?: string;
   correctionReason?: string;
 }
-
-/** A day the plan does not expect: paused, on sick leave, or not planned (a holiday or closure, by its name). */
-const statusOfDayOff = (reason: string | undefined): DayStatus =>
-  reason === DAY_OFF.paused ? 'paused' : reason === DAY_OFF.sick_leave ? 'sick_leave' : 'not_planned';
 
 export function schedule(s: TrajectoryData): { weeks: { week: number; days: ScheduleDay[] }[]; endDate: string } {
   const plan = currentPlan(s);
@@ -419,7 +411,14 @@ export function schedule(s: TrajectoryData): { weeks: { week: number; days: Sche
     const a = s.attendance[d.date];
     const day: ScheduleDay =
       s.dropout && d.date > s.dropout.date && !a
-        ? { date: d.date, week: d.week, kind: d.kind, status: 'not_planned', reason: DAY_OFF.dropped_out }
+        ? {
+            date: d.date,
+            week: d.week,
+            kind: d.kind,
+            status: DAY_STATUS_OF_DAY_OFF.dropped_out,
+            off: 'dropped_out',
+            reason: DAY_OFF_NL.dropped_out,
+          }
         : a
           ? {
               date: d.date,
@@ -435,7 +434,9 @@ export function schedule(s: TrajectoryData): { weeks: { week: number; days: Sche
                 date: d.date,
                 week: d.week,
                 kind: d.kind,
-                status: statusOfDayOff(d.reason),
+                // The plan sets `off` on every day it does not plan; the type only cannot say so.
+                status: d.off ? DAY_STATUS_OF_DAY_OFF[d.off] : 'not_planned',
+                ...(d.off && { off: d.off }),
                 reason: d.reason,
               };
     byWeek.set(d.week, [...(byWeek.get(d.week) ?? []), day]);

@@ -42,14 +42,25 @@ export const RECORDED_DAY_STATUSES = ['attended', 'absent'] as const satisfies r
 export const EXPECTED_DAY_STATUSES = ['planned', ...RECORDED_DAY_STATUSES] as const satisfies readonly DayStatus[];
 
 /**
- * Why a day of the plan is not planned when it is not a holiday or a closure (those carry their own name). The
- * plan (and its projection) holds these words; the schedule turns them back into a day status by this table.
+ * Why a day of the plan is not planned: a public holiday, an ROC closure, a pause, a sick leave, or the days after a
+ * dropout. Set where the plan is made (domain/calendar.ts, domain/state.ts) and read from here on: a day's name
+ * (`reason`, e.g. the closure "pauze") is only shown, never read back.
  */
-export const DAY_OFF = {
-  paused: 'pauze',
-  sick_leave: 'ziekgemeld',
-  dropped_out: 'uitgestroomd',
-} as const satisfies Partial<Record<DayStatus | 'dropped_out', string>>;
+export const DAY_OFF_KINDS = ['holiday', 'closure', 'paused', 'sick_leave', 'dropped_out'] as const;
+export type DayOff = (typeof DAY_OFF_KINDS)[number];
+export const DayOff = Type.Enum(DAY_OFF_KINDS, {
+  description:
+    'Why the day is not planned: a public holiday, an ROC closure, a pause, a sick leave, or after a dropout',
+});
+
+/** The schedule's status of a day off: a pause and a sick leave are their own; the rest are simply not planned. */
+export const DAY_STATUS_OF_DAY_OFF = {
+  holiday: 'not_planned',
+  closure: 'not_planned',
+  paused: 'paused',
+  sick_leave: 'sick_leave',
+  dropped_out: 'not_planned',
+} as const satisfies Record<DayOff, DayStatus>;
 
 /** A cohort is launching while its trajectories' workflows are being started, launched once every one runs. */
 export const COHORT_STATUSES = ['launching', 'launched'] as const;

@@ -1,5 +1,6 @@
 // Migrations run on both embedded PGlite and real PostgreSQL, are idempotent, and produce exactly the
 // tables and columns the `Database` interface declares.
+import { Migrator } from 'kysely/migration';
 import { afterAll, describe, expect, it } from 'vitest';
 import { connectPglite, connectPostgres, openPglite, type Db } from '../db/connection';
 import { migrateToLatest, MIGRATIONS } from '../db/migrate';
@@ -143,7 +144,7 @@ const declared: { [T in keyof Database]: { [C in keyof Database[T]]: true } } = 
     sent_at: true,
     claimed_at: true,
   },
-  planned_day: { trajectory_id: true, date: true, kind: true, week: true, planned: true, reason: true },
+  planned_day: { trajectory_id: true, date: true, kind: true, week: true, planned: true, off: true, reason: true },
   planned_checkpoint: { trajectory_id: true, key: true, name: true, week: true, week_start: true, week_end: true },
   follow_up: {
     trajectory_id: true,
@@ -397,5 +398,89 @@ describe('migrations', () => {
       await database.drop();
     });
     await checkDatabase(db);
+  });
+
+  it('0029 gives the days off projected before it their kind, and has running plans read again', async () => {
+    const db = connectPglite(await openPglite());
+    cleanups.push(() => db.destroy());
+    const migrator = new Migrator({ db, provider: { getMigrations: async () => MIGRATIONS } });
+    expect((await migrator.migrateTo('0028_deadline_recipients')).error).toBeUndefined();
+    await db
+      .insertInto('organisation')
+      .values([
+        { id: 'roc', name: 'ROC', kind: 'school' },
+        { id: 'zorg', name: 'Zorg', kind: 'employer' },
+      ] as never)
+      .execute();
+    await db
+      .insertInto('cohort')
+      .values({
+        id: 'cohort',
+        programme_id: 'welslagen',
+        programme_version: 1,
+        region: 'West-Brabant',
+        start_date: '2027-04-05',
+        school_id: 'roc',
+        status: 'launched',
+      } as never)
+      .execute();
+    await db
+      .insertInto('school_closure')
+      .values({ id: 'studiedag', school_id: 'roc', from_date: '2027-04-15', to_date: '2027-04-15', name: 'Studiedag' })
+      .execute();
+    const trajectory = (id: string, status: string) => ({
+      id,
+      cohort_id: 'cohort',
+      reference: id,
+      name: 'Deelnemer',
+      email: 'deelnemer@example.nl',
+      employer_id: 'zorg',
+      placement_weekdays: JSON.stringify(['monday', 'tuesday', 'wednesday']),
+      school_weekday: 4,
+      status,
+      end_date: '2027-08-20',
+      workflow_id: `trajectory-${id}`,
+      plan_seq: 7,
+    });
+    await db
+      .insertInto('trajectory')
+      .values([trajectory('running', 'active'), trajectory('finished', 'ended')] as never)
+      .execute();
+    const day = (date: string, kind: 'placement' | 'school', reason?: string) => ({
+      trajectory_id: 'finished',
+      date,
+      kind,
+      week: 1,
+      planned: !reason,
+      reason: reason ?? null,
+    });
+    await db
+      .insertInto('planned_day')
+      .values([
+        day('2027-04-05', 'placement'),
+        day('2027-04-12', 'placement', 'pauze'),
+        day('2027-04-15', 'school', 'Studiedag'),
+        day('2027-04-19', 'placement', 'ziekgemeld'),
+        day('2027-04-27', 'placement', 'Koningsdag'),
+        day('2027-05-06', 'school', 'Hemelvaartsdag'),
+      ] as never)
+      .execute();
+
+    expect(await migrateToLatest(db)).toContain('0029_planned_day_off');
+    const days = await db.selectFrom('planned_day').select(['date', 'off']).orderBy('date').execute();
+    expect(days).toEqual([
+      { date: '2027-04-05', off: null },
+      { date: '2027-04-12', off: 'paused' },
+      { date: '2027-04-15', off: 'closure' },
+      { date: '2027-04-19', off: 'sick_leave' },
+      { date: '2027-04-27', off: 'holiday' },
+      { date: '2027-05-06', off: 'holiday' },
+    ]);
+    // A running trajectory's plan is read again from its workflow (infra/plan-backfill.ts): its days know their kind.
+    const plans = await db.selectFrom('trajectory').select(['id', 'plan_seq']).orderBy('id').execute();
+    expect(plans).toEqual([
+      { id: 'finished', plan_seq: 7 },
+      { id: 'running', plan_seq: 0 },
+    ]);
   });
 });

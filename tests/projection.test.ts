@@ -136,7 +136,8 @@ describe('the projected plan', () => {
     week: 1,
     kind: 'placement' as const,
     planned,
-    ...(planned ? {} : { reason: 'pauze' }),
+    // Not planned: an ROC closure its school happened to call "pauze", which is not a pause.
+    ...(planned ? {} : { off: 'closure' as const, reason: 'pauze' }),
   });
   const checkpoint = { key: 'intake', name: 'Intake', week: 1, weekStart: '2027-04-05', weekEnd: '2027-04-09' };
   const withPlan = (seq: number, days: ReturnType<typeof day>[]): Projection => ({
@@ -146,7 +147,7 @@ describe('the projected plan', () => {
     plan: { seq, days, checkpoints: [checkpoint] },
   });
 
-  it('is replaced by a newer plan and never by an older one arriving late', async () => {
+  it('is replaced by a newer plan, never by an older one arriving late; a day off keeps its kind', async () => {
     const { projectTrajectory } = createActivities({ db });
     await projectTrajectory(withPlan(10, [day('2027-04-05', true), day('2027-04-12', true)]));
     // a pause moved the end
@@ -155,14 +156,14 @@ describe('the projected plan', () => {
 
     const days = await db
       .selectFrom('planned_day')
-      .select(['date', 'planned', 'reason'])
+      .select(['date', 'planned', 'off', 'reason'])
       .where('trajectory_id', '=', trajectoryId)
       .orderBy('date')
       .execute();
     expect(days).toEqual([
-      { date: '2027-04-05', planned: true, reason: null },
-      { date: '2027-04-12', planned: false, reason: 'pauze' },
-      { date: '2027-04-19', planned: true, reason: null },
+      { date: '2027-04-05', planned: true, off: null, reason: null },
+      { date: '2027-04-12', planned: false, off: 'closure', reason: 'pauze' },
+      { date: '2027-04-19', planned: true, off: null, reason: null },
     ]);
     const checkpoints = await db
       .selectFrom('planned_checkpoint')

@@ -3,16 +3,23 @@
 // date by the sick working days; and the sickness reason, health data, is read only by the coordinator and the
 // jobcoach: not by the employer or the admin, not in a mail, not in a funder's figures, and not after erasure.
 // The cohort started two weeks ago, so "today" is in week 3 and week 2 lies entirely in the past.
+// RECORD_HISTORIES=1 npx vitest run tests/sick-leave.test.ts records the first one's history for tests/replay.test.ts.
+import { writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { historyToJSON } from '@temporalio/common/lib/proto-utils';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Worker } from '@temporalio/worker';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { createActivities } from '../activities';
 import type { Db } from '../db/connection';
 import { addDays, localDate, localInstant } from '../domain/calendar';
+import { decodePayloadsIn } from '../infra/payload-codec';
 import { startTestApi, type TestApi } from './helpers/api';
 import { cohortRequest, thisMonday } from './helpers/fixtures';
 import type { Json } from './helpers/json';
 import { createKey, seedPartners, type Call, type Partners } from './helpers/partners';
 import { untilStarted } from './helpers/seed';
+import { testDataConverter } from './helpers/temporal';
 
 let api: TestApi;
 let env: TestWorkflowEnvironment;
@@ -132,11 +139,11 @@ describe('sick leave', () => {
     // The projected plan (what reminders and the steering view read) follows.
     const plan = await db
       .selectFrom('planned_day')
-      .select(['date', 'planned', 'reason'])
+      .select(['date', 'planned', 'off', 'reason'])
       .where('trajectory_id', '=', t.id)
       .where('date', '=', placementDay)
       .executeTakeFirstOrThrow();
-    expect(plan).toMatchObject({ planned: false, reason: 'ziekgemeld' });
+    expect(plan).toMatchObject({ planned: false, off: 'sick_leave', reason: 'ziekgemeld' });
     const again = await call('POST', `/v1/trajectories/${t.id}/changes`, { type: 'recovery', date: addDays(week2, 8) });
     expect(again.status).toBe(422);
   });
@@ -210,5 +217,23 @@ describe('sick leave', () => {
     // The workflow still holds its state; the API gives nobody the text of an anonymised participant.
     const seen = await trajectoryAs(t.id, keys.coordinator);
     expect(JSON.stringify(seen)).not.toContain('Burn-out');
+  });
+
+  it('runs to its end after the sick leave and the recovery, and its history replays', async () => {
+    const t = trajectories[0]!;
+    const handle = env.client.workflow.getHandle(t.workflowId);
+    // No BBL decision comes: two weeks after the end (moved a week by the sick leave) it ends without doorstroom.
+    expect(await handle.result()).toMatchObject({ status: 'ended', outcome: { kind: 'no_doorstroom' } });
+    const history = await handle.fetchHistory();
+    if (process.env.RECORD_HISTORIES)
+      writeFileSync(
+        path.join(import.meta.dirname, 'histories', 'trajectory-sick-leave-and-recovery.json'),
+        historyToJSON((await decodePayloadsIn(history, testDataConverter.payloadCodecs![0]!)) as never),
+      );
+    await Worker.runReplayHistory(
+      { workflowBundle: { codePath: inject('workflowBundlePath') }, dataConverter: testDataConverter },
+      history,
+      t.workflowId,
+    );
   });
 });

@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { dutchHolidays } from '../activities/holidays';
 import {
   applyChange,
+  applyClosures,
   closeBblDecision,
   confirmBbl,
   currentPlan,
@@ -158,6 +159,26 @@ describe('changes', () => {
     expect(currentPlan(s).endDate).toBe(addDays(before, 7));
     const week5 = schedule(s).weeks.find((w) => w.week === 5)!;
     expect(week5.days.map((d) => d.status)).toEqual(['paused', 'paused', 'paused', 'paused']);
+  });
+
+  it('keeps an ROC closure a closure whatever its name: "pauze" is no pause, "ziekgemeld" no sick leave', () => {
+    const s = applyClosures(fresh(), '2027-04-05', [
+      { from: '2027-04-15', to: '2027-04-15', name: 'pauze' },
+      { from: '2027-04-22', to: '2027-04-22', name: 'ziekgemeld' },
+    ]);
+    const days = schedule(pause(s, '2027-05-03', { from: '2027-05-03', reason: 'zorg' }))
+      .weeks.flatMap((w) => w.days)
+      .filter((d) => ['2027-04-15', '2027-04-22', '2027-04-27', '2027-05-03'].includes(d.date))
+      .map(({ date, status, off, reason }) => ({ date, status, off, reason }));
+    expect(days).toEqual([
+      { date: '2027-04-15', status: 'not_planned', off: 'closure', reason: 'pauze' },
+      { date: '2027-04-22', status: 'not_planned', off: 'closure', reason: 'ziekgemeld' },
+      { date: '2027-04-27', status: 'not_planned', off: 'holiday', reason: 'Koningsdag' },
+      { date: '2027-05-03', status: 'paused', off: 'paused', reason: 'pauze' },
+    ]);
+    // The plan the projection writes carries the same kind.
+    const closure = currentPlan(s).days.find((d) => d.date === '2027-04-15');
+    expect(closure).toMatchObject({ planned: false, off: 'closure' });
   });
 
   it('records a dropout with its week, revertible within the grace period', () => {

@@ -16,11 +16,12 @@ import type { Schedule, Trajectory } from '../api/schemas/trajectory';
 import { addDays, isoWeekday } from '../domain/calendar';
 import { JOBCOACH_CHANGES, type Change, type ChangeType } from '../domain/changes';
 import { riskInDutch, type RiskSignal } from '../domain/risks';
-import { isFinal, type DayStatus } from '../domain/statuses';
+import { isFinal } from '../domain/statuses';
 import { changeUpdate } from '../workflows/trajectory';
 import { formField, readDate, readText } from './form-field';
 import { html, page, type Html } from './html';
-import { dutchDay, STATUS_NL } from '../domain/dutch';
+import { ABSENCE_NL, DAY_STATUS_NL, dutchDay, STATUS_NL } from '../domain/dutch';
+import { wordFor } from '../domain/outcome-words';
 import { refusalOf } from './refusals';
 import { taskOf, taskPath } from './tasks';
 import { csrfOf } from './form-parts';
@@ -34,20 +35,6 @@ const CHANGERS = ['admin', 'coordinator', 'jobcoach'] as const;
 const WEEKS_SHOWN = 4;
 
 const DAY_KIND: Record<'placement' | 'school', string> = { placement: 'stagedag', school: 'ROC-dag' };
-const ABSENCE_NL: Record<string, string> = {
-  sick: 'ziek',
-  leave: 'verlof',
-  unexcused: 'ongeoorloofd',
-  other: 'andere reden',
-};
-const DAY_STATUS_NL: Record<DayStatus, string> = {
-  planned: 'gepland',
-  attended: 'aanwezig',
-  absent: 'afwezig',
-  not_planned: 'geen dag',
-  paused: 'pauze',
-  sick_leave: 'ziekgemeld',
-};
 const WEEKDAY = ['zondag', 'maandag', 'dinsdag', 'woensdag', 'donderdag', 'vrijdag', 'zaterdag'];
 const SHORT_WEEKDAY = ['zo', 'ma', 'di', 'wo', 'do', 'vr', 'za'];
 const SHORT_MONTH = ['jan', 'feb', 'mrt', 'apr', 'mei', 'jun', 'jul', 'aug', 'sep', 'okt', 'nov', 'dec'];
@@ -302,7 +289,7 @@ function changeForm(reply: FastifyReply, id: string, type: FormChange, state: Ch
 
 function dayStatus(d: Schedule['weeks'][number]['days'][number]): string {
   const words = DAY_STATUS_NL[d.status];
-  if (d.status === 'absent') return `${words} (${ABSENCE_NL[d.reason ?? ''] ?? d.reason ?? 'reden onbekend'})`;
+  if (d.status === 'absent') return `${words} (${d.reason ? wordFor(ABSENCE_NL, d.reason) : 'reden onbekend'})`;
   if (d.status === 'not_planned' && d.reason) return `${words} (${d.reason})`;
   return words;
 }

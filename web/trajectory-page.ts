@@ -16,7 +16,8 @@ import { getSchedule, getTrajectory, recordOn } from '../api/services/trajectori
 import type { Schedule, Trajectory } from '../api/schemas/trajectory';
 import { isoWeekday } from '../domain/calendar';
 import type { Change } from '../domain/changes';
-import { dutchDay, STATUS_NL } from '../domain/dutch';
+import { ABSENCE_NL, DAY_STATUS_NL, dutchDay, EVENT_NL, STATUS_NL } from '../domain/dutch';
+import { DROPOUT_REASON_NL, wordFor } from '../domain/outcome-words';
 import { DROPOUT_REASONS, type DropoutReason } from '../domain/outcomes';
 import { riskInDutch } from '../domain/risks';
 import { changeUpdate } from '../workflows/trajectory';
@@ -33,67 +34,30 @@ type Notice = { kind: 'ok' | 'error' | 'info'; text: Html | string };
 type Day = Schedule['weeks'][number]['days'][number];
 
 const KIND_NL = { placement: 'Stage', school: 'ROC' } as const;
-const ABSENCE_NL: Record<string, string> = {
-  sick: 'ziek',
-  leave: 'verlof',
-  unexcused: 'ongeoorloofd',
-  other: 'anders',
-};
-const DAY_NL: Record<Day['status'], string> = {
-  planned: 'gepland',
-  attended: 'aanwezig',
-  absent: 'afwezig',
-  not_planned: 'vrij',
-  paused: 'pauze',
-  sick_leave: 'ziekgemeld',
-};
 /** The legend: every word the calendar uses, explained (the colours only repeat the words). */
 const LEGEND: [string, string][] = [
   ['Stage', 'een stagedag bij de werkgever'],
   ['ROC', 'een lesdag op het ROC'],
-  ['gepland', 'de deelnemer wordt verwacht; nog niet geregistreerd'],
-  ['aanwezig', 'geregistreerd als aanwezig'],
-  ['afwezig (reden)', 'geregistreerd als afwezig, met de reden: ziek, verlof, ongeoorloofd of anders'],
-  ['vrij (naam)', 'geen dag: een feestdag, een schoolvakantie of een sluiting van het ROC, met de naam'],
-  ['pauze', 'het traject is gepauzeerd'],
-  ['ziekgemeld', 'de deelnemer is ziekgemeld; geen stagedag tot het herstel'],
+  [DAY_STATUS_NL.planned, 'de deelnemer wordt verwacht; nog niet geregistreerd'],
+  [DAY_STATUS_NL.attended, 'geregistreerd als aanwezig'],
+  [
+    `${DAY_STATUS_NL.absent} (reden)`,
+    'geregistreerd als afwezig, met de reden: ziek, verlof, ongeoorloofd of een andere',
+  ],
+  [
+    `${DAY_STATUS_NL.not_planned} (naam)`,
+    'geen dag: een feestdag, een schoolvakantie of een sluiting van het ROC, met de naam',
+  ],
+  [DAY_STATUS_NL.paused, 'het traject is gepauzeerd'],
+  [DAY_STATUS_NL.sick_leave, 'de deelnemer is ziekgemeld; geen stagedag tot het herstel'],
 ];
 const WEEKDAYS = ['maandag', 'dinsdag', 'woensdag', 'donderdag', 'vrijdag', 'zaterdag', 'zondag'];
-
-const DROPOUT_NL: Record<DropoutReason, string> = {
-  health: 'Gezondheid',
-  motivation: 'Motivatie',
-  personal_circumstances: 'Persoonlijke omstandigheden',
-  found_other_work: 'Ander werk gevonden',
-  not_suitable: 'Past niet bij de deelnemer',
-  moved: 'Verhuisd',
-  other: 'Anders',
-};
-
-const EVENT_NL: Record<string, string> = {
-  started: 'Gestart',
-  attendance_recorded: 'Aanwezigheid geregistreerd',
-  attendance_corrected: 'Aanwezigheid gecorrigeerd',
-  checkpoint_recorded: 'Gesprek vastgelegd',
-  bbl_confirmed: 'BBL-besluit bevestigd',
-  closures_applied: 'Sluitingen van het ROC verwerkt',
-  awaiting_bbl: 'Wacht op het BBL-besluit',
-  ended: 'Afgerond',
-  paused: 'Gepauzeerd',
-  resumed: 'Hervat',
-  extended: 'Verlengd',
-  employer_changed: 'Andere werkgever',
-  dropped_out: 'Uitgestroomd',
-  dropout_reverted: 'Uitstroom teruggedraaid',
-  sick_leave_started: 'Ziekgemeld',
-  recovered: 'Hersteld gemeld',
-};
 
 const capital = (s: string) => s.charAt(0).toUpperCase() + s.slice(1);
 
 function dayWords(d: Day): string {
-  const base = DAY_NL[d.status];
-  if (d.status === 'absent') return `${base} (${ABSENCE_NL[d.reason ?? ''] ?? d.reason ?? 'reden onbekend'})`;
+  const base = DAY_STATUS_NL[d.status];
+  if (d.status === 'absent') return `${base} (${d.reason ? wordFor(ABSENCE_NL, d.reason) : 'reden onbekend'})`;
   if (d.status === 'not_planned' && d.reason) return `${base} (${d.reason})`;
   return base;
 }
@@ -160,7 +124,7 @@ function calendar(schedule: Schedule, today: string): Html {
 /** One event in words (what a coordinator needs: the type, the date, the key facts of a change). */
 function eventWords(e: Trajectory['events'][number], employers: Map<string, string>): string {
   const d = e.data as Record<string, unknown>;
-  const words = EVENT_NL[e.type] ?? e.type;
+  const words = EVENT_NL[e.type];
   const str = (k: string) => (typeof d[k] === 'string' ? (d[k] as string) : undefined);
   switch (e.type) {
     case 'paused':
@@ -174,8 +138,8 @@ function eventWords(e: Trajectory['events'][number], employers: Map<string, stri
       return `${words}: ${id ? (employers.get(id) ?? id) : '?'} vanaf ${str('from') ? dutchDay(str('from')!) : '?'}`;
     }
     case 'dropped_out': {
-      const reason = str('reason') as DropoutReason | undefined;
-      return `${words}${reason ? ` (${DROPOUT_NL[reason] ?? reason})` : ''}${str('text') ? `: ${str('text')}` : ''}`;
+      const reason = str('reason') ? ` (${wordFor(DROPOUT_REASON_NL, str('reason')!)})` : '';
+      return `${words}${reason}${str('text') ? `: ${str('text')}` : ''}`;
     }
     case 'dropout_reverted':
       return `${words}${str('reason') ? `: ${str('reason')}` : ''}`;
@@ -287,7 +251,7 @@ function fieldsOf(type: FormType, employers: { id: string; name: string }[], cur
           kind: 'select',
           options: [
             { value: '', label: 'Kies een reden' },
-            ...DROPOUT_REASONS.map((r) => ({ value: r, label: DROPOUT_NL[r] })),
+            ...DROPOUT_REASONS.map((r) => ({ value: r, label: DROPOUT_REASON_NL[r] })),
           ],
         },
         { name: 'text', label: 'Toelichting', kind: 'text', max: 1000 },

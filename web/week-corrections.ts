@@ -10,12 +10,13 @@ import { DomainError } from '../api/errors';
 import { idempotent } from '../api/idempotency';
 import { weekSheet, type WeekSheet } from '../api/services/week-sheet';
 import { recordOn, today } from '../api/services/trajectories';
+import { ABSENCE_NL } from '../domain/dutch';
 import { ABSENCE_REASONS, type AbsenceReason } from '../domain/statuses';
 import { recordAttendanceUpdate } from '../workflows/trajectory';
 import { csrfOf, personPage, sendPage } from './form-parts';
 import { html } from './html';
 import { taskOf, taskPath } from './tasks';
-import { ABSENCE_TEXT, dayName } from './week';
+import { dayName } from './week';
 
 type Params = { id: string; weekStart: string };
 /** A day's value on the form: 'aanwezig', or the absence's reason. */
@@ -87,7 +88,7 @@ function correctionsPage(
                             ${ABSENCE_REASONS.map(
                               (r) =>
                                 html`<option value="${r}" ${chosen === r ? html`selected` : ''}>
-                                  Afwezig: ${ABSENCE_TEXT[r]}
+                                  Afwezig: ${ABSENCE_NL[r]}
                                 </option>`,
                             )}
                           </select>

@@ -12,7 +12,7 @@ import { recordWeek } from '../api/services/partner-recording';
 import { weekSheet, type SheetDay, type WeekSheet } from '../api/services/week-sheet';
 import { today } from '../api/services/trajectories';
 import { addDays } from '../domain/calendar';
-import { dutchShortDate } from '../domain/dutch';
+import { ABSENCE_NL, dutchShortDate } from '../domain/dutch';
 import { ABSENCE_REASONS, type AbsenceReason } from '../domain/statuses';
 import { html, page, type Html } from './html';
 import { taskOf, taskPath } from './tasks';
@@ -20,12 +20,6 @@ import { csrfOf, sendPage } from './form-parts';
 
 type Params = { id: string; weekStart: string };
 
-export const ABSENCE_TEXT: Record<AbsenceReason, string> = {
-  sick: 'ziek',
-  leave: 'verlof',
-  unexcused: 'ongeoorloofd',
-  other: 'andere reden',
-};
 /** A day as a column heading: "maandag 23 nov". */
 export const dayName = dutchShortDate;
 
@@ -35,7 +29,7 @@ function cell(p: WeekSheet['participants'][number], day: SheetDay | undefined, o
     case 'present':
       return html`<td>Aanwezig</td>`;
     case 'absent':
-      return html`<td>Afwezig (${ABSENCE_TEXT[day.reason]})</td>`;
+      return html`<td>Afwezig (${ABSENCE_NL[day.reason]})</td>`;
     case 'not_expected':
       return html`<td>Niet verwacht${day.reason ? ` (${day.reason})` : ''}</td>`;
     case 'open':
@@ -47,7 +41,7 @@ function cell(p: WeekSheet['participants'][number], day: SheetDay | undefined, o
           aria-label="${p.firstName} (${p.reference}), ${dayName(day.date)}"
         >
           <option value="aanwezig" selected>Aanwezig</option>
-          ${ABSENCE_REASONS.map((r) => html`<option value="${r}">Afwezig: ${ABSENCE_TEXT[r]}</option>`)}
+          ${ABSENCE_REASONS.map((r) => html`<option value="${r}">Afwezig: ${ABSENCE_NL[r]}</option>`)}
         </select>
       </td>`;
   }

@@ -58,7 +58,9 @@ import {
   start,
   type Attendance,
   type CheckpointReview,
+  type Extension,
   type OpenItems,
+  type Pause,
   type ScheduleDay,
   type SickLeave,
   type TrajectoryData,
@@ -96,10 +98,10 @@ export interface TrajectoryState {
   nextDays: PlannedDay[];
   open: OpenItems;
   risks: RiskSignal[];
-  pauses: { from: string; to?: string; reason: string }[];
+  pauses: Pause[];
   /** Ziekmeldingen; a reason is health data, blanked by the API for whoever may not read it. */
   sickLeaves: SickLeave[];
-  extensions: { weeks: number; reason: string }[];
+  extensions: Extension[];
   outcome?: Outcome;
 }
 

@@ -1,21 +1,16 @@
 // A trajectory as partners read it: the core's statuses, outcomes and risk signals (domain/), with the words the
 // API adds (a risk signal's reason in English).
 import { Type, type Static } from 'typebox';
+import { PlannedDay } from '../../domain/calendar';
+import { EventType } from '../../domain/changes';
 import { Outcome } from '../../domain/outcomes';
+import { Extension, Pause, SickLeave } from '../../domain/plan-changes';
 import { DayKind } from '../../domain/primitives';
 import { RiskSignal as RiskFacts } from '../../domain/risks';
-import { AbsenceReason, DayStatus, TrajectoryStatus } from '../../domain/statuses';
+import { AbsenceReason, DayOff, DayStatus, TrajectoryStatus } from '../../domain/statuses';
 import { Email, Id, IsoDate } from './common';
 
-export { Outcome, TrajectoryStatus };
-
-export const PlannedDay = Type.Object({
-  date: IsoDate,
-  week: Type.Integer(),
-  kind: DayKind,
-  planned: Type.Boolean(),
-  reason: Type.Optional(Type.String({ description: 'Why the day is not planned: the holiday or closure' })),
-});
+export { DayOff, EventType, Extension, Outcome, Pause, PlannedDay, SickLeave, TrajectoryStatus };
 
 /** A risk signal: its facts, and why it is raised in (English) words. */
 export const RiskSignal = Type.Evaluate(
@@ -49,24 +44,15 @@ export const LiveState = Type.Object({
     }),
   }),
   risks: Type.Array(RiskSignal),
-  pauses: Type.Array(Type.Object({ from: IsoDate, to: Type.Optional(IsoDate), reason: Type.String() })),
-  sickLeaves: Type.Array(
-    Type.Object({
-      from: IsoDate,
-      to: Type.Optional(Type.Intersect([IsoDate], { description: 'The first day back' })),
-      reason: Type.Optional(
-        Type.String({ description: 'Health data: only for the coordinator and the jobcoach (else empty)' }),
-      ),
-    }),
-    { description: 'Ziekmeldingen: placement days are not planned from `from` until the first day back' },
-  ),
-  extensions: Type.Array(Type.Object({ weeks: Type.Integer(), reason: Type.String() })),
+  pauses: Type.Array(Pause),
+  sickLeaves: Type.Array(SickLeave, { description: 'Ziekmeldingen' }),
+  extensions: Type.Array(Extension),
   outcome: Type.Optional(Outcome),
 });
 
 export const TrajectoryEvent = Type.Object({
   seq: Type.Integer(),
-  type: Type.String(),
+  type: EventType,
   date: IsoDate,
   data: Type.Record(Type.String(), Type.Unknown()),
 });
@@ -94,8 +80,9 @@ export const ScheduleDay = Type.Object({
   week: Type.Integer(),
   kind: DayKind,
   status: DayStatus,
+  off: Type.Optional(DayOff),
   reason: Type.Optional(
-    Type.String({ description: 'The absence reason, or the holiday or closure that makes the day not planned' }),
+    Type.String({ description: 'The absence reason, or the name of the day off (as `off` says what it is)' }),
   ),
   correctionReason: Type.Optional(Type.String()),
 });

@@ -49,7 +49,7 @@ export interface RegionShape {
 }
 
 /** The region's projection rows, as the workflows' projections write them, for `date`'s digest. */
-async function seedRegion(db: Db, shape: RegionShape, date: string, holidays: ReadonlySet<string>) {
+export async function seedRegion(db: Db, shape: RegionShape, date: string, holidays: ReadonlySet<string>) {
   const monday = addDays(date, 1 - isoWeekday(date));
   // Week 5 of the programme: the intake (week 1) overdue, the BBL decision (week 16) not yet open.
   const start = addDays(monday, -28);

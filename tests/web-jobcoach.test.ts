@@ -126,7 +126,7 @@ describe('the jobcoach', () => {
     await ctx.close();
   }, 120_000);
 
-  it('finds "Mijn deelnemers" on a phone; a sick leave, the recovery, a pause and the resume, each on the schedule', async () => {
+  it('finds "Mijn deelnemers" on a phone; sick leave, recovery, pause and resume, each on the schedule', async () => {
     const page = await web.signIn(jobcoach, { phone: true });
     await page.getByRole('link', { name: 'Mijn deelnemers' }).click();
     expect(page.url()).toBe(`${base}/deelnemers`);

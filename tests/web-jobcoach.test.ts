@@ -2,11 +2,13 @@
 // overdue intake checkpoint, the link opens the three-way checkpoint form without signing in, the jobcoach records
 // it with the keyboard alone, and the coordinator sees it recorded through the API. Signed in, the jobcoach finds
 // "Mijn deelnemers" (also on a phone), reports a sick leave on a participant's page (a wrong date gets its Dutch
-// message next to the field; a refusal of the workflow too) and sees it on the schedule; another jobcoach's
-// participant answers 404 like an unknown one. axe-core (WCAG 2.1 A and AA) finds nothing on any page, in any state.
+// message next to the field; a refusal of the workflow too) and sees it on the schedule, then the recovery, a
+// pause and the resume, each on the schedule too; another jobcoach's participant answers 404 like an unknown one.
+// axe-core (WCAG 2.1 A and AA) finds nothing on any page, in any state.
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addDays, localDate } from '../domain/calendar';
+import { dutchDay } from '../domain/dutch';
 import { startWebWorld, type WebWorld } from './helpers/browser';
 import { cohortRequest, thisMonday, uniqueId } from './helpers/fixtures';
 import type { Json } from './helpers/json';
@@ -124,7 +126,7 @@ describe('the jobcoach', () => {
     await ctx.close();
   }, 120_000);
 
-  it('finds "Mijn deelnemers" on a phone, and reports a sick leave that the schedule then shows', async () => {
+  it('finds "Mijn deelnemers" on a phone; sick leave, recovery, pause and resume, each on the schedule', async () => {
     const page = await web.signIn(jobcoach, { phone: true });
     await page.getByRole('link', { name: 'Mijn deelnemers' }).click();
     expect(page.url()).toBe(`${base}/deelnemers`);
@@ -202,8 +204,41 @@ describe('the jobcoach', () => {
     const ahead = days.filter((d) => d.date >= today && d.kind === 'placement' && d.status !== 'not_planned');
     expect(ahead.length).toBeGreaterThan(0);
     expect(new Set(ahead.map((d) => d.status))).toEqual(new Set(['sick_leave']));
+
+    // The placement day of a Monday as the page's schedule shows it ("stagedag", then its state in words).
+    const shown = async (monday: string) =>
+      page
+        .locator('tr', { has: page.locator('th', { hasText: new RegExp(`^maandag ${dutchDay(monday)}$`) }) })
+        .filter({ hasText: 'stagedag' })
+        .textContent();
+    const [week1, week2, week3] = [7, 14, 21].map((n) => addDays(thisMonday(), n)) as [string, string, string];
+    // Recovered from next Monday on: from then the placement days are planned again.
+    await page.getByLabel('Eerste dag terug').fill(week1);
+    await page.getByRole('button', { name: 'Herstel vastleggen' }).click();
+    await expect(page.getByRole('status').textContent()).resolves.toMatch(/Het herstel is vastgelegd/);
+    await noAxeViolations(page);
+    await expect(shown(week1)).resolves.toMatch(/gepland/);
+    await expect(page.locator('tr', { hasText: 'Ziekmelding' }).textContent()).resolves.toContain(dutchDay(week1));
+    // A pause from the Monday after: its placement days stand as paused, the next weeks' too until a resume.
+    await page.getByLabel('Eerste dag van de pauze').fill(week2);
+    await page.getByLabel('Reden van de pauze').fill('Verhuizing');
+    await page.getByRole('button', { name: 'Pauze vastleggen' }).click();
+    await expect(page.getByRole('status').textContent()).resolves.toMatch(/De pauze is vastgelegd vanaf/);
+    await noAxeViolations(page);
+    await expect(shown(week1)).resolves.toMatch(/gepland/);
+    await expect(shown(week2)).resolves.toMatch(/pauze/);
+    await expect(shown(week3)).resolves.toMatch(/pauze/);
+    await expect(page.getByRole('button', { name: 'Pauze vastleggen' }).count()).resolves.toBe(0);
+    // Resumed a week later: that week's days are planned again, the paused week stays paused.
+    await page.getByLabel('Eerste dag terug').fill(week3);
+    await page.getByRole('button', { name: 'Hervatten vastleggen' }).click();
+    await expect(page.getByRole('status').textContent()).resolves.toMatch(/Het traject loopt weer vanaf/);
+    await noAxeViolations(page);
+    await expect(shown(week2)).resolves.toMatch(/pauze/);
+    await expect(shown(week3)).resolves.toMatch(/gepland/);
+    await expect(page.locator('tr', { hasText: 'Verhuizing' }).textContent()).resolves.toContain(dutchDay(week3));
     await page.context().close();
-  }, 120_000);
+  }, 180_000);
 
   it("answers another jobcoach's participant as if it did not exist", async () => {
     const page = await web.signIn(jobcoach);

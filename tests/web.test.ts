@@ -8,6 +8,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'kysely';
 import { forgetSessions, markInvited } from '../db/web-sessions';
 import { addDays } from '../domain/calendar';
+import { linkKey, signLink } from '../web/links';
+import { taskOf } from '../web/tasks';
+import { BSN_HMAC_KEY } from './helpers/app';
 import { startWebWorld, type WebWorld } from './helpers/browser';
 import { cohortRequest, thisMonday, uniqueId } from './helpers/fixtures';
 import { createKey, seedPartners, type Partners } from './helpers/partners';
@@ -366,5 +369,77 @@ describe('signing in', () => {
     expect(unknown?.status()).toBe(404);
     expect(await foreign?.text()).not.toContain('Thuiszorg');
     await ctx.close();
+  }, 120_000);
+});
+
+describe('a correction of several participants', () => {
+  it("saves nobody's correction when one participant's day is refused, and says which and why", async () => {
+    const employer = partners.employerIds[0]!;
+    const [first, second] = trajectories.filter((t) => t.employerId === employer);
+    const monday = lastWeek;
+    const wednesday = addDays(lastWeek, 2);
+    // The second participant is paused from last Wednesday on, a day already recorded: its workflow would now
+    // refuse to correct it (the day is no longer planned), while the week's sheet still shows it as recorded.
+    const paused = await api.call('POST', `/v1/trajectories/${second!.id}/changes`, {
+      type: 'pause',
+      from: wednesday,
+      reason: 'Tijdelijk niet beschikbaar',
+    });
+    expect(paused.status).toBe(200);
+    // The week's task link, as the morning mail gives it (signed here: last week has nothing left to mail about).
+    const token = signLink(linkKey({ BSN_HMAC_KEY }), {
+      purpose: 'task',
+      contactId: trainer.id,
+      task: taskOf.week(employer, lastWeek),
+      expires: Math.floor(Date.now() / 1000) + 3600,
+    });
+    const page = await (await context()).newPage();
+    await page.goto(`${base}/l/${token}`);
+    await page.goto(`${base}/organisaties/${employer}/weken/${lastWeek}/correcties`);
+    await page.locator(`select[name="c:${first!.id}:${monday}"]`).selectOption('sick');
+    await page.locator(`select[name="c:${second!.id}:${wednesday}"]`).selectOption('sick');
+    await page.getByLabel('Reden van de correctie').fill('Toch ziek gemeld');
+    const [refused] = await Promise.all([
+      page.waitForResponse((r) => r.request().method() === 'POST'),
+      page.getByRole('button', { name: 'Correctie opslaan' }).click(),
+    ]);
+    expect(refused.status()).toBe(422);
+    const alert = await page.getByRole('alert').textContent();
+    expect(alert).toMatch(/Er is niets opgeslagen/);
+    expect(alert).toContain(second!.reference);
+    await expect(page.locator(`#fout-${second!.id}-${wednesday}`).textContent()).resolves.toMatch(
+      /niet verwacht \(pauze\)/,
+    );
+    await noAxeViolations(page);
+    // The page and the database agree: neither participant's day changed.
+    const day = (trajectoryId: string, date: string) =>
+      api.db
+        .selectFrom('attendance')
+        .select(['present', 'reason'])
+        .where('trajectory_id', '=', trajectoryId)
+        .where('date', '=', date)
+        .executeTakeFirstOrThrow();
+    expect(await day(first!.id, monday)).toEqual({ present: true, reason: null });
+    expect(await day(second!.id, wednesday)).toEqual({ present: true, reason: null });
+
+    // Without the refused day, the first participant's correction is saved, and audited for that participant only.
+    const { n: before } = await api.db
+      .selectFrom('audit_event')
+      .select((e) => e.fn.max('id').as('n'))
+      .executeTakeFirstOrThrow();
+    await page.locator(`select[name="c:${second!.id}:${wednesday}"]`).selectOption('aanwezig');
+    await page.getByRole('button', { name: 'Correctie opslaan' }).click();
+    await expect(page.getByRole('status').textContent()).resolves.toMatch(/Gecorrigeerd: 1 dag/);
+    expect(await day(first!.id, monday)).toEqual({ present: false, reason: 'sick' });
+    const audited = await api.db
+      .selectFrom('audit_event')
+      .select('trajectory_id')
+      .where('actor', '=', `contact:${trainer.id}`)
+      .where('action', '=', 'change')
+      .where('route', '=', 'POST /organisaties/:id/weken/:weekStart/correcties')
+      .where('id', '>', before ?? 0)
+      .where('trajectory_id', 'is not', null)
+      .execute();
+    expect(audited.map((a) => a.trajectory_id)).toEqual([first!.id]);
   }, 120_000);
 });

@@ -23,6 +23,7 @@ import { taskOf, taskPath } from './tasks';
 import { weekRoutes } from './week';
 import { weekCorrectionRoutes } from './week-corrections';
 import { accountRoutes } from './account';
+import { colleagueRoutes } from './colleagues';
 import { jobcoachRoutes } from './jobcoach';
 import { checkpointRoutes } from './checkpoint';
 import { participantRoutes } from './participants';
@@ -322,6 +323,7 @@ export async function webRoutes(app: FastifyInstance, { deps }: { deps: AppDeps 
     await pages.register(weekRoutes, { deps });
     await pages.register(weekCorrectionRoutes, { deps });
     await pages.register(accountRoutes, { deps });
+    await pages.register(colleagueRoutes, { deps });
     await pages.register(jobcoachRoutes, { deps });
     await pages.register(checkpointRoutes, { deps });
     await pages.register(participantRoutes, { deps });
@@ -389,6 +391,11 @@ async function homeRoute(app: FastifyInstance, { deps }: { deps: AppDeps }) {
               </li>
               <li>
                 <a class="utrecht-link" href="/organisaties/${person.organisationId}/deelnemers">Mijn deelnemers</a>
+              </li>
+              <li>
+                <a class="utrecht-link" href="/organisaties/${person.organisationId}/collegas"
+                  >Collega's: wie met Toeleiding werkt, iemand uitnodigen</a
+                >
               </li>
               ${
                 person.organisationKind === 'employer'

@@ -8,17 +8,8 @@ import { randomUUID } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { COORDINATION } from '../api/access';
 import type { AppDeps } from '../api/deps';
-import { DomainError } from '../api/errors';
 import { idempotent } from '../api/idempotency';
-import { inviteContact } from '../api/services/invitations';
-import {
-  createApiKey,
-  createContact,
-  getOrganisation,
-  pageApiKeys,
-  pageContacts,
-  revoke,
-} from '../api/services/partners';
+import { createApiKey, getOrganisation, pageApiKeys, pageContacts, revoke } from '../api/services/partners';
 import type { ApiKey, CreatedApiKey } from '../api/schemas/api-key';
 import type { Contact } from '../api/schemas/covenant';
 import type { Organisation } from '../api/schemas/organisation';
@@ -26,6 +17,16 @@ import { findApiKey } from '../db/api-keys';
 import { html, type Html } from './html';
 import { readinessSection } from './readiness';
 import { csrfOf, facts, personPage, radioField, sendPage, textField, type Errors } from './form-parts';
+import {
+  addContact,
+  contactForm,
+  contactOf,
+  contactsTable,
+  CONTROL,
+  invite,
+  refusedOn,
+  type Form,
+} from './contact-parts';
 import {
   allPages,
   CONTACT_ROLE_NL,
@@ -41,12 +42,7 @@ import {
   type Partner,
 } from './office-words';
 
-type Form = Record<string, string | undefined>;
 type Notice = { kind: 'ok' | 'error' | 'info'; text: Html | string };
-
-const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
-// eslint-disable-next-line no-control-regex -- the Text schema's rule: no control characters
-const CONTROL = /[\u0000-\u001f]/;
 
 const contactList = (contacts: Contact[]) =>
   contacts.length === 0
@@ -194,77 +190,21 @@ async function organisationPage(
         ['Algemeen e-mailadres', org.email ?? 'onbekend'],
       ])}
       <h2 class="utrecht-heading-2">Contactpersonen</h2>
-      ${
-        contacts.length === 0
-          ? html`<p class="utrecht-paragraph">Er zijn nog geen contactpersonen.</p>`
-          : html`<div class="table-scroll" tabindex="0" role="region" aria-label="Contactpersonen van ${org.name}">
-                <table class="utrecht-table">
-                  <caption class="utrecht-table__caption">
-                    Contactpersonen van ${org.name}
-                  </caption>
-                  <thead class="utrecht-table__header">
-                    <tr class="utrecht-table__row">
-                      <th class="utrecht-table__header-cell" scope="col">Naam</th>
-                      <th class="utrecht-table__header-cell" scope="col">Rol</th>
-                      <th class="utrecht-table__header-cell" scope="col">E-mailadres</th>
-                      <th class="utrecht-table__header-cell" scope="col">Toegang tot de pagina's</th>
-                    </tr>
-                  </thead>
-                  <tbody class="utrecht-table__body">
-                    ${contacts.map(
-                      (c) =>
-                        html`<tr class="utrecht-table__row">
-                          <th class="utrecht-table__header-cell" scope="row">${c.name}</th>
-                          <td class="utrecht-table__cell">${CONTACT_ROLE_NL[c.role] ?? c.role}</td>
-                          <td class="utrecht-table__cell">${c.email}</td>
-                          <td class="utrecht-table__cell">
-                            <form method="post" action="/partners/${org.id}/contactpersonen/${c.id}/uitnodigen">
-                              <input type="hidden" name="_csrf" value="${csrf}" />
-                              <input type="hidden" name="formKey" value="${randomUUID()}" />
-                              <button
-                                type="submit"
-                                class="utrecht-button utrecht-button--secondary-action"
-                                aria-label="${c.name} uitnodigen"
-                              >
-                                Uitnodigen
-                              </button>
-                            </form>
-                          </td>
-                        </tr>`,
-                    )}
-                  </tbody>
-                </table>
-              </div>
-              <p class="utrecht-paragraph">
-                Uitnodigen stuurt een e-mail met een inloglink die 7 dagen en één keer werkt. Daarna vraagt de persoon
-                zelf een inloglink aan met het eigen e-mailadres.
-              </p>`
-      }
+      ${contactsTable(
+        { name: org.name, contacts, csrf },
+        (contactId) => `/partners/${org.id}/contactpersonen/${contactId}/uitnodigen`,
+      )}
       ${
         contactRoles.length
-          ? html`<form method="post" action="/partners/${org.id}/contactpersonen" novalidate>
-              <h3 class="utrecht-heading-3">Contactpersoon toevoegen</h3>
-              <input type="hidden" name="_csrf" value="${csrf}" />
-              <input type="hidden" name="formKey" value="${cf.formKey ?? randomUUID()}" />
-              ${textField({ name: 'naam', label: 'Naam', value: cf.naam, errors: ce })}
-              ${textField({
-                name: 'email',
-                label: 'E-mailadres',
-                hint: 'Hierheen gaan de uitnodiging, inloglinks en herinneringen.',
-                value: cf.email,
-                errors: ce,
-              })}
-              ${radioField({
-                name: 'rol',
-                legend: 'Rol',
-                options: contactRoles.map((r) => ({ value: r, label: CONTACT_ROLE_NL[r] ?? r })),
-                chosen: cf.rol ?? (contactRoles.length === 1 ? contactRoles[0] : undefined),
-                errors: ce,
-              })}
-              <button type="submit" class="utrecht-button utrecht-button--primary-action">
-                Contactpersoon toevoegen
-              </button>
-            </form>`
+          ? contactForm({
+              action: `/partners/${org.id}/contactpersonen`,
+              heading: 'Contactpersoon toevoegen',
+              button: 'Contactpersoon toevoegen',
+              roles: contactRoles,
+              form: cf,
+              errors: ce,
+              csrf,
+            })
           : html`<p class="utrecht-paragraph">Een ${kindLabel(org.kind)} heeft geen contactpersonen in Toeleiding.</p>`
       }
       ${readiness}
@@ -312,22 +252,6 @@ async function organisationPage(
   );
 }
 
-/** The contact form as a new contact, or its problems in Dutch (by field): the NewContact schema's rules. */
-function contactOf(form: Form, roles: string[]) {
-  const errors: Errors = {};
-  const name = String(form.naam ?? '').trim();
-  const email = String(form.email ?? '').trim();
-  const role = String(form.rol ?? '');
-  if (name === '') errors.naam = 'Vul de naam in.';
-  else if (name.length > 200) errors.naam = 'Gebruik hoogstens 200 tekens.';
-  else if (CONTROL.test(name)) errors.naam = 'Gebruik alleen gewone tekens, zonder regeleinden.';
-  if (email === '') errors.email = 'Vul het e-mailadres in.';
-  else if (!EMAIL.test(email) || email.length > 254)
-    errors.email = 'Dit is geen geldig e-mailadres. Vul een adres in zoals naam@organisatie.nl.';
-  if (!roles.includes(role)) errors.rol = 'Kies een rol.';
-  return { errors, body: { name, email, role: role as Contact['role'] } };
-}
-
 function keyOf(form: Form, roles: string[], jobcoaches: string[]) {
   const errors: Errors = {};
   const label = String(form.sleutelnaam ?? '').trim();
@@ -348,12 +272,6 @@ function keyOf(form: Form, roles: string[], jobcoaches: string[]) {
     },
   };
 }
-
-/** A refusal of the service that the page's own checks did not foresee: a Dutch message on a field. */
-const refusedOn = (e: unknown, field: string): Errors => {
-  if (!(e instanceof DomainError) || e.status >= 500 || e.status === 404) throw e;
-  return { [field]: 'Dat lukte niet: dit past niet bij deze organisatie. Controleer wat u invulde.' };
-};
 
 export async function officePartnerRoutes(app: FastifyInstance, { deps }: { deps: AppDeps }) {
   app.get(
@@ -435,20 +353,7 @@ export async function officePartnerRoutes(app: FastifyInstance, { deps }: { deps
       if (Object.keys(errors).length) return sendPage(reply, await again(errors), 422);
       let made: Contact;
       try {
-        made = (
-          await idempotent(
-            deps.db,
-            {
-              scope: `${request.principal.actor}|web|contact|${org.id}`,
-              key: String(form.formKey || randomUUID()),
-              body,
-            },
-            async (contactId) => ({
-              statusCode: 201,
-              body: await createContact(deps, request.principal, org.id, body, contactId),
-            }),
-          )
-        ).body;
+        made = await addContact(deps, request, org.id, body, form.formKey);
       } catch (e) {
         return sendPage(reply, await again(refusedOn(e, 'rol')), 422);
       }
@@ -478,28 +383,8 @@ export async function officePartnerRoutes(app: FastifyInstance, { deps }: { deps
       const org = await getOrganisation(deps, id);
       const form = request.body ?? {};
       // A repeat of the same form (a double click, a reload) sends no second mail.
-      const invitation = (
-        await idempotent(
-          deps.db,
-          {
-            scope: `${request.principal.actor}|web|invitation|${id}|${contactId}`,
-            key: String(form.formKey || randomUUID()),
-            body: { contactId },
-          },
-          async () => ({ statusCode: 201, body: await inviteContact(deps, request.principal, id, contactId) }),
-        )
-      ).body;
-      return sendPage(
-        reply,
-        await organisationPage(deps, request, reply, org, {
-          notice: {
-            kind: 'ok',
-            text: `De uitnodiging is verstuurd naar ${invitation.email}. De inloglink werkt tot ${dutchMoment(
-              invitation.linkExpiresAt,
-            )}.`,
-          },
-        }),
-      );
+      const text = await invite(deps, request, id, contactId, form.formKey);
+      return sendPage(reply, await organisationPage(deps, request, reply, org, { notice: { kind: 'ok', text } }));
     },
   );
 

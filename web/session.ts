@@ -1,7 +1,8 @@
 // Who is looking at a page: the person behind the session cookie, as the same Principal the API knows (so the
 // one policy hook, api/access.ts, decides for pages exactly as for API calls), and the audit log names the
 // person. Sessions are HttpOnly, SameSite=Lax cookies (Secure behind TLS) holding a random secret of which only
-// a hash is stored; they end after WEB_SESSION_IDLE_MINUTES without a request, and at the latest after a day.
+// a hash is stored; they end after IDLE_MINUTES without a request, and at the latest after MAX_HOURS (a day): fixed
+// values, not settings (the README states them).
 import { createHash, randomBytes } from 'node:crypto';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Db } from '../db/connection';

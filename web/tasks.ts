@@ -1,6 +1,6 @@
 // A task is one piece of work a mail asks of a person, named so a task link can carry it and a page can say
-// which task it is. A task has a page once `taskPath` knows it; the digest links only to tasks that have one
-// (the rest still name the API).
+// which task it is. Every task named here has a page (`taskPath`); a digest item that is no task links to the page
+// it concerns or to sign-in (activities/mail-texts.ts), never to the API.
 export const taskOf = {
   /** An employer's or ROC's attendance of one week (its Monday). */
   week: (organisationId: string, weekStart: string) => `week:${organisationId}:${weekStart}`,

@@ -1,24 +1,36 @@
 // Correcting a week's recorded days: each recorded day up to today with its current value to change, and the
 // reason the correction needs (the earlier recording stays in the trajectory's history, as through the API).
 // The same task as the week page, so the mail's link reaches it; recorded per trajectory by the API's own
-// attendance update, under the same policy; a repeated submission records nothing twice.
+// attendance update, under the same policy; a repeated submission records nothing twice. Every participant's
+// corrections are checked before any is sent, so a refusal saves nothing; should a trajectory still refuse after
+// others took theirs (a pause made in between), the page names exactly what was saved and what was not.
 import { randomUUID } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { noteAudit } from '../api/access';
 import type { AppDeps } from '../api/deps';
 import { DomainError } from '../api/errors';
 import { idempotent } from '../api/idempotency';
+import { correctionRefusals } from '../api/services/partner-recording';
 import { weekSheet, type WeekSheet } from '../api/services/week-sheet';
 import { recordOn, today } from '../api/services/trajectories';
 import { ABSENCE_NL } from '../domain/dutch';
+import { refusalInDutch } from '../domain/refusals';
 import { ABSENCE_REASONS, type AbsenceReason } from '../domain/statuses';
 import { recordAttendanceUpdate } from '../workflows/trajectory';
 import { csrfOf, personPage, sendPage } from './form-parts';
 import { html } from './html';
+import { refusalOf } from './refusals';
 import { taskOf, taskPath } from './tasks';
 import { dayName } from './week';
 
 type Params = { id: string; weekStart: string };
+
+/** A correction every trajectory refused: a 4xx, so the form key is freed and nothing is kept for a replay. */
+class NothingSaved extends DomainError {
+  constructor(readonly refused: { t: string; text: string }[]) {
+    super(422, 'correction-refused', 'Nothing was saved', 'every trajectory refused its correction');
+  }
+}
 /** A day's value on the form: 'aanwezig', or the absence's reason. */
 type Value = 'aanwezig' | AbsenceReason;
 
@@ -38,7 +50,15 @@ function correctionsPage(
   reply: FastifyReply,
   sheet: WeekSheet,
   on: string,
-  o: { values?: Record<string, string>; reason?: string; error?: string; notice?: string } = {},
+  o: {
+    values?: Record<string, string>;
+    reason?: string;
+    /** The reason's own problem, shown next to it. */
+    error?: string;
+    /** A refused day's problem by its field name, shown next to its choice. */
+    dayErrors?: Record<string, string>;
+    notice?: { kind: 'ok' | 'error'; text: string };
+  } = {},
 ) {
   const days = recorded(sheet, on);
   const week = taskPath(taskOf.week(sheet.organisation.id, sheet.weekStart))!;
@@ -47,7 +67,7 @@ function correctionsPage(
     reply,
     {
       title: `Correctie, week van ${dayName(sheet.weekStart)}`,
-      notice: o.notice ? { kind: 'ok', text: o.notice } : o.error ? { kind: 'error', text: o.error } : undefined,
+      notice: o.notice ?? (o.error ? { kind: 'error', text: o.error } : undefined),
     },
     html`<p class="utrecht-paragraph">
         Pas aan wat niet klopt en geef de reden. De eerdere registratie blijft bewaard in de geschiedenis van de
@@ -75,14 +95,24 @@ function correctionsPage(
                     ${days.map(({ p, date, value }) => {
                       const name = `c:${p.trajectoryId}:${date}`;
                       const chosen = o.values?.[name] ?? value;
+                      const problem = o.dayErrors?.[name];
+                      const errorId = `fout-${p.trajectoryId}-${date}`;
                       return html`<tr class="utrecht-table__row">
                         <th class="utrecht-table__header-cell" scope="row">${p.firstName} (${p.reference})</th>
                         <td class="utrecht-table__cell">${dayName(date)}</td>
                         <td class="utrecht-table__cell">
+                          ${
+                            problem
+                              ? html`<p class="utrecht-form-field-error-message" id="${errorId}">${problem}</p>`
+                              : ''
+                          }
                           <select
-                            class="utrecht-select utrecht-select--html-select"
+                            class="utrecht-select utrecht-select--html-select${
+                              problem ? ' utrecht-select--invalid' : ''
+                            }"
                             name="${name}"
                             aria-label="${p.firstName} (${p.reference}), ${dayName(date)}"
+                            ${problem ? html`aria-invalid="true" aria-describedby="${errorId}"` : ''}
                           >
                             <option value="aanwezig" ${chosen === 'aanwezig' ? html`selected` : ''}>Aanwezig</option>
                             ${ABSENCE_REASONS.map(
@@ -164,9 +194,9 @@ export async function weekCorrectionRoutes(app: FastifyInstance, { deps }: { dep
         );
       });
       const values = Object.fromEntries(Object.entries(form).filter(([k]) => k.startsWith('c:')));
-      const again = (o: { error?: string; notice?: string }, code: number) =>
+      const again = (o: Omit<Parameters<typeof correctionsPage>[4], 'values' | 'reason'>, code: number) =>
         sendPage(reply, correctionsPage(request, reply, sheet, on, { values, reason, ...o }), code);
-      if (changed.length === 0) return again({ notice: 'Er is niets gewijzigd.' }, 200);
+      if (changed.length === 0) return again({ notice: { kind: 'ok', text: 'Er is niets gewijzigd.' } }, 200);
       if (!reason) return again({ error: 'Geef de reden van de correctie.' }, 422);
       if (reason.length > 500) return again({ error: 'De reden is te lang (hoogstens 500 tekens).' }, 422);
       const kind = sheet.organisation.kind === 'school' ? ('school' as const) : ('placement' as const);
@@ -175,14 +205,42 @@ export async function weekCorrectionRoutes(app: FastifyInstance, { deps }: { dep
         const v = form[`c:${c.p.trajectoryId}:${c.date}`] as Value;
         byTrajectory.set(c.p.trajectoryId, [...(byTrajectory.get(c.p.trajectoryId) ?? []), { date: c.date, value: v }]);
       }
+      const who = new Map(sheet.participants.map((p) => [p.trajectoryId, `${p.firstName} (${p.reference})`]));
+      // Checked first, every participant's correction: one that would be refused saves nothing of anyone's.
+      const refusals = await correctionRefusals(
+        deps,
+        request.principal,
+        id,
+        [...byTrajectory].map(([trajectoryId, days]) => ({ trajectoryId, dates: days.map((d) => d.date) })),
+      );
+      if (refusals.length > 0)
+        return again(
+          {
+            notice: {
+              kind: 'error',
+              text:
+                'Er is niets opgeslagen. ' +
+                refusals
+                  .map((r) => `${who.get(r.trajectoryId)}, ${dayName(r.date)}: ${refusalInDutch(r.refusal)}`)
+                  .join(' '),
+            },
+            dayErrors: Object.fromEntries(
+              refusals.map((r) => [`c:${r.trajectoryId}:${r.date}`, refusalInDutch(r.refusal)]),
+            ),
+          },
+          422,
+        );
       const body = { weekStart, reason, changes: [...byTrajectory].map(([t, d]) => ({ t, d })) };
-      try {
-        await idempotent(
-          deps.db,
-          { scope: `${request.principal.actor}|web|correct|${id}`, key: String(form.formKey ?? randomUUID()), body },
-          async (requestId) => {
-            // One update per trajectory: all its corrections are taken or none (the workflow checks each day).
-            for (const [trajectoryId, days] of byTrajectory)
+      type Result = { saved: { t: string; days: number }[]; refused: { t: string; text: string }[] };
+      const outcome = await idempotent<Result>(
+        deps.db,
+        { scope: `${request.principal.actor}|web|correct|${id}`, key: String(form.formKey ?? randomUUID()), body },
+        async (requestId) => {
+          // One update per trajectory: all its corrections are taken or none (the workflow checks each day). Checked
+          // above, a refusal here means the trajectory changed in between; the others' corrections stand and are named.
+          const result: Result = { saved: [], refused: [] };
+          for (const [trajectoryId, days] of byTrajectory)
+            try {
               await recordOn(
                 deps,
                 trajectoryId,
@@ -198,25 +256,50 @@ export async function weekCorrectionRoutes(app: FastifyInstance, { deps }: { dep
                 },
                 `${requestId}:${trajectoryId}`,
               );
-            return { statusCode: 200, body: { corrected: changed.length } };
-          },
-        );
-      } catch (e) {
-        if (!(e instanceof DomainError) || e.status >= 500 || e.status === 404) throw e;
+              result.saved.push({ t: trajectoryId, days: days.length });
+            } catch (e) {
+              if (!(e instanceof DomainError) || e.status >= 500 || e.status === 404) throw e;
+              result.refused.push({ t: trajectoryId, text: refusalOf(e).text });
+            }
+          // Nothing saved: the key is freed (a refused request), so the form can be sent again once corrected.
+          if (result.saved.length === 0) throw new NothingSaved(result.refused);
+          return { statusCode: 200, body: result };
+        },
+      ).catch((e: unknown) => {
+        if (e instanceof NothingSaved) return e;
+        throw e;
+      });
+      if (outcome instanceof NothingSaved)
         return again(
           {
-            error:
-              'De correctie kon niet worden opgeslagen: de planning is intussen veranderd. Laad de pagina opnieuw.',
+            notice: {
+              kind: 'error',
+              text:
+                'Er is niets opgeslagen: de planning is intussen veranderd. ' +
+                outcome.refused.map((r) => `${who.get(r.t)}: ${r.text}`).join(' ') +
+                ' Laad de pagina opnieuw.',
+            },
           },
           422,
         );
-      }
-      noteAudit(request, [...byTrajectory.keys()]);
-      const fresh = await weekSheet(deps, request.principal, id, weekStart);
-      return sendPage(
-        reply,
-        correctionsPage(request, reply, fresh, on, { notice: `Gecorrigeerd: ${changed.length} dag(en).` }),
+      const { saved, refused } = outcome.body;
+      // Audited: exactly the participants whose days were corrected.
+      noteAudit(
+        request,
+        saved.map((x) => x.t),
       );
+      const fresh = await weekSheet(deps, request.principal, id, weekStart);
+      const days = saved.reduce((n, x) => n + x.days, 0);
+      const notice =
+        refused.length === 0
+          ? { kind: 'ok' as const, text: `Gecorrigeerd: ${days} dag(en).` }
+          : {
+              kind: 'error' as const,
+              text:
+                `Gecorrigeerd: ${saved.map((x) => `${who.get(x.t)} (${x.days} dag(en))`).join(', ')}; ` +
+                `niet opgeslagen: ${refused.map((r) => `${who.get(r.t)}, omdat: ${r.text}`).join('; ')}`,
+            };
+      return sendPage(reply, correctionsPage(request, reply, fresh, on, { notice }));
     },
   );
 }

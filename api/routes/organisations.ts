@@ -8,6 +8,7 @@ import type { AppDeps } from '../deps';
 import { Closure, WeekAttendance } from '../schemas/recording';
 import { ClosureView, WeekAttendanceResult } from '../schemas/trajectory';
 import {
+  contactRoleProblems,
   createContact,
   getOrganisation,
   pageContacts,
@@ -19,22 +20,8 @@ import {
 import { listSchoolClosures, publishClosure, recordWeek } from '../services/partner-recording';
 import { inviteContact } from '../services/invitations';
 
-/** Who may add which contacts: an employer its workplace trainers, an ROC its coordinators; a coordinator anyone. */
-const contactLimits: Access['body'] = (p, body: NewContact) => {
-  if (p.role === 'employer' && body.role !== 'workplace_trainer')
-    return [
-      {
-        field: 'role',
-        message: 'an employer adds its workplace trainers',
-        nl: 'een werkgever voegt zijn praktijkbegeleiders toe',
-      },
-    ];
-  if (p.role === 'school' && body.role !== 'roc_coordinator')
-    return [
-      { field: 'role', message: 'an ROC adds its ROC coordinators', nl: 'een ROC voegt zijn ROC-coördinatoren toe' },
-    ];
-  return [];
-};
+/** Who may add which contacts (services/partners.ts contactRoleProblems): the pages offer the same roles. */
+const contactLimits: Access['body'] = (p, body: NewContact) => contactRoleProblems(p, body.role);
 
 export const organisationRoutes: FastifyPluginAsyncTypebox<{ deps: AppDeps }> = async (app, { deps }) => {
   app.get(

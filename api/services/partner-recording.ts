@@ -10,7 +10,7 @@ import { placementsWithEmployer, trajectoriesAtSchool } from '../../db/trajector
 import type { Organisation, SchoolClosure } from '../../db/schema';
 import type { OrganisationKind } from '../schemas/organisation';
 import { addDays, isMonday, isValidDate, type DayKind } from '../../domain/calendar';
-import { closuresSignal, recordAttendanceUpdate, scheduleQuery } from '../../workflows/trajectory';
+import { closuresSignal, planQuery, recordAttendanceUpdate, scheduleQuery } from '../../workflows/trajectory';
 import { DomainError, notFound, unprocessable, type FieldProblem, says } from '../errors';
 import type { Closure, WeekAttendance } from '../schemas/recording';
 import type { WeekAttendanceResult } from '../schemas/trajectory';
@@ -19,6 +19,7 @@ import { sendUpdate, today } from './trajectories';
 import { temporalCall } from '../temporal-calls';
 import { mapLimit } from '../../infra/map-limit';
 import { isFinal, isOpen } from '../../domain/statuses';
+import { refusal, type Refusal } from '../../domain/refusals';
 import { trajectoryScope } from '../access';
 import type { Principal } from '../auth';
 import { actingOffice } from '../ownership';
@@ -312,6 +313,55 @@ export async function recordWeek(
     );
   }
   return { organisationId: orgId, weekStart: body.weekStart, kind, complete: refusals.length === 0, trajectories };
+}
+
+/**
+ * Checks corrections of recorded days, before any is sent, as each trajectory's attendance update will check them
+ * (domain/state.ts recordAttendance: the trajectory running, the date not after today, a day of the organisation's
+ * kind that is still planned), and that the organisation still answers for the participant on that date. The
+ * updates of several workflows cannot be made atomic; checked first, a correction of several participants that
+ * one of them would refuse is refused whole, and nothing is half-saved. What is refused, per trajectory and date.
+ */
+export async function correctionRefusals(
+  deps: AppDeps,
+  principal: Principal,
+  orgId: string,
+  changes: { trajectoryId: string; dates: string[] }[],
+): Promise<{ trajectoryId: string; date: string; refusal: Refusal }[]> {
+  const org = await requireOrganisation(deps, orgId, ['employer', 'school']);
+  const kind: DayKind = org.kind === 'school' ? 'school' : 'placement';
+  const now = today(deps);
+  const participants = new Map(
+    (await organisationParticipants(deps, { id: orgId, kind: org.kind, officeId: actingOffice(principal) }, now)).map(
+      (p) => [p.id, p],
+    ),
+  );
+  const refused = await mapLimit(changes, 20, async ({ trajectoryId, dates }) => {
+    const p = participants.get(trajectoryId);
+    const [schedule, plan] = p
+      ? await Promise.all([
+          temporalCall(deps, (c) => c.workflow.getHandle(p.workflowId).query(scheduleQuery)),
+          temporalCall(deps, (c) => c.workflow.getHandle(p.workflowId).query(planQuery)),
+        ])
+      : [undefined, undefined];
+    return dates.flatMap((date) => {
+      const day = plan?.days.find((d) => d.date === date && d.kind === kind);
+      const r: Refusal | undefined =
+        !p || !schedule || !p.owns(date) || !day
+          ? refusal('not_a_day', { date, kind })
+          : schedule.status === 'planned'
+            ? refusal('not_started', {})
+            : schedule.status === 'dropped_out' || schedule.status === 'ended'
+              ? refusal('not_open', { status: schedule.status })
+              : date > now
+                ? refusal('in_future', { date })
+                : !day.planned
+                  ? refusal('not_planned', { date, reason: day.reason ?? '' })
+                  : undefined;
+      return r ? [{ trajectoryId, date, refusal: r }] : [];
+    });
+  });
+  return refused.flat();
 }
 
 const closureView = (c: SchoolClosure) => ({

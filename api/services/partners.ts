@@ -323,6 +323,23 @@ const CONTACT_KINDS: Record<NewContact['role'], OrganisationKind[]> = {
   funder_analyst: ['gemeente', 'uwv'],
 };
 
+/** Who may add which contacts: an employer its workplace trainers, an ROC its coordinators; a coordinator anyone. */
+export function contactRoleProblems(p: Principal, role: NewContact['role']): FieldProblem[] {
+  if (p.role === 'employer' && role !== 'workplace_trainer')
+    return [
+      {
+        field: 'role',
+        message: 'an employer adds its workplace trainers',
+        nl: 'een werkgever voegt zijn praktijkbegeleiders toe',
+      },
+    ];
+  if (p.role === 'school' && role !== 'roc_coordinator')
+    return [
+      { field: 'role', message: 'an ROC adds its ROC coordinators', nl: 'een ROC voegt zijn ROC-coördinatoren toe' },
+    ];
+  return [];
+}
+
 /**
  * Adds a contact. It belongs to the office the caller acts for (the admin's: to the organisation's owner), and
  * the digest mails it only about that office's participants.

@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'kysely';
 import { forgetSessions, markInvited } from '../db/web-sessions';
 import { addDays } from '../domain/calendar';
+import { dutchDate, isoDateParts } from '../domain/dutch';
 import { linkKey, signLink } from '../web/links';
 import { taskOf } from '../web/tasks';
 import { BSN_HMAC_KEY } from './helpers/app';
@@ -25,6 +26,11 @@ let roc: { id: string; email: string };
 let trajectories: { id: string; employerId: string; reference: string }[];
 const start = addDays(thisMonday(), -14);
 const lastWeek = addDays(thisMonday(), -7);
+/** The morning mail's link to confirm the week of `monday` ("Week van maandag 23 november bevestigen: <link>"). */
+const weekLink = (text: string, monday: string) =>
+  new RegExp(`Week van ${dutchDate(monday, isoDateParts(thisMonday()).year)} bevestigen: (${base}/l/\\S+)`).exec(
+    text,
+  )?.[1];
 
 const context = (o?: { phone?: boolean }) => web.context(o);
 
@@ -77,9 +83,9 @@ describe('the workplace trainer', () => {
     await web.sendDigest();
     const mail = await mailTo(trainer.email, /Toeleiding/);
     expect(mail.text).not.toMatch(/POST|\/v1\//); // no mail asks anyone to call an API
-    // One link per week with days to record, oldest first: the last is last week's.
-    const links = [...mail.text.matchAll(new RegExp(`Week van [^:]+ bevestigen: (${base}/l/\\S+)`, 'g'))];
-    const link = links.at(-1)?.[1];
+    // One link per week with days to record, named by its Monday: last week's (after Monday, this week's past
+    // days are due too, so it is not always the last link).
+    const link = weekLink(mail.text, lastWeek);
     expect(link, mail.text).toBeDefined();
 
     const ctx = await context();
@@ -192,7 +198,7 @@ describe('the ROC coordinator', () => {
     const mail = await mailTo(roc.email, /Toeleiding/);
     expect(mail.text).toMatch(/ROC-dagen nog niet geregistreerd/);
     expect(mail.text).not.toMatch(/POST|\/v1\//);
-    const link = [...mail.text.matchAll(new RegExp(`Week van [^:]+ bevestigen: (${base}/l/\\S+)`, 'g'))].at(-1)?.[1];
+    const link = weekLink(mail.text, lastWeek);
     expect(link, mail.text).toBeDefined();
     const page = await (await context({ phone: true })).newPage();
     await page.goto(link!);

@@ -86,7 +86,9 @@ export const candidatesFound = (found: Candidate[]): Html =>
 const GOES = [
   'naam, e-mailadres, geboortedatum en referentie (vervangen door “Geanonimiseerd”)',
   'de versleutelde sleutel van het BSN',
-  'notities bij de stappen van het draaiboek',
+  'notities bij de stappen van het draaiboek, bij het stoppen en bij het voorstel voor een meeloopdag',
+  'de reden van een bewaarplicht',
+  'een ingelezen lijst die nog op uw keuze wacht en de kandidaat noemt',
   'de tekst van verstuurde e-mails over de kandidaat',
 ];
 const STAYS: [string, string][] = [

@@ -25,7 +25,10 @@ const trajectoryAccess = { roles: COORDINATION, resource: 'trajectory' as const,
 const GOES = [
   'naam, e-mailadres en referentie van de deelnemer (vervangen door “Geanonimiseerd”)',
   'de versleutelde sleutel van het BSN',
-  'getypte notities en toelichtingen (bij checkpoints, correcties, uitval en andere wijzigingen)',
+  'getypte notities en toelichtingen (bij checkpoints, correcties, bewijs van werkprocessen, uitval en andere ' +
+    'wijzigingen, en wat er ontbrak bij een traject zonder doorstroom)',
+  'de reden van een uitzondering op de gereedheid van de werkgever en van een bewaarplicht',
+  'het kenmerk van de beschikking bij een verlengde uitkering',
   'de tekst van verstuurde e-mails over de deelnemer',
   'openstaande vervolgvragen (na 3, 6 en 12 maanden) worden gesloten',
 ];

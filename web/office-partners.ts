@@ -12,6 +12,7 @@ import { DomainError } from '../api/errors';
 import { idempotent } from '../api/idempotency';
 import { inviteContact } from '../api/services/invitations';
 import {
+  apiKeyRow,
   createApiKey,
   createContact,
   getOrganisation,
@@ -22,7 +23,6 @@ import {
 import type { ApiKey, CreatedApiKey } from '../api/schemas/api-key';
 import type { Contact } from '../api/schemas/covenant';
 import type { Organisation } from '../api/schemas/organisation';
-import { findApiKey } from '../db/api-keys';
 import { html, type Html } from './html';
 import { readinessSection } from './readiness';
 import { csrfOf, facts, personPage, radioField, sendPage, textField, type Errors } from './form-parts';
@@ -591,7 +591,7 @@ export async function officePartnerRoutes(app: FastifyInstance, { deps }: { deps
     '/sleutels/:id/intrekken',
     { schema: { hide: true }, config: { access: keyAccess } },
     async (request, reply) => {
-      const key = (await findApiKey(deps.db, request.params.id))!;
+      const key = (await apiKeyRow(deps, request.params.id))!;
       return sendPage(
         reply,
         personPage(

@@ -10,7 +10,7 @@ import { DomainError } from '../api/errors';
 import { eraseTrajectory, exportTrajectory } from '../api/services/privacy';
 import { legalHolds } from '../api/services/legal-holds';
 import { findTrajectoriesByReference } from '../api/services/trajectory-search';
-import { findTrajectory } from '../db/trajectories';
+import { trajectoryRow } from '../api/services/privacy';
 import { STATUS_NL } from '../domain/dutch';
 import { isFinal } from '../domain/statuses';
 import { html, type Html } from './html';
@@ -47,7 +47,7 @@ const STAYS: [string, string][] = [
 ];
 
 async function trajectoryOf(deps: Pick<AppDeps, 'db'>, id: string) {
-  return (await findTrajectory(deps.db, id))!;
+  return (await trajectoryRow(deps, id))!;
 }
 
 function confirmPage(

@@ -198,6 +198,36 @@ export default defineConfig(
       ],
     },
   },
+  {
+    // Pages are routes too (issue 16): a page calls services (api/services/), which use db/. A type from db/ (a row a
+    // page renders) is fine. The exception is web/session.ts: a person's session and sign-in links are the pages'
+    // own storage (db/web-sessions.ts, and the contact a session is for), not a use case of the API.
+    files: ['web/**/*.ts'],
+    ignores: ['web/session.ts'],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              regex: '^(\\.\\./)+db(/|$)',
+              allowTypeImports: true,
+              message: 'A page calls a service (api/services/), which uses db/; only `import type` from db/ here.',
+            },
+          ],
+        },
+      ],
+      // No query built inline either: a Kysely builder on deps.db belongs in a db/ repository.
+      'no-restricted-syntax': [
+        'error',
+        {
+          selector:
+            'CallExpression[callee.property.name=/^(selectFrom|insertInto|updateTable|deleteFrom|transaction)$/]',
+          message: 'Queries belong in db/ (a repository), called through a service in api/services/.',
+        },
+      ],
+    },
+  },
   // Last but one: turns off every rule that would fight Prettier's formatting.
   prettier,
   {

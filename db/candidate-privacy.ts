@@ -7,7 +7,7 @@ import { sql, type Insertable } from 'kysely';
 import type { Db } from './connection';
 import { notHeld } from './legal-holds';
 import type { AuditEventTable } from './schema';
-import { ANONYMISED_NAME } from './privacy';
+import { eraseSubject } from './privacy';
 
 /** Everything held about one candidate. */
 export async function personalDataOfCandidate(db: Db, id: string) {
@@ -36,58 +36,9 @@ export async function anonymiseCandidate(
   audit: Omit<Insertable<AuditEventTable>, 'resource' | 'resource_id' | 'trajectory_id'>,
 ): Promise<boolean> {
   return db.transaction().execute(async (trx) => {
-    // Read before the reference is replaced: waiting uploads name the candidate by it.
-    const before = await trx
-      .selectFrom('candidate')
-      .select(['round_id', 'reference'])
-      .where('id', '=', id)
-      .where('anonymised_at', 'is', null)
-      .executeTakeFirst();
-    const done = await trx
-      .updateTable('candidate')
-      .set({
-        first_name: ANONYMISED_NAME,
-        last_name: '',
-        email: null,
-        date_of_birth: null,
-        bsn_hash: null,
-        reference: sql<string>`'anon-' || left(md5(id), 12)`,
-        // The history keeps each step's outcome and date, not what was typed about the candidate.
-        state: sql<string>`jsonb_set(state, '{history}', coalesce((select jsonb_agg(h - 'note') from
-          jsonb_array_elements(coalesce(state->'history', '[]'::jsonb)) as h), '[]'::jsonb))`,
-        anonymised_at: sql<Date>`now()`,
-      })
-      .where('id', '=', id)
-      .where('anonymised_at', 'is', null)
-      .executeTakeFirst();
-    if (done.numUpdatedRows === 0n) return false;
-    await trx
-      .updateTable('candidate_event')
-      .set({ data: sql<string>`data - 'note'` })
-      .where('candidate_id', '=', id)
-      .execute();
-    // A list waiting for its near-match decisions holds a copy of the candidate (name, date of birth, e-mail) to show
-    // beside a row: the whole upload goes, not just that near match. The decisions are kept by position (keuze-0,
-    // keuze-1, ...), so dropping one entry would pair a page already open with the wrong matches; a deleted upload
-    // answers "not found" and the coordinator uploads the list again, checked against the round as it is now.
-    if (before)
-      await trx
-        .deleteFrom('candidate_upload')
-        .where('round_id', '=', before.round_id)
-        .where('added_at', 'is', null)
-        .where(
-          sql<boolean>`near @> ${JSON.stringify([{ other: { kind: 'round', reference: before.reference } }])}::jsonb`,
-        )
-        .execute();
-    // Mails that named the candidate keep who got them and when, not what they said: every mail that will not be
-    // sent (again) by the outbox on its own. Not a queued one (it would go out empty, or a digest about others would
-    // be lost) and not one being sent now (its text is the SMTP conversation's).
-    await trx
-      .updateTable('outbox')
-      .set({ text: '', html: '' })
-      .where('id', 'in', trx.selectFrom('outbox_candidate_item').select('outbox_id').where('candidate_id', '=', id))
-      .where('status', 'in', ['sent', 'failed', 'uncertain', 'superseded'])
-      .execute();
+    // Name, e-mail, date of birth, BSN hash, reference, typed notes, mail texts and waiting uploads: the columns
+    // domain/personal-data.ts classifies as erased with the candidate.
+    if (!(await eraseSubject(trx, 'candidate', id))) return false;
     const office = await trx
       .selectFrom('candidate as c')
       .innerJoin('recruitment_round as r', 'r.id', 'c.round_id')

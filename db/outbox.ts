@@ -311,3 +311,8 @@ export async function requeueFailed(db: Db, id: string): Promise<boolean> {
     .executeTakeFirst();
   return row !== undefined;
 }
+
+/** A mail's status and the last error sending it. */
+export function mailStatus(db: Db, id: string) {
+  return db.selectFrom('outbox').select(['status', 'last_error']).where('id', '=', id).executeTakeFirstOrThrow();
+}

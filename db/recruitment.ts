@@ -58,3 +58,28 @@ export function findCandidate(db: Db, id: string): Promise<Candidate | undefined
 export function candidateEvents(db: Db, id: string) {
   return db.selectFrom('candidate_event').selectAll().where('candidate_id', '=', id).orderBy('seq').execute();
 }
+
+/** Candidates whose reference starts with `prefix`, of `officeId`'s rounds (every office's: null), with that office. */
+export function candidatesByReference(db: Db, prefix: string, officeId: string | null, limit = 50) {
+  let q = db
+    .selectFrom('candidate as c')
+    .innerJoin('recruitment_round as r', 'r.id', 'c.round_id')
+    .selectAll('c')
+    .select('r.office_id')
+    .where('c.reference', 'like', `${prefix.replace(/[\\%_]/g, '\\$&')}%`)
+    .orderBy('c.reference')
+    .limit(limit);
+  if (officeId !== null) q = q.where('r.office_id', '=', officeId);
+  return q.execute();
+}
+
+/** The candidates of a round that a launch took into cohort `cohortId`, by last name. */
+export function candidatesLaunchedInto(db: Db, roundId: string, cohortId: string) {
+  return db
+    .selectFrom('candidate')
+    .select(['reference', 'first_name', 'last_name'])
+    .where('round_id', '=', roundId)
+    .where('launch_cohort_id', '=', cohortId)
+    .orderBy('last_name')
+    .execute();
+}

@@ -260,3 +260,30 @@ export function trajectoriesAtSchool(db: Db, schoolId: string) {
     .orderBy('t.id')
     .execute();
 }
+
+/**
+ * The trajectories whose reference is `reference` (or begins with it, `prefix`; either regardless of case), of
+ * `officeId`'s covenants (every office's: null), at most `limit`.
+ */
+export function trajectoriesByReference(
+  db: Db,
+  reference: string,
+  officeId: string | null,
+  o: { prefix?: boolean; limit?: number } = {},
+) {
+  let base = db
+    .selectFrom('trajectory as t')
+    .innerJoin('cohort as c', 'c.id', 't.cohort_id')
+    .innerJoin('covenant as v', 'v.id', 'c.covenant_id')
+    .select(['t.id', 't.reference', 't.name', 't.status', 't.anonymised_at']);
+  if (officeId !== null) base = base.where('v.programme_office_id', '=', officeId);
+  const escaped = reference.replace(/[\\%_]/g, (c) => `\\${c}`);
+  base = o.prefix
+    ? base.where('t.reference', 'ilike', `${escaped}%`)
+    : base.where(sql<boolean>`lower(t.reference) = lower(${reference})`);
+  return base
+    .orderBy('t.reference')
+    .orderBy('t.id')
+    .limit(o.limit ?? 20)
+    .execute();
+}

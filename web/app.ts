@@ -10,15 +10,21 @@ import cookie from '@fastify/cookie';
 import csrf from '@fastify/csrf-protection';
 import rateLimit from '@fastify/rate-limit';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { endSession, invitedContactsByEmail, useLink } from '../db/web-sessions';
-import { findContact } from '../db/covenants';
 import { addDays, isoWeekday, localDate } from '../domain/calendar';
 import { authorize } from '../api/access';
 import type { AppDeps } from '../api/deps';
 import { DomainError } from '../api/errors';
 import { html, page } from './html';
 import { linkHash, linkKey, signLink, SIGN_IN_MINUTES, verifyLink } from './links';
-import { identifyPerson, SESSION_COOKIE, startSession } from './session';
+import {
+  contactOfSession,
+  endSession,
+  identifyPerson,
+  invitedContactsByEmail,
+  SESSION_COOKIE,
+  startSession,
+  useLink,
+} from './session';
 import { taskOf, taskPath } from './tasks';
 import { weekRoutes } from './week';
 import { weekCorrectionRoutes } from './week-corrections';
@@ -232,7 +238,7 @@ export async function webRoutes(app: FastifyInstance, { deps }: { deps: AppDeps 
   app.get<{ Params: { token: string } }>('/inloggen/:token', { schema: { hide: true } }, async (request, reply) => {
     const claims = verifyLink(key, request.params.token, now());
     if (claims?.purpose !== 'sign-in') return sendPage(reply, deadLink(), 410);
-    const contact = await findContact(deps.db, claims.contactId);
+    const contact = await contactOfSession(deps.db, claims.contactId);
     if (!contact) return sendPage(reply, deadLink(), 410);
     return sendPage(
       reply,
@@ -263,7 +269,8 @@ export async function webRoutes(app: FastifyInstance, { deps }: { deps: AppDeps 
   app.get<{ Params: { token: string } }>('/l/:token', { schema: { hide: true } }, async (request, reply) => {
     const claims = verifyLink(key, request.params.token, now());
     const target = claims?.purpose === 'task' && claims.task ? taskPath(claims.task) : undefined;
-    if (!claims || !target || !(await findContact(deps.db, claims.contactId))) return sendPage(reply, deadLink(), 410);
+    if (!claims || !target || !(await contactOfSession(deps.db, claims.contactId)))
+      return sendPage(reply, deadLink(), 410);
     await startSession(deps.db, reply, { contactId: claims.contactId, task: claims.task!, secure });
     // The link's text leaves the address bar at once (and with it browser history and Referer headers).
     return reply.header('referrer-policy', 'no-referrer').redirect(target, 303);

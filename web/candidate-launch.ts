@@ -8,7 +8,7 @@ import { randomUUID } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { AppDeps } from '../api/deps';
 import { DomainError } from '../api/errors';
-import { launchableCandidates, launchCandidates } from '../api/services/candidate-launch';
+import { launchableCandidates, launchCandidates, launchedCandidates } from '../api/services/candidate-launch';
 import { launchChoices, WEEKDAY_NL } from '../api/services/cohort-sheet';
 import { getRound } from '../api/services/recruitment';
 import { isMonday, WEEKDAYS, type Weekday } from '../domain/calendar';
@@ -37,15 +37,7 @@ async function launchPage(
   const form = o.form ?? {};
   const errors = o.errors ?? {};
   const chosen = new Set(o.form ? many(form.kandidaat) : waiting.map((c) => c.id));
-  const started = o.started
-    ? await deps.db
-        .selectFrom('candidate')
-        .select(['reference', 'first_name', 'last_name'])
-        .where('round_id', '=', roundId)
-        .where('launch_cohort_id', '=', o.started)
-        .orderBy('last_name')
-        .execute()
-    : [];
+  const started = o.started ? await launchedCandidates(deps, roundId, o.started) : [];
   return personPage(
     request,
     reply,

@@ -7,10 +7,13 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { auditBy } from '../api/access';
 import type { AppDeps } from '../api/deps';
 import { DomainError } from '../api/errors';
-import { actingOffice } from '../api/ownership';
-import { eraseCandidate, exportCandidate } from '../api/services/candidate-privacy';
+import {
+  candidateRow,
+  eraseCandidate,
+  exportCandidate,
+  findCandidatesByReference as candidatesWithReference,
+} from '../api/services/candidate-privacy';
 import { legalHolds } from '../api/services/legal-holds';
-import { findCandidate } from '../db/recruitment';
 import type { Candidate } from '../db/schema';
 import { CANDIDATE_STATUS_NL } from '../domain/recruitment';
 import { html, type Html } from './html';
@@ -22,37 +25,9 @@ type Params = { id: string };
 const ACCESS = { roles: ['admin', 'coordinator'] as const, resource: 'candidate' as const };
 const statusOf = (c: Candidate) => (c.anonymised_at ? 'gewist' : CANDIDATE_STATUS_NL[c.status].toLowerCase());
 
-/**
- * The caller's office's candidates whose reference starts with `reference`, each read audited by candidate (the
- * names are shown).
- */
-export async function findCandidatesByReference(deps: Pick<AppDeps, 'db'>, request: FastifyRequest, reference: string) {
-  const office = actingOffice(request.principal);
-  let q = deps.db
-    .selectFrom('candidate as c')
-    .innerJoin('recruitment_round as r', 'r.id', 'c.round_id')
-    .selectAll('c')
-    .select('r.office_id')
-    .where('c.reference', 'like', `${reference.replace(/[\\%_]/g, '\\$&')}%`)
-    .orderBy('c.reference')
-    .limit(50);
-  if (request.principal.role !== 'admin') q = q.where('r.office_id', '=', office ?? '');
-  const found = await q.execute();
-  if (found.length)
-    await deps.db
-      .insertInto('audit_event')
-      .values(
-        found.map((c) => ({
-          ...auditBy(request, 'read'),
-          resource: 'candidate',
-          resource_id: c.id,
-          trajectory_id: null,
-          office_id: c.office_id,
-        })),
-      )
-      .execute();
-  return found;
-}
+/** The caller's office's candidates whose reference starts with `reference`, each read audited (names are shown). */
+export const findCandidatesByReference = (deps: Pick<AppDeps, 'db'>, request: FastifyRequest, reference: string) =>
+  candidatesWithReference(deps, request.principal, reference, auditBy(request, 'read'));
 
 /** The candidates found, as a table of the /privacy search page. */
 export const candidatesFound = (found: Candidate[]): Html =>
@@ -86,7 +61,9 @@ export const candidatesFound = (found: Candidate[]): Html =>
 const GOES = [
   'naam, e-mailadres, geboortedatum en referentie (vervangen door “Geanonimiseerd”)',
   'de versleutelde sleutel van het BSN',
-  'notities bij de stappen van het draaiboek',
+  'notities bij de stappen van het draaiboek, bij het stoppen en bij het voorstel voor een meeloopdag',
+  'de reden van een bewaarplicht',
+  'een ingelezen lijst die nog op uw keuze wacht en de kandidaat noemt',
   'de tekst van verstuurde e-mails over de kandidaat',
 ];
 const STAYS: [string, string][] = [
@@ -105,7 +82,7 @@ export async function candidatePrivacyRoutes(app: FastifyInstance, { deps }: { d
     id: string,
     o: HoldForm & { notice?: { kind: 'error' | 'ok'; text: string } } = {},
   ) => {
-    const c = (await findCandidate(deps.db, id))!;
+    const c = (await candidateRow(deps, id))!;
     const holds = await legalHolds(deps, 'candidate', id);
     return personPage(
       request,
@@ -203,7 +180,7 @@ export async function candidatePrivacyRoutes(app: FastifyInstance, { deps }: { d
     { schema: { hide: true }, preHandler: app.csrfProtection, config: { access: ACCESS } },
     async (request, reply) => {
       const id = request.params.id;
-      const c = (await findCandidate(deps.db, id))!;
+      const c = (await candidateRow(deps, id))!;
       if (!c.anonymised_at && request.body?.bevestigd !== 'ja')
         return sendPage(
           reply,

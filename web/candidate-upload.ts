@@ -21,16 +21,14 @@ import {
   MAX_CANDIDATE_ROWS,
   type CandidateSheetProblem,
 } from '../api/services/candidate-sheet';
-import { addCandidateEntries, getRound, type CandidateEntry } from '../api/services/recruitment';
+import { addCandidateEntries, getRound, roundRow, type CandidateEntry } from '../api/services/recruitment';
 import {
   findCandidateUpload,
   insertCandidateUpload,
   markUploadAdded,
   settleDecisions,
-  type CandidateUpload,
-  type NearDecision,
-} from '../db/candidate-uploads';
-import { findRound } from '../db/recruitment';
+} from '../api/services/candidate-uploads';
+import type { CandidateUpload, NearDecision } from '../db/candidate-uploads';
 import { dutchDay } from '../domain/dutch';
 import { html, type Html } from './html';
 import { cell, headerCells, scrollTable, sheetProblems } from './table-parts';
@@ -55,7 +53,7 @@ async function uploadForm(
   reply: FastifyReply,
   o: { problems?: CandidateSheetProblem[]; fileError?: string } = {},
 ): Promise<Html> {
-  const round = (await findRound(deps.db, request.params.id))!;
+  const round = (await roundRow(deps, request.params.id))!;
   const problems = o.problems ?? [];
   const base = `/werving/${round.id}`;
   const summary = sheetProblems(
@@ -97,7 +95,7 @@ async function uploadOf(
   const upload =
     office === null
       ? undefined
-      : await findCandidateUpload(deps.db, request.params.upload, { office, roundId: request.params.id });
+      : await findCandidateUpload(deps, request.params.upload, { office, roundId: request.params.id });
   if (!upload) throw unknown();
   return upload;
 }
@@ -262,7 +260,7 @@ async function addUpload(deps: AppDeps, upload: CandidateUpload, decisions: Near
       throw e;
     });
   }
-  await markUploadAdded(deps.db, upload.id);
+  await markUploadAdded(deps, upload.id);
   return entries.length;
 }
 
@@ -328,7 +326,7 @@ export async function candidateUploadRoutes(app: FastifyInstance, { deps }: { de
     { schema: { hide: true }, preHandler: app.csrfProtection, config: CHANGE },
     async (request, reply) => {
       const office = actingOffice(request.principal)!;
-      const round = (await findRound(deps.db, request.params.id))!;
+      const round = (await roundRow(deps, request.params.id))!;
       const again = async (o: Parameters<typeof uploadForm>[3]) =>
         sendPage(reply, await uploadForm(deps, request, reply, o), 422);
       const file = (request.body ?? {}).bestand;
@@ -346,7 +344,7 @@ export async function candidateUploadRoutes(app: FastifyInstance, { deps }: { de
       const { entries, near, problems } = await checkCandidateSheet(deps, { office, round }, sheet);
       if (problems.length) return again({ problems });
       const id = randomUUID();
-      await insertCandidateUpload(deps.db, {
+      await insertCandidateUpload(deps, {
         id,
         office_id: office,
         round_id: round.id,
@@ -414,7 +412,7 @@ export async function candidateUploadRoutes(app: FastifyInstance, { deps }: { de
         if (Object.keys(errors).length) return sendPage(reply, await page(request, reply, upload, { errors }), 422);
       }
       // The first press's decisions hold; a repeat adds the same rows under the same request id.
-      const decisions = await settleDecisions(deps.db, upload.id, choices as NearDecision[]);
+      const decisions = await settleDecisions(deps, upload.id, choices as NearDecision[]);
       let work = adding.get(upload.id);
       if (!work) {
         work = addUpload(deps, upload, decisions).finally(() => adding.delete(upload.id));

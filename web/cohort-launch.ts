@@ -34,9 +34,9 @@ import {
   forgetDraftParticipants,
   insertCohortDraft,
   markLaunchRequested,
-  type CohortDraft,
-} from '../db/cohort-drafts';
-import { findProgramme } from '../db/programmes';
+} from '../api/services/cohort-drafts';
+import { programmeVersion } from '../api/services/programmes';
+import type { CohortDraft } from '../db/cohort-drafts';
 import { isMonday, WEEKDAYS, type Weekday } from '../domain/calendar';
 import { dutchDay } from '../domain/dutch';
 import { html, type Html } from './html';
@@ -165,7 +165,7 @@ function uploadPage(
 /** The draft, when it is the person's office's: another office's draft answers 404 exactly like an unknown one. */
 async function draftOf(deps: AppDeps, request: FastifyRequest<{ Params: { id: string } }>): Promise<CohortDraft> {
   const office = actingOffice(request.principal);
-  const draft = office === null ? undefined : await findCohortDraft(deps.db, request.params.id, office);
+  const draft = office === null ? undefined : await findCohortDraft(deps, request.params.id, office);
   if (!draft) throw unknown();
   return draft;
 }
@@ -196,7 +196,7 @@ function launch(deps: AppDeps, request: FastifyRequest, draft: CohortDraft, over
         'change',
         cohort.trajectories.map((t) => t.id),
       );
-      await forgetDraftParticipants(deps.db, draft.id);
+      await forgetDraftParticipants(deps, draft.id);
     })
     .catch((e: unknown) => {
       const refused = e instanceof DomainError && e.status < 500;
@@ -223,7 +223,7 @@ async function draftPage(
   o: { reason?: string; reasonError?: string } = {},
 ) {
   const on = today(deps);
-  const programme = (await findProgramme(deps.db, draft.programme_id, draft.programme_version))!;
+  const programme = (await programmeVersion(deps, draft.programme_id, draft.programme_version))!;
   const covenant = await covenantChoice(deps.db, draft.office_id, draft.covenant_id);
   const nameOf = (list: { id: string; name: string }[] | undefined, id: string) =>
     list?.find((x) => x.id === id)?.name ?? id;
@@ -566,7 +566,7 @@ export async function cohortLaunchRoutes(app: FastifyInstance, { deps }: { deps:
       if (problems.length) return again({ problems });
 
       const id = randomUUID();
-      await insertCohortDraft(deps.db, {
+      await insertCohortDraft(deps, {
         id,
         office_id: office,
         created_by: request.principal.actor,
@@ -596,7 +596,7 @@ export async function cohortLaunchRoutes(app: FastifyInstance, { deps }: { deps:
     { schema: { hide: true }, preHandler: app.csrfProtection, config: ACCESS },
     async (request, reply) => {
       const draft = await draftOf(deps, request);
-      const programme = (await findProgramme(deps.db, draft.programme_id, draft.programme_version))!;
+      const programme = (await programmeVersion(deps, draft.programme_id, draft.programme_version))!;
       // A start at an employer that is not ready needs the coordinator's reason (api/services/readiness.ts).
       const reason = String((request.body as { reden?: string } | undefined)?.reden ?? '')
         .replace(/\s+/g, ' ')
@@ -610,7 +610,7 @@ export async function cohortLaunchRoutes(app: FastifyInstance, { deps }: { deps:
         if (reasonError)
           return sendPage(reply, await draftPage(deps, request, reply, draft, { reason, reasonError }), 422);
       }
-      await markLaunchRequested(deps.db, draft.id);
+      await markLaunchRequested(deps, draft.id);
       const work = launch(deps, request, draft, reason || undefined);
       // A small cohort is started before the page comes: it shows the result at once; a large one its progress.
       await Promise.race([work, new Promise((r) => setTimeout(r, WAIT_FOR_LAUNCH_MS))]);

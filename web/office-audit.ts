@@ -7,11 +7,9 @@ import { COORDINATION } from '../api/access';
 import type { AppDeps } from '../api/deps';
 import { actingOffice, contactOfOffice } from '../api/ownership';
 import { pageAuditEvents } from '../api/services/audit';
-import { pageApiKeys } from '../api/services/partners';
+import { apiKeyRow, contactRows, pageApiKeys } from '../api/services/partners';
 import { findTrajectoriesByReference } from '../api/services/trajectory-search';
 import type { AuditEvent } from '../api/schemas/audit';
-import { findApiKey } from '../db/api-keys';
-import { findContacts } from '../db/covenants';
 import { localInstant, addDays } from '../domain/calendar';
 import { html, type Html } from './html';
 import { personPage, readDate, sendPage, textField, type Errors } from './form-parts';
@@ -82,7 +80,7 @@ async function actorNames(deps: Pick<AppDeps, 'db'>, request: FastifyRequest, ev
   const contactIds = [...new Set(events.map((e) => e.actor).filter((a) => a.startsWith('contact:')))].map((a) =>
     a.slice('contact:'.length),
   );
-  for (const c of await findContacts(deps.db, contactIds))
+  for (const c of await contactRows(deps, contactIds))
     names.set(
       `contact:${c.id}`,
       office === null || contactOfOffice(office, c)
@@ -91,7 +89,7 @@ async function actorNames(deps: Pick<AppDeps, 'db'>, request: FastifyRequest, ev
     );
   for (const actor of new Set(events.map((e) => e.actor))) {
     if (names.has(actor) || actor.startsWith('contact:')) continue;
-    const key = await findApiKey(deps.db, actor);
+    const key = await apiKeyRow(deps, actor);
     if (key)
       names.set(
         actor,

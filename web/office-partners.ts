@@ -9,11 +9,10 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { COORDINATION } from '../api/access';
 import type { AppDeps } from '../api/deps';
 import { idempotent } from '../api/idempotency';
-import { createApiKey, getOrganisation, pageApiKeys, pageContacts, revoke } from '../api/services/partners';
+import { apiKeyRow, createApiKey, getOrganisation, pageApiKeys, pageContacts, revoke } from '../api/services/partners';
 import type { ApiKey, CreatedApiKey } from '../api/schemas/api-key';
 import type { Contact } from '../api/schemas/covenant';
 import type { Organisation } from '../api/schemas/organisation';
-import { findApiKey } from '../db/api-keys';
 import { html, type Html } from './html';
 import { readinessSection } from './readiness';
 import { csrfOf, facts, personPage, radioField, sendPage, textField, type Errors } from './form-parts';
@@ -476,7 +475,7 @@ export async function officePartnerRoutes(app: FastifyInstance, { deps }: { deps
     '/sleutels/:id/intrekken',
     { schema: { hide: true }, config: { access: keyAccess } },
     async (request, reply) => {
-      const key = (await findApiKey(deps.db, request.params.id))!;
+      const key = (await apiKeyRow(deps, request.params.id))!;
       return sendPage(
         reply,
         personPage(

@@ -10,7 +10,7 @@ import { DomainError } from '../api/errors';
 import { eraseTrajectory, exportTrajectory } from '../api/services/privacy';
 import { legalHolds } from '../api/services/legal-holds';
 import { findTrajectoriesByReference } from '../api/services/trajectory-search';
-import { findTrajectory } from '../db/trajectories';
+import { trajectoryRow } from '../api/services/privacy';
 import { STATUS_NL } from '../domain/dutch';
 import { isFinal } from '../domain/statuses';
 import { html, type Html } from './html';
@@ -25,7 +25,10 @@ const trajectoryAccess = { roles: COORDINATION, resource: 'trajectory' as const,
 const GOES = [
   'naam, e-mailadres en referentie van de deelnemer (vervangen door “Geanonimiseerd”)',
   'de versleutelde sleutel van het BSN',
-  'getypte notities en toelichtingen (bij checkpoints, correcties, uitval en andere wijzigingen)',
+  'getypte notities en toelichtingen (bij checkpoints, correcties, bewijs van werkprocessen, uitval en andere ' +
+    'wijzigingen, en wat er ontbrak bij een traject zonder doorstroom)',
+  'de reden van een uitzondering op de gereedheid van de werkgever en van een bewaarplicht',
+  'het kenmerk van de beschikking bij een verlengde uitkering',
   'de tekst van verstuurde e-mails over de deelnemer',
   'openstaande vervolgvragen (na 3, 6 en 12 maanden) worden gesloten',
 ];
@@ -44,7 +47,7 @@ const STAYS: [string, string][] = [
 ];
 
 async function trajectoryOf(deps: Pick<AppDeps, 'db'>, id: string) {
-  return (await findTrajectory(deps.db, id))!;
+  return (await trajectoryRow(deps, id))!;
 }
 
 function confirmPage(

@@ -7,12 +7,11 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { COORDINATION } from '../api/access';
 import type { AppDeps } from '../api/deps';
 import { DomainError } from '../api/errors';
-import { getOrganisation, pageContacts } from '../api/services/partners';
+import { contactRows, getOrganisation, pageContacts } from '../api/services/partners';
 import { getReadiness, setReadiness } from '../api/services/readiness';
 import { today } from '../api/services/trajectories';
 import type { Organisation } from '../api/schemas/organisation';
 import type { Readiness, ReadinessInput } from '../api/schemas/readiness';
-import { findContacts } from '../db/covenants';
 import { CHECKLIST, CHECKLIST_ITEMS, CREBO_NAMES, READINESS_LIMITS, WELSLAGEN_CREBO } from '../domain/readiness';
 import { html, type Html } from './html';
 import {
@@ -38,7 +37,7 @@ async function checkers(deps: Pick<AppDeps, 'db'>, items: Readiness[]): Promise<
   const ids = items.flatMap((r) =>
     r.recognition?.checkedBy.startsWith('contact:') ? [r.recognition.checkedBy.slice(8)] : [],
   );
-  return new Map((await findContacts(deps.db, ids)).map((c) => [`contact:${c.id}`, c.name]));
+  return new Map((await contactRows(deps, ids)).map((c) => [`contact:${c.id}`, c.name]));
 }
 const checkerName = (by: string, names: Map<string, string>) =>
   by === 'SBB-import' ? 'de import uit de gegevens van SBB' : (names.get(by) ?? `sleutel ${by}`);

@@ -7,6 +7,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Db } from '../db/connection';
 import type { ContactRole } from '../db/schema';
+import { findContact } from '../db/covenants';
 import { createSession, findLiveSession, touchSession } from '../db/web-sessions';
 import type { KeyRole } from '../domain/roles';
 import type { Principal } from '../api/auth';
@@ -115,3 +116,9 @@ export async function startSession(
 }
 
 export const sessionCookieHash = hashOf;
+
+// The sign-in's own storage, for web/app.ts: the one web module that reaches db/ (eslint.config.js), because a
+// person's session is the pages' own concern, not a use case of the API.
+export { endSession, invitedContactsByEmail, useLink } from '../db/web-sessions';
+/** The contact a sign-in link or session is for (undefined once removed). */
+export const contactOfSession = (db: Db, contactId: string) => findContact(db, contactId);

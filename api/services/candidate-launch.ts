@@ -5,7 +5,7 @@
 // (launchCohort); before it, the candidates are claimed for the cohort in one statement, so two launches can never
 // both take one; a refused launch gives them back.
 import type { Db } from '../../db/connection';
-import { findRound } from '../../db/recruitment';
+import { candidatesLaunchedInto, findRound } from '../../db/recruitment';
 import type { Candidate } from '../../db/schema';
 import type { Principal } from '../auth';
 import type { AppDeps } from '../deps';
@@ -30,6 +30,10 @@ export function launchableCandidates(db: Db, roundId: string): Promise<Candidate
     .orderBy('first_name')
     .execute();
 }
+
+/** Who a launch started as cohort `cohortId`: shown once it is done. */
+export const launchedCandidates = (deps: Pick<AppDeps, 'db'>, roundId: string, cohortId: string) =>
+  candidatesLaunchedInto(deps.db, roundId, cohortId);
 
 /** Why a chosen candidate cannot be launched, in both languages; undefined when it can. */
 function notLaunchable(c: Candidate): { message: string; nl: string } | undefined {

@@ -1,7 +1,10 @@
 // A candidate's rights (AVG articles 15 and 17): everything held, and erasure. A candidate still in the round needs
 // its data for the next step: the coordinator records that it leaves (with the reason) first, as for a trajectory.
 import { anonymiseCandidate, personalDataOfCandidate } from '../../db/candidate-privacy';
-import { findCandidate } from '../../db/recruitment';
+import { insertAuditEvents } from '../../db/audit';
+import { candidatesByReference, findCandidate } from '../../db/recruitment';
+import type { Principal } from '../auth';
+import { actingOffice } from '../ownership';
 import { conflict, notFound, says } from '../errors';
 import type { CandidateDataExport, CandidateErasure } from '../schemas/candidate-privacy';
 import type { AppDeps } from '../deps';
@@ -44,4 +47,33 @@ export async function eraseCandidate(
   }
   const after = (await findCandidate(deps.db, id))!;
   return { candidateId: id, anonymisedAt: after.anonymised_at!.toISOString() };
+}
+
+/** A candidate's row, for the privacy pages (the route's resource check found it). */
+export const candidateRow = (deps: Pick<Deps, 'db'>, id: string) => findCandidate(deps.db, id);
+
+/**
+ * The caller's office's candidates whose reference starts with `reference`, each read audited by candidate (the
+ * names are shown); `audit` says who read them (auditBy).
+ */
+export async function findCandidatesByReference(
+  deps: Pick<Deps, 'db'>,
+  principal: Principal,
+  reference: string,
+  audit: Omit<Parameters<typeof insertAuditEvents>[1][number], 'resource' | 'resource_id'>,
+) {
+  const office = principal.role === 'admin' ? null : (actingOffice(principal) ?? '');
+  const found = await candidatesByReference(deps.db, reference, office);
+  if (found.length)
+    await insertAuditEvents(
+      deps.db,
+      found.map((c) => ({
+        ...audit,
+        resource: 'candidate',
+        resource_id: c.id,
+        trajectory_id: null,
+        office_id: c.office_id,
+      })),
+    );
+  return found;
 }

@@ -4,7 +4,9 @@ import { randomUUID } from 'node:crypto';
 import { candidateParties } from '../../db/candidate-people';
 import { trajectoryParties } from '../../db/access';
 import { holdsOf, insertHold, liftHolds, type HoldSubject } from '../../db/legal-holds';
+import { findCandidate } from '../../db/recruitment';
 import type { LegalHold } from '../../db/schema';
+import { findTrajectory } from '../../db/trajectories';
 import { erasureRefusal, holdEndProblem, holdInForce } from '../../domain/legal-hold';
 import type { Principal } from '../auth';
 import { conflict, DomainError, notFound, says, unprocessable } from '../errors';
@@ -20,17 +22,11 @@ const facts = (h: LegalHold) => ({ reason: h.reason, until: h.until, liftedOn: h
 /** The record as the hold needs it: its office, and whether it was anonymised already (nothing left to keep). */
 async function recordOf(deps: Deps, subject: HoldSubject, id: string) {
   if (subject === 'trajectory') {
-    const [t, row] = await Promise.all([
-      trajectoryParties(deps.db, id),
-      deps.db.selectFrom('trajectory').select('anonymised_at').where('id', '=', id).executeTakeFirst(),
-    ]);
+    const [t, row] = await Promise.all([trajectoryParties(deps.db, id), findTrajectory(deps.db, id)]);
     if (!t || !row) throw notFound(says(`Trajectory ${id}`, `Traject ${id}`));
     return { officeId: t.programmeOfficeId, anonymised: row.anonymised_at !== null };
   }
-  const [c, row] = await Promise.all([
-    candidateParties(deps.db, id),
-    deps.db.selectFrom('candidate').select('anonymised_at').where('id', '=', id).executeTakeFirst(),
-  ]);
+  const [c, row] = await Promise.all([candidateParties(deps.db, id), findCandidate(deps.db, id)]);
   if (!c || !row) throw notFound(says(`Candidate ${id}`, `Kandidaat ${id}`));
   return { officeId: c.office_id, anonymised: row.anonymised_at !== null };
 }

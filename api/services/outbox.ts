@@ -1,6 +1,6 @@
 // The outbox as coordinators read it: what was sent to whom and when, what is queued, and what failed, scoped to
 // the caller's programme office (db/outbox.ts).
-import { claimMail, findOutboxMail, listOutbox, markMail, markSent, requeueFailed } from '../../db/outbox';
+import { claimMail, findOutboxMail, listOutbox, mailStatus, markMail, markSent, requeueFailed } from '../../db/outbox';
 import { refusedAddress } from '../../activities/reminders';
 import { notFound, says } from '../errors';
 import type { Principal } from '../auth';
@@ -77,10 +77,6 @@ export async function resendMail(
       }
     }
   }
-  const now = await deps.db
-    .selectFrom('outbox')
-    .select(['status', 'last_error'])
-    .where('id', '=', id)
-    .executeTakeFirstOrThrow();
+  const now = await mailStatus(deps.db, id);
   return { id, status: now.status, requeued, lastError: now.last_error };
 }

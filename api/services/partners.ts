@@ -1,8 +1,9 @@
 // The covenant set-up: covenants and their members, contacts, and the API keys partners call with.
-import { insertApiKey, listApiKeys, revokeApiKey } from '../../db/api-keys';
+import { findApiKey, insertApiKey, listApiKeys, revokeApiKey } from '../../db/api-keys';
 import {
   addCovenantMembers,
   findContact,
+  findContacts,
   findCovenant,
   insertContact,
   insertCovenant,
@@ -486,3 +487,9 @@ export async function pageApiKeys(deps: Deps, principal: Principal, page: Page) 
 export async function revoke(deps: Deps, id: string): Promise<ApiKey> {
   return apiKeyView((await revokeApiKey(deps.db, id))!);
 }
+
+/** An API key's row: who made a change with it (audit), or the key a page shows. */
+export const apiKeyRow = (deps: Deps, id: string) => findApiKey(deps.db, id);
+
+/** Contacts by id (their names beside what they did). */
+export const contactRows = (deps: Deps, ids: string[]) => findContacts(deps.db, ids);

@@ -4,6 +4,7 @@
 // trajectory has ended without BBL and exports what the Praktijkloket asks for. Kept beside the workflow (the
 // trajectory's outcome stays how the 20 weeks ended): a confirmation after the end must work on a finished
 // workflow, and recorded histories replay unchanged.
+import { findContact } from '../../db/covenants';
 import { findProgramme, findProgrammeFor } from '../../db/programmes';
 import {
   evidenceOf,
@@ -149,8 +150,7 @@ export async function recordWorkProcess(
 }
 
 async function contactName(deps: Deps, contactId: string): Promise<string | undefined> {
-  const c = await deps.db.selectFrom('contact').select('name').where('id', '=', contactId).executeTakeFirst();
-  return c?.name;
+  return (await findContact(deps.db, contactId))?.name;
 }
 
 /**

@@ -72,3 +72,6 @@ export async function eraseTrajectory(
   const after = (await findTrajectory(deps.db, id))!;
   return { trajectoryId: id, anonymisedAt: after.anonymised_at!.toISOString() };
 }
+
+/** A trajectory's row, for the privacy pages (the route's resource check found it). */
+export const trajectoryRow = (deps: Pick<Deps, 'db'>, id: string) => findTrajectory(deps.db, id);

@@ -86,3 +86,6 @@ export async function publishProgramme(
     );
   return programmeView(row);
 }
+
+/** One version of a programme (the newest without `version`). */
+export const programmeVersion = (deps: Deps, id: string, version?: number) => findProgramme(deps.db, id, version);

@@ -493,3 +493,6 @@ export async function listRounds(
     matched: Number(r.matched),
   }));
 }
+
+/** A round's row (the route's resource check found it). */
+export const roundRow = (deps: Pick<AppDeps, 'db'>, id: string) => findRound(deps.db, id);

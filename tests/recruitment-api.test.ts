@@ -3,6 +3,7 @@
 // must decide on; nothing added until every row is right), records the steps of the draaiboek and sees the round
 // as a pipeline. A coordinator of another office gets 404 for every object of it, exactly as for an unknown id.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { localDate } from '../domain/calendar';
 import { ADMIN_TOKEN, withKey } from './helpers/app';
 import { startTestApi, type TestApi } from './helpers/api';
 import { createKey, seedPartners, type Partners } from './helpers/partners';
@@ -120,7 +121,7 @@ describe('a recruitment round', () => {
       candidates: { id: string; firstName: string; lastName: string }[];
     };
     const [first, second, third] = round.candidates;
-    const today = new Date().toISOString().slice(0, 10);
+    const today = localDate(Date.now()); // the Amsterdam day, as the API judges the step
     const step = (id: string, body: object) => call('POST', `/v1/candidates/${id}/steps`, { on: today, ...body });
     expect((await step(first!.id, { step: 'voorlichting', outcome: 'attended' })).status).toBe(200);
     const twoAhead = await api.app.inject({

@@ -471,7 +471,7 @@ describe("the coordinator's recruitment round", () => {
     const all = await candidatesOf();
     const zoe = all.find((c) => c.firstName === 'Zoë')!;
     // Zoë went to the information session: she is the only one at the group intake.
-    const on = new Date().toISOString().slice(0, 10);
+    const on = localDate(Date.now()); // the Amsterdam day, as the API judges the step (not the UTC day)
     const step = { step: 'voorlichting', outcome: 'attended', on };
     expect((await api.call('POST', `/v1/candidates/${zoe.id}/steps`, step, coordA)).status).toBe(200);
     // Sanne's deadline has passed (the projection as the deadline timer writes it).

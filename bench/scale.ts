@@ -480,7 +480,15 @@ export async function stickyCache(port: number): Promise<number> {
  */
 export async function runDigest(
   stack: Stack,
-): Promise<{ mails: number; sent: number; failed: number; items: number; lateMs: number; workflowMs: number }> {
+): Promise<{
+  date: string;
+  mails: number;
+  sent: number;
+  failed: number;
+  items: number;
+  lateMs: number;
+  workflowMs: number;
+}> {
   const day = localDate(Date.now());
   const before = stack.smtp.received.length;
   const t10 = Date.now();
@@ -489,7 +497,7 @@ export async function runDigest(
     workflowId: `bench-digest-${randomUUID().slice(0, 8)}`,
     args: [],
   });
-  const r = (await h.result()) as { mails: number; sent: number; failed: number };
+  const r = (await h.result()) as { date: string; mails: number; sent: number; failed: number };
   const workflowMs = Date.now() - t10;
   const received = stack.smtp.received.length - before;
   if (received < r.sent) throw new Error(`digest: ${r.sent} sent, ${received} received`);

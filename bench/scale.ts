@@ -478,9 +478,7 @@ export async function stickyCache(port: number): Promise<number> {
  * Starts the morning digest as the Schedule does; resolves with its result and the last mail's acceptance after the
  * start.
  */
-export async function runDigest(
-  stack: Stack,
-): Promise<{
+export async function runDigest(stack: Stack): Promise<{
   date: string;
   mails: number;
   sent: number;

@@ -886,13 +886,21 @@ export function createReminderActivities(deps: ReminderDeps) {
      * what is under no office's covenant. An office with nothing due costs a few empty queries.
      */
     async digestOffices(): Promise<(string | null)[]> {
+      // Every programme office, and whatever a covenant names as its office: no trajectory's part is left out.
       const offices = await deps.db
         .selectFrom('organisation')
         .select('id')
         .where('kind', '=', 'programme_office')
-        .orderBy('id')
+        .union(
+          deps.db
+            .selectFrom('covenant')
+            .select('programme_office_id as id')
+            .where('programme_office_id', 'is not', null)
+            .$narrowType<{ id: string }>(),
+        )
         .execute();
-      return [...offices.map((o) => o.id), null];
+      const ids: (string | null)[] = [...new Set(offices.map((o) => o.id))].sort();
+      return [...ids, null];
     },
 
     /**

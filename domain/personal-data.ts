@@ -302,8 +302,9 @@ export const NOT_PERSONAL: Readonly<Record<string, readonly string[]>> = {
   placement: ['employer_id', 'trajectory_id'],
   placement_work_process: ['code', 'employer_id', 'programme_id'],
   planned_checkpoint: ['key', 'name', 'trajectory_id'],
-  // A day's reason is a holiday or a school closure's name.
-  planned_day: ['kind', 'reason', 'trajectory_id'],
+  // A day's reason is a holiday or a school closure's name; off is the kind of day off (a sick day says only
+  // sick_leave, as the schedule's status does, never why).
+  planned_day: ['kind', 'off', 'reason', 'trajectory_id'],
   praktijkovereenkomst: ['bpv_blad_employer_id', 'employer_id', 'trajectory_id'],
   praktijkverklaring: ['codes', 'school_id', 'trajectory_id'],
   programme: ['id', 'name', 'office_id', 'template'],

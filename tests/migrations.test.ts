@@ -444,10 +444,14 @@ describe('migrations', () => {
     });
     await db
       .insertInto('trajectory')
-      .values([trajectory('running', 'active'), trajectory('finished', 'ended')] as never)
+      .values([
+        trajectory('running', 'active'),
+        trajectory('quiet', 'active'),
+        trajectory('finished', 'ended'),
+      ] as never)
       .execute();
-    const day = (date: string, kind: 'placement' | 'school', reason?: string) => ({
-      trajectory_id: 'finished',
+    const day = (date: string, kind: 'placement' | 'school', reason?: string, trajectory_id = 'finished') => ({
+      trajectory_id,
       date,
       kind,
       week: 1,
@@ -463,6 +467,8 @@ describe('migrations', () => {
         day('2027-04-19', 'placement', 'ziekgemeld'),
         day('2027-04-27', 'placement', 'Koningsdag'),
         day('2027-05-06', 'school', 'Hemelvaartsdag'),
+        day('2027-05-10', 'school', 'pauze', 'running'),
+        day('2027-05-11', 'placement', 'Koningsdag', 'quiet'),
       ] as never)
       .execute();
 
@@ -475,11 +481,15 @@ describe('migrations', () => {
       { date: '2027-04-19', off: 'sick_leave' },
       { date: '2027-04-27', off: 'holiday' },
       { date: '2027-05-06', off: 'holiday' },
+      { date: '2027-05-10', off: 'paused' },
+      { date: '2027-05-11', off: 'holiday' },
     ]);
-    // A running trajectory's plan is read again from its workflow (infra/plan-backfill.ts): its days know their kind.
+    // A running trajectory whose words could be a closure's name ("pauze" on a school day) has its plan read again
+    // from its workflow (infra/plan-backfill.ts), which knows each day's kind; one whose guesses are certain does not.
     const plans = await db.selectFrom('trajectory').select(['id', 'plan_seq']).orderBy('id').execute();
     expect(plans).toEqual([
       { id: 'finished', plan_seq: 7 },
+      { id: 'quiet', plan_seq: 7 },
       { id: 'running', plan_seq: 0 },
     ]);
   });

@@ -16,6 +16,7 @@ export async function up(db: Kysely<any>): Promise<void> {
     update planned_day set off = case
       when reason = 'pauze' then 'paused'
       when reason = 'ziekgemeld' then 'sick_leave'
+      when reason = 'uitgestroomd' then 'dropped_out'
       when kind = 'placement' then 'holiday'
       when exists (
         select 1 from trajectory t
@@ -27,13 +28,24 @@ export async function up(db: Kysely<any>): Promise<void> {
       else 'holiday'
     end
     where not planned`.execute(db);
-  // Running trajectories: the plan is read again from the workflow, which knows each day's kind, when the worker
-  // starts (infra/plan-backfill.ts fills every open trajectory whose plan_seq is 0).
+  // Running trajectories whose words could be a closure's name: the plan is read again from the workflow, which
+  // knows each day's kind, when the worker starts (infra/plan-backfill.ts fills every open trajectory whose plan_seq
+  // is 0). Only those: every other guess is certain, and a query to each of a province's workflows is a replay each.
   await db
     .updateTable('trajectory')
     .set({ plan_seq: 0 })
     .where('status', 'in', ['active', 'paused', 'awaiting_bbl'])
     .where('anonymised_at', 'is', null)
+    .where((eb) =>
+      eb.exists(
+        eb
+          .selectFrom('planned_day as d')
+          .select('d.trajectory_id')
+          .whereRef('d.trajectory_id', '=', 'trajectory.id')
+          .where('d.planned', '=', false)
+          .where('d.reason', 'in', ['pauze', 'ziekgemeld', 'uitgestroomd']),
+      ),
+    )
     .execute();
 }
 

@@ -23,10 +23,9 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { dutchHolidays } from '../activities/holidays';
 import { addDays, isWorkingDay, localDate } from '../domain/calendar';
-import { createMailer } from '../infra/mail';
-import { mapLimit } from '../infra/map-limit';
 import { OFFICES_AT_ONCE } from '../workflows/digest';
 import { seedRegion } from './outbox';
+import { clearOutboxDay, renderedMails, sendAlone } from './outbox-day';
 import { memoryOf, runDigest, SMTP_LIMITS, startStack, WORKER_HEAP_MIB } from './scale';
 import { alternate, benchRuns, machineLoad, spread } from './stats';
 
@@ -48,21 +47,10 @@ export async function benchDigestProvince(
     const region = await seedRegion(stack.db, shape, day, holidays);
     const seedMs = performance.now() - t0;
     log(`province: seeded in ${(seedMs / 1000).toFixed(0)} s: ${JSON.stringify(region)}`);
-    const clearDay = async () => {
-      await stack.db
-        .deleteFrom('outbox_item')
-        .where('outbox_id', 'in', stack.db.selectFrom('outbox').select('id').where('day', '=', day))
-        .execute();
-      await stack.db.deleteFrom('outbox').where('day', '=', day).execute();
-    };
     const idle = stack.workers.map((w) => memoryOf(w));
     // Set-up: one digest (not measured), whose rendered mails the baseline sends.
     const setup = await runDigest(stack);
-    const rendered = await stack.db
-      .selectFrom('outbox')
-      .select(['id', 'recipient', 'subject', 'text', 'html'])
-      .where('day', '=', day)
-      .execute();
+    const rendered = await renderedMails(stack.db, day);
     log(
       `province: set-up digest ${setup.items} reminders in ${setup.sent} mails, ${(setup.lateMs / 1000).toFixed(1)} s`,
     );
@@ -75,34 +63,17 @@ export async function benchDigestProvince(
       runs: benchRuns(),
       warmup: 1,
       baseline: async (run) => {
-        const mailer = createMailer(
-          {
-            SMTP_URL: `smtp://127.0.0.1:${stack.smtp.port}`,
-            MAIL_FROM: 'Toeleiding <noreply@toeleiding.local>',
-            // The workers' pools together: each worker's mailer holds its own connections and rate.
-            SMTP_MAX_CONNECTIONS: SMTP_LIMITS.connections * workers,
-            SMTP_RATE_PER_SECOND: SMTP_LIMITS.rate * workers,
-          },
-          stack.db,
-        );
         const t = Date.now();
-        await mapLimit(rendered, 2 * SMTP_LIMITS.connections * workers, (m) =>
-          mailer.send({
-            to: m.recipient,
-            subject: m.subject,
-            text: m.text,
-            html: m.html,
-            messageId: `<p${run}-${m.id}@b>`,
-          }),
-        );
+        // The workers' pools together: each worker's mailer holds its own connections and rate.
+        const limits = { connections: SMTP_LIMITS.connections * workers, rate: SMTP_LIMITS.rate * workers };
+        await sendAlone(stack.db, stack.smtp.port, rendered, limits, run);
         const ms = stack.lastAccepted() - t;
-        mailer.close();
         if (stack.smtp.received.length !== rendered.length) throw new Error('baseline: mails missing');
         stack.smtp.received.length = 0;
         return { ms };
       },
       measured: async () => {
-        await clearDay();
+        await clearOutboxDay(stack.db, day);
         const d = await runDigest(stack);
         // The workflow's day is Temporal's (the real clock): a run that crosses midnight in Amsterdam composes the
         // next day's morning, which the set-up's mails do not match.

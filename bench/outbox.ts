@@ -30,11 +30,11 @@ import { anyOf, connectPostgres, type Db } from '../db/connection';
 import type { ContactRole } from '../db/schema';
 import { DEFAULTS } from '../infra/config';
 import { createMailer } from '../infra/mail';
-import { mapLimit } from '../infra/map-limit';
 import { addDays, isoWeekday, isWorkingDay, localDate, localInstant, nextWorkingDay } from '../domain/calendar';
 import { createThrowawayDatabase } from '../tests/helpers/postgres';
 import { startSmtp } from '../tests/helpers/smtp';
 import { linkKey } from '../web/links';
+import { clearOutboxDay, renderedMails, sendAlone } from './outbox-day';
 import { alternate, benchRuns, machineLoad, spread } from './stats';
 
 const log = (s: string) => console.error(`[bench] ${new Date().toISOString().slice(11, 19)} ${s}`);
@@ -234,13 +234,7 @@ export async function benchOutbox(items = Number(process.env.BENCH_OUTBOX_ITEMS 
           days: Number(DEFAULTS.TASK_LINK_DAYS),
         },
       });
-    const clearDay = async () => {
-      await db
-        .deleteFrom('outbox_item')
-        .where('outbox_id', 'in', db.selectFrom('outbox').select('id').where('day', '=', day))
-        .execute();
-      await db.deleteFrom('outbox').where('day', '=', day).execute();
-    };
+    const clearDay = () => clearOutboxDay(db, day);
     const itemsOf = async (ids: string[]) =>
       Number(
         (
@@ -254,11 +248,7 @@ export async function benchOutbox(items = Number(process.env.BENCH_OUTBOX_ITEMS 
 
     // Set-up: the rendered mails the baseline sends, composed once by the same code (not measured).
     const setupIds = await reminders().composeDigests({ date: day });
-    const rendered = await db
-      .selectFrom('outbox')
-      .select(['id', 'recipient', 'subject', 'text', 'html'])
-      .where('id', '=', anyOf(setupIds))
-      .execute();
+    const rendered = await renderedMails(db, day);
     const setupItems = await itemsOf(setupIds);
     await clearDay();
     log(`outbox: ${setupItems} reminders in ${rendered.length} mails; alternating`);
@@ -273,19 +263,9 @@ export async function benchOutbox(items = Number(process.env.BENCH_OUTBOX_ITEMS 
     }[] = [];
     const baseline = async (run: number) => {
       smtp.received.length = 0;
-      const mailer = createMailer(mailerConfig, db);
       const t = performance.now();
-      await mapLimit(rendered, 2 * connections, (m) =>
-        mailer.send({
-          to: m.recipient,
-          subject: m.subject,
-          text: m.text,
-          html: m.html,
-          messageId: `<b${run}-${m.id}@bench>`,
-        }),
-      );
+      await sendAlone(db, smtp.port, rendered, { connections, rate }, run);
       const ms = performance.now() - t;
-      mailer.close();
       if (smtp.received.length !== rendered.length)
         throw new Error(`baseline: ${smtp.received.length} of ${rendered.length} received`);
       return { ms, mails: rendered.length };

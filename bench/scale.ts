@@ -33,7 +33,6 @@ import type { DataConverter } from '@temporalio/common';
 import { mapLimit } from '../infra/map-limit';
 import { anyOf, connectPostgres, type Db } from '../db/connection';
 import { DEFAULTS } from '../infra/config';
-import { createMailer } from '../infra/mail';
 import { newPayloadKey, payloadDataConverter } from '../infra/payload-codec';
 import { DIGEST_SCHEDULE_ID } from '../infra/schedules';
 import { TASK_QUEUE } from '../workflows/ids';
@@ -53,6 +52,7 @@ import {
 } from '../tests/helpers/processes';
 import { startSmtp } from '../tests/helpers/smtp';
 import { workerClockEnv, workerClockShift } from './mail-hours';
+import { clearOutboxDay, renderedMails, sendAlone } from './outbox-day';
 import { alternate, benchRuns, spread } from './stats';
 
 const root = path.resolve(import.meta.dirname, '..');
@@ -577,20 +577,9 @@ export async function benchScale(total = 10_000, historySample = Number(process.
 
     // Every digest composes and sends the same mails: today's outbox emptied before each.
     const day = localDate(Date.now());
-    const clearDay = async () => {
-      await stack.db
-        .deleteFrom('outbox_item')
-        .where('outbox_id', 'in', stack.db.selectFrom('outbox').select('id').where('day', '=', day))
-        .execute();
-      await stack.db.deleteFrom('outbox').where('day', '=', day).execute();
-    };
     // Set-up: one digest (not measured), whose rendered mails the baseline sends.
     const setup = await runDigest(stack);
-    const rendered = await stack.db
-      .selectFrom('outbox')
-      .select(['id', 'recipient', 'subject', 'text', 'html'])
-      .where('day', '=', day)
-      .execute();
+    const rendered = await renderedMails(stack.db, day);
     const recipients = await stack.db
       .selectFrom('outbox')
       .leftJoin('contact', 'contact.email', 'outbox.recipient')
@@ -607,34 +596,16 @@ export async function benchScale(total = 10_000, historySample = Number(process.
       runs: benchRuns(),
       warmup: 1,
       baseline: async (run) => {
-        const mailer = createMailer(
-          {
-            SMTP_URL: `smtp://127.0.0.1:${stack.smtp.port}`,
-            MAIL_FROM: 'Toeleiding <noreply@toeleiding.local>',
-            SMTP_MAX_CONNECTIONS: SMTP_LIMITS.connections,
-            SMTP_RATE_PER_SECOND: SMTP_LIMITS.rate,
-          },
-          stack.db,
-        );
         const before = stack.smtp.received.length;
         const t10 = Date.now();
-        await mapLimit(rendered, 2 * SMTP_LIMITS.connections, (m) =>
-          mailer.send({
-            to: m.recipient,
-            subject: m.subject,
-            text: m.text,
-            html: m.html,
-            messageId: `<b${run}-${m.id}@b>`,
-          }),
-        );
+        await sendAlone(stack.db, stack.smtp.port, rendered, SMTP_LIMITS, run);
         const ms = stack.lastAccepted() - t10;
-        mailer.close();
         if (stack.smtp.received.length - before !== rendered.length) throw new Error('baseline: mails missing');
         stack.smtp.received.length = 0;
         return { ms };
       },
       measured: async () => {
-        await clearDay();
+        await clearOutboxDay(stack.db, day);
         const d = await runDigest(stack);
         digests.push(d);
         rssAfter.push(workers().map((w) => w.rss));

@@ -47,6 +47,11 @@ export const ConfigSchema = Type.Object({
    * it next has work. 0: none cached, every task replays.
    */
   WORKER_MAX_CACHED_WORKFLOWS: Type.Integer({ minimum: 0, maximum: 100_000 }),
+  /**
+   * The morning digest's office parts (composing, delivering) one worker process takes at once from the digest
+   * parts' queue (workflows/ids.ts); the rest go to the other workers, so a morning's mail uses every worker's pool.
+   */
+  DIGEST_PARTS_PER_WORKER: Type.Integer({ minimum: 1, maximum: 100 }),
   ADMIN_TOKEN: Type.Optional(Type.String({ minLength: 16 })),
   /** The secret of the keyed hash (HMAC-SHA256) under which a BSN is stored; never the BSN itself. */
   BSN_HMAC_KEY: Type.Optional(Type.String({ minLength: 32 })),
@@ -108,6 +113,9 @@ export const DEFAULTS = {
   // SDK's own default (510 at that ceiling) at 1,708 MiB. At 10,000 running a cache of 250 or 100 holds the
   // same few per cent of them, so the smaller one costs few extra replays.
   WORKER_MAX_CACHED_WORKFLOWS: '100',
+  // Two: one office's mail keeps a worker's pool busy (bench/README.md), and with four lanes two workers share a
+  // morning; a single worker still composes one part while delivering another.
+  DIGEST_PARTS_PER_WORKER: '2',
   LOG_LEVEL: 'info',
   RETENTION_MONTHS: '24',
   // Long enough to recognise a re-application in the next round (rounds run about twice a year) and to answer a

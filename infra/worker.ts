@@ -1,7 +1,7 @@
 // The Temporal worker process: runs trajectory workflows and their activities. `npm run worker`; scale by
 // running more of them against the same Temporal namespace, task queue and database.
 import { Client, Connection } from '@temporalio/client';
-import { Worker } from '@temporalio/worker';
+import { Worker, type NativeConnection, type WorkerOptions } from '@temporalio/worker';
 import { createActivities } from '../activities';
 import { linkKey } from '../web/links';
 import { connectPostgres } from '../db/connection';
@@ -14,6 +14,7 @@ import { backfillPlans } from './plan-backfill';
 import { ensureDigestSchedule, ensureRetentionSchedule } from './schedules';
 import { connectWorker, ensureSearchAttributes, temporalConnectionOptions } from './temporal';
 import { workflowSource } from './workflow-bundle';
+import { digestPartsQueue } from '../workflows/ids';
 import { installWorkerRuntime, startTracing, tracingClientInterceptors, tracingWorkerOptions } from './telemetry';
 
 export async function runWorker(config: Config): Promise<void> {
@@ -40,33 +41,40 @@ export async function runWorker(config: Config): Promise<void> {
       candidateMonths: config.CANDIDATE_RETENTION_MONTHS,
     });
     await ensureDigestSchedule(temporal, { taskQueue: config.TEMPORAL_TASK_QUEUE });
+    const activities = createActivities({
+      db,
+      mailer,
+      temporal,
+      publicUrl: publicUrl(config),
+      // The digest's personal links (confirm a week in one click), signed with the key the API checks them with.
+      links:
+        config.LINK_SIGNING_KEY || config.BSN_HMAC_KEY
+          ? {
+              key: linkKey({ LINK_SIGNING_KEY: config.LINK_SIGNING_KEY, BSN_HMAC_KEY: config.BSN_HMAC_KEY ?? '' }),
+              days: config.TASK_LINK_DAYS,
+            }
+          : undefined,
+    });
     const worker = await Worker.create({
       connection,
       namespace: config.TEMPORAL_NAMESPACE,
       taskQueue: config.TEMPORAL_TASK_QUEUE,
       ...workflowSource(config.WORKFLOW_BUNDLE_PATH),
       ...tracingWorkerOptions(tracing, Boolean(config.WORKFLOW_BUNDLE_PATH)),
-      activities: createActivities({
-        db,
-        mailer,
-        temporal,
-        publicUrl: publicUrl(config),
-        // The digest's personal links (confirm a week in one click), signed with the key the API checks them with.
-        links:
-          config.LINK_SIGNING_KEY || config.BSN_HMAC_KEY
-            ? {
-                key: linkKey({ LINK_SIGNING_KEY: config.LINK_SIGNING_KEY, BSN_HMAC_KEY: config.BSN_HMAC_KEY ?? '' }),
-                days: config.TASK_LINK_DAYS,
-              }
-            : undefined,
-      }),
+      activities,
       dataConverter,
       // Bounds the worker's memory: each cached workflow holds its state and isolate context (README, "Sizing").
       maxCachedWorkflows: config.WORKER_MAX_CACHED_WORKFLOWS,
     });
-    console.log(`worker: polling task queue ${config.TEMPORAL_TASK_QUEUE}`);
-    // Resolves once SIGINT/SIGTERM (installed by the SDK's Runtime) has drained the worker.
-    const running = worker.run();
+    const parts = await digestPartsWorker(connection, config, activities, {
+      dataConverter,
+      interceptors: tracingWorkerOptions(tracing, true).interceptors,
+    });
+    console.log(
+      `worker: polling task queues ${config.TEMPORAL_TASK_QUEUE} and ${digestPartsQueue(config.TEMPORAL_TASK_QUEUE)}`,
+    );
+    // Resolves once SIGINT/SIGTERM (installed by the SDK's Runtime) has drained both workers.
+    const running = Promise.all([worker.run(), parts.run()]);
     // Once polling, so the workflows can answer: plans of runs older than plan projection (usually none).
     backfillPlans(db, temporal).then(
       ({ filled, failed }) => {
@@ -90,6 +98,27 @@ export async function runWorker(config: Config): Promise<void> {
     await connection.close();
     await db.destroy();
   }
+}
+
+/**
+ * The digest's office parts on their own queue (workflows/ids.ts), at most DIGEST_PARTS_PER_WORKER at once in
+ * this process: with every activity on one queue, one worker's pollers took all of a morning's parts while the
+ * others idled, and that worker's mail rate capped the morning (bench/README.md, the province digest).
+ */
+export function digestPartsWorker(
+  connection: NativeConnection,
+  config: Pick<Config, 'TEMPORAL_NAMESPACE' | 'TEMPORAL_TASK_QUEUE' | 'DIGEST_PARTS_PER_WORKER'>,
+  activities: ReturnType<typeof createActivities>,
+  options: Pick<WorkerOptions, 'dataConverter' | 'interceptors' | 'identity'> = {},
+): Promise<Worker> {
+  return Worker.create({
+    connection,
+    namespace: config.TEMPORAL_NAMESPACE,
+    taskQueue: digestPartsQueue(config.TEMPORAL_TASK_QUEUE),
+    activities: { composeDigests: activities.composeDigests, deliverMail: activities.deliverMail },
+    maxConcurrentActivityTaskExecutions: config.DIGEST_PARTS_PER_WORKER,
+    ...options,
+  });
 }
 
 if (isMain(import.meta.url)) {

@@ -46,6 +46,12 @@ describe('configuration', () => {
     expect(() => loadConfig({ WORKER_MAX_CACHED_WORKFLOWS: '-1' })).toThrow(/WORKER_MAX_CACHED_WORKFLOWS/);
   });
 
+  it("takes two of the digest's office parts a worker by default, at least one", () => {
+    expect(loadConfig({}).DIGEST_PARTS_PER_WORKER).toBe(2);
+    expect(loadConfig({ DIGEST_PARTS_PER_WORKER: '4' }).DIGEST_PARTS_PER_WORKER).toBe(4);
+    expect(() => loadConfig({ DIGEST_PARTS_PER_WORKER: '0' })).toThrow(/DIGEST_PARTS_PER_WORKER/);
+  });
+
   it('refuses half an mTLS key pair', () => {
     expect(() => loadConfig({ TEMPORAL_TLS_CERT_PATH: '/etc/client.pem' })).toThrow(/set together/);
   });

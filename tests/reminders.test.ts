@@ -26,10 +26,14 @@ import {
 } from '../domain/calendar';
 import { composeMails, type ComposedMail } from '../activities/reminders';
 import { digestWorkflow } from '../workflows/digest';
+import { digestPartsWorker } from '../infra/worker';
 import { decodePayloadsIn } from '../infra/payload-codec';
 
-/** The digest run recorded for tests/replay.test.ts (RECORD_HISTORIES=1); v1-digest-* ran before the split. */
-const DIGEST_HISTORY = 'digest-per-office-waits-out-mail-outage.json';
+/**
+ * The digest run recorded for tests/replay.test.ts (RECORD_HISTORIES=1); v1-digest-* ran before the split per
+ * office, digest-per-office-* before the office parts had a queue of their own.
+ */
+const DIGEST_HISTORY = 'digest-parts-queue-waits-out-mail-outage.json';
 import { startTestApi, type TestApi } from './helpers/api';
 import { cohortRequest, thisMonday } from './helpers/fixtures';
 import { createKey, seedPartners, seedReadiness, type Call, type Partners } from './helpers/partners';
@@ -418,39 +422,48 @@ describe('delivery faults', () => {
       ...untracedWorkerOptions(true),
       activities: activities({ now: at10(day) }),
     });
+    // The office parts on their own queue, as infra/worker.ts runs them next to the worker.
+    const parts = await digestPartsWorker(
+      env.nativeConnection,
+      { TEMPORAL_NAMESPACE: 'default', TEMPORAL_TASK_QUEUE: 'digest-test', DIGEST_PARTS_PER_WORKER: 2 },
+      activities({ now: at10(day) }),
+      { dataConverter: testDataConverter },
+    );
     await smtp.stop();
     const before = smtp.received.length;
-    const result = await worker.runUntil(async () => {
-      const handle = await env.client.workflow.start(digestWorkflow, {
-        taskQueue: 'digest-test',
-        workflowId: `digest-${day}`,
-      });
-      // Let the first delivery attempt fail, then bring the server back; time skips over the retry backoff.
-      await expect
-        .poll(
-          async () =>
-            (
-              await db
-                .selectFrom('outbox')
-                .select('last_error')
-                .where('day', '=', day)
-                .where('status', '=', 'queued')
-                .execute()
-            ).some((r) => r.last_error),
-          { timeout: 30_000 },
-        )
-        .toBe(true);
-      await smtp.start();
-      const result = await handle.result();
-      if (process.env.RECORD_HISTORIES)
-        writeFileSync(
-          path.join(import.meta.dirname, 'histories', DIGEST_HISTORY),
-          historyToJSON(
-            (await decodePayloadsIn(await handle.fetchHistory(), testDataConverter.payloadCodecs![0]!)) as never,
-          ),
-        );
-      return result;
-    });
+    const result = await parts.runUntil(
+      worker.runUntil(async () => {
+        const handle = await env.client.workflow.start(digestWorkflow, {
+          taskQueue: 'digest-test',
+          workflowId: `digest-${day}`,
+        });
+        // Let the first delivery attempt fail, then bring the server back; time skips over the retry backoff.
+        await expect
+          .poll(
+            async () =>
+              (
+                await db
+                  .selectFrom('outbox')
+                  .select('last_error')
+                  .where('day', '=', day)
+                  .where('status', '=', 'queued')
+                  .execute()
+              ).some((r) => r.last_error),
+            { timeout: 30_000 },
+          )
+          .toBe(true);
+        await smtp.start();
+        const result = await handle.result();
+        if (process.env.RECORD_HISTORIES)
+          writeFileSync(
+            path.join(import.meta.dirname, 'histories', DIGEST_HISTORY),
+            historyToJSON(
+              (await decodePayloadsIn(await handle.fetchHistory(), testDataConverter.payloadCodecs![0]!)) as never,
+            ),
+          );
+        return result;
+      }),
+    );
     expect(result.date).toBe(day);
     expect(result.mails).toBeGreaterThan(0);
     const rows = await db

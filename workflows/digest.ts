@@ -1,9 +1,10 @@
 // Run each morning by the Temporal Schedule `digest` (infra/schedules.ts): composes every partner's digest
 // into the outbox, then delivers it. Delivery retries with backoff while the mail server is down, and waits
 // for the next allowed morning outside mail hours; a repeated run composes and sends nothing twice.
-import { patched, proxyActivities } from '@temporalio/workflow';
+import { patched, proxyActivities, workflowInfo, type ActivityOptions } from '@temporalio/workflow';
 import type { Activities } from '../activities';
 import { localDate } from '../domain/calendar';
+import { digestPartsQueue } from './ids';
 
 export interface DigestResult {
   date: string;
@@ -14,21 +15,30 @@ export interface DigestResult {
 
 // Both heartbeat as they go: a worker that dies mid-way is noticed within the heartbeat timeout and the
 // activity runs again elsewhere, instead of waiting out the whole start-to-close timeout.
-const { composeDigests, digestOffices } = proxyActivities<Activities>({
+const composing: ActivityOptions = {
   startToCloseTimeout: '10 minutes',
   heartbeatTimeout: '30 seconds',
   retry: { maximumInterval: '5 minutes' },
-});
-const { deliverMail } = proxyActivities<Activities>({
+};
+const delivering: ActivityOptions = {
   startToCloseTimeout: '10 minutes',
   heartbeatTimeout: '30 seconds',
   // No attempt limit: mail waits for the server (or for 07:00) rather than being dropped.
   retry: { initialInterval: '1 minute', backoffCoefficient: 2, maximumInterval: '15 minutes' },
+};
+const { composeDigests, digestOffices } = proxyActivities<Activities>(composing);
+const { deliverMail } = proxyActivities<Activities>(delivering);
+
+/** The office parts' activities, on the queue of `taskQueue` (undefined: the workflow's own). */
+const partActivities = (taskQueue?: string) => ({
+  composeDigests: proxyActivities<Activities>({ ...composing, taskQueue }).composeDigests,
+  deliverMail: proxyActivities<Activities>({ ...delivering, taskQueue }).deliverMail,
 });
 
 /**
- * How many offices' parts are composed and delivered at once. Each part is an activity any worker process may
- * take, so the morning spreads over the workers; at most this many at once keeps one worker's memory to a few
+ * How many offices' parts are composed and delivered at once. Each part is an activity on the digest parts' queue
+ * (workflows/ids.ts), where each worker process takes at most DIGEST_PARTS_PER_WORKER at once, so the morning
+ * spreads over the workers; at most this many at once keeps one worker's memory to a few
  * offices' digests (a province's offices hold 5,000 to 25,000 trajectories each) and the mail within the
  * provider's limits, which each worker's mailer enforces for its own connections (SMTP_MAX_CONNECTIONS,
  * SMTP_RATE_PER_SECOND).
@@ -44,14 +54,16 @@ export async function digestWorkflow(): Promise<DigestResult> {
     return { date, mails: ids.length, sent, failed };
   }
   const offices = await digestOffices();
+  // Runs started before the parts had a queue of their own keep them on the workflow's queue.
+  const part = partActivities(patched('digest-parts-queue') ? digestPartsQueue(workflowInfo().taskQueue) : undefined);
   const total: DigestResult = { date, mails: 0, sent: 0, failed: 0 };
   let next = 0;
   // A few lanes, each taking the next office when its previous one is delivered.
   const lane = async () => {
     while (next < offices.length) {
       const officeId = offices[next++]!;
-      const ids = await composeDigests({ date, officeId });
-      const { sent, failed } = ids.length ? await deliverMail({ ids }) : { sent: 0, failed: 0 };
+      const ids = await part.composeDigests({ date, officeId });
+      const { sent, failed } = ids.length ? await part.deliverMail({ ids }) : { sent: 0, failed: 0 };
       total.mails += ids.length;
       total.sent += sent;
       total.failed += failed;

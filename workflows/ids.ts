@@ -6,3 +6,10 @@ export const trajectoryWorkflowId = (trajectoryId: string) => `trajectory-${traj
 export const followUpWorkflowId = (trajectoryId: string) => `follow-up-${trajectoryId}`;
 export const candidateWorkflowId = (candidateId: string) => `candidate-${candidateId}`;
 export const deadlinesWorkflowId = (trajectoryId: string) => `deadlines-${trajectoryId}`;
+
+/**
+ * The queue the morning digest's office parts (composing and delivering) run on: next to the worker's own, so each
+ * worker process takes only DIGEST_PARTS_PER_WORKER of them at once and a morning spreads over the workers (on one
+ * queue, one worker's pollers took every part and its mailer's rate capped the whole morning).
+ */
+export const digestPartsQueue = (taskQueue: string) => `${taskQueue}-digest`;

@@ -19,6 +19,9 @@
 // - baseline: the same rendered mails (from a set-up digest) through the production mailer from the bench process,
 //   as many in flight as the workers' pools together hold: the delivery alone, no Temporal, no composing, no outbox.
 // Memory: each worker's VmRSS after every digest and VmHWM (peak) at the end, from /proc.
+//
+// BENCH_PROVINCE_SCALEOUT=1 (and `npm run bench`'s "digest scale-out" section) measures instead the same morning on 2
+// worker processes against 1 (issue 19, item 5), the processes started afresh for each sample.
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { dutchHolidays } from '../activities/holidays';
@@ -31,24 +34,23 @@ import { alternate, benchRuns, machineLoad, spread } from './stats';
 
 const log = (s: string) => console.error(`[bench] ${new Date().toISOString().slice(11, 19)} ${s}`);
 
-export async function benchDigestProvince(
-  trajectories = Number(process.env.BENCH_PROVINCE_TRAJECTORIES ?? 50_000),
-  offices = Number(process.env.BENCH_PROVINCE_OFFICES ?? 10),
-  workers = Number(process.env.BENCH_PROVINCE_WORKERS ?? 2),
-) {
+/**
+ * A province's stack with its projection rows seeded and one set-up digest run (not measured), whose rendered mails
+ * the baselines send.
+ */
+async function provinceStack(trajectories: number, offices: number, workers: number) {
   const stack = await startStack({ workers, apis: 0 });
   try {
     // The workers' day (their clock reads 10:00 today outside the mail hours: bench/mail-hours.ts).
     const day = localDate(Date.now());
     const holidays = new Set(dutchHolidays(addDays(day, -60), addDays(day, 60)).map((h) => h.date));
     if (!isWorkingDay(day, holidays)) throw new Error(`${day} has no digest (Sunday or holiday): run on a working day`);
-    let t0 = performance.now();
+    const t0 = performance.now();
     const shape = { trajectories, offices, rocs: 2 * offices, perTrainer: 3, perJobcoach: 25 };
     const region = await seedRegion(stack.db, shape, day, holidays);
     const seedMs = performance.now() - t0;
     log(`province: seeded in ${(seedMs / 1000).toFixed(0)} s: ${JSON.stringify(region)}`);
     const idle = stack.workers.map((w) => memoryOf(w));
-    // Set-up: one digest (not measured), whose rendered mails the baseline sends.
     const setup = await runDigest(stack);
     const rendered = await renderedMails(stack.db, day);
     log(
@@ -56,9 +58,35 @@ export async function benchDigestProvince(
     );
     if (!setup.sent || setup.failed) throw new Error(`set-up digest: ${JSON.stringify(setup)}`);
     stack.smtp.received.length = 0;
+    /** Empties today's outbox, runs the digest as the Schedule does, and checks it sent exactly the set-up's mails. */
+    const digest = async () => {
+      await clearOutboxDay(stack.db, day);
+      const d = await runDigest(stack);
+      // The workflow's day is Temporal's (the real clock): a run that crosses midnight in Amsterdam composes the
+      // next day's morning, which the set-up's mails do not match.
+      if (d.date !== day) throw new Error(`the run crossed midnight in Amsterdam: ${d.date}`);
+      if (d.sent !== rendered.length || d.failed) throw new Error(`digest: ${JSON.stringify(d)}`);
+      stack.smtp.received.length = 0;
+      return d;
+    };
+    return { stack, region, seedMs, idle, setup, rendered, digest };
+  } catch (e) {
+    await stack.close();
+    throw e;
+  }
+}
+
+export async function benchDigestProvince(
+  trajectories = Number(process.env.BENCH_PROVINCE_TRAJECTORIES ?? 50_000),
+  offices = Number(process.env.BENCH_PROVINCE_OFFICES ?? 10),
+  workers = Number(process.env.BENCH_PROVINCE_WORKERS ?? 2),
+) {
+  const p = await provinceStack(trajectories, offices, workers);
+  const { stack, rendered } = p;
+  try {
     const digests: Awaited<ReturnType<typeof runDigest>>[] = [];
     const rssAfter: number[][] = [];
-    t0 = performance.now();
+    const t0 = performance.now();
     const r = await alternate({
       runs: benchRuns(),
       warmup: 1,
@@ -73,15 +101,9 @@ export async function benchDigestProvince(
         return { ms };
       },
       measured: async () => {
-        await clearOutboxDay(stack.db, day);
-        const d = await runDigest(stack);
-        // The workflow's day is Temporal's (the real clock): a run that crosses midnight in Amsterdam composes the
-        // next day's morning, which the set-up's mails do not match.
-        if (d.date !== day) throw new Error(`the run crossed midnight in Amsterdam: ${d.date}`);
-        if (d.sent !== rendered.length || d.failed) throw new Error(`digest: ${JSON.stringify(d)}`);
+        const d = await p.digest();
         digests.push(d);
         rssAfter.push(stack.workers.map((w) => memoryOf(w).rss));
-        stack.smtp.received.length = 0;
         return { ms: d.lateMs };
       },
       log: 'province digest',
@@ -92,10 +114,10 @@ export async function benchDigestProvince(
       trajectories,
       offices,
       workers,
-      region,
-      seedMs,
-      setup,
-      idle,
+      region: p.region,
+      seedMs: p.seedMs,
+      setup: p.setup,
+      idle: p.idle,
       end,
       rssAfter,
       digests: digests.slice(-r.measured.ms.n),
@@ -105,6 +127,63 @@ export async function benchDigestProvince(
   } finally {
     await stack.close();
   }
+}
+
+/**
+ * Scale-out of the digest (issue 19, item 5): the same province's morning on 2 worker processes against 1, on the
+ * same dev server, database and seeded rows, alternating (each sample starts its processes afresh, outside the
+ * clock). Each worker has the provider's limits of its own (SMTP_MAX_CONNECTIONS, SMTP_RATE_PER_SECOND).
+ */
+export async function benchDigestScaleOut(
+  trajectories = Number(process.env.BENCH_PROVINCE_TRAJECTORIES ?? 50_000),
+  offices = Number(process.env.BENCH_PROVINCE_OFFICES ?? 10),
+) {
+  const p = await provinceStack(trajectories, offices, 2);
+  const { stack } = p;
+  try {
+    const peaks: Record<string, number[]> = { 1: [], 2: [] };
+    const side = (workers: 1 | 2) => async () => {
+      await stack.processes(workers, 0);
+      const d = await p.digest();
+      peaks[workers]!.push(...stack.workers.map((w) => memoryOf(w).peak));
+      return { ms: d.lateMs };
+    };
+    const t0 = performance.now();
+    const r = await alternate({
+      runs: benchRuns(),
+      warmup: 1,
+      baseline: side(1),
+      measured: side(2),
+      log: 'digest scale-out',
+    });
+    return {
+      ...r,
+      trajectories,
+      offices,
+      mails: p.setup.sent,
+      items: p.setup.items,
+      peaks,
+      clockShift: stack.clockShift,
+      totalMs: performance.now() - t0,
+    };
+  } finally {
+    await stack.close();
+  }
+}
+
+export function digestScaleOutRows(p: Awaited<ReturnType<typeof benchDigestScaleOut>>): string[][] {
+  return [
+    [
+      `scale-out (c): the 10:00 digest of bench/digest-province.ts (${p.trajectories.toLocaleString('en')} ` +
+        `trajectories under ${p.offices} offices seeded as their projections, ${p.items.toLocaleString('en')} ` +
+        `reminders in ${p.mails.toLocaleString('en')} mails), until the SMTP server accepted the last mail; each ` +
+        `worker SMTP_MAX_CONNECTIONS=${SMTP_LIMITS.connections}, SMTP_RATE_PER_SECOND=${SMTP_LIMITS.rate}, ` +
+        `DIGEST_PARTS_PER_WORKER 2; the worker processes started afresh each sample`,
+      `1 worker: ${spread(p.baseline.ms)}; peak ${Math.max(...p.peaks[1]!)} MiB`,
+      `2 workers: ${spread(p.measured.ms)}; peaks up to ${Math.max(...p.peaks[2]!)} MiB`,
+      spread(p.ratio.ms, '×'),
+    ],
+  ];
 }
 
 export function digestProvinceRows(p: Awaited<ReturnType<typeof benchDigestProvince>>): string[][] {
@@ -142,11 +221,12 @@ export function digestProvinceRows(p: Awaited<ReturnType<typeof benchDigestProvi
 if (process.argv[1] && fileURLToPath(import.meta.url) === path.resolve(process.argv[1])) {
   const load = machineLoad();
   const at = new Date().toISOString();
-  const r = await benchDigestProvince();
+  // BENCH_PROVINCE_SCALEOUT=1: 2 worker processes against 1 instead of the digest against its mails alone.
+  const scaleOut = process.env.BENCH_PROVINCE_SCALEOUT === '1';
+  const r = scaleOut ? await benchDigestScaleOut() : await benchDigestProvince();
   console.log(JSON.stringify({ ...r, at, load: `${load} → ${machineLoad()}` }, null, 2));
-  console.log(
-    digestProvinceRows(r)
-      .map((row) => `| ${row.join(' | ')} |`)
-      .join('\n'),
-  );
+  const rows = scaleOut
+    ? digestScaleOutRows(r as Awaited<ReturnType<typeof benchDigestScaleOut>>)
+    : digestProvinceRows(r as Awaited<ReturnType<typeof benchDigestProvince>>);
+  console.log(rows.map((row) => `| ${row.join(' | ')} |`).join('\n'));
 }

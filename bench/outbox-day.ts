@@ -1,19 +1,27 @@
 // What the digest benchmarks (outbox.ts, scale.ts, digest-province.ts) share: a day's outbox emptied so the next
 // sample composes the same morning again, the day's rendered mails, and the baseline that sends those mails through
 // the production mailer alone (no Temporal, no composing, no outbox), as many in flight as deliverMail has.
+import { sql } from 'kysely';
 import type { Db } from '../db/connection';
 import { createMailer } from '../infra/mail';
 import { mapLimit } from '../infra/map-limit';
 
 export type RenderedMail = { id: string; recipient: string; subject: string; text: string; html: string };
 
-/** Empties `day`'s outbox (its items first). */
+/**
+ * Empties `day`'s outbox (its items first), and vacuums the outbox tables: production writes a morning's mails once
+ * a day and autovacuum reclaims what it updates, but a benchmark writes, updates and deletes a province's morning
+ * every minute or two, and this machine's shared PostgreSQL runs with autovacuum off. Unvacuumed, the dead rows of
+ * the samples before (2.1 million outbox items after 8 samples at 50,000) slowed each next sample's composing and
+ * delivering by half, so later samples measured the bloat rather than the digest.
+ */
 export async function clearOutboxDay(db: Db, day: string): Promise<void> {
   await db
     .deleteFrom('outbox_item')
     .where('outbox_id', 'in', db.selectFrom('outbox').select('id').where('day', '=', day))
     .execute();
   await db.deleteFrom('outbox').where('day', '=', day).execute();
+  await sql`vacuum (analyze) outbox, outbox_item, outbox_candidate_item`.execute(db);
 }
 
 /** The mails `day`'s digest queued, as rendered. */

@@ -17,7 +17,7 @@ import { createThrowawayDatabase } from '../tests/helpers/postgres';
 import { benchCohortLaunch } from './cohort-launch';
 import { benchTrajectoryHistory } from './trajectory-history';
 import { benchOutcomes } from './outcomes';
-import { benchDigestProvince, digestProvinceRows } from './digest-province';
+import { benchDigestProvince, benchDigestScaleOut, digestProvinceRows, digestScaleOutRows } from './digest-province';
 import { benchOutbox, outboxRows } from './outbox';
 import { benchRegistrations } from './registrations';
 import { benchScale, scaleRows } from './scale';
@@ -200,6 +200,10 @@ try {
   if (!skip('PROVINCE', true)) {
     // The digest at 50,000 (bench/digest-province.ts): its own dev server, database and worker processes.
     await section('province', () => benchDigestProvince(), digestProvinceRows);
+  }
+  if (!skip('PROVINCE_SCALEOUT', true)) {
+    // The same morning on 2 worker processes against 1 (bench/digest-province.ts): the digest's scale-out.
+    await section('digest scale-out', () => benchDigestScaleOut(), digestScaleOutRows);
   }
   console.log(
     '\n' +

@@ -13,6 +13,7 @@ import http from 'node:http';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { localDate } from '../domain/calendar';
+import { clearOutboxDay } from './outbox-day';
 import { post } from './registrations';
 import { alternate, benchRuns, machineLoad, percentile, spread } from './stats';
 import {
@@ -61,12 +62,7 @@ export async function benchScaleOut(
     const side = (workers: number, apis: number) => async () => {
       await stack.processes(workers, apis);
       // (a) The digest, composed and sent afresh.
-      const day = localDate(Date.now());
-      await stack.db
-        .deleteFrom('outbox_item')
-        .where('outbox_id', 'in', stack.db.selectFrom('outbox').select('id').where('day', '=', day))
-        .execute();
-      await stack.db.deleteFrom('outbox').where('day', '=', day).execute();
+      await clearOutboxDay(stack.db, localDate(Date.now()));
       const digest = await runDigest(stack);
       // (b) Registrations, half the connections to each API.
       const lanes = await lanesFor();

@@ -543,10 +543,11 @@ describe('the container image', () => {
     expect(major).toBeGreaterThanOrEqual(22);
     // Both stages on that major version.
     expect([...dockerfile.matchAll(/^FROM node:(\d+)-\S+/gm)].map((m) => Number(m[1]))).toEqual([major, major]);
-    // CI, `npm start` and `npm test` put it first on the PATH (infra/node-lts.sh reads .node-version).
+    // CI and every script that runs the code put it first on the PATH (infra/node-lts.sh reads .node-version): a
+    // benchmark started with the machine's own Node 20 measured another runtime than production's.
     expect(readFileSync(path.join(root, '.ci', 'run'), 'utf8')).toMatch(/^\. infra\/node-lts\.sh$/m);
     const pkg = JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8'));
-    for (const script of ['start', 'test'])
+    for (const script of ['start', 'test', 'api', 'worker', 'migrate', 'bench', 'drill', 'simulate'])
       expect(pkg.scripts[script], script).toMatch(/^\. infra\/node-lts\.sh && exec /);
     // `engines` says the truth, and the types are those of that Node.
     expect(pkg.engines.node).toBe(`>=${major}`);

@@ -151,6 +151,10 @@ export async function seedRegion(db: Db, shape: RegionShape, date: string, holid
           end_date: addDays(start, 137),
           workflow_id: `trajectory-${t.id}`,
           jobcoach_id: t.jobcoach,
+          // The plan below as its workflow projects it (seq 1). Left at 0, a worker that starts after the seeding
+          // takes them for runs older than plan projection and asks each one's (here absent) workflow for its plan
+          // (infra/plan-backfill.ts): 50,000 failing queries that ran beside the province's digest and slowed it.
+          plan_seq: 1,
         })),
       )
       .execute();

@@ -1,5 +1,6 @@
-// The Temporal worker process: runs trajectory workflows and their activities. `npm run worker`; scale by
-// running more of them against the same Temporal namespace, task queue and database.
+// The Temporal worker process: runs trajectory workflows and their activities, and the morning digest's office
+// parts on a queue of their own. `npm run worker`; scale by running more of them against the same Temporal
+// namespace, task queues and database.
 import { Client, Connection } from '@temporalio/client';
 import { Worker, type NativeConnection, type WorkerOptions } from '@temporalio/worker';
 import { createActivities } from '../activities';

@@ -25,6 +25,7 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { dutchHolidays } from '../activities/holidays';
+import { DEFAULTS } from '../infra/config';
 import { addDays, isWorkingDay, localDate } from '../domain/calendar';
 import { OFFICES_AT_ONCE } from '../workflows/digest';
 import { seedRegion } from './outbox';
@@ -178,7 +179,7 @@ export function digestScaleOutRows(p: Awaited<ReturnType<typeof benchDigestScale
         `trajectories under ${p.offices} offices seeded as their projections, ${p.items.toLocaleString('en')} ` +
         `reminders in ${p.mails.toLocaleString('en')} mails), until the SMTP server accepted the last mail; each ` +
         `worker SMTP_MAX_CONNECTIONS=${SMTP_LIMITS.connections}, SMTP_RATE_PER_SECOND=${SMTP_LIMITS.rate}, ` +
-        `DIGEST_PARTS_PER_WORKER 2; the worker processes started afresh each sample`,
+        `DIGEST_PARTS_PER_WORKER=${DEFAULTS.DIGEST_PARTS_PER_WORKER}; the worker processes started afresh each sample`,
       `1 worker: ${spread(p.baseline.ms)}; peak ${Math.max(...p.peaks[1]!)} MiB`,
       `2 workers: ${spread(p.measured.ms)}; peaks up to ${Math.max(...p.peaks[2]!)} MiB`,
       spread(p.ratio.ms, '×'),

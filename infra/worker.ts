@@ -74,8 +74,9 @@ export async function runWorker(config: Config): Promise<void> {
     console.log(
       `worker: polling task queues ${config.TEMPORAL_TASK_QUEUE} and ${digestPartsQueue(config.TEMPORAL_TASK_QUEUE)}`,
     );
-    // Resolves once SIGINT/SIGTERM (installed by the SDK's Runtime) has drained both workers.
-    const running = Promise.all([worker.run(), parts.run()]);
+    // Resolves once SIGINT/SIGTERM (installed by the SDK's Runtime) has drained both workers; one that stops with an
+    // error stops the other, so the process ends (and is restarted) instead of working half.
+    const running = runTogether([worker, parts]);
     // Once polling, so the workflows can answer: plans of runs older than plan projection (usually none).
     backfillPlans(db, temporal).then(
       ({ filled, failed }) => {
@@ -96,9 +97,24 @@ export async function runWorker(config: Config): Promise<void> {
   } finally {
     mailer.close();
     await clientConnection.close();
-    await connection.close();
+    // A worker created but never run still holds the connection; that must not hide the error that got us here.
+    await connection.close().catch((e: Error) => console.warn(`worker: ${e.message}`));
     await db.destroy();
   }
+}
+
+/** Runs the workers until all have stopped; the first error stops the others and is thrown once they have. */
+async function runTogether(workers: Worker[]): Promise<void> {
+  const results = await Promise.allSettled(
+    workers.map((w) =>
+      w.run().catch((e: unknown) => {
+        for (const other of workers) if (other.getState() === 'RUNNING') other.shutdown();
+        throw e;
+      }),
+    ),
+  );
+  const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+  if (failed) throw failed.reason;
 }
 
 /**

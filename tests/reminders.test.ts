@@ -454,6 +454,14 @@ describe('delivery faults', () => {
           .toBe(true);
         await smtp.start();
         const result = await handle.result();
+        // The office parts (composing and delivering) ran on the parts' queue, none on the worker's own.
+        const scheduled = (await handle.fetchHistory()).events!.flatMap((e) => {
+          const a = e.activityTaskScheduledEventAttributes;
+          return a ? [{ type: a.activityType!.name!, queue: a.taskQueue!.name! }] : [];
+        });
+        const partsRan = scheduled.filter((a) => a.type === 'composeDigests' || a.type === 'deliverMail');
+        expect(partsRan.map((a) => a.type)).toContain('deliverMail');
+        expect(new Set(partsRan.map((a) => a.queue))).toEqual(new Set(['digest-test-digest']));
         if (process.env.RECORD_HISTORIES)
           writeFileSync(
             path.join(import.meta.dirname, 'histories', DIGEST_HISTORY),

@@ -66,7 +66,12 @@ function benefitPage(
   const day = (d: string) => inWords(d, s.today);
   const form = o.form ?? {};
   const errors = o.errors ?? {};
-  const submitted = (which: string) => form.formulier === which;
+  // A field shows what was entered and its problem only on the form that was sent, not on the page's other form.
+  const field = (which: string, name: string) => {
+    const sent = form.formulier === which;
+    return { name, value: sent ? form[name] : undefined, errors: sent ? errors : {} };
+  };
+  const uitkomst = field('aanpassing', 'uitkomst');
   const formStart = (which: string) =>
     html`<input type="hidden" name="_csrf" value="${csrfOf(reply)}" />
       <input type="hidden" name="formKey" value="${randomUUID()}" />
@@ -122,25 +127,19 @@ function benefitPage(
               <h2 class="utrecht-heading-2">Verlenging vastleggen</h2>
               ${formStart('verlenging')}
               ${textField({
-                name: 'tot',
+                ...field('verlenging', 'tot'),
                 label: 'Verlengd tot en met',
                 hint: `Uiterlijk ${day(v.check.ceiling)}. Dag-maand-jaar, bijvoorbeeld 31-5-2027.`,
-                value: submitted('verlenging') ? form.tot : undefined,
-                errors: submitted('verlenging') ? errors : {},
               })}
               ${textField({
-                name: 'besluitdatum',
+                ...field('verlenging', 'besluitdatum'),
                 label: 'Datum van uw besluit',
                 hint: 'Dag-maand-jaar, bijvoorbeeld 20-2-2027.',
-                value: submitted('verlenging') ? form.besluitdatum : undefined,
-                errors: submitted('verlenging') ? errors : {},
               })}
               ${textField({
-                name: 'kenmerk',
+                ...field('verlenging', 'kenmerk'),
                 label: 'Uw kenmerk (niet verplicht)',
                 hint: 'Het kenmerk van de beschikking; geen burgerservicenummer.',
-                value: submitted('verlenging') ? form.kenmerk : undefined,
-                errors: submitted('verlenging') ? errors : {},
               })}
               <button type="submit" class="utrecht-button utrecht-button--primary-action">Verlenging vastleggen</button>
             </form>`
@@ -150,18 +149,16 @@ function benefitPage(
         <h2 class="utrecht-heading-2">Uitkering aangepast of beëindigd voor de BBL</h2>
         ${formStart('aanpassing')}
         ${radioField({
-          name: 'uitkomst',
+          name: uitkomst.name,
           legend: 'Wat heeft u met de uitkering gedaan?',
           options: [...OUTCOMES],
-          chosen: submitted('aanpassing') ? form.uitkomst : undefined,
-          errors: submitted('aanpassing') ? errors : {},
+          chosen: uitkomst.value,
+          errors: uitkomst.errors,
         })}
         ${textField({
-          name: 'ingangsdatum',
+          ...field('aanpassing', 'ingangsdatum'),
           label: 'Ingangsdatum',
           hint: 'De dag waarop de aanpassing of het einde ingaat. Dag-maand-jaar, bijvoorbeeld 1-9-2027.',
-          value: submitted('aanpassing') ? form.ingangsdatum : undefined,
-          errors: submitted('aanpassing') ? errors : {},
         })}
         <button type="submit" class="utrecht-button utrecht-button--primary-action">Aanpassing bevestigen</button>
       </form>`,

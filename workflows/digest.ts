@@ -29,8 +29,8 @@ const delivering: ActivityOptions = {
 const { composeDigests, digestOffices } = proxyActivities<Activities>(composing);
 const { deliverMail } = proxyActivities<Activities>(delivering);
 
-/** The office parts' activities, on the queue of `taskQueue` (undefined: the workflow's own). */
-const partActivities = (taskQueue?: string) => ({
+/** The office parts' activities on the queue `taskQueue`. */
+const partActivities = (taskQueue: string) => ({
   composeDigests: proxyActivities<Activities>({ ...composing, taskQueue }).composeDigests,
   deliverMail: proxyActivities<Activities>({ ...delivering, taskQueue }).deliverMail,
 });
@@ -55,7 +55,9 @@ export async function digestWorkflow(): Promise<DigestResult> {
   }
   const offices = await digestOffices();
   // Runs started before the parts had a queue of their own keep them on the workflow's queue.
-  const part = partActivities(patched('digest-parts-queue') ? digestPartsQueue(workflowInfo().taskQueue) : undefined);
+  const part = patched('digest-parts-queue')
+    ? partActivities(digestPartsQueue(workflowInfo().taskQueue))
+    : { composeDigests, deliverMail };
   const total: DigestResult = { date, mails: 0, sent: 0, failed: 0 };
   let next = 0;
   // A few lanes, each taking the next office when its previous one is delivered.
